@@ -1,0 +1,136 @@
+"""Wiring: the only place that builds and connects the parts. No logic lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.analysis.judge import Judge
+from bot.briefing import send_scheduled_briefing
+from bot.channels.base import Channel
+from bot.channels.console import ConsoleChannel
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.delivery import Delivery
+from bot.dispatch import Dispatcher
+from bot.incidents import IncidentService
+from bot.people import People
+from bot.pipeline import run_source
+from bot.scheduler import add_daily_job, add_poll_job, build_scheduler
+from bot.services import Services
+from bot.store import open_store
+from bot.store.base import Store
+from sources.http import HttpClient
+from sources.registry import build_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    config: Config
+    services: Services
+    delivery: Delivery
+    dispatcher: Dispatcher
+    judge: Judge
+    channels: dict[str, Channel]
+    http: HttpClient
+    scheduler: AsyncIOScheduler
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    demo: web.AppRunner | None = None
+
+
+def build_channels(
+    config: Config, clock: Clock, console_out: TextIO | None, names: dict[str, str]
+) -> dict[str, Channel]:
+    channels: dict[str, Channel] = {}
+    if config.chats.console.enabled:
+        channels["console"] = ConsoleChannel(config.chats.console.person, clock, config.zone, console_out, names)
+    return channels
+
+
+async def build_app(config: Config, store: Store, clock: Clock | None = None, console_out: TextIO | None = None) -> App:
+    clock = clock or SystemClock()
+    names = {s.id: s.name or s.id for s in config.sources}
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store), source_names=names)
+    channels = build_channels(config, clock, console_out, names)
+    delivery = Delivery(store, channels, clock, services.incidents)
+    services.wake_delivery = delivery.wake.set
+    return App(
+        config=config,
+        services=services,
+        delivery=delivery,
+        dispatcher=Dispatcher(services),
+        judge=Judge(config.schemes, config.sources),
+        channels=channels,
+        http=HttpClient(config.http),
+        scheduler=build_scheduler(config),
+    )
+
+
+async def start(app: App, read_console: bool = True) -> None:
+    config = app.config
+    if config.demo.enabled:
+        from bot.demo.server import start_demo_server
+
+        app.demo = await start_demo_server(config.demo.host, config.demo.port)
+    for source_config in config.sources:
+        if not source_config.enabled:
+            continue
+        source = build_source(source_config)
+
+        async def poll(source=source) -> None:
+            await run_source(source, app.services, app.http, app.judge)
+
+        add_poll_job(app.scheduler, source.id, source_config.every, source_config.jitter, poll)
+    for slot in config.briefing.times:
+
+        async def brief(slot=slot) -> None:
+            await send_scheduled_briefing(app.services, slot)
+
+        add_daily_job(app.scheduler, f"briefing:{slot}", slot, brief)
+    app.scheduler.start()
+    app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
+    for name, channel in app.channels.items():
+        if name == "console" and not read_console:
+            continue
+        await channel.start(app.dispatcher.handle)
+
+
+async def stop(app: App) -> None:
+    for channel in app.channels.values():
+        with contextlib.suppress(Exception):
+            await channel.stop()
+    app.scheduler.shutdown(wait=False)
+    for task in app.tasks:
+        task.cancel()
+    await asyncio.gather(*app.tasks, return_exceptions=True)
+    await app.delivery.run_once()  # flush what is due before closing
+    await app.http.aclose()
+    if app.demo is not None:
+        await app.demo.cleanup()
+
+
+async def run(config: Config, duration: float | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or `duration` seconds, for smoke tests)."""
+    store = open_store(config.store)
+    await store.open()
+    try:
+        app = await build_app(config, store)
+        await start(app)
+        stopped = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopped.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped.wait(), duration)
+        await stop(app)
+    finally:
+        await store.close()

@@ -1,0 +1,63 @@
+"""The Channel seam: deliver incident views and text to a chat, receive commands.
+
+An adapter knows its platform and nothing of tiers beyond rendering; it
+hands inbound commands to `on_command` and sends whatever replies come back.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+
+from bot.models import Command, Incident
+
+CommandHandler = Callable[[Command], Awaitable[list[str]]]
+
+
+class DeliveryError(Exception):
+    """A send failed.
+
+    retry: trying again later may succeed (network, 5xx, 429).
+    retry_after: seconds the platform asked us to wait, for this chat only.
+    maybe_sent: the request may have reached the platform (read timeout).
+    disabled: the chat refuses the bot (kicked, blocked): stop sending there.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry: bool = True,
+        retry_after: float | None = None,
+        maybe_sent: bool = False,
+        disabled: bool = False,
+        new_chat_id: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.retry = retry
+        self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
+        self.disabled = disabled
+        self.new_chat_id = new_chat_id
+
+
+class Channel(ABC):
+    name: str = ""
+
+    async def start(self, on_command: CommandHandler) -> None:  # noqa: B027 - optional hook
+        """Begin receiving commands (a channel without inbound may skip this)."""
+
+    async def stop(self) -> None:  # noqa: B027 - optional hook
+        """Stop receiving and release connections."""
+
+    @abstractmethod
+    async def send_incident(self, chat_id: str, incident: Incident) -> str:
+        """Send a new alert; return the platform message id."""
+
+    @abstractmethod
+    async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
+        """Show the changed incident (edit in place, or an update line); return message id."""
+
+    @abstractmethod
+    async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        """Send plain text (replies, reminders, briefings); return message id."""

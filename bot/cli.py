@@ -1,0 +1,87 @@
+"""The `yuqing-bot` command: run, check. Problems print one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import Config
+from bot.config_loader import ConfigError, load_config
+from bot.durations import format_duration
+from bot.store.base import StoreError
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yuqing-bot", description="舆情值守机器人")
+    parser.add_argument("-c", "--config", default="config.yaml", help="配置文件（默认 config.yaml）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出更多日志")
+    sub = parser.add_subparsers(dest="command")
+    run_p = sub.add_parser("run", help="运行机器人")
+    run_p.add_argument("--for", dest="duration", type=float, default=None, help=argparse.SUPPRESS)
+    sub.add_parser("check", help="校验配置并打印摘要")
+    for p in sub.choices.values():
+        p.add_argument("-c", "--config", default=argparse.SUPPRESS, help="配置文件")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    command = args.command or "run"
+    try:
+        config = load_config(args.config)
+        if command == "check":
+            print(summary(config, args.config))
+            return 0
+        print(
+            f"舆情值守机器人启动：{len(config.sources)} 个来源，{len(config.schemes)} 个监测方案。输入 /help 查看命令，Ctrl+C 退出。"
+        )
+        asyncio.run(_run(config, getattr(args, "duration", None)))
+        return 0
+    except ConfigError as exc:
+        print(f"配置错误: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StoreError as exc:
+        print(f"存储错误: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _run(config: Config, duration: float | None) -> None:
+    from bot.app import run
+
+    await run(config, duration)
+
+
+def summary(config: Config, path: str) -> str:
+    chats = []
+    if config.chats.console.enabled:
+        chats.append(f"console（{config.chats.console.person or '未指定身份'}）")
+    if config.chats.telegram.enabled:
+        chats.append(f"telegram × {len(config.chats.telegram.chats)}")
+    if config.chats.wechat.enabled:
+        chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
+    roles: dict[str, int] = {}
+    for p in config.people:
+        roles[p.role] = roles.get(p.role, 0) + 1
+    lines = [
+        f"{path}: 配置有效",
+        f"  时区: {config.timezone}  存储: {config.store.backend}",
+        f"  来源 {len(config.sources)}: "
+        + ", ".join(f"{s.id}({s.kind}, 每{format_duration(s.every)})" for s in config.sources),
+        f"  监测方案 {len(config.schemes)}: " + ", ".join(s.name for s in config.schemes),
+        f"  群聊: {', '.join(chats) or '无'}",
+        f"  人员 {len(config.people)}: " + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())),
+        f"  简报时间: {', '.join(config.briefing.times)}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

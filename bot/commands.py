@@ -1,0 +1,49 @@
+"""Command grammar: `/ack YQ-… 备注`, `/ack@MyBot …`, and the Chinese forms `确认 YQ-…`."""
+
+from __future__ import annotations
+
+import re
+
+CHINESE_NAMES = {
+    "确认": "ack",
+    "指派": "assign",
+    "办结": "resolve",
+    "简报": "brief",
+    "列表": "list",
+    "状态": "status",
+    "帮助": "help",
+    "重开": "reopen",
+    "备注": "note",
+    "关注": "watch",
+    "取消关注": "unwatch",
+}
+COMMAND_NAMES = {
+    "ack", "assign", "resolve", "reopen", "note", "brief", "list", "status", "help", "watch", "unwatch",
+    "start",
+}  # fmt: skip
+INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
+
+
+def parse_command(text: str, allow_chinese: bool = True) -> tuple[str, list[str]] | None:
+    """Return (name, args) or None if the text is not a command at all."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    head, _, rest = text.partition(" ") if " " in text else (text, "", "")
+    head = head.split("\n", 1)[0]
+    rest = text[len(head) :].strip()
+    if head.startswith("/"):
+        name = head[1:].split("@", 1)[0].lower()
+        if not name:
+            return None
+        return name, rest.split()
+    if allow_chinese and head in CHINESE_NAMES:
+        return CHINESE_NAMES[head], rest.split()
+    return None
+
+
+def split_number(args: list[str]) -> tuple[str | None, list[str]]:
+    """Take a leading incident number off the args, if present (case-insensitive)."""
+    if args and INCIDENT_NUMBER.match(args[0]):
+        return args[0].upper(), args[1:]
+    return None, args

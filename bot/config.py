@@ -1,0 +1,233 @@
+"""The configuration schema: every key typed, unknown keys rejected.
+
+Loading (YAML, environment variables, error messages) lives in
+`bot.config_loader`; this module only says what a valid config is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from bot.durations import parse_duration
+from bot.models import Tier
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _parse_tier(value: object) -> Tier:
+    if isinstance(value, Tier):
+        return value
+    try:
+        return Tier.parse(str(value))
+    except ValueError:
+        raise ValueError("expected a tier: I, II, III or IV") from None
+
+
+TierName = Annotated[Tier, BeforeValidator(_parse_tier)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreConfig(Strict):
+    backend: Literal["tinydb", "redis"] = "tinydb"
+    path: str = "data/yuqing.json"
+    url: str = "redis://127.0.0.1:6379/0"
+    prefix: str = "yuqing:"
+    flush_every: Duration = timedelta(seconds=1)
+
+
+class HttpConfig(Strict):
+    user_agent: str = "yuqing-bot/0.1 (+public-opinion duty bot)"
+    connect_timeout: Duration = timedelta(seconds=5)
+    read_timeout: Duration = timedelta(seconds=10)
+    total_timeout: Duration = timedelta(seconds=30)
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    per_host_concurrency: int = Field(default=2, gt=0)
+    per_host_delay: Duration = timedelta(seconds=0)
+
+
+class SourceConfig(Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = ""
+    kind: Literal["rss", "jsonfeed", "rsshub", "html"] = "rss"
+    url: str = ""
+    route: str = ""
+    every: Duration = timedelta(minutes=5)
+    jitter: Duration = timedelta(seconds=0)
+    expect_every: Duration | None = None
+    allow_private: bool = False
+    weight: float = Field(default=1.0, ge=0)
+    official: bool = False
+    watch: bool = False
+    enabled: bool = True
+    encoding: str = ""
+    selectors: dict[str, str] = Field(default_factory=dict)
+    fetch_detail: bool = False
+
+    @model_validator(mode="after")
+    def _needs_location(self) -> SourceConfig:
+        if self.kind == "rsshub":
+            if not self.route:
+                raise ValueError("rsshub sources need route: (e.g. /weibo/search/hot)")
+        elif not self.url:
+            raise ValueError(f"{self.kind} sources need url:")
+        if self.url and not self.url.startswith(("http://", "https://")) and self.kind != "rsshub":
+            # The scheme check is repeated at fetch time; this catches typos early.
+            raise ValueError("url must start with http:// or https://")
+        return self
+
+
+class SchemeConfig(Strict):
+    name: str = Field(min_length=1)
+    subjects: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    events: dict[str, int] = Field(default_factory=dict)
+    exclude: list[str] = Field(default_factory=list)
+    expression: str = ""
+    weight: float = Field(default=1.0, ge=0)
+
+    @field_validator("events")
+    @classmethod
+    def _severity_range(cls, v: dict[str, int]) -> dict[str, int]:
+        for word, sev in v.items():
+            if not 1 <= sev <= 5:
+                raise ValueError(f"severity of {word!r} must be 1..5")
+        return v
+
+
+class TierPolicy(Strict):
+    ack: Duration
+    resolve: Duration
+
+
+def _default_tier_policies() -> dict[str, TierPolicy]:
+    return {
+        "I": TierPolicy(ack=timedelta(minutes=15), resolve=timedelta(hours=24)),
+        "II": TierPolicy(ack=timedelta(minutes=30), resolve=timedelta(hours=24)),
+        "III": TierPolicy(ack=timedelta(hours=2), resolve=timedelta(hours=72)),
+        "IV": TierPolicy(ack=timedelta(days=1), resolve=timedelta(days=7)),
+    }
+
+
+class TiersConfig(Strict):
+    deadlines: dict[Literal["I", "II", "III", "IV"], TierPolicy] = Field(default_factory=_default_tier_policies)
+
+    def policy(self, tier: Tier) -> TierPolicy | None:
+        return self.deadlines.get(tier.name) or _default_tier_policies().get(tier.name)
+
+
+class PersonConfig(Strict):
+    name: str = Field(min_length=1)
+    role: Literal["leader", "monitor", "member"] = "member"
+    department: str = ""
+    telegram_id: int | None = None
+    wechat_id: str = ""
+
+
+class ChatConfig(Strict):
+    id: str
+    name: str = ""
+    tiers: list[TierName] = Field(default_factory=lambda: [Tier.I, Tier.II, Tier.III, Tier.IV])
+    role: Literal["leaders", "monitors", "all"] = "all"
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+
+class ConsoleConfig(Strict):
+    enabled: bool = True
+    person: str = ""
+    tiers: list[TierName] = Field(default_factory=lambda: [Tier.I, Tier.II, Tier.III, Tier.IV])
+
+
+class TelegramConfig(Strict):
+    enabled: bool = False
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    chats: list[ChatConfig] = Field(default_factory=list)
+    forum_topics: bool = False
+
+
+class WechatConfig(Strict):
+    enabled: bool = False
+    endpoint: str = ""
+    token: SecretStr = SecretStr("")
+    rooms: list[ChatConfig] = Field(default_factory=list)
+
+
+class ChatsConfig(Strict):
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    wechat: WechatConfig = Field(default_factory=WechatConfig)
+
+
+class BriefingConfig(Strict):
+    times: list[str] = Field(default_factory=lambda: ["08:00"])
+    grace: Duration = timedelta(hours=2)
+
+    @field_validator("times")
+    @classmethod
+    def _hhmm(cls, v: list[str]) -> list[str]:
+        for t in v:
+            hh, _, mm = t.partition(":")
+            if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+                raise ValueError(f"expected a time like 08:00, got {t!r}")
+        return v
+
+
+class DemoConfig(Strict):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+
+
+class Config(Strict):
+    timezone: str = "Asia/Shanghai"
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    demo: DemoConfig = Field(default_factory=DemoConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    schemes: list[SchemeConfig] = Field(default_factory=list)
+    tiers: TiersConfig = Field(default_factory=TiersConfig)
+    people: list[PersonConfig] = Field(default_factory=list)
+    chats: ChatsConfig = Field(default_factory=ChatsConfig)
+    briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {v!r}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        _require_unique("sources", [s.id for s in self.sources])
+        _require_unique("schemes", [s.name for s in self.schemes])
+        _require_unique("people", [p.name for p in self.people])
+        if self.chats.console.person and self.chats.console.person not in {p.name for p in self.people}:
+            raise ValueError(f"chats.console.person: {self.chats.console.person!r} is not in people")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _require_unique(section: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{section}: duplicate {name!r}")
+        seen.add(name)

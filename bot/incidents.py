@@ -1,0 +1,164 @@
+"""Creating incidents and acting on them: the only writer of incident state.
+
+Every change goes through `lifecycle.apply`, is stored with an optimistic
+version check, appended to the audit trail, and queued (outbox) as an update
+for every chat that already shows the incident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Config
+from bot.lifecycle import Event, IllegalTransition, apply
+from bot.models import (
+    SYSTEM,
+    Action,
+    ActionKind,
+    Actor,
+    Incident,
+    Item,
+    Match,
+    NoticeKind,
+    Notification,
+    Sentiment,
+    Target,
+    Tier,
+)
+from bot.numbering import day_key, format_number
+from bot.routing import targets_for
+from bot.store.base import Store, VersionConflict
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the analysis stages decided about one item."""
+
+    match: Match
+    sentiment: Sentiment
+    tier: Tier
+    reason: str
+
+
+class UnknownIncident(IllegalTransition):
+    pass
+
+
+class IncidentService:
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+
+    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
+        day = day_key(now, self.config.zone)
+        number = format_number(day, await self.store.next_sequence(day))
+        policy = self.config.tiers.policy(judgement.tier)
+        incident = Incident(
+            number=number,
+            tier=judgement.tier,
+            title=item.title,
+            url=item.url,
+            source_id=item.source_id,
+            discovered_at=now,
+            scheme=judgement.match.scheme,
+            match=judgement.match,
+            sentiment=judgement.sentiment,
+            reason=judgement.reason,
+            published_at=item.published_at,
+            ack_deadline=now + policy.ack if policy else None,
+            resolve_deadline=now + policy.resolve if policy else None,
+            item_keys=(item.key,),
+            sources=(item.source_id,),
+            last_seen_at=now,
+        )
+        await self.store.put_incident(incident)
+        await self.store.append_action(
+            Action(f"{number}:create", number, ActionKind.CREATE, SYSTEM, now, note=judgement.reason)
+        )
+        if judgement.tier.pushed:
+            await self.store.enqueue(
+                [alert_notification(incident, t, now) for t in targets_for(self.config.chats, incident.tier)]
+            )
+        return incident
+
+    async def act(
+        self,
+        number: str,
+        kind: ActionKind,
+        actor: Actor,
+        now: datetime,
+        *,
+        note: str = "",
+        assignee: str = "",
+        chat: str = "",
+        action_id: str = "",
+    ) -> tuple[Incident, Event | None]:
+        """Apply one action; a repeated action_id changes nothing and returns event None."""
+        action = Action(
+            id=action_id or uuid.uuid4().hex,
+            incident=number,
+            kind=kind,
+            actor=actor,
+            at=now,
+            note=note,
+            chat=chat,
+            assignee=assignee,
+        )
+        for _attempt in range(5):
+            incident = await self.store.get_incident(number)
+            if incident is None:
+                raise UnknownIncident(f"没有编号为 {number} 的事件")
+            if action_id and any(a.id == action_id for a in await self.store.actions(number)):
+                return incident, None
+            updated, event = apply(incident, action)
+            try:
+                await self.store.put_incident(updated, expected_version=incident.version)
+            except VersionConflict:
+                continue
+            await self.store.append_action(action)
+            await self.queue_updates(updated, now)
+            return updated, event
+        raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
+
+    async def queue_updates(self, incident: Incident, now: datetime) -> None:
+        """Queue an update for every chat already showing it (pending alerts render fresh)."""
+        targets = {ref.target for ref in await self.store.message_refs(incident.number)}
+        notes = [update_notification(incident, Target.from_key(t), now) for t in sorted(targets)]
+        await self.store.enqueue(notes)
+
+
+def alert_notification(incident: Incident, target: Target, now: datetime) -> Notification:
+    return Notification(
+        id=f"{incident.number}:{target.key}:alert",
+        target=target.key,
+        kind=NoticeKind.ALERT,
+        created_at=now,
+        incident=incident.number,
+        version=incident.version,
+        priority=incident.tier.value,
+    )
+
+
+def update_notification(incident: Incident, target: Target, now: datetime) -> Notification:
+    return Notification(
+        id=f"{incident.number}:{target.key}:v{incident.version}",
+        target=target.key,
+        kind=NoticeKind.UPDATE,
+        created_at=now,
+        incident=incident.number,
+        version=incident.version,
+        priority=incident.tier.value,
+    )
+
+
+def text_notification(target: Target, text: str, now: datetime, key: str, priority: int = 5) -> Notification:
+    return Notification(
+        id=f"text:{key}:{target.key}",
+        target=target.key,
+        kind=NoticeKind.TEXT,
+        created_at=now,
+        priority=priority,
+        text=text,
+    )

@@ -1,0 +1,91 @@
+"""Incident state changes: one pure function, illegal moves refused.
+
+new → acknowledged → assigned → resolved, and resolved → reopened. Actions
+that do not change the state (note, escalate, remind, spread …) still bump
+the version so every chat re-renders. `now` is passed in, never read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.models import Action, ActionKind, Incident, Status
+
+
+class IllegalTransition(Exception):
+    """A move the lifecycle refuses; the message is shown to the user in Chinese."""
+
+
+@dataclass(frozen=True)
+class Event:
+    incident: str
+    kind: ActionKind
+    before: Status
+    after: Status
+    actor: str
+    note: str = ""
+
+    @property
+    def changed_status(self) -> bool:
+        return self.before is not self.after
+
+
+_NO_STATE_CHANGE = {
+    ActionKind.NOTE,
+    ActionKind.ESCALATE,
+    ActionKind.REMIND,
+    ActionKind.NOTIFY,
+    ActionKind.SPREAD,
+    ActionKind.UPGRADE,
+    ActionKind.MUTE,
+    ActionKind.UNMUTE,
+}
+
+
+def apply(incident: Incident, action: Action) -> tuple[Incident, Event]:
+    """Return the incident after `action` and the event describing the change."""
+    before = incident.status
+    who = action.actor.display
+    at = action.at
+    kind = action.kind
+    if kind is ActionKind.ACK:
+        if before is Status.RESOLVED:
+            raise IllegalTransition(f"{incident.number} 已办结，无需确认")
+        if before is not Status.NEW:
+            raise IllegalTransition(f"{incident.number} 已由{incident.acked_by or '他人'}确认")
+        after = incident.replace(status=Status.ACKNOWLEDGED, acked_at=at, acked_by=who)
+    elif kind is ActionKind.ASSIGN:
+        if before is Status.RESOLVED:
+            raise IllegalTransition(f"{incident.number} 已办结，如需继续处置请先重新打开（/reopen）")
+        if not action.assignee:
+            raise IllegalTransition("请指定负责人，例如 /assign YQ-… @张三")
+        after = incident.replace(
+            status=Status.ASSIGNED,
+            assignee=action.assignee,
+            assigned_at=at,
+            acked_at=incident.acked_at or at,
+            acked_by=incident.acked_by or who,
+        )
+    elif kind is ActionKind.RESOLVE:
+        if before is Status.RESOLVED:
+            raise IllegalTransition(f"{incident.number} 已于此前办结")
+        if not action.note.strip():
+            raise IllegalTransition("请写明处置结果，例如 /resolve YQ-… 已澄清")
+        after = incident.replace(
+            status=Status.RESOLVED,
+            resolved_at=at,
+            result=action.note.strip(),
+            acked_at=incident.acked_at or at,
+            acked_by=incident.acked_by or who,
+        )
+    elif kind is ActionKind.REOPEN:
+        if before is not Status.RESOLVED:
+            raise IllegalTransition(f"{incident.number} 尚未办结，无需重新打开")
+        status = Status.ASSIGNED if incident.assignee else Status.ACKNOWLEDGED
+        after = incident.replace(status=status, resolved_at=None, result="")
+    elif kind in _NO_STATE_CHANGE:
+        after = incident
+    else:
+        raise IllegalTransition(f"不支持的操作: {kind.value}")
+    after = after.replace(version=incident.version + 1)
+    return after, Event(incident.number, kind, before, after.status, who, action.note)

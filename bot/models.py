@@ -1,0 +1,302 @@
+"""Core types shared by every stage: plain, typed, immutable.
+
+Sources produce `Item`s, the matcher produces `Match`es, the pipeline turns
+them into `Incident`s and every change to an incident is an `Action`.
+Nothing here knows about chats, HTTP or storage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+
+class Tier(IntEnum):
+    """Severity grade; a lower number is more serious. BELOW is never pushed."""
+
+    I = 1
+    II = 2
+    III = 3
+    IV = 4
+    BELOW = 5
+
+    @property
+    def label(self) -> str:
+        return _TIER_LABELS[self]
+
+    @property
+    def emoji(self) -> str:
+        return _TIER_EMOJI[self]
+
+    @property
+    def roman(self) -> str:
+        return "—" if self is Tier.BELOW else self.name
+
+    @property
+    def pushed(self) -> bool:
+        return self is not Tier.BELOW
+
+    def upgraded(self) -> Tier:
+        """One grade more serious, at most I."""
+        return Tier(max(1, min(self.value, 4) - 1)) if self is not Tier.BELOW else Tier.IV
+
+    @classmethod
+    def parse(cls, text: str) -> Tier:
+        key = text.strip().upper()
+        for tier in cls:
+            if key in (tier.name, tier.label, str(tier.value)):
+                return tier
+        raise ValueError(f"未知等级: {text}")
+
+
+_TIER_LABELS = {
+    Tier.I: "特别重大",
+    Tier.II: "重大",
+    Tier.III: "较大",
+    Tier.IV: "一般",
+    Tier.BELOW: "影响较小",
+}
+_TIER_EMOJI = {Tier.I: "🔴", Tier.II: "🟠", Tier.III: "🟡", Tier.IV: "🔵", Tier.BELOW: "⚪"}
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.NEW: "待确认",
+    Status.ACKNOWLEDGED: "已确认",
+    Status.ASSIGNED: "处置中",
+    Status.RESOLVED: "已办结",
+}
+
+
+class ActionKind(StrEnum):
+    CREATE = "create"
+    ACK = "ack"
+    ASSIGN = "assign"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    NOTE = "note"
+    SPREAD = "spread"
+    UPGRADE = "upgrade"
+    ESCALATE = "escalate"
+    REMIND = "remind"
+    NOTIFY = "notify"
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing found at a source. `key` identifies it for exact dedup."""
+
+    source_id: str
+    url: str
+    title: str
+    text: str = ""
+    author: str = ""
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    guid: str = ""
+    raw: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.url or self.guid or f"{self.source_id}:{self.title}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One configured word found in an item."""
+
+    word: str
+    group: str  # subject / region / event / exclude / other
+    field: str  # title / text
+    start: int
+    end: int
+    severity: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    scheme: str
+    hits: tuple[Hit, ...]
+    severity: int = 0
+    weight: float = 1.0
+
+    def words(self, group: str | None = None) -> list[str]:
+        seen: list[str] = []
+        for hit in self.hits:
+            if (group is None or hit.group == group) and hit.word not in seen:
+                seen.append(hit.word)
+        return seen
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    label: str = "neutral"  # negative / neutral / positive
+    score: float = 0.0  # confidence of the label, 0..1
+
+    @property
+    def label_zh(self) -> str:
+        return {"negative": "负面", "positive": "正面"}.get(self.label, "中性")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a stable platform user id plus the person it maps to."""
+
+    platform: str
+    user_id: str
+    person: str = ""
+
+    @property
+    def display(self) -> str:
+        return self.person or f"{self.platform}:{self.user_id}"
+
+
+SYSTEM = Actor("system", "bot", "值守机器人")
+
+
+@dataclass(frozen=True)
+class Action:
+    """An immutable audit record. `id` makes a re-delivered command a no-op."""
+
+    id: str
+    incident: str
+    kind: ActionKind
+    actor: Actor
+    at: datetime
+    note: str = ""
+    chat: str = ""
+    assignee: str = ""
+
+
+@dataclass(frozen=True)
+class Incident:
+    number: str
+    tier: Tier
+    title: str
+    url: str
+    source_id: str
+    discovered_at: datetime
+    scheme: str = ""
+    match: Match | None = None
+    sentiment: Sentiment = field(default_factory=Sentiment)
+    reason: str = ""
+    status: Status = Status.NEW
+    published_at: datetime | None = None
+    reported_at: datetime | None = None
+    acked_at: datetime | None = None
+    acked_by: str = ""
+    assignee: str = ""
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    result: str = ""
+    ack_deadline: datetime | None = None
+    resolve_deadline: datetime | None = None
+    item_keys: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    last_seen_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def spread(self) -> int:
+        """How many items (first plus reposts) this incident holds."""
+        return max(1, len(self.item_keys))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.RESOLVED
+
+    def replace(self, **changes: object) -> Incident:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A chat on one platform that receives alerts."""
+
+    channel: str  # "console" / "telegram" / "wechat"
+    chat_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}:{self.chat_id}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Target:
+        channel, _, chat_id = key.partition(":")
+        return cls(channel, chat_id)
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a rendered incident lives on a platform, so it can be edited."""
+
+    target: str  # Target.key
+    message_id: str
+    incident: str = ""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A platform-neutral chat command, as handlers see it."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    name: str
+    args: tuple[str, ...] = ()
+    text: str = ""
+    message_id: str = ""
+    reply_to: str = ""  # platform message id the command replied to
+    mentions: tuple[str, ...] = ()  # platform user ids mentioned
+
+    @property
+    def target(self) -> Target:
+        return Target(self.platform, self.chat_id)
+
+
+class NoticeKind(StrEnum):
+    ALERT = "alert"  # first push of an incident to a target
+    UPDATE = "update"  # the incident changed: edit in place / update line
+    TEXT = "text"  # free text: replies, reminders, briefings, source notices
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One outbox entry. `id` is the idempotency key (incident, target, version)."""
+
+    id: str
+    target: str  # Target.key
+    kind: NoticeKind
+    created_at: datetime
+    incident: str = ""
+    version: int = 0
+    priority: int = 5  # tier value; lower is sent first
+    text: str = ""
+    mentions: tuple[str, ...] = ()
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    message_id: str = ""
+    last_error: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.sent_at is None
+
+    def replace(self, **changes: object) -> Notification:
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,35 @@
+"""Which chats receive an incident of a given tier, from the chats config."""
+
+from __future__ import annotations
+
+from bot.config import ChatsConfig
+from bot.models import Target, Tier
+
+CONSOLE_CHAT = "console"
+
+
+def targets_for(chats: ChatsConfig, tier: Tier) -> list[Target]:
+    out: list[Target] = []
+    if chats.console.enabled and tier in chats.console.tiers:
+        out.append(Target("console", CONSOLE_CHAT))
+    if chats.telegram.enabled:
+        out += [Target("telegram", c.id) for c in chats.telegram.chats if tier in c.tiers]
+    if chats.wechat.enabled:
+        out += [Target("wechat", r.id) for r in chats.wechat.rooms if tier in r.tiers]
+    return out
+
+
+def all_targets(chats: ChatsConfig) -> list[Target]:
+    """Every configured chat (for briefings and source notices)."""
+    out: list[Target] = []
+    if chats.console.enabled:
+        out.append(Target("console", CONSOLE_CHAT))
+    if chats.telegram.enabled:
+        out += [Target("telegram", c.id) for c in chats.telegram.chats]
+    if chats.wechat.enabled:
+        out += [Target("wechat", r.id) for r in chats.wechat.rooms]
+    return out
+
+
+def is_known_chat(chats: ChatsConfig, target: Target) -> bool:
+    return target in all_targets(chats)

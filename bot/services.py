@@ -1,0 +1,23 @@
+"""The core services handed to handlers and jobs; built once by bot.app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.incidents import IncidentService
+from bot.people import People
+from bot.store.base import Store
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    clock: Clock
+    people: People
+    incidents: IncidentService
+    wake_delivery: Callable[[], None] = field(default=lambda: None)
+    source_names: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,15 @@
+"""Store backends behind one contract (bot.store.base.Store)."""
+
+from __future__ import annotations
+
+from bot.config import StoreConfig
+from bot.store.base import Store
+
+
+def open_store(config: StoreConfig) -> Store:
+    """Build (not yet open) the configured backend."""
+    if config.backend == "tinydb":
+        from bot.store.tinydb_store import TinyDBStore
+
+        return TinyDBStore(config.path)
+    raise ValueError(f"store.backend {config.backend!r} is not built yet")

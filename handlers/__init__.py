@@ -1,0 +1,22 @@
+"""Chat commands, one module each, platform-neutral: Command in, Chinese replies out."""
+
+from __future__ import annotations
+
+from handlers import ack, assign, brief, help, reopen, resolve, status
+from handlers import list as list_
+from handlers.base import Handler
+
+REGISTRY: dict[str, Handler] = {
+    h.name: h
+    for h in (
+        ack.HANDLER,
+        assign.HANDLER,
+        resolve.HANDLER,
+        reopen.HANDLER,
+        brief.HANDLER,
+        list_.HANDLER,
+        status.HANDLER,
+        help.HANDLER,
+        help.START,
+    )
+}

@@ -1,0 +1,68 @@
+"""Shared fixtures: a fake clock, a config built in code, stores per backend."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.store.base import Store
+from bot.store.tinydb_store import TinyDBStore
+
+START = datetime(2026, 11, 26, 0, 30, tzinfo=UTC)  # 08:30 in Asia/Shanghai
+
+BASE_CONFIG: dict[str, Any] = {
+    "schemes": [
+        {
+            "name": "国资委",
+            "subjects": ["江城市国资委", "江城化工集团", "江城建工集团"],
+            "events": {"爆炸": 5, "欠薪": 3, "投诉": 2},
+            "exclude": ["演练"],
+        }
+    ],
+    "people": [
+        {"name": "张三", "role": "leader", "telegram_id": 1},
+        {"name": "李明", "role": "monitor", "telegram_id": 2},
+        {"name": "王芳", "role": "member", "telegram_id": 3},
+    ],
+    "chats": {"console": {"enabled": True, "person": "李明"}},
+}
+
+
+def make_config(**overrides: Any) -> Config:
+    data = {**BASE_CONFIG, **overrides}
+    return Config.model_validate(data)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def config() -> Config:
+    return make_config()
+
+
+StoreFactory = Callable[[], Store]
+
+
+@pytest.fixture(params=["tinydb"])
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
+    """Build stores of each backend; each call is a new handle on the same data."""
+    if request.param == "tinydb":
+        return lambda: TinyDBStore(tmp_path / "store.json")
+    raise NotImplementedError(request.param)
+
+
+@pytest.fixture
+async def store(store_factory: StoreFactory) -> AsyncIterator[Store]:
+    s = store_factory()
+    await s.open()
+    yield s
+    await s.close()
