@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from bot.models import Command, Incident
 
@@ -21,6 +22,9 @@ class DeliveryError(Exception):
     retry_after: seconds the platform asked us to wait, for this chat only.
     maybe_sent: the request may have reached the platform (read timeout).
     disabled: the chat refuses the bot (kicked, blocked): stop sending there.
+    throttled: the platform is rate-limiting the bot as a whole (WeChat's 发送消息过于频繁):
+        back off, and let the alert reach the other configured chats meanwhile.
+    new_chat_id: the chat moved (Telegram group → supergroup): resend there.
     """
 
     def __init__(
@@ -32,6 +36,7 @@ class DeliveryError(Exception):
         maybe_sent: bool = False,
         disabled: bool = False,
         new_chat_id: str = "",
+        throttled: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry = retry
@@ -39,6 +44,7 @@ class DeliveryError(Exception):
         self.maybe_sent = maybe_sent
         self.disabled = disabled
         self.new_chat_id = new_chat_id
+        self.throttled = throttled
 
 
 class Channel(ABC):
@@ -61,3 +67,14 @@ class Channel(ABC):
     @abstractmethod
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
         """Send plain text (replies, reminders, briefings); return message id."""
+
+    async def send_file(
+        self,
+        chat_id: str,
+        data: bytes,
+        filename: str,
+        caption: str = "",
+        kind: Literal["photo", "document"] = "document",
+    ) -> str:
+        """Send a picture or document; channels that cannot, send the caption alone."""
+        return await self.send_text(chat_id, f"{caption}\n（附件 {filename} 无法在此渠道发送）".strip())

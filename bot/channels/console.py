@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,16 @@ class ConsoleChannel(Channel):
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
         prefix = " ".join(f"@{m}" for m in mentions)
         return self._print(f"{prefix} {text}" if prefix else text)
+
+    async def send_file(
+        self, chat_id: str, data: bytes, filename: str, caption: str = "", kind: str = "document"
+    ) -> str:
+        """Save the file under data/outbox/ and print where it is."""
+        folder = Path("data/outbox")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(filename).name
+        path.write_bytes(data)
+        return self._print(f"{caption}\n📎 已保存：{path}".strip())
 
     async def start(self, on_command: CommandHandler) -> None:
         self._reader = asyncio.create_task(self._read_stdin(on_command), name="console-input")
