@@ -26,7 +26,7 @@ check: $(STAMP)
 	$(BIN)/yuqing-bot check -c $(CONFIG)
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers sources tests bench
+	$(BIN)/ruff check .
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
