@@ -6,7 +6,7 @@ Loading (YAML, environment variables, error messages) lives in
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -190,6 +190,85 @@ class DemoConfig(Strict):
     port: int = Field(default=8765, ge=0, le=65535)
 
 
+class EscalationConfig(Strict):
+    """Chasing deadlines: re-notify with @mentions, then the leaders, at an interval up to a cap."""
+
+    enabled: bool = True
+    check_every: Duration = timedelta(seconds=30)
+    repeat_every: Duration = timedelta(minutes=15)
+    max_repeats: int = Field(default=3, ge=0, le=50)
+    leaders_after: int = Field(default=1, ge=0)  # from this repeat on, leaders and their chats are called in
+    resolve_warn_before: Duration = timedelta(hours=2)
+
+
+class DeliveryConfig(Strict):
+    """Outbox worker pacing: backoff cap while a chat API is down, pause after an ambiguous timeout."""
+
+    max_backoff: Duration = timedelta(seconds=60)
+    maybe_sent_pause: Duration = timedelta(seconds=30)
+
+
+class StormConfig(Strict):
+    """Alert storms: tier III/IV alerts for one chat within a window become one digest message."""
+
+    enabled: bool = True
+    tiers: list[TierName] = Field(default_factory=lambda: [Tier.III, Tier.IV])
+    group_wait: Duration = timedelta(seconds=30)
+    group_interval: Duration = timedelta(minutes=5)
+    min_digest: int = Field(default=2, ge=2)
+
+    @field_validator("tiers")
+    @classmethod
+    def _never_delay_urgent(cls, v: list[Tier]) -> list[Tier]:
+        if any(t in (Tier.I, Tier.II) for t in v):
+            raise ValueError("tier I and II alerts are never delayed; use III and/or IV")
+        return v
+
+
+class QuietHoursConfig(Strict):
+    """Per tier, a local window like "22:00-08:00" when its alerts wait for the morning."""
+
+    I: str = ""
+    II: str = ""
+    III: str = ""
+    IV: str = ""
+
+    @field_validator("I", "II")
+    @classmethod
+    def _never_quiet(cls, v: str) -> str:
+        if v:
+            raise ValueError("tier I and II alerts are never delayed")
+        return v
+
+    @field_validator("III", "IV")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        if v:
+            _parse_window(v)
+        return v
+
+    def window(self, tier: Tier) -> tuple[time, time] | None:
+        text = getattr(self, tier.name, "") if tier.pushed else ""
+        return _parse_window(text) if text else None
+
+
+def _parse_window(text: str) -> tuple[time, time]:
+    start, sep, end = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        raise ValueError(f"expected a window like 22:00-08:00, got {text!r}") from None
+
+
+class EvidenceConfig(Strict):
+    """The evidence archive (有害信息备份): one numbered, classified folder per incident."""
+
+    enabled: bool = True
+    path: str = "evidence"
+
+
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
     store: StoreConfig = Field(default_factory=StoreConfig)
@@ -201,6 +280,11 @@ class Config(Strict):
     people: list[PersonConfig] = Field(default_factory=list)
     chats: ChatsConfig = Field(default_factory=ChatsConfig)
     briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+    escalation: EscalationConfig = Field(default_factory=EscalationConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    storm: StormConfig = Field(default_factory=StormConfig)
+    quiet_hours: QuietHoursConfig = Field(default_factory=QuietHoursConfig)
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
 
     @field_validator("timezone")
     @classmethod
