@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,35 @@ def config() -> Config:
 StoreFactory = Callable[[], Store]
 
 
-@pytest.fixture(params=["tinydb"])
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of its own for one test on the shared Redis; its keys are deleted after."""
+    import uuid
+
+    import redis
+
+    prefix = f"test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture(params=["tinydb", "redis"])
 def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
     """Build stores of each backend; each call is a new handle on the same data."""
     if request.param == "tinydb":
         return lambda: TinyDBStore(tmp_path / "store.json")
+    if request.param == "redis":
+        from bot.store.redis_store import RedisStore
+
+        prefix = request.getfixturevalue("redis_prefix")
+        return lambda: RedisStore(REDIS_URL, prefix)
     raise NotImplementedError(request.param)
 
 

@@ -12,4 +12,8 @@ def open_store(config: StoreConfig) -> Store:
         from bot.store.tinydb_store import TinyDBStore
 
         return TinyDBStore(config.path)
+    if config.backend == "redis":
+        from bot.store.redis_store import RedisStore
+
+        return RedisStore(config.url, config.prefix)
     raise ValueError(f"store.backend {config.backend!r} is not built yet")

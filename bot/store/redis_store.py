@@ -1,0 +1,377 @@
+"""Shared store on Redis: several processes (and machines) on one data set.
+
+Every key lives under the configured prefix. Documents are `bot.codec` JSON,
+the same shapes the TinyDB backend keeps. Checks that must be atomic (version
+check, idempotent appends, set-if-absent) run as Lua scripts. A store built
+with `fenced(lease_key, token)` refuses every write (atomically, inside the
+script) and every read once the leader lease no longer carries that token:
+this is what stops a paused former leader from acting after losing the lease.
+
+Ordering: incidents by discovery time (sorted set, ties by number), actions
+by append order (list), the outbox by priority then creation time (one
+sorted-set score), items by fetch time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.codec import decode, encode
+from bot.models import Action, Incident, Item, MessageRef, Notification, Status
+from bot.store.base import Store, StoreError, VersionConflict
+
+
+class FencedOut(StoreError):
+    """This process no longer holds the leader lease; leader-only work must stop."""
+
+
+class StoreUnavailable(StoreError):
+    """Redis cannot be reached; the caller retries later, nothing is lost."""
+
+
+_FENCE = """
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('FENCED')
+end
+"""
+
+# KEYS: fence, incidents, versions, by_time  ARGV: token, number, json, version, expected, score
+_PUT_INCIDENT = (
+    _FENCE
+    + """
+if ARGV[5] ~= '' then
+  local cur = redis.call('HGET', KEYS[3], ARGV[2])
+  if cur ~= ARGV[5] then return tostring(cur) end
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[2])
+return 'OK'
+"""
+)
+
+# KEYS: fence, ids, all, per-incident  ARGV: token, id, json
+_APPEND_ACTION = (
+    _FENCE
+    + """
+if redis.call('HSETNX', KEYS[2], ARGV[2], '1') == 0 then return 0 end
+redis.call('RPUSH', KEYS[3], ARGV[3])
+redis.call('RPUSH', KEYS[4], ARGV[3])
+return 1
+"""
+)
+
+# KEYS: fence, outbox, pending  ARGV: token, then (id, json, score-or-empty) triples
+_ENQUEUE = (
+    _FENCE
+    + """
+local out = {}
+for i = 2, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    if ARGV[i + 2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[i + 2], ARGV[i]) end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
+"""
+)
+
+# KEYS: fence, outbox, pending  ARGV: token, id, json, score-or-empty
+_UPDATE_NOTE = (
+    _FENCE
+    + """
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[2]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2]) end
+return 1
+"""
+)
+
+# KEYS: fence, hash  ARGV: token, field, value, only-if-absent ('1'/'')
+_HSET = (
+    _FENCE
+    + """
+if ARGV[4] == '1' then return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+)
+
+# KEYS: fence, refs-by-key, refs-by-incident:<n>  ARGV: token, field, json, incident, by-incident key prefix
+_ADD_REF = (
+    _FENCE
+    + """
+local old = redis.call('HGET', KEYS[2], ARGV[2])
+if old then
+  local was = cjson.decode(old)['incident']
+  if was ~= ARGV[4] then redis.call('HDEL', ARGV[5] .. was, ARGV[2]) end
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+return 1
+"""
+)
+
+_OUTBOX_PAGE = 500
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _ts(at: datetime) -> float:
+    return at.timestamp()
+
+
+def _outbox_score(note: Notification) -> str:
+    """Priority first, then creation time in ms: exact in a double (< 2**53)."""
+    if note.sent_at is not None:
+        return ""
+    return str(note.priority * 10**13 + int(note.created_at.timestamp() * 1000))
+
+
+class RedisStore(Store):
+    def __init__(
+        self,
+        url: str = "redis://127.0.0.1:6379/0",
+        prefix: str = "yuqing:",
+        client: aioredis.Redis | None = None,
+        fence: tuple[str, str] | None = None,
+    ) -> None:
+        self.url = url
+        self.prefix = prefix
+        self._client = client
+        self._owns_client = client is None
+        self._fence_key, self._fence_token = fence or (self.k("lease:none"), "")
+        self._scripts: dict[str, Any] = {}
+
+    # -- lifecycle ---------------------------------------------------------
+    def k(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    @property
+    def client(self) -> aioredis.Redis:
+        if self._client is None:
+            raise StoreError("store is not open")
+        return self._client
+
+    async def open(self) -> None:
+        if self._client is None:
+            self._client = make_client(self.url)
+        try:
+            await self._client.ping()
+        except RedisError as exc:
+            if self._owns_client:
+                await self._client.aclose()
+                self._client = None
+            raise StoreError(f"无法连接 Redis（{self.url}）：{exc}") from None
+
+    async def close(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+        self._client = None if self._owns_client else self._client
+
+    def fenced(self, lease_key: str, token: str) -> RedisStore:
+        """A view on the same connection whose every operation needs the lease token."""
+        return RedisStore(self.url, self.prefix, self.client, fence=(lease_key, token))
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        # Every write is durable in Redis at once; nothing to group.
+        yield
+
+    async def _run(self, name: str, source: str, keys: list[str], args: list[Any]) -> Any:
+        script = self._scripts.get(name)
+        if script is None:
+            script = self._scripts[name] = self.client.register_script(source)
+        try:
+            return await script(keys=[self._fence_key, *keys], args=[self._fence_token, *args])
+        except ResponseError as exc:
+            if "FENCED" in str(exc):
+                raise FencedOut("已失去主节点租约，停止仅限主节点的操作") from None
+            raise
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            raise StoreUnavailable(f"Redis 不可用：{exc}") from None
+
+    async def _read(self, coro: Any) -> Any:
+        """Run a read; in fenced mode check the lease first (reads cannot act)."""
+        try:
+            if self._fence_token and await self.client.get(self._fence_key) != self._fence_token:
+                coro.close()
+                raise FencedOut("已失去主节点租约，停止仅限主节点的操作")
+            return await coro
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            raise StoreUnavailable(f"Redis 不可用：{exc}") from None
+
+    # -- dedup ---------------------------------------------------------------
+    async def claim_seen(self, keys: Sequence[str], at: datetime) -> list[bool]:
+        if not keys:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hsetnx(self.k("seen"), key, at.isoformat())
+        return [bool(x) for x in await self._read(pipe.execute())]
+
+    # -- items ---------------------------------------------------------------
+    async def add_items(self, items: Sequence[Item]) -> None:
+        if not items:
+            return
+        last = await self._read(self.client.incrby(self.k("items:seq"), len(items)))
+        pipe = self.client.pipeline(transaction=True)
+        for n, item in enumerate(items, start=last - len(items) + 1):
+            member = f"{n:012d}"
+            pipe.hset(self.k("items"), member, _dumps(item))
+            if item.fetched_at is not None:
+                pipe.zadd(self.k("items:by_time"), {member: _ts(item.fetched_at)})
+        await self._read(pipe.execute())
+
+    async def items_between(self, start: datetime, end: datetime) -> list[Item]:
+        members = await self._read(self.client.zrangebyscore(self.k("items:by_time"), _ts(start), f"({_ts(end)}"))
+        if not members:
+            return []
+        docs = await self._read(self.client.hmget(self.k("items"), members))
+        items = [decode(Item, json.loads(d)) for d in docs if d]
+        return [i for i in items if i.fetched_at and start <= i.fetched_at < end]
+
+    # -- incidents -----------------------------------------------------------
+    async def next_sequence(self, day: str) -> int:
+        return int(await self._read(self.client.hincrby(self.k("sequences"), day, 1)))
+
+    async def put_incident(self, incident: Incident, expected_version: int | None = None) -> None:
+        keys = [self.k("incidents"), self.k("incidents:version"), self.k("incidents:by_time")]
+        args = [
+            incident.number,
+            _dumps(incident),
+            str(incident.version),
+            "" if expected_version is None else str(expected_version),
+            _ts(incident.discovered_at),
+        ]
+        result = await self._run("put_incident", _PUT_INCIDENT, keys, args)
+        if result != "OK":
+            raise VersionConflict(f"{incident.number}: version {result} != {expected_version}")
+
+    async def get_incident(self, number: str) -> Incident | None:
+        doc = await self._read(self.client.hget(self.k("incidents"), number))
+        return decode(Incident, json.loads(doc)) if doc else None
+
+    async def incidents(
+        self, statuses: Sequence[Status] | None = None, since: datetime | None = None
+    ) -> list[Incident]:
+        low = _ts(since) if since is not None else "-inf"
+        numbers = await self._read(self.client.zrangebyscore(self.k("incidents:by_time"), low, "+inf"))
+        if not numbers:
+            return []
+        docs = await self._read(self.client.hmget(self.k("incidents"), numbers))
+        wanted = set(statuses) if statuses else None
+        out = [decode(Incident, json.loads(d)) for d in docs if d]
+        out = [i for i in out if (wanted is None or i.status in wanted) and (since is None or i.discovered_at >= since)]
+        return sorted(out, key=lambda i: (i.discovered_at, i.number))
+
+    # -- actions -------------------------------------------------------------
+    async def append_action(self, action: Action) -> bool:
+        keys = [self.k("actions:ids"), self.k("actions"), self.k(f"actions:by_incident:{action.incident}")]
+        return bool(await self._run("append_action", _APPEND_ACTION, keys, [action.id, _dumps(action)]))
+
+    async def actions(self, incident: str | None = None, since: datetime | None = None) -> list[Action]:
+        key = self.k("actions") if incident is None else self.k(f"actions:by_incident:{incident}")
+        docs = await self._read(self.client.lrange(key, 0, -1))
+        out = [decode(Action, json.loads(d)) for d in docs]
+        return [a for a in out if since is None or a.at >= since]
+
+    # -- source state --------------------------------------------------------
+    async def get_source_state(self, source_id: str) -> dict[str, Any]:
+        doc = await self._read(self.client.hget(self.k("source_state"), source_id))
+        return dict(json.loads(doc)) if doc else {}
+
+    async def put_source_state(self, source_id: str, state: dict[str, Any]) -> None:
+        await self._run("hset", _HSET, [self.k("source_state")], [source_id, _dumps(state), ""])
+
+    # -- outbox --------------------------------------------------------------
+    async def enqueue(self, notifications: Sequence[Notification]) -> list[bool]:
+        if not notifications:
+            return []
+        args: list[Any] = []
+        for note in notifications:
+            args += [note.id, _dumps(note), _outbox_score(note)]
+        result = await self._run("enqueue", _ENQUEUE, [self.k("outbox"), self.k("outbox:pending")], args)
+        return [bool(x) for x in result]
+
+    async def pending_notifications(self, now: datetime, limit: int = 100) -> list[Notification]:
+        due: list[Notification] = []
+        offset = 0
+        while len(due) < limit:
+            ids = await self._read(self.client.zrange(self.k("outbox:pending"), offset, offset + _OUTBOX_PAGE - 1))
+            if not ids:
+                break
+            offset += len(ids)
+            docs = await self._read(self.client.hmget(self.k("outbox"), ids))
+            for doc in docs:
+                note = decode(Notification, json.loads(doc)) if doc else None
+                if note and note.sent_at is None and (note.next_attempt_at is None or note.next_attempt_at <= now):
+                    due.append(note)
+        return due[:limit]
+
+    async def pending_count(self) -> int:
+        """Unsent outbox entries (due or not): the queue depth for /metrics."""
+        return int(await self._read(self.client.zcard(self.k("outbox:pending"))))
+
+    async def update_notification(self, notification: Notification) -> None:
+        keys = [self.k("outbox"), self.k("outbox:pending")]
+        args = [notification.id, _dumps(notification), _outbox_score(notification)]
+        if not await self._run("update_note", _UPDATE_NOTE, keys, args):
+            raise StoreError(f"unknown notification {notification.id}")
+
+    async def get_notification(self, notification_id: str) -> Notification | None:
+        doc = await self._read(self.client.hget(self.k("outbox"), notification_id))
+        return decode(Notification, json.loads(doc)) if doc else None
+
+    # -- message refs --------------------------------------------------------
+    async def add_message_ref(self, ref: MessageRef) -> None:
+        field = f"{ref.target}\x1f{ref.message_id}"
+        keys = [self.k("refs"), self.k(f"refs:by_incident:{ref.incident}")]
+        await self._run("add_ref", _ADD_REF, keys, [field, _dumps(ref), ref.incident, self.k("refs:by_incident:")])
+
+    async def message_refs(self, incident: str) -> list[MessageRef]:
+        docs = await self._read(self.client.hvals(self.k(f"refs:by_incident:{incident}")))
+        return [decode(MessageRef, json.loads(d)) for d in docs]
+
+    async def incident_for_message(self, target: str, message_id: str) -> str | None:
+        doc = await self._read(self.client.hget(self.k("refs"), f"{target}\x1f{message_id}"))
+        return json.loads(doc)["incident"] if doc else None
+
+    # -- meta ----------------------------------------------------------------
+    async def get_meta(self, key: str) -> Any:
+        doc = await self._read(self.client.hget(self.k("meta"), key))
+        return json.loads(doc) if doc is not None else None
+
+    async def set_meta(self, key: str, value: Any) -> None:
+        await self._run("hset", _HSET, [self.k("meta")], [key, _dumps(value), ""])
+
+    async def set_meta_if_absent(self, key: str, value: Any) -> bool:
+        return bool(await self._run("hset", _HSET, [self.k("meta")], [key, _dumps(value), "1"]))
+
+
+def make_client(url: str) -> aioredis.Redis:
+    """A client that retries a dropped connection a few times with backoff, then gives up."""
+    return aioredis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=10,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
