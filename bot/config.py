@@ -50,6 +50,32 @@ class HttpConfig(Strict):
     max_bytes: int = Field(default=5_000_000, gt=0)
     per_host_concurrency: int = Field(default=2, gt=0)
     per_host_delay: Duration = timedelta(seconds=0)
+    max_connections: int = Field(default=100, gt=0)
+    # Networks every source may reach although not public (an intranet host); CIDR strings.
+    allow_networks: list[str] = Field(default_factory=list)
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _cidrs(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for cidr in v:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"not a network: {cidr!r} (expected CIDR like 10.1.0.0/16)") from None
+        return v
+
+
+class RsshubConfig(Strict):
+    base_url: str = "http://127.0.0.1:1200"
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return v.rstrip("/")
 
 
 class SourceConfig(Strict):
@@ -69,6 +95,9 @@ class SourceConfig(Strict):
     encoding: str = ""
     selectors: dict[str, str] = Field(default_factory=dict)
     fetch_detail: bool = False
+    detail_limit: int = Field(default=20, ge=0)  # detail pages fetched per poll at most
+    backoff_max: Duration = timedelta(hours=1)  # a failing source waits at most this long
+    watch_every: Duration = timedelta(minutes=1)  # poll interval while an emergency watch is active
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -269,10 +298,22 @@ class EvidenceConfig(Strict):
     path: str = "evidence"
 
 
+class OpsConfig(Strict):
+    """Running several instances on one Redis, and what operators scrape (/metrics, /healthz)."""
+
+    instance: str = ""  # name in logs, metrics and the lease; default host-pid
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # None: no endpoint; 0: any free port
+    lease_ttl: Duration = timedelta(seconds=15)
+    claim_idle: Duration = timedelta(seconds=60)
+    workers: int = Field(default=4, ge=1, le=64)
+
+
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
     store: StoreConfig = Field(default_factory=StoreConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)
+    rsshub: RsshubConfig = Field(default_factory=RsshubConfig)
     demo: DemoConfig = Field(default_factory=DemoConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
     schemes: list[SchemeConfig] = Field(default_factory=list)
@@ -285,6 +326,7 @@ class Config(Strict):
     storm: StormConfig = Field(default_factory=StormConfig)
     quiet_hours: QuietHoursConfig = Field(default_factory=QuietHoursConfig)
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    ops: OpsConfig = Field(default_factory=OpsConfig)
 
     @field_validator("timezone")
     @classmethod
