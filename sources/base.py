@@ -1,18 +1,28 @@
 """The Source seam: fetch one configured source and return new Items plus state.
 
 A source knows nothing of matching, incidents or chats. `state` is a plain
-dict the source owns (ETag, Last-Modified, …) and gets back on the next run.
+dict the source owns (ETag, Last-Modified, body hash, …) and gets back on the
+next run. Shared steps (conditional GET, building Items) live here so each
+kind's module is only its parsing.
 """
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any
 
+from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
 from bot.models import Item
-from sources.http import HttpClient
+from sources.http import HttpClient, Response
+from sources.text import html_to_text
+from sources.times import SHANGHAI
+from sources.urls import canonical_url
+
+RAW_LIMIT = 20_000  # characters of the original HTML kept as evidence
 
 
 class SourceError(Exception):
@@ -26,11 +36,21 @@ class FetchResult:
     not_modified: bool = False
 
 
+@dataclass(frozen=True)
+class SourceContext:
+    """What every source may need from outside: the clock, local zone, RSSHub instance."""
+
+    clock: Clock = field(default_factory=SystemClock)
+    zone: tzinfo = SHANGHAI
+    rsshub_base: str = "http://127.0.0.1:1200"
+
+
 class Source(ABC):
     """One configured source of one kind (rss, jsonfeed, rsshub, html)."""
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: SourceConfig, context: SourceContext | None = None) -> None:
         self.config = config
+        self.context = context or SourceContext()
 
     @property
     def id(self) -> str:
@@ -40,6 +60,58 @@ class Source(ABC):
     def name(self) -> str:
         return self.config.name or self.config.id
 
+    @property
+    def url(self) -> str:
+        return self.config.url
+
     @abstractmethod
     async def fetch(self, client: HttpClient, state: dict[str, Any]) -> FetchResult:
         """Fetch and parse; raise SourceError (or HttpError) on failure."""
+
+    async def get_if_changed(self, client: HttpClient, state: dict[str, Any]) -> Response | None:
+        """Conditional GET; None when the server says 304 or the body is byte-identical to last time."""
+        resp = await client.get(
+            self.url,
+            allow_private=self.config.allow_private,
+            etag=state.get("etag", ""),
+            last_modified=state.get("last_modified", ""),
+            encoding=self.config.encoding,
+        )
+        if resp.not_modified:
+            return None
+        if state.get("body_hash") and state["body_hash"] == body_hash(resp.body):
+            return None
+        return resp
+
+    def item(
+        self,
+        *,
+        link: str,
+        base_url: str,
+        title: str,
+        html: str = "",
+        author: str = "",
+        published_at: datetime | None = None,
+        guid: str = "",
+    ) -> Item:
+        """One Item with a canonical URL and plain text (title and body are HTML-stripped)."""
+        return Item(
+            source_id=self.id,
+            url=canonical_url(link, base_url) if link else "",
+            title=html_to_text(title),
+            text=html_to_text(html),
+            author=html_to_text(author),
+            published_at=published_at,
+            fetched_at=self.context.clock.now(),
+            guid=guid,
+            raw=html[:RAW_LIMIT],
+        )
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def remember(state: dict[str, Any], resp: Response) -> dict[str, Any]:
+    """New fetch state after a 200: validators for the next conditional GET."""
+    return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=body_hash(resp.body))

@@ -1,35 +1,47 @@
-"""The one HTTP layer every source uses: timeouts, size cap, conditional GET, encodings.
+"""The one HTTP layer every source uses: limits, guard, conditional GET, encodings.
 
-Sources never touch httpx directly, so limits and the private-address guard
-apply everywhere.
+Sources never touch httpx directly, so timeouts, the total deadline, the size
+cap, per-host concurrency and politeness, and the private-address guard apply
+everywhere. Redirects are followed by hand so that every hop is checked.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import re
-import socket
+import contextlib
+import email.utils
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
 
 import httpx
 
 from bot.config import HttpConfig
+from sources.encoding import decode_body, normalize_encoding
+from sources.guard import GuardError, Target, parse_networks, resolve_target
+
+__all__ = ["HttpClient", "HttpError", "Response", "decode_body", "normalize_encoding"]
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_HOPS = 5
 
 
 class HttpError(Exception):
     """A fetch failed; `retry` says whether trying again later may help."""
 
-    def __init__(self, message: str, retry: bool = True, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, retry: bool = True, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.retry = retry
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass
 class Response:
-    url: str
+    url: str  # the final URL after redirects (logical, never the pinned address)
     status: int
     body: bytes
     headers: httpx.Headers
@@ -48,54 +60,125 @@ class Response:
     def last_modified(self) -> str:
         return self.headers.get("last-modified", "")
 
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class _HostGate:
+    """At most `limit` requests in flight to one host, starts spaced `delay` seconds apart."""
+
+    def __init__(self, limit: int, delay: float) -> None:
+        self._sem = asyncio.Semaphore(limit)
+        self._delay = delay
+        self._next_start = 0.0
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._sem:
+            if self._delay > 0:
+                now = time.monotonic()
+                start = max(now, self._next_start)
+                self._next_start = start + self._delay
+                if start > now:
+                    await asyncio.sleep(start - now)
+            yield
+
 
 class HttpClient:
     def __init__(self, config: HttpConfig | None = None) -> None:
         self.config = config or HttpConfig()
         c = self.config
+        self._allowed = parse_networks(c.allow_networks)
+        self._gates: dict[str, _HostGate] = {}
+        timeout = httpx.Timeout(
+            c.read_timeout.total_seconds(),
+            connect=c.connect_timeout.total_seconds(),
+            pool=c.total_timeout.total_seconds(),
+        )
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(c.read_timeout.total_seconds(), connect=c.connect_timeout.total_seconds()),
+            timeout=timeout,
             headers={"User-Agent": c.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
+            limits=httpx.Limits(max_connections=c.max_connections, max_keepalive_connections=c.max_connections),
+            trust_env=False,
         )
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def get(self, url: str, *, allow_private: bool = False, etag: str = "", last_modified: str = "") -> Response:
+    async def get(
+        self,
+        url: str,
+        *,
+        allow_private: bool = False,
+        etag: str = "",
+        last_modified: str = "",
+        encoding: str = "",
+    ) -> Response:
+        """GET with every hop checked; 304 comes back as a Response, errors as HttpError."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         deadline = self.config.total_timeout.total_seconds()
-        try:
-            return await asyncio.wait_for(self._get(url, headers, allow_private), deadline)
-        except TimeoutError:
-            raise HttpError(f"{url}: 超过总时限 {deadline:.0f} 秒") from None
-
-    async def _get(self, url: str, headers: dict[str, str], allow_private: bool) -> Response:
-        for _hop in range(6):
-            await check_url(url, allow_private)
+        started = time.monotonic()
+        for _hop in range(_MAX_HOPS + 1):
             try:
-                async with self._client.stream("GET", url, headers=headers) as resp:
-                    if resp.is_redirect and "location" in resp.headers:
-                        url = str(resp.url.join(resp.headers["location"]))
-                        continue
-                    body = await self._read_capped(resp, url)
-                    result = Response(str(resp.url), resp.status_code, body, resp.headers)
-            except httpx.TimeoutException as exc:
-                raise HttpError(f"{url}: 超时（{type(exc).__name__}）") from None
-            except httpx.HTTPError as exc:
-                raise HttpError(f"{url}: 连接失败（{type(exc).__name__}: {exc}）") from None
-            if result.status == 304:
-                return result
-            if result.status >= 400:
-                retry = result.status in (408, 425, 429) or result.status >= 500
-                raise HttpError(f"{url}: HTTP {result.status}", retry=retry, status=result.status)
-            result.text, result.encoding = decode_body(body, resp.headers.get("content-type", ""))
-            return result
-        raise HttpError(f"{url}: 重定向次数过多", retry=False)
+                target = await resolve_target(url, allow_private, self._allowed)
+            except GuardError as exc:
+                raise HttpError(str(exc), retry=exc.retry) from None
+            async with self._gate(target.host).slot():
+                remaining = deadline - (time.monotonic() - started)
+                try:
+                    resp = await asyncio.wait_for(self._one_hop(url, target, headers), max(remaining, 0.001))
+                except TimeoutError:
+                    raise HttpError(f"{url}: 超过总时限 {deadline:g} 秒，已中断") from None
+            if resp.status in _REDIRECTS and "location" in resp.headers:
+                url = str(httpx.URL(url).join(resp.headers["location"]))
+                continue
+            return self._finish(resp, encoding)
+        raise HttpError(f"{url}: 重定向次数过多（超过 {_MAX_HOPS} 次）", retry=False)
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._gates.get(host)
+        if gate is None:
+            c = self.config
+            gate = self._gates[host] = _HostGate(c.per_host_concurrency, c.per_host_delay.total_seconds())
+        return gate
+
+    async def _one_hop(self, url: str, target: Target, headers: dict[str, str]) -> Response:
+        request = self._client.build_request(
+            "GET", target.url, headers={**headers, **target.headers}, extensions=target.extensions or None
+        )
+        try:
+            resp = await self._client.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise HttpError(f"{url}: 超时（{type(exc).__name__}）") from None
+        except httpx.HTTPError as exc:
+            raise HttpError(f"{url}: 连接失败（{type(exc).__name__}: {exc}）") from None
+        try:
+            if resp.status_code in _REDIRECTS or resp.status_code == 304 or resp.status_code >= 400:
+                return Response(url, resp.status_code, b"", resp.headers)
+            body = await self._read_capped(resp, url)
+            return Response(url, resp.status_code, body, resp.headers)
+        except httpx.TimeoutException as exc:
+            raise HttpError(f"{url}: 读取超时（{type(exc).__name__}）") from None
+        except httpx.HTTPError as exc:
+            raise HttpError(f"{url}: 读取失败（{type(exc).__name__}: {exc}）") from None
+        finally:
+            await resp.aclose()
+
+    def _finish(self, resp: Response, encoding: str) -> Response:
+        if resp.status == 304:
+            return resp
+        if resp.status >= 400:
+            retry = resp.status in (408, 425, 429) or resp.status >= 500
+            after = retry_after_seconds(resp.headers.get("retry-after", ""))
+            raise HttpError(f"{resp.url}: HTTP {resp.status}", retry=retry, status=resp.status, retry_after=after)
+        resp.text, resp.encoding = decode_body(resp.body, resp.content_type, encoding)
+        return resp
 
     async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
         cap = self.config.max_bytes
@@ -106,72 +189,22 @@ class HttpClient:
         async for chunk in resp.aiter_bytes():
             size += len(chunk)
             if size > cap:
-                raise HttpError(f"{url}: 响应超过上限 {cap} 字节", retry=False)
+                raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
             chunks.append(chunk)
         return b"".join(chunks)
 
 
-async def check_url(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) schemes, and private addresses unless allowed."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise HttpError(f"{url}: 不允许的协议 {parts.scheme or '(无)'}", retry=False)
-    if not parts.hostname:
-        raise HttpError(f"{url}: 缺少主机名", retry=False)
-    if allow_private:
-        return
+def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date); None if absent or unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 80)
-    except socket.gaierror as exc:
-        raise HttpError(f"{url}: 域名解析失败（{exc}）") from None
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if not addr.is_global:
-            raise HttpError(
-                f"{url}: 指向内网或保留地址 {addr}，已拒绝（如确需访问请设置 allow_private: true）", retry=False
-            )
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def normalize_encoding(name: str) -> str:
-    name = name.strip().lower().replace("_", "-")
-    if name in ("gbk", "gb2312", "gb-2312", "x-gbk", "cp936", "gb18030", "euc-cn"):
-        return "gb18030"
-    if name in ("utf8",):
-        return "utf-8"
-    return name
-
-
-def decode_body(body: bytes, content_type: str = "") -> tuple[str, str]:
-    """Decode by header charset → BOM → <meta>/<?xml?> → detection; GBK as GB18030."""
-    candidates: list[str] = []
-    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", content_type, re.I)
-    if m:
-        candidates.append(m.group(1))
-    for bom, enc in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(enc, errors="replace"), enc
-    head = body[:4096]
-    for pattern in (_META_CHARSET, _XML_DECL):
-        mm = pattern.search(head)
-        if mm:
-            candidates.append(mm.group(1).decode("ascii", "ignore"))
-    for name in candidates:
-        enc = normalize_encoding(name)
-        try:
-            return body.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body).best()
-    enc = normalize_encoding(best.encoding) if best else "gb18030"
-    return body.decode(enc, errors="replace"), enc
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

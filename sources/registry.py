@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from bot.config import SourceConfig
-from sources.base import Source
+from sources.base import Source, SourceContext
+from sources.html import HtmlSource
+from sources.jsonfeed import JsonFeedSource
 from sources.rss import RssSource
+from sources.rsshub import RsshubSource
 
-_KINDS: dict[str, type[Source]] = {"rss": RssSource}
+KINDS: dict[str, type[Source]] = {
+    "rss": RssSource,
+    "jsonfeed": JsonFeedSource,
+    "rsshub": RsshubSource,
+    "html": HtmlSource,
+}
 
 
-def build_source(config: SourceConfig) -> Source:
+def build_source(config: SourceConfig, context: SourceContext | None = None) -> Source:
     try:
-        kind = _KINDS[config.kind]
+        kind = KINDS[config.kind]
     except KeyError:
         raise ValueError(f"sources.{config.id}: kind {config.kind!r} is not built yet") from None
-    return kind(config)
+    return kind(config, context)

@@ -1,4 +1,8 @@
-"""RSS 0.9x/1.0/2.0 and Atom feeds, parsed with feedparser."""
+"""RSS 0.9x/1.0/2.0 and Atom feeds, parsed with feedparser (the well-kept one).
+
+A body that turns out to be JSON is handed to the JSON Feed parser, so a
+misconfigured kind or an RSSHub `?format=json` route still works.
+"""
 
 from __future__ import annotations
 
@@ -9,61 +13,65 @@ from typing import Any
 import feedparser
 
 from bot.models import Item
-from sources.base import FetchResult, Source, SourceError
+from sources.base import FetchResult, Source, SourceError, remember
 from sources.http import HttpClient
-from sources.text import html_to_text
-from sources.urls import canonical_url
+from sources.times import parse_time
 
 
 class RssSource(Source):
     async def fetch(self, client: HttpClient, state: dict[str, Any]) -> FetchResult:
-        resp = await client.get(
-            self.config.url,
-            allow_private=self.config.allow_private,
-            etag=state.get("etag", ""),
-            last_modified=state.get("last_modified", ""),
-        )
-        if resp.not_modified:
+        resp = await self.get_if_changed(client, state)
+        if resp is None:
             return FetchResult([], state, not_modified=True)
-        now = datetime.now(UTC)
-        items = parse_feed(resp.body, resp.url, self.id, now, encoding=resp.encoding)
-        new_state = dict(state, etag=resp.etag, last_modified=resp.last_modified)
-        return FetchResult(items, new_state)
+        items = parse_any(self, resp.body, resp.text, resp.url)
+        return FetchResult(items, remember(state, resp))
 
 
-def parse_feed(body: bytes, base_url: str, source_id: str, now: datetime, encoding: str = "") -> list[Item]:
-    """Parse feed bytes; a feed with no usable entries and a parse error is a SourceError."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+def parse_any(source: Source, body: bytes, text: str, base_url: str) -> list[Item]:
+    """Feed bytes of either family → Items (JSON Feed if it looks like JSON)."""
+    if text.lstrip()[:1] in ("{", "["):
+        from sources.jsonfeed import parse_jsonfeed
+
+        return parse_jsonfeed(source, text, base_url)
+    return parse_feed(source, body, base_url)
+
+
+def parse_feed(source: Source, body: bytes, base_url: str) -> list[Item]:
+    """Parse RSS/Atom bytes; a feed with no usable entries and a parse error is a SourceError."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url}, sanitize_html=False)
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or ""
-        title = html_to_text(entry.get("title", ""))
+        title = entry.get("title", "")
         if not (link or title):
             continue
-        body_html = ""
-        if entry.get("content"):
-            body_html = entry["content"][0].get("value", "")
-        body_html = body_html or entry.get("summary", "")
+        body_html = entry["content"][0].get("value", "") if entry.get("content") else ""
         items.append(
-            Item(
-                source_id=source_id,
-                url=canonical_url(link, base_url) if link else "",
+            source.item(
+                link=link,
+                base_url=base_url,
                 title=title,
-                text=html_to_text(body_html),
+                html=body_html or entry.get("summary", ""),
                 author=entry.get("author", ""),
-                published_at=_entry_time(entry),
-                fetched_at=now,
+                published_at=_entry_time(source, entry),
                 guid=entry.get("id", ""),
-                raw=body_html[:20000],
             )
         )
-    if parsed.bozo and not items:
-        raise SourceError(f"订阅源格式错误，无法解析（{parsed.get('bozo_exception')}）")
+    if not items and parsed.bozo:
+        raise SourceError(f"订阅源格式错误，无法解析（{_why(parsed)}）")
+    if not items and not parsed.get("version") and not parsed.feed:
+        raise SourceError("返回内容不是 RSS/Atom 订阅源")
     return items
 
 
-def _entry_time(entry: Any) -> datetime | None:
+def _entry_time(source: Source, entry: Any) -> datetime | None:
     struct = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not struct:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(struct), UTC)
+    if struct:
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC)
+    raw = entry.get("published") or entry.get("updated") or ""
+    return parse_time(raw, source.context.clock.now(), source.context.zone) if raw else None
+
+
+def _why(parsed: Any) -> str:
+    exc = parsed.get("bozo_exception")
+    return f"{type(exc).__name__}: {exc}"[:200] if exc else "未知错误"

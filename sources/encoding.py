@@ -1,0 +1,109 @@
+"""Bytes → text the way Chinese sites need: header → BOM → <meta>/<?xml?> → detection.
+
+GBK and GB2312 are decoded as GB18030 (a superset: pages labelled GB2312
+routinely contain GBK-only characters). Labels lie: a declared charset that
+does not decode cleanly is skipped, and when a header and the page disagree a
+clean UTF-8 decode wins (UTF-8 almost never decodes cleanly by accident).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:\-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_GB = {"gbk", "gb2312", "gb-2312", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2312", "hz-gb-2312", "936"}
+# Server defaults that say nothing about the page (Content-Type: text/html; charset=ISO-8859-1).
+_WEAK = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+_DETECT_BYTES = 65536
+
+
+def normalize_encoding(name: str) -> str:
+    """A Python codec name for a declared label; GB family → gb18030, unknown → ''."""
+    low = name.strip().lower().replace("_", "-")
+    if low in _GB:
+        return "gb18030"
+    if low in ("utf8", "unicode-1-1-utf-8"):
+        return "utf-8"
+    try:
+        return codecs.lookup(low).name
+    except LookupError:
+        return ""
+
+
+def declared_encodings(body: bytes, content_type: str = "") -> list[str]:
+    """Candidate encodings in order: header, then <meta charset> / <?xml encoding?>."""
+    found: list[str] = []
+    m = _HEADER_CHARSET.search(content_type or "")
+    if m:
+        found.append(m.group(1))
+    head = body[:4096]
+    for pattern in (_XML_DECL, _META_CHARSET):
+        mm = pattern.search(head)
+        if mm:
+            found.append(mm.group(1).decode("ascii", "ignore"))
+    out: list[str] = []
+    for label in found:
+        enc = normalize_encoding(label)
+        if enc and enc not in out:
+            out.append(enc)
+    return out
+
+
+def decode_body(body: bytes, content_type: str = "", override: str = "") -> tuple[str, str]:
+    """Decode a response body; returns (text, encoding used). Never raises."""
+    if override and (enc := normalize_encoding(override)):
+        return body.decode(enc, errors="replace"), enc
+    for bom, enc in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(enc, errors="replace"), enc
+    candidates = declared_encodings(body, content_type)
+    strong = [c for c in candidates if c not in _WEAK]
+    if "utf-8" in strong or len(set(strong)) > 1:
+        text = _strict(body, "utf-8")
+        if text is not None:
+            return text, "utf-8"
+    for enc in strong:
+        text = _strict(body, enc)
+        if text is not None:
+            return text, enc
+    if strong:  # labelled but slightly broken: the label that loses the fewest characters
+        decoded = [(body.decode(enc, errors="replace"), enc) for enc in strong]
+        return min(decoded, key=lambda pair: pair[0].count("\ufffd"))
+    return _detect(body, candidates)
+
+
+def _strict(body: bytes, enc: str) -> str | None:
+    """Decode cleanly or not at all; a multi-byte character cut off at the end is tolerated."""
+    try:
+        return codecs.getincrementaldecoder(enc)().decode(body, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detect(body: bytes, weak: list[str]) -> tuple[str, str]:
+    """No label decoded cleanly: UTF-8, then GB18030, then a statistical guess."""
+    for enc in ("utf-8", "gb18030"):
+        text = _strict(body, enc)
+        if text is not None and (enc == "utf-8" or _looks_chinese(text)):
+            return text, enc
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:_DETECT_BYTES]).best()
+    enc = normalize_encoding(best.encoding) if best else ""
+    enc = enc or (weak[0] if weak else "gb18030")
+    return body.decode(enc, errors="replace"), enc
+
+
+def _looks_chinese(text: str) -> bool:
+    """A GB18030 decode that yields mostly common CJK is almost certainly right."""
+    sample = [ch for ch in text[:4000] if ord(ch) > 0x7F]
+    if not sample:
+        return True
+    cjk = sum(
+        1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    )
+    return cjk / len(sample) > 0.9
