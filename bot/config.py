@@ -188,9 +188,20 @@ class TelegramConfig(Strict):
 
 class WechatConfig(Strict):
     enabled: bool = False
-    endpoint: str = ""
+    endpoint: str = ""  # host:port of the puppet service (plaintext gRPC); always set, or wechaty goes online to look
     token: SecretStr = SecretStr("")
     rooms: list[ChatConfig] = Field(default_factory=list)
+    cache_dir: str = "data/wechaty"  # wechaty's own files ($CACHE_DIR)
+    plugin_port: int = Field(default=0, ge=0, le=65535)  # wechaty's plugin HTTP port; 0 = any free local port
+    throttle_backoff: Duration = timedelta(minutes=2)  # first pause after 发送消息过于频繁; doubles while it repeats
+    throttle_max: Duration = timedelta(minutes=30)
+    reconnect: Duration = timedelta(seconds=10)  # first wait before reconnecting to the puppet service
+
+    @model_validator(mode="after")
+    def _needs_endpoint(self) -> WechatConfig:
+        if self.enabled and not self.endpoint:
+            raise ValueError("chats.wechat.endpoint is required (host:port of the puppet service)")
+        return self
 
 
 class ChatsConfig(Strict):
@@ -242,9 +253,9 @@ class StormConfig(Strict):
 
     enabled: bool = True
     tiers: list[TierName] = Field(default_factory=lambda: [Tier.III, Tier.IV])
-    group_wait: Duration = timedelta(seconds=30)
-    group_interval: Duration = timedelta(minutes=5)
-    min_digest: int = Field(default=2, ge=2)
+    group_wait: Duration = timedelta(seconds=0)  # hold a chat's first III/IV alert this long to gather others
+    group_interval: Duration = timedelta(minutes=5)  # after one is sent, the next ones wait and go as a digest
+    min_digest: int = Field(default=3, ge=2)  # fewer than this go out one by one
 
     @field_validator("tiers")
     @classmethod

@@ -10,22 +10,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bot import storm
 from bot.channels.base import Channel, DeliveryError
 from bot.clock import Clock
+from bot.config import Config
 from bot.incidents import IncidentService
 from bot.models import SYSTEM, Action, ActionKind, MessageRef, NoticeKind, Notification, Target
 from bot.store.base import Store, VersionConflict
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = timedelta(minutes=5)
-MAYBE_SENT_PAUSE = timedelta(seconds=30)
+HORIZON = timedelta(days=3650)  # "every pending entry", due or not
 
 
 class Delivery:
-    def __init__(self, store: Store, channels: dict[str, Channel], clock: Clock, incidents: IncidentService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        channels: dict[str, Channel],
+        clock: Clock,
+        incidents: IncidentService,
+        source_names: dict[str, str] | None = None,
+    ) -> None:
+        self.source_names = source_names or {}
         self.store = store
         self.channels = channels
         self.clock = clock
@@ -33,23 +42,79 @@ class Delivery:
         self.wake = asyncio.Event()
 
     async def run_once(self) -> int:
-        """Deliver what is due now; return how many were sent."""
+        """Deliver what is due now; return how many messages were sent."""
         now = self.clock.now()
-        blocked: set[str] = set()
+        pending = await self.store.pending_notifications(now + HORIZON, limit=100_000)
+        # A chat waiting out a failure (retry_after, outage backoff) is held as a whole, so
+        # its later entries cannot overtake the one that failed: order survives outages.
+        blocked = {n.target for n in pending if n.attempts and n.next_attempt_at and n.next_attempt_at > now}
+        done: set[str] = set()
         sent = 0
-        due = await self.store.pending_notifications(now)
-        newest = _newest_update_versions(due)
-        for note in due:
-            if note.target in blocked:
+        newest = _newest_update_versions(pending)
+        for note in pending:
+            if note.id in done or note.target in blocked or (note.next_attempt_at and note.next_attempt_at > now):
                 continue
             if note.kind is NoticeKind.UPDATE and note.version < newest[(note.incident, note.target)]:
                 await self._give_up(note, "已被更新的版本取代")  # one edit shows the latest state
                 continue
-            if await self._deliver(note):
+            if storm.is_storm_alert(self.config, note):
+                ok, members = await self._deliver_group(note, pending)
+                done.update(m.id for m in members)
+            else:
+                ok = await self._deliver(note)
+            if ok:
                 sent += 1
             else:
                 blocked.add(note.target)
         return sent
+
+    async def _deliver_group(self, first: Notification, pending: list[Notification]) -> tuple[bool, list[Notification]]:
+        """Tier III/IV alerts for one chat: wait out the group interval, then one digest (or a lone alert)."""
+        now, key = self.clock.now(), storm.last_digest_key(first.target)
+        members = storm.group_members(self.config, first, pending, now)
+        last = await self.store.get_meta(key)
+        resume = datetime.fromisoformat(last) + self.config.storm.group_interval if last else now
+        if now < resume:
+            for member in members:
+                await self.store.update_notification(member.replace(next_attempt_at=resume))
+            return True, members
+        if len(members) < self.config.storm.min_digest:  # not a storm: one by one, in order
+            ok = True
+            for member in members:
+                ok = ok and await self._deliver(member)
+        else:
+            ok = await self._send_digest(members)
+        if ok:
+            await self.store.set_meta(key, now.isoformat())
+        return ok, members
+
+    async def _send_digest(self, members: list[Notification]) -> bool:
+        target = Target.from_key(members[0].target)
+        channel = self.channels.get(target.channel)
+        found = [(m, await self.store.get_incident(m.incident)) for m in members]
+        for note, _ in [(m, i) for m, i in found if i is None or channel is None]:
+            await self._give_up(note, "事件不存在或渠道未启用")
+        found = [(m, i) for m, i in found if i is not None and channel is not None]
+        if not found or channel is None:
+            return True
+        text = storm.digest_text([i for _, i in found], self.clock.now(), self.config.zone, self.source_names)
+        try:
+            message_id = await channel.send_text(target.chat_id, text)
+        except DeliveryError as exc:
+            for note, _ in found:
+                await self._failed(note, exc)
+            return False
+        now = self.clock.now()
+        for note, incident in found:
+            await self.store.update_notification(
+                note.replace(sent_at=now, message_id=message_id, attempts=note.attempts + 1)
+            )
+            await self._record_alert(note.replace(version=incident.version), message_id, ref=False)
+        return True
+
+    @property
+    def config(self) -> Config:
+        return self.incidents.config
 
     async def run_forever(self, idle: float = 1.0) -> None:
         while True:
@@ -96,9 +161,11 @@ class Delivery:
             await channel.update_incident(target.chat_id, ref.message_id, incident)
         return refs[-1].message_id, incident.version
 
-    async def _record_alert(self, note: Notification, message_id: str) -> None:
+    async def _record_alert(self, note: Notification, message_id: str, ref: bool = True) -> None:
+        """Remember where the alert lives (a digest is not edited per incident) and when it was reported."""
         now = self.clock.now()
-        await self.store.add_message_ref(MessageRef(note.target, message_id, note.incident))
+        if ref:
+            await self.store.add_message_ref(MessageRef(note.target, message_id, note.incident))
         await self.store.append_action(
             Action(
                 f"{note.incident}:{note.target}:notified",
@@ -134,10 +201,10 @@ class Delivery:
             return
         if exc.retry_after is not None:
             wait = timedelta(seconds=exc.retry_after)
-        elif exc.maybe_sent:
-            wait = MAYBE_SENT_PAUSE
-        else:
-            wait = min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
+        elif exc.maybe_sent:  # it may have arrived: never resend within the same second
+            wait = self.config.delivery.maybe_sent_pause
+        else:  # connect failure or 5xx: nothing was delivered, safe to retry soon
+            wait = min(self.config.delivery.max_backoff, timedelta(seconds=2 ** min(attempts - 1, 10)))
         log.info("delivery to %s failed (%s); retry in %s", note.target, exc, wait)
         await self.store.update_notification(
             note.replace(attempts=attempts, next_attempt_at=now + wait, last_error=str(exc))

@@ -30,6 +30,7 @@ from bot.models import (
 from bot.numbering import day_key, format_number
 from bot.routing import targets_for
 from bot.store.base import Store, VersionConflict
+from bot.storm import hold_until
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,10 @@ class IncidentService:
         )
         if judgement.tier.pushed:
             await self.store.enqueue(
-                [alert_notification(incident, t, now) for t in targets_for(self.config.chats, incident.tier)]
+                [
+                    alert_notification(incident, t, now).replace(next_attempt_at=hold_until(self.config, incident.tier, now))
+                    for t in targets_for(self.config.chats, incident.tier)
+                ]
             )
         return incident
 
