@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot import storm
 from bot.channels.base import Channel, DeliveryError
@@ -149,6 +150,8 @@ class Delivery:
         """Send; return the message id and the incident version that was rendered."""
         if note.kind is NoticeKind.TEXT:
             return await channel.send_text(target.chat_id, note.text, note.mentions), 0
+        if note.kind in (NoticeKind.PHOTO, NoticeKind.DOCUMENT):
+            return await _send_file(channel, target, note), 0
         incident = await self.store.get_incident(note.incident)
         if incident is None:
             raise DeliveryError(f"事件 {note.incident} 不存在", retry=False)
@@ -214,6 +217,17 @@ class Delivery:
         await self.store.update_notification(
             note.replace(sent_at=self.clock.now(), attempts=note.attempts + 1, last_error=f"放弃：{reason}")
         )
+
+
+async def _send_file(channel: Channel, target: Target, note: Notification) -> str:
+    """Send a queued picture or document; a file gone from disk is not retried."""
+    path = Path(note.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeliveryError(f"附件 {path.name} 无法读取：{exc.strerror}", retry=False) from exc
+    kind = "photo" if note.kind is NoticeKind.PHOTO else "document"
+    return await channel.send_file(target.chat_id, data, path.name, note.text, kind)
 
 
 def _newest_update_versions(notes: list[Notification]) -> dict[tuple[str, str], int]:

@@ -273,6 +273,8 @@ class NoticeKind(StrEnum):
     ALERT = "alert"  # first push of an incident to a target
     UPDATE = "update"  # the incident changed: edit in place / update line
     TEXT = "text"  # free text: replies, reminders, briefings, source notices
+    PHOTO = "photo"  # a picture (briefing chart): `file` holds its path, `text` the caption
+    DOCUMENT = "document"  # a file (report .docx): `file` holds its path, `text` the caption
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,7 @@ class Notification:
     priority: int = 5  # tier value; lower is sent first
     text: str = ""
     mentions: tuple[str, ...] = ()
+    file: str = ""  # PHOTO / DOCUMENT: path of the bytes to send (under briefing.files_dir)
     attempts: int = 0
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
