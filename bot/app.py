@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -26,7 +27,7 @@ from bot.pipeline import run_source
 from bot.scheduler import add_daily_job, add_poll_job, build_scheduler
 from bot.services import Services
 from bot.store import open_store
-from bot.store.base import Store
+from bot.store.base import Store, StoreError
 from sources.http import HttpClient
 from sources.registry import build_source
 
@@ -45,6 +46,8 @@ class App:
     scheduler: AsyncIOScheduler
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     demo: web.AppRunner | None = None
+    # With store.backend redis the leader's scheduler only queues polls for every instance's workers (bot.roles).
+    enqueue_poll: Callable[[str], Awaitable[object]] | None = None
 
 
 def build_channels(
@@ -87,6 +90,9 @@ async def start(app: App, read_console: bool = True) -> None:
         source = build_source(source_config)
 
         async def poll(source=source) -> None:
+            if app.enqueue_poll is not None:
+                await app.enqueue_poll(source.id)
+                return
             await run_source(source, app.services, app.http, app.judge)
 
         add_poll_job(app.scheduler, source.id, source_config.every, source_config.jitter, poll)
@@ -112,7 +118,10 @@ async def stop(app: App) -> None:
     for task in app.tasks:
         task.cancel()
     await asyncio.gather(*app.tasks, return_exceptions=True)
-    await app.delivery.run_once()  # flush what is due before closing
+    try:
+        await app.delivery.run_once()  # flush what is due before closing
+    except StoreError as exc:  # a leader that lost its lease (fenced) or Redis gone: the next leader sends
+        log.warning("final delivery round skipped: %s", exc)
     await app.http.aclose()
     if app.demo is not None:
         await app.demo.cleanup()
@@ -120,6 +129,11 @@ async def stop(app: App) -> None:
 
 async def run(config: Config, duration: float | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `duration` seconds, for smoke tests)."""
+    if config.store.backend == "redis":
+        from bot.roles import run_cluster
+
+        await run_cluster(config, duration)
+        return
     store = open_store(config.store)
     await store.open()
     try:

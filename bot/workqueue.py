@@ -1,0 +1,176 @@
+"""Poll work shared by every instance through a Redis Streams consumer group.
+
+The leader's scheduler `enqueue`s a source when its poll is due; a marker key
+(`polls:queued:<source>`) keeps one entry per source queued or running at a
+time. Every instance runs workers that read the group; a worker acknowledges
+an entry only after the poll finished, and refreshes its claim while it runs
+(a heartbeat), so an entry left pending by a dead instance goes idle and is
+taken over by another worker with XAUTOCLAIM after `claim_idle`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError, ResponseError
+
+from bot.store.base import StoreError
+
+log = logging.getLogger(__name__)
+
+GROUP = "workers"
+
+_ENQUEUE = """
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
+  return redis.call('XADD', KEYS[1], '*', 'source', ARGV[1])
+end
+return false
+"""
+
+
+@dataclass(frozen=True)
+class PollTask:
+    entry_id: str
+    source_id: str
+    claimed: bool = False  # taken over from another consumer
+
+
+class PollQueue:
+    def __init__(
+        self, client: aioredis.Redis, prefix: str, consumer: str, claim_idle: float = 60.0, marker_ttl: float = 3600
+    ) -> None:
+        self.client = client
+        self.stream = f"{prefix}polls"
+        self.marker_prefix = f"{prefix}polls:queued:"
+        self.consumer = consumer
+        self.claim_idle_ms = int(claim_idle * 1000)
+        self.marker_ttl_ms = int(marker_ttl * 1000)
+        self._enqueue = client.register_script(_ENQUEUE)
+        self.claimed_total = 0
+        self.on_claim: Callable[[], object] | None = None
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.client.xgroup_create(self.stream, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def enqueue(self, source_id: str) -> bool:
+        """Queue one poll of `source_id` unless one is already queued or running."""
+        marker = self.marker_prefix + source_id
+        entry = await self._enqueue(keys=[self.stream, marker], args=[source_id, "1", self.marker_ttl_ms])
+        return bool(entry)
+
+    async def take(self, block_ms: int = 1000) -> PollTask | None:
+        """Next task: first a stale one left by a dead consumer, else a new one."""
+        try:
+            return await self._take(block_ms)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            await self.ensure_group()  # the stream vanished (Redis restarted empty): recreate it
+            return None
+
+    async def _take(self, block_ms: int) -> PollTask | None:
+        _next, claimed, *_ = await self.client.xautoclaim(
+            self.stream, GROUP, self.consumer, self.claim_idle_ms, start_id="0-0", count=1
+        )
+        if claimed:
+            entry_id, fields = claimed[0]
+            self.claimed_total += 1
+            if self.on_claim is not None:
+                self.on_claim()
+            log.warning("took over poll %s (%s) from a stalled instance", entry_id, fields.get("source"))
+            return PollTask(entry_id, fields.get("source", ""), claimed=True)
+        got = await self.client.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=1, block=block_ms)
+        for _stream, entries in got or []:
+            for entry_id, fields in entries:
+                return PollTask(entry_id, fields.get("source", ""))
+        return None
+
+    async def heartbeat(self, task: PollTask) -> None:
+        """Reset the entry's idle time so no one claims it while we still work on it."""
+        await self.client.xclaim(self.stream, GROUP, self.consumer, 0, [task.entry_id], justid=True)
+
+    async def done(self, task: PollTask) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.xack(self.stream, GROUP, task.entry_id)
+        pipe.xdel(self.stream, task.entry_id)
+        pipe.delete(self.marker_prefix + task.source_id)
+        await pipe.execute()
+
+    async def depth(self) -> tuple[int, int]:
+        """(entries in the stream, entries pending on a consumer) for /metrics."""
+        length = await self.client.xlen(self.stream)
+        try:
+            pending = await self.client.xpending(self.stream, GROUP)
+        except ResponseError:
+            return length, 0
+        return length, int(pending.get("pending", 0))
+
+
+Handler = Callable[[str], Awaitable[object]]
+
+
+class Workers:
+    """`concurrency` loops taking poll tasks and running `handler(source_id)` on each."""
+
+    def __init__(self, queue: PollQueue, handler: Handler, concurrency: int = 4, max_backoff: float = 30.0) -> None:
+        self.queue = queue
+        self.handler = handler
+        self.concurrency = concurrency
+        self.max_backoff = max_backoff
+        self.redis_ok = True
+        self.done_total = 0
+
+    async def run_one(self, block_ms: int = 1000) -> PollTask | None:
+        """Take and run one task (None if none came); raises on Redis errors, task stays pending."""
+        task = await self.queue.take(block_ms)
+        if task is None:
+            return None
+        beat = asyncio.create_task(self._beat(task))
+        try:
+            if task.source_id:
+                await self.handler(task.source_id)
+        except (StoreError, RedisError, OSError):
+            raise  # the store is unreachable: leave the entry pending, it is retried
+        except Exception:
+            log.exception("poll of %s failed; dropping this run", task.source_id)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        await self.queue.done(task)
+        self.done_total += 1
+        return task
+
+    async def _beat(self, task: PollTask) -> None:
+        while True:
+            await asyncio.sleep(max(0.05, self.queue.claim_idle_ms / 3000))
+            with contextlib.suppress(RedisError, OSError):
+                await self.queue.heartbeat(task)
+
+    async def _loop(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self.run_one()
+                self.redis_ok, backoff = True, 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a worker must survive Redis outages and bad polls
+                self.redis_ok = not isinstance(exc, RedisError | OSError)
+                log.warning("poll worker: %s; retrying in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(self.max_backoff, backoff * 2)
+
+    async def run_forever(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self.queue.ensure_group()  # else `take` recreates it once Redis answers
+        await asyncio.gather(*(self._loop() for _ in range(self.concurrency)))
