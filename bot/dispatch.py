@@ -27,7 +27,11 @@ class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def handle(self, cmd: Command) -> list[str]:
+    async def check(self, cmd: Command) -> list[str]:
+        """The refusal for `cmd` without running it ([] = allowed): buttons ask before showing a menu."""
+        return await self.handle(cmd, check_only=True)
+
+    async def handle(self, cmd: Command, check_only: bool = False) -> list[str]:
         s = self.services
         if not is_known_chat(s.config.chats, cmd.target):
             log.info("ignoring command from unconfigured chat %s", cmd.target.key)
@@ -50,6 +54,8 @@ class Dispatcher:
         if not allowed(cmd.name, person, incident):
             await self._audit_refusal(cmd, f"{person.name} 无权执行 /{cmd.name}", person.name)
             return [f"{person.name}，您无权执行 /{cmd.name}（仅限{who_may(cmd.name)}）"]
+        if check_only:
+            return []
         try:
             return await handler.run(Request(cmd, person, incident, tuple(rest)), s)
         except UsageError as exc:
