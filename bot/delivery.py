@@ -17,8 +17,10 @@ from bot import storm
 from bot.channels.base import Channel, DeliveryError
 from bot.clock import Clock
 from bot.config import Config
-from bot.incidents import IncidentService
+from bot.incidents import IncidentService, alert_notification
 from bot.models import SYSTEM, Action, ActionKind, MessageRef, NoticeKind, Notification, Target
+from bot.routing import all_targets
+from bot.silences import Silences
 from bot.store.base import Store, VersionConflict
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class Delivery:
         self.clock = clock
         self.incidents = incidents
         self.wake = asyncio.Event()
+        self.throttled: dict[str, datetime] = {}  # platform → end of its sending pause (WeChat)
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were sent."""
@@ -52,6 +55,9 @@ class Delivery:
         done: set[str] = set()
         sent = 0
         newest = _newest_update_versions(pending)
+        for note in pending:
+            if note.kind is NoticeKind.ALERT and self.throttled.get(Target.from_key(note.target).channel, now) > now:
+                await self._fall_back(note)  # new alerts during the pause go to the other chats too
         for note in pending:
             if note.id in done or note.target in blocked or (note.next_attempt_at and note.next_attempt_at > now):
                 continue
@@ -133,6 +139,9 @@ class Delivery:
         if channel is None:
             await self._give_up(note, f"渠道 {target.channel} 未启用")
             return True
+        if note.kind is NoticeKind.TEXT and note.incident and await Silences(self.store).muted(note.incident, self.clock.now()):
+            await self._give_up(note, "事件已静默")  # a reminder or re-alert queued before /mute
+            return True
         try:
             message_id, rendered_version = await self._send(channel, target, note)
         except DeliveryError as exc:
@@ -212,6 +221,21 @@ class Delivery:
         await self.store.update_notification(
             note.replace(attempts=attempts, next_attempt_at=now + wait, last_error=str(exc))
         )
+        if exc.throttled:
+            self.throttled[Target.from_key(note.target).channel] = now + wait
+            if note.kind is NoticeKind.ALERT:
+                await self._fall_back(note)
+
+    async def _fall_back(self, note: Notification) -> None:
+        """The platform throttles the bot as a whole (WeChat): queue the alert for the chats elsewhere."""
+        incident = await self.store.get_incident(note.incident)
+        if incident is None:
+            return
+        throttled = Target.from_key(note.target).channel
+        others = [t for t in all_targets(self.config.chats) if t.channel != throttled]
+        added = await self.store.enqueue([alert_notification(incident, t, self.clock.now()) for t in others])
+        if any(added):
+            log.warning("%s throttled; alert %s also queued for other chats", throttled, note.incident)
 
     async def _give_up(self, note: Notification, reason: str) -> None:
         await self.store.update_notification(

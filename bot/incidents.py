@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Config
+from bot.evidence import EvidenceArchive
 from bot.lifecycle import Event, IllegalTransition, apply
 from bot.models import (
     SYSTEM,
@@ -29,6 +30,7 @@ from bot.models import (
 )
 from bot.numbering import day_key, format_number
 from bot.routing import targets_for
+from bot.silences import Silences, held_action
 from bot.store.base import Store, VersionConflict
 from bot.storm import hold_until
 
@@ -51,6 +53,7 @@ class IncidentService:
     def __init__(self, config: Config, store: Store) -> None:
         self.config = config
         self.store = store
+        self.evidence: EvidenceArchive | None = None  # set by bot.app when evidence is enabled
 
     async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
         day = day_key(now, self.config.zone)
@@ -78,13 +81,18 @@ class IncidentService:
         await self.store.append_action(
             Action(f"{number}:create", number, ActionKind.CREATE, SYSTEM, now, note=judgement.reason)
         )
-        if judgement.tier.pushed:
+        held = await Silences(self.store).silencing(_silence_text(item, judgement), now)
+        if held is not None and judgement.tier.pushed:
+            await self.store.append_action(held_action(incident, held, now))
+        elif judgement.tier.pushed:
             await self.store.enqueue(
                 [
                     alert_notification(incident, t, now).replace(next_attempt_at=hold_until(self.config, incident.tier, now))
                     for t in targets_for(self.config.chats, incident.tier)
                 ]
             )
+        if self.evidence is not None:
+            self.evidence.archive_safely(incident, [item], now)
         return incident
 
     async def act(
@@ -131,6 +139,11 @@ class IncidentService:
         targets = {ref.target for ref in await self.store.message_refs(incident.number)}
         notes = [update_notification(incident, Target.from_key(t), now) for t in sorted(targets)]
         await self.store.enqueue(notes)
+
+
+def _silence_text(item: Item, judgement: Judgement) -> str:
+    """What a word silence is matched against: title, text and the matched words."""
+    return "\n".join([item.title, item.text, *judgement.match.words()])
 
 
 def alert_notification(incident: Incident, target: Target, now: datetime) -> Notification:

@@ -1,0 +1,172 @@
+"""Chasing deadlines: nobody may miss an alert.
+
+A scheduler tick (`check_deadlines`) looks at every open incident:
+- ack deadline missed: re-notify its chats with @mentions of the monitors;
+  from repeat `leaders_after` on, escalate: @mention the leaders as well and
+  reach the leaders' chats. Repeated every `repeat_every`, at most
+  `max_repeats` times after the first.
+- resolve deadline near (`resolve_warn_before`) or missed (the golden 24
+  hours for tier I and II): remind the assignee and the leaders, the same way.
+Each step has a stable id, is queued in the outbox before it is recorded as
+an action, and is done once however often the tick runs or the bot restarts.
+A muted incident is not chased. After a long outage only the current step
+is sent, not every missed one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import ChatsConfig, EscalationConfig, PersonConfig
+from bot.durations import format_duration
+from bot.incidents import text_notification
+from bot.models import SYSTEM, Action, ActionKind, Incident, Status, Target
+from bot.routing import targets_for
+from bot.services import Services
+from bot.silences import Silences
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One chase: which, whom, where, what to say."""
+
+    id: str
+    kind: ActionKind
+    people: tuple[PersonConfig, ...]
+    targets: tuple[Target, ...]
+    text: str
+
+
+async def check_deadlines(services: Services) -> list[Action]:
+    """One tick: queue and record every chase now due; return the actions recorded."""
+    cfg, now = services.config.escalation, services.clock.now()
+    if not cfg.enabled:
+        return []
+    silences = Silences(services.store)
+    recorded: list[Action] = []
+    for incident in await services.store.incidents([Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]):
+        if not incident.tier.pushed or await silences.muted(incident.number, now):
+            continue
+        done = {a.id for a in await services.store.actions(incident.number)}
+        for step in due_steps(services, incident, now):
+            if step.id not in done:
+                recorded.append(await _run(services, incident, step, now))
+    if recorded:
+        services.wake_delivery()
+    return recorded
+
+
+def due_steps(services: Services, incident: Incident, now: datetime) -> list[Step]:
+    steps = []
+    ack = _ack_step(services, incident, now)
+    if ack is not None:
+        steps.append(ack)
+    resolve = _resolve_step(services, incident, now)
+    if resolve is not None:
+        steps.append(resolve)
+    return steps
+
+
+def _repeat(cfg: EscalationConfig, late: timedelta) -> int:
+    every = max(cfg.repeat_every.total_seconds(), 1.0)
+    return min(int(late.total_seconds() // every), cfg.max_repeats)
+
+
+def _ack_step(services: Services, incident: Incident, now: datetime) -> Step | None:
+    cfg, people = services.config.escalation, services.people
+    if incident.status is not Status.NEW or incident.ack_deadline is None or now < incident.ack_deadline:
+        return None
+    n = _repeat(cfg, now - incident.ack_deadline)
+    late = format_duration(now - incident.ack_deadline)
+    head = _head(incident)
+    if n < cfg.leaders_after:
+        whom = tuple(people.with_role("monitor"))
+        text = f"⏰ 超时未确认（已超 {late}，第 {n + 1} 次提醒）{head}\n请尽快确认：/ack {incident.number}"
+        return Step(
+            f"{incident.number}:ack-overdue:{n}", ActionKind.REMIND, whom, _alert_targets(services, incident), text
+        )
+    whom = tuple(people.with_role("monitor", "leader"))
+    text = f"🚨 升级：{head} 超时 {late} 仍无人确认，提请领导关注（第 {n + 1} 次提醒）\n确认：/ack {incident.number}"
+    targets = _alert_targets(services, incident) + _leader_targets(services.config.chats)
+    return Step(f"{incident.number}:ack-overdue:{n}", ActionKind.ESCALATE, whom, _unique(targets), text)
+
+
+def _resolve_step(services: Services, incident: Incident, now: datetime) -> Step | None:
+    cfg, people = services.config.escalation, services.people
+    due = incident.resolve_deadline
+    if due is None or now < due - cfg.resolve_warn_before:
+        return None
+    assignee = people.by_name(incident.assignee) if incident.assignee else None
+    whom = tuple(p for p in [assignee, *people.with_role("leader")] if p is not None)
+    targets = _unique(_alert_targets(services, incident) + _leader_targets(services.config.chats))
+    owner = f"负责人 {incident.assignee}" if incident.assignee else "尚未指派负责人"
+    if now < due:
+        text = f"⏳ 办结时限将至（剩 {format_duration(due - now)}）{_head(incident)}，{owner}\n办结：/resolve {incident.number} 处置结果"
+        return Step(f"{incident.number}:resolve-warn", ActionKind.REMIND, whom, targets, text)
+    n = _repeat(cfg, now - due)
+    text = (
+        f"⚠️ 超时未办结（已超 {format_duration(now - due)}，第 {n + 1} 次提醒）{_head(incident)}，{owner}\n"
+        f"办结：/resolve {incident.number} 处置结果"
+    )
+    return Step(f"{incident.number}:resolve-overdue:{n}", ActionKind.REMIND, whom, targets, text)
+
+
+async def _run(services: Services, incident: Incident, step: Step, now: datetime) -> Action:
+    """Queue first, record second: a crash in between re-queues (a no-op) and records next tick."""
+    notes = []
+    names = "、".join(p.name for p in step.people)
+    for target in step.targets:
+        mentions = tuple(m for m in (services.people.platform_id(p, target.channel) for p in step.people) if m)
+        text = f"{step.text}\n责任人：{names}" if names else step.text
+        note = text_notification(target, text, now, step.id, priority=incident.tier.value)
+        notes.append(note.replace(mentions=mentions, incident=incident.number))
+    await services.store.enqueue(notes)
+    where = "、".join(t.key for t in step.targets)
+    action = Action(
+        step.id, incident.number, step.kind, SYSTEM, now, f"{step.text.splitlines()[0]} → {names or '无'} @ {where}"
+    )
+    await services.store.append_action(action)
+    log.info("deadline step %s", step.id)
+    return action
+
+
+def _head(incident: Incident) -> str:
+    return f"{incident.tier.emoji}{incident.tier.roman} {incident.number} {incident.title[:40]}"
+
+
+def _alert_targets(services: Services, incident: Incident) -> list[Target]:
+    return targets_for(services.config.chats, incident.tier)
+
+
+def _leader_targets(chats: ChatsConfig) -> list[Target]:
+    """The leaders' group chats: the next group an escalation reaches."""
+    out: list[Target] = []
+    if chats.telegram.enabled:
+        out += [Target("telegram", c.id) for c in chats.telegram.chats if c.role == "leaders"]
+    if chats.wechat.enabled:
+        out += [Target("wechat", r.id) for r in chats.wechat.rooms if r.role == "leaders"]
+    return out
+
+
+def _unique(targets: list[Target]) -> tuple[Target, ...]:
+    return tuple(dict.fromkeys(targets))
+
+
+def add_deadline_job(scheduler: AsyncIOScheduler, services: Services) -> None:
+    """Run `check_deadlines` every `escalation.check_every` (never overlapping)."""
+
+    async def tick() -> None:
+        try:
+            await check_deadlines(services)
+        except Exception:
+            log.exception("deadline check failed")
+
+    every = max(1.0, services.config.escalation.check_every.total_seconds())
+    scheduler.add_job(tick, IntervalTrigger(seconds=every), id="deadlines", replace_existing=True, max_instances=1)

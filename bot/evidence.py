@@ -1,0 +1,144 @@
+"""The evidence archive (有害信息备份, 分类编号存储): kept after the original post is deleted.
+
+Each incident gets a numbered, classified folder
+`<root>/<YYYY>/<MM>/<tier>/<incident number>/` holding, per item, its text
+and its raw page, plus `manifest.json` with the url, fetch time, size and
+sha256 of every file. `verify` re-hashes every file against its manifest
+and names any that changed or vanished. Files are written once and never
+rewritten; the manifest is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.models import Incident, Item
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    what: str  # "changed" | "missing" | "manifest"
+
+    def __str__(self) -> str:
+        label = {"changed": "已被改动", "missing": "已丢失", "manifest": "清单损坏"}[self.what]
+        return f"{label}：{self.path}"
+
+
+class EvidenceArchive:
+    def __init__(self, root: str | os.PathLike[str], zone: ZoneInfo) -> None:
+        self.root = Path(root)
+        self.zone = zone
+
+    def folder(self, incident: Incident) -> Path:
+        local = incident.discovered_at.astimezone(self.zone)
+        return self.root / f"{local:%Y}" / f"{local:%m}" / incident.tier.roman / incident.number
+
+    def archive(self, incident: Incident, items: Sequence[Item], now: datetime) -> Path:
+        """Save each item not yet archived for this incident; return the folder."""
+        folder = self.folder(incident)
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = self.manifest(incident) or _new_manifest(incident, now)
+        known = {f["url"] for f in manifest["files"]}
+        for item in items:
+            if item.url in known:
+                continue
+            known.add(item.url)
+            n = 1 + len({f["url"] for f in manifest["files"]})
+            fetched = (item.fetched_at or now).isoformat()
+            manifest["files"].append(_write(folder / f"{n:02d}-text.txt", _text_of(item), item.url, fetched, "text"))
+            if item.raw:
+                manifest["files"].append(_write(folder / f"{n:02d}-page.html", item.raw, item.url, fetched, "raw"))
+        _write_json(folder / MANIFEST, manifest)
+        return folder
+
+    def archive_safely(self, incident: Incident, items: Sequence[Item], now: datetime) -> None:
+        """Archive, but never let a full disk stop an alert: log and go on."""
+        try:
+            self.archive(incident, items, now)
+        except OSError:
+            log.exception("evidence for %s not saved", incident.number)
+
+    def manifest(self, incident: Incident) -> dict[str, Any] | None:
+        path = self.folder(incident) / MANIFEST
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def hashes(self, incident: Incident) -> list[tuple[str, str]]:
+        """(file name, sha256) of every archived file, for the export."""
+        manifest = self.manifest(incident) or {"files": []}
+        return [(f["name"], f["sha256"]) for f in manifest["files"]]
+
+
+def verify(root: str | os.PathLike[str]) -> tuple[int, list[Problem]]:
+    """Check every archived file against its manifest: (files checked, problems)."""
+    checked, problems = 0, []
+    for manifest_path in sorted(Path(root).rglob(MANIFEST)):
+        try:
+            files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            problems.append(Problem(manifest_path, "manifest"))
+            continue
+        for entry in files:
+            path = manifest_path.parent / entry["name"]
+            checked += 1
+            if not path.is_file():
+                problems.append(Problem(path, "missing"))
+            elif _sha256(path.read_bytes()) != entry["sha256"]:
+                problems.append(Problem(path, "changed"))
+    return checked, problems
+
+
+def _new_manifest(incident: Incident, now: datetime) -> dict[str, Any]:
+    return {
+        "incident": incident.number,
+        "tier": incident.tier.roman,
+        "title": incident.title,
+        "url": incident.url,
+        "created_at": now.isoformat(),
+        "files": [],
+    }
+
+
+def _text_of(item: Item) -> str:
+    published = item.published_at.isoformat() if item.published_at else ""
+    head = [f"标题：{item.title}", f"链接：{item.url}", f"来源：{item.source_id}", f"作者：{item.author}"]
+    return "\n".join([*head, f"发布时间：{published}", "", item.text]) + "\n"
+
+
+def _write(path: Path, text: str, url: str, fetched_at: str, kind: str) -> dict[str, Any]:
+    data = text.encode("utf-8")
+    path.write_bytes(data)  # only for items not yet in the manifest: kept evidence is never rewritten
+    return {
+        "name": path.name,
+        "kind": kind,
+        "url": url,
+        "fetched_at": fetched_at,
+        "size": len(data),
+        "sha256": _sha256(data),
+    }
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
