@@ -213,6 +213,16 @@ class ChatsConfig(Strict):
 class BriefingConfig(Strict):
     times: list[str] = Field(default_factory=lambda: ["08:00"])
     grace: Duration = timedelta(hours=2)
+    # Chats that get the scheduled briefing, by target key ("telegram:-100…", "wechat:room@chatroom",
+    # "console:console") or chat id; empty means every configured chat.
+    chats: list[str] = Field(default_factory=list)
+    chart: bool = True  # send the trend chart (PNG) as a photo after the text
+    files_dir: str = "data/files"  # where queued pictures and documents wait for delivery
+
+    @field_validator("chats", mode="before")
+    @classmethod
+    def _chat_keys_as_text(cls, v: object) -> object:
+        return [str(c) for c in v] if isinstance(v, list) else v
 
     @field_validator("times")
     @classmethod

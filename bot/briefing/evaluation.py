@@ -1,0 +1,130 @@
+"""总结评估: who responded how fast, against the tier deadlines.
+
+Three intervals per incident: discovery → report (first push to a chat),
+report → ack, ack → resolve. Acks are credited to who acknowledged, resolves
+to the assignee (else whoever acknowledged); departments come from `people`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.briefing.stats import Window
+from bot.config import PersonConfig
+from bot.models import Incident, Tier
+
+NO_DEPARTMENT = "未分部门"
+
+
+@dataclass(frozen=True)
+class Timing:
+    incident: Incident
+    to_report: timedelta | None
+    to_ack: timedelta | None
+    to_resolve: timedelta | None
+    ack_limit: timedelta | None
+    resolve_limit: timedelta | None
+    ack_overdue: bool
+    resolve_overdue: bool
+
+
+@dataclass
+class Tally:
+    """Response counts and times for one person or department."""
+
+    name: str
+    acks: int = 0
+    ack_time: timedelta = timedelta(0)
+    ack_overdue: int = 0
+    resolves: int = 0
+    resolve_time: timedelta = timedelta(0)
+    resolve_overdue: int = 0
+
+    @property
+    def avg_ack(self) -> timedelta | None:
+        return self.ack_time / self.acks if self.acks else None
+
+    @property
+    def avg_resolve(self) -> timedelta | None:
+        return self.resolve_time / self.resolves if self.resolves else None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    window: Window
+    now: datetime
+    timings: list[Timing]
+    people: list[Tally] = field(default_factory=list)
+    departments: list[Tally] = field(default_factory=list)
+
+    @property
+    def ack_overdue(self) -> int:
+        return sum(t.ack_overdue for t in self.timings)
+
+    @property
+    def resolve_overdue(self) -> int:
+        return sum(t.resolve_overdue for t in self.timings)
+
+    def average(self, attr: str) -> timedelta | None:
+        values = [getattr(t, attr) for t in self.timings if getattr(t, attr) is not None]
+        return sum(values, timedelta(0)) / len(values) if values else None
+
+
+def _between(a: datetime | None, b: datetime | None) -> timedelta | None:
+    return b - a if a is not None and b is not None else None
+
+
+def _late(done: datetime | None, due: datetime | None, now: datetime) -> bool:
+    if due is None:
+        return False
+    return (done or now) > due
+
+
+def timing(incident: Incident, now: datetime) -> Timing:
+    i = incident
+    return Timing(
+        incident=i,
+        to_report=_between(i.discovered_at, i.reported_at),
+        to_ack=_between(i.reported_at or i.discovered_at, i.acked_at),
+        to_resolve=_between(i.acked_at, i.resolved_at),
+        ack_limit=_between(i.discovered_at, i.ack_deadline),
+        resolve_limit=_between(i.discovered_at, i.resolve_deadline),
+        ack_overdue=_late(i.acked_at, i.ack_deadline, now),
+        resolve_overdue=_late(i.resolved_at, i.resolve_deadline, now),
+    )
+
+
+def _tally(timings: Iterable[Timing], key_of) -> list[Tally]:
+    tallies: dict[str, Tally] = {}
+    for t in timings:
+        inc = t.incident
+        if inc.acked_by:
+            tally = tallies.setdefault(key_of(inc.acked_by), Tally(key_of(inc.acked_by)))
+            tally.acks += 1
+            tally.ack_time += t.to_ack or timedelta(0)
+            tally.ack_overdue += t.ack_overdue
+        owner = inc.assignee or inc.acked_by
+        if owner and (inc.resolved_at is not None or t.resolve_overdue):
+            tally = tallies.setdefault(key_of(owner), Tally(key_of(owner)))
+            if inc.resolved_at is not None:
+                tally.resolves += 1
+                tally.resolve_time += t.to_resolve or timedelta(0)
+            tally.resolve_overdue += t.resolve_overdue
+    return sorted(tallies.values(), key=lambda x: (-(x.ack_overdue + x.resolve_overdue), -x.acks, x.name))
+
+
+def evaluate(incidents: Iterable[Incident], window: Window, now: datetime, people: list[PersonConfig]) -> Evaluation:
+    """Evaluate the pushed incidents discovered in the window."""
+    chosen = [i for i in incidents if i.tier is not Tier.BELOW and window.start <= i.discovered_at < window.end]
+    chosen.sort(key=lambda i: (i.discovered_at, i.number))
+    timings = [timing(i, now) for i in chosen]
+    departments = {p.name: p.department or NO_DEPARTMENT for p in people}
+    return Evaluation(
+        window=window,
+        now=now,
+        timings=timings,
+        people=_tally(timings, lambda name: name),
+        departments=_tally(timings, lambda name: departments.get(name, NO_DEPARTMENT)),
+    )
