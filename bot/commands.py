@@ -16,10 +16,13 @@ CHINESE_NAMES = {
     "备注": "note",
     "关注": "watch",
     "取消关注": "unwatch",
+    "静默": "mute",
+    "取消静默": "unmute",
+    "屏蔽": "silence",
 }
 COMMAND_NAMES = {
     "ack", "assign", "resolve", "reopen", "note", "brief", "list", "status", "help", "watch", "unwatch",
-    "start",
+    "start", "mute", "unmute", "silence",
 }  # fmt: skip
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
 

@@ -22,6 +22,9 @@ RULES: dict[str, frozenset[str]] = {
     "start": EVERYONE,
     "watch": STAFF,
     "unwatch": STAFF,
+    "mute": STAFF,
+    "unmute": STAFF,
+    "silence": STAFF,
 }
 
 ROLE_NAMES = {"leader": "领导", "monitor": "监测员", "member": "成员"}

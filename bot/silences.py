@@ -13,13 +13,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.codec import decode, encode
 from bot.models import SYSTEM, Action, ActionKind, Actor, Incident
+from bot.render import local_time
 from bot.store.base import Store
 
 META_KEY = "silences"
 DEFAULT_MUTE = timedelta(hours=24)
+MAX_SILENCE = timedelta(days=30)
 HELD_PREFIX = "静默未推送"
 
 
@@ -105,3 +108,13 @@ async def held_back(store: Store, start: datetime, end: datetime) -> list[Incide
     ]
     found = [await store.get_incident(n) for n in numbers]
     return [i for i in found if i is not None]
+
+
+def status_lines(silences: list[Silence], zone: ZoneInfo) -> list[str]:
+    """For /status: what is silenced, by whom, until when."""
+    if not silences:
+        return ["静默：无"]
+    lines = [f"静默 {len(silences)} 项："]
+    for s in sorted(silences, key=lambda s: s.until):
+        lines.append(f"🔕 {s.label}  {s.by} 设置，至 {local_time(s.until, zone)}")
+    return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ack, assign, brief, help, reopen, resolve, status
+from handlers import ack, assign, brief, help, mute, reopen, resolve, silence, status, unmute
 from handlers import list as list_
 from handlers.base import Handler
 
@@ -16,6 +16,9 @@ REGISTRY: dict[str, Handler] = {
         brief.HANDLER,
         list_.HANDLER,
         status.HANDLER,
+        mute.HANDLER,
+        unmute.HANDLER,
+        silence.HANDLER,
         help.HANDLER,
         help.START,
     )
