@@ -14,7 +14,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
-from bot.briefing import send_scheduled_briefing
+from bot.briefing import catch_up, send_scheduled_briefing
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.clock import Clock, SystemClock
@@ -102,6 +102,8 @@ async def start(app: App, read_console: bool = True) -> None:
             await send_scheduled_briefing(app.services, slot)
 
         add_daily_job(app.scheduler, f"briefing:{slot}", slot, brief)
+    # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
+    app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     app.scheduler.start()
     app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
     for name, channel in app.channels.items():
