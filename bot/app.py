@@ -17,6 +17,7 @@ from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.delivery import Delivery
@@ -56,6 +57,8 @@ def build_channels(
     channels: dict[str, Channel] = {}
     if config.chats.console.enabled:
         channels["console"] = ConsoleChannel(config.chats.console.person, clock, config.zone, console_out, names)
+    if config.chats.wechat.enabled:
+        channels["wechat"] = WechatChannel(config.chats.wechat, clock, config.zone, names)
     return channels
 
 

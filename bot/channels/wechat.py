@@ -1,0 +1,270 @@
+"""The WeChat channel: plain-text alerts to rooms, commands typed in rooms (wechaty).
+
+wechaty (the `[wechat]` extra) is imported lazily, only when the channel
+starts, through `wechat_compat`, which applies the patches wechaty 0.10.7
+needs on Python 3.11. The client speaks plaintext gRPC to a puppet service
+(`chats.wechat.endpoint`); we drive its start-up ourselves because
+`Wechaty.start()` stops the whole event loop on a puppet error and sleeps
+60 s on a network error.
+
+WeChat punishes bots that send too fast (发送消息过于频繁) and retrying during
+the penalty extends it: on that answer the channel goes quiet for a back-off
+period, every send meanwhile fails at once with `DeliveryError(throttled=True)`
+without touching WeChat, and the delivery worker lets the alert reach the
+other configured chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import socket
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.channels.wechat_text import command_from_message, quote_number
+from bot.clock import Clock
+from bot.config import WechatConfig
+from bot.render import incident_text, update_line
+
+log = logging.getLogger(__name__)
+
+NOT_LOGGED_IN_WAIT = 30.0  # seconds a send waits when the bot is not logged in to WeChat
+MAX_RECONNECT = timedelta(minutes=5)
+
+
+class Throttle:
+    """WeChat's sending penalty: stay quiet after 发送消息过于频繁; a repeat doubles the pause."""
+
+    def __init__(self, clock: Clock, first: timedelta, most: timedelta) -> None:
+        self.clock = clock
+        self.first = first
+        self.most = most
+        self.pause = first
+        self.quiet_until: datetime | None = None
+
+    def remaining(self) -> float:
+        if self.quiet_until is None:
+            return 0.0
+        return max(0.0, (self.quiet_until - self.clock.now()).total_seconds())
+
+    def hit(self) -> float:
+        """Record a throttling answer; return how long to stay quiet (seconds)."""
+        if self.quiet_until is not None:  # throttled again right after a pause: double it
+            self.pause = min(self.most, self.pause * 2)
+        self.quiet_until = self.clock.now() + self.pause
+        return self.pause.total_seconds()
+
+    def ok(self) -> None:
+        self.pause = self.first
+        self.quiet_until = None
+
+
+def is_throttling(exc: BaseException) -> bool:
+    text = str(getattr(exc, "message", "") or exc)
+    return "频繁" in text or "too frequent" in text.lower() or "RESOURCE_EXHAUSTED" in str(getattr(exc, "status", ""))
+
+
+class WechatChannel(Channel):
+    name = "wechat"
+
+    def __init__(
+        self, config: WechatConfig, clock: Clock, zone: ZoneInfo, source_names: dict[str, str] | None = None
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.zone = zone
+        self.source_names = source_names or {}
+        self.rooms = {room.id for room in config.rooms}
+        self.throttle = Throttle(clock, config.throttle_backoff, config.throttle_max)
+        self.logged_in = asyncio.Event()
+        self._bot: Any = None
+        self._scheduler: Any = None
+        self._runner: asyncio.Task[None] | None = None
+        self.messages_seen = 0  # inbound messages handled or ignored (for status and tests)
+
+    # -- outbound ---------------------------------------------------------------
+    async def send_incident(self, chat_id: str, incident: Any) -> str:
+        name = self.source_names.get(incident.source_id, "")
+        return await self._send(chat_id, incident_text(incident, self.clock.now(), self.zone, name))
+
+    async def update_incident(self, chat_id: str, message_id: str, incident: Any) -> str:
+        """WeChat cannot edit a sent message: post a short update line instead."""
+        await self._send(chat_id, update_line(incident, self.clock.now(), self.zone))
+        return message_id
+
+    async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        return await self._send(chat_id, text, mentions)
+
+    async def send_file(
+        self,
+        chat_id: str,
+        data: bytes,
+        filename: str,
+        caption: str = "",
+        kind: Literal["photo", "document"] = "document",
+    ) -> str:
+        """Send the caption as text, then the file as a base64 FileBox (URL boxes fail on puppets)."""
+        if caption:
+            await self._send(chat_id, caption)
+        from wechaty_puppet import FileBox
+
+        box = FileBox.from_base64(base64.b64encode(data), name=filename)
+        return await self._guarded(lambda: self._bot.puppet.message_send_file(conversation_id=chat_id, file=box))
+
+    async def _send(self, room_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        if mentions:
+            names = [await self._contact_name(m) for m in mentions]
+            text = "".join(f"@{n}\u2005" for n in names) + text
+        return await self._guarded(
+            lambda: self._bot.puppet.message_send_text(
+                conversation_id=room_id, message=text, mention_ids=list(mentions) or None
+            )
+        )
+
+    async def _guarded(self, send: Any) -> str:
+        """One attempt at a send, with WeChat's failures mapped onto DeliveryError."""
+        quiet = self.throttle.remaining()
+        if quiet > 0:
+            raise DeliveryError("微信发送受限，暂停发送中", throttled=True, retry_after=quiet)
+        if self._bot is None or not self.logged_in.is_set():
+            raise DeliveryError("微信未登录", retry_after=NOT_LOGGED_IN_WAIT)
+        try:
+            message_id = await send()
+        except Exception as exc:  # grpclib, wechaty and OS errors all end here
+            if is_throttling(exc):
+                pause = self.throttle.hit()
+                log.warning("wechat throttled the bot; quiet for %.0f s", pause)
+                raise DeliveryError("微信提示发送消息过于频繁", throttled=True, retry_after=pause) from exc
+            raise DeliveryError(f"微信发送失败：{exc}", maybe_sent=isinstance(exc, OSError | TimeoutError)) from exc
+        self.throttle.ok()
+        return str(message_id or "")
+
+    async def _contact_name(self, contact_id: str) -> str:
+        with contextlib.suppress(Exception):
+            contact = self._bot.Contact.load(contact_id)
+            await contact.ready()
+            return contact.name or contact_id
+        return contact_id
+
+    # -- inbound ----------------------------------------------------------------
+    async def start(self, on_command: CommandHandler) -> None:
+        from bot.channels.wechat_compat import load_wechaty
+
+        load_wechaty(self.config.cache_dir)  # fail here, at start, if the extra is missing
+        self._runner = asyncio.create_task(self._run(on_command), name="wechat")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._runner
+        await self._close()
+
+    async def _run(self, on_command: CommandHandler) -> None:
+        """Stay connected to the puppet service; wait longer after each failure."""
+        wait = self.config.reconnect
+        while True:
+            try:
+                await self._session(on_command)
+                log.warning("wechat event stream ended; reconnecting")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep the channel alive
+                log.warning("wechat connection failed: %s", exc)
+            await self._close()
+            await asyncio.sleep(wait.total_seconds())
+            wait = min(MAX_RECONNECT, wait * 2)
+
+    async def _session(self, on_command: CommandHandler) -> None:
+        """One connection: build a Wechaty, bridge its events, read until the stream ends."""
+        from bot.channels.wechat_compat import fresh_pools, load_wechaty
+
+        wechaty = load_wechaty(self.config.cache_dir)
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from wechaty_puppet import PuppetOptions
+
+        host, _, port = self.config.endpoint.rpartition(":")
+        await _check_reachable(host, int(port))  # wechaty's own check blocks the loop for 3 s
+        token = self.config.token.get_secret_value() or None
+        self._scheduler = AsyncIOScheduler()  # in memory: no SQLite job store under $CACHE_DIR
+        options = wechaty.WechatyOptions(
+            puppet_options=PuppetOptions(token=token, end_point=self.config.endpoint),
+            host="127.0.0.1",
+            port=self.config.plugin_port or _free_port(),
+            scheduler=self._scheduler,
+        )
+        bot = wechaty.Wechaty(options)
+        bot.on("login", lambda *_: self.logged_in.set())
+        bot.on("logout", lambda *_: self.logged_in.clear())
+        bot.on("message", lambda msg: self._on_message(msg, on_command))
+        await bot.init_puppet()
+        fresh_pools(bot)
+        await bot.init_puppet_event_bridge(bot.puppet)
+        self._bot = bot
+        await bot.puppet.start()  # returns when the event stream ends
+
+    async def _close(self) -> None:
+        self.logged_in.clear()
+        bot, self._bot = self._bot, None
+        if bot is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bot.stop(), 5)
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+    async def _on_message(self, msg: Any, on_command: CommandHandler) -> None:
+        try:
+            await self._handle_message(msg, on_command)
+        except Exception:
+            log.exception("wechat message %s could not be handled", getattr(msg, "message_id", "?"))
+        finally:
+            self.messages_seen += 1
+
+    async def _handle_message(self, msg: Any, on_command: CommandHandler) -> None:
+        room = msg.room()
+        if room is None or msg.is_self() or room.room_id not in self.rooms:
+            return  # private chats, our own messages and rooms not in config are ignored
+        self_contact = self._bot.user_self()
+        cmd = command_from_message(
+            text=msg.text(),
+            talker_id=msg.talker().contact_id,
+            room_id=room.room_id,
+            message_id=msg.message_id,
+            mentions=await _mentions(msg),
+            self_id=self_contact.contact_id,
+            self_name=self_contact.name,
+        )
+        if cmd is None:
+            return
+        replies = await on_command(cmd)
+        if replies:
+            text = quote_number("\n".join(replies), cmd.args)
+            try:
+                await self._send(room.room_id, text, (cmd.user_id,))
+            except DeliveryError as exc:
+                log.warning("reply in wechat room %s not sent: %s", room.room_id, exc)
+
+
+async def _mentions(msg: Any) -> list[tuple[str, str]]:
+    """(contact id, display name) of everyone @mentioned in a room message."""
+    return [(c.contact_id, c.name) for c in await msg.mention_list()]
+
+
+async def _check_reachable(host: str, port: int) -> None:
+    async with asyncio.timeout(3):
+        _reader, writer = await asyncio.open_connection(host or "127.0.0.1", port)
+    writer.close()
+    with contextlib.suppress(Exception):
+        await writer.wait_closed()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

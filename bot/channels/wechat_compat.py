@@ -1,0 +1,63 @@
+"""Import wechaty 0.10.7 on Python 3.11/3.12: the patches it needs, in one place.
+
+Measured facts (../shared/NOTES.md): its dataclass `WechatyOptions` has a
+`PuppetOptions()` default, which Python 3.11 rejects as a mutable default
+unless `PuppetOptions` is hashable; `wechaty.plugin` creates `$CACHE_DIR`
+(default `./.wechaty`) at import time; `PuppetService` logs the service
+token at WARNING. Only the WeChat adapter imports this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from types import ModuleType
+from typing import Any
+
+# wechaty's loggers do not propagate and print to stderr; these two say more than they should:
+# PuppetService logs "endpoint<…> and token<…>", wechaty.plugin warns at every login.
+_LOUD = ("PuppetService", "wechaty.plugin")
+
+
+class WechatUnavailable(RuntimeError):
+    """wechaty is not installed or not importable here (install the `[wechat]` extra)."""
+
+
+def load_wechaty(cache_dir: str = "data/wechaty", log_level: str = "warn") -> ModuleType:
+    """Patch and import wechaty; return the module. Safe to call more than once."""
+    os.environ.setdefault("CACHE_DIR", cache_dir)  # read at import time by wechaty.plugin
+    os.environ.setdefault("WECHATY_LOG", log_level)
+    before = set(logging.Logger.manager.loggerDict)
+    try:
+        from wechaty_puppet.schemas import puppet as puppet_schema
+
+        if puppet_schema.PuppetOptions.__hash__ is None:
+            puppet_schema.PuppetOptions.__hash__ = object.__hash__  # type: ignore[method-assign]
+        import wechaty
+        import wechaty_puppet_service  # noqa: F401 - imported lazily by wechaty; its logger must exist before quieting
+    except ImportError as exc:  # telnetlib is gone in 3.13; pyee>=9 / urllib3>=2 break it too
+        raise WechatUnavailable(f"wechaty 0.10.7 cannot be imported: {exc}") from exc
+    _quiet_loggers(set(logging.Logger.manager.loggerDict) - before)
+    return wechaty
+
+
+def _quiet_loggers(names: set[str]) -> None:
+    """Its own loggers at WARNING at most (message texts are logged at INFO), the loud ones at ERROR."""
+    for name in names | set(_LOUD):
+        logger = logging.getLogger(name)
+        if logger.propagate and name not in _LOUD:
+            continue  # grpclib, apscheduler …: the application's logging config decides
+        floor = logging.ERROR if name in _LOUD else logging.WARNING
+        if logger.level < floor:
+            logger.setLevel(floor)
+
+
+def fresh_pools(bot: Any) -> None:
+    """Give a new Wechaty instance its own Contact/Room caches.
+
+    wechaty keeps `_pool` on the base classes, shared by every instance in the
+    process: after a reconnect the cache would hand out objects bound to the
+    old, closed puppet.
+    """
+    for cls in (bot.Contact, bot.ContactSelf, bot.Room, bot.Tag):
+        cls._pool = {}
