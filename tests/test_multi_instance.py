@@ -1,0 +1,90 @@
+"""Several `yuqing-bot run` processes on one Redis: each incident reaches each chat once.
+
+The chat is the console channel of whichever instance leads (its stdout);
+alert lines from every instance's stdout are counted together.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store.redis_store import RedisStore
+from tests.cluster_harness import Cluster, FeedServer, cluster_config, wait_until
+from tests.conftest import REDIS_URL
+
+
+@pytest.fixture
+async def feed() -> AsyncIterator[FeedServer]:
+    server = FeedServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def shared(redis_prefix) -> AsyncIterator[RedisStore]:
+    store = RedisStore(REDIS_URL, redis_prefix)
+    await store.open()
+    yield store
+    await store.close()
+
+
+async def all_alerted(store: RedisStore, urls: list[str]) -> bool:
+    """Every url became an incident, and the outbox holds nothing unsent."""
+    incidents = await store.incidents()
+    keys = {k for i in incidents for k in i.item_keys}
+    return set(urls) <= keys and await store.pending_count() == 0
+
+
+@pytest.mark.parametrize("count", [2, 3])
+async def test_every_incident_once_per_chat(tmp_path, feed, shared, redis_prefix, count):
+    cluster = Cluster(tmp_path, cluster_config(feed.url, REDIS_URL, redis_prefix))
+    urls = feed.add(4)
+    try:
+        for n in range(count):
+            cluster.start(f"node{n}")
+        await wait_until(lambda: all_alerted(shared, urls), what="first batch alerted")
+        urls += feed.add(5)  # more news while all of them run
+        await wait_until(lambda: all_alerted(shared, urls), what="second batch alerted")
+    finally:
+        cluster.stop_all()
+    incidents = await shared.incidents()
+    pushed = sorted(i.number for i in incidents if i.tier.pushed)
+    assert len(incidents) == len(urls) and pushed
+    counts = cluster.alert_counts()
+    assert sorted(counts) == pushed
+    assert set(counts.values()) == {1}, counts
+    printing = [i.name for i in cluster.instances if i.alerts()]
+    assert len(printing) == 1  # no leader change: one instance delivered everything
+    health = (await shared.get_source_state("news"))["health"]
+    assert health["items_seen"] == len(urls)  # each item counted once, whichever worker polled
+
+
+async def test_leader_killed_follower_takes_over(tmp_path, feed, shared, redis_prefix):
+    cluster = Cluster(tmp_path, cluster_config(feed.url, REDIS_URL, redis_prefix))
+    urls = feed.add(3)
+    try:
+        for n in range(3):
+            cluster.start(f"node{n}")
+        await wait_until(lambda: all_alerted(shared, urls), what="first batch alerted")
+        holder = await shared.client.get(f"{redis_prefix}lease:leader")
+        leader = cluster.by_name(holder.split(":", 1)[1])
+        os.kill(leader.proc.pid, signal.SIGKILL)
+        leader.proc.wait()
+        urls += feed.add(4)
+        await wait_until(lambda: all_alerted(shared, urls), what="second batch alerted after the leader died")
+        new_holder = await shared.client.get(f"{redis_prefix}lease:leader")
+    finally:
+        cluster.stop_all()
+    assert new_holder is not None and new_holder.split(":", 1)[1] != leader.name
+    assert int(new_holder.split(":", 1)[0]) > int(holder.split(":", 1)[0])
+    counts = cluster.alert_counts()
+    pushed = sorted(i.number for i in await shared.incidents() if i.tier.pushed)
+    assert sorted(counts) == pushed
+    assert set(counts.values()) == {1}, counts
+    successor = cluster.by_name(new_holder.split(":", 1)[1])
+    assert successor.alerts() and leader.alerts()  # both delivered: before and after the kill
