@@ -27,11 +27,12 @@ from bot.incidents import IncidentService
 from bot.lease import LeaderLease, LeaderRole
 from bot.metrics import Metrics, bound_port, count_channels, start_metrics_server
 from bot.people import People
-from bot.pipeline import run_source
+from bot.polling import Poller
 from bot.services import Services
 from bot.store.base import StoreError
 from bot.store.redis_store import RedisStore
 from bot.workqueue import PollQueue, Workers
+from sources.base import SourceContext
 from sources.http import HttpClient
 from sources.registry import build_source
 
@@ -59,7 +60,9 @@ class Node:
         self.services = Services(config, store, self.clock, people, IncidentService(config, store), source_names=names)
         self.judge = Judge(config.schemes, config.sources)
         self.http = HttpClient(config.http)
-        self.sources = {s.id: build_source(s) for s in config.sources if s.enabled}
+        context = SourceContext(self.clock, config.zone, config.rsshub.base_url)
+        sources = [build_source(s, context) for s in config.sources if s.enabled]
+        self.poller = Poller(self.services, self.http, self.judge, sources)
         marker_ttl = max([s.every.total_seconds() for s in config.sources] + [60.0]) * 3
         self.queue = PollQueue(
             store.client, store.prefix, self.instance, ops.claim_idle.total_seconds(), marker_ttl + 60
@@ -74,12 +77,12 @@ class Node:
         self.metrics_port = 0
 
     async def poll(self, source_id: str) -> None:
-        source = self.sources.get(source_id)
-        if source is None:
+        if source_id not in self.poller.sources:
             log.warning("queued poll for unknown or disabled source %s", source_id)
             return
-        report = await run_source(source, self.services, self.http, self.judge)
-        self.metrics.observe_poll(report)
+        report = await self.poller.poll(source_id)
+        if report is not None:
+            self.metrics.observe_poll(report)
 
     async def _gain(self, token: str) -> None:
         fenced = self.store.fenced(self.lease.key, token)
