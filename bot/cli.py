@@ -24,6 +24,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_p = sub.add_parser("run", help="运行机器人")
     run_p.add_argument("--for", dest="duration", type=float, default=None, help=argparse.SUPPRESS)
     sub.add_parser("check", help="校验配置并打印摘要")
+    export_p = sub.add_parser("export", help="导出事件台账与操作记录（考核用）")
+    export_p.add_argument("--from", dest="start", required=True, help="起始日期 YYYY-MM-DD")
+    export_p.add_argument("--to", dest="end", required=True, help="截止日期 YYYY-MM-DD（含当天）")
+    export_p.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="xlsx")
+    export_p.add_argument("-o", "--output", default=None, help="输出文件")
+    evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
+    evidence_p.add_argument("action", choices=["verify"])
+    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation（.docx 或 .md）")
+    report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation"], help="报告类型")
+    report_p.add_argument("number", nargs="?", default="", help="事件编号（incident 时必填）")
+    report_p.add_argument("--out", default=None, help="输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
     for p in sub.choices.values():
         p.add_argument("-c", "--config", default=argparse.SUPPRESS, help="配置文件")
     args = parser.parse_args(argv)
@@ -37,6 +48,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config)
         if command == "check":
             print(summary(config, args.config))
+            return 0
+        if command == "export":
+            from bot.export import export_main
+
+            return export_main(config, args.start, args.end, args.fmt, args.output)
+        if command == "evidence":
+            from bot.evidence import verify_main
+
+            return verify_main(config.evidence.path)
+        if command == "report":
+            from bot.briefing.export import ReportError, export_report
+
+            try:
+                print(asyncio.run(export_report(config, args.kind, args.number, args.out)))
+            except ReportError as exc:
+                print(f"报告错误: {exc}", file=sys.stderr)
+                return EXIT_CONFIG
             return 0
         print(
             f"舆情值守机器人启动：{len(config.sources)} 个来源，{len(config.schemes)} 个监测方案。输入 /help 查看命令，Ctrl+C 退出。"

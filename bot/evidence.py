@@ -142,3 +142,13 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def verify_main(root: str | os.PathLike[str]) -> int:
+    """The CLI command: 0 when every file matches its manifest, 1 naming each that does not."""
+    checked, problems = verify(root)
+    for problem in problems:
+        print(problem)
+    verdict = "全部完好" if not problems else f"{len(problems)} 个有问题"
+    print(f"证据核验：{root} 下 {checked} 个文件，{verdict}")
+    return 1 if problems else 0

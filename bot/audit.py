@@ -1,0 +1,172 @@
+"""The audit trail as a 舆情 office keeps it, for the monthly 考核.
+
+One row per incident (number, URL, subject, title, source, publish /
+discovery / report / ack / resolve times, who acked, assignee, result,
+evidence hashes, every action in order) and the full action log. Built from
+the store's append-only actions: nothing here writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import Config
+from bot.evidence import EvidenceArchive
+from bot.models import Action, ActionKind, Incident
+from bot.store import open_store
+from bot.store.base import Store, StoreLocked
+
+INCIDENT_COLUMNS = [
+    ("number", "事件编号"),
+    ("tier", "等级"),
+    ("status", "状态"),
+    ("url", "链接"),
+    ("subject", "涉及主体"),
+    ("title", "标题"),
+    ("source", "来源"),
+    ("published_at", "发布时间"),
+    ("discovered_at", "发现时间"),
+    ("reported_at", "报送时间"),
+    ("acked_at", "确认时间"),
+    ("acked_by", "确认人"),
+    ("assignee", "负责人"),
+    ("resolved_at", "办结时间"),
+    ("result", "处置结果"),
+    ("ack_minutes", "确认用时(分钟)"),
+    ("resolve_hours", "办结用时(小时)"),
+    ("evidence", "证据文件(sha256)"),
+    ("actions", "处置过程"),
+]
+ACTION_COLUMNS = [
+    ("at", "时间"),
+    ("incident", "事件编号"),
+    ("kind", "操作"),
+    ("person", "操作人"),
+    ("account", "平台账号"),
+    ("chat", "群聊"),
+    ("assignee", "负责人"),
+    ("note", "说明"),
+]
+KIND_NAMES = {
+    ActionKind.CREATE: "发现",
+    ActionKind.ACK: "确认",
+    ActionKind.ASSIGN: "指派",
+    ActionKind.RESOLVE: "办结",
+    ActionKind.REOPEN: "重新打开",
+    ActionKind.NOTE: "备注",
+    ActionKind.SPREAD: "传播",
+    ActionKind.UPGRADE: "升级",
+    ActionKind.ESCALATE: "上报领导",
+    ActionKind.REMIND: "提醒",
+    ActionKind.NOTIFY: "报送",
+    ActionKind.MUTE: "静默",
+    ActionKind.UNMUTE: "解除静默",
+    ActionKind.REFUSED: "拒绝",
+}
+
+
+def fmt(at: datetime | None, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+
+def incident_row(
+    inc: Incident, actions: list[Action], zone: ZoneInfo, names: dict[str, str], evidence: EvidenceArchive | None
+) -> dict[str, str]:
+    subject = "、".join(inc.match.words("subject")) if inc.match else ""
+    hashes = evidence.hashes(inc) if evidence else []
+    steps = [f"{fmt(a.at, zone)} {a.actor.display} {KIND_NAMES.get(a.kind, a.kind.value)}{_detail(a)}" for a in actions]
+    return {
+        "number": inc.number,
+        "tier": f"{inc.tier.roman} {inc.tier.label}",
+        "status": inc.status.label,
+        "url": inc.url,
+        "subject": subject,
+        "title": inc.title,
+        "source": names.get(inc.source_id, inc.source_id),
+        "published_at": fmt(inc.published_at, zone),
+        "discovered_at": fmt(inc.discovered_at, zone),
+        "reported_at": fmt(inc.reported_at, zone),
+        "acked_at": fmt(inc.acked_at, zone),
+        "acked_by": inc.acked_by,
+        "assignee": inc.assignee,
+        "resolved_at": fmt(inc.resolved_at, zone),
+        "result": inc.result,
+        "ack_minutes": _elapsed(inc.discovered_at, inc.acked_at, 60),
+        "resolve_hours": _elapsed(inc.discovered_at, inc.resolved_at, 3600),
+        "evidence": "\n".join(f"{name} {digest}" for name, digest in hashes),
+        "actions": "\n".join(steps),
+    }
+
+
+def action_row(action: Action, zone: ZoneInfo) -> dict[str, str]:
+    return {
+        "at": fmt(action.at, zone),
+        "incident": action.incident,
+        "kind": KIND_NAMES.get(action.kind, action.kind.value),
+        "person": action.actor.person,
+        "account": f"{action.actor.platform}:{action.actor.user_id}",
+        "chat": action.chat,
+        "assignee": action.assignee,
+        "note": action.note,
+    }
+
+
+async def audit_tables(
+    store: Store, config: Config, start: datetime, end: datetime
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(incident rows discovered in [start, end), every action in [start, end) in order)."""
+    zone, names = config.zone, {s.id: s.name or s.id for s in config.sources}
+    evidence = EvidenceArchive(config.evidence.path, zone) if config.evidence.enabled else None
+    actions = await store.actions()
+    by_incident: dict[str, list[Action]] = {}
+    for a in actions:
+        by_incident.setdefault(a.incident, []).append(a)
+    rows = [
+        incident_row(inc, by_incident.get(inc.number, []), zone, names, evidence)
+        for inc in await store.incidents(since=start)
+        if inc.discovered_at < end
+    ]
+    log = [action_row(a, zone) for a in actions if start <= a.at < end]
+    return rows, log
+
+
+@contextlib.asynccontextmanager
+async def read_store(config: Config) -> AsyncIterator[Store]:
+    """Open the store for reading, even while the bot runs on the same TinyDB file.
+
+    The running bot holds the file's lock; since it replaces the file atomically,
+    a copy is always a whole, consistent snapshot.
+    """
+    store = open_store(config.store)
+    try:
+        await store.open()
+    except StoreLocked:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "snapshot.json"
+            shutil.copyfile(config.store.path, copy)
+            snapshot = open_store(config.store.model_copy(update={"path": str(copy)}))
+            await snapshot.open()
+            try:
+                yield snapshot
+            finally:
+                await snapshot.close()
+        return
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def _detail(action: Action) -> str:
+    extra = f" → {action.assignee}" if action.assignee else ""
+    return extra + (f"：{action.note}" if action.note else "")
+
+
+def _elapsed(start: datetime, end: datetime | None, unit: int) -> str:
+    return f"{(end - start).total_seconds() / unit:.1f}" if end else ""
