@@ -85,7 +85,7 @@ async def recorded(tmp_path: Path, clock: FakeClock):
 
 
 async def test_csv_has_every_field_actions_in_order_and_evidence_hashes(recorded, tmp_path):
-    config, store, inc = recorded
+    config, _store, inc = recorded
     files = await export(config, "2026-11-26", "2026-11-26", "csv", str(tmp_path / "out.csv"))
     assert [f.name for f in files] == ["out.csv", "out-actions.csv"]
     raw = files[0].read_bytes()
@@ -132,7 +132,7 @@ async def test_xlsx_two_sheets_and_the_trail_is_append_only(recorded, tmp_path):
 
 
 async def test_cli_export_while_the_bot_holds_the_store_and_bad_dates(recorded, tmp_path):
-    config, store, inc = recorded  # `store` stays open: its lock is held, as by a running bot
+    _config, _store, inc = recorded  # `store` stays open: its lock is held, as by a running bot
     cfg = tmp_path / "config.yaml"
     ok = _cli(cfg, tmp_path, "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv", "-o", "x.csv")
     assert ok.returncode == 0, ok.stderr
