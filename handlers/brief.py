@@ -1,31 +1,113 @@
-"""/brief [today|yesterday|week|编号] — 简报。"""
+"""/brief [today|yesterday|week|评估|编号] [文档] — 简报、专报、总结评估；加「文档」另发 Word 文件。"""
 
 from __future__ import annotations
 
-from bot.briefing import build_briefing, incident_report
+from bot.briefing.build import briefing_data, chart_png, evaluation_text, heading_for, incident_report, report_document
+from bot.briefing.files import queue_file
+from bot.briefing.text import render_text
+from bot.briefing.word import to_docx
 from bot.commands import INCIDENT_NUMBER
+from bot.models import NoticeKind
 from bot.services import Services
 from handlers.base import Handler, Request, UsageError
 
 PERIODS = {
     "today": "today",
     "今天": "today",
+    "今日": "today",
     "yesterday": "yesterday",
     "昨天": "yesterday",
+    "昨日": "yesterday",
     "week": "week",
     "本周": "week",
+    "近7日": "week",
+    "evaluation": "evaluation",
+    "eval": "evaluation",
+    "评估": "evaluation",
+    "总结": "evaluation",
 }
+DOCUMENT_WORDS = {"doc", "docx", "word", "文档", "文件"}
+DOCUMENT_KINDS = {"today": "daily", "yesterday": "daily", "week": "weekly", "evaluation": "evaluation"}
+
+
+def _request_key(req: Request, services: Services) -> str:
+    c = req.command
+    return f"brief:{c.platform}:{c.chat_id}:{c.message_id or services.clock.now().timestamp()}"
+
+
+async def _send_document(req: Request, services: Services, kind: str, arg: str, name: str) -> str:
+    report = await report_document(services, kind, arg)
+    if report is None:
+        return f"没有编号为 {arg} 的事件"
+    data = to_docx(report)
+    await queue_file(
+        services,
+        [req.command.target],
+        data,
+        f"{name}.docx",
+        f"📎 {report.title}",
+        NoticeKind.DOCUMENT,
+        _request_key(req, services),
+    )
+    return f"📎 {report.title} Word 文档已生成，正在发送"
+
+
+async def _briefing(req: Request, services: Services, period: str) -> list[str]:
+    zone = services.config.zone
+    data = await briefing_data(services, period)
+    heading = heading_for(data, zone)
+    text = render_text(data, zone, heading)
+    if services.config.briefing.chart:
+        png = await chart_png(data, heading)
+        if png is not None:
+            name = f"briefing-{data.now.astimezone(zone):%Y%m%d-%H%M}-{period}.png"
+            await queue_file(
+                services,
+                [req.command.target],
+                png,
+                name,
+                "📊 舆情趋势图",
+                NoticeKind.PHOTO,
+                _request_key(req, services),
+            )
+    return [text]
 
 
 async def run(req: Request, services: Services) -> list[str]:
-    arg = req.args[0] if req.args else "today"
+    words = [a.lower() for a in req.args]
+    want_document = any(w in DOCUMENT_WORDS for w in words)
+    rest = [w for w in words if w not in DOCUMENT_WORDS]
+    now = services.clock.now().astimezone(services.config.zone)
     if req.incident is not None:
-        return [await incident_report(services, req.incident.number)]
+        number = req.incident.number
+        replies = [await incident_report(services, number)]
+        if want_document:
+            replies.append(await _send_document(req, services, "incident", number, f"舆情专报-{number}"))
+        return replies
+    arg = rest[0] if rest else "today"
     if INCIDENT_NUMBER.match(arg):
         return [f"没有编号为 {arg.upper()} 的事件"]
     if arg not in PERIODS:
         raise UsageError(f"未知时段「{arg}」")
-    return [await build_briefing(services, PERIODS[arg])]
+    period = PERIODS[arg]
+    if period == "evaluation":
+        replies = [await evaluation_text(services, "week")]
+    else:
+        replies = await _briefing(req, services, period)
+    if want_document:
+        kind = DOCUMENT_KINDS[period]
+        titles = {"daily": "舆情日报", "weekly": "舆情周报", "evaluation": "总结评估"}
+        replies.append(
+            await _send_document(
+                req, services, kind, "week" if kind == "evaluation" else period, f"{titles[kind]}-{now:%Y%m%d}"
+            )
+        )
+    return replies
 
 
-HANDLER = Handler("brief", "/brief [today|yesterday|week|编号]", "简报或单个事件专报", run)
+HANDLER = Handler(
+    "brief",
+    "/brief [today|yesterday|week|评估|编号] [文档]",
+    "简报、单个事件专报或总结评估；加「文档」另发 Word 文件",
+    run,
+)

@@ -34,12 +34,12 @@ def store_file(services: Services, data: bytes, filename: str) -> Path:
 def file_notification(
     target: Target, path: Path, caption: str, kind: NoticeKind, key: str, now: datetime
 ) -> Notification:
-    # One microsecond after `now`, so a picture queued with its text goes out after it.
+    # One millisecond after `now` (the Redis outbox orders by ms), so a picture queued with its text goes after it.
     return Notification(
         id=f"{kind.value}:{key}:{target.key}",
         target=target.key,
         kind=kind,
-        created_at=now + timedelta(microseconds=1),
+        created_at=now + timedelta(milliseconds=1),
         text=caption,
         file=str(path),
     )

@@ -144,12 +144,12 @@ def collect(incidents: list[Incident], window: Window, now: datetime, zone: Zone
 
 
 def source_problems(states: dict[str, dict], names: dict[str, str]) -> list[SourceProblem]:
-    """Sources whose last polls failed, most failures first (from source state health)."""
+    """Sources failing or marked down (silent too long), most failures first (from state["health"])."""
     out = []
     for source_id, state in states.items():
         health = (state or {}).get("health") or {}
         failures = int(health.get("failures") or 0)
-        if failures <= 0:
+        if failures <= 0 and not health.get("down"):
             continue
         last_success = health.get("last_success")
         if isinstance(last_success, str):
@@ -162,7 +162,7 @@ def source_problems(states: dict[str, dict], names: dict[str, str]) -> list[Sour
                 source_id,
                 names.get(source_id, source_id),
                 failures,
-                str(health.get("last_error") or ""),
+                str(health.get("last_error") or ("" if failures else "长时间没有新内容")),
                 last_success if isinstance(last_success, datetime) else None,
             )
         )
