@@ -20,8 +20,10 @@ from bot.channels.console import ConsoleChannel
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.deadlines import add_deadline_job
 from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
+from bot.evidence import EvidenceArchive
 from bot.incidents import IncidentService
 from bot.people import People
 from bot.pipeline import run_source
@@ -67,7 +69,9 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
     names = {s.id: s.name or s.id for s in config.sources}
     services = Services(config, store, clock, People(config.people), IncidentService(config, store), source_names=names)
     channels = build_channels(config, clock, console_out, names)
-    delivery = Delivery(store, channels, clock, services.incidents)
+    if config.evidence.enabled:
+        services.incidents.evidence = EvidenceArchive(config.evidence.path, config.zone)
+    delivery = Delivery(store, channels, clock, services.incidents, source_names=names)
     services.wake_delivery = delivery.wake.set
     return App(
         config=config,
@@ -107,6 +111,7 @@ async def start(app: App, read_console: bool = True) -> None:
         add_daily_job(app.scheduler, f"briefing:{slot}", slot, brief)
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
+    add_deadline_job(app.scheduler, app.services)
     app.scheduler.start()
     app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
     for name, channel in app.channels.items():

@@ -122,7 +122,7 @@ async def audit_tables(
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(incident rows discovered in [start, end), every action in [start, end) in order)."""
     zone, names = config.zone, {s.id: s.name or s.id for s in config.sources}
-    evidence = EvidenceArchive(config.evidence.path, zone) if config.evidence.enabled else None
+    evidence = EvidenceArchive(config.evidence.path, zone)  # read even if archiving is now off
     actions = await store.actions()
     by_incident: dict[str, list[Action]] = {}
     for a in actions:

@@ -315,8 +315,8 @@ def _parse_window(text: str) -> tuple[time, time]:
 class EvidenceConfig(Strict):
     """The evidence archive (有害信息备份): one numbered, classified folder per incident."""
 
-    enabled: bool = True
-    path: str = "evidence"
+    enabled: bool = False  # on in the example config.yaml; off by default so tests and tools write nothing
+    path: str = "data/evidence"
 
 
 class OpsConfig(Strict):
