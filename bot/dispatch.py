@@ -17,10 +17,17 @@ from bot.models import Action, ActionKind, Actor, Command
 from bot.permissions import allowed, who_may
 from bot.routing import is_known_chat
 from bot.services import Services
+from bot.store.base import StoreUnavailable
 from handlers import REGISTRY
 from handlers.base import Request, UsageError
 
 log = logging.getLogger(__name__)
+
+STORE_DOWN = "⚠️ 存储（Redis）暂时无法连接，本条命令未能完成，请稍后重试。机器人仍在运行，连接恢复后自动补发积压消息。"
+STORE_DOWN_STATUS = (
+    "📡 运行状态：⚠️ 存储（Redis）连接中断，正在按退避间隔重试。\n"
+    "已确认、已记录的事件和消息不会丢失；恢复后自动补抓来源、补发积压消息。"
+)
 
 
 class Dispatcher:
@@ -32,6 +39,13 @@ class Dispatcher:
         return await self.handle(cmd, check_only=True)
 
     async def handle(self, cmd: Command, check_only: bool = False) -> list[str]:
+        try:
+            return await self._handle(cmd, check_only)
+        except StoreUnavailable as exc:  # Redis down: say so; nothing was recorded, so nothing is lost
+            log.warning("command %s not run: %s", cmd.name, exc)
+            return [STORE_DOWN_STATUS if cmd.name == "status" else STORE_DOWN]
+
+    async def _handle(self, cmd: Command, check_only: bool) -> list[str]:
         s = self.services
         if not is_known_chat(s.config.chats, cmd.target):
             log.info("ignoring command from unconfigured chat %s", cmd.target.key)
@@ -62,6 +76,8 @@ class Dispatcher:
             return [f"{exc}。用法：{handler.usage}"]
         except (IllegalTransition, UnknownIncident) as exc:
             return [str(exc)]
+        except StoreUnavailable:
+            raise
         except Exception:
             log.exception("command %s failed", cmd.name)
             return ["处理命令时出错，已记录日志，请稍后重试或联系管理员"]

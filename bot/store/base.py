@@ -27,6 +27,10 @@ class VersionConflict(StoreError):
     """An incident changed since it was read; re-read and re-apply."""
 
 
+class StoreUnavailable(StoreError):
+    """The shared store (Redis) cannot be reached now; nothing was written, retry later."""
+
+
 class Store(ABC):
     """Incidents, actions, items seen, source state, outbox, chat message refs, meta."""
 

@@ -29,15 +29,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
-from bot.store.base import Store, StoreError, VersionConflict
+from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict
 
 
 class FencedOut(StoreError):
     """This process no longer holds the leader lease; leader-only work must stop."""
-
-
-class StoreUnavailable(StoreError):
-    """Redis cannot be reached; the caller retries later, nothing is lost."""
 
 
 _FENCE = """
