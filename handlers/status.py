@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.models import Status
 from bot.render import local_time
 from bot.services import Services
+from bot.silences import Silences, status_lines
 from handlers.base import Handler, Request
 
 
@@ -27,6 +28,7 @@ async def run(req: Request, services: Services) -> list[str]:
         if failures:
             line += f"\n   连续失败 {failures} 次：{health.get('last_error', '')}"
         lines.append(line)
+    lines += status_lines(await Silences(store).active(now), zone)
     return ["\n".join(lines)]
 
 

@@ -104,3 +104,14 @@ async def test_mute_drops_reminders_already_queued(app, clock):
     await app.delivery.run_once()
     out = app.channels["console"].out.getvalue()
     assert "超时未确认" not in out
+
+
+async def test_status_lists_what_is_silenced_by_whom_until_when(app, clock):
+    assert "静默：无" in (await app.dispatcher.handle(cmd("status")))[0]
+    inc = await new_incident(app, clock, "江城化工集团仓库爆炸")
+    await app.dispatcher.handle(cmd("mute", inc.number, "1h"))
+    await app.dispatcher.handle(cmd("silence", "化工仓库", "1d"))
+    status = (await app.dispatcher.handle(cmd("status")))[0]
+    assert "静默 2 项" in status
+    assert f"🔕 事件 {inc.number}  李明 设置，至 11-26 09:30" in status
+    assert "🔕 关键词「化工仓库」  李明 设置，至 11-27 08:30" in status
