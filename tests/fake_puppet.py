@@ -45,7 +45,7 @@ class FakePuppet:
         self.sent: list[Sent] = []
         self.send_attempts = 0  # every MessageSendText / MessageSendFile call, answered or refused
         self.throttle_sends = 0  # refuse the next N sends with the throttling error
-        self.events: asyncio.Queue[pb.EventResponse] = asyncio.Queue()
+        self.events: asyncio.Queue[pb.EventResponse | None] = asyncio.Queue()  # None ends the stream
         self.connected = asyncio.Event()
         self._changed = asyncio.Condition()
         self._server: Server | None = None
@@ -76,6 +76,11 @@ class FakePuppet:
         self.events.put_nowait(pb.EventResponse(type=MESSAGE, payload=json.dumps({"messageId": message_id})))
         return message_id
 
+    def end_stream(self) -> None:
+        """End the event stream, as a restarting puppet service does; the bot must reconnect."""
+        self.connected.clear()
+        self.events.put_nowait(None)
+
     def mention(self, contact_id: str) -> str:
         """The text WeChat puts in a message for an @mention (name + U+2005)."""
         return f"@{self.contacts[contact_id].name}\u2005"
@@ -96,17 +101,19 @@ class FakePuppet:
         return result
 
     # -- server ---------------------------------------------------------------
-    async def start(self) -> int:
+    async def start(self, port: int = 0) -> int:
         self._server = Server([self])
-        await self._server.start("127.0.0.1", 0)
+        await self._server.start("127.0.0.1", port, reuse_address=True)
         sockets = self._server._server.sockets if self._server._server else []
         self.port = sockets[0].getsockname()[1]
         return self.port
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
+        server, self._server = self._server, None
+        if server is not None:
+            self.events.put_nowait(None)  # end the open event stream cleanly
+            server.close()
+            await server.wait_closed()
 
     @property
     def endpoint(self) -> str:
@@ -181,8 +188,8 @@ class FakePuppet:
     async def _event(self, stream: Stream[pb.EventRequest, pb.EventResponse]) -> None:
         await stream.recv_message()
         self.connected.set()
-        while True:
-            await stream.send_message(await self.events.get())
+        while (event := await self.events.get()) is not None:
+            await stream.send_message(event)
 
 
 def _unary(func: Callable[[Any], Awaitable[Any]]) -> Callable[[Stream[Any, Any]], Awaitable[None]]:

@@ -53,8 +53,7 @@ def store_factory(tmp_path) -> StoreFactory:
     return lambda: TinyDBStore(tmp_path / "store.json")
 
 
-@pytest.fixture
-async def puppet() -> AsyncIterator[FakePuppet]:
+def populated() -> FakePuppet:
     fake = FakePuppet()
     fake.add_contact(ZHANG, "张三")
     fake.add_contact(LI, "李明")
@@ -62,6 +61,12 @@ async def puppet() -> AsyncIterator[FakePuppet]:
     fake.add_contact(STRANGER, "路人甲")
     fake.add_room(ROOM, "舆情领导小组", [ZHANG, LI, WANG, STRANGER])
     fake.add_room(OTHER_ROOM, "闲聊群", [ZHANG, LI])
+    return fake
+
+
+@pytest.fixture
+async def puppet() -> AsyncIterator[FakePuppet]:
+    fake = populated()
     await fake.start()
     yield fake
     await fake.stop()
@@ -79,6 +84,7 @@ async def app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_path) -> A
                 "token": "insecure-test-token",
                 "rooms": [{"id": ROOM, "name": "舆情领导小组", "tiers": ["I", "II"]}],
                 "cache_dir": str(tmp_path / "wechaty"),
+                "reconnect": "0.2",
             },
         },
     )
@@ -110,9 +116,12 @@ async def alerted(app: App, clock: FakeClock, puppet: FakePuppet) -> Incident:
 
 async def seen(app: App, count: int) -> None:
     """Wait until the channel has taken `count` inbound messages (handled or ignored)."""
+    channel = app.channels["wechat"]
+    assert isinstance(channel, WechatChannel)
     async with asyncio.timeout(5):
-        while app.channels["wechat"].messages_seen < count:
-            await asyncio.sleep(0.01)
+        while channel.messages_seen < count:
+            channel.message_seen.clear()
+            await channel.message_seen.wait()
 
 
 def console_text(app: App) -> str:
@@ -239,3 +248,21 @@ def wechaty_log() -> Iterator[list[str]]:
 async def test_the_token_never_reaches_the_log(wechaty_log, app, clock, puppet):
     await alerted(app, clock, puppet)
     assert not any("insecure-test-token" in line for line in wechaty_log)
+
+
+async def test_when_the_event_stream_ends_the_channel_reconnects(app, clock, puppet, store):
+    await alerted(app, clock, puppet)
+    channel = app.channels["wechat"]
+    second = await new_incident(app, clock)
+    puppet.end_stream()
+    await asyncio.wait_for(puppet.connected.wait(), 10)  # a new session, not logged in yet
+    await app.delivery.run_once()
+    note = await store.get_notification(f"{second.number}:wechat:{ROOM}:alert")
+    assert note.sent_at is None and note.last_error == "微信未登录"
+    puppet.login()
+    await asyncio.wait_for(channel.logged_in.wait(), 10)
+    clock.advance(timedelta(seconds=31))
+    await app.delivery.run_once()
+    await puppet.wait_sent(lambda s: second.number in s.text)
+    puppet.say(ROOM, ZHANG, f"确认 {second.number}")
+    await puppet.wait_sent(lambda s: f"{second.number} 已由张三确认" in s.text)

@@ -86,6 +86,7 @@ class WechatChannel(Channel):
         self._scheduler: Any = None
         self._runner: asyncio.Task[None] | None = None
         self.messages_seen = 0  # inbound messages handled or ignored (for status and tests)
+        self.message_seen = asyncio.Event()
 
     # -- outbound ---------------------------------------------------------------
     async def send_incident(self, chat_id: str, incident: Any) -> str:
@@ -212,8 +213,11 @@ class WechatChannel(Channel):
         self.logged_in.clear()
         bot, self._bot = self._bot, None
         if bot is not None:
+            puppet = bot.puppet
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(bot.stop(), 5)
+                await asyncio.wait_for(bot.stop(), 5)  # says Stop to the service: fails if it is gone
+            if getattr(puppet, "channel", None) is not None:
+                puppet.channel.close()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
@@ -225,6 +229,7 @@ class WechatChannel(Channel):
             log.exception("wechat message %s could not be handled", getattr(msg, "message_id", "?"))
         finally:
             self.messages_seen += 1
+            self.message_seen.set()
 
     async def _handle_message(self, msg: Any, on_command: CommandHandler) -> None:
         room = msg.room()
