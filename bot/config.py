@@ -106,9 +106,14 @@ class SourceConfig(Strict):
                 raise ValueError("rsshub sources need route: (e.g. /weibo/search/hot)")
         elif not self.url:
             raise ValueError(f"{self.kind} sources need url:")
-        if self.url and not self.url.startswith(("http://", "https://")) and self.kind != "rsshub":
+        if self.url and not self.url.startswith(("http://", "https://")):
             # The scheme check is repeated at fetch time; this catches typos early.
             raise ValueError("url must start with http:// or https://")
+        if self.kind == "html" and not self.selectors.get("item"):
+            raise ValueError("html sources need selectors: {item: ...} (one node per entry)")
+        unknown = set(self.selectors) - {"item", "title", "link", "time", "text", "author", "detail"}
+        if unknown:
+            raise ValueError(f"unknown selectors {sorted(unknown)}; known: item title link time text author detail")
         return self
 
 

@@ -17,7 +17,7 @@ _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)"""
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _GB = {"gbk", "gb2312", "gb-2312", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2312", "hz-gb-2312", "936"}
 # Server defaults that say nothing about the page (Content-Type: text/html; charset=ISO-8859-1).
-_WEAK = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+_WEAK = {"iso8859-1", "ascii", "cp1252"}  # codec names, after normalize_encoding()
 _DETECT_BYTES = 65536
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.models import Item
 from sources.base import RAW_LIMIT, FetchResult, Source, SourceError, remember
@@ -60,22 +60,23 @@ class HtmlSource(Source):
             resp = await client.get(url, allow_private=self.config.allow_private, encoding=self.config.encoding)
         except HttpError:
             return None  # retried next poll; the list entry still counts
-        tree = LexborHTMLParser(resp.text)
-        node = tree.css_first(self.selectors.get("detail") or DEFAULT_DETAIL)
+        try:
+            node = LexborHTMLParser(resp.text).css_first(self.selectors.get("detail") or DEFAULT_DETAIL)
+        except SelectolaxError:
+            return None
         return (node.text(separator="\n"), node.html or "") if node is not None else None
 
 
 def parse_list(source: Source, page: str, base_url: str) -> list[Item]:
     sel = source.config.selectors
     tree = LexborHTMLParser(page)
-    nodes = tree.css(sel["item"])
+    try:
+        nodes = tree.css(sel["item"])
+        items = [item for node in nodes if (item := _entry(source, node, base_url)) is not None]
+    except SelectolaxError as exc:
+        raise SourceError(f"CSS 选择器无法解析（{exc}），请检查 selectors 配置") from None
     if not nodes:
         raise SourceError(f"列表页中没有找到条目（选择器 item: {sel['item']!r}），页面可能已改版")
-    items = []
-    for node in nodes:
-        item = _entry(source, node, base_url)
-        if item is not None:
-            items.append(item)
     return items
 
 

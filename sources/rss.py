@@ -38,7 +38,10 @@ def parse_any(source: Source, body: bytes, text: str, base_url: str) -> list[Ite
 
 def parse_feed(source: Source, body: bytes, base_url: str) -> list[Item]:
     """Parse RSS/Atom bytes; a feed with no usable entries and a parse error is a SourceError."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url}, sanitize_html=False)
+    if not body.strip():
+        raise SourceError("返回内容为空")
+    # Links are resolved by canonical_url against the final URL, not by feedparser (which also rewrites GUIDs).
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or ""
@@ -57,10 +60,10 @@ def parse_feed(source: Source, body: bytes, base_url: str) -> list[Item]:
                 guid=entry.get("id", ""),
             )
         )
+    if not items and not parsed.get("version"):
+        raise SourceError(f"返回内容不是 RSS/Atom 订阅源（{_why(parsed)}）")
     if not items and parsed.bozo:
         raise SourceError(f"订阅源格式错误，无法解析（{_why(parsed)}）")
-    if not items and not parsed.get("version") and not parsed.feed:
-        raise SourceError("返回内容不是 RSS/Atom 订阅源")
     return items
 
 

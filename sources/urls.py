@@ -5,7 +5,11 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "spm", "from", "share", "wfr", "vd_source", "scene", "isappinstalled")
-_TRACKING_EXACT = {"fbclid", "gclid", "ref", "ref_src", "src", "timestamp", "_t", "sharer", "mpshare"}
+_TRACKING_EXACT = {
+    "fbclid", "gclid", "ref", "ref_src", "src", "timestamp", "_t", "sharer", "mpshare",
+    "refer", "refer_flag", "srcid", "exportkey", "pass_ticket", "wx_header", "chksm", "clicktime", "enterid",
+    "ascene", "sessionid", "sharesource", "tt_from", "utm_source", "bd_source", "wfr", "xhsshare", "xsec_source",
+}  # fmt: skip
 
 
 def _is_tracking(name: str) -> bool:
