@@ -89,14 +89,21 @@ async def app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_path) -> A
         },
     )
     built = await build_app(config, store, clock, console_out=io.StringIO())
-    channel = built.channels["wechat"]
-    assert isinstance(channel, WechatChannel)
+    channel = wechat_of(built)
     await channel.start(built.dispatcher.handle)
     puppet.login()
     await asyncio.wait_for(channel.logged_in.wait(), 10)
     yield built
     await channel.stop()
     await built.http.aclose()
+
+
+def wechat_of(app: App) -> WechatChannel:
+    """The WeChat channel itself, also when the app wraps channels (metrics)."""
+    channel = app.channels["wechat"]
+    channel = getattr(channel, "inner", channel)
+    assert isinstance(channel, WechatChannel)
+    return channel
 
 
 async def new_incident(app: App, clock: FakeClock, tier: Tier = Tier.II) -> Incident:
@@ -116,8 +123,7 @@ async def alerted(app: App, clock: FakeClock, puppet: FakePuppet) -> Incident:
 
 async def seen(app: App, count: int) -> None:
     """Wait until the channel has taken `count` inbound messages (handled or ignored)."""
-    channel = app.channels["wechat"]
-    assert isinstance(channel, WechatChannel)
+    channel = wechat_of(app)
     async with asyncio.timeout(5):
         while channel.messages_seen < count:
             channel.message_seen.clear()
@@ -125,7 +131,7 @@ async def seen(app: App, count: int) -> None:
 
 
 def console_text(app: App) -> str:
-    out = app.channels["console"].out
+    out = getattr(app.channels["console"], "inner", app.channels["console"]).out
     assert isinstance(out, io.StringIO)
     return out.getvalue()
 
@@ -223,7 +229,7 @@ async def test_throttled_send_backs_off_and_the_alert_reaches_the_other_chat(app
 
 
 async def test_files_go_as_base64_after_their_caption(app, clock, puppet):
-    channel = app.channels["wechat"]
+    channel = wechat_of(app)
     await channel.send_file(ROOM, b"%PDF-1.4 fake", "简报.pdf", caption="今日舆情简报")
     sent = await puppet.wait_sent(lambda s: bool(s.filebox))
     assert puppet.sent_to(ROOM)[0].text == "今日舆情简报"
@@ -252,7 +258,7 @@ async def test_the_token_never_reaches_the_log(wechaty_log, app, clock, puppet):
 
 async def test_when_the_event_stream_ends_the_channel_reconnects(app, clock, puppet, store):
     await alerted(app, clock, puppet)
-    channel = app.channels["wechat"]
+    channel = wechat_of(app)
     second = await new_incident(app, clock)
     puppet.end_stream()
     await asyncio.wait_for(puppet.connected.wait(), 10)  # a new session, not logged in yet
