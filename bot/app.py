@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
-from bot.channels.base import Channel
+from bot.channels.base import Channel, CommandHandler
 from bot.channels.console import ConsoleChannel
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
@@ -54,13 +54,22 @@ class App:
 
 
 def build_channels(
-    config: Config, clock: Clock, console_out: TextIO | None, names: dict[str, str]
+    config: Config,
+    clock: Clock,
+    console_out: TextIO | None,
+    names: dict[str, str],
+    store: Store | None = None,
+    check: CommandHandler | None = None,
 ) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     if config.chats.console.enabled:
         channels["console"] = ConsoleChannel(config.chats.console.person, clock, config.zone, console_out, names)
     if config.chats.wechat.enabled:
         channels["wechat"] = WechatChannel(config.chats.wechat, clock, config.zone, names)
+    if config.chats.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel  # lazy: PTB loads only when Telegram is on
+
+        channels["telegram"] = TelegramChannel.from_config(config, clock, names, store, check)
     return channels
 
 
@@ -68,7 +77,8 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
     clock = clock or SystemClock()
     names = {s.id: s.name or s.id for s in config.sources}
     services = Services(config, store, clock, People(config.people), IncidentService(config, store), source_names=names)
-    channels = build_channels(config, clock, console_out, names)
+    dispatcher = Dispatcher(services)
+    channels = build_channels(config, clock, console_out, names, store, dispatcher.check)
     if config.evidence.enabled:
         services.incidents.evidence = EvidenceArchive(config.evidence.path, config.zone)
     delivery = Delivery(store, channels, clock, services.incidents, source_names=names)
@@ -77,7 +87,7 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
         config=config,
         services=services,
         delivery=delivery,
-        dispatcher=Dispatcher(services),
+        dispatcher=dispatcher,
         judge=Judge(config.schemes, config.sources),
         channels=channels,
         http=HttpClient(config.http),

@@ -8,6 +8,7 @@ for every chat that already shows the incident.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,11 +135,85 @@ class IncidentService:
             return updated, event
         raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
 
+    async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
+        """Merge a similar item (转载/相似报道) into an open incident: sources, count, last seen.
+
+        Chats are updated only at spread milestones (2, 3, 5, 10, 20, 50 …) so a
+        repost storm re-renders a card a handful of times, not once per repost."""
+
+        def change(incident: Incident) -> Incident | None:
+            if item.key in incident.item_keys:
+                return None
+            sources = incident.sources if item.source_id in incident.sources else (*incident.sources, item.source_id)
+            return incident.replace(item_keys=(*incident.item_keys, item.key), sources=sources, last_seen_at=now)
+
+        note = f"{item.source_id} {item.title} {item.url}".strip()
+        action = Action(f"{number}:spread:{item.key}", number, ActionKind.SPREAD, SYSTEM, now, note=note)
+        incident, changed = await self._change(number, change, action)
+        if changed and _spread_milestone(incident.spread):
+            await self.queue_updates(incident, now)
+        return incident
+
+    async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident:
+        """Raise the tier (never lower it): tighter deadlines, updated cards, alerts to the
+        chats of the new tier, and an upgrade announcement there."""
+        policy = self.config.tiers.policy(tier)
+
+        def change(incident: Incident) -> Incident | None:
+            if incident.tier <= tier:
+                return None
+            ack, resolve = incident.ack_deadline, incident.resolve_deadline
+            if policy is not None:
+                ack = min(ack, now + policy.ack) if ack else now + policy.ack
+                resolve = min(resolve, now + policy.resolve) if resolve else now + policy.resolve
+            return incident.replace(tier=tier, reason=reason, ack_deadline=ack, resolve_deadline=resolve)
+
+        before = await self.store.get_incident(number)
+        old = before.tier if before else tier
+        note = f"{old.roman} → {tier.roman}: {reason}"
+        action = Action(f"{number}:upgrade:{tier.name}", number, ActionKind.UPGRADE, SYSTEM, now, note=note)
+        incident, changed = await self._change(number, change, action)
+        if not changed:
+            return incident
+        await self.queue_updates(incident, now)
+        targets = targets_for(self.config.chats, tier)
+        text = f"⬆️ 事件升级 {number}「{incident.title}」由 {old.roman} {old.label} 升为 {tier.roman} {tier.label}。原因：{reason}"
+        await self.store.enqueue([alert_notification(incident, t, now) for t in targets])
+        await self.store.enqueue(
+            [text_notification(t, text, now, f"{number}:upgrade:{tier.name}", priority=tier.value) for t in targets]
+        )
+        return incident
+
+    async def _change(
+        self, number: str, change: Callable[[Incident], Incident | None], action: Action
+    ) -> tuple[Incident, bool]:
+        """Apply a system change with the version check; (incident, False) if it changed nothing."""
+        for _attempt in range(5):
+            incident = await self.store.get_incident(number)
+            if incident is None:
+                raise UnknownIncident(f"没有编号为 {number} 的事件")
+            updated = change(incident)
+            if updated is None:
+                return incident, False
+            updated = updated.replace(version=incident.version + 1)
+            try:
+                await self.store.put_incident(updated, expected_version=incident.version)
+            except VersionConflict:
+                continue
+            await self.store.append_action(action)
+            return updated, True
+        raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
+
     async def queue_updates(self, incident: Incident, now: datetime) -> None:
         """Queue an update for every chat already showing it (pending alerts render fresh)."""
         targets = {ref.target for ref in await self.store.message_refs(incident.number)}
         notes = [update_notification(incident, Target.from_key(t), now) for t in sorted(targets)]
         await self.store.enqueue(notes)
+
+
+def _spread_milestone(count: int) -> bool:
+    """2, 3, 5, 10, 20, 50, 100, 200, 500 …"""
+    return count in (2, 3, 5) or (count >= 10 and str(count).rstrip("0") in ("1", "2", "5"))
 
 
 def _silence_text(item: Item, judgement: Judgement) -> str:

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
+from bot.analysis.merge import place
+from bot.analysis.similarity import content_key
 from bot.models import Incident
 from bot.services import Services
 from sources.base import Source, SourceError
@@ -24,6 +26,7 @@ class PollReport:
     fetched: int = 0
     new: int = 0
     incidents: list[Incident] = field(default_factory=list)
+    spread: list[Incident] = field(default_factory=list)  # open incidents a similar item joined
     not_modified: bool = False
     error: str = ""
 
@@ -43,14 +46,17 @@ async def run_source(source: Source, services: Services, client: HttpClient, jud
         return report
     report.fetched, report.not_modified = len(result.items), result.not_modified
     async with store.batch():
-        fresh = await store.claim_seen([i.key for i in result.items], now)
+        keys = [k for item in result.items for k in (item.key, content_key(item))]
+        claimed = await store.claim_seen(keys, now)  # URL and same-source content: both must be new
+        fresh = [url_new and text_new for url_new, text_new in zip(claimed[::2], claimed[1::2], strict=True)]
         new_items = [item for item, is_new in zip(result.items, fresh, strict=True) if is_new]
         report.new = len(new_items)
         await store.add_items(new_items)
         for item in new_items:
             judgement = judge.judge(item)
             if judgement is not None:
-                report.incidents.append(await services.incidents.create(item, judgement, now))
+                placed = await place(item, judgement, judge, services.incidents, now)
+                (report.spread if placed.merged else report.incidents).append(placed.incident)
         health.update(
             failures=0,
             last_error="",
@@ -58,6 +64,6 @@ async def run_source(source: Source, services: Services, client: HttpClient, jud
             items_seen=health.get("items_seen", 0) + report.new,
         )
         await store.put_source_state(source.id, {"fetch": result.state, "health": health})
-    if report.incidents:
+    if report.incidents or report.spread:
         services.wake_delivery()
     return report

@@ -58,7 +58,7 @@ class Node:
         names = {s.id: s.name or s.id for s in config.sources}
         people = People(config.people)
         self.services = Services(config, store, self.clock, people, IncidentService(config, store), source_names=names)
-        self.judge = Judge(config.schemes, config.sources)
+        self.judge = Judge(config.schemes, config.sources, analysis=config.analysis)
         self.http = HttpClient(config.http)
         context = SourceContext(self.clock, config.zone, config.rsshub.base_url)
         sources = [build_source(s, context) for s in config.sources if s.enabled]

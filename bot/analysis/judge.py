@@ -1,18 +1,24 @@
 """Item → Judgement: match the schemes, classify sentiment, grade the tier.
 
 Unmatched items return None before any segmentation or scoring is paid for.
+The judge also remembers the fingerprints of judged items (`similar`,
+`remember`) so a repost joins the open incident of its story instead of
+raising a new alert; see bot.analysis.merge for that stage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.analysis.matcher import Matcher
-from bot.analysis.sentiment import Classifier, KeywordClassifier
-from bot.analysis.tiering import grade
-from bot.config import SchemeConfig, SourceConfig
+from bot.analysis.normalize import normalize
+from bot.analysis.sentiment import Classifier, LexiconClassifier
+from bot.analysis.similarity import SimilarityIndex, fingerprint
+from bot.analysis.tiering import score, spread_upgrade
+from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.incidents import Judgement
-from bot.models import Hit, Item, Match
+from bot.models import Action, Hit, Incident, Item, Match, Tier
 
 WATCH_SCHEME = "紧急关注"
 WATCH_SEVERITY = 3
@@ -24,10 +30,14 @@ class Judge:
         schemes: Sequence[SchemeConfig],
         sources: Sequence[SourceConfig] = (),
         classifier: Classifier | None = None,
+        analysis: AnalysisConfig | None = None,
     ) -> None:
+        self.analysis = analysis or AnalysisConfig()
         self.matcher = Matcher(schemes)
-        self.classifier = classifier or KeywordClassifier()
+        self.classifier = classifier or LexiconClassifier(margin=self.analysis.sentiment_margin)
         self.sources = {s.id: s for s in sources}
+        self.index = SimilarityIndex(self.analysis.similarity_threshold)
+        self._pending: dict[str, int] = {}
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
@@ -39,8 +49,38 @@ class Judge:
             return None
         best = matches[0]
         sentiment = self.classifier.classify(f"{item.title}\n{item.text}")
-        tier, reason = grade(best, sentiment, self.sources.get(item.source_id))
-        return Judgement(best, sentiment, tier, reason)
+        grade = score(best, sentiment, self.sources.get(item.source_id), self.analysis, item.author)
+        return Judgement(best, sentiment, grade.tier, grade.reason)
+
+    def similar(self, item: Item) -> str | None:
+        """Number of the incident holding a near-duplicate of this item, if any."""
+        fp = self._fingerprint(item)
+        if fp is None:
+            return None
+        found = self.index.find(fp)
+        return found[0] if found else None
+
+    def remember(self, item: Item, number: str) -> None:
+        """Index the item under its incident, so later reposts find it."""
+        fp = self._pending.pop(item.key, None)
+        if fp is None:
+            fp = self._fingerprint(item, keep=False)
+        if fp is not None:
+            self.index.add(fp, number)
+
+    def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
+        return spread_upgrade(incident, actions, now, self.analysis)
+
+    def _fingerprint(self, item: Item, keep: bool = True) -> int | None:
+        text = f"{item.title}\n{item.text}"
+        if len(normalize(text)) < self.analysis.similarity_min_chars:
+            return None  # too short for simhash to tell stories apart: exact dedup only
+        fp = fingerprint(text)
+        if keep:
+            if len(self._pending) > 1000:
+                self._pending.clear()
+            self._pending[item.key] = fp
+        return fp
 
 
 def watch_match(item: Item, terms: Sequence[str]) -> Match | None:

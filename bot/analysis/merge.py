@@ -1,0 +1,48 @@
+"""The merge stage: a judged item joins the open incident of its story, or starts one.
+
+A repost storm of one story becomes one incident whose spread (items,
+sources, first and last seen) grows; N similar items within the spread
+window raise its tier once per window (at most to I), announced as an upgrade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.analysis.judge import Judge
+from bot.incidents import IncidentService, Judgement
+from bot.models import Incident, Item
+
+
+@dataclass(frozen=True)
+class Placement:
+    incident: Incident
+    merged: bool = False  # joined an existing incident as spread
+    upgraded: bool = False
+
+
+async def place(item: Item, judgement: Judgement, judge: Judge, incidents: IncidentService, now: datetime) -> Placement:
+    """Merge `item` into the open incident of a near-duplicate, else create a new incident."""
+    number = judge.similar(item)
+    incident = await incidents.store.get_incident(number) if number else None
+    if incident is None or not _accepts(incident, now, judge):
+        created = await incidents.create(item, judgement, now)
+        judge.remember(item, created.number)
+        return Placement(created)
+    judge.remember(item, incident.number)
+    updated = await incidents.add_spread(incident.number, item, now)
+    upgraded = False
+    if judgement.tier < updated.tier:  # the repost itself is graver (e.g. casualties now reported)
+        updated = await incidents.upgrade(updated.number, judgement.tier, judgement.reason, now)
+        upgraded = True
+    decision = judge.spread_upgrade(updated, await incidents.store.actions(updated.number), now)
+    if decision is not None:
+        updated = await incidents.upgrade(updated.number, decision[0], decision[1], now)
+        upgraded = True
+    return Placement(updated, merged=True, upgraded=upgraded)
+
+
+def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:
+    last = incident.last_seen_at or incident.discovered_at
+    return incident.is_open and now - last <= judge.analysis.merge_window

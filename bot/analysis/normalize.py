@@ -1,0 +1,78 @@
+"""Text normal form for matching: width, case, spaces and punctuation.
+
+Both the configured words and the scanned text go through one `str.translate`
+table (C speed): full-width ASCII becomes half-width, letters lower case, and
+whitespace and punctuation vanish, so 「江城 市国资委」 and 「江城·市国资委」 still
+hit 「江城市国资委」. Traditional/simplified variants are handled on the word
+side only (`variants`), so the text never pays for a conversion.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+_DELETE_RANGES = (
+    (0x0000, 0x002F),  # controls, space, ASCII punctuation ! " # … /
+    (0x003A, 0x0040),  # : ; < = > ? @
+    (0x005B, 0x0060),  # [ \ ] ^ _ `
+    (0x007B, 0x00BF),  # { | } ~, Latin-1 spaces and symbols
+    (0x2000, 0x206F),  # general punctuation, zero-width spaces
+    (0x3000, 0x303F),  # CJK symbols and punctuation (、。〈〉《》「」【】 …)
+    (0x30FB, 0x30FB),  # katakana middle dot
+    (0xFE10, 0xFE1F),  # vertical forms
+    (0xFE30, 0xFE6F),  # CJK compatibility and small forms
+    (0xFEFF, 0xFEFF),  # byte order mark
+)
+_KEEP_IN_DELETED = set(range(0x3005, 0x3008))  # 々 〆 〇 are letters, not punctuation
+
+
+def _build_table() -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for lo, hi in _DELETE_RANGES:
+        for cp in range(lo, hi + 1):
+            if cp not in _KEEP_IN_DELETED:
+                table[cp] = None
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII → half-width, then as above
+        half = cp - 0xFEE0
+        table[cp] = None if half in table else ord(chr(half).lower())
+    for cp in range(0xFF5F, 0xFF66):  # full-width brackets and halfwidth CJK punctuation
+        table[cp] = None
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = cp + 32
+    return table
+
+
+TABLE = _build_table()
+
+
+def normalize(text: str) -> str:
+    """The matching form of `text` (same length or shorter, never longer)."""
+    return text.translate(TABLE)
+
+
+def offsets(text: str) -> list[int]:
+    """offsets[j] is the index in `text` of the j-th character of normalize(text)."""
+    return [i for i, ch in enumerate(text) if TABLE.get(ord(ch), 0) is not None]
+
+
+def span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Map a [start, end) span of normalize(text) back to a span of `text`."""
+    where = offsets(text)
+    return where[start], where[end - 1] + 1
+
+
+@cache
+def _converters() -> tuple[object, ...]:
+    import opencc  # opencc-python-reimplemented: pure Python, dictionaries in the package
+
+    return tuple(opencc.OpenCC(name) for name in ("t2s", "s2t", "s2tw", "s2hk"))
+
+
+def variants(word: str) -> set[str]:
+    """Matching forms of a configured word: itself plus its simplified/traditional spellings."""
+    base = unicodedata.normalize("NFKC", word)
+    forms = {base}
+    for conv in _converters():
+        forms.add(conv.convert(base))  # type: ignore[attr-defined]
+    return {f for f in (normalize(x) for x in forms) if f}

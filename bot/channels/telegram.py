@@ -1,0 +1,301 @@
+"""The Telegram channel: HTML alerts with 确认/指派/办结 buttons, edited in place.
+
+Talks to the Bot API through python-telegram-bot 22 (any `base_url`, so a
+self-hosted Bot API server works). Outbound calls are paced per chat and
+globally; platform errors become `DeliveryError`s the outbox understands
+(429 → wait for that chat only, 403 → disable the chat). A group upgraded to
+a supergroup is followed: the new id is remembered (in the store) and the
+message resent there, while the core keeps using the configured id.
+Inbound commands and button presses go to the same dispatcher as every
+other platform (see `telegram_inbound`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.channels.telegram_buttons import Assignable, alert_keyboard
+from bot.channels.telegram_limits import Limits, RateLimiter
+from bot.channels.telegram_render import incident_parts, split_runs, text_runs
+from bot.clock import Clock
+from bot.config import Config, PersonConfig, TelegramConfig
+from bot.models import Incident
+from bot.store.base import Store
+
+log = logging.getLogger(__name__)
+# httpx logs every request URL at INFO, and the Bot API puts the token in the URL.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+MOVED_KEY = "telegram:moved:"
+MAX_CAPTION = 1024
+_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel(Channel):
+    name = "telegram"
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        clock: Clock,
+        zone: ZoneInfo,
+        people: Sequence[PersonConfig] = (),
+        source_names: dict[str, str] | None = None,
+        commands: Sequence[tuple[str, str]] = (),
+        store: Store | None = None,
+        limits: Limits | None = None,
+        check: CommandHandler | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.zone = zone
+        self.people = list(people)
+        self.assignable = [Assignable(i, p.name, p.department) for i, p in enumerate(self.people)]
+        self.source_names = source_names or {}
+        self.commands = list(commands)
+        self.store = store
+        self.limiter = RateLimiter(limits)
+        self.check = check  # may this person do that? (the 指派 and 办结 buttons ask before acting)
+        self.chat_ids = {c.id for c in config.chats}
+        self.moved: dict[str, str] = {}  # configured chat id → the id Telegram uses now
+        self.not_forums: set[str] = set()
+        self.app: Application = self._build_app()
+        self._started = False
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        clock: Clock,
+        source_names: dict[str, str],
+        store: Store | None = None,
+        check: CommandHandler | None = None,
+    ) -> TelegramChannel:
+        """The channel as the app runs it: every configured person, the handlers' command menu."""
+        from handlers import REGISTRY
+
+        commands = [(h.name, h.summary) for h in REGISTRY.values() if h.name != "start" and _COMMAND.match(h.name)]
+        return cls(
+            config.chats.telegram,
+            clock,
+            config.zone,
+            people=config.people,
+            source_names=source_names,
+            commands=commands,
+            store=store,
+            check=check,
+        )
+
+    def _build_app(self) -> Application:
+        token = self.config.token.get_secret_value() or "0:unset"
+        return (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(self.config.base_url)
+            .base_file_url(self.config.base_file_url)
+            .job_queue(None)  # the bot's own scheduler runs the timers
+            .build()
+        )
+
+    @property
+    def bot(self) -> Any:
+        return self.app.bot
+
+    # -- lifecycle ----------------------------------------------------------
+    async def start(self, on_command: CommandHandler) -> None:
+        from bot.channels.telegram_inbound import install_handlers
+
+        await self._load_moved()
+        install_handlers(self, on_command)
+        await self.app.initialize()
+        await self._register_commands()
+        await self.app.start()
+        if self.app.updater is not None:
+            await self.app.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query", "my_chat_member"]
+            )
+        self._started = True
+
+    async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def _register_commands(self) -> None:
+        """setMyCommands; a failure is logged, the bot works without the menu."""
+        if not self.commands:
+            return
+        try:
+            await self.bot.set_my_commands([BotCommand(name, summary[:256]) for name, summary in self.commands])
+        except TelegramError as exc:
+            log.warning("could not register Telegram commands: %s", exc)
+
+    # -- chat ids (configured ↔ current) -------------------------------------
+    async def _load_moved(self) -> None:
+        if self.store is None:
+            return
+        for chat_id in self.chat_ids:
+            new_id = await self.store.get_meta(MOVED_KEY + chat_id)
+            if new_id:
+                self.moved[chat_id] = str(new_id)
+
+    async def _remember_move(self, chat_id: str, new_id: str) -> None:
+        configured = self.configured_id(chat_id)
+        self.moved[configured] = new_id
+        log.warning("Telegram chat %s moved to %s (group upgraded to supergroup)", configured, new_id)
+        if self.store is not None:
+            await self.store.set_meta(MOVED_KEY + configured, new_id)
+
+    def current_id(self, chat_id: str) -> str:
+        return self.moved.get(chat_id, chat_id)
+
+    def configured_id(self, chat_id: str) -> str:
+        """The id the config (and so the core) knows this chat by."""
+        return next((old for old, new in self.moved.items() if new == chat_id), chat_id)
+
+    def is_ours(self, chat_id: str) -> bool:
+        return self.configured_id(chat_id) in self.chat_ids
+
+    # -- the one way out ------------------------------------------------------
+    async def call(self, chat_id: str, send: Callable[[str], Awaitable[Any]], paced: bool = True) -> Any:
+        """Run one Bot API call for a chat, paced, following a migration once; map errors."""
+        target = self.current_id(chat_id)
+        for _attempt in range(2):
+            if paced:
+                await self.limiter.wait(target)
+            try:
+                return await send(target)
+            except ChatMigrated as exc:
+                await self._remember_move(target, str(exc.new_chat_id))
+                target = str(exc.new_chat_id)
+            except RetryAfter as exc:
+                self.limiter.block(target, retry_seconds(exc))
+                raise DeliveryError(f"Telegram 限流：{exc}", retry_after=retry_seconds(exc)) from exc
+            except Forbidden as exc:
+                raise DeliveryError(f"机器人无权在此群发言：{exc}", retry=False, disabled=True) from exc
+            except TimedOut as exc:
+                raise DeliveryError(f"Telegram 超时：{exc}", maybe_sent=True) from exc
+            except BadRequest as exc:
+                raise DeliveryError(f"Telegram 拒绝：{exc}", retry=False) from exc
+            except TelegramError as exc:
+                raise DeliveryError(f"Telegram 错误：{exc}") from exc
+            except RuntimeError as exc:  # the HTTP client is closed (channel stopped)
+                raise DeliveryError(f"Telegram 渠道未运行：{exc}") from exc
+        raise DeliveryError(f"群 {chat_id} 已迁移到 {target}，稍后重发", new_chat_id=target)
+
+    async def post_html(
+        self,
+        chat_id: str,
+        parts: list[str],
+        markup: InlineKeyboardMarkup | ForceReply | None = None,
+        reply_to: int | None = None,
+        thread: int | None = None,
+    ) -> str:
+        """Send HTML parts in order (buttons under the first); return the first message id."""
+        first = ""
+        for i, part in enumerate(parts):
+
+            async def send(target: str, part: str = part, i: int = i) -> Message:
+                return await self.bot.send_message(
+                    target,
+                    part,
+                    parse_mode="HTML",
+                    reply_markup=markup if i == 0 else None,
+                    message_thread_id=thread,
+                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to and i == 0
+                    else None,
+                    link_preview_options=None,
+                )
+
+            message = await self.call(chat_id, send)
+            first = first or str(message.message_id)
+        return first
+
+    # -- Channel seam -----------------------------------------------------------
+    async def send_incident(self, chat_id: str, incident: Incident) -> str:
+        parts = incident_parts(incident, self.clock.now(), self.zone, self.source_names.get(incident.source_id, ""))
+        thread = await self._topic_for(chat_id, incident) if self.config.forum_topics else None
+        return await self.post_html(chat_id, parts, alert_keyboard(incident.number, incident.status), thread=thread)
+
+    async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
+        """Edit the alert in place: its first part carries status, people and deadline."""
+        parts = incident_parts(incident, self.clock.now(), self.zone, self.source_names.get(incident.source_id, ""))
+        markup = alert_keyboard(incident.number, incident.status)
+
+        async def edit(target: str) -> Any:
+            return await self.bot.edit_message_text(
+                parts[0], chat_id=target, message_id=int(message_id), parse_mode="HTML", reply_markup=markup
+            )
+
+        try:
+            await self.call(chat_id, edit)
+        except DeliveryError as exc:
+            if "not modified" not in str(exc):
+                raise
+        return message_id
+
+    async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        names = {str(p.telegram_id): p.name for p in self.people if p.telegram_id is not None}
+        runs = text_runs(text, [(m, names.get(m, m)) for m in mentions])
+        return await self.post_html(chat_id, split_runs(runs))
+
+    async def send_file(
+        self,
+        chat_id: str,
+        data: bytes,
+        filename: str,
+        caption: str = "",
+        kind: Literal["photo", "document"] = "document",
+    ) -> str:
+        async def send(target: str) -> Message:
+            if kind == "photo":
+                return await self.bot.send_photo(target, data, caption=caption[:MAX_CAPTION], filename=filename)
+            return await self.bot.send_document(target, data, caption=caption[:MAX_CAPTION], filename=filename)
+
+        message = await self.call(chat_id, send)
+        if len(caption) > MAX_CAPTION:
+            await self.send_text(chat_id, caption[MAX_CAPTION:])
+        return str(message.message_id)
+
+    async def _topic_for(self, chat_id: str, incident: Incident) -> int | None:
+        """Open a forum topic for the incident; None where the group has no topics."""
+        if chat_id in self.not_forums:
+            return None
+        name = f"{incident.tier.emoji}{incident.number} {incident.title}"[:128]
+
+        async def create(target: str) -> Any:
+            return await self.bot.create_forum_topic(target, name)
+
+        try:
+            topic = await self.call(chat_id, create)
+        except DeliveryError as exc:
+            if exc.retry or exc.disabled:
+                raise
+            log.info("chat %s has no forum topics (%s); alerts go to the main chat", chat_id, exc)
+            self.not_forums.add(chat_id)
+            return None
+        return int(topic.message_thread_id)

@@ -1,0 +1,83 @@
+"""The automaton matcher: schemes, expressions, normalisation, variants, spans."""
+
+from __future__ import annotations
+
+from bot.analysis.matcher import Matcher
+from bot.config import SchemeConfig
+from bot.models import Item
+
+STATE = SchemeConfig(
+    name="国资委",
+    subjects=["江城市国资委", "市国资委", "江城化工集团"],
+    regions=["江城"],
+    events={"爆炸": 5, "欠薪": 3, "投诉": 2},
+    exclude=["演练", "邻省"],
+)
+
+
+def item(title: str, text: str = "") -> Item:
+    return Item("s", "http://x/1", title, text)
+
+
+def test_subject_and_event_make_a_match_with_hits_and_spans() -> None:
+    it = item("江城化工集团仓库爆炸", "江城市国资委已介入")
+    [match] = Matcher([STATE]).match(it)
+    assert match.scheme == "国资委"
+    assert match.severity == 5
+    assert match.words("subject") == ["江城化工集团", "江城市国资委"]  # 市国资委 inside 江城市国资委 is folded
+    event = next(h for h in match.hits if h.group == "event")
+    assert (event.field, it.title[event.start : event.end]) == ("title", "爆炸")
+    subject = next(h for h in match.hits if h.field == "text" and h.group == "subject")
+    assert it.text[subject.start : subject.end] == "江城市国资委"
+
+
+def test_someone_elses_event_is_not_our_alert() -> None:
+    assert Matcher([STATE]).match(item("某公司欠薪纠纷", "工人讨薪")) == []
+
+
+def test_exclusion_word_drops_the_match() -> None:
+    assert Matcher([STATE]).match(item("江城化工集团举行爆炸事故应急演练")) == []
+
+
+def test_width_spaces_punctuation_and_case_are_tolerated() -> None:
+    scheme = SchemeConfig(name="x", subjects=["ABC集团"], events={"欠薪": 3})
+    it = item("ａｂｃ 集·团 被指欠－薪")
+    [match] = Matcher([scheme]).match(it)
+    spans = {h.word: it.title[h.start : h.end] for h in match.hits}
+    assert spans == {"ABC集团": "ａｂｃ 集·团", "欠薪": "欠－薪"}
+
+
+def test_traditional_text_matches_simplified_words_and_back() -> None:
+    [match] = Matcher([STATE]).match(item("江城化工集團倉庫發生爆炸"))
+    assert match.words("subject") == ["江城化工集团"]
+    trad = SchemeConfig(name="t", subjects=["國資委"], events={"發佈會": 1})
+    assert Matcher([trad]).match(item("国资委召开发布会"))
+
+
+def test_expression_with_quoted_word() -> None:
+    scheme = STATE.model_copy(update={"expression": '主体 & (事件 | "维权") & !排除'})
+    matcher = Matcher([scheme])
+    [match] = matcher.match(item("江城化工集团职工维权"))
+    assert match.words("word") == ["维权"]
+    assert matcher.match(item("江城化工集团召开年会")) == []
+    assert matcher.match(item("江城化工集团职工维权演练")) == []
+
+
+def test_region_stands_in_for_subject_when_a_scheme_has_none() -> None:
+    scheme = SchemeConfig(name="地域", regions=["滨江区"], events={"塌陷": 4})
+    [match] = Matcher([scheme]).match(item("滨江区路面塌陷"))
+    assert match.words("region") == ["滨江区"] and match.severity == 4
+    assert Matcher([scheme]).match(item("河西区路面塌陷")) == []
+
+
+def test_many_schemes_share_one_automaton_and_sort_by_severity() -> None:
+    schemes = [SchemeConfig(name=f"s{i}", subjects=[f"单位{i}号"], events={"投诉": 2}) for i in range(300)]
+    schemes.append(SchemeConfig(name="重", subjects=["单位7号"], events={"爆炸": 5}))
+    matcher = Matcher(schemes)
+    matches = matcher.match(item("单位7号发生爆炸后遭投诉"))
+    assert [m.scheme for m in matches] == ["重", "s7"]
+    assert matcher.match(item("单位7号召开会议")) == []
+
+
+def test_no_schemes_matches_nothing() -> None:
+    assert Matcher([]).match(item("江城化工集团爆炸")) == []
