@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from bot.analysis.expression import groups as expression_groups
+from bot.analysis.expression import parse as parse_expression
 from bot.durations import parse_duration
 from bot.models import Tier
 
@@ -133,6 +135,23 @@ class SchemeConfig(Strict):
             if not 1 <= sev <= 5:
                 raise ValueError(f"severity of {word!r} must be 1..5")
         return v
+
+    @field_validator("expression")
+    @classmethod
+    def _expression_parses(cls, v: str) -> str:
+        if v.strip():
+            parse_expression(v)  # ExpressionError (a ValueError) points at the position
+        return v
+
+    @model_validator(mode="after")
+    def _expression_valid(self) -> SchemeConfig:
+        """Parse the expression now, so a typo fails at start with its position."""
+        if self.expression.strip():
+            configured = {"subject": self.subjects, "region": self.regions, "event": self.events, "exclude": self.exclude}
+            for group in sorted(expression_groups(parse_expression(self.expression))):
+                if not configured[group]:
+                    raise ValueError(f"expression uses {group} words but the scheme configures none")
+        return self
 
 
 class TierPolicy(Strict):
@@ -338,6 +357,33 @@ class OpsConfig(Strict):
     workers: int = Field(default=4, ge=1, le=64)
 
 
+def _default_tier_thresholds() -> dict[str, float]:
+    return {"I": 85.0, "II": 65.0, "III": 45.0, "IV": 25.0}
+
+
+class AnalysisConfig(Strict):
+    """Judgement knobs (bot/analysis): near-duplicate merging, spread velocity, tier score."""
+
+    similarity_threshold: int = Field(default=10, ge=0, le=32)  # differing bits of 64-bit simhash
+    similarity_min_chars: int = Field(default=20, ge=1)  # shorter items merge only by exact content
+    merge_window: Duration = timedelta(days=3)  # an open incident seen within this takes similar items
+    spread_window: Duration = timedelta(minutes=20)
+    spread_count: int = Field(default=5, ge=1)  # similar items within the window: one tier up (at most I)
+    thresholds: dict[Literal["I", "II", "III", "IV"], float] = Field(default_factory=_default_tier_thresholds)
+    official_weight: float = Field(default=1.1, ge=0)  # official outlets count this much more
+    author_weights: dict[str, float] = Field(default_factory=dict)  # high-reach accounts by author name
+    sentiment_margin: float = Field(default=1.0, gt=0)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _descending(cls, v: dict[str, float]) -> dict[str, float]:
+        merged = {**_default_tier_thresholds(), **v}
+        values = [merged[k] for k in ("I", "II", "III", "IV")]
+        if values != sorted(values, reverse=True):
+            raise ValueError("tier thresholds must satisfy I >= II >= III >= IV")
+        return merged
+
+
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
     store: StoreConfig = Field(default_factory=StoreConfig)
@@ -346,6 +392,7 @@ class Config(Strict):
     demo: DemoConfig = Field(default_factory=DemoConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
     schemes: list[SchemeConfig] = Field(default_factory=list)
+    analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     tiers: TiersConfig = Field(default_factory=TiersConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     chats: ChatsConfig = Field(default_factory=ChatsConfig)

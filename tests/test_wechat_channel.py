@@ -272,3 +272,14 @@ async def test_when_the_event_stream_ends_the_channel_reconnects(app, clock, pup
     await puppet.wait_sent(lambda s: second.number in s.text)
     puppet.say(ROOM, ZHANG, f"确认 {second.number}")
     await puppet.wait_sent(lambda s: f"{second.number} 已由张三确认" in s.text)
+
+
+async def test_an_action_taken_in_another_chat_shows_in_the_room_as_an_update_line(app, clock, puppet):
+    inc = await alerted(app, clock, puppet)
+    console = getattr(app.channels["console"], "inner", app.channels["console"])
+    replies = await console.handle_line(f"指派 {inc.number} @王芳 请核实", app.dispatcher.handle)
+    assert replies == [f"👤 {inc.number} 已指派给 王芳（宣传处）：请核实"]
+    clock.advance(timedelta(seconds=1))
+    await app.delivery.run_once()
+    update = await puppet.wait_sent(lambda s: s.text.startswith(f"更新 {inc.number}"))
+    assert "王芳" in update.text and len(update.text.splitlines()) == 1  # one short line, not the whole card
