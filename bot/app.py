@@ -26,11 +26,12 @@ from bot.dispatch import Dispatcher
 from bot.evidence import EvidenceArchive
 from bot.incidents import IncidentService
 from bot.people import People
-from bot.pipeline import run_source
-from bot.scheduler import add_daily_job, add_poll_job, build_scheduler
+from bot.polling import Poller
+from bot.scheduler import add_daily_job, build_scheduler, schedule_polls
 from bot.services import Services
 from bot.store import open_store
 from bot.store.base import Store, StoreError
+from sources.base import SourceContext
 from sources.http import HttpClient
 from sources.registry import build_source
 
@@ -51,6 +52,7 @@ class App:
     demo: web.AppRunner | None = None
     # With store.backend redis the leader's scheduler only queues polls for every instance's workers (bot.roles).
     enqueue_poll: Callable[[str], Awaitable[object]] | None = None
+    poller: Poller | None = None
 
 
 def build_channels(
@@ -101,18 +103,17 @@ async def start(app: App, read_console: bool = True) -> None:
         from bot.demo.server import start_demo_server
 
         app.demo = await start_demo_server(config.demo.host, config.demo.port)
-    for source_config in config.sources:
-        if not source_config.enabled:
-            continue
-        source = build_source(source_config)
+    context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url)
+    sources = [build_source(s, context) for s in config.sources if s.enabled]
+    poller = app.poller = Poller(app.services, app.http, app.judge, sources)
 
-        async def poll(source=source) -> None:
-            if app.enqueue_poll is not None:
-                await app.enqueue_poll(source.id)
-                return
-            await run_source(source, app.services, app.http, app.judge)
+    async def poll(source_id: str, watch: bool) -> None:
+        if app.enqueue_poll is None:
+            await poller.poll(source_id, watch=watch)
+        elif not watch or await poller.watch_active():
+            await app.enqueue_poll(source_id)
 
-        add_poll_job(app.scheduler, source.id, source_config.every, source_config.jitter, poll)
+    schedule_polls(app.scheduler, config.sources, poll)
     for slot in config.briefing.times:
 
         async def brief(slot=slot) -> None:

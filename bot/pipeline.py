@@ -7,6 +7,7 @@ source (last success, failures, last error, items seen) is kept in its state.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
@@ -14,6 +15,7 @@ from bot.analysis.merge import place
 from bot.analysis.similarity import content_key
 from bot.models import Incident
 from bot.services import Services
+from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError
 from sources.http import HttpClient, HttpError
 
@@ -31,7 +33,9 @@ class PollReport:
     error: str = ""
 
 
-async def run_source(source: Source, services: Services, client: HttpClient, judge: Judge) -> PollReport:
+async def run_source(
+    source: Source, services: Services, client: HttpClient, judge: Judge, watch_terms: Sequence[str] = ()
+) -> PollReport:
     store, now = services.store, services.clock.now()
     report = PollReport(source.id)
     state = await store.get_source_state(source.id)
@@ -40,7 +44,7 @@ async def run_source(source: Source, services: Services, client: HttpClient, jud
         result = await source.fetch(client, state.get("fetch", {}))
     except (HttpError, SourceError) as exc:
         report.error = str(exc)
-        health.update(failures=health.get("failures", 0) + 1, last_error=str(exc), last_failure=now.isoformat())
+        health = record_failure(health, str(exc), now, source.config, getattr(exc, "retry_after", None))
         await store.put_source_state(source.id, dict(state, health=health))
         log.warning("source %s failed: %s", source.id, exc)
         return report
@@ -53,16 +57,11 @@ async def run_source(source: Source, services: Services, client: HttpClient, jud
         report.new = len(new_items)
         await store.add_items(new_items)
         for item in new_items:
-            judgement = judge.judge(item)
+            judgement = judge.judge(item, watch_terms=watch_terms)
             if judgement is not None:
                 placed = await place(item, judgement, judge, services.incidents, now)
                 (report.spread if placed.merged else report.incidents).append(placed.incident)
-        health.update(
-            failures=0,
-            last_error="",
-            last_success=now.isoformat(),
-            items_seen=health.get("items_seen", 0) + report.new,
-        )
+        health = record_success(health, now, report.new)
         await store.put_source_state(source.id, {"fetch": result.state, "health": health})
     if report.incidents or report.spread:
         services.wake_delivery()

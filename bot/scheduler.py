@@ -1,43 +1,61 @@
-"""Scheduled jobs on APScheduler: source polls, the morning briefing.
+"""Scheduled jobs on APScheduler: source polls, emergency-watch polls, the morning briefing.
 
-Runs of one source never overlap (max_instances=1) and missed runs coalesce.
+Runs of one job never overlap (max_instances=1) and missed runs coalesce; the
+poller also holds a lock per source, so a normal poll and a watch poll of the
+same source never run at once either.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Config
+from bot.config import Config, SourceConfig
 
 log = logging.getLogger(__name__)
+
+PollFn = Callable[[str, bool], Awaitable[object]]
 
 
 def build_scheduler(config: Config) -> AsyncIOScheduler:
     return AsyncIOScheduler(timezone=config.zone, job_defaults={"coalesce": True, "max_instances": 1})
 
 
+def schedule_polls(scheduler: AsyncIOScheduler, sources: Sequence[SourceConfig], poll: PollFn) -> None:
+    """One job per enabled source at `every` (+ jitter); a watch job at `watch_every` for `watch: true`."""
+    for cfg in sources:
+        if not cfg.enabled:
+            continue
+        add_poll_job(scheduler, f"poll:{cfg.id}", cfg.every, cfg.jitter, partial(poll, cfg.id, False))
+        if cfg.watch:
+            jitter = min(cfg.jitter, cfg.watch_every / 4)
+            run = partial(poll, cfg.id, True)
+            add_poll_job(scheduler, f"watch:{cfg.id}", cfg.watch_every, jitter, run, first_delay=cfg.watch_every)
+
+
 def add_poll_job(
     scheduler: AsyncIOScheduler,
-    source_id: str,
+    job_id: str,
     every: timedelta,
     jitter: timedelta,
     poll: Callable[[], Awaitable[object]],
     first_delay: timedelta = timedelta(0),
 ) -> None:
-    trigger = IntervalTrigger(seconds=max(1.0, every.total_seconds()), jitter=int(jitter.total_seconds()) or None)
+    seconds = max(1.0, every.total_seconds())
+    trigger = IntervalTrigger(seconds=seconds, jitter=int(jitter.total_seconds()) or None)
     scheduler.add_job(
         poll,
         trigger,
-        id=f"poll:{source_id}",
-        name=f"poll {source_id}",
+        id=job_id,
+        name=job_id,
         next_run_time=_soon(scheduler, first_delay),
-        misfire_grace_time=int(every.total_seconds()) or 1,
+        misfire_grace_time=max(1, int(seconds)),
         replace_existing=True,
     )
 
@@ -53,7 +71,5 @@ def add_daily_job(scheduler: AsyncIOScheduler, job_id: str, hhmm: str, run: Call
     )
 
 
-def _soon(scheduler: AsyncIOScheduler, delay: timedelta):
-    from datetime import datetime
-
+def _soon(scheduler: AsyncIOScheduler, delay: timedelta) -> datetime:
     return datetime.now(scheduler.timezone) + delay

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ack, assign, brief, help, mute, reopen, resolve, silence, status, unmute
+from handlers import ack, assign, brief, help, mute, reopen, resolve, silence, status, unmute, unwatch, watch
 from handlers import list as list_
 from handlers.base import Handler
 
@@ -16,6 +16,8 @@ REGISTRY: dict[str, Handler] = {
         brief.HANDLER,
         list_.HANDLER,
         status.HANDLER,
+        watch.HANDLER,
+        unwatch.HANDLER,
         mute.HANDLER,
         unmute.HANDLER,
         silence.HANDLER,

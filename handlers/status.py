@@ -1,11 +1,17 @@
-"""/status — 运行状态：来源健康、待发送消息、未办结事件。"""
+"""/status — 运行状态：来源健康、紧急关注、待发送消息、未办结事件。"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.config import SourceConfig
+from bot.durations import format_duration
 from bot.models import Status
 from bot.render import local_time
 from bot.services import Services
 from bot.silences import Silences, status_lines
+from bot.source_health import parse_when
+from bot.watches import active_watches
 from handlers.base import Handler, Request
 
 
@@ -14,28 +20,44 @@ async def run(req: Request, services: Services) -> list[str]:
     now = services.clock.now()
     open_count = len(await store.incidents(statuses=[Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]))
     pending = len(await store.pending_notifications(now, limit=10_000))
-    lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {pending} 条", "来源："]
+    lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {pending} 条"]
+    watches = await active_watches(store, now)
+    if watches:
+        lines.append("紧急关注：")
+        for w in watches:
+            left = format_duration(w.until - now)
+            lines.append(f"🚨 「{w.term}」至 {local_time(w.until, zone)}（剩 {left}，{w.by or '—'} 开启）")
+    lines.append("来源：")
     for source in services.config.sources:
-        if not source.enabled:
-            continue
-        state = await store.get_source_state(source.id)
-        health = state.get("health", {})
-        failures = health.get("failures", 0)
-        mark = "✅" if failures == 0 and health.get("last_success") else ("❌" if failures else "⏳")
-        last_ok = health.get("last_success")
-        line = f"{mark} {source.name or source.id}  最近成功 {local_time(_parse(last_ok), zone) if last_ok else '—'}"
-        line += f"  累计 {health.get('items_seen', 0)} 条"
-        if failures:
-            line += f"\n   连续失败 {failures} 次：{health.get('last_error', '')}"
-        lines.append(line)
+        if source.enabled:
+            state = await store.get_source_state(source.id)
+            lines.append(source_line(source, state.get("health", {}), services))
     lines += status_lines(await Silences(store).active(now), zone)
     return ["\n".join(lines)]
 
 
-def _parse(value: str):
-    from datetime import datetime
+def source_line(source: SourceConfig, health: dict[str, Any], services: Services) -> str:
+    zone = services.config.zone
+    failures = int(health.get("failures", 0))
+    last_ok = parse_when(health.get("last_success"))
+    if health.get("down"):
+        mark = "🔴"
+    elif failures:
+        mark = "❌"
+    else:
+        mark = "✅" if last_ok else "⏳"
+    name = source.name or source.id
+    line = f"{mark} {name}  最近成功 {local_time(last_ok, zone)}  累计 {health.get('items_seen', 0)} 条"
+    if source.watch:
+        line += "  [重点]"
+    if failures:
+        line += f"\n   连续失败 {failures} 次：{health.get('last_error', '')}"
+        retry_at = parse_when(health.get("retry_at"))
+        if retry_at and retry_at > services.clock.now():
+            line += f"\n   下次重试 {local_time(retry_at, zone)}"
+    if health.get("down"):
+        line += f"\n   自 {local_time(parse_when(health.get('down_since')), zone)} 起判定为异常，已通知监测员"
+    return line
 
-    return datetime.fromisoformat(value)
 
-
-HANDLER = Handler("status", "/status", "运行状态与来源健康", run)
+HANDLER = Handler("status", "/status", "运行状态、来源健康与紧急关注", run)

@@ -1,0 +1,115 @@
+"""Keeping sources polled on the real web: backoff, health, down/recovered notices.
+
+The rules (backoff, what counts as down) are pure functions in
+`bot.source_health`; this module applies them on a schedule. A source failing or silent longer than its `expect_every`
+raises one "来源异常" notice to the monitors' chats, and one "来源恢复" later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from bot.analysis.judge import Judge
+from bot.config import ChatsConfig
+from bot.durations import format_duration
+from bot.incidents import text_notification
+from bot.models import Target
+from bot.pipeline import PollReport, run_source
+from bot.render import local_time
+from bot.routing import all_targets
+from bot.services import Services
+from bot.source_health import down_reason, is_due, parse_when, record_failure
+from bot.watches import active_terms
+from sources.base import Source
+from sources.http import HttpClient
+
+log = logging.getLogger(__name__)
+
+
+def monitor_targets(chats: ChatsConfig) -> list[Target]:
+    """Chats of the monitors (role monitors or all); every chat if none is marked so."""
+    marked = {
+        Target(platform, c.id)
+        for platform, section in (("telegram", chats.telegram), ("wechat", chats.wechat))
+        if section.enabled
+        for c in (section.chats if platform == "telegram" else section.rooms)  # type: ignore[union-attr]
+        if c.role in ("monitors", "all")
+    }
+    targets = all_targets(chats)
+    chosen = [t for t in targets if t.channel == "console" or t in marked]
+    return chosen or targets
+
+
+class Poller:
+    """Runs polls for the scheduler: never two of one source at once, backoff, notices."""
+
+    def __init__(self, services: Services, client: HttpClient, judge: Judge, sources: list[Source]) -> None:
+        self.services, self.client, self.judge = services, client, judge
+        self.sources = {s.id: s for s in sources}
+        self._locks = {s.id: asyncio.Lock() for s in sources}
+
+    async def watch_active(self) -> bool:
+        return bool(await active_terms(self.services.store, self.services.clock.now()))
+
+    async def poll(self, source_id: str, *, watch: bool = False) -> PollReport | None:
+        """One scheduled run; None when skipped (already running, backing off, no watch active)."""
+        source, lock = self.sources[source_id], self._locks[source_id]
+        if lock.locked():
+            return None
+        async with lock:
+            now = self.services.clock.now()
+            terms = await active_terms(self.services.store, now)
+            if watch and not terms:
+                return None
+            health = (await self.services.store.get_source_state(source_id)).get("health", {})
+            report = None
+            if is_due(health, now):
+                report = await self._run(source, terms)
+            await self.check_health(source, self.services.clock.now())
+            return report
+
+    async def _run(self, source: Source, terms: list[str]) -> PollReport:
+        try:
+            return await run_source(source, self.services, self.client, self.judge, watch_terms=terms)
+        except Exception as exc:  # a bug in one source must not stop its schedule
+            log.exception("poll of %s crashed", source.id)
+            store, now = self.services.store, self.services.clock.now()
+            state = await store.get_source_state(source.id)
+            error = f"内部错误（{type(exc).__name__}: {exc}）"
+            health = record_failure(state.get("health", {}), error, now, source.config)
+            await store.put_source_state(source.id, dict(state, health=health))
+            return PollReport(source.id, error=error)
+
+    async def check_health(self, source: Source, now: datetime) -> str:
+        """Raise one 'down' notice when a source goes down and one 'recovered' when it comes back."""
+        store = self.services.store
+        state = await store.get_source_state(source.id)
+        health = dict(state.get("health", {}))
+        reason = down_reason(health, source.config, now)
+        if bool(reason) == bool(health.get("down")):
+            return ""
+        if reason:
+            health.update(down=True, down_since=now.isoformat())
+            text, event = self._down_text(source, reason, now), "down"
+        else:
+            down_since = parse_when(health.get("down_since")) or now
+            text, event = self._recovered_text(source, now - down_since), "recovered"
+            health["down"] = False
+        await store.put_source_state(source.id, dict(state, health=health))
+        key = f"source-{event}:{source.id}:{health['down_since']}"
+        notes = [text_notification(t, text, now, key) for t in monitor_targets(self.services.config.chats)]
+        await store.enqueue(notes)
+        self.services.wake_delivery()
+        log.warning("source %s %s: %s", source.id, event, reason)
+        return event
+
+    def _down_text(self, source: Source, reason: str, now: datetime) -> str:
+        when = local_time(now, self.services.config.zone)
+        return (
+            f"⚠️ 来源异常：{source.name}（{source.id}）\n{reason}\n发现时间 {when}。恢复后将另行通知，/status 查看详情。"
+        )
+
+    def _recovered_text(self, source: Source, outage: timedelta) -> str:
+        return f"✅ 来源恢复：{source.name}（{source.id}）已恢复正常，异常持续约 {format_duration(outage)}。"
