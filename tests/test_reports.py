@@ -72,7 +72,7 @@ async def test_weekly_docx_includes_the_evaluation(services):
     document = open_docx(to_docx(await report_document(services, "weekly")))
     titles = headings(document)
     assert titles[0] == "舆情周报（近7日）"
-    assert titles[-5:] == ["七、总结评估", "一、总体情况", "二、按人员", "三、按部门", "四、逐件明细"]
+    assert titles[-5:] == ["七、总结评估", "一、总体情况", "二、按人员", "三、按部门", "四、逐件明细（超时在前）"]
     assert len(document.inline_shapes) == 1
     people = [[c.text for c in row.cells] for row in document.tables[-3].rows]
     assert people[0][0] == "人员"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.briefing.document import Bullets, Figure, Para, Report, Table
+from bot.briefing.document import Block, Bullets, Figure, Para, Report, Table
 from bot.briefing.evaluation import Evaluation, Tally, Timing, timing
 from bot.briefing.special import evidence, timeline
 from bot.briefing.stats import PUSHED_TIERS, BriefingData
@@ -27,6 +27,17 @@ def _window_line(start: datetime, end: datetime, now: datetime, zone: ZoneInfo) 
     return f"统计时段：{local_time(start, zone)} 至 {local_time(min(end, now), zone)}（生成于 {local_time(now, zone)}）"
 
 
+MAX_DOC_ROWS = 200  # a forwarded Word file stays readable; the audit export has everything
+
+
+def _listing(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[Block]:
+    """A table of at most MAX_DOC_ROWS rows, and a line saying how many were left out."""
+    blocks: list[Block] = [Table(headers, tuple(rows[:MAX_DOC_ROWS]))]
+    if len(rows) > MAX_DOC_ROWS:
+        blocks.append(Para(f"（另有 {len(rows) - MAX_DOC_ROWS} 条未列出）"))
+    return blocks
+
+
 def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: bytes | None) -> Report:
     """舆情日报/周报: the briefing's sections as headings, tables and the chart."""
     w, now = data.window, data.now
@@ -36,31 +47,31 @@ def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: byt
     report.section(
         "一、新增舆情",
         Para(f"新增 {len(data.new)} 条：{tiers}。负面 {s['negative']}，中性 {s['neutral']}，正面 {s['positive']}。"),
-        Table(
+        *_listing(
             ("编号", "等级", "倾向", "标题", "来源", "发现时间"),
-            tuple(
+            [
                 (i.number, i.tier.label, i.sentiment.label_zh, i.title, i.source_id, local_time(i.discovered_at, zone))
                 for i in data.new
                 if i.tier.pushed
-            ),
+            ],
         ),
     )
     report.section(
         "二、未办结事件",
         Para(f"未办结 {len(data.open)} 条，其中超时 {len(data.overdue)} 条。"),
-        Table(
+        *_listing(
             ("编号", "等级", "状态", "负责人", "时限", "标题"),
-            tuple(
+            [
                 (i.number, i.tier.label, i.status.label, i.assignee or "未指派", time_left(i, now), i.title)
                 for i in data.open
-            ),
+            ],
         ),
     )
     report.section(
         "三、已办结事件",
-        Table(
+        *_listing(
             ("编号", "标题", "办结时间", "处置结果"),
-            tuple((i.number, i.title, local_time(i.resolved_at, zone), i.result) for i in data.resolved),
+            [(i.number, i.title, local_time(i.resolved_at, zone), i.result) for i in data.resolved],
         ),
     )
     report.section(
@@ -175,16 +186,12 @@ def evaluation_document(ev: Evaluation, zone: ZoneInfo) -> Report:
     )
     report.section("二、按人员", Table(("人员", *TALLY_HEADERS[1:]), _tally_rows(ev.people), labelled=True))
     report.section("三、按部门", Table(("部门", *TALLY_HEADERS[1:]), _tally_rows(ev.departments), labelled=True))
-    rows = tuple(
-        (
-            t.incident.number,
-            t.incident.tier.label,
-            span(t.to_report),
-            span(t.to_ack),
-            span(t.to_resolve),
-            _verdict(t),
-        )
-        for t in ev.timings
+    late_first = sorted(ev.timings, key=lambda t: not (t.ack_overdue or t.resolve_overdue))
+    rows = [
+        (t.incident.number, t.incident.tier.label, span(t.to_report), span(t.to_ack), span(t.to_resolve), _verdict(t))
+        for t in late_first
+    ]
+    report.section(
+        "四、逐件明细（超时在前）", *_listing(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows)
     )
-    report.section("四、逐件明细", Table(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows))
     return report
