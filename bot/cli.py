@@ -35,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation"], help="报告类型")
     report_p.add_argument("number", nargs="?", default="", help="事件编号（incident 时必填）")
     report_p.add_argument("--out", default=None, help="输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
+    replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
+    replay_p.add_argument("--since", default="7d", help="回看多久，如 7d、24h（默认 7d）")
+    replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
     for p in sub.choices.values():
         p.add_argument("-c", "--config", default=argparse.SUPPRESS, help="配置文件")
     args = parser.parse_args(argv)
@@ -49,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "check":
             print(summary(config, args.config))
             return 0
+        if command == "replay":
+            from bot.replay import replay_main
+
+            return replay_main(config, args.since, args.show_all)
         if command == "export":
             from bot.export import export_main
 

@@ -364,7 +364,7 @@ def _default_tier_thresholds() -> dict[str, float]:
 class AnalysisConfig(Strict):
     """Judgement knobs (bot/analysis): near-duplicate merging, spread velocity, tier score."""
 
-    similarity_threshold: int = Field(default=10, ge=0, le=32)  # differing bits of 64-bit simhash
+    similarity_threshold: float = Field(default=0.5, gt=0, le=1)  # estimated Jaccard of 3-gram sets
     similarity_min_chars: int = Field(default=20, ge=1)  # shorter items merge only by exact content
     merge_window: Duration = timedelta(days=3)  # an open incident seen within this takes similar items
     spread_window: Duration = timedelta(minutes=20)

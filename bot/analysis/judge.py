@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
+
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize
 from bot.analysis.sentiment import Classifier, LexiconClassifier
-from bot.analysis.similarity import SimilarityIndex, fingerprint
+from bot.analysis.similarity import SimilarityIndex, signature
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.incidents import Judgement
@@ -37,7 +39,7 @@ class Judge:
         self.classifier = classifier or LexiconClassifier(margin=self.analysis.sentiment_margin)
         self.sources = {s.id: s for s in sources}
         self.index = SimilarityIndex(self.analysis.similarity_threshold)
-        self._pending: dict[str, int] = {}
+        self._pending: dict[str, np.ndarray] = {}
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
@@ -71,11 +73,11 @@ class Judge:
     def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
         return spread_upgrade(incident, actions, now, self.analysis)
 
-    def _fingerprint(self, item: Item, keep: bool = True) -> int | None:
+    def _fingerprint(self, item: Item, keep: bool = True) -> np.ndarray | None:
         text = f"{item.title}\n{item.text}"
         if len(normalize(text)) < self.analysis.similarity_min_chars:
-            return None  # too short for simhash to tell stories apart: exact dedup only
-        fp = fingerprint(text)
+            return None  # too short to tell stories apart: exact dedup only
+        fp = signature(text)
         if keep:
             if len(self._pending) > 1000:
                 self._pending.clear()
