@@ -228,6 +228,8 @@ class WechatConfig(Strict):
         host, _, port = self.endpoint.rpartition(":")
         if self.endpoint and not (host and port.isdigit() and 0 < int(port) < 65536):
             raise ValueError(f"chats.wechat.endpoint: expected host:port, got {self.endpoint!r}")
+        if self.enabled and not self.token.get_secret_value():  # the client sends it as :authority; none = crash
+            raise ValueError("chats.wechat.token is required (the puppet service token, e.g. ${WECHATY_PUPPET_SERVICE_TOKEN})")
         return self
 
 

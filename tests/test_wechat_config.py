@@ -12,22 +12,28 @@ from bot.config import WechatConfig
 
 def test_enabled_wechat_needs_a_host_port_endpoint():
     with pytest.raises(ValidationError, match="endpoint is required"):
-        WechatConfig(enabled=True)
+        WechatConfig(enabled=True, token="t")
     for bad in ("127.0.0.1", "127.0.0.1:http", ":8788", "host:70000"):
         with pytest.raises(ValidationError, match="expected host:port"):
-            WechatConfig(enabled=True, endpoint=bad)
-    assert WechatConfig(enabled=True, endpoint="puppet.internal:8788").endpoint == "puppet.internal:8788"
+            WechatConfig(enabled=True, endpoint=bad, token="t")
+    assert WechatConfig(enabled=True, endpoint="puppet.internal:8788", token="t").endpoint == "puppet.internal:8788"
     assert WechatConfig().endpoint == ""  # disabled: nothing required
+
+
+def test_enabled_wechat_needs_a_token():
+    """python-wechaty sends the token as the gRPC :authority; without one it cannot even connect."""
+    with pytest.raises(ValidationError, match="token is required"):
+        WechatConfig(enabled=True, endpoint="127.0.0.1:8788")
 
 
 def test_defaults_and_durations():
     config = WechatConfig.model_validate(
-        {"enabled": True, "endpoint": "127.0.0.1:8788", "throttle_backoff": "5m", "reconnect": "30s"}
+        {"enabled": True, "endpoint": "127.0.0.1:8788", "token": "t", "throttle_backoff": "5m", "reconnect": "30s"}
     )
     assert config.throttle_backoff == timedelta(minutes=5) and config.reconnect == timedelta(seconds=30)
     assert config.throttle_max == timedelta(minutes=30) and config.plugin_port == 0
     with pytest.raises(ValidationError):
-        WechatConfig.model_validate({"enabled": True, "endpoint": "127.0.0.1:8788", "throttle": "5m"})  # typo
+        WechatConfig.model_validate({"enabled": True, "endpoint": "127.0.0.1:8788", "token": "t", "throttle": "5m"})
 
 
 def test_token_is_redacted():

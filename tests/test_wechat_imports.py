@@ -52,7 +52,7 @@ def test_building_the_app_with_wechat_enabled_does_not_import_wechaty():
         "from bot.channels.wechat import WechatChannel\n"
         "from bot.clock import SystemClock\n"
         "from bot.config import Config\n"
-        "config = Config.model_validate({'chats': {'wechat': {'enabled': True, 'endpoint': '127.0.0.1:9',"
+        "config = Config.model_validate({'chats': {'wechat': {'enabled': True, 'endpoint': '127.0.0.1:9', 'token': 't',"
         " 'rooms': [{'id': 'r@chatroom'}]}}})\n"
         "WechatChannel(config.chats.wechat, SystemClock(), config.zone)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'wechaty', 'wechaty_puppet', 'grpclib'}))\n"
