@@ -28,7 +28,7 @@ try:
 except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
     pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
 
-from tests.fake_puppet import FakePuppet  # noqa: E402 - needs wechaty_grpc, imported after the check
+from tests.fake_puppet import FakePuppet  # needs wechaty_grpc: imported after the check above
 
 ROOM = "leaders@chatroom"
 LI = "wxid_liming"
