@@ -23,7 +23,7 @@ from grpclib.server import Server, Stream
 from wechaty_grpc.wechaty import puppet as pb
 
 THROTTLED = "发送消息过于频繁，请稍后再试"
-TEXT = 7  # message types use the TypeScript numbering (NOTES.md)
+TEXT, IMAGE = 7, 6  # message types use the TypeScript numbering (NOTES.md)
 LOGIN, READY, MESSAGE = 25, 23, 2
 
 
@@ -66,11 +66,11 @@ class FakePuppet:
         self.events.put_nowait(pb.EventResponse(type=LOGIN, payload=json.dumps({"contactId": self.self_id})))
         self.events.put_nowait(pb.EventResponse(type=READY, payload=json.dumps({"data": "ready"})))
 
-    def say(self, room_id: str, contact_id: str, text: str, mention_ids: tuple[str, ...] = ()) -> str:
-        """A contact says `text` in a room; return the message id."""
+    def say(self, room_id: str, contact_id: str, text: str, mention_ids: tuple[str, ...] = (), kind: int = TEXT) -> str:
+        """A contact says `text` in a room (or sends another `kind` of message); return the message id."""
         message_id = f"msg-{uuid.uuid4().hex}"  # wechaty dedups message ids process-wide
         self.messages[message_id] = pb.MessagePayloadResponse(
-            id=message_id, text=text, timestamp=1_700_000_000, type=TEXT, from_id=contact_id,
+            id=message_id, text=text, timestamp=1_700_000_000, type=kind, from_id=contact_id,
             room_id=room_id, mention_ids=list(mention_ids),
         )  # fmt: skip
         self.events.put_nowait(pb.EventResponse(type=MESSAGE, payload=json.dumps({"messageId": message_id})))

@@ -35,7 +35,7 @@ try:
 except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
     pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
 
-from tests.fake_puppet import FakePuppet  # needs wechaty_grpc: imported after the check above
+from tests.fake_puppet import IMAGE, FakePuppet  # needs wechaty_grpc: imported after the check above
 
 ROOM = "leaders@chatroom"
 OTHER_ROOM = "gossip@chatroom"
@@ -142,6 +142,7 @@ async def test_alert_reaches_the_room_as_plain_text(app, clock, puppet):
     assert sent.text.splitlines()[0].startswith("🟠【II 重大】" + inc.number)
     assert inc.title in sent.text and inc.url in sent.text
     assert "<" not in sent.text  # plain text: no HTML for WeChat
+    assert sent.text.endswith(f"回复「确认 {inc.number}」确认收到")  # no buttons: what to type
     refs = await app.services.store.message_refs(inc.number)
     assert [(r.target, r.message_id) for r in refs] == [(f"wechat:{ROOM}", sent.message_id)]
 
@@ -197,7 +198,8 @@ async def test_rooms_not_in_config_ordinary_chat_and_own_messages_are_ignored(ap
     puppet.say(OTHER_ROOM, ZHANG, f"确认 {inc.number}")
     puppet.say(ROOM, puppet.self_id, f"确认 {inc.number}")  # the bot hears its own messages back
     puppet.say(ROOM, ZHANG, "大家辛苦了")
-    await seen(app, 3)
+    puppet.say(ROOM, ZHANG, f"确认 {inc.number}", kind=IMAGE)  # a picture is not a command, whatever its text
+    await seen(app, 4)
     puppet.say(ROOM, LI, "帮助")
     await puppet.wait_sent(lambda s: s.mention_ids == (LI,))
     assert puppet.sent_to(OTHER_ROOM) == []

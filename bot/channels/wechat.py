@@ -21,6 +21,7 @@ import base64
 import contextlib
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from bot.channels.base import Channel, CommandHandler, DeliveryError
 from bot.channels.wechat_text import command_from_message, quote_number
 from bot.clock import Clock
 from bot.config import WechatConfig
+from bot.models import Incident, Status
 from bot.render import incident_text, update_line
 
 log = logging.getLogger(__name__)
@@ -89,11 +91,14 @@ class WechatChannel(Channel):
         self.message_seen = asyncio.Event()
 
     # -- outbound ---------------------------------------------------------------
-    async def send_incident(self, chat_id: str, incident: Any) -> str:
+    async def send_incident(self, chat_id: str, incident: Incident) -> str:
         name = self.source_names.get(incident.source_id, "")
-        return await self._send(chat_id, incident_text(incident, self.clock.now(), self.zone, name))
+        text = incident_text(incident, self.clock.now(), self.zone, name)
+        if incident.status is Status.NEW:  # no buttons in WeChat: say what to type
+            text += f"\n回复「确认 {incident.number}」确认收到"
+        return await self._send(chat_id, text)
 
-    async def update_incident(self, chat_id: str, message_id: str, incident: Any) -> str:
+    async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
         """WeChat cannot edit a sent message: post a short update line instead."""
         await self._send(chat_id, update_line(incident, self.clock.now(), self.zone))
         return message_id
@@ -127,7 +132,7 @@ class WechatChannel(Channel):
             )
         )
 
-    async def _guarded(self, send: Any) -> str:
+    async def _guarded(self, send: Callable[[], Awaitable[Any]]) -> str:
         """One attempt at a send, with WeChat's failures mapped onto DeliveryError."""
         quiet = self.throttle.remaining()
         if quiet > 0:
@@ -177,6 +182,8 @@ class WechatChannel(Channel):
                 raise
             except Exception as exc:  # noqa: BLE001 - keep the channel alive
                 log.warning("wechat connection failed: %s", exc)
+            if self.logged_in.is_set():  # that session worked: start the back-off over
+                wait = self.config.reconnect
             await self._close()
             await asyncio.sleep(wait.total_seconds())
             wait = min(MAX_RECONNECT, wait * 2)
@@ -235,6 +242,8 @@ class WechatChannel(Channel):
         room = msg.room()
         if room is None or msg.is_self() or room.room_id not in self.rooms:
             return  # private chats, our own messages and rooms not in config are ignored
+        if msg.type() != _text_type():
+            return  # pictures, voice, files: not commands
         self_contact = self._bot.user_self()
         cmd = command_from_message(
             text=msg.text(),
@@ -258,7 +267,16 @@ class WechatChannel(Channel):
 
 async def _mentions(msg: Any) -> list[tuple[str, str]]:
     """(contact id, display name) of everyone @mentioned in a room message."""
-    return [(c.contact_id, c.name) for c in await msg.mention_list()]
+    try:
+        return [(c.contact_id, c.name) for c in await msg.mention_list()]
+    except Exception:  # noqa: BLE001 - a contact the puppet cannot describe: keep its id, lose its name
+        return [(cid, "") for cid in msg.payload.mention_ids or []]
+
+
+def _text_type() -> Any:
+    from wechaty_puppet import MessageType
+
+    return MessageType.MESSAGE_TYPE_TEXT
 
 
 async def _check_reachable(host: str, port: int) -> None:
