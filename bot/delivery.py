@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot import storm
+from bot import disabled_chats, storm
 from bot.channels.base import Channel, DeliveryError
 from bot.clock import Clock
 from bot.config import Config
@@ -139,6 +139,9 @@ class Delivery:
         if channel is None:
             await self._give_up(note, f"渠道 {target.channel} 未启用")
             return True
+        if await disabled_chats.is_disabled(self.store, note.target):
+            await self._give_up(note, "该群已停止推送（机器人被移出或被拒绝）")
+            return True
         if note.kind is NoticeKind.TEXT and note.incident and await Silences(self.store).muted(note.incident, self.clock.now()):
             await self._give_up(note, "事件已静默")  # a reminder or re-alert queued before /mute
             return True
@@ -207,6 +210,8 @@ class Delivery:
     async def _failed(self, note: Notification, exc: DeliveryError) -> None:
         now = self.clock.now()
         attempts = note.attempts + 1
+        if exc.disabled:  # kicked or blocked: stop sending there, tell the monitors in the other chats
+            await disabled_chats.disable(self.store, self.config.chats, note.target, str(exc), now)
         if exc.disabled or not exc.retry:
             log.warning("delivery to %s dropped: %s", note.target, exc)
             await self._give_up(note, str(exc))
