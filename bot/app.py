@@ -159,7 +159,12 @@ async def run(config: Config, duration: float | None = None) -> None:
     await store.open()
     try:
         app = await build_app(config, store)
-        await start(app)
+        try:
+            await start(app)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await stop(app)  # e.g. a channel that cannot start: close what did, then report it
+            raise
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -60,3 +60,36 @@ def test_building_the_app_with_wechat_enabled_does_not_import_wechaty():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+BLOCK_WECHATY = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'wechaty', 'wechaty_puppet', 'wechaty_puppet_service'}:
+            raise ImportError(f'No module named {name!r} (blocked for the test)')
+        return None
+sys.meta_path.insert(0, Block())
+from bot.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_wechat_enabled_without_wechaty_is_one_clear_line_and_exit_2(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "chats:\n  console: {enabled: false}\n  wechat:\n    enabled: true\n    endpoint: 127.0.0.1:9\n"
+        "    token: t\n    rooms: [{id: r@chatroom}]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_WECHATY, "-c", str(config), "run", "--for", "5"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("配置错误: 已启用微信渠道，但无法导入 wechaty") and "[wechat]" in last
+    assert "store is not open" not in result.stderr  # what did start was stopped before the store closed

@@ -14,13 +14,15 @@ import os
 from types import ModuleType
 from typing import Any
 
+from bot.config_loader import ConfigError
+
 # wechaty's loggers do not propagate and print to stderr; these two say more than they should:
 # PuppetService logs "endpoint<…> and token<…>", wechaty.plugin warns at every login.
 _LOUD = ("PuppetService", "wechaty.plugin")
 
 
-class WechatUnavailable(RuntimeError):
-    """wechaty is not installed or not importable here (install the `[wechat]` extra)."""
+class WechatUnavailable(ConfigError):
+    """WeChat is enabled but wechaty cannot be imported here: a set-up problem, reported like a config error."""
 
 
 def load_wechaty(cache_dir: str = "data/wechaty", log_level: str = "warn") -> ModuleType:
@@ -36,7 +38,10 @@ def load_wechaty(cache_dir: str = "data/wechaty", log_level: str = "warn") -> Mo
         import wechaty
         import wechaty_puppet_service  # noqa: F401 - imported lazily by wechaty; its logger must exist before quieting
     except ImportError as exc:  # telnetlib is gone in 3.13; pyee>=9 / urllib3>=2 break it too
-        raise WechatUnavailable(f"wechaty 0.10.7 cannot be imported: {exc}") from exc
+        raise WechatUnavailable(
+            f"已启用微信渠道，但无法导入 wechaty（{exc}）。请安装：pip install -c constraints.txt -e '.[wechat]'"
+            "（需要 Python 3.11 或 3.12）"
+        ) from exc
     _quiet_loggers(set(logging.Logger.manager.loggerDict) - before)
     return wechaty
 
