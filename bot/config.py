@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from bot.analysis.expression import groups as expression_groups
+from bot.analysis.expression import matches_nothing_present as expression_matches_nothing
 from bot.analysis.expression import parse as parse_expression
 from bot.durations import parse_duration
 from bot.models import Tier
@@ -148,6 +149,8 @@ class SchemeConfig(Strict):
         """Parse the expression now, so a typo fails at start with its position."""
         if self.expression.strip():
             configured = {"subject": self.subjects, "region": self.regions, "event": self.events, "exclude": self.exclude}
+            if expression_matches_nothing(parse_expression(self.expression)):
+                raise ValueError("expression holds when none of its words is found (e.g. only !排除): require a group or word")
             for group in sorted(expression_groups(parse_expression(self.expression))):
                 if not configured[group]:
                     raise ValueError(f"expression uses {group} words but the scheme configures none")

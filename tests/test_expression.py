@@ -119,3 +119,12 @@ def test_whitespace_does_not_change_the_tree(node: Node, space: str) -> None:
     text = render(node)
     spaced = "".join(ch + space if ch in "&|!()" else ch for ch in text)
     assert parse(spaced) == parse(text)
+
+
+def test_necessary_variables_drive_the_matcher_anchor() -> None:
+    from bot.analysis.expression import matches_nothing_present, necessary
+
+    assert necessary(parse('主体 & (事件 | "投诉") & !排除')) == ["subject"]
+    assert necessary(parse("主体 & 事件")) == ["event", "subject"]
+    assert necessary(parse("主体 | 地域")) == []
+    assert matches_nothing_present(parse("!排除")) and not matches_nothing_present(parse("主体 & !排除"))

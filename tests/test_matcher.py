@@ -81,3 +81,17 @@ def test_many_schemes_share_one_automaton_and_sort_by_severity() -> None:
 
 def test_no_schemes_matches_nothing() -> None:
     assert Matcher([]).match(item("江城化工集团爆炸")) == []
+
+
+def test_expression_without_a_necessary_group_is_evaluated_on_any_of_its_words() -> None:
+    scheme = STATE.model_copy(update={"expression": "主体 | 事件"})
+    [match] = Matcher([scheme]).match(item("某地发生爆炸"))
+    assert match.words("event") == ["爆炸"]
+
+
+def test_config_rejects_an_expression_that_holds_with_no_word_found() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="holds when none of its words"):
+        SchemeConfig(name="x", subjects=["a"], exclude=["b"], expression="!排除")

@@ -237,3 +237,35 @@ def render(node: Node) -> str:
         return f"!{render(node.operand)}"
     sep = " & " if isinstance(node, And) else " | "
     return "(" + sep.join(render(n) for n in node.operands) + ")"
+
+
+MAX_VARIABLES = 12
+
+
+def variables(node: Node) -> list[str]:
+    """The keys `evaluate` looks up: group names and 'w:<word>'."""
+    return sorted(groups(node)) + [f"w:{w}" for w in dict.fromkeys(words(node))]
+
+
+def necessary(node: Node) -> list[str] | None:
+    """Variables without which the expression is always false (None if too many to check).
+
+    The matcher evaluates a scheme only when one of these is present, so a
+    word shared by hundreds of schemes (an event word) costs nothing until a
+    scheme's own subject word is found too."""
+    keys = variables(node)
+    if len(keys) > MAX_VARIABLES:
+        return None
+    out = []
+    for key in keys:
+        others = [k for k in keys if k != key]
+        if not any(
+            evaluate(node, {k for i, k in enumerate(others) if mask >> i & 1}) for mask in range(2 ** len(others))
+        ):
+            out.append(key)
+    return out
+
+
+def matches_nothing_present(node: Node) -> bool:
+    """True if the expression holds for an item containing none of the words (e.g. `!排除`)."""
+    return evaluate(node, set())

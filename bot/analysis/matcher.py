@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from bot.analysis.expression import And, Group, Node, Not, evaluate, parse, words
+from bot.analysis.expression import And, Group, Node, Not, evaluate, necessary, parse, variables, words
 from bot.analysis.normalize import normalize, offsets, variants
 from bot.config import SchemeConfig
 from bot.models import Hit, Item, Match
@@ -31,6 +31,22 @@ class CompiledScheme:
 
 # (scheme index, group, configured word, severity)
 Ref = tuple[int, str, str, int]
+# an occurrence in an item: field, start, end (normalised text), refs by scheme index
+Occurrence = tuple[str, int, int, dict[int, tuple[Ref, ...]]]
+_ANCHOR_ORDER = {"subject": 0, "region": 1, "event": 3, "exclude": 4}
+
+
+def anchor(rule: Node) -> set[str]:
+    """The variables that must be found before the scheme is worth evaluating: its most
+    selective necessary one (subject before region before quoted word before event), else all."""
+    needed = necessary(rule)
+    if not needed:
+        return set(variables(rule))
+    return {min(needed, key=lambda k: _ANCHOR_ORDER.get(k, 2))}
+
+
+def _key(group: str, word: str) -> str:
+    return f"w:{word}" if group == "word" else group
 
 
 def default_rule(scheme: SchemeConfig) -> Node:
@@ -59,19 +75,23 @@ def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, i
 class Matcher:
     def __init__(self, schemes: Sequence[SchemeConfig]) -> None:
         self.schemes: list[CompiledScheme] = []
-        patterns: dict[str, list[Ref]] = {}
+        patterns: dict[str, dict[int, list[Ref]]] = {}
+        anchors: dict[str, set[int]] = {}
         for index, scheme in enumerate(schemes):
             rule = parse(scheme.expression) if scheme.expression.strip() else default_rule(scheme)
             self.schemes.append(CompiledScheme(scheme.name, scheme.weight, rule))
+            triggers = anchor(rule)
             for word, group, severity in scheme_words(scheme, rule):
                 for form in variants(word):
-                    refs = patterns.setdefault(form, [])
-                    ref = (index, group, word, severity)
-                    if ref not in refs:
+                    refs = patterns.setdefault(form, {}).setdefault(index, [])
+                    if (ref := (index, group, word, severity)) not in refs:
                         refs.append(ref)
+                    if _key(group, word) in triggers:
+                        anchors.setdefault(form, set()).add(index)
         self.automaton = ahocorasick.Automaton()
-        for form, refs in patterns.items():
-            self.automaton.add_word(form, (len(form), tuple(refs)))
+        for form, by_scheme in patterns.items():
+            refs_by = {i: tuple(r) for i, r in by_scheme.items()}
+            self.automaton.add_word(form, (len(form), tuple(sorted(anchors.get(form, ()))), refs_by))
         self.empty = not patterns
         if not self.empty:
             self.automaton.make_automaton()
@@ -80,16 +100,21 @@ class Matcher:
         """Matches of every scheme, most severe first (then heaviest)."""
         if self.empty:
             return []
-        found: dict[int, list[tuple[str, int, int, Ref]]] = {}
+        found: list[Occurrence] = []
+        candidates: set[int] = set()
         for field_name, text in (("title", item.title), ("text", item.text)):
             if not text:
                 continue
-            for end, (length, refs) in self.automaton.iter(normalize(text)):
-                for ref in refs:
-                    found.setdefault(ref[0], []).append((field_name, end - length + 1, end + 1, ref))
-        if not found:
+            for end, (length, anchored, refs_by) in self.automaton.iter(normalize(text)):
+                found.append((field_name, end - length + 1, end + 1, refs_by))
+                candidates.update(anchored)
+        if not candidates:
             return []
-        out = [m for index, raw in found.items() if (m := self._evaluate(index, raw, item)) is not None]
+        out = []
+        for index in candidates:
+            raw = [(f, s, e, ref) for f, s, e, refs_by in found for ref in refs_by.get(index, ())]
+            if (m := self._evaluate(index, raw, item)) is not None:
+                out.append(m)
         return sorted(out, key=lambda m: (-m.severity, -m.weight))
 
     def _evaluate(self, index: int, raw: list[tuple[str, int, int, Ref]], item: Item) -> Match | None:
