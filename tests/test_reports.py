@@ -191,3 +191,33 @@ def test_cli_report(tmp_path):
     done = run_cli("report", "daily", "-c", "bad.yaml", cwd=tmp_path)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+async def test_incident_report_cites_the_evidence_archive(store, tmp_path):
+    from bot.evidence import EvidenceArchive
+    from bot.models import Item
+
+    await fill(store)
+    config = scenario_config(evidence={"enabled": True, "path": str(tmp_path / "ev")})
+    services = Services(config, store, FakeClock(NOW), People(config.people), IncidentService(config, store))
+    a = await store.get_incident("YQ-20261125-0001")
+    item = Item("city-news", "https://news.example.cn/a1", a.title, text="厂区异味", fetched_at=a.discovered_at)
+    folder = EvidenceArchive(config.evidence.path, config.zone).archive(a, [item], NOW)
+    sha = EvidenceArchive(config.evidence.path, config.zone).hashes(a)[0][1]
+    document = open_docx(to_docx(await report_document(services, "incident", a.number)))
+    body = [p.text for p in document.paragraphs]
+    assert f"证据1：https://news.example.cn/a1（存档 01-text.txt sha256:{sha[:12]}）" in body
+    assert "证据2：https://forum.example.cn/a2" in body  # not archived: the reference alone
+    assert (folder / "01-text.txt").is_file()
+
+
+def test_document_tables_are_capped():
+    from bot.briefing.reports import MAX_DOC_ROWS, briefing_document
+    from bot.briefing.stats import collect
+
+    many = [incidents()[1].replace(number=f"YQ-20261124-{n:04d}") for n in range(MAX_DOC_ROWS + 50)]
+    data = collect(many, Window("今日", local(11, 26, 0), NOW), NOW, scenario_config().zone)
+    document = open_docx(to_docx(briefing_document(data, scenario_config().zone, "舆情日报", None)))
+    open_table = document.tables[1]
+    assert len(open_table.rows) == MAX_DOC_ROWS + 1  # header + capped rows
+    assert "（另有 50 条未列出）" in [p.text for p in document.paragraphs]

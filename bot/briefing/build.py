@@ -14,6 +14,7 @@ from bot.briefing.evaluation import Evaluation, evaluate
 from bot.briefing.reports import briefing_document, evaluation_document, incident_document
 from bot.briefing.stats import BriefingData, Window, local_midnight
 from bot.briefing.text import render_text
+from bot.evidence import EvidenceArchive
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,9 @@ async def incident_document_for(services: Services, number: str) -> Report | Non
     if inc is None:
         return None
     actions = await services.store.actions(number)
-    return incident_document(inc, actions, services.clock.now(), services.config.zone)
+    config = services.config
+    manifest = EvidenceArchive(config.evidence.path, config.zone).manifest(inc) if config.evidence.enabled else None
+    return incident_document(inc, actions, services.clock.now(), config.zone, manifest)
 
 
 async def incident_report(services: Services, number: str) -> str:

@@ -107,7 +107,9 @@ def _timing_rows(t: Timing) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def incident_document(incident: Incident, actions: list[Action], now: datetime, zone: ZoneInfo) -> Report:
+def incident_document(
+    incident: Incident, actions: list[Action], now: datetime, zone: ZoneInfo, manifest: dict | None = None
+) -> Report:
     """舆情专报: summary, timeline, evidence, result and the response-time evaluation."""
     i = incident
     report = Report(f"舆情专报 {i.number}", f"生成于 {local_time(now, zone)}")
@@ -139,7 +141,7 @@ def incident_document(incident: Incident, actions: list[Action], now: datetime, 
     report.section(
         "三、传播与证据",
         Para(f"共 {i.spread} 条相关信息，来自 {len(i.sources)} 个来源。"),
-        Bullets(tuple(evidence(i)) or ("无",)),
+        Bullets(tuple(evidence(i, manifest)) or ("无",)),
     )
     result = (
         f"{local_time(i.resolved_at, zone)} 办结：{i.result}" if i.resolved_at else f"尚未办结（{time_left(i, now)}）"

@@ -59,8 +59,16 @@ def timeline(incident: Incident, actions: list[Action]) -> list[Step]:
     return [s for _, s in indexed]
 
 
-def evidence(incident: Incident) -> list[str]:
-    """Numbered evidence references: the first item, then each similar/reposted one."""
+def evidence(incident: Incident, manifest: dict | None = None) -> list[str]:
+    """Numbered evidence references: the first item, then each similar/reposted one,
+    each with its archived files (name and sha256 prefix) when the evidence archive holds them."""
     refs = [incident.url] if incident.url else []
     refs += [k for k in incident.item_keys if k not in refs]
-    return [f"证据{n}：{ref}" for n, ref in enumerate(refs, 1)]
+    saved: dict[str, list[str]] = {}
+    for entry in (manifest or {}).get("files", []):
+        saved.setdefault(entry.get("url", ""), []).append(f"{entry.get('name')} sha256:{str(entry.get('sha256'))[:12]}")
+    lines = []
+    for n, ref in enumerate(refs, 1):
+        archived = f"（存档 {'；'.join(saved[ref])}）" if ref in saved else ""
+        lines.append(f"证据{n}：{ref}{archived}")
+    return lines
