@@ -69,9 +69,15 @@ class Failure:
     parameters: dict[str, Any] = field(default_factory=dict)
     times: int = 1
     chat_id: str = ""
+    after: int = 0  # let this many matching calls succeed first
 
     def matches(self, call: Call) -> bool:
-        return self.times > 0 and self.method in (call.method, "*") and self.chat_id in ("", call.chat_id)
+        if not (self.times > 0 and self.method in (call.method, "*") and self.chat_id in ("", call.chat_id)):
+            return False
+        if self.after > 0:
+            self.after -= 1
+            return False
+        return True
 
 
 def _decode(value: str) -> Any:
@@ -150,12 +156,13 @@ class FakeBotApi:
         error: str,
         *,
         times: int = 1,
+        after: int = 0,
         chat_id: str | int = "",
         retry_after: int = 3,
         new_chat_id: int = 0,
         description: str = "",
     ) -> None:
-        """Script the next `times` calls of `method` to fail.
+        """Script `times` calls of `method` (to `chat_id`, if given) to fail, after `after` successes.
 
         error: "retry_after" (429), "bad_request" (400), "forbidden" (403),
         "migrate" (400 with migrate_to_chat_id), "server" (500).
@@ -172,7 +179,7 @@ class FakeBotApi:
             "server": (500, "Internal Server Error", {}),
         }
         status, desc, params = kinds[error]
-        self.failures.append(Failure(method, status, desc, params, times, str(chat_id)))
+        self.failures.append(Failure(method, status, desc, params, times, str(chat_id), after))
 
     def reset(self) -> None:
         self.calls.clear()

@@ -183,6 +183,12 @@ async def test_long_alert_is_split_and_every_part_accepted(app: App, api: FakeBo
     assert "已确认" in api.message(A, first["message_id"])["text"]
 
 
+async def test_a_lost_later_part_does_not_resend_the_alert(app: App, api: FakeBotApi) -> None:
+    api.fail("sendMessage", "server", chat_id=A, after=1)
+    first = await channel(app).post_html(str(A), ["<b>告警</b>", "第二部分", "第三部分"])
+    assert first == str(api.sent(A)[0]["message_id"]) and len(api.sent(A)) == 1
+
+
 async def test_unchanged_edit_counts_as_done(app: App, api: FakeBotApi, clock: FakeClock) -> None:
     inc = await create(app, clock)
     await app.delivery.run_once()

@@ -140,6 +140,16 @@ async def test_assign_typed_in_one_chat_edits_the_other(app: App, api: FakeBotAp
     assert "负责人：王芳" in html_to_text(msg["text"]) and "处置中" in msg["text"]
 
 
+async def test_assign_by_picking_a_member_without_username(app: App, api: FakeBotApi, clock) -> None:
+    inc = await new_incident(app, clock)
+    text = f"/assign {inc.number} Wang Fang 请核实"
+    mention = {"type": "text_mention", "offset": text.index("Wang"), "length": 9, "user": api.user(MEMBER)}
+    api.queue_update(api.user_message(A, LEADER, text, entities=[mention]))
+    replies = await api.wait_for("sendMessage", count=3)
+    assert replies[-1].params["text"].endswith("已指派给 王芳：请核实")
+    assert (await stored(app, inc.number)).assignee == "王芳"
+
+
 async def test_reply_to_alert_needs_no_number_and_chinese_form_works(app: App, api: FakeBotApi, clock) -> None:
     inc = await new_incident(app, clock)
     (mid_b,) = alert_ids(api, B)

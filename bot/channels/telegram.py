@@ -231,7 +231,14 @@ class TelegramChannel(Channel):
                     link_preview_options=None,
                 )
 
-            message = await self.call(chat_id, send)
+            try:
+                message = await self.call(chat_id, send)
+            except DeliveryError:
+                if not first:
+                    raise
+                # The alert and its buttons are out: resending all would duplicate them.
+                log.warning("part %d/%d to %s not sent; the alert stands without it", i + 1, len(parts), chat_id)
+                break
             first = first or str(message.message_id)
         return first
 

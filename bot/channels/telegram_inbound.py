@@ -80,12 +80,24 @@ class Inbound:
                 return Command(name="resolve", args=(number.group(0).upper(), *text.split()), **base)
         if not self._addressed_to_us(text):
             return None
-        parsed = parse_command(text, allow_chinese=reply is not None)
+        parsed = parse_command(self._mentions_as_names(msg), allow_chinese=reply is not None)
         if parsed is None:
             return None
         mentions = tuple(str(e.user.id) for e in msg.entities if e.type == "text_mention" and e.user)
         reply_to = str(reply.message_id) if reply else ""
         return Command(name=parsed[0], args=tuple(parsed[1]), reply_to=reply_to, mentions=mentions, **base)
+
+    def _mentions_as_names(self, msg: Message) -> str:
+        """Text with each mention of a registered person (picked from the member list) as "@姓名"."""
+        text = msg.text or ""
+        names = {p.telegram_id: p.name for p in self.channel.people if p.telegram_id is not None}
+        picked = [e for e in msg.entities if e.type == "text_mention" and e.user and e.user.id in names]
+        for entity in sorted(picked, key=lambda e: e.offset, reverse=True):
+            shown = msg.parse_entity(entity)
+            start = text.find(shown)
+            if start >= 0:
+                text = f"{text[:start]}@{names[entity.user.id]}{text[start + len(shown) :]}"  # type: ignore[union-attr]
+        return text
 
     def _is_prompt(self, reply: Message | None) -> bool:
         if reply is None or reply.from_user is None or PROMPT_MARK not in (reply.text or ""):
