@@ -18,7 +18,7 @@ from bot.app import App, build_app
 from bot.channels.telegram_limits import Limits
 from bot.clock import FakeClock
 from bot.incidents import Judgement
-from bot.models import ActionKind, Hit, Incident, Item, Match, Sentiment, Status, Tier
+from bot.models import ActionKind, Command, Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import make_config
@@ -57,8 +57,9 @@ def telegram_config(api: FakeBotApi, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def build(api: FakeBotApi, store, clock: FakeClock, **extra: Any) -> App:
-    config = make_config(chats={"console": {"enabled": False}, "telegram": telegram_config(api, **extra)})
+async def build(api: FakeBotApi, store, clock: FakeClock, console: bool = False, **extra: Any) -> App:
+    chats = {"console": {"enabled": console, "person": "张三"}, "telegram": telegram_config(api, **extra)}
+    config = make_config(chats=chats)
     app = await build_app(config, store, clock, console_out=io.StringIO())
     app.channels["telegram"].limiter.limits = Limits.unlimited()  # type: ignore[attr-defined]
     return app
@@ -247,4 +248,19 @@ async def test_set_my_commands_failure_is_not_fatal(api: FakeBotApi, store, cloc
         assert len(ours) > 10 and not any(api.token in r.getMessage() for r in ours)  # the token never reaches a log
     finally:
         await app.channels["telegram"].stop()
+        await app.http.aclose()
+
+
+async def test_action_on_another_platform_edits_telegram(api: FakeBotApi, store, clock: FakeClock) -> None:
+    app = await build(api, store, clock, console=True)
+    try:
+        inc = await new_incident(app, clock)
+        (mid_a,), (mid_b,) = alert_ids(api, A), alert_ids(api, B)
+        replies = await app.dispatcher.handle(Command("console", "张三", "console", "resolve", (inc.number, "已澄清")))
+        assert "已办结" in replies[0]
+        await app.delivery.run_once()
+        for chat, mid in ((A, mid_a), (B, mid_b)):
+            msg = api.message(chat, mid)
+            assert "已办结" in msg["text"] and "已澄清" in msg["text"] and not buttons(msg)
+    finally:
         await app.http.aclose()
