@@ -14,6 +14,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
+from bot.analysis.merge import warm as warm_similarity
 from bot.briefing import catch_up, send_scheduled_briefing
 from bot.channels.base import Channel, CommandHandler
 from bot.channels.console import ConsoleChannel
@@ -106,6 +107,7 @@ async def start(app: App, read_console: bool = True) -> None:
     context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url)
     sources = [build_source(s, context) for s in config.sources if s.enabled]
     poller = app.poller = Poller(app.services, app.http, app.judge, sources)
+    await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
 
     async def poll(source_id: str, watch: bool) -> None:
         if app.enqueue_poll is None:

@@ -17,6 +17,7 @@ from bot.people import People
 from bot.pipeline import run_source
 from bot.services import Services
 from bot.store.base import Store
+from sources.base import SourceContext
 from sources.http import HttpClient
 from sources.registry import build_source
 from tests.conftest import make_config
@@ -116,5 +117,28 @@ async def test_resolved_incident_does_not_take_reposts(server, store: Store, clo
         feeds.content["b"] = rss([("转载：江城建工集团欠薪", f"{local.base}/b/0", "转自a：" + STORY)])
         report = await run_source(build_source(config.sources[1]), services, client, judge)
         assert len(report.incidents) == 1 and report.incidents[0].number != first.number
+    finally:
+        await client.aclose()
+
+
+async def test_after_a_restart_reposts_still_join_their_open_incident(server, store: Store, clock: FakeClock) -> None:
+    from bot.analysis.merge import warm
+
+    local, feeds = server
+    config = config_for(local.base, ["a", "b"])
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    client = HttpClient(config.http)
+    try:
+        feeds.content["a"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/a/0", STORY)])
+        judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+        [first] = (
+            await run_source(build_source(config.sources[0], SourceContext(clock)), services, client, judge)
+        ).incidents
+        clock.advance(timedelta(hours=1))
+        restarted = Judge(config.schemes, config.sources, analysis=config.analysis)  # empty index
+        assert await warm(restarted, store, clock.now()) == 1
+        feeds.content["b"] = rss([("转载：江城建工集团欠薪", f"{local.base}/b/0", "转自a：" + STORY)])
+        report = await run_source(build_source(config.sources[1], SourceContext(clock)), services, client, restarted)
+        assert report.incidents == [] and [i.number for i in report.spread] == [first.number]
     finally:
         await client.aclose()

@@ -8,11 +8,12 @@ window raise its tier once per window (at most to I), announced as an upgrade.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
 from bot.incidents import IncidentService, Judgement
-from bot.models import Incident, Item
+from bot.models import Incident, Item, Status
+from bot.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,21 @@ async def place(item: Item, judgement: Judgement, judge: Judge, incidents: Incid
 def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:
     last = incident.last_seen_at or incident.discovered_at
     return incident.is_open and now - last <= judge.analysis.merge_window
+
+
+async def warm(judge: Judge, store: Store, now: datetime) -> int:
+    """Re-index the items of open incidents seen within the merge window (after a restart),
+    so a repost arriving after a restart still joins its story. Returns the items indexed."""
+    start = now - judge.analysis.merge_window
+    owners: dict[str, str] = {}
+    for incident in await store.incidents(statuses=[s for s in Status if s is not Status.RESOLVED]):
+        if (incident.last_seen_at or incident.discovered_at) >= start:
+            owners.update(dict.fromkeys(incident.item_keys, incident.number))
+    if not owners:
+        return 0
+    count = 0
+    for item in await store.items_between(start, now + timedelta(seconds=1)):
+        if item.key in owners:
+            judge.remember(item, owners[item.key])
+            count += 1
+    return count
