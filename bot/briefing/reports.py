@@ -38,11 +38,9 @@ def _listing(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[Bloc
     return blocks
 
 
-def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: bytes | None) -> Report:
-    """舆情日报/周报: the briefing's sections as headings, tables and the chart."""
-    w, now = data.window, data.now
-    report = Report(title, _window_line(w.start, w.end, now, zone))
-    s = data.by_sentiment
+def _incident_sections(report: Report, data: BriefingData, zone: ZoneInfo) -> None:
+    """一、二、三: new, open and resolved incidents as tables."""
+    now, s = data.now, data.by_sentiment
     tiers = "，".join(f"{t.label}（{t.roman}）{data.by_tier.get(t, 0)} 条" for t in PUSHED_TIERS)
     report.section(
         "一、新增舆情",
@@ -74,12 +72,15 @@ def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: byt
             [(i.number, i.title, local_time(i.resolved_at, zone), i.result) for i in data.resolved],
         ),
     )
-    report.section(
-        "四、传播情况",
-        Bullets(
-            tuple(f"{i.number} {i.title}：{i.spread} 条，{len(i.sources)} 个来源" for i in data.top_spread) or ("无",)
-        ),
-    )
+
+
+def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: bytes | None) -> Report:
+    """舆情日报/周报: the briefing's sections as headings, tables and the chart."""
+    w = data.window
+    report = Report(title, _window_line(w.start, w.end, data.now, zone))
+    _incident_sections(report, data, zone)
+    spread = tuple(f"{i.number} {i.title}：{i.spread} 条，{len(i.sources)} 个来源" for i in data.top_spread)
+    report.section("四、传播情况", Bullets(spread or ("无",)))
     trend = [
         f"本期新增 {len(data.new)} 条，{trend_word(len(data.new), data.previous_total)}。",
         "近7日每日新增：" + "，".join(f"{d.day:%m-%d} {d.total}" for d in data.daily) + "。",
@@ -89,9 +90,8 @@ def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: byt
         report.add(Figure(chart, "图1 近7日与近30日各等级新增事件及负面占比", "chart.png"))
     sources = tuple(f"{p.name}：连续失败 {p.failures} 次，{p.last_error}" for p in data.failing) or ("全部正常",)
     watches = "、".join(data.watches) or "无"
-    report.section(
-        "六、来源与监测", Bullets(sources), Para(f"紧急关注词：{watches}；监测方案：{'、'.join(data.schemes) or '无'}")
-    )
+    schemes = "、".join(data.schemes) or "无"
+    report.section("六、来源与监测", Bullets(sources), Para(f"紧急关注词：{watches}；监测方案：{schemes}"))
     return report
 
 
