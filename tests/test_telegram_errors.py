@@ -7,14 +7,17 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import InvalidToken
 
 from bot.app import App, build_app
 from bot.channels.base import DeliveryError
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.clock import FakeClock
+from bot.config import TelegramConfig
 from bot.disabled_chats import is_disabled
 from bot.incidents import Judgement
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, Sentiment, Tier
@@ -223,3 +226,24 @@ async def test_files_and_long_captions(app: App, api: FakeBotApi) -> None:
     await tg.send_file(str(A), b"\x89PNG fake", "chart.png", "趋势图" * 400, kind="photo")
     assert [c.method for c in api.requests()][:3] == ["sendDocument", "sendPhoto", "sendMessage"]
     assert len(api.requests("sendPhoto")[0].params["caption"]) == 1024
+
+
+async def test_unreachable_at_start_keeps_trying_in_the_background(app: App, api: FakeBotApi) -> None:
+    api.fail("getMe", "server", times=2)
+    tg = channel(app)
+    tg.reconnect_delay = 0.05
+    await tg.start(app.dispatcher.handle)  # returns at once: the rest of the bot keeps running
+    api.queue_update(api.user_message(A, 1, "/help"))
+    await api.wait_for("sendMessage", chat_id=A)
+    assert [c.status for c in api.requests("getMe")] == [500, 500, 200]
+
+
+async def test_wrong_token_is_a_loud_error(api: FakeBotApi, clock: FakeClock) -> None:
+    config = TelegramConfig(enabled=True, token="9:wrong", base_url=api.base_url, chats=[{"id": str(A)}])
+    tg = TelegramChannel(config, clock, ZoneInfo("Asia/Shanghai"))
+
+    async def nobody(cmd: object) -> list[str]:
+        return []
+
+    with pytest.raises(InvalidToken):
+        await tg.start(nobody)

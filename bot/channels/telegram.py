@@ -12,6 +12,7 @@ other platform (see `telegram_inbound`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import warnings
@@ -20,7 +21,7 @@ from datetime import timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder
 
@@ -28,6 +29,7 @@ from bot.channels.base import Channel, CommandHandler, DeliveryError
 from bot.channels.telegram_buttons import Assignable, alert_keyboard
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
+from bot.channels.telegram_session import connect_or_retry, disconnect
 from bot.clock import Clock
 from bot.config import Config, PersonConfig, TelegramConfig
 from bot.models import Incident
@@ -79,6 +81,8 @@ class TelegramChannel(Channel):
         self.not_forums: set[str] = set()
         self.app: Application = self._build_app()
         self._started = False
+        self._connecting: asyncio.Task[None] | None = None
+        self.reconnect_delay = 5.0  # first wait before retrying an unreachable Bot API at start
 
     @classmethod
     def from_config(
@@ -125,33 +129,17 @@ class TelegramChannel(Channel):
 
         await self._load_moved()
         install_handlers(self, on_command)
-        await self.app.initialize()
-        await self._register_commands()
-        await self.app.start()
-        if self.app.updater is not None:
-            await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query", "my_chat_member"]
-            )
         self._started = True
+        self._connecting = await connect_or_retry(self)
 
     async def stop(self) -> None:
         if not self._started:
             return
         self._started = False
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
-
-    async def _register_commands(self) -> None:
-        """setMyCommands; a failure is logged, the bot works without the menu."""
-        if not self.commands:
-            return
-        try:
-            await self.bot.set_my_commands([BotCommand(name, summary[:256]) for name, summary in self.commands])
-        except TelegramError as exc:
-            log.warning("could not register Telegram commands: %s", exc)
+        if self._connecting is not None:
+            self._connecting.cancel()
+            await asyncio.gather(self._connecting, return_exceptions=True)
+        await disconnect(self)
 
     # -- chat ids (configured ↔ current) -------------------------------------
     async def _load_moved(self) -> None:
