@@ -90,6 +90,9 @@ async def test_retry_after_holds_back_that_chat_only(app: App, api: FakeBotApi, 
     assert f"telegram:{A}" in notes and notes[f"telegram:{A}"].next_attempt_at == clock.now() + timedelta(seconds=7)
     assert len(api.sent(B)) == 1  # the other chat got its alert at once
     assert channel(app).limiter.blocked_for(str(A)) > 6 and channel(app).limiter.blocked_for(str(B)) == 0
+    with pytest.raises(DeliveryError) as held:  # a reply meanwhile fails fast instead of queueing
+        await channel(app).send_text(str(A), "回复")
+    assert held.value.retry_after and held.value.retry_after > 6
     clock.advance(timedelta(seconds=8))
     channel(app).limiter = RateLimiter(Limits.unlimited())  # its block runs on real time: skip the 7 s
     await app.delivery.run_once()

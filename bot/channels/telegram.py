@@ -172,6 +172,9 @@ class TelegramChannel(Channel):
         """Run one Bot API call for a chat, paced, following a migration once; map errors."""
         target = self.current_id(chat_id)
         for _attempt in range(2):
+            held = self.limiter.blocked_for(target)
+            if held > 0:  # still inside its 429 wait: fail fast, so nothing queues behind this chat
+                raise DeliveryError(f"Telegram 限流中，{held:.0f} 秒后重试", retry_after=held)
             if paced:
                 await self.limiter.wait(target)
             try:
