@@ -285,3 +285,12 @@ async def test_an_action_taken_in_another_chat_shows_in_the_room_as_an_update_li
     await app.delivery.run_once()
     update = await puppet.wait_sent(lambda s: s.text.startswith(f"更新 {inc.number}"))
     assert "王芳" in update.text and len(update.text.splitlines()) == 1  # one short line, not the whole card
+
+
+async def test_quoting_the_alert_and_typing_a_command_acts_on_it(app, clock, puppet):
+    inc = await alerted(app, clock, puppet)
+    first_line = puppet.sent_to(ROOM)[0].text.splitlines()[0]
+    puppet.say(ROOM, LI, f"「值守机器人：{first_line}」\n- - - - - - - - - - - - - - -\n确认\u3000收到")
+    reply = await puppet.wait_sent(lambda s: s.mention_ids == (LI,))
+    assert reply.text.endswith(f"✅ {inc.number} 已由李明确认")
+    assert (await app.services.store.get_incident(inc.number)).acked_by == "李明"

@@ -42,6 +42,24 @@ def test_chinese_forms_become_commands():
     assert parse(f"/ack {NUMBER}").name == "ack"
 
 
+def test_phone_typing_full_width_spaces_and_no_space_before_the_number():
+    assert parse(f"确认\u3000{NUMBER}\u3000收到").args == (NUMBER, "收到")
+    assert parse(f"确认{NUMBER.lower()} 收到").args == (NUMBER.lower(), "收到")
+    assert parse(f"办结{NUMBER}").name == "resolve"
+
+
+def test_a_quoted_alert_stands_for_the_number():
+    alert = f"值守机器人：🟠【II 重大】{NUMBER} · 待确认\n江城化工集团仓库爆炸\nhttps://x.cn/1"
+    quoted = f"「{alert}」\n- - - - - - - - - - - - - - -\n"
+    assert parse(quoted + "确认").args == (NUMBER,)
+    assert parse(quoted + "办结 已澄清").args == (NUMBER, "已澄清")
+    other = "YQ-20261126-0009"
+    assert parse(quoted + f"确认 {other}").args == (other,)  # a number typed wins over the quote
+    assert parse(quoted + "收到，马上处理") is None  # quoting an alert is not a command by itself
+    digest = f"「值守机器人：{NUMBER} 与 {other}」\n- - - - - - - - - - - - - - -\n确认"
+    assert parse(digest).args == ()  # two incidents quoted: ambiguous, the usage line will ask
+
+
 def test_ordinary_chat_is_not_a_command():
     assert parse("大家辛苦了") is None
     assert parse("确认一下今天谁值班") is None  # the command word must stand alone

@@ -2,15 +2,24 @@
 
 Pure functions (no wechaty import), so the grammar is tested without a puppet.
 WeChat writes an @mention into the text as `@显示名` followed by U+2005; the
-stable contact ids come separately (the message's mention list).
+stable contact ids come separately (the message's mention list). Phones type
+full-width spaces (U+3000) and often no space at all (`确认YQ-…`). A 引用
+(quote) reply arrives as `「昵称：被引用的文字」`, a dashed line, then the new text:
+quoting an alert and typing `确认` acts on the quoted incident.
 """
 
 from __future__ import annotations
 
-from bot.commands import INCIDENT_NUMBER, parse_command
+import re
+
+from bot.commands import CHINESE_NAMES, INCIDENT_NUMBER, parse_command
 from bot.models import Command
 
 MENTION_SPACE = "\u2005"
+QUOTE = re.compile(r"^「(?P<quoted>.*)」[ \t]*\n-(?: ?-){2,}[ \t]*\n(?P<text>.*)$", re.S)
+NUMBER_IN_TEXT = re.compile(r"YQ-\d{8}-\d{4,}", re.I)
+_WORDS = "|".join(sorted(CHINESE_NAMES, key=len, reverse=True))
+GLUED = re.compile(rf"^({_WORDS})(?=YQ-)", re.I)  # `确认YQ-…`: the number typed without a space
 
 
 def command_from_message(
@@ -29,17 +38,20 @@ def command_from_message(
     (`@值守机器人 确认 YQ-…`); other mentions stay in the text, with spaces in
     display names closed up, so `指派 … @张三` keeps its argument.
     """
-    text = (text or "").replace(MENTION_SPACE, " ").strip()
+    text, quoted = split_quote((text or "").replace(MENTION_SPACE, " ").replace("\u3000", " ").strip())
     mentioned_self = any(cid == self_id for cid, _ in mentions)
     if mentioned_self and self_name and text.startswith("@" + self_name):
         text = text[len(self_name) + 1 :].strip()
     for _cid, name in mentions:
         if name and " " in name:
             text = text.replace("@" + name, "@" + name.replace(" ", ""))
-    parsed = parse_command(text)
+    parsed = parse_command(GLUED.sub(r"\1 ", text))
     if parsed is None:
         return None
     name, args = parsed
+    quoted_numbers = {n.upper() for n in NUMBER_IN_TEXT.findall(quoted)}
+    if len(quoted_numbers) == 1 and not (args and INCIDENT_NUMBER.match(args[0])):
+        args = [*quoted_numbers, *args]  # the quoted alert stands for the number
     others = tuple(dict.fromkeys(cid for cid, _ in mentions if cid != self_id))
     return Command(
         platform="wechat",
@@ -51,6 +63,12 @@ def command_from_message(
         message_id=message_id,
         mentions=others,
     )
+
+
+def split_quote(text: str) -> tuple[str, str]:
+    """(new text, quoted text) of a 引用 reply; (text, "") for a plain message."""
+    match = QUOTE.match(text)
+    return (match["text"].strip(), match["quoted"]) if match else (text, "")
 
 
 def quote_number(reply: str, args: tuple[str, ...]) -> str:
