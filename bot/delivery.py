@@ -129,8 +129,11 @@ class Delivery:
                 await self.run_once()
             except Exception:
                 log.exception("delivery round failed")
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
+            # arrives as the wake event fires, and stop() would then wait forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), idle)
+                async with asyncio.timeout(idle):
+                    await self.wake.wait()
             self.wake.clear()
 
     async def _deliver(self, note: Notification) -> bool:

@@ -35,6 +35,8 @@ from collections.abc import Awaitable, Callable
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot.store.redis_store import raise_if_cancelled
+
 log = logging.getLogger(__name__)
 
 _ACQUIRE = """
@@ -158,6 +160,7 @@ class LeaderRole:
     async def run_forever(self) -> None:
         while True:
             await self.tick()
+            raise_if_cancelled()
             await asyncio.sleep(self.lease.ttl / 3)
 
     async def resign(self) -> None:

@@ -30,7 +30,7 @@ from bot.people import People
 from bot.polling import Poller
 from bot.services import Services
 from bot.store.base import StoreError
-from bot.store.redis_store import RedisStore
+from bot.store.redis_store import RedisStore, raise_if_cancelled
 from bot.workqueue import PollQueue, Workers
 from sources.base import SourceContext
 from sources.http import HttpClient
@@ -47,12 +47,17 @@ class Node:
     """One instance: workers always, the leader's app while it holds the lease."""
 
     def __init__(
-        self, config: Config, store: RedisStore, clock: Clock | None = None, console_out: TextIO | None = None
+        self,
+        config: Config,
+        store: RedisStore,
+        clock: Clock | None = None,
+        console_out: TextIO | None = None,
+        read_console: bool = True,
     ) -> None:
         ops = config.ops
         self.config, self.store = config, store
         self.clock = clock or SystemClock()
-        self.console_out = console_out
+        self.console_out, self.read_console = console_out, read_console
         self.instance = instance_name(config)
         self.metrics = Metrics(self.instance)
         names = {s.id: s.name or s.id for s in config.sources}
@@ -89,7 +94,7 @@ class Node:
         leader = await wiring.build_app(self.config, fenced, self.clock, self.console_out)
         leader.enqueue_poll = self.queue.enqueue
         count_channels(leader.channels, self.metrics)
-        await wiring.start(leader)
+        await wiring.start(leader, read_console=self.read_console)
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
 
@@ -114,6 +119,7 @@ class Node:
         while True:
             try:
                 await self.role.tick()
+                raise_if_cancelled()
             except Exception:  # the leader's app failed to start or stop: try again next round
                 log.exception("leader role step failed")
                 await self.role.resign()

@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
 from bot.store.base import StoreError
+from bot.store.redis_store import raise_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -155,12 +156,14 @@ class Workers:
             await asyncio.sleep(max(0.05, self.queue.claim_idle_ms / 3000))
             with contextlib.suppress(RedisError, OSError):
                 await self.queue.heartbeat(task)
+            raise_if_cancelled()
 
     async def _loop(self) -> None:
         backoff = 0.5
         while True:
             try:
                 await self.run_one()
+                raise_if_cancelled()
                 self.redis_ok, backoff = True, 0.5
             except asyncio.CancelledError:
                 raise

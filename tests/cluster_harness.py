@@ -25,7 +25,22 @@ from tests.conftest import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 ALERT_LINE = re.compile(r"】(YQ-\d{8}-\d{4}) · ")
-EVENTS = ["爆炸", "欠薪", "投诉"]
+TITLES = [  # each hits the scheme (subject + event) and none merges into another as a repost
+    "江城化工集团北区仓库突发爆炸，消防赶赴现场",
+    "多名农民工讨说法：江城建工集团工地欠薪半年",
+    "市民投诉江城市国资委下属公司物业收费混乱",
+    "江城化工集团排污口附近河水发黑，居民投诉不断",
+    "江城建工集团承建小区外墙脱落砸坏车辆，业主集体投诉",
+    "网友投诉江城市国资委领导违规收受礼品，纪委介入",
+    "深夜巨响！江城化工集团储罐区发生闪爆后再次爆炸",
+    "江城建工集团欠薪风波：分包商带队围堵项目部",
+    "江城市国资委监管企业年终奖迟迟不发，职工称遭欠薪",
+    "江城化工集团员工实名投诉安全培训走过场",
+    "暴雨后江城建工集团在建桥梁出现裂缝，沿线居民投诉",
+    "江城化工集团锅炉房爆炸致三人受伤送医",
+    "江城市国资委信访窗口推诿，群众投诉无门",
+    "江城建工集团塔吊倒塌，家属称工人此前长期被欠薪",
+]
 
 
 class FeedServer:
@@ -42,7 +57,7 @@ class FeedServer:
         for _ in range(count):
             n = len(self.items) + 1
             url = f"https://news.example.cn/a/{n}"
-            self.items.append((url, f"江城化工集团第{n}车间发生{EVENTS[n % 3]}事件"))
+            self.items.append((url, TITLES[(n - 1) % len(TITLES)]))
             urls.append(url)
         return urls
 
@@ -83,7 +98,8 @@ def cluster_config(feed_url: str, redis_url: str, prefix: str, **ops: Any) -> di
         "sources": [{"id": "news", "name": "江城新闻", "url": feed_url, "every": "1s", "allow_private": True}],
         "briefing": {"times": []},
         "storm": {"enabled": False},  # every alert its own message, so each can be counted
-        "ops": {"lease_ttl": "2s", "claim_idle": "1s", "workers": 2, **ops},
+        # Short enough for a quick takeover, long enough for a loaded 2-core machine.
+        "ops": {"lease_ttl": "4s", "claim_idle": "3s", "workers": 2, **ops},
     }
 
 
@@ -152,3 +168,21 @@ async def wait_until(predicate, within: float = 30.0, what: str = "condition") -
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.1)
+
+
+async def all_alerted(store: Any, urls: list[str]) -> bool:
+    """Every url is in an incident, and every pushed incident's alert to the console was sent."""
+    from bot.store.base import StoreUnavailable
+
+    try:
+        incidents = await store.incidents()
+        if not set(urls) <= {k for i in incidents for k in i.item_keys}:
+            return False
+        for inc in incidents:
+            if inc.tier.pushed:
+                note = await store.get_notification(f"{inc.number}:console:console:alert")
+                if note is None or note.sent_at is None:
+                    return False
+        return True
+    except StoreUnavailable:
+        return False

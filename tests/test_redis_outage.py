@@ -17,7 +17,7 @@ from bot.models import ActionKind, Actor, Command
 from bot.routing import CONSOLE_CHAT
 from bot.store.base import StoreUnavailable
 from bot.store.redis_store import RedisStore
-from tests.cluster_harness import Cluster, FeedServer, cluster_config, wait_until
+from tests.cluster_harness import Cluster, FeedServer, all_alerted, cluster_config, wait_until
 from tests.conftest import make_config
 from tests.redis_server import PrivateRedis
 from tests.test_store_contract import incident
@@ -74,24 +74,17 @@ async def test_cluster_rides_out_a_redis_crash(tmp_path, private_redis, feed):
     store = RedisStore(private_redis.url, prefix)
     await store.open()
 
-    async def alerted(urls: list[str]) -> bool:
-        try:
-            keys = {k for i in await store.incidents() for k in i.item_keys}
-            return set(urls) <= keys and await store.pending_count() == 0
-        except StoreUnavailable:
-            return False
-
     urls = feed.add(3)
     try:
         for n in range(2):
             cluster.start(f"node{n}")
-        await wait_until(lambda: alerted(urls), what="first batch alerted")
+        await wait_until(lambda: all_alerted(store, urls), what="first batch alerted")
         private_redis.kill()
         urls += feed.add(3)  # news arrives while Redis is down
         await wait_until(lambda: _all_noticed(cluster), what="every instance retrying against the dead Redis")
         assert all(i.proc.poll() is None for i in cluster.instances)  # both keep running
         private_redis.start()
-        await wait_until(lambda: alerted(urls), what="caught up after Redis returned")
+        await wait_until(lambda: all_alerted(store, urls), what="caught up after Redis returned")
         assert all(i.proc.poll() is None for i in cluster.instances)
     finally:
         cluster.stop_all()
