@@ -45,6 +45,7 @@ class FakePuppet:
         self.sent: list[Sent] = []
         self.send_attempts = 0  # every MessageSendText / MessageSendFile call, answered or refused
         self.throttle_sends = 0  # refuse the next N sends with the throttling error
+        self.answer_ids = True  # False: answer sends without a message id, as some puppets do
         self.events: asyncio.Queue[pb.EventResponse | None] = asyncio.Queue()  # None ends the stream
         self.connected = asyncio.Event()
         self._changed = asyncio.Condition()
@@ -168,7 +169,7 @@ class FakePuppet:
 
     async def _send_text(self, request: pb.MessageSendTextRequest) -> pb.MessageSendTextResponse:
         message_id = await self._record(Sent(request.conversation_id, request.text, tuple(request.mentonal_ids)))
-        return pb.MessageSendTextResponse(id=message_id)
+        return pb.MessageSendTextResponse(id=message_id if self.answer_ids else None)
 
     async def _send_file(self, request: pb.MessageSendFileRequest) -> pb.MessageSendFileResponse:
         message_id = await self._record(Sent(request.conversation_id, filebox=request.filebox))

@@ -294,3 +294,14 @@ async def test_quoting_the_alert_and_typing_a_command_acts_on_it(app, clock, pup
     reply = await puppet.wait_sent(lambda s: s.mention_ids == (LI,))
     assert reply.text.endswith(f"✅ {inc.number} 已由李明确认")
     assert (await app.services.store.get_incident(inc.number)).acked_by == "李明"
+
+
+async def test_a_puppet_that_answers_without_ids_still_gets_update_lines(app, clock, puppet):
+    puppet.answer_ids = False
+    inc = await alerted(app, clock, puppet)
+    [ref] = await app.services.store.message_refs(inc.number)
+    assert ref.target == f"wechat:{ROOM}" and ref.message_id.startswith("local-")
+    puppet.say(ROOM, ZHANG, f"确认 {inc.number}")
+    await puppet.wait_sent(lambda s: "已由张三确认" in s.text)
+    await app.delivery.run_once()
+    await puppet.wait_sent(lambda s: s.text.startswith(f"更新 {inc.number}"))

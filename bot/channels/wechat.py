@@ -21,6 +21,7 @@ import base64
 import contextlib
 import logging
 import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -148,7 +149,8 @@ class WechatChannel(Channel):
                 raise DeliveryError("微信提示发送消息过于频繁", throttled=True, retry_after=pause) from exc
             raise DeliveryError(f"微信发送失败：{exc}", maybe_sent=isinstance(exc, OSError | TimeoutError)) from exc
         self.throttle.ok()
-        return str(message_id or "")
+        # Some puppets answer without an id; the outbox needs one to know the room shows the incident.
+        return str(message_id) if message_id else f"local-{uuid.uuid4().hex[:12]}"
 
     async def _contact_name(self, contact_id: str) -> str:
         with contextlib.suppress(Exception):
