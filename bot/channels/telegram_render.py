@@ -31,11 +31,11 @@ def utf16_len(text: str) -> int:
 
 
 def clean(text: str, one_line: bool = True) -> str:
-    """Scraped text made safe to show: no control or unpaired surrogate characters."""
+    """Scraped text made safe to show: no control characters or lone surrogates (they break the request)."""
     kept = []
     for ch in text or "":
         cat = unicodedata.category(ch)
-        if ch in "\n\t" or cat not in ("Cc", "Cs", "Co", "Cn"):
+        if ch in "\n\t" or cat not in ("Cc", "Cs"):
             kept.append(ch)
     out = "".join(kept)
     if one_line:
