@@ -142,3 +142,23 @@ async def test_after_a_restart_reposts_still_join_their_open_incident(server, st
         assert report.incidents == [] and [i.number for i in report.spread] == [first.number]
     finally:
         await client.aclose()
+
+
+async def test_a_graver_repost_upgrades_the_incident_at_once(server, store: Store, clock: FakeClock) -> None:
+    local, feeds = server
+    config = config_for(local.base, ["a", "b"])
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    client = HttpClient(config.http)
+    try:
+        feeds.content["a"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/a/0", STORY)])
+        [first] = (await run_source(build_source(config.sources[0]), services, client, judge)).incidents
+        graver = STORY + "今晨一名讨薪工人在工地爆炸中受伤。"
+        feeds.content["b"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/b/0", graver)])
+        [merged] = (await run_source(build_source(config.sources[1]), services, client, judge)).spread
+    finally:
+        await client.aclose()
+    assert merged.number == first.number and merged.tier is Tier.I and first.tier is Tier.III
+    assert "事件「爆炸」(5)" in merged.reason
+    kinds = [a.kind for a in await store.actions(first.number)]
+    assert kinds.count(ActionKind.UPGRADE) == 1
