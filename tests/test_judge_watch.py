@@ -62,3 +62,11 @@ def test_the_real_classifier_loads_jieba_only_for_a_match() -> None:
     assert classifier._tokenizer is None
     judge.judge(Item("s", "http://x/2", "江城化工集团仓库爆炸", ""))
     assert classifier._tokenizer is not None
+
+
+def test_watch_terms_tolerate_spaces_width_and_traditional_forms() -> None:
+    item = Item("s", "http://x/t", "濱江 大橋出現裂縫", "")
+    judgement = Judge([SCHEME]).judge(item, watch_terms=["滨江大桥"])
+    assert judgement is not None
+    [hit] = judgement.match.hits
+    assert (hit.word, item.title[hit.start : hit.end]) == ("滨江大桥", "濱江 大橋")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
 from bot.analysis.matcher import Matcher
-from bot.analysis.normalize import normalize
+from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, LexiconClassifier
 from bot.analysis.similarity import SimilarityIndex, signature
 from bot.analysis.tiering import score, spread_upgrade
@@ -87,14 +88,22 @@ class Judge:
 
 
 def watch_match(item: Item, terms: Sequence[str]) -> Match | None:
-    """A Match of scheme 紧急关注 with each watch term found as a subject hit."""
+    """A Match of scheme 紧急关注 with each watch term found as a subject hit (same tolerance
+    as scheme words: width, spaces, punctuation, traditional/simplified)."""
     hits = []
-    for term in terms:
-        term = term.strip()
-        for field_name, text in (("title", item.title), ("text", item.text)):
-            start = text.find(term) if term else -1
-            if start >= 0:
-                hits.append(Hit(term, "subject", field_name, start, start + len(term), WATCH_SEVERITY))
+    fields = [(name, text, normalize(text)) for name, text in (("title", item.title), ("text", item.text)) if text]
+    for term in dict.fromkeys(t.strip() for t in terms):
+        for form in _variants(term) if term else ():
+            for field_name, text, normal in fields:
+                at = normal.find(form)
+                if at >= 0:
+                    start, end = span(text, at, at + len(form))
+                    hits.append(Hit(term, "subject", field_name, start, end, WATCH_SEVERITY))
     if not hits:
         return None
-    return Match(WATCH_SCHEME, tuple(hits), WATCH_SEVERITY)
+    return Match(WATCH_SCHEME, tuple(dict.fromkeys(hits)), WATCH_SEVERITY)
+
+
+@lru_cache(maxsize=256)
+def _variants(term: str) -> tuple[str, ...]:
+    return tuple(sorted(variants(term)))
