@@ -38,9 +38,9 @@ def chat_label(chats: ChatsConfig, target: Target) -> str:
 
 async def disable(store: Store, chats: ChatsConfig, target_key: str, reason: str, now: datetime) -> bool:
     """Mark the chat disabled; the first time, queue a notice to the monitors' other chats."""
-    first = await store.set_meta_if_absent(DISABLED_KEY + target_key, {"at": now.isoformat(), "reason": reason})
-    if not first:
+    if await is_disabled(store, target_key):  # (only the leader delivers, so no race to guard)
         return False
+    await store.set_meta(DISABLED_KEY + target_key, {"at": now.isoformat(), "reason": reason})
     target = Target.from_key(target_key)
     log.warning("chat %s refuses the bot (%s): sending there stops", target_key, reason)
     text = (

@@ -18,7 +18,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.clock import FakeClock
 from bot.config import TelegramConfig
-from bot.disabled_chats import is_disabled
+from bot.disabled_chats import disable, enable, is_disabled
 from bot.incidents import Judgement
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, Sentiment, Tier
 from bot.store.base import Store
@@ -138,6 +138,17 @@ async def test_kicked_bot_disables_chat_and_tells_monitors(app: App, api: FakeBo
     before = len(api.requests("sendMessage"))
     await app.delivery.run_once()
     assert [c.chat_id for c in api.requests("sendMessage")[before:]] == [str(B)]  # no more tries in the kicked chat
+
+
+async def test_kicked_again_after_coming_back_tells_again(app: App, clock: FakeClock) -> None:
+    store, chats = app.services.store, app.config.chats
+    assert await disable(store, chats, f"telegram:{A}", "kicked", clock.now())
+    assert not await disable(store, chats, f"telegram:{A}", "kicked", clock.now())  # one notice per episode
+    await enable(store, f"telegram:{A}")
+    clock.advance(timedelta(hours=1))
+    assert await disable(store, chats, f"telegram:{A}", "kicked", clock.now())
+    notices = await store.pending_notifications(clock.now())
+    assert [n.target for n in notices] == [f"telegram:{B}", f"telegram:{B}"]
 
 
 async def test_bot_added_back_enables_chat(app: App, api: FakeBotApi, clock: FakeClock) -> None:
