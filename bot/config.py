@@ -223,6 +223,9 @@ class WechatConfig(Strict):
     throttle_backoff: Duration = timedelta(minutes=2)  # first pause after 发送消息过于频繁; doubles while it repeats
     throttle_max: Duration = timedelta(minutes=30)
     reconnect: Duration = timedelta(seconds=10)  # first wait before reconnecting to the puppet service
+    # HTTP/2 PING to the puppet service, to notice a dead connection; no answer within keepalive_timeout: reconnect
+    keepalive: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    keepalive_timeout: Duration = Field(default=timedelta(seconds=20), gt=timedelta(0))
 
     @model_validator(mode="after")
     def _needs_endpoint(self) -> WechatConfig:

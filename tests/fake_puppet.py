@@ -199,3 +199,61 @@ def _unary(func: Callable[[Any], Awaitable[Any]]) -> Callable[[Stream[Any, Any]]
         await stream.send_message(await func(request))
 
     return handle
+
+
+class Blackhole:
+    """A TCP proxy in front of the puppet that can go silent, as a dead NAT mapping does.
+
+    `swallow()` closes the upstream side of every open connection (the puppet
+    sees the bot leave) but keeps the bot's side open and discards whatever it
+    sends: the bot hears nothing, and nothing tells it so. New connections are
+    forwarded normally.
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._links: list[tuple[asyncio.StreamWriter, asyncio.StreamWriter, list[bool]]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def endpoint(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        for down, up, _ in self._links:
+            down.close()
+            up.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    def swallow(self) -> None:
+        for _down, up, silent in self._links:
+            silent[0] = True
+            up.close()
+
+    async def _accept(self, down_r: asyncio.StreamReader, down_w: asyncio.StreamWriter) -> None:
+        up_r, up_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        silent = [False]
+        self._links.append((down_w, up_w, silent))
+        for reader, writer in ((down_r, up_w), (up_r, down_w)):
+            task = asyncio.create_task(self._pipe(reader, writer, silent))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, silent: list[bool]) -> None:
+        try:
+            while data := await reader.read(65536):
+                if not silent[0]:
+                    writer.write(data)
+        except (ConnectionError, OSError):
+            pass

@@ -35,7 +35,7 @@ try:
 except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
     pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
 
-from tests.fake_puppet import IMAGE, FakePuppet  # needs wechaty_grpc: imported after the check above
+from tests.fake_puppet import IMAGE, Blackhole, FakePuppet  # needs wechaty_grpc: imported after the check above
 
 ROOM = "leaders@chatroom"
 OTHER_ROOM = "gossip@chatroom"
@@ -305,3 +305,41 @@ async def test_a_puppet_that_answers_without_ids_still_gets_update_lines(app, cl
     await puppet.wait_sent(lambda s: "已由张三确认" in s.text)
     await app.delivery.run_once()
     await puppet.wait_sent(lambda s: s.text.startswith(f"更新 {inc.number}"))
+
+
+async def test_a_connection_that_dies_silently_is_noticed_by_keepalive(store, clock, puppet, tmp_path):
+    proxy = Blackhole(puppet.port)
+    await proxy.start()
+    config = make_config(
+        people=PEOPLE,
+        chats={
+            "console": {"enabled": False},
+            "wechat": {
+                "enabled": True,
+                "endpoint": proxy.endpoint,
+                "token": "insecure-test-token",
+                "rooms": [{"id": ROOM}],
+                "cache_dir": str(tmp_path / "wechaty"),
+                "reconnect": "0.1",
+                "keepalive": "0.3",
+                "keepalive_timeout": "0.3",
+            },
+        },
+    )
+    app = await build_app(config, store, clock, console_out=io.StringIO())
+    channel = wechat_of(app)
+    await channel.start(app.dispatcher.handle)
+    try:
+        puppet.login()
+        await asyncio.wait_for(channel.logged_in.wait(), 10)
+        puppet.connected.clear()
+        proxy.swallow()  # from now on the first connection carries nothing, and is not closed
+        await asyncio.wait_for(puppet.connected.wait(), 10)  # the bot noticed and came back
+        puppet.login()
+        await asyncio.wait_for(channel.logged_in.wait(), 10)
+        puppet.say(ROOM, ZHANG, "帮助")
+        await puppet.wait_sent(lambda s: s.mention_ids == (ZHANG,))
+    finally:
+        await channel.stop()
+        await proxy.stop()
+        await app.http.aclose()

@@ -32,6 +32,9 @@ def test_defaults_and_durations():
     )
     assert config.throttle_backoff == timedelta(minutes=5) and config.reconnect == timedelta(seconds=30)
     assert config.throttle_max == timedelta(minutes=30) and config.plugin_port == 0
+    assert config.keepalive == timedelta(minutes=5) and config.keepalive_timeout == timedelta(seconds=20)
+    with pytest.raises(ValidationError):
+        WechatConfig(keepalive="0")  # a PING every 0 s would spin
     with pytest.raises(ValidationError):
         WechatConfig.model_validate({"enabled": True, "endpoint": "127.0.0.1:8788", "token": "t", "throttle": "5m"})
 

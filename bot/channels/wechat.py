@@ -192,7 +192,7 @@ class WechatChannel(Channel):
 
     async def _session(self, on_command: CommandHandler) -> None:
         """One connection: build a Wechaty, bridge its events, read until the stream ends."""
-        from bot.channels.wechat_compat import fresh_pools, load_wechaty
+        from bot.channels.wechat_compat import fresh_pools, load_wechaty, use_keepalive
 
         wechaty = load_wechaty(self.config.cache_dir)
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -214,6 +214,7 @@ class WechatChannel(Channel):
         bot.on("message", lambda msg: self._on_message(msg, on_command))
         await bot.init_puppet()
         fresh_pools(bot)
+        use_keepalive(bot.puppet, self.config.keepalive.total_seconds(), self.config.keepalive_timeout.total_seconds())
         await bot.init_puppet_event_bridge(bot.puppet)
         self._bot = bot
         await bot.puppet.start()  # returns when the event stream ends

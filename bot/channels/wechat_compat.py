@@ -66,3 +66,28 @@ def fresh_pools(bot: Any) -> None:
     """
     for cls in (bot.Contact, bot.ContactSelf, bot.Room, bot.Tag):
         cls._pool = {}
+
+
+def use_keepalive(puppet: Any, every: float, timeout: float) -> None:
+    """Ping the puppet service (HTTP/2 PING) so a connection that died silently is noticed.
+
+    python-wechaty builds its grpclib Channel inside `puppet.start()` with no
+    keepalive: behind a NAT or after a service crash the event stream can hang
+    forever while the bot looks connected. The connection opens on the first
+    call, so setting the channel's configuration right after it is built is enough.
+    """
+    from grpclib.config import Configuration
+
+    build = puppet._init_puppet
+
+    def init() -> None:
+        build()
+        puppet.channel._config = Configuration(
+            _keepalive_time=every,
+            _keepalive_timeout=timeout,
+            _keepalive_permit_without_calls=True,
+            _http2_max_pings_without_data=0,  # an idle bot sends no data: keep pinging anyway
+            _http2_min_sent_ping_interval_without_data=every,
+        ).__for_client__()
+
+    puppet._init_puppet = init
