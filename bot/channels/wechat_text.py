@@ -39,12 +39,7 @@ def command_from_message(
     display names closed up, so `指派 … @张三` keeps its argument.
     """
     text, quoted = split_quote((text or "").replace(MENTION_SPACE, " ").replace("\u3000", " ").strip())
-    mentioned_self = any(cid == self_id for cid, _ in mentions)
-    if mentioned_self and self_name and text.startswith("@" + self_name):
-        text = text[len(self_name) + 1 :].strip()
-    for _cid, name in mentions:
-        if name and " " in name:
-            text = text.replace("@" + name, "@" + name.replace(" ", ""))
+    text = _without_bot_mention(text, mentions, self_id, self_name)
     parsed = parse_command(GLUED.sub(r"\1 ", text))
     if parsed is None:
         return None
@@ -63,6 +58,16 @@ def command_from_message(
         message_id=message_id,
         mentions=others,
     )
+
+
+def _without_bot_mention(text: str, mentions: list[tuple[str, str]], self_id: str, self_name: str) -> str:
+    """Drop a leading @bot; close up spaces inside other mentioned display names."""
+    if self_name and text.startswith("@" + self_name) and any(cid == self_id for cid, _ in mentions):
+        text = text[len(self_name) + 1 :].strip()
+    for _cid, name in mentions:
+        if name and " " in name:
+            text = text.replace("@" + name, "@" + name.replace(" ", ""))
+    return text
 
 
 def split_quote(text: str) -> tuple[str, str]:
