@@ -31,7 +31,7 @@ from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import StoreFactory, make_config
 
 try:
-    load_wechaty(os.environ.get("CACHE_DIR") or tempfile.mkdtemp(prefix="wechaty-test-"))
+    load_wechaty(os.environ.get("CACHE_DIR") or os.path.join(tempfile.gettempdir(), "yuqing-wechaty-test"))
 except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
     pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
 

@@ -29,7 +29,7 @@ from tests.fake_bot_api import FakeBotApi
 from tests.telegram_html import html_to_text
 
 try:
-    load_wechaty(os.environ.get("CACHE_DIR") or tempfile.mkdtemp(prefix="wechaty-test-"))
+    load_wechaty(os.environ.get("CACHE_DIR") or os.path.join(tempfile.gettempdir(), "yuqing-wechaty-test"))
 except WechatUnavailable as exc:
     pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
 
@@ -63,7 +63,9 @@ async def far_sides() -> AsyncIterator[tuple[FakeBotApi, FakePuppet]]:
     await api.stop()
 
 
-async def start_app(store: Store, clock: FakeClock, api: FakeBotApi, puppet: FakePuppet, tg_tiers: list[str]) -> App:
+async def start_app(
+    store: Store, clock: FakeClock, api: FakeBotApi, puppet: FakePuppet, tg_tiers: list[str], cache_dir: Path
+) -> App:
     config = make_config(
         people=PEOPLE,
         chats={
@@ -80,7 +82,7 @@ async def start_app(store: Store, clock: FakeClock, api: FakeBotApi, puppet: Fak
                 "endpoint": puppet.endpoint,
                 "token": "insecure-test-token",
                 "rooms": [{"id": ROOM, "tiers": ["I", "II"]}],
-                "cache_dir": tempfile.mkdtemp(prefix="wechaty-test-"),
+                "cache_dir": str(cache_dir),
             },
         },
     )
@@ -118,9 +120,9 @@ def telegram_alert(api: FakeBotApi, number: str) -> dict:
     return alert
 
 
-async def test_an_action_in_one_platform_shows_in_the_other(store, clock, far_sides):
+async def test_an_action_in_one_platform_shows_in_the_other(store, clock, far_sides, tmp_path):
     api, puppet = far_sides
-    app = await start_app(store, clock, api, puppet, ["I", "II"])
+    app = await start_app(store, clock, api, puppet, ["I", "II"], tmp_path)
     try:
         inc = await new_incident(app, clock, Tier.I)
         await app.delivery.run_once()
@@ -146,9 +148,9 @@ async def test_an_action_in_one_platform_shows_in_the_other(store, clock, far_si
         await stop_app(app)
 
 
-async def test_throttled_wechat_alert_reaches_the_telegram_chat(store, clock, far_sides):
+async def test_throttled_wechat_alert_reaches_the_telegram_chat(store, clock, far_sides, tmp_path):
     api, puppet = far_sides
-    app = await start_app(store, clock, api, puppet, ["III", "IV"])  # Telegram would not get tier II
+    app = await start_app(store, clock, api, puppet, ["III", "IV"], tmp_path)  # Telegram would not get tier II
     try:
         puppet.throttle_sends = 1
         inc = await new_incident(app, clock, Tier.II)
