@@ -67,13 +67,12 @@ class LexiconClassifier:
         self.margin = margin
         self.flip_factor = flip_factor
         self._tokenizer: object | None = None
-        self._lock = threading.Lock()
 
     def _tokenize(self, text: str) -> list[str]:
         if self._tokenizer is None:
-            with self._lock:
+            with _LOCK:
                 if self._tokenizer is None:
-                    self._tokenizer = _build_tokenizer(self.lexicon)
+                    self._tokenizer = _tokenizer_for(self.lexicon)
         return self._tokenizer.lcut(text, HMM=False)  # type: ignore[attr-defined]
 
     def evidence(self, text: str) -> tuple[float, float]:
@@ -115,7 +114,19 @@ def _modifiers(before: list[str], lex: Lexicon) -> tuple[int, float]:
     return flips, scale
 
 
-def _build_tokenizer(lexicon: Lexicon) -> object:
+_LOCK = threading.Lock()
+_TOKENIZERS: dict[frozenset[str], object] = {}
+
+
+def _tokenizer_for(lexicon: Lexicon) -> object:
+    """One tokenizer per distinct word list in the process: jieba's dictionary load takes ~1.4 s."""
+    words = frozenset((*lexicon.negative, *lexicon.positive, *lexicon.negation, *lexicon.degree))
+    if words not in _TOKENIZERS:
+        _TOKENIZERS[words] = _build_tokenizer(words)
+    return _TOKENIZERS[words]
+
+
+def _build_tokenizer(words: frozenset[str]) -> object:
     """A private jieba tokenizer that knows every lexicon word as one unit (global jieba untouched)."""
     import logging
 
@@ -124,7 +135,7 @@ def _build_tokenizer(lexicon: Lexicon) -> object:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for word in (*lexicon.negative, *lexicon.positive, *lexicon.negation, *lexicon.degree):
+    for word in sorted(words):
         if len(word) > 1:
             tokenizer.add_word(word, freq=WORD_FREQ)
     return tokenizer
