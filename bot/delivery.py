@@ -18,7 +18,7 @@ from bot.channels.base import Channel, DeliveryError
 from bot.clock import Clock
 from bot.config import Config
 from bot.incidents import IncidentService, alert_notification
-from bot.models import SYSTEM, Action, ActionKind, MessageRef, NoticeKind, Notification, Target
+from bot.models import SYSTEM, Action, ActionKind, Incident, MessageRef, NoticeKind, Notification, Target
 from bot.routing import all_targets
 from bot.silences import Silences
 from bot.store.base import Store, VersionConflict
@@ -112,12 +112,16 @@ class Delivery:
                 await self._failed(note, exc)
             return False
         now = self.clock.now()
+        async with self.store.batch():
+            await self._record_digest(found, message_id, now)
+        return True
+
+    async def _record_digest(self, found: list[tuple[Notification, Incident]], message_id: str, now: datetime) -> None:
         for note, incident in found:
             await self.store.update_notification(
                 note.replace(sent_at=now, message_id=message_id, attempts=note.attempts + 1)
             )
             await self._record_alert(note.replace(version=incident.version), message_id, ref=False)
-        return True
 
     @property
     def config(self) -> Config:
@@ -145,7 +149,11 @@ class Delivery:
         if await disabled_chats.is_disabled(self.store, note.target):
             await self._give_up(note, "该群已停止推送（机器人被移出或被拒绝）")
             return True
-        if note.kind is NoticeKind.TEXT and note.incident and await Silences(self.store).muted(note.incident, self.clock.now()):
+        if (
+            note.kind is NoticeKind.TEXT
+            and note.incident
+            and await Silences(self.store).muted(note.incident, self.clock.now())
+        ):
             await self._give_up(note, "事件已静默")  # a reminder or re-alert queued before /mute
             return True
         try:
@@ -154,11 +162,12 @@ class Delivery:
             await self._failed(note, exc)
             return False
         now = self.clock.now()
-        await self.store.update_notification(
-            note.replace(sent_at=now, message_id=message_id, attempts=note.attempts + 1)
-        )
-        if note.kind is NoticeKind.ALERT and message_id:
-            await self._record_alert(note.replace(version=rendered_version), message_id)
+        async with self.store.batch():  # one durable write records the send, before the next send
+            await self.store.update_notification(
+                note.replace(sent_at=now, message_id=message_id, attempts=note.attempts + 1)
+            )
+            if note.kind is NoticeKind.ALERT and message_id:
+                await self._record_alert(note.replace(version=rendered_version), message_id)
         return True
 
     async def _send(self, channel: Channel, target: Target, note: Notification) -> tuple[str, int]:

@@ -41,7 +41,8 @@ class AtomicJSONStorage(Storage):
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._data, fh, ensure_ascii=False, separators=(",", ":"))
+                # dumps, not dump: only the one-shot encoder is the fast C one (~10x on big stores)
+                fh.write(json.dumps(self._data, ensure_ascii=False, separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
