@@ -191,6 +191,12 @@ async def test_missed_briefing_past_grace_recorded_not_sent(store, tmp_path):
     assert await store.pending_notifications(s.clock.now()) == []
     assert (await store.get_meta("briefing:20261126:08:00"))["status"] == "missed"
     assert await send_scheduled_briefing(s, "08:00") is False  # a late cron run does not send it either
+    s.clock.advance(timedelta(hours=21))  # the next morning's briefing names the missed one, once
+    assert await send_scheduled_briefing(s, "08:00") is True
+    assert await send_scheduled_briefing(s, "08:00") is False
+    [text] = [n.text for n in await store.pending_notifications(s.clock.now()) if n.kind is NoticeKind.TEXT]
+    assert text.endswith("⚠️ 因机器人停机未发送的晨报：11-26 08:00")
+    assert await store.get_meta("briefing:missed") == []
 
 
 async def test_interrupted_send_resumes_without_duplicates(filled):

@@ -26,6 +26,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 EARLY_FIRE = timedelta(minutes=1)  # a cron run a little early still counts as this slot
+MISSED_KEY = "briefing:missed"  # missed slots ("11-26 08:00"), named in the next briefing sent
 
 
 def slot_occurrence(slot: str, now: datetime, zone: ZoneInfo) -> datetime:
@@ -57,6 +58,9 @@ async def _deliver(services: Services, key: str, occurrence: datetime, late: boo
     data = await gather(services, period_window("morning", now, zone, await last_sent(services)))
     heading = f"舆情晨报 {occurrence:%m月%d日 %H:%M}" + ("（补发）" if late else "")
     text = render_text(data, zone, heading)
+    missed = await services.store.get_meta(MISSED_KEY) or []
+    if missed:  # said once, in the next briefing that goes out
+        text += "\n\n⚠️ 因机器人停机未发送的晨报：" + "、".join(missed)
     targets = briefing_targets(services.config)
     await services.store.enqueue([text_notification(t, text, now, key) for t in targets])
     services.wake_delivery()
@@ -66,6 +70,8 @@ async def _deliver(services: Services, key: str, occurrence: datetime, late: boo
             name = f"briefing-{occurrence:%Y%m%d-%H%M}.png"
             await queue_file(services, targets, png, name, "📊 舆情趋势图", NoticeKind.PHOTO, key)
     await services.store.set_meta(LAST_SENT_KEY, now.isoformat())
+    if missed:
+        await services.store.set_meta(MISSED_KEY, [])
     await services.store.set_meta(key, {"status": "sent", "at": now.isoformat()})
 
 
@@ -105,16 +111,18 @@ async def catch_up(services: Services) -> dict[str, str]:
                 await _deliver(services, key, occurrence, late=True)
             outcome[slot] = "sent" if sent else "done"
         else:
-            outcome[slot] = await _record_missed(services, key, resumable)
+            outcome[slot] = await _record_missed(services, key, occurrence, resumable)
     return outcome
 
 
-async def _record_missed(services: Services, key: str, resumable: bool) -> str:
+async def _record_missed(services: Services, key: str, occurrence: datetime, resumable: bool) -> str:
     missed = {"status": "missed", "at": services.clock.now().isoformat()}
     if resumable:
         await services.store.set_meta(key, missed)
     elif not await services.store.set_meta_if_absent(key, missed):
         return "done"
+    earlier = await services.store.get_meta(MISSED_KEY) or []
+    await services.store.set_meta(MISSED_KEY, [*earlier, f"{occurrence:%m-%d %H:%M}"])
     log.warning(
         "briefing %s was missed while the bot was down (past the %s grace)", key, services.config.briefing.grace
     )
