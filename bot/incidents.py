@@ -150,7 +150,9 @@ class IncidentService:
         note = f"{item.source_id} {item.title} {item.url}".strip()
         action = Action(f"{number}:spread:{item.key}", number, ActionKind.SPREAD, SYSTEM, now, note=note)
         incident, changed = await self._change(number, change, action)
-        if changed and _spread_milestone(incident.spread):
+        if changed and self.evidence is not None:
+            self.evidence.archive_safely(incident, [item], now)  # each repost kept as evidence too
+        if changed and _spread_milestone(incident.spread) and not await Silences(self.store).muted(number, now):
             await self.queue_updates(incident, now)
         return incident
 
@@ -180,7 +182,13 @@ class IncidentService:
         text = f"⬆️ 事件升级 {number}「{incident.title}」由 {old.roman} {old.label} 升为 {tier.roman} {tier.label}。原因：{reason}"
         await self.store.enqueue([alert_notification(incident, t, now) for t in targets])
         await self.store.enqueue(
-            [text_notification(t, text, now, f"{number}:upgrade:{tier.name}", priority=tier.value) for t in targets]
+            [
+                # tied to the incident, so a /mute drops the announcement (bot.delivery)
+                text_notification(t, text, now, f"{number}:upgrade:{tier.name}", priority=tier.value).replace(
+                    incident=number
+                )
+                for t in targets
+            ]
         )
         return incident
 

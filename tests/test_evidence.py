@@ -11,7 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.evidence import EvidenceArchive, verify
-from bot.models import Incident, Item, Tier
+from bot.incidents import IncidentService, Judgement
+from bot.models import Incident, Item, Match, Sentiment, Tier
+from tests.conftest import make_config
 
 REPO = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -77,3 +79,15 @@ def _run(config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
         timeout=60,
     )
+
+
+async def test_incidents_archive_the_first_item_and_each_repost(store, clock, tmp_path: Path):
+    service = IncidentService(make_config(), store)
+    root = tmp_path / "evidence"
+    service.evidence = EvidenceArchive(root, ZONE)
+    first = item()
+    inc = await service.create(first, Judgement(Match("国资委", ()), Sentiment(), Tier.II, "r"), clock.now())
+    await service.add_spread(inc.number, item("https://bbs.cn/9", raw="<p>转帖</p>"), clock.now())
+    names = [name for name, _ in service.evidence.hashes(inc)]
+    assert names == ["01-text.txt", "01-page.html", "02-text.txt", "02-page.html"]
+    assert verify(root) == (4, [])

@@ -115,3 +115,19 @@ async def test_status_lists_what_is_silenced_by_whom_until_when(app, clock):
     assert "静默 2 项" in status
     assert f"🔕 事件 {inc.number}  李明 设置，至 11-26 09:30" in status
     assert "🔕 关键词「化工仓库」  李明 设置，至 11-27 08:30" in status
+
+
+async def test_mute_stops_spread_and_upgrade_re_alerts(app, clock):
+    inc = await new_incident(app, clock, "江城化工集团仓库爆炸", tier=Tier.III)
+    await app.delivery.run_once()
+    await app.dispatcher.handle(cmd("mute", inc.number, "2h"))
+    repost = Item("forum", "https://bbs.cn/2", "转：江城化工集团仓库爆炸", fetched_at=clock.now())
+    spread = await app.services.incidents.add_spread(inc.number, repost, clock.now())
+    assert spread.spread == 2  # recorded as spread …
+    pending = await app.services.store.pending_notifications(clock.now())
+    assert [n for n in pending if n.kind is NoticeKind.UPDATE] == []  # … but no re-alert
+    await app.services.incidents.upgrade(inc.number, Tier.II, "传播加快", clock.now())
+    await app.delivery.run_once()
+    out = app.channels["console"].out.getvalue()
+    assert "事件升级" not in out  # the announcement is held back while muted
+    assert (await app.services.store.get_incident(inc.number)).tier is Tier.II  # the upgrade itself happened
