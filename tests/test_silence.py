@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_app
+from bot.briefing.build import build_briefing
 from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
 from bot.incidents import Judgement
@@ -131,3 +132,10 @@ async def test_mute_stops_spread_and_upgrade_re_alerts(app, clock):
     out = app.channels["console"].out.getvalue()
     assert "事件升级" not in out  # the announcement is held back while muted
     assert (await app.services.store.get_incident(inc.number)).tier is Tier.II  # the upgrade itself happened
+
+
+async def test_held_back_incidents_are_listed_in_the_briefing(app, clock):
+    await app.dispatcher.handle(cmd("silence", "化工仓库", "1d"))
+    held = await new_incident(app, clock, "江城化工仓库爆炸后续")
+    text = await build_briefing(app.services, "today")
+    assert "【静默未推送】1 条" in text and held.number in text

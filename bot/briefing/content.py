@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing.stats import BriefingData, Window, collect, local_midnight, source_problems
 from bot.services import Services
+from bot.silences import held_back
 
 log = logging.getLogger(__name__)
 
@@ -73,4 +74,5 @@ async def gather(services: Services, window: Window) -> BriefingData:
         failing=source_problems(await source_states(services), names),
         watches=await active_watch_terms(services),
         schemes=[s.name for s in config.schemes],
+        held=await held_back(services.store, window.start, window.end),
     )

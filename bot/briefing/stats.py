@@ -68,6 +68,7 @@ class BriefingData:
     failing: list[SourceProblem] = field(default_factory=list)
     watches: list[str] = field(default_factory=list)
     schemes: list[str] = field(default_factory=list)
+    held: list[Incident] = field(default_factory=list)  # held back by a /silence: listed, not pushed
 
 
 def local_midnight(at: datetime, zone: ZoneInfo) -> datetime:

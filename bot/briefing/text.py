@@ -127,6 +127,15 @@ def _sources_section(data: BriefingData, zone: ZoneInfo) -> list[str]:
     return lines
 
 
+def _held_section(data: BriefingData) -> list[str]:
+    """Incidents a /silence held back: not pushed, but never out of sight."""
+    if not data.held:
+        return []
+    lines = [f"【静默未推送】{len(data.held)} 条"]
+    lines += [f"  {i.tier.emoji}{i.number} {short(i.title, 24)}" for i in data.held[:MAX_LINES_PER_LIST]]
+    return lines
+
+
 def _watch_section(data: BriefingData) -> list[str]:
     watches = "、".join(data.watches) if data.watches else "无"
     lines = [f"【紧急关注词】{watches}"]
@@ -147,6 +156,7 @@ def render_text(data: BriefingData, zone: ZoneInfo, heading: str) -> str:
         _spread_section(data),
         _trend_section(data),
         _sources_section(data, zone),
+        _held_section(data),
         _watch_section(data),
     ):
         if section:
