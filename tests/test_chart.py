@@ -103,3 +103,21 @@ def test_font_check_would_catch_a_font_without_chinese(data):
     cmap = TTFont(str(fallback), lazy=True).getBestCmap()
     drawn = "".join(s for s, _ in drawn_texts(build_figure(data.daily, data.month, "舆情")))
     assert {ch for ch in drawn if ord(ch) not in cmap} >= set("舆情负面占比")
+
+
+def test_charts_drawn_from_several_threads_keep_the_cjk_font(data, recwarn):
+    """The scheduler and /brief may draw at once (asyncio.to_thread): no glyph may fall back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        pngs = list(pool.map(lambda n: render_chart(data.daily, data.month, f"舆情简报 第{n}份"), range(6)))
+    assert all(p[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
+
+
+def test_empty_week_says_so(data):
+    from bot.briefing.stats import DayCount
+
+    empty = [DayCount(d.day, {t: 0 for t in d.by_tier}, 0) for d in data.month]
+    drawn = [s for s, _ in drawn_texts(build_figure(empty[-7:], empty, "舆情简报"))]
+    assert drawn.count("无新增事件") == 2

@@ -9,6 +9,7 @@ text briefing goes out alone.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +19,10 @@ from bot.models import Tier
 TIER_COLOURS = {Tier.I: "#d62728", Tier.II: "#ff7f0e", Tier.III: "#e6b800", Tier.IV: "#1f77b4"}
 NEGATIVE_COLOUR = "#444444"
 PREFERRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei")
+
+
+# rcParams (the font) are process-global and matplotlib is not thread-safe: one chart at a time.
+_DRAWING = threading.RLock()
 
 
 class ChartError(Exception):
@@ -81,6 +86,8 @@ def _draw_panel(ax, days: list[DayCount], title: str, step: int) -> None:
     h2, l2 = share.get_legend_handles_labels()
     ax.legend(handles + h2, labels + l2, fontsize=8, ncol=5, loc="upper left", frameon=False)
     ax.set_ylim(0, max([*bottom, 1]) * 1.35)
+    if not any(bottom):
+        ax.text(0.5, 0.45, "无新增事件", transform=ax.transAxes, ha="center", fontsize=14, color="#888888")
 
 
 def build_figure(week: list[DayCount], month: list[DayCount], heading: str):
@@ -88,8 +95,7 @@ def build_figure(week: list[DayCount], month: list[DayCount], heading: str):
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    font = chart_font()
-    with rc_context({"font.family": [font.family], "axes.unicode_minus": False}):
+    with _DRAWING, rc_context({"font.family": [chart_font().family], "axes.unicode_minus": False}):
         fig = Figure(figsize=(7.2, 8.0), dpi=110, layout="constrained")
         top, bottom = fig.subplots(2, 1)
         _draw_panel(top, week, "近7日 各等级新增事件", 1)
@@ -100,12 +106,12 @@ def build_figure(week: list[DayCount], month: list[DayCount], heading: str):
 
 
 def render_chart(week: list[DayCount], month: list[DayCount], heading: str) -> bytes:
-    """PNG bytes of the briefing chart."""
+    """PNG bytes of the briefing chart (safe to call from several threads: drawing is serialised)."""
     from matplotlib import rc_context
 
-    font = chart_font()
-    fig = build_figure(week, month, heading)
     out = io.BytesIO()
-    with rc_context({"font.family": [font.family], "axes.unicode_minus": False}):
-        fig.savefig(out, format="png")
+    with _DRAWING:
+        fig = build_figure(week, month, heading)
+        with rc_context({"font.family": [chart_font().family], "axes.unicode_minus": False}):
+            fig.savefig(out, format="png")
     return out.getvalue()
