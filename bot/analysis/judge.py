@@ -90,6 +90,8 @@ class Judge:
 def watch_match(item: Item, terms: Sequence[str]) -> Match | None:
     """A Match of scheme 紧急关注 with each watch term found as a subject hit (same tolerance
     as scheme words: width, spaces, punctuation, traditional/simplified)."""
+    if not terms:
+        return None
     hits = []
     fields = [(name, text, normalize(text)) for name, text in (("title", item.title), ("text", item.text)) if text]
     for term in dict.fromkeys(t.strip() for t in terms):
