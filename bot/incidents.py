@@ -203,7 +203,7 @@ class IncidentService:
             updated = change(incident)
             if updated is None:
                 return incident, False
-            updated = updated.replace(version=incident.version + 1)
+            updated, _event = apply(updated, action)  # SPREAD / UPGRADE: same status, version + 1
             try:
                 await self.store.put_incident(updated, expected_version=incident.version)
             except VersionConflict:
