@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.briefing.build import briefing_data, chart_png, evaluation_text, heading_for, incident_report, report_document
 from bot.briefing.files import queue_file
 from bot.briefing.text import render_text
@@ -26,6 +28,7 @@ PERIODS = {
     "评估": "evaluation",
     "总结": "evaluation",
 }
+AFTER_REPLY = timedelta(seconds=2)  # files follow the text reply, which the channel sends directly
 DOCUMENT_WORDS = {"doc", "docx", "word", "文档", "文件"}
 DOCUMENT_KINDS = {"today": "daily", "yesterday": "daily", "week": "weekly", "evaluation": "evaluation"}
 
@@ -48,6 +51,7 @@ async def _send_document(req: Request, services: Services, kind: str, arg: str, 
         f"📎 {report.title}",
         NoticeKind.DOCUMENT,
         _request_key(req, services),
+        AFTER_REPLY,
     )
     return f"📎 {report.title} Word 文档已生成，正在发送"
 
@@ -69,6 +73,7 @@ async def _briefing(req: Request, services: Services, period: str) -> list[str]:
                 "📊 舆情趋势图",
                 NoticeKind.PHOTO,
                 _request_key(req, services),
+                AFTER_REPLY,
             )
     return [text]
 

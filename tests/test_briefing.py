@@ -233,7 +233,9 @@ async def test_brief_command_on_demand(filled):
     assert "未知时段「明年」" in bad
     [missing] = await d.handle(cmd("YQ-20990101-0001", mid="6"))
     assert "没有编号为 YQ-20990101-0001 的事件" in missing
-    photos = [n for n in await filled.store.pending_notifications(NOW) if n.kind is NoticeKind.PHOTO]
+    assert await filled.store.pending_notifications(NOW) == []  # files wait for the text reply to go first
+    later = NOW + timedelta(seconds=2)
+    photos = [n for n in await filled.store.pending_notifications(later) if n.kind is NoticeKind.PHOTO]
     assert [p.target for p in photos] == ["console:console", "console:console"]  # today and yesterday
 
 
@@ -243,7 +245,8 @@ async def test_brief_document_is_queued_for_the_asking_chat(filled):
         Command("console", "李明", "console", "brief", ("YQ-20261125-0001", "文档"), message_id="9")
     )
     assert replies[1] == "📎 舆情专报 YQ-20261125-0001 Word 文档已生成，正在发送"
-    [doc] = [n for n in await filled.store.pending_notifications(NOW) if n.kind is NoticeKind.DOCUMENT]
+    later = NOW + timedelta(seconds=2)
+    [doc] = [n for n in await filled.store.pending_notifications(later) if n.kind is NoticeKind.DOCUMENT]
     assert doc.target == "console:console"
     assert Path(doc.file).name == "舆情专报-YQ-20261125-0001.docx"
     assert Path(doc.file).read_bytes()[:2] == b"PK"

@@ -32,7 +32,7 @@ def store_file(services: Services, data: bytes, filename: str) -> Path:
 
 
 def file_notification(
-    target: Target, path: Path, caption: str, kind: NoticeKind, key: str, now: datetime
+    target: Target, path: Path, caption: str, kind: NoticeKind, key: str, now: datetime, after: timedelta = timedelta(0)
 ) -> Notification:
     # One millisecond after `now` (the Redis outbox orders by ms), so a picture queued with its text goes after it.
     return Notification(
@@ -42,6 +42,7 @@ def file_notification(
         created_at=now + timedelta(milliseconds=1),
         text=caption,
         file=str(path),
+        next_attempt_at=now + after if after else None,
     )
 
 
@@ -53,10 +54,13 @@ async def queue_file(
     caption: str,
     kind: NoticeKind,
     key: str,
+    after: timedelta = timedelta(0),
 ) -> Path:
-    """Store the file once and queue it for every target; wake the delivery worker."""
+    """Store the file once and queue it for every target; wake the delivery worker.
+
+    `after` holds the file back a little, so a command's direct text reply arrives first."""
     path = store_file(services, data, filename)
     now = services.clock.now()
-    await services.store.enqueue([file_notification(t, path, caption, kind, key, now) for t in targets])
+    await services.store.enqueue([file_notification(t, path, caption, kind, key, now, after) for t in targets])
     services.wake_delivery()
     return path
