@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,18 @@ async def test_console_saves_queued_document_and_missing_file_is_given_up(
     lost = await store.get_notification("document:k2:console:console")
     assert lost is not None and "gone.docx 无法读取" in lost.last_error
     await app.http.aclose()
+
+
+def test_old_files_are_pruned(tmp_path: Path) -> None:
+    import os
+
+    from bot.briefing.files import prune_files
+
+    old, fresh = tmp_path / "old.png", tmp_path / "fresh.png"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    month_ago = (NOW - timedelta(days=31)).timestamp()
+    os.utime(old, (month_ago, month_ago))
+    os.utime(fresh, (NOW.timestamp(), NOW.timestamp()))
+    assert prune_files(tmp_path, NOW) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["fresh.png"]

@@ -20,10 +20,28 @@ def safe_name(name: str) -> str:
     return _UNSAFE.sub("_", name)[:120] or "file"
 
 
+KEEP_FILES = timedelta(days=30)  # long after any retry of their outbox entry
+
+
+def prune_files(folder: Path, now: datetime, keep: timedelta = KEEP_FILES) -> int:
+    """Delete files older than `keep` from the folder; return how many went."""
+    cutoff = (now - keep).timestamp()
+    gone = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                gone += 1
+        except OSError:
+            continue  # another process got there first, or it is not ours to delete
+    return gone
+
+
 def store_file(services: Services, data: bytes, filename: str) -> Path:
-    """Write the bytes under briefing.files_dir (atomically) and return the path."""
+    """Write the bytes under briefing.files_dir (atomically) and return the path; old files are pruned."""
     folder = Path(services.config.briefing.files_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    prune_files(folder, services.clock.now())
     path = folder / safe_name(filename)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
