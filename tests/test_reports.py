@@ -72,7 +72,14 @@ async def test_weekly_docx_includes_the_evaluation(services):
     document = open_docx(to_docx(await report_document(services, "weekly")))
     titles = headings(document)
     assert titles[0] == "舆情周报（近7日）"
-    assert titles[-5:] == ["七、总结评估", "一、总体情况", "二、按人员", "三、按部门", "四、逐件明细（超时在前）"]
+    assert titles[-6:] == [
+        "七、总结评估",
+        "一、总体情况",
+        "二、按等级",
+        "三、按人员",
+        "四、按部门",
+        "五、逐件明细（超时在前）",
+    ]
     assert len(document.inline_shapes) == 1
     people = [[c.text for c in row.cells] for row in document.tables[-3].rows]
     assert people[0][0] == "人员"
@@ -123,6 +130,13 @@ def test_evaluation_counts_per_person_and_department():
         ("王芳", 0, 0, 2),
     ]
     assert [t.name for t in ev.departments] == ["办公室", "舆情中心", "宣传处"]
+    # by tier: E (III) was never acknowledged and is overdue; B (I) was acknowledged late
+    assert [(t.name, t.acks, t.ack_overdue, t.resolves) for t in ev.tiers] == [
+        ("特别重大（I）", 1, 1, 0),
+        ("重大（II）", 1, 0, 1),
+        ("较大（III）", 0, 1, 0),
+        ("一般（IV）", 1, 0, 1),
+    ]
     assert {p["name"]: p["department"] for p in PEOPLE}["王芳"] == "宣传处"
 
 

@@ -58,6 +58,7 @@ class Evaluation:
     timings: list[Timing]
     people: list[Tally] = field(default_factory=list)
     departments: list[Tally] = field(default_factory=list)
+    tiers: list[Tally] = field(default_factory=list)
 
     @property
     def ack_overdue(self) -> int:
@@ -96,23 +97,34 @@ def timing(incident: Incident, now: datetime) -> Timing:
     )
 
 
-def _tally(timings: Iterable[Timing], key_of) -> list[Tally]:
+def _tally(timings: Iterable[Timing], ack_key, resolve_key) -> dict[str, Tally]:
+    """Acks credited to ack_key(t), resolves to resolve_key(t); "" credits nobody."""
     tallies: dict[str, Tally] = {}
     for t in timings:
         inc = t.incident
-        if inc.acked_by:
-            tally = tallies.setdefault(key_of(inc.acked_by), Tally(key_of(inc.acked_by)))
-            tally.acks += 1
-            tally.ack_time += t.to_ack or timedelta(0)
+        key = ack_key(t)
+        if key and (inc.acked_at is not None or t.ack_overdue):
+            tally = tallies.setdefault(key, Tally(key))
+            if inc.acked_at is not None:
+                tally.acks += 1
+                tally.ack_time += t.to_ack or timedelta(0)
             tally.ack_overdue += t.ack_overdue
-        owner = inc.assignee or inc.acked_by
-        if owner and (inc.resolved_at is not None or t.resolve_overdue):
-            tally = tallies.setdefault(key_of(owner), Tally(key_of(owner)))
+        key = resolve_key(t)
+        if key and (inc.resolved_at is not None or t.resolve_overdue):
+            tally = tallies.setdefault(key, Tally(key))
             if inc.resolved_at is not None:
                 tally.resolves += 1
                 tally.resolve_time += t.to_resolve or timedelta(0)
             tally.resolve_overdue += t.resolve_overdue
+    return tallies
+
+
+def _worst_first(tallies: dict[str, Tally]) -> list[Tally]:
     return sorted(tallies.values(), key=lambda x: (-(x.ack_overdue + x.resolve_overdue), -x.acks, x.name))
+
+
+def tier_name(tier: Tier) -> str:
+    return f"{tier.label}（{tier.roman}）"
 
 
 def evaluate(incidents: Iterable[Incident], window: Window, now: datetime, people: list[PersonConfig]) -> Evaluation:
@@ -120,11 +132,23 @@ def evaluate(incidents: Iterable[Incident], window: Window, now: datetime, peopl
     chosen = [i for i in incidents if i.tier is not Tier.BELOW and window.start <= i.discovered_at < window.end]
     chosen.sort(key=lambda i: (i.discovered_at, i.number))
     timings = [timing(i, now) for i in chosen]
-    departments = {p.name: p.department or NO_DEPARTMENT for p in people}
+    dept = {p.name: p.department or NO_DEPARTMENT for p in people}
+
+    def owner(t: Timing) -> str:
+        return t.incident.assignee or t.incident.acked_by
+
+    by_tier = _tally(timings, lambda t: tier_name(t.incident.tier), lambda t: tier_name(t.incident.tier))
     return Evaluation(
         window=window,
         now=now,
         timings=timings,
-        people=_tally(timings, lambda name: name),
-        departments=_tally(timings, lambda name: departments.get(name, NO_DEPARTMENT)),
+        people=_worst_first(_tally(timings, lambda t: t.incident.acked_by, owner)),
+        departments=_worst_first(
+            _tally(
+                timings,
+                lambda t: dept.get(t.incident.acked_by, NO_DEPARTMENT) if t.incident.acked_by else "",
+                lambda t: dept.get(owner(t), NO_DEPARTMENT) if owner(t) else "",
+            )
+        ),
+        tiers=[by_tier[tier_name(t)] for t in Tier if tier_name(t) in by_tier],
     )

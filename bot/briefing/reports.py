@@ -186,14 +186,15 @@ def evaluation_document(ev: Evaluation, zone: ZoneInfo) -> Report:
             f"确认→办结 {span(ev.average('to_resolve'))}。"
         ),
     )
-    report.section("二、按人员", Table(("人员", *TALLY_HEADERS[1:]), _tally_rows(ev.people), labelled=True))
-    report.section("三、按部门", Table(("部门", *TALLY_HEADERS[1:]), _tally_rows(ev.departments), labelled=True))
+    report.section("二、按等级", Table(("等级", *TALLY_HEADERS[1:]), _tally_rows(ev.tiers), labelled=True))
+    report.section("三、按人员", Table(("人员", *TALLY_HEADERS[1:]), _tally_rows(ev.people), labelled=True))
+    report.section("四、按部门", Table(("部门", *TALLY_HEADERS[1:]), _tally_rows(ev.departments), labelled=True))
     late_first = sorted(ev.timings, key=lambda t: not (t.ack_overdue or t.resolve_overdue))
     rows = [
         (t.incident.number, t.incident.tier.label, span(t.to_report), span(t.to_ack), span(t.to_resolve), _verdict(t))
         for t in late_first
     ]
     report.section(
-        "四、逐件明细（超时在前）", *_listing(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows)
+        "五、逐件明细（超时在前）", *_listing(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows)
     )
     return report
