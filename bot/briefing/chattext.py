@@ -9,6 +9,8 @@ from __future__ import annotations
 from bot.briefing.document import Bullets, Figure, Heading, Para, Report, Table
 from bot.briefing.text import MAX_CHARS
 
+EMPTY = ("", "—", "0")  # left out of labelled chat lines: shorter on a phone
+
 
 def _table_lines(block: Table) -> list[str]:
     if not block.rows:
@@ -18,7 +20,7 @@ def _table_lines(block: Table) -> list[str]:
     lines = []
     for row in block.rows:
         if block.labelled:
-            rest = "，".join(f"{h} {v}" for h, v in zip(block.headers[1:], row[1:], strict=True) if v)
+            rest = "，".join(f"{h} {v}" for h, v in zip(block.headers[1:], row[1:], strict=True) if v not in EMPTY)
             lines.append(f"  {row[0]}：{rest}")
         else:
             lines.append("  " + "｜".join(c for c in row if c))
