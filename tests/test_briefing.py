@@ -229,6 +229,8 @@ async def test_brief_command_on_demand(filled):
     assert report.startswith("📑 舆情专报 YQ-20261125-0001")
     [evaluation] = await d.handle(cmd("评估", mid="4"))
     assert "确认超时 2 条" in evaluation
+    assert "  李明：确认数 2，平均确认用时 6分钟\n" in evaluation  # zeros and dashes left out on a phone
+    assert "  较大（III）：确认超时 1\n" in evaluation
     [bad] = await d.handle(cmd("明年", mid="5"))
     assert "未知时段「明年」" in bad
     [missing] = await d.handle(cmd("YQ-20990101-0001", mid="6"))
