@@ -177,6 +177,8 @@ async def test_export_report_files(tmp_path):
     docx_out = tmp_path / "special.docx"
     await export_report(config, "incident", "yq-20261125-0001", str(docx_out), clock=FakeClock(NOW))
     assert headings(open_docx(docx_out.read_bytes()))[0] == "舆情专报 YQ-20261125-0001"
+    printed = await export_report(config, "daily", clock=FakeClock(NOW))
+    assert printed.startswith("# 舆情日报（今日）") and "chart.png" not in printed
     with pytest.raises(ReportError, match="没有编号为 YQ-20990101-0001 的事件"):
         await export_report(config, "incident", "YQ-20990101-0001", None, clock=FakeClock(NOW))
     with pytest.raises(ReportError, match=r"\.docx 或 \.md"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.briefing.build import report_document
+from bot.briefing.document import Figure, Report
 from bot.briefing.markdown import to_markdown
 from bot.briefing.word import to_docx
 from bot.clock import Clock, SystemClock
@@ -32,10 +33,12 @@ def check_request(kind: str, number: str, out: str | None) -> None:
         raise ReportError(f"--out 文件须以 .docx 或 .md 结尾：{out}")
 
 
-def write_files(report, out: str | None) -> str:
+def write_files(report: Report, out: str | None) -> str:
     """Write the report; return what to print (the Markdown, or where the files went)."""
-    if out is None:
-        text, _images = to_markdown(report)
+    if out is None:  # stdout cannot carry the chart: leave the figure out rather than point at no file
+        text, _ = to_markdown(
+            Report(report.title, report.subtitle, [b for b in report.blocks if not isinstance(b, Figure)])
+        )
         return text
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
