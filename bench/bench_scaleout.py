@@ -164,7 +164,16 @@ async def cleanup(url: str, prefix: str) -> None:
     await store.close()
 
 
-def run(count: int, redis_url: str, port: int, feeds: int) -> tuple[int, float]:
+async def redis_cpu(url: str) -> float:
+    """CPU seconds the Redis server has used (shared server: other clients count too)."""
+    store = RedisStore(url, "")
+    await store.open()
+    info = await store.client.info("cpu")
+    await store.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def run(count: int, redis_url: str, port: int, feeds: int) -> tuple[int, float, float, float]:
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"
     config = make_config(redis_url, prefix, port, feeds)
     asyncio.run(enqueue_all(config))
@@ -182,13 +191,15 @@ def run(count: int, redis_url: str, port: int, feeds: int) -> tuple[int, float]:
                 p.terminate()
             raise SystemExit("a worker process failed to start")
     time.sleep(0.5)  # let every process reach go.wait()
+    redis_before = asyncio.run(redis_cpu(redis_url))
     start = time.perf_counter()
     go.set()
     results = [done_q.get(timeout=600) for _ in procs]
+    redis_used = asyncio.run(redis_cpu(redis_url)) - redis_before
     for p in procs:
         p.join()
     asyncio.run(cleanup(redis_url, prefix))
-    return sum(r[1] for r in results), max(r[2] for r in results) - start, sum(r[3] for r in results)
+    return sum(r[1] for r in results), max(r[2] for r in results) - start, sum(r[3] for r in results), redis_used
 
 
 def main() -> None:
@@ -207,15 +218,19 @@ def main() -> None:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
     for count in counts:
-        items, seconds, cpu = run(count, args.redis, port, args.feeds)
-        rows.append((count, items, seconds, items / seconds, cpu))
+        items, seconds, cpu, redis_used = run(count, args.redis, port, args.feeds)
+        rows.append((count, items, seconds, items / seconds, cpu, redis_used))
     server.terminate()
     base = rows[0][3]
     print(f"scale-out: {args.feeds} feeds x {args.items} items, one Redis, {multiprocessing.cpu_count()} CPUs")
     print(f"load average at start: {load}")
-    print(f"{'workers':>8} {'items':>7} {'seconds':>8} {'items/s':>9} {'speed-up':>9} {'worker CPU s':>13}")
-    for count, items, seconds, rate, cpu in rows:
-        print(f"{count:>8} {items:>7} {seconds:>8.2f} {rate:>9.0f} {rate / base:>8.2f}x {cpu:>13.2f}")
+    print(
+        f"{'workers':>8} {'items':>7} {'seconds':>8} {'items/s':>9} {'speed-up':>9} {'worker CPU s':>13} {'Redis CPU s':>12}"
+    )
+    for count, items, seconds, rate, cpu, redis_used in rows:
+        print(
+            f"{count:>8} {items:>7} {seconds:>8.2f} {rate:>9.0f} {rate / base:>8.2f}x {cpu:>13.2f} {redis_used:>12.2f}"
+        )
 
 
 if __name__ == "__main__":
