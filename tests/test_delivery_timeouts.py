@@ -68,7 +68,7 @@ async def test_read_timeout_pauses_before_resending(store, clock):
     try:
         service, delivery = rig(store, clock, api.base_url)
         inc = await new_incident(service, clock)
-        api.stall = 6.0  # past the client's 5 s read timeout
+        api.stall = 5.3  # past the client's 5 s read timeout
         assert await delivery.run_once() == 0
         note = (await store.pending_notifications(clock.now() + timedelta(days=1)))[0]
         assert note.next_attempt_at == clock.now() + timedelta(seconds=30) and "超时" in note.last_error
