@@ -90,7 +90,7 @@ def test_text_sections_in_order_and_phone_sized():
     assert "结果：已澄清并发布通报" in text
     assert "1. 江城化工集团发生爆炸事故｜5 条/3 个来源" in text
     assert "11-20→11-26：1 0 0 0 1 2 2" in text
-    assert "较前一周期 ↑400%（1 条）" in text
+    assert "  本期 5 条（相关信息 11 条）\n  较前一周期 ↑400%（1 条）" in text  # B 5 + A 3 + C, D, F 1 each
     assert max(len(line) for line in text.splitlines()) <= 40
 
 

@@ -82,7 +82,8 @@ def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: byt
     spread = tuple(f"{i.number} {i.title}：{i.spread} 条，{len(i.sources)} 个来源" for i in data.top_spread)
     report.section("四、传播情况", Bullets(spread or ("无",)))
     trend = [
-        f"本期新增 {len(data.new)} 条，{trend_word(len(data.new), data.previous_total)}。",
+        f"本期新增 {len(data.new)} 条，相关信息 {sum(i.spread for i in data.new)} 条，"
+        f"{trend_word(len(data.new), data.previous_total)}。",
         "近7日每日新增：" + "，".join(f"{d.day:%m-%d} {d.total}" for d in data.daily) + "。",
     ]
     report.section("五、趋势", *(Para(t) for t in trend))

@@ -111,7 +111,8 @@ def _trend_section(data: BriefingData) -> list[str]:
     return [
         f"【趋势】近7日 {sparkline(days)}",
         f"  {days[0].day:%m-%d}→{days[-1].day:%m-%d}：{counts}",
-        f"  本期 {len(data.new)} 条，{trend_word(len(data.new), data.previous_total)}",
+        f"  本期 {len(data.new)} 条（相关信息 {sum(i.spread for i in data.new)} 条）",
+        f"  {trend_word(len(data.new), data.previous_total)}",
     ]
 
 
