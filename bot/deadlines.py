@@ -29,6 +29,7 @@ from bot.models import SYSTEM, Action, ActionKind, Incident, Status, Target
 from bot.routing import targets_for
 from bot.services import Services
 from bot.silences import Silences
+from bot.storm import quiet_until
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ async def check_deadlines(services: Services) -> list[Action]:
     for incident in await services.store.incidents([Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]):
         if not incident.tier.pushed or await silences.muted(incident.number, now):
             continue
+        if quiet_until(services.config, incident.tier, now) is not None:
+            continue  # III/IV at night: chased in the morning (only the step then current)
         done = {a.id for a in await services.store.actions(incident.number)}
         for step in due_steps(services, incident, now):
             if step.id not in done:

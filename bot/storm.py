@@ -29,12 +29,16 @@ def hold_until(config: Config, tier: Tier, now: datetime) -> datetime | None:
         return None
     wait = config.storm.group_wait
     due = now + wait if grouped(config, tier) and wait > timedelta(0) else None
-    window = config.quiet_hours.window(tier)
-    if window is not None:
-        end = quiet_end(window, now, config.zone)
-        if end is not None and (due is None or end > due):
-            due = end
+    end = quiet_until(config, tier, now)
+    if end is not None and (due is None or end > due):
+        due = end
     return due
+
+
+def quiet_until(config: Config, tier: Tier, now: datetime) -> datetime | None:
+    """The end of `tier`'s quiet hours if `now` is inside them, else None."""
+    window = config.quiet_hours.window(tier)
+    return quiet_end(window, now, config.zone) if window is not None else None
 
 
 def quiet_end(window: tuple[time, time], now: datetime, zone: ZoneInfo) -> datetime | None:

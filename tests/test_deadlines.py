@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
 from bot.incidents import IncidentService, Judgement
 from bot.models import ActionKind, Actor, Hit, Item, Match, Sentiment, Tier
@@ -118,3 +119,16 @@ async def test_mute_expires_on_its_own(services, clock):
     assert await chase(services) == []
     clock.advance(timedelta(minutes=5))
     assert await chase(services) == [("ack-overdue:0", "remind")]
+
+
+async def test_quiet_hours_hold_tier_three_chases_until_morning(store):
+    night = FakeClock(datetime(2026, 11, 26, 13, 0, tzinfo=UTC))  # 21:00 in Shanghai
+    config = make_config(quiet_hours={"III": "22:00-07:30"}, chats={"console": {"enabled": True, "person": "李明"}})
+    s = Services(config, store, night, People(config.people), IncidentService(config, store))
+    urgent, routine = await new_incident(s, Tier.I), await new_incident(s, Tier.III)
+    night.advance(timedelta(hours=3))  # 00:00: both acks overdue
+    assert {a.incident for a in await check_deadlines(s)} == {urgent.number}
+    night.advance(timedelta(hours=7, minutes=30))  # 07:30: the morning
+    assert [(a.incident, a.id.rsplit(":", 1)[1]) for a in await check_deadlines(s) if a.incident == routine.number] == [
+        (routine.number, "3")
+    ]
