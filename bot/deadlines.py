@@ -57,8 +57,9 @@ async def check_deadlines(services: Services) -> list[Action]:
             continue
         if quiet_until(services.config, incident.tier, now) is not None:
             continue  # III/IV at night: chased in the morning (only the step then current)
-        done = {a.id for a in await services.store.actions(incident.number)}
-        for step in due_steps(services, incident, now):
+        steps = due_steps(services, incident, now)
+        done = {a.id for a in await services.store.actions(incident.number)} if steps else set()
+        for step in steps:
             if step.id not in done:
                 recorded.append(await _run(services, incident, step, now))
     if recorded:

@@ -23,6 +23,7 @@ from bot.store.base import Store
 META_KEY = "silences"
 DEFAULT_MUTE = timedelta(hours=24)
 MAX_SILENCE = timedelta(days=30)
+KEEP_ENDED = timedelta(days=7)
 HELD_PREFIX = "静默未推送"
 
 
@@ -60,7 +61,8 @@ class Silences:
     ) -> Silence:
         """Start a mute or silence and record who did it, until when."""
         silence = Silence(f"{kind}:{subject}:{now.isoformat()}", kind, subject, actor.display, now, now + duration)
-        await self._save([*await self.all(), silence])
+        kept = [s for s in await self.all() if s.active(now) or now - (s.lifted_at or s.until) < KEEP_ENDED]
+        await self._save([*kept, silence])  # the audit trail keeps the old ones; the list stays short
         incident = subject if kind == "mute" else ""
         note = f"{silence.label} 静默至 {silence.until.isoformat()}"
         await self.store.append_action(Action(silence.id, incident, ActionKind.MUTE, actor, now, note, chat))

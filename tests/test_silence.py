@@ -139,3 +139,12 @@ async def test_held_back_incidents_are_listed_in_the_briefing(app, clock):
     held = await new_incident(app, clock, "江城化工仓库爆炸后续")
     text = await build_briefing(app.services, "today")
     assert "【静默未推送】1 条" in text and held.number in text
+
+
+async def test_ended_silences_are_pruned_from_the_list_but_kept_in_the_trail(app, clock):
+    await app.dispatcher.handle(cmd("silence", "旧闻旧事", "1h"))
+    clock.advance(timedelta(days=8))
+    await app.dispatcher.handle(cmd("silence", "新的事情", "1h"))
+    assert [s.subject for s in await Silences(app.services.store).all()] == ["新的事情"]
+    mutes = [a.note for a in await app.services.store.actions() if a.kind is ActionKind.MUTE]
+    assert len(mutes) == 2 and "旧闻旧事" in mutes[0]
