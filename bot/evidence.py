@@ -146,6 +146,9 @@ def _sha256(data: bytes) -> str:
 
 def verify_main(root: str | os.PathLike[str]) -> int:
     """The CLI command: 0 when every file matches its manifest, 1 naming each that does not."""
+    if not Path(root).is_dir():
+        print(f"证据目录 {root} 不存在（配置 evidence.path）")
+        return 1
     checked, problems = verify(root)
     for problem in problems:
         print(problem)

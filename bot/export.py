@@ -37,6 +37,8 @@ async def export(config: Config, start: str, end: str, fmt: str, out: str | None
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"不支持的格式 {fmt!r}，可用 csv 或 xlsx")
     begin, finish = period(start, end, config.zone)
+    if config.store.backend == "tinydb" and not Path(config.store.path).is_file():
+        raise ExportError(f"数据文件 {config.store.path} 不存在（请检查 -c 指定的配置中的 store.path）")
     async with read_store(config) as store:
         rows, log = await audit_tables(store, config, begin, finish)
     path = Path(out or f"yuqing-audit-{start}-{end}.{fmt}")

@@ -91,3 +91,10 @@ async def test_incidents_archive_the_first_item_and_each_repost(store, clock, tm
     names = [name for name, _ in service.evidence.hashes(inc)]
     assert names == ["01-text.txt", "01-page.html", "02-text.txt", "02-page.html"]
     assert verify(root) == (4, [])
+
+
+def test_cli_verify_without_an_archive(tmp_path: Path):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"evidence:\n  path: {tmp_path / 'nowhere'}\n", encoding="utf-8")
+    result = _run(config, tmp_path)
+    assert result.returncode == 1 and "不存在" in result.stdout

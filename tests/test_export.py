@@ -150,3 +150,10 @@ def _cli(config: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
         timeout=60,
     )
+
+
+def test_cli_export_names_a_missing_data_file(tmp_path):
+    cfg = write_config(tmp_path)  # store.path points at a file never written
+    bad = _cli(cfg, tmp_path, "--from", "2026-11-01", "--to", "2026-11-30")
+    assert bad.returncode == 2 and "不存在" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "data.json").exists()  # nothing created
