@@ -1,8 +1,11 @@
 """The outbox delivery worker: send each queued notification at least once.
 
-Entries are taken most-urgent tier first. A chat that asks us to wait
-(retry_after) or fails is skipped for the rest of the round so its later
-entries stay in order, while other chats keep flowing.
+Entries are taken most-urgent tier first. A chat waiting out a failure
+(retry_after, an outage's backoff, a read timeout's pause) is held as a whole,
+so its later entries stay in order, while other chats keep flowing. Each send
+is recorded (message id, 报送时间, audit action) in one durable write before the
+next send, so a crash costs at most one duplicate. Tier III/IV alerts go
+through storm control (bot.storm); reminders of a muted incident are dropped.
 """
 
 from __future__ import annotations
