@@ -7,6 +7,7 @@ the version so every chat re-renders. `now` is passed in, never read here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.models import Action, ActionKind, Incident, Status
@@ -44,48 +45,63 @@ _NO_STATE_CHANGE = {
 
 def apply(incident: Incident, action: Action) -> tuple[Incident, Event]:
     """Return the incident after `action` and the event describing the change."""
-    before = incident.status
-    who = action.actor.display
-    at = action.at
     kind = action.kind
-    if kind is ActionKind.ACK:
-        if before is Status.RESOLVED:
-            raise IllegalTransition(f"{incident.number} 已办结，无需确认")
-        if before is not Status.NEW:
-            raise IllegalTransition(f"{incident.number} 已由{incident.acked_by or '他人'}确认")
-        after = incident.replace(status=Status.ACKNOWLEDGED, acked_at=at, acked_by=who)
-    elif kind is ActionKind.ASSIGN:
-        if before is Status.RESOLVED:
-            raise IllegalTransition(f"{incident.number} 已办结，如需继续处置请先重新打开（/reopen）")
-        if not action.assignee:
-            raise IllegalTransition("请指定负责人，例如 /assign YQ-… @张三")
-        after = incident.replace(
-            status=Status.ASSIGNED,
-            assignee=action.assignee,
-            assigned_at=at,
-            acked_at=incident.acked_at or at,
-            acked_by=incident.acked_by or who,
-        )
-    elif kind is ActionKind.RESOLVE:
-        if before is Status.RESOLVED:
-            raise IllegalTransition(f"{incident.number} 已于此前办结")
-        if not action.note.strip():
-            raise IllegalTransition("请写明处置结果，例如 /resolve YQ-… 已澄清")
-        after = incident.replace(
-            status=Status.RESOLVED,
-            resolved_at=at,
-            result=action.note.strip(),
-            acked_at=incident.acked_at or at,
-            acked_by=incident.acked_by or who,
-        )
-    elif kind is ActionKind.REOPEN:
-        if before is not Status.RESOLVED:
-            raise IllegalTransition(f"{incident.number} 尚未办结，无需重新打开")
-        status = Status.ASSIGNED if incident.assignee else Status.ACKNOWLEDGED
-        after = incident.replace(status=status, resolved_at=None, result="")
+    if kind in _MOVES:
+        after = _MOVES[kind](incident, action)
     elif kind in _NO_STATE_CHANGE:
         after = incident
     else:
         raise IllegalTransition(f"不支持的操作: {kind.value}")
     after = after.replace(version=incident.version + 1)
-    return after, Event(incident.number, kind, before, after.status, who, action.note)
+    return after, Event(incident.number, kind, incident.status, after.status, action.actor.display, action.note)
+
+
+def _ack(incident: Incident, action: Action) -> Incident:
+    if incident.status is Status.RESOLVED:  # a late ack never undoes a resolve
+        raise IllegalTransition(f"{incident.number} 已办结，无需确认")
+    if incident.status is not Status.NEW:
+        raise IllegalTransition(f"{incident.number} 已由{incident.acked_by or '他人'}确认")
+    return incident.replace(status=Status.ACKNOWLEDGED, acked_at=action.at, acked_by=action.actor.display)
+
+
+def _assign(incident: Incident, action: Action) -> Incident:
+    if incident.status is Status.RESOLVED:
+        raise IllegalTransition(f"{incident.number} 已办结，如需继续处置请先重新打开（/reopen）")
+    if not action.assignee:
+        raise IllegalTransition("请指定负责人，例如 /assign YQ-… @张三")
+    return incident.replace(
+        status=Status.ASSIGNED,
+        assignee=action.assignee,
+        assigned_at=action.at,
+        acked_at=incident.acked_at or action.at,
+        acked_by=incident.acked_by or action.actor.display,
+    )
+
+
+def _resolve(incident: Incident, action: Action) -> Incident:
+    if incident.status is Status.RESOLVED:
+        raise IllegalTransition(f"{incident.number} 已于此前办结")
+    if not action.note.strip():
+        raise IllegalTransition("请写明处置结果，例如 /resolve YQ-… 已澄清")
+    return incident.replace(
+        status=Status.RESOLVED,
+        resolved_at=action.at,
+        result=action.note.strip(),
+        acked_at=incident.acked_at or action.at,
+        acked_by=incident.acked_by or action.actor.display,
+    )
+
+
+def _reopen(incident: Incident, action: Action) -> Incident:
+    if incident.status is not Status.RESOLVED:
+        raise IllegalTransition(f"{incident.number} 尚未办结，无需重新打开")
+    status = Status.ASSIGNED if incident.assignee else Status.ACKNOWLEDGED
+    return incident.replace(status=status, resolved_at=None, result="")
+
+
+_MOVES: dict[ActionKind, Callable[[Incident, Action], Incident]] = {
+    ActionKind.ACK: _ack,
+    ActionKind.ASSIGN: _assign,
+    ActionKind.RESOLVE: _resolve,
+    ActionKind.REOPEN: _reopen,
+}
