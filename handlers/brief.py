@@ -102,11 +102,9 @@ async def run(req: Request, services: Services) -> list[str]:
     if want_document:
         kind = DOCUMENT_KINDS[period]
         titles = {"daily": "舆情日报", "weekly": "舆情周报", "evaluation": "总结评估"}
-        replies.append(
-            await _send_document(
-                req, services, kind, "week" if kind == "evaluation" else period, f"{titles[kind]}-{now:%Y%m%d}"
-            )
-        )
+        day = now - timedelta(days=1) if period == "yesterday" else now
+        arg = "week" if kind == "evaluation" else period
+        replies.append(await _send_document(req, services, kind, arg, f"{titles[kind]}-{day:%Y%m%d}"))
     return replies
 
 

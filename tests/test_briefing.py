@@ -252,6 +252,12 @@ async def test_brief_document_is_queued_for_the_asking_chat(filled):
     assert doc.target == "console:console"
     assert Path(doc.file).name == "舆情专报-YQ-20261125-0001.docx"
     assert Path(doc.file).read_bytes()[:2] == b"PK"
+    [_, note] = await d.handle(Command("console", "李明", "console", "brief", ("昨天", "文档"), message_id="10"))
+    assert note == "📎 舆情日报（昨日） Word 文档已生成，正在发送"
+    names = [
+        Path(n.file).name for n in await filled.store.pending_notifications(later) if n.kind is NoticeKind.DOCUMENT
+    ]
+    assert "舆情日报-20261125.docx" in names
 
 
 async def test_tinydb_restart_keeps_guard(tmp_path):
