@@ -9,6 +9,8 @@ most one duplicate per crash, in order (tier I first).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import re
 import signal
@@ -149,7 +151,7 @@ async def test_api_down_then_back_delivers_everything_in_order_tier_one_first(tm
     numbers = await create(api, store, 6, "II,IV,I,III,I,II")
     tiers = dict(zip(numbers, ["II", "IV", "I", "III", "I", "II"], strict=True))
     proc = await driver(api.base_url, store, "deliver", "--backoff", "0.5")
-    await asyncio.sleep(2.0)  # a few failed rounds (connection refused)
+    await until_failed_attempts(store, 2)  # it tried and got "connection refused", at least twice
     assert proc.returncode is None
     await api.start(port=port)  # back
     try:
@@ -159,6 +161,18 @@ async def test_api_down_then_back_delivers_everything_in_order_tier_one_first(tm
             assert got == sorted(numbers, key=lambda n: (["I", "II", "III", "IV"].index(tiers[n]), n)), got
     finally:
         await api.stop()
+
+
+async def until_failed_attempts(store: Path, attempts: int, within: float = 30.0) -> None:
+    """Wait until the bot recorded failed sends (read from its atomically replaced data file)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            outbox = json.loads(store.read_text(encoding="utf-8")).get("outbox", {}).values()
+            if any(n["attempts"] >= attempts and n["last_error"] for n in outbox):
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot never tried to send")
 
 
 async def test_429_waits_for_that_chat_only(api, tmp_path):
