@@ -103,3 +103,46 @@ async def test_open_reports_an_unreachable_redis_in_chinese():
     store = RedisStore("redis://127.0.0.1:1/0", "x:")
     with pytest.raises(StoreError, match="无法连接 Redis"):
         await store.open()
+
+
+async def test_a_failed_batch_unmarks_the_items_it_did_not_place(handles):
+    store = handles[0]
+    with pytest.raises(RuntimeError):
+        async with store.batch():
+            assert await store.claim_seen(["a", "b", "c"], START) == [True, True, True]
+            await store.put_incident(incident(item_keys=("a",)))  # a reached an incident
+            raise RuntimeError("judge crashed on b")
+    assert await handles[1].claim_seen(["a", "b", "c"], START) == [False, True, True]
+
+
+async def test_concurrent_batches_keep_their_own_claims(handles):
+    store = handles[0]
+
+    async def poll(keys: list[str], fail: bool) -> None:
+        async with store.batch():
+            await store.claim_seen(keys, START)
+            await asyncio.sleep(0)
+            if fail:
+                raise RuntimeError("boom")
+
+    results = await asyncio.gather(poll(["x1", "x2"], True), poll(["y1", "y2"], False), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError) and results[1] is None
+    assert await store.claim_seen(["x1", "x2", "y1", "y2"], START) == [True, True, False, False]
+
+
+async def test_unmarking_waits_for_redis_to_come_back(tmp_path):
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    store = RedisStore(server.url, "yq:b:")
+    try:
+        await store.open()
+        with pytest.raises(StoreError):
+            async with store.batch():
+                await store.claim_seen(["k1", "k2"], START)
+                server.kill()  # Redis dies mid-poll
+                await store.put_incident(incident(item_keys=("k1",)))
+        server.start()  # AOF: k1 and k2 are still marked seen
+        assert await store.claim_seen(["k1", "k2", "k3"], START) == [True, True, True]
+    finally:
+        await store.close()
+        server.kill()

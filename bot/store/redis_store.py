@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,98 +34,27 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
 from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict
+from bot.store.redis_scripts import _ADD_REF, _APPEND_ACTION, _ENQUEUE, _HSET, _PUT_INCIDENT, _UPDATE_NOTE
 
 
 class FencedOut(StoreError):
     """This process no longer holds the leader lease; leader-only work must stop."""
 
 
-_FENCE = """
-if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('FENCED')
-end
-"""
-
-# KEYS: fence, incidents, versions, by_time  ARGV: token, number, json, version, expected, score
-_PUT_INCIDENT = (
-    _FENCE
-    + """
-if ARGV[5] ~= '' then
-  local cur = redis.call('HGET', KEYS[3], ARGV[2])
-  if cur ~= ARGV[5] then return tostring(cur) end
-end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[2])
-return 'OK'
-"""
-)
-
-# KEYS: fence, ids, all, per-incident  ARGV: token, id, json
-_APPEND_ACTION = (
-    _FENCE
-    + """
-if redis.call('HSETNX', KEYS[2], ARGV[2], '1') == 0 then return 0 end
-redis.call('RPUSH', KEYS[3], ARGV[3])
-redis.call('RPUSH', KEYS[4], ARGV[3])
-return 1
-"""
-)
-
-# KEYS: fence, outbox, pending  ARGV: token, then (id, json, score-or-empty) triples
-_ENQUEUE = (
-    _FENCE
-    + """
-local out = {}
-for i = 2, #ARGV, 3 do
-  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
-    if ARGV[i + 2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[i + 2], ARGV[i]) end
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
-end
-return out
-"""
-)
-
-# KEYS: fence, outbox, pending  ARGV: token, id, json, score-or-empty
-_UPDATE_NOTE = (
-    _FENCE
-    + """
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-if ARGV[4] == '' then redis.call('ZREM', KEYS[3], ARGV[2]) else redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2]) end
-return 1
-"""
-)
-
-# KEYS: fence, hash  ARGV: token, field, value, only-if-absent ('1'/'')
-_HSET = (
-    _FENCE
-    + """
-if ARGV[4] == '1' then return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-return 1
-"""
-)
-
-# KEYS: fence, refs-by-key, refs-by-incident:<n>  ARGV: token, field, json, incident, by-incident key prefix
-_ADD_REF = (
-    _FENCE
-    + """
-local old = redis.call('HGET', KEYS[2], ARGV[2])
-if old then
-  local was = cjson.decode(old)['incident']
-  if was ~= ARGV[4] then redis.call('HDEL', ARGV[5] .. was, ARGV[2]) end
-end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
-return 1
-"""
-)
-
 _OUTBOX_PAGE = 500
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _BatchState:
+    """Per task (a contextvar): concurrent polls on one store keep their own lists."""
+
+    claimed: list[str] = field(default_factory=list)
+    placed: set[str] = field(default_factory=set)
+
+
+_BATCH: ContextVar[_BatchState | None] = ContextVar("redis_store_batch", default=None)
 
 
 def _dumps(value: Any) -> str:
@@ -154,6 +86,7 @@ class RedisStore(Store):
         self._owns_client = client is None
         self._fence_key, self._fence_token = fence or (self.k("lease:none"), "")
         self._scripts: dict[str, Any] = {}
+        self._unclaim_backlog: set[str] = set()
 
     # -- lifecycle ---------------------------------------------------------
     def k(self, name: str) -> str:
@@ -187,8 +120,37 @@ class RedisStore(Store):
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
-        # Every write is durable in Redis at once; nothing to group.
-        yield
+        """Every write is durable at once; a batch only remembers what it claimed.
+
+        If the batch fails (Redis lost mid-poll, a bug in a stage), the keys it
+        marked seen that did not reach an incident are un-marked, so the next
+        poll judges those items again instead of losing them. While Redis is
+        down that un-marking waits in memory and runs before the next claim.
+        """
+        state = _BATCH.get()
+        if state is not None:  # nested: the outermost batch decides
+            yield
+            return
+        state = _BatchState()
+        token = _BATCH.set(state)
+        try:
+            yield
+        except BaseException:
+            lost = [k for k in state.claimed if k not in state.placed]
+            if lost:
+                await self._unclaim(lost)
+            raise
+        finally:
+            _BATCH.reset(token)
+
+    async def _unclaim(self, keys: list[str]) -> None:
+        self._unclaim_backlog.update(keys)
+        try:
+            await self._read(self.client.hdel(self.k("seen"), *self._unclaim_backlog))
+            log.warning("poll failed: %d item(s) will be judged again", len(self._unclaim_backlog))
+            self._unclaim_backlog.clear()
+        except StoreError:
+            log.warning("poll failed with Redis down: %d item(s) to judge again later", len(self._unclaim_backlog))
 
     async def _run(self, name: str, source: str, keys: list[str], args: list[Any]) -> Any:
         script = self._scripts.get(name)
@@ -209,22 +171,29 @@ class RedisStore(Store):
         """Run a read; in fenced mode check the lease first (reads cannot act)."""
         try:
             if self._fence_token and await self.client.get(self._fence_key) != self._fence_token:
-                coro.close()
                 raise FencedOut("已失去主节点租约，停止仅限主节点的操作")
             result = await coro
             raise_if_cancelled()
             return result
         except (RedisConnectionError, RedisTimeoutError) as exc:
             raise StoreUnavailable(f"Redis 不可用：{exc}") from None
+        finally:
+            coro.close()  # never awaited when the fence check failed; a no-op otherwise
 
     # -- dedup ---------------------------------------------------------------
     async def claim_seen(self, keys: Sequence[str], at: datetime) -> list[bool]:
         if not keys:
             return []
+        if self._unclaim_backlog:
+            await self._unclaim([])
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
             pipe.hsetnx(self.k("seen"), key, at.isoformat())
-        return [bool(x) for x in await self._read(pipe.execute())]
+        fresh = [bool(x) for x in await self._read(pipe.execute())]
+        state = _BATCH.get()
+        if state is not None:
+            state.claimed += [k for k, new in zip(keys, fresh, strict=True) if new]
+        return fresh
 
     # -- items ---------------------------------------------------------------
     async def add_items(self, items: Sequence[Item]) -> None:
@@ -263,6 +232,9 @@ class RedisStore(Store):
         result = await self._run("put_incident", _PUT_INCIDENT, keys, args)
         if result != "OK":
             raise VersionConflict(f"{incident.number}: version {result} != {expected_version}")
+        state = _BATCH.get()
+        if state is not None:
+            state.placed.update(incident.item_keys)
 
     async def get_incident(self, number: str) -> Incident | None:
         doc = await self._read(self.client.hget(self.k("incidents"), number))
