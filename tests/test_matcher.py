@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.analysis.matcher import Matcher
+from bot.analysis.normalize import normalize, offsets, span
 from bot.config import SchemeConfig
 from bot.models import Item
 
@@ -95,3 +99,15 @@ def test_config_rejects_an_expression_that_holds_with_no_word_found() -> None:
 
     with pytest.raises(ValidationError, match="holds when none of its words"):
         SchemeConfig(name="x", subjects=["a"], exclude=["b"], expression="!排除")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="江城集团欠薪ＡＢab 　，。·-「」\n\t!?", max_size=40))
+def test_normalised_positions_map_back_to_the_original(text: str) -> None:
+    normal = normalize(text)
+    where = offsets(text)
+    assert len(normal) == len(where) <= len(text)
+    assert normal == "".join(normalize(text[i]) for i in where)
+    for start in range(len(normal)):
+        lo, hi = span(text, start, start + 1)
+        assert normalize(text[lo:hi]) == normal[start]
