@@ -87,7 +87,7 @@ async def report_document(services: Services, kind: str, arg: str = "") -> Repor
     data = await briefing_data(services, period)
     title = "舆情周报" if kind == "weekly" else "舆情日报"
     report = briefing_document(
-        data, zone, f"{title}（{data.window.label}）", await chart_png(data, heading_for(data, zone))
+        data, zone, f"{title}（{data.window.label}）", await chart_png(data, heading_for(data, zone, title))
     )
     if kind == "weekly":
         ev = evaluation_document(await evaluation(services, "week"), zone)
