@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.briefing.stats import BriefingData, Window, collect, local_midnight, source_problems
 from bot.services import Services
+from bot.watches import active_terms
 from bot.silences import held_back
 
 log = logging.getLogger(__name__)
@@ -42,19 +42,9 @@ async def last_sent(services: Services) -> datetime | None:
 
 
 async def active_watch_terms(services: Services) -> list[str]:
-    """Emergency-watch terms in force now (bot.watches, when that module is present)."""
+    """Emergency-watch terms (紧急关注, /watch) in force now."""
     try:
-        from bot import watches  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    reader = getattr(watches, "active_terms", None)
-    if reader is None:
-        return []
-    try:
-        terms = reader(services.store, services.clock.now())
-        if inspect.isawaitable(terms):
-            terms = await terms
-        return sorted(str(t) for t in terms)
+        return sorted(await active_terms(services.store, services.clock.now()))
     except Exception:  # a briefing must not fail on the watch list
         log.exception("reading watch terms failed")
         return []
