@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing.stats import BriefingData, Window, collect, local_midnight, source_problems
 from bot.services import Services
-from bot.watches import active_terms
 from bot.silences import held_back
+from bot.watches import active_terms
 
 log = logging.getLogger(__name__)
 
