@@ -162,3 +162,24 @@ async def test_a_graver_repost_upgrades_the_incident_at_once(server, store: Stor
     assert "事件「爆炸」(5)" in merged.reason
     kinds = [a.kind for a in await store.actions(first.number)]
     assert kinds.count(ActionKind.UPGRADE) == 1
+
+
+async def test_processes_sharing_a_store_merge_each_others_reposts(server, store: Store, clock: FakeClock) -> None:
+    """Two judges (two worker processes on one Redis) each polling one site: one incident."""
+    local, feeds = server
+    config = config_for(local.base, ["a", "b"])
+    config = config.model_copy(update={"store": config.store.model_copy(update={"backend": "redis"})})
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    worker_a = Judge(config.schemes, config.sources, analysis=config.analysis)
+    worker_b = Judge(config.schemes, config.sources, analysis=config.analysis)
+    client = HttpClient(config.http)
+    try:
+        feeds.content["a"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/a/0", STORY)])
+        [first] = (await run_source(build_source(config.sources[0]), services, client, worker_a)).incidents
+        clock.advance(timedelta(minutes=3))
+        feeds.content["b"] = rss([("转载：江城建工集团欠薪", f"{local.base}/b/0", "转自a：" + STORY)])
+        report = await run_source(build_source(config.sources[1]), services, client, worker_b)
+    finally:
+        await client.aclose()
+    assert report.incidents == [] and [i.number for i in report.spread] == [first.number]
+    assert first.number in worker_b.index

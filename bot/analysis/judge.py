@@ -42,6 +42,7 @@ class Judge:
         self.sources = {s.id: s for s in sources}
         self.index = SimilarityIndex(self.analysis.similarity_threshold)
         self._pending: dict[str, np.ndarray] = {}
+        self.synced_at: datetime | None = None  # shared stores: last look at other processes' incidents
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
@@ -64,13 +65,14 @@ class Judge:
         found = self.index.find(fp)
         return found[0] if found else None
 
-    def remember(self, item: Item, number: str) -> None:
-        """Index the item under its incident, so later reposts find it."""
+    def remember(self, item: Item, number: str) -> np.ndarray | None:
+        """Index the item under its incident, so later reposts find it; returns its signature."""
         fp = self._pending.pop(item.key, None)
         if fp is None:
             fp = self._fingerprint(item, keep=False)
         if fp is not None:
             self.index.add(fp, number)
+        return fp
 
     def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
         return spread_upgrade(incident, actions, now, self.analysis)

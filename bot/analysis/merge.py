@@ -10,10 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from bot.analysis.judge import Judge
 from bot.incidents import IncidentService, Judgement
 from bot.models import Incident, Item, Status
 from bot.store.base import Store
+
+SIGNATURE_META = "simsig:"
+SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
 
 
 @dataclass(frozen=True)
@@ -25,11 +30,16 @@ class Placement:
 
 async def place(item: Item, judgement: Judgement, judge: Judge, incidents: IncidentService, now: datetime) -> Placement:
     """Merge `item` into the open incident of a near-duplicate, else create a new incident."""
+    shared = incidents.config.store.backend == "redis"
+    if shared:
+        await sync_shared(judge, incidents.store, now)
     number = judge.similar(item)
     incident = await incidents.store.get_incident(number) if number else None
     if incident is None or not _accepts(incident, now, judge):
         created = await incidents.create(item, judgement, now)
-        judge.remember(item, created.number)
+        sig = judge.remember(item, created.number)
+        if shared and sig is not None:
+            await incidents.store.set_meta(SIGNATURE_META + created.number, sig.tolist())
         return Placement(created)
     judge.remember(item, incident.number)
     updated = await incidents.add_spread(incident.number, item, now)
@@ -42,6 +52,22 @@ async def place(item: Item, judgement: Judgement, judge: Judge, incidents: Incid
         updated = await incidents.upgrade(updated.number, decision[0], decision[1], now)
         upgraded = True
     return Placement(updated, merged=True, upgraded=upgraded)
+
+
+async def sync_shared(judge: Judge, store: Store, now: datetime) -> int:
+    """Several processes on one Redis each keep an index: learn the signatures of the incidents
+    the others created since the last look, so a repost polled elsewhere still merges."""
+    since = (judge.synced_at or now - judge.analysis.merge_window) - SYNC_OVERLAP
+    judge.synced_at = now
+    learned = 0
+    for incident in await store.incidents(since=since):
+        if incident.number in judge.index or not incident.is_open:
+            continue
+        sig = await store.get_meta(SIGNATURE_META + incident.number)
+        if sig:
+            judge.index.add(np.asarray(sig, dtype=np.uint16), incident.number)
+            learned += 1
+    return learned
 
 
 def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:

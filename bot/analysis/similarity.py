@@ -80,6 +80,9 @@ class SimilarityIndex:
     def __len__(self) -> int:
         return self._size
 
+    def __contains__(self, owner: str) -> bool:
+        return owner in self._owner_index
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the per-item arrays (allocated capacity, not just used)."""
