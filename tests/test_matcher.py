@@ -111,3 +111,10 @@ def test_normalised_positions_map_back_to_the_original(text: str) -> None:
     for start in range(len(normal)):
         lo, hi = span(text, start, start + 1)
         assert normalize(text[lo:hi]) == normal[start]
+
+
+def test_subject_only_scheme_matches_any_mention_with_severity_zero() -> None:
+    scheme = SchemeConfig(name="只看主体", subjects=["江城地铁"], exclude=["招聘"])
+    [match] = Matcher([scheme]).match(item("江城地铁发布运营公告"))
+    assert match.severity == 0 and match.words("subject") == ["江城地铁"]
+    assert Matcher([scheme]).match(item("江城地铁招聘公告")) == []
