@@ -237,3 +237,15 @@ def test_document_tables_are_capped():
     open_table = document.tables[1]
     assert len(open_table.rows) == MAX_DOC_ROWS + 1  # header + capped rows
     assert "（另有 50 条未列出）" in [p.text for p in document.paragraphs]
+
+
+async def test_daily_docx_lists_incidents_held_back_by_a_silence(services):
+    from bot.models import SYSTEM, Action, ActionKind
+    from bot.silences import HELD_PREFIX
+
+    number = "YQ-20261126-0001"
+    note = Action(f"{number}:held", number, ActionKind.NOTE, SYSTEM, local(11, 26, 7, 1), note=f"{HELD_PREFIX}测试静默")
+    await services.store.append_action(note)
+    body = [p.text for p in open_docx(to_docx(await report_document(services, "daily"))).paragraphs]
+    assert "静默未推送 1 条：" in body
+    assert f"{number} 市国资委召开专题会议" in body

@@ -93,6 +93,10 @@ def briefing_document(data: BriefingData, zone: ZoneInfo, title: str, chart: byt
     watches = "、".join(data.watches) or "无"
     schemes = "、".join(data.schemes) or "无"
     report.section("六、来源与监测", Bullets(sources), Para(f"紧急关注词：{watches}；监测方案：{schemes}"))
+    if data.held:  # held back by a /silence: not pushed, still reported
+        report.add(
+            Para(f"静默未推送 {len(data.held)} 条："), Bullets(tuple(f"{i.number} {i.title}" for i in data.held))
+        )
     return report
 
 
