@@ -24,6 +24,7 @@ COMMAND_NAMES = {
     "ack", "assign", "resolve", "reopen", "note", "brief", "list", "status", "help", "watch", "unwatch",
     "start", "mute", "unmute", "silence",
 }  # fmt: skip
+_NAME = re.compile(r"[a-z0-9_]{1,32}")
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
 
 
@@ -32,12 +33,11 @@ def parse_command(text: str, allow_chinese: bool = True) -> tuple[str, list[str]
     text = (text or "").strip()
     if not text:
         return None
-    head, _, rest = text.partition(" ") if " " in text else (text, "", "")
-    head = head.split("\n", 1)[0]
+    head = text.split(maxsplit=1)[0]
     rest = text[len(head) :].strip()
     if head.startswith("/"):
         name = head[1:].split("@", 1)[0].lower()
-        if not name:
+        if not _NAME.fullmatch(name):
             return None
         return name, rest.split()
     if allow_chinese and head in CHINESE_NAMES:

@@ -18,14 +18,15 @@ from sources.registry import build_source
 REPO = Path(__file__).resolve().parents[1]
 
 
-async def demo_config(port: int):
+async def demo_config(port: int, tmp_path: Path):
     config = load_config(REPO / "config.yaml", env={})
+    evidence = config.evidence.model_copy(update={"path": str(tmp_path / "evidence")})
     sources = [
         s.model_copy(update={"url": s.url.replace("127.0.0.1:8765", f"127.0.0.1:{port}")})
         for s in config.sources
         if s.kind == "rss"
     ]
-    return config.model_copy(update={"sources": sources})
+    return config.model_copy(update={"sources": sources, "evidence": evidence})
 
 
 async def poll_all(app) -> list:
@@ -40,7 +41,7 @@ async def test_demo_loop_alerts_commands_and_restart(tmp_path, clock: FakeClock)
     runner = await start_demo_server("127.0.0.1", 0)
     port = runner.addresses[0][1]
     try:
-        config = await demo_config(port)
+        config = await demo_config(port, tmp_path)
         out = io.StringIO()
         store = TinyDBStore(tmp_path / "data.json")
         await store.open()
@@ -61,6 +62,8 @@ async def test_demo_loop_alerts_commands_and_restart(tmp_path, clock: FakeClock)
 
         first = next(i for i in incidents if i.tier is Tier.I)
         third = next(i for i in incidents if i.tier is Tier.III)
+        manifests = list((tmp_path / "evidence").rglob(f"{first.number}/manifest.json"))
+        assert len(manifests) == 1 and "/I/" in manifests[0].as_posix()
         console = app.channels["console"]
         handle = app.dispatcher.handle
         assert "已由李明确认" in (await console.handle_line(f"/ack {first.number} 收到", handle))[0]
@@ -102,7 +105,7 @@ async def test_incident_numbers_follow_configured_timezone(tmp_path, clock: Fake
     runner = await start_demo_server("127.0.0.1", 0)
     port = runner.addresses[0][1]
     try:
-        config = await demo_config(port)
+        config = await demo_config(port, tmp_path)
         clock._now = clock._now.replace(hour=17)  # 17:00 UTC is 01:00 the next day in Shanghai
         store = TinyDBStore(tmp_path / "d.json")
         await store.open()
