@@ -170,8 +170,8 @@ async def wait_until(predicate, within: float = 30.0, what: str = "condition") -
         await asyncio.sleep(0.1)
 
 
-async def all_alerted(store: Any, urls: list[str]) -> bool:
-    """Every url is in an incident, and every pushed incident's alert to the console was sent."""
+async def all_alerted(store: Any, urls: list[str], targets: tuple[str, ...] = ("console:console",)) -> bool:
+    """Every url is in an incident, and every pushed incident's alert to each target was sent."""
     from bot.store.base import StoreUnavailable
 
     try:
@@ -179,10 +179,54 @@ async def all_alerted(store: Any, urls: list[str]) -> bool:
         if not set(urls) <= {k for i in incidents for k in i.item_keys}:
             return False
         for inc in incidents:
-            if inc.tier.pushed:
-                note = await store.get_notification(f"{inc.number}:console:console:alert")
+            for target in targets if inc.tier.pushed else ():
+                note = await store.get_notification(f"{inc.number}:{target}:alert")
                 if note is None or note.sent_at is None:
                     return False
         return True
     except StoreUnavailable:
         return False
+
+
+class FakeTelegram:
+    """tests/fake_bot_api.py as a subprocess: every instance's leader talks to it over HTTP."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.fake_bot_api", "--port", "0"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        line = self.proc.stdout.readline().decode()  # type: ignore[union-attr]
+        if not line.startswith("PORT "):
+            self.proc.kill()
+            raise RuntimeError(f"fake Bot API did not start: {line!r}")
+        self.port = int(line.split()[1])
+
+    def config(self, chats: list[int]) -> dict[str, Any]:
+        base = f"http://127.0.0.1:{self.port}"
+        return {
+            "enabled": True,
+            "token": "123456:TEST-token-not-real",
+            "base_url": f"{base}/bot",
+            "base_file_url": f"{base}/file/bot",
+            "chats": [{"id": c} for c in chats],
+        }
+
+    async def alerts_per_chat(self) -> Counter[tuple[str, str]]:
+        """(chat id, incident number) → how many sendMessage calls carried that alert."""
+        import httpx
+
+        async with httpx.AsyncClient() as client:
+            calls = (await client.get(f"http://127.0.0.1:{self.port}/_control/requests")).json()
+        counts: Counter[tuple[str, str]] = Counter()
+        for call in calls:
+            if call["method"] == "sendMessage" and call["status"] == 200:
+                for number in set(re.findall(r"YQ-\d{8}-\d{4}", str(call["params"].get("text", "")))):
+                    counts[(str(call["params"]["chat_id"]), number)] += 1
+        return counts
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
