@@ -128,3 +128,22 @@ def test_old_files_are_pruned(tmp_path: Path) -> None:
     os.utime(fresh, (NOW.timestamp(), NOW.timestamp()))
     assert prune_files(tmp_path, NOW) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["fresh.png"]
+
+
+async def test_brief_document_on_telegram(api: FakeBotApi, store, tmp_path: Path) -> None:
+    from bot.models import Command
+
+    app = await telegram_app(api, store, tmp_path)
+    try:
+        ask = Command("telegram", "2", str(MONITORS), "brief", ("YQ-20261125-0001", "文档"), message_id="41")
+        replies = await app.dispatcher.handle(ask)
+        assert replies[0].startswith("📑 舆情专报 YQ-20261125-0001")
+        assert await app.delivery.run_once() == 0  # held back until the text reply is out
+        app.services.clock.advance(timedelta(seconds=2))  # type: ignore[attr-defined]
+        assert await app.delivery.run_once() == 1
+        (doc,) = api.requests("sendDocument")
+        assert doc.chat_id == str(MONITORS)
+        assert doc.params["document"].filename == "舆情专报-YQ-20261125-0001.docx"
+        assert doc.params["caption"] == "📎 舆情专报 YQ-20261125-0001"
+    finally:
+        await app.http.aclose()
