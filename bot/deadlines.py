@@ -136,7 +136,10 @@ async def _run(services: Services, incident: Incident, step: Step, now: datetime
     action = Action(
         step.id, incident.number, step.kind, SYSTEM, now, f"{step.text.splitlines()[0]} → {names or '无'} @ {where}"
     )
-    await services.store.append_action(action)
+    if step.id.endswith((":ack-overdue:0", ":resolve-overdue:0")):
+        await services.incidents.refresh(incident.number, action, now)  # cards now read 已超时
+    else:
+        await services.store.append_action(action)
     log.info("deadline step %s", step.id)
     return action
 

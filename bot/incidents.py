@@ -212,6 +212,13 @@ class IncidentService:
             return updated, True
         raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
 
+    async def refresh(self, number: str, action: Action, now: datetime) -> Incident:
+        """Record a system action that changes no field but must re-render every card
+        (an incident turning overdue shows ⚠️ 已超时 wherever it was sent)."""
+        incident, _changed = await self._change(number, lambda incident: incident, action)
+        await self.queue_updates(incident, now)
+        return incident
+
     async def queue_updates(self, incident: Incident, now: datetime) -> None:
         """Queue an update for every chat already showing it (pending alerts render fresh)."""
         targets = {ref.target for ref in await self.store.message_refs(incident.number)}

@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
 from bot.incidents import IncidentService, Judgement
-from bot.models import ActionKind, Actor, Hit, Item, Match, Sentiment, Tier
+from bot.models import ActionKind, Actor, Hit, Item, Match, MessageRef, NoticeKind, Sentiment, Tier
 from bot.people import People
 from bot.services import Services
 from bot.silences import Silences
@@ -132,3 +132,17 @@ async def test_quiet_hours_hold_tier_three_chases_until_morning(store):
     assert [(a.incident, a.id.rsplit(":", 1)[1]) for a in await check_deadlines(s) if a.incident == routine.number] == [
         (routine.number, "3")
     ]
+
+
+async def test_turning_overdue_edits_the_alert_everywhere_it_was_sent(services, clock):
+    inc = await new_incident(services, Tier.II)
+    await services.store.add_message_ref(MessageRef("telegram:-100", "55", inc.number))
+    clock.advance(timedelta(minutes=30))
+    await chase(services)
+    updates = [n for n in await services.store.pending_notifications(clock.now()) if n.kind is NoticeKind.UPDATE]
+    assert [(n.target, n.incident) for n in updates] == [("telegram:-100", inc.number)]
+    assert updates[0].version == (await services.store.get_incident(inc.number)).version == inc.version + 1
+    clock.advance(timedelta(minutes=15))
+    await chase(services)  # a repeat reminder is a message, not another edit
+    updates = [n for n in await services.store.pending_notifications(clock.now()) if n.kind is NoticeKind.UPDATE]
+    assert len(updates) == 1
