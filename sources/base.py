@@ -23,6 +23,7 @@ from sources.times import SHANGHAI
 from sources.urls import canonical_url
 
 RAW_LIMIT = 20_000  # characters of the original HTML kept as evidence
+ENTRIES_KEPT = 200  # entry fingerprints remembered per source (about one feed's worth)
 
 
 class SourceError(Exception):
@@ -115,3 +116,18 @@ def body_hash(body: bytes) -> str:
 def remember(state: dict[str, Any], resp: Response) -> dict[str, Any]:
     """New fetch state after a 200: validators for the next conditional GET."""
     return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=body_hash(resp.body))
+
+
+def entry_key(*parts: str) -> str:
+    """A short fingerprint of an entry as the feed wrote it (link, id, title)."""
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def fresh(keys: list[str], state: dict[str, Any]) -> tuple[list[bool], list[str]]:
+    """Which entries were not in the last fetched body, and the keys to remember for next time.
+
+    A feed that changed usually changed by one or two entries; the rest need
+    not be built into Items again (the pipeline's dedup would drop them anyway).
+    """
+    before = set(state.get("entries", ()))
+    return [k not in before for k in keys], keys[:ENTRIES_KEPT]

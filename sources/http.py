@@ -25,6 +25,7 @@ __all__ = ["HttpClient", "HttpError", "Response", "decode_body", "normalize_enco
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_HOPS = 5
+_DRAIN = 65_536  # a redirect or error body up to this size is read, so the connection can be reused
 
 
 class HttpError(Exception):
@@ -91,6 +92,8 @@ class HttpClient:
         c = self.config
         self._allowed = parse_networks(c.allow_networks)
         self._gates: dict[str, _HostGate] = {}
+        # httpcore's pool scans its whole queue per request: never hand it more requests than connections.
+        self._in_flight = asyncio.Semaphore(c.max_connections)
         timeout = httpx.Timeout(
             c.read_timeout.total_seconds(),
             connect=c.connect_timeout.total_seconds(),
@@ -129,10 +132,11 @@ class HttpClient:
                 target = await resolve_target(url, allow_private, self._allowed)
             except GuardError as exc:
                 raise HttpError(str(exc), retry=exc.retry) from None
-            async with self._gate(target.host).slot():
+            async with self._gate(target.host).slot(), self._in_flight:
                 remaining = deadline - (time.monotonic() - started)
                 try:
-                    resp = await asyncio.wait_for(self._one_hop(url, target, headers), max(remaining, 0.001))
+                    async with asyncio.timeout(max(remaining, 0.001)):
+                        resp = await self._one_hop(url, target, headers)
                 except TimeoutError:
                     raise HttpError(f"{url}: 超过总时限 {deadline:g} 秒，已中断") from None
             if resp.status in _REDIRECTS and "location" in resp.headers:
@@ -160,6 +164,7 @@ class HttpClient:
             raise HttpError(f"{url}: 连接失败（{type(exc).__name__}: {exc}）") from None
         try:
             if resp.status_code in _REDIRECTS or resp.status_code == 304 or resp.status_code >= 400:
+                await _drain(resp)
                 return Response(url, resp.status_code, b"", resp.headers)
             body = await self._read_capped(resp, url)
             return Response(url, resp.status_code, body, resp.headers)
@@ -192,6 +197,18 @@ class HttpClient:
                 raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+async def _drain(resp: httpx.Response) -> None:
+    """Read a small unwanted body to its end (keeps the connection reusable); leave a big one unread."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _DRAIN:
+        return
+    size = 0
+    async for chunk in resp.aiter_raw():
+        size += len(chunk)
+        if size > _DRAIN:
+            return
 
 
 def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:

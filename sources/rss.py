@@ -1,21 +1,42 @@
-"""RSS 0.9x/1.0/2.0 and Atom feeds, parsed with feedparser (the well-kept one).
+"""RSS 0.9x/1.0/2.0 and Atom feeds → Items.
 
-A body that turns out to be JSON is handed to the JSON Feed parser, so a
-misconfigured kind or an RSSHub `?format=json` route still works.
+Two well-kept parsers, one result: fastfeedparser (lxml, ~30x faster) reads
+the common case; feedparser (the universal one, forgiving with broken XML,
+keeps raw date strings) reads what the fast one refuses, feeds whose dates
+carry no zone (Chinese CMSs write `2026-11-26 08:00:00` meaning Beijing time,
+which both parsers would take as UTC), and feeds that yield nothing. A body
+that turns out to be JSON goes to the JSON Feed parser.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+import fastfeedparser
 import feedparser
 
-from bot.models import Item
-from sources.base import FetchResult, Source, SourceError, remember
+from sources.base import FetchResult, Source, SourceError, entry_key, fresh, remember
 from sources.http import HttpClient
 from sources.times import parse_time
+
+_DATE_ELEMENT = re.compile(rb"<(?:pubDate|published|updated|dc:date|modified|issued)>\s*([^<]{4,64}?)\s*</", re.I)
+# "CST" is left out on purpose: Chinese sites use it for China Standard Time, parsers for US Central.
+_HAS_ZONE = re.compile(r"(Z|GMT|UTC|UT|[EMP][SD]T|CDT|[+-]\d{2}:?\d{2})$", re.I)
+_CST = re.compile(r"\s*CST$", re.I)
+
+
+class Entry(NamedTuple):
+    """What either parser gives us for one entry, before it becomes an Item."""
+
+    link: str
+    title: str
+    html: str
+    author: str
+    published: datetime | None
+    guid: str
 
 
 class RssSource(Source):
@@ -23,55 +44,90 @@ class RssSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        items = parse_any(self, resp.body, resp.text, resp.url)
-        return FetchResult(items, remember(state, resp))
+        return parse_any(self, resp.body, resp.text, resp.url, remember(state, resp))
 
 
-def parse_any(source: Source, body: bytes, text: str, base_url: str) -> list[Item]:
-    """Feed bytes of either family → Items (JSON Feed if it looks like JSON)."""
+def parse_any(source: Source, body: bytes, text: str, base_url: str, state: dict[str, Any]) -> FetchResult:
+    """Feed bytes of either family → Items (JSON Feed if it looks like JSON), entries already seen skipped."""
     if text.lstrip()[:1] in ("{", "["):
         from sources.jsonfeed import parse_jsonfeed
 
-        return parse_jsonfeed(source, text, base_url)
-    return parse_feed(source, body, base_url)
+        return FetchResult(parse_jsonfeed(source, text, base_url), state)
+    entries = parse_feed(source, body)
+    is_new, state["entries"] = fresh([entry_key(e.link, e.guid, e.title) for e in entries], state)
+    items = [
+        source.item(
+            link=e.link, base_url=base_url, title=e.title, html=e.html, author=e.author,
+            published_at=e.published, guid=e.guid,
+        )
+        for e, new in zip(entries, is_new, strict=True)
+        if new
+    ]  # fmt: skip
+    return FetchResult(items, state)
 
 
-def parse_feed(source: Source, body: bytes, base_url: str) -> list[Item]:
-    """Parse RSS/Atom bytes; a feed with no usable entries and a parse error is a SourceError."""
+def parse_feed(source: Source, body: bytes) -> list[Entry]:
+    """Parse RSS/Atom bytes; no usable entry in a malformed or non-feed body is a SourceError."""
     if not body.strip():
         raise SourceError("返回内容为空")
-    # Links are resolved by canonical_url against the final URL, not by feedparser (which also rewrites GUIDs).
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    items = []
-    for entry in parsed.entries:
-        link = entry.get("link") or ""
-        title = entry.get("title", "")
-        if not (link or title):
+    entries = _fast_entries(body) if _zones_given(body) else None
+    return entries or _slow_entries(source, body)
+
+
+def _zones_given(body: bytes) -> bool:
+    """True when every date in the feed names its zone (so a parser's UTC default cannot mislead)."""
+    return all(_HAS_ZONE.search(m.group(1).decode("latin-1").strip()) for m in _DATE_ELEMENT.finditer(body))
+
+
+def _fast_entries(body: bytes) -> list[Entry] | None:
+    """fastfeedparser on bytes (never a str: a str URL would make it fetch); None if it refuses."""
+    try:
+        parsed = fastfeedparser.parse(body, include_tags=False, include_media=False, include_enclosures=False)
+    except Exception:  # noqa: BLE001 - whatever it refuses, feedparser gets a go
+        return None
+    out = []
+    for e in parsed.get("entries", []):
+        link, guid = e.get("link") or "", e.get("id") or ""
+        if not (link or guid):  # a cut-off entry of a truncated feed
             continue
-        body_html = entry["content"][0].get("value", "") if entry.get("content") else ""
-        items.append(
-            source.item(
-                link=link,
-                base_url=base_url,
-                title=title,
-                html=body_html or entry.get("summary", ""),
-                author=entry.get("author", ""),
-                published_at=_entry_time(source, entry),
-                guid=entry.get("id", ""),
-            )
-        )
-    if not items and not parsed.get("version"):
+        content = e.get("content") or []
+        html = (content[0].get("value") if content else "") or e.get("description") or ""
+        when = e.get("published") or e.get("updated") or ""
+        out.append(Entry(link, e.get("title") or "", html, e.get("author") or "", _iso(when), guid))
+    return out
+
+
+def _slow_entries(source: Source, body: bytes) -> list[Entry]:
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    out = []
+    for e in parsed.entries:
+        link, guid = e.get("link") or "", e.get("id") or ""
+        if not (link or guid):
+            continue
+        html = (e["content"][0].get("value", "") if e.get("content") else "") or e.get("summary", "")
+        out.append(Entry(link, e.get("title", ""), html, e.get("author", ""), _entry_time(source, e), guid))
+    if not out and not parsed.get("version"):
         raise SourceError(f"返回内容不是 RSS/Atom 订阅源（{_why(parsed)}）")
-    if not items and parsed.bozo:
+    if not out and parsed.bozo:
         raise SourceError(f"订阅源格式错误，无法解析（{_why(parsed)}）")
-    return items
+    return out
+
+
+def _iso(value: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _entry_time(source: Source, entry: Any) -> datetime | None:
+    raw = (entry.get("published") or entry.get("updated") or "").strip()
+    if raw and not _HAS_ZONE.search(raw):  # local time as the site wrote it
+        return parse_time(_CST.sub("", raw), source.context.clock.now(), source.context.zone)
     struct = entry.get("published_parsed") or entry.get("updated_parsed")
     if struct:
         return datetime.fromtimestamp(calendar.timegm(struct), UTC)
-    raw = entry.get("published") or entry.get("updated") or ""
     return parse_time(raw, source.context.clock.now(), source.context.zone) if raw else None
 
 

@@ -25,4 +25,4 @@ class RsshubSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return FetchResult(parse_any(self, resp.body, resp.text, resp.url), remember(state, resp))
+        return parse_any(self, resp.body, resp.text, resp.url, remember(state, resp))

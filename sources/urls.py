@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+_DEFAULT_PORT = {"http": 80, "https": 443}
+_PATH_SAFE = "/%;:@&=+$,!~*'()-._"
 
 _TRACKING_PREFIXES = ("utm_", "spm", "from", "share", "wfr", "vd_source", "scene", "isappinstalled")
 _TRACKING_EXACT = {
@@ -18,13 +22,28 @@ def _is_tracking(name: str) -> bool:
 
 
 def canonical_url(url: str, base: str = "") -> str:
-    url = (url or "").strip()
-    if base:
+    """Absolute, lower-case scheme and host, default port and fragment dropped, tracking parameters removed."""
+    return _canonical((url or "").strip(), base)
+
+
+@lru_cache(maxsize=32768)  # feeds repeat the same links poll after poll
+def _canonical(url: str, base: str) -> str:
+    if base and not url.startswith(("http://", "https://")):
         url = urljoin(base, url)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query = parts.query
+    if query:
+        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)])
     host = (parts.hostname or "").lower()
-    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, _DEFAULT_PORT[scheme]) else f"{host}:{port}"
+    path = quote(parts.path, safe=_PATH_SAFE) or "/"  # spaces, controls and CJK percent-encoded, once
+    return urlunsplit((scheme, netloc, path, query, ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from aiohttp import web
 
 from bot.clock import FakeClock
 from bot.config import HttpConfig, SourceConfig
@@ -130,3 +131,45 @@ async def test_rss_kind_reads_a_json_feed_too(serve: Serve, client):
     site = await serve({"/j": fixed(doc, "application/feed+json")})
     (item,) = (await source(site.base + "/j").fetch(client, {})).items
     assert item.url == f"{site.base}/p/1" and item.title == "标题"
+
+
+ZONELESS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>区县网站</title>
+<item><title>一</title><link>http://gov.example/1</link><pubDate>2026-11-26 08:00:00</pubDate></item>
+<item><title>二</title><link>http://gov.example/2</link><pubDate>Thu, 26 Nov 2026 07:30:00 CST</pubDate></item>
+</channel></rss>"""
+
+
+async def test_dates_without_a_zone_are_the_sources_local_time(serve: Serve, client):
+    site = await serve({"/z": fixed(ZONELESS, "application/rss+xml")})
+    first, second = (await source(site.base + "/z").fetch(client, {})).items
+    assert first.published_at == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)  # 08:00 Beijing
+    assert second.published_at == datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # CST read as China Standard Time
+
+
+@pytest.mark.parametrize("name", ["RSS2", "ATOM", "RDF", "RSS091"])
+def test_fast_and_universal_parsers_agree(name):
+    from sources.rss import _fast_entries, _slow_entries
+
+    body = {"RSS2": RSS2.encode(), "ATOM": ATOM.encode(), "RDF": RDF.encode(), "RSS091": RSS091}[name]
+    src = source("http://feeds.example/f")
+    fast, slow = _fast_entries(body), _slow_entries(src, body)
+    assert fast and len(fast) == len(slow)
+    base = "http://feeds.example/f"
+    for a, b in zip(fast, slow, strict=True):
+        ia = src.item(link=a.link, base_url=base, title=a.title, html=a.html, published_at=a.published)
+        ib = src.item(link=b.link, base_url=base, title=b.title, html=b.html, published_at=b.published)
+        assert (ia.url, ia.title, ia.text, ia.published_at) == (ib.url, ib.title, ib.text, ib.published_at)
+
+
+async def test_changed_feed_yields_only_entries_not_in_the_last_body(serve: Serve, client):
+    bodies = [RSS2, RSS2.replace("<item>", "<item><title>新帖</title><link>/a/3.html</link></item><item>", 1)]
+
+    async def feed(request: web.Request) -> web.StreamResponse:
+        return web.Response(text=bodies[min(site.hits["/f"], 2) - 1], content_type="application/rss+xml")
+
+    site = await serve({"/f": feed})
+    src = source(site.base + "/f")
+    first = await src.fetch(client, {})
+    second = await src.fetch(client, first.state)
+    assert len(first.items) == 2 and [i.title for i in second.items] == ["新帖"]
+    assert len(second.state["entries"]) == 3
