@@ -1,7 +1,7 @@
 """The demo's own little web: bundled Chinese sample feeds served on 127.0.0.1.
 
 It lets `make run` exercise the real source code (HTTP, encodings, a broken
-feed) with no internet and no servers.
+feed, an HTML list page with detail pages) with no internet and no servers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ ROUTES = {
     "/rss/city-news.xml": ("city-news.xml", "application/rss+xml; charset=utf-8"),
     "/rss/forum-gbk.xml": ("forum-gbk.xml", "application/xml"),  # GBK, charset only in the XML declaration
     "/rss/broken.xml": ("broken.xml", "application/rss+xml; charset=utf-8"),
+    # An HTML list page and its threads in GBK, charset only in <meta> (labelled gb2312, holding GBK-only 喆).
+    "/forum/list.html": ("forum-list-gbk.html", "text/html"),
+    "/forum/thread-2001.html": ("forum-thread-2001.html", "text/html"),
+    "/forum/thread-2002.html": ("forum-thread-2002.html", "text/html"),
 }
 
 
