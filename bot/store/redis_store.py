@@ -42,6 +42,7 @@ class FencedOut(StoreError):
 
 
 _OUTBOX_PAGE = 500
+_DECODED_MAX = 5000
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class RedisStore(Store):
         self._fence_key, self._fence_token = fence or (self.k("lease:none"), "")
         self._scripts: dict[str, Any] = {}
         self._unclaim_backlog: set[str] = set()
+        self._decoded: dict[str, Incident] = {}
 
     # -- lifecycle ---------------------------------------------------------
     def k(self, name: str) -> str:
@@ -238,7 +240,7 @@ class RedisStore(Store):
 
     async def get_incident(self, number: str) -> Incident | None:
         doc = await self._read(self.client.hget(self.k("incidents"), number))
-        return decode(Incident, json.loads(doc)) if doc else None
+        return self._incident(doc) if doc else None
 
     async def incidents(
         self, statuses: Sequence[Status] | None = None, since: datetime | None = None
@@ -249,9 +251,22 @@ class RedisStore(Store):
             return []
         docs = await self._read(self.client.hmget(self.k("incidents"), numbers))
         wanted = set(statuses) if statuses else None
-        out = [decode(Incident, json.loads(d)) for d in docs if d]
+        out = [self._incident(d) for d in docs if d]
         out = [i for i in out if (wanted is None or i.status in wanted) and (since is None or i.discovered_at >= since)]
         return sorted(out, key=lambda i: (i.discovered_at, i.number))
+
+    def _incident(self, doc: str) -> Incident:
+        """Decode, reusing the object for a document seen before (incidents are immutable).
+
+        The merge stage lists the recent incidents on every poll; decoding them
+        again each time was most of a worker's CPU.
+        """
+        incident = self._decoded.get(doc)
+        if incident is None:
+            if len(self._decoded) >= _DECODED_MAX:
+                self._decoded.clear()
+            incident = self._decoded[doc] = decode(Incident, json.loads(doc))
+        return incident
 
     # -- actions -------------------------------------------------------------
     async def append_action(self, action: Action) -> bool:
