@@ -110,3 +110,32 @@ async def test_three_instances_two_telegram_groups_and_a_leader_kill(tmp_path, f
     assert set(per_chat.values()) == {1}, per_chat
     counts = cluster.alert_counts()
     assert sorted(counts) == pushed and set(counts.values()) == {1}, counts
+
+
+async def test_paused_leader_steps_down_and_sends_nothing_after(tmp_path, feed, shared, redis_prefix):
+    cluster = Cluster(tmp_path, cluster_config(feed.url, REDIS_URL, redis_prefix))
+    urls = feed.add(2)
+    try:
+        for n in range(2):
+            cluster.start(f"node{n}")
+        await wait_until(lambda: all_alerted(shared, urls), what="first batch alerted")
+        holder = await shared.client.get(f"{redis_prefix}lease:leader")
+        paused = cluster.by_name(holder.split(":", 1)[1])
+        printed_before = len(paused.alerts())
+        os.kill(paused.proc.pid, signal.SIGSTOP)  # a GC pause, a frozen VM
+        urls += feed.add(3)
+        await wait_until(lambda: all_alerted(shared, urls), within=45, what="follower delivers while it is paused")
+        os.kill(paused.proc.pid, signal.SIGCONT)
+
+        async def stepped_down() -> bool:
+            return "lost the leader lease" in paused.err_path.read_text(errors="replace")
+
+        await wait_until(stepped_down, what="the former leader notices")
+        urls += feed.add(1)
+        await wait_until(lambda: all_alerted(shared, urls), what="third batch alerted")
+    finally:
+        cluster.stop_all()
+    assert len(paused.alerts()) == printed_before  # nothing sent after it lost the lease
+    counts = cluster.alert_counts()
+    assert sorted(counts) == sorted(i.number for i in await shared.incidents() if i.tier.pushed)
+    assert set(counts.values()) == {1}, counts
