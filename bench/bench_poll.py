@@ -8,10 +8,10 @@ entries new each time, the worst case). A warm-up cycle learns the ETags and
 the entries; the measured cycle is the second one. Figures: polls/s
 (wall) and CPU seconds per 1,000 polls of this process, for
   fetch — the sources layer only (HTTP + guard + decode + feedparser → Items),
-  full  — Poller.poll: fetch + dedup + judge + store (TinyDB) + health.
+  full  — Poller.poll: fetch + dedup + judge + store + health (--full tinydb|redis).
 Target: >= 500 polls/s for `fetch` on one core.
 
-Usage: python bench/bench_poll.py [--feeds 1000] [--concurrency 100] [--full]
+Usage: python bench/bench_poll.py [--feeds 1000] [--concurrency 10] [--all-new] [--full tinydb|redis]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import collections
 import io
 import itertools
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -118,13 +119,15 @@ async def bench_fetch(config: Config, concurrency: int) -> None:
     report("fetch", len(sources), wall, cpu, results)
 
 
-async def bench_full(config: Config, concurrency: int) -> None:
+async def bench_full(config: Config, concurrency: int, backend: str) -> None:
     from bot.app import build_app
     from bot.polling import Poller
+    from bot.store.redis_store import RedisStore
     from bot.store.tinydb_store import TinyDBStore
 
+    prefix = f"bench-poll-{os.getpid()}:"
     with tempfile.TemporaryDirectory() as tmp:
-        store = TinyDBStore(Path(tmp) / "bench.json")
+        store = TinyDBStore(Path(tmp) / "bench.json") if backend == "tinydb" else RedisStore(prefix=prefix)
         await store.open()
         app = await build_app(config, store, SystemClock(), console_out=io.StringIO())
         context = SourceContext(app.services.clock, config.zone)
@@ -135,8 +138,11 @@ async def bench_full(config: Config, concurrency: int) -> None:
         reports = await bounded(concurrency, [lambda i=i: poller.poll(i) for i in ids])
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         await app.http.aclose()
+        if isinstance(store, RedisStore):  # leave nothing behind on the shared server
+            async for key in store.client.scan_iter(f"{prefix}*"):
+                await store.client.delete(key)
         await store.close()
-    report("full (TinyDB)", len(ids), wall, cpu, [r for r in reports if r is not None])
+    report(f"full ({backend})", len(ids), wall, cpu, [r for r in reports if r is not None])
 
 
 def report(label: str, n: int, wall: float, cpu: float, results: list) -> None:
@@ -153,7 +159,7 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=10, help="polls in flight at once")
     parser.add_argument("--all-new", action="store_true", help="every 200 brings 20 new entries (worst case)")
-    parser.add_argument("--full", action="store_true", help="also run the full pipeline with a TinyDB store")
+    parser.add_argument("--full", choices=["tinydb", "redis"], help="also run the whole poll on this store")
     args = parser.parse_args()
     ports: multiprocessing.Queue = multiprocessing.Queue()
     step = ITEMS if args.all_new else 2
@@ -164,7 +170,7 @@ def main() -> None:
         config = make_config(port, args.feeds, args.concurrency)
         asyncio.run(bench_fetch(config, args.concurrency))
         if args.full:
-            asyncio.run(bench_full(config, args.concurrency))
+            asyncio.run(bench_full(config, args.concurrency, args.full))
     finally:
         server.terminate()
         server.join()
