@@ -56,6 +56,7 @@ class HttpConfig(Strict):
     max_connections: int = Field(default=100, gt=0)
     # Networks every source may reach although not public (an intranet host); CIDR strings.
     allow_networks: list[str] = Field(default_factory=list)
+    ca_bundle: str = ""  # extra CA certificates (PEM file) trusted besides the system ones: an intranet CA
 
     @field_validator("allow_networks")
     @classmethod

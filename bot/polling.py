@@ -21,7 +21,7 @@ from bot.render import local_time
 from bot.routing import all_targets
 from bot.services import Services
 from bot.source_health import down_reason, is_due, parse_when, record_failure
-from bot.watches import active_terms
+from bot.watches import active_terms, expire
 from sources.base import Source
 from sources.http import HttpClient
 
@@ -60,6 +60,7 @@ class Poller:
             return None
         async with lock:
             now = self.services.clock.now()
+            await self.end_expired_watches(now)
             terms = await active_terms(self.services.store, now)
             if watch and not terms:
                 return None
@@ -104,6 +105,19 @@ class Poller:
         self.services.wake_delivery()
         log.warning("source %s %s: %s", source.id, event, reason)
         return event
+
+    async def end_expired_watches(self, now: datetime) -> None:
+        """Announce, once, each emergency watch that ran out by itself."""
+        ended = await expire(self.services.store, now)
+        if not ended:
+            return
+        zone, notes = self.services.config.zone, []
+        for w in ended:
+            text = f"⏹ 紧急关注「{w.term}」已于 {local_time(w.until, zone)} 到期结束，重点来源恢复常规轮询。如需继续请再次 /watch {w.term}"
+            key = f"watch-end:{w.term}:{w.until.isoformat()}"
+            notes += [text_notification(t, text, now, key) for t in monitor_targets(self.services.config.chats)]
+        await self.services.store.enqueue(notes)
+        self.services.wake_delivery()
 
     def _down_text(self, source: Source, reason: str, now: datetime) -> str:
         when = local_time(now, self.services.config.zone)

@@ -72,6 +72,15 @@ async def remove_watch(store: Store, term: str, now: datetime) -> list[Watch]:
     return removed
 
 
+async def expire(store: Store, now: datetime) -> list[Watch]:
+    """Drop watches whose time is up; returns them (so their end can be announced once)."""
+    current = await all_watches(store)
+    ended = [w for w in current if not w.active(now)]
+    if ended:
+        await _save(store, [w for w in current if w.active(now)])
+    return ended
+
+
 async def _save(store: Store, watches: list[Watch]) -> None:
     rows = []
     for w in watches:

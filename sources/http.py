@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import httpx
 
 from bot.config import HttpConfig
 from sources.encoding import decode_body, normalize_encoding
-from sources.guard import GuardError, Target, parse_networks, resolve_target
+from sources.guard import GuardError, Target, parse_networks, pinning_transport, resolve_target
 
 __all__ = ["HttpClient", "HttpError", "Response", "decode_body", "normalize_encoding"]
 
@@ -99,11 +100,13 @@ class HttpClient:
             connect=c.connect_timeout.total_seconds(),
             pool=c.total_timeout.total_seconds(),
         )
+        limits = httpx.Limits(max_connections=c.max_connections, max_keepalive_connections=c.max_connections)
+        transport, self.pinning = pinning_transport(_tls_context(c.ca_bundle), limits)
         self._client = httpx.AsyncClient(
             timeout=timeout,
             headers={"User-Agent": c.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=c.max_connections, max_keepalive_connections=c.max_connections),
+            transport=transport,
             trust_env=False,
         )
 
@@ -153,9 +156,9 @@ class HttpClient:
         return gate
 
     async def _one_hop(self, url: str, target: Target, headers: dict[str, str]) -> Response:
-        request = self._client.build_request(
-            "GET", target.url, headers={**headers, **target.headers}, extensions=target.extensions or None
-        )
+        if target.pin:
+            self.pinning.pins[target.host] = target.pin
+        request = self._client.build_request("GET", url, headers=headers)
         try:
             resp = await self._client.send(request, stream=True)
         except httpx.TimeoutException as exc:
@@ -197,6 +200,15 @@ class HttpClient:
                 raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _tls_context(ca_bundle: str) -> ssl.SSLContext | bool:
+    """System CAs, plus an intranet CA if configured; hostnames are always checked."""
+    if not ca_bundle:
+        return True
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=ca_bundle)
+    return context
 
 
 async def _drain(resp: httpx.Response) -> None:

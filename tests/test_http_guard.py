@@ -109,3 +109,58 @@ def test_address_classes():
     private += ["::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "224.0.0.1"]
     assert all(is_public(ipaddress.ip_address(a)) for a in public)
     assert not any(is_public(ipaddress.ip_address(a)) for a in private)
+
+
+@pytest.fixture
+def tls_files(tmp_path):
+    """A self-signed certificate for the name `localhost` only (made with the openssl CLI)."""
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+    args += [
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost",
+    ]
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+    return cert, key
+
+
+async def test_pinned_https_keeps_sni_and_verifies_the_name(tls_files):
+    import ssl
+
+    from aiohttp import web
+
+    cert, key = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    app = web.Application()
+    app.router.add_get("/f", fixed("tls ok"))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context).start()
+    port = runner.addresses[0][1]
+    client = HttpClient(HttpConfig(allow_networks=["127.0.0.0/8"], ca_bundle=str(cert)))
+    try:
+        resp = await client.get(f"https://localhost:{port}/f")  # connects to 127.0.0.1, SNI and check say localhost
+        assert resp.text == "tls ok" and resp.url == f"https://localhost:{port}/f"
+        with pytest.raises(HttpError, match="连接失败"):
+            await client.get(f"https://127.0.0.1:{port}/f")  # the certificate does not name 127.0.0.1
+    finally:
+        await client.aclose()
+        await runner.cleanup()
+
+
+async def test_connections_go_to_the_pinned_address_not_a_fresh_lookup(serve: Serve):
+    site = await serve({"/p": fixed("pinned")})
+    client = HttpClient(HttpConfig())
+    client.pinning.pins["rebound.invalid"] = "127.0.0.1"  # what the guard checked; DNS would now say otherwise
+    resp = await client.get(f"http://rebound.invalid:{site.port}/p", allow_private=True)
+    assert resp.text == "pinned" and site.log[-1][1]["Host"] == f"rebound.invalid:{site.port}"
+    await client.aclose()

@@ -91,6 +91,10 @@ async def test_watch_term_becomes_an_incident_and_drives_watch_polls(serve: Serv
     assert await active_terms(app.services.store, clock.now()) == []
     assert await poller.poll("hot", watch=True) is None
     assert site.hits["/feed"] == 1
+    await poller.poll("hot", watch=True)
+    later = clock.now() + timedelta(days=1)
+    ended = [n.text for n in await app.services.store.pending_notifications(later) if "到期结束" in n.text]
+    assert len(ended) == 1 and "紧急关注「滨江大桥」" in ended[0]  # announced once
     await teardown(app)
 
 
