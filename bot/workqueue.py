@@ -96,8 +96,12 @@ class PollQueue:
         return None
 
     async def heartbeat(self, task: PollTask) -> None:
-        """Reset the entry's idle time so no one claims it while we still work on it."""
-        await self.client.xclaim(self.stream, GROUP, self.consumer, 0, [task.entry_id], justid=True)
+        """Reset the entry's idle time so no one claims it while we still work on it,
+        and keep its marker so the leader does not queue the same source again meanwhile."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.xclaim(self.stream, GROUP, self.consumer, 0, [task.entry_id], justid=True)
+        pipe.pexpire(self.marker_prefix + task.source_id, self.marker_ttl_ms)
+        await pipe.execute()
 
     async def done(self, task: PollTask) -> None:
         pipe = self.client.pipeline(transaction=True)

@@ -87,9 +87,11 @@ async def test_heartbeat_keeps_a_running_entry_fresh(client, redis_prefix):
     await client.execute_command("XCLAIM", q.stream, GROUP, "a", 0, task.entry_id, "IDLE", 600_000, "JUSTID")
     [entry] = await client.xpending_range(q.stream, GROUP, "-", "+", 10)
     assert entry["time_since_delivered"] >= 600_000
+    await client.pexpire(q.marker_prefix + "news", 50_000)
     await q.heartbeat(task)
     [entry] = await client.xpending_range(q.stream, GROUP, "-", "+", 10)
     assert entry["time_since_delivered"] < 60_000
+    assert await client.pttl(q.marker_prefix + "news") > 3_000_000  # marker renewed (1 h)
 
 
 async def test_store_outage_leaves_the_entry_pending_but_a_bad_poll_does_not(client, redis_prefix):
