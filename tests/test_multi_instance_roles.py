@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from bot.clock import FakeClock
+from bot.models import NoticeKind, Notification
 from bot.roles import Node
 from bot.store.redis_store import RedisStore
 from tests.conftest import REDIS_URL, make_config
@@ -118,6 +120,8 @@ async def test_metrics_and_health_endpoints(redis_prefix, clock):
             if node.leader_app is not None:
                 break
             await asyncio.sleep(0.01)
+        await store.enqueue([Notification("t1", "console:console", NoticeKind.TEXT, clock.now(), text="测试")])
+        await delivered(node)
         base = f"http://127.0.0.1:{node.metrics_port}"
         async with httpx.AsyncClient() as client:
             metrics = (await client.get(f"{base}/metrics")).text
@@ -125,6 +129,9 @@ async def test_metrics_and_health_endpoints(redis_prefix, clock):
         assert 'yuqing_leader{instance="m0"} 1.0' in metrics
         assert 'yuqing_lease_holder{holder="m0"} 1.0' in metrics
         assert "yuqing_redis_up 1.0" in metrics
+        sent = re.search(r'yuqing_notifications_sent_total\{channel="console"\} ([0-9.]+)', metrics)
+        assert sent and float(sent.group(1)) == 2  # the catch-up briefing and t1
+        assert "yuqing_outbox_pending 0.0" in metrics
         assert "yuqing_outbox_pending" in metrics and "yuqing_polls_total" in metrics
         assert health == {
             "instance": "m0",
