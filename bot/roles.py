@@ -94,7 +94,11 @@ class Node:
         leader = await wiring.build_app(self.config, fenced, self.clock, self.console_out)
         leader.enqueue_poll = self.queue.enqueue
         count_channels(leader.channels, self.metrics)
-        await wiring.start(leader, read_console=self.read_console)
+        try:
+            await wiring.start(leader, read_console=self.read_console)
+        except BaseException:
+            await wiring.stop(leader)  # what did start (scheduler, delivery, channels) is stopped again
+            raise
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
 
