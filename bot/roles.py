@@ -97,7 +97,8 @@ class Node:
         try:
             await wiring.start(leader, read_console=self.read_console)
         except BaseException:
-            await wiring.stop(leader)  # what did start (scheduler, delivery, channels) is stopped again
+            with contextlib.suppress(Exception):  # stop what did start; keep the original error
+                await wiring.stop(leader)
             raise
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
