@@ -227,6 +227,18 @@ class FakeTelegram:
                     counts[(str(call["params"]["chat_id"]), number)] += 1
         return counts
 
+    async def texts_per_chat(self, needle: str) -> Counter[str]:
+        """chat id → how many sent messages contain `needle`."""
+        import httpx
+
+        async with httpx.AsyncClient() as client:
+            calls = (await client.get(f"http://127.0.0.1:{self.port}/_control/requests")).json()
+        return Counter(
+            str(c["params"]["chat_id"])
+            for c in calls
+            if c["method"] == "sendMessage" and c["status"] == 200 and needle in str(c["params"].get("text", ""))
+        )
+
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()

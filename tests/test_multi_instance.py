@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -89,6 +91,10 @@ async def test_three_instances_two_telegram_groups_and_a_leader_kill(tmp_path, f
     config = cluster_config(feed.url, REDIS_URL, redis_prefix)
     groups = [-1001, -1002]
     config["chats"] = {**config["chats"], "telegram": telegram.config(groups)}
+    # A morning slot 30 minutes ago: each new leader's start-up catch-up tries to send it.
+    earlier = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=30)
+    slot, key = earlier.strftime("%H:%M"), f"briefing:{earlier:%Y%m%d}:{earlier:%H:%M}"
+    config["briefing"] = {"times": [slot], "chart": False}
     targets = ("console:console", *(f"telegram:{g}" for g in groups))
     cluster = Cluster(tmp_path, config)
     urls = feed.add(3)
@@ -100,10 +106,19 @@ async def test_three_instances_two_telegram_groups_and_a_leader_kill(tmp_path, f
         os.kill(cluster.by_name(holder.split(":", 1)[1]).proc.pid, signal.SIGKILL)
         urls += feed.add(2)
         await wait_until(lambda: all_alerted(shared, urls, targets), within=45, what="second batch after the kill")
+
+        async def briefed() -> bool:
+            notes = [await shared.get_notification(f"text:{key}:{t}") for t in targets]
+            return all(n is not None and n.sent_at is not None for n in notes)
+
+        await wait_until(briefed, what="the briefing sent to every chat")
         per_chat = await telegram.alerts_per_chat()
+        briefings = await telegram.texts_per_chat("舆情晨报")
     finally:
         cluster.stop_all()
         telegram.stop()
+    assert briefings == {str(g): 1 for g in groups}  # one briefing per group, across the leader change
+    assert sum(i.output().count("舆情晨报") for i in cluster.instances) == 1
     pushed = sorted(i.number for i in await shared.incidents() if i.tier.pushed)
     assert pushed
     assert sorted(per_chat) == sorted((str(g), n) for g in groups for n in pushed)
