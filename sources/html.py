@@ -83,6 +83,8 @@ def parse_list(source: Source, page: str, base_url: str) -> list[Item]:
 def _entry(source: Source, node: LexborNode, base_url: str) -> Item | None:
     sel = source.config.selectors
     link_node = _first(node, sel.get("link", "a[href]"))
+    if link_node is None and node.attributes.get("href"):  # the entry is itself the link: item: "a.thread"
+        link_node = node
     href = (link_node.attributes.get("href") or "") if link_node is not None else ""
     title_node = _first(node, sel["title"]) if sel.get("title") else link_node
     title = _node_text(title_node) or _node_text(node)

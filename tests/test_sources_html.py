@@ -134,3 +134,10 @@ def test_html_config_needs_item_selector_and_known_keys():
         SourceConfig(id="x", kind="html", url="http://a.example/")
     with pytest.raises(ValueError, match="unknown selectors"):
         SourceConfig(id="x", kind="html", url="http://a.example/", selectors={"item": "li", "titel": "a"})
+
+
+async def test_entry_that_is_itself_the_link(serve: Serve, client):
+    page = '<div class="list"><a class="t" href="/p/1">第一条</a><a class="t" href="/p/2">第二条</a></div>'
+    site = await serve({"/l": fixed(page, "text/html; charset=utf-8")})
+    items = (await make(site.base + "/l", FakeClock(NOW), selectors={"item": "div.list a.t"}).fetch(client, {})).items
+    assert [(i.title, i.url) for i in items] == [("第一条", f"{site.base}/p/1"), ("第二条", f"{site.base}/p/2")]
