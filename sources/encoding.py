@@ -19,6 +19,15 @@ _GB = {"gbk", "gb2312", "gb-2312", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2
 # Server defaults that say nothing about the page (Content-Type: text/html; charset=ISO-8859-1).
 _WEAK = {"iso8859-1", "ascii", "cp1252"}  # codec names, after normalize_encoding()
 _DETECT_BYTES = 65536
+# Han (BMP, extension A), CJK punctuation, full-width forms, and the general punctuation Chinese text uses (“”…—·).
+_CHINESE_RANGES = (
+    ("\u4e00", "\u9fff"),
+    ("\u3400", "\u4dbf"),
+    ("\u3000", "\u303f"),
+    ("\uff00", "\uffef"),
+    ("\u2010", "\u2027"),
+    ("\u00b7", "\u00b7"),
+)
 
 
 def normalize_encoding(name: str) -> str:
@@ -103,7 +112,5 @@ def _looks_chinese(text: str) -> bool:
     sample = [ch for ch in text[:4000] if ord(ch) > 0x7F]
     if not sample:
         return True
-    cjk = sum(
-        1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-    )
+    cjk = sum(1 for ch in sample if any(lo <= ch <= hi for lo, hi in _CHINESE_RANGES))
     return cjk / len(sample) > 0.9

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.config import HttpConfig
 from sources.http import HttpClient, HttpError, decode_body
@@ -223,3 +225,25 @@ async def test_user_agent_and_gzip(serve: Serve):
     headers = web_.log[-1][1]
     assert headers["User-Agent"] == "yuqing-test/9.9 (+duty)" and "gzip" in headers["Accept-Encoding"]
     await client.aclose()
+
+
+CJK = st.text(
+    alphabet=st.sampled_from(list("江城化工集团投诉欠薪喆镕瑢昇玥市民反映，。：“”（）abc 123")),
+    min_size=1,
+    max_size=200,
+)
+
+
+@given(CJK, st.sampled_from(["gbk", "gb2312", "gb18030", "utf-8"]), st.booleans())
+def test_chinese_pages_round_trip_with_or_without_a_label(text, label, labelled):
+    meta = f'<meta charset="{label}">' if labelled else ""
+    enc = "utf-8" if label == "utf-8" else "gb18030"
+    body = f"<html><head>{meta}</head><body><p>{text}</p></body></html>".encode(enc)
+    decoded, _ = decode_body(body, "text/html")
+    assert text in decoded or (not labelled and len(text.encode(enc)) < 8)  # a few bytes cannot be told apart
+
+
+@given(st.binary(max_size=300), st.sampled_from(["", "text/html; charset=gbk", "text/xml; charset=bogus-7"]))
+def test_decode_never_raises(body, content_type):
+    text, encoding = decode_body(body, content_type)
+    assert isinstance(text, str) and encoding
