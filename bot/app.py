@@ -107,6 +107,7 @@ async def start(app: App, read_console: bool = True) -> None:
     context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url)
     sources = [build_source(s, context) for s in config.sources if s.enabled]
     poller = app.poller = Poller(app.services, app.http, app.judge, sources)
+    app.services.watch_backfill = poller.backfill
     await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
 
     async def poll(source_id: str, watch: bool) -> None:

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
+from bot.analysis.merge import place
 from bot.config import ChatsConfig
 from bot.durations import format_duration
 from bot.incidents import text_notification
@@ -26,6 +27,8 @@ from sources.base import Source
 from sources.http import HttpClient
 
 log = logging.getLogger(__name__)
+
+BACKFILL_WINDOW = timedelta(hours=24)
 
 
 def monitor_targets(chats: ChatsConfig) -> list[Target]:
@@ -105,6 +108,28 @@ class Poller:
         self.services.wake_delivery()
         log.warning("source %s %s: %s", source.id, event, reason)
         return event
+
+    async def backfill(self, term: str, window: timedelta = BACKFILL_WINDOW) -> int:
+        """Judge items stored in the last `window` that carry `term` and are in no incident yet; count new incidents.
+
+        A breaking event is usually noticed after its first posts: they were
+        fetched and recorded, but matched no scheme until the watch existed.
+        """
+        store, now = self.services.store, self.services.clock.now()
+        known = {k for inc in await store.incidents(since=now - 2 * window) for k in inc.item_keys}
+        created = 0
+        async with store.batch():
+            for item in await store.items_between(now - window, now):
+                if item.key in known or (term not in item.title and term not in item.text):
+                    continue
+                judgement = self.judge.judge(item, watch_terms=[term])
+                if judgement is not None:
+                    placed = await place(item, judgement, self.judge, self.services.incidents, now)
+                    known.update(placed.incident.item_keys)
+                    created += not placed.merged
+        if created:
+            self.services.wake_delivery()
+        return created
 
     async def end_expired_watches(self, now: datetime) -> None:
         """Announce, once, each emergency watch that ran out by itself."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
@@ -21,3 +21,5 @@ class Services:
     incidents: IncidentService
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     source_names: dict[str, str] = field(default_factory=dict)
+    # Re-judge recently stored items for a new emergency-watch term (bot.polling.Poller.backfill); set by bot.app.
+    watch_backfill: Callable[[str], Awaitable[int]] | None = None

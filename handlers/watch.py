@@ -46,9 +46,12 @@ async def run(req: Request, services: Services) -> list[str]:
         note=note,
         chat=req.command.target.key,
     )
+    found = 0
     if await services.store.append_action(action):
         watch = await add_watch(services.store, term, duration, req.person.name, now)
         until = watch.until
+        if services.watch_backfill is not None:
+            found = await services.watch_backfill(term)
     else:  # the same message delivered twice: already done
         until = now + duration
     fast = [s for s in services.config.sources if s.enabled and s.watch]
@@ -56,6 +59,8 @@ async def run(req: Request, services: Services) -> list[str]:
         f"🚨 已开启紧急关注「{term}」，至 {local_time(until, services.config.zone)}（{format_duration(duration)}）。"
     ]
     lines.append("含该词的内容将作为「紧急关注」事件推送。")
+    if found:
+        lines.append(f"已回溯最近24小时已采集的内容，新发现 {found} 条相关事件。")
     if fast:
         every = min(s.watch_every for s in fast)
         lines.append(f"{len(fast)} 个重点来源改为每 {format_duration(every)} 轮询一次。")

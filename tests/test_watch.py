@@ -36,6 +36,7 @@ async def setup(tmp_path, clock: FakeClock, url: str = "http://news.example/feed
     app = await build_app(config, store, clock, console_out=io.StringIO())
     context = SourceContext(clock, config.zone)
     app.poller = Poller(app.services, app.http, app.judge, [build_source(s, context) for s in config.sources])
+    app.services.watch_backfill = app.poller.backfill
     return app
 
 
@@ -105,4 +106,19 @@ async def test_member_may_not_start_a_watch(tmp_path, clock: FakeClock):
     cmd = Command("console", "王芳", "console", "watch", ("大桥",), "/watch 大桥", "m1")
     replies = await app.dispatcher.handle(cmd)
     assert await active_terms(app.services.store, clock.now()) == [] and "无权" in replies[0]
+    await teardown(app)
+
+
+async def test_watch_looks_back_at_items_already_collected(serve: Serve, tmp_path, clock: FakeClock):
+    site = await serve({"/feed": fixed(FEED, "application/rss+xml")})
+    app = await setup(tmp_path, clock, site.base + "/feed")
+    report = await app.poller.poll("hot")
+    assert report.new == 2 and not report.incidents  # the bridge post matched no scheme when it came in
+    clock.advance(timedelta(hours=3))
+    reply = await say(app, "/watch 滨江大桥 6h")
+    assert "新发现 1 条相关事件" in reply
+    (incident,) = await app.services.store.incidents()
+    assert incident.scheme == "紧急关注" and incident.url == "http://news.example/bridge"
+    assert "新发现" not in await say(app, "/watch 滨江大桥 12h")  # already an incident: not again
+    assert len(await app.services.store.incidents()) == 1
     await teardown(app)
