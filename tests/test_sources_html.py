@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.config import HttpConfig, SourceConfig
@@ -141,3 +143,24 @@ async def test_entry_that_is_itself_the_link(serve: Serve, client):
     site = await serve({"/l": fixed(page, "text/html; charset=utf-8")})
     items = (await make(site.base + "/l", FakeClock(NOW), selectors={"item": "div.list a.t"}).fetch(client, {})).items
     assert [(i.title, i.url) for i in items] == [("第一条", f"{site.base}/p/1"), ("第二条", f"{site.base}/p/2")]
+
+
+ENTRY = st.builds(
+    '<li><a class="t" href="{}">{}</a><span class="time">{}</span></li>'.format,
+    st.text(max_size=30),
+    st.text(max_size=30),
+    st.text(max_size=20) | st.sampled_from(["3分钟前", "昨天 14:20", "2026年13月99日", "99:99", "刚刚"]),
+)
+PAGES = st.text(max_size=200) | st.lists(ENTRY, max_size=5).map(lambda e: f"<ul class='threads'>{''.join(e)}</ul>")
+
+
+@given(PAGES)
+@settings(max_examples=80, deadline=None)
+def test_any_page_gives_items_or_a_source_error(page):
+    from sources.html import parse_list
+
+    try:
+        items = parse_list(make("http://forum.example/list", FakeClock(NOW)), page, "http://forum.example/list")
+    except SourceError:
+        return
+    assert all(i.published_at is None or i.published_at.tzinfo is not None for i in items)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.clock import FakeClock
 from bot.config import HttpConfig, SourceConfig
@@ -173,3 +175,15 @@ async def test_changed_feed_yields_only_entries_not_in_the_last_body(serve: Serv
     second = await src.fetch(client, first.state)
     assert len(first.items) == 2 and [i.title for i in second.items] == ["新帖"]
     assert len(second.state["entries"]) == 3
+
+
+@given(st.binary(max_size=400) | st.sampled_from([RSS2.encode()[:n] for n in range(0, len(RSS2.encode()), 37)]))
+@settings(max_examples=60, deadline=None)
+def test_any_bytes_give_items_or_a_source_error(body):
+    from sources.rss import parse_feed
+
+    try:
+        entries = parse_feed(source("http://feeds.example/f"), body)
+    except SourceError:
+        return
+    assert all(e.link or e.guid for e in entries)
