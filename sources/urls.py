@@ -28,6 +28,13 @@ def canonical_url(url: str, base: str = "") -> str:
 
 @lru_cache(maxsize=32768)  # feeds repeat the same links poll after poll
 def _canonical(url: str, base: str) -> str:
+    try:
+        return _canonical_parts(url, base)
+    except ValueError:  # "http://[broken": keep what the site wrote rather than fail the whole poll
+        return url
+
+
+def _canonical_parts(url: str, base: str) -> str:
     if base and not url.startswith(("http://", "https://")):
         url = urljoin(base, url)
     parts = urlsplit(url)
