@@ -14,6 +14,8 @@ from bot.source_health import parse_when
 from bot.watches import active_watches
 from handlers.base import Handler, Request
 
+LIST_ALL_UP_TO = 30  # more sources than this: list only the troubled ones (a chat message has room for ~4,000 chars)
+
 
 async def run(req: Request, services: Services) -> list[str]:
     store, zone = services.store, services.config.zone
@@ -27,13 +29,25 @@ async def run(req: Request, services: Services) -> list[str]:
         for w in watches:
             left = format_duration(w.until - now)
             lines.append(f"🚨 「{w.term}」至 {local_time(w.until, zone)}（剩 {left}，{w.by or '—'} 开启）")
-    lines.append("来源：")
-    for source in services.config.sources:
-        if source.enabled:
-            state = await store.get_source_state(source.id)
-            lines.append(source_line(source, state.get("health", {}), services))
+    lines += await source_lines(services)
     lines += status_lines(await Silences(store).active(now), zone)
     return ["\n".join(lines)]
+
+
+async def source_lines(services: Services) -> list[str]:
+    """One line per source; with many sources only the troubled and watch ones, the rest counted."""
+    enabled = [s for s in services.config.sources if s.enabled]
+    healths = [(await services.store.get_source_state(s.id)).get("health", {}) for s in enabled]
+    many = len(enabled) > LIST_ALL_UP_TO
+    shown, quiet = [], 0
+    for source, health in zip(enabled, healths, strict=True):
+        if many and not (health.get("failures") or health.get("down") or source.watch):
+            quiet += 1
+            continue
+        shown.append(source_line(source, health, services))
+    head = f"来源（{len(enabled)} 个）：" if many else "来源："
+    tail = [f"✅ 其余 {quiet} 个来源正常"] if quiet else []
+    return [head, *shown, *tail]
 
 
 def source_line(source: SourceConfig, health: dict[str, Any], services: Services) -> str:

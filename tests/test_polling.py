@@ -215,3 +215,17 @@ async def test_parse_failures_count_as_failures(serve: Serve, tmp_path, clock: F
     report = await poller.poll("x")
     assert report.error and (await health_of(app, "x"))["failures"] == 1
     await close(app)
+
+
+async def test_status_shows_health_and_keeps_short_with_many_sources(serve: Serve, tmp_path, clock: FakeClock):
+    site = await serve({"/bad": Flaky(502).handle, "/ok": fixed(FEED, "application/rss+xml")})
+    sources = [{"id": "bad", "name": "坏源", "url": site.base + "/bad", "allow_private": True}]
+    sources += [{"id": "ok", "name": "好源", "url": site.base + "/ok", "allow_private": True}]
+    sources += [{"id": f"s{i}", "url": f"http://s{i}.example/feed"} for i in range(38)]
+    app, poller = await make_poller(tmp_path, clock, sources)
+    await poller.poll("bad")
+    await poller.poll("ok")
+    (status,) = await app.channels["console"].handle_line("/status", app.dispatcher.handle)
+    assert "来源（40 个）" in status and "❌ 坏源" in status and "HTTP 502" in status and "下次重试" in status
+    assert "好源" not in status and "其余 39 个来源正常" in status
+    await close(app)
