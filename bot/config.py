@@ -102,6 +102,7 @@ class SourceConfig(Strict):
     detail_limit: int = Field(default=20, ge=0)  # detail pages fetched per poll at most
     backoff_max: Duration = timedelta(hours=1)  # a failing source waits at most this long
     watch_every: Duration = timedelta(minutes=1)  # poll interval while an emergency watch is active
+    user_agent: str = ""  # this site only (some refuse bot-like agents); else http.user_agent
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:

@@ -77,6 +77,7 @@ class Source(ABC):
             etag=state.get("etag", ""),
             last_modified=state.get("last_modified", ""),
             encoding=self.config.encoding,
+            user_agent=self.config.user_agent,
         )
         if resp.not_modified:
             return None

@@ -57,7 +57,10 @@ class HtmlSource(Source):
 
     async def _detail_text(self, client: HttpClient, url: str) -> tuple[str, str] | None:
         try:
-            resp = await client.get(url, allow_private=self.config.allow_private, encoding=self.config.encoding)
+            cfg = self.config
+            resp = await client.get(
+                url, allow_private=cfg.allow_private, encoding=cfg.encoding, user_agent=cfg.user_agent
+            )
         except HttpError:
             return None  # retried next poll; the list entry still counts
         try:

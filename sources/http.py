@@ -121,9 +121,10 @@ class HttpClient:
         etag: str = "",
         last_modified: str = "",
         encoding: str = "",
+        user_agent: str = "",
     ) -> Response:
         """GET with every hop checked; 304 comes back as a Response, errors as HttpError."""
-        headers = {}
+        headers = {"User-Agent": user_agent} if user_agent else {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

@@ -118,9 +118,10 @@ async def test_detail_limit_per_poll(serve: Serve, client):
             "/forum/thread-1002.html": fixed(detail_page(2), "text/html"),
         }
     )
-    src = make(site.base + "/forum/list", FakeClock(NOW), fetch_detail=True, detail_limit=1)
+    src = make(site.base + "/forum/list", FakeClock(NOW), fetch_detail=True, detail_limit=1, user_agent="Mozilla/5.0 x")
     await src.fetch(client, {})
     assert sum(site.hits[p] for p in site.hits if "thread" in p) == 1
+    assert {headers["User-Agent"] for _, headers, _ in site.log} == {"Mozilla/5.0 x"}  # list and detail pages
 
 
 async def test_redesigned_page_or_bad_selector_is_a_source_error(serve: Serve, client):
