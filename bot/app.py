@@ -91,7 +91,7 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
         services=services,
         delivery=delivery,
         dispatcher=dispatcher,
-        judge=Judge(config.schemes, config.sources),
+        judge=Judge(config.schemes, config.sources, analysis=config.analysis),
         channels=channels,
         http=HttpClient(config.http),
         scheduler=build_scheduler(config),
