@@ -229,3 +229,34 @@ async def test_status_shows_health_and_keeps_short_with_many_sources(serve: Serv
     assert "来源（40 个）" in status and "❌ 坏源" in status and "HTTP 502" in status and "下次重试" in status
     assert "好源" not in status and "其余 39 个来源正常" in status
     await close(app)
+
+
+def test_down_notices_go_to_the_monitors_chats():
+    from bot.config import ChatsConfig
+    from bot.models import Target
+    from bot.polling import monitor_targets
+
+    chats = ChatsConfig.model_validate(
+        {
+            "console": {"enabled": False},
+            "telegram": {
+                "enabled": True,
+                "token": "x",
+                "chats": [{"id": "-1", "role": "leaders"}, {"id": "-2", "role": "monitors"}, {"id": "-3"}],
+            },
+            "wechat": {
+                "enabled": True,
+                "endpoint": "127.0.0.1:1",
+                "token": "t",
+                "rooms": [{"id": "r1", "role": "leaders"}],
+            },
+        }
+    )
+    assert monitor_targets(chats) == [Target("telegram", "-2"), Target("telegram", "-3")]
+    leaders_only = ChatsConfig.model_validate(
+        {
+            "console": {"enabled": False},
+            "wechat": {"enabled": True, "endpoint": "h:1", "token": "t", "rooms": [{"id": "r1", "role": "leaders"}]},
+        }
+    )
+    assert monitor_targets(leaders_only) == [Target("wechat", "r1")]  # nobody marked: every chat
