@@ -102,3 +102,25 @@ async def test_corrupt_file_is_a_clear_error(tmp_path):
     store = TinyDBStore(path)  # the failed open released its lock: same error, not "locked"
     with pytest.raises(StoreError, match="已损坏"):
         await store.open()
+
+
+async def test_redoable_bookkeeping_rides_along_lazily(tmp_path):
+    """A poll that finds nothing new (health, ETag, seen keys) costs no file rewrite."""
+    store = TinyDBStore(tmp_path / "data.json", flush_every=3600)
+    await store.open()
+    before = store.flushes
+    async with store.batch():
+        await store.put_source_state("news", {"fetch": {"etag": '"v2"'}, "health": {"failures": 0}})
+        await store.claim_seen(["https://x.cn/1"], T0)
+        await store.add_items([Item("news", "https://x.cn/1", "标题", fetched_at=T0)])
+    assert store.flushes == before
+    await store.set_meta("briefing:20261126", "sent")  # a durable write carries the lazy ones along
+    assert store.flushes == before + 1
+    data = json.loads((tmp_path / "data.json").read_text(encoding="utf-8"))
+    assert len(data["seen"]) == 1 and len(data["items"]) == 1 and len(data["source_state"]) == 1
+    await store.put_source_state("news", {"fetch": {"etag": '"v3"'}})
+    await store.close()  # and closing flushes whatever is left
+    again = TinyDBStore(tmp_path / "data.json")
+    await again.open()
+    assert await again.get_source_state("news") == {"fetch": {"etag": '"v3"'}}
+    await again.close()

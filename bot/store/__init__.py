@@ -11,7 +11,7 @@ def open_store(config: StoreConfig) -> Store:
     if config.backend == "tinydb":
         from bot.store.tinydb_store import TinyDBStore
 
-        return TinyDBStore(config.path)
+        return TinyDBStore(config.path, flush_every=config.flush_every.total_seconds())
     if config.backend == "redis":
         from bot.store.redis_store import RedisStore
 

@@ -3,10 +3,17 @@
 A lock file stops a second process from opening the same data file. Writes
 outside `batch()` are flushed at once; inside a batch they are flushed when
 the outermost batch ends, so a poll cycle costs one file rewrite.
+
+Bookkeeping that is safe to redo after a crash (items seen, stored items,
+source state such as ETags and health) is written lazily: it rides along with
+the next durable write or a background flush every `flush_every`. A poll that
+finds nothing new (a 304) therefore costs no file rewrite at all.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import fcntl
 import os
 from collections.abc import AsyncIterator, Sequence
@@ -25,11 +32,14 @@ from bot.store.base import Store, StoreError, StoreLocked, VersionConflict
 
 
 class TinyDBStore(Store):
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], flush_every: float = 1.0) -> None:
         self.path = Path(path)
+        self.flush_every = flush_every
         self._db: TinyDB | None = None
         self._lock_fd: int | None = None
         self._depth = 0
+        self._durable_in_batch = False
+        self._flusher: asyncio.Task[None] | None = None
         self._incident_ids: dict[str, int] = {}
         self._notification_ids: dict[str, int] = {}
         self._action_ids: set[str] = set()
@@ -49,12 +59,24 @@ class TinyDBStore(Store):
         self._notification_ids = {d["id"]: d.doc_id for d in self._t("outbox").all()}
         self._action_ids = {d["id"] for d in self._t("actions").all()}
         self._seen = {d["key"] for d in self._t("seen").all()}
+        self._flusher = asyncio.create_task(self._flush_lazily(), name="tinydb-flush")
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
         if self._db is not None:
             self._storage.flush()
             self._db = None
         self._release()
+
+    async def _flush_lazily(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_every)
+            if self._depth == 0 and self._db is not None:
+                self._storage.flush()  # no-op unless lazy writes are pending
 
     def _release(self) -> None:
         if self._lock_fd is not None:
@@ -83,11 +105,17 @@ class TinyDBStore(Store):
             yield
         finally:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self._durable_in_batch:
+                self._durable_in_batch = False
                 self._storage.flush()
 
-    def _written(self) -> None:
-        if self._depth == 0:
+    def _written(self, durable: bool = True) -> None:
+        """Flush now for durable writes outside a batch; lazy ones wait for the flusher."""
+        if not durable:
+            return
+        if self._depth:
+            self._durable_in_batch = True
+        else:
             self._storage.flush()
 
     # -- dedup ---------------------------------------------------------------
@@ -102,14 +130,14 @@ class TinyDBStore(Store):
                 new_docs.append({"key": key, "at": at.isoformat()})
         if new_docs:
             self._t("seen").insert_multiple(new_docs)
-            self._written()
+            self._written(durable=False)
         return fresh
 
     # -- items ---------------------------------------------------------------
     async def add_items(self, items: Sequence[Item]) -> None:
         if items:
             self._t("items").insert_multiple([encode(i) for i in items])
-            self._written()
+            self._written(durable=False)
 
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
         out = []
@@ -183,7 +211,7 @@ class TinyDBStore(Store):
 
     async def put_source_state(self, source_id: str, state: dict[str, Any]) -> None:
         self._t("source_state").upsert({"source_id": source_id, "state": encode(state)}, Query().source_id == source_id)
-        self._written()
+        self._written(durable=False)
 
     # -- outbox --------------------------------------------------------------
     async def enqueue(self, notifications: Sequence[Notification]) -> list[bool]:
