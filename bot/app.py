@@ -126,6 +126,7 @@ async def start(app: App, read_console: bool = True) -> None:
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
+    await app.services.incidents.requeue_unreported(app.services.clock.now())  # after a crash mid-create
     app.scheduler.start()
     app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
     for name, channel in app.channels.items():

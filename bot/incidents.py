@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.evidence import EvidenceArchive
@@ -26,6 +26,7 @@ from bot.models import (
     NoticeKind,
     Notification,
     Sentiment,
+    Status,
     Target,
     Tier,
 )
@@ -95,6 +96,24 @@ class IncidentService:
         if self.evidence is not None:
             self.evidence.archive_safely(incident, [item], now)
         return incident
+
+    async def requeue_unreported(self, now: datetime, within: timedelta = timedelta(days=2)) -> int:
+        """Queue the alerts of incidents stored but never queued (a crash, or the store going
+        away, between the two writes of `create`). Alert ids make this idempotent; incidents
+        held back by a silence stay held. Returns how many alerts were queued."""
+        queued = 0
+        for incident in await self.store.incidents(statuses=[Status.NEW], since=now - within):
+            if not incident.tier.pushed or incident.reported_at is not None:
+                continue
+            if any(a.id == f"{incident.number}:held" for a in await self.store.actions(incident.number)):
+                continue
+            hold = hold_until(self.config, incident.tier, now)
+            notes = [
+                alert_notification(incident, t, now).replace(next_attempt_at=hold)
+                for t in targets_for(self.config.chats, incident.tier)
+            ]
+            queued += sum(await self.store.enqueue(notes))
+        return queued
 
     async def act(
         self,
