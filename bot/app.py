@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TextIO
 
 from aiohttp import web
@@ -169,12 +170,39 @@ async def run(config: Config, duration: float | None = None) -> None:
             with contextlib.suppress(Exception):
                 await stop(app)  # e.g. a channel that cannot start: close what did, then report it
             raise
+        metrics = await start_metrics(app) if config.ops.metrics_port is not None else None
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopped.set)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopped.wait(), duration)
+        if metrics is not None:
+            await metrics.cleanup()
         await stop(app)
     finally:
         await store.close()
+
+
+async def start_metrics(app: App) -> web.AppRunner:
+    """/metrics and /healthz for the single-process (TinyDB) bot; bot.roles does it on Redis."""
+    from bot.metrics import Metrics, bound_port, count_channels, start_metrics_server
+    from bot.roles import instance_name
+
+    ops = app.config.ops
+    metrics = Metrics(instance_name(app.config))
+    metrics.leader.labels(metrics.instance).set(1)  # one process: always the leader
+    count_channels(app.channels, metrics)
+    if app.poller is not None:
+        app.poller.on_report = metrics.observe_poll
+
+    async def refresh() -> dict[str, object]:
+        pending = await app.services.store.pending_notifications(
+            app.services.clock.now() + timedelta(days=3650), 100_000
+        )
+        metrics.outbox.set(len(pending))
+        return {"instance": metrics.instance, "leader": True, "store": "tinydb", "ok": True}
+
+    runner = await start_metrics_server(metrics, refresh, ops.metrics_host, ops.metrics_port or 0)
+    log.warning("metrics on http://%s:%d/metrics", ops.metrics_host, bound_port(runner))
+    return runner

@@ -123,7 +123,7 @@ async def start_metrics_server(metrics: Metrics, refresh: Refresh, host: str, po
 
     async def health(_request: web.Request) -> web.Response:
         state = await refresh()
-        status = 200 if state.get("redis") else 503
+        status = 200 if state.get("ok", state.get("redis")) else 503
         return web.Response(text=json.dumps(state, ensure_ascii=False), status=status, content_type="application/json")
 
     app = web.Application()

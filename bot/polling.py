@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
@@ -52,6 +53,7 @@ class Poller:
         self.services, self.client, self.judge = services, client, judge
         self.sources = {s.id: s for s in sources}
         self._locks = {s.id: asyncio.Lock() for s in sources}
+        self.on_report: Callable[[PollReport], None] | None = None  # e.g. metrics
 
     async def watch_active(self) -> bool:
         return bool(await active_terms(self.services.store, self.services.clock.now()))
@@ -71,6 +73,8 @@ class Poller:
             report = None
             if is_due(health, now):
                 report = await self._run(source, terms)
+                if self.on_report is not None:
+                    self.on_report(report)
             await self.check_health(source, self.services.clock.now())
             return report
 
