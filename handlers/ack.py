@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from bot.models import ActionKind
 from bot.services import Services
-from handlers.base import Handler, Request
+from handlers.base import REPEATED, Handler, Request, act
 
 
 async def run(req: Request, services: Services) -> list[str]:
-    assert req.incident is not None
-    inc, event = await services.incidents.act(
-        req.incident.number,
-        ActionKind.ACK,
-        req.actor,
-        services.clock.now(),
-        note=" ".join(req.args),
-        chat=req.command.target.key,
-        action_id=req.action_id,
-    )
-    services.wake_delivery()
-    if event is None:
-        return [f"{inc.number} 此前已处理，未重复操作"]
+    inc = await act(req, services, ActionKind.ACK, note=" ".join(req.args))
+    if inc is None:
+        return [REPEATED.format(number=req.incident.number)]
     return [f"✅ {inc.number} 已由{req.person.name}确认"]
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.models import ActionKind
 from bot.services import Services
-from handlers.base import Handler, Request, UsageError
+from handlers.base import REPEATED, Handler, Request, UsageError, act
 
 
 async def run(req: Request, services: Services) -> list[str]:
-    assert req.incident is not None
     mentioned = [a for a in req.args if a.startswith("@")]
     names = [m.lstrip("@") for m in mentioned]
     for uid in req.command.mentions:  # platform mentions resolve to configured people
@@ -22,19 +21,9 @@ async def run(req: Request, services: Services) -> list[str]:
         known = "、".join(p.name for p in services.people.all) or "（无）"
         return [f"未找到人员「{names[0]}」。已登记人员：{known}"]
     note = " ".join(a for a in req.args if a not in mentioned)
-    inc, event = await services.incidents.act(
-        req.incident.number,
-        ActionKind.ASSIGN,
-        req.actor,
-        services.clock.now(),
-        note=note,
-        assignee=person.name,
-        chat=req.command.target.key,
-        action_id=req.action_id,
-    )
-    services.wake_delivery()
-    if event is None:
-        return [f"{inc.number} 此前已处理，未重复操作"]
+    inc = await act(req, services, ActionKind.ASSIGN, note=note, assignee=person.name)
+    if inc is None:
+        return [REPEATED.format(number=req.incident.number)]
     dept = f"（{person.department}）" if person.department else ""
     return [f"👤 {inc.number} 已指派给 {person.name}{dept}" + (f"：{note}" if note else "")]
 

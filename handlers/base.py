@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.config import PersonConfig
-from bot.models import Actor, Command, Incident
+from bot.models import ActionKind, Actor, Command, Incident
 from bot.services import Services
+
+REPEATED = "{number} 此前已处理，未重复操作"
 
 
 class UsageError(Exception):
@@ -39,3 +41,22 @@ class Handler:
     summary: str
     run: Callable[[Request, Services], Awaitable[list[str]]]
     needs_incident: bool = False
+
+
+async def act(
+    req: Request, services: Services, kind: ActionKind, note: str = "", assignee: str = ""
+) -> Incident | None:
+    """Apply one lifecycle action for this request; None if the same message was applied before."""
+    assert req.incident is not None, "the dispatcher resolves the incident for needs_incident handlers"
+    incident, event = await services.incidents.act(
+        req.incident.number,
+        kind,
+        req.actor,
+        services.clock.now(),
+        note=note,
+        assignee=assignee,
+        chat=req.command.target.key,
+        action_id=req.action_id,
+    )
+    services.wake_delivery()
+    return incident if event is not None else None
