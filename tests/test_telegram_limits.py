@@ -25,17 +25,28 @@ def limiter(time: Time, **limits: float) -> RateLimiter:
 
 def test_one_message_per_second_per_chat() -> None:
     t = Time()
-    lim = limiter(t)
+    lim = limiter(t, per_chat_burst=1)
     delays = [lim.reserve("42") for _ in range(4)]
     assert [round(d, 3) for d in delays] == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_a_short_burst_goes_at_once_then_one_per_second() -> None:
+    t = Time()
+    lim = limiter(t)  # default burst 3
+    delays = [lim.reserve("42") for _ in range(6)]
+    assert all(d < 0.1 for d in delays[:3])  # only the 1/30 s global gap apart
+    assert [round(d) for d in delays[3:]] == [1, 2, 3]
+    t.now += 10.0  # a quiet spell refills the burst
+    again = [lim.reserve("42") for _ in range(4)]
+    assert all(d < 0.1 for d in again[:3]) and round(again[3]) == 1
 
 
 def test_chats_do_not_wait_for_each_other_beyond_the_global_gap() -> None:
     t = Time()
     lim = limiter(t)
-    lim.reserve("1")
-    lim.reserve("1")  # booked at +1 s
-    assert lim.reserve("2") < 0.05  # another chat goes now, only the 1/30 s global gap apart
+    for _ in range(4):
+        lim.reserve("1")  # the fourth is booked at +1 s
+    assert lim.reserve("2") < 0.2  # another chat goes now, only the 1/30 s global gap apart
 
 
 def test_twenty_per_minute_in_a_group() -> None:
@@ -63,7 +74,7 @@ def test_retry_after_blocks_only_that_chat() -> None:
 
 async def test_wait_sleeps_the_reserved_delay() -> None:
     t = Time()
-    lim = limiter(t)
+    lim = limiter(t, per_chat_burst=1)
     await lim.wait("7")
     await lim.wait("7")
     assert t.slept == [1.0]

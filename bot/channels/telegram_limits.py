@@ -1,5 +1,9 @@
 """Pacing sends under Telegram's limits: ~1 message/s per chat, 20/min per group, 30/s overall.
 
+The per-chat pace allows a short burst (default 3 messages), as the Bot API
+does, so a few tier I alerts arriving together all go out at once; a longer
+run settles to one per second.
+
 Each send reserves its slot before sleeping, so concurrent senders queue in
 order. A chat that got a 429 is blocked until its retry_after has passed;
 other chats are not slowed by it.
@@ -17,14 +21,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
-    per_chat_interval: float = 1.0  # seconds between messages to one chat
+    per_chat_interval: float = 1.0  # seconds between messages to one chat, on average
+    per_chat_burst: int = 3  # messages one chat may take at once before the pace applies
     group_per_minute: int = 20  # messages per rolling minute to one group
     global_per_second: float = 30.0  # messages per second over all chats
 
     @classmethod
     def unlimited(cls) -> Limits:
         """For tests against a local fake server."""
-        return cls(per_chat_interval=0.0, group_per_minute=1_000_000, global_per_second=1_000_000.0)
+        return cls(per_chat_interval=0.0, per_chat_burst=1, group_per_minute=1_000_000, global_per_second=1_000_000.0)
 
 
 class RateLimiter:
@@ -37,7 +42,7 @@ class RateLimiter:
         self.limits = limits or Limits()
         self._now = monotonic
         self._sleep = sleep
-        self._chat_next: dict[str, float] = {}
+        self._chat_tat: dict[str, float] = {}  # per chat "theoretical arrival time" (GCRA)
         self._group_sent: dict[str, deque[float]] = {}
         self._blocked: dict[str, float] = {}
         self._global: list[float] = []  # booked send times, sorted
@@ -53,7 +58,9 @@ class RateLimiter:
         """Book the next allowed send time for this chat; return the delay until it."""
         now = self._now()
         limits = self.limits
-        at = max(now, self._chat_next.get(chat_id, 0.0), self._blocked.get(chat_id, 0.0))
+        tat = self._chat_tat.get(chat_id, 0.0)
+        slack = max(0, limits.per_chat_burst - 1) * limits.per_chat_interval
+        at = max(now, tat - slack, self._blocked.get(chat_id, 0.0))
         sent = self._group_sent.setdefault(chat_id, deque()) if chat_id.startswith("-") else None
         if sent is not None:
             while sent and sent[0] <= at - 60.0:
@@ -63,7 +70,7 @@ class RateLimiter:
         at = self._book_global(at, now)
         if sent is not None:
             sent.append(at)
-        self._chat_next[chat_id] = at + limits.per_chat_interval
+        self._chat_tat[chat_id] = max(tat, at) + limits.per_chat_interval
         return at - now
 
     def _book_global(self, at: float, now: float) -> float:
