@@ -127,13 +127,21 @@ async def start(app: App, read_console: bool = True) -> None:
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
-    await app.services.incidents.requeue_unreported(app.services.clock.now())  # after a crash mid-create
+    await requeue_alerts(app.services)  # after a crash mid-create; then every minute (a store outage mid-create)
+    app.scheduler.add_job(
+        requeue_alerts, "interval", minutes=1, args=[app.services], id="requeue", replace_existing=True
+    )
     app.scheduler.start()
     app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
     for name, channel in app.channels.items():
         if name == "console" and not read_console:
             continue
         await channel.start(app.dispatcher.handle)
+
+
+async def requeue_alerts(services: Services) -> None:
+    if await services.incidents.requeue_unreported(services.clock.now()):
+        services.wake_delivery()
 
 
 async def stop(app: App) -> None:
