@@ -121,11 +121,13 @@ async def drain(config: Config, name: str, ready: Any, go: Any, done_q: Any) -> 
     context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url)
     poller = Poller(app.services, app.http, app.judge, [build_source(s, context) for s in config.sources])
     items = 0
+    finished = 0.0  # when the last poll ended (not when the empty queue's final wait timed out)
 
     async def poll(source_id: str) -> None:
-        nonlocal items
+        nonlocal items, finished
         report = await poller.poll(source_id)
         items += report.new if report else 0
+        finished = time.perf_counter()
 
     queue = PollQueue(store.client, config.store.prefix, name, claim_idle=600)
     workers = Workers(queue, poll)
@@ -139,7 +141,7 @@ async def drain(config: Config, name: str, ready: Any, go: Any, done_q: Any) -> 
     go.wait()
     cpu = time.process_time()
     await asyncio.gather(*(loop() for _ in range(4)))
-    done_q.put((name, items, time.perf_counter(), time.process_time() - cpu))
+    done_q.put((name, items, finished, time.process_time() - cpu))
     await app.http.aclose()
     await store.close()
 
