@@ -89,7 +89,9 @@ class IncidentService:
         elif judgement.tier.pushed:
             await self.store.enqueue(
                 [
-                    alert_notification(incident, t, now).replace(next_attempt_at=hold_until(self.config, incident.tier, now))
+                    alert_notification(incident, t, now).replace(
+                        next_attempt_at=hold_until(self.config, incident.tier, now)
+                    )
                     for t in targets_for(self.config.chats, incident.tier)
                 ]
             )
@@ -101,11 +103,17 @@ class IncidentService:
         """Queue the alerts of incidents stored but never queued (a crash, or the store going
         away, between the two writes of `create`). Alert ids make this idempotent; incidents
         held back by a silence stay held. Returns how many alerts were queued."""
-        queued = 0
-        for incident in await self.store.incidents(statuses=[Status.NEW], since=now - within):
-            if not incident.tier.pushed or incident.reported_at is not None:
-                continue
-            if any(a.id == f"{incident.number}:held" for a in await self.store.actions(incident.number)):
+        queued, since = 0, now - within
+        unreported = [
+            i
+            for i in await self.store.incidents(statuses=[Status.NEW], since=since)
+            if i.tier.pushed and i.reported_at is None
+        ]
+        if not unreported:
+            return 0
+        held = {a.id for a in await self.store.actions(since=since) if a.id.endswith(":held")}
+        for incident in unreported:
+            if f"{incident.number}:held" in held:
                 continue
             hold = hold_until(self.config, incident.tier, now)
             notes = [
