@@ -146,3 +146,40 @@ async def test_unmarking_waits_for_redis_to_come_back(tmp_path):
     finally:
         await store.close()
         server.kill()
+
+
+DIE_MID_POLL = """
+import asyncio, os, sys
+from datetime import datetime
+from bot.store.redis_store import RedisStore
+async def main():
+    store = RedisStore(sys.argv[1], sys.argv[2])
+    await store.open()
+    async with store.batch():
+        print(await store.claim_seen(["https://x.cn/lost"], datetime.fromisoformat(sys.argv[3])), flush=True)
+        os._exit(9)  # the machine dies mid-poll: nobody un-marks the claim
+asyncio.run(main())
+"""
+
+
+async def test_claims_of_a_poll_that_died_are_swept_and_judged_again(redis_prefix):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", DIE_MID_POLL, REDIS_URL, redis_prefix, START.isoformat()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 9 and proc.stdout.strip() == "[True]", proc.stderr
+    store = RedisStore(REDIS_URL, redis_prefix)
+    await store.open()
+    try:
+        assert await store.claim_seen(["https://x.cn/lost"], START + timedelta(minutes=5)) == [False]
+        async with store.batch():  # a poll that ends well makes its claims final
+            assert await store.claim_seen(["https://x.cn/kept"], START) == [True]
+        later = START + redis_store.PROVISIONAL_CLAIM + timedelta(minutes=1)
+        assert await store.claim_seen(["https://x.cn/lost", "https://x.cn/kept"], later) == [True, False]
+    finally:
+        await store.close()

@@ -15,13 +15,14 @@ sorted-set score), items by fetch time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -53,6 +54,12 @@ class _BatchState:
 
     claimed: list[str] = field(default_factory=list)
     placed: set[str] = field(default_factory=set)
+
+
+# A claim made inside a batch is provisional until the batch ends well. If the
+# process dies mid-poll (kill -9, machine lost) nobody un-marks its keys, so
+# claims still provisional after this long are swept: those items are judged again.
+PROVISIONAL_CLAIM = timedelta(minutes=30)
 
 
 _BATCH: ContextVar[_BatchState | None] = ContextVar("redis_store_batch", default=None)
@@ -141,14 +148,22 @@ class RedisStore(Store):
             lost = [k for k in state.claimed if k not in state.placed]
             if lost:
                 await self._unclaim(lost)
+            placed = [k for k in state.claimed if k in state.placed]
+            if placed:  # they reached an incident: final (if Redis is down, the sweep is harmless)
+                with contextlib.suppress(StoreError):
+                    await self._read(self.client.zrem(self.k("seen:provisional"), *placed))
             raise
         finally:
             _BATCH.reset(token)
+        if state.claimed:  # the poll ended well: its claims are final
+            await self._read(self.client.zrem(self.k("seen:provisional"), *state.claimed))
 
     async def _unclaim(self, keys: list[str]) -> None:
         self._unclaim_backlog.update(keys)
         try:
-            await self._read(self.client.hdel(self.k("seen"), *self._unclaim_backlog))
+            backlog = list(self._unclaim_backlog)
+            await self._read(self.client.hdel(self.k("seen"), *backlog))
+            await self._read(self.client.zrem(self.k("seen:provisional"), *backlog))
             log.warning("poll failed: %d item(s) will be judged again", len(self._unclaim_backlog))
             self._unclaim_backlog.clear()
         except StoreError:
@@ -188,14 +203,27 @@ class RedisStore(Store):
             return []
         if self._unclaim_backlog:
             await self._unclaim([])
+        await self._sweep_abandoned(at)
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
             pipe.hsetnx(self.k("seen"), key, at.isoformat())
         fresh = [bool(x) for x in await self._read(pipe.execute())]
         state = _BATCH.get()
         if state is not None:
-            state.claimed += [k for k, new in zip(keys, fresh, strict=True) if new]
+            new_keys = [k for k, new in zip(keys, fresh, strict=True) if new]
+            state.claimed += new_keys
+            if new_keys:
+                await self._read(self.client.zadd(self.k("seen:provisional"), dict.fromkeys(new_keys, at.timestamp())))
         return fresh
+
+    async def _sweep_abandoned(self, now: datetime) -> None:
+        """Un-mark claims left provisional by a poll whose process died."""
+        cutoff = (now - PROVISIONAL_CLAIM).timestamp()
+        stale = await self._read(self.client.zrangebyscore(self.k("seen:provisional"), "-inf", cutoff))
+        if stale:
+            await self._read(self.client.hdel(self.k("seen"), *stale))
+            await self._read(self.client.zrem(self.k("seen:provisional"), *stale))
+            log.warning("%d item(s) of an abandoned poll will be judged again", len(stale))
 
     # -- items ---------------------------------------------------------------
     async def add_items(self, items: Sequence[Item]) -> None:
