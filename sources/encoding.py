@@ -94,11 +94,15 @@ def _strict(body: bytes, enc: str) -> str | None:
 
 
 def _detect(body: bytes, weak: list[str]) -> tuple[str, str]:
-    """No label decoded cleanly: UTF-8, then GB18030, then a statistical guess."""
-    for enc in ("utf-8", "gb18030"):
-        text = _strict(body, enc)
-        if text is not None and (enc == "utf-8" or _looks_chinese(text)):
-            return text, enc
+    """No label decoded cleanly: UTF-8 or GB18030, whichever reads as more Chinese
+    (a few GBK bytes can happen to be valid UTF-8 Greek or Cyrillic), then a guess."""
+    utf8, gb = _strict(body, "utf-8"), _strict(body, "gb18030")
+    if utf8 is not None and (gb is None or _chinese_share(utf8) >= _chinese_share(gb)):
+        return utf8, "utf-8"
+    if gb is not None and _chinese_share(gb) > 0.9:
+        return gb, "gb18030"
+    if utf8 is not None:
+        return utf8, "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(body[:_DETECT_BYTES]).best()
@@ -107,10 +111,11 @@ def _detect(body: bytes, weak: list[str]) -> tuple[str, str]:
     return body.decode(enc, errors="replace"), enc
 
 
-def _looks_chinese(text: str) -> bool:
-    """A GB18030 decode that yields mostly common CJK is almost certainly right."""
+def _chinese_share(text: str) -> float:
+    """Share of the non-ASCII characters that are Chinese (1.0 for plain ASCII).
+    A GB18030 decode that yields mostly common CJK is almost certainly right."""
     sample = [ch for ch in text[:4000] if ord(ch) > 0x7F]
     if not sample:
-        return True
+        return 1.0
     cjk = sum(1 for ch in sample if any(lo <= ch <= hi for lo, hi in _CHINESE_RANGES))
-    return cjk / len(sample) > 0.9
+    return cjk / len(sample)
