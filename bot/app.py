@@ -110,6 +110,9 @@ async def start(app: App, read_console: bool = True) -> None:
     poller = app.poller = Poller(app.services, app.http, app.judge, sources)
     app.services.watch_backfill = poller.backfill
     await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
+    prepare = getattr(app.judge.classifier, "prepare", None)
+    if prepare is not None:  # jieba's dictionary, off the event loop, before the first poll
+        await asyncio.to_thread(prepare)
 
     async def poll(source_id: str, watch: bool) -> None:
         if app.enqueue_poll is None:

@@ -111,6 +111,9 @@ class Node:
 
     async def start(self) -> None:
         ops = self.config.ops
+        prepare = getattr(self.judge.classifier, "prepare", None)
+        if prepare is not None:  # jieba's dictionary, before this worker's first poll
+            await asyncio.to_thread(prepare)
         if ops.metrics_port is not None:
             self.metrics_runner = await start_metrics_server(
                 self.metrics, self.health, ops.metrics_host, ops.metrics_port

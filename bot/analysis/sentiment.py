@@ -68,11 +68,15 @@ class LexiconClassifier:
         self.flip_factor = flip_factor
         self._tokenizer: object | None = None
 
-    def _tokenize(self, text: str) -> list[str]:
+    def prepare(self) -> None:
+        """Load jieba's dictionary now (~1 s), so the first matched item after a start is not late."""
         if self._tokenizer is None:
             with _LOCK:
                 if self._tokenizer is None:
                     self._tokenizer = _tokenizer_for(self.lexicon)
+
+    def _tokenize(self, text: str) -> list[str]:
+        self.prepare()
         return self._tokenizer.lcut(text, HMM=False)  # type: ignore[attr-defined]
 
     def evidence(self, text: str) -> tuple[float, float]:
