@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
+from tests.fake_bot_api import FakeBotApi
 
 # CI explores the same examples on every run (a red build must mean a change broke
 # something, not that this run drew a new input), and a loaded machine never trips
@@ -99,3 +100,21 @@ async def store(store_factory: StoreFactory) -> AsyncIterator[Store]:
     await s.open()
     yield s
     await s.close()
+
+
+@pytest.fixture
+async def tinydb_store(tmp_path: Path) -> AsyncIterator[Store]:
+    """TinyDB only, for tests about channels and workers (the contract suite covers the backends)."""
+    s = TinyDBStore(tmp_path / "store.json")
+    await s.open()
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A local fake Telegram Bot API server (tests/fake_bot_api.py)."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

@@ -7,7 +7,6 @@ the console channel saves files under data/outbox/.
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,14 +24,6 @@ from tests.conftest import make_config
 from tests.fake_bot_api import FakeBotApi
 
 LEADERS, MONITORS = -1001, -1002
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def telegram_app(api: FakeBotApi, store, tmp_path: Path):

@@ -17,18 +17,15 @@ from bot.channels.telegram_limits import Limits
 from bot.delivery import Delivery
 from bot.incidents import IncidentService, Judgement
 from bot.models import Hit, Item, Match, Sentiment, Tier
-from bot.store.tinydb_store import TinyDBStore
+from bot.store.base import Store
 from tests.conftest import make_config
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 
 @pytest.fixture
-async def store(tmp_path):
+def store(tinydb_store: Store) -> Store:
     """TinyDB only: these tests are about the channel and worker, not the store (and they wait 5 s)."""
-    s = TinyDBStore(tmp_path / "store.json")
-    await s.open()
-    yield s
-    await s.close()
+    return tinydb_store
 
 
 class StallingApi(FakeBotApi):

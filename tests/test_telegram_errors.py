@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +21,6 @@ from bot.disabled_chats import disable, enable, is_disabled
 from bot.incidents import Judgement
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, Sentiment, Tier
 from bot.store.base import Store
-from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import make_config
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_html import html_to_text
@@ -31,19 +29,9 @@ A, B, NEW_A = -1001, -1002, -1003
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = TinyDBStore(tmp_path / "store.json")
-    await s.open()
-    yield s
-    await s.close()
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+def store(tinydb_store: Store) -> Store:
+    """TinyDB only: these tests are about the channels, not the store."""
+    return tinydb_store
 
 
 @pytest.fixture

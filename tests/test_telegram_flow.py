@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from bot.clock import FakeClock
 from bot.incidents import Judgement
 from bot.models import ActionKind, Command, Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
-from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import make_config
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_html import html_to_text
@@ -30,20 +28,9 @@ LEADER, MONITOR, MEMBER, STRANGER = 1, 2, 3, 77
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
+def store(tinydb_store: Store) -> Store:
     """TinyDB only: these tests are about Telegram; the store contract suite covers the backends."""
-    s = TinyDBStore(tmp_path / "store.json")
-    await s.open()
-    yield s
-    await s.close()
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
+    return tinydb_store
 
 
 def telegram_config(api: FakeBotApi, **extra: Any) -> dict[str, Any]:

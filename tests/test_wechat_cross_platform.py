@@ -23,7 +23,6 @@ from bot.clock import FakeClock
 from bot.incidents import Judgement
 from bot.models import Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
-from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import make_config
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_html import html_to_text
@@ -44,11 +43,9 @@ PEOPLE = [
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = TinyDBStore(tmp_path / "store.json")
-    await s.open()
-    yield s
-    await s.close()
+def store(tinydb_store: Store) -> Store:
+    """TinyDB only: these tests are about the channels, not the store."""
+    return tinydb_store
 
 
 @pytest.fixture
