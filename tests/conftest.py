@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -118,3 +119,19 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def app(store: Store, clock: FakeClock) -> AsyncIterator[Any]:
+    """The core wired (not started): console as 李明 plus one configured Telegram group, -100."""
+    from bot.app import build_app
+
+    config = make_config(
+        chats={
+            "console": {"enabled": True, "person": "李明"},
+            "telegram": {"enabled": True, "token": "1:x", "chats": [{"id": "-100"}]},
+        }
+    )
+    built = await build_app(config, store, clock, console_out=io.StringIO())
+    yield built
+    await built.http.aclose()

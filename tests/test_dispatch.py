@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
-
-from bot.app import build_app
-from bot.clock import FakeClock
 from bot.incidents import Judgement
 from bot.models import ActionKind, Command, Hit, Item, Match, MessageRef, Sentiment, Status, Tier
-from tests.conftest import make_config
-
-
-@pytest.fixture
-async def app(store, clock: FakeClock):
-    config = make_config(
-        chats={
-            "console": {"enabled": True, "person": "李明"},
-            "telegram": {"enabled": True, "token": "1:x", "chats": [{"id": "-100"}]},
-        }
-    )
-    built = await build_app(config, store, clock, console_out=io.StringIO())
-    yield built
-    await built.http.aclose()
 
 
 async def new_incident(app, clock, title="江城化工集团仓库爆炸", tier=Tier.II):
     item = Item("news", f"https://x.cn/{title}", title, fetched_at=clock.now())
     match = Match("国资委", (Hit("爆炸", "event", "title", 0, 2, 4),), 4)
-    return await app.services.incidents.create(item, Judgement(match, Sentiment("negative", 0.9), tier, "测试"), clock.now())
+    return await app.services.incidents.create(
+        item, Judgement(match, Sentiment("negative", 0.9), tier, "测试"), clock.now()
+    )
 
 
 def cmd(name, *args, user="2", chat="-100", message_id="", reply_to="", platform="telegram"):

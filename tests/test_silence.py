@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-import pytest
-
-from bot.app import build_app
 from bot.briefing.build import build_briefing
-from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
 from bot.incidents import Judgement
 from bot.models import ActionKind, Command, Hit, Item, Match, NoticeKind, Sentiment, Tier
 from bot.silences import Silences, held_back
-from tests.conftest import make_config
-
-
-@pytest.fixture
-async def app(store, clock: FakeClock):
-    config = make_config(
-        chats={
-            "console": {"enabled": True, "person": "李明"},
-            "telegram": {"enabled": True, "token": "1:x", "chats": [{"id": "-100"}]},
-        }
-    )
-    built = await build_app(config, store, clock, console_out=io.StringIO())
-    yield built
-    await built.http.aclose()
 
 
 def cmd(name: str, *args: str, user: str = "2", message_id: str = "") -> Command:
