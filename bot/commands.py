@@ -20,10 +20,6 @@ CHINESE_NAMES = {
     "取消静默": "unmute",
     "屏蔽": "silence",
 }
-COMMAND_NAMES = {
-    "ack", "assign", "resolve", "reopen", "note", "brief", "list", "status", "help", "watch", "unwatch",
-    "start", "mute", "unmute", "silence",
-}  # fmt: skip
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ack, assign, brief, help, mute, reopen, resolve, silence, status, unmute, unwatch, watch
+from handlers import ack, assign, brief, help, mute, note, reopen, resolve, silence, status, unmute, unwatch, watch
 from handlers import list as list_
 from handlers.base import Handler
 
@@ -13,6 +13,7 @@ REGISTRY: dict[str, Handler] = {
         assign.HANDLER,
         resolve.HANDLER,
         reopen.HANDLER,
+        note.HANDLER,
         brief.HANDLER,
         list_.HANDLER,
         status.HANDLER,

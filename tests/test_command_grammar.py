@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.app import App, build_app
 from bot.clock import FakeClock
-from bot.commands import CHINESE_NAMES, COMMAND_NAMES, parse_command, split_number
+from bot.commands import CHINESE_NAMES, parse_command, split_number
 from bot.incidents import Judgement
 from bot.models import Command, Hit, Item, Match, Sentiment, Tier
 from bot.store.tinydb_store import TinyDBStore
@@ -39,7 +39,7 @@ def test_parse_never_raises_and_names_are_single_words(text: str) -> None:
 
 
 @given(
-    name=st.sampled_from(sorted(COMMAND_NAMES)),
+    name=st.sampled_from(sorted(REGISTRY)),
     bot=st.sampled_from(["", "@yuqing_bot", "@Other_Bot"]),
     args=st.lists(word, max_size=6),
     upper=st.booleans(),
@@ -123,3 +123,7 @@ def test_missing_number_gets_the_usage_line(running, name: str) -> None:
     loop, app = running
     replies = loop.run_until_complete(app.dispatcher.handle(Command("console", "张三", "console", name)))
     assert f"用法：{REGISTRY[name].usage}" in replies[0]
+
+
+def test_every_chinese_form_names_a_command_that_exists() -> None:
+    assert set(CHINESE_NAMES.values()) <= set(REGISTRY)

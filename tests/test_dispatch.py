@@ -92,3 +92,14 @@ async def test_chinese_forms_on_console(app, clock):
     assert "已发布澄清说明" in replies[0]
     assert "舆情简报" in (await console.handle_line("简报", app.dispatcher.handle))[0]
     assert "命令" in (await console.handle_line("帮助", app.dispatcher.handle))[0]
+
+
+async def test_note_is_recorded_without_changing_state(app, clock):
+    inc = await new_incident(app, clock)
+    replies = await app.channels["console"].handle_line(f"备注 {inc.number} 已电话联系企业", app.dispatcher.handle)
+    assert "已记录备注：已电话联系企业" in replies[0]
+    notes = [a for a in await app.services.store.actions(inc.number) if a.kind is ActionKind.NOTE]
+    assert [(n.note, n.actor.person) for n in notes] == [("已电话联系企业", "李明")]
+    after = await app.services.store.get_incident(inc.number)
+    assert after.status is Status.NEW and after.version == inc.version
+    assert "用法：/note" in (await app.dispatcher.handle(cmd("note", inc.number)))[0]
