@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.config import SourceConfig
@@ -21,8 +22,10 @@ async def run(req: Request, services: Services) -> list[str]:
     store, zone = services.store, services.config.zone
     now = services.clock.now()
     open_count = len(await store.incidents(statuses=[Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]))
-    pending = len(await store.pending_notifications(now, limit=10_000))
-    lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {pending} 条"]
+    unsent = await store.pending_notifications(now + timedelta(days=3650), limit=10_000)
+    held = sum(1 for n in unsent if n.next_attempt_at is not None and n.next_attempt_at > now)
+    waiting = f"（其中 {held} 条等待重试、汇总或静默时段结束）" if held else ""
+    lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {len(unsent)} 条{waiting}"]
     watches = await active_watches(store, now)
     if watches:
         lines.append("紧急关注：")

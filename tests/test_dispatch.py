@@ -103,3 +103,17 @@ async def test_note_is_recorded_without_changing_state(app, clock):
     after = await app.services.store.get_incident(inc.number)
     assert after.status is Status.NEW and after.version == inc.version
     assert "用法：/note" in (await app.dispatcher.handle(cmd("note", inc.number)))[0]
+
+
+async def test_status_counts_held_messages_as_waiting(app, clock):
+    from datetime import timedelta
+
+    await new_incident(app, clock)  # its console and Telegram alerts are due now
+    held = await new_incident(app, clock, title="江城建工集团欠薪", tier=Tier.III)
+    for note in await app.services.store.pending_notifications(clock.now()):
+        if note.incident == held.number:
+            await app.services.store.update_notification(
+                note.replace(next_attempt_at=clock.now() + timedelta(minutes=5))
+            )
+    status = (await app.dispatcher.handle(cmd("status")))[0]
+    assert "待发送消息 4 条（其中 2 条等待重试、汇总或静默时段结束）" in status
