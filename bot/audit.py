@@ -9,7 +9,6 @@ the store's append-only actions: nothing here writes.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -21,6 +20,7 @@ from bot.evidence import EvidenceArchive
 from bot.models import Action, ActionKind, Incident
 from bot.store import open_store
 from bot.store.base import Store, StoreLocked
+from bot.store.journal_storage import copy_committed
 
 INCIDENT_COLUMNS = [
     ("number", "事件编号"),
@@ -140,8 +140,8 @@ async def audit_tables(
 async def read_store(config: Config) -> AsyncIterator[Store]:
     """Open the store for reading, even while the bot runs on the same TinyDB file.
 
-    The running bot holds the file's lock; since it replaces the file atomically,
-    a copy is always a whole, consistent snapshot.
+    The running bot holds the file's lock; its snapshot and journal, read
+    journal first, always make a whole, consistent state (as of its last commit).
     """
     store = open_store(config.store)
     try:
@@ -149,7 +149,7 @@ async def read_store(config: Config) -> AsyncIterator[Store]:
     except StoreLocked:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "snapshot.json"
-            shutil.copyfile(config.store.path, copy)
+            copy_committed(Path(config.store.path), copy)
             snapshot = open_store(config.store.model_copy(update={"path": str(copy)}))
             await snapshot.open()
             try:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import ACTION_COLUMNS, INCIDENT_COLUMNS, audit_tables, read_store
 from bot.config import Config
+from bot.store.journal_storage import has_data
 
 Columns = list[tuple[str, str]]
 
@@ -37,7 +38,7 @@ async def export(config: Config, start: str, end: str, fmt: str, out: str | None
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"不支持的格式 {fmt!r}，可用 csv 或 xlsx")
     begin, finish = period(start, end, config.zone)
-    if config.store.backend == "tinydb" and not Path(config.store.path).is_file():
+    if config.store.backend == "tinydb" and not has_data(Path(config.store.path)):
         raise ExportError(f"数据文件 {config.store.path} 不存在（请检查 -c 指定的配置中的 store.path）")
     async with read_store(config) as store:
         rows, log = await audit_tables(store, config, begin, finish)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import re
 import signal
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.store.journal_storage import load_document
 from tests.fake_bot_api import FakeBotApi
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,11 +164,11 @@ async def test_api_down_then_back_delivers_everything_in_order_tier_one_first(tm
 
 
 async def until_failed_attempts(store: Path, attempts: int, within: float = 30.0) -> None:
-    """Wait until the bot recorded failed sends (read from its atomically replaced data file)."""
+    """Wait until the bot recorded failed sends (read from its snapshot and journal, as a reader may)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         with contextlib.suppress(FileNotFoundError, ValueError):
-            outbox = json.loads(store.read_text(encoding="utf-8")).get("outbox", {}).values()
+            outbox = load_document(store)[0].get("outbox", {}).values()
             if any(n["attempts"] >= attempts and n["last_error"] for n in outbox):
                 return
         await asyncio.sleep(0.1)

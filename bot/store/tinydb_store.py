@@ -1,13 +1,14 @@
-"""Embedded store on TinyDB: one process, one JSON file, atomic batched writes.
+"""Embedded store on TinyDB: one process, one JSON snapshot plus its journal, batched commits.
 
 A lock file stops a second process from opening the same data file. Writes
-outside `batch()` are flushed at once; inside a batch they are flushed when
-the outermost batch ends, so a poll cycle costs one file rewrite.
+outside `batch()` are committed at once; inside a batch they are committed when
+the outermost batch ends, so a poll cycle costs one journal line
+(bot.store.journal_storage: only the changed documents, not the whole file).
 
 Bookkeeping that is safe to redo after a crash (items seen, stored items,
 source state such as ETags and health) is written lazily: it rides along with
 the next durable write or a background flush every `flush_every`. A poll that
-finds nothing new (a 304) therefore costs no file rewrite at all.
+finds nothing new (a 304) therefore costs no write at all.
 """
 
 from __future__ import annotations
@@ -27,14 +28,15 @@ from tinydb.table import Document
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
-from bot.store.atomic_storage import AtomicJSONStorage, CorruptStoreFile
 from bot.store.base import Store, StoreError, StoreLocked, VersionConflict
+from bot.store.journal_storage import COMPACT_MIN, CorruptStoreFile, JournaledJSONStorage
 
 
 class TinyDBStore(Store):
-    def __init__(self, path: str | os.PathLike[str], flush_every: float = 1.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], flush_every: float = 1.0, compact_min: int = COMPACT_MIN) -> None:
         self.path = Path(path)
         self.flush_every = flush_every
+        self.compact_min = compact_min
         self._db: TinyDB | None = None
         self._lock_fd: int | None = None
         self._depth = 0
@@ -50,7 +52,7 @@ class TinyDBStore(Store):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _lock(self.path)
         try:
-            self._db = TinyDB(self.path, storage=AtomicJSONStorage)
+            self._db = TinyDB(self.path, storage=JournaledJSONStorage, compact_min=self.compact_min)
             self._db.tables()  # load now so a corrupt file fails at start-up
         except CorruptStoreFile as exc:
             self._release()
@@ -68,7 +70,7 @@ class TinyDBStore(Store):
                 await self._flusher
             self._flusher = None
         if self._db is not None:
-            self._storage.flush()
+            self._storage.close()  # commit what is left and compact: one snapshot, no journal
             self._db = None
         self._release()
 
@@ -84,14 +86,19 @@ class TinyDBStore(Store):
             self._lock_fd = None
 
     @property
-    def _storage(self) -> AtomicJSONStorage:
+    def _storage(self) -> JournaledJSONStorage:
         assert self._db is not None, "store is not open"
         return self._db.storage  # type: ignore[return-value]
 
     @property
     def flushes(self) -> int:
-        """How many times the file was rewritten (for tests and benchmarks)."""
+        """How many commits were written (for tests and benchmarks)."""
         return self._storage.flushes
+
+    @property
+    def compactions(self) -> int:
+        """How many times the whole snapshot was rewritten."""
+        return self._storage.compactions
 
     def _t(self, name: str):
         if self._db is None:
@@ -108,6 +115,24 @@ class TinyDBStore(Store):
             if self._depth == 0 and self._durable_in_batch:
                 self._durable_in_batch = False
                 self._storage.flush()
+
+    # Every TinyDB write goes through these three, which name the documents changed
+    # so the journal carries only those.
+    def _insert(self, name: str, doc: dict[str, Any]) -> int:
+        with self._storage.naming():
+            doc_id = self._t(name).insert(doc)
+        self._storage.touch(name, doc_id)
+        return doc_id
+
+    def _insert_many(self, name: str, docs: list[dict[str, Any]]) -> None:
+        with self._storage.naming():
+            doc_ids = self._t(name).insert_multiple(docs)
+        self._storage.touch(name, doc_ids)
+
+    def _upsert(self, name: str, doc: dict[str, Any], cond: Any = None) -> None:
+        with self._storage.naming():
+            doc_ids = self._t(name).upsert(doc, cond)
+        self._storage.touch(name, doc_ids)
 
     def _written(self, durable: bool = True) -> None:
         """Flush now for durable writes outside a batch; lazy ones wait for the flusher."""
@@ -129,14 +154,14 @@ class TinyDBStore(Store):
                 self._seen.add(key)
                 new_docs.append({"key": key, "at": at.isoformat()})
         if new_docs:
-            self._t("seen").insert_multiple(new_docs)
+            self._insert_many("seen", new_docs)
             self._written(durable=False)
         return fresh
 
     # -- items ---------------------------------------------------------------
     async def add_items(self, items: Sequence[Item]) -> None:
         if items:
-            self._t("items").insert_multiple([encode(i) for i in items])
+            self._insert_many("items", [encode(i) for i in items])
             self._written(durable=False)
 
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
@@ -149,26 +174,24 @@ class TinyDBStore(Store):
 
     # -- incidents -----------------------------------------------------------
     async def next_sequence(self, day: str) -> int:
-        table = self._t("counters")
-        doc = table.get(Query().day == day)
+        doc = self._t("counters").get(Query().day == day)
         value = (doc["value"] if doc else 0) + 1
-        table.upsert({"day": day, "value": value}, Query().day == day)
+        self._upsert("counters", {"day": day, "value": value}, Query().day == day)
         self._written()
         return value
 
     async def put_incident(self, incident: Incident, expected_version: int | None = None) -> None:
-        table = self._t("incidents")
         doc_id = self._incident_ids.get(incident.number)
         if expected_version is not None:
-            current = table.get(doc_id=doc_id) if doc_id is not None else None
+            current = self._t("incidents").get(doc_id=doc_id) if doc_id is not None else None
             stored = current["version"] if current else None
             if stored != expected_version:
                 raise VersionConflict(f"{incident.number}: version {stored} != {expected_version}")
         data = encode(incident)
         if doc_id is None:
-            self._incident_ids[incident.number] = table.insert(data)
+            self._incident_ids[incident.number] = self._insert("incidents", data)
         else:
-            table.upsert(Document(data, doc_id=doc_id))
+            self._upsert("incidents", Document(data, doc_id=doc_id))
         self._written()
 
     async def get_incident(self, number: str) -> Incident | None:
@@ -195,7 +218,7 @@ class TinyDBStore(Store):
         if action.id in self._action_ids:
             return False
         self._action_ids.add(action.id)
-        self._t("actions").insert(encode(action))
+        self._insert("actions", encode(action))
         self._written()
         return True
 
@@ -210,18 +233,17 @@ class TinyDBStore(Store):
         return dict(doc["state"]) if doc else {}
 
     async def put_source_state(self, source_id: str, state: dict[str, Any]) -> None:
-        self._t("source_state").upsert({"source_id": source_id, "state": encode(state)}, Query().source_id == source_id)
+        self._upsert("source_state", {"source_id": source_id, "state": encode(state)}, Query().source_id == source_id)
         self._written(durable=False)
 
     # -- outbox --------------------------------------------------------------
     async def enqueue(self, notifications: Sequence[Notification]) -> list[bool]:
         added = []
-        table = self._t("outbox")
         for note in notifications:
             if note.id in self._notification_ids:
                 added.append(False)
                 continue
-            self._notification_ids[note.id] = table.insert(encode(note))
+            self._notification_ids[note.id] = self._insert("outbox", encode(note))
             added.append(True)
         if any(added):
             self._written()
@@ -242,7 +264,7 @@ class TinyDBStore(Store):
         doc_id = self._notification_ids.get(notification.id)
         if doc_id is None:
             raise StoreError(f"unknown notification {notification.id}")
-        self._t("outbox").upsert(Document(encode(notification), doc_id=doc_id))
+        self._upsert("outbox", Document(encode(notification), doc_id=doc_id))
         self._written()
 
     async def get_notification(self, notification_id: str) -> Notification | None:
@@ -253,7 +275,7 @@ class TinyDBStore(Store):
     # -- message refs --------------------------------------------------------
     async def add_message_ref(self, ref: MessageRef) -> None:
         q = Query()
-        self._t("refs").upsert(encode(ref), (q.target == ref.target) & (q.message_id == ref.message_id))
+        self._upsert("refs", encode(ref), (q.target == ref.target) & (q.message_id == ref.message_id))
         self._written()
 
     async def message_refs(self, incident: str) -> list[MessageRef]:
@@ -270,7 +292,7 @@ class TinyDBStore(Store):
         return doc["value"] if doc else None
 
     async def set_meta(self, key: str, value: Any) -> None:
-        self._t("meta").upsert({"key": key, "value": value}, Query().key == key)
+        self._upsert("meta", {"key": key, "value": value}, Query().key == key)
         self._written()
 
     async def set_meta_if_absent(self, key: str, value: Any) -> bool:
