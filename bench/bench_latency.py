@@ -12,7 +12,9 @@ Scenarios: 1 tier I item; 100 items arriving together (one or three tier I,
 the rest II–IV, storm control on) with the channel's Telegram pacing (1 msg/s
 per chat) and without it; and 100 tier I items together with pacing off, to
 show the bot's own cost (one durable outbox record per send) apart from the
-platform's rate limits. Two chats: monitors (all tiers) and leaders (I, II).
+platform's rate limits; and that again on a store already holding a month of
+an office's records (3,000 incidents, 30,000 items), to show a send's cost does
+not grow with the store. Two chats: monitors (all tiers) and leaders (I, II).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -40,7 +43,7 @@ from bot.app import build_app  # noqa: E402
 from bot.channels.telegram_limits import Limits, RateLimiter  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.config_loader import load_config  # noqa: E402
-from bot.models import Item, Tier  # noqa: E402
+from bot.models import SYSTEM, Action, ActionKind, Incident, Item, NoticeKind, Notification, Status, Tier  # noqa: E402
 from bot.pipeline import run_source  # noqa: E402
 from bot.store.tinydb_store import TinyDBStore  # noqa: E402
 from sources.registry import build_source  # noqa: E402
@@ -163,7 +166,32 @@ def bench_config(api: TimedApi, feed_port: int, data: Path) -> Config:
     )
 
 
-async def one_run(kinds: list[str], pacing: bool, seed: int) -> tuple[list[float], dict[str, int]]:
+async def history(store: TinyDBStore, incidents: int) -> None:
+    """A month of an office's records already in the store: incidents with their items, actions, sent alerts."""
+    at = datetime.now(UTC) - timedelta(days=30)
+    rng = random.Random(5)
+    async with store.batch():
+        for n in range(incidents):
+            when = at + timedelta(minutes=n * 14)
+            head = title(n, rng.choice(["II", "III"]), rng)
+            items = [
+                Item("old", f"http://127.0.0.1/old/{n}/{k}", head, text=head * 3, fetched_at=when) for k in range(10)
+            ]
+            await store.claim_seen([i.key for i in items], when)
+            await store.add_items(items)
+            number = f"YQ-{when:%Y%m%d}-{n:04d}"
+            await store.put_incident(
+                Incident(number, Tier.III, head, items[0].url, "old", when, reason="主体+事件", status=Status.RESOLVED)
+            )
+            for kind in (ActionKind.NOTIFY, ActionKind.ACK, ActionKind.RESOLVE):
+                await store.append_action(Action(f"{number}:{kind.value}", number, kind, SYSTEM, when, note="已处置"))
+            for chat in CHATS:
+                target = f"telegram:{chat['id']}"
+                note = Notification(f"{number}:{target}:1", target, NoticeKind.ALERT, when, incident=number)
+                await store.enqueue([note.replace(sent_at=when, message_id=str(n), attempts=1)])
+
+
+async def one_run(kinds: list[str], pacing: bool, seed: int, prefill: int = 0) -> tuple[list[float], dict[str, int]]:
     """Latencies (ms) of every tier I incident to every chat it goes to, and the tiers made."""
     api, stamps = TimedApi(), []
     await api.start()
@@ -172,6 +200,13 @@ async def one_run(kinds: list[str], pacing: bool, seed: int) -> tuple[list[float
         config = bench_config(api, port, Path(tmp))
         store = TinyDBStore(config.store.path)
         await store.open()
+        if prefill:
+            await history(store, prefill)
+            await store.close()  # as after a restart: one snapshot, empty journal
+            size = Path(config.store.path).stat().st_size
+            print(f"  (store holds {prefill} incidents, {prefill * 10} items: {size / 1e6:.1f} MB)")
+            store = TinyDBStore(config.store.path)
+            await store.open()
         app = await build_app(config, store)
         if not pacing:
             app.channels["telegram"].limiter = RateLimiter(Limits.unlimited())  # type: ignore[attr-defined]
@@ -207,11 +242,11 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
 
 
-async def scenario(name: str, kinds: list[str], pacing: bool, runs: int) -> None:
+async def scenario(name: str, kinds: list[str], pacing: bool, runs: int, prefill: int = 0) -> None:
     latencies: list[float] = []
     tiers: dict[str, int] = {}
     for run in range(runs):
-        got, made = await one_run(kinds, pacing, seed=run)
+        got, made = await one_run(kinds, pacing, seed=run, prefill=prefill)
         latencies += got
         tiers = made
     if not latencies:
@@ -237,6 +272,7 @@ async def main() -> None:
     await scenario("C  100 items together (3 tier I), pacing on", three, True, args.runs)
     await scenario("D  100 items together (3 tier I), pacing off", three, False, args.runs)
     await scenario("E  100 tier I items together, pacing off", ["I"] * 100, False, max(1, args.runs // 2))
+    await scenario("F  as E, on a store holding a month of records", ["I"] * 100, False, 1, prefill=3000)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ A lock file stops a second process from opening the same data file. Writes
 outside `batch()` are committed at once; inside a batch they are committed when
 the outermost batch ends, so a poll cycle costs one journal line
 (bot.store.journal_storage: only the changed documents, not the whole file).
+Keyed tables are indexed in memory and changed in place (bot.store.tinydb_table),
+so no read or write by key scans or rebuilds a table.
 
 Bookkeeping that is safe to redo after a crash (items seen, stored items,
 source state such as ETags and health) is written lazily: it rides along with
@@ -17,19 +19,33 @@ import asyncio
 import contextlib
 import fcntl
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import TinyDB
+from tinydb.table import Table
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
 from bot.store.base import Store, StoreError, StoreLocked, VersionConflict
 from bot.store.journal_storage import COMPACT_MIN, CorruptStoreFile, JournaledJSONStorage
+from bot.store.tinydb_table import InPlaceTinyDB
+
+# Tables whose documents have a unique key, and the key: kept in an in-memory index
+# (key → doc id), so a read or a write by key never scans the table.
+KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "incidents": lambda d: d["number"],
+    "outbox": lambda d: d["id"],
+    "actions": lambda d: d["id"],
+    "meta": lambda d: d["key"],
+    "source_state": lambda d: d["source_id"],
+    "counters": lambda d: d["day"],
+    "refs": lambda d: _ref_key(d["target"], d["message_id"]),
+}
+BY_INCIDENT = ("actions", "refs")  # tables also indexed by incident number
 
 
 class TinyDBStore(Store):
@@ -42,9 +58,9 @@ class TinyDBStore(Store):
         self._depth = 0
         self._durable_in_batch = False
         self._flusher: asyncio.Task[None] | None = None
-        self._incident_ids: dict[str, int] = {}
-        self._notification_ids: dict[str, int] = {}
-        self._action_ids: set[str] = set()
+        self._ids: dict[str, dict[str, int]] = {}
+        self._by_incident: dict[str, dict[str, list[int]]] = {}
+        self._unsent: set[int] = set()  # outbox doc ids not yet sent
         self._seen: set[str] = set()
 
     # -- lifecycle ---------------------------------------------------------
@@ -52,16 +68,23 @@ class TinyDBStore(Store):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _lock(self.path)
         try:
-            self._db = TinyDB(self.path, storage=JournaledJSONStorage, compact_min=self.compact_min)
+            self._db = InPlaceTinyDB(self.path, storage=JournaledJSONStorage, compact_min=self.compact_min)
             self._db.tables()  # load now so a corrupt file fails at start-up
         except CorruptStoreFile as exc:
             self._release()
             raise StoreError(str(exc)) from None
-        self._incident_ids = {d["number"]: d.doc_id for d in self._t("incidents").all()}
-        self._notification_ids = {d["id"]: d.doc_id for d in self._t("outbox").all()}
-        self._action_ids = {d["id"] for d in self._t("actions").all()}
-        self._seen = {d["key"] for d in self._t("seen").all()}
+        self._index()
         self._flusher = asyncio.create_task(self._flush_lazily(), name="tinydb-flush")
+
+    def _index(self) -> None:
+        tables = self._storage.read() or {}
+        self._ids = {name: {key(d): int(i) for i, d in tables.get(name, {}).items()} for name, key in KEYS.items()}
+        self._by_incident = {name: {} for name in BY_INCIDENT}
+        for name in BY_INCIDENT:
+            for doc_id, doc in tables.get(name, {}).items():
+                self._by_incident[name].setdefault(doc["incident"], []).append(int(doc_id))
+        self._unsent = {int(i) for i, d in tables.get("outbox", {}).items() if d["sent_at"] is None}
+        self._seen = {d["key"] for d in tables.get("seen", {}).values()}
 
     async def close(self) -> None:
         if self._flusher is not None:
@@ -100,7 +123,7 @@ class TinyDBStore(Store):
         """How many times the whole snapshot was rewritten."""
         return self._storage.compactions
 
-    def _t(self, name: str):
+    def _t(self, name: str) -> Table:
         if self._db is None:
             raise StoreError("store is not open")
         return self._db.table(name, cache_size=0)
@@ -116,26 +139,35 @@ class TinyDBStore(Store):
                 self._durable_in_batch = False
                 self._storage.flush()
 
-    # Every TinyDB write goes through these three, which name the documents changed
-    # so the journal carries only those.
-    def _insert(self, name: str, doc: dict[str, Any]) -> int:
-        with self._storage.naming():
-            doc_id = self._t(name).insert(doc)
-        self._storage.touch(name, doc_id)
-        return doc_id
-
-    def _insert_many(self, name: str, docs: list[dict[str, Any]]) -> None:
+    # -- the only ways in: each names the documents it changed, for the journal --
+    def _insert_many(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
         with self._storage.naming():
             doc_ids = self._t(name).insert_multiple(docs)
         self._storage.touch(name, doc_ids)
+        return doc_ids
 
-    def _upsert(self, name: str, doc: dict[str, Any], cond: Any = None) -> None:
+    def _put(self, name: str, doc: dict[str, Any]) -> int:
+        """Insert or replace the document with this one's key."""
+        key = KEYS[name](doc)
+        doc_id = self._ids[name].get(key)
         with self._storage.naming():
-            doc_ids = self._t(name).upsert(doc, cond)
-        self._storage.touch(name, doc_ids)
+            if doc_id is None:
+                doc_id = self._ids[name][key] = self._t(name).insert(doc)
+            else:
+                self._t(name).update(doc, doc_ids=[doc_id])
+        self._storage.touch(name, doc_id)
+        return doc_id
+
+    def _get(self, name: str, key: str) -> dict[str, Any] | None:
+        doc_id = self._ids[name].get(key)
+        return self._t(name).get(doc_id=doc_id) if doc_id is not None else None  # type: ignore[return-value]
+
+    def _docs(self, name: str, doc_ids: Iterable[int]) -> list[dict[str, Any]]:
+        table = self._t(name)
+        return [table.get(doc_id=i) for i in doc_ids]  # type: ignore[misc]
 
     def _written(self, durable: bool = True) -> None:
-        """Flush now for durable writes outside a batch; lazy ones wait for the flusher."""
+        """Commit now for durable writes outside a batch; lazy ones wait for the flusher."""
         if not durable:
             return
         if self._depth:
@@ -167,36 +199,30 @@ class TinyDBStore(Store):
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
         out = []
         for doc in self._t("items").all():
-            item = decode(Item, doc)
-            if item.fetched_at and start <= item.fetched_at < end:
-                out.append(item)
+            fetched = doc.get("fetched_at")
+            if fetched and start <= datetime.fromisoformat(fetched) < end:  # decode only what is wanted
+                out.append(decode(Item, doc))
         return sorted(out, key=lambda i: i.fetched_at or start)
 
     # -- incidents -----------------------------------------------------------
     async def next_sequence(self, day: str) -> int:
-        doc = self._t("counters").get(Query().day == day)
+        doc = self._get("counters", day)
         value = (doc["value"] if doc else 0) + 1
-        self._upsert("counters", {"day": day, "value": value}, Query().day == day)
+        self._put("counters", {"day": day, "value": value})
         self._written()
         return value
 
     async def put_incident(self, incident: Incident, expected_version: int | None = None) -> None:
-        doc_id = self._incident_ids.get(incident.number)
         if expected_version is not None:
-            current = self._t("incidents").get(doc_id=doc_id) if doc_id is not None else None
+            current = self._get("incidents", incident.number)
             stored = current["version"] if current else None
             if stored != expected_version:
                 raise VersionConflict(f"{incident.number}: version {stored} != {expected_version}")
-        data = encode(incident)
-        if doc_id is None:
-            self._incident_ids[incident.number] = self._insert("incidents", data)
-        else:
-            self._upsert("incidents", Document(data, doc_id=doc_id))
+        self._put("incidents", encode(incident))
         self._written()
 
     async def get_incident(self, number: str) -> Incident | None:
-        doc_id = self._incident_ids.get(number)
-        doc = self._t("incidents").get(doc_id=doc_id) if doc_id is not None else None
+        doc = self._get("incidents", number)
         return decode(Incident, doc) if doc else None
 
     async def incidents(
@@ -204,46 +230,50 @@ class TinyDBStore(Store):
     ) -> list[Incident]:
         wanted = {s.value for s in statuses} if statuses else None
         out = []
-        for doc in self._t("incidents").all():
+        for doc in self._t("incidents").all():  # filter on the raw fields: decode only what is wanted
             if wanted is not None and doc["status"] not in wanted:
                 continue
-            inc = decode(Incident, doc)
-            if since is not None and inc.discovered_at < since:
+            if since is not None and datetime.fromisoformat(doc["discovered_at"]) < since:
                 continue
-            out.append(inc)
+            out.append(decode(Incident, doc))
         return sorted(out, key=lambda i: (i.discovered_at, i.number))
 
     # -- actions -------------------------------------------------------------
     async def append_action(self, action: Action) -> bool:
-        if action.id in self._action_ids:
+        if action.id in self._ids["actions"]:
             return False
-        self._action_ids.add(action.id)
-        self._insert("actions", encode(action))
+        doc_id = self._put("actions", encode(action))
+        self._by_incident["actions"].setdefault(action.incident, []).append(doc_id)
         self._written()
         return True
 
     async def actions(self, incident: str | None = None, since: datetime | None = None) -> list[Action]:
-        docs = sorted(self._t("actions").all(), key=lambda d: d.doc_id)
-        out = [decode(Action, d) for d in docs if incident is None or d["incident"] == incident]
+        if incident is None:
+            docs = sorted(self._t("actions").all(), key=lambda d: d.doc_id)
+        else:
+            docs = self._docs("actions", self._by_incident["actions"].get(incident, []))
+        out = [decode(Action, d) for d in docs]
         return [a for a in out if since is None or a.at >= since]
 
     # -- source state --------------------------------------------------------
     async def get_source_state(self, source_id: str) -> dict[str, Any]:
-        doc = self._t("source_state").get(Query().source_id == source_id)
+        doc = self._get("source_state", source_id)
         return dict(doc["state"]) if doc else {}
 
     async def put_source_state(self, source_id: str, state: dict[str, Any]) -> None:
-        self._upsert("source_state", {"source_id": source_id, "state": encode(state)}, Query().source_id == source_id)
+        self._put("source_state", {"source_id": source_id, "state": encode(state)})
         self._written(durable=False)
 
     # -- outbox --------------------------------------------------------------
     async def enqueue(self, notifications: Sequence[Notification]) -> list[bool]:
         added = []
         for note in notifications:
-            if note.id in self._notification_ids:
+            if note.id in self._ids["outbox"]:
                 added.append(False)
                 continue
-            self._notification_ids[note.id] = self._insert("outbox", encode(note))
+            doc_id = self._put("outbox", encode(note))
+            if note.sent_at is None:
+                self._unsent.add(doc_id)
             added.append(True)
         if any(added):
             self._written()
@@ -251,9 +281,7 @@ class TinyDBStore(Store):
 
     async def pending_notifications(self, now: datetime, limit: int = 100) -> list[Notification]:
         due = []
-        for doc in self._t("outbox").all():
-            if doc["sent_at"] is not None:
-                continue
+        for doc in self._docs("outbox", self._unsent):
             note = decode(Notification, doc)
             if note.next_attempt_at is None or note.next_attempt_at <= now:
                 due.append(note)
@@ -261,45 +289,55 @@ class TinyDBStore(Store):
         return due[:limit]
 
     async def update_notification(self, notification: Notification) -> None:
-        doc_id = self._notification_ids.get(notification.id)
-        if doc_id is None:
+        if notification.id not in self._ids["outbox"]:
             raise StoreError(f"unknown notification {notification.id}")
-        self._upsert("outbox", Document(encode(notification), doc_id=doc_id))
+        doc_id = self._put("outbox", encode(notification))
+        if notification.sent_at is None:
+            self._unsent.add(doc_id)
+        else:
+            self._unsent.discard(doc_id)
         self._written()
 
     async def get_notification(self, notification_id: str) -> Notification | None:
-        doc_id = self._notification_ids.get(notification_id)
-        doc = self._t("outbox").get(doc_id=doc_id) if doc_id is not None else None
+        doc = self._get("outbox", notification_id)
         return decode(Notification, doc) if doc else None
 
     # -- message refs --------------------------------------------------------
     async def add_message_ref(self, ref: MessageRef) -> None:
-        q = Query()
-        self._upsert("refs", encode(ref), (q.target == ref.target) & (q.message_id == ref.message_id))
+        before = self._get("refs", _ref_key(ref.target, ref.message_id))
+        doc_id = self._put("refs", encode(ref))
+        by_incident = self._by_incident["refs"]
+        if before is not None and before["incident"] != ref.incident:  # the message now shows another incident
+            by_incident[before["incident"]].remove(doc_id)
+        if before is None or before["incident"] != ref.incident:
+            by_incident.setdefault(ref.incident, []).append(doc_id)
         self._written()
 
     async def message_refs(self, incident: str) -> list[MessageRef]:
-        return [decode(MessageRef, d) for d in self._t("refs").search(Query().incident == incident)]
+        return [decode(MessageRef, d) for d in self._docs("refs", self._by_incident["refs"].get(incident, []))]
 
     async def incident_for_message(self, target: str, message_id: str) -> str | None:
-        q = Query()
-        doc = self._t("refs").get((q.target == target) & (q.message_id == message_id))
+        doc = self._get("refs", _ref_key(target, message_id))
         return doc["incident"] if doc else None
 
     # -- meta ----------------------------------------------------------------
     async def get_meta(self, key: str) -> Any:
-        doc = self._t("meta").get(Query().key == key)
+        doc = self._get("meta", key)
         return doc["value"] if doc else None
 
     async def set_meta(self, key: str, value: Any) -> None:
-        self._upsert("meta", {"key": key, "value": value}, Query().key == key)
+        self._put("meta", {"key": key, "value": value})
         self._written()
 
     async def set_meta_if_absent(self, key: str, value: Any) -> bool:
-        if self._t("meta").contains(Query().key == key):
+        if key in self._ids["meta"]:
             return False
         await self.set_meta(key, value)
         return True
+
+
+def _ref_key(target: str, message_id: str) -> str:
+    return f"{target}\n{message_id}"
 
 
 def _lock(path: Path) -> int:
