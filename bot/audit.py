@@ -8,19 +8,13 @@ the store's append-only actions: nothing here writes.
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.evidence import EvidenceArchive
 from bot.models import Action, ActionKind, Incident
-from bot.store import open_store
-from bot.store.base import Store, StoreLocked
-from bot.store.journal_storage import copy_committed
+from bot.store.base import Store
 
 INCIDENT_COLUMNS = [
     ("number", "事件编号"),
@@ -134,33 +128,6 @@ async def audit_tables(
     ]
     log = [action_row(a, zone) for a in actions if start <= a.at < end]
     return rows, log
-
-
-@contextlib.asynccontextmanager
-async def read_store(config: Config) -> AsyncIterator[Store]:
-    """Open the store for reading, even while the bot runs on the same TinyDB file.
-
-    The running bot holds the file's lock; its snapshot and journal, read
-    journal first, always make a whole, consistent state (as of its last commit).
-    """
-    store = open_store(config.store)
-    try:
-        await store.open()
-    except StoreLocked:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "snapshot.json"
-            copy_committed(Path(config.store.path), copy)
-            snapshot = open_store(config.store.model_copy(update={"path": str(copy)}))
-            await snapshot.open()
-            try:
-                yield snapshot
-            finally:
-                await snapshot.close()
-        return
-    try:
-        yield store
-    finally:
-        await store.close()
 
 
 def _detail(action: Action) -> str:

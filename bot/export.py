@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.audit import ACTION_COLUMNS, INCIDENT_COLUMNS, audit_tables, read_store
+from bot.audit import ACTION_COLUMNS, INCIDENT_COLUMNS, audit_tables
 from bot.config import Config
+from bot.store import read_store
 from bot.store.journal_storage import has_data
 
 Columns = list[tuple[str, str]]
@@ -40,7 +41,7 @@ async def export(config: Config, start: str, end: str, fmt: str, out: str | None
     begin, finish = period(start, end, config.zone)
     if config.store.backend == "tinydb" and not has_data(Path(config.store.path)):
         raise ExportError(f"数据文件 {config.store.path} 不存在（请检查 -c 指定的配置中的 store.path）")
-    async with read_store(config) as store:
+    async with read_store(config.store) as store:
         rows, log = await audit_tables(store, config, begin, finish)
     path = Path(out or f"yuqing-audit-{start}-{end}.{fmt}")
     path.parent.mkdir(parents=True, exist_ok=True)

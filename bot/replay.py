@@ -20,7 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.durations import parse_duration
 from bot.models import SYSTEM, Action, ActionKind, Incident, Item, Tier
-from bot.store import open_store
+from bot.store import read_store
 from bot.store.base import Store
 
 EXIT_USAGE = 2
@@ -141,12 +141,8 @@ def replay_main(config: Config, since: str, show_all: bool = False, clock: Clock
         return EXIT_USAGE
 
     async def go() -> str:
-        store = open_store(config.store)
-        await store.open()
-        try:
+        async with read_store(config.store) as store:  # works while the bot runs
             return await run_replay(config, store, period, clock or SystemClock(), show_all)
-        finally:
-            await store.close()
 
     print(asyncio.run(go()))
     return 0

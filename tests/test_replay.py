@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from bot.clock import FakeClock
 from bot.models import Item, Tier
 from bot.replay import replay, run_replay
 from bot.store.tinydb_store import TinyDBStore
+from bot.store.tinydb_store import _lock as hold_lock
 from tests.conftest import START, make_config
 
 STORY = "多名工人反映，江城建工集团承建的滨江花园项目欠薪近半年，工人多次讨要未果，项目部称资金尚未到位。"
@@ -112,3 +115,23 @@ def test_cli_replay_bad_since_and_bad_expression_exit_two(tmp_path: Path, capsys
     assert main(["-c", str(bad), "replay"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "缺少右括号" in err and "schemes[0].expression" in err
+
+
+def test_cli_replay_while_the_bot_holds_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bot never stops: replay reads what it last committed instead of refusing the locked file."""
+    config = _write_config(tmp_path)
+
+    async def record() -> None:
+        store = TinyDBStore(tmp_path / "store.json")
+        await store.open()
+        await store.add_items(items())
+        await store.close()
+
+    asyncio.run(record())
+    held = hold_lock(tmp_path / "store.json")  # as a running bot does
+    try:
+        assert main(["-c", str(config), "replay", "--since", "7d"]) == 0
+    finally:
+        os.close(held)
+    out = capsys.readouterr().out
+    assert "10 条已存信息" in out and "将告警 1 起" in out

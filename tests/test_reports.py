@@ -185,6 +185,21 @@ async def test_export_report_files(tmp_path):
         await export_report(config, "daily", out=str(tmp_path / "x.pdf"))
 
 
+async def test_export_report_while_the_bot_holds_the_store(tmp_path):
+    """The bot never stops: a report reads what it last committed (snapshot + journal), lock or not."""
+    store_path = tmp_path / "s.json"
+    store = TinyDBStore(store_path)
+    await store.open()  # and stays open, as the running bot's does
+    try:
+        await fill(store)
+        config = scenario_config(store={"path": str(store_path)}, briefing={"files_dir": str(tmp_path / "f")})
+        docx_out = tmp_path / "special.docx"
+        await export_report(config, "incident", "yq-20261125-0001", str(docx_out), clock=FakeClock(NOW))
+        assert headings(open_docx(docx_out.read_bytes()))[0] == "舆情专报 YQ-20261125-0001"
+    finally:
+        await store.close()
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,

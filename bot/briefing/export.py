@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.incidents import IncidentService
 from bot.people import People
 from bot.services import Services
-from bot.store import open_store
+from bot.store import read_store
 
 KINDS = ("daily", "weekly", "incident", "evaluation")
 
@@ -57,16 +57,12 @@ async def export_report(
     config: Config, kind: str, number: str = "", out: str | None = None, clock: Clock | None = None
 ) -> str:
     check_request(kind, number, out)
-    store = open_store(config.store)
-    await store.open()
-    try:
+    async with read_store(config.store) as store:  # works while the bot runs
         services = Services(
             config, store, clock or SystemClock(), People(config.people), IncidentService(config, store)
         )
         services.source_names = {s.id: s.name or s.id for s in config.sources}
         report = await report_document(services, kind, number.upper())
-    finally:
-        await store.close()
     if report is None:
         raise ReportError(f"没有编号为 {number.upper()} 的事件")
     return write_files(report, out)
