@@ -79,8 +79,8 @@ def build_channels(
 
 async def build_app(config: Config, store: Store, clock: Clock | None = None, console_out: TextIO | None = None) -> App:
     clock = clock or SystemClock()
-    names = {s.id: s.name or s.id for s in config.sources}
-    services = Services(config, store, clock, People(config.people), IncidentService(config, store), source_names=names)
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    names = services.source_names
     dispatcher = Dispatcher(services)
     channels = build_channels(config, clock, console_out, names, store, dispatcher.check)
     if config.evidence.enabled:

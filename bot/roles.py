@@ -60,9 +60,8 @@ class Node:
         self.console_out, self.read_console = console_out, read_console
         self.instance = instance_name(config)
         self.metrics = Metrics(self.instance)
-        names = {s.id: s.name or s.id for s in config.sources}
         people = People(config.people)
-        self.services = Services(config, store, self.clock, people, IncidentService(config, store), source_names=names)
+        self.services = Services(config, store, self.clock, people, IncidentService(config, store))
         self.judge = Judge(config.schemes, config.sources, analysis=config.analysis)
         self.http = HttpClient(config.http)
         context = SourceContext(self.clock, config.zone, config.rsshub.base_url)

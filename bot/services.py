@@ -20,6 +20,10 @@ class Services:
     people: People
     incidents: IncidentService
     wake_delivery: Callable[[], None] = field(default=lambda: None)
-    source_names: dict[str, str] = field(default_factory=dict)
     # Re-judge recently stored items for a new emergency-watch term (bot.polling.Poller.backfill); set by bot.app.
     watch_backfill: Callable[[str], Awaitable[int]] | None = None
+
+    @property
+    def source_names(self) -> dict[str, str]:
+        """What each source is called in alerts and reports (its configured name, else its id)."""
+        return {s.id: s.name or s.id for s in self.config.sources}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
 
-from bot.briefing.build import report_document
+from bot.briefing.build import incident_report, report_document
 from bot.briefing.evaluation import evaluate
 from bot.briefing.export import ReportError, export_report
 from bot.briefing.markdown import md_escape, to_markdown
@@ -149,6 +150,25 @@ def test_timeline_orders_by_time_and_evidence_is_numbered():
         "证据2：https://forum.example.cn/a2",
         "证据3：https://news.example.cn/a3",
     ]
+
+
+async def test_reports_name_sources_as_readers_know_them(store, tmp_path):
+    """An office reads 江城市新闻网, not the config id city-news (an unknown id stays as is)."""
+    await fill(store)
+    sources = [
+        {"id": "city-news", "kind": "rss", "url": "https://news.example.cn/rss", "name": "江城市新闻网"},
+        {"id": "forum-gbk", "kind": "rss", "url": "https://forum.example.cn/rss", "name": "江城论坛"},
+    ]
+    config = scenario_config(sources=sources, briefing={"files_dir": str(tmp_path / "files")})
+    services = Services(config, store, FakeClock(NOW), People(config.people), IncidentService(config, store))
+    special, _ = to_markdown(await report_document(services, "incident", "YQ-20261125-0001"))
+    assert "| 来源 | 江城市新闻网、江城论坛 |" in special
+    a = next(i for i in incidents() if i.number == "YQ-20261125-0001")
+    a = a.replace(published_at=a.discovered_at - timedelta(hours=1))
+    assert timeline(a, [], services.source_names)[0].who == "江城市新闻网"  # 原文发布
+    daily, _ = to_markdown(await report_document(services, "weekly"))
+    assert "江城市新闻网" in daily and "city-news" not in daily
+    assert "weibo" in (await incident_report(services, "YQ-20261125-0002"))  # not configured: its id
 
 
 async def test_markdown_escapes_scraped_text_and_writes_the_chart(services):

@@ -53,7 +53,7 @@ async def incident_document_for(services: Services, number: str) -> Report | Non
     actions = await services.store.actions(number)
     config = services.config
     manifest = EvidenceArchive(config.evidence.path, config.zone).manifest(inc) if config.evidence.enabled else None
-    return incident_document(inc, actions, services.clock.now(), config.zone, manifest)
+    return incident_document(inc, actions, services.clock.now(), config.zone, manifest, services.source_names)
 
 
 async def incident_report(services: Services, number: str) -> str:

@@ -58,10 +58,10 @@ async def gather(services: Services, window: Window) -> BriefingData:
     """Everything one briefing shows, read once from the store."""
     now, config = services.clock.now(), services.config
     data = collect(await services.store.incidents(), window, now, config.zone)
-    names = {s.id: s.name or s.id for s in config.sources}
     return dataclasses.replace(
         data,
-        failing=source_problems(await source_states(services), names),
+        source_names=services.source_names,
+        failing=source_problems(await source_states(services), services.source_names),
         watches=await active_watch_terms(services),
         schemes=[s.name for s in config.schemes],
         held=await held_back(services.store, window.start, window.end),

@@ -61,7 +61,6 @@ async def export_report(
         services = Services(
             config, store, clock or SystemClock(), People(config.people), IncidentService(config, store)
         )
-        services.source_names = {s.id: s.name or s.id for s in config.sources}
         report = await report_document(services, kind, number.upper())
     if report is None:
         raise ReportError(f"没有编号为 {number.upper()} 的事件")

@@ -48,7 +48,14 @@ def _incident_sections(report: Report, data: BriefingData, zone: ZoneInfo) -> No
         *_listing(
             ("编号", "等级", "倾向", "标题", "来源", "发现时间"),
             [
-                (i.number, i.tier.label, i.sentiment.label_zh, i.title, i.source_id, local_time(i.discovered_at, zone))
+                (
+                    i.number,
+                    i.tier.label,
+                    i.sentiment.label_zh,
+                    i.title,
+                    data.source_name(i.source_id),
+                    local_time(i.discovered_at, zone),
+                )
                 for i in data.new
                 if i.tier.pushed
             ],
@@ -113,10 +120,15 @@ def _timing_rows(t: Timing) -> tuple[tuple[str, ...], ...]:
 
 
 def incident_document(
-    incident: Incident, actions: list[Action], now: datetime, zone: ZoneInfo, manifest: dict | None = None
+    incident: Incident,
+    actions: list[Action],
+    now: datetime,
+    zone: ZoneInfo,
+    manifest: dict | None = None,
+    source_names: dict[str, str] | None = None,
 ) -> Report:
     """舆情专报: summary, timeline, evidence, result and the response-time evaluation."""
-    i = incident
+    i, names = incident, source_names or {}
     report = Report(f"舆情专报 {i.number}", f"生成于 {local_time(now, zone)}")
     report.section(
         "一、基本情况",
@@ -127,7 +139,7 @@ def incident_document(
                 ("等级", f"{i.tier.label}（{i.tier.roman}）"),
                 ("状态", i.status.label),
                 ("倾向", i.sentiment.label_zh),
-                ("来源", "、".join(i.sources) or i.source_id),
+                ("来源", "、".join(names.get(s, s) for s in i.sources or [i.source_id])),
                 ("发布时间", local_time(i.published_at, zone)),
                 ("发现时间", local_time(i.discovered_at, zone)),
                 ("报送时间", local_time(i.reported_at, zone)),
@@ -136,7 +148,7 @@ def incident_document(
             ),
         ),
     )
-    steps = timeline(i, actions)
+    steps = timeline(i, actions, names)
     report.section(
         "二、事件经过",
         Table(

@@ -47,11 +47,12 @@ def _action_step(action: Action) -> Step:
     return Step(action.at, label, action.actor.display, detail)
 
 
-def timeline(incident: Incident, actions: list[Action]) -> list[Step]:
+def timeline(incident: Incident, actions: list[Action], source_names: dict[str, str] | None = None) -> list[Step]:
     """Publication, then every recorded action, in time order (stable for ties)."""
     steps: list[Step] = []
     if incident.published_at is not None:
-        steps.append(Step(incident.published_at, "原文发布", incident.source_id, incident.url))
+        source = (source_names or {}).get(incident.source_id, incident.source_id)
+        steps.append(Step(incident.published_at, "原文发布", source, incident.url))
     if not any(a.kind is ActionKind.CREATE for a in actions):
         steps.append(Step(incident.discovered_at, KIND_LABELS[ActionKind.CREATE], "值守机器人", incident.reason))
     steps += [_action_step(a) for a in actions]

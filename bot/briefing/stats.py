@@ -69,6 +69,10 @@ class BriefingData:
     watches: list[str] = field(default_factory=list)
     schemes: list[str] = field(default_factory=list)
     held: list[Incident] = field(default_factory=list)  # held back by a /silence: listed, not pushed
+    source_names: dict[str, str] = field(default_factory=dict)  # source id → the name readers know
+
+    def source_name(self, source_id: str) -> str:
+        return self.source_names.get(source_id, source_id)
 
 
 def local_midnight(at: datetime, zone: ZoneInfo) -> datetime:
