@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +23,7 @@ from bot.models import (
     Status,
     Tier,
 )
-from bot.store.base import VersionConflict
+from bot.store.base import VersionConflict, file_ref, parse_file_ref
 
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
@@ -167,5 +168,53 @@ async def test_batch_then_reopen_keeps_everything(store_factory):
         assert await again.claim_seen(["u1"], T0) == [False]
         assert len(await again.actions()) == 1
         assert await again.next_sequence("d") == 1
+    finally:
+        await again.close()
+
+
+# Not text in any encoding: NUL bytes, invalid UTF-8, a PNG signature.
+BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe\xc3" + bytes(range(256)) + b"\x00"
+MONTH = timedelta(days=30)
+
+
+async def test_file_roundtrip_of_binary_data(store):
+    ref = await store.put_file("舆情简报-20261126.docx", BINARY, MONTH)
+    assert parse_file_ref(ref) == (ref[7:39], "舆情简报-20261126.docx")  # the name the chat shows
+    assert await store.get_file(ref) == BINARY
+    empty = await store.put_file("empty.txt", b"", MONTH)
+    assert await store.get_file(empty) == b""  # empty, not missing
+    assert await store.put_file("again.docx", BINARY, MONTH) != ref  # same bytes, another name
+    assert await store.get_file(await store.put_file("again.docx", BINARY, MONTH)) == BINARY
+    with pytest.raises(ValueError):
+        await store.put_file("../x.png", b"x", MONTH)
+
+
+async def test_unknown_file_refs_are_none(store):
+    assert await store.get_file(file_ref("never-stored.png", b"other bytes")) is None
+    for not_a_ref in ("", "/etc/hostname", "data/files/briefing.png", "stored:../../etc/hostname", "stored:x/y"):
+        assert await store.get_file(not_a_ref) is None
+
+
+async def test_file_expires_after_keep(store):
+    short = await store.put_file("short.png", b"short-lived", timedelta(milliseconds=300))
+    kept = await store.put_file("kept.png", BINARY, MONTH)
+    assert await store.put_file("kept.png", BINARY, timedelta(milliseconds=300)) == kept  # cannot shorten it
+    assert await store.get_file(short) == b"short-lived"
+    await asyncio.sleep(0.45)
+    assert await store.get_file(short) is None
+    assert await store.get_file(kept) == BINARY
+    again = await store.put_file("short.png", b"short-lived", MONTH)  # stored again after it expired
+    assert again == short and await store.get_file(again) == b"short-lived"
+
+
+async def test_files_survive_reopen(store_factory):
+    s = store_factory()
+    await s.open()
+    ref = await s.put_file("chart.png", BINARY, MONTH)
+    await s.close()
+    again = store_factory()
+    await again.open()
+    try:
+        assert await again.get_file(ref) == BINARY
     finally:
         await again.close()

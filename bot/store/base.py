@@ -6,10 +6,12 @@ Methods take and return core types; backends encode them with `bot.codec`.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
@@ -29,6 +31,25 @@ class VersionConflict(StoreError):
 
 class StoreUnavailable(StoreError):
     """The shared store (Redis) cannot be reached now; nothing was written, retry later."""
+
+
+# A stored file's reference: "stored:<digest of the bytes>/<name the chat shows>".
+# It cannot be mistaken for a path: outbox entries queued before files lived in the
+# store hold a real path, and delivery still sends those.
+_FILE_REF = re.compile(r"stored:([0-9a-f]{32})/([^/]+)")
+
+
+def file_ref(name: str, data: bytes) -> str:
+    """The reference of these bytes under this name: equal bytes share one stored copy."""
+    if not name or "/" in name or "\x00" in name:
+        raise ValueError(f"file name {name!r} must be non-empty, without '/' or NUL")
+    return f"stored:{hashlib.sha256(data).hexdigest()[:32]}/{name}"
+
+
+def parse_file_ref(ref: str) -> tuple[str, str] | None:
+    """(digest, name) of a reference made by `file_ref`; None for anything else (a path)."""
+    match = _FILE_REF.fullmatch(ref)
+    return (match[1], match[2]) if match else None
 
 
 class Store(ABC):
@@ -105,6 +126,19 @@ class Store(ABC):
 
     @abstractmethod
     async def get_notification(self, notification_id: str) -> Notification | None: ...
+
+    # -- outbox attachments (pictures, documents) -------------------------
+    @abstractmethod
+    async def put_file(self, name: str, data: bytes, keep: timedelta) -> str:
+        """Keep the bytes for at least `keep` (wall clock) where every instance reads them; return `file_ref`.
+
+        An outbox entry holds the reference, not the bytes: whichever instance
+        leads when the entry is due can send the file.
+        """
+
+    @abstractmethod
+    async def get_file(self, ref: str) -> bytes | None:
+        """The bytes behind a reference from put_file; None once expired, or for anything else."""
 
     # -- where incidents live in chats ------------------------------------
     @abstractmethod

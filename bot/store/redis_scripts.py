@@ -88,3 +88,14 @@ redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 return 1
 """
 )
+
+# KEYS: fence, file  ARGV: token, bytes, keep (ms)  -- a shorter keep never cuts a longer one
+_PUT_FILE = (
+    _FENCE
+    + """
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+end
+return 1
+"""
+)

@@ -28,14 +28,23 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.client import NEVER_DECODE
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
-from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict
-from bot.store.redis_scripts import _ADD_REF, _APPEND_ACTION, _ENQUEUE, _HSET, _PUT_INCIDENT, _UPDATE_NOTE
+from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict, file_ref, parse_file_ref
+from bot.store.redis_scripts import (
+    _ADD_REF,
+    _APPEND_ACTION,
+    _ENQUEUE,
+    _HSET,
+    _PUT_FILE,
+    _PUT_INCIDENT,
+    _UPDATE_NOTE,
+)
 
 
 class FencedOut(StoreError):
@@ -358,6 +367,23 @@ class RedisStore(Store):
     async def get_notification(self, notification_id: str) -> Notification | None:
         doc = await self._read(self.client.hget(self.k("outbox"), notification_id))
         return decode(Notification, json.loads(doc)) if doc else None
+
+    # -- outbox attachments --------------------------------------------------
+    async def put_file(self, name: str, data: bytes, keep: timedelta) -> str:
+        """One key per distinct content (`files:<digest>`), expiring in Redis after `keep`."""
+        ref = file_ref(name, data)
+        digest, _ = parse_file_ref(ref) or ("", "")
+        keep_ms = max(1, int(keep.total_seconds() * 1000))
+        await self._run("put_file", _PUT_FILE, [self.k(f"files:{digest}")], [data, keep_ms])
+        return ref
+
+    async def get_file(self, ref: str) -> bytes | None:
+        parsed = parse_file_ref(ref)
+        if parsed is None:
+            return None
+        key = self.k(f"files:{parsed[0]}")
+        # The client decodes replies as text; a picture must come back as the bytes it was.
+        return await self._read(self.client.execute_command("GET", key, keys=[key], **{NEVER_DECODE: True}))
 
     # -- message refs --------------------------------------------------------
     async def add_message_ref(self, ref: MessageRef) -> None:

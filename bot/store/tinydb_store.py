@@ -11,6 +11,9 @@ Bookkeeping that is safe to redo after a crash (items seen, stored items,
 source state such as ETags and health) is written lazily: it rides along with
 the next durable write or a background flush every `flush_every`. A poll that
 finds nothing new (a 304) therefore costs no write at all.
+
+Outbox attachments (pictures, documents) are files beside the data file
+(bot.store.file_folder), never part of the journaled document.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from tinydb.table import Table
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
 from bot.store.base import Store, StoreError, StoreLocked, VersionConflict
+from bot.store.file_folder import FileFolder
 from bot.store.journal_storage import COMPACT_MIN, CorruptStoreFile, JournaledJSONStorage
 from bot.store.tinydb_table import InPlaceTinyDB
 
@@ -301,6 +306,22 @@ class TinyDBStore(Store):
     async def get_notification(self, notification_id: str) -> Notification | None:
         doc = self._get("outbox", notification_id)
         return decode(Notification, doc) if doc else None
+
+    # -- outbox attachments --------------------------------------------------
+    @functools.cached_property
+    def files(self) -> FileFolder:
+        """`<data file>.files/` beside the data file: the bytes never enter the journaled document."""
+        return FileFolder(self.path.with_name(self.path.name + ".files"))
+
+    async def put_file(self, name: str, data: bytes, keep: timedelta) -> str:
+        if self._db is None:
+            raise StoreError("store is not open")
+        return self.files.put(name, data, keep)
+
+    async def get_file(self, ref: str) -> bytes | None:
+        if self._db is None:
+            raise StoreError("store is not open")
+        return self.files.get(ref)
 
     # -- message refs --------------------------------------------------------
     async def add_message_ref(self, ref: MessageRef) -> None:
