@@ -24,7 +24,7 @@ from bot.incidents import IncidentService, alert_notification
 from bot.models import SYSTEM, Action, ActionKind, Incident, MessageRef, NoticeKind, Notification, Target
 from bot.routing import all_targets
 from bot.silences import Silences
-from bot.store.base import Store, VersionConflict
+from bot.store.base import Store, VersionConflict, parse_file_ref
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class Delivery:
         if note.kind is NoticeKind.TEXT:
             return await channel.send_text(target.chat_id, note.text, note.mentions), 0
         if note.kind in (NoticeKind.PHOTO, NoticeKind.DOCUMENT):
-            return await _send_file(channel, target, note), 0
+            return await _send_file(self.store, channel, target, note), 0
         incident = await self.store.get_incident(note.incident)
         if incident is None:
             raise DeliveryError(f"事件 {note.incident} 不存在", retry=False)
@@ -263,15 +263,27 @@ class Delivery:
         )
 
 
-async def _send_file(channel: Channel, target: Target, note: Notification) -> str:
-    """Send a queued picture or document; a file gone from disk is not retried."""
-    path = Path(note.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DeliveryError(f"附件 {path.name} 无法读取：{exc.strerror}", retry=False) from exc
+async def _send_file(store: Store, channel: Channel, target: Target, note: Notification) -> str:
+    """Send a queued picture or document from the store; a file expired or gone is not retried.
+
+    Entries queued before files lived in the store hold a path on the queuing
+    instance's disk: still sent if that path is readable here.
+    """
+    parsed = parse_file_ref(note.file)
+    if parsed is not None:
+        name = parsed[1]
+        data = await store.get_file(note.file)
+        if data is None:
+            raise DeliveryError(f"附件 {name} 无法读取：已过期或不存在", retry=False)
+    else:
+        path = Path(note.file)
+        name = path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DeliveryError(f"附件 {name} 无法读取：{exc.strerror}", retry=False) from exc
     kind = "photo" if note.kind is NoticeKind.PHOTO else "document"
-    return await channel.send_file(target.chat_id, data, path.name, note.text, kind)
+    return await channel.send_file(target.chat_id, data, name, note.text, kind)
 
 
 def _newest_update_versions(notes: list[Notification]) -> dict[tuple[str, str], int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -17,6 +18,7 @@ from bot.incidents import IncidentService
 from bot.models import Command, NoticeKind, Tier
 from bot.people import People
 from bot.services import Services
+from bot.store.base import parse_file_ref
 from bot.store.tinydb_store import TinyDBStore
 from tests.briefing_scenario import NOW, ZONE, fill, incidents, local, scenario_config
 
@@ -155,7 +157,7 @@ async def test_scheduled_briefing_once_per_day_across_restart(store_factory, tmp
     queued = await first.pending_notifications(clock.now())
     assert [n.kind for n in queued] == [NoticeKind.TEXT, NoticeKind.PHOTO]
     assert queued[0].text.startswith("📰 舆情晨报 11月26日 08:00")
-    assert Path(queued[1].file).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (await first.get_file(queued[1].file))[:8] == b"\x89PNG\r\n\x1a\n"  # in the store, not on this disk
     await first.close()
 
     clock.advance(timedelta(minutes=20))  # restart within the grace window
@@ -250,12 +252,14 @@ async def test_brief_document_is_queued_for_the_asking_chat(filled):
     later = NOW + timedelta(seconds=2)
     [doc] = [n for n in await filled.store.pending_notifications(later) if n.kind is NoticeKind.DOCUMENT]
     assert doc.target == "console:console"
-    assert Path(doc.file).name == "舆情专报-YQ-20261125-0001.docx"
-    assert Path(doc.file).read_bytes()[:2] == b"PK"
+    assert parse_file_ref(doc.file) == (ANY, "舆情专报-YQ-20261125-0001.docx")  # the name the chat shows
+    assert (await filled.store.get_file(doc.file))[:2] == b"PK"
     [_, note] = await d.handle(Command("console", "李明", "console", "brief", ("昨天", "文档"), message_id="10"))
     assert note == "📎 舆情日报（昨日） Word 文档已生成，正在发送"
     names = [
-        Path(n.file).name for n in await filled.store.pending_notifications(later) if n.kind is NoticeKind.DOCUMENT
+        parse_file_ref(n.file)[1]
+        for n in await filled.store.pending_notifications(later)
+        if n.kind is NoticeKind.DOCUMENT
     ]
     assert "舆情日报-20261125.docx" in names
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import build_app
 from bot.briefing import send_scheduled_briefing
-from bot.briefing.files import queue_file
+from bot.briefing.files import file_notification, queue_file
 from bot.channels.telegram_limits import Limits
 from bot.clock import FakeClock
 from bot.delivery import Delivery
@@ -63,7 +63,8 @@ async def test_briefing_text_then_chart_photo_on_telegram(api: FakeBotApi, store
         (photo,) = api.requests("sendPhoto")
         assert photo.params["caption"] == "📊 舆情趋势图"
         assert upload_name(photo) == "briefing-20261126-0800.png"
-        assert (tmp_path / "files" / "briefing-20261126-0800.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        queued = await store.get_notification(f"photo:briefing:20261126:08:00:telegram:{LEADERS}")
+        assert (await store.get_file(queued.file))[:8] == b"\x89PNG\r\n\x1a\n"
         assert await store.pending_notifications(NOW) == []
     finally:
         await app.http.aclose()
@@ -92,14 +93,15 @@ async def test_console_saves_queued_document_and_missing_file_is_given_up(
     app = await build_app(config, store, FakeClock(NOW), console_out=out)
     delivery: Delivery = app.delivery
     console = Target("console", "console")
-    path = await queue_file(
-        app.services, [console], b"PK\x03\x04docx", "舆情专报.docx", "📎 专报", NoticeKind.DOCUMENT, "k1"
+    await queue_file(app.services, [console], b"PK\x03\x04docx", "舆情专报.docx", "📎 专报", NoticeKind.DOCUMENT, "k1")
+    # Queued before files lived in the store: a path, and the file is gone from this disk.
+    gone = file_notification(
+        console, str(tmp_path / "files" / "gone.docx"), "📎 另一份", NoticeKind.DOCUMENT, "k2", NOW
     )
-    gone = await queue_file(app.services, [console], b"x", "gone.docx", "📎 另一份", NoticeKind.DOCUMENT, "k2")
-    gone.unlink()
+    await store.enqueue([gone])
     assert await delivery.run_once() == 1  # the second is given up, not sent
     assert await store.pending_notifications(NOW) == []
-    assert (tmp_path / "data" / "outbox" / "舆情专报.docx").read_bytes() == path.read_bytes()
+    assert (tmp_path / "data" / "outbox" / "舆情专报.docx").read_bytes() == b"PK\x03\x04docx"
     assert "📎 专报" in out.getvalue()
     lost = await store.get_notification("document:k2:console:console")
     assert lost is not None and "gone.docx 无法读取" in lost.last_error

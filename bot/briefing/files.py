@@ -1,7 +1,9 @@
-"""Queue a picture or document for a chat: bytes on disk, a PHOTO/DOCUMENT notice in the outbox.
+"""Queue a picture or document for a chat: bytes in the store, a PHOTO/DOCUMENT notice in the outbox.
 
-The outbox entry holds only the path, so the store stays small and the
-delivery worker retries the send like any other notice.
+The bytes go through `Store.put_file` (Redis with several instances), not onto
+this machine's disk: whichever instance leads when the notice is due can send
+it. The outbox entry holds only the reference, so its document stays small and
+the delivery worker retries the send like any other notice.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ KEEP_FILES = timedelta(days=30)  # long after any retry of their outbox entry
 
 
 def prune_files(folder: Path, now: datetime, keep: timedelta = KEEP_FILES) -> int:
-    """Delete files older than `keep` from the folder; return how many went."""
+    """Delete files older than `keep` from the folder; return how many went.
+
+    Only files queued before they lived in the store are here (briefing.files_dir);
+    the store expires its own after KEEP_FILES.
+    """
     cutoff = (now - keep).timestamp()
     gone = 0
     for path in folder.iterdir():
@@ -37,20 +43,16 @@ def prune_files(folder: Path, now: datetime, keep: timedelta = KEEP_FILES) -> in
     return gone
 
 
-def store_file(services: Services, data: bytes, filename: str) -> Path:
-    """Write the bytes under briefing.files_dir (atomically) and return the path; old files are pruned."""
-    folder = Path(services.config.briefing.files_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    prune_files(folder, services.clock.now())
-    path = folder / safe_name(filename)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+async def store_file(services: Services, data: bytes, filename: str) -> str:
+    """Keep the bytes in the store for KEEP_FILES and return the reference; the chat shows `filename`."""
+    legacy = Path(services.config.briefing.files_dir)
+    if legacy.is_dir():
+        prune_files(legacy, services.clock.now())
+    return await services.store.put_file(safe_name(filename), data, KEEP_FILES)
 
 
 def file_notification(
-    target: Target, path: Path, caption: str, kind: NoticeKind, key: str, now: datetime, after: timedelta = timedelta(0)
+    target: Target, ref: str, caption: str, kind: NoticeKind, key: str, now: datetime, after: timedelta = timedelta(0)
 ) -> Notification:
     # One millisecond after `now` (the Redis outbox orders by ms), so a picture queued with its text goes after it.
     return Notification(
@@ -59,7 +61,7 @@ def file_notification(
         kind=kind,
         created_at=now + timedelta(milliseconds=1),
         text=caption,
-        file=str(path),
+        file=ref,
         next_attempt_at=now + after if after else None,
     )
 
@@ -73,12 +75,12 @@ async def queue_file(
     kind: NoticeKind,
     key: str,
     after: timedelta = timedelta(0),
-) -> Path:
-    """Store the file once and queue it for every target; wake the delivery worker.
+) -> str:
+    """Store the file once and queue it for every target; wake the delivery worker; return the reference.
 
     `after` holds the file back a little, so a command's direct text reply arrives first."""
-    path = store_file(services, data, filename)
+    ref = await store_file(services, data, filename)
     now = services.clock.now()
-    await services.store.enqueue([file_notification(t, path, caption, kind, key, now, after) for t in targets])
+    await services.store.enqueue([file_notification(t, ref, caption, kind, key, now, after) for t in targets])
     services.wake_delivery()
-    return path
+    return ref
