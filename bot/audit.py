@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.evidence import EvidenceArchive
 from bot.models import Action, ActionKind, Incident
+from bot.naming import chat_label, chat_names, source_names
 from bot.store.base import Store
 
 INCIDENT_COLUMNS = [
@@ -98,14 +99,14 @@ def incident_row(
     }
 
 
-def action_row(action: Action, zone: ZoneInfo) -> dict[str, str]:
+def action_row(action: Action, zone: ZoneInfo, chats: dict[str, str] | None = None) -> dict[str, str]:
     return {
         "at": fmt(action.at, zone),
         "incident": action.incident,
         "kind": KIND_NAMES.get(action.kind, action.kind.value),
         "person": action.actor.person,
         "account": f"{action.actor.platform}:{action.actor.user_id}",
-        "chat": action.chat,
+        "chat": chat_label(chats or {}, action.chat),
         "assignee": action.assignee,
         "note": action.note,
     }
@@ -115,7 +116,7 @@ async def audit_tables(
     store: Store, config: Config, start: datetime, end: datetime
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """(incident rows discovered in [start, end), every action in [start, end) in order)."""
-    zone, names = config.zone, {s.id: s.name or s.id for s in config.sources}
+    zone, names, chats = config.zone, source_names(config), chat_names(config.chats)
     evidence = EvidenceArchive(config.evidence.path, zone)  # read even if archiving is now off
     actions = await store.actions()
     by_incident: dict[str, list[Action]] = {}
@@ -126,7 +127,7 @@ async def audit_tables(
         for inc in await store.incidents(since=start)
         if inc.discovered_at < end
     ]
-    log = [action_row(a, zone) for a in actions if start <= a.at < end]
+    log = [action_row(a, zone, chats) for a in actions if start <= a.at < end]
     return rows, log
 
 

@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.durations import parse_duration
 from bot.models import SYSTEM, Action, ActionKind, Incident, Item, Tier
+from bot.naming import source_names
 from bot.store import read_store
 from bot.store.base import Store
 
@@ -102,7 +103,7 @@ def render(results: list[Replayed], config: Config, start: datetime, end: dateti
     pushed = sorted((r for r in results if r.tier.pushed), key=lambda r: (r.tier, r.first.fetched_at or start))
     below = [r for r in results if not r.tier.pushed]
     counts = " / ".join(f"{t.roman} {sum(r.tier is t for r in pushed)}" for t in (Tier.I, Tier.II, Tier.III, Tier.IV))
-    names = {s.id: s.name or s.id for s in config.sources}
+    names = source_names(config)
     lines = [
         f"回放 {start.astimezone(zone):%Y-%m-%d %H:%M} — {end.astimezone(zone):%Y-%m-%d %H:%M}："
         f"{total} 条已存信息，{len(config.schemes)} 个监测方案（只打印，不发送）",

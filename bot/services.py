@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Config
 from bot.incidents import IncidentService
+from bot.naming import chat_names, source_names
 from bot.people import People
 from bot.store.base import Store
 
@@ -25,5 +26,8 @@ class Services:
 
     @property
     def source_names(self) -> dict[str, str]:
-        """What each source is called in alerts and reports (its configured name, else its id)."""
-        return {s.id: s.name or s.id for s in self.config.sources}
+        return source_names(self.config)
+
+    @property
+    def chat_names(self) -> dict[str, str]:
+        return chat_names(self.config.chats)

@@ -112,6 +112,7 @@ async def test_csv_has_every_field_actions_in_order_and_evidence_hashes(recorded
     log = list(csv.DictReader(io.StringIO(files[1].read_text(encoding="utf-8-sig"))))
     assert [r["操作"] for r in log] == ["发现", "报送", "确认", "指派", "办结"]
     assert log[2]["操作人"] == "李明" and log[2]["平台账号"] == "telegram:2"
+    assert log[1]["群聊"] == "控制台（console:console）"  # the chat named as the office knows it
 
 
 async def test_xlsx_two_sheets_and_the_trail_is_append_only(recorded, tmp_path):

@@ -21,6 +21,7 @@ from bot.briefing.stats import Window
 from bot.briefing.word import to_docx
 from bot.clock import FakeClock
 from bot.incidents import IncidentService
+from bot.models import SYSTEM, Action, ActionKind
 from bot.people import People
 from bot.services import Services
 from bot.store.tinydb_store import TinyDBStore
@@ -166,6 +167,8 @@ async def test_reports_name_sources_as_readers_know_them(store, tmp_path):
     a = next(i for i in incidents() if i.number == "YQ-20261125-0001")
     a = a.replace(published_at=a.discovered_at - timedelta(hours=1))
     assert timeline(a, [], services.source_names)[0].who == "江城市新闻网"  # 原文发布
+    sent = Action("n", a.number, ActionKind.NOTIFY, SYSTEM, a.discovered_at, chat="telegram:-200")
+    assert timeline(a, [sent], chat_names={"telegram:-200": "Telegram领导群"})[-1].detail == "至 Telegram领导群"
     daily, _ = to_markdown(await report_document(services, "weekly"))
     assert "江城市新闻网" in daily and "city-news" not in daily
     assert "weibo" in (await incident_report(services, "YQ-20261125-0002"))  # not configured: its id

@@ -53,7 +53,8 @@ async def incident_document_for(services: Services, number: str) -> Report | Non
     actions = await services.store.actions(number)
     config = services.config
     manifest = EvidenceArchive(config.evidence.path, config.zone).manifest(inc) if config.evidence.enabled else None
-    return incident_document(inc, actions, services.clock.now(), config.zone, manifest, services.source_names)
+    now = services.clock.now()
+    return incident_document(inc, actions, now, config.zone, manifest, services.source_names, services.chat_names)
 
 
 async def incident_report(services: Services, number: str) -> str:

@@ -126,6 +126,7 @@ def incident_document(
     zone: ZoneInfo,
     manifest: dict | None = None,
     source_names: dict[str, str] | None = None,
+    chat_names: dict[str, str] | None = None,
 ) -> Report:
     """舆情专报: summary, timeline, evidence, result and the response-time evaluation."""
     i, names = incident, source_names or {}
@@ -148,7 +149,7 @@ def incident_document(
             ),
         ),
     )
-    steps = timeline(i, actions, names)
+    steps = timeline(i, actions, names, chat_names)
     report.section(
         "二、事件经过",
         Table(

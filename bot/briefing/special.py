@@ -37,17 +37,22 @@ class Step:
     detail: str = ""
 
 
-def _action_step(action: Action) -> Step:
+def _action_step(action: Action, chat_names: dict[str, str]) -> Step:
     label = KIND_LABELS.get(action.kind, action.kind.value)
     detail = action.note
     if action.kind is ActionKind.ASSIGN and action.assignee:
         detail = f"→ {action.assignee}" + (f"：{action.note}" if action.note else "")
     elif action.kind is ActionKind.NOTIFY and action.chat:
-        detail = f"至 {action.chat}" + (f"：{action.note}" if action.note else "")
+        detail = f"至 {chat_names.get(action.chat, action.chat)}" + (f"：{action.note}" if action.note else "")
     return Step(action.at, label, action.actor.display, detail)
 
 
-def timeline(incident: Incident, actions: list[Action], source_names: dict[str, str] | None = None) -> list[Step]:
+def timeline(
+    incident: Incident,
+    actions: list[Action],
+    source_names: dict[str, str] | None = None,
+    chat_names: dict[str, str] | None = None,
+) -> list[Step]:
     """Publication, then every recorded action, in time order (stable for ties)."""
     steps: list[Step] = []
     if incident.published_at is not None:
@@ -55,7 +60,7 @@ def timeline(incident: Incident, actions: list[Action], source_names: dict[str, 
         steps.append(Step(incident.published_at, "原文发布", source, incident.url))
     if not any(a.kind is ActionKind.CREATE for a in actions):
         steps.append(Step(incident.discovered_at, KIND_LABELS[ActionKind.CREATE], "值守机器人", incident.reason))
-    steps += [_action_step(a) for a in actions]
+    steps += [_action_step(a, chat_names or {}) for a in actions]
     indexed = sorted(enumerate(steps), key=lambda p: (p[1].at, p[0]))
     return [s for _, s in indexed]
 

@@ -1,0 +1,34 @@
+"""What people call things the config names by id: sources and chats.
+
+Alerts, reports and the audit export are read by an office, which knows
+江城市新闻网 and 领导群, not `city-news` and `telegram:-1001234`.
+"""
+
+from __future__ import annotations
+
+from bot.config import ChatsConfig, Config
+from bot.models import Target
+from bot.routing import CONSOLE_CHAT
+
+ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
+PLATFORM_NAMES = {"telegram": "Telegram", "wechat": "微信"}
+
+
+def source_names(config: Config) -> dict[str, str]:
+    """Source id → its configured name (else the id)."""
+    return {s.id: s.name or s.id for s in config.sources}
+
+
+def chat_names(chats: ChatsConfig) -> dict[str, str]:
+    """Target key → the chat's configured name, else its platform and role (e.g. 微信领导群)."""
+    names = {Target("console", CONSOLE_CHAT).key: "控制台"}
+    for platform, configured in (("telegram", chats.telegram.chats), ("wechat", chats.wechat.rooms)):
+        for chat in configured:
+            names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
+    return names
+
+
+def chat_label(names: dict[str, str], key: str) -> str:
+    """A chat as the audit trail shows it: its name with the key that identifies it."""
+    name = names.get(key)
+    return f"{name}（{key}）" if name and key else key
