@@ -228,6 +228,10 @@ class WechatConfig(Strict):
     # HTTP/2 PING to the puppet service, to notice a dead connection; no answer within keepalive_timeout: reconnect
     keepalive: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
     keepalive_timeout: Duration = Field(default=timedelta(seconds=20), gt=timedelta(0))
+    # WeChat truncates or refuses long texts: longer ones go out in numbered parts of at most this many
+    # characters, a part_gap apart (a burst of sends is what earns 发送消息过于频繁)
+    max_text: int = Field(default=2000, ge=200)
+    part_gap: Duration = timedelta(seconds=1)
 
     @model_validator(mode="after")
     def _needs_endpoint(self) -> WechatConfig:

@@ -12,6 +12,9 @@ the penalty extends it: on that answer the channel goes quiet for a back-off
 period, every send meanwhile fails at once with `DeliveryError(throttled=True)`
 without touching WeChat, and the delivery worker lets the alert reach the
 other configured chats.
+
+WeChat also truncates or refuses long texts: a text longer than
+`chats.wechat.max_text` goes out as numbered parts cut at line ends (see `_send`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError
-from bot.channels.wechat_text import command_from_message, quote_number
+from bot.channels.wechat_text import command_from_message, numbered_parts, quote_number
 from bot.clock import Clock
 from bot.config import WechatConfig
 from bot.models import Incident, Status
@@ -124,14 +127,29 @@ class WechatChannel(Channel):
         return await self._guarded(lambda: self._bot.puppet.message_send_file(conversation_id=chat_id, file=box))
 
     async def _send(self, room_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        """Send a text in parts of at most `max_text` characters, in order; return the first part's id.
+
+        The @mentions go with the first part only. A part that fails fails the
+        whole send, and whoever retries (the outbox, or a reply handed to it)
+        sends the whole text again: parts that did arrive may be repeated (their
+        （i/n） marks show it), but no part is lost.
+        """
+        prefix = ""
         if mentions:
-            names = [await self._contact_name(m) for m in mentions]
-            text = "".join(f"@{n}\u2005" for n in names) + text
-        return await self._guarded(
-            lambda: self._bot.puppet.message_send_text(
-                conversation_id=room_id, message=text, mention_ids=list(mentions) or None
+            prefix = "".join([f"@{await self._contact_name(m)}\u2005" for m in mentions])
+        parts = numbered_parts(text, self.config.max_text, prefix)
+        first = ""
+        for i, part in enumerate(parts):
+            if i:
+                await asyncio.sleep(self.config.part_gap.total_seconds())
+            ids = list(mentions) if i == 0 and mentions else None
+            message_id = await self._guarded(
+                lambda part=part, ids=ids: self._bot.puppet.message_send_text(
+                    conversation_id=room_id, message=part, mention_ids=ids
+                )
             )
-        )
+            first = first or message_id
+        return first
 
     async def _guarded(self, send: Callable[[], Awaitable[Any]]) -> str:
         """One attempt at a send, with WeChat's failures mapped onto DeliveryError."""
