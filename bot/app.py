@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.analysis.judge import Judge
 from bot.analysis.merge import warm as warm_similarity
 from bot.briefing import catch_up, send_scheduled_briefing
-from bot.channels.base import Channel, CommandHandler
+from bot.channels.base import Channel, CommandHandler, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
@@ -26,7 +27,8 @@ from bot.deadlines import add_deadline_job
 from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
 from bot.evidence import EvidenceArchive
-from bot.incidents import IncidentService
+from bot.incidents import IncidentService, text_notification
+from bot.models import Command
 from bot.people import People
 from bot.polling import Poller
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls
@@ -83,6 +85,8 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
     names = services.source_names
     dispatcher = Dispatcher(services)
     channels = build_channels(config, clock, console_out, names, store, dispatcher.check)
+    for channel in channels.values():  # here, not in start: a metrics wrapper (bot.roles) may come between
+        channel.on_undelivered = reply_later(services)
     if config.evidence.enabled:
         services.incidents.evidence = EvidenceArchive(config.evidence.path, config.zone)
     delivery = Delivery(store, channels, clock, services.incidents, source_names=names)
@@ -140,6 +144,21 @@ async def start(app: App, read_console: bool = True) -> None:
         if name == "console" and not read_console:
             continue
         await channel.start(app.dispatcher.handle)
+
+
+def reply_later(services: Services) -> UndeliveredHandler:
+    """A command reply the chat refused for now becomes a text notice in the outbox, sent in order later.
+
+    Keyed by the command's own message id, so a command handled twice queues its reply once.
+    """
+
+    async def enqueue(cmd: Command, text: str, mentions: tuple[str, ...]) -> None:
+        key = f"reply:{cmd.message_id or uuid.uuid4().hex}"
+        note = text_notification(cmd.target, text, services.clock.now(), key).replace(mentions=mentions)
+        await services.store.enqueue([note])
+        services.wake_delivery()
+
+    return enqueue
 
 
 async def requeue_alerts(services: Services) -> None:

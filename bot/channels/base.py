@@ -2,17 +2,24 @@
 
 An adapter knows its platform and nothing of tiers beyond rendering; it
 hands inbound commands to `on_command` and sends whatever replies come back.
+A reply the platform refuses for now goes to `on_undelivered`, which the app
+connects to the outbox, so the person who typed the command still gets it.
 """
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from bot.models import Command, Incident
 
+log = logging.getLogger(__name__)
+
 CommandHandler = Callable[[Command], Awaitable[list[str]]]
+# (the command, its reply text, who to @mention): keep the reply and send it later
+UndeliveredHandler = Callable[[Command, str, tuple[str, ...]], Awaitable[None]]
 
 
 class DeliveryError(Exception):
@@ -49,6 +56,25 @@ class DeliveryError(Exception):
 
 class Channel(ABC):
     name: str = ""
+    # Set by the app when it builds the channel (bot.app): where an unsent command reply goes.
+    on_undelivered: UndeliveredHandler | None = None
+
+    async def reply_undelivered(self, cmd: Command, text: str, mentions: tuple[str, ...], exc: DeliveryError) -> bool:
+        """A command's reply failed: keep it for later if trying again can help; True if kept.
+
+        A chat that refuses the bot (disabled) or a request the platform rejects
+        (retry=False) would fail again: that reply is dropped, with a log line.
+        """
+        if exc.retry and not exc.disabled and self.on_undelivered is not None:
+            try:
+                await self.on_undelivered(cmd, text, mentions)
+            except Exception:  # the store is down too: nothing more to do than say so
+                log.exception("reply to %s:%s could not be queued either", self.name, cmd.chat_id)
+                return False
+            log.info("reply to %s:%s not sent now (%s); queued for delivery", self.name, cmd.chat_id, exc)
+            return True
+        log.warning("reply to %s:%s not sent: %s", self.name, cmd.chat_id, exc)
+        return False
 
     async def start(self, on_command: CommandHandler) -> None:  # noqa: B027 - optional hook
         """Begin receiving commands (a channel without inbound may skip this)."""

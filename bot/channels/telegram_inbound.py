@@ -1,6 +1,8 @@
 """Telegram updates → platform-neutral Commands: typed commands, button presses, 办结 replies.
 
 Every action goes through the dispatcher, which decides who may do what.
+A command reply Telegram refuses for now (429, outage) is handed to the
+outbox through the channel's `on_undelivered` hook, not dropped.
 The update's own id (message id, callback query id) becomes the action id,
 so an update delivered twice is applied once. Chats not in the config are
 ignored without a word.
@@ -60,8 +62,14 @@ class Inbound:
             return
         replies = await self.on_command(cmd)
         thread = msg.message_thread_id if msg.is_topic_message else None
-        for reply in replies:
-            await self._post(chat, split_runs(text_runs(reply)), reply_to=msg.message_id, thread=thread)
+        for i, reply in enumerate(replies):
+            try:
+                await self.channel.post_html(chat, split_runs(text_runs(reply)), reply_to=msg.message_id, thread=thread)
+            except DeliveryError as exc:
+                # Retryable (429, outage): this reply and the rest, in order, wait in the outbox. Sent
+                # from there they no longer quote the command, so they @mention whoever typed it.
+                if await self.channel.reply_undelivered(cmd, "\n\n".join(replies[i:]), (cmd.user_id,), exc):
+                    return
 
     def command_from(self, msg: Message, chat: str) -> Command | None:
         """The command in a message, or the result typed in reply to a 办结 prompt."""

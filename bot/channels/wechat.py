@@ -282,8 +282,8 @@ class WechatChannel(Channel):
             text = quote_number("\n".join(replies), cmd.args)
             try:
                 await self._send(room.room_id, text, (cmd.user_id,))
-            except DeliveryError as exc:
-                log.warning("reply in wechat room %s not sent: %s", room.room_id, exc)
+            except DeliveryError as exc:  # throttled or logged out: the outbox sends it later
+                await self.reply_undelivered(cmd, text, (cmd.user_id,), exc)
 
 
 async def _mentions(msg: Any) -> list[tuple[str, str]]:
