@@ -290,7 +290,7 @@ class Notification:
     priority: int = 5  # tier value; lower is sent first
     text: str = ""
     mentions: tuple[str, ...] = ()
-    file: str = ""  # PHOTO / DOCUMENT: path of the bytes to send (under briefing.files_dir)
+    file: str = ""  # PHOTO / DOCUMENT: a Store.put_file reference (stored:<digest>/<name>); older entries: a path
     attempts: int = 0
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
