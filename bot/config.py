@@ -258,7 +258,7 @@ class BriefingConfig(Strict):
     # "console:console") or chat id; empty means every configured chat.
     chats: list[str] = Field(default_factory=list)
     chart: bool = True  # send the trend chart (PNG) as a photo after the text
-    files_dir: str = "data/files"  # where queued pictures and documents wait for delivery
+    files_dir: str = "data/files"  # files queued before they lived in the store; still sent from here, pruned after 30 days
 
     @field_validator("chats", mode="before")
     @classmethod
