@@ -188,6 +188,7 @@ async def test_missed_briefing_sent_at_start_within_grace(filled):
 
 async def test_missed_briefing_past_grace_recorded_not_sent(store, tmp_path):
     await fill(store)
+    await store.set_meta("briefing:since", local(11, 20, 9, 0).isoformat())  # running for days, then down
     s = services_for(store, FakeClock(local(11, 26, 11, 0)), tmp_path, grace="2h")
     assert await catch_up(s) == {"08:00": "missed"}
     assert await store.pending_notifications(s.clock.now()) == []
@@ -199,6 +200,16 @@ async def test_missed_briefing_past_grace_recorded_not_sent(store, tmp_path):
     [text] = [n.text for n in await store.pending_notifications(s.clock.now()) if n.kind is NoticeKind.TEXT]
     assert text.endswith("⚠️ 因机器人停机未发送的晨报：11-26 08:00")
     assert await store.get_meta("briefing:missed") == []
+
+
+async def test_a_new_installation_missed_no_briefing(store, tmp_path):
+    s = services_for(store, FakeClock(local(11, 26, 18, 47)), tmp_path, grace="2h")
+    assert await catch_up(s) == {"08:00": "before first start"}  # first start in the evening
+    assert await store.get_meta("briefing:20261126:08:00") is None and await store.get_meta("briefing:missed") is None
+    s.clock.advance(timedelta(hours=13, minutes=13))  # 08:00 next morning
+    assert await send_scheduled_briefing(s, "08:00") is True
+    [text] = [n.text for n in await store.pending_notifications(s.clock.now()) if n.kind is NoticeKind.TEXT]
+    assert "未发送的晨报" not in text
 
 
 async def test_interrupted_send_resumes_without_duplicates(filled):

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 EARLY_FIRE = timedelta(minutes=1)  # a cron run a little early still counts as this slot
 MISSED_KEY = "briefing:missed"  # missed slots ("11-26 08:00"), named in the next briefing sent
+SINCE_KEY = "briefing:since"  # when this store first ran briefings: earlier slots were never due
 
 
 def slot_occurrence(slot: str, now: datetime, zone: ZoneInfo) -> datetime:
@@ -97,6 +98,8 @@ async def send_scheduled_briefing(services: Services, slot: str) -> bool:
 async def catch_up(services: Services) -> dict[str, str]:
     """At start: for each slot's latest occurrence, send it if within grace, else record it missed."""
     now, config = services.clock.now(), services.config
+    await services.store.set_meta_if_absent(SINCE_KEY, now.isoformat())
+    since = datetime.fromisoformat(await services.store.get_meta(SINCE_KEY))
     outcome: dict[str, str] = {}
     for slot in config.briefing.times:
         occurrence = slot_occurrence(slot, now, config.zone)
@@ -105,6 +108,8 @@ async def catch_up(services: Services) -> dict[str, str]:
         resumable = isinstance(state, dict) and state.get("status") == "sending"
         if state is not None and not resumable:
             outcome[slot] = "done"
+        elif occurrence < since and now - occurrence > config.briefing.grace:
+            outcome[slot] = "before first start"  # a new installation missed nothing
         elif now - occurrence <= config.briefing.grace:
             sent = await _claim(services, key, resume=True)
             if sent:
