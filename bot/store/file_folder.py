@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.store.base import file_ref, parse_file_ref
-from bot.store.journal_storage import _fsync_dir
+from bot.store.journal_storage import fsync_dir
 
 _TMP = ".tmp"
 
@@ -101,4 +101,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)  # the name is durable before the outbox entry that points to it
+    fsync_dir(path.parent)  # the name is durable before the outbox entry that points to it

@@ -120,7 +120,7 @@ class JournaledJSONStorage(Storage):
         self._snapshot_bytes = _write_atomically(self.path, document)
         self._close_journal()
         self.journal_path.unlink(missing_ok=True)  # a reader holding the old one still reads it whole
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._journal_bytes = 0
         self._changed.clear()
         self._unattributed = False
@@ -130,7 +130,7 @@ class JournaledJSONStorage(Storage):
     def _open_journal(self) -> IO[bytes]:
         if self._journal is None:
             self._journal = open(self.journal_path, "ab")  # noqa: SIM115 - kept open across flushes
-            _fsync_dir(self.path.parent)  # the new file's name is durable too
+            fsync_dir(self.path.parent)  # the new file's name is durable too
         return self._journal
 
     def _close_journal(self) -> None:
@@ -235,7 +235,7 @@ def _write_atomically(path: Path, document: dict[str, Any]) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return len(data)
 
 
@@ -250,7 +250,7 @@ class CorruptStoreFile(Exception):
     pass
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
