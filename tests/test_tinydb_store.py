@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 
 import pytest
@@ -222,3 +225,51 @@ async def test_redoable_bookkeeping_rides_along_lazily(tmp_path):
     await again.open()
     assert await again.get_source_state("news") == {"fetch": {"etag": '"v3"'}}
     await again.close()
+
+
+async def test_a_failed_append_leaves_no_half_line_and_the_next_commit_carries_it(tmp_path, monkeypatch):
+    """Disk full mid-append: the commit fails, the half line is cut off, nothing after it is corrupted."""
+    path = tmp_path / "data.json"
+    store = TinyDBStore(path)
+    await store.open()
+    await store.set_meta("a", 1)
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        if fd != store._storage._journal:
+            return real_write(fd, data)
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError, match="No space"):
+        await store.set_meta("b", 2)
+    monkeypatch.setattr(os, "write", real_write)
+    assert journal_path(path).read_bytes().endswith(b"\n")  # no half line left behind
+    await store.set_meta("c", 3)  # room again: this commit also carries "b"
+    meta = {d["key"]: d["value"] for d in load_document(path)[0]["meta"].values()}
+    assert meta == {"a": 1, "b": 2, "c": 3}
+    await store.close()
+
+
+async def test_no_room_to_compact_at_start_carries_on_with_the_journal(tmp_path, monkeypatch):
+    path = tmp_path / "data.json"
+    crashed = TinyDBStore(path)
+    await crashed.open()
+    await crashed.set_meta("a", 1)
+    journal = journal_path(path).read_bytes()
+    await crashed.close()
+    journal_path(path).write_bytes(journal + b'{"seq":2,"tab')  # as a kill -9 mid-append leaves it
+    path.unlink()  # and no snapshot yet
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_space)
+    store = TinyDBStore(path)
+    await store.open()  # a warning, not a refusal to start
+    assert await store.get_meta("a") == 1
+    await store.set_meta("b", 2)  # appended after the last whole line, not after the torn one
+    assert {d["key"] for d in load_document(path)[0]["meta"].values()} == {"a", "b"}
+    monkeypatch.undo()
+    await store.close()

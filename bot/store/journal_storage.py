@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tinydb.storages import Storage
+
+log = logging.getLogger(__name__)
 
 SEQ_KEY = "__journal_seq__"  # in the snapshot: the last journal line it already contains
 COMPACT_MIN = 4 * 1024 * 1024  # bytes of journal before the first compaction
@@ -43,7 +46,7 @@ class JournaledJSONStorage(Storage):
         self._changed: dict[str, set[str]] = {}
         self._unattributed = False  # TinyDB wrote outside `naming()`: the journal cannot say what
         self._naming = False
-        self._journal: IO[bytes] | None = None
+        self._journal: int | None = None  # O_APPEND descriptor: a failed append can be cut back
         self._journal_bytes = 0
         self._snapshot_bytes = 0
         self.flushes = 0  # commits: journal lines and compactions
@@ -55,7 +58,11 @@ class JournaledJSONStorage(Storage):
             self._data, self._seq, replayed = load_document(self.path)
             self._snapshot_bytes = _size(self.path)
             if replayed or self.journal_path.exists():
-                self.compact()  # start from one clean snapshot, torn tail and all gone
+                try:
+                    self.compact()  # start from one clean snapshot, torn tail and all gone
+                except OSError as exc:  # e.g. the disk is full: carry on with the journal as it is
+                    log.warning("could not compact %s at start (%s); continuing on its journal", self.path, exc)
+                    self._journal_bytes = _cut_torn_tail(self.journal_path)
         return self._data
 
     def write(self, data: Tables) -> None:
@@ -103,15 +110,35 @@ class JournaledJSONStorage(Storage):
         }
         line = json.dumps({"seq": self._seq, "tables": changes}, ensure_ascii=False, separators=(",", ":"))
         data = (line + "\n").encode("utf-8")
-        journal = self._open_journal()
-        journal.write(data)
-        journal.flush()
-        os.fdatasync(journal.fileno())
+        try:
+            self._append(data)
+        except OSError:
+            self._seq -= 1  # not committed; the changes stay pending for the next flush
+            raise
         self._journal_bytes += len(data)
         self._changed.clear()
         self.flushes += 1
         if self._journal_bytes > max(self.compact_min, self._snapshot_bytes):
-            self.compact()
+            try:
+                self.compact()
+            except OSError as exc:  # the line above is committed; compaction can wait for room
+                log.warning("could not compact %s (%s); its journal keeps growing meanwhile", self.path, exc)
+
+    def _append(self, data: bytes) -> None:
+        """Append one whole line and make it durable, or leave the journal as it was."""
+        fd = self._open_journal()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fdatasync(fd)
+        except OSError:
+            try:  # half a line would corrupt every line after it: cut it off
+                os.ftruncate(fd, self._journal_bytes)
+            except OSError:  # cannot tidy up: no more appends, the next commit rewrites everything
+                self._unattributed = True
+                self._close_journal()
+            raise
 
     def compact(self) -> None:
         """Write the whole document as the new snapshot and start an empty journal."""
@@ -127,20 +154,32 @@ class JournaledJSONStorage(Storage):
         self.flushes += 1
         self.compactions += 1
 
-    def _open_journal(self) -> IO[bytes]:
+    def _open_journal(self) -> int:
         if self._journal is None:
-            self._journal = open(self.journal_path, "ab")  # noqa: SIM115 - kept open across flushes
+            self._journal = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             fsync_dir(self.path.parent)  # the new file's name is durable too
         return self._journal
 
     def _close_journal(self) -> None:
         if self._journal is not None:
-            self._journal.close()
+            os.close(self._journal)
             self._journal = None
 
 
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
+
+
+def _cut_torn_tail(path: Path) -> int:
+    """Drop an unfinished last line (so appends go on after a whole one); return the length kept."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    complete = raw.rfind(b"\n") + 1
+    if complete < len(raw):
+        os.truncate(path, complete)
+    return complete
 
 
 def has_data(path: Path) -> bool:
