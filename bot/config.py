@@ -232,6 +232,9 @@ class WechatConfig(Strict):
     # characters, a part_gap apart (a burst of sends is what earns 发送消息过于频繁)
     max_text: int = Field(default=2000, ge=200)
     part_gap: Duration = timedelta(seconds=1)
+    # a send the puppet service has not answered by then counts as failed (it may have arrived), so one
+    # hung call cannot hold up the alerts of every other chat
+    send_timeout: Duration = Field(default=timedelta(seconds=15), gt=timedelta(0))
 
     @model_validator(mode="after")
     def _needs_endpoint(self) -> WechatConfig:

@@ -45,6 +45,8 @@ class FakePuppet:
         self.sent: list[Sent] = []
         self.send_attempts = 0  # every MessageSendText / MessageSendFile call, answered or refused
         self.throttle_sends = 0  # refuse the next N sends with the throttling error
+        self.stall_sends = 0  # leave the next N sends unanswered until `unstall()` (a hung service)
+        self._unstalled = asyncio.Event()
         self.answer_ids = True  # False: answer sends without a message id, as some puppets do
         self.events: asyncio.Queue[pb.EventResponse | None] = asyncio.Queue()  # None ends the stream
         self.connected = asyncio.Event()
@@ -85,6 +87,10 @@ class FakePuppet:
     def mention(self, contact_id: str) -> str:
         """The text WeChat puts in a message for an @mention (name + U+2005)."""
         return f"@{self.contacts[contact_id].name}\u2005"
+
+    def unstall(self) -> None:
+        """Let the stalled sends go through (each is then recorded as sent)."""
+        self._unstalled.set()
 
     def sent_to(self, room_id: str) -> list[Sent]:
         return [s for s in self.sent if s.conversation_id == room_id]
@@ -177,6 +183,9 @@ class FakePuppet:
 
     async def _record(self, sent: Sent) -> str:
         self.send_attempts += 1
+        if self.stall_sends > 0:
+            self.stall_sends -= 1
+            await self._unstalled.wait()
         if self.throttle_sends > 0:
             self.throttle_sends -= 1
             raise GRPCError(Status.UNKNOWN, THROTTLED)

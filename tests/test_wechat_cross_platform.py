@@ -61,7 +61,13 @@ async def far_sides() -> AsyncIterator[tuple[FakeBotApi, FakePuppet]]:
 
 
 async def start_app(
-    store: Store, clock: FakeClock, api: FakeBotApi, puppet: FakePuppet, tg_tiers: list[str], cache_dir: Path
+    store: Store,
+    clock: FakeClock,
+    api: FakeBotApi,
+    puppet: FakePuppet,
+    tg_tiers: list[str],
+    cache_dir: Path,
+    **wechat: object,
 ) -> App:
     config = make_config(
         people=PEOPLE,
@@ -80,6 +86,7 @@ async def start_app(
                 "token": "insecure-test-token",
                 "rooms": [{"id": ROOM, "tiers": ["I", "II"]}],
                 "cache_dir": str(cache_dir),
+                **wechat,
             },
         },
     )
@@ -159,5 +166,29 @@ async def test_throttled_wechat_alert_reaches_the_telegram_chat(store, clock, fa
         await app.delivery.run_once()
         await puppet.wait_sent(lambda s: inc.number in s.text)
         assert puppet.send_attempts == 2
+    finally:
+        await stop_app(app)
+
+
+async def test_a_hung_wechat_send_does_not_hold_up_the_telegram_alert(store, clock, far_sides, tmp_path):
+    api, puppet = far_sides
+    app = await start_app(store, clock, api, puppet, ["I", "II"], tmp_path, send_timeout="1s")
+    try:
+        puppet.stall_sends = 1  # the puppet service takes the call and never answers
+        first = await new_incident(app, clock, Tier.I)
+        clock.advance(timedelta(milliseconds=5))
+        second = await new_incident(app, clock, Tier.I)  # its Telegram alert is queued behind first's WeChat one
+        await asyncio.wait_for(app.delivery.run_once(), 5)  # not stuck behind the hung call
+        assert telegram_alert(api, first.number) and telegram_alert(api, second.number)
+        later = clock.now() + timedelta(hours=1)
+        waiting = [n for n in await store.pending_notifications(later) if "wechat" in n.target]
+        assert [(n.incident, n.attempts) for n in waiting] == [(first.number, 1), (second.number, 0)]
+        assert "微信发送超时" in waiting[0].last_error  # it may have arrived: paused, not resent at once
+        assert puppet.send_attempts == 1
+        puppet.unstall()
+        clock.advance(app.config.delivery.maybe_sent_pause + timedelta(seconds=1))
+        await app.delivery.run_once()
+        await puppet.wait_sent(lambda s: second.number in s.text)
+        assert any(first.number in s.text for s in puppet.sent)  # at least once
     finally:
         await stop_app(app)

@@ -158,8 +158,12 @@ class WechatChannel(Channel):
             raise DeliveryError("微信发送受限，暂停发送中", throttled=True, retry_after=quiet)
         if self._bot is None or not self.logged_in.is_set():
             raise DeliveryError("微信未登录", retry_after=NOT_LOGGED_IN_WAIT)
+        timeout = self.config.send_timeout.total_seconds()
         try:
-            message_id = await send()
+            async with asyncio.timeout(timeout):
+                message_id = await send()
+        except TimeoutError as exc:  # the call may have reached WeChat: the outbox pauses before resending
+            raise DeliveryError(f"微信发送超时（{timeout:g} 秒无应答）", maybe_sent=True) from exc
         except Exception as exc:  # grpclib, wechaty and OS errors all end here
             if is_throttling(exc):
                 pause = self.throttle.hit()
