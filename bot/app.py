@@ -31,6 +31,7 @@ from bot.incidents import IncidentService, text_notification
 from bot.models import Command
 from bot.people import People
 from bot.polling import Poller
+from bot.retention import add_retention_job
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls
 from bot.services import Services
 from bot.store import open_store
@@ -134,6 +135,7 @@ async def start(app: App, read_console: bool = True) -> None:
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
+    add_retention_job(app.scheduler, app.services)
     await requeue_alerts(app.services)  # after a crash mid-create; then every minute (a store outage mid-create)
     app.scheduler.add_job(
         requeue_alerts, "interval", minutes=1, args=[app.services], id="requeue", replace_existing=True

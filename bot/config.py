@@ -43,6 +43,9 @@ class StoreConfig(Strict):
     url: str = "redis://127.0.0.1:6379/0"
     prefix: str = "yuqing:"
     flush_every: Duration = timedelta(seconds=1)
+    # stored items (replay, watch backfill) older than this are dropped; incidents, actions and
+    # evidence are kept for good, and so are the seen marks that stop an old item alerting again
+    keep_items: Duration = Field(default=timedelta(days=30), gt=timedelta(0))
 
 
 class HttpConfig(Strict):

@@ -100,6 +100,25 @@ async def test_items_between(store):
     assert got[0] == items[1]
 
 
+async def test_prune_items_drops_only_the_old_and_is_safe_to_repeat(store_factory):
+    s = store_factory()
+    await s.open()
+    ages = [40, 31, 29, 1]
+    await s.add_items([Item("s", f"https://x.cn/{d}", f"标题{d}", fetched_at=T0 - timedelta(days=d)) for d in ages])
+    await s.add_items([Item("s", "https://x.cn/undated", "无时间")])
+    assert await s.prune_items(T0 - timedelta(days=30)) == 2
+    assert await s.prune_items(T0 - timedelta(days=30)) == 0
+    await s.set_meta("commit", 1)  # a durable write: the pruning rides along
+    await s.close()
+    again = store_factory()
+    await again.open()
+    try:
+        kept = await again.items_between(T0 - timedelta(days=365), T0)
+        assert [i.url for i in kept] == ["https://x.cn/29", "https://x.cn/1"]  # and so after a restart
+    finally:
+        await again.close()
+
+
 async def test_actions_append_only_and_idempotent(store):
     actor = Actor("telegram", "2", "李明")
     a1 = Action("m1", "YQ-1", ActionKind.ACK, actor, T0, note="收到")

@@ -75,6 +75,10 @@ class Store(ABC):
     async def add_items(self, items: Sequence[Item]) -> None: ...
 
     @abstractmethod
+    async def prune_items(self, before: datetime) -> int:
+        """Forget items fetched before `before` (retention; safe to repeat); return how many went."""
+
+    @abstractmethod
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items fetched in [start, end), oldest first."""
 

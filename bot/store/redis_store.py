@@ -247,6 +247,18 @@ class RedisStore(Store):
                 pipe.zadd(self.k("items:by_time"), {member: _ts(item.fetched_at)})
         await self._read(pipe.execute())
 
+    async def prune_items(self, before: datetime) -> int:
+        gone = 0
+        while members := await self._read(
+            self.client.zrangebyscore(self.k("items:by_time"), "-inf", f"({_ts(before)}", start=0, num=1000)
+        ):
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hdel(self.k("items"), *members)
+            pipe.zrem(self.k("items:by_time"), *members)
+            await self._read(pipe.execute())
+            gone += len(members)
+        return gone
+
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
         members = await self._read(self.client.zrangebyscore(self.k("items:by_time"), _ts(start), f"({_ts(end)}"))
         if not members:

@@ -201,6 +201,20 @@ class TinyDBStore(Store):
             self._insert_many("items", [encode(i) for i in items])
             self._written(durable=False)
 
+    async def prune_items(self, before: datetime) -> int:
+        table = self._t("items")
+        old = [
+            doc.doc_id
+            for doc in table.all()
+            if doc.get("fetched_at") and datetime.fromisoformat(doc["fetched_at"]) < before
+        ]
+        if old:
+            with self._storage.naming():
+                table.remove(doc_ids=old)
+            self._storage.touch("items", old)  # journaled as deletions
+            self._written(durable=False)  # redone by the next prune if lost in a crash
+        return len(old)
+
     async def items_between(self, start: datetime, end: datetime) -> list[Item]:
         out = []
         for doc in self._t("items").all():
