@@ -10,12 +10,15 @@ A scheduler tick (`check_deadlines`) looks at every open incident:
 Each step has a stable id, is queued in the outbox before it is recorded as
 an action, and is done once however often the tick runs or the bot restarts.
 A muted incident is not chased. After a long outage only the current step
-is sent, not every missed one.
+is sent, not every missed one; and a chase still queued for a chat that was
+down is dropped at send time if it no longer holds (acknowledged, resolved)
+or a later chase of the same incident waits for the same chat (`stale_chase`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,7 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import ChatsConfig, EscalationConfig, PersonConfig
 from bot.durations import format_duration
 from bot.incidents import text_notification
-from bot.models import SYSTEM, Action, ActionKind, Incident, Status, Target
+from bot.models import SYSTEM, Action, ActionKind, Incident, Notification, Status, Target
 from bot.routing import targets_for
 from bot.services import Services
 from bot.silences import Silences
@@ -177,3 +180,44 @@ def add_deadline_job(scheduler: AsyncIOScheduler, services: Services) -> None:
 
     every = max(1.0, services.config.escalation.check_every.total_seconds())
     scheduler.add_job(tick, IntervalTrigger(seconds=every), id="deadlines", replace_existing=True, max_instances=1)
+
+
+# The outbox id of a chase: text:<incident>:<step>[:<repeat>]:<target> (see `_run` and the step ids above).
+_CHASE = re.compile(r"text:(?P<incident>[^:]+):(?P<step>ack-overdue|resolve-warn|resolve-overdue)(?::(?P<n>\d+))?:")
+
+
+def chase_rank(note: Notification) -> tuple[str, str, int] | None:
+    """(incident, "ack" or "resolve", how late) of a queued chase; None for any other notice."""
+    match = _CHASE.match(note.id)
+    if match is None:
+        return None
+    family = "ack" if match["step"] == "ack-overdue" else "resolve"
+    return match["incident"], family, int(match["n"]) if match["n"] is not None else -1  # a warning ranks first
+
+
+def latest_chases(pending: list[Notification]) -> dict[tuple[str, str, str], int]:
+    """(incident, family, chat) → the latest chase queued for it."""
+    latest: dict[tuple[str, str, str], int] = {}
+    for note in pending:
+        rank = chase_rank(note)
+        if rank is not None:
+            key = (rank[0], rank[1], note.target)
+            latest[key] = max(latest.get(key, rank[2]), rank[2])
+    return latest
+
+
+def stale_chase(note: Notification, incident: Incident | None, latest: dict[tuple[str, str, str], int]) -> str:
+    """Why a chase queued earlier (say, for a chat that was down) should not be sent now; "" if it should."""
+    rank = chase_rank(note)
+    if rank is None:
+        return ""
+    number, family, n = rank
+    if incident is None:
+        return "事件不存在"
+    if family == "ack" and incident.status is not Status.NEW:
+        return f"事件{incident.status.label}，超时提醒作废"
+    if incident.status is Status.RESOLVED:
+        return "事件已办结，提醒作废"
+    if latest.get((number, family, note.target), n) > n:
+        return "已有更新的提醒"
+    return ""

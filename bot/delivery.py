@@ -16,7 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot import disabled_chats, storm
+from bot import deadlines, disabled_chats, storm
 from bot.channels.base import Channel, DeliveryError
 from bot.clock import Clock
 from bot.config import Config
@@ -58,6 +58,7 @@ class Delivery:
         done: set[str] = set()
         sent = 0
         newest = _newest_update_versions(pending)
+        chases = deadlines.latest_chases(pending)
         for note in pending:
             if note.kind is NoticeKind.ALERT and self.throttled.get(Target.from_key(note.target).channel, now) > now:
                 await self._fall_back(note)  # new alerts during the pause go to the other chats too
@@ -66,6 +67,9 @@ class Delivery:
                 continue
             if note.kind is NoticeKind.UPDATE and note.version < newest[(note.incident, note.target)]:
                 await self._give_up(note, "已被更新的版本取代")  # one edit shows the latest state
+                continue
+            if stale := deadlines.stale_chase(note, await self._incident_of_chase(note), chases):
+                await self._give_up(note, stale)  # e.g. 超时未确认, queued while this chat was down, acked since
                 continue
             if storm.is_storm_alert(self.config, note):
                 ok, members = await self._deliver_group(note, pending)
@@ -125,6 +129,10 @@ class Delivery:
                 note.replace(sent_at=now, message_id=message_id, attempts=note.attempts + 1)
             )
             await self._record_alert(note.replace(version=incident.version), message_id, ref=False)
+
+    async def _incident_of_chase(self, note: Notification) -> Incident | None:
+        rank = deadlines.chase_rank(note)
+        return await self.store.get_incident(rank[0]) if rank else None
 
     @property
     def config(self) -> Config:
