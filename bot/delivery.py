@@ -195,9 +195,23 @@ class Delivery:
         refs = [r for r in await self.store.message_refs(incident.number) if r.target == target.key]
         if not refs:
             return "", incident.version  # its alert is still pending and will render the latest state
+        shown = ""
         for ref in refs:
-            await channel.update_incident(target.chat_id, ref.message_id, incident)
-        return refs[-1].message_id, incident.version
+            try:
+                shown = await channel.update_incident(target.chat_id, ref.message_id, incident)
+            except DeliveryError as exc:
+                if not exc.gone:
+                    raise
+                shown = await self._repost(channel, target, ref, incident)
+        return shown, incident.version
+
+    async def _repost(self, channel: Channel, target: Target, gone: MessageRef, incident: Incident) -> str:
+        """The alert to edit was deleted (or left in a moved group): post it afresh and edit that from now on."""
+        message_id = await channel.send_incident(target.chat_id, incident)
+        await self.store.add_message_ref(MessageRef(target.key, message_id, incident.number))
+        await self.store.add_message_ref(MessageRef(target.key, gone.message_id, ""))  # no longer the incident's
+        log.info("alert %s in %s was gone; posted again as %s", incident.number, target.key, message_id)
+        return message_id
 
     async def _record_alert(self, note: Notification, message_id: str, ref: bool = True) -> None:
         """Remember where the alert lives (a digest is not edited per incident) and when it was reported."""

@@ -1,4 +1,4 @@
-"""Storm digests and reminders over the real Telegram channel (local fake Bot API)."""
+"""Storm digests, reminders and edits of deleted alerts over the real Telegram channel (local fake Bot API)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from bot.channels.telegram_limits import Limits
 from bot.deadlines import check_deadlines
 from bot.delivery import Delivery
 from bot.incidents import IncidentService, Judgement
-from bot.models import Hit, Item, Match, Sentiment, Tier
+from bot.models import ActionKind, Actor, Hit, Item, Match, Sentiment, Tier
 from bot.people import People
 from bot.services import Services
 from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import make_config
 from tests.fake_bot_api import TOKEN, FakeBotApi
+from tests.telegram_html import html_to_text
+
+MONITOR = Actor("telegram", "2", "李明")
 
 
 @pytest.fixture
@@ -66,3 +69,35 @@ async def test_reminder_mentions_reach_telegram(rig, clock):
     reminder = api.sent("-100")[-1]["text"]
     assert "超时未确认" in reminder and inc.number in reminder
     assert 'href="tg://user?id=2"' in reminder  # the monitor 李明 is @mentioned
+
+
+async def test_an_alert_deleted_in_the_group_is_posted_again_when_the_incident_changes(rig, clock):
+    api, services, delivery = rig
+    inc = await new_incident(services, "江城化工集团仓库爆炸", Tier.I)
+    await delivery.run_once()
+    [first] = api.sent("-100")
+    del api.messages[("-100", first["message_id"])]  # someone in the group deleted the bot's alert
+    clock.advance(timedelta(minutes=1))
+    await services.incidents.act(inc.number, ActionKind.ACK, MONITOR, clock.now(), note="收到")
+    await delivery.run_once()
+    [again] = api.sent("-100")  # the edit found nothing to edit: the card was posted afresh
+    assert inc.number in again["text"] and "已确认" in html_to_text(again["text"])
+    refs = [r.message_id for r in await services.store.message_refs(inc.number)]
+    assert refs == [str(again["message_id"])]  # the deleted one is no longer the incident's
+    clock.advance(timedelta(minutes=1))
+    await services.incidents.act(inc.number, ActionKind.RESOLVE, MONITOR, clock.now(), note="已澄清")
+    await delivery.run_once()
+    [edited] = api.sent("-100")  # later changes edit the new card, no third copy
+    assert edited["message_id"] == again["message_id"] and edited["edits"] == 1
+
+
+async def test_after_the_group_became_a_supergroup_the_next_change_posts_the_card_there(rig, clock):
+    api, services, delivery = rig
+    inc = await new_incident(services, "江城化工集团仓库爆炸", Tier.I)
+    await delivery.run_once()
+    api.fail("editMessageText", "migrate", new_chat_id=-1009)  # the group moved meanwhile
+    clock.advance(timedelta(minutes=1))
+    await services.incidents.act(inc.number, ActionKind.ACK, MONITOR, clock.now())
+    await delivery.run_once()
+    [card] = api.sent("-1009")  # the old card stayed behind; the current one is in the supergroup
+    assert inc.number in card["text"] and "已确认" in html_to_text(card["text"])

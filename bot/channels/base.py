@@ -32,6 +32,8 @@ class DeliveryError(Exception):
     throttled: the platform is rate-limiting the bot as a whole (WeChat's 发送消息过于频繁):
         back off, and let the alert reach the other configured chats meanwhile.
     new_chat_id: the chat moved (Telegram group → supergroup): resend there.
+    gone: the message to edit no longer exists (deleted in the chat, or left behind when the
+        group moved): post the incident afresh instead.
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class DeliveryError(Exception):
         disabled: bool = False,
         new_chat_id: str = "",
         throttled: bool = False,
+        gone: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry = retry
@@ -52,6 +55,7 @@ class DeliveryError(Exception):
         self.disabled = disabled
         self.new_chat_id = new_chat_id
         self.throttled = throttled
+        self.gone = gone
 
 
 class Channel(ABC):

@@ -51,6 +51,11 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+# Bot API answers to an edit of a message that is no longer there (deleted by someone in the
+# chat, or left in the old group when it became a supergroup).
+MESSAGE_GONE = ("message to edit not found", "message_id_invalid", "message can't be edited")
+
+
 class TelegramChannel(Channel):
     name = "telegram"
 
@@ -252,6 +257,8 @@ class TelegramChannel(Channel):
         try:
             await self.call(chat_id, edit)
         except DeliveryError as exc:
+            if any(sign in str(exc).lower() for sign in MESSAGE_GONE):
+                raise DeliveryError(f"原预警消息已不在群里：{exc}", retry=False, gone=True) from exc
             if "not modified" not in str(exc):
                 raise
         return message_id
