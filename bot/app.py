@@ -233,7 +233,9 @@ async def start_metrics(app: App) -> web.AppRunner:
             app.services.clock.now() + timedelta(days=3650), 100_000
         )
         metrics.outbox.set(len(pending))
-        return {"instance": metrics.instance, "leader": True, "store": "tinydb", "ok": True}
+        health: dict[str, object] = {"instance": metrics.instance, "leader": True, "store": "tinydb"}
+        error = app.services.store.write_error
+        return {**health, "ok": not error, **({"store_error": error} if error else {})}
 
     runner = await start_metrics_server(metrics, refresh, ops.metrics_host, ops.metrics_port or 0)
     log.warning("metrics on http://%s:%d/metrics", ops.metrics_host, bound_port(runner))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
+import os
 
 import httpx
+import pytest
 
 from bot import app as wiring
 from bot.demo.server import start_demo_server
@@ -47,6 +50,22 @@ async def test_single_process_metrics_count_polls_incidents_and_sends(tmp_path):
             assert "yuqing_outbox_pending" in text
             health = await client.get(f"{base}/healthz")
             assert health.status_code == 200 and health.json()["store"] == "tinydb"
+
+            real_write = os.write  # now the disk fills up: commits fail, and /healthz says so
+
+            def disk_full(fd: int, data: bytes) -> int:
+                if fd == store._storage._journal:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                return real_write(fd, data)
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(os, "write", disk_full)
+                with pytest.raises(OSError):
+                    await store.set_meta("probe", 1)
+                sick = await client.get(f"{base}/healthz")
+            assert sick.status_code == 503 and "No space left" in sick.json()["store_error"]
+            await store.set_meta("probe", 2)  # room again
+            assert (await client.get(f"{base}/healthz")).status_code == 200
     finally:
         await runner.cleanup()
         await wiring.stop(app)

@@ -55,6 +55,11 @@ def parse_file_ref(ref: str) -> tuple[str, str] | None:
 class Store(ABC):
     """Incidents, actions, items seen, source state, outbox, chat message refs, meta."""
 
+    @property
+    def write_error(self) -> str:
+        """Why writing failed just now (e.g. the disk is full), for /healthz; "" while writes succeed."""
+        return ""
+
     async def open(self) -> None:  # noqa: B027 - optional hook
         """Acquire resources (files, locks, connections)."""
 

@@ -49,6 +49,7 @@ class JournaledJSONStorage(Storage):
         self._journal: int | None = None  # O_APPEND descriptor: a failed append can be cut back
         self._journal_bytes = 0
         self._snapshot_bytes = 0
+        self.failing = ""  # why the last commit could not be written ("" once one is)
         self.flushes = 0  # commits: journal lines and compactions
         self.compactions = 0
 
@@ -112,9 +113,11 @@ class JournaledJSONStorage(Storage):
         data = (line + "\n").encode("utf-8")
         try:
             self._append(data)
-        except OSError:
+        except OSError as exc:
             self._seq -= 1  # not committed; the changes stay pending for the next flush
+            self.failing = f"数据文件写入失败：{exc}"
             raise
+        self.failing = ""
         self._journal_bytes += len(data)
         self._changed.clear()
         self.flushes += 1
@@ -151,6 +154,7 @@ class JournaledJSONStorage(Storage):
         self._journal_bytes = 0
         self._changed.clear()
         self._unattributed = False
+        self.failing = ""
         self.flushes += 1
         self.compactions += 1
 

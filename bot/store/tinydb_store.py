@@ -124,6 +124,10 @@ class TinyDBStore(Store):
         return self._storage.flushes
 
     @property
+    def write_error(self) -> str:
+        return self._storage.failing if self._db is not None else ""
+
+    @property
     def compactions(self) -> int:
         """How many times the whole snapshot was rewritten."""
         return self._storage.compactions
