@@ -26,6 +26,8 @@ async def run(req: Request, services: Services) -> list[str]:
     held = sum(1 for n in unsent if n.next_attempt_at is not None and n.next_attempt_at > now)
     waiting = f"（其中 {held} 条等待重试、汇总或静默时段结束）" if held else ""
     lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {len(unsent)} 条{waiting}"]
+    if store.write_error:  # e.g. the disk is full: what happens now is kept in memory only
+        lines.append(f"❗ 存储异常：{store.write_error}。新记录暂存内存，恢复写入前请勿重启机器人")
     watches = await active_watches(store, now)
     if watches:
         lines.append("紧急关注：")

@@ -63,7 +63,9 @@ async def test_single_process_metrics_count_polls_incidents_and_sends(tmp_path):
                 with pytest.raises(OSError):
                     await store.set_meta("probe", 1)
                 sick = await client.get(f"{base}/healthz")
+                (status,) = await app.channels["console"].handle_line("/status", app.dispatcher.handle)
             assert sick.status_code == 503 and "No space left" in sick.json()["store_error"]
+            assert "❗ 存储异常：数据文件写入失败" in status  # the monitors see it in chat too
             await store.set_meta("probe", 2)  # room again
             assert (await client.get(f"{base}/healthz")).status_code == 200
     finally:
