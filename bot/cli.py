@@ -1,4 +1,4 @@
-"""The `yuqing-bot` command: run, check. Problems print one line and exit 2."""
+"""The `yuqing-bot` command: run, check, export, report, replay, evidence, backup. Problems print one line and exit 2."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
     replay_p.add_argument("--since", default="7d", help="回看多久，如 7d、24h（默认 7d）")
     replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
+    backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
+    backup_p.add_argument("--out", required=True, help="备份文件，如 backup/yuqing-20261126.json")
     for p in sub.choices.values():
         p.add_argument("-c", "--config", default=argparse.SUPPRESS, help="配置文件")
     args = parser.parse_args(argv)
@@ -60,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.export import export_main
 
             return export_main(config, args.start, args.end, args.fmt, args.output)
+        if command == "backup":
+            from bot.backup import backup_main
+
+            return backup_main(config, args.out)
         if command == "evidence":
             from bot.evidence import verify_main
 
