@@ -39,7 +39,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import build_app  # noqa: E402
+from bot.app import build_app, warm_up  # noqa: E402
 from bot.channels.telegram_limits import Limits, RateLimiter  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.config_loader import load_config  # noqa: E402
@@ -210,7 +210,8 @@ async def one_run(kinds: list[str], pacing: bool, seed: int, prefill: int = 0) -
         app = await build_app(config, store)
         if not pacing:
             app.channels["telegram"].limiter = RateLimiter(Limits.unlimited())  # type: ignore[attr-defined]
-        warm = feed(["I"], seed=10_000)  # load dictionaries/models once, as a running bot has
+        await warm_up(app)  # as bot.app.start does before the first poll
+        warm = feed(["I"], seed=10_000)  # and one item judged: what a running bot has loaded by now
         app.judge.judge(
             Item("warm", "http://127.0.0.1/warm", title(0, "I", random.Random(9)), text=warm.decode()[:200])
         )

@@ -114,10 +114,7 @@ async def start(app: App, read_console: bool = True) -> None:
     sources = [build_source(s, context) for s in config.sources if s.enabled]
     poller = app.poller = Poller(app.services, app.http, app.judge, sources)
     app.services.watch_backfill = poller.backfill
-    await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
-    prepare = getattr(app.judge.classifier, "prepare", None)
-    if prepare is not None:  # jieba's dictionary, off the event loop, before the first poll
-        await asyncio.to_thread(prepare)
+    await warm_up(app)
 
     async def poll(source_id: str, watch: bool) -> None:
         if app.enqueue_poll is None:
@@ -146,6 +143,14 @@ async def start(app: App, read_console: bool = True) -> None:
         if name == "console" and not read_console:
             continue
         await channel.start(app.dispatcher.handle)
+
+
+async def warm_up(app: App) -> None:
+    """Before the first poll: what a tier I alert must not wait for."""
+    await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
+    prepare = getattr(app.judge.classifier, "prepare", None)
+    if prepare is not None:  # jieba's dictionary, off the event loop
+        await asyncio.to_thread(prepare)
 
 
 def reply_later(services: Services) -> UndeliveredHandler:
