@@ -10,17 +10,13 @@ a crash leaves no half picture under a real name.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot.store.atomic_file import TMP_SUFFIX, write_atomically
 from bot.store.base import file_ref, parse_file_ref
-from bot.store.journal_storage import fsync_dir
-
-_TMP = ".tmp"
 
 
 class FileFolder:
@@ -38,8 +34,7 @@ class FileFolder:
         current = self._copies(digest)
         if current and max(current.values()) >= expires:
             return ref
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.folder / f"{digest}.{expires}", data)
+        write_atomically(self.folder / f"{digest}.{expires}", data)  # durable before the entry pointing to it
         for path in current:
             path.unlink(missing_ok=True)
         return ref
@@ -65,7 +60,7 @@ class FileFolder:
         gone = 0
         for path in self._entries("*"):
             expires = _expiry(path)
-            if path.name.endswith(_TMP) or (expires is not None and expires <= now_ms):
+            if path.name.endswith(TMP_SUFFIX) or (expires is not None and expires <= now_ms):
                 with contextlib.suppress(OSError):
                     path.unlink()
                     gone += 1
@@ -88,17 +83,3 @@ class FileFolder:
 def _expiry(path: Path) -> int | None:
     stem, _, suffix = path.name.rpartition(".")
     return int(suffix) if stem and not stem.startswith(".") and suffix.isdigit() else None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)  # the name is durable before the outbox entry that points to it

@@ -21,12 +21,13 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+from bot.store.atomic_file import fsync_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class JournaledJSONStorage(Storage):
         """Write the whole document as the new snapshot and start an empty journal."""
         assert self._data is not None
         document = {**self._data, SEQ_KEY: self._seq}
-        self._snapshot_bytes = _write_atomically(self.path, document)
+        self._snapshot_bytes = _write_document(self.path, document)
         self._close_journal()
         self.journal_path.unlink(missing_ok=True)  # a reader holding the old one still reads it whole
         fsync_dir(self.path.parent)
@@ -230,7 +231,7 @@ def load_document(path: str | os.PathLike[str]) -> tuple[Tables, int, int]:
 def copy_committed(path: Path, dest: Path) -> None:
     """Write what `path` holds as of its last commit to `dest`, as one snapshot (for readers)."""
     tables, seq, _ = load_document(path)
-    _write_atomically(dest, {**tables, SEQ_KEY: seq})
+    _write_document(dest, {**tables, SEQ_KEY: seq})
 
 
 def _parse_line(path: Path, raw: bytes, number: int) -> dict[str, Any]:
@@ -263,22 +264,11 @@ def _read_snapshot(path: Path) -> dict[str, Any]:
     return data
 
 
-def _write_atomically(path: Path, document: dict[str, Any]) -> int:
-    """Temp file, fsync, rename: the file on disk is always the old or the new whole document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_document(path: Path, document: dict[str, Any]) -> int:
+    """The whole document, atomically; return its size in bytes."""
     # dumps, not dump: only the one-shot encoder is the fast C one (~10x on big stores)
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    write_atomically(path, data)
     return len(data)
 
 
@@ -291,16 +281,3 @@ def _size(path: Path) -> int:
 
 class CorruptStoreFile(Exception):
     pass
-
-
-def fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
