@@ -9,26 +9,21 @@ import asyncio
 import base64
 import io
 import json
-import os
-import tempfile
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.app import build_app
 from bot.briefing import send_scheduled_briefing
-from bot.channels.wechat_compat import WechatUnavailable, load_wechaty
 from bot.clock import FakeClock
 from bot.store.tinydb_store import TinyDBStore
 from tests.briefing_scenario import NOW, fill
 from tests.conftest import StoreFactory, make_config
+from tests.wechat_rig import require_wechaty, started_puppet, wechat_chat
 
-try:
-    load_wechaty(os.environ.get("CACHE_DIR") or tempfile.mkdtemp(prefix="wechaty-test-"))
-except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
-    pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
+require_wechaty()
 
-from tests.fake_puppet import FakePuppet  # needs wechaty_grpc: imported after the check above
+from tests.fake_puppet import FakePuppet  # noqa: E402 - needs wechaty_grpc: after the check
 
 ROOM = "leaders@chatroom"
 LI = "wxid_liming"
@@ -41,12 +36,8 @@ def store_factory(tmp_path) -> StoreFactory:
 
 @pytest.fixture
 async def puppet() -> AsyncIterator[FakePuppet]:
-    fake = FakePuppet()
-    fake.add_contact(LI, "李明")
-    fake.add_room(ROOM, "舆情领导小组", [LI])
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with started_puppet({LI: "李明"}, ROOM) as fake:
+        yield fake
 
 
 async def test_briefing_text_then_chart_image_on_wechat(store, puppet: FakePuppet, tmp_path) -> None:
@@ -55,14 +46,7 @@ async def test_briefing_text_then_chart_image_on_wechat(store, puppet: FakePuppe
         people=[{"name": "李明", "role": "monitor", "wechat_id": LI}],
         chats={
             "console": {"enabled": False},
-            "wechat": {
-                "enabled": True,
-                "endpoint": puppet.endpoint,
-                "token": "insecure-test-token",
-                "rooms": [{"id": ROOM, "name": "舆情领导小组"}],
-                "cache_dir": str(tmp_path / "wechaty"),
-                "reconnect": "0.2",
-            },
+            "wechat": wechat_chat(puppet.endpoint, tmp_path, [{"id": ROOM, "name": "舆情领导小组"}]),
         },
         briefing={"files_dir": str(tmp_path / "files")},
     )

@@ -13,8 +13,6 @@ import base64
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
@@ -22,20 +20,17 @@ import pytest
 
 from bot.app import App, build_app
 from bot.channels.wechat import WechatChannel
-from bot.channels.wechat_compat import WechatUnavailable, load_wechaty
 from bot.clock import FakeClock
 from bot.incidents import Judgement
 from bot.models import ActionKind, Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
 from tests.conftest import StoreFactory, make_config
+from tests.wechat_rig import TOKEN, require_wechaty, wechat_chat
 
-try:
-    load_wechaty(os.environ.get("CACHE_DIR") or os.path.join(tempfile.gettempdir(), "yuqing-wechaty-test"))
-except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
-    pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
+require_wechaty()
 
-from tests.fake_puppet import IMAGE, Blackhole, FakePuppet  # needs wechaty_grpc: imported after the check above
+from tests.fake_puppet import IMAGE, Blackhole, FakePuppet  # noqa: E402 - needs wechaty_grpc: after the check
 
 ROOM = "leaders@chatroom"
 OTHER_ROOM = "gossip@chatroom"
@@ -78,14 +73,9 @@ async def app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_path) -> A
         people=PEOPLE,
         chats={
             "console": {"enabled": True, "person": "李明", "tiers": ["III", "IV"]},
-            "wechat": {
-                "enabled": True,
-                "endpoint": puppet.endpoint,
-                "token": "insecure-test-token",
-                "rooms": [{"id": ROOM, "name": "舆情领导小组", "tiers": ["I", "II"]}],
-                "cache_dir": str(tmp_path / "wechaty"),
-                "reconnect": "0.2",
-            },
+            "wechat": wechat_chat(
+                puppet.endpoint, tmp_path, [{"id": ROOM, "name": "舆情领导小组", "tiers": ["I", "II"]}]
+            ),
         },
     )
     built = await build_app(config, store, clock, console_out=io.StringIO())
@@ -255,7 +245,7 @@ def wechaty_log() -> Iterator[list[str]]:
 
 async def test_the_token_never_reaches_the_log(wechaty_log, app, clock, puppet):
     await alerted(app, clock, puppet)
-    assert not any("insecure-test-token" in line for line in wechaty_log)
+    assert not any(TOKEN in line for line in wechaty_log)
 
 
 async def test_when_the_event_stream_ends_the_channel_reconnects(app, clock, puppet, store):
@@ -314,16 +304,9 @@ async def test_a_connection_that_dies_silently_is_noticed_by_keepalive(store, cl
         people=PEOPLE,
         chats={
             "console": {"enabled": False},
-            "wechat": {
-                "enabled": True,
-                "endpoint": proxy.endpoint,
-                "token": "insecure-test-token",
-                "rooms": [{"id": ROOM}],
-                "cache_dir": str(tmp_path / "wechaty"),
-                "reconnect": "0.1",
-                "keepalive": "0.3",
-                "keepalive_timeout": "0.3",
-            },
+            "wechat": wechat_chat(
+                proxy.endpoint, tmp_path, [{"id": ROOM}], reconnect="0.1", keepalive="0.3", keepalive_timeout="0.3"
+            ),
         },
     )
     app = await build_app(config, store, clock, console_out=io.StringIO())

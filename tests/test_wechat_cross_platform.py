@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
-from bot.channels.wechat_compat import WechatUnavailable, load_wechaty
 from bot.clock import FakeClock
 from bot.incidents import Judgement
 from bot.models import Hit, Incident, Item, Match, Sentiment, Status, Tier
@@ -26,13 +23,11 @@ from bot.store.base import Store
 from tests.conftest import make_config
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_html import html_to_text
+from tests.wechat_rig import require_wechaty, wechat_chat
 
-try:
-    load_wechaty(os.environ.get("CACHE_DIR") or os.path.join(tempfile.gettempdir(), "yuqing-wechaty-test"))
-except WechatUnavailable as exc:
-    pytest.skip(f"wechaty not importable: {exc}", allow_module_level=True)
+require_wechaty()
 
-from tests.fake_puppet import FakePuppet  # needs wechaty_grpc: imported after the check above
+from tests.fake_puppet import FakePuppet  # noqa: E402 - needs wechaty_grpc: after the check
 
 ROOM, TG_CHAT = "leaders@chatroom", -1001
 ZHANG_WX, ZHANG_TG = "wxid_zhangsan", 1
@@ -80,14 +75,7 @@ async def start_app(
                 "base_file_url": api.base_file_url,
                 "chats": [{"id": str(TG_CHAT), "name": "领导小组", "tiers": tg_tiers}],
             },
-            "wechat": {
-                "enabled": True,
-                "endpoint": puppet.endpoint,
-                "token": "insecure-test-token",
-                "rooms": [{"id": ROOM, "tiers": ["I", "II"]}],
-                "cache_dir": str(cache_dir),
-                **wechat,
-            },
+            "wechat": wechat_chat(puppet.endpoint, cache_dir, [{"id": ROOM, "tiers": ["I", "II"]}], **wechat),
         },
     )
     app = await build_app(config, store, clock, console_out=io.StringIO())

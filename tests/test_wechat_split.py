@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,13 +20,13 @@ from hypothesis import strategies as st
 
 from bot.app import App, build_app
 from bot.channels.wechat import WechatChannel
-from bot.channels.wechat_compat import WechatUnavailable, load_wechaty
 from bot.channels.wechat_text import numbered_parts, split_text
 from bot.clock import FakeClock
 from bot.incidents import text_notification
 from bot.models import Incident, Status, Target, Tier
 from bot.store.base import Store
 from tests.conftest import make_config
+from tests.wechat_rig import started_puppet, wechat_chat
 
 if TYPE_CHECKING:
     from tests.fake_puppet import FakePuppet
@@ -87,18 +85,8 @@ def store(tinydb_store: Store) -> Store:
 
 @pytest.fixture
 async def puppet() -> AsyncIterator[FakePuppet]:
-    try:
-        load_wechaty(os.environ.get("CACHE_DIR") or os.path.join(tempfile.gettempdir(), "yuqing-wechaty-test"))
-    except WechatUnavailable as exc:  # the [wechat] extra is not installed: say so, do not pretend
-        pytest.skip(f"wechaty not importable: {exc}")
-    from tests.fake_puppet import FakePuppet  # needs wechaty_grpc
-
-    fake = FakePuppet()
-    fake.add_contact(ZHANG, "张三")
-    fake.add_room(ROOM, "舆情领导小组", [ZHANG])
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with started_puppet({ZHANG: "张三"}, ROOM) as fake:
+        yield fake
 
 
 async def start_app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_path: Any, **wechat: Any) -> App:
@@ -106,16 +94,9 @@ async def start_app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_path
         people=[{"name": "张三", "role": "leader", "wechat_id": ZHANG}],
         chats={
             "console": {"enabled": False},
-            "wechat": {
-                "enabled": True,
-                "endpoint": puppet.endpoint,
-                "token": "insecure-test-token",
-                "rooms": [{"id": ROOM, "name": "舆情领导小组"}],
-                "cache_dir": str(tmp_path / "wechaty"),
-                "reconnect": "0.2",
-                "part_gap": "0",
-                **wechat,
-            },
+            "wechat": wechat_chat(
+                puppet.endpoint, tmp_path, [{"id": ROOM, "name": "舆情领导小组"}], **{"part_gap": "0", **wechat}
+            ),
         },
     )
     app = await build_app(config, store, clock, console_out=io.StringIO())
