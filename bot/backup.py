@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Config
-from bot.store.journal_storage import copy_committed, has_data, load_document
+from bot.store.journal_storage import copy_committed, has_data
 
 EXIT_USAGE = 2
 
@@ -30,8 +30,7 @@ def backup_main(config: Config, out: str) -> int:
         print("备份错误: 备份文件不能是数据文件本身", file=sys.stderr)
         return EXIT_USAGE
     dest.parent.mkdir(parents=True, exist_ok=True)
-    copy_committed(source, dest)
-    tables, _, _ = load_document(dest)
+    tables = copy_committed(source, dest)
     counts = "，".join(f"{label} {len(tables.get(name, {}))} 条" for name, label in COUNTED)
     print(f"已备份到 {dest}（{counts}）；证据存档在 {config.evidence.path}，请一并按目录备份")
     return 0

@@ -228,10 +228,11 @@ def load_document(path: str | os.PathLike[str]) -> tuple[Tables, int, int]:
     return tables, seq, replayed
 
 
-def copy_committed(path: Path, dest: Path) -> None:
-    """Write what `path` holds as of its last commit to `dest`, as one snapshot (for readers)."""
+def copy_committed(path: Path, dest: Path) -> Tables:
+    """Write what `path` holds as of its last commit to `dest`, as one snapshot (for readers); return it."""
     tables, seq, _ = load_document(path)
     _write_document(dest, {**tables, SEQ_KEY: seq})
+    return tables
 
 
 def _parse_line(path: Path, raw: bytes, number: int) -> dict[str, Any]:
