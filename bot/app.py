@@ -16,7 +16,6 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
-from bot.analysis.merge import warm as warm_similarity
 from bot.briefing import catch_up, send_scheduled_briefing
 from bot.channels.base import Channel, CommandHandler, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
@@ -30,6 +29,7 @@ from bot.evidence import EvidenceArchive
 from bot.incidents import IncidentService, text_notification
 from bot.models import Command
 from bot.people import People
+from bot.placement import warm as warm_similarity
 from bot.polling import Poller
 from bot.retention import add_retention_job
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.analysis.judgement import Judgement
 from bot.config import Config
 from bot.evidence import EvidenceArchive
 from bot.lifecycle import Event, IllegalTransition, apply
@@ -22,10 +22,8 @@ from bot.models import (
     Actor,
     Incident,
     Item,
-    Match,
     NoticeKind,
     Notification,
-    Sentiment,
     Status,
     Target,
     Tier,
@@ -35,16 +33,6 @@ from bot.routing import targets_for
 from bot.silences import Silences, held_action
 from bot.store.base import Store, VersionConflict
 from bot.storm import hold_until
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """What the analysis stages decided about one item."""
-
-    match: Match
-    sentiment: Sentiment
-    tier: Tier
-    reason: str
 
 
 class UnknownIncident(IllegalTransition):

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
-from bot.analysis.merge import place
 from bot.analysis.similarity import content_key
 from bot.models import Incident
+from bot.placement import place
 from bot.services import Services
 from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
-from bot.analysis.merge import place
 from bot.config import ChatsConfig
 from bot.durations import format_duration
 from bot.incidents import text_notification
 from bot.models import Target
 from bot.pipeline import PollReport, run_source
+from bot.placement import place
 from bot.render import local_time
 from bot.routing import all_targets
 from bot.services import Services

@@ -17,12 +17,13 @@ import asyncio
 import sys
 from datetime import timedelta
 
+from bot.analysis.judgement import Judgement
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.delivery import HORIZON, Delivery
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import Hit, Item, Match, Sentiment, Tier
 from bot.store.tinydb_store import TinyDBStore
 

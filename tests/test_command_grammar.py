@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.commands import CHINESE_NAMES, parse_command, split_number
-from bot.incidents import Judgement
 from bot.models import Command, Hit, Item, Match, Sentiment, Tier
 from bot.store.tinydb_store import TinyDBStore
 from handlers import REGISTRY

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import ActionKind, Actor, Hit, Item, Match, MessageRef, NoticeKind, Sentiment, Tier
 from bot.people import People
 from bot.services import Services

@@ -6,10 +6,11 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.analysis.judgement import Judgement
 from bot.channels.console import ConsoleChannel
 from bot.clock import FakeClock
 from bot.delivery import Delivery
-from bot.incidents import IncidentService, Judgement, alert_notification
+from bot.incidents import IncidentService, alert_notification
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, NoticeKind, Sentiment, Target, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits
 from bot.deadlines import check_deadlines
 from bot.delivery import Delivery
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import ActionKind, Actor, Hit, Item, Match, Sentiment, Tier
 from bot.people import People
 from bot.services import Services

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.analysis.judgement import Judgement
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits
 from bot.delivery import Delivery
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import Hit, Item, Match, Sentiment, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

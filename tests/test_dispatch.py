@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.incidents import Judgement
+from bot.analysis.judgement import Judgement
 from bot.models import ActionKind, Command, Hit, Item, Match, MessageRef, Sentiment, Status, Tier
 
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.analysis.judgement import Judgement
 from bot.evidence import EvidenceArchive, verify
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import Incident, Item, Match, Sentiment, Tier
 from tests.conftest import make_config
 

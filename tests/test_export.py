@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from bot.analysis.judgement import Judgement
 from bot.channels.console import ConsoleChannel
 from bot.clock import FakeClock
 from bot.config_loader import load_config
 from bot.delivery import Delivery
 from bot.evidence import EvidenceArchive
 from bot.export import export
-from bot.incidents import IncidentService, Judgement
+from bot.incidents import IncidentService
 from bot.models import Action, ActionKind, Actor, Hit, Item, Match, Sentiment, Tier
 from bot.store.tinydb_store import TinyDBStore
 

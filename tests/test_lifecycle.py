@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.incidents import IncidentService, Judgement
+from bot.analysis.judgement import Judgement
+from bot.incidents import IncidentService
 from bot.lifecycle import IllegalTransition, apply
 from bot.models import Action, ActionKind, Actor, Incident, Item, Match, Sentiment, Status, Tier
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.incidents import IncidentService, Judgement, alert_notification
+from bot.analysis.judgement import Judgement
+from bot.incidents import IncidentService, alert_notification
 from bot.models import SYSTEM, Action, ActionKind, Hit, Incident, Item, Match, Sentiment, Status, Target, Tier
 from tests.conftest import make_config
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.analysis.judgement import Judgement
 from bot.briefing.build import build_briefing
 from bot.deadlines import check_deadlines
-from bot.incidents import Judgement
 from bot.models import ActionKind, Command, Hit, Item, Match, NoticeKind, Sentiment, Tier
 from bot.silences import Silences, held_back
 

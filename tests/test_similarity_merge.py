@@ -122,7 +122,7 @@ async def test_resolved_incident_does_not_take_reposts(server, store: Store, clo
 
 
 async def test_after_a_restart_reposts_still_join_their_open_incident(server, store: Store, clock: FakeClock) -> None:
-    from bot.analysis.merge import warm
+    from bot.placement import warm
 
     local, feeds = server
     config = config_for(local.base, ["a", "b"])

@@ -13,10 +13,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.deadlines import check_deadlines
-from bot.incidents import Judgement
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, Sentiment, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import InvalidToken
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.channels.base import DeliveryError
 from bot.channels.telegram import TelegramChannel
@@ -18,7 +19,6 @@ from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.clock import FakeClock
 from bot.config import TelegramConfig
 from bot.disabled_chats import disable, enable, is_disabled
-from bot.incidents import Judgement
 from bot.models import ActionKind, Actor, Hit, Incident, Item, Match, Sentiment, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.channels.telegram_limits import Limits
 from bot.clock import FakeClock
-from bot.incidents import Judgement
 from bot.models import ActionKind, Command, Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

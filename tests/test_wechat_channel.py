@@ -18,10 +18,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.channels.wechat import WechatChannel
 from bot.clock import FakeClock
-from bot.incidents import Judgement
 from bot.models import ActionKind, Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.clock import FakeClock
-from bot.incidents import Judgement
 from bot.models import Hit, Incident, Item, Match, Sentiment, Status, Tier
 from bot.store.base import Store
 from tests.conftest import make_config

@@ -3,7 +3,7 @@
 Unmatched items return None before any segmentation or scoring is paid for.
 The judge also remembers the fingerprints of judged items (`similar`,
 `remember`) so a repost joins the open incident of its story instead of
-raising a new alert; see bot.analysis.merge for that stage.
+raising a new alert; see bot.placement for that stage.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, LexiconClassifier
 from bot.analysis.similarity import SimilarityIndex, signature
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
-from bot.incidents import Judgement
 from bot.models import Action, Hit, Incident, Item, Match, Tier
 
 WATCH_SCHEME = "紧急关注"
@@ -65,14 +65,24 @@ class Judge:
         found = self.index.find(fp)
         return found[0] if found else None
 
-    def remember(self, item: Item, number: str) -> np.ndarray | None:
-        """Index the item under its incident, so later reposts find it; returns its signature."""
+    def remember(self, item: Item, number: str) -> list[int] | None:
+        """Index the item under its incident, so later reposts find it; returns its signature
+        as JSON-able data, for other processes to `learn` (shared stores)."""
         fp = self._pending.pop(item.key, None)
         if fp is None:
             fp = self._fingerprint(item, keep=False)
-        if fp is not None:
-            self.index.add(fp, number)
-        return fp
+        if fp is None:
+            return None
+        self.index.add(fp, number)
+        return fp.tolist()
+
+    def learn(self, signature: list[int], number: str) -> None:
+        """Index a signature another process remembered (see `remember`)."""
+        self.index.add(np.asarray(signature, dtype=np.uint16), number)
+
+    def knows(self, number: str) -> bool:
+        """True if some item of incident `number` is indexed here."""
+        return number in self.index
 
     def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
         return spread_upgrade(incident, actions, now, self.analysis)

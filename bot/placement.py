@@ -1,4 +1,7 @@
-"""The merge stage: a judged item joins the open incident of its story, or starts one.
+"""Placing a judged item: it joins the open incident of its story, or starts one.
+
+This stage lives beside the incidents, not in bot/analysis: it reads and writes
+the store, while judging an item (bot.analysis) needs neither.
 
 A repost storm of one story becomes one incident whose spread (items,
 sources, first and last seen) grows; N similar items within the spread
@@ -10,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from bot.analysis.judge import Judge
-from bot.incidents import IncidentService, Judgement
+from bot.analysis.judgement import Judgement
+from bot.incidents import IncidentService
 from bot.models import Incident, Item, Status
 from bot.store.base import Store
 
@@ -39,7 +41,7 @@ async def place(item: Item, judgement: Judgement, judge: Judge, incidents: Incid
         created = await incidents.create(item, judgement, now)
         sig = judge.remember(item, created.number)
         if shared and sig is not None:
-            await incidents.store.set_meta(SIGNATURE_META + created.number, sig.tolist())
+            await incidents.store.set_meta(SIGNATURE_META + created.number, sig)
         return Placement(created)
     judge.remember(item, incident.number)
     updated = await incidents.add_spread(incident.number, item, now)
@@ -61,11 +63,11 @@ async def sync_shared(judge: Judge, store: Store, now: datetime) -> int:
     judge.synced_at = now
     learned = 0
     for incident in await store.incidents(since=since):
-        if incident.number in judge.index or not incident.is_open:
+        if judge.knows(incident.number) or not incident.is_open:
             continue
         sig = await store.get_meta(SIGNATURE_META + incident.number)
         if sig:
-            judge.index.add(np.asarray(sig, dtype=np.uint16), incident.number)
+            judge.learn(sig, incident.number)
             learned += 1
     return learned
 
