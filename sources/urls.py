@@ -45,6 +45,8 @@ def _canonical_parts(url: str, base: str) -> str:
     if query:
         query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)])
     host = (parts.hostname or "").lower()
+    if not host:  # "http:////": nothing to canonicalise; keep what the site wrote
+        return url
     if ":" in host:
         host = f"[{host}]"
     try:
