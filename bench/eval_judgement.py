@@ -24,14 +24,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_data import ITEMS_FILE, EvalConfigError, load_config, make_item, read_yaml  # noqa: E402
+from eval_data import ITEMS_FILE, EvalConfigError, load_config, make_item, read_yaml
 
-from bot.analysis.judge import Judge  # noqa: E402
-from bot.clock import FakeClock  # noqa: E402
-from bot.incidents import IncidentService  # noqa: E402
-from bot.models import ActionKind, Tier  # noqa: E402
-from bot.placement import place  # noqa: E402
-from bot.store.tinydb_store import TinyDBStore  # noqa: E402
+from bot.analysis.judge import Judge
+from bot.clock import FakeClock
+from bot.incidents import IncidentService
+from bot.models import ActionKind, Tier
+from bot.placement import place
+from bot.store.tinydb_store import TinyDBStore
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 PROGRESS_KIND = next((k for k in ActionKind if k.value == "progress"), None)

@@ -22,10 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_data import PAIRS_FILE, EvalConfigError, load_config, make_item, read_yaml  # noqa: E402
+from eval_data import PAIRS_FILE, EvalConfigError, load_config, make_item, read_yaml
 
-from bot.analysis.judge import Judge  # noqa: E402
-from bot.config import Config  # noqa: E402
+from bot.analysis.judge import Judge
+from bot.config import Config
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
