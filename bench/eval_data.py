@@ -1,0 +1,101 @@
+"""Load the held-out judgement evaluation data (tests/data/judgement/) for the eval benches.
+
+One loader for bench/eval_judgement.py and bench/eval_reposts.py: the config fragment is
+merged into the defaults and validated with `bot.config.Config`, so a key the code does not
+know yet fails with a clear message instead of being ignored. `lenient=True` rewrites the
+spec's new keys into what older code understands (leaders become subjects, `{word, exact}`
+entries become plain words, `exclude_scope` and `dictionary` are dropped) and says so: that
+is only for measuring the code as it was before issue #12.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Config  # noqa: E402
+from bot.models import Item  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "judgement"
+CONFIG_FILE = DATA / "eval_config.yaml"
+ITEMS_FILE = DATA / "eval_items.yaml"
+PAIRS_FILE = DATA / "repost_pairs.yaml"
+NEW_SCHEME_KEYS = ("leaders", "exclude_scope", "dictionary")
+
+
+class EvalConfigError(Exception):
+    """The evaluation config does not validate against bot.config.Config."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    config: Config
+    rewritten: tuple[str, ...] = ()  # what lenient mode changed, one line each
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_config(path: Path = CONFIG_FILE, lenient: bool = False) -> Loaded:
+    """Validate the fragment merged into the defaults; raise EvalConfigError with every problem."""
+    fragment = read_yaml(path) or {}
+    rewritten: list[str] = []
+    if lenient:
+        fragment, rewritten = _downgrade(fragment)
+    try:
+        return Loaded(Config.model_validate(fragment), tuple(rewritten))
+    except ValidationError as exc:
+        lines = [f"  - {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise EvalConfigError(
+            f"评测配置 {path} 未通过 bot.config.Config 校验（{exc.error_count()} 处）：\n"
+            + "\n".join(lines)
+            + "\n该配置按研判规范（issue #12）书写；若当前代码尚未支持 leaders / exclude_scope / dictionary /"
+            " {word, exact} 等写法，可加 --lenient 以旧写法近似运行（仅用于测量改造前的基线）。"
+        ) from None
+
+
+def _downgrade(fragment: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    out = dict(fragment)
+    notes: list[str] = []
+    schemes = []
+    for scheme in fragment.get("schemes", []):
+        scheme = dict(scheme)
+        name = scheme.get("name", "?")
+        leaders = scheme.pop("leaders", None)
+        if leaders:
+            scheme["subjects"] = [*scheme.get("subjects", []), *leaders]
+            notes.append(f"{name}: leaders {leaders} 并入 subjects")
+        for key in ("exclude_scope", "dictionary"):
+            if key in scheme:
+                notes.append(f"{name}: 去掉 {key}={scheme.pop(key)!r}")
+        for group in ("subjects", "regions", "exclude"):
+            words = scheme.get(group, [])
+            if any(isinstance(w, dict) for w in words):
+                scheme[group] = [w["word"] if isinstance(w, dict) else w for w in words]
+                notes.append(f"{name}: {group} 中的 {{word, exact}} 改为纯字符串")
+        schemes.append(scheme)
+    out["schemes"] = schemes
+    return out, notes
+
+
+def make_item(record: dict[str, Any], source_id: str, key: str, now: datetime) -> Item:
+    """An Item as a source would deliver it; `key` makes its URL unique."""
+    return Item(
+        source_id=source_id,
+        url=f"https://eval.invalid/{source_id}/{key}",
+        title=record["title"],
+        text=record.get("text", ""),
+        published_at=now,
+        fetched_at=now,
+    )
