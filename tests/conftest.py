@@ -16,6 +16,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
+from tests import redis_server
 from tests.fake_bot_api import FakeBotApi
 from tests.redis_server import RedisUnavailable, session_url
 
@@ -73,10 +74,22 @@ def redis_url() -> str:
 
 
 def __getattr__(name: str) -> str:
-    """`from tests.conftest import REDIS_URL` starts the private server only when a test needs it (PEP 562)."""
+    """`from tests.conftest import REDIS_URL` starts the private server only when a test needs it (PEP 562).
+
+    Without a redis-server the import still succeeds, so the session can end with one line
+    (pytest_collection_modifyitems) instead of an error per module.
+    """
     if name == "REDIS_URL":
-        return redis_url()
+        try:
+            return session_url()
+        except RedisUnavailable:
+            return "redis://redis-server-missing.invalid:1/0"
     raise AttributeError(name)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if redis_server.unavailable is not None:
+        pytest.exit(redis_server.unavailable, returncode=4)
 
 
 @pytest.fixture

