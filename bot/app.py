@@ -32,7 +32,7 @@ from bot.people import People
 from bot.placement import warm as warm_similarity
 from bot.polling import Poller
 from bot.retention import add_retention_job
-from bot.scheduler import add_daily_job, build_scheduler, schedule_polls
+from bot.scheduler import add_daily_job, build_scheduler, schedule_polls, stop_scheduler
 from bot.services import Services
 from bot.store import open_store
 from bot.store.base import Store, StoreError
@@ -174,10 +174,10 @@ async def requeue_alerts(services: Services) -> None:
 
 
 async def stop(app: App) -> None:
+    await stop_scheduler(app.scheduler)  # a running poll finishes first (or is cut after a grace)
     for channel in app.channels.values():
         with contextlib.suppress(Exception):
             await channel.stop()
-    app.scheduler.shutdown(wait=False)
     for task in app.tasks:
         task.cancel()
     await asyncio.gather(*app.tasks, return_exceptions=True)
@@ -197,28 +197,50 @@ async def run(config: Config, duration: float | None = None) -> None:
 
         await run_cluster(config, duration)
         return
+    stopped = stop_signal(duration)  # first: Ctrl+C while starting up stops as quietly as later
     store = open_store(config.store)
     await store.open()
     try:
         app = await build_app(config, store)
         try:
-            await start(app)
+            up = await unless_stopped(start(app), stopped)
         except BaseException:
             with contextlib.suppress(Exception):
                 await stop(app)  # e.g. a channel that cannot start: close what did, then report it
             raise
-        metrics = await start_metrics(app) if config.ops.metrics_port is not None else None
-        stopped = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stopped.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopped.wait(), duration)
+        metrics = await start_metrics(app) if up and config.ops.metrics_port is not None else None
+        await stopped.wait()
         if metrics is not None:
             await metrics.cleanup()
         await stop(app)
     finally:
         await store.close()
+
+
+def stop_signal(duration: float | None = None) -> asyncio.Event:
+    """An event set by SIGINT/SIGTERM (or after `duration` seconds): stopping is a normal end, not an error."""
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopped.set)
+    if duration is not None:
+        loop.call_later(duration, stopped.set)
+    return stopped
+
+
+async def unless_stopped(work: Awaitable[None], stopped: asyncio.Event) -> bool:
+    """Run `work` unless a stop comes first (then cancel it); True when it finished."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stopped.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if task.done():
+        task.result()  # a start that failed raises here
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
 
 
 async def start_metrics(app: App) -> web.AppRunner:

@@ -8,13 +8,14 @@ the store's append-only actions: nothing here writes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.evidence import EvidenceArchive
 from bot.models import Action, ActionKind, Incident
 from bot.naming import chat_label, chat_names, source_names
+from bot.response_times import response_times
 from bot.store.base import Store
 
 INCIDENT_COLUMNS = [
@@ -33,8 +34,10 @@ INCIDENT_COLUMNS = [
     ("assignee", "负责人"),
     ("resolved_at", "办结时间"),
     ("result", "处置结果"),
-    ("ack_minutes", "确认用时(分钟)"),
-    ("resolve_hours", "办结用时(小时)"),
+    ("report_minutes", "发现→报送(分钟)"),
+    ("report_ack_minutes", "报送→确认(分钟)"),
+    ("ack_minutes", "发现→确认(分钟)"),
+    ("resolve_hours", "确认→办结(小时)"),
     ("evidence", "证据文件(sha256)"),
     ("actions", "处置过程"),
 ]
@@ -70,11 +73,17 @@ def fmt(at: datetime | None, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""
 
 
+# Columns holding numbers (xlsx stores them as numbers; durations as bot/response_times.py defines them).
+NUMERIC = frozenset({"report_minutes", "report_ack_minutes", "ack_minutes", "resolve_hours"})
+Cell = str | float
+
+
 def incident_row(
     inc: Incident, actions: list[Action], zone: ZoneInfo, names: dict[str, str], evidence: EvidenceArchive | None
-) -> dict[str, str]:
+) -> dict[str, Cell]:
     subject = "、".join(inc.match.words("subject")) if inc.match else ""
     hashes = evidence.hashes(inc) if evidence else []
+    times = response_times(inc)
     steps = [f"{fmt(a.at, zone)} {a.actor.display} {KIND_NAMES.get(a.kind, a.kind.value)}{_detail(a)}" for a in actions]
     return {
         "number": inc.number,
@@ -92,8 +101,10 @@ def incident_row(
         "assignee": inc.assignee,
         "resolved_at": fmt(inc.resolved_at, zone),
         "result": inc.result,
-        "ack_minutes": _elapsed(inc.discovered_at, inc.acked_at, 60),
-        "resolve_hours": _elapsed(inc.discovered_at, inc.resolved_at, 3600),
+        "report_minutes": _in(times.to_report, 60),
+        "report_ack_minutes": _in(times.report_to_ack, 60),
+        "ack_minutes": _in(times.to_ack, 60),
+        "resolve_hours": _in(times.ack_to_resolve, 3600),
         "evidence": "\n".join(f"{name} {digest}" for name, digest in hashes),
         "actions": "\n".join(steps),
     }
@@ -114,7 +125,7 @@ def action_row(action: Action, zone: ZoneInfo, chats: dict[str, str] | None = No
 
 async def audit_tables(
     store: Store, config: Config, start: datetime, end: datetime
-) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+) -> tuple[list[dict[str, Cell]], list[dict[str, str]]]:
     """(incident rows discovered in [start, end), every action in [start, end) in order)."""
     zone, names, chats = config.zone, source_names(config), chat_names(config.chats)
     evidence = EvidenceArchive(config.evidence.path, zone)  # read even if archiving is now off
@@ -136,5 +147,6 @@ def _detail(action: Action) -> str:
     return extra + (f"：{action.note}" if action.note else "")
 
 
-def _elapsed(start: datetime, end: datetime | None, unit: int) -> str:
-    return f"{(end - start).total_seconds() / unit:.1f}" if end else ""
+def _in(delta: timedelta | None, unit: int) -> Cell:
+    """A duration in minutes or hours, one decimal; "" when it has not happened."""
+    return round(delta.total_seconds() / unit, 1) if delta is not None else ""

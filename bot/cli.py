@@ -4,53 +4,93 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
+from bot import argparse_zh
 from bot.config import Config
 from bot.config_loader import ConfigError, load_config
 from bot.durations import format_duration
+from bot.logs import setup_logging
 from bot.store.base import StoreError
 
 EXIT_CONFIG = 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="yuqing-bot", description="舆情值守机器人")
-    parser.add_argument("-c", "--config", default="config.yaml", help="配置文件（默认 config.yaml）")
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand that writes a file takes `-o/--output` (`--out` still works, unlisted)."""
+    argparse_zh.install()
+    parser = argparse.ArgumentParser(
+        prog="yuqing-bot",
+        description="舆情值守机器人：轮询信息源，研判分级，向群聊推送告警，接受 /ack /assign /resolve 等命令。",
+        epilog="示例：yuqing-bot run（运行演示）；yuqing-bot check -c config.yaml；yuqing-bot 子命令 -h 查看该命令的帮助",
+    )
+    parser.add_argument("-c", "--config", default="config.yaml", metavar="文件", help="配置文件（默认 config.yaml）")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出更多日志")
-    sub = parser.add_subparsers(dest="command")
-    run_p = sub.add_parser("run", help="运行机器人")
+    sub = parser.add_subparsers(dest="command", title="子命令", metavar="<命令>")
+    run_p = sub.add_parser("run", help="运行机器人（Ctrl+C 停止）")
     run_p.add_argument("--for", dest="duration", type=float, default=None, help=argparse.SUPPRESS)
     sub.add_parser("check", help="校验配置并打印摘要")
-    export_p = sub.add_parser("export", help="导出事件台账与操作记录（考核用）")
-    export_p.add_argument("--from", dest="start", required=True, help="起始日期 YYYY-MM-DD")
-    export_p.add_argument("--to", dest="end", required=True, help="截止日期 YYYY-MM-DD（含当天）")
-    export_p.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="xlsx")
-    export_p.add_argument("-o", "--output", default=None, help="输出文件")
+    export_p = sub.add_parser("export", help="导出事件台账与操作记录（考核用，.xlsx 或 .csv）")
+    export_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
+    export_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
+    export_p.add_argument(
+        "--format", dest="fmt", choices=["csv", "xlsx"], default=None, help="格式（默认按输出文件扩展名，无文件名时 xlsx）"
+    )
+    _output(export_p, "输出文件 .xlsx 或 .csv（格式由扩展名决定）")
     evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
-    evidence_p.add_argument("action", choices=["verify"])
+    evidence_p.add_argument("action", choices=["verify"], help="verify：核验")
     report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation（.docx 或 .md）")
     report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation"], help="报告类型")
-    report_p.add_argument("number", nargs="?", default="", help="事件编号（incident 时必填）")
-    report_p.add_argument("--out", default=None, help="输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
+    report_p.add_argument("number", nargs="?", default="", metavar="编号", help="事件编号（incident 时必填）")
+    _output(report_p, "输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
-    replay_p.add_argument("--since", default="7d", help="回看多久，如 7d、24h（默认 7d）")
+    replay_p.add_argument("--since", default="7d", metavar="时长", help="回看多久，如 7d、24h（默认 7d）")
     replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
     backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
-    backup_p.add_argument("--out", required=True, help="备份文件，如 backup/yuqing-20261126.json")
+    _output(backup_p, "备份文件（必填），如 backup/yuqing-20261126.json")
     for p in sub.choices.values():
-        p.add_argument("-c", "--config", default=argparse.SUPPRESS, help="配置文件")
+        p.add_argument("-c", "--config", default=argparse.SUPPRESS, metavar="文件", help="配置文件（默认 config.yaml）")
+    return parser
+
+
+def _output(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("-o", "--output", dest="output", default=None, metavar="文件", help=help_text)
+    parser.add_argument("--out", dest="output", default=None, help=argparse.SUPPRESS)  # the old spelling
+
+
+def _stop_as_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM before the event loop takes over ends the same quiet way as Ctrl+C."""
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop_as_interrupt) if on_main_thread else None
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    command = args.command or "run"
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "backup" and args.output is None:
+        parser.error("backup 缺少必填参数：-o/--output（备份文件，如 backup/yuqing.json）")
+    setup_logging(args.verbose)
+    command = args.command
     try:
         config = load_config(args.config)
+        setup_logging(args.verbose, config.zone)  # log times as the chats show them
         if command == "check":
             print(summary(config, args.config))
             return 0
@@ -65,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             from bot.backup import backup_main
 
-            return backup_main(config, args.out)
+            return backup_main(config, args.output)
         if command == "evidence":
             from bot.evidence import verify_main
 
@@ -74,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.briefing.export import ReportError, export_report
 
             try:
-                print(asyncio.run(export_report(config, args.kind, args.number, args.out)))
+                print(asyncio.run(export_report(config, args.kind, args.number, args.output)))
             except ReportError as exc:
                 print(f"报告错误: {exc}", file=sys.stderr)
                 return EXIT_CONFIG
@@ -90,8 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"存储错误: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except KeyboardInterrupt:
-        return 0
 
 
 async def _run(config: Config, duration: float | None) -> None:

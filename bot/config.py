@@ -27,7 +27,7 @@ def _parse_tier(value: object) -> Tier:
     try:
         return Tier.parse(str(value))
     except ValueError:
-        raise ValueError("expected a tier: I, II, III or IV") from None
+        raise ValueError("等级应为 I、II、III 或 IV") from None
 
 
 TierName = Annotated[Tier, BeforeValidator(_parse_tier)]
@@ -70,7 +70,7 @@ class HttpConfig(Strict):
             try:
                 ipaddress.ip_network(cidr, strict=False)
             except ValueError:
-                raise ValueError(f"not a network: {cidr!r} (expected CIDR like 10.1.0.0/16)") from None
+                raise ValueError(f"不是网段：{cidr!r}（应写作 10.1.0.0/16 这样的 CIDR）") from None
         return v
 
 
@@ -81,7 +81,7 @@ class RsshubConfig(Strict):
     @classmethod
     def _http(cls, v: str) -> str:
         if not v.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
+            raise ValueError("base_url 须以 http:// 或 https:// 开头")
         return v.rstrip("/")
 
 
@@ -111,17 +111,17 @@ class SourceConfig(Strict):
     def _needs_location(self) -> SourceConfig:
         if self.kind == "rsshub":
             if not self.route:
-                raise ValueError("rsshub sources need route: (e.g. /weibo/search/hot)")
+                raise ValueError("rsshub 来源需要 route:（如 /weibo/search/hot）")
         elif not self.url:
-            raise ValueError(f"{self.kind} sources need url:")
+            raise ValueError(f"{self.kind} 来源需要 url:")
         if self.url and not self.url.startswith(("http://", "https://")):
             # The scheme check is repeated at fetch time; this catches typos early.
-            raise ValueError("url must start with http:// or https://")
+            raise ValueError("url 须以 http:// 或 https:// 开头")
         if self.kind == "html" and not self.selectors.get("item"):
-            raise ValueError("html sources need selectors: {item: ...} (one node per entry)")
+            raise ValueError("html 来源需要 selectors: {item: ...}（每条信息对应一个节点）")
         unknown = set(self.selectors) - {"item", "title", "link", "time", "text", "author", "detail"}
         if unknown:
-            raise ValueError(f"unknown selectors {sorted(unknown)}; known: item title link time text author detail")
+            raise ValueError(f"未知的选择器 {sorted(unknown)}；可用：item title link time text author detail")
         return self
 
 
@@ -139,7 +139,7 @@ class SchemeConfig(Strict):
     def _severity_range(cls, v: dict[str, int]) -> dict[str, int]:
         for word, sev in v.items():
             if not 1 <= sev <= 5:
-                raise ValueError(f"severity of {word!r} must be 1..5")
+                raise ValueError(f"{word!r} 的严重度应为 1..5")
         return v
 
     @field_validator("expression")
@@ -155,10 +155,10 @@ class SchemeConfig(Strict):
         if self.expression.strip():
             configured = {"subject": self.subjects, "region": self.regions, "event": self.events, "exclude": self.exclude}
             if expression_matches_nothing(parse_expression(self.expression)):
-                raise ValueError("expression holds when none of its words is found (e.g. only !排除): require a group or word")
+                raise ValueError("表达式在一个词都没出现时也成立（如只有 !排除）：请至少要求一组词或一个词")
             for group in sorted(expression_groups(parse_expression(self.expression))):
                 if not configured[group]:
-                    raise ValueError(f"expression uses {group} words but the scheme configures none")
+                    raise ValueError(f"表达式用到 {group} 词组，但该方案没有配置")
         return self
 
 
@@ -242,12 +242,12 @@ class WechatConfig(Strict):
     @model_validator(mode="after")
     def _needs_endpoint(self) -> WechatConfig:
         if self.enabled and not self.endpoint:
-            raise ValueError("chats.wechat.endpoint is required (host:port of the puppet service)")
+            raise ValueError("需要 chats.wechat.endpoint（puppet 服务的 主机:端口）")
         host, _, port = self.endpoint.rpartition(":")
         if self.endpoint and not (host and port.isdigit() and 0 < int(port) < 65536):
-            raise ValueError(f"chats.wechat.endpoint: expected host:port, got {self.endpoint!r}")
+            raise ValueError(f"chats.wechat.endpoint 应为 主机:端口，收到 {self.endpoint!r}")
         if self.enabled and not self.token.get_secret_value():  # the client sends it as :authority; none = crash
-            raise ValueError("chats.wechat.token is required (the puppet service token, e.g. ${WECHATY_PUPPET_SERVICE_TOKEN})")
+            raise ValueError("需要 chats.wechat.token（puppet 服务令牌，如 ${WECHATY_PUPPET_SERVICE_TOKEN}）")
         return self
 
 
@@ -277,7 +277,7 @@ class BriefingConfig(Strict):
         for t in v:
             hh, _, mm = t.partition(":")
             if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
-                raise ValueError(f"expected a time like 08:00, got {t!r}")
+                raise ValueError(f"时间应写作 08:00 这样的形式，收到 {t!r}")
         return v
 
 
@@ -318,7 +318,7 @@ class StormConfig(Strict):
     @classmethod
     def _never_delay_urgent(cls, v: list[Tier]) -> list[Tier]:
         if any(t in (Tier.I, Tier.II) for t in v):
-            raise ValueError("tier I and II alerts are never delayed; use III and/or IV")
+            raise ValueError("I、II 级告警从不延迟，只能填 III 和/或 IV")
         return v
 
 
@@ -334,7 +334,7 @@ class QuietHoursConfig(Strict):
     @classmethod
     def _never_quiet(cls, v: str) -> str:
         if v:
-            raise ValueError("tier I and II alerts are never delayed")
+            raise ValueError("I、II 级告警从不延迟")
         return v
 
     @field_validator("III", "IV")
@@ -356,7 +356,7 @@ def _parse_window(text: str) -> tuple[time, time]:
             raise ValueError
         return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
     except ValueError:
-        raise ValueError(f"expected a window like 22:00-08:00, got {text!r}") from None
+        raise ValueError(f"时段应写作 22:00-08:00 这样的形式，收到 {text!r}") from None
 
 
 class EvidenceConfig(Strict):
@@ -400,7 +400,7 @@ class AnalysisConfig(Strict):
         merged = {**_default_tier_thresholds(), **v}
         values = [merged[k] for k in ("I", "II", "III", "IV")]
         if values != sorted(values, reverse=True):
-            raise ValueError("tier thresholds must satisfy I >= II >= III >= IV")
+            raise ValueError("分级阈值须满足 I >= II >= III >= IV")
         return merged
 
 
@@ -430,7 +430,7 @@ class Config(Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {v!r}") from None
+            raise ValueError(f"未知的时区 {v!r}") from None
         return v
 
     @model_validator(mode="after")
@@ -439,7 +439,7 @@ class Config(Strict):
         _require_unique("schemes", [s.name for s in self.schemes])
         _require_unique("people", [p.name for p in self.people])
         if self.chats.console.person and self.chats.console.person not in {p.name for p in self.people}:
-            raise ValueError(f"chats.console.person: {self.chats.console.person!r} is not in people")
+            raise ValueError(f"chats.console.person：{self.chats.console.person!r} 不在 people 中")
         return self
 
     @property
@@ -451,5 +451,5 @@ def _require_unique(section: str, names: list[str]) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise ValueError(f"{section}: duplicate {name!r}")
+            raise ValueError(f"{section}：重复的 {name!r}")
         seen.add(name)

@@ -1,7 +1,8 @@
 """Load config.yaml safely: YAML safe_load, ${ENV} secrets, one clear error line.
 
 Every failure becomes a `ConfigError` whose message names the key path,
-e.g. ``sources[2].every: expected a duration like 5m``.
+e.g. ``sources[2].every：时长应写作 30s、5m、2h、1d 这样的形式``. Messages are
+Chinese, like everything an office reads; pydantic's own are translated by type.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raise ConfigError(f"{path}：找不到配置文件") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+        raise ConfigError(f"{path}：无法读取配置文件（{exc}）") from None
     return parse_config(text, source=str(path), env=os.environ if env is None else env)
 
 
@@ -38,33 +39,33 @@ def parse_config(text: str, source: str = "config", env: dict[str, str] | os._En
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: YAML error {_yaml_where(exc)}{_yaml_what(exc)}") from None
+        raise ConfigError(f"{source}：YAML 格式错误，{_yaml_where(exc)}{_yaml_what(exc)}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: the top level must be a mapping of keys")
+        raise ConfigError(f"{source}：顶层应为“键: 值”的映射")
     missing: list[tuple[str, str]] = []
     resolved = _substitute(raw, "", env if env is not None else os.environ, missing)
     try:
         config = Config.model_validate(resolved)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {_first_error(exc)}") from None
+        raise ConfigError(f"{source}：{_first_error(exc)}") from None
     for key_path, var in missing:
         if _enabled_along(resolved, key_path):
-            raise ConfigError(f"{source}: {key_path}: environment variable {var} is not set")
+            raise ConfigError(f"{source}：{key_path}：环境变量 {var} 未设置")
     return config
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
-    return f"at line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark else ""
 
 
 def _yaml_what(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "could not determine a constructor" in str(exc):
         tag = str(exc).split("tag '")[-1].split("'")[0] if "tag '" in str(exc) else "?"
-        return f"tag {tag} is not allowed (only plain YAML is accepted)"
+        return f"不允许使用标签 {tag}（只接受普通 YAML）"
     return problem
 
 
@@ -110,10 +111,48 @@ def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
     kind = err["type"]
-    if kind == "extra_forbidden":
-        message = "unknown key"
-    elif kind == "missing":
-        message = "required key is missing"
+    if kind == "value_error":  # our validators: already Chinese
+        message = err["msg"].removeprefix("Value error, ")
     else:
-        message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    return f"{where}: {message}" if where else message
+        message = _pydantic_message(kind, err.get("ctx") or {}, err["msg"])
+    return f"{where}：{message}" if where else message
+
+
+# pydantic's error types, in the words of the person who wrote the file.
+_PYDANTIC = {
+    "extra_forbidden": "未知的配置项",
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "dict_type": "应为“键: 值”的映射",
+    "model_type": "应为“键: 值”的映射",
+    "model_attributes_type": "应为“键: 值”的映射",
+    "string_too_short": "不能为空",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "string_too_long": "最长 {max_length} 个字符",
+    "literal_error": "可选值：{expected}",
+    "enum": "可选值：{expected}",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "assertion_error": "取值无效",
+}
+
+
+def _pydantic_message(kind: str, ctx: dict[str, Any], english: str) -> str:
+    template = _PYDANTIC.get(kind)
+    if template is None:
+        return f"取值无效（{english}）"
+    try:
+        return template.format(**{k: str(v).replace(" or ", "、") for k, v in ctx.items()})
+    except (KeyError, IndexError):
+        return template.split("{")[0].rstrip("：") or "取值无效"

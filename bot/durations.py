@@ -12,6 +12,7 @@ _UNITS = {
     "d": 86400, "天": 86400, "日": 86400,
     "w": 604800, "周": 604800,
 }  # fmt: skip
+_EXPECTED = "时长应写作 30s、5m、2h、1d 这样的形式"
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(分钟|小时|sec|min|[smhdw秒分时天日周])")
 
 
@@ -20,26 +21,26 @@ def parse_duration(text: str | int | float | timedelta) -> timedelta:
     if isinstance(text, timedelta):
         return text
     if isinstance(text, bool):
-        raise ValueError("expected a duration like 5m")
+        raise ValueError(_EXPECTED)
     if isinstance(text, (int, float)):
         if text < 0:
-            raise ValueError("expected a duration like 5m")
+            raise ValueError(_EXPECTED)
         return timedelta(seconds=text)
     if not isinstance(text, str):
-        raise ValueError("expected a duration like 5m")
+        raise ValueError(_EXPECTED)
     s = text.strip().lower()
     if not s:
-        raise ValueError("expected a duration like 5m")
+        raise ValueError(_EXPECTED)
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return timedelta(seconds=float(s))
     pos, total = 0, 0.0
     for m in _PART.finditer(s):
         if s[pos : m.start()].strip():
-            raise ValueError("expected a duration like 5m")
+            raise ValueError(_EXPECTED)
         total += float(m.group(1)) * _UNITS[m.group(2)]
         pos = m.end()
     if pos == 0 or s[pos:].strip():
-        raise ValueError("expected a duration like 5m")
+        raise ValueError(_EXPECTED)
     return timedelta(seconds=total)
 
 

@@ -134,8 +134,8 @@ async def run_replay(config: Config, store: Store, since: timedelta, clock: Cloc
 def replay_main(config: Config, since: str, show_all: bool = False, clock: Clock | None = None) -> int:
     try:
         period = parse_duration(since)
-    except ValueError as exc:
-        print(f"参数错误: --since {since!r}: {exc}", file=sys.stderr)
+    except ValueError:
+        print(f"参数错误: --since {since!r}：时长应写作 30m、24h、7d 这样的形式", file=sys.stderr)
         return EXIT_USAGE
     if period <= timedelta(0):
         print(f"参数错误: --since {since!r} 必须大于 0", file=sys.stderr)

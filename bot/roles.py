@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import socket
 from typing import Any, TextIO
 
@@ -183,12 +182,7 @@ async def open_store(config: Config, stopped: asyncio.Event) -> RedisStore | Non
 
 async def run_cluster(config: Config, duration: float | None = None) -> None:
     """Run one instance until SIGINT/SIGTERM (or `duration` seconds)."""
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopped.set)
-    if duration is not None:
-        loop.call_later(duration, stopped.set)
+    stopped = wiring.stop_signal(duration)
     store = await open_store(config, stopped)
     if store is None:
         return

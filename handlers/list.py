@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.held_alerts import held_alerts
 from bot.models import Incident, Status
 from bot.render import deadline_line, local_time
 from bot.services import Services
@@ -35,14 +36,20 @@ async def run(req: Request, services: Services) -> list[str]:
         return [f"暂无{FILTERS[which]}事件"]
     zone = services.config.zone
     incidents.sort(key=lambda i: (i.tier.value, i.discovered_at))
+    held = await held_alerts(services.store, services.config, now)  # storm control / quiet hours
     lines = [f"📋 {FILTERS[which]}事件 {len(incidents)} 条"]
     for inc in incidents:
         who = f" → {inc.assignee}" if inc.assignee else ""
         due = deadline_line(inc, now)
+        wait = held.get(inc.number)
         lines.append(
             f"{inc.tier.emoji}{inc.tier.roman} {inc.number} {inc.status.label}{who} {local_time(inc.discovered_at, zone)}\n"
-            f"   {inc.title[:60]}" + (f"\n   {due}" if due else "")
+            f"   {inc.title[:60]}"
+            + (f"\n   {due}" if due else "")
+            + (f"\n   {wait.line(zone)}" if wait else "")
         )
+    if held.keys() & {i.number for i in incidents}:
+        lines.append("（较大/一般事件的告警按防刷屏设置汇总发出或在静默时段后发出；可先 /ack 编号 确认）")
     return ["\n".join(lines)]
 
 

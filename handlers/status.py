@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.config import SourceConfig
 from bot.durations import format_duration
+from bot.held_alerts import held_alerts
 from bot.models import Status
 from bot.render import local_time
 from bot.services import Services
@@ -34,9 +35,27 @@ async def run(req: Request, services: Services) -> list[str]:
         for w in watches:
             left = format_duration(w.until - now)
             lines.append(f"🚨 「{w.term}」至 {local_time(w.until, zone)}（剩 {left}，{w.by or '—'} 开启）")
+    lines += await held_lines(services)
     lines += await source_lines(services)
     lines += status_lines(await Silences(store).active(now), zone)
     return ["\n".join(lines)]
+
+
+SHOW_HELD = 10
+
+
+async def held_lines(services: Services) -> list[str]:
+    """Incidents whose alert waits (汇总中 / 静默时段 / 等待重发) and when it goes out."""
+    zone = services.config.zone
+    held = await held_alerts(services.store, services.config, services.clock.now())
+    if not held:
+        return []
+    ordered = sorted(held.items(), key=lambda p: (p[1].until, p[0]))
+    lines = [f"告警待发 {len(held)} 条事件："]
+    lines += [f"{wait.line(zone)}：{number}" for number, wait in ordered[:SHOW_HELD]]
+    if len(ordered) > SHOW_HELD:
+        lines.append(f"   （另有 {len(ordered) - SHOW_HELD} 条，/list 查看）")
+    return lines
 
 
 async def source_lines(services: Services) -> list[str]:

@@ -16,7 +16,9 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
+from tests import redis_server
 from tests.fake_bot_api import FakeBotApi
+from tests.redis_server import RedisUnavailable, session_url
 
 # CI explores the same examples on every run (a red build must mean a change broke
 # something, not that this run drew a new input), and a loaded machine never trips
@@ -63,7 +65,31 @@ def config() -> Config:
 StoreFactory = Callable[[], Store]
 
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+def redis_url() -> str:
+    """The session's private Redis (tests/redis_server.py), started on first use; never 6379."""
+    try:
+        return session_url()
+    except RedisUnavailable as missing:
+        pytest.exit(str(missing), returncode=4)
+
+
+def __getattr__(name: str) -> str:
+    """`from tests.conftest import REDIS_URL` starts the private server only when a test needs it (PEP 562).
+
+    Without a redis-server the import still succeeds, so the session can end with one line
+    (pytest_collection_modifyitems) instead of an error per module.
+    """
+    if name == "REDIS_URL":
+        try:
+            return session_url()
+        except RedisUnavailable:
+            return "redis://redis-server-missing.invalid:1/0"
+    raise AttributeError(name)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if redis_server.unavailable is not None:
+        pytest.exit(redis_server.unavailable, returncode=4)
 
 
 @pytest.fixture
@@ -73,9 +99,10 @@ def redis_prefix() -> Iterator[str]:
 
     import redis
 
+    url = redis_url()
     prefix = f"test:{uuid.uuid4().hex[:12]}:"
     yield prefix
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(url)
     keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
     if keys:
         client.delete(*keys)
@@ -91,7 +118,8 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactor
         from bot.store.redis_store import RedisStore
 
         prefix = request.getfixturevalue("redis_prefix")
-        return lambda: RedisStore(REDIS_URL, prefix)
+        url = redis_url()
+        return lambda: RedisStore(url, prefix)
     raise NotImplementedError(request.param)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.models import Incident, Tier
 from bot.store.tinydb_store import TinyDBStore
+from tests.conftest import REDIS_URL
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
@@ -17,7 +18,7 @@ T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 def cli(tmp_path: Path, *args: str, store: str = "tinydb") -> subprocess.CompletedProcess[str]:
     backend = (
-        "{backend: redis, url: 'redis://127.0.0.1:6379/0'}"
+        f"{{backend: redis, url: '{REDIS_URL}'}}"
         if store == "redis"
         else f"{{path: {tmp_path / 'data.json'}}}"
     )

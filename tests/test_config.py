@@ -29,39 +29,39 @@ def test_example_config_is_valid():
 
 
 def test_missing_file_names_it(tmp_path):
-    with pytest.raises(ConfigError, match="config file not found"):
+    with pytest.raises(ConfigError, match="找不到配置文件"):
         load_config(tmp_path / "nope.yaml")
 
 
 def test_yaml_syntax_error_has_line_and_column():
     msg = error_of("sources:\n  - id: a\n    url: [unclosed\n")
-    assert msg.startswith("cfg.yaml: YAML error at line")
+    assert msg.startswith("cfg.yaml：YAML 格式错误，第 4 行第 1 列：")
 
 
 def test_unknown_key_names_its_path():
-    assert error_of("sources:\n  - id: a\n    url: http://x.cn/\n    evry: 5m\n") == "cfg.yaml: sources[0].evry: unknown key"
-    assert error_of("chats:\n  telegram:\n    tokn: x\n") == "cfg.yaml: chats.telegram.tokn: unknown key"
+    assert error_of("sources:\n  - id: a\n    url: http://x.cn/\n    evry: 5m\n") == "cfg.yaml：sources[0].evry：未知的配置项"
+    assert error_of("chats:\n  telegram:\n    tokn: x\n") == "cfg.yaml：chats.telegram.tokn：未知的配置项"
 
 
 def test_wrong_duration_names_index_and_expectation():
     text = "sources:\n" + "".join(f"  - id: s{i}\n    url: http://x.cn/{i}\n" for i in range(2))
     text += "  - id: s2\n    url: http://x.cn/2\n    every: soon\n"
-    assert error_of(text) == "cfg.yaml: sources[2].every: expected a duration like 5m"
+    assert error_of(text) == "cfg.yaml：sources[2].every：时长应写作 30s、5m、2h、1d 这样的形式"
 
 
 def test_wrong_type_is_named():
     msg = error_of("people:\n  - name: 张三\n    role: boss\n")
-    assert msg.startswith("cfg.yaml: people[0].role:")
+    assert msg == "cfg.yaml：people[0].role：可选值：'leader', 'monitor'、'member'"
 
 
 def test_python_tags_are_refused():
     msg = error_of("timezone: !!python/object/apply:os.system ['echo hacked']\n")
-    assert "is not allowed" in msg and "python/object" in msg
+    assert "不允许使用标签" in msg and "python/object" in msg
 
 
 def test_missing_env_var_for_enabled_channel():
     text = "chats:\n  telegram:\n    enabled: true\n    token: ${TELEGRAM_BOT_TOKEN}\n"
-    assert error_of(text) == "cfg.yaml: chats.telegram.token: environment variable TELEGRAM_BOT_TOKEN is not set"
+    assert error_of(text) == "cfg.yaml：chats.telegram.token：环境变量 TELEGRAM_BOT_TOKEN 未设置"
     config = parse_config(text, env={"TELEGRAM_BOT_TOKEN": "123:abc"})
     assert config.chats.telegram.token.get_secret_value() == "123:abc"
 
@@ -85,8 +85,8 @@ def test_repr_never_shows_the_token():
 
 
 def test_unknown_person_for_console_and_duplicate_ids():
-    assert "not in people" in error_of("chats:\n  console:\n    person: 赵六\n")
-    assert "duplicate 'a'" in error_of("sources:\n  - {id: a, url: 'http://x.cn/'}\n  - {id: a, url: 'http://y.cn/'}\n")
+    assert "不在 people 中" in error_of("chats:\n  console:\n    person: 赵六\n")
+    assert "重复的 'a'" in error_of("sources:\n  - {id: a, url: 'http://x.cn/'}\n  - {id: a, url: 'http://y.cn/'}\n")
 
 
 @given(st.integers(min_value=0, max_value=10_000), st.sampled_from(["s", "m", "h", "d"]))
@@ -100,17 +100,17 @@ def test_duration_never_crashes(text):
     try:
         parse_duration(text)
     except ValueError as exc:
-        assert "expected a duration" in str(exc)
+        assert "时长应写作" in str(exc)
 
 
 @pytest.mark.parametrize(
     ("content", "needle"),
     [
-        (None, "config file not found"),
-        ("a: [\n", "YAML error"),
-        ("nonsense_key: 1\n", "nonsense_key: unknown key"),
-        ("x: !!python/object:os.system {}\n", "is not allowed"),
-        ("chats:\n  telegram:\n    enabled: true\n    token: ${NO_SUCH_VAR_XYZ}\n", "NO_SUCH_VAR_XYZ is not set"),
+        (None, "找不到配置文件"),
+        ("a: [\n", "YAML 格式错误"),
+        ("nonsense_key: 1\n", "nonsense_key：未知的配置项"),
+        ("x: !!python/object:os.system {}\n", "不允许使用标签"),
+        ("chats:\n  telegram:\n    enabled: true\n    token: ${NO_SUCH_VAR_XYZ}\n", "环境变量 NO_SUCH_VAR_XYZ 未设置"),
     ],
 )
 def test_cli_bad_config_one_line_exit_2(tmp_path, content, needle):

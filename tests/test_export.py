@@ -104,7 +104,8 @@ async def test_csv_has_every_field_actions_in_order_and_evidence_hashes(recorded
         "2026-11-26 08:30:03",
     )
     assert (row["确认时间"], row["确认人"], row["负责人"]) == ("2026-11-26 08:35:03", "李明", "王芳")
-    assert (row["办结时间"], row["处置结果"], row["确认用时(分钟)"]) == ("2026-11-26 11:35:03", "已发布情况通报", "5.0")
+    assert (row["办结时间"], row["处置结果"], row["发现→确认(分钟)"]) == ("2026-11-26 11:35:03", "已发布情况通报", "5.0")
+    assert (row["发现→报送(分钟)"], row["报送→确认(分钟)"], row["确认→办结(小时)"]) == ("0.1", "5.0", "3.0")
     steps = [line.split(" ", 3)[3] for line in row["处置过程"].splitlines()]
     assert steps == ["发现：主体+爆炸", "报送", "确认：收到", "指派 → 王芳：请核实", "办结：已发布情况通报"]
     folder = EvidenceArchive(config.evidence.path, config.zone).folder(inc)
@@ -120,10 +121,13 @@ async def test_xlsx_two_sheets_and_the_trail_is_append_only(recorded, tmp_path):
     config, store, inc = recorded
     [path] = await export(config, "2026-10-01", "2026-11-30", "xlsx", str(tmp_path / "m.xlsx"))
     book = load_workbook(path)
-    assert book.sheetnames == ["事件台账", "操作记录"]
+    assert book.sheetnames == ["事件台账", "操作记录", "用时口径"]
     sheet = book["事件台账"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["事件编号", "等级", "状态"] and "证据文件(sha256)" in header
+    durations = {sheet.cell(row=r, column=header.index("报送→确认(分钟)") + 1).value for r in range(2, sheet.max_row + 1)}
+    assert 5.0 in durations  # a number, not the text "5.0": sums and averages work in Excel
+    assert any("告警发出前已确认" in str(c.value) for c in book["用时口径"]["A"])
     numbers = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
     assert len(numbers) == 2 and inc.number in numbers
     # an action id already on record can never be rewritten
@@ -141,6 +145,10 @@ async def test_cli_export_while_the_bot_holds_the_store_and_bad_dates(recorded, 
     assert inc.number in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
     bad = _cli(cfg, tmp_path, "--from", "2026-13-01", "--to", "2026-11-30")
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "YYYY-MM-DD" in bad.stderr
+    by_name = _cli(cfg, tmp_path, "--from", "2026-11-01", "--to", "2026-11-30", "-o", "y.xlsx")
+    assert by_name.returncode == 0 and (tmp_path / "y.xlsx").read_bytes()[:2] == b"PK"  # the extension decides
+    mismatch = _cli(cfg, tmp_path, "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv", "-o", "z.xlsx")
+    assert mismatch.returncode == 2 and "扩展名" in mismatch.stderr and not (tmp_path / "z.xlsx").exists()
 
 
 def _cli(config: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

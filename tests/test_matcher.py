@@ -97,7 +97,7 @@ def test_config_rejects_an_expression_that_holds_with_no_word_found() -> None:
     import pytest
     from pydantic import ValidationError
 
-    with pytest.raises(ValidationError, match="holds when none of its words"):
+    with pytest.raises(ValidationError, match="一个词都没出现时也成立"):
         SchemeConfig(name="x", subjects=["a"], exclude=["b"], expression="!排除")
 
 

@@ -135,7 +135,7 @@ async def test_redesigned_page_or_bad_selector_is_a_source_error(serve: Serve, c
 def test_html_config_needs_item_selector_and_known_keys():
     with pytest.raises(ValueError, match="selectors"):
         SourceConfig(id="x", kind="html", url="http://a.example/")
-    with pytest.raises(ValueError, match="unknown selectors"):
+    with pytest.raises(ValueError, match="未知的选择器"):
         SourceConfig(id="x", kind="html", url="http://a.example/", selectors={"item": "li", "titel": "a"})
 
 

@@ -11,10 +11,10 @@ from bot.config import WechatConfig
 
 
 def test_enabled_wechat_needs_a_host_port_endpoint():
-    with pytest.raises(ValidationError, match="endpoint is required"):
+    with pytest.raises(ValidationError, match=r"需要 chats\.wechat\.endpoint"):
         WechatConfig(enabled=True, token="t")
     for bad in ("127.0.0.1", "127.0.0.1:http", ":8788", "host:70000"):
-        with pytest.raises(ValidationError, match="expected host:port"):
+        with pytest.raises(ValidationError, match="应为 主机:端口"):
             WechatConfig(enabled=True, endpoint=bad, token="t")
     assert WechatConfig(enabled=True, endpoint="puppet.internal:8788", token="t").endpoint == "puppet.internal:8788"
     assert WechatConfig().endpoint == ""  # disabled: nothing required
@@ -22,7 +22,7 @@ def test_enabled_wechat_needs_a_host_port_endpoint():
 
 def test_enabled_wechat_needs_a_token():
     """python-wechaty sends the token as the gRPC :authority; without one it cannot even connect."""
-    with pytest.raises(ValidationError, match="token is required"):
+    with pytest.raises(ValidationError, match=r"需要 chats\.wechat\.token"):
         WechatConfig(enabled=True, endpoint="127.0.0.1:8788")
 
 

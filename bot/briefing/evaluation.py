@@ -1,7 +1,8 @@
 """总结评估: who responded how fast, against the tier deadlines.
 
-Three intervals per incident: discovery → report (first push to a chat),
-report → ack, ack → resolve. Acks are credited to who acknowledged, resolves
+Three intervals per incident, as bot/response_times.py defines them: discovery →
+report (first push to a chat), report → ack (from discovery when acked before the
+alert went out), ack → resolve. Acks are credited to who acknowledged, resolves
 to the assignee (else whoever acknowledged); departments come from `people`.
 """
 
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from bot.briefing.stats import Window
 from bot.config import PersonConfig
 from bot.models import Incident, Tier
+from bot.response_times import elapsed, response_times
 
 NO_DEPARTMENT = "未分部门"
 
@@ -73,10 +75,6 @@ class Evaluation:
         return sum(values, timedelta(0)) / len(values) if values else None
 
 
-def _between(a: datetime | None, b: datetime | None) -> timedelta | None:
-    return b - a if a is not None and b is not None else None
-
-
 def _late(done: datetime | None, due: datetime | None, now: datetime) -> bool:
     if due is None:
         return False
@@ -85,13 +83,14 @@ def _late(done: datetime | None, due: datetime | None, now: datetime) -> bool:
 
 def timing(incident: Incident, now: datetime) -> Timing:
     i = incident
+    times = response_times(i)
     return Timing(
         incident=i,
-        to_report=_between(i.discovered_at, i.reported_at),
-        to_ack=_between(i.reported_at or i.discovered_at, i.acked_at),
-        to_resolve=_between(i.acked_at, i.resolved_at),
-        ack_limit=_between(i.discovered_at, i.ack_deadline),
-        resolve_limit=_between(i.discovered_at, i.resolve_deadline),
+        to_report=times.to_report,
+        to_ack=times.report_to_ack,
+        to_resolve=times.ack_to_resolve,
+        ack_limit=elapsed(i.discovered_at, i.ack_deadline),
+        resolve_limit=elapsed(i.discovered_at, i.resolve_deadline),
         ack_overdue=_late(i.acked_at, i.ack_deadline, now),
         resolve_overdue=_late(i.resolved_at, i.resolve_deadline, now),
     )

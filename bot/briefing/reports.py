@@ -17,6 +17,7 @@ from bot.briefing.text import time_left, trend_word
 from bot.durations import format_duration
 from bot.models import Action, Incident
 from bot.render import local_time
+from bot.response_times import DEFINITION_NOTE
 
 
 def span(delta: timedelta | None) -> str:
@@ -165,7 +166,11 @@ def incident_document(
         f"{local_time(i.resolved_at, zone)} 办结：{i.result}" if i.resolved_at else f"尚未办结（{time_left(i, now)}）"
     )
     report.section("四、处置结果", Para(result))
-    report.section("五、响应评估", Table(("环节", "用时", "时限", "结论"), _timing_rows(timing(i, now)), labelled=True))
+    report.section(
+        "五、响应评估",
+        Table(("环节", "用时", "时限", "结论"), _timing_rows(timing(i, now)), labelled=True),
+        Para(DEFINITION_NOTE),
+    )
     return report
 
 
@@ -203,6 +208,7 @@ def evaluation_document(ev: Evaluation, zone: ZoneInfo) -> Report:
             f"平均用时：发现→报送 {span(ev.average('to_report'))}，报送→确认 {span(ev.average('to_ack'))}，"
             f"确认→办结 {span(ev.average('to_resolve'))}。"
         ),
+        Para(DEFINITION_NOTE),
     )
     report.section("二、按等级", Table(("等级", *TALLY_HEADERS[1:]), _tally_rows(ev.tiers), labelled=True))
     report.section("三、按人员", Table(("人员", *TALLY_HEADERS[1:]), _tally_rows(ev.people), labelled=True))
