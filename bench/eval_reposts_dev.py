@@ -74,11 +74,16 @@ def report(name: str, pairs: list[dict], by_kind: dict[str, list[int]], wrong: l
     positives = sum(r[0] for k, r in by_kind.items() if same[k])
     fp = sum(r[1] for k, r in by_kind.items() if not same[k]) + sum(r[2] for r in by_kind.values())
     merges = tp + fp
-    print(f"[{name}] recall {tp}/{positives} = {tp / max(positives, 1):.3f}, "
-          f"precision {tp}/{merges} = {tp / max(merges, 1):.3f}")
+    print(
+        f"[{name}] recall {tp}/{positives} = {tp / max(positives, 1):.3f}, "
+        f"precision {tp}/{merges} = {tp / max(merges, 1):.3f}"
+    )
     for kind, (n, hit, elsewhere) in by_kind.items():
         if same[kind]:
-            print(f"  repost  {kind:28s} recall {hit}/{n} = {hit / n:.2f}" + (f"  (into another: {elsewhere})" * bool(elsewhere)))
+            print(
+                f"  repost  {kind:28s} recall {hit}/{n} = {hit / n:.2f}"
+                + (f"  (into another: {elsewhere})" * bool(elsewhere))
+            )
         else:
             bad = hit + elsewhere
             print(f"  other   {kind:28s} wrongly merged {bad}/{n} = {bad / n:.2f}")
