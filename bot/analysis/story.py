@@ -1,0 +1,137 @@
+"""Is a candidate the same story? A fine score on the stored lead (title + first sentences).
+
+MinHash only proposes candidates; this module decides. Reposts keep most of the
+wording of the lead (a new headline, a source line, a trimmed tail or a
+traditional-script copy change little of it), keep the figures of the story
+(times, counts, amounts) and name the same places. Two stories about one subject
+share the subject's name and little else; two stories of one kind in two places
+share a template but not the place or the figures. The score:
+
+    text     = mean of  share of the stored lead's character bigrams found in the
+               query's first QUERY_CHARS characters, and share of the query lead's
+               bigrams found in the stored lead
+    figures  = shared figures / figures of the side naming fewer (dates excluded:
+               same-day stories share them); 0.5 when either side names none
+    score    = text + FIGURE_WEIGHT × (figures − 0.5) − PLACE_PENALTY × (places disagree)
+
+A repost that adds a new figure (伤者增至5人) keeps the old ones, so `figures`
+stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
+(bench/eval_reposts_dev.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.analysis.normalize import normalize
+
+LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
+QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
+FIGURE_WEIGHT = 0.3
+PLACE_PENALTY = 0.2
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_NUMBER = re.compile(r"(\d+|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=[省市县])")  # 临川市, 青禾县: the two characters before
+
+
+@cache
+def _t2s() -> dict[int, str]:
+    """Traditional → simplified, character by character (opencc's table, first reading)."""
+    import opencc  # opencc-python-reimplemented ships its dictionaries
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and simp:
+            table[ord(trad)] = simp.split(" ")[0]
+    return table
+
+
+def canonical(text: str) -> str:
+    """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
+    traditional characters to simplified (one `str.translate`, C speed)."""
+    return normalize(text).translate(_t2s())
+
+
+def stored_lead(canon: str) -> str:
+    """What the index keeps of an item: the first LEAD_CHARS characters of its canonical text."""
+    return canon[:LEAD_CHARS]
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _chinese_number(word: str) -> int:
+    total = section = digit = 0
+    for ch in word:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch == "万":
+            total += (section + digit) * 10000
+            section = digit = 0
+        else:
+            section += (digit or 1) * _UNITS[ch]
+            digit = 0
+    return total + section + digit
+
+
+def figures(text: str) -> frozenset[int]:
+    """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
+    Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles)."""
+    found = set()
+    for word, unit in _NUMBER.findall(text):
+        if unit or word == "一":
+            continue
+        found.add(int(word) if word[0].isdigit() else _chinese_number(word))
+    return frozenset(found)
+
+
+def places(text: str) -> frozenset[str]:
+    """Administrative place names (the two characters before 省/市/县)."""
+    return frozenset(_PLACE.findall(text))
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the score needs of the query item, computed once per query."""
+
+    lead: str
+    lead_grams: frozenset[str]
+    head_grams: frozenset[str]  # of the first QUERY_CHARS characters
+    head: str
+    figures: frozenset[int]
+    places: frozenset[str]
+
+
+def story(text: str) -> Story:
+    """The query side of the score, from the item's canonical text."""
+    head = text[:QUERY_CHARS]
+    lead = stored_lead(text)
+    return Story(lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead))
+
+
+def score(stored_lead: str, query: Story) -> float:
+    """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.15)."""
+    grams = bigrams(stored_lead)
+    if not grams or not query.lead_grams:
+        return 0.0
+    text = (len(grams & query.head_grams) / len(grams) + len(query.lead_grams & grams) / len(query.lead_grams)) / 2
+    stored_figures = figures(stored_lead)
+    agree = 0.5
+    if stored_figures and query.figures:
+        agree = len(stored_figures & query.figures) / min(len(stored_figures), len(query.figures))
+    stored_places = places(stored_lead)
+    disagree = bool(
+        stored_places
+        and query.places
+        and not any(p in query.head for p in stored_places)
+        and not any(p in stored_lead for p in query.places)
+    )
+    return text + FIGURE_WEIGHT * (agree - 0.5) - PLACE_PENALTY * disagree
