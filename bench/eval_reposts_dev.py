@@ -1,7 +1,9 @@
 """Precision/recall of repost merging on the dev pair set (tests/data/reposts_dev.yaml); prints, asserts nothing.
 
 Each pair (a, b) is judged through the Judge's merge interface: `remember(a)`, then
-`similar(b)`. Two settings:
+`similar(b)`, once with no schemes and once with the set's schemes (their matched subjects
+are masked before comparing, as in production, where only matched items are placed).
+Two index settings:
   fresh  — an empty index per pair holding only a;
   shared — one index holding every pair's a (all the other stories are distractors):
            b counts as merged with a only if `similar(b)` names a's incident; naming
@@ -9,7 +11,7 @@ Each pair (a, b) is judged through the Judge's merge interface: `remember(a)`, t
 Per kind: reposts (same: true) print recall, other stories (same: false) print the
 share wrongly merged. Overall precision = right merges / all merges.
 
-Usage: python bench/eval_reposts_dev.py [--pairs tests/data/reposts_dev.yaml] [--misses]
+Usage: python bench/eval_reposts_dev.py [--pairs tests/data/reposts_dev.yaml] [--threshold T] [--misses]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.analysis.judge import Judge
-from bot.config import AnalysisConfig
+from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,11 +37,13 @@ def item(side: dict, key: str) -> Item:
     return Item("dev", f"http://dev/{key}", side.get("title", ""), side.get("text", ""))
 
 
-def evaluate(pairs: list[dict], shared: bool) -> tuple[dict[str, list[int]], list[str]]:
+def evaluate(
+    pairs: list[dict], shared: bool, schemes: list[SchemeConfig], analysis: AnalysisConfig
+) -> tuple[dict[str, list[int]], list[str]]:
     """kind → [pairs, merged with a, merged elsewhere]; and the ids of wrong outcomes."""
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     wrong: list[str] = []
-    judge = Judge([], analysis=AnalysisConfig())
+    judge = Judge(schemes, analysis=analysis)
     if shared:
         owners: dict[tuple[str, str], str] = {}
         for pair in pairs:
@@ -53,7 +57,9 @@ def evaluate(pairs: list[dict], shared: bool) -> tuple[dict[str, list[int]], lis
         if shared:
             expected = owners[a_key]
         else:
-            judge = Judge([], classifier=judge.classifier, analysis=AnalysisConfig())
+            fresh = Judge([], classifier=judge.classifier, analysis=analysis)
+            fresh.matcher = judge.matcher  # the automaton is built once
+            judge = fresh
             expected = "A"
             judge.remember(item(pair["a"], pair["id"] + "/a"), expected)
         found = judge.similar(item(pair["b"], pair["id"] + "/b"))
@@ -94,15 +100,23 @@ def report(name: str, pairs: list[dict], by_kind: dict[str, list[int]], wrong: l
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=Path, default=ROOT / "tests/data/reposts_dev.yaml")
+    parser.add_argument("--threshold", type=float, help="analysis.similarity_threshold (default: the config default)")
     parser.add_argument("--misses", action="store_true", help="list the pairs decided wrongly")
     args = parser.parse_args()
-    pairs = yaml.safe_load(args.pairs.read_text(encoding="utf-8"))["pairs"]
-    print(f"{len(pairs)} pairs ({sum(bool(p['same']) for p in pairs)} reposts) from {args.pairs}")
-    for shared in (False, True):
-        started = time.perf_counter()
-        by_kind, wrong = evaluate(pairs, shared)
-        report("shared index" if shared else "fresh index per pair", pairs, by_kind, wrong, args.misses)
-        print(f"  ({(time.perf_counter() - started) * 1000 / len(pairs):.2f} ms a pair)")
+    data = yaml.safe_load(args.pairs.read_text(encoding="utf-8"))
+    pairs = data["pairs"]
+    analysis = AnalysisConfig() if args.threshold is None else AnalysisConfig(similarity_threshold=args.threshold)
+    print(
+        f"{len(pairs)} pairs ({sum(bool(p['same']) for p in pairs)} reposts) from {args.pairs}, "
+        f"threshold {analysis.similarity_threshold}"
+    )
+    for schemes in ([], [SchemeConfig(**s) for s in data.get("schemes", [])]):
+        for shared in (False, True):
+            started = time.perf_counter()
+            by_kind, wrong = evaluate(pairs, shared, schemes, analysis)
+            name = f"{'shared index' if shared else 'fresh index per pair'}, {len(schemes)} schemes"
+            report(name, pairs, by_kind, wrong, args.misses)
+            print(f"  ({(time.perf_counter() - started) * 1000 / len(pairs):.2f} ms a pair)")
 
 
 if __name__ == "__main__":
