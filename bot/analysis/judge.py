@@ -19,7 +19,7 @@ from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, LexiconClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
-from bot.analysis.story import NAME_GROUPS, canonical, mask, stored_lead, story
+from bot.analysis.story import TITLE_END, canonical, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
@@ -100,14 +100,11 @@ class Judge:
         return spread_upgrade(incident, actions, now, self.analysis)
 
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
-        """(MinHash signature, canonical text with the matched subjects and leaders masked) of
-        title + text; None when too short to tell stories apart (exact dedup only). Kept for
-        `remember` right after `similar`."""
-        canon = canonical(f"{item.title}\n{item.text}")
+        """(MinHash signature, canonical title TITLE_END text); None when too short to tell
+        stories apart (exact dedup only). Kept for `remember` right after `similar`."""
+        canon = canonical(f"{item.title}{TITLE_END}{item.text}")
         if len(canon) < self.analysis.similarity_min_chars:
             return None
-        names = {h.word for m in self.matcher.match(item) for h in m.hits if h.group in NAME_GROUPS}
-        canon = mask(canon, (canonical(n) for n in names))  # stories about one subject all name it
         fp = (minhash(canon), canon)
         if keep:
             if len(self._pending) > 1000:

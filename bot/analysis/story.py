@@ -22,7 +22,6 @@ stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +33,9 @@ QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
 FIGURE_WEIGHT = 0.3
 PLACE_PENALTY = 0.2
 MASK = "\ue000"  # private use: stands for a masked name
+TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
+TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
+MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
 NAME_GROUPS = frozenset({"subject", "leader"})  # hit groups masked before comparing (see `mask`)
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -60,17 +62,6 @@ def canonical(text: str) -> str:
     """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
     traditional characters to simplified (one `str.translate`, C speed)."""
     return normalize(text).translate(_t2s())
-
-
-def mask(canon: str, names: Iterable[str]) -> str:
-    """Replace each watched name (canonical form) by one placeholder character.
-
-    Every story about a subject names the subject; left in, a subject's name (临川市交通运输局
-    副局长周海涛: 14 bigrams) makes two short stories about it look alike. Masked, they are
-    compared on what they report. Longest names first, so 临川市交通运输局 goes before 市交通运输局."""
-    for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
-        canon = canon.replace(name, MASK)
-    return canon
 
 
 def stored_lead(canon: str) -> str:
@@ -116,6 +107,7 @@ def places(text: str) -> frozenset[str]:
 class Story:
     """What the score needs of the query item, computed once per query."""
 
+    title: str
     lead: str
     lead_grams: frozenset[str]
     head_grams: frozenset[str]  # of the first QUERY_CHARS characters
@@ -128,15 +120,37 @@ def story(text: str) -> Story:
     """The query side of the score, from the item's canonical text."""
     head = text[:QUERY_CHARS]
     lead = stored_lead(text)
-    return Story(lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead))
+    title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
+    return Story(title, lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead))
+
+
+def title_names(a: str, b: str) -> frozenset[str]:
+    """Bigrams of the runs of TITLE_NAME or more characters common to two titles.
+
+    Two stories about one subject put its name in both headlines (临川市第一人民医院被指乱收费 /
+    临川市第一人民医院发生医疗纠纷); with no scheme to say which words are names, a long run
+    common to both headlines stands for one. A reposted headline is common as a whole, which
+    costs nothing: the bodies then decide."""
+    if len(a) < TITLE_NAME or len(b) < TITLE_NAME:
+        return frozenset()
+    theirs = {b[i : i + TITLE_NAME] for i in range(len(b) - TITLE_NAME + 1)}
+    names: set[str] = set()
+    for i in range(len(a) - TITLE_NAME + 1):
+        if a[i : i + TITLE_NAME] in theirs:
+            names |= bigrams(a[i : i + TITLE_NAME])
+    return frozenset(names)
 
 
 def score(stored_lead: str, query: Story) -> float:
     """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.15)."""
     grams = bigrams(stored_lead)
-    if not grams or not query.lead_grams:
+    lead_grams, head_grams = query.lead_grams, query.head_grams
+    names = title_names(stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else "", query.title)
+    if names and len(grams - names) >= MIN_LEFT and len(lead_grams - names) >= MIN_LEFT:
+        grams, lead_grams, head_grams = grams - names, lead_grams - names, head_grams - names
+    if not grams or not lead_grams:
         return 0.0
-    text = (len(grams & query.head_grams) / len(grams) + len(query.lead_grams & grams) / len(query.lead_grams)) / 2
+    text = (len(grams & head_grams) / len(grams) + len(lead_grams & grams) / len(lead_grams)) / 2
     stored_figures = figures(stored_lead)
     agree = 0.5
     if stored_figures and query.figures:
