@@ -89,6 +89,16 @@ def test_two_stories_about_one_bureau_on_one_day_stay_apart() -> None:
     assert judge.similar(unpaid) is None
 
 
+def test_two_news_flashes_about_one_hospital_stay_apart_without_any_scheme() -> None:
+    """No scheme names the hospital: the run common to both headlines is taken for its name."""
+    judge = Judge([], analysis=AnalysisConfig())
+    judge.remember(item("临川市第一人民医院被指乱收费", "临川市第一人民医院被患者家属投诉乱收费。", "a"), "YQ-1")
+    other = item("临川市第一人民医院发生医疗纠纷", "临川市第一人民医院今日发生一起医疗纠纷，患者家属聚集。", "b")
+    assert judge.similar(other) is None
+    repost = item("乱收费？临川一院被投诉", "据网友爆料，临川市第一人民医院被患者家属投诉乱收费。", "c")
+    assert judge.similar(repost) == "YQ-1"
+
+
 def test_the_same_kind_of_accident_elsewhere_stays_apart(judge: Judge) -> None:
     elsewhere = item(
         "江州一公交车在人民路侧翻致2人受伤",
