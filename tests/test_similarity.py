@@ -116,6 +116,7 @@ def test_the_score_weighs_text_figures_and_places() -> None:
     fewer_figures = canonical(TITLE + STORY).replace("12路", "").replace("3名", "")
     assert score(lead, story(fewer_figures)) < same
     assert figures(canonical("11月28日7时40分，三十余人中有两人受伤，一名")) == {7, 40, 30, 2}
+    assert figures(canonical("水价由每吨2.1元调至2.6元，数百名居民")) == {2.1, 2.6}  # no 21, no bare 百
     assert places(canonical("江州市一辆公交车在云岭县侧翻")) == {"江州", "云岭"}
     # a long run common to both headlines is taken for a name: it does not count as shared story
     assert title_names("临川市第一人民医院被指乱收费", "临川市第一人民医院发生医疗纠纷") == {
@@ -145,7 +146,7 @@ def test_signature_ignores_width_punctuation_and_script_and_is_stable() -> None:
 
 
 def test_the_index_finds_the_story_among_noise_and_prefers_the_verified_candidate() -> None:
-    index = SimilarityIndex(threshold=0.45)
+    index = SimilarityIndex(threshold=0.42)
     rng = np.random.default_rng(3)
     for i in range(3000):
         index.add(rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16), f"noise-{i}", "噪声" * 10)

@@ -95,7 +95,7 @@ class SimilarityIndex:
 
     def __init__(
         self,
-        threshold: float = 0.45,
+        threshold: float = 0.42,
         max_items: int = 2_000_000,
         initial: int = 1024,
         window: timedelta | None = None,

@@ -12,7 +12,10 @@ share a template but not the place or the figures. The score:
                bigrams found in the stored lead
     figures  = shared figures / figures of the side naming fewer (dates excluded:
                same-day stories share them); 0.5 when either side names none
-    score    = text + FIGURE_WEIGHT × (figures − 0.5) − PLACE_PENALTY × (places disagree)
+    specific = shared figures of two or more digits (1500 residents, 26 passengers: two
+               stories rarely share one), at most 2
+    score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
+               − PLACE_PENALTY × (places disagree)
 
 A repost that adds a new figure (伤者增至5人) keeps the old ones, so `figures`
 stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
@@ -31,6 +34,7 @@ from bot.analysis.normalize import normalize
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
 FIGURE_WEIGHT = 0.3
+SPECIFIC_BONUS = 0.08
 PLACE_PENALTY = 0.2
 MASK = "\ue000"  # private use: stands for a masked name
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
@@ -40,7 +44,9 @@ NAME_GROUPS = frozenset({"subject", "leader"})  # hit groups masked before compa
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUMBER = re.compile(r"(\d+|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
+DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
+_DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
+_NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=[省市县])")  # 临川市, 青禾县: the two characters before
 
 
@@ -60,8 +66,9 @@ def _t2s() -> dict[int, str]:
 
 def canonical(text: str) -> str:
     """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
-    traditional characters to simplified (one `str.translate`, C speed)."""
-    return normalize(text).translate(_t2s())
+    traditional characters to simplified (one `str.translate`, C speed). A decimal point
+    survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21."""
+    return normalize(_DECIMAL_POINT.sub(DECIMAL, text)).translate(_t2s())
 
 
 def stored_lead(canon: str) -> str:
@@ -87,14 +94,15 @@ def _chinese_number(word: str) -> int:
     return total + section + digit
 
 
-def figures(text: str) -> frozenset[int]:
+def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
-    Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles)."""
+    Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles), nor
+    a bare 百/千/万 (数百名, 上千人 are no figure)."""
     found = set()
     for word, unit in _NUMBER.findall(text):
-        if unit or word == "一":
+        if unit or word == "一" or not word.strip("十百千万"):
             continue
-        found.add(int(word) if word[0].isdigit() else _chinese_number(word))
+        found.add(float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word)))
     return frozenset(found)
 
 
@@ -112,7 +120,7 @@ class Story:
     lead_grams: frozenset[str]
     head_grams: frozenset[str]  # of the first QUERY_CHARS characters
     head: str
-    figures: frozenset[int]
+    figures: frozenset[float]
     places: frozenset[str]
 
 
@@ -142,7 +150,7 @@ def title_names(a: str, b: str) -> frozenset[str]:
 
 
 def score(stored_lead: str, query: Story) -> float:
-    """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.15)."""
+    """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.3)."""
     grams = bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     names = title_names(stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else "", query.title)
@@ -155,6 +163,7 @@ def score(stored_lead: str, query: Story) -> float:
     agree = 0.5
     if stored_figures and query.figures:
         agree = len(stored_figures & query.figures) / min(len(stored_figures), len(query.figures))
+    specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
     stored_places = places(stored_lead)
     disagree = bool(
         stored_places
@@ -162,4 +171,4 @@ def score(stored_lead: str, query: Story) -> float:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    return text + FIGURE_WEIGHT * (agree - 0.5) - PLACE_PENALTY * disagree
+    return text + FIGURE_WEIGHT * (agree - 0.5) + SPECIFIC_BONUS * specific - PLACE_PENALTY * disagree
