@@ -99,6 +99,22 @@ def test_two_news_flashes_about_one_hospital_stay_apart_without_any_scheme() -> 
     assert judge.similar(repost) == "YQ-1"
 
 
+def test_two_notices_of_one_bureau_sharing_boilerplate_stay_apart() -> None:
+    """Official notices repeat whole sentences; headlines sharing only the bureau's name mark two pieces of news."""
+    judge = Judge([], analysis=AnalysisConfig())
+    tail = "临川市应急管理局提醒广大市民，发现安全隐患请及时拨打12350举报。"
+    fireworks = (
+        "据临川市应急管理局通报，11月29日，执法人员在东湖区一民房内查获非法储存的烟花爆竹约300箱，当事人已被依法处理。"
+    )
+    judge.remember(item("临川市应急管理局通报一起烟花爆竹非法储存案件", fireworks + tail, "a"), "YQ-1")
+    dust = (
+        "据临川市应急管理局通报，11月29日，执法人员在检查中发现临川宏远木业公司除尘系统存在粉尘爆炸隐患，"
+        "已责令停产整改并处罚款5万元。"
+    )
+    assert judge.similar(item("临川市应急管理局通报一起工贸企业粉尘爆炸隐患", dust + tail, "b")) is None
+    assert judge.similar(item("东湖区民房藏300箱烟花爆竹被查", "【临川发布】" + fireworks, "c")) == "YQ-1"
+
+
 def test_the_same_kind_of_accident_elsewhere_stays_apart(judge: Judge) -> None:
     elsewhere = item(
         "江州一公交车在人民路侧翻致2人受伤",

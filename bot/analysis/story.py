@@ -16,6 +16,13 @@ share a template but not the place or the figures. The score:
                stories rarely share one), at most 2
     score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
                − PLACE_PENALTY × (places disagree)
+               − OTHER_NEWS_PENALTY × (the headlines share a name and nothing else)
+
+Names: with no scheme at hand, a run of TITLE_NAME+ characters common to both
+headlines is taken for the subject's name (临川市应急管理局通报一起…). Its bigrams do
+not count as shared text, and headlines that share only it (…烟花爆竹非法储存案件 /
+…工贸企业粉尘爆炸隐患) announce two pieces of news: official notices share whole
+boilerplate sentences, which the penalty outweighs.
 
 A repost that adds a new figure (伤者增至5人) keeps the old ones, so `figures`
 stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
@@ -36,6 +43,7 @@ QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
 FIGURE_WEIGHT = 0.3
 SPECIFIC_BONUS = 0.08
 PLACE_PENALTY = 0.2
+OTHER_NEWS_PENALTY = 0.2
 MASK = "\ue000"  # private use: stands for a masked name
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
@@ -153,9 +161,12 @@ def score(stored_lead: str, query: Story) -> float:
     """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.3)."""
     grams = bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
-    names = title_names(stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else "", query.title)
+    stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
+    names = title_names(stored_title, query.title)
     if names and len(grams - names) >= MIN_LEFT and len(lead_grams - names) >= MIN_LEFT:
         grams, lead_grams, head_grams = grams - names, lead_grams - names, head_grams - names
+    ours, theirs = bigrams(stored_title) - names, bigrams(query.title) - names
+    other_news = bool(names) and len(ours) >= 3 and len(theirs) >= 3 and not ours & theirs
     if not grams or not lead_grams:
         return 0.0
     text = (len(grams & head_grams) / len(grams) + len(lead_grams & grams) / len(lead_grams)) / 2
@@ -171,4 +182,10 @@ def score(stored_lead: str, query: Story) -> float:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    return text + FIGURE_WEIGHT * (agree - 0.5) + SPECIFIC_BONUS * specific - PLACE_PENALTY * disagree
+    return (
+        text
+        + FIGURE_WEIGHT * (agree - 0.5)
+        + SPECIFIC_BONUS * specific
+        - PLACE_PENALTY * disagree
+        - OTHER_NEWS_PENALTY * other_news
+    )
