@@ -10,7 +10,7 @@ import pytest
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import SLOTS, SimilarityIndex, content_key, minutes, signature, similarity
-from bot.analysis.story import LEAD_CHARS, TITLE_END, canonical, figures, places, score, story, title_names
+from bot.analysis.story import LEAD_CHARS, TITLE_END, canonical, events, figures, places, score, story, title_names
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
 
@@ -113,6 +113,19 @@ def test_two_notices_of_one_bureau_sharing_boilerplate_stay_apart() -> None:
     )
     assert judge.similar(item("临川市应急管理局通报一起工贸企业粉尘爆炸隐患", dust + tail, "b")) is None
     assert judge.similar(item("东湖区民房藏300箱烟花爆竹被查", "【临川发布】" + fireworks, "c")) == "YQ-1"
+
+
+def test_another_kind_of_accident_in_the_same_city_with_the_same_toll_stays_apart() -> None:
+    judge = Judge([], analysis=AnalysisConfig())
+    bus = item(
+        "临川市交通运输局：滨江路公交翻车致3人死亡",
+        "今晨7时，临川公交集团一辆公交车在滨江路翻车，造成3人死亡、10余人受伤。",
+        "a",
+    )
+    judge.remember(bus, "YQ-1")
+    gas = item("临川一餐馆燃气爆炸 致3人受伤", "今天中午，临川市东湖区一餐馆发生燃气爆炸，造成3人受伤，无人死亡。", "b")
+    assert judge.similar(gas) is None
+    assert events(canonical("公交车侧翻后起火")) == {"交通事故", "火灾爆炸"}
 
 
 def test_the_same_kind_of_accident_elsewhere_stays_apart(judge: Judge) -> None:

@@ -17,6 +17,7 @@ share a template but not the place or the figures. The score:
     score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
                − PLACE_PENALTY × (places disagree)
                − OTHER_NEWS_PENALTY × (the headlines share a name and nothing else)
+               − EVENT_PENALTY × (the leads report different kinds of event: 受贿 / 会议)
 
 Names: with no scheme at hand, a run of TITLE_NAME+ characters common to both
 headlines is taken for the subject's name (临川市应急管理局通报一起…). Its bigrams do
@@ -44,6 +45,27 @@ FIGURE_WEIGHT = 0.3
 SPECIFIC_BONUS = 0.08
 PLACE_PENALTY = 0.2
 OTHER_NEWS_PENALTY = 0.2
+EVENT_PENALTY = 0.2
+# Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
+# Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
+EVENT_KINDS = {
+    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 碰撞 车祸 坠崖",
+    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃",
+    "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方",
+    "坠落": "坠楼 坠落 骤降 急坠",
+    "泄漏中毒": "泄漏 泄露 漏氯 中毒 腹痛 呕吐 腹泻",
+    "矿难": "透水 冒顶",
+    "停水停电": "停水 停电 停气",
+    "欠薪": "欠薪 讨薪 拖欠工资 拖欠农民工",
+    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款",
+    "暴力": "殴打 打伤 推倒 打人 体罚 虐待 辱骂",
+    "会议活动": "会议 出席 调研 座谈 开幕 签约 揭牌",
+    "收费": "乱收费 收费 涨价",
+    "疫情": "疫情 猪瘟 禽流感",
+    "溺水": "溺水 溺亡",
+}
+_EVENT_OF = {word: kind for kind, words in EVENT_KINDS.items() for word in words.split()}
+_EVENT = re.compile("|".join(sorted(_EVENT_OF, key=len, reverse=True)))
 MASK = "\ue000"  # private use: stands for a masked name
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
@@ -114,6 +136,11 @@ def figures(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
+def events(text: str) -> frozenset[str]:
+    """Kinds of event (EVENT_KINDS) a canonical text reports."""
+    return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
+
+
 def places(text: str) -> frozenset[str]:
     """Administrative place names (the two characters before 省/市/县)."""
     return frozenset(_PLACE.findall(text))
@@ -130,6 +157,7 @@ class Story:
     head: str
     figures: frozenset[float]
     places: frozenset[str]
+    events: frozenset[str]  # of the lead
 
 
 def story(text: str) -> Story:
@@ -137,7 +165,9 @@ def story(text: str) -> Story:
     head = text[:QUERY_CHARS]
     lead = stored_lead(text)
     title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
-    return Story(title, lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead))
+    return Story(
+        title, lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead), events(lead)
+    )
 
 
 def title_names(a: str, b: str) -> frozenset[str]:
@@ -182,10 +212,13 @@ def score(stored_lead: str, query: Story) -> float:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
+    stored_events = events(stored_lead)
+    other_event = bool(stored_events and query.events and not stored_events & query.events)
     return (
         text
         + FIGURE_WEIGHT * (agree - 0.5)
         + SPECIFIC_BONUS * specific
         - PLACE_PENALTY * disagree
         - OTHER_NEWS_PENALTY * other_news
+        - EVENT_PENALTY * other_event
     )
