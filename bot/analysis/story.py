@@ -66,11 +66,9 @@ EVENT_KINDS = {
 }
 _EVENT_OF = {word: kind for kind, words in EVENT_KINDS.items() for word in words.split()}
 _EVENT = re.compile("|".join(sorted(_EVENT_OF, key=len, reverse=True)))
-MASK = "\ue000"  # private use: stands for a masked name
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
 MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
-NAME_GROUPS = frozenset({"subject", "leader"})  # hit groups masked before comparing (see `mask`)
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
