@@ -18,7 +18,8 @@ from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, LexiconClassifier
-from bot.analysis.similarity import SimilarityIndex, signature
+from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
+from bot.analysis.story import TITLE_END, canonical, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
@@ -40,8 +41,8 @@ class Judge:
         self.matcher = Matcher(schemes)
         self.classifier = classifier or LexiconClassifier(margin=self.analysis.sentiment_margin)
         self.sources = {s.id: s for s in sources}
-        self.index = SimilarityIndex(self.analysis.similarity_threshold)
-        self._pending: dict[str, np.ndarray] = {}
+        self.index = SimilarityIndex(self.analysis.similarity_threshold, window=self.analysis.merge_window)
+        self._pending: dict[str, tuple[np.ndarray, str]] = {}
         self.synced_at: datetime | None = None  # shared stores: last look at other processes' incidents
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
@@ -62,23 +63,34 @@ class Judge:
         fp = self._fingerprint(item)
         if fp is None:
             return None
-        found = self.index.find(fp)
+        found = self.index.find(fp[0], story(fp[1]))
         return found[0] if found else None
 
-    def remember(self, item: Item, number: str) -> list[int] | None:
-        """Index the item under its incident, so later reposts find it; returns its signature
-        as JSON-able data, for other processes to `learn` (shared stores)."""
+    def remember(self, item: Item, number: str) -> dict | None:
+        """Index the item under its incident, so later reposts find it; returns what was indexed
+        (signature, lead, time) as JSON-able data, for other processes to `learn` (shared stores)."""
         fp = self._pending.pop(item.key, None)
         if fp is None:
             fp = self._fingerprint(item, keep=False)
         if fp is None:
             return None
-        self.index.add(fp, number)
-        return fp.tolist()
+        sig, lead, at = fp[0], stored_lead(fp[1]), minutes(item.fetched_at)
+        self.index.add(sig, number, lead, at)
+        return {"sig": sig.tolist(), "lead": lead, "at": at}
 
-    def learn(self, signature: list[int], number: str) -> None:
-        """Index a signature another process remembered (see `remember`)."""
-        self.index.add(np.asarray(signature, dtype=np.uint16), number)
+    def learn(self, data: object, number: str) -> None:
+        """Index what another process remembered (see `remember`). A bare list is a signature
+        from before leads were kept (3-gram MinHash, not comparable): skipped."""
+        if not isinstance(data, dict) or not isinstance(data.get("sig"), list) or len(data["sig"]) != SLOTS:
+            return
+        at = data.get("at")
+        lead = data.get("lead")
+        self.index.add(
+            np.asarray(data["sig"], dtype=np.uint16),
+            number,
+            lead if isinstance(lead, str) else "",
+            at if isinstance(at, int) else None,
+        )
 
     def knows(self, number: str) -> bool:
         """True if some item of incident `number` is indexed here."""
@@ -87,11 +99,13 @@ class Judge:
     def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
         return spread_upgrade(incident, actions, now, self.analysis)
 
-    def _fingerprint(self, item: Item, keep: bool = True) -> np.ndarray | None:
-        text = f"{item.title}\n{item.text}"
-        if len(normalize(text)) < self.analysis.similarity_min_chars:
-            return None  # too short to tell stories apart: exact dedup only
-        fp = signature(text)
+    def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
+        """(MinHash signature, canonical title TITLE_END text); None when too short to tell
+        stories apart (exact dedup only). Kept for `remember` right after `similar`."""
+        canon = canonical(f"{item.title}{TITLE_END}{item.text}")
+        if len(canon) < self.analysis.similarity_min_chars:
+            return None
+        fp = (minhash(canon), canon)
         if keep:
             if len(self._pending) > 1000:
                 self._pending.clear()

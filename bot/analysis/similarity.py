@@ -1,33 +1,44 @@
-"""Near-duplicate detection: MinHash over character 3-grams, 32 × 16-bit slots.
+"""Near-duplicate detection: MinHash candidates, verified on the stored lead.
 
-A repost with a new headline, a source line or a trimmed tail keeps most of
-its 3-grams, so the share of equal MinHash slots (an estimate of the Jaccard
-similarity of the 3-gram sets) stays high, while two stories about the same
-subject share few 3-grams. (64-bit simhash was tried first: on news-length
-texts a 7-character source prefix already moved it 8–13 bits, too close to
-unrelated texts that share a subject.) The index keeps 32 uint16 slots and
-one int32 owner id per item in numpy arrays: 68 bytes an item, no Python
-object per item, one vectorised comparison per query.
+Two stages. (1) Every remembered item keeps a MinHash signature of the character
+bigrams of its canonical text (bot.analysis.story.canonical: normalised,
+traditional → simplified), 32 × 16-bit slots; a query counts equal slots against
+all items in one vectorised pass and keeps the CANDIDATES best (at least
+MIN_EQUAL equal slots). (2) Each candidate is scored on its stored lead (title +
+lead, LEAD_CHARS characters) by bot.analysis.story.score, which also weighs
+shared figures and places; the best candidate at or above the threshold wins.
+Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
+candidate stage still ranks it near the top.
+
+Memory: per item 64 bytes of slots, LEAD_CHARS UTF-16 code units (240 bytes),
+an owner id, a time and a length — 313 bytes, in numpy arrays (no Python object
+per item). A query costs one pass over the slots (~5 ms at 1M items) plus at most
+CANDIDATES verifications (~20 µs each). Items older than the merge window before the newest are dropped
+(checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.analysis.normalize import normalize
+from bot.analysis.story import LEAD_CHARS, Story, canonical, score
 from bot.models import Item
 
 SLOTS = 32
-NGRAM = 3
-_MAX = np.iinfo(np.uint64).max
+CANDIDATES = 8  # candidates verified per query
+MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
+EVICT_EVERY = 4096
+OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_K = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
-_rng = np.random.default_rng(20261126)  # fixed: signatures must not change between runs
+_K = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_rng = np.random.default_rng(20261130)  # fixed: signatures must not change between runs (they are shared)
 _A = _rng.integers(1, 2**63, size=SLOTS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, size=SLOTS, dtype=np.uint64)
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -39,20 +50,25 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def grams(text: str) -> np.ndarray:
-    """64-bit hashes of the distinct character 3-grams of the normalised text."""
-    codes = np.frombuffer(normalize(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def grams(canon: str) -> np.ndarray:
+    """64-bit hashes of the distinct character bigrams of a canonical text."""
+    codes = np.frombuffer(canon.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if codes.size == 0:
         return codes
-    if codes.size < NGRAM:
-        codes = np.concatenate([codes, np.zeros(NGRAM - codes.size, dtype=np.uint64)])
+    if codes.size < 2:
+        codes = np.concatenate([codes, np.zeros(1, dtype=np.uint64)])
     with np.errstate(over="ignore"):
-        return np.unique(_mix(codes[:-2] * _K[0] + codes[1:-1] * _K[1] + codes[2:] * _K[2]))
+        return np.unique(_mix(codes[:-1] * _K[0] + codes[1:] * _K[1]))
 
 
 def signature(text: str) -> np.ndarray:
-    """MinHash signature: SLOTS uint16 values (all 0xFFFF for empty text)."""
-    hashes = grams(text)
+    """MinHash signature of a raw text (see `minhash`)."""
+    return minhash(canonical(text))
+
+
+def minhash(canon: str) -> np.ndarray:
+    """MinHash signature of a canonical text: SLOTS uint16 values (all 0xFFFF for empty text)."""
+    hashes = grams(canon)
     if hashes.size == 0:
         return np.full(SLOTS, 0xFFFF, dtype=np.uint16)
     with np.errstate(over="ignore"):
@@ -61,19 +77,40 @@ def signature(text: str) -> np.ndarray:
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two texts' 3-gram sets."""
+    """Estimated Jaccard similarity of two texts' bigram sets."""
     return float(np.count_nonzero(a == b)) / SLOTS
 
 
-class SimilarityIndex:
-    """Signatures → owners (incident numbers); the oldest half is dropped past max_items."""
+def minutes(at: datetime | None) -> int | None:
+    """Index time unit: whole minutes since 2020 (int32 holds four thousand years)."""
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return int((at - _EPOCH).total_seconds() // 60)
 
-    def __init__(self, threshold: float = 0.5, max_items: int = 2_000_000, initial: int = 1024) -> None:
+
+class SimilarityIndex:
+    """Items (signature, lead, time) → owners (incident numbers)."""
+
+    def __init__(
+        self,
+        threshold: float = 0.42,
+        max_items: int = 2_000_000,
+        initial: int = 1024,
+        window: timedelta | None = None,
+    ) -> None:
         self.threshold = threshold
         self.max_items = max_items
+        self.window = None if window is None else int(window.total_seconds() // 60)
         self._cols = np.zeros((SLOTS, initial), dtype=np.uint16)  # slot-major: one contiguous row per slot
+        self._leads = np.zeros((initial, LEAD_CHARS), dtype=np.uint16)  # UTF-16 code units, zero padded
+        self._lead_len = np.zeros(initial, dtype=np.uint8)
         self._owner_ids = np.zeros(initial, dtype=np.int32)
+        self._times = np.zeros(initial, dtype=np.int32)
         self._size = 0
+        self._latest = 0
+        self._since_evict = 0
         self._owners: list[str] = []
         self._owner_index: dict[str, int] = {}
 
@@ -86,46 +123,107 @@ class SimilarityIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the per-item arrays (allocated capacity, not just used)."""
-        return self._cols.nbytes + self._owner_ids.nbytes
+        arrays = (self._cols, self._leads, self._lead_len, self._owner_ids, self._times)
+        return sum(a.nbytes for a in arrays)
 
-    def add(self, sig: np.ndarray, owner: str) -> None:
+    def add(self, sig: np.ndarray, owner: str, lead: str = "", at: int | None = None) -> None:
+        """Index one item; `lead` is its canonical title + lead ("" for a signature without one),
+        `at` its time in `minutes` (None: as new as the newest)."""
+        if at is not None and at > self._latest:
+            self._latest = at
+        self._since_evict += 1
+        if self.window is not None and self._since_evict >= EVICT_EVERY:
+            self.evict()
         if self._size == self._cols.shape[1]:
             if self._size >= self.max_items:
-                self._drop_oldest(self._size // 2)
+                self._keep(np.arange(self._size) >= self._size // 2)
             else:
                 self._grow(min(self.max_items, self._cols.shape[1] * 2))
         oid = self._owner_index.get(owner)
         if oid is None:
             oid = self._owner_index[owner] = len(self._owners)
             self._owners.append(owner)
-        self._cols[:, self._size] = sig
-        self._owner_ids[self._size] = oid
+        units = np.frombuffer(_utf16(lead[:LEAD_CHARS]), dtype=np.uint16)
+        row = self._size
+        self._cols[:, row] = sig
+        self._leads[row, : units.size] = units
+        self._leads[row, units.size :] = 0
+        self._lead_len[row] = units.size
+        self._owner_ids[row] = oid
+        self._times[row] = self._latest if at is None else at
         self._size += 1
 
-    def find(self, sig: np.ndarray) -> tuple[str, float] | None:
-        """The owner of the most similar signature at or above threshold (newest on ties)."""
+    def find(self, sig: np.ndarray, query: Story | None = None) -> tuple[str, float] | None:
+        """The owner of the best verified candidate at or above threshold (newest on ties).
+
+        Without `query` (or for items stored without a lead) the estimated Jaccard of the
+        signatures decides, against OLD_THRESHOLD."""
         if self._size == 0:
             return None
         equal = np.zeros(self._size, dtype=np.uint8)
-        for slot in range(SLOTS):  # 32 passes over contiguous uint16 rows: ~5 ms at 1M items
-            equal += self._cols[slot, : self._size] == sig[slot]
-        best = int(self._size - 1 - np.argmax(equal[::-1]))
-        score = int(equal[best]) / SLOTS
-        if score < self.threshold:
+        same = np.empty(self._size, dtype=np.bool_)
+        for slot in range(SLOTS):  # 32 passes over contiguous uint16 rows, no temporaries
+            np.equal(self._cols[slot, : self._size], sig[slot], out=same)
+            np.add(equal, same.view(np.uint8), out=equal)
+        rows = np.flatnonzero(equal >= MIN_EQUAL)  # few: cheaper than ranking every item
+        if rows.size > CANDIDATES:
+            rows = rows[np.argpartition(equal[rows], rows.size - CANDIDATES)[rows.size - CANDIDATES :]]
+        best: tuple[float, int] | None = None
+        for row in sorted(rows.tolist(), reverse=True):  # newest first: it wins ties
+            length = int(self._lead_len[row])
+            if query is None or length == 0:
+                value = int(equal[row]) / SLOTS
+                if value < OLD_THRESHOLD:
+                    continue
+            else:
+                value = score(self._leads[row, :length].tobytes().decode("utf-16-le"), query)
+                if value < self.threshold:
+                    continue
+            if best is None or value > best[0]:
+                best = (value, row)
+        if best is None:
             return None
-        return self._owners[self._owner_ids[best]], score
+        return self._owners[self._owner_ids[best[1]]], best[0]
+
+    def evict(self) -> None:
+        """Drop the items older than the window before the newest item's time."""
+        self._since_evict = 0
+        if self.window is None or self._size == 0:
+            return
+        keep = self._times[: self._size] >= self._latest - self.window
+        if not keep.all():
+            self._keep(keep)
+
+    def _keep(self, keep: np.ndarray) -> None:
+        rows = np.flatnonzero(keep)
+        n = rows.size
+        self._cols[:, :n] = self._cols[:, rows]
+        self._leads[:n] = self._leads[rows]
+        self._lead_len[:n] = self._lead_len[rows]
+        self._owner_ids[:n] = self._owner_ids[rows]
+        self._times[:n] = self._times[rows]
+        self._size = n
+        live = set(np.unique(self._owner_ids[:n]).tolist())
+        for owner in [o for o, i in self._owner_index.items() if i not in live]:
+            del self._owner_index[owner]  # ids stay stable; `in` reports only owners still held
 
     def _grow(self, capacity: int) -> None:
+        """Slot-major signatures are copied (64 bytes an item); the item-major arrays grow in
+        place (realloc, which the C library does by remapping pages for large blocks), so
+        the 240-byte leads are never held twice."""
         cols = np.zeros((SLOTS, capacity), dtype=np.uint16)
         cols[:, : self._size] = self._cols[:, : self._size]
         self._cols = cols
-        self._owner_ids = np.resize(self._owner_ids, capacity)
+        for array in (self._leads, self._lead_len, self._owner_ids, self._times):
+            array.resize((capacity, *array.shape[1:]), refcheck=False)  # no views of these are kept
 
-    def _drop_oldest(self, count: int) -> None:
-        keep = self._size - count
-        self._cols[:, :keep] = self._cols[:, count : self._size]
-        self._owner_ids[:keep] = self._owner_ids[count : self._size]
-        self._size = keep
+
+def _utf16(text: str) -> bytes:
+    """One UTF-16 unit a character: characters outside the BMP (two units) become U+FFFD."""
+    data = text.encode("utf-16-le")
+    if len(data) == 2 * len(text):
+        return data
+    return "".join(c if c <= "\uffff" else "\ufffd" for c in text).encode("utf-16-le")
 
 
 def content_key(item: Item) -> str:

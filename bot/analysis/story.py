@@ -1,0 +1,222 @@
+"""Is a candidate the same story? A fine score on the stored lead (title + first sentences).
+
+MinHash only proposes candidates; this module decides. Reposts keep most of the
+wording of the lead (a new headline, a source line, a trimmed tail or a
+traditional-script copy change little of it), keep the figures of the story
+(times, counts, amounts) and name the same places. Two stories about one subject
+share the subject's name and little else; two stories of one kind in two places
+share a template but not the place or the figures. The score:
+
+    text     = mean of  share of the stored lead's character bigrams found in the
+               query's first QUERY_CHARS characters, and share of the query lead's
+               bigrams found in the stored lead
+    figures  = shared figures / figures of the side naming fewer (dates excluded:
+               same-day stories share them); 0.5 when either side names none
+    specific = shared figures of two or more digits (1500 residents, 26 passengers: two
+               stories rarely share one), at most 2
+    score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
+               − PLACE_PENALTY × (places disagree)
+               − OTHER_NEWS_PENALTY × (the headlines share a name and nothing else)
+               − EVENT_PENALTY × (the leads report different kinds of event: 受贿 / 会议)
+
+Names: with no scheme at hand, a run of TITLE_NAME+ characters common to both
+headlines is taken for the subject's name (临川市应急管理局通报一起…). Its bigrams do
+not count as shared text, and headlines that share only it (…烟花爆竹非法储存案件 /
+…工贸企业粉尘爆炸隐患) announce two pieces of news: official notices share whole
+boilerplate sentences, which the penalty outweighs.
+
+A repost that adds a new figure (伤者增至5人) keeps the old ones, so `figures`
+stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
+(bench/eval_reposts_dev.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.analysis.normalize import normalize
+
+LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
+QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
+FIGURE_WEIGHT = 0.3
+SPECIFIC_BONUS = 0.08
+PLACE_PENALTY = 0.2
+OTHER_NEWS_PENALTY = 0.2
+EVENT_PENALTY = 0.2
+# Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
+# Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
+EVENT_KINDS = {
+    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 碰撞 车祸 坠崖",
+    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃",
+    "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方",
+    "坠落": "坠楼 坠落 骤降 急坠",
+    "泄漏中毒": "泄漏 泄露 漏氯 中毒 腹痛 呕吐 腹泻",
+    "矿难": "透水 冒顶",
+    "停水停电": "停水 停电 停气",
+    "欠薪": "欠薪 讨薪 拖欠工资 拖欠农民工",
+    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款",
+    "暴力": "殴打 打伤 推倒 打人 体罚 虐待 辱骂",
+    "会议活动": "会议 出席 调研 座谈 开幕 签约 揭牌",
+    "收费": "乱收费 收费 涨价",
+    "疫情": "疫情 猪瘟 禽流感",
+    "溺水": "溺水 溺亡",
+}
+_EVENT_OF = {word: kind for kind, words in EVENT_KINDS.items() for word in words.split()}
+_EVENT = re.compile("|".join(sorted(_EVENT_OF, key=len, reverse=True)))
+TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
+TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
+MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
+_DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
+_NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=[省市县])")  # 临川市, 青禾县: the two characters before
+
+
+@cache
+def _t2s() -> dict[int, str]:
+    """Traditional → simplified, character by character (opencc's table, first reading)."""
+    import opencc  # opencc-python-reimplemented ships its dictionaries
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and simp:
+            table[ord(trad)] = simp.split(" ")[0]
+    return table
+
+
+def canonical(text: str) -> str:
+    """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
+    traditional characters to simplified (one `str.translate`, C speed). A decimal point
+    survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21."""
+    return normalize(_DECIMAL_POINT.sub(DECIMAL, text)).translate(_t2s())
+
+
+def stored_lead(canon: str) -> str:
+    """What the index keeps of an item: the first LEAD_CHARS characters of its canonical text."""
+    return canon[:LEAD_CHARS]
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _chinese_number(word: str) -> int:
+    total = section = digit = 0
+    for ch in word:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch == "万":
+            total += (section + digit) * 10000
+            section = digit = 0
+        else:
+            section += (digit or 1) * _UNITS[ch]
+            digit = 0
+    return total + section + digit
+
+
+def figures(text: str) -> frozenset[float]:
+    """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
+    Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles), nor
+    a bare 百/千/万 (数百名, 上千人 are no figure)."""
+    found = set()
+    for word, unit in _NUMBER.findall(text):
+        if unit or word == "一" or not word.strip("十百千万"):
+            continue
+        found.add(float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word)))
+    return frozenset(found)
+
+
+def events(text: str) -> frozenset[str]:
+    """Kinds of event (EVENT_KINDS) a canonical text reports."""
+    return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
+
+
+def places(text: str) -> frozenset[str]:
+    """Administrative place names (the two characters before 省/市/县)."""
+    return frozenset(_PLACE.findall(text))
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the score needs of the query item, computed once per query."""
+
+    title: str
+    lead: str
+    lead_grams: frozenset[str]
+    head_grams: frozenset[str]  # of the first QUERY_CHARS characters
+    head: str
+    figures: frozenset[float]
+    places: frozenset[str]
+    events: frozenset[str]  # of the lead
+
+
+def story(text: str) -> Story:
+    """The query side of the score, from the item's canonical text."""
+    head = text[:QUERY_CHARS]
+    lead = stored_lead(text)
+    title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
+    return Story(
+        title, lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead), events(lead)
+    )
+
+
+def title_names(a: str, b: str) -> frozenset[str]:
+    """Bigrams of the runs of TITLE_NAME or more characters common to two titles.
+
+    Two stories about one subject put its name in both headlines (临川市第一人民医院被指乱收费 /
+    临川市第一人民医院发生医疗纠纷); with no scheme to say which words are names, a long run
+    common to both headlines stands for one. A reposted headline is common as a whole, which
+    costs nothing: the bodies then decide."""
+    if len(a) < TITLE_NAME or len(b) < TITLE_NAME:
+        return frozenset()
+    theirs = {b[i : i + TITLE_NAME] for i in range(len(b) - TITLE_NAME + 1)}
+    names: set[str] = set()
+    for i in range(len(a) - TITLE_NAME + 1):
+        if a[i : i + TITLE_NAME] in theirs:
+            names |= bigrams(a[i : i + TITLE_NAME])
+    return frozenset(names)
+
+
+def score(stored_lead: str, query: Story) -> float:
+    """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.3)."""
+    grams = bigrams(stored_lead)
+    lead_grams, head_grams = query.lead_grams, query.head_grams
+    stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
+    names = title_names(stored_title, query.title)
+    if names and len(grams - names) >= MIN_LEFT and len(lead_grams - names) >= MIN_LEFT:
+        grams, lead_grams, head_grams = grams - names, lead_grams - names, head_grams - names
+    ours, theirs = bigrams(stored_title) - names, bigrams(query.title) - names
+    other_news = bool(names) and len(ours) >= 3 and len(theirs) >= 3 and not ours & theirs
+    if not grams or not lead_grams:
+        return 0.0
+    text = (len(grams & head_grams) / len(grams) + len(lead_grams & grams) / len(lead_grams)) / 2
+    stored_figures = figures(stored_lead)
+    agree = 0.5
+    if stored_figures and query.figures:
+        agree = len(stored_figures & query.figures) / min(len(stored_figures), len(query.figures))
+    specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
+    stored_places = places(stored_lead)
+    disagree = bool(
+        stored_places
+        and query.places
+        and not any(p in query.head for p in stored_places)
+        and not any(p in stored_lead for p in query.places)
+    )
+    stored_events = events(stored_lead)
+    other_event = bool(stored_events and query.events and not stored_events & query.events)
+    return (
+        text
+        + FIGURE_WEIGHT * (agree - 0.5)
+        + SPECIFIC_BONUS * specific
+        - PLACE_PENALTY * disagree
+        - OTHER_NEWS_PENALTY * other_news
+        - EVENT_PENALTY * other_event
+    )
