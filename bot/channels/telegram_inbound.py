@@ -49,7 +49,7 @@ MAX_ANSWER = 200
 _NUMBER = re.compile(r"YQ-\d{8}-\d{4,}", re.I)
 
 
-MAX_CONCURRENT_UPDATES = 256  # updates in flight at once, over all chats
+MAX_CONCURRENT_UPDATES = 1024  # updates in flight at once over all chats (a lane waits inside this bound)
 
 
 class ChatLanes(BaseUpdateProcessor):
