@@ -27,7 +27,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError
 from bot.channels.telegram_buttons import Assignable, alert_keyboard
-from bot.channels.telegram_inbound import ChatLanes
+from bot.channels.telegram_inbound import ChatLanes, install_handlers
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
 from bot.channels.telegram_session import connect_or_retry, disconnect
@@ -134,8 +134,6 @@ class TelegramChannel(Channel):
 
     # -- lifecycle ----------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:
-        from bot.channels.telegram_inbound import install_handlers
-
         await self._load_moved()
         install_handlers(self, on_command)
         self._started = True
