@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import TextIO
 
 from aiohttp import web
@@ -92,6 +93,8 @@ async def build_app(config: Config, store: Store, clock: Clock | None = None, co
         services.incidents.evidence = EvidenceArchive(config.evidence.path, config.zone)
     delivery = Delivery(store, channels, clock, services.incidents, source_names=names)
     services.wake_delivery = delivery.wake.set
+    for name, channel in channels.items():
+        channel.on_ready = partial(delivery.retry_now, name)
     return App(
         config=config,
         services=services,

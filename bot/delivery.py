@@ -47,11 +47,22 @@ class Delivery:
         self.incidents = incidents
         self.wake = asyncio.Event()
         self.throttled: dict[str, datetime] = {}  # platform → end of its sending pause (WeChat)
+        self._ready: set[str] = set()  # platforms that can send again: their failed entries are due now
+
+    def retry_now(self, platform: str) -> None:
+        """A channel can send again (WeChat logged in): its entries waiting out a failure are due at once.
+
+        Only the next round sees it, in memory: no entry is rewritten, so a send
+        in flight cannot be overwritten with a stale copy.
+        """
+        self._ready.add(platform)
+        self.wake.set()
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were sent."""
         now = self.clock.now()
-        pending = await self.store.pending_notifications(now + HORIZON, limit=100_000)
+        ready, self._ready = self._ready, set()
+        pending = [_due_if_ready(n, ready, now) for n in await self.store.pending_notifications(now + HORIZON, 100_000)]
         # A chat waiting out a failure (retry_after, outage backoff) is held as a whole, so
         # its later entries cannot overtake the one that failed: order survives outages.
         blocked = {n.target for n in pending if n.attempts and n.next_attempt_at and n.next_attempt_at > now}
@@ -315,3 +326,11 @@ def _newest_update_versions(notes: list[Notification]) -> dict[tuple[str, str], 
             key = (note.incident, note.target)
             newest[key] = max(newest.get(key, 0), note.version)
     return newest
+
+
+def _due_if_ready(note: Notification, ready: set[str], now: datetime) -> Notification:
+    """An entry that failed on a platform that can send again is due now (held entries stay held)."""
+    held = bool(note.attempts and note.last_error and note.next_attempt_at and note.next_attempt_at > now)
+    if held and Target.from_key(note.target).channel in ready:
+        return note.replace(next_attempt_at=now)
+    return note

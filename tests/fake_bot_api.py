@@ -31,6 +31,7 @@ import contextlib
 import itertools
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when the request arrived (time.monotonic)
 
     @property
     def chat_id(self) -> str:

@@ -24,7 +24,7 @@ from wechaty_grpc.wechaty import puppet as pb
 
 THROTTLED = "发送消息过于频繁，请稍后再试"
 TEXT, IMAGE = 7, 6  # message types use the TypeScript numbering (NOTES.md)
-LOGIN, READY, MESSAGE = 25, 23, 2
+LOGIN, LOGOUT, READY, MESSAGE = 25, 26, 23, 2
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ class FakePuppet:
         """Log the bot in and tell it the contact list is ready."""
         self.events.put_nowait(pb.EventResponse(type=LOGIN, payload=json.dumps({"contactId": self.self_id})))
         self.events.put_nowait(pb.EventResponse(type=READY, payload=json.dumps({"data": "ready"})))
+
+    def logout(self, reason: str = "用户在手机上退出登录") -> None:
+        """Log the bot out on a live connection (the event stream stays open, as the puppet's does)."""
+        payload = json.dumps({"contactId": self.self_id, "data": reason})
+        self.events.put_nowait(pb.EventResponse(type=LOGOUT, payload=payload))
 
     def say(self, room_id: str, contact_id: str, text: str, mention_ids: tuple[str, ...] = (), kind: int = TEXT) -> str:
         """A contact says `text` in a room (or sends another `kind` of message); return the message id."""

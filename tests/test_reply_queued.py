@@ -71,6 +71,7 @@ async def wechat_app(store: Store, clock: FakeClock, puppet: FakePuppet, tmp_pat
     await channel.start(app.dispatcher.handle)
     puppet.login()
     await asyncio.wait_for(channel.logged_in.wait(), 10)
+    app.delivery.wake.clear()  # the login woke the outbox; `queued` waits for the reply's own wake
     yield app
     await channel.stop()
     await app.http.aclose()

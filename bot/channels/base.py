@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 CommandHandler = Callable[[Command], Awaitable[list[str]]]
 # (the command, its reply text, who to @mention): keep the reply and send it later
 UndeliveredHandler = Callable[[Command, str, tuple[str, ...]], Awaitable[None]]
+# The channel can send again (WeChat logged in): retry what waits for it now, not at its next attempt time.
+ReadyHandler = Callable[[], None]
 
 
 class DeliveryError(Exception):
@@ -62,6 +64,8 @@ class Channel(ABC):
     name: str = ""
     # Set by the app when it builds the channel (bot.app): where an unsent command reply goes.
     on_undelivered: UndeliveredHandler | None = None
+    # Set by the app too: the channel calls it when it can send again after it could not (a login).
+    on_ready: ReadyHandler | None = None
 
     async def reply_undelivered(self, cmd: Command, text: str, mentions: tuple[str, ...], exc: DeliveryError) -> bool:
         """A command's reply failed: keep it for later if trying again can help; True if kept.

@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError
 from bot.channels.telegram_buttons import Assignable, alert_keyboard
+from bot.channels.telegram_inbound import ChatLanes, install_handlers
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
 from bot.channels.telegram_session import connect_or_retry, disconnect
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 MOVED_KEY = "telegram:moved:"
+PART_KEY = "telegram:part:"  # + "<chat>:<later part's id>" → the alert's first message id
 MAX_CAPTION = 1024
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -84,6 +86,7 @@ class TelegramChannel(Channel):
         self.chat_ids = {c.id for c in config.chats}
         self.moved: dict[str, str] = {}  # configured chat id → the id Telegram uses now
         self.not_forums: set[str] = set()
+        self.parts: dict[tuple[str, str], str] = {}  # (chat, later part id) → first part id, when no store
         self.app: Application = self._build_app()
         self._started = False
         self._connecting: asyncio.Task[None] | None = None
@@ -121,6 +124,7 @@ class TelegramChannel(Channel):
             .base_url(self.config.base_url)
             .base_file_url(self.config.base_file_url)
             .job_queue(None)  # the bot's own scheduler runs the timers
+            .concurrent_updates(ChatLanes())  # chats side by side, each chat's commands in order
             .build()
         )
 
@@ -130,8 +134,6 @@ class TelegramChannel(Channel):
 
     # -- lifecycle ----------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:
-        from bot.channels.telegram_inbound import install_handlers
-
         await self._load_moved()
         install_handlers(self, on_command)
         self._started = True
@@ -211,7 +213,19 @@ class TelegramChannel(Channel):
         thread: int | None = None,
     ) -> str:
         """Send HTML parts in order (buttons under the first); return the first message id."""
-        first = ""
+        ids = await self._post_parts(chat_id, parts, markup, reply_to, thread)
+        return ids[0]
+
+    async def _post_parts(
+        self,
+        chat_id: str,
+        parts: list[str],
+        markup: InlineKeyboardMarkup | ForceReply | None,
+        reply_to: int | None,
+        thread: int | None,
+    ) -> list[str]:
+        """Send HTML parts in order; return the ids of those that went out (at least the first)."""
+        ids: list[str] = []
         for i, part in enumerate(parts):
 
             async def send(target: str, part: str = part, i: int = i) -> Message:
@@ -230,19 +244,40 @@ class TelegramChannel(Channel):
             try:
                 message = await self.call(chat_id, send)
             except DeliveryError:
-                if not first:
+                if not ids:
                     raise
                 # The alert and its buttons are out: resending all would duplicate them.
                 log.warning("part %d/%d to %s not sent; the alert stands without it", i + 1, len(parts), chat_id)
                 break
-            first = first or str(message.message_id)
-        return first
+            ids.append(str(message.message_id))
+        return ids
+
+    # -- the parts of a split alert --------------------------------------------
+    async def _remember_parts(self, chat_id: str, ids: list[str]) -> None:
+        """Note which alert each later part belongs to, so a reply to any part acts on the alert."""
+        for later in ids[1:]:
+            if self.store is None:
+                self.parts[(chat_id, later)] = ids[0]
+                continue
+            try:
+                await self.store.set_meta(f"{PART_KEY}{chat_id}:{later}", ids[0])
+            except Exception as exc:  # noqa: BLE001 - the alert is out: a lost note must not resend it
+                log.warning("could not note part %s of alert %s in %s: %s", later, ids[0], chat_id, exc)
+
+    async def alert_of_part(self, chat_id: str, message_id: str) -> str:
+        """The first message of the split alert `message_id` is a later part of; else `message_id` itself."""
+        first = self.parts.get((chat_id, message_id))
+        if first is None and self.store is not None:
+            first = await self.store.get_meta(f"{PART_KEY}{chat_id}:{message_id}")
+        return str(first) if first else message_id
 
     # -- Channel seam -----------------------------------------------------------
     async def send_incident(self, chat_id: str, incident: Incident) -> str:
         parts = incident_parts(incident, self.clock.now(), self.zone, self.source_names.get(incident.source_id, ""))
         thread = await self._topic_for(chat_id, incident) if self.config.forum_topics else None
-        return await self.post_html(chat_id, parts, alert_keyboard(incident.number, incident.status), thread=thread)
+        ids = await self._post_parts(chat_id, parts, alert_keyboard(incident.number, incident.status), None, thread)
+        await self._remember_parts(chat_id, ids)
+        return ids[0]
 
     async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
         """Edit the alert in place: its first part carries status, people and deadline."""

@@ -1,5 +1,9 @@
 """Telegram updates → platform-neutral Commands: typed commands, button presses, 办结 replies.
 
+Updates are handled side by side (`ChatLanes`): one busy group never holds up
+another group's reply. A chat's typed messages keep their order; button
+presses take no lane and are answered (answerCallbackQuery) before anything
+paced is sent, so a phone never shows the press as timed out.
 Every action goes through the dispatcher, which decides who may do what.
 A command reply Telegram refuses for now (429, outage) is handed to the
 outbox through the channel's `on_undelivered` hook, not dropped.
@@ -10,13 +14,23 @@ ignored without a word.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Awaitable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from telegram import ChatMember, ForceReply, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.channels.base import CommandHandler, DeliveryError
 from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
@@ -33,6 +47,53 @@ log = logging.getLogger(__name__)
 PROMPT_MARK = "的处置结果"
 MAX_ANSWER = 200
 _NUMBER = re.compile(r"YQ-\d{8}-\d{4,}", re.I)
+
+
+MAX_CONCURRENT_UPDATES = 1024  # updates in flight at once over all chats (a lane waits inside this bound)
+
+
+class ChatLanes(BaseUpdateProcessor):
+    """Updates from different chats run concurrently; one chat's messages run one after another.
+
+    Each chat has a lane (a FIFO lock), so `/assign` typed after `/ack` in a
+    group is handled after it, and replies keep the order of the commands,
+    while a burst in one group leaves every other group's lane free. Button
+    presses take no lane: a press is answered at once, never behind a queue of
+    replies waiting for their chat's pacing.
+    """
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._lanes: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = lane_of(update)
+        if key is None:
+            await coroutine
+            return
+        lane = self._lanes.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lane:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # nobody queued in this chat: forget its lane
+                del self._waiting[key], self._lanes[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up: lanes are made as chats speak."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def lane_of(update: object) -> int | None:
+    """The chat whose order this update must keep; None for button presses and chatless updates."""
+    if not isinstance(update, Update) or update.callback_query is not None or update.effective_chat is None:
+        return None
+    return update.effective_chat.id
 
 
 def install_handlers(channel: TelegramChannel, on_command: CommandHandler) -> None:
@@ -60,6 +121,8 @@ class Inbound:
         cmd = self.command_from(msg, chat)
         if cmd is None:
             return
+        if cmd.reply_to and self._from_us(msg.reply_to_message):  # a later part of a split alert stands for it
+            cmd = replace(cmd, reply_to=await self.channel.alert_of_part(chat, cmd.reply_to))
         replies = await self.on_command(cmd)
         thread = msg.message_thread_id if msg.is_topic_message else None
         for i, reply in enumerate(replies):
@@ -108,9 +171,10 @@ class Inbound:
         return text
 
     def _is_prompt(self, reply: Message | None) -> bool:
-        if reply is None or reply.from_user is None or PROMPT_MARK not in (reply.text or ""):
-            return False
-        return reply.from_user.id == self.channel.bot.id
+        return self._from_us(reply) and PROMPT_MARK in (reply.text or "")  # type: ignore[union-attr]
+
+    def _from_us(self, msg: Message | None) -> bool:
+        return msg is not None and msg.from_user is not None and msg.from_user.id == self.channel.bot.id
 
     def _addressed_to_us(self, text: str) -> bool:
         """'/ack@OtherBot' is for another bot in the group."""
@@ -159,13 +223,13 @@ class Inbound:
             return
         status = Status.NEW if _has_button(msg, "a|") else Status.ACKNOWLEDGED
         markup = people_keyboard(press.number, status, self.channel.assignable)
+        await self._answer(query, ["请选择负责人"])  # answered first: the edit waits for the chat's pace
         await self._edit_markup(base["chat_id"], msg.message_id, markup)
-        await self._answer(query, ["请选择负责人"])
 
     async def _press_x(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
         markup = alert_keyboard(press.number, status_from_letter(press.extra))
-        await self._edit_markup(base["chat_id"], msg.message_id, markup)
         await self._answer(query)
+        await self._edit_markup(base["chat_id"], msg.message_id, markup)
 
     async def _press_r(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
         if await self._refused(query, Command(name="resolve", args=(press.number,), **base)):
@@ -176,8 +240,8 @@ class Inbound:
         prompt = f"{who} 请回复本消息，填写 {press.number} {PROMPT_MARK}（例如：已核实并澄清）"
         markup = ForceReply(selective=True, input_field_placeholder="处置结果")
         thread = msg.message_thread_id if getattr(msg, "is_topic_message", False) else None
-        await self._post(base["chat_id"], [prompt], markup=markup, reply_to=msg.message_id, thread=thread)
         await self._answer(query, ["请在回复框中填写处置结果"])
+        await self._post(base["chat_id"], [prompt], markup=markup, reply_to=msg.message_id, thread=thread)
 
     # -- helpers ------------------------------------------------------------------
     async def _refused(self, query: Any, cmd: Command) -> bool:

@@ -13,6 +13,11 @@ period, every send meanwhile fails at once with `DeliveryError(throttled=True)`
 without touching WeChat, and the delivery worker lets the alert reach the
 other configured chats.
 
+Logins are followed from the puppet's own events, so a logout and a new login
+on the same connection (someone re-scans the QR code) restores sending; each
+login calls `on_ready`, which the app points at the outbox, so what waited
+while the bot was logged out goes out at once.
+
 WeChat also truncates or refuses long texts: a text longer than
 `chats.wechat.max_text` goes out as numbered parts cut at line ends (see `_send`).
 """
@@ -39,7 +44,7 @@ from bot.render import incident_text, update_line
 
 log = logging.getLogger(__name__)
 
-NOT_LOGGED_IN_WAIT = 30.0  # seconds a send waits when the bot is not logged in to WeChat
+NOT_LOGGED_IN_WAIT = 30.0  # seconds before the outbox retries while logged out (a login wakes it sooner)
 MAX_RECONNECT = timedelta(minutes=5)
 
 
@@ -91,6 +96,7 @@ class WechatChannel(Channel):
         self._bot: Any = None
         self._scheduler: Any = None
         self._runner: asyncio.Task[None] | None = None
+        self.self_id = ""  # the bot's own contact id, from the last login
         self.messages_seen = 0  # inbound messages handled or ignored (for status and tests)
         self.message_seen = asyncio.Event()
 
@@ -214,7 +220,7 @@ class WechatChannel(Channel):
 
     async def _session(self, on_command: CommandHandler) -> None:
         """One connection: build a Wechaty, bridge its events, read until the stream ends."""
-        from bot.channels.wechat_compat import fresh_pools, load_wechaty, use_keepalive
+        from bot.channels.wechat_compat import follow_logins, fresh_pools, load_wechaty, use_keepalive
 
         wechaty = load_wechaty(self.config.cache_dir)
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -231,13 +237,12 @@ class WechatChannel(Channel):
             scheduler=self._scheduler,
         )
         bot = wechaty.Wechaty(options)
-        bot.on("login", lambda *_: self.logged_in.set())
-        bot.on("logout", lambda *_: self.logged_in.clear())
         bot.on("message", lambda msg: self._on_message(msg, on_command))
         await bot.init_puppet()
         fresh_pools(bot)
         use_keepalive(bot.puppet, self.config.keepalive.total_seconds(), self.config.keepalive_timeout.total_seconds())
         await bot.init_puppet_event_bridge(bot.puppet)
+        follow_logins(bot.puppet, self._on_login, self._on_logout)  # every login, not only the first
         self._bot = bot
         await bot.puppet.start()  # returns when the event stream ends
 
@@ -254,6 +259,17 @@ class WechatChannel(Channel):
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
 
+    def _on_login(self, contact_id: str) -> None:
+        log.warning("微信已登录（%s），恢复发送", contact_id)
+        self.self_id = contact_id or self.self_id
+        self.logged_in.set()
+        if self.on_ready is not None:
+            self.on_ready()  # what waited while logged out goes out now, not at its next retry
+
+    def _on_logout(self, contact_id: str) -> None:
+        log.warning("微信已退出登录（%s），暂停发送，待重新登录后补发", contact_id)
+        self.logged_in.clear()
+
     async def _on_message(self, msg: Any, on_command: CommandHandler) -> None:
         try:
             await self._handle_message(msg, on_command)
@@ -265,11 +281,14 @@ class WechatChannel(Channel):
 
     async def _handle_message(self, msg: Any, on_command: CommandHandler) -> None:
         room = msg.room()
-        if room is None or msg.is_self() or room.room_id not in self.rooms:
-            return  # private chats, our own messages and rooms not in config are ignored
-        if msg.type() != _text_type():
-            return  # pictures, voice, files: not commands
-        self_contact = self._bot.user_self()
+        # Who we are comes from the last login: wechaty's is_self()/user_self() raise while logged out,
+        # and a message heard then is still answered (the reply waits in the outbox for the next login).
+        if not self.self_id or room is None or msg.talker().contact_id == self.self_id:
+            return  # before any login, private chats and our own messages are ignored
+        if room.room_id not in self.rooms or msg.type() != _text_type():
+            return  # rooms not in config; pictures, voice, files: not commands
+        self_contact = self._bot.ContactSelf.load(self.self_id)
+        await self_contact.ready()
         cmd = command_from_message(
             text=msg.text(),
             talker_id=msg.talker().contact_id,

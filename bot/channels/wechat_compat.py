@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -91,3 +92,15 @@ def use_keepalive(puppet: Any, every: float, timeout: float) -> None:
         ).__for_client__()
 
     puppet._init_puppet = init
+
+
+def follow_logins(puppet: Any, on_login: Callable[[str], None], on_logout: Callable[[str], None]) -> None:
+    """Hear every login and logout of the account, from the puppet itself.
+
+    Wechaty 0.10.7 passes only the first `login` event of an instance on to its
+    listeners (`once_event` in `init_puppet_event_bridge`): after a logout and a
+    new login on the same connection the bot would never learn it may send
+    again. The puppet emits each one; the callbacks get the account's contact id.
+    """
+    puppet.on("login", lambda payload: on_login(str(getattr(payload, "contact_id", "") or "")))
+    puppet.on("logout", lambda payload: on_logout(str(getattr(payload, "contact_id", "") or "")))
