@@ -115,7 +115,10 @@ def test_the_example_reason_line_of_the_spec() -> None:
     from bot.analysis.facts import extract
 
     grade = score(events(("翻车", 4)), NEGATIVE, facts=extract("临川公交集团客车翻车，造成3人死亡"))
-    assert grade.reason == "主体「市国资委」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分 → III 较大"
+    assert (
+        grade.reason
+        == "主体「市国资委」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分 → III 较大"
+    )
 
 
 def test_figures_replace_the_event_points_and_set_the_floor() -> None:
@@ -176,7 +179,11 @@ def test_a_rebuttal_is_never_pushed_on_its_own() -> None:
 
 
 def test_spread_upgrade_reads_the_new_reason_format() -> None:
-    reason = "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分，伤亡/损失下限 III → III 较大"
+    reason = (
+        "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分，伤亡/损失下限 III → III 较大"
+    )
     tier, text = spread_upgrade(_incident(Tier.III, reason), _spreads([1, 2, 3, 4, 5]), NOW, AnalysisConfig())
     assert tier is Tier.II
-    assert text == "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 + 20 分钟内 5 条转载 → II 重大"
+    assert (
+        text == "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 + 20 分钟内 5 条转载 → II 重大"
+    )
