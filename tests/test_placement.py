@@ -153,3 +153,18 @@ def test_toll_reason_names_what_rose() -> None:
     assert toll_reason("主体「江城化工集团」 + 事件「爆炸」5×16=80 = 80 分 → II 重大", after).startswith(
         "死亡人数 — → 12 人（重大）；"
     )
+
+
+async def test_progress_is_listed_in_the_briefing(store: Store) -> None:
+    from bot.briefing.build import build_briefing
+    from bot.people import People
+    from bot.services import Services
+
+    items = story()[:3]
+    await live(store, items)
+    cfg = config()
+    services = Services(
+        cfg, store, FakeClock(START + timedelta(hours=1)), People(cfg.people), IncidentService(cfg, store)
+    )
+    text = await build_briefing(services, "today")
+    assert "进展：澄清：江城化工集团澄清" in text
