@@ -143,7 +143,7 @@ def test_a_named_leader_counts_substantially() -> None:
 
     bribe = events(("受贿", 3), leader=True)
     grade = score(bribe, NEUTRAL)
-    assert grade.tier is Tier.II and "领导干部「周海涛」+20" in grade.reason  # 48 + 20 = 68
+    assert grade.tier is Tier.II and "领导「周海涛」+20" in grade.reason  # 48 + 20 = 68
     assert score(events(("受贿", 3)), NEUTRAL).tier is Tier.III  # the bureau only: 48
     assert score(events(("受贿", 3), leader=True, subject=False), NEGATIVE).tier is Tier.II
     assert score(events(("投诉", 1), leader=True), NEUTRAL).tier is Tier.IV  # a mild word: 16 + 20

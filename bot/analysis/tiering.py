@@ -71,7 +71,7 @@ def score(
     leaders = match.words("leader")
     if leaders:
         points += analysis.leader_points
-        parts.append(f"领导干部「{'、'.join(leaders[:3])}」+{analysis.leader_points:g}")
+        parts.append(f"领导「{'、'.join(leaders[:3])}」+{analysis.leader_points:g}")
     factors = [("方案权重", match.weight)]
     if source is not None:
         factors.append(("来源权重", source.weight))
