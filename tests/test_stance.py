@@ -35,6 +35,7 @@ def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
         ("临川公交集团拖欠司机工资", "多名司机反映被拖欠工资三个月。"),
         ("临川警方通报一起交通事故", "事故造成2人受伤，伤者已送医。"),
         ("市交通运输局召开安全会议", "会议要求严厉打击违法行为。"),
+        ("市交通运输局原局长被查", "据通报，其涉嫌严重违纪违法。此前他曾否认相关举报。"),  # an official finding
     ],
 )
 def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:

@@ -17,6 +17,8 @@ LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
 _REBUTTAL = re.compile(
     r"辟谣|谣言|不实|澄清|否认|系编造|系捏造|纯属捏造|纯属虚构|子虚乌有|恶意编造|虚假信息|并非事实|与事实不符"
 )
+# a title confirming the story (an official finding, a toll): a denial quoted below it does not clear
+_CONFIRMS = re.compile(r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|通报.{0,12}(?:死亡|受伤|遇难)")
 _POLICE = re.compile(r"警方通报|公安.{0,4}通报|警情通报")
 _POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言|不属实|查无实据")
 _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
@@ -29,7 +31,12 @@ NEGATION_REACH = 8  # characters before the event word searched for its negator
 
 def rebuttal(item: Item) -> str:
     """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''."""
+    found = _REBUTTAL.search(item.title)
+    if found:
+        return found.group(0)
     head = f"{item.title}\n{item.text[:LEAD_CHARS]}"
+    if _CONFIRMS.search(item.title):
+        return ""
     found = _REBUTTAL.search(head)
     if found:
         return found.group(0)
