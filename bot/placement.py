@@ -51,7 +51,7 @@ class Ledger(Protocol):
 @dataclass(frozen=True)
 class Placement:
     incident: Incident
-    merged: bool = False  # joined an existing incident as spread
+    merged: bool = False  # joined an existing incident (as spread, or as 进展 when `progress`)
     upgraded: bool = False
     progress: bool = False  # recorded as 进展 of an existing incident (a rebuttal)
     signature: list[int] | None = None  # of a new incident's first item, for other processes
@@ -63,7 +63,7 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         answered = await _answered(item, judgement, judge, ledger, now)
         if answered is not None:
             updated = await ledger.add_progress(answered.number, item, judgement.stance, now)
-            return Placement(updated, progress=True)
+            return Placement(updated, merged=True, progress=True)
     number = judge.similar(item)
     incident = await ledger.get(number) if number else None
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:

@@ -187,3 +187,12 @@ def test_spread_upgrade_reads_the_new_reason_format() -> None:
     assert (
         text == "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 + 20 分钟内 5 条转载 → II 重大"
     )
+
+
+def test_spread_upgrade_after_a_toll_upgrade_keeps_what_rose() -> None:
+    reason = "死亡人数 3 → 12 人（重大）；主体「X」 + 事件「爆炸」5×16=80 + 死亡 12 人（重大）→ 65 = 65 分 → II 重大"
+    tier, text = spread_upgrade(_incident(Tier.II, reason), _spreads([1, 2, 3, 4, 5]), NOW, AnalysisConfig())
+    assert tier is Tier.I
+    assert text == (
+        "死亡人数 3 → 12 人（重大）；主体「X」 + 事件「爆炸」5×16=80 + 死亡 12 人（重大）→ 65 + 20 分钟内 5 条转载 → I 特别重大"
+    )
