@@ -168,3 +168,14 @@ async def test_progress_is_listed_in_the_briefing(store: Store) -> None:
     )
     text = await build_briefing(services, "today")
     assert "进展：澄清：江城化工集团澄清" in text
+
+
+def test_replay_prints_the_progress_under_its_incident() -> None:
+    from bot.replay import render
+
+    cfg = config()
+    results = replay(story(), Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis))
+    text = render(results, cfg, START, START + timedelta(hours=1), 5, show_all=True)
+    assert "将告警 2 起（I 0 / II 1 / III 1 / IV 0），影响较小 1 起" in text
+    assert "   进展：江城化工集团澄清：网传“仓库爆炸系人为纵火”不实 http://z/1" in text
+    assert "升级 III → II" in text and "原因：死亡人数 3 → 12 人（重大）；" in text
