@@ -42,6 +42,15 @@ from bot.models import Tier
         ("直接经济损失约1.2亿元", LOSS, 1.2e8),
         ("经济损失3000余万元", LOSS, 3e7),
         ("损失达80万元", LOSS, 8e5),
+        ("事故共造成死亡3人、受伤5人", DEATHS, 3),
+        ("事故共造成死亡3人、受伤5人", INJURED, 5),
+        ("重伤2人，轻伤3人", INJURED, 3),
+        ("1人送医后不治身亡", DEATHS, 1),
+        ("十多人受伤", INJURED, 10),
+        ("多名群众受伤", INJURED, 2),
+        ("共有5名矿工被困井下", AFFECTED, 5),
+        ("遇难者已达12名", DEATHS, 12),
+        ("造成2死5伤", INJURED, 5),
     ],
 )
 def test_figures_in_the_usual_phrasings(text: str, kind: str, value: float) -> None:
@@ -67,7 +76,14 @@ def test_traps_are_not_figures(text: str) -> None:
 
 
 def test_negated_casualties_are_none() -> None:
-    for text in ("未造成人员伤亡", "事故无人员伤亡", "没有人员死亡", "所幸未造成人员伤亡。"):
+    for text in (
+        "未造成人员伤亡",
+        "事故无人员伤亡",
+        "没有人员死亡",
+        "所幸未造成人员伤亡。",
+        "尚无人员伤亡报告",
+        "无人受伤",
+    ):
         facts = extract("仓库发生火灾，" + text)
         assert facts.band is None and facts.negated, text
     mixed = extract("事故无人员死亡，3人受伤")

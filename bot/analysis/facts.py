@@ -45,35 +45,36 @@ _TRIGGER = re.compile(r"死|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤
 
 
 def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
-    """'N人<word>' and '<word>人数上升至N人' for one kind of figure."""
+    """'N人<word>', '<word>人数上升至N人' and '<word>N人' for one kind of figure."""
     return [
         (
             kind,
             re.compile(
-                rf"{_NUM}{_CNT}{_WHO}(?:不幸|当场|先后|经抢救无效|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
+                rf"{_NUM}{_CNT}{_WHO}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
             ),
         ),
         (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?{_UP}{_NUM}(?:{_CNT})?")),
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}")),  # 造成死亡3人、受伤5人
     ]
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
-    *_person(INJURED, "受伤|重伤|轻伤|烧伤|中毒|伤亡|负伤"),
+    *_person(INJURED, "受伤|重伤|轻伤|烧伤|中毒|伤亡|死伤|负伤"),
     (
         AFFECTED,
         re.compile(
             rf"(?:疏散|转移|撤离|安置)(?:群众|居民|人员|村民|师生|游客)?(?:约|近|超过|超|逾)?\s*{_NUM}(万)?{_CNT}"
         ),
     ),
-    (AFFECTED, re.compile(rf"{_NUM}(万)?{_CNT}(?:被|紧急)?(?:疏散|转移|撤离|受灾|受影响|被困)")),
+    (AFFECTED, re.compile(rf"{_NUM}(万)?{_CNT}{_WHO}(?:被|紧急)?(?:疏散|转移|撤离|受灾|受影响|被困)")),
     (LOSS, re.compile(rf"损失(?:约|达|超过|超|逾|近|高达|共计|初步估计|预计)?\s*{_NUM}\s*(万|亿)?元")),
 ]
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 _DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
 _NEGATION = re.compile(
-    r"(?:未|没有|无|并无|暂无|未发现|未有)(?:造成|发生|出现)?(?:任何)?(?:人员|人)(?:伤亡|死亡|受伤|遇难)"
+    r"(?:未|没有|无|并无|暂无|尚无|未发现|未有)(?:造成|发生|出现)?(?:任何)?(?:人员|人)(?:伤亡|死亡|受伤|遇难)"
     r"|(?:未|没有|无)(?:造成|发生|出现)?(?:任何)?(?:伤亡)"
 )
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+")
