@@ -100,17 +100,6 @@ def score(
     return Grade(tier, points, f"{' + '.join(parts)} = {points:.0f} 分{note} → {tier.roman} {tier.label}")
 
 
-def grade(
-    match: Match,
-    sentiment: Sentiment,
-    source: SourceConfig | None = None,
-    analysis: AnalysisConfig | None = None,
-    author: str = "",
-) -> tuple[Tier, str]:
-    result = score(match, sentiment, source, analysis, author)
-    return result.tier, result.reason
-
-
 def _word_parts(match: Match) -> list[str]:
     parts = []
     subjects = match.words("subject") or match.words("region")
