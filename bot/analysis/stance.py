@@ -15,7 +15,8 @@ from bot.models import Hit, Item
 
 LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
 _REBUTTAL = re.compile(
-    r"辟谣|谣言|不实|澄清|否认|系编造|系捏造|纯属捏造|纯属虚构|子虚乌有|恶意编造|虚假信息|并非事实|与事实不符"
+    r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
+    r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符"
 )
 # a title confirming the story (an official finding, a toll): a denial quoted below it does not clear
 _CONFIRMS = re.compile(r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|通报.{0,12}(?:死亡|受伤|遇难)")
