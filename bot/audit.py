@@ -59,6 +59,7 @@ KIND_NAMES = {
     ActionKind.REOPEN: "重新打开",
     ActionKind.NOTE: "备注",
     ActionKind.SPREAD: "传播",
+    ActionKind.PROGRESS: "进展",
     ActionKind.UPGRADE: "升级",
     ActionKind.ESCALATE: "上报领导",
     ActionKind.REMIND: "提醒",

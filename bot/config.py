@@ -393,6 +393,7 @@ class AnalysisConfig(Strict):
     spread_count: int = Field(default=5, ge=1)  # similar items within the window: one tier up (at most I)
     thresholds: dict[Literal["I", "II", "III", "IV"], float] = Field(default_factory=_default_tier_thresholds)
     official_weight: float = Field(default=1.1, ge=0)  # official outlets count this much more
+    leader_points: float = Field(default=20.0, ge=0)  # a named leader (领导干部) of the scheme is hit
     author_weights: dict[str, float] = Field(default_factory=dict)  # high-reach accounts by author name
     sentiment_margin: float = Field(default=1.0, gt=0)
 

@@ -171,6 +171,30 @@ class IncidentService:
             await self.queue_updates(incident, now)
         return incident
 
+    async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident:
+        """Record a rebuttal or clarification (辟谣/澄清/否认 …) answering this incident as 进展:
+        one audit action, the card shows it; no alert, and the tier never changes."""
+        line = f"{marker}：{item.title} {item.url}".strip()
+
+        def change(incident: Incident) -> Incident | None:
+            return incident.replace(progress=line, last_seen_at=now)
+
+        action = Action(f"{number}:progress:{item.key}", number, ActionKind.PROGRESS, SYSTEM, now, note=line)
+        if any(a.id == action.id for a in await self.store.actions(number)):
+            return await self._get(number)
+        incident, changed = await self._change(number, change, action)
+        if changed and self.evidence is not None:
+            self.evidence.archive_safely(incident, [item], now)
+        if changed and not await Silences(self.store).muted(number, now):
+            await self.queue_updates(incident, now)
+        return incident
+
+    async def _get(self, number: str) -> Incident:
+        incident = await self.store.get_incident(number)
+        if incident is None:
+            raise UnknownIncident(f"没有编号为 {number} 的事件")
+        return incident
+
     async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident:
         """Raise the tier (never lower it): tighter deadlines, updated cards, alerts to the
         chats of the new tier, and an upgrade announcement there."""

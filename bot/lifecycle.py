@@ -37,6 +37,7 @@ _NO_STATE_CHANGE = {
     ActionKind.REMIND,
     ActionKind.NOTIFY,
     ActionKind.SPREAD,
+    ActionKind.PROGRESS,
     ActionKind.UPGRADE,
     ActionKind.MUTE,
     ActionKind.UNMUTE,

@@ -88,6 +88,7 @@ class ActionKind(StrEnum):
     REOPEN = "reopen"
     NOTE = "note"
     SPREAD = "spread"
+    PROGRESS = "progress"  # 进展: a rebuttal / clarification answering the story, no tier change
     UPGRADE = "upgrade"
     ESCALATE = "escalate"
     REMIND = "remind"
@@ -209,6 +210,7 @@ class Incident:
     item_keys: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     last_seen_at: datetime | None = None
+    progress: str = ""  # the latest 进展 (a rebuttal or clarification): its title and link
     version: int = 1
 
     @property

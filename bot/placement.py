@@ -1,59 +1,181 @@
-"""Placing a judged item: it joins the open incident of its story, or starts one.
+"""Placing a judged item: it joins the open incident of its story, answers it, or starts one.
 
 This stage lives beside the incidents, not in bot/analysis: it reads and writes
-the store, while judging an item (bot.analysis) needs neither.
+incidents, while judging an item (bot.analysis) needs neither. The decision is made
+in ONE place (`settle`) over a `Ledger`: the live pipeline's ledger is the store
+(`StoreLedger`, through IncidentService), replay's is in memory (bot.replay), so both
+give the same incidents, tiers, upgrades and 进展.
 
-A repost storm of one story becomes one incident whose spread (items,
-sources, first and last seen) grows; N similar items within the spread
-window raise its tier once per window (at most to I), announced as an upgrade.
+- A repost storm of one story becomes one incident whose spread (items, sources,
+  first and last seen) grows; N similar items within the spread window raise its tier
+  once per window (at most I), announced as an upgrade.
+- A repost stating a graver toll upgrades the incident at once, the figure in the
+  reason (死亡人数 3 → 12 人（重大）).
+- A rebuttal / clarification (辟谣, 系谣言, 否认 …) joins the open incident of the story
+  it answers (same scheme, a shared subject or leader word, within merge_window, or a
+  near-duplicate) as 进展: recorded and shown, never alerted, never raising the tier.
+  With no such incident it is recorded below the push threshold (its judgement says so).
 """
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
+from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, format_value, stated_tolls
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.incidents import IncidentService
-from bot.models import Incident, Item, Status
+from bot.models import Action, Incident, Item, Status, Tier
 from bot.store.base import Store
 
 SIGNATURE_META = "simsig:"
 SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
+T = TypeVar("T")
+
+
+class Ledger(Protocol):
+    """Where incidents live while placing: the store (live) or memory (replay)."""
+
+    async def get(self, number: str) -> Incident | None: ...
+    async def recent(self, since: datetime) -> Sequence[Incident]: ...
+    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident: ...
+    async def add_spread(self, number: str, item: Item, now: datetime) -> Incident: ...
+    async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident: ...
+    async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident: ...
+    async def actions(self, number: str) -> Sequence[Action]: ...
 
 
 @dataclass(frozen=True)
 class Placement:
     incident: Incident
-    merged: bool = False  # joined an existing incident as spread
+    merged: bool = False  # joined an existing incident (as spread, or as 进展 when `progress`)
     upgraded: bool = False
+    progress: bool = False  # recorded as 进展 of an existing incident (a rebuttal)
+    signature: list[int] | None = None  # of a new incident's first item, for other processes
+
+
+async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Placement:
+    """The placement decision, shared by the live pipeline and replay."""
+    if judgement.stance:
+        answered = await _answered(item, judgement, judge, ledger, now)
+        if answered is not None:
+            updated = await ledger.add_progress(answered.number, item, judgement.stance, now)
+            return Placement(updated, merged=True, progress=True)
+    number = judge.similar(item)
+    incident = await ledger.get(number) if number else None
+    if incident is None or not _accepts(incident, now, judge) or judgement.stance:
+        created = await ledger.create(item, judgement, now)
+        return Placement(created, signature=judge.remember(item, created.number))
+    judge.remember(item, incident.number)
+    updated = await ledger.add_spread(incident.number, item, now)
+    upgraded = False
+    if judgement.tier < updated.tier:  # the repost itself is graver (e.g. casualties now reported)
+        reason = toll_reason(updated.reason, judgement)
+        updated = await ledger.upgrade(updated.number, judgement.tier, reason, now)
+        upgraded = True
+    decision = judge.spread_upgrade(updated, await ledger.actions(updated.number), now)
+    if decision is not None:
+        updated = await ledger.upgrade(updated.number, decision[0], decision[1], now)
+        upgraded = True
+    return Placement(updated, merged=True, upgraded=upgraded)
+
+
+def toll_reason(before: str, judgement: Judgement) -> str:
+    """The upgrade reason: what rose (死亡人数 3 → 12 人（重大）), then the item's own reason."""
+    old = stated_tolls(before)
+    changes = []
+    band = judgement.facts.band
+    for kind in (DEATHS, MISSING, INJURED, LOSS):
+        new = judgement.facts.value(kind)
+        if new > old.get(kind, 0):
+            was = format_value(kind, old[kind]) if kind in old else "—"
+            if kind != LOSS:
+                was = was.removesuffix(" 人")
+            changes.append(f"{LABELS[kind]}{'' if kind == LOSS else '人数'} {was} → {format_value(kind, new)}")
+    if not changes or band is None:
+        return judgement.reason
+    return f"{'、'.join(changes)}（{band.label}）；{judgement.reason}"
+
+
+async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+    """The open incident a rebuttal answers: a near-duplicate's, else the gravest recent one of the
+    same scheme sharing a subject or leader word."""
+    number = judge.similar(item)
+    if number and (found := await ledger.get(number)) is not None and _accepts(found, now, judge):
+        return found
+    names = set(judgement.match.words("subject")) | set(judgement.match.words("leader"))
+    candidates = [
+        i
+        for i in await ledger.recent(now - judge.analysis.merge_window)
+        if _accepts(i, now, judge)
+        and i.scheme == judgement.match.scheme
+        and i.match is not None
+        and names & (set(i.match.words("subject")) | set(i.match.words("leader")))
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (i.tier, -(i.last_seen_at or i.discovered_at).timestamp()))
+
+
+def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:
+    last = incident.last_seen_at or incident.discovered_at
+    return incident.is_open and now - last <= judge.analysis.merge_window
+
+
+class StoreLedger:
+    """The live ledger: incidents in the store, every change through IncidentService."""
+
+    def __init__(self, incidents: IncidentService) -> None:
+        self.incidents = incidents
+        self.store = incidents.store
+
+    async def get(self, number: str) -> Incident | None:
+        return await self.store.get_incident(number)
+
+    async def recent(self, since: datetime) -> Sequence[Incident]:
+        statuses = [s for s in Status if s is not Status.RESOLVED]
+        return [
+            i for i in await self.store.incidents(statuses=statuses) if (i.last_seen_at or i.discovered_at) >= since
+        ]
+
+    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
+        return await self.incidents.create(item, judgement, now)
+
+    async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
+        return await self.incidents.add_spread(number, item, now)
+
+    async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident:
+        return await self.incidents.add_progress(number, item, marker, now)
+
+    async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident:
+        return await self.incidents.upgrade(number, tier, reason, now)
+
+    async def actions(self, number: str) -> Sequence[Action]:
+        return await self.store.actions(number)
 
 
 async def place(item: Item, judgement: Judgement, judge: Judge, incidents: IncidentService, now: datetime) -> Placement:
-    """Merge `item` into the open incident of a near-duplicate, else create a new incident."""
+    """The live pipeline's placement: `settle` over the store (shared signatures on Redis)."""
     shared = incidents.config.store.backend == "redis"
     if shared:
         await sync_shared(judge, incidents.store, now)
-    number = judge.similar(item)
-    incident = await incidents.store.get_incident(number) if number else None
-    if incident is None or not _accepts(incident, now, judge):
-        created = await incidents.create(item, judgement, now)
-        sig = judge.remember(item, created.number)
-        if shared and sig is not None:
-            await incidents.store.set_meta(SIGNATURE_META + created.number, sig)
-        return Placement(created)
-    judge.remember(item, incident.number)
-    updated = await incidents.add_spread(incident.number, item, now)
-    upgraded = False
-    if judgement.tier < updated.tier:  # the repost itself is graver (e.g. casualties now reported)
-        updated = await incidents.upgrade(updated.number, judgement.tier, judgement.reason, now)
-        upgraded = True
-    decision = judge.spread_upgrade(updated, await incidents.store.actions(updated.number), now)
-    if decision is not None:
-        updated = await incidents.upgrade(updated.number, decision[0], decision[1], now)
-        upgraded = True
-    return Placement(updated, merged=True, upgraded=upgraded)
+    placed = await settle(item, judgement, judge, StoreLedger(incidents), now)
+    if shared and placed.signature is not None:
+        await incidents.store.set_meta(SIGNATURE_META + placed.incident.number, placed.signature)
+    return placed
+
+
+def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never waits (an in-memory ledger) without an event loop."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("in-memory placement must not wait")
 
 
 async def sync_shared(judge: Judge, store: Store, now: datetime) -> int:
@@ -70,11 +192,6 @@ async def sync_shared(judge: Judge, store: Store, now: datetime) -> int:
             judge.learn(sig, incident.number)
             learned += 1
     return learned
-
-
-def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:
-    last = incident.last_seen_at or incident.discovered_at
-    return incident.is_open and now - last <= judge.analysis.merge_window
 
 
 async def warm(judge: Judge, store: Store, now: datetime) -> int:

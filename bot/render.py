@@ -49,6 +49,8 @@ def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZO
         lines.append(f"传播：{incident.spread} 条相似/转载，来自 {len(incident.sources)} 个来源")
     if incident.reason:
         lines.append(f"研判：{incident.reason}")
+    if incident.progress:
+        lines.append(f"进展：{incident.progress}")
     if incident.assignee:
         lines.append(f"负责人：{incident.assignee}")
     if incident.acked_by:

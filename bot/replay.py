@@ -1,26 +1,31 @@
 """`yuqing-bot replay --since 7d`: today's schemes over stored items, sending nothing.
 
 Monitors tune schemes against what really came in: every stored item of the
-period goes through the same Judge (match → sentiment → tier) and the same
-merge rule as the live pipeline (exact content dedup, near-duplicates join
-the open incident as spread, spread velocity upgrades), but into memory only.
-The output says what would have alerted, at which tier and why.
+period goes through the same Judge (match → figures → stance → sentiment → tier)
+and the same placement decision as the live pipeline (bot.placement.settle: exact
+content dedup, near-duplicates join the open incident as spread, a graver toll or
+spread velocity upgrades, a rebuttal becomes 进展 of the story it answers), but into
+memory only. The output says what would have alerted, at which tier and why.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
+from bot.analysis.judgement import Judgement
 from bot.analysis.similarity import content_key
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.durations import parse_duration
+from bot.lifecycle import apply
 from bot.models import SYSTEM, Action, ActionKind, Incident, Item, Tier
 from bot.naming import source_names
+from bot.placement import run_now, settle
 from bot.store import read_store
 from bot.store.base import Store
 
@@ -39,31 +44,86 @@ class Replayed:
     items: list[Item] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     upgrades: list[str] = field(default_factory=list)
+    progress: list[Item] = field(default_factory=list)  # rebuttals / clarifications answering it (进展)
 
     @property
     def sources(self) -> list[str]:
         return sorted({i.source_id for i in self.items})
 
-    def as_incident(self) -> Incident:
-        at = self.first.fetched_at or datetime.min
-        last = self.items[-1].fetched_at or at
-        return Incident(
-            self.number,
-            self.tier,
-            self.first.title,
-            self.first.url,
-            self.first.source_id,
-            at,
-            reason=self.reason,
-            item_keys=tuple(i.key for i in self.items),
-            last_seen_at=last,
+
+class MemoryLedger:
+    """Replay's ledger (bot.placement.Ledger): incidents in memory, nothing stored or sent."""
+
+    def __init__(self) -> None:
+        self.incidents: dict[str, Incident] = {}
+        self.replayed: dict[str, Replayed] = {}
+
+    async def get(self, number: str) -> Incident | None:
+        return self.incidents.get(number)
+
+    async def recent(self, since: datetime) -> Sequence[Incident]:
+        return [i for i in self.incidents.values() if i.is_open and (i.last_seen_at or i.discovered_at) >= since]
+
+    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
+        number = str(len(self.incidents))
+        self.incidents[number] = Incident(
+            number,
+            judgement.tier,
+            item.title,
+            item.url,
+            item.source_id,
+            now,
+            scheme=judgement.match.scheme,
+            match=judgement.match,
+            sentiment=judgement.sentiment,
+            reason=judgement.reason,
+            item_keys=(item.key,),
+            sources=(item.source_id,),
+            last_seen_at=now,
         )
+        self.replayed[number] = Replayed(number, item, judgement.tier, judgement.reason, judgement.match.scheme, [item])
+        return self.incidents[number]
+
+    async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
+        incident = self.incidents[number]
+        if item.key in incident.item_keys:
+            return incident
+        sources = incident.sources if item.source_id in incident.sources else (*incident.sources, item.source_id)
+        changed = incident.replace(item_keys=(*incident.item_keys, item.key), sources=sources, last_seen_at=now)
+        self.replayed[number].items.append(item)
+        return self._record(changed, ActionKind.SPREAD, now, item.title)
+
+    async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident:
+        line = f"{marker}：{item.title} {item.url}".strip()
+        self.replayed[number].progress.append(item)
+        return self._record(
+            self.incidents[number].replace(progress=line, last_seen_at=now), ActionKind.PROGRESS, now, line
+        )
+
+    async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident:
+        incident = self.incidents[number]
+        if tier >= incident.tier:
+            return incident
+        record = self.replayed[number]
+        record.upgrades.append(f"{incident.tier.roman} → {tier.roman}")
+        record.tier, record.reason = tier, reason
+        return self._record(incident.replace(tier=tier, reason=reason), ActionKind.UPGRADE, now, reason)
+
+    async def actions(self, number: str) -> Sequence[Action]:
+        return self.replayed[number].actions
+
+    def _record(self, changed: Incident, kind: ActionKind, now: datetime, note: str) -> Incident:
+        record = self.replayed[changed.number]
+        action = Action(f"{kind.value}{len(record.actions)}", changed.number, kind, SYSTEM, now, note=note)
+        record.actions.append(action)
+        self.incidents[changed.number], _event = apply(changed, action)
+        return self.incidents[changed.number]
 
 
 def replay(items: list[Item], judge: Judge) -> list[Replayed]:
-    """Judge and merge `items` (oldest first) as the pipeline would; nothing is stored or sent."""
+    """Judge and place `items` (oldest first) as the pipeline would; nothing is stored or sent."""
     seen: set[str] = set()
-    out: list[Replayed] = []
+    ledger = MemoryLedger()
     for item in items:
         keys = {item.key, content_key(item)}
         if keys & seen:
@@ -72,30 +132,8 @@ def replay(items: list[Item], judge: Judge) -> list[Replayed]:
         judgement = judge.judge(item)
         if judgement is None:
             continue
-        now = item.fetched_at or datetime.min
-        number = judge.similar(item)
-        incident = out[int(number)] if number is not None else None
-        if incident is None or now - (incident.items[-1].fetched_at or now) > judge.analysis.merge_window:
-            incident = Replayed(str(len(out)), item, judgement.tier, judgement.reason, judgement.match.scheme, [item])
-            out.append(incident)
-            judge.remember(item, incident.number)
-            continue
-        judge.remember(item, incident.number)
-        incident.items.append(item)
-        incident.actions.append(Action(f"s{len(incident.actions)}", incident.number, ActionKind.SPREAD, SYSTEM, now))
-        _maybe_upgrade(incident, judgement.tier, judgement.reason, now)
-        decision = judge.spread_upgrade(incident.as_incident(), incident.actions, now)
-        if decision is not None:
-            _maybe_upgrade(incident, decision[0], decision[1], now)
-    return out
-
-
-def _maybe_upgrade(incident: Replayed, tier: Tier, reason: str, now: datetime) -> None:
-    if tier >= incident.tier:
-        return
-    incident.upgrades.append(f"{incident.tier.roman} → {tier.roman}")
-    incident.tier, incident.reason = tier, reason
-    incident.actions.append(Action(f"u{len(incident.actions)}", incident.number, ActionKind.UPGRADE, SYSTEM, now))
+        run_now(settle(item, judgement, judge, ledger, item.fetched_at or datetime.min))
+    return list(ledger.replayed.values())
 
 
 def render(results: list[Replayed], config: Config, start: datetime, end: datetime, total: int, show_all: bool) -> str:
@@ -113,12 +151,14 @@ def render(results: list[Replayed], config: Config, start: datetime, end: dateti
         when = (r.first.fetched_at or start).astimezone(zone)
         spread = f"  转载/相似 {len(r.items) - 1} 条，来源 {len(r.sources)} 家" if len(r.items) > 1 else ""
         upgraded = f"  升级 {'、'.join(r.upgrades)}" if r.upgrades else ""
+        progress = [f"   进展：{p.title} {p.url}" for p in r.progress]
         lines += [
             "",
             f"{r.tier.emoji} {r.tier.roman} {r.tier.label}  {when:%m-%d %H:%M}  {r.first.title}",
             f"   方案「{r.scheme}」 来源 {names.get(r.first.source_id, r.first.source_id)}{spread}{upgraded}",
             f"   原因：{r.reason}",
             f"   {r.first.url}",
+            *progress,
         ]
     return "\n".join(lines)
 

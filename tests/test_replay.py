@@ -68,8 +68,8 @@ async def test_run_replay_reads_the_store_and_prints_why(tmp_path: Path) -> None
         await store.add_items(items())
         text = await run_replay(make_config(), store, timedelta(days=7), FakeClock(START))
         assert "10 条已存信息" in text
-        assert "将告警 2 起（I 1 / II 1 / III 0 / IV 0）" in text
-        assert "原因：主体「江城化工集团」 + 事件「爆炸」(5)" in text
+        assert "将告警 2 起（I 0 / II 1 / III 0 / IV 1）" in text  # 爆炸 with 三人受伤: the figures grade it
+        assert "原因：主体「江城化工集团」 + 事件「爆炸」5×16=80 + 受伤 3 人（一般）→ 25 + 负面" in text
         assert "转载/相似 6 条，来源 7 家  升级 III → II" in text
         short = await run_replay(make_config(), store, timedelta(hours=1), FakeClock(START))
         assert "0 条已存信息" in short and "将告警 0 起" in short

@@ -159,7 +159,7 @@ async def test_a_graver_repost_upgrades_the_incident_at_once(server, store: Stor
     finally:
         await client.aclose()
     assert merged.number == first.number and merged.tier is Tier.I and first.tier is Tier.III
-    assert "事件「爆炸」(5)" in merged.reason
+    assert "事件「爆炸」5×16=80" in merged.reason
     kinds = [a.kind for a in await store.actions(first.number)]
     assert kinds.count(ActionKind.UPGRADE) == 1
 

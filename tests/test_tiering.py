@@ -20,7 +20,7 @@ def match(severity: int, weight: float = 1.0, word: str = "欠薪") -> Match:
 def test_reason_names_every_factor_and_the_tier() -> None:
     official = SourceConfig(id="gov", url="http://x/", official=True)
     grade = score(match(3), Sentiment("negative", 0.91), official)
-    assert grade.reason == "主体「市国资委」 + 事件「欠薪」(3) + 官方来源 ×1.1 + 负面 0.91 = 62 分 → III 较大"
+    assert grade.reason == "主体「市国资委」 + 事件「欠薪」3×16=48 + 官方来源 ×1.1 + 负面 0.91 +9 = 62 分 → III 较大"
     assert grade.tier is Tier.III and round(grade.points, 1) == 61.9
 
 
@@ -86,3 +86,113 @@ def test_window_text() -> None:
     assert window_text(timedelta(minutes=20)) == "20 分钟"
     assert window_text(timedelta(hours=2)) == "2 小时"
     assert window_text(timedelta(days=1)) == "1 天"
+
+
+# --- additive evidence, figures, leaders, negation, stance (issue #12) ---
+
+LEADER = Hit("周海涛", "leader", "title", 0, 3)
+
+
+def events(*pairs: tuple[str, int], leader: bool = False, subject: bool = True) -> Match:
+    hits = ((SUBJECT,) if subject else ()) + ((LEADER,) if leader else ())
+    hits += tuple(Hit(w, "event", "text", 10 + i * 3, 12 + i * 3, s) for i, (w, s) in enumerate(pairs))
+    return Match("交通", hits, max((s for _w, s in pairs), default=0))
+
+
+NEUTRAL = Sentiment("neutral", 1.0)
+NEGATIVE = Sentiment("negative", 0.9)
+
+
+def test_several_event_words_add_with_diminishing_weight() -> None:
+    grade = score(events(("翻车", 4), ("受伤", 3), ("拥堵", 1)), NEUTRAL)
+    assert grade.points == 64 + 24 + 4  # 4×16, then 3×16÷2, then 1×16÷4
+    assert "事件「翻车」4×16=64 + 事件「受伤」3×16÷2=24 + 事件「拥堵」1×16÷4=4 = 92 分 → I 特别重大" in grade.reason
+    assert score(events(("拖欠", 3), ("投诉", 2)), NEUTRAL).tier is Tier.III  # 48 + 16 = 64
+    assert score(events(("拖欠", 3)), NEUTRAL).tier is Tier.III  # 48
+
+
+def test_the_example_reason_line_of_the_spec() -> None:
+    from bot.analysis.facts import extract
+
+    grade = score(events(("翻车", 4)), NEGATIVE, facts=extract("临川公交集团客车翻车，造成3人死亡"))
+    assert (
+        grade.reason
+        == "主体「市国资委」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分 → III 较大"
+    )
+
+
+def test_figures_replace_the_event_points_and_set_the_floor() -> None:
+    from bot.analysis.facts import extract
+
+    explosion = events(("爆炸", 5))
+    assert score(explosion, NEGATIVE).tier is Tier.I  # 80 + 9: no figures, the word decides
+    assert score(explosion, NEGATIVE, facts=extract("爆炸造成3人死亡")).tier is Tier.III
+    assert score(explosion, NEGATIVE, facts=extract("死亡人数上升至12人")).tier is Tier.II
+    assert score(explosion, NEGATIVE, facts=extract("已有三十余人罹难")).tier is Tier.I
+    assert score(explosion, NEGATIVE, facts=extract("直接经济损失约1.2亿元")).tier is Tier.I
+    mild = events(("事故", 1))  # a scheme that only goes to severity 1 still reaches II on a 12-death toll
+    assert score(mild, NEUTRAL, facts=extract("事故已致12人遇难")).tier is Tier.II
+    grade = score(mild, Sentiment("positive", 0.9), facts=extract("事故致3人死亡"))
+    assert grade.tier is Tier.III and "伤亡/损失下限 III" in grade.reason  # 45 − 18 = 27, floor III
+    weak = SourceConfig(id="f", url="http://x/", weight=0.5)
+    assert score(mild, NEUTRAL, weak, facts=extract("两人遇难")).tier is Tier.IV  # floor holds on a weak source
+
+
+def test_a_named_leader_counts_substantially() -> None:
+    from bot.analysis.facts import extract
+
+    bribe = events(("受贿", 3), leader=True)
+    grade = score(bribe, NEUTRAL)
+    assert grade.tier is Tier.II and "领导「周海涛」+20" in grade.reason  # 48 + 20 = 68
+    assert score(events(("受贿", 3)), NEUTRAL).tier is Tier.III  # the bureau only: 48
+    assert score(events(("受贿", 3), leader=True, subject=False), NEGATIVE).tier is Tier.II
+    assert score(events(("投诉", 1), leader=True), NEUTRAL).tier is Tier.IV  # a mild word: 16 + 20
+    deaths = extract("事故造成3人死亡")
+    assert score(events(("事故", 4)), NEUTRAL, facts=deaths).tier is Tier.III
+    assert score(events(("事故", 4), leader=True), NEUTRAL, facts=deaths).tier is Tier.II  # 45 + 20
+    strict = AnalysisConfig(leader_points=0)
+    assert score(bribe, NEUTRAL, analysis=strict).tier is Tier.III
+
+
+def test_rumoured_figures_never_lift_the_tier() -> None:
+    from bot.analysis.facts import extract
+
+    rumour = extract("网传事故已造成12人死亡")
+    grade = score(events(("事故", 2)), NEUTRAL, facts=rumour)
+    assert grade.tier is Tier.IV  # 32: the event word, not the rumoured toll
+    assert "网传 死亡 12 人（未证实，不计分）" in grade.reason
+    both = extract("事故造成1人死亡。网传死亡人数已达12人")
+    assert score(events(("事故", 2)), NEUTRAL, facts=both).tier is Tier.IV
+
+
+def test_negated_event_words_count_nothing() -> None:
+    grade = score(events(("拖欠", 3)), NEUTRAL, negated={"拖欠"})
+    assert grade.tier is Tier.BELOW and "事件「拖欠」被否定 0" in grade.reason
+    both = score(events(("拖欠", 3), ("投诉", 2)), NEUTRAL, negated={"拖欠"})
+    assert both.points == 32  # 投诉 is now the strongest, at full weight
+
+
+def test_a_rebuttal_is_never_pushed_on_its_own() -> None:
+    grade = score(events(("受贿", 3), leader=True), NEGATIVE, stance="系谣言")
+    assert grade.tier is Tier.BELOW
+    assert grade.reason.endswith("，辟谣/澄清「系谣言」不单独推送 → — 影响较小")
+
+
+def test_spread_upgrade_reads_the_new_reason_format() -> None:
+    reason = (
+        "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 = 54 分，伤亡/损失下限 III → III 较大"
+    )
+    tier, text = spread_upgrade(_incident(Tier.III, reason), _spreads([1, 2, 3, 4, 5]), NOW, AnalysisConfig())
+    assert tier is Tier.II
+    assert (
+        text == "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人（较大）→ 45 + 负面 0.90 +9 + 20 分钟内 5 条转载 → II 重大"
+    )
+
+
+def test_spread_upgrade_after_a_toll_upgrade_keeps_what_rose() -> None:
+    reason = "死亡人数 3 → 12 人（重大）；主体「X」 + 事件「爆炸」5×16=80 + 死亡 12 人（重大）→ 65 = 65 分 → II 重大"
+    tier, text = spread_upgrade(_incident(Tier.II, reason), _spreads([1, 2, 3, 4, 5]), NOW, AnalysisConfig())
+    assert tier is Tier.I
+    assert text == (
+        "死亡人数 3 → 12 人（重大）；主体「X」 + 事件「爆炸」5×16=80 + 死亡 12 人（重大）→ 65 + 20 分钟内 5 条转载 → I 特别重大"
+    )

@@ -14,11 +14,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.analysis.facts import extract
 from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, LexiconClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
+from bot.analysis.stance import negated_events, rebuttal
 from bot.analysis.story import TITLE_END, canonical, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
@@ -53,10 +55,17 @@ class Judge:
             matches = sorted([*matches, watch], key=lambda m: -m.severity)
         if not matches:
             return None
-        best = matches[0]
         sentiment = self.classifier.classify(f"{item.title}\n{item.text[:LEAD_CHARS]}")
-        grade = score(best, sentiment, self.sources.get(item.source_id), self.analysis, item.author)
-        return Judgement(best, sentiment, grade.tier, grade.reason)
+        facts = extract(item.title, item.text)  # regexes only on matched items
+        stance = rebuttal(item)
+        source = self.sources.get(item.source_id)
+        best: Judgement | None = None
+        for match in matches:  # the graver scheme wins: leaders and figures can outweigh severity
+            negated = negated_events(item, match.hits)
+            grade = score(match, sentiment, source, self.analysis, item.author, facts, negated, stance)
+            if best is None or (grade.tier, -grade.points) < (best.tier, -best.points):
+                best = Judgement(match, sentiment, grade.tier, grade.reason, facts, stance, grade.points)
+        return best
 
     def similar(self, item: Item) -> str | None:
         """Number of the incident holding a near-duplicate of this item, if any."""

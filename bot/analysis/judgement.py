@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.analysis.facts import Facts
 from bot.models import Match, Sentiment, Tier
 
 
@@ -15,3 +16,6 @@ class Judgement:
     sentiment: Sentiment
     tier: Tier
     reason: str
+    facts: Facts = field(default_factory=Facts)  # casualty / loss figures stated (bot.analysis.facts)
+    stance: str = ""  # the rebuttal marker (辟谣, 系谣言, 否认 …) when the item clears the subject
+    points: float = 0.0

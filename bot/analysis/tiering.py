@@ -1,27 +1,35 @@
-"""Tier an incident with an explainable score, and say why in one line.
+"""Tier an incident with an additive, explainable score, and say why in one line.
 
-points = 16 × event severity (1 when a scheme has no events) × scheme weight
-         × source weight (× official_weight for official outlets) × author weight
-         + sentiment (negative +10 × score, positive −20 × score)
-`analysis.thresholds` map points to I / II / III / IV, else 影响较小 (recorded,
-briefed, never pushed). Spread velocity raises an incident one tier later
-(`spread_upgrade`), at most to I.
+points = harm + leader, × scheme weight × source weight (× official_weight for official
+outlets) × author weight, + sentiment (negative +10 × score, positive −20 × score).
+harm: the event words found, strongest first, 16 points per severity unit, each next one
+at half the weight of the one before (an event word negated in its clause counts 0); when
+the item states confirmed casualty or loss figures (bot.analysis.facts), the official band
+they reach sets the harm instead (its threshold), and that band is also the tier's floor.
+leader: `analysis.leader_points` when a named leader (领导干部) of the scheme is hit.
+`analysis.thresholds` map points to I / II / III / IV, else 影响较小 (recorded, briefed,
+never pushed). A rebuttal or clarification (bot.analysis.stance) is never pushed on its own.
+Spread velocity raises an incident one tier later (`spread_upgrade`), at most to I.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.analysis.facts import Facts
 from bot.config import AnalysisConfig, SourceConfig
 from bot.models import Action, ActionKind, Incident, Match, Sentiment, Tier
 
 POINTS_PER_SEVERITY = 16.0
 NEGATIVE_POINTS = 10.0
 POSITIVE_POINTS = -20.0
+NO_FACTS = Facts()
 _SPREAD_PART = re.compile(r" \+ \d+ (分钟|小时|天)内 \d+ 条转载")
+# the tail of a reason line: " = 54 分 … → III 较大" (score) or " → II 重大" (an upgrade)
+_TAIL = re.compile(r"(?: = -?\d+ 分.*?)? → (?:I|II|III|IV|—) \S+$")
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,26 @@ def score(
     source: SourceConfig | None = None,
     analysis: AnalysisConfig | None = None,
     author: str = "",
+    facts: Facts = NO_FACTS,
+    negated: Collection[str] = (),
+    stance: str = "",
 ) -> Grade:
-    """The points, the tier they reach, and the reason line naming every factor."""
+    """The points, the tier they reach, and the reason line naming every term with its points."""
     analysis = analysis or AnalysisConfig()
     parts = _word_parts(match)
-    severity = match.severity or 1
-    points = POINTS_PER_SEVERITY * severity
+    harm = _event_points(match, negated, parts)
+    band = facts.band
+    if band is not None:
+        harm = analysis.thresholds[band.name]
+        parts.append(f"{facts.term()}（{band.label}）→ {harm:g}")
+    rumoured = facts.term(rumoured=True)
+    if rumoured:
+        parts.append(f"网传 {rumoured}（未证实，不计分）")
+    points = harm
+    leaders = match.words("leader")
+    if leaders:
+        points += analysis.leader_points
+        parts.append(f"领导「{'、'.join(leaders[:3])}」+{analysis.leader_points:g}")
     factors = [("方案权重", match.weight)]
     if source is not None:
         factors.append(("来源权重", source.weight))
@@ -63,23 +85,19 @@ def score(
             parts.append(f"{label} ×{factor:g}")
     if sentiment.label == "negative":
         points += NEGATIVE_POINTS * sentiment.score
-        parts.append(f"负面 {sentiment.score:.2f}")
+        parts.append(f"负面 {sentiment.score:.2f} +{NEGATIVE_POINTS * sentiment.score:.0f}")
     elif sentiment.label == "positive":
         points += POSITIVE_POINTS * sentiment.score
-        parts.append(f"正面 {sentiment.score:.2f}")
+        parts.append(f"正面 {sentiment.score:.2f} {POSITIVE_POINTS * sentiment.score:.0f}")
     tier = tier_for(points, analysis)
-    return Grade(tier, points, f"{' + '.join(parts)} = {points:.0f} 分 → {tier.roman} {tier.label}")
-
-
-def grade(
-    match: Match,
-    sentiment: Sentiment,
-    source: SourceConfig | None = None,
-    analysis: AnalysisConfig | None = None,
-    author: str = "",
-) -> tuple[Tier, str]:
-    result = score(match, sentiment, source, analysis, author)
-    return result.tier, result.reason
+    note = ""
+    if band is not None and band < tier:
+        tier = band
+        note = f"，伤亡/损失下限 {band.roman}"
+    if stance:
+        tier = Tier.BELOW
+        note += f"，辟谣/澄清「{stance}」不单独推送"
+    return Grade(tier, points, f"{' + '.join(parts)} = {points:.0f} 分{note} → {tier.roman} {tier.label}")
 
 
 def _word_parts(match: Match) -> list[str]:
@@ -88,16 +106,35 @@ def _word_parts(match: Match) -> list[str]:
     if subjects:
         label = "主体" if match.words("subject") else "地域"
         parts.append(f"{label}「{'、'.join(subjects[:3])}」")
-    events = [h for h in match.hits if h.group == "event"]
-    if events:
-        top = max(events, key=lambda h: h.severity)
-        parts.append(f"事件「{top.word}」({top.severity})")
     quoted = match.words("word")
     if quoted:
         parts.append(f"关键词「{'、'.join(quoted[:3])}」")
-    if not parts:
+    if not parts and not match.words("leader"):
         parts.append(f"方案「{match.scheme}」")
     return parts
+
+
+def _event_points(match: Match, negated: Collection[str], parts: list[str]) -> float:
+    """Event words strongest first at 16 × severity, each next one at half the weight before;
+    negated ones (否认拖欠) count 0. A match without event words (scheme without events,
+    quoted words only, an emergency watch) counts its severity, at least one unit."""
+    strongest: dict[str, int] = {}
+    for hit in match.hits:
+        if hit.group == "event":
+            strongest[hit.word] = max(strongest.get(hit.word, 0), hit.severity)
+    if not strongest:
+        severity = match.severity or 1
+        parts.append(f"基础 {severity}×{POINTS_PER_SEVERITY:g}={POINTS_PER_SEVERITY * severity:g}")
+        return POINTS_PER_SEVERITY * severity
+    counted = sorted((w for w in strongest if w not in negated), key=lambda w: -strongest[w])
+    total = 0.0
+    for rank, word in enumerate(counted):
+        points = POINTS_PER_SEVERITY * strongest[word] / 2**rank
+        total += points
+        share = f"÷{2**rank}" if rank else ""
+        parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}")
+    parts.extend(f"事件「{word}」被否定 0" for word in strongest if word in negated)
+    return total
 
 
 def spread_upgrade(
@@ -115,9 +152,14 @@ def spread_upgrade(
     if len(recent) < analysis.spread_count:
         return None
     tier = incident.tier.upgraded()
-    base = _SPREAD_PART.sub("", incident.reason.split(" = ")[0].split(" → ")[0])
+    base = _SPREAD_PART.sub("", reason_terms(incident.reason))
     spread = f"{window_text(analysis.spread_window)}内 {len(recent)} 条转载"
     return tier, f"{base} + {spread} → {tier.roman} {tier.label}"
+
+
+def reason_terms(reason: str) -> str:
+    """A reason line without its total and tier (old and new formats alike)."""
+    return _TAIL.sub("", reason.strip())
 
 
 def window_text(window: timedelta) -> str:

@@ -14,6 +14,7 @@ from bot.models import Action, ActionKind, Incident
 KIND_LABELS = {
     ActionKind.CREATE: "发现并立案",
     ActionKind.SPREAD: "传播扩散",
+    ActionKind.PROGRESS: "进展（辟谣/澄清）",
     ActionKind.NOTIFY: "推送预警",
     ActionKind.UPGRADE: "升级",
     ActionKind.ESCALATE: "逐级上报",

@@ -81,7 +81,7 @@ def _open_section(data: BriefingData, now: datetime) -> list[str]:
     overdue = {i.number for i in data.overdue}
     items = [
         f"  {'⚠️' if i.number in overdue else i.tier.emoji}{i.number}｜{i.assignee or '未指派'}｜{time_left(i, now)}"
-        f"\n    {short(i.title)}"
+        f"\n    {short(i.title)}" + (f"\n    进展：{short(i.progress)}" if i.progress else "")
         for i in data.open
     ]
     return lines + _capped(items, len(data.open), "，/list 查看")

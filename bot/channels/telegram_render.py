@@ -125,6 +125,8 @@ def _detail_lines(incident: Incident, zone: ZoneInfo, source_name: str) -> list[
         runs.append((f"\n传播：{incident.spread} 条相似/转载，来自 {len(incident.sources)} 个来源", ()))
     if incident.reason:
         runs.append((f"\n研判：{clean(incident.reason)}", ()))
+    if incident.progress:
+        runs.append((f"\n进展：{clean(incident.progress)}", ()))
     if incident.url:
         tag = link_tag(incident.url)
         runs += [("\n", ()), ("查看原文", (tag,))] if tag else [(f"\n原文：{clean(incident.url)}", ())]

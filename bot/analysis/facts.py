@@ -1,0 +1,220 @@
+"""Casualty and impact figures stated in an item (伤亡与损失数字), for official grading.
+
+Chinese offices grade 生产安全事故 / 突发事件 by deaths (missing counted with them),
+seriously injured or poisoned, and direct economic loss. This module reads those figures
+from the wording news uses (造成5人死亡, 致1死3伤, 两人遇难, 死亡人数上升至15人, 已有三十余人
+罹难, ８人中毒送医, 十余人受伤, 多人), keeps the phrase as evidence for the reason line,
+reads negation (未造成人员伤亡) and marks figures in a rumoured sentence (网传, 据传 …):
+they are kept but never lift a tier on their own. Pure and regex-only; the judge runs it
+on matched items only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.models import Tier
+
+DEATHS, MISSING, INJURED, AFFECTED, LOSS = "deaths", "missing", "injured", "affected", "loss"
+LABELS = {DEATHS: "死亡", MISSING: "失踪", INJURED: "受伤", AFFECTED: "疏散/受影响", LOSS: "经济损失"}
+# official bands (生产安全事故报告和调查处理条例): deaths incl. missing, injured, loss in 元
+BANDS = (
+    (Tier.I, 30, 100, 1e8),
+    (Tier.II, 10, 50, 5e7),
+    (Tier.III, 3, 10, 1e7),
+    (Tier.IV, 1, 1, 0.01),
+)
+RUMOUR = re.compile(r"网传|据传|疑似|传言|网曝|有网友称|网友称|传闻|网友爆料|未经证实|小道消息")
+
+_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+# vague amounts: value, approximate
+_VAGUE = {"数十": 20, "几十": 20, "数百": 200, "几百": 200, "上百": 100, "近百": 90, "上千": 1000, "多": 2, "数": 2}
+
+_NUM = r"(?<![\d.])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
+_CNT = r"\s*(?:人|名|位)"
+# 3名工人受伤: who, between the count and the word
+_WHO = (
+    r"(?:工人|乘客|学生|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工)?"
+)
+_UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
+_TRIGGER = re.compile(r"死|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|疏散|转移|撤离|安置|受灾|受影响|被困|损失")
+
+
+def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
+    """'N人<word>', '<word>人数上升至N人' and '<word>N人' for one kind of figure."""
+    return [
+        (
+            kind,
+            re.compile(
+                rf"{_NUM}{_CNT}{_WHO}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
+            ),
+        ),
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?{_UP}{_NUM}(?:{_CNT})?")),
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}")),  # 造成死亡3人、受伤5人
+    ]
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
+    *_person(MISSING, "失踪|失联"),
+    *_person(INJURED, "受伤|重伤|轻伤|烧伤|中毒|伤亡|死伤|负伤"),
+    (
+        AFFECTED,
+        re.compile(
+            rf"(?:疏散|转移|撤离|安置)(?:群众|居民|人员|村民|师生|游客)?(?:约|近|超过|超|逾)?\s*{_NUM}(万)?{_CNT}"
+        ),
+    ),
+    (AFFECTED, re.compile(rf"{_NUM}(万)?{_CNT}{_WHO}(?:被|紧急)?(?:疏散|转移|撤离|受灾|受影响|被困)")),
+    (LOSS, re.compile(rf"损失(?:约|达|超过|超|逾|近|高达|共计|初步估计|预计)?\s*{_NUM}\s*(万|亿)?元")),
+]
+_DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
+_DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
+_NEGATION = re.compile(
+    r"(?:未|没有|无|并无|暂无|尚无|未发现|未有)(?:造成|发生|出现)?(?:任何)?(?:人员|人)(?:伤亡|死亡|受伤|遇难)"
+    r"|(?:未|没有|无)(?:造成|发生|出现)?(?:任何)?(?:伤亡)"
+)
+_SENTENCES = re.compile(r"[^。！？!?；;\n]+")
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # DEATHS / MISSING / INJURED / AFFECTED / LOSS
+    value: float  # people, or 元 for LOSS
+    approx: bool = False  # 三十余人, 数十人, 多人: at least this many
+    rumoured: bool = False  # stated in a sentence with 网传, 据传 …
+    phrase: str = ""  # the words it was read from
+
+
+@dataclass(frozen=True)
+class Facts:
+    figures: tuple[Figure, ...] = ()
+    negated: tuple[str, ...] = ()  # e.g. 未造成人员伤亡
+
+    def value(self, kind: str, rumoured: bool = False) -> float:
+        """The highest stated figure of `kind` (a toll 上升至 a new value wins); rumoured ones only if asked."""
+        return max((f.value for f in self.figures if f.kind == kind and (rumoured or not f.rumoured)), default=0)
+
+    @cached_property
+    def band(self) -> Tier | None:
+        """The official band the confirmed figures reach (the tier floor), None without figures."""
+        return band_of(self.value(DEATHS) + self.value(MISSING), self.value(INJURED), self.value(LOSS))
+
+    @cached_property
+    def rumoured_band(self) -> Tier | None:
+        return band_of(
+            self.value(DEATHS, True) + self.value(MISSING, True), self.value(INJURED, True), self.value(LOSS, True)
+        )
+
+    def term(self, rumoured: bool = False) -> str:
+        """'死亡 3 人、受伤 5 人' (confirmed figures) for the reason line."""
+        parts = []
+        for kind in (DEATHS, MISSING, INJURED, AFFECTED, LOSS):
+            value = self.value(kind, rumoured)
+            if value <= 0 or (rumoured and value == self.value(kind)):
+                continue
+            approx = any(f.approx and f.value == value for f in self.figures if f.kind == kind)
+            parts.append(f"{LABELS[kind]} {format_value(kind, value, approx)}")
+        return "、".join(parts)
+
+
+def band_of(deaths: float, injured: float, loss: float) -> Tier | None:
+    for tier, d, i, money in BANDS:
+        if deaths >= d or injured >= i or loss >= money:
+            return tier
+    return None
+
+
+def format_value(kind: str, value: float, approx: bool = False) -> str:
+    more = "≥" if approx else ""  # 三十余人, 数十人, 多人: at least
+    if kind == LOSS:
+        if value >= 1e8:
+            return f"{more}{value / 1e8:g} 亿元"
+        if value >= 1e4:
+            return f"{more}{value / 1e4:g} 万元"
+        return f"{more}{value:g} 元"
+    return f"{more}{value:g} 人"
+
+
+_TERM = re.compile(r"(死亡|失踪|受伤) ≥?(\d+(?:\.\d+)?) 人")
+
+
+def stated_tolls(reason: str) -> dict[str, float]:
+    """The figures a reason line (written by `Facts.term`) states, for 'toll 3 → 12' upgrades."""
+    kinds = {label: kind for kind, label in LABELS.items()}
+    found: dict[str, float] = {}
+    for label, value in _TERM.findall(reason.split("网传")[0]):
+        kind = kinds[label]
+        found[kind] = max(found.get(kind, 0), float(value))
+    return found
+
+
+def extract(*texts: str) -> Facts:
+    """The figures stated in `texts` (title, body …)."""
+    figures: list[Figure] = []
+    negated: list[str] = []
+    for text in texts:
+        if not text or not _TRIGGER.search(text):
+            continue
+        for sentence in _SENTENCES.findall(text.translate(_DIGITS)):
+            if not _TRIGGER.search(sentence):
+                continue
+            rumoured = RUMOUR.search(sentence) is not None
+            negated += [m.group(0) for m in _NEGATION.finditer(sentence)]
+            figures += _figures(sentence, rumoured)
+    return Facts(tuple(dict.fromkeys(figures)), tuple(dict.fromkeys(negated)))
+
+
+def _figures(sentence: str, rumoured: bool) -> list[Figure]:
+    out = []
+    for m in _DEATH_INJURY.finditer(sentence):
+        for kind, (num, more) in ((DEATHS, m.group(1, 2)), (INJURED, m.group(3, 4))):
+            if (read := number(num, more)) is not None and read[0] > 0:
+                out.append(Figure(kind, read[0], read[1], rumoured, m.group(0)))
+    for m in _DEATH_SHORT.finditer(sentence):
+        if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
+            out.append(Figure(DEATHS, read[0], read[1], rumoured, m.group(0)))
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            read = number(m.group(1), m.group(2))
+            if read is None or read[0] <= 0:
+                continue
+            value, approx = read
+            scale = m.group(3) if pattern.groups >= 3 else None
+            if scale:
+                value *= {"万": 1e4, "亿": 1e8}[scale]
+            out.append(Figure(kind, value, approx, rumoured, m.group(0).strip()))
+    return out
+
+
+def number(text: str, more: str | None = None) -> tuple[float, bool] | None:
+    """'15' → 15, '三十' + '余' → (30, approx), '两' → 2, '数十' → (20, approx); None if unreadable."""
+    approx = bool(more)
+    if text in _VAGUE:
+        return float(_VAGUE[text]), True
+    if text[0].isdigit():
+        try:
+            return float(text), approx
+        except ValueError:
+            return None
+    value = chinese_int(text)
+    return (float(value), approx) if value is not None else None
+
+
+def chinese_int(text: str) -> int | None:
+    """Chinese numerals below 10,000: 十 → 10, 十五 → 15, 二十三 → 23, 一百零五 → 105, 两 → 2."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            if digit is not None and ch not in "零〇":
+                return None  # '三三' is not a number we read
+            digit = _CN_DIGIT[ch] if ch not in "零〇" else None
+        elif ch in _CN_UNIT:
+            total += (digit if digit is not None else 1) * _CN_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)

@@ -1,0 +1,65 @@
+"""Stance of an item towards the story: a rebuttal that clears the subject, and event words
+negated in their own clause.
+
+A 辟谣 / 澄清 / 否认 / 警方通报…系编造 item answers a story: it is progress (进展) of that
+story's incident, never a new serious alert (bot.placement). 「否认拖欠」「没有拖欠」「未发生
+爆炸」 are not 拖欠 or 爆炸 events: the negated event word does not count in the score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.models import Hit, Item
+
+LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
+_REBUTTAL = re.compile(
+    r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
+    r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符"
+)
+# a title confirming the story (an official finding, a toll): a denial quoted below it does not clear
+_CONFIRMS = re.compile(r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|通报.{0,12}(?:死亡|受伤|遇难)")
+_POLICE = re.compile(r"警方通报|公安.{0,4}通报|警情通报")
+_POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言|不属实|查无实据")
+_CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
+_NEGATOR = re.compile(
+    r"(?:没有|没|未|并未|从未|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得)"
+    r"(?:发生|出现|造成|存在|过|任何|有|发现)?(?:人员|人)?$"
+)
+NEGATION_REACH = 8  # characters before the event word searched for its negator
+
+
+def rebuttal(item: Item) -> str:
+    """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''."""
+    found = _REBUTTAL.search(item.title)
+    if found:
+        return found.group(0)
+    head = f"{item.title}\n{item.text[:LEAD_CHARS]}"
+    if _CONFIRMS.search(item.title):
+        return ""
+    found = _REBUTTAL.search(head)
+    if found:
+        return found.group(0)
+    if _POLICE.search(head) and (clears := _POLICE_CLEARS.search(head)):
+        return f"警方通报…{clears.group(0)}"
+    return ""
+
+
+def negated_events(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
+    """Event words every occurrence of which is negated in its clause (没有拖欠, 否认拖欠)."""
+    fields = {"title": item.title, "text": item.text}
+    seen: dict[str, bool] = {}
+    for hit in hits:
+        if hit.group != "event":
+            continue
+        negated = is_negated(fields.get(hit.field, ""), hit.start)
+        seen[hit.word] = seen.get(hit.word, True) and negated
+    return frozenset(word for word, negated in seen.items() if negated)
+
+
+def is_negated(text: str, start: int) -> bool:
+    """True if the words just before `start`, in the same clause, negate what follows."""
+    before = text[max(0, start - NEGATION_REACH) : start]
+    clause = _CLAUSE_START.split(before)[-1].replace(" ", "")
+    return bool(clause) and _NEGATOR.search(clause) is not None

@@ -1,0 +1,141 @@
+"""Casualty and loss figures read from Chinese news wording, with the traps that are not figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.facts import (
+    AFFECTED,
+    DEATHS,
+    INJURED,
+    LOSS,
+    MISSING,
+    band_of,
+    chinese_int,
+    extract,
+    stated_tolls,
+)
+from bot.models import Tier
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("事故造成5人死亡", DEATHS, 5),
+        ("两人遇难", DEATHS, 2),
+        ("一名工人当场身亡", DEATHS, 1),
+        ("死亡人数上升至15人", DEATHS, 15),
+        ("遇难人数已增至23人", DEATHS, 23),
+        ("已有三十余人罹难", DEATHS, 30),
+        ("事故致1死3伤", DEATHS, 1),
+        ("事故致1死3伤", INJURED, 3),
+        ("造成一死两伤", INJURED, 2),
+        ("８人中毒送医", INJURED, 8),
+        ("１２人受伤", INJURED, 12),
+        ("十余人受伤", INJURED, 10),
+        ("现场多人受伤", INJURED, 2),
+        ("数十人不同程度受伤", INJURED, 20),
+        ("另有2人失联", MISSING, 2),
+        ("3人失踪", MISSING, 3),
+        ("紧急疏散群众200余人", AFFECTED, 200),
+        ("转移安置1.2万人", AFFECTED, 12000),
+        ("直接经济损失约1.2亿元", LOSS, 1.2e8),
+        ("经济损失3000余万元", LOSS, 3e7),
+        ("损失达80万元", LOSS, 8e5),
+        ("事故共造成死亡3人、受伤5人", DEATHS, 3),
+        ("事故共造成死亡3人、受伤5人", INJURED, 5),
+        ("重伤2人，轻伤3人", INJURED, 3),
+        ("1人送医后不治身亡", DEATHS, 1),
+        ("十多人受伤", INJURED, 10),
+        ("多名群众受伤", INJURED, 2),
+        ("共有5名矿工被困井下", AFFECTED, 5),
+        ("遇难者已达12名", DEATHS, 12),
+        ("造成2死5伤", INJURED, 5),
+    ],
+)
+def test_figures_in_the_usual_phrasings(text: str, kind: str, value: float) -> None:
+    assert extract(text).value(kind) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系电话12345678，欢迎来电",
+        "3月5日召开安全生产会议",
+        "10人参加会议，部署安全生产",
+        "今年交通事故死亡率同比下降3个百分点",
+        "伤亡情况正在统计中",
+        "2024年全市安全生产形势平稳",
+        "第3人民医院开展演练",
+        "编号110人民路",
+    ],
+)
+def test_traps_are_not_figures(text: str) -> None:
+    facts = extract(text)
+    assert facts.figures == () and facts.band is None
+
+
+def test_negated_casualties_are_none() -> None:
+    for text in (
+        "未造成人员伤亡",
+        "事故无人员伤亡",
+        "没有人员死亡",
+        "所幸未造成人员伤亡。",
+        "尚无人员伤亡报告",
+        "无人受伤",
+    ):
+        facts = extract("仓库发生火灾，" + text)
+        assert facts.band is None and facts.negated, text
+    mixed = extract("事故无人员死亡，3人受伤")
+    assert mixed.value(DEATHS) == 0 and mixed.value(INJURED) == 3 and mixed.negated == ("无人员死亡",)
+
+
+def test_rumoured_figures_are_kept_apart() -> None:
+    facts = extract("网传事故已造成12人死亡。官方通报1人死亡")
+    assert facts.value(DEATHS) == 1 and facts.value(DEATHS, rumoured=True) == 12
+    assert facts.band is Tier.IV and facts.rumoured_band is Tier.II
+    assert facts.term() == "死亡 1 人" and facts.term(rumoured=True) == "死亡 12 人"
+    for marker in ("据传", "疑似", "传言", "网曝", "有网友称"):
+        assert extract(f"{marker}已有5人死亡").band is None, marker
+
+
+def test_the_toll_rises_to_the_latest_figure() -> None:
+    facts = extract("事故初步造成3人死亡。", "截至目前，死亡人数上升至12人，另有2人失踪")
+    assert facts.value(DEATHS) == 12 and facts.value(MISSING) == 2
+    assert facts.band is Tier.II
+    assert facts.term() == "死亡 12 人、失踪 2 人"
+
+
+def test_official_bands() -> None:
+    assert band_of(30, 0, 0) is Tier.I and band_of(29, 0, 0) is Tier.II
+    assert band_of(0, 100, 0) is Tier.I and band_of(0, 99, 0) is Tier.II
+    assert band_of(10, 0, 0) is Tier.II and band_of(9, 0, 0) is Tier.III
+    assert band_of(0, 50, 0) is Tier.II and band_of(0, 49, 0) is Tier.III
+    assert band_of(3, 0, 0) is Tier.III and band_of(2, 0, 0) is Tier.IV
+    assert band_of(0, 10, 0) is Tier.III and band_of(0, 9, 0) is Tier.IV
+    assert band_of(0, 0, 1e8) is Tier.I and band_of(0, 0, 5e7) is Tier.II and band_of(0, 0, 1e7) is Tier.III
+    assert band_of(0, 0, 5000) is Tier.IV and band_of(0, 0, 0) is None
+    assert extract("2人死亡、1人失踪").band is Tier.III  # missing count with deaths
+
+
+def test_approximate_figures_are_lower_bounds() -> None:
+    facts = extract("已有三十余人罹难")
+    assert facts.band is Tier.I and facts.term() == "死亡 ≥30 人"
+
+
+def test_chinese_numerals() -> None:
+    assert [chinese_int(t) for t in ("一", "两", "十", "十五", "二十三", "一百零五", "三百")] == [
+        1,
+        2,
+        10,
+        15,
+        23,
+        105,
+        300,
+    ]
+    assert chinese_int("三三") is None
+
+
+def test_stated_tolls_read_back_a_reason_line() -> None:
+    reason = "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人、受伤 ≥10 人（较大）→ 45 + 网传 死亡 20 人（未证实，不计分） = 45 分 → III 较大"
+    assert stated_tolls(reason) == {DEATHS: 3, INJURED: 10}

@@ -1,0 +1,69 @@
+"""The example config.yaml grades the four cases of issue #12 through the real Judge and placement."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot.analysis.judge import Judge
+from bot.config import Config
+from bot.config_loader import load_config
+from bot.models import Item, Tier
+from bot.replay import replay
+from tests.conftest import START
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def example() -> tuple[Config, Judge]:
+    config = load_config(REPO / "config.yaml", env={})
+    return config, Judge(config.schemes, config.sources, analysis=config.analysis)
+
+
+def judged(title: str, text: str, source: str = "forum-gbk") -> Tier:
+    _config, judge = example()
+    judgement = judge.judge(Item(source, "http://x/1", title, text, fetched_at=START))
+    assert judgement is not None, title
+    return judgement.tier
+
+
+def test_a_three_death_accident_is_iii() -> None:
+    text = "今晨，江城公交集团一辆公交车在滨江大道发生侧翻事故，造成3人死亡、5人受伤，伤者已送医救治。"
+    assert judged("江城公交集团一公交车侧翻致3人死亡", text) is Tier.III
+    assert judged("江城公交集团一公交车侧翻致3人死亡", text, source="city-news") is Tier.III  # official outlet
+
+
+def test_a_twelve_death_accident_is_ii() -> None:
+    text = "江城化工集团滨江厂区发生爆炸事故，截至目前已造成12人死亡，另有20余人受伤，事故原因正在调查。"
+    assert judged("江城化工集团厂区爆炸事故死亡人数升至12人", text) is Tier.II
+    assert judged("江城化工集团厂区爆炸事故死亡人数升至12人", text, source="city-news") is Tier.II
+
+
+def test_a_named_leader_accused_of_misconduct_is_ii() -> None:
+    config, _judge = example()
+    leaders = [getattr(w, "word", w) for s in config.schemes for w in s.leaders]  # the matcher's `leaders:` key
+    leader = leaders[0]
+    title = f"网友实名举报江城市国资委主任{leader}涉嫌受贿"
+    text = f"举报材料称，{leader}利用职务便利在工程招标中为他人谋取利益，涉嫌受贿。"
+    assert judged(title, text) is Tier.II
+
+
+def test_a_rebuttal_is_progress_of_its_rumour() -> None:
+    _config, judge = example()
+    rumour = Item(
+        "forum-gbk",
+        "http://f/1",
+        "网传江城建工集团拖欠农民工工资",
+        "多名农民工在论坛发帖称，江城建工集团承建的滨江花园项目拖欠工资半年，讨要无果。",
+        fetched_at=START,
+    )
+    answer = Item(
+        "city-news",
+        "http://c/1",
+        "江城建工集团：网传拖欠农民工工资系谣言",
+        "江城建工集团发布声明称，公司各项目工资均已按时足额发放，网传信息系谣言，将依法追究造谣者责任。",
+        fetched_at=START + timedelta(hours=2),
+    )
+    [incident] = replay([rumour, answer], judge)
+    assert incident.tier is Tier.III and incident.first is rumour
+    assert incident.progress == [answer] and incident.items == [rumour] and incident.upgrades == []

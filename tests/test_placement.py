@@ -1,0 +1,181 @@
+"""One placement decision, two ledgers: the live store and replay's memory give the same incidents.
+
+A story with a toll, a repost raising the toll (upgrade with the figure), a rebuttal of the story
+(进展, no alert, no tier change), a different story about the same subject the same day (its own
+incident) and a rebuttal answering no open story (recorded below the push threshold).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.analysis.judge import Judge
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.incidents import IncidentService
+from bot.models import ActionKind, Item, NoticeKind, Tier
+from bot.placement import place, toll_reason
+from bot.replay import replay
+from bot.store.base import Store
+from tests.conftest import START, make_config
+
+BLAST = (
+    "江城化工集团位于滨江工业园的一处仓库今晨发生爆炸，事故造成3人死亡，消防部门已赶到现场处置，事故原因正在调查之中。"
+)
+
+
+def story() -> list[Item]:
+    at = START
+    return [
+        Item("city", "http://x/1", "江城化工集团仓库爆炸致3人死亡", BLAST, fetched_at=at),
+        Item(
+            "site1",
+            "http://y/1",
+            "转载：江城化工集团仓库爆炸",
+            f"（转自江城新闻）{BLAST}截至记者发稿，死亡人数已上升至12人。",
+            fetched_at=at + timedelta(minutes=10),
+        ),
+        Item(
+            "gov",
+            "http://z/1",
+            "江城化工集团澄清：网传“仓库爆炸系人为纵火”不实",
+            "江城化工集团发布情况说明，网上流传的人为纵火说法与事实不符，事故原因以调查结论为准。",
+            fetched_at=at + timedelta(minutes=20),
+        ),
+        Item(
+            "city",
+            "http://x/2",
+            "江城建工集团被曝欠薪",
+            "多名工人反映，江城建工集团承建的滨江花园项目欠薪近半年，工人多次讨要未果。",
+            fetched_at=at + timedelta(minutes=30),
+        ),
+        Item(
+            "gov",
+            "http://z/2",
+            "江城市国资委：网传欠薪传闻不实",
+            "江城市国资委表示，网传下属企业大面积欠薪的消息不实，请勿轻信。",
+            fetched_at=at + timedelta(minutes=40),
+        ),
+    ]
+
+
+def config() -> Config:
+    return make_config(analysis={"spread_count": 5})
+
+
+async def live(store: Store, items: list[Item]) -> list[tuple]:
+    cfg = config()
+    incidents = IncidentService(cfg, store)
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    clock = FakeClock(START)
+    for item in items:
+        clock.advance(item.fetched_at - clock.now())
+        judgement = judge.judge(item)
+        assert judgement is not None, item.title
+        await place(item, judgement, judge, incidents, clock.now())
+    out = []
+    for incident in await store.incidents():
+        kinds = [a.kind for a in await store.actions(incident.number)]
+        out.append(
+            (
+                incident.title,
+                incident.tier,
+                incident.reason,
+                incident.spread,
+                kinds.count(ActionKind.PROGRESS),
+                kinds.count(ActionKind.UPGRADE),
+            )
+        )
+    return out
+
+
+def replayed(items: list[Item]) -> list[tuple]:
+    cfg = config()
+    results = replay(items, Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis))
+    return [(r.first.title, r.tier, r.reason, len(r.items), len(r.progress), len(r.upgrades)) for r in results]
+
+
+async def test_live_and_replay_place_the_same_items_alike(store: Store) -> None:
+    items = story()
+    got = await live(store, items)
+    assert got == replayed(items)
+    by_title = {row[0]: row for row in got}
+    assert set(by_title) == {"江城化工集团仓库爆炸致3人死亡", "江城建工集团被曝欠薪", "江城市国资委：网传欠薪传闻不实"}
+    _title, tier, reason, spread, progress, upgrades = by_title["江城化工集团仓库爆炸致3人死亡"]
+    assert tier is Tier.II and spread == 2 and progress == 1 and upgrades == 1
+    assert reason.startswith("死亡人数 3 → 12 人（重大）；") and "死亡 12 人（重大）→ 65" in reason
+    assert by_title["江城建工集团被曝欠薪"][1] is Tier.III  # another story, same day: its own incident
+    assert by_title["江城市国资委：网传欠薪传闻不实"][1] is Tier.BELOW  # a rebuttal answering nothing open
+
+
+async def test_a_rebuttal_is_progress_shown_on_the_card_not_an_alert(store: Store) -> None:
+    items = story()[:3]
+    await live(store, items)
+    [incident] = await store.incidents()
+    assert incident.tier is Tier.II  # the rebuttal never lowers nor raises it
+    assert incident.progress == f"澄清：{items[2].title} {items[2].url}"
+    [action] = [a for a in await store.actions(incident.number) if a.kind is ActionKind.PROGRESS]
+    assert action.note == incident.progress
+    assert incident.item_keys == (items[0].key, items[1].key)  # not counted as spread
+    pending = await store.pending_notifications(START + timedelta(days=1), limit=100)
+    alerts = [n for n in pending if n.kind is NoticeKind.ALERT]
+    assert {n.incident for n in alerts} == {incident.number}
+    texts = [n.text for n in pending if n.kind is NoticeKind.TEXT]
+    assert len(texts) == 1 and "由 III 较大 升为 II 重大" in texts[0] and "死亡人数 3 → 12 人（重大）" in texts[0]
+    from bot.render import incident_text
+
+    assert f"进展：澄清：{items[2].title}" in incident_text(incident, START)
+
+
+async def test_the_same_rebuttal_twice_is_recorded_once(store: Store) -> None:
+    items = story()[:3]
+    await live(store, [*items, items[2]])
+    [incident] = await store.incidents()
+    kinds = [a.kind for a in await store.actions(incident.number)]
+    assert kinds.count(ActionKind.PROGRESS) == 1
+
+
+async def test_a_rebuttal_with_no_open_story_is_recorded_and_not_pushed(store: Store) -> None:
+    await live(store, [story()[4]])
+    [incident] = await store.incidents()
+    assert incident.tier is Tier.BELOW and "不单独推送" in incident.reason
+    assert await store.pending_notifications(START + timedelta(days=1)) == []
+
+
+def test_toll_reason_names_what_rose() -> None:
+    cfg = config()
+    judge = Judge(cfg.schemes, analysis=cfg.analysis)
+    first, repost = story()[:2]
+    before = judge.judge(first)
+    after = judge.judge(repost)
+    assert before is not None and after is not None and after.tier < before.tier
+    assert toll_reason(before.reason, after).startswith("死亡人数 3 → 12 人（重大）；主体「江城化工集团」")
+    assert toll_reason("主体「江城化工集团」 + 事件「爆炸」5×16=80 = 80 分 → II 重大", after).startswith(
+        "死亡人数 — → 12 人（重大）；"
+    )
+
+
+async def test_progress_is_listed_in_the_briefing(store: Store) -> None:
+    from bot.briefing.build import build_briefing
+    from bot.people import People
+    from bot.services import Services
+
+    items = story()[:3]
+    await live(store, items)
+    cfg = config()
+    services = Services(
+        cfg, store, FakeClock(START + timedelta(hours=1)), People(cfg.people), IncidentService(cfg, store)
+    )
+    text = await build_briefing(services, "today")
+    assert "进展：澄清：江城化工集团澄清" in text
+
+
+def test_replay_prints_the_progress_under_its_incident() -> None:
+    from bot.replay import render
+
+    cfg = config()
+    results = replay(story(), Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis))
+    text = render(results, cfg, START, START + timedelta(hours=1), 5, show_all=True)
+    assert "将告警 2 起（I 0 / II 1 / III 1 / IV 0），影响较小 1 起" in text
+    assert "   进展：江城化工集团澄清：网传“仓库爆炸系人为纵火”不实 http://z/1" in text
+    assert "升级 III → II" in text and "原因：死亡人数 3 → 12 人（重大）；" in text

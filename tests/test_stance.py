@@ -1,0 +1,86 @@
+"""Rebuttals that clear the subject, and event words negated in their own clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.judge import Judge
+from bot.analysis.stance import is_negated, negated_events, rebuttal
+from bot.config import SchemeConfig
+from bot.models import Item, Tier
+
+SCHEME = SchemeConfig(
+    name="交通", subjects=["临川公交集团", "市交通运输局"], events={"拖欠": 3, "爆炸": 5, "受贿": 3, "投诉": 2}
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "marker"),
+    [
+        ("临川公交集团：网传拖欠司机工资系谣言", "", "谣言"),
+        ("市交通运输局辟谣", "网传局长受贿一事不实。", "辟谣"),
+        ("关于网传临川公交集团停运消息不实的说明", "", "消息不实"),
+        ("关于网传信息的澄清说明", "临川公交集团澄清：公司从未拖欠工资。", "澄清"),
+        ("临川公交集团否认拖欠工资", "", "否认"),
+        ("警情通报", "经查，网传临川公交集团车辆爆炸的视频系编造，发布者已被依法处理。", "系编造"),
+        ("临川警方通报", "网传「市交通运输局局长被带走」的消息不存在，系他人编造。", "警方通报…不存在"),
+    ],
+)
+def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
+    assert rebuttal(Item("s", "u", title, text)) == marker
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("临川公交集团拖欠司机工资", "多名司机反映被拖欠工资三个月。"),
+        ("临川警方通报一起交通事故", "事故造成2人受伤，伤者已送医。"),
+        ("市交通运输局召开安全会议", "会议要求严厉打击违法行为。"),
+        ("临川公交集团被指虚报不实工程量", "审计发现多处工程量虚报。"),  # an accusation, not a rebuttal
+        ("临川公交集团污水澄清池溢流", "附近居民投诉异味。"),
+        ("市交通运输局原局长被查", "据通报，其涉嫌严重违纪违法。此前他曾否认相关举报。"),  # an official finding
+    ],
+)
+def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
+    assert rebuttal(Item("s", "u", title, text)) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "negated"),
+    [
+        ("公司否认拖欠工资", "拖欠", True),
+        ("公司从未拖欠工资", "拖欠", True),
+        ("公司没有拖欠工资", "拖欠", True),
+        ("公司否认存在拖欠", "拖欠", True),
+        ("现场未发生爆炸", "爆炸", True),
+        ("工人称公司拖欠工资", "拖欠", False),
+        ("公司无故拖欠工资", "拖欠", False),  # 无故 is not a negation
+        ("不少工人被拖欠工资", "拖欠", False),
+        ("他否认此事，但工人说被拖欠工资", "拖欠", False),  # the negation is in another clause
+    ],
+)
+def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:
+    assert is_negated(text, text.index(word)) is negated
+
+
+def test_a_word_negated_once_but_stated_elsewhere_still_counts() -> None:
+    judge = Judge([SCHEME])
+    item = Item("s", "u", "临川公交集团否认拖欠工资", "司机称公司拖欠工资三个月。")
+    judgement = judge.judge(item)
+    assert judgement is not None
+    assert negated_events(item, judgement.match.hits) == frozenset()
+
+
+def test_a_denial_is_not_an_event_and_is_not_pushed() -> None:
+    judgement = Judge([SCHEME]).judge(Item("s", "u", "临川公交集团否认拖欠工资", "公司表示从未拖欠司机工资。"))
+    assert judgement is not None and judgement.stance == "否认"
+    assert judgement.tier is Tier.BELOW
+    assert "事件「拖欠」被否定 0" in judgement.reason and "不单独推送" in judgement.reason
+
+
+def test_a_rumour_is_graded_and_its_rebuttal_is_not() -> None:
+    judge = Judge([SCHEME])
+    rumour = judge.judge(Item("s", "u1", "网传临川公交集团拖欠司机工资", "多名司机反映公司拖欠工资，讨要无果。"))
+    assert rumour is not None and rumour.stance == "" and rumour.tier is Tier.III
+    answer = judge.judge(Item("s", "u2", "临川公交集团：网传拖欠司机工资系谣言", "公司已按时足额发放工资。"))
+    assert answer is not None and answer.stance == "谣言" and answer.tier is Tier.BELOW
