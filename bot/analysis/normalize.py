@@ -69,6 +69,13 @@ def _converters() -> tuple[object, ...]:
     return tuple(opencc.OpenCC(name) for name in ("t2s", "s2t", "s2tw", "s2hk"))
 
 
+def simplified(text: str) -> str:
+    """`text` in simplified characters, character for character (unchanged if a conversion
+    would change its length, so positions stay valid)."""
+    simple = _converters()[0].convert(text)  # type: ignore[attr-defined]
+    return simple if len(simple) == len(text) else text
+
+
 def variants(word: str) -> set[str]:
     """Matching forms of a configured word: itself plus its simplified/traditional spellings."""
     base = unicodedata.normalize("NFKC", word)

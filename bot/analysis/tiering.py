@@ -88,6 +88,9 @@ def _word_parts(match: Match) -> list[str]:
     if subjects:
         label = "主体" if match.words("subject") else "地域"
         parts.append(f"{label}「{'、'.join(subjects[:3])}」")
+    leaders = match.words("leader")
+    if leaders:
+        parts.append(f"领导「{'、'.join(leaders[:3])}」")
     events = [h for h in match.hits if h.group == "event"]
     if events:
         top = max(events, key=lambda h: h.severity)
