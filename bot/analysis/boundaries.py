@@ -9,8 +9,10 @@ when no word of that route straddles either of its edges. Rules on top:
 
 - a subject followed by an organisation suffix (有限公司, 集团, 股份, 分公司 …) is a
   legal-name extension and stands (江城建工集团有限公司 for 江城建工集团);
-- a subject or leader followed by a place suffix (路, 街, 大道, 桥, 站 …) is a place
+- a subject or leader followed by a place suffix (路, 街, 大道, 桥 …) is a street
   name, not the organisation or person (江城建工路);
+- a word straddling the right edge may extend the hit's own last word (江城地铁站,
+  江州公交车: a head noun with a suffix), never cut into it (江州城投资, 浙江州公交通卡);
 - a leader inside a longer word that starts with the name is another person;
   an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in an
   adjective (爆炸性新闻);
@@ -46,9 +48,7 @@ ORG_SUFFIXES = (
     "支队",
     "大队",
 )
-PLACE_SUFFIXES = frozenset(
-    {"路", "街", "大街", "大道", "道路", "巷", "弄", "桥", "大桥", "站", "路口", "路段", "隧道", "小区", "广场", "村"}
-)
+PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -116,11 +116,16 @@ class Boundaries:
         hi = end
         while hi < len(normal) and hi - end < CONTEXT and self._joined(text, normal, where, hi - 1, spaced):
             hi += 1
-        if lo < start and _is_ascii_word(normal[start - 1]) and _is_ascii_word(normal[start]):
+        if start > 0 and self._latin_run(text, normal, where, start - 1):
+            return False  # ABC inside xABC
+        if end < len(normal) and self._latin_run(text, normal, where, end - 1):
             return False  # ABC inside ABCD
-        if hi > end and _is_ascii_word(normal[end - 1]) and _is_ascii_word(normal[end]):
-            return False
         return self.check(normal[lo:hi], start - lo, end - lo, kind)
+
+    @staticmethod
+    def _latin_run(text: str, normal: str, where: list[int], j: int) -> bool:
+        """True if normal[j] and normal[j + 1] are letters or digits of one Latin word."""
+        return _is_ascii_word(normal[j]) and _is_ascii_word(normal[j + 1]) and where[j + 1] - where[j] == 1
 
     @staticmethod
     def _joined(text: str, normal: str, where: list[int], j: int, spaced: bool) -> bool:
@@ -161,7 +166,9 @@ class Boundaries:
         for a, b in spans:
             if a < end < b:  # a word straddles the right edge
                 if a > start:
-                    return False  # 王建国|际 — 国际 starts inside the hit
+                    # 王建国|际: 国际 starts inside the hit. But 江城地铁|站 (地铁站) extends the
+                    # hit's own last word (地铁), as a head noun takes a suffix: that stands
+                    return kind in ("org", "place") and self._extends_last_word(window[start:end], a - start)
                 # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
                 # name (张伟业 for 张伟) or an adjective (爆炸性)
                 return kind != "person" and not window[a:b].endswith("性")
@@ -169,10 +176,17 @@ class Boundaries:
                 return False  # 江城建工路
         return True
 
-    def route(self, text: str) -> list[str]:
-        """jieba's max-probability segmentation (no HMM) over its dictionary plus ours."""
+    def _extends_last_word(self, word: str, at: int) -> bool:
+        """True if `word` on its own segments into words whose last, of two characters or more,
+        begins at `at` (江城|地铁 at 2: yes; 江州|城|投 at 3: no, 投 is no word)."""
+        parts = self.route(word, plain=True)
+        return len(parts[-1]) > 1 and len(word) - len(parts[-1]) == at
+
+    def route(self, text: str, plain: bool = False) -> list[str]:
+        """jieba's max-probability segmentation (no HMM) over its dictionary plus ours
+        (`plain`: jieba's dictionary only)."""
         freq, log_total = base_dictionary()
-        overlay = self.overlay
+        overlay: dict[str, int] = {} if plain else self.overlay
         n = len(text)
 
         def frequency(word: str) -> int | None:
