@@ -63,17 +63,18 @@ _ANCHOR_ORDER = {"subject": 0, "leader": 0, "region": 1, "event": 3, "exclude": 
 
 def anchor(rule: Node) -> set[str]:
     """The variables that must be found before the scheme is worth evaluating: its most
-    selective necessary one (subject before region before quoted word before event), else
-    主体 | 领导 together when one of the two is necessary, else all."""
+    selective necessary one (subject before region before quoted word before event), with
+    主体 | 领导 together preferred to an event word when one of the two is necessary, else all."""
     needed = necessary(rule)
-    if needed:
-        return {min(needed, key=lambda k: _ANCHOR_ORDER.get(k, 2))}
     keys = set(variables(rule))
-    if needed is not None:
+    if needed is None:
+        return keys
+    best = min(needed, key=lambda k: _ANCHOR_ORDER.get(k, 2)) if needed else None
+    if best is None or _ANCHOR_ORDER.get(best, 2) > 1:
         for together in ({"subject", "leader"}, {"subject", "leader", "region"}):
             if (present := together & keys) and necessary_together(rule, present):
                 return present
-    return keys
+    return {best} if best else keys
 
 
 def _key(group: str, word: str) -> str:
