@@ -55,6 +55,9 @@ CASES = [
     ("regions", "临川", "欢迎光临川菜馆", False),
     ("regions", "江城", "浙江城乡建设", False),
     ("regions", "江城", "江城市民反映", True),
+    ("regions", "江城", "江城市发生内涝", True),
+    ("regions", "江城", "江城镇一民房倒塌", True),
+    ("regions", "江城", "望江城市广场", False),
     # events
     ("events", "拖欠", "公司拖欠工资", True),
     ("events", "爆炸", "仓库发生爆炸", True),

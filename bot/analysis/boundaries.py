@@ -8,7 +8,8 @@ at a high one, in jieba's max-probability route without HMM); the hit stands
 when no word of that route straddles either of its edges. Rules on top:
 
 - a subject followed by an organisation suffix (有限公司, 集团, 股份, 分公司 …) is a
-  legal-name extension and stands (江城建工集团有限公司 for 江城建工集团);
+  legal-name extension and stands (江城建工集团有限公司 for 江城建工集团), and so does a
+  region followed by an administrative suffix (江城市, 江城镇, 临川区);
 - a subject or leader followed by a place suffix (路, 街, 大道, 桥 …) is a street
   name, not the organisation or person (江城建工路);
 - a word straddling the right edge may extend the hit's own last word (江城地铁站,
@@ -48,6 +49,7 @@ ORG_SUFFIXES = (
     "支队",
     "大队",
 )
+ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
 PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
@@ -159,7 +161,7 @@ class Boundaries:
             if a < start < b and not (kind == "event" and b >= end):
                 return False
         rest = window[end:]
-        if kind == "org" and rest.startswith(ORG_SUFFIXES):
+        if (kind == "org" and rest.startswith(ORG_SUFFIXES)) or (kind == "place" and rest.startswith(ADMIN_SUFFIXES)):
             return True
         if kind == "event" and rest.startswith("性"):
             return False  # 爆炸性新闻
