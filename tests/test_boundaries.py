@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.analysis.boundaries import Boundaries
 from bot.analysis.matcher import Matcher
+from bot.analysis.normalize import normalize
 from bot.config import SchemeConfig
 from bot.models import Item
 
@@ -151,3 +154,16 @@ def test_route_is_jieba_max_probability_with_scheme_and_dictionary_words() -> No
     boundaries = Boundaries(["王建国"], ["国际酒店"])
     assert boundaries.route("王建国际酒店") == ["王", "建", "国际酒店"]
     assert boundaries.route("王建国同志") == ["王建国", "同志"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "　", "·", "，", "「", "」", "\n"]), min_size=12, max_size=12))
+def test_spans_cover_the_word_whatever_sits_between_its_characters(gaps: list[str]) -> None:
+    base = "局长王建国表示江城建工集团拖欠工资"
+    text = "".join(ch + gaps[i % len(gaps)] for i, ch in enumerate(base))
+    scheme = SchemeConfig(name="x", leaders=["王建国"], subjects=["江城建工集团"], events={"拖欠": 3})
+    [match] = Matcher([scheme]).match(Item("s", "u", text, ""))
+    assert {h.word for h in match.hits} == {"王建国", "江城建工集团", "拖欠"}
+    for hit in match.hits:
+        assert normalize(text[hit.start : hit.end]) == normalize(hit.word)
+        assert text[hit.start] == hit.word[0] and text[hit.end - 1] == hit.word[-1]
