@@ -191,7 +191,8 @@ class Matcher:
 
     def _evaluate(self, index: int, raw: list[tuple[str, int, int, Ref]], view: _View) -> Match | None:
         scheme = self.schemes[index]
-        if scheme.prefilter and not evaluate(scheme.rule, _present(ref for *_, ref in raw if ref[1] != "exclude")):
+        possible = _present((ref[1], ref[2]) for *_, ref in raw if ref[1] != "exclude")
+        if scheme.prefilter and not evaluate(scheme.rule, possible):
             return None  # even with every hit standing and no exclusion it fails: nothing to check
         kept = [r for r in raw if not r[3][4] or view.stands(r)]
         hits = view.hits(kept)
@@ -202,14 +203,10 @@ class Matcher:
         return Match(scheme.name, hits[:MAX_HITS_PER_SCHEME], severity, scheme.weight)
 
 
-def _present(groups_words: Iterable[tuple]) -> set[str]:
-    """The keys `evaluate` looks up, from (group, word, …) pairs or Refs."""
+def _present(groups_words: Iterable[tuple[str, str]]) -> set[str]:
+    """The keys `evaluate` looks up, from (group, word) pairs."""
     out = set()
-    for entry in groups_words:
-        if len(entry) == 2:
-            group, word = entry
-        else:
-            group, word = entry[1], entry[2]
+    for group, word in groups_words:
         out.add(group)
         if group == "word":
             out.add(f"w:{word}")
