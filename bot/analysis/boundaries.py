@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable
+from importlib import resources
 
 from bot.analysis.normalize import simplified, variants
 
@@ -60,18 +61,25 @@ _BASE: list[tuple[dict[str, int], float]] = []
 
 
 def base_dictionary() -> tuple[dict[str, int], float]:
-    """jieba's word frequencies and log(total), from a private tokenizer (global jieba untouched)."""
+    """jieba's word frequencies (with its zero-frequency prefixes) and log(total).
+
+    Read from jieba's dict.txt line by line rather than through a Tokenizer, whose cache load
+    is one ~1 s call holding the GIL: a loop lets the event loop run while a thread loads it
+    (bot.app.warm_up), so leases and chats keep their beat. Global jieba stays untouched."""
     if not _BASE:
         with _LOCK:
             if not _BASE:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                _BASE.append((tokenizer.FREQ, math.log(tokenizer.total)))
+                freq: dict[str, int] = {}
+                total = 0
+                with (resources.files("jieba") / "dict.txt").open("rb") as lines:
+                    for line in lines:
+                        word_bytes, count = line.split(b" ", 2)[:2]
+                        word = word_bytes.decode("utf-8")
+                        freq[word] = int(count)
+                        total += int(count)
+                        for i in range(1, len(word)):
+                            freq.setdefault(word[:i], 0)
+                _BASE.append((freq, math.log(total)))
     return _BASE[0]
 
 
