@@ -94,20 +94,22 @@ def _is_ascii_word(ch: str) -> bool:
 class Boundaries:
     """Decides whether a hit is a word of its own; one per Matcher (its words, its dictionary)."""
 
-    def __init__(self, scheme_words: Iterable[str], dictionary: Iterable[str] = ()) -> None:
+    def __init__(self, scheme_forms: Iterable[str], dictionary: Iterable[str] = ()) -> None:
+        """`scheme_forms`: the matching forms (bot.analysis.normalize.variants) of the words
+        checked; `dictionary`: extra words as configured."""
         self.overlay: dict[str, int] = {}
-        for word in scheme_words:
-            self._add(word, SCHEME_WORD_FREQ)
+        for form in scheme_forms:
+            self._add(form, SCHEME_WORD_FREQ)
         for word in dictionary:
-            self._add(word, DICTIONARY_FREQ)
+            for form in variants(word):
+                self._add(form, DICTIONARY_FREQ)
         self._cache: dict[tuple[str, int, int, str], bool] = {}
 
-    def _add(self, word: str, freq: int) -> None:
-        for form in variants(word):
-            form = simplified(form)
-            for i in range(1, len(form)):
-                self.overlay.setdefault(form[:i], 0)  # prefixes keep the DAG walk going, as in jieba
-            self.overlay[form] = max(freq, self.overlay.get(form, 0))
+    def _add(self, form: str, freq: int) -> None:
+        form = simplified(form)
+        for i in range(1, len(form)):
+            self.overlay.setdefault(form[:i], 0)  # prefixes keep the DAG walk going, as in jieba
+        self.overlay[form] = max(freq, self.overlay.get(form, 0))
 
     def prepare(self) -> None:
         """Load jieba's dictionary now (~2 s) instead of on the first matched item."""

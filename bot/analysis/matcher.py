@@ -144,9 +144,10 @@ class Matcher:
             dictionary.update(scheme.dictionary)
             triggers = anchor(rule)
             for word, group, severity, exact in scheme_words(scheme, rule):
+                forms = variants(word)
                 if exact and group in KINDS:
-                    checked.add(word)
-                for form in variants(word):
+                    checked.update(forms)
+                for form in forms:
                     refs = patterns.setdefault(form, {}).setdefault(index, [])
                     if (ref := (index, group, str(word), severity, exact)) not in refs:
                         refs.append(ref)

@@ -76,10 +76,12 @@ def simplified(text: str) -> str:
     return simple if len(simple) == len(text) else text
 
 
-def variants(word: str) -> set[str]:
-    """Matching forms of a configured word: itself plus its simplified/traditional spellings."""
+@cache
+def variants(word: str) -> frozenset[str]:
+    """Matching forms of a configured word: itself plus its simplified/traditional spellings
+    (cached: an event word shared by a thousand schemes is converted once)."""
     base = unicodedata.normalize("NFKC", word)
     forms = {base}
     for conv in _converters():
         forms.add(conv.convert(base))  # type: ignore[attr-defined]
-    return {f for f in (normalize(x) for x in forms) if f}
+    return frozenset(f for f in (normalize(x) for x in forms) if f)
