@@ -154,6 +154,7 @@ async def warm_up(app: App) -> None:
     prepare = getattr(app.judge.classifier, "prepare", None)
     if prepare is not None:  # jieba's dictionary, off the event loop
         await asyncio.to_thread(prepare)
+    await asyncio.to_thread(app.judge.matcher.prepare)  # word boundaries segment with jieba's dictionary too
 
 
 def reply_later(services: Services) -> UndeliveredHandler:

@@ -10,7 +10,16 @@ from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 from bot.analysis.expression import groups as expression_groups
 from bot.analysis.expression import matches_nothing_present as expression_matches_nothing
@@ -125,22 +134,93 @@ class SourceConfig(Strict):
         return self
 
 
+class SchemeWord(str):
+    """A configured word; `exact` False turns the word-boundary check off (plain substring match).
+
+    A str subclass, so code that only needs the text keeps treating scheme words as strings."""
+
+    exact: bool
+
+    def __new__(cls, word: str, exact: bool = True) -> SchemeWord:
+        obj = super().__new__(cls, word)
+        obj.exact = exact
+        return obj
+
+
+_WORD_KEYS = {"word", "exact"}
+
+
+def _scheme_word(value: object) -> SchemeWord:
+    """A plain string, or a mapping {word: 中石化, exact: false}."""
+    if isinstance(value, SchemeWord):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("词不能为空")
+        return SchemeWord(value.strip())
+    if isinstance(value, dict):
+        unknown = set(value) - _WORD_KEYS
+        if unknown:
+            raise ValueError(f"未知的键 {'、'.join(sorted(map(str, unknown)))}（可用 word、exact）")
+        word, exact = value.get("word"), value.get("exact", True)
+        if not isinstance(word, str) or not word.strip():
+            raise ValueError("缺少 word（要匹配的词）")
+        if not isinstance(exact, bool):
+            raise ValueError("exact 只能是 true 或 false")
+        return SchemeWord(word.strip(), exact)
+    raise ValueError("应为一个词，或 {word: 词, exact: false}")
+
+
+Word = Annotated[SchemeWord, PlainValidator(_scheme_word)]
+
+
+def _events(value: object) -> object:
+    """{翻车: 4} or {中石化: {severity: 3, exact: false}} → {SchemeWord: severity}."""
+    if not isinstance(value, dict):
+        return value
+    out: dict[object, object] = {}
+    for word, spec in value.items():
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"severity", "exact"}
+            if unknown:
+                raise ValueError(
+                    f"事件词「{word}」: 未知的键 {'、'.join(sorted(map(str, unknown)))}（可用 severity、exact）"
+                )
+            if "severity" not in spec:
+                raise ValueError(f"事件词「{word}」缺少 severity（1–5）")
+            out[_scheme_word({"word": word, "exact": spec.get("exact", True)})] = spec["severity"]
+        else:
+            out[word] = spec
+    return out
+
+
 class SchemeConfig(Strict):
     name: str = Field(min_length=1)
-    subjects: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)
-    events: dict[str, int] = Field(default_factory=dict)
+    subjects: list[Word] = Field(default_factory=list)
+    leaders: list[Word] = Field(default_factory=list)  # named leaders (领导干部): group "leader", counts as 主体
+    regions: list[Word] = Field(default_factory=list)
+    events: Annotated[dict[Word, int], BeforeValidator(_events)] = Field(default_factory=dict)
     exclude: list[str] = Field(default_factory=list)
+    exclude_scope: Literal["title", "sentence", "anywhere"] = "sentence"
+    dictionary: list[str] = Field(default_factory=list)  # extra words for segmentation at hit boundaries
     expression: str = ""
     weight: float = Field(default=1.0, ge=0)
 
     @field_validator("events")
     @classmethod
-    def _severity_range(cls, v: dict[str, int]) -> dict[str, int]:
+    def _severity_range(cls, v: dict[SchemeWord, int]) -> dict[SchemeWord, int]:
         for word, sev in v.items():
             if not 1 <= sev <= 5:
                 raise ValueError(f"{word!r} 的严重度应为 1..5")
         return v
+
+    @field_validator("dictionary")
+    @classmethod
+    def _dictionary_words(cls, v: list[str]) -> list[str]:
+        for word in v:
+            if len(word.strip()) < 2:
+                raise ValueError(f"分词词典里的「{word}」太短：至少两个字")
+        return [w.strip() for w in v]
 
     @field_validator("expression")
     @classmethod
@@ -153,13 +233,24 @@ class SchemeConfig(Strict):
     def _expression_valid(self) -> SchemeConfig:
         """Parse the expression now, so a typo fails at start with its position."""
         if self.expression.strip():
-            configured = {"subject": self.subjects, "region": self.regions, "event": self.events, "exclude": self.exclude}
+            configured = {
+                "subject": self.subjects,
+                "leader": self.leaders,
+                "region": self.regions,
+                "event": self.events,
+                "exclude": self.exclude,
+            }
             if expression_matches_nothing(parse_expression(self.expression)):
                 raise ValueError("表达式在一个词都没出现时也成立（如只有 !排除）：请至少要求一组词或一个词")
             for group in sorted(expression_groups(parse_expression(self.expression))):
                 if not configured[group]:
                     raise ValueError(f"表达式用到 {group} 词组，但该方案没有配置")
         return self
+
+    def words(self, group: str) -> list[SchemeWord]:
+        """The configured words of one group (subject / leader / region / event) as SchemeWords."""
+        raw = {"subject": self.subjects, "leader": self.leaders, "region": self.regions, "event": self.events}[group]
+        return [w if isinstance(w, SchemeWord) else SchemeWord(w) for w in raw]
 
 
 class TierPolicy(Strict):
@@ -264,7 +355,9 @@ class BriefingConfig(Strict):
     # "console:console") or chat id; empty means every configured chat.
     chats: list[str] = Field(default_factory=list)
     chart: bool = True  # send the trend chart (PNG) as a photo after the text
-    files_dir: str = "data/files"  # files queued before they lived in the store; still sent from here, pruned after 30 days
+    files_dir: str = (
+        "data/files"  # files queued before they lived in the store; still sent from here, pruned after 30 days
+    )
 
     @field_validator("chats", mode="before")
     @classmethod

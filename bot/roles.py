@@ -112,6 +112,7 @@ class Node:
         prepare = getattr(self.judge.classifier, "prepare", None)
         if prepare is not None:  # jieba's dictionary, before this worker's first poll
             await asyncio.to_thread(prepare)
+        await asyncio.to_thread(self.judge.matcher.prepare)  # boundaries' dictionary: once per process, not on gain
         if ops.metrics_port is not None:
             self.metrics_runner = await start_metrics_server(
                 self.metrics, self.health, ops.metrics_host, ops.metrics_port

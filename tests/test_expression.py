@@ -21,7 +21,7 @@ from bot.analysis.expression import (
     words,
 )
 
-GROUP_NAMES = ["subject", "region", "event", "exclude"]
+GROUP_NAMES = ["subject", "leader", "region", "event", "exclude"]
 
 
 def test_example_from_the_issue() -> None:
@@ -102,7 +102,7 @@ def test_render_then_parse_keeps_the_meaning(node: Node) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet='主体地域事件排除&|!()（）"「」 投诉xX', max_size=30))
+@given(st.text(alphabet='主体领导地域事件排除&|!()（）"「」 投诉xX', max_size=30))
 def test_any_input_parses_or_fails_with_a_position(text: str) -> None:
     try:
         node = parse(text)
@@ -128,3 +128,27 @@ def test_necessary_variables_drive_the_matcher_anchor() -> None:
     assert necessary(parse("主体 & 事件")) == ["event", "subject"]
     assert necessary(parse("主体 | 地域")) == []
     assert matches_nothing_present(parse("!排除")) and not matches_nothing_present(parse("主体 & !排除"))
+
+
+def test_leader_group_in_chinese_and_english() -> None:
+    node = parse("(主体 | 领导) & 事件")
+    assert node == And((Or((Group("subject"), Group("leader"))), Group("event")))
+    assert parse("(subject | leaders) & event") == node
+    assert parse("leader") == Group("leader")
+    assert render(Group("leader")) == "领导"
+    assert evaluate(node, {"leader", "event"}) and not evaluate(node, {"event"})
+
+
+def test_unknown_group_names_leader_among_the_choices() -> None:
+    with pytest.raises(ExpressionError, match="主体、领导、地域、事件、排除"):
+        parse("干部 & 事件")
+
+
+def test_one_of_several_variables_necessary_together() -> None:
+    from bot.analysis.expression import necessary, necessary_together
+
+    rule = parse("(主体 | 领导) & 事件 & !排除")
+    assert necessary(rule) == ["event"]
+    assert necessary_together(rule, {"subject", "leader"})
+    assert not necessary_together(rule, {"subject"})
+    assert not necessary_together(parse("主体 | 领导 | 地域"), {"subject", "leader"})

@@ -118,3 +118,51 @@ def test_subject_only_scheme_matches_any_mention_with_severity_zero() -> None:
     [match] = Matcher([scheme]).match(item("江城地铁发布运营公告"))
     assert match.severity == 0 and match.words("subject") == ["江城地铁"]
     assert Matcher([scheme]).match(item("江城地铁招聘公告")) == []
+
+
+LEADERS = SchemeConfig(
+    name="交通局",
+    subjects=["临川市交通运输局"],
+    leaders=["周海涛", "林晓峰"],
+    events={"受贿": 3, "翻车": 4},
+    exclude=["演练"],
+)
+
+
+def test_a_leader_hit_counts_as_the_subject_of_the_default_rule() -> None:
+    it = item("举报：局长周海涛涉嫌受贿", "")
+    [match] = Matcher([LEADERS]).match(it)
+    leader = next(h for h in match.hits if h.group == "leader")
+    assert (leader.word, it.title[leader.start : leader.end]) == ("周海涛", "周海涛")
+    assert match.words("subject") == [] and match.severity == 3
+    assert Matcher([LEADERS]).match(item("某局长涉嫌受贿")) == []  # no subject, no leader
+
+
+def test_a_scheme_of_leaders_only() -> None:
+    scheme = SchemeConfig(name="领导", leaders=["林晓峰"], events={"违纪": 4})
+    [match] = Matcher([scheme]).match(item("林晓峰严重违纪违法被查"))
+    assert match.words("leader") == ["林晓峰"] and match.severity == 4
+
+
+def test_expression_group_leader() -> None:
+    scheme = LEADERS.model_copy(update={"expression": "领导 & 事件"})
+    matcher = Matcher([scheme])
+    assert matcher.match(item("林晓峰被举报受贿"))
+    assert matcher.match(item("临川市交通运输局被举报受贿")) == []  # the subject alone is not 领导
+
+
+def test_event_words_do_not_wake_a_scheme_whose_subject_or_leader_is_absent() -> None:
+    from bot.analysis.matcher import anchor, default_rule
+
+    assert anchor(default_rule(LEADERS)) == {"subject", "leader"}
+    assert anchor(default_rule(STATE)) == {"subject"}
+    only_leaders = SchemeConfig(name="x", leaders=["林晓峰"], events={"违纪": 4})
+    assert anchor(default_rule(only_leaders)) == {"leader"}
+
+
+def test_the_reason_line_names_the_leader() -> None:
+    from bot.analysis.tiering import score
+    from bot.models import Sentiment
+
+    [match] = Matcher([LEADERS]).match(item("临川市交通运输局局长周海涛涉嫌受贿"))
+    assert "领导「周海涛」" in score(match, Sentiment()).reason

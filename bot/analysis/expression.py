@@ -7,7 +7,7 @@ Grammar (lowest precedence first)::
     expr := and ("|" and)*        and := unary ("&" unary)*
     unary := "!" unary | atom     atom := "(" expr ")" | GROUP | QUOTED
 
-GROUP is 主体 / 地域 / 事件 / 排除 (or subject / region / event / exclude);
+GROUP is 主体 / 领导 / 地域 / 事件 / 排除 (or subject / leader / region / event / exclude);
 QUOTED is "word", “word” or 「word」. Full-width operators are accepted.
 Errors say what is wrong and point at the position.
 """
@@ -19,11 +19,14 @@ from dataclasses import dataclass
 
 GROUPS = {
     "主体": "subject",
+    "领导": "leader",
     "地域": "region",
     "事件": "event",
     "排除": "exclude",
     "subject": "subject",
     "subjects": "subject",
+    "leader": "leader",
+    "leaders": "leader",
     "region": "region",
     "regions": "region",
     "event": "event",
@@ -47,7 +50,7 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Group:
-    name: str  # subject / region / event / exclude
+    name: str  # subject / leader / region / event / exclude
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,9 @@ def tokenize(text: str) -> Iterator[Token]:
                 j += 1
             name = text[i:j]
             if name.lower() not in GROUPS:
-                raise ExpressionError(f"未知的词组「{name}」，可用 主体、地域、事件、排除，其他词请加引号", text, i)
+                raise ExpressionError(
+                    f"未知的词组「{name}」，可用 主体、领导、地域、事件、排除，其他词请加引号", text, i
+                )
             yield Token("group", GROUPS[name.lower()], i, name)
             i = j
     yield Token("end", "", len(text))
@@ -228,7 +233,7 @@ def groups(node: Node) -> set[str]:
 
 def render(node: Node) -> str:
     """Canonical text of a node (parse(render(n)) == n)."""
-    names = {"subject": "主体", "region": "地域", "event": "事件", "exclude": "排除"}
+    names = {"subject": "主体", "leader": "领导", "region": "地域", "event": "事件", "exclude": "排除"}
     if isinstance(node, Group):
         return names[node.name]
     if isinstance(node, Word):
@@ -264,6 +269,17 @@ def necessary(node: Node) -> list[str] | None:
         ):
             out.append(key)
     return out
+
+
+def necessary_together(node: Node, keys: set[str]) -> bool:
+    """True if the expression is false whenever none of `keys` is present (e.g. 主体 | 领导 in the
+    default rule: neither alone is necessary, but one of the two is)."""
+    others = [k for k in variables(node) if k not in keys]
+    if len(others) > MAX_VARIABLES:
+        return False
+    return not any(
+        evaluate(node, {k for i, k in enumerate(others) if mask >> i & 1}) for mask in range(2 ** len(others))
+    )
 
 
 def matches_nothing_present(node: Node) -> bool:

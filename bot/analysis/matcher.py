@@ -4,22 +4,44 @@ Every configured word of every scheme (and its traditional/simplified
 spellings) goes into one Aho-Corasick automaton over normalised text, so an
 item is scanned once however many schemes there are. Only the schemes whose
 words were found are then evaluated: their boolean expression, or by default
-主体 & 事件 & !排除 (地域 stands in for 主体 when a scheme has no subjects).
+(主体 | 领导) & 事件 & !排除 (地域 stands in for 主体 when a scheme has neither).
+
+A scheme that would match is then checked closer: subject, leader, region and
+event hits inside a longer word are dropped (bot.analysis.boundaries), and an
+exclusion word counts only in its scope (`exclude_scope`: the title, or the
+sentence of a subject/leader hit, or anywhere); the expression is evaluated
+again on what is left.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
-from bot.analysis.expression import And, Group, Node, Not, evaluate, necessary, parse, variables, words
+from bot.analysis.boundaries import KINDS, Boundaries
+from bot.analysis.expression import (
+    And,
+    Group,
+    Node,
+    Not,
+    Or,
+    evaluate,
+    necessary,
+    necessary_together,
+    parse,
+    variables,
+    words,
+)
 from bot.analysis.normalize import normalize, offsets, variants
 from bot.config import SchemeConfig
 from bot.models import Hit, Item, Match
 
 MAX_HITS_PER_SCHEME = 50
+SENTENCE_END = re.compile(r"[。！？!?；;\n\r]")
 
 
 @dataclass(frozen=True)
@@ -27,22 +49,32 @@ class CompiledScheme:
     name: str
     weight: float
     rule: Node
+    exclude_scope: str = "sentence"
+    anchors: frozenset[str] = frozenset({"subject", "leader"})  # hit groups whose sentence an exclusion governs
+    prefilter: bool = True  # the rule can only lose by dropping hits: skip the close look if it fails first
 
 
-# (scheme index, group, configured word, severity)
-Ref = tuple[int, str, str, int]
+# (scheme index, group, configured word, severity, boundary check)
+Ref = tuple[int, str, str, int, bool]
 # an occurrence in an item: field, start, end (normalised text), refs by scheme index
 Occurrence = tuple[str, int, int, dict[int, tuple[Ref, ...]]]
-_ANCHOR_ORDER = {"subject": 0, "region": 1, "event": 3, "exclude": 4}
+_ANCHOR_ORDER = {"subject": 0, "leader": 0, "region": 1, "event": 3, "exclude": 4}
 
 
 def anchor(rule: Node) -> set[str]:
     """The variables that must be found before the scheme is worth evaluating: its most
-    selective necessary one (subject before region before quoted word before event), else all."""
+    selective necessary one (subject before region before quoted word before event), with
+    主体 | 领导 together preferred to an event word when one of the two is necessary, else all."""
     needed = necessary(rule)
-    if not needed:
-        return set(variables(rule))
-    return {min(needed, key=lambda k: _ANCHOR_ORDER.get(k, 2))}
+    keys = set(variables(rule))
+    if needed is None:
+        return keys
+    best = min(needed, key=lambda k: _ANCHOR_ORDER.get(k, 2)) if needed else None
+    if best is None or _ANCHOR_ORDER.get(best, 2) > 1:
+        for together in ({"subject", "leader"}, {"subject", "leader", "region"}):
+            if (present := together & keys) and necessary_together(rule, present):
+                return present
+    return {best} if best else keys
 
 
 def _key(group: str, word: str) -> str:
@@ -50,10 +82,11 @@ def _key(group: str, word: str) -> str:
 
 
 def default_rule(scheme: SchemeConfig) -> Node:
-    """主体 & 事件 & !排除, leaving out the groups the scheme does not configure."""
+    """(主体 | 领导) & 事件 & !排除, leaving out the groups the scheme does not configure."""
     parts: list[Node] = []
-    if scheme.subjects:
-        parts.append(Group("subject"))
+    who = [Group(g) for g, configured in (("subject", scheme.subjects), ("leader", scheme.leaders)) if configured]
+    if who:
+        parts.append(who[0] if len(who) == 1 else Or(tuple(who)))
     elif scheme.regions:
         parts.append(Group("region"))
     if scheme.events:
@@ -63,13 +96,30 @@ def default_rule(scheme: SchemeConfig) -> Node:
     return And(tuple(parts)) if len(parts) > 1 else (parts[0] if parts else And(()))
 
 
-def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int]]:
-    """(word, group, severity) for every word the scheme looks for."""
-    yield from ((w, "subject", 0) for w in scheme.subjects)
-    yield from ((w, "region", 0) for w in scheme.regions)
-    yield from ((w, "event", sev) for w, sev in scheme.events.items())
-    yield from ((w, "exclude", 0) for w in scheme.exclude)
-    yield from ((w, "word", 0) for w in words(rule))
+def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
+    """(word, group, severity, boundary check) for every word the scheme looks for."""
+    for group in ("subject", "leader", "region"):
+        yield from ((w, group, 0, w.exact) for w in scheme.words(group))
+    yield from ((w, "event", scheme.events[w], w.exact) for w in scheme.words("event"))
+    yield from ((w, "exclude", 0, False) for w in scheme.exclude)
+    yield from ((w, "word", 0, False) for w in words(rule))
+
+
+def _negated(node: Node, under_not: bool = False) -> set[str]:
+    """Groups and words that appear under a negation."""
+    if isinstance(node, Not):
+        return _negated(node.operand, True)
+    if isinstance(node, And | Or):
+        return {k for n in node.operands for k in _negated(n, under_not)}
+    if not under_not:
+        return set()
+    return {node.name} if isinstance(node, Group) else {f"w:{node.text}"}
+
+
+def _anchor_groups(scheme: SchemeConfig) -> frozenset[str]:
+    if scheme.subjects or scheme.leaders:
+        return frozenset({"subject", "leader"})
+    return frozenset({"region"}) if scheme.regions else frozenset()
 
 
 class Matcher:
@@ -77,17 +127,33 @@ class Matcher:
         self.schemes: list[CompiledScheme] = []
         patterns: dict[str, dict[int, list[Ref]]] = {}
         anchors: dict[str, set[int]] = {}
+        checked: set[str] = set()
+        dictionary: set[str] = set()
         for index, scheme in enumerate(schemes):
             rule = parse(scheme.expression) if scheme.expression.strip() else default_rule(scheme)
-            self.schemes.append(CompiledScheme(scheme.name, scheme.weight, rule))
+            self.schemes.append(
+                CompiledScheme(
+                    scheme.name,
+                    scheme.weight,
+                    rule,
+                    scheme.exclude_scope,
+                    _anchor_groups(scheme),
+                    _negated(rule) <= {"exclude"},
+                )
+            )
+            dictionary.update(scheme.dictionary)
             triggers = anchor(rule)
-            for word, group, severity in scheme_words(scheme, rule):
-                for form in variants(word):
+            for word, group, severity, exact in scheme_words(scheme, rule):
+                forms = variants(word)
+                if exact and group in KINDS:
+                    checked.update(forms)
+                for form in forms:
                     refs = patterns.setdefault(form, {}).setdefault(index, [])
-                    if (ref := (index, group, word, severity)) not in refs:
+                    if (ref := (index, group, str(word), severity, exact)) not in refs:
                         refs.append(ref)
                     if _key(group, word) in triggers:
                         anchors.setdefault(form, set()).add(index)
+        self.boundaries = Boundaries(sorted(checked), sorted(dictionary))
         self.automaton = ahocorasick.Automaton()
         for form, by_scheme in patterns.items():
             refs_by = {i: tuple(r) for i, r in by_scheme.items()}
@@ -96,46 +162,111 @@ class Matcher:
         if not self.empty:
             self.automaton.make_automaton()
 
+    def prepare(self) -> None:
+        """Load the segmentation dictionary for boundary checks now, not on the first match."""
+        self.boundaries.prepare()
+
     def match(self, item: Item) -> list[Match]:
         """Matches of every scheme, most severe first (then heaviest)."""
         if self.empty:
             return []
         found: list[Occurrence] = []
         candidates: set[int] = set()
+        normal: dict[str, str] = {}
         for field_name, text in (("title", item.title), ("text", item.text)):
             if not text:
                 continue
-            for end, (length, anchored, refs_by) in self.automaton.iter(normalize(text)):
+            normal[field_name] = normalize(text)
+            for end, (length, anchored, refs_by) in self.automaton.iter(normal[field_name]):
                 found.append((field_name, end - length + 1, end + 1, refs_by))
                 candidates.update(anchored)
         if not candidates:
             return []
+        view = _View(item, normal, self.boundaries)
         out = []
         for index in candidates:
             raw = [(f, s, e, ref) for f, s, e, refs_by in found for ref in refs_by.get(index, ())]
-            if (m := self._evaluate(index, raw, item)) is not None:
+            if (m := self._evaluate(index, raw, view)) is not None:
                 out.append(m)
         return sorted(out, key=lambda m: (-m.severity, -m.weight))
 
-    def _evaluate(self, index: int, raw: list[tuple[str, int, int, Ref]], item: Item) -> Match | None:
+    def _evaluate(self, index: int, raw: list[tuple[str, int, int, Ref]], view: _View) -> Match | None:
         scheme = self.schemes[index]
-        present = {ref[1] for _f, _s, _e, ref in raw}
-        present |= {f"w:{ref[2]}" for _f, _s, _e, ref in raw if ref[1] == "word"}
-        if not evaluate(scheme.rule, present):
+        possible = _present((ref[1], ref[2]) for *_, ref in raw if ref[1] != "exclude")
+        if scheme.prefilter and not evaluate(scheme.rule, possible):
+            return None  # even with every hit standing and no exclusion it fails: nothing to check
+        kept = [r for r in raw if not r[3][4] or view.stands(r)]
+        hits = view.hits(kept)
+        hits = tuple(h for h in hits if h.group != "exclude" or view.governs(h, hits, scheme))
+        if not evaluate(scheme.rule, _present((h.group, h.word) for h in hits)):
             return None
-        hits = _hits(raw[:MAX_HITS_PER_SCHEME], item)
         severity = max((h.severity for h in hits if h.group == "event"), default=0)
-        return Match(scheme.name, hits, severity, scheme.weight)
+        return Match(scheme.name, hits[:MAX_HITS_PER_SCHEME], severity, scheme.weight)
 
 
-def _hits(raw: list[tuple[str, int, int, Ref]], item: Item) -> tuple[Hit, ...]:
-    """Hits with spans in the original (un-normalised) field text, for highlighting."""
-    where = {name: offsets(text) for name, text in (("title", item.title), ("text", item.text))}
-    hits = []
-    for field_name, start, end, (_i, group, word, severity) in raw:
-        pos = where[field_name]
-        hits.append(Hit(word, group, field_name, pos[start], pos[end - 1] + 1, severity))
-    return tuple(h for h in hits if not any(_inside(h, other) for other in hits))
+def _present(groups_words: Iterable[tuple[str, str]]) -> set[str]:
+    """The keys `evaluate` looks up, from (group, word) pairs."""
+    out = set()
+    for group, word in groups_words:
+        out.add(group)
+        if group == "word":
+            out.add(f"w:{word}")
+    return out
+
+
+@dataclass
+class _View:
+    """One item as the close look needs it, each part computed once and only when asked."""
+
+    item: Item
+    normal: dict[str, str]
+    boundaries: Boundaries
+    _where: dict[str, list[int]] = field(default_factory=dict)
+    _stands: dict[tuple[str, int, int, str], bool] = field(default_factory=dict)
+    _sentences: list[int] | None = None
+
+    def text(self, field_name: str) -> str:
+        return self.item.title if field_name == "title" else self.item.text
+
+    def where(self, field_name: str) -> list[int]:
+        if field_name not in self._where:
+            self._where[field_name] = offsets(self.text(field_name))
+        return self._where[field_name]
+
+    def stands(self, occurrence: tuple[str, int, int, Ref]) -> bool:
+        field_name, start, end, ref = occurrence
+        key = (field_name, start, end, ref[1])
+        if key not in self._stands:
+            self._stands[key] = self.boundaries.stands(
+                self.text(field_name), self.normal[field_name], self.where(field_name), start, end, ref[1]
+            )
+        return self._stands[key]
+
+    def hits(self, raw: list[tuple[str, int, int, Ref]]) -> tuple[Hit, ...]:
+        """Hits with spans in the original (un-normalised) field text, for highlighting."""
+        hits = []
+        for field_name, start, end, (_i, group, word, severity, _exact) in raw:
+            pos = self.where(field_name)
+            hits.append(Hit(word, group, field_name, pos[start], pos[end - 1] + 1, severity))
+        return tuple(h for h in hits if not any(_inside(h, other) for other in hits))
+
+    def sentence(self, hit: Hit) -> int:
+        """Index of the body sentence holding the hit (-1 for the title)."""
+        if hit.field == "title":
+            return -1
+        if self._sentences is None:
+            self._sentences = [m.start() for m in SENTENCE_END.finditer(self.item.text)]
+        return bisect.bisect_left(self._sentences, hit.start)
+
+    def governs(self, exclusion: Hit, hits: Sequence[Hit], scheme: CompiledScheme) -> bool:
+        """Does this exclusion hit suppress the scheme under its `exclude_scope`?"""
+        if scheme.exclude_scope == "anywhere" or exclusion.field == "title":
+            return True
+        if scheme.exclude_scope == "title":
+            return False
+        anchors = [h for h in hits if h.group in scheme.anchors] or [h for h in hits if h.group != "exclude"]
+        where = self.sentence(exclusion)
+        return any(self.sentence(h) == where for h in anchors)
 
 
 def _inside(hit: Hit, other: Hit) -> bool:

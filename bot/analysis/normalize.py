@@ -69,10 +69,19 @@ def _converters() -> tuple[object, ...]:
     return tuple(opencc.OpenCC(name) for name in ("t2s", "s2t", "s2tw", "s2hk"))
 
 
-def variants(word: str) -> set[str]:
-    """Matching forms of a configured word: itself plus its simplified/traditional spellings."""
+def simplified(text: str) -> str:
+    """`text` in simplified characters, character for character (unchanged if a conversion
+    would change its length, so positions stay valid)."""
+    simple = _converters()[0].convert(text)  # type: ignore[attr-defined]
+    return simple if len(simple) == len(text) else text
+
+
+@cache
+def variants(word: str) -> frozenset[str]:
+    """Matching forms of a configured word: itself plus its simplified/traditional spellings
+    (cached: an event word shared by a thousand schemes is converted once)."""
     base = unicodedata.normalize("NFKC", word)
     forms = {base}
     for conv in _converters():
         forms.add(conv.convert(base))  # type: ignore[attr-defined]
-    return {f for f in (normalize(x) for x in forms) if f}
+    return frozenset(f for f in (normalize(x) for x in forms) if f)

@@ -1,0 +1,226 @@
+"""Word boundaries: a scheme word found inside a longer word is not a hit.
+
+The automaton finds substrings, so 王建国际酒店 contains the leader 王建国 and
+望江州城投资有限公司 contains 江州城投. For a hit of a subject, leader, region or
+event word, the few characters around it are segmented (jieba's dictionary,
+plus the scheme words at a low frequency and the schemes' `dictionary:` words
+at a high one, in jieba's max-probability route without HMM); the hit stands
+when no word of that route straddles either of its edges. Rules on top:
+
+- a subject followed by an organisation suffix (有限公司, 集团, 股份, 分公司 …) is a
+  legal-name extension and stands (江城建工集团有限公司 for 江城建工集团), and so does a
+  region followed by an administrative suffix (江城市, 江城镇, 临川区);
+- a subject or leader followed by a place suffix (路, 街, 大道, 桥 …) is a street
+  name, not the organisation or person (江城建工路);
+- a word straddling the right edge may extend the hit's own last word (江城地铁站,
+  江州公交车: a head noun with a suffix), never cut into it (江州城投资, 浙江州公交通卡);
+- a leader inside a longer word that starts with the name is another person;
+  an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in an
+  adjective (爆炸性新闻);
+- punctuation and spaces are edges (王建国（局长）, 江城 建工); in text spaced out
+  character by character (王 建 国) spaces are not.
+
+Only hits of schemes that would otherwise match are checked, so unmatched items
+never pay; jieba's dictionary is loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable
+from importlib import resources
+
+from bot.analysis.normalize import simplified, variants
+
+CONTEXT = 4  # characters looked at on each side of a hit
+SCHEME_WORD_FREQ = 5  # low: a scheme word is a unit only where the neighbours don't form better words
+DICTIONARY_FREQ = 5_000  # `dictionary:` words: as common as everyday words, they win their span
+ORG_SUFFIXES = (
+    "有限公司",
+    "有限责任",
+    "股份",
+    "分公司",
+    "子公司",
+    "总公司",
+    "公司",
+    "集团",
+    "控股",
+    "分局",
+    "支队",
+    "大队",
+)
+ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
+PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
+KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
+_CACHE_SIZE = 20_000
+
+
+_LOCK = threading.Lock()
+_BASE: list[tuple[dict[str, int], float]] = []
+
+
+def base_dictionary() -> tuple[dict[str, int], float]:
+    """jieba's word frequencies (with its zero-frequency prefixes) and log(total).
+
+    Read from jieba's dict.txt line by line rather than through a Tokenizer, whose cache load
+    is one ~1 s call holding the GIL: a loop lets the event loop run while a thread loads it
+    (bot.app.warm_up), so leases and chats keep their beat. Global jieba stays untouched."""
+    if not _BASE:
+        with _LOCK:
+            if not _BASE:
+                freq: dict[str, int] = {}
+                total = 0
+                with (resources.files("jieba") / "dict.txt").open("rb") as lines:
+                    for line in lines:
+                        word_bytes, count = line.split(b" ", 2)[:2]
+                        word = word_bytes.decode("utf-8")
+                        freq[word] = int(count)
+                        total += int(count)
+                        for i in range(1, len(word)):
+                            freq.setdefault(word[:i], 0)
+                _BASE.append((freq, math.log(total)))
+    return _BASE[0]
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Boundaries:
+    """Decides whether a hit is a word of its own; one per Matcher (its words, its dictionary)."""
+
+    def __init__(self, scheme_forms: Iterable[str], dictionary: Iterable[str] = ()) -> None:
+        """`scheme_forms`: the matching forms (bot.analysis.normalize.variants) of the words
+        checked; `dictionary`: extra words as configured."""
+        self.overlay: dict[str, int] = {}
+        for form in scheme_forms:
+            self._add(form, SCHEME_WORD_FREQ)
+        for word in dictionary:
+            for form in variants(word):
+                self._add(form, DICTIONARY_FREQ)
+        self._cache: dict[tuple[str, int, int, str], bool] = {}
+
+    def _add(self, form: str, freq: int) -> None:
+        form = simplified(form)
+        for i in range(1, len(form)):
+            self.overlay.setdefault(form[:i], 0)  # prefixes keep the DAG walk going, as in jieba
+        self.overlay[form] = max(freq, self.overlay.get(form, 0))
+
+    def prepare(self) -> None:
+        """Load jieba's dictionary now (~2 s) instead of on the first matched item."""
+        base_dictionary()
+
+    def stands(self, text: str, normal: str, where: list[int], start: int, end: int, group: str) -> bool:
+        """True if normal[start:end] (a hit; `where` maps normal to `text` positions) is a word
+        of its own in `text`, for a word of `group` (subject / leader / region / event)."""
+        kind = KINDS.get(group)
+        if kind is None:
+            return True
+        spaced = any(text[where[k] + 1 : where[k + 1]].isspace() for k in range(start, end - 1))
+        lo = start
+        while lo > 0 and start - lo < CONTEXT and self._joined(text, normal, where, lo - 1, spaced):
+            lo -= 1
+        hi = end
+        while hi < len(normal) and hi - end < CONTEXT and self._joined(text, normal, where, hi - 1, spaced):
+            hi += 1
+        if start > 0 and self._latin_run(text, normal, where, start - 1):
+            return False  # ABC inside xABC
+        if end < len(normal) and self._latin_run(text, normal, where, end - 1):
+            return False  # ABC inside ABCD
+        return self.check(normal[lo:hi], start - lo, end - lo, kind)
+
+    @staticmethod
+    def _latin_run(text: str, normal: str, where: list[int], j: int) -> bool:
+        """True if normal[j] and normal[j + 1] are letters or digits of one Latin word."""
+        return _is_ascii_word(normal[j]) and _is_ascii_word(normal[j + 1]) and where[j + 1] - where[j] == 1
+
+    @staticmethod
+    def _joined(text: str, normal: str, where: list[int], j: int, spaced: bool) -> bool:
+        """True if normal[j] and normal[j + 1] belong to one run of text (no punctuation or
+        space between them in the original, both Han characters)."""
+        if not (_is_han(normal[j]) and _is_han(normal[j + 1])):
+            return False
+        gap = text[where[j] + 1 : where[j + 1]]
+        return not gap or (spaced and gap.isspace())
+
+    def check(self, window: str, start: int, end: int, kind: str) -> bool:
+        """The rules of the module docstring on one window of normalised text."""
+        if start == 0 and end == len(window):
+            return True
+        key = (window, start, end, kind)
+        if (known := self._cache.get(key)) is None:
+            known = self._decide(simplified(window), start, end, kind)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = known
+        return known
+
+    def _decide(self, window: str, start: int, end: int, kind: str) -> bool:
+        tokens = self.route(window)
+        spans, at = [], 0
+        for token in tokens:
+            spans.append((at, at + len(token)))
+            at += len(token)
+        for a, b in spans:
+            # a word straddles the left edge (核爆炸 for 爆炸 is still an explosion)
+            if a < start < b and not (kind == "event" and b >= end):
+                return False
+        rest = window[end:]
+        if (kind == "org" and rest.startswith(ORG_SUFFIXES)) or (kind == "place" and rest.startswith(ADMIN_SUFFIXES)):
+            return True
+        if kind == "event" and rest.startswith("性"):
+            return False  # 爆炸性新闻
+        for a, b in spans:
+            if a < end < b:  # a word straddles the right edge
+                if a > start:
+                    # 王建国|际: 国际 starts inside the hit. But 江城地铁|站 (地铁站) extends the
+                    # hit's own last word (地铁), as a head noun takes a suffix: that stands
+                    return kind in ("org", "place") and self._extends_last_word(window[start:end], a - start)
+                # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
+                # name (张伟业 for 张伟) or an adjective (爆炸性)
+                return kind != "person" and not window[a:b].endswith("性")
+            if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
+                return False  # 江城建工路
+        return True
+
+    def _extends_last_word(self, word: str, at: int) -> bool:
+        """True if `word` on its own segments into words whose last, of two characters or more,
+        begins at `at` (江城|地铁 at 2: yes; 江州|城|投 at 3: no, 投 is no word)."""
+        parts = self.route(word, plain=True)
+        return len(parts[-1]) > 1 and len(word) - len(parts[-1]) == at
+
+    def route(self, text: str, plain: bool = False) -> list[str]:
+        """jieba's max-probability segmentation (no HMM) over its dictionary plus ours
+        (`plain`: jieba's dictionary only)."""
+        freq, log_total = base_dictionary()
+        overlay: dict[str, int] = {} if plain else self.overlay
+        n = len(text)
+
+        def frequency(word: str) -> int | None:
+            mine, theirs = overlay.get(word), freq.get(word)
+            if mine is None and theirs is None:
+                return None
+            return max(mine or 0, theirs or 0)
+
+        dag: list[list[int]] = []
+        for k in range(n):
+            ends, i = [], k
+            while i < n and (f := frequency(text[k : i + 1])) is not None:
+                if f:
+                    ends.append(i)
+                i += 1
+            dag.append(ends or [k])
+        best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best[k] = max((math.log(frequency(text[k : x + 1]) or 1) - log_total + best[x + 1][0], x) for x in dag[k])
+        out, k = [], 0
+        while k < n:
+            stop = best[k][1] + 1
+            out.append(text[k:stop])
+            k = stop
+        return out

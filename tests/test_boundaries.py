@@ -1,0 +1,169 @@
+"""Word boundaries: a subject, leader, region or event word inside a longer word is not a hit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.analysis.boundaries import Boundaries
+from bot.analysis.matcher import Matcher
+from bot.analysis.normalize import normalize
+from bot.config import SchemeConfig
+from bot.models import Item
+
+# (group, configured word, text, is it a hit?)
+CASES = [
+    # leaders: a person's name
+    ("leaders", "王建国", "王建国际酒店开业", False),
+    ("leaders", "王建国", "王建国同志接受审查", True),
+    ("leaders", "王建国", "王建国（市交通局局长）被举报", True),
+    ("leaders", "王建国", "局长王建国表示将彻查", True),
+    ("leaders", "王建国", "市交通局局长王建国", True),
+    ("leaders", "王建国", "王建國際酒店開業", False),
+    ("leaders", "王建国", "王建國同志接受審查", True),
+    ("leaders", "王建国", "王 建 国 受 贿", True),
+    ("leaders", "王建国", "王 建 国 际 酒 店", False),
+    ("leaders", "王建国", "王建国，国际形势", True),
+    ("leaders", "王建国", "王建国路发生车祸", False),
+    ("leaders", "张伟", "张伟业集团召开年会", False),
+    ("leaders", "张伟", "记者张伟报道", True),
+    ("leaders", "张伟", "张伟涉嫌受贿被查", True),
+    ("leaders", "林晓峰", "林晓峰会见来访客商", True),
+    ("leaders", "周海涛", "副局长周海涛说", True),
+    ("leaders", "李明", "李明确表示反对", False),
+    # subjects: organisations, legal-name extensions
+    ("subjects", "江州城投", "望江州城投资有限公司成立", False),
+    ("subjects", "江州城投", "江州城投公司拖欠工程款", True),
+    ("subjects", "江州城投", "江州城投集团回应", True),
+    ("subjects", "江州公交", "浙江州公交通卡办理", False),
+    ("subjects", "江州公交", "江州公交车辆起火", True),
+    ("subjects", "江城建工", "江城建工路发生塌陷", False),
+    ("subjects", "江城建工", "江城建工路面出现裂缝", True),
+    ("subjects", "江城建工", "江城建工大道拥堵", False),
+    ("subjects", "江城建工集团", "江城建工集团有限公司欠薪", True),
+    ("subjects", "江城建工集团", "江城建工集团股份有限公司公告", True),
+    ("subjects", "江城地铁", "江城地铁站内发生踩踏", True),
+    ("subjects", "江城化工集团", "江城化工集团仓库爆炸", True),
+    ("subjects", "江城化工集团", "江城化工集團倉庫爆炸", True),
+    ("subjects", "ABC", "ABCD集团发布公告", False),
+    ("subjects", "ABC", "ABC集团发布公告", True),
+    ("subjects", "ABC", "ＡＢＣ公司发布公告", True),
+    ("subjects", "ABC", "xABC公司发布公告", False),
+    ("subjects", "市国资委", "江城市国资委通报", True),
+    # regions
+    ("regions", "江州", "浙江州际公路", False),
+    ("regions", "江州", "望江州城投资", False),
+    ("regions", "临川", "临川区发生内涝", True),
+    ("regions", "临川", "欢迎光临川菜馆", False),
+    ("regions", "江城", "浙江城乡建设", False),
+    ("regions", "江城", "江城市民反映", True),
+    ("regions", "江城", "江城市发生内涝", True),
+    ("regions", "江城", "江城镇一民房倒塌", True),
+    ("regions", "江城", "望江城市广场", False),
+    # events
+    ("events", "拖欠", "公司拖欠工资", True),
+    ("events", "爆炸", "仓库发生爆炸", True),
+    ("events", "爆炸", "一条爆炸性新闻", False),
+    ("events", "爆炸", "工人引爆炸药", False),
+    ("events", "翻车", "大客车侧翻车辆受损", False),
+    ("events", "翻车", "推翻车辆", False),
+    ("events", "中毒", "集中毒品销毁", False),
+    ("events", "中毒", "8人食物中毒", True),
+    ("events", "停水", "暂停水费收取", False),
+    ("events", "停水", "小区停水三天", True),
+    ("events", "投诉", "投诉人称", True),
+    ("events", "死亡", "事故造成两人死亡", True),
+]
+
+
+def _scheme(group: str, word: str) -> SchemeConfig:
+    if group == "events":
+        return SchemeConfig(name="测试", events={word: 3})
+    return SchemeConfig(name="测试", **{group: [word]})
+
+
+@pytest.mark.parametrize(("group", "word", "text", "expected"), CASES, ids=[c[2] for c in CASES])
+def test_a_word_inside_a_longer_word_is_not_a_hit(group: str, word: str, text: str, expected: bool) -> None:
+    matches = Matcher([_scheme(group, word)]).match(Item("s", "http://x/1", text, ""))
+    assert bool(matches) is expected
+
+
+def test_there_are_at_least_forty_cases_both_ways() -> None:
+    assert len(CASES) >= 40
+    assert sum(c[3] for c in CASES) >= 15 and sum(not c[3] for c in CASES) >= 15
+
+
+def test_the_same_check_applies_in_the_body() -> None:
+    scheme = SchemeConfig(name="x", leaders=["王建国"], events={"受贿": 3})
+    matcher = Matcher([scheme])
+    assert matcher.match(Item("s", "u", "酒店受贿案开庭", "涉事的王建国际酒店位于市中心。")) == []
+    [match] = matcher.match(Item("s", "u", "酒店受贿案开庭", "被告人王建国当庭认罪。"))
+    assert match.words("leader") == ["王建国"]
+
+
+def test_exact_false_turns_the_check_off_for_one_word() -> None:
+    loose = SchemeConfig(name="x", leaders=[{"word": "张伟", "exact": False}, "王建国"])
+    matcher = Matcher([loose])
+    [match] = matcher.match(Item("s", "u", "张伟业集团召开年会"))
+    assert match.words("leader") == ["张伟"]
+    assert matcher.match(Item("s", "u", "王建国际酒店开业")) == []  # the other word keeps its check
+
+
+def test_exact_false_on_an_event_word() -> None:
+    scheme = SchemeConfig(name="x", subjects=["江城公交集团"], events={"爆炸": {"severity": 5, "exact": False}})
+    [match] = Matcher([scheme]).match(Item("s", "u", "江城公交集团发布爆炸性新闻"))
+    assert match.severity == 5
+
+
+def test_dictionary_words_join_the_segmentation() -> None:
+    plain = SchemeConfig(name="x", leaders=["张伟"])
+    assert Matcher([plain]).match(Item("s", "u", "张伟国表示"))  # 张伟|国: nothing says 张伟国 is one name
+    named = SchemeConfig(name="x", leaders=["张伟"], dictionary=["张伟国"])
+    assert Matcher([named]).match(Item("s", "u", "张伟国表示")) == []
+    assert Matcher([named]).match(Item("s", "u", "张伟表示"))
+
+
+def test_highlight_spans_stay_on_the_original_text() -> None:
+    scheme = SchemeConfig(name="x", leaders=["王建国"], subjects=["江城建工集团"], events={"欠薪": 3})
+    it = Item("s", "u", "「江城建工集團有限公司」欠 薪，王 建 国回应", "")
+    [match] = Matcher([scheme]).match(it)
+    spans = {h.word: it.title[h.start : h.end] for h in match.hits}
+    assert spans == {"江城建工集团": "江城建工集團", "欠薪": "欠 薪", "王建国": "王 建 国"}
+
+
+def test_unmatched_items_never_segment() -> None:
+    scheme = SchemeConfig(name="x", subjects=["江州城投"], events={"拖欠": 3})
+    matcher = Matcher([scheme])
+    calls = []
+    original = matcher.boundaries.check
+
+    def counting(*args: object) -> bool:
+        calls.append(args)
+        return original(*args)  # type: ignore[arg-type]
+
+    matcher.boundaries.check = counting  # type: ignore[method-assign]
+    assert matcher.match(Item("s", "u", "某公司拖欠工资", "工人到江州讨薪")) == []  # no subject
+    assert matcher.match(Item("s", "u", "江州城投发布公告", "")) == []  # subject alone: rule fails first
+    assert calls == []
+    assert matcher.match(Item("s", "u", "望江州城投资公司拖欠工资", "")) == []
+    assert calls  # a would-be match pays for the look
+
+
+def test_route_is_jieba_max_probability_with_scheme_and_dictionary_words() -> None:
+    boundaries = Boundaries(["王建国"], ["国际酒店"])
+    assert boundaries.route("王建国际酒店") == ["王", "建", "国际酒店"]
+    assert boundaries.route("王建国同志") == ["王建国", "同志"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "　", "·", "，", "「", "」", "\n"]), min_size=12, max_size=12))
+def test_spans_cover_the_word_whatever_sits_between_its_characters(gaps: list[str]) -> None:
+    base = "局长王建国表示江城建工集团拖欠工资"
+    text = "".join(ch + gaps[i % len(gaps)] for i, ch in enumerate(base))
+    scheme = SchemeConfig(name="x", leaders=["王建国"], subjects=["江城建工集团"], events={"拖欠": 3})
+    [match] = Matcher([scheme]).match(Item("s", "u", text, ""))
+    assert {h.word for h in match.hits} == {"王建国", "江城建工集团", "拖欠"}
+    for hit in match.hits:
+        assert normalize(text[hit.start : hit.end]) == normalize(hit.word)
+        assert text[hit.start] == hit.word[0] and text[hit.end - 1] == hit.word[-1]
