@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from bot import app as wiring
 from bot.analysis.judge import Judge
+from bot.channels.base import NotLeader
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.incidents import IncidentService
@@ -92,6 +93,8 @@ class Node:
         fenced = self.store.fenced(self.lease.key, token)
         leader = await wiring.build_app(self.config, fenced, self.clock, self.console_out)
         leader.enqueue_poll = self.queue.enqueue
+        for channel in leader.channels.values():  # before the metrics wrapper: the adapters check it
+            channel.send_gate = self.send_gate
         count_channels(leader.channels, self.metrics)
         try:
             await wiring.start(leader, read_console=self.read_console)
@@ -101,6 +104,17 @@ class Node:
             raise
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
+
+    def send_gate(self) -> None:
+        """Before every platform send: is our term still valid by our own clock? (no Redis round trip)"""
+        if not self.lease.held:
+            self.role.wake.set()  # step down now, not at the next renewal
+            raise NotLeader("本实例的主节点任期已过，不再发送；由新的主节点发送")
+
+    @property
+    def leading(self) -> bool:
+        """Leader now: its loops run and its term has not passed by its own clock."""
+        return self.leader_app is not None and self.lease.held
 
     async def _lost(self) -> None:
         leader, self.leader_app = self.leader_app, None
@@ -130,7 +144,7 @@ class Node:
             except Exception:  # the leader's app failed to start or stop: try again next round
                 log.exception("leader role step failed")
                 await self.role.resign()
-            await asyncio.sleep(self.lease.ttl / 3)
+            await self.role.pause()
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -156,9 +170,11 @@ class Node:
         except (RedisError, StoreError, OSError):
             holder, redis_ok = None, False
         m.redis_up.set(1 if redis_ok else 0)
+        leading = self.leading  # a term past its end is not leading, even before the loops have stopped
+        m.leader.labels(self.instance).set(1 if leading else 0)
         return {
             "instance": self.instance,
-            "leader": self.leader_app is not None,
+            "leader": leading,
             "lease_holder": holder,
             "redis": redis_ok,
             "polls_done": self.workers.done_total,

@@ -182,6 +182,7 @@ class TelegramChannel(Channel):
                 raise DeliveryError(f"Telegram 限流中，{held:.0f} 秒后重试", retry_after=held)
             if paced:
                 await self.limiter.wait(target)
+            self.check_gate()  # after the pacing wait: a leader past its term sends nothing
             try:
                 return await send(target)
             except ChatMigrated as exc:

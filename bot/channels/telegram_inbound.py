@@ -18,7 +18,7 @@ from telegram import ChatMember, ForceReply, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from bot.channels.base import CommandHandler, DeliveryError
+from bot.channels.base import CommandHandler, DeliveryError, NotLeader
 from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
 from bot.channels.telegram_render import escape, mention_tag, split_runs, text_runs
 from bot.commands import parse_command
@@ -194,7 +194,10 @@ class Inbound:
         if len(text) > MAX_ANSWER:
             text = text[: MAX_ANSWER - 1] + "…"
         try:
+            self.channel.check_gate()
             await query.answer(text or None, show_alert=alert)
+        except NotLeader:
+            log.info("button press left unanswered: this instance is no longer the leader")
         except TelegramError as exc:
             log.info("could not answer a button press: %s", exc)
 
@@ -223,6 +226,9 @@ class Inbound:
             await enable(store, f"telegram:{self.channel.configured_id(str(change.chat.id))}")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(context.error, NotLeader):  # stepped down mid-update: no reply, no traceback
+            log.info("Telegram update left to the new leader: %s", context.error)
+            return
         log.error("Telegram update failed: %r", context.error, exc_info=context.error)
 
 
