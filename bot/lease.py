@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from bot.channels.base import NotLeader
 from bot.outage import Outage
 from bot.store.redis_store import raise_if_cancelled
 
@@ -175,6 +176,15 @@ class LeaderRole:
         self.lease.token = None
         log.warning("instance %s lost the leader lease (%s)", self.lease.instance, why)
         await self.on_lost()
+
+    def send_gate(self) -> None:
+        """Before every platform send: is our term still valid by our own clock? (no Redis round trip)
+
+        A leader past its term sends nothing and steps down at once (the next
+        `tick`, woken now), leaving the entry to the new leader."""
+        if not self.lease.held:
+            self.wake.set()
+            raise NotLeader("本实例的主节点任期已过，不再发送；由新的主节点发送")
 
     def next_wait(self) -> float:
         """How long until the next tick: a leader renews every ttl/3 and wakes when its term ends;

@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 
 from bot import app as wiring
 from bot.analysis.judge import Judge
-from bot.channels.base import NotLeader
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.incidents import IncidentService
@@ -94,7 +93,7 @@ class Node:
         leader = await wiring.build_app(self.config, fenced, self.clock, self.console_out)
         leader.enqueue_poll = self.queue.enqueue
         for channel in leader.channels.values():  # before the metrics wrapper: the adapters check it
-            channel.send_gate = self.send_gate
+            channel.send_gate = self.role.send_gate
         count_channels(leader.channels, self.metrics)
         try:
             await wiring.start(leader, read_console=self.read_console)
@@ -104,12 +103,6 @@ class Node:
             raise
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
-
-    def send_gate(self) -> None:
-        """Before every platform send: is our term still valid by our own clock? (no Redis round trip)"""
-        if not self.lease.held:
-            self.role.wake.set()  # step down now, not at the next renewal
-            raise NotLeader("本实例的主节点任期已过，不再发送；由新的主节点发送")
 
     @property
     def leading(self) -> bool:
