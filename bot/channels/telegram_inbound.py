@@ -60,6 +60,7 @@ class Inbound:
         cmd = self.command_from(msg, chat)
         if cmd is None:
             return
+        self.channel.check_gate()  # fetched just before our term ended: the new leader gets it too
         replies = await self.on_command(cmd)
         thread = msg.message_thread_id if msg.is_topic_message else None
         for i, reply in enumerate(replies):
@@ -124,6 +125,7 @@ class Inbound:
         query = update.callback_query
         if query is None:
             return
+        self.channel.check_gate()
         press = decode(query.data)
         msg = query.message
         if press is None or msg is None or not self.channel.is_ours(str(msg.chat.id)):
