@@ -7,6 +7,7 @@ same source never run at once either.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -58,6 +59,9 @@ class QuietScheduler(AsyncIOScheduler):
                 return None
             try:
                 result = await job(*args, **kwargs)
+            except asyncio.CancelledError:  # the scheduler stops (step-down) mid-run: this task ends here
+                log.info("job %s stopped with the scheduler", getattr(job, "__name__", job))
+                return None
             except (FencedOut, NotLeader) as exc:
                 log.info("job %s skipped: %s", getattr(job, "__name__", job), exc)
                 return None
