@@ -121,7 +121,9 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
         await asyncio.sleep(max(0.0, 2 * TTL - takeovers[-1]))
         os.kill(frozen.proc.pid, signal.SIGCONT)
         await wait_until(
-            lambda: _true(_logged(frozen.err_path, "lost the leader lease")), within=15, what="the woken leader steps down"
+            lambda: _true(_logged(frozen.err_path, "lost the leader lease")),
+            within=15,
+            what="the woken leader steps down",
         )
 
         # 2. kill -9 of the leader.
@@ -164,7 +166,9 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
     await store.close()
     visible = [c for c in sends if c["holder"]]
     by_non_holder = [c for c in visible if c["holder"] not in (c["instance"], "?")]
-    print(f"\nchat-visible calls {len(visible)}, holder unknown (Redis down) {sum(c['holder'] == '?' for c in visible)}")
+    print(
+        f"\nchat-visible calls {len(visible)}, holder unknown (Redis down) {sum(c['holder'] == '?' for c in visible)}"
+    )
     print(f"takeover seconds {[round(t, 2) for t in takeovers]}, leader samples {sampler.samples}")
     assert by_non_holder == [], by_non_holder  # nobody sent while another instance held the lease
     assert sampler.samples > 20 and sampler.doubles == [], sampler.doubles

@@ -62,7 +62,12 @@ def channel(api: FakeBotApi, clock, name: str, role: LeaderRole, handled: list[s
     config = make_config(
         chats={
             "console": {"enabled": False},
-            "telegram": {"enabled": True, "token": f"{BOT_ID}:{name}", "base_url": api.base_url, "chats": [{"id": "-100"}]},
+            "telegram": {
+                "enabled": True,
+                "token": f"{BOT_ID}:{name}",
+                "base_url": api.base_url,
+                "chats": [{"id": "-100"}],
+            },
         }
     )
     ch = TelegramChannel(config.chats.telegram, clock, config.zone, config.people, limits=Limits.unlimited())
