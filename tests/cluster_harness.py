@@ -332,3 +332,11 @@ async def time_takeover(client: Any, key: str, old: str, within: float = 30.0) -
             return loop.time() - start
         await asyncio.sleep(0.02)
     raise AssertionError(f"no takeover within {within} s")
+
+
+async def ready_instances(client: Any, prefix: str) -> set[str]:
+    """Instances whose poll workers have read the queue: started up (jieba loaded), lease loop running."""
+    try:
+        return {str(c["name"]) for c in await client.xinfo_consumers(f"{prefix}polls", "workers")}
+    except Exception:  # noqa: BLE001 - no stream yet, or Redis restarting
+        return set()

@@ -33,6 +33,7 @@ from tests.cluster_harness import (
     all_alerted,
     cluster_config,
     lease_token,
+    ready_instances,
     time_takeover,
     wait_until,
 )
@@ -109,6 +110,7 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
         for name, port in ports.items():
             cluster.start(name, metrics_port=port)
         await alerted(what="first batch in every chat")
+        await wait_until(lambda: _all_ready(client, set(ports)), within=120, what="every instance started up")
         sampler.start()
 
         # 1. The leader freezes for two terms (GC, VM pause); a follower takes over; it wakes up.
@@ -195,3 +197,8 @@ def _logged(path, needle: str) -> bool:
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def _all_ready(client: aioredis.Redis, names: set[str]) -> bool:
+    """A follower still loading (jieba) cannot take over yet: fault only a cluster that is up."""
+    return names <= await ready_instances(client, PREFIX)
