@@ -43,7 +43,7 @@ class QuietScheduler(AsyncIOScheduler):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outage = Outage("定时任务（scheduler）", cap=30.0)
+        self.outage = Outage("定时任务（scheduler）", cap=10.0)
 
     def add_job(self, func: Any, *args: Any, **kwargs: Any) -> Any:
         if inspect.iscoroutinefunction(func):

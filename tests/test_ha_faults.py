@@ -185,6 +185,7 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
                 per_chat[(str(call["params"]["chat_id"]), number)] += 1
     assert sorted(per_chat) == sorted((str(g), n) for g in GROUPS for n in pushed)  # nothing lost
     duplicates = sum(v - 1 for v in per_chat.values())
+    print(f"alerts {len(per_chat)}, duplicates {duplicates} over {faults} faults")
     assert duplicates <= faults, per_chat
     assert any(_logged(i.err_path, "took over poll") for i in cluster.instances)  # XAUTOCLAIM, not a re-queue
     for inst in cluster.instances:
