@@ -59,6 +59,7 @@ OnGain = Callable[[str], Awaitable[None]]
 OnLost = Callable[[], Awaitable[None]]
 
 TAKEOVER_MARGIN = 0.1  # seconds a follower waits past the key's expiry before trying again
+SEND_MARGIN = 1.0  # no send in the last second of a term (at most ttl/4): time for the request to arrive
 
 
 class LeaderLease:
@@ -145,6 +146,7 @@ class LeaderRole:
         self.redis_ok = True
         self.wake = asyncio.Event()
         self.outage = Outage("主节点租约")
+        self.send_margin = min(SEND_MARGIN, lease.ttl / 4)
 
     async def tick(self) -> bool:
         """One step: renew or acquire; start or stop the leader-only work. Returns `leading`."""
@@ -166,10 +168,40 @@ class LeaderRole:
         if ok and not self.leading:
             self.leading = True
             log.warning("instance %s is now the leader (token %s)", lease.instance, lease.token)
-            await self.on_gain(lease.token or "")
+            if not await self._start(lease.token or ""):
+                await self._step_down("its term ran out while its work was starting")
         elif not ok and self.leading:
             await self._step_down("its renewal failed")
         return self.leading
+
+    async def _start(self, token: str) -> bool:
+        """Run `on_gain` while renewing on schedule: starting the leader's work (Telegram, warm-up)
+        can outlast a term on a busy machine. False if the term ended meanwhile (the start is cancelled)."""
+        start = asyncio.create_task(self.on_gain(token), name="leader-start")
+        try:
+            while not (await asyncio.wait({start}, timeout=self.next_wait()))[0]:
+                if not await self._renew_during_start():
+                    start.cancel()
+                    await asyncio.gather(start, return_exceptions=True)
+                    return False
+        except BaseException:
+            start.cancel()
+            await asyncio.gather(start, return_exceptions=True)
+            raise
+        start.result()  # a start that failed raises here (bot.roles resigns)
+        return True
+
+    async def _renew_during_start(self) -> bool:
+        lease = self.lease
+        if not lease.held:
+            return False
+        try:
+            ok = await asyncio.wait_for(lease.renew(), max(0.05, lease.remaining()))
+            self.outage.ok()
+            return ok
+        except (RedisError, OSError, TimeoutError) as exc:
+            self.outage.failed(exc)
+            return lease.held
 
     async def _step_down(self, why: str) -> None:
         self.leading = False
@@ -181,8 +213,10 @@ class LeaderRole:
         """Before every platform send: is our term still valid by our own clock? (no Redis round trip)
 
         A leader past its term sends nothing and steps down at once (the next
-        `tick`, woken now), leaving the entry to the new leader."""
-        if not self.lease.held:
+        `tick`, woken now), leaving the entry to the new leader. The last
+        `send_margin` seconds of a term are closed too: a request needs time to
+        reach the platform, and it must arrive before a follower can take over."""
+        if self.lease.remaining() <= self.send_margin:
             self.wake.set()
             raise NotLeader("本实例的主节点任期已过，不再发送；由新的主节点发送")
 
