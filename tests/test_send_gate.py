@@ -9,12 +9,14 @@ store read and the send, the window the fence alone did not close.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.analysis.judgement import Judgement
 from bot.channels.base import NotLeader
+from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.delivery import Delivery
@@ -154,3 +156,19 @@ async def test_command_reply_after_the_term_is_not_sent(api, clock, redis_prefix
     assert handled == ["list", "status"]
     assert len(api.requests("sendMessage")) == 1  # the reply to /list only
     assert role.wake.is_set()
+
+
+async def test_console_prints_nothing_after_the_term(clock, redis_prefix, store):
+    mono = FakeMonotonic()
+    lease = LeaderLease(store.client, redis_prefix, "a", ttl=TTL, monotonic=mono)
+    role = LeaderRole(lease, lambda _t: asyncio.sleep(0), lambda: asyncio.sleep(0))
+    assert await role.tick() is True
+    config = make_config()
+    out = io.StringIO()
+    console = ConsoleChannel("李明", clock, config.zone, out)
+    console.send_gate = role.send_gate
+    await console.send_text("console", "任期内")
+    mono.t += TTL + 1
+    with pytest.raises(NotLeader):
+        await console.send_text("console", "任期后")
+    assert "任期内" in out.getvalue() and "任期后" not in out.getvalue()
