@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
-from bot.channels.base import Channel, CommandHandler, UndeliveredHandler
+from bot.channels.base import Channel, CommandHandler, NotLeader, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
@@ -187,7 +187,7 @@ async def stop(app: App) -> None:
     await asyncio.gather(*app.tasks, return_exceptions=True)
     try:
         await app.delivery.run_once()  # flush what is due before closing
-    except StoreError as exc:  # a leader that lost its lease (fenced) or Redis gone: the next leader sends
+    except (StoreError, NotLeader) as exc:  # a leader that lost its lease (fenced) or Redis gone: the next sends
         log.warning("final delivery round skipped: %s", exc)
     await app.http.aclose()
     if app.demo is not None:

@@ -32,6 +32,8 @@ from bot.models import SYSTEM, Action, ActionKind, Incident, Notification, Statu
 from bot.routing import targets_for
 from bot.services import Services
 from bot.silences import Silences
+from bot.store.base import StoreUnavailable
+from bot.store.redis_store import FencedOut
 from bot.storm import quiet_until
 
 log = logging.getLogger(__name__)
@@ -175,6 +177,8 @@ def add_deadline_job(scheduler: AsyncIOScheduler, services: Services) -> None:
     async def tick() -> None:
         try:
             await check_deadlines(services)
+        except (StoreUnavailable, FencedOut):
+            raise  # Redis down or our term over: the scheduler (bot.scheduler) handles these quietly
         except Exception:
             log.exception("deadline check failed")
 

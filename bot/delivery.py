@@ -17,14 +17,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot import deadlines, disabled_chats, storm
-from bot.channels.base import Channel, DeliveryError
+from bot.channels.base import Channel, DeliveryError, NotLeader
 from bot.clock import Clock
 from bot.config import Config
 from bot.incidents import IncidentService, alert_notification
 from bot.models import SYSTEM, Action, ActionKind, Incident, MessageRef, NoticeKind, Notification, Target
+from bot.outage import Outage, is_outage
 from bot.routing import all_targets
 from bot.silences import Silences
 from bot.store.base import Store, VersionConflict, parse_file_ref
+from bot.store.redis_store import FencedOut
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class Delivery:
         self.incidents = incidents
         self.wake = asyncio.Event()
         self.throttled: dict[str, datetime] = {}  # platform → end of its sending pause (WeChat)
+        self.outage = Outage("消息发送（outbox）", cap=10.0)
         self._ready: set[str] = set()  # platforms that can send again: their failed entries are due now
 
     def retry_now(self, platform: str) -> None:
@@ -150,15 +153,28 @@ class Delivery:
         return self.incidents.config
 
     async def run_forever(self, idle: float = 1.0) -> None:
+        """Deliver every `idle` seconds or when woken; while the store is down, back off (capped) quietly."""
         while True:
+            wait = idle
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("delivery round failed")
+                self.outage.ok()
+            except (FencedOut, NotLeader) as exc:  # our term is over: bot.roles is stopping this loop
+                log.info("delivery paused: %s", exc)
+                wait = max(idle, 5.0)
+            except Exception as exc:
+                if not is_outage(exc):
+                    log.exception("delivery round failed")
+                    wait = idle
+                else:  # one warning when it starts, one line when it ends; no traceback per round
+                    wait = self.outage.failed(exc)
+            if self.outage.down:
+                await asyncio.sleep(wait)  # a wake-up must not defeat the backoff
+                continue
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
             # arrives as the wake event fires, and stop() would then wait forever.
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(idle):
+                async with asyncio.timeout(wait):
                     await self.wake.wait()
             self.wake.clear()
 

@@ -23,6 +23,7 @@ from bot.render import local_time
 from bot.routing import all_targets
 from bot.services import Services
 from bot.source_health import down_reason, is_due, parse_when, record_failure
+from bot.store.base import StoreUnavailable
 from bot.watches import active_terms, expire
 from sources.base import Source
 from sources.http import HttpClient
@@ -81,6 +82,8 @@ class Poller:
     async def _run(self, source: Source, terms: list[str]) -> PollReport:
         try:
             return await run_source(source, self.services, self.client, self.judge, watch_terms=terms)
+        except StoreUnavailable:  # the store is down, not the source: the caller backs off (bot.outage)
+            raise
         except Exception as exc:  # a bug in one source must not stop its schedule
             log.exception("poll of %s crashed", source.id)
             store, now = self.services.store, self.services.clock.now()

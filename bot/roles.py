@@ -91,6 +91,8 @@ class Node:
         fenced = self.store.fenced(self.lease.key, token)
         leader = await wiring.build_app(self.config, fenced, self.clock, self.console_out)
         leader.enqueue_poll = self.queue.enqueue
+        for channel in leader.channels.values():  # before the metrics wrapper: the adapters check it
+            channel.send_gate = self.role.send_gate
         count_channels(leader.channels, self.metrics)
         try:
             await wiring.start(leader, read_console=self.read_console)
@@ -100,6 +102,11 @@ class Node:
             raise
         self.leader_app = leader
         self.metrics.leader.labels(self.instance).set(1)
+
+    @property
+    def leading(self) -> bool:
+        """Leader now: its loops run and its term has not passed by its own clock."""
+        return self.leader_app is not None and self.lease.held
 
     async def _lost(self) -> None:
         leader, self.leader_app = self.leader_app, None
@@ -130,7 +137,7 @@ class Node:
             except Exception:  # the leader's app failed to start or stop: try again next round
                 log.exception("leader role step failed")
                 await self.role.resign()
-            await asyncio.sleep(self.lease.ttl / 3)
+            await self.role.pause()
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -156,9 +163,11 @@ class Node:
         except (RedisError, StoreError, OSError):
             holder, redis_ok = None, False
         m.redis_up.set(1 if redis_ok else 0)
+        leading = self.leading  # a term past its end is not leading, even before the loops have stopped
+        m.leader.labels(self.instance).set(1 if leading else 0)
         return {
             "instance": self.instance,
-            "leader": self.leader_app is not None,
+            "leader": leading,
             "lease_holder": holder,
             "redis": redis_ok,
             "polls_done": self.workers.done_total,

@@ -8,16 +8,22 @@ same source never run at once either.
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.channels.base import NotLeader
 from bot.config import Config, SourceConfig
+from bot.outage import Outage, is_outage
+from bot.store.redis_store import FencedOut
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +54,6 @@ class _QuietCancel(logging.Filter):
         return True
 
 
-def build_scheduler(config: Config) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=config.zone, job_defaults={"coalesce": True, "max_instances": 1})
-    quiet = logging.getLogger("apscheduler.executors.default")
-    if not any(isinstance(f, _QuietCancel) for f in quiet.filters):
-        quiet.addFilter(_QuietCancel())
-    return scheduler
-
-
 async def stop_scheduler(scheduler: AsyncIOScheduler, grace: float = STOP_GRACE) -> None:
     """Fire nothing more, let running jobs finish for up to `grace` seconds, cancel the rest.
 
@@ -72,6 +70,60 @@ async def stop_scheduler(scheduler: AsyncIOScheduler, grace: float = STOP_GRACE)
     scheduler.shutdown(wait=False)  # cancels what is still running
     if running:
         await asyncio.wait(running, timeout=1.0)  # let the cancelled ones end before the loop closes
+
+
+class QuietScheduler(AsyncIOScheduler):
+    """An AsyncIOScheduler whose coroutine jobs ride out a store outage quietly.
+
+    While Redis is down every job would fail each run and APScheduler would log
+    a traceback each time. Here a job failing for that reason logs one warning
+    for the scheduler as a whole (`Outage`), runs due meanwhile are skipped
+    until the capped backoff has passed, and the first run that works logs the
+    end. A job that finds its leader term over (`FencedOut`, `NotLeader`) ends
+    quietly: the role is stopping this scheduler. Other errors still surface.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outage = Outage("定时任务（scheduler）", cap=10.0)
+
+    def add_job(self, func: Any, *args: Any, **kwargs: Any) -> Any:
+        if inspect.iscoroutinefunction(func):
+            func = self._quiet(func)
+        return super().add_job(func, *args, **kwargs)
+
+    def _quiet(self, job: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
+        outage = self.outage
+
+        @functools.wraps(job)
+        async def run(*args: Any, **kwargs: Any) -> object:
+            if outage.waiting():
+                return None
+            try:
+                result = await job(*args, **kwargs)
+            except asyncio.CancelledError:  # the scheduler stops (step-down) mid-run: this task ends here
+                log.info("job %s stopped with the scheduler", getattr(job, "__name__", job))
+                return None
+            except (FencedOut, NotLeader) as exc:
+                log.info("job %s skipped: %s", getattr(job, "__name__", job), exc)
+                return None
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                outage.failed(exc)
+                return None
+            outage.ok()
+            return result
+
+        return run
+
+
+def build_scheduler(config: Config) -> AsyncIOScheduler:
+    scheduler = QuietScheduler(timezone=config.zone, job_defaults={"coalesce": True, "max_instances": 1})
+    quiet = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _QuietCancel) for f in quiet.filters):
+        quiet.addFilter(_QuietCancel())
+    return scheduler
 
 
 def schedule_polls(scheduler: AsyncIOScheduler, sources: Sequence[SourceConfig], poll: PollFn) -> None:

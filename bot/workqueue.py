@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from bot.outage import Outage, is_outage
 from bot.store.base import StoreError
 from bot.store.redis_store import raise_if_cancelled
 
@@ -126,13 +127,14 @@ Handler = Callable[[str], Awaitable[object]]
 class Workers:
     """`concurrency` loops taking poll tasks and running `handler(source_id)` on each."""
 
-    def __init__(self, queue: PollQueue, handler: Handler, concurrency: int = 4, max_backoff: float = 30.0) -> None:
+    def __init__(self, queue: PollQueue, handler: Handler, concurrency: int = 4, max_backoff: float = 10.0) -> None:
         self.queue = queue
         self.handler = handler
         self.concurrency = concurrency
         self.max_backoff = max_backoff
         self.redis_ok = True
         self.done_total = 0
+        self.outage = Outage("采集任务（poll workers）", cap=max_backoff)
 
     async def run_one(self, block_ms: int = 1000) -> PollTask | None:
         """Take and run one task (None if none came); raises on Redis errors, task stays pending."""
@@ -163,19 +165,23 @@ class Workers:
             raise_if_cancelled()
 
     async def _loop(self) -> None:
-        backoff = 0.5
         while True:
             try:
+                if self.outage.waiting():  # another worker of ours saw Redis down: wait out its backoff
+                    await asyncio.sleep(self.outage.until - self.outage.monotonic())
                 await self.run_one()
                 raise_if_cancelled()
-                self.redis_ok, backoff = True, 0.5
+                self.redis_ok = True
+                self.outage.ok()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a worker must survive Redis outages and bad polls
-                self.redis_ok = not isinstance(exc, RedisError | OSError)
-                log.warning("poll worker: %s; retrying in %.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(self.max_backoff, backoff * 2)
+                if is_outage(exc):  # one warning for all workers, then a capped backoff
+                    self.redis_ok = False
+                    await asyncio.sleep(self.outage.failed(exc))
+                else:
+                    log.warning("poll worker: %s; retrying in %.1fs", exc, self.outage.first)
+                    await asyncio.sleep(self.outage.first)
 
     async def run_forever(self) -> None:
         with contextlib.suppress(RedisError, OSError):

@@ -44,9 +44,11 @@ TITLES = [  # each hits the scheme (subject + event) and none merges into anothe
 
 
 class FeedServer:
-    """Serves /feed.xml (RSS) whose items the test adds while instances run."""
+    """Serves /feed.xml (RSS) whose items the test adds while instances run (after `delay` s: a slow source)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0, site: str = "news.example.cn") -> None:
+        self.delay = delay
+        self.site = site
         self.items: list[tuple[str, str]] = []
         self.requests = 0
         self.runner: web.AppRunner | None = None
@@ -56,7 +58,7 @@ class FeedServer:
         urls = []
         for _ in range(count):
             n = len(self.items) + 1
-            url = f"https://news.example.cn/a/{n}"
+            url = f"https://{self.site}/a/{n}"
             self.items.append((url, TITLES[(n - 1) % len(TITLES)]))
             urls.append(url)
         return urls
@@ -72,6 +74,8 @@ class FeedServer:
     async def start(self) -> None:
         async def feed(_request: web.Request) -> web.Response:
             self.requests += 1
+            if self.delay:
+                await asyncio.sleep(self.delay)
             return web.Response(text=self._rss(), content_type="application/rss+xml", charset="utf-8")
 
         app = web.Application()
@@ -125,6 +129,10 @@ class Cluster:
 
     def start(self, name: str, **ops: Any) -> Instance:
         config = {**self.config, "ops": {**self.config["ops"], "instance": name, **ops}}
+        telegram = config.get("chats", {}).get("telegram")
+        if telegram and telegram.get("token", "").endswith(":{instance}"):  # FakeTelegram(per_instance=True)
+            chats = {**config["chats"], "telegram": {**telegram, "token": telegram["token"].format(instance=name)}}
+            config = {**config, "chats": chats}
         path = self.tmp / f"{name}.yaml"
         path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
         out, err = self.tmp / f"{name}.out", self.tmp / f"{name}.err"
@@ -189,11 +197,20 @@ async def all_alerted(store: Any, urls: list[str], targets: tuple[str, ...] = ("
 
 
 class FakeTelegram:
-    """tests/fake_bot_api.py as a subprocess: every instance's leader talks to it over HTTP."""
+    """tests/fake_bot_api.py as a subprocess: every instance's leader talks to it over HTTP.
 
-    def __init__(self) -> None:
+    per_instance: each instance gets its own token secret (its name), so the fake
+    records who made each call; with lease_redis/lease_key it also records who
+    held the lease when each chat-visible call arrived.
+    """
+
+    def __init__(self, per_instance: bool = False, lease_redis: str = "", lease_key: str = "") -> None:
+        self.per_instance = per_instance
+        extra = ["--any-secret"] if per_instance else []
+        if lease_redis:
+            extra += ["--lease-redis", lease_redis, "--lease-key", lease_key]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.fake_bot_api", "--port", "0"],
+            [sys.executable, "-m", "tests.fake_bot_api", "--port", "0", *extra],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -208,7 +225,7 @@ class FakeTelegram:
         base = f"http://127.0.0.1:{self.port}"
         return {
             "enabled": True,
-            "token": "123456:TEST-token-not-real",
+            "token": "123456:{instance}" if self.per_instance else "123456:TEST-token-not-real",
             "base_url": f"{base}/bot",
             "base_file_url": f"{base}/file/bot",
             "chats": [{"id": c} for c in chats],
@@ -227,6 +244,13 @@ class FakeTelegram:
                     counts[(str(call["params"]["chat_id"]), number)] += 1
         return counts
 
+    async def requests(self) -> list[dict[str, Any]]:
+        """Every call the fake received: method, params, status, instance, holder."""
+        import httpx
+
+        async with httpx.AsyncClient() as client:
+            return (await client.get(f"http://127.0.0.1:{self.port}/_control/requests")).json()
+
     async def texts_per_chat(self, needle: str) -> Counter[str]:
         """chat id → how many sent messages contain `needle`."""
         import httpx
@@ -242,3 +266,77 @@ class FakeTelegram:
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
+
+
+LEADER_GAUGE = re.compile(r'yuqing_leader\{instance="([^"]+)"\} ([0-9.]+)')
+
+
+async def leader_flags(ports: dict[str, int]) -> dict[str, int | None]:
+    """Each instance's `yuqing_leader` now, all asked at once (None: no answer, e.g. SIGSTOPped or dead)."""
+    import httpx
+
+    async with httpx.AsyncClient(timeout=0.5) as client:
+
+        async def one(port: int) -> int | None:
+            try:
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            except httpx.HTTPError:
+                return None
+            found = LEADER_GAUGE.search(text)
+            return int(float(found.group(2))) if found else None
+
+        values = await asyncio.gather(*(one(p) for p in ports.values()))
+    return dict(zip(ports, values, strict=True))
+
+
+class LeaderSampler:
+    """Samples every instance's /metrics in the background; `doubles` holds samples showing two leaders."""
+
+    def __init__(self, ports: dict[str, int], every: float = 0.2) -> None:
+        self.ports, self.every = ports, every
+        self.samples = 0
+        self.doubles: list[dict[str, int | None]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            flags = await leader_flags(self.ports)
+            self.samples += 1
+            if sum(1 for v in flags.values() if v == 1) > 1:
+                self.doubles.append(flags)
+            await asyncio.sleep(self.every)
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def lease_token(client: Any, key: str) -> str | None:
+    try:
+        return await client.get(key)
+    except Exception:  # noqa: BLE001 - Redis restarting
+        return None
+
+
+async def time_takeover(client: Any, key: str, old: str, within: float = 30.0) -> float:
+    """Seconds from now until the lease key holds a token other than `old` (another instance leads)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < within:
+        token = await lease_token(client, key)
+        if token and token != old:
+            return loop.time() - start
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no takeover within {within} s")
+
+
+async def ready_instances(client: Any, prefix: str) -> set[str]:
+    """Instances whose poll workers have read the queue: started up (jieba loaded), lease loop running."""
+    try:
+        return {str(c["name"]) for c in await client.xinfo_consumers(f"{prefix}polls", "workers")}
+    except Exception:  # noqa: BLE001 - no stream yet, or Redis restarting
+        return set()

@@ -21,6 +21,15 @@ As a subprocess (for multi-process tests)::
 and script it over HTTP: POST /_control/updates (an update or a list),
 POST /_control/fail ({"method", "error", "times", "chat_id", ...}),
 GET /_control/requests, GET /_control/messages, POST /_control/reset.
+
+Several instances of one bot: with `any_secret=True` (`--any-secret`) every
+token `<bot id>:<secret>` is the same bot, and each call records its secret
+as `instance`, so a test gives each instance its own secret and counts what
+each one sent. With `lease_redis`/`lease_key` (`--lease-redis URL --lease-key K`)
+every chat-visible call (send, edit, answer) also records who held the
+leader lease in Redis when it arrived (`holder`; "?" if Redis did not answer).
+With `any_secret`, as Telegram does, a getUpdates arriving while another
+instance's one is still waiting is answered 409 Conflict (`conflicts` counts them).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import itertools
 import json
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +65,8 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)  # when the request arrived (time.monotonic)
+    instance: str = ""  # the token's secret (with any_secret): which instance made the call
+    holder: str = ""  # the lease holder's instance when a chat-visible call arrived (with lease_redis)
 
     @property
     def chat_id(self) -> str:
@@ -100,11 +112,31 @@ class BotApiError(Exception):
         self.parameters = parameters or {}
 
 
+# Calls a chat member would see: the ones only the lease holder may make.
+VISIBLE = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument", "answerCallbackQuery"}
+)
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+
+
 class FakeBotApi:
     def __init__(
-        self, token: str = TOKEN, bot_id: int = BOT_ID, username: str = BOT_USERNAME, poll_hold: float = 0.2
+        self,
+        token: str = TOKEN,
+        bot_id: int = BOT_ID,
+        username: str = BOT_USERNAME,
+        poll_hold: float = 0.2,
+        any_secret: bool = False,
+        lease_redis: str = "",
+        lease_key: str = "",
     ) -> None:
         self.token = token
+        self.any_secret = any_secret
+        self.lease_redis = lease_redis
+        self.lease_key = lease_key
+        self._lease_client: Any = None
+        self._polling: Counter[str] = Counter()  # getUpdates requests waiting now, per instance
+        self.conflicts = 0
         self.poll_hold = poll_hold  # longest a getUpdates waits for news (short: fast shutdowns in tests)
         self.bot_id = bot_id
         self.username = username
@@ -136,6 +168,8 @@ class FakeBotApi:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+        if self._lease_client is not None:
+            await self._lease_client.aclose()
 
     @property
     def base_url(self) -> str:
@@ -269,14 +303,39 @@ class FakeBotApi:
         async with self._changed:
             self._changed.notify_all()
 
+    def _known(self, token: str) -> bool:
+        if self.any_secret:
+            return token.split(":", 1)[0] == str(self.bot_id)
+        return token == self.token
+
+    async def _lease_holder(self) -> str:
+        """Who holds the lease now, by Redis (the instance part of its token); "-" if none, "?" if unknown."""
+        import redis.asyncio as aioredis
+
+        if self._lease_client is None:
+            self._lease_client = aioredis.Redis.from_url(
+                self.lease_redis, decode_responses=True, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+        try:
+            token = await self._lease_client.get(self.lease_key)
+        except Exception:  # noqa: BLE001 - Redis down or restarting: the holder cannot be known
+            return "?"
+        return token.split(":", 1)[1] if token else "-"
+
     async def _api(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+        token = request.match_info["token"]
+        if not self._known(token):
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         form = await request.post() if request.method == "POST" else request.query
         params = {k: _decode(v) if isinstance(v, str) else v for k, v in form.items()}
-        call = Call(request.match_info["method"], params)
+        call = Call(request.match_info["method"], params, instance=token.split(":", 1)[1] if self.any_secret else "")
+        if self.lease_redis and call.method in VISIBLE:
+            call.holder = await self._lease_holder()
         self.calls.append(call)
         try:
+            if call.method == "getUpdates" and set(self._polling) - {call.instance}:  # another poller waits: 409
+                self.conflicts += 1
+                raise BotApiError(409, CONFLICT)
             failure = next((f for f in self.failures if f.matches(call)), None)
             if failure is not None:
                 failure.times -= 1
@@ -300,20 +359,25 @@ class FakeBotApi:
         if call.method == "getMe":
             return {"id": self.bot_id, "is_bot": True, "first_name": "舆情值守", "username": self.username}
         if call.method == "getUpdates":
-            return await self._get_updates(int(p.get("offset") or 0), float(p.get("timeout") or 0))
+            return await self._get_updates(int(p.get("offset") or 0), float(p.get("timeout") or 0), call.instance)
         handler = getattr(self, "_m_" + call.method, None)
         if handler is None:
             raise BotApiError(404, "Not Found: method not found")
         return handler(p)
 
-    async def _get_updates(self, offset: int, hold: float) -> list[dict[str, Any]]:
+    async def _get_updates(self, offset: int, hold: float, instance: str = "") -> list[dict[str, Any]]:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and hold > 0:
-            async with self._changed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self._updates)), min(hold, self.poll_hold)
-                    )
+            self._polling[instance] += 1
+            try:
+                async with self._changed:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            self._changed.wait_for(lambda: bool(self._updates)), min(hold, self.poll_hold)
+                        )
+            finally:
+                self._polling[instance] -= 1
+                self._polling += Counter()  # drop zero counts
         return list(self._updates)
 
     def _check_text(self, text: str, parse_mode: str) -> None:
@@ -408,7 +472,16 @@ class FakeBotApi:
         what = request.match_info["what"]
         if what == "requests":
             return web.json_response(
-                [{"method": c.method, "params": _jsonable(c.params), "status": c.status} for c in self.calls]
+                [
+                    {
+                        "method": c.method,
+                        "params": _jsonable(c.params),
+                        "status": c.status,
+                        "instance": c.instance,
+                        "holder": c.holder,
+                    }
+                    for c in self.calls
+                ]
             )
         if what == "messages":
             return web.json_response(
@@ -432,8 +505,8 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(value, default=str))
 
 
-async def _serve(port: int) -> None:
-    api = FakeBotApi()
+async def _serve(port: int, any_secret: bool = False, lease_redis: str = "", lease_key: str = "") -> None:
+    api = FakeBotApi(any_secret=any_secret, lease_redis=lease_redis, lease_key=lease_key)
     await api.start(port=port)
     print(f"PORT {api.port}", flush=True)
     await asyncio.Event().wait()
@@ -442,9 +515,12 @@ async def _serve(port: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake Telegram Bot API server for tests")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--any-secret", action="store_true", help="every <bot id>:<secret> token; secret = instance")
+    parser.add_argument("--lease-redis", default="", help="Redis URL to read the lease holder from at each send")
+    parser.add_argument("--lease-key", default="", help="the lease key in that Redis")
     args = parser.parse_args(argv)
     try:
-        asyncio.run(_serve(args.port))
+        asyncio.run(_serve(args.port, args.any_secret, args.lease_redis, args.lease_key))
     except KeyboardInterrupt:
         sys.exit(0)
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
+from bot.channels.base import NotLeader
 from bot.lease import LeaderLease, LeaderRole
 from bot.models import NoticeKind, Notification
 from bot.store.redis_store import FencedOut, RedisStore
@@ -106,14 +107,59 @@ async def test_step_down_on_own_clock_when_redis_is_unreachable(redis_prefix):
     async def lost() -> None:
         events.append("lost")
 
-    role = LeaderRole(lease, lambda t: asyncio.sleep(0), lost, keep_through_outage=False)
+    role = LeaderRole(lease, lambda t: asyncio.sleep(0), lost)
     lease.token, lease.valid_until, role.leading = "7:a", clock.t + 6, True
     clock.t += 3
     assert await role.tick() is True and role.redis_ok is False  # lease cannot have lapsed yet
-    clock.t += 4
-    assert await role.tick() is False
-    assert events == ["lost"]
-    keep = LeaderRole(lease, lambda t: asyncio.sleep(0), lost)  # default: keep leading through an outage
-    lease.token, keep.leading = "8:a", True
-    assert await keep.tick() is True
+    assert role.next_wait() == pytest.approx(2.0)  # renew at ttl/3, still inside the term
+    clock.t += 2.5
+    assert role.next_wait() == pytest.approx(0.5)  # wake exactly when the term ends, not at the next renewal
+    clock.t += 0.5
+    assert await role.tick() is False  # term over by its own clock: steps down without asking Redis
+    assert events == ["lost"] and lease.token is None
+    await dead.aclose()
+
+
+async def test_follower_retries_just_after_the_holder_key_expires(client, redis_prefix):
+    a = LeaderLease(client, redis_prefix, "a", ttl=6)
+    b = LeaderLease(client, redis_prefix, "b", ttl=6)
+    follower = LeaderRole(b, lambda t: asyncio.sleep(0), lambda: asyncio.sleep(0))
+    assert await a.try_acquire() is True
+    assert await follower.tick() is False
+    assert follower.next_wait() == pytest.approx(2.0)  # the key has ~6 s left: check again at ttl/3
+    await client.pexpire(a.key, 300)  # a died 5.7 s ago
+    assert await follower.tick() is False
+    assert 0.15 < follower.next_wait() < 0.45  # not ttl/3 later: 0.3 s + the margin
+    await asyncio.sleep(follower.next_wait())
+    assert await follower.tick() is True and b.token.endswith(":b")
+
+
+async def test_a_slow_start_keeps_renewing_and_keeps_the_lease(client, redis_prefix):
+    lease = LeaderLease(client, redis_prefix, "a", ttl=0.9)
+    started: list[str] = []
+
+    async def slow_gain(token: str) -> None:  # Telegram connecting, warm-up on a busy machine: > 2 terms
+        await asyncio.sleep(2.0)
+        started.append(token)
+
+    role = LeaderRole(lease, slow_gain, lambda: asyncio.sleep(0))
+    assert await role.tick() is True
+    assert started == [lease.token] and lease.held
+    assert await client.get(lease.key) == lease.token  # renewed meanwhile; nobody else could take it
+    b = LeaderLease(client, redis_prefix, "b", ttl=0.9)
+    assert await b.try_acquire() is False
+
+
+async def test_the_last_moment_of_a_term_is_closed_to_sends(redis_prefix):
+    clock = FakeMonotonic()
+    dead = aioredis.Redis(host="127.0.0.1", port=1, decode_responses=True)
+    lease = LeaderLease(dead, redis_prefix, "a", ttl=6, monotonic=clock)
+    role = LeaderRole(lease, lambda t: asyncio.sleep(0), lambda: asyncio.sleep(0))
+    lease.token, lease.valid_until, role.leading = "3:a", clock.t + 6, True
+    clock.t += 4.9
+    role.send_gate()  # 1.1 s left: open
+    clock.t += 0.2
+    with pytest.raises(NotLeader):  # 0.9 s left: a request sent now might arrive after a takeover
+        role.send_gate()
+    assert role.wake.is_set()
     await dead.aclose()

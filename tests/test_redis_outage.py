@@ -98,4 +98,4 @@ async def test_cluster_rides_out_a_redis_crash(tmp_path, private_redis, feed):
 
 async def _all_noticed(cluster: Cluster) -> bool:
     """Each instance has logged a failed round against Redis (and keeps retrying with backoff)."""
-    return all("retrying in" in i.err_path.read_text(errors="replace") for i in cluster.instances)
+    return all("将退避重试" in i.err_path.read_text(errors="replace") for i in cluster.instances)

@@ -60,12 +60,27 @@ class DeliveryError(Exception):
         self.gone = gone
 
 
+class NotLeader(Exception):
+    """This instance's leader term has ended: it must not send anything more (nothing was sent)."""
+
+
+# Raises NotLeader when this instance may no longer talk to chats (bot.roles sets it on the leader's channels).
+SendGate = Callable[[], None]
+
+
 class Channel(ABC):
     name: str = ""
     # Set by the app when it builds the channel (bot.app): where an unsent command reply goes.
     on_undelivered: UndeliveredHandler | None = None
     # Set by the app too: the channel calls it when it can send again after it could not (a login).
     on_ready: ReadyHandler | None = None
+    # Set on the leader's channels when several instances share Redis (bot.roles); None: always open.
+    send_gate: SendGate | None = None
+
+    def check_gate(self) -> None:
+        """Call immediately before each platform send or edit (after any rate-limit wait)."""
+        if self.send_gate is not None:
+            self.send_gate()
 
     async def reply_undelivered(self, cmd: Command, text: str, mentions: tuple[str, ...], exc: DeliveryError) -> bool:
         """A command's reply failed: keep it for later if trying again can help; True if kept.

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import sys
 import threading
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Channel, CommandHandler
+from bot.channels.base import Channel, CommandHandler, NotLeader
 from bot.clock import Clock
 from bot.commands import parse_command
 from bot.models import Command, Incident
 from bot.render import incident_text, update_line
 from bot.routing import CONSOLE_CHAT
+
+log = logging.getLogger(__name__)
 
 
 class ConsoleChannel(Channel):
@@ -42,6 +45,7 @@ class ConsoleChannel(Channel):
         self._reader: asyncio.Task[None] | None = None
 
     def _print(self, text: str) -> str:
+        self.check_gate()
         message_id = str(next(self._ids))
         self.out.write(text.rstrip("\n") + "\n\n")
         self.out.flush()
@@ -103,5 +107,7 @@ class ConsoleChannel(Channel):
         while line := await lines.get():  # "" is EOF: keep running, just stop reading
             try:
                 await self.handle_line(line, on_command)
+            except NotLeader:
+                log.info("console command left unanswered: this instance is no longer the leader")
             except Exception as exc:  # noqa: BLE001 - the console must keep reading
                 self._print(f"命令执行出错：{exc}")

@@ -25,12 +25,12 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
 from bot.channels.telegram_buttons import Assignable, alert_keyboard
 from bot.channels.telegram_inbound import ChatLanes, install_handlers
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
-from bot.channels.telegram_session import connect_or_retry, disconnect
+from bot.channels.telegram_session import GatedUpdatesRequest, connect_or_retry, disconnect
 from bot.clock import Clock
 from bot.config import Config, PersonConfig, TelegramConfig
 from bot.models import Incident
@@ -90,6 +90,7 @@ class TelegramChannel(Channel):
         self.app: Application = self._build_app()
         self._started = False
         self._connecting: asyncio.Task[None] | None = None
+        self.stopping: asyncio.Task[None] | None = None  # polling stopped after a 409 (telegram_session)
         self.reconnect_delay = 5.0  # first wait before retrying an unreachable Bot API at start
 
     @classmethod
@@ -125,8 +126,17 @@ class TelegramChannel(Channel):
             .base_file_url(self.config.base_file_url)
             .job_queue(None)  # the bot's own scheduler runs the timers
             .concurrent_updates(ChatLanes())  # chats side by side, each chat's commands in order
+            .get_updates_request(GatedUpdatesRequest(self.may_poll, connection_pool_size=1))
             .build()
         )
+
+    def may_poll(self) -> bool:
+        """Fetch updates only while we may answer them (several instances: the leader within its term)."""
+        try:
+            self.check_gate()
+        except NotLeader:
+            return False
+        return True
 
     @property
     def bot(self) -> Any:
@@ -184,6 +194,7 @@ class TelegramChannel(Channel):
                 raise DeliveryError(f"Telegram 限流中，{held:.0f} 秒后重试", retry_after=held)
             if paced:
                 await self.limiter.wait(target)
+            self.check_gate()  # after the pacing wait: a leader past its term sends nothing
             try:
                 return await send(target)
             except ChatMigrated as exc:

@@ -32,7 +32,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.base import CommandHandler, DeliveryError
+from bot.channels.base import CommandHandler, DeliveryError, NotLeader
 from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
 from bot.channels.telegram_render import escape, mention_tag, split_runs, text_runs
 from bot.commands import parse_command
@@ -121,6 +121,7 @@ class Inbound:
         cmd = self.command_from(msg, chat)
         if cmd is None:
             return
+        self.channel.check_gate()  # fetched just before our term ended: the new leader gets it too
         if cmd.reply_to and self._from_us(msg.reply_to_message):  # a later part of a split alert stands for it
             cmd = replace(cmd, reply_to=await self.channel.alert_of_part(chat, cmd.reply_to))
         replies = await self.on_command(cmd)
@@ -188,6 +189,7 @@ class Inbound:
         query = update.callback_query
         if query is None:
             return
+        self.channel.check_gate()
         press = decode(query.data)
         msg = query.message
         if press is None or msg is None or not self.channel.is_ours(str(msg.chat.id)):
@@ -258,7 +260,10 @@ class Inbound:
         if len(text) > MAX_ANSWER:
             text = text[: MAX_ANSWER - 1] + "…"
         try:
+            self.channel.check_gate()
             await query.answer(text or None, show_alert=alert)
+        except NotLeader:
+            log.info("button press left unanswered: this instance is no longer the leader")
         except TelegramError as exc:
             log.info("could not answer a button press: %s", exc)
 
@@ -287,6 +292,9 @@ class Inbound:
             await enable(store, f"telegram:{self.channel.configured_id(str(change.chat.id))}")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(context.error, NotLeader):  # stepped down mid-update: no reply, no traceback
+            log.info("Telegram update left to the new leader: %s", context.error)
+            return
         log.error("Telegram update failed: %r", context.error, exc_info=context.error)
 
 

@@ -4,16 +4,26 @@ Telegram being unreachable at start must not stop the duty bot: the other
 channels keep working, alerts wait in the outbox, and the connection is
 retried in the background. A wrong token is a configuration error and is
 raised at once.
+
+Long polling is gated like sending (several instances): a leader past its
+term makes no more getUpdates calls (`GatedUpdatesRequest` answers "no
+updates" locally), so it neither fetches updates it could not handle nor
+confirms the offset of ones it fetched; the new leader gets them. Telegram
+answers a second concurrent poller with 409 Conflict: a poller that is no
+longer leader stops at once, the new leader retries quietly until the old
+one's last request has ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.request import HTTPXRequest
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
@@ -22,6 +32,36 @@ log = logging.getLogger(__name__)
 
 UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_RECONNECT = 300.0
+NO_UPDATES = b'{"ok":true,"result":[]}'
+GATED_PAUSE = 0.5  # seconds a gated poll waits before answering "no updates" (no busy loop)
+
+
+class GatedUpdatesRequest(HTTPXRequest):
+    """The getUpdates transport: while `may_poll()` is False nothing reaches Telegram."""
+
+    def __init__(self, may_poll: Callable[[], bool], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.may_poll = may_poll
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if not self.may_poll():
+            await asyncio.sleep(GATED_PAUSE)
+            return 200, NO_UPDATES
+        return await super().do_request(url, method, *args, **kwargs)
+
+
+def polling_error(channel: TelegramChannel, exc: TelegramError) -> None:
+    """PTB's polling loop failed once (it retries with its own backoff): one line, no traceback."""
+    if not isinstance(exc, Conflict):
+        log.warning("拉取 Telegram 更新失败（将自动重试）：%s", exc)
+        return
+    if channel.may_poll():  # we lead; the other poller is one stepping down: its last request ends soon
+        log.info("Telegram 409：另一实例仍在拉取更新（正在交接），稍后重试")
+        return
+    log.warning("Telegram 409：本实例已不是主节点，立即停止拉取更新")
+    updater = channel.app.updater
+    if updater is not None and updater.running:
+        channel.stopping = asyncio.get_running_loop().create_task(updater.stop(), name="telegram-stop-polling")
 
 
 async def connect(channel: TelegramChannel) -> None:
@@ -31,7 +71,12 @@ async def connect(channel: TelegramChannel) -> None:
     await register_commands(channel)
     await app.start()
     if app.updater is not None:
-        await app.updater.start_polling(poll_interval=0.0, timeout=10, allowed_updates=UPDATES)
+        await app.updater.start_polling(
+            poll_interval=0.0,
+            timeout=10,
+            allowed_updates=UPDATES,
+            error_callback=lambda exc: polling_error(channel, exc),
+        )
 
 
 async def connect_or_retry(channel: TelegramChannel) -> asyncio.Task[None] | None:
@@ -61,6 +106,8 @@ async def _retry(channel: TelegramChannel) -> None:
 
 async def disconnect(channel: TelegramChannel) -> None:
     app = channel.app
+    if channel.stopping is not None:  # polling stopped after a 409
+        await asyncio.gather(channel.stopping, return_exceptions=True)
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

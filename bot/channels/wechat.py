@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
 from bot.channels.wechat_text import command_from_message, numbered_parts, quote_number
 from bot.clock import Clock
 from bot.config import WechatConfig
@@ -165,6 +165,7 @@ class WechatChannel(Channel):
         if self._bot is None or not self.logged_in.is_set():
             raise DeliveryError("微信未登录", retry_after=NOT_LOGGED_IN_WAIT)
         timeout = self.config.send_timeout.total_seconds()
+        self.check_gate()  # a leader past its term sends nothing
         try:
             async with asyncio.timeout(timeout):
                 message_id = await send()
@@ -273,6 +274,8 @@ class WechatChannel(Channel):
     async def _on_message(self, msg: Any, on_command: CommandHandler) -> None:
         try:
             await self._handle_message(msg, on_command)
+        except NotLeader:  # stepped down meanwhile: the new leader answers it
+            log.info("wechat message %s left to the new leader", getattr(msg, "message_id", "?"))
         except Exception:
             log.exception("wechat message %s could not be handled", getattr(msg, "message_id", "?"))
         finally:
