@@ -1,0 +1,125 @@
+"""A linear model over hashed character 1–3-grams, scored with numpy alone.
+
+Characters rather than words: no segmenter to load or to disagree with the
+training data, traditional and spaced text reduce to the same characters
+(bot/analysis/sentiment_text.py), and 3-grams catch 不满意 / 未造成 / 被拖欠. The
+n-grams are hashed into a fixed number of buckets, so the weights are one
+float16 matrix (bot/data/sentiment/model.npz) and nothing else; the training
+script (scripts/train_sentiment.py) uses `features` from here, so training
+and inference cannot disagree on a feature.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.analysis.sentiment_text import DELETE, LIMIT, table
+
+_SHIFT = np.uint64(18)  # code points here fit in 18 bits (the table stops at 0x30000)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_ORDER = (np.uint64(1 << 60), np.uint64(2 << 60), np.uint64(3 << 60))
+_LOCK = threading.Lock()
+_TABLE: np.ndarray | None = None
+
+
+def _table() -> np.ndarray:
+    """sentiment_text.table() plus: spaces dropped, digits folded to 0 (「3人死亡」 reads as
+    「5人死亡」), so one lookup does all the cleaning the model needs."""
+    global _TABLE
+    if _TABLE is None:
+        with _LOCK:
+            if _TABLE is None:
+                lut = table().copy()
+                lut[lut == ord(" ")] = DELETE
+                digits = (lut >= ord("0")) & (lut <= ord("9"))
+                lut[digits] = ord("0")
+                _TABLE = lut
+    return _TABLE
+
+
+def features(text: str, buckets: int) -> np.ndarray:
+    """Bucket ids of the character 1-, 2- and 3-grams of the cleaned text, one per occurrence
+    (`buckets` must be a power of two). Characters past the table all read as its last one."""
+    raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cps = _table()[np.minimum(raw, LIMIT - 1)]
+    if not cps.all():
+        cps = cps[cps != DELETE]
+    cps = cps.astype(np.uint64)
+    n = cps.size
+    h = np.empty(max(3 * n - 3, n), dtype=np.uint64)
+    h[:n] = cps | _ORDER[0]
+    if n >= 2:
+        h[n : 2 * n - 1] = (cps[:-1] << _SHIFT) | cps[1:] | _ORDER[1]
+    if n >= 3:
+        h[2 * n - 1 :] = (cps[:-2] << (_SHIFT + _SHIFT)) | (cps[1:-1] << _SHIFT) | cps[2:] | _ORDER[2]
+    h *= _MIX  # wraps modulo 2**64: a multiplicative hash
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    return ((h >> np.uint64(20)) & np.uint64(buckets - 1)).astype(np.intp)
+
+
+class ModelError(Exception):
+    """The weights file is missing, unreadable or not a model of this kind."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial logistic regression: softmax(sum of the n-grams' weights / sqrt(n-grams) + bias)."""
+
+    weights: np.ndarray  # (classes, buckets) float32, C order: one contiguous row per class
+    bias: np.ndarray  # (classes,)
+    labels: tuple[str, ...]
+    thresholds: dict[str, float]  # a label needs this probability, else neutral
+    meta: dict
+
+    @property
+    def buckets(self) -> int:
+        return int(self.weights.shape[1])
+
+    def probabilities(self, text: str) -> np.ndarray:
+        ids = features(text, self.buckets)
+        logits = self.bias.copy()
+        if ids.size:
+            logits += self.weights.take(ids, axis=1).sum(axis=1) / math.sqrt(ids.size)
+        logits -= logits.max()
+        p = np.exp(logits)
+        return p / p.sum()
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                weights = np.ascontiguousarray(data["weights"], dtype=np.float32)
+                bias = data["bias"].astype(np.float32)
+                meta = json.loads(str(data["meta"]))
+        except (OSError, KeyError, ValueError, EOFError) as exc:  # np.load raises these for bad files
+            raise ModelError(f"{path}: {exc}") from exc
+        labels = tuple(meta.get("labels", ()))
+        buckets = weights.shape[1] if weights.ndim == 2 else 0
+        if (
+            weights.ndim != 2
+            or not buckets
+            or buckets & (buckets - 1)
+            or weights.shape[0] != len(labels)
+            or bias.shape != (len(labels),)
+            or "neutral" not in labels
+            or not np.isfinite(weights).all()
+        ):
+            raise ModelError(f"{path}: weights of shape {weights.shape} do not match labels {labels}")
+        return cls(weights, bias, labels, dict(meta.get("thresholds", {})), meta)
+
+
+def save(path: Path, weights: np.ndarray, bias: np.ndarray, meta: dict) -> None:
+    """Write a model as compressed float16 weights plus JSON metadata (labels, thresholds, provenance)."""
+    np.savez_compressed(
+        path,
+        weights=weights.astype(np.float16),
+        bias=bias.astype(np.float32),
+        meta=np.array(json.dumps(meta, ensure_ascii=False)),
+    )
