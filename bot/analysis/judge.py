@@ -17,7 +17,7 @@ import numpy as np
 from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
-from bot.analysis.sentiment import Classifier, LexiconClassifier
+from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SimilarityIndex, signature
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
@@ -38,7 +38,7 @@ class Judge:
     ) -> None:
         self.analysis = analysis or AnalysisConfig()
         self.matcher = Matcher(schemes)
-        self.classifier = classifier or LexiconClassifier(margin=self.analysis.sentiment_margin)
+        self.classifier = classifier or ModelClassifier(margin=self.analysis.sentiment_margin)
         self.sources = {s.id: s for s in sources}
         self.index = SimilarityIndex(self.analysis.similarity_threshold)
         self._pending: dict[str, np.ndarray] = {}
