@@ -48,28 +48,55 @@ def _table() -> np.ndarray:
     return _TABLE
 
 
-_AUTOMATON: object | None = None
 LEXICON_NEGATIVE, LEXICON_POSITIVE = 0, 1
+_LEXICON: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+_SLOT_SHIFT, _SLOTS = np.uint64(44), 1 << 16  # a 64 KB pre-filter: ~1 in 100 n-grams needs the exact look-up
 
 
-def _automaton() -> object:
-    """One Aho-Corasick automaton over the project lexicon's negative and positive words."""
-    global _AUTOMATON
-    if _AUTOMATON is None:
+def _grams(cps: np.ndarray) -> np.ndarray:
+    """Mixed 64-bit hashes of every 1-, 2- and 3-gram of `cps` (uint64), in that order."""
+    n = cps.size
+    h = np.empty(max(3 * n - 3, n), dtype=np.uint64)
+    h[:n] = cps | _ORDER[0]
+    if n >= 2:
+        h[n : 2 * n - 1] = (cps[:-1] << _SHIFT) | cps[1:] | _ORDER[1]
+    if n >= 3:
+        h[2 * n - 1 :] = (cps[:-2] << (_SHIFT + _SHIFT)) | (cps[1:-1] << _SHIFT) | cps[2:] | _ORDER[2]
+    h *= _MIX  # wraps modulo 2**64: a multiplicative hash
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    return h
+
+
+def _cleaned(text: str) -> np.ndarray:
+    raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cps = _table()[np.minimum(raw, LIMIT - 1)]
+    if not cps.all():
+        cps = cps[cps != DELETE]
+    return cps.astype(np.uint64)
+
+
+def _lexicon() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted gram hashes, kind of each, pre-filter) of the project lexicon's words of 1–3
+    characters (9 in 10 of its words; longer ones still count through their n-grams)."""
+    global _LEXICON
+    if _LEXICON is None:
         with _LOCK:
-            if _AUTOMATON is None:
-                import ahocorasick
-
+            if _LEXICON is None:
                 from bot.analysis.sentiment import Lexicon  # not at import time: it imports this module
 
                 lexicon = Lexicon.bundled()
-                automaton = ahocorasick.Automaton()
+                found: dict[int, int] = {}
                 for kind, words in ((LEXICON_NEGATIVE, lexicon.negative), (LEXICON_POSITIVE, lexicon.positive)):
                     for word in words:
-                        automaton.add_word(word, kind)
-                automaton.make_automaton()
-                _AUTOMATON = automaton
-    return _AUTOMATON
+                        cps = _cleaned(word)
+                        if 1 <= cps.size <= 3:
+                            found.setdefault(int(_grams(cps)[-1]), kind)  # the gram of the whole word
+                keys = np.asarray(sorted(found), dtype=np.uint64)
+                slots = np.zeros(_SLOTS, dtype=np.bool_)
+                slots[(keys >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)] = True
+                _LEXICON = (keys, np.asarray([found[int(k)] for k in keys], dtype=np.uint64), slots)
+    return _LEXICON
 
 
 def features(text: str, buckets: int) -> np.ndarray:
@@ -78,24 +105,17 @@ def features(text: str, buckets: int) -> np.ndarray:
     vocabulary written for 舆情 news counts wherever it occurs, also where the public corpora
     taught its characters little. `buckets` must be a power of two; characters past the table
     all read as its last one."""
-    raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    cps = _table()[np.minimum(raw, LIMIT - 1)]
-    if not cps.all():
-        cps = cps[cps != DELETE]
-    hits = [kind for _end, kind in _automaton().iter(cps.tobytes().decode("utf-32-le"))]  # type: ignore[attr-defined]
-    cps = cps.astype(np.uint64)
-    n = cps.size
-    h = np.empty(max(3 * n - 3, n) + len(hits), dtype=np.uint64)
-    if hits:
-        h[-len(hits) :] = np.asarray(hits, dtype=np.uint64) | _ORDER[3]
-    h[:n] = cps | _ORDER[0]
-    if n >= 2:
-        h[n : 2 * n - 1] = (cps[:-1] << _SHIFT) | cps[1:] | _ORDER[1]
-    if n >= 3:
-        h[2 * n - 1 : 3 * n - 3] = (cps[:-2] << (_SHIFT + _SHIFT)) | (cps[1:-1] << _SHIFT) | cps[2:] | _ORDER[2]
-    h *= _MIX  # wraps modulo 2**64: a multiplicative hash
-    h ^= h >> np.uint64(29)
-    h *= _MIX
+    h = _grams(_cleaned(text))
+    keys, kinds, slots = _lexicon()
+    maybe = h[slots[(h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)]]
+    at = np.minimum(np.searchsorted(keys, maybe), keys.size - 1)
+    hits = kinds[at[keys[at] == maybe]]
+    if hits.size:
+        tags = hits | _ORDER[3]
+        tags *= _MIX
+        tags ^= tags >> np.uint64(29)
+        tags *= _MIX
+        h = np.concatenate((h, tags))
     return ((h >> np.uint64(20)) & np.uint64(buckets - 1)).astype(np.intp)
 
 
