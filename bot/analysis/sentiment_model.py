@@ -4,9 +4,11 @@ Characters rather than words: no segmenter to load or to disagree with the
 training data, traditional and spaced text reduce to the same characters
 (bot/analysis/sentiment_text.py), and 3-grams catch 不满意 / 未造成 / 被拖欠. The
 n-grams are hashed into a fixed number of buckets, so the weights are one
-float16 matrix (bot/data/sentiment/model.npz) and nothing else; the training
-script (scripts/train_sentiment.py) uses `features` from here, so training
-and inference cannot disagree on a feature.
+float16 matrix (bot/data/sentiment/model.npz) and nothing else. Two more
+features count the project lexicon's negative and positive words (1–3
+characters) found in the text. The training script (scripts/train_sentiment.py)
+uses `features` from here, so training and inference cannot disagree on a
+feature.
 """
 
 from __future__ import annotations
