@@ -27,7 +27,7 @@ from bot.analysis.sentiment_text import DELETE, LIMIT, table
 _SHIFT = np.uint64(18)  # code points here fit in 18 bits (the table stops at 0x30000)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _ORDER = (np.uint64(1 << 60), np.uint64(2 << 60), np.uint64(3 << 60), np.uint64(4 << 60))  # 1-3-grams, lexicon
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # _lexicon() builds _table() while holding it
 _TABLE: np.ndarray | None = None
 
 
