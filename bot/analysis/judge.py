@@ -18,7 +18,7 @@ from bot.analysis.facts import extract
 from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize, span, variants
-from bot.analysis.sentiment import Classifier, LexiconClassifier
+from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
 from bot.analysis.stance import negated_events, rebuttal
 from bot.analysis.story import TITLE_END, canonical, stored_lead, story
@@ -41,7 +41,7 @@ class Judge:
     ) -> None:
         self.analysis = analysis or AnalysisConfig()
         self.matcher = Matcher(schemes)
-        self.classifier = classifier or LexiconClassifier(margin=self.analysis.sentiment_margin)
+        self.classifier = classifier or ModelClassifier(margin=self.analysis.sentiment_margin)
         self.sources = {s.id: s for s in sources}
         self.index = SimilarityIndex(self.analysis.similarity_threshold, window=self.analysis.merge_window)
         self._pending: dict[str, tuple[np.ndarray, str]] = {}

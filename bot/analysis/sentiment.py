@@ -1,6 +1,14 @@
 """Sentiment of matched items behind a `Classifier` interface.
 
-`LexiconClassifier` segments with jieba and sums the weights of lexicon words
+`ModelClassifier`, the default, scores a linear model over character n-grams
+(bot/analysis/sentiment_model.py, weights in bot/data/sentiment/model.npz,
+trained by scripts/train_sentiment.py); if the weights file is missing or
+broken it says so once in the log and uses the lexicon. Both read the text
+through `sentiment_text.clean` first, so spaced, traditional and full-width
+titles classify like their plain forms.
+
+`LexiconClassifier` (the fallback, and the explanation: which words drove a
+label) segments with jieba and sums the weights of lexicon words
 (bot/data/sentiment/, see its README for source and licence); a negation
 word up to three words before a sentiment word flips it, a degree word
 scales it, and neither reaches across a clause boundary. Only items that
@@ -10,14 +18,22 @@ so unmatched items never pay for segmentation (or for loading jieba).
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Protocol
 
+from bot.analysis.sentiment_model import LinearModel, ModelError
+from bot.analysis.sentiment_text import clean
 from bot.models import Sentiment
+
+log = logging.getLogger(__name__)
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "sentiment" / "model.npz"
 
 WINDOW = 3
 WORD_FREQ = 2_000_000  # high enough that jieba splits 发生爆炸 into 发生/爆炸
@@ -79,11 +95,11 @@ class LexiconClassifier:
         self.prepare()
         return self._tokenizer.lcut(text, HMM=False)  # type: ignore[attr-defined]
 
-    def evidence(self, text: str) -> tuple[float, float]:
-        """(negative, positive) weight sums after negation and degree words."""
-        neg = pos = 0.0
+    def terms(self, text: str) -> Iterator[tuple[str, float, float]]:
+        """(word, negative weight, positive weight) of each lexicon word in the cleaned text,
+        after the negation and degree words before it in its clause."""
         lex = self.lexicon
-        for clause in _CLAUSE.split(text):
+        for clause in _CLAUSE.split(clean(text)):
             if not clause.strip():
                 continue
             words = self._tokenize(clause)
@@ -94,8 +110,14 @@ class LexiconClassifier:
                 flips, scale = _modifiers(words[max(0, i - WINDOW) : i], lex)
                 if flips % 2:  # 没有伤亡 → mildly positive; 不满意 → negative
                     w_neg, w_pos = w_pos, w_neg * self.flip_factor
-                neg += w_neg * scale
-                pos += w_pos * scale
+                yield word, w_neg * scale, w_pos * scale
+
+    def evidence(self, text: str) -> tuple[float, float]:
+        """(negative, positive) weight sums after negation and degree words."""
+        neg = pos = 0.0
+        for _word, w_neg, w_pos in self.terms(text):
+            neg += w_neg
+            pos += w_pos
         return neg, pos
 
     def classify(self, text: str) -> Sentiment:
@@ -147,3 +169,63 @@ def _build_tokenizer(words: frozenset[str]) -> object:
 
 class KeywordClassifier(LexiconClassifier):
     """Kept name for the first plain version; now the lexicon classifier."""
+
+
+class ModelClassifier:
+    """The linear n-gram model, with the lexicon as fallback and as explanation.
+
+    A label needs its probability to reach the model's threshold (stored with
+    the weights); otherwise the text is neutral. Loading the weights takes
+    ~0.1 s and jieba is not needed at all unless the model is unusable or
+    `explain` is called.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        margin: float = 1.0,
+        lexicon: LexiconClassifier | None = None,
+        model: LinearModel | None = None,
+    ) -> None:
+        self.path = path or MODEL_PATH
+        self.lexicon = lexicon or LexiconClassifier(margin=margin)
+        self._model = model  # a model in hand (bench/eval_sentiment.py's retrained ones) skips the file
+        self._loaded = model is not None
+
+    @property
+    def model(self) -> LinearModel | None:
+        """The loaded model, or None (after one warning in the log) when the file is unusable."""
+        if not self._loaded:
+            with _LOCK:
+                if not self._loaded:
+                    try:
+                        self._model = LinearModel.load(self.path)
+                    except ModelError as exc:
+                        log.warning("情感模型文件不可用，改用词典判断情感倾向：%s", exc)
+                    self._loaded = True
+        return self._model
+
+    def prepare(self) -> None:
+        """Load the weights now (and jieba too if the lexicon has to stand in)."""
+        if self.model is None:
+            self.lexicon.prepare()
+
+    def classify(self, text: str) -> Sentiment:
+        model = self.model
+        if model is None:
+            return self.lexicon.classify(text)
+        p = dict(zip(model.labels, model.probabilities(text).tolist(), strict=True))
+        p_neg, p_pos = p.get("negative", 0.0), p.get("positive", 0.0)
+        if p_neg >= p_pos and p_neg >= p["neutral"] and p_neg >= model.thresholds.get("negative", 0.0):
+            return Sentiment("negative", round(p_neg, 2))
+        if p_pos > p_neg and p_pos >= p["neutral"] and p_pos >= model.thresholds.get("positive", 0.0):
+            return Sentiment("positive", round(p_pos, 2))
+        return Sentiment("neutral", round(1.0 - max(p_neg, p_pos), 2))
+
+    def explain(self, text: str) -> list[tuple[str, float]]:
+        """The lexicon words in `text` with their signed weight (negative < 0), strongest first:
+        a reason a person can read, which the model's n-gram weights are not."""
+        weights: dict[str, float] = {}
+        for word, w_neg, w_pos in self.lexicon.terms(text):
+            weights[word] = weights.get(word, 0.0) + w_pos - w_neg
+        return sorted(((w, round(v, 2)) for w, v in weights.items() if v), key=lambda kv: -abs(kv[1]))

@@ -1,0 +1,182 @@
+"""A linear model over hashed character 1–3-grams, scored with numpy alone.
+
+Characters rather than words: no segmenter to load or to disagree with the
+training data, traditional and spaced text reduce to the same characters
+(bot/analysis/sentiment_text.py), and 3-grams catch 不满意 / 未造成 / 被拖欠. The
+n-grams are hashed into a fixed number of buckets, so the weights are one
+float16 matrix (bot/data/sentiment/model.npz) and nothing else. Two more
+features count the project lexicon's negative and positive words (1–3
+characters) found in the text. The training script (scripts/train_sentiment.py)
+uses `features` from here, so training and inference cannot disagree on a
+feature.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.analysis.normalize import TABLE
+from bot.analysis.sentiment_text import DELETE, LIMIT, table
+
+_SHIFT = np.uint64(18)  # code points here fit in 18 bits (the table stops at 0x30000)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_ORDER = (np.uint64(1 << 60), np.uint64(2 << 60), np.uint64(3 << 60), np.uint64(4 << 60))  # 1-3-grams, lexicon
+_LOCK = threading.RLock()  # _lexicon() builds _table() while holding it
+_TABLE: np.ndarray | None = None
+
+
+def _table() -> np.ndarray:
+    """sentiment_text.table() plus what only the model wants: digits fold to 0 (「3人死亡」
+    reads as 「5人死亡」), and spaces, line breaks and punctuation (what normalize.TABLE deletes
+    for matching) are dropped. Punctuation and line breaks mostly told the training corpora
+    apart (the news corpus, half neutral, is full of 。 and line breaks; the reviews are
+    never neutral), so as features they learnt "neutral" and outweighed 爆炸."""
+    global _TABLE
+    if _TABLE is None:
+        with _LOCK:
+            if _TABLE is None:
+                lut = table().copy()
+                dropped = [cp for cp, to in TABLE.items() if to is None and cp < LIMIT]
+                lut[np.isin(lut, np.asarray(dropped, dtype=np.uint32))] = DELETE
+                digits = (lut >= ord("0")) & (lut <= ord("9"))
+                lut[digits] = ord("0")
+                _TABLE = lut
+    return _TABLE
+
+
+LEXICON_NEGATIVE, LEXICON_POSITIVE = 0, 1
+_LEXICON: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+_SLOT_SHIFT, _SLOTS = np.uint64(44), 1 << 16  # a 64 KB pre-filter: ~1 in 100 n-grams needs the exact look-up
+
+
+def _grams(cps: np.ndarray) -> np.ndarray:
+    """Mixed 64-bit hashes of every 1-, 2- and 3-gram of `cps` (uint64), in that order."""
+    n = cps.size
+    h = np.empty(max(3 * n - 3, n), dtype=np.uint64)
+    h[:n] = cps | _ORDER[0]
+    if n >= 2:
+        h[n : 2 * n - 1] = (cps[:-1] << _SHIFT) | cps[1:] | _ORDER[1]
+    if n >= 3:
+        h[2 * n - 1 :] = (cps[:-2] << (_SHIFT + _SHIFT)) | (cps[1:-1] << _SHIFT) | cps[2:] | _ORDER[2]
+    h *= _MIX  # wraps modulo 2**64: a multiplicative hash
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    return h
+
+
+def _cleaned(text: str) -> np.ndarray:
+    raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cps = _table()[np.minimum(raw, LIMIT - 1)]
+    if not cps.all():
+        cps = cps[cps != DELETE]
+    return cps.astype(np.uint64)
+
+
+def _lexicon() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted gram hashes, kind of each, pre-filter) of the project lexicon's words of 1–3
+    characters (9 in 10 of its words; longer ones still count through their n-grams)."""
+    global _LEXICON
+    if _LEXICON is None:
+        with _LOCK:
+            if _LEXICON is None:
+                from bot.analysis.sentiment import Lexicon  # not at import time: it imports this module
+
+                lexicon = Lexicon.bundled()
+                found: dict[int, int] = {}
+                for kind, words in ((LEXICON_NEGATIVE, lexicon.negative), (LEXICON_POSITIVE, lexicon.positive)):
+                    for word in words:
+                        cps = _cleaned(word)
+                        if 1 <= cps.size <= 3:
+                            found.setdefault(int(_grams(cps)[-1]), kind)  # the gram of the whole word
+                keys = np.asarray(sorted(found), dtype=np.uint64)
+                slots = np.zeros(_SLOTS, dtype=np.bool_)
+                slots[(keys >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)] = True
+                _LEXICON = (keys, np.asarray([found[int(k)] for k in keys], dtype=np.uint64), slots)
+    return _LEXICON
+
+
+def features(text: str, buckets: int) -> np.ndarray:
+    """Bucket ids of the character 1-, 2- and 3-grams of the cleaned text, one per occurrence,
+    plus one of two fixed ids per word of the project lexicon found (negative / positive): the
+    vocabulary written for 舆情 news counts wherever it occurs, also where the public corpora
+    taught its characters little. `buckets` must be a power of two; characters past the table
+    all read as its last one."""
+    h = _grams(_cleaned(text))
+    keys, kinds, slots = _lexicon()
+    maybe = h[slots[(h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)]]
+    at = np.minimum(np.searchsorted(keys, maybe), keys.size - 1)
+    hits = kinds[at[keys[at] == maybe]]
+    if hits.size:
+        tags = hits | _ORDER[3]
+        tags *= _MIX
+        tags ^= tags >> np.uint64(29)
+        tags *= _MIX
+        h = np.concatenate((h, tags))
+    return ((h >> np.uint64(20)) & np.uint64(buckets - 1)).astype(np.intp)
+
+
+class ModelError(Exception):
+    """The weights file is missing, unreadable or not a model of this kind."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial logistic regression: softmax(sum of the n-grams' weights / sqrt(n-grams) + bias)."""
+
+    weights: np.ndarray  # (classes, buckets) float32, C order: one contiguous row per class
+    bias: np.ndarray  # (classes,)
+    labels: tuple[str, ...]
+    thresholds: dict[str, float]  # a label needs this probability, else neutral
+    meta: dict
+
+    @property
+    def buckets(self) -> int:
+        return int(self.weights.shape[1])
+
+    def probabilities(self, text: str) -> np.ndarray:
+        ids = features(text, self.buckets)
+        logits = self.bias.copy()
+        if ids.size:
+            logits += self.weights.take(ids, axis=1).sum(axis=1) / math.sqrt(ids.size)
+        logits -= logits.max()
+        p = np.exp(logits)
+        return p / p.sum()
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                weights = np.ascontiguousarray(data["weights"], dtype=np.float32)
+                bias = data["bias"].astype(np.float32)
+                meta = json.loads(str(data["meta"]))
+        except (OSError, KeyError, ValueError, EOFError) as exc:  # np.load raises these for bad files
+            raise ModelError(f"{path}: {exc}") from exc
+        labels = tuple(meta.get("labels", ()))
+        buckets = weights.shape[1] if weights.ndim == 2 else 0
+        if (
+            weights.ndim != 2
+            or not buckets
+            or buckets & (buckets - 1)
+            or weights.shape[0] != len(labels)
+            or bias.shape != (len(labels),)
+            or "neutral" not in labels
+            or not np.isfinite(weights).all()
+        ):
+            raise ModelError(f"{path}: weights of shape {weights.shape} do not match labels {labels}")
+        return cls(weights, bias, labels, dict(meta.get("thresholds", {})), meta)
+
+
+def save(path: Path, weights: np.ndarray, bias: np.ndarray, meta: dict) -> None:
+    """Write a model as compressed float16 weights plus JSON metadata (labels, thresholds, provenance)."""
+    np.savez_compressed(
+        path,
+        weights=weights.astype(np.float16),
+        bias=bias.astype(np.float32),
+        meta=np.array(json.dumps(meta, ensure_ascii=False)),
+    )
