@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Config
-from bot.config_loader import ConfigError, load_config
+from bot.config_loader import ConfigError, load_config, require_work
 from bot.durations import format_duration
 from bot.store.base import StoreError
 
@@ -51,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         config = load_config(args.config)
+        if command in ("check", "run"):
+            require_work(config, args.config)
         if command == "check":
             print(summary(config, args.config))
             return 0

@@ -406,6 +406,8 @@ class AnalysisConfig(Strict):
 
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
+    # Secrets come from ${ENV}; a token or password written into config.yaml is refused unless this is true.
+    allow_literal_secrets: bool = False
     store: StoreConfig = Field(default_factory=StoreConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)
     rsshub: RsshubConfig = Field(default_factory=RsshubConfig)

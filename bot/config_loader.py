@@ -1,7 +1,10 @@
 """Load config.yaml safely: YAML safe_load, ${ENV} secrets, one clear error line.
 
 Every failure becomes a `ConfigError` whose message names the key path,
-e.g. ``sources[2].every: expected a duration like 5m``.
+e.g. ``sources[2].every: expected a duration like 5m``. A hostile file is
+refused before it costs anything: at most 1 MB is read, YAML aliases may
+expand to at most `MAX_NODES` nodes, and a secret written literally under a
+secret key is refused unless `allow_literal_secrets: true` says it is meant.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import ValidationError
@@ -17,6 +21,10 @@ from pydantic import ValidationError
 from bot.config import Config
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+MAX_CONFIG_BYTES = 1_000_000
+MAX_NODES = 100_000  # YAML nodes after alias expansion; a real config has a few hundred
+SECRET_KEYS = frozenset({"token", "password", "secret", "api_key"})
+URL_SECRET_KEYS = frozenset({"url"})  # the password part of store.url (redis://:PASSWORD@host)
 
 
 class ConfigError(Exception):
@@ -26,7 +34,11 @@ class ConfigError(Exception):
 def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: 配置文件过大（上限 {MAX_CONFIG_BYTES // 1_000_000} MB），请检查是否选错了文件")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -36,13 +48,21 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
 
 def parse_config(text: str, source: str = "config", env: dict[str, str] | os._Environ | None = None) -> Config:
     try:
-        raw = yaml.safe_load(text)
+        raw = _safe_load_bounded(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: YAML error {_yaml_where(exc)}{_yaml_what(exc)}") from None
+    except _TooManyNodes as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the top level must be a mapping of keys")
+    if raw.get("allow_literal_secrets") is not True:
+        for key_path in _literal_secrets(raw, ""):
+            raise ConfigError(
+                f"{source}: {key_path}: 密钥不能直接写在配置文件里，请改用环境变量，如 ${{TELEGRAM_BOT_TOKEN}}"
+                "（确需如此请设置 allow_literal_secrets: true）"
+            )
     missing: list[tuple[str, str]] = []
     resolved = _substitute(raw, "", env if env is not None else os.environ, missing)
     try:
@@ -53,6 +73,87 @@ def parse_config(text: str, source: str = "config", env: dict[str, str] | os._En
         if _enabled_along(resolved, key_path):
             raise ConfigError(f"{source}: {key_path}: environment variable {var} is not set")
     return config
+
+
+class _TooManyNodes(Exception):
+    """The document expands (through aliases) to more nodes than any config needs."""
+
+
+def _safe_load_bounded(text: str) -> Any:
+    """yaml.safe_load, refusing alias bombs before anything is built: the node graph is
+    composed (cheap: aliases are shared), its expanded size counted, then constructed."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """Nodes after alias expansion, memoised per node; a cycle or an excess is refused."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise _TooManyNodes("YAML 别名（&/*）自我引用，已拒绝")
+    open_nodes.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children: list[yaml.Node] = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, open_nodes)
+        if total > MAX_NODES:
+            raise _TooManyNodes(f"YAML 别名（&/*）展开后超过 {MAX_NODES} 个节点，已拒绝（疑似别名炸弹）")
+    open_nodes.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _literal_secrets(node: Any, path: str) -> list[str]:
+    """Key paths whose value is a secret written into the file rather than taken from ${ENV}."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            key_path = _join(path, str(k))
+            if isinstance(v, str) and str(k).lower() in SECRET_KEYS and _written_out(v):
+                found.append(key_path)
+            elif isinstance(v, str) and str(k).lower() in URL_SECRET_KEYS and _url_password(_written_out(v)):
+                found.append(key_path)
+            else:
+                found.extend(_literal_secrets(v, key_path))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found.extend(_literal_secrets(v, f"{path}[{i}]"))
+    return found
+
+
+def _written_out(value: str) -> str:
+    """What of `value` is written in the file: ${VAR} references dropped, ${VAR:-default} as its default."""
+    return _ENV_REF.sub(lambda m: m.group(2) or "", value).strip()
+
+
+def _url_password(url: str) -> str:
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
+
+
+def require_work(config: Config, source: str) -> None:
+    """`check` and `run` refuse a config that watches nothing, saying what is missing."""
+    if any(s.enabled for s in config.sources):
+        return
+    if config == Config():
+        raise ConfigError(f"{source}: 配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）")
+    raise ConfigError(f"{source}: 没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源")
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:
