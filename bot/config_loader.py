@@ -123,9 +123,11 @@ def _literal_secrets(node: Any, path: str) -> list[str]:
     if isinstance(node, dict):
         for k, v in node.items():
             key_path = _join(path, str(k))
-            if isinstance(v, str) and str(k).lower() in SECRET_KEYS and _written_out(v):
-                found.append(key_path)
-            elif isinstance(v, str) and str(k).lower() in URL_SECRET_KEYS and _url_password(_written_out(v)):
+            name = str(k).lower()
+            if isinstance(v, str) and (
+                (name in SECRET_KEYS and _written_out(v))
+                or (name in URL_SECRET_KEYS and _url_password(_written_out(v)))
+            ):
                 found.append(key_path)
             else:
                 found.extend(_literal_secrets(v, key_path))
@@ -152,8 +154,12 @@ def require_work(config: Config, source: str) -> None:
     if any(s.enabled for s in config.sources):
         return
     if config == Config():
-        raise ConfigError(f"{source}: 配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）")
-    raise ConfigError(f"{source}: 没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源")
+        raise ConfigError(
+            f"{source}: 配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）"
+        )
+    raise ConfigError(
+        f"{source}: 没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源"
+    )
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:

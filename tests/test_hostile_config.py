@@ -73,7 +73,9 @@ def test_longest_duration_is_accepted():
 
 
 def test_absurd_duration_in_config_is_one_line():
-    msg = str(pytest.raises(ConfigError, parse_config, SOURCE.replace("}", ", every: 99999999999999d}"), env={}).value)
+    with pytest.raises(ConfigError) as info:
+        parse_config(SOURCE.replace("}", ", every: 99999999999999d}"), env={})
+    msg = str(info.value)
     assert "sources[0].every" in msg and str(MAX_DURATION.days) in msg
 
 
