@@ -131,9 +131,12 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         deadline = self.config.total_timeout.total_seconds()
         started = time.monotonic()
+        own_host = _host(url)
         for _hop in range(_MAX_HOPS + 1):
+            # allow_private covers the source's own host; a redirect elsewhere is checked as for any source
+            private_ok = allow_private and _host(url) == own_host
             try:
-                target = await resolve_target(url, allow_private, self._allowed)
+                target = await resolve_target(url, private_ok, self._allowed)
             except GuardError as exc:
                 raise HttpError(str(exc), retry=exc.retry) from None
             async with self._gate(target.host).slot(), self._in_flight:
@@ -201,6 +204,13 @@ class HttpClient:
                 raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host.lower()
+    except httpx.InvalidURL:
+        return ""
 
 
 def _tls_context(ca_bundle: str) -> ssl.SSLContext | bool:
