@@ -46,7 +46,7 @@ async def source_lines(services: Services) -> list[str]:
     many = len(enabled) > LIST_ALL_UP_TO
     shown, quiet = [], 0
     for source, health in zip(enabled, healths, strict=True):
-        if many and not (health.get("failures") or health.get("down") or source.watch):
+        if many and not (health.get("failures") or health.get("down") or health.get("note") or source.watch):
             quiet += 1
             continue
         shown.append(source_line(source, health, services))
@@ -74,6 +74,8 @@ def source_line(source: SourceConfig, health: dict[str, Any], services: Services
         retry_at = parse_when(health.get("retry_at"))
         if retry_at and retry_at > services.clock.now():
             line += f"\n   下次重试 {local_time(retry_at, zone)}"
+    if health.get("note"):
+        line += f"\n   {health['note']}"
     if health.get("down"):
         line += f"\n   自 {local_time(parse_when(health.get('down_since')), zone)} 起判定为异常，已通知监测员"
     return line

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import UTC, datetime, tzinfo
+from typing import Any, TypeVar
 
 from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
@@ -35,6 +36,19 @@ class FetchResult:
     items: list[Item] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     not_modified: bool = False
+    dropped: int = 0  # entries beyond the source's max_items, left unread this poll
+
+
+T = TypeVar("T")
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
+def newest(entries: Sequence[T], limit: int, when: Callable[[T], datetime | None]) -> tuple[list[T], int]:
+    """At most `limit` entries, newest first (undated ones after, in feed order), and how many were dropped."""
+    if len(entries) <= limit:
+        return list(entries), 0
+    ranked = sorted(entries, key=lambda e: when(e) or _UNDATED, reverse=True)
+    return ranked[:limit], len(entries) - limit
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 GBK and GB2312 are decoded as GB18030 (a superset: pages labelled GB2312
 routinely contain GBK-only characters). Labels lie: a declared charset that
 does not decode cleanly is skipped, and when a header and the page disagree a
-clean UTF-8 decode wins (UTF-8 almost never decodes cleanly by accident).
+clean UTF-8 decode wins (UTF-8 almost never decodes cleanly by accident). When
+no label decodes (GBK served as charset=utf-8), GB18030 and Big5 are tried
+before charset-normalizer; a page that loses only a stray byte keeps its label.
+This is the one decoding decision: every parser gets `Response.text`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ _GB = {"gbk", "gb2312", "gb-2312", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2
 # Server defaults that say nothing about the page (Content-Type: text/html; charset=ISO-8859-1).
 _WEAK = {"iso8859-1", "ascii", "cp1252"}  # codec names, after normalize_encoding()
 _DETECT_BYTES = 65536
+_CHINESE_CODECS = ("gb18030", "big5")  # tried first when a declared charset fails
 # Han (BMP, extension A), CJK punctuation, full-width forms, and the general punctuation Chinese text uses (“”…—·).
 _CHINESE_RANGES = (
     ("\u4e00", "\u9fff"),
@@ -79,10 +83,35 @@ def decode_body(body: bytes, content_type: str = "", override: str = "") -> tupl
         text = _strict(body, enc)
         if text is not None:
             return text, enc
-    if strong:  # labelled but slightly broken: the label that loses the fewest characters
+    if strong:
         decoded = [(body.decode(enc, errors="replace"), enc) for enc in strong]
-        return min(decoded, key=lambda pair: pair[0].count("\ufffd"))
+        text, enc = min(decoded, key=lambda pair: pair[0].count("\ufffd"))
+        if _slightly_broken(text):  # a stray bad byte in a page that is what it says: keep the label
+            return text, enc
+        chinese = _chinese_strict(body)  # the label lies: GBK or Big5 served as utf-8 is the common case
+        if chinese is not None:
+            return chinese
     return _detect(body, candidates)
+
+
+def _slightly_broken(text: str) -> bool:
+    """At most one character in a thousand lost (and never more than 1% of the non-ASCII ones)."""
+    lost = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    return lost * 1000 <= max(len(text), 1) and lost * 100 <= max(wide, 1)
+
+
+def _chinese_strict(body: bytes) -> tuple[str, str] | None:
+    """GB18030 (GBK, GB2312) or Big5, whichever decodes cleanly and reads as more Chinese; None if neither."""
+    best: tuple[float, str, str] | None = None
+    for enc in _CHINESE_CODECS:
+        text = _strict(body, enc)
+        if text is None:
+            continue
+        share = _chinese_share(text)
+        if share > 0.9 and (best is None or share > best[0]):
+            best = (share, text, enc)
+    return (best[1], best[2]) if best else None
 
 
 def _strict(body: bytes, enc: str) -> str | None:

@@ -12,6 +12,7 @@ import contextlib
 import email.utils
 import ssl
 import time
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,10 +132,10 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         deadline = self.config.total_timeout.total_seconds()
         started = time.monotonic()
-        own_host = _host(url)
+        own_host = host_of(url)
         for _hop in range(_MAX_HOPS + 1):
             # allow_private covers the source's own host; a redirect elsewhere is checked as for any source
-            private_ok = allow_private and _host(url) == own_host
+            private_ok = allow_private and host_of(url) == own_host
             try:
                 target = await resolve_target(url, private_ok, self._allowed)
             except GuardError as exc:
@@ -149,7 +150,7 @@ class HttpClient:
             if resp.status in _REDIRECTS and "location" in resp.headers:
                 url = str(httpx.URL(url).join(resp.headers["location"]))
                 continue
-            return self._finish(resp, encoding)
+            return await asyncio.to_thread(self._finish, resp, encoding)  # charset detection on MBs: off the loop
         raise HttpError(f"{url}: 重定向次数过多（超过 {_MAX_HOPS} 次）", retry=False)
 
     def _gate(self, host: str) -> _HostGate:
@@ -197,16 +198,65 @@ class HttpClient:
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise HttpError(f"{url}: 响应过大（{declared} 字节，上限 {cap}）", retry=False)
+        try:
+            inflate = Inflater(resp.headers.get("content-encoding", ""))
+        except ValueError as exc:
+            raise HttpError(f"{url}: {exc}", retry=False) from None
         chunks, size = [], 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
-            chunks.append(chunk)
+        try:
+            async for raw in resp.aiter_raw():  # compressed bytes: inflated here, counted as they come out
+                chunk = inflate.feed(raw, cap - size)
+                size += len(chunk)
+                if size > cap:
+                    raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
+                chunks.append(chunk)
+            chunks.append(inflate.flush())
+        except zlib.error as exc:
+            raise HttpError(f"{url}: 压缩数据损坏（{exc}）") from None
         return b"".join(chunks)
 
 
-def _host(url: str) -> str:
+class Inflater:
+    """Content-Encoding undone with bounded output: a 1 GB gzip bomb costs the cap, not its size.
+
+    httpx's own decoders inflate each network chunk whole (64 KB of zeros → 64 MB);
+    here every call yields at most one byte more than the room left.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        name = encoding.strip().lower()
+        self._raw_deflate_tried = False
+        if name in ("", "identity"):
+            self._z = None
+        elif name in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif name == "deflate":
+            self._z = zlib.decompressobj()  # zlib-wrapped as the RFC says; raw deflate tried if that fails
+        else:
+            raise ValueError(f"不支持的压缩方式 Content-Encoding: {name[:40]}")
+        self._deflate = name == "deflate"
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Inflate `data`; returns at most room + 1 bytes (more than `room` means over the cap)."""
+        if self._z is None:
+            return data
+        try:
+            out = self._z.decompress(data, max(room, 0) + 1)
+            self._raw_deflate_tried = True  # the header was fine: no switching midway
+            return out
+        except zlib.error:
+            if not self._deflate or self._raw_deflate_tried:
+                raise
+            self._raw_deflate_tried = True  # servers that send raw deflate without the zlib header
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._z.decompress(data, max(room, 0) + 1)
+
+    def flush(self) -> bytes:
+        return self._z.flush() if self._z is not None else b""
+
+
+def host_of(url: str) -> str:
+    """The host name of a URL, lower case ('' if unreadable): what allow_private covers."""
     try:
         return httpx.URL(url).host.lower()
     except httpx.InvalidURL:

@@ -7,6 +7,7 @@ and JSON Feed with `?format=json`; both are parsed.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sources.base import FetchResult, Source, remember
@@ -25,4 +26,4 @@ class RsshubSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return parse_any(self, resp.body, resp.text, resp.url, remember(state, resp))
+        return await asyncio.to_thread(parse_any, self, resp.text, resp.url, remember(state, resp))
