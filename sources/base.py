@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
 from bot.models import Item
-from sources.http import HttpClient, Response
+from sources.http import HttpClient, Response, body_digest
 from sources.text import html_to_text
 from sources.times import SHANGHAI
 from sources.urls import canonical_url
@@ -95,7 +95,7 @@ class Source(ABC):
         )
         if resp.not_modified:
             return None
-        if state.get("body_hash") and state["body_hash"] == body_hash(resp.body):
+        if state.get("body_hash") and state["body_hash"] == (resp.digest or body_hash(resp.body)):
             return None
         return resp
 
@@ -125,12 +125,12 @@ class Source(ABC):
 
 
 def body_hash(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    return body_digest(body)
 
 
 def remember(state: dict[str, Any], resp: Response) -> dict[str, Any]:
     """New fetch state after a 200: validators for the next conditional GET."""
-    return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=body_hash(resp.body))
+    return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=resp.digest or body_hash(resp.body))
 
 
 def entry_key(*parts: str) -> str:

@@ -10,8 +10,8 @@ that turns out to be JSON goes to the JSON Feed parser.
 Both parsers get the text the HTTP layer decoded (`Response.text`, the one
 decoding decision), handed over as UTF-8 bytes with the XML declaration
 rewritten to say so: the parsers' own charset sniffing never sees the
-server's label. Parsing runs in a worker thread (`asyncio.to_thread`) so a
-huge feed cannot stall the event loop, and at most `max_items` entries,
+server's label. Parsing runs off the event loop (`sources.offload`: a worker
+thread, or the parsing process for a big body) so a huge feed cannot stall it, and at most `max_items` entries,
 newest first, become Items.
 """
 
@@ -27,7 +27,9 @@ import fastfeedparser
 import feedparser
 
 from sources.base import FetchResult, Source, SourceError, entry_key, fresh, newest, remember
-from sources.http import HttpClient
+from sources.encoding import decode_as
+from sources.http import HttpClient, Response
+from sources.offload import PROCESS_FROM, ParserCrashed, parse_off_loop
 from sources.times import parse_time
 
 _DATE_ELEMENT = re.compile(rb"<(?:pubDate|published|updated|dc:date|modified|issued)>\s*([^<]{4,64}?)\s*</", re.I)
@@ -53,7 +55,22 @@ class RssSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return await asyncio.to_thread(parse_any, self, resp.text, resp.url, remember(state, resp))
+        return await parse_response(self, resp, remember(state, resp))
+
+
+async def parse_response(source: Source, resp: Response, state: dict[str, Any]) -> FetchResult:
+    """parse_any off the event loop; a big body goes to the parsing process as bytes plus the chosen encoding."""
+    if len(resp.body) < PROCESS_FROM:
+        return await asyncio.to_thread(parse_any, source, resp.text, resp.url, state)
+    try:
+        return await parse_off_loop(len(resp.body), parse_bytes, source, resp.body, resp.encoding, resp.url, state)
+    except ParserCrashed as exc:
+        raise SourceError(str(exc)) from None
+
+
+def parse_bytes(source: Source, body: bytes, encoding: str, base_url: str, state: dict[str, Any]) -> FetchResult:
+    """parse_any on the body as the HTTP layer decoded it (same encoding, re-applied in the parsing process)."""
+    return parse_any(source, decode_as(body, encoding), base_url, state)
 
 
 def parse_any(source: Source, text: str, base_url: str, state: dict[str, Any]) -> FetchResult:

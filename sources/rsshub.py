@@ -7,12 +7,11 @@ and JSON Feed with `?format=json`; both are parsed.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sources.base import FetchResult, Source, remember
 from sources.http import HttpClient
-from sources.rss import parse_any
+from sources.rss import parse_response
 
 
 class RsshubSource(Source):
@@ -26,4 +25,4 @@ class RsshubSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return await asyncio.to_thread(parse_any, self, resp.text, resp.url, remember(state, resp))
+        return await parse_response(self, resp, remember(state, resp))
