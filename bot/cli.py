@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from bot.config import Config
 from bot.config_loader import ConfigError, load_config, require_work
 from bot.durations import format_duration
+from bot.redact import install_logging, redact
 from bot.store.base import StoreError
 
 EXIT_CONFIG = 2
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    install_logging()  # every log line and traceback goes through bot.redact
     command = args.command or "run"
     try:
         config = load_config(args.config)
@@ -87,10 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_run(config, getattr(args, "duration", None)))
         return 0
     except ConfigError as exc:
-        print(f"配置错误: {exc}", file=sys.stderr)
+        print(f"配置错误: {redact(exc)}", file=sys.stderr)
         return EXIT_CONFIG
     except StoreError as exc:
-        print(f"存储错误: {exc}", file=sys.stderr)
+        print(f"存储错误: {redact(exc)}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 0

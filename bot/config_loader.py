@@ -19,10 +19,12 @@ import yaml
 from pydantic import ValidationError
 
 from bot.config import Config
+from bot.redact import register
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 MAX_CONFIG_BYTES = 1_000_000
 MAX_NODES = 100_000  # YAML nodes after alias expansion; a real config has a few hundred
+_SECRET_VAR = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|KEY|PASS$", re.I)
 SECRET_KEYS = frozenset({"token", "password", "secret", "api_key"})
 URL_SECRET_KEYS = frozenset({"url"})  # the password part of store.url (redis://:PASSWORD@host)
 
@@ -64,7 +66,9 @@ def parse_config(text: str, source: str = "config", env: dict[str, str] | os._En
                 "（确需如此请设置 allow_literal_secrets: true）"
             )
     missing: list[tuple[str, str]] = []
-    resolved = _substitute(raw, "", env if env is not None else os.environ, missing)
+    used: dict[str, str] = {}
+    resolved = _substitute(raw, "", env if env is not None else os.environ, missing, used)
+    register_secrets(resolved, used)
     try:
         config = Config.model_validate(resolved)
     except ValidationError as exc:
@@ -149,6 +153,29 @@ def _url_password(url: str) -> str:
         return ""
 
 
+def register_secrets(resolved: Any, used: dict[str, str]) -> None:
+    """Tell bot.redact every secret this config holds, so no log line or stored record shows one."""
+    register(*(value for var, value in used.items() if _SECRET_VAR.search(var)))
+    register(*_secret_values(resolved))
+
+
+def _secret_values(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            name = str(k).lower()
+            if isinstance(v, str) and name in SECRET_KEYS:
+                found.append(v)
+            elif isinstance(v, str) and name in URL_SECRET_KEYS:
+                found.append(_url_password(v))
+            else:
+                found.extend(_secret_values(v))
+    elif isinstance(node, list):
+        for v in node:
+            found.extend(_secret_values(v))
+    return found
+
+
 def require_work(config: Config, source: str) -> None:
     """`check` and `run` refuse a config that watches nothing, saying what is missing."""
     if any(s.enabled for s in config.sources):
@@ -175,16 +202,21 @@ def _yaml_what(exc: yaml.YAMLError) -> str:
     return problem
 
 
-def _substitute(node: Any, path: str, env: Any, missing: list[tuple[str, str]]) -> Any:
-    """Replace ${VAR} / ${VAR:-default} in strings; record unset variables by key path."""
+def _substitute(
+    node: Any, path: str, env: Any, missing: list[tuple[str, str]], used: dict[str, str] | None = None
+) -> Any:
+    """Replace ${VAR} / ${VAR:-default} in strings; record unset variables by key path, used ones in `used`."""
+    used = {} if used is None else used
     if isinstance(node, dict):
-        return {k: _substitute(v, _join(path, str(k)), env, missing) for k, v in node.items()}
+        return {k: _substitute(v, _join(path, str(k)), env, missing, used) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, f"{path}[{i}]", env, missing) for i, v in enumerate(node)]
+        return [_substitute(v, f"{path}[{i}]", env, missing, used) for i, v in enumerate(node)]
     if isinstance(node, str) and "${" in node:
 
         def repl(m: re.Match[str]) -> str:
             value = env.get(m.group(1))
+            if value is not None:
+                used[m.group(1)] = value
             if value is None:
                 if m.group(2) is not None:
                     return m.group(2)

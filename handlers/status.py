@@ -8,6 +8,7 @@ from typing import Any
 from bot.config import SourceConfig
 from bot.durations import format_duration
 from bot.models import Status
+from bot.redact import redact
 from bot.render import local_time
 from bot.services import Services
 from bot.silences import Silences, status_lines
@@ -36,7 +37,7 @@ async def run(req: Request, services: Services) -> list[str]:
             lines.append(f"🚨 「{w.term}」至 {local_time(w.until, zone)}（剩 {left}，{w.by or '—'} 开启）")
     lines += await source_lines(services)
     lines += status_lines(await Silences(store).active(now), zone)
-    return ["\n".join(lines)]
+    return [redact("\n".join(lines))]  # source errors and store errors may name URLs
 
 
 async def source_lines(services: Services) -> list[str]:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.config import HttpConfig
+from bot.redact import redact
 from sources.encoding import decode_as, decode_body, normalize_encoding
 from sources.guard import GuardError, Target, parse_networks, pinning_transport, resolve_target
 
@@ -38,7 +39,7 @@ class HttpError(Exception):
     def __init__(
         self, message: str, retry: bool = True, status: int | None = None, retry_after: float | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))  # URLs may carry a password or a token
         self.retry = retry
         self.status = status
         self.retry_after = retry_after

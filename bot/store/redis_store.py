@@ -35,6 +35,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
+from bot.redact import redact
 from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict, file_ref, parse_file_ref
 from bot.store.redis_scripts import (
     _ADD_REF,
@@ -125,7 +126,7 @@ class RedisStore(Store):
             if self._owns_client:
                 await self._client.aclose()
                 self._client = None
-            raise StoreError(f"无法连接 Redis（{self.url}）：{exc}") from None
+            raise StoreError(redact(f"无法连接 Redis（{self.url}）：{exc}")) from None
 
     async def close(self) -> None:
         if self._client is not None and self._owns_client:
