@@ -14,8 +14,8 @@ from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.channels.base import DeliveryError
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_session import TokenRejected
 from bot.channels.telegram_limits import Limits, RateLimiter
+from bot.channels.telegram_session import TokenRejected
 from bot.clock import FakeClock
 from bot.config import TelegramConfig
 from bot.disabled_chats import disable, enable, is_disabled
