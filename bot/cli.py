@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "evidence":
             from bot.evidence import verify_main
 
-            return verify_main(config.evidence.path)
+            return verify_main(config)
         if command == "report":
             from bot.briefing.export import ReportError, export_report
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.config import SourceConfig
 from bot.durations import format_duration
+from bot.evidence import pending_numbers
 from bot.models import Status
 from bot.redact import redact
 from bot.render import local_time
@@ -29,6 +30,10 @@ async def run(req: Request, services: Services) -> list[str]:
     lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {len(unsent)} 条{waiting}"]
     if store.write_error:  # e.g. the disk is full: what happens now is kept in memory only
         lines.append(f"❗ 存储异常：{store.write_error}。新记录暂存内存，恢复写入前请勿重启机器人")
+    waiting_evidence = await pending_numbers(store)
+    if waiting_evidence:
+        shown = "、".join(waiting_evidence[:5]) + ("等" if len(waiting_evidence) > 5 else "")
+        lines.append(f"❗ 证据待补存 {len(waiting_evidence)} 个事件（{shown}）：存档写入失败，每分钟重试")
     watches = await active_watches(store, now)
     if watches:
         lines.append("紧急关注：")
