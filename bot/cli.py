@@ -115,9 +115,10 @@ def summary(config: Config, path: str) -> str:
     roles: dict[str, int] = {}
     for p in config.people:
         roles[p.role] = roles.get(p.role, 0) + 1
+    store = config.store.backend + (f"（{config.store.url}）" if config.store.backend == "redis" else "")
     lines = [
         f"{path}: 配置有效",
-        f"  时区: {config.timezone}  存储: {config.store.backend}",
+        f"  时区: {config.timezone}  存储: {store}",
         f"  来源 {len(config.sources)}: "
         + ", ".join(f"{s.id}({s.kind}, 每{format_duration(s.every)})" for s in config.sources),
         f"  监测方案 {len(config.schemes)}: " + ", ".join(s.name for s in config.schemes),
@@ -125,7 +126,7 @@ def summary(config: Config, path: str) -> str:
         f"  人员 {len(config.people)}: " + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())),
         f"  简报时间: {', '.join(config.briefing.times)}",
     ]
-    return "\n".join(lines)
+    return redact("\n".join(lines))
 
 
 if __name__ == "__main__":

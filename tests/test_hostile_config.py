@@ -158,3 +158,13 @@ def test_demo_config_still_checks(tmp_path):
     proc = cli(tmp_path, "check", "-c", str(REPO / "config.yaml"))
     assert proc.returncode == 0, proc.stderr
     assert "配置有效" in proc.stdout
+
+
+def test_check_summary_masks_the_store_password(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        SOURCE + "store:\n  backend: redis\n  url: redis://:${REDIS_PASSWORD}@10.0.0.5:6379/0\n", encoding="utf-8"
+    )
+    proc = cli(tmp_path, "check", "-c", str(path), env={"REDIS_PASSWORD": "SEKRIT-pw"})
+    assert proc.returncode == 0, proc.stderr
+    assert "redis://:***@10.0.0.5:6379/0" in proc.stdout and "SEKRIT" not in proc.stdout + proc.stderr

@@ -178,6 +178,6 @@ async def test_redis_auth_failure_never_prints_the_password(tmp_path, bot_api: F
     finally:
         redis.terminate()
         redis.wait(10)
-    assert "Redis" in out, out  # the failure was reported ...
+    assert "Redis 认证失败" in out and "store.url" in out, out  # the failure was reported, saying what to check ...
     assert "redis://:***@127.0.0.1" in out, out  # ... naming the server, password masked
     assert leaks(out, tmp_path / "data") == []
