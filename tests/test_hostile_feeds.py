@@ -180,3 +180,29 @@ async def test_huge_feed_does_not_hold_the_event_loop(serve: Serve, client):
         await tick
     assert result.items and gaps
     assert max(gaps) < 1.0, max(gaps)  # parsing the whole feed on the loop takes seconds here
+
+
+async def test_dropped_entries_leave_a_log_line_and_a_health_note(serve: Serve, tinydb_store, clock, caplog):
+    import io
+    import logging
+
+    from bot.app import build_app
+    from bot.pipeline import run_source
+    from tests.conftest import make_config
+
+    titles = [f"{TITLE}（{i}）" for i in range(50)]
+    site = await serve({"/feed": fixed(rss(titles).encode(), "application/rss+xml")})
+    src = {"id": "flood", "name": "洪水源", "url": site.base + "/feed", "allow_private": True, "max_items": 10}
+    app = await build_app(make_config(sources=[src]), tinydb_store, clock, console_out=io.StringIO())
+    try:
+        source = build_source(app.config.sources[0], SourceContext(clock=clock))
+        with caplog.at_level(logging.WARNING):
+            report = await run_source(source, app.services, app.http, app.judge)
+        assert report.fetched == 10
+        assert any("40 entries beyond max_items=10" in r.getMessage() for r in caplog.records)
+        health = (await tinydb_store.get_source_state("flood"))["health"]
+        assert "其余 40 条已略过" in health["note"]
+        status = "\n".join(await app.channels["console"].handle_line("/status", app.dispatcher.handle))
+        assert "只处理了最新 10 条，其余 40 条已略过" in status
+    finally:
+        await app.http.aclose()
