@@ -128,7 +128,7 @@ class Cluster:
         path = self.tmp / f"{name}.yaml"
         path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
         out, err = self.tmp / f"{name}.out", self.tmp / f"{name}.err"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TEST_TELEGRAM_TOKEN": "123456:TEST-token-not-real"}
         with out.open("wb") as o, err.open("wb") as e:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "-v", "-c", str(path), "run"],
@@ -208,7 +208,7 @@ class FakeTelegram:
         base = f"http://127.0.0.1:{self.port}"
         return {
             "enabled": True,
-            "token": "123456:TEST-token-not-real",
+            "token": "${TEST_TELEGRAM_TOKEN}",  # secrets only from the environment (Cluster.start sets it)
             "base_url": f"{base}/bot",
             "base_file_url": f"{base}/file/bot",
             "chats": [{"id": c} for c in chats],
