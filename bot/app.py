@@ -144,12 +144,12 @@ async def start(app: App, read_console: bool = True) -> None:
     app.scheduler.add_job(
         requeue_alerts, "interval", minutes=1, args=[app.services], id="requeue", replace_existing=True
     )
+    app.scheduler.start()
     app.tasks.append(asyncio.create_task(app.delivery.run_forever(), name="delivery"))
     for name, channel in app.channels.items():
         if name == "console" and not read_console:
             continue
         await channel.start(app.dispatcher.handle)
-    app.scheduler.start()  # after the channels: one refusing to start (exit 2) leaves no poll half-run
 
 
 async def warm_up(app: App) -> None:

@@ -7,6 +7,7 @@ same source never run at once either.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -23,7 +24,15 @@ log = logging.getLogger(__name__)
 PollFn = Callable[[str, bool], Awaitable[object]]
 
 
+def _not_cancelled(record: logging.LogRecord) -> bool:
+    """A job cancelled because the bot is stopping (e.g. exit 2 at start) is not an error with a traceback."""
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 def build_scheduler(config: Config) -> AsyncIOScheduler:
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if _not_cancelled not in executor_log.filters:
+        executor_log.addFilter(_not_cancelled)
     return AsyncIOScheduler(timezone=config.zone, job_defaults={"coalesce": True, "max_instances": 1})
 
 
