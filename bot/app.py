@@ -26,7 +26,7 @@ from bot.config import Config
 from bot.deadlines import add_deadline_job
 from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
-from bot.evidence import EvidenceArchive
+from bot.evidence import EvidenceArchive, retry_pending
 from bot.incidents import IncidentService, text_notification
 from bot.models import Command
 from bot.people import People
@@ -136,6 +136,13 @@ async def start(app: App, read_console: bool = True) -> None:
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
     add_retention_job(app.scheduler, app.services)
+    evidence = app.services.incidents.evidence
+    if evidence is not None:  # archives that failed (a full disk): retried every minute
+
+        async def retry_evidence() -> None:
+            await retry_pending(evidence, app.services.store, app.services.clock.now())
+
+        app.scheduler.add_job(retry_evidence, "interval", minutes=1, id="evidence-retry", replace_existing=True)
     await requeue_alerts(app.services)  # after a crash mid-create; then every minute (a store outage mid-create)
     app.scheduler.add_job(
         requeue_alerts, "interval", minutes=1, args=[app.services], id="requeue", replace_existing=True

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 from bot import argparse_zh
 from bot.config import Config
-from bot.config_loader import ConfigError, load_config
+from bot.config_loader import ConfigError, load_config, require_work
 from bot.durations import format_duration
 from bot.logs import setup_logging
+from bot.redact import redact
 from bot.store.base import StoreError
 
 EXIT_CONFIG = 2
@@ -91,6 +92,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         config = load_config(args.config)
         setup_logging(args.verbose, config.zone)  # log times as the chats show them
+        if command in ("check", "run"):
+            require_work(config, args.config)
         if command == "check":
             print(summary(config, args.config))
             return 0
@@ -109,7 +112,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if command == "evidence":
             from bot.evidence import verify_main
 
-            return verify_main(config.evidence.path)
+            return verify_main(config)
         if command == "report":
             from bot.briefing.export import ReportError, export_report
 
@@ -125,10 +128,10 @@ def _main(argv: Sequence[str] | None) -> int:
         asyncio.run(_run(config, getattr(args, "duration", None)))
         return 0
     except ConfigError as exc:
-        print(f"配置错误: {exc}", file=sys.stderr)
+        print(f"配置错误: {redact(exc)}", file=sys.stderr)
         return EXIT_CONFIG
     except StoreError as exc:
-        print(f"存储错误: {exc}", file=sys.stderr)
+        print(f"存储错误: {redact(exc)}", file=sys.stderr)
         return EXIT_CONFIG
 
 
@@ -149,9 +152,10 @@ def summary(config: Config, path: str) -> str:
     roles: dict[str, int] = {}
     for p in config.people:
         roles[p.role] = roles.get(p.role, 0) + 1
+    store = config.store.backend + (f"（{config.store.url}）" if config.store.backend == "redis" else "")
     lines = [
         f"{path}: 配置有效",
-        f"  时区: {config.timezone}  存储: {config.store.backend}",
+        f"  时区: {config.timezone}  存储: {store}",
         f"  来源 {len(config.sources)}: "
         + ", ".join(f"{s.id}({s.kind}, 每{format_duration(s.every)})" for s in config.sources),
         f"  监测方案 {len(config.schemes)}: " + ", ".join(s.name for s in config.schemes),
@@ -159,7 +163,7 @@ def summary(config: Config, path: str) -> str:
         f"  人员 {len(config.people)}: " + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())),
         f"  简报时间: {', '.join(config.briefing.times)}",
     ]
-    return "\n".join(lines)
+    return redact("\n".join(lines))
 
 
 if __name__ == "__main__":

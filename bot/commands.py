@@ -20,13 +20,15 @@ CHINESE_NAMES = {
     "取消静默": "unmute",
     "屏蔽": "silence",
 }
+MAX_COMMAND = 20_000
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
 
 
 def parse_command(text: str, allow_chinese: bool = True) -> tuple[str, list[str]] | None:
-    """Return (name, args) or None if the text is not a command at all."""
-    text = (text or "").strip()
+    """Return (name, args) or None if the text is not a command at all. Past MAX_COMMAND characters
+    a message is not read (handlers cap what they keep much lower: see handlers.base)."""
+    text = (text or "")[:MAX_COMMAND].strip()
     if not text:
         return None
     head = text.split(maxsplit=1)[0]

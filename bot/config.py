@@ -112,6 +112,7 @@ class SourceConfig(Strict):
     selectors: dict[str, str] = Field(default_factory=dict)
     fetch_detail: bool = False
     detail_limit: int = Field(default=20, ge=0)  # detail pages fetched per poll at most
+    max_items: int = Field(default=300, ge=1, le=100_000)  # entries read per poll, newest first; the rest dropped
     backoff_max: Duration = timedelta(hours=1)  # a failing source waits at most this long
     watch_every: Duration = timedelta(minutes=1)  # poll interval while an emergency watch is active
     user_agent: str = ""  # this site only (some refuse bot-like agents); else http.user_agent
@@ -502,6 +503,8 @@ class AnalysisConfig(Strict):
 
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
+    # Secrets come from ${ENV}; a token or password written into config.yaml is refused unless this is true.
+    allow_literal_secrets: bool = False
     store: StoreConfig = Field(default_factory=StoreConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)
     rsshub: RsshubConfig = Field(default_factory=RsshubConfig)

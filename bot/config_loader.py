@@ -3,6 +3,9 @@
 Every failure becomes a `ConfigError` whose message names the key path,
 e.g. ``sources[2].every：时长应写作 30s、5m、2h、1d 这样的形式``. Messages are
 Chinese, like everything an office reads; pydantic's own are translated by type.
+A hostile file is refused before it costs anything: at most 1 MB is read, YAML
+aliases may expand to at most `MAX_NODES` nodes, and a secret written literally
+under a secret key is refused unless `allow_literal_secrets: true` says it is meant.
 """
 
 from __future__ import annotations
@@ -11,13 +14,20 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import ValidationError
 
 from bot.config import Config
+from bot.redact import register
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+MAX_CONFIG_BYTES = 1_000_000
+MAX_NODES = 100_000  # YAML nodes after alias expansion; a real config has a few hundred
+_SECRET_VAR = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|KEY|PASS$", re.I)
+SECRET_KEYS = frozenset({"token", "password", "secret", "api_key"})
+URL_SECRET_KEYS = frozenset({"url"})  # the password part of store.url (redis://:PASSWORD@host)
 
 
 class ConfigError(Exception):
@@ -27,7 +37,11 @@ class ConfigError(Exception):
 def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: 配置文件过大（上限 {MAX_CONFIG_BYTES // 1_000_000} MB），请检查是否选错了文件")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}：找不到配置文件") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -37,15 +51,25 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
 
 def parse_config(text: str, source: str = "config", env: dict[str, str] | os._Environ | None = None) -> Config:
     try:
-        raw = yaml.safe_load(text)
+        raw = _safe_load_bounded(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}：YAML 格式错误，{_yaml_where(exc)}{_yaml_what(exc)}") from None
+    except _TooManyNodes as exc:
+        raise ConfigError(f"{source}：{exc}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}：顶层应为“键: 值”的映射")
+    if raw.get("allow_literal_secrets") is not True:
+        for key_path in _literal_secrets(raw, ""):
+            raise ConfigError(
+                f"{source}：{key_path}：密钥不能直接写在配置文件里，请改用环境变量，如 ${{TELEGRAM_BOT_TOKEN}}"
+                "（确需如此请设置 allow_literal_secrets: true）"
+            )
     missing: list[tuple[str, str]] = []
-    resolved = _substitute(raw, "", env if env is not None else os.environ, missing)
+    used: dict[str, str] = {}
+    resolved = _substitute(raw, "", env if env is not None else os.environ, missing, used)
+    register_secrets(resolved, used)
     try:
         config = Config.model_validate(resolved)
     except ValidationError as exc:
@@ -54,6 +78,116 @@ def parse_config(text: str, source: str = "config", env: dict[str, str] | os._En
         if _enabled_along(resolved, key_path):
             raise ConfigError(f"{source}：{key_path}：环境变量 {var} 未设置")
     return config
+
+
+class _TooManyNodes(Exception):
+    """The document expands (through aliases) to more nodes than any config needs."""
+
+
+def _safe_load_bounded(text: str) -> Any:
+    """yaml.safe_load, refusing alias bombs before anything is built: the node graph is
+    composed (cheap: aliases are shared), its expanded size counted, then constructed."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """Nodes after alias expansion, memoised per node; a cycle or an excess is refused."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise _TooManyNodes("YAML 别名（&/*）自我引用，已拒绝")
+    open_nodes.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children: list[yaml.Node] = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, open_nodes)
+        if total > MAX_NODES:
+            raise _TooManyNodes(f"YAML 别名（&/*）展开后超过 {MAX_NODES} 个节点，已拒绝（疑似别名炸弹）")
+    open_nodes.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _literal_secrets(node: Any, path: str) -> list[str]:
+    """Key paths whose value is a secret written into the file rather than taken from ${ENV}."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            key_path = _join(path, str(k))
+            name = str(k).lower()
+            if isinstance(v, str) and (
+                (name in SECRET_KEYS and _written_out(v))
+                or (name in URL_SECRET_KEYS and _url_password(_written_out(v)))
+            ):
+                found.append(key_path)
+            else:
+                found.extend(_literal_secrets(v, key_path))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found.extend(_literal_secrets(v, f"{path}[{i}]"))
+    return found
+
+
+def _written_out(value: str) -> str:
+    """What of `value` is written in the file: ${VAR} references dropped, ${VAR:-default} as its default."""
+    return _ENV_REF.sub(lambda m: m.group(2) or "", value).strip()
+
+
+def _url_password(url: str) -> str:
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
+
+
+def register_secrets(resolved: Any, used: dict[str, str]) -> None:
+    """Tell bot.redact every secret this config holds, so no log line or stored record shows one."""
+    register(*(value for var, value in used.items() if _SECRET_VAR.search(var)))
+    register(*_secret_values(resolved))
+
+
+def _secret_values(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            name = str(k).lower()
+            if isinstance(v, str) and name in SECRET_KEYS:
+                found.append(v)
+            elif isinstance(v, str) and name in URL_SECRET_KEYS:
+                found.append(_url_password(v))
+            else:
+                found.extend(_secret_values(v))
+    elif isinstance(node, list):
+        for v in node:
+            found.extend(_secret_values(v))
+    return found
+
+
+def require_work(config: Config, source: str) -> None:
+    """`check` and `run` refuse a config that watches nothing, saying what is missing."""
+    if any(s.enabled for s in config.sources):
+        return
+    if config == Config():
+        raise ConfigError(
+            f"{source}: 配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）"
+        )
+    raise ConfigError(
+        f"{source}: 没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源"
+    )
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:
@@ -69,16 +203,21 @@ def _yaml_what(exc: yaml.YAMLError) -> str:
     return problem
 
 
-def _substitute(node: Any, path: str, env: Any, missing: list[tuple[str, str]]) -> Any:
-    """Replace ${VAR} / ${VAR:-default} in strings; record unset variables by key path."""
+def _substitute(
+    node: Any, path: str, env: Any, missing: list[tuple[str, str]], used: dict[str, str] | None = None
+) -> Any:
+    """Replace ${VAR} / ${VAR:-default} in strings; record unset variables by key path, used ones in `used`."""
+    used = {} if used is None else used
     if isinstance(node, dict):
-        return {k: _substitute(v, _join(path, str(k)), env, missing) for k, v in node.items()}
+        return {k: _substitute(v, _join(path, str(k)), env, missing, used) for k, v in node.items()}
     if isinstance(node, list):
-        return [_substitute(v, f"{path}[{i}]", env, missing) for i, v in enumerate(node)]
+        return [_substitute(v, f"{path}[{i}]", env, missing, used) for i, v in enumerate(node)]
     if isinstance(node, str) and "${" in node:
 
         def repl(m: re.Match[str]) -> str:
             value = env.get(m.group(1))
+            if value is not None:
+                used[m.group(1)] = value
             if value is None:
                 if m.group(2) is not None:
                     return m.group(2)

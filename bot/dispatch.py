@@ -19,7 +19,7 @@ from bot.routing import is_known_chat
 from bot.services import Services
 from bot.store.base import StoreUnavailable
 from handlers import REGISTRY
-from handlers.base import Request, UsageError
+from handlers.base import Request, UsageError, clip
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class Dispatcher:
             number = await s.store.incident_for_message(cmd.target.key, cmd.reply_to)
         incident = await s.store.get_incident(number) if number else None
         if number and incident is None:
-            return [f"没有编号为 {number} 的事件"]
+            return [f"没有编号为 {clip(number)} 的事件"]
         if handler.needs_incident and incident is None:
             return [f"请提供事件编号，或直接回复告警消息。用法：{handler.usage}"]
         if not allowed(cmd.name, person, incident):
@@ -91,7 +91,7 @@ class Dispatcher:
                 kind=ActionKind.REFUSED,
                 actor=Actor(cmd.platform, cmd.user_id, person),
                 at=s.clock.now(),
-                note=f"{why}：{cmd.text or '/' + cmd.name}",
+                note=f"{why}：{clip(cmd.text or '/' + cmd.name, 200)}",
                 chat=cmd.target.key,
             )
         )

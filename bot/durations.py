@@ -13,6 +13,9 @@ _UNITS = {
     "w": 604800, "周": 604800,
 }  # fmt: skip
 _EXPECTED = "时长应写作 30s、5m、2h、1d 这样的形式"
+# Longer than anyone means (a century); beyond it timedelta and datetime arithmetic overflow.
+MAX_DURATION = timedelta(days=36500)
+_TOO_LONG = f"时长最长 {MAX_DURATION.days} 天（应写作 30s、5m、2h、1d 这样的形式）"
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(分钟|小时|sec|min|[smhdw秒分时天日周])")
 
 
@@ -25,14 +28,14 @@ def parse_duration(text: str | int | float | timedelta) -> timedelta:
     if isinstance(text, (int, float)):
         if text < 0:
             raise ValueError(_EXPECTED)
-        return timedelta(seconds=text)
+        return _bounded(text)
     if not isinstance(text, str):
         raise ValueError(_EXPECTED)
     s = text.strip().lower()
     if not s:
         raise ValueError(_EXPECTED)
     if re.fullmatch(r"\d+(\.\d+)?", s):
-        return timedelta(seconds=float(s))
+        return _bounded(float(s))
     pos, total = 0, 0.0
     for m in _PART.finditer(s):
         if s[pos : m.start()].strip():
@@ -41,7 +44,14 @@ def parse_duration(text: str | int | float | timedelta) -> timedelta:
         pos = m.end()
     if pos == 0 or s[pos:].strip():
         raise ValueError(_EXPECTED)
-    return timedelta(seconds=total)
+    return _bounded(total)
+
+
+def _bounded(seconds: float) -> timedelta:
+    """A timedelta, or ValueError (never OverflowError) for what no one means: 99999999999999d."""
+    if not seconds <= MAX_DURATION.total_seconds():  # also NaN and inf
+        raise ValueError(_TOO_LONG)
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -6,10 +6,16 @@ and its raw page, plus `manifest.json` with the url, fetch time, size and
 sha256 of every file. `verify` re-hashes every file against its manifest
 and names any that changed or vanished. Files are written once and never
 rewritten; the manifest is replaced atomically.
+
+An archive that fails (a full disk) is never silently missing: the items
+are kept in the store under `PENDING_KEY` and `retry_pending` (a job every
+minute) writes them once it can; /status names what still waits, and
+`yuqing-bot evidence verify` lists every incident without an archive.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -21,11 +27,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import codec
+from bot.config import Config
 from bot.models import Incident, Item
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+PENDING_KEY = "evidence:pending"  # store meta: {incident number: [encoded items not yet archived]}
 
 
 @dataclass(frozen=True)
@@ -65,13 +75,6 @@ class EvidenceArchive:
         _write_json(folder / MANIFEST, manifest)
         return folder
 
-    def archive_safely(self, incident: Incident, items: Sequence[Item], now: datetime) -> None:
-        """Archive, but never let a full disk stop an alert: log and go on."""
-        try:
-            self.archive(incident, items, now)
-        except OSError:
-            log.exception("evidence for %s not saved", incident.number)
-
     def manifest(self, incident: Incident) -> dict[str, Any] | None:
         path = self.folder(incident) / MANIFEST
         try:
@@ -83,6 +86,51 @@ class EvidenceArchive:
         """(file name, sha256) of every archived file, for the export."""
         manifest = self.manifest(incident) or {"files": []}
         return [(f["name"], f["sha256"]) for f in manifest["files"]]
+
+
+async def archive_or_mark(
+    archive: EvidenceArchive, store: Store, incident: Incident, items: Sequence[Item], now: datetime
+) -> bool:
+    """Archive now, or keep the items as pending (retried every minute); never let a full disk stop an alert."""
+    try:
+        archive.archive(incident, items, now)
+        return True
+    except OSError as exc:
+        log.error("证据存档失败：%s（%s），已记为待补存，每分钟重试", incident.number, exc)
+    pending = dict(await store.get_meta(PENDING_KEY) or {})
+    waiting = list(pending.get(incident.number, []))
+    known = {entry.get("url") for entry in waiting}
+    waiting += [codec.encode(item) for item in items if item.url not in known]
+    pending[incident.number] = waiting
+    await store.set_meta(PENDING_KEY, pending)
+    return False
+
+
+async def retry_pending(archive: EvidenceArchive, store: Store, now: datetime) -> int:
+    """Archive what failed before; returns how many incidents are now complete."""
+    pending = dict(await store.get_meta(PENDING_KEY) or {})
+    if not pending:
+        return 0
+    done = 0
+    for number, entries in list(pending.items()):
+        incident = await store.get_incident(number)
+        if incident is None:
+            del pending[number]
+            continue
+        try:
+            archive.archive(incident, [codec.decode(Item, e) for e in entries], now)
+        except OSError as exc:
+            log.warning("证据补存仍失败：%s（%s）", number, exc)
+            break  # the disk is still full: try again next round
+        del pending[number]
+        done += 1
+        log.warning("证据已补存：%s", number)
+    await store.set_meta(PENDING_KEY, pending)
+    return done
+
+
+async def pending_numbers(store: Store) -> list[str]:
+    return sorted(await store.get_meta(PENDING_KEY) or {})
 
 
 def verify(root: str | os.PathLike[str]) -> tuple[int, list[Problem]]:
@@ -144,14 +192,34 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def verify_main(root: str | os.PathLike[str]) -> int:
-    """The CLI command: 0 when every file matches its manifest, 1 naming each that does not."""
-    if not Path(root).is_dir():
+def verify_main(config: Config) -> int:
+    """The CLI command: 0 when every file matches its manifest and every incident has an archive, else 1."""
+    root = Path(config.evidence.path)
+    checked, problems = verify(root) if root.is_dir() else (0, [])
+    missing, pending = asyncio.run(_without_evidence(config))
+    if not root.is_dir() and not missing:
         print(f"证据目录 {root} 不存在（配置 evidence.path）")
         return 1
-    checked, problems = verify(root)
     for problem in problems:
         print(problem)
+    for incident in missing:
+        note = "（存档失败，待补存）" if incident.number in pending else ""
+        print(f"无证据存档：{incident.number} {incident.title}{note}")
     verdict = "全部完好" if not problems else f"{len(problems)} 个有问题"
-    print(f"证据核验：{root} 下 {checked} 个文件，{verdict}")
-    return 1 if problems else 0
+    lacking = f"；{len(missing)} 个事件没有证据存档" if missing else ""
+    print(f"证据核验：{root} 下 {checked} 个文件，{verdict}{lacking}")
+    return 1 if problems or missing else 0
+
+
+async def _without_evidence(config: Config) -> tuple[list[Incident], set[str]]:
+    """Incidents whose folder has no manifest, and the numbers marked pending."""
+    from bot.store import read_store
+    from bot.store.journal_storage import has_data
+
+    if config.store.backend == "tinydb" and not has_data(Path(config.store.path)):
+        return [], set()
+    archive = EvidenceArchive(config.evidence.path, config.zone)
+    async with read_store(config.store) as store:
+        incidents = await store.incidents()
+        pending = set(await pending_numbers(store))
+    return [i for i in incidents if archive.manifest(i) is None], pending

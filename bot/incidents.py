@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.analysis.judgement import Judgement
 from bot.config import Config
-from bot.evidence import EvidenceArchive
+from bot.evidence import EvidenceArchive, archive_or_mark
 from bot.lifecycle import Event, IllegalTransition, apply
 from bot.models import (
     SYSTEM,
@@ -84,7 +84,7 @@ class IncidentService:
                 ]
             )
         if self.evidence is not None:
-            self.evidence.archive_safely(incident, [item], now)
+            await archive_or_mark(self.evidence, self.store, incident, [item], now)
         return incident
 
     async def requeue_unreported(self, now: datetime, within: timedelta = timedelta(days=2)) -> int:
@@ -166,7 +166,7 @@ class IncidentService:
         action = Action(f"{number}:spread:{item.key}", number, ActionKind.SPREAD, SYSTEM, now, note=note)
         incident, changed = await self._change(number, change, action)
         if changed and self.evidence is not None:
-            self.evidence.archive_safely(incident, [item], now)  # each repost kept as evidence too
+            await archive_or_mark(self.evidence, self.store, incident, [item], now)  # each repost kept as evidence too
         if changed and _spread_milestone(incident.spread) and not await Silences(self.store).muted(number, now):
             await self.queue_updates(incident, now)
         return incident

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.redact import RedactingFormatter
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -48,4 +50,4 @@ def setup_logging(verbose: bool, zone: ZoneInfo | None = None) -> None:
         handler = _Stderr()
         handler.yuqing = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    handler.setFormatter(ZonedFormatter(zone))
+    handler.setFormatter(RedactingFormatter(ZonedFormatter(zone)))  # every line and traceback: no secrets

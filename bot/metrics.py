@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError
 from bot.models import Incident
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,8 @@ async def start_metrics_server(metrics: Metrics, refresh: Refresh, host: str, po
     async def health(_request: web.Request) -> web.Response:
         state = await refresh()
         status = 200 if state.get("ok", state.get("redis")) else 503
-        return web.Response(text=json.dumps(state, ensure_ascii=False), status=status, content_type="application/json")
+        text = redact(json.dumps(state, ensure_ascii=False))  # e.g. a store error that names its URL
+        return web.Response(text=text, status=status, content_type="application/json")
 
     app = web.Application()
     app.router.add_get("/metrics", scrape)

@@ -62,6 +62,15 @@ async def run_source(
                 placed = await place(item, judgement, judge, services.incidents, now)
                 (report.spread if placed.merged else report.incidents).append(placed.incident)
         health = record_success(health, now, report.new)
+        if result.dropped:  # a flooded feed: only the newest max_items were read
+            health["note"] = (
+                f"上次轮询条目过多：只处理了最新 {source.config.max_items} 条，其余 {result.dropped} 条已略过"
+            )
+            log.warning(
+                "source %s: %d entries beyond max_items=%d dropped", source.id, result.dropped, source.config.max_items
+            )
+        else:
+            health.pop("note", None)
         await store.put_source_state(source.id, {"fetch": result.state, "health": health})
     if report.incidents or report.spread:
         services.wake_delivery()

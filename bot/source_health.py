@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.config import SourceConfig
 from bot.durations import format_duration
+from bot.redact import redact
 
 _rng = random.Random()
 RETRY_AFTER_MAX = timedelta(hours=6)
@@ -38,7 +39,7 @@ def record_failure(
 ) -> dict[str, Any]:
     failures = int(health.get("failures", 0)) + 1
     delay = backoff_delay(failures, config.every, config.backoff_max, retry_after)
-    out = dict(health, failures=failures, last_error=error[:500], last_failure=now.isoformat())
+    out = dict(health, failures=failures, last_error=redact(error)[:500], last_failure=now.isoformat())
     out.setdefault("since", now.isoformat())
     out["retry_at"] = (now + delay).isoformat()
     return out

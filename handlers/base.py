@@ -10,6 +10,21 @@ from bot.models import ActionKind, Actor, Command, Incident
 from bot.services import Services
 
 REPEATED = "{number} 此前已处理，未重复操作"
+MAX_TEXT = 2000  # characters of a note or result kept (a chat message, not a document)
+MAX_ECHO = 40  # characters of an argument repeated back in a reply
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """An argument as a reply repeats it: cut with … when longer than `limit`."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def free_text(args: tuple[str, ...]) -> tuple[str, str]:
+    """(the note or result to keep, a remark for the reply if it had to be shortened)."""
+    text = " ".join(args).strip()
+    if len(text) <= MAX_TEXT:
+        return text, ""
+    return text[:MAX_TEXT], f"（内容过长，已截取前 {MAX_TEXT} 字保存）"
 
 
 class UsageError(Exception):

@@ -11,7 +11,7 @@ from bot.briefing.word import to_docx
 from bot.commands import INCIDENT_NUMBER
 from bot.models import NoticeKind
 from bot.services import Services
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
 
 PERIODS = {
     "today": "today",
@@ -41,7 +41,7 @@ def _request_key(req: Request, services: Services) -> str:
 async def _send_document(req: Request, services: Services, kind: str, arg: str, name: str) -> str:
     report = await report_document(services, kind, arg)
     if report is None:
-        return f"没有编号为 {arg} 的事件"
+        return f"没有编号为 {clip(arg)} 的事件"
     data = to_docx(report)
     await queue_file(
         services,
@@ -91,9 +91,9 @@ async def run(req: Request, services: Services) -> list[str]:
         return replies
     arg = rest[0] if rest else "today"
     if INCIDENT_NUMBER.match(arg):
-        return [f"没有编号为 {arg.upper()} 的事件"]
+        return [f"没有编号为 {clip(arg.upper())} 的事件"]
     if arg not in PERIODS:
-        raise UsageError(f"未知时段「{arg}」")
+        raise UsageError(f"未知时段「{clip(arg)}」")
     period = PERIODS[arg]
     if period == "evaluation":
         replies = [await evaluation_text(services, "week")]

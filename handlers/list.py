@@ -6,7 +6,7 @@ from bot.held_alerts import held_alerts
 from bot.models import Incident, Status
 from bot.render import deadline_line, local_time
 from bot.services import Services
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
 
 OPEN = [Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]
 FILTERS = {"open": "未办结", "mine": "我负责的", "overdue": "已超时", "all": "全部（近 50 条）"}
@@ -22,7 +22,7 @@ def is_overdue(inc: Incident, now) -> bool:
 async def run(req: Request, services: Services) -> list[str]:
     which = ALIASES.get(req.args[0], req.args[0]) if req.args else "open"
     if which not in FILTERS:
-        raise UsageError(f"未知筛选「{which}」")
+        raise UsageError(f"未知筛选「{clip(which)}」")
     now = services.clock.now()
     if which == "all":
         incidents = (await services.store.incidents())[-50:]

@@ -6,7 +6,7 @@ from bot.durations import parse_duration
 from bot.render import local_time
 from bot.services import Services
 from bot.silences import DEFAULT_MUTE, MAX_SILENCE, Silences
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
 
 
 async def run(req: Request, services: Services) -> list[str]:
@@ -16,7 +16,7 @@ async def run(req: Request, services: Services) -> list[str]:
         try:
             duration = parse_duration(req.args[0])
         except ValueError:
-            raise UsageError(f"时长「{req.args[0]}」看不懂，例如 2h、30m、1d") from None
+            raise UsageError(f"时长「{clip(req.args[0])}」看不懂，例如 2h、30m、1d") from None
     if not duration or duration > MAX_SILENCE:
         raise UsageError("时长须大于 0 且不超过 30 天")
     now = services.clock.now()

@@ -6,7 +6,9 @@ from bot.durations import parse_duration
 from bot.render import local_time
 from bot.services import Services
 from bot.silences import MAX_SILENCE, Silences
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
+
+MAX_WORD = 50  # a silenced word is matched against every new incident
 
 
 async def run(req: Request, services: Services) -> list[str]:
@@ -16,11 +18,13 @@ async def run(req: Request, services: Services) -> list[str]:
     try:
         duration = parse_duration(spec)
     except ValueError:
-        raise UsageError(f"时长「{spec}」看不懂，例如 2h、1d") from None
+        raise UsageError(f"时长「{clip(spec)}」看不懂，例如 2h、1d") from None
     if not duration or duration > MAX_SILENCE:
         raise UsageError("时长须大于 0 且不超过 30 天")
     if len(word) < 2:
         raise UsageError("关键词至少两个字，以免误屏蔽")
+    if len(word) > MAX_WORD:
+        raise UsageError(f"关键词最多 {MAX_WORD} 个字")
     now = services.clock.now()
     silence = await Silences(services.store).add("silence", word, req.actor, now, duration, req.command.target.key)
     until = local_time(silence.until, services.config.zone)

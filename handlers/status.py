@@ -7,8 +7,10 @@ from typing import Any
 
 from bot.config import SourceConfig
 from bot.durations import format_duration
+from bot.evidence import pending_numbers
 from bot.held_alerts import held_alerts
 from bot.models import Status
+from bot.redact import redact
 from bot.render import local_time
 from bot.services import Services
 from bot.silences import Silences, status_lines
@@ -29,6 +31,10 @@ async def run(req: Request, services: Services) -> list[str]:
     lines = [f"📡 运行状态  未办结事件 {open_count} 条  待发送消息 {len(unsent)} 条{waiting}"]
     if store.write_error:  # e.g. the disk is full: what happens now is kept in memory only
         lines.append(f"❗ 存储异常：{store.write_error}。新记录暂存内存，恢复写入前请勿重启机器人")
+    waiting_evidence = await pending_numbers(store)
+    if waiting_evidence:
+        shown = "、".join(waiting_evidence[:5]) + ("等" if len(waiting_evidence) > 5 else "")
+        lines.append(f"❗ 证据待补存 {len(waiting_evidence)} 个事件（{shown}）：存档写入失败，每分钟重试")
     watches = await active_watches(store, now)
     if watches:
         lines.append("紧急关注：")
@@ -38,7 +44,7 @@ async def run(req: Request, services: Services) -> list[str]:
     lines += await held_lines(services)
     lines += await source_lines(services)
     lines += status_lines(await Silences(store).active(now), zone)
-    return ["\n".join(lines)]
+    return [redact("\n".join(lines))]  # source errors and store errors may name URLs
 
 
 SHOW_HELD = 10
@@ -65,7 +71,7 @@ async def source_lines(services: Services) -> list[str]:
     many = len(enabled) > LIST_ALL_UP_TO
     shown, quiet = [], 0
     for source, health in zip(enabled, healths, strict=True):
-        if many and not (health.get("failures") or health.get("down") or source.watch):
+        if many and not (health.get("failures") or health.get("down") or health.get("note") or source.watch):
             quiet += 1
             continue
         shown.append(source_line(source, health, services))
@@ -93,6 +99,8 @@ def source_line(source: SourceConfig, health: dict[str, Any], services: Services
         retry_at = parse_when(health.get("retry_at"))
         if retry_at and retry_at > services.clock.now():
             line += f"\n   下次重试 {local_time(retry_at, zone)}"
+    if health.get("note"):
+        line += f"\n   {health['note']}"
     if health.get("down"):
         line += f"\n   自 {local_time(parse_when(health.get('down_since')), zone)} 起判定为异常，已通知监测员"
     return line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.services import Services
 from bot.silences import Silences
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
 
 
 async def run(req: Request, services: Services) -> list[str]:
@@ -14,7 +14,7 @@ async def run(req: Request, services: Services) -> list[str]:
     now = services.clock.now()
     lifted = await Silences(services.store).lift(subject, req.actor, now, req.command.target.key)
     if not lifted:
-        return [f"「{subject}」没有生效中的静默。/status 可查看全部静默"]
+        return [f"「{clip(subject)}」没有生效中的静默。/status 可查看全部静默"]
     services.wake_delivery()
     return [f"🔔 已解除{lifted[0].label}的静默"]
 

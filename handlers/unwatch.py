@@ -7,7 +7,7 @@ import uuid
 from bot.models import Action, ActionKind
 from bot.services import Services
 from bot.watches import active_watches, remove_watch
-from handlers.base import Handler, Request, UsageError
+from handlers.base import Handler, Request, UsageError, clip
 
 ALL = {"all", "全部", "*"}
 
@@ -21,7 +21,7 @@ async def run(req: Request, services: Services) -> list[str]:
     if not removed:
         current = [w.term for w in await active_watches(services.store, now)]
         hint = f"当前关注：{'、'.join(current)}" if current else "当前没有紧急关注"
-        return [f"没有关于「{term}」的紧急关注。{hint}"]
+        return [f"没有关于「{clip(term)}」的紧急关注。{hint}"]
     names = "、".join(f"「{w.term}」" for w in removed)
     await services.store.append_action(
         Action(

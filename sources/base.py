@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import UTC, datetime, tzinfo
+from typing import Any, TypeVar
 
 from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
 from bot.models import Item
-from sources.http import HttpClient, Response
+from sources.http import HttpClient, Response, body_digest
 from sources.text import html_to_text
 from sources.times import SHANGHAI
 from sources.urls import canonical_url
@@ -35,6 +36,19 @@ class FetchResult:
     items: list[Item] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     not_modified: bool = False
+    dropped: int = 0  # entries beyond the source's max_items, left unread this poll
+
+
+T = TypeVar("T")
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
+def newest(entries: Sequence[T], limit: int, when: Callable[[T], datetime | None]) -> tuple[list[T], int]:
+    """At most `limit` entries, newest first (undated ones after, in feed order), and how many were dropped."""
+    if len(entries) <= limit:
+        return list(entries), 0
+    ranked = sorted(entries, key=lambda e: when(e) or _UNDATED, reverse=True)
+    return ranked[:limit], len(entries) - limit
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class Source(ABC):
         )
         if resp.not_modified:
             return None
-        if state.get("body_hash") and state["body_hash"] == body_hash(resp.body):
+        if state.get("body_hash") and state["body_hash"] == (resp.digest or body_hash(resp.body)):
             return None
         return resp
 
@@ -111,12 +125,12 @@ class Source(ABC):
 
 
 def body_hash(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    return body_digest(body)
 
 
 def remember(state: dict[str, Any], resp: Response) -> dict[str, Any]:
     """New fetch state after a 200: validators for the next conditional GET."""
-    return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=body_hash(resp.body))
+    return dict(state, etag=resp.etag, last_modified=resp.last_modified, body_hash=resp.digest or body_hash(resp.body))
 
 
 def entry_key(*parts: str) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,20 +38,63 @@ class Target:
 
     url: str
     host: str  # ASCII (IDNA) host name; per-host limits and pins key on it
-    pin: str = ""  # the checked address; "" when private addresses are allowed (resolve freely)
+    pin: str = ""  # the checked address; "" for an allow_private source's own host (resolved freely)
 
 
 def parse_networks(cidrs: Sequence[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+# Link-local and cloud metadata: never reached by an allow_private source, only through http.allow_networks.
+_LINK_LOCAL = parse_networks(["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128"])
+
+
+def embedded_ipv4(addr: IPAddress) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries (the packets end up there), or () if none.
+
+    IPv4-mapped and -compatible, NAT64 (64:ff9b::/96, and 64:ff9b:1::/48 in the RFC 6052
+    /48 layout), 6to4 (2002::/16) and Teredo (2001::/32: server and de-obfuscated client).
+    """
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return ()
+    value = int(addr)
+    if addr.ipv4_mapped is not None:
+        return (addr.ipv4_mapped,)
+    if addr.sixtofour is not None:
+        return (addr.sixtofour,)
+    if addr.teredo is not None:
+        return addr.teredo
+    if addr in _NAT64 or (value >> 32 == 0 and value > 1):  # NAT64 /96, or IPv4-compatible ::a.b.c.d
+        return (ipaddress.IPv4Address(value & 0xFFFFFFFF),)
+    if addr in _NAT64_LOCAL:  # octets 1-2 in bits 48-63, then the zero u octet, octets 3-4 in bits 72-87
+        high, low = (value >> 64) & 0xFFFF, (value >> 40) & 0xFFFF
+        return (ipaddress.IPv4Address((high << 16) | low),)
+    return ()
+
+
 def is_public(addr: IPAddress, allowed: Sequence[Network] = ()) -> bool:
-    """True for globally routable unicast addresses (or ones inside an allowed network)."""
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    """True for globally routable unicast addresses (or ones inside an allowed network).
+
+    An IPv6 address that carries an IPv4 address is judged by what it carries.
+    """
     if any(addr in net for net in allowed):
         return True
+    inner = embedded_ipv4(addr)
+    if inner:
+        return all(is_public(a, allowed) for a in inner)
     return addr.is_global and not addr.is_multicast
+
+
+def is_link_local(addr: IPAddress, allowed: Sequence[Network] = ()) -> bool:
+    """Link-local or cloud metadata (169.254.169.254, fd00:ec2::254), not opened by allow_networks."""
+    if any(addr in net for net in allowed):
+        return False
+    inner = embedded_ipv4(addr)
+    if inner:
+        return any(is_link_local(a, allowed) for a in inner)
+    return any(addr in net for net in _LINK_LOCAL)
 
 
 async def resolve_target(url: str, allow_private: bool, allowed: Sequence[Network] = ()) -> Target:
@@ -65,9 +108,18 @@ async def resolve_target(url: str, allow_private: bool, allowed: Sequence[Networ
         host = ""
     if not host:
         raise GuardError(f"{url}: 缺少主机名或主机名无效")
-    if allow_private:
-        return Target(url, host)
-    addr = await _resolve(host, parts.port or (443 if parts.scheme == "https" else 80), url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if allow_private:  # the source's own intranet host: any address but link-local and cloud metadata
+        try:
+            addr = await _resolve(host, port, url, lambda a: not is_link_local(a, allowed))
+        except GuardError:  # unresolvable now: the connection resolves again and reports its own error
+            return Target(url, host)
+        if is_link_local(addr, allowed):
+            raise GuardError(
+                f"{url}: 指向链路本地或云元数据地址 {addr}，已拒绝（如确需访问请把该网段加入 http.allow_networks）"
+            )
+        return Target(url, host)  # unpinned: "localhost" may answer ::1 first and the site listen on 127.0.0.1
+    addr = await _resolve(host, port, url, lambda a: is_public(a, allowed))
     if not is_public(addr, allowed):
         raise GuardError(f"{url}: 指向内网或保留地址 {addr}，已拒绝（如确需访问请为该来源设置 allow_private: true）")
     return Target(url, host, str(addr))
@@ -125,7 +177,7 @@ def pinning_transport(
     return transport, backend
 
 
-async def _resolve(host: str, port: int, url: str) -> IPAddress:
+async def _resolve(host: str, port: int, url: str, passes: Callable[[IPAddress], bool]) -> IPAddress:
     """One address for host; every address it resolves to must pass (first one is used)."""
     try:
         return ipaddress.ip_address(host)
@@ -139,4 +191,4 @@ async def _resolve(host: str, port: int, url: str) -> IPAddress:
     if not addrs:
         raise GuardError(f"{url}: 域名解析无结果", retry=True)
     # If any answer is private the name is suspect: refuse on the worst one.
-    return next((a for a in addrs if not is_public(a)), addrs[0])
+    return next((a for a in addrs if not passes(a)), addrs[0])

@@ -17,8 +17,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.models import Item
-from sources.base import RAW_LIMIT, FetchResult, Source, SourceError, remember
-from sources.http import HttpClient, HttpError
+from sources.base import RAW_LIMIT, FetchResult, Source, SourceError, newest, remember
+from sources.http import HttpClient, HttpError, host_of
 from sources.text import tidy
 from sources.times import parse_time
 
@@ -35,11 +35,12 @@ class HtmlSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        items = parse_list(self, resp.text, resp.url)
+        parsed = await asyncio.to_thread(parse_list, self, resp.text, resp.url)
+        items, dropped = newest(parsed, self.config.max_items, lambda i: i.published_at)
         new_state = remember(state, resp)
         if self.config.fetch_detail:
             items, new_state["detail_seen"] = await self._with_details(client, items, state.get("detail_seen", []))
-        return FetchResult(items, new_state)
+        return FetchResult(items, new_state, dropped=dropped)
 
     async def _with_details(
         self, client: HttpClient, items: list[Item], seen: Sequence[str]
@@ -58,16 +59,21 @@ class HtmlSource(Source):
     async def _detail_text(self, client: HttpClient, url: str) -> tuple[str, str] | None:
         try:
             cfg = self.config
+            own_host = host_of(url) == host_of(self.url)  # allow_private covers the source's own host only
             resp = await client.get(
-                url, allow_private=cfg.allow_private, encoding=cfg.encoding, user_agent=cfg.user_agent
+                url, allow_private=cfg.allow_private and own_host, encoding=cfg.encoding, user_agent=cfg.user_agent
             )
         except HttpError:
             return None  # retried next poll; the list entry still counts
-        try:
-            node = LexborHTMLParser(resp.text).css_first(self.selectors.get("detail") or DEFAULT_DETAIL)
-        except SelectolaxError:
-            return None
-        return (node.text(separator="\n"), node.html or "") if node is not None else None
+        return await asyncio.to_thread(_detail_node, resp.text, self.selectors.get("detail") or DEFAULT_DETAIL)
+
+
+def _detail_node(page: str, selector: str) -> tuple[str, str] | None:
+    try:
+        node = LexborHTMLParser(page).css_first(selector)
+    except SelectolaxError:
+        return None
+    return (node.text(separator="\n"), node.html or "") if node is not None else None
 
 
 def parse_list(source: Source, page: str, base_url: str) -> list[Item]:

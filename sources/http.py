@@ -10,22 +10,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import hashlib
 import ssl
 import time
-from collections.abc import AsyncIterator
+import zlib
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
 
 from bot.config import HttpConfig
-from sources.encoding import decode_body, normalize_encoding
+from bot.redact import redact
+from sources.encoding import decode_as, decode_body, normalize_encoding
 from sources.guard import GuardError, Target, parse_networks, pinning_transport, resolve_target
 
 __all__ = ["HttpClient", "HttpError", "Response", "decode_body", "normalize_encoding"]
 
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_HOPS = 5
+LAZY_TEXT_FROM = 262_144  # bytes; see Response.text
 _DRAIN = 65_536  # a redirect or error body up to this size is read, so the connection can be reused
 
 
@@ -35,7 +39,7 @@ class HttpError(Exception):
     def __init__(
         self, message: str, retry: bool = True, status: int | None = None, retry_after: float | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))  # URLs may carry a password or a token
         self.retry = retry
         self.status = status
         self.retry_after = retry_after
@@ -47,8 +51,17 @@ class Response:
     status: int
     body: bytes
     headers: httpx.Headers
-    text: str = ""
     encoding: str = ""
+    digest: str = ""  # body_digest(body), computed off the event loop (tens of ms for MBs)
+    decoded: str | None = None  # the text, once made (see `text`)
+
+    @property
+    def text(self) -> str:
+        """The body decoded with `encoding`. A big body is decoded on first use, where that use runs
+        (building one 28 MB string holds the GIL for ~150 ms: the parsing process does it instead)."""
+        if self.decoded is None:
+            self.decoded = decode_as(self.body, self.encoding) if self.body else ""
+        return self.decoded
 
     @property
     def not_modified(self) -> bool:
@@ -131,9 +144,12 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         deadline = self.config.total_timeout.total_seconds()
         started = time.monotonic()
+        own_host = host_of(url)
         for _hop in range(_MAX_HOPS + 1):
+            # allow_private covers the source's own host; a redirect elsewhere is checked as for any source
+            private_ok = allow_private and host_of(url) == own_host
             try:
-                target = await resolve_target(url, allow_private, self._allowed)
+                target = await resolve_target(url, private_ok, self._allowed)
             except GuardError as exc:
                 raise HttpError(str(exc), retry=exc.retry) from None
             async with self._gate(target.host).slot(), self._in_flight:
@@ -146,7 +162,7 @@ class HttpClient:
             if resp.status in _REDIRECTS and "location" in resp.headers:
                 url = str(httpx.URL(url).join(resp.headers["location"]))
                 continue
-            return self._finish(resp, encoding)
+            return await asyncio.to_thread(self._finish, resp, encoding)  # charset detection on MBs: off the loop
         raise HttpError(f"{url}: 重定向次数过多（超过 {_MAX_HOPS} 次）", retry=False)
 
     def _gate(self, host: str) -> _HostGate:
@@ -186,7 +202,11 @@ class HttpClient:
             retry = resp.status in (408, 425, 429) or resp.status >= 500
             after = retry_after_seconds(resp.headers.get("retry-after", ""))
             raise HttpError(f"{resp.url}: HTTP {resp.status}", retry=retry, status=resp.status, retry_after=after)
-        resp.text, resp.encoding = decode_body(resp.body, resp.content_type, encoding)
+        if len(resp.body) < LAZY_TEXT_FROM:
+            resp.decoded, resp.encoding = decode_body(resp.body, resp.content_type, encoding)
+        else:  # the encoding is decided on the first 256 KB; the text is made where it is parsed
+            resp.encoding = decode_body(resp.body[:LAZY_TEXT_FROM], resp.content_type, encoding)[1]
+        resp.digest = body_digest(resp.body)
         return resp
 
     async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
@@ -194,13 +214,84 @@ class HttpClient:
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise HttpError(f"{url}: 响应过大（{declared} 字节，上限 {cap}）", retry=False)
-        chunks, size = [], 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            inflate = Inflater(resp.headers.get("content-encoding", ""))
+        except ValueError as exc:
+            raise HttpError(f"{url}: {exc}", retry=False) from None
+        body = bytearray()
+        try:
+            async for raw in resp.aiter_raw():  # compressed bytes: inflated here, counted as they come out
+                for piece in inflate.feed(raw):
+                    body += piece
+                    if len(body) > cap:
+                        raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
+                await asyncio.sleep(0)  # a fast server keeps the socket full: let the loop run between reads
+            body += inflate.flush()
+        except zlib.error as exc:
+            raise HttpError(f"{url}: 压缩数据损坏（{exc}）") from None
+        if len(body) > cap:
+            raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
+        return bytes(body)
+
+
+class Inflater:
+    """Content-Encoding undone with bounded output: a 1 GB gzip bomb costs the cap, not its size.
+
+    httpx's own decoders inflate each network chunk whole (64 KB of zeros → 64 MB);
+    here the output comes in pieces of at most `PIECE` bytes, counted as they come.
+    """
+
+    PIECE = 65_536
+
+    def __init__(self, encoding: str) -> None:
+        name = encoding.strip().lower()
+        self._deflate = name == "deflate"
+        self._started = False
+        if name in ("", "identity"):
+            self._z = None
+        elif name in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self._deflate:
+            self._z = zlib.decompressobj()  # zlib-wrapped as the RFC says; raw deflate tried if that fails
+        else:
+            raise ValueError(f"不支持的压缩方式 Content-Encoding: {name[:40]}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Inflate `data` piece by piece (the caller stops reading once over its cap)."""
+        if self._z is None:
+            yield data
+            return
+        yield self._first(data)
+        while self._z.unconsumed_tail:
+            yield self._z.decompress(self._z.unconsumed_tail, self.PIECE)
+
+    def _first(self, data: bytes) -> bytes:
+        assert self._z is not None
+        try:
+            out = self._z.decompress(data, self.PIECE)
+        except zlib.error:
+            if not self._deflate or self._started:
+                raise
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS)  # servers that send raw deflate without the zlib header
+            out = self._z.decompress(data, self.PIECE)
+        self._started = True
+        return out
+
+    def flush(self) -> bytes:
+        return self._z.flush() if self._z is not None else b""
+
+
+def body_digest(body: bytes) -> str:
+    """A short fingerprint of a body: an unchanged page is not parsed again."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def host_of(url: str) -> str:
+    """The host name of a URL, lower case ('' if unreadable): what allow_private covers."""
+    try:
+        return httpx.URL(url).host.lower()
+    except httpx.InvalidURL:
+        return ""
 
 
 def _tls_context(ca_bundle: str) -> ssl.SSLContext | bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from bot.models import Item
-from sources.base import FetchResult, Source, SourceError, remember
+from sources.base import FetchResult, Source, SourceError, newest, remember
 from sources.http import HttpClient
 from sources.times import parse_time
 
@@ -16,7 +17,9 @@ class JsonFeedSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return FetchResult(parse_jsonfeed(self, resp.text, resp.url), remember(state, resp))
+        parsed = await asyncio.to_thread(parse_jsonfeed, self, resp.text, resp.url)
+        items, dropped = newest(parsed, self.config.max_items, lambda i: i.published_at)
+        return FetchResult(items, remember(state, resp), dropped=dropped)
 
 
 def parse_jsonfeed(source: Source, text: str, base_url: str) -> list[Item]:

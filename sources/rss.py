@@ -6,10 +6,18 @@ keeps raw date strings) reads what the fast one refuses, feeds whose dates
 carry no zone (Chinese CMSs write `2026-11-26 08:00:00` meaning Beijing time,
 which both parsers would take as UTC), and feeds that yield nothing. A body
 that turns out to be JSON goes to the JSON Feed parser.
+
+Both parsers get the text the HTTP layer decoded (`Response.text`, the one
+decoding decision), handed over as UTF-8 bytes with the XML declaration
+rewritten to say so: the parsers' own charset sniffing never sees the
+server's label. Parsing runs off the event loop (`sources.offload`: a worker
+thread, or the parsing process for a big body) so a huge feed cannot stall it, and at most `max_items` entries,
+newest first, become Items.
 """
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import re
 from datetime import UTC, datetime
@@ -18,14 +26,17 @@ from typing import Any, NamedTuple
 import fastfeedparser
 import feedparser
 
-from sources.base import FetchResult, Source, SourceError, entry_key, fresh, remember
-from sources.http import HttpClient
+from sources.base import FetchResult, Source, SourceError, entry_key, fresh, newest, remember
+from sources.encoding import decode_as
+from sources.http import HttpClient, Response
+from sources.offload import PROCESS_FROM, ParserCrashed, parse_off_loop
 from sources.times import parse_time
 
 _DATE_ELEMENT = re.compile(rb"<(?:pubDate|published|updated|dc:date|modified|issued)>\s*([^<]{4,64}?)\s*</", re.I)
 # "CST" is left out on purpose: Chinese sites use it for China Standard Time, parsers for US Central.
 _HAS_ZONE = re.compile(r"(Z|GMT|UTC|UT|[EMP][SD]T|CDT|[+-]\d{2}:?\d{2})$", re.I)
 _CST = re.compile(r"\s*CST$", re.I)
+_XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 
 
 class Entry(NamedTuple):
@@ -44,16 +55,35 @@ class RssSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return parse_any(self, resp.body, resp.text, resp.url, remember(state, resp))
+        return await parse_response(self, resp, remember(state, resp))
 
 
-def parse_any(source: Source, body: bytes, text: str, base_url: str, state: dict[str, Any]) -> FetchResult:
-    """Feed bytes of either family → Items (JSON Feed if it looks like JSON), entries already seen skipped."""
+async def parse_response(source: Source, resp: Response, state: dict[str, Any]) -> FetchResult:
+    """parse_any off the event loop; a big body goes to the parsing process as bytes plus the chosen encoding."""
+    if len(resp.body) < PROCESS_FROM:
+        return await asyncio.to_thread(parse_any, source, resp.text, resp.url, state)
+    try:
+        return await parse_off_loop(len(resp.body), parse_bytes, source, resp.body, resp.encoding, resp.url, state)
+    except ParserCrashed as exc:
+        raise SourceError(str(exc)) from None
+
+
+def parse_bytes(source: Source, body: bytes, encoding: str, base_url: str, state: dict[str, Any]) -> FetchResult:
+    """parse_any on the body as the HTTP layer decoded it (same encoding, re-applied in the parsing process)."""
+    return parse_any(source, decode_as(body, encoding), base_url, state)
+
+
+def parse_any(source: Source, text: str, base_url: str, state: dict[str, Any]) -> FetchResult:
+    """Decoded feed text of either family → Items (JSON Feed if it looks like JSON), entries already seen skipped.
+
+    Blocking (seconds for a huge feed): call it through asyncio.to_thread.
+    """
     if text.lstrip()[:1] in ("{", "["):
         from sources.jsonfeed import parse_jsonfeed
 
-        return FetchResult(parse_jsonfeed(source, text, base_url), state)
-    entries = parse_feed(source, body)
+        items, dropped = newest(parse_jsonfeed(source, text, base_url), source.config.max_items, _item_time)
+        return FetchResult(items, state, dropped=dropped)
+    entries, dropped = newest(parse_feed(source, text), source.config.max_items, _entry_when)
     is_new, state["entries"] = fresh([entry_key(e.link, e.guid, e.title) for e in entries], state)
     items = [
         source.item(
@@ -63,11 +93,25 @@ def parse_any(source: Source, body: bytes, text: str, base_url: str, state: dict
         for e, new in zip(entries, is_new, strict=True)
         if new
     ]  # fmt: skip
-    return FetchResult(items, state)
+    return FetchResult(items, state, dropped=dropped)
 
 
-def parse_feed(source: Source, body: bytes) -> list[Entry]:
-    """Parse RSS/Atom bytes; no usable entry in a malformed or non-feed body is a SourceError."""
+def _entry_when(entry: Entry) -> datetime | None:
+    return entry.published
+
+
+def _item_time(item: Any) -> datetime | None:
+    return item.published_at
+
+
+def feed_bytes(text: str) -> bytes:
+    """Decoded feed text as UTF-8 bytes whose XML declaration says UTF-8 (what the parsers read)."""
+    return _XML_DECL_ENCODING.sub(r"\1utf-8\2", text.lstrip("\ufeff"), count=1).encode("utf-8", "surrogatepass")
+
+
+def parse_feed(source: Source, feed: str | bytes) -> list[Entry]:
+    """Parse RSS/Atom (decoded text, or bytes as served); no usable entry in a malformed body is a SourceError."""
+    body = feed_bytes(feed) if isinstance(feed, str) else feed
     if not body.strip():
         raise SourceError("返回内容为空")
     entries = _fast_entries(body) if _zones_given(body) else None

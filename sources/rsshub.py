@@ -11,7 +11,7 @@ from typing import Any
 
 from sources.base import FetchResult, Source, remember
 from sources.http import HttpClient
-from sources.rss import parse_any
+from sources.rss import parse_response
 
 
 class RsshubSource(Source):
@@ -25,4 +25,4 @@ class RsshubSource(Source):
         resp = await self.get_if_changed(client, state)
         if resp is None:
             return FetchResult([], state, not_modified=True)
-        return parse_any(self, resp.body, resp.text, resp.url, remember(state, resp))
+        return await parse_response(self, resp, remember(state, resp))

@@ -67,16 +67,16 @@ def test_words_default_to_the_boundary_check_even_after_a_copy() -> None:
 @pytest.mark.parametrize(
     ("scheme_lines", "where", "needle"),
     [
-        ("    exclude_scope: paragraph\n", "schemes[0].exclude_scope", "'title', 'sentence' or 'anywhere'"),
+        ("    exclude_scope: paragraph\n", "schemes[0].exclude_scope", "可选值"),
         ("    leaders: [{word: 王建国, exakt: false}]\n", "schemes[0].leaders[0]", "未知的键 exakt"),
         ("    leaders: [{exact: false}]\n", "schemes[0].leaders[0]", "缺少 word"),
         ("    subjects: [{word: 江城, exact: maybe}]\n", "schemes[0].subjects[0]", "exact 只能是 true 或 false"),
         ("    subjects: [[江城]]\n", "schemes[0].subjects[0]", "应为一个词"),
-        ("    events: {翻车: {severity: 9}}\n", "schemes[0].events", "must be 1..5"),
+        ("    events: {翻车: {severity: 9}}\n", "schemes[0].events", "严重度应为 1..5"),
         ("    events: {翻车: {exact: false}}\n", "schemes[0].events", "缺少 severity"),
         ("    dictionary: [酒]\n", "schemes[0].dictionary", "太短"),
-        ("    leader: [王建国]\n", "schemes[0].leader", "unknown key"),
-        ("    subjects: [江城]\n    expression: 领导 & 事件\n", "schemes[0]", "leader words but the scheme configures none"),
+        ("    leader: [王建国]\n", "schemes[0].leader", "未知的配置项"),
+        ("    subjects: [江城]\n    expression: 领导 & 事件\n", "schemes[0]", "表达式用到 leader 词组，但该方案没有配置"),
         ("    subjects: [江城]\n    expression: 主体 & 干部\n", "schemes[0].expression", "未知的词组「干部」"),
     ],
 )
@@ -87,6 +87,6 @@ def test_check_refuses_bad_keys_with_the_key_path(tmp_path: Path, scheme_lines: 
     proc = check(tmp_path, text)
     assert proc.returncode == 2, proc.stdout
     [line] = proc.stderr.strip().splitlines()
-    assert f"{where}: " in line and needle in line, line
+    assert f"{where}：" in line and needle in line, line
     with pytest.raises(ConfigError):
         parse_config(text, env={})

@@ -9,13 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram.error import InvalidToken
 
 from bot.analysis.judgement import Judgement
 from bot.app import App, build_app
 from bot.channels.base import DeliveryError
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import Limits, RateLimiter
+from bot.channels.telegram_session import TokenRejected
 from bot.clock import FakeClock
 from bot.config import TelegramConfig
 from bot.disabled_chats import disable, enable, is_disabled
@@ -247,5 +247,5 @@ async def test_wrong_token_is_a_loud_error(api: FakeBotApi, clock: FakeClock) ->
     async def nobody(cmd: object) -> list[str]:
         return []
 
-    with pytest.raises(InvalidToken):
+    with pytest.raises(TokenRejected, match="Telegram 渠道"):  # never worked: a config error, exit 2 at start
         await tg.start(nobody)

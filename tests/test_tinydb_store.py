@@ -49,7 +49,11 @@ async def test_second_process_refused_with_clear_message(tmp_path):
 async def test_cli_refuses_second_instance(tmp_path):
     path = tmp_path / "data.json"
     config = tmp_path / "config.yaml"
-    config.write_text(f"store:\n  path: {path}\nchats:\n  console:\n    enabled: false\n", encoding="utf-8")
+    config.write_text(
+        f"store:\n  path: {path}\nchats:\n  console:\n    enabled: false\n"
+        "sources:\n  - {id: a, url: 'https://news.example.cn/rss'}\n",
+        encoding="utf-8",
+    )
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,13 +79,15 @@ sys.exit(main(sys.argv[1:]))
 def test_wechat_enabled_without_wechaty_is_one_clear_line_and_exit_2(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text(
+        "sources:\n  - {id: a, url: 'https://news.example.cn/rss'}\n"
         "chats:\n  console: {enabled: false}\n  wechat:\n    enabled: true\n    endpoint: 127.0.0.1:9\n"
-        "    token: t\n    rooms: [{id: r@chatroom}]\n",
+        "    token: ${WX_TEST_TOKEN:-}\n    rooms: [{id: r@chatroom}]\n",
         encoding="utf-8",
     )
     result = subprocess.run(
         [sys.executable, "-c", BLOCK_WECHATY, "-c", str(config), "run", "--for", "5"],
         cwd=tmp_path,
+        env={**os.environ, "WX_TEST_TOKEN": "t"},
         capture_output=True,
         text=True,
         timeout=60,

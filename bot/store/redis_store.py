@@ -29,12 +29,13 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.client import NEVER_DECODE
+from redis.exceptions import AuthenticationError, RedisError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
+from bot.redact import redact
 from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict, file_ref, parse_file_ref
 from bot.store.redis_scripts import (
     _ADD_REF,
@@ -125,7 +126,11 @@ class RedisStore(Store):
             if self._owns_client:
                 await self._client.aclose()
                 self._client = None
-            raise StoreError(f"无法连接 Redis（{self.url}）：{exc}") from None
+            if isinstance(exc, AuthenticationError) or "NOAUTH" in str(exc) or "WRONGPASS" in str(exc):
+                raise StoreError(
+                    redact(f"Redis 认证失败（{self.url}）：密码错误或未设置，请检查 store.url 中的密码（环境变量）")
+                ) from None
+            raise StoreError(redact(f"无法连接 Redis（{self.url}）：{exc}")) from None
 
     async def close(self) -> None:
         if self._client is not None and self._owns_client:
