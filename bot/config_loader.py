@@ -183,10 +183,10 @@ def require_work(config: Config, source: str) -> None:
         return
     if config == Config():
         raise ConfigError(
-            f"{source}: 配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）"
+            f"{source}：配置文件为空：请参照示例 config.yaml 至少配置 sources（来源）与 schemes（监测方案）"
         )
     raise ConfigError(
-        f"{source}: 没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源"
+        f"{source}：没有配置任何来源（sources 为空或全部 enabled: false），机器人无事可做：请至少配置一个来源"
     )
 
 

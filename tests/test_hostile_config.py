@@ -42,7 +42,7 @@ def test_alias_bomb_is_refused_in_well_under_a_second():
     with pytest.raises(ConfigError, match="别名") as info:
         parse_config(ALIAS_BOMB, source="bomb.yaml", env={})
     assert time.monotonic() - started < 0.5
-    assert str(info.value).startswith("bomb.yaml: ")
+    assert str(info.value).startswith("bomb.yaml：")
 
 
 def test_a_few_aliases_still_work():
@@ -64,7 +64,7 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path):
 
 @pytest.mark.parametrize("text", ["99999999999999d", "1e400", "36501d", "999999999999999999999999999s"])
 def test_absurd_duration_is_a_value_error(text):
-    with pytest.raises(ValueError, match="expected a duration"):
+    with pytest.raises(ValueError, match="时长"):
         parse_duration(text)
 
 
@@ -97,7 +97,7 @@ def test_literal_secret_is_refused_naming_the_key(text, key):
     with pytest.raises(ConfigError) as info:
         parse_config(SOURCE + text, source="cfg.yaml", env={})
     msg = str(info.value)
-    assert msg.startswith(f"cfg.yaml: {key}: ") and "环境变量" in msg and "allow_literal_secrets" in msg
+    assert msg.startswith(f"cfg.yaml：{key}：") and "环境变量" in msg and "allow_literal_secrets" in msg
     assert "hunter2" not in msg and "ABCDEF" not in msg and "puppet_workpro_abc" not in msg
 
 

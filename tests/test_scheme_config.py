@@ -43,7 +43,8 @@ def check(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_accepts_the_new_keys(tmp_path: Path) -> None:
-    proc = check(tmp_path, GOOD)
+    source = "sources:\n  - {id: news, url: 'https://news.example/rss.xml'}\n"
+    proc = check(tmp_path, source + GOOD)
     assert proc.returncode == 0, proc.stderr
     assert "配置有效" in proc.stdout and "市交通运输局" in proc.stdout
 
