@@ -10,10 +10,12 @@ import threading
 from collections.abc import Sequence
 
 from bot import argparse_zh
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.config_loader import ConfigError, load_config
 from bot.durations import format_duration
 from bot.logs import setup_logging
+from bot.roster.loading import RosterError
 from bot.store.base import StoreError
 
 EXIT_CONFIG = 2
@@ -49,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
     replay_p.add_argument("--since", default="7d", metavar="时长", help="回看多久，如 7d、24h（默认 7d）")
     replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
+    roster_p = sub.add_parser("roster", help="打印值班表（值班员、备班、带班领导），如 --from 2026-12-01 --to 2026-12-07")
+    roster_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
+    roster_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
     _output(backup_p, "备份文件（必填），如 backup/yuqing-20261126.json")
     for p in sub.choices.values():
@@ -93,6 +98,14 @@ def _main(argv: Sequence[str] | None) -> int:
         setup_logging(args.verbose, config.zone)  # log times as the chats show them
         if command == "check":
             print(summary(config, args.config))
+            from bot.roster.cli import check_lines
+
+            print("\n".join(check_lines(config, SystemClock().now())))
+            return 0
+        if command == "roster":
+            from bot.roster.cli import roster_main
+
+            print(roster_main(config, args.start, args.end))
             return 0
         if command == "replay":
             from bot.replay import replay_main
@@ -129,6 +142,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_CONFIG
     except StoreError as exc:
         print(f"存储错误: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except RosterError as exc:  # what to fix, one per line
+        print(f"值班表错误: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 
