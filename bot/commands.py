@@ -19,6 +19,9 @@ CHINESE_NAMES = {
     "静默": "mute",
     "取消静默": "unmute",
     "屏蔽": "silence",
+    "值班": "oncall",
+    "换班": "swap",
+    "顶班": "cover",
 }
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)

@@ -25,6 +25,9 @@ RULES: dict[str, frozenset[str]] = {
     "mute": STAFF,
     "unmute": STAFF,
     "silence": STAFF,
+    "oncall": EVERYONE,
+    "swap": STAFF,
+    "cover": STAFF,
 }
 
 ROLE_NAMES = {"leader": "领导", "monitor": "监测员", "member": "成员"}
