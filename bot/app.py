@@ -32,6 +32,7 @@ from bot.people import People
 from bot.placement import warm as warm_similarity
 from bot.polling import Poller
 from bot.retention import add_retention_job
+from bot.roster.shifts import add_shift_job
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls, stop_scheduler
 from bot.services import Services
 from bot.store import open_store
@@ -132,6 +133,7 @@ async def start(app: App, read_console: bool = True) -> None:
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
+    add_shift_job(app.scheduler, app.services)  # 值班表: handover cards, gap warnings (no roster: no job)
     add_retention_job(app.scheduler, app.services)
     await requeue_alerts(app.services)  # after a crash mid-create; then every minute (a store outage mid-create)
     app.scheduler.add_job(

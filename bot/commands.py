@@ -22,6 +22,8 @@ CHINESE_NAMES = {
     "值班": "oncall",
     "换班": "swap",
     "顶班": "cover",
+    "交接": "handover",
+    "接班": "takeover",
 }
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
 INCIDENT_NUMBER = re.compile(r"^YQ-\d{8}-\d{4,}$", re.I)
@@ -36,6 +38,7 @@ def parse_command(text: str, allow_chinese: bool = True) -> tuple[str, list[str]
     rest = text[len(head) :].strip()
     if head.startswith("/"):
         name = head[1:].split("@", 1)[0].lower()
+        name = CHINESE_NAMES.get(name, name)  # /接班: a Chinese name after the slash is a command too
         if not _NAME.fullmatch(name):
             return None
         return name, rest.split()

@@ -108,7 +108,7 @@ def _duty_call(services: Services, incident: Incident, duty: Duty | None) -> Ste
     if incident.tier is Tier.I:
         whom = tuple(people.with_role("leader"))
         text = f"🚨 当前无人值班，特别重大告警直报领导：{head}\n确认：/ack {incident.number}"
-        return Step(step_id, ActionKind.ESCALATE, whom, _unique(targets + _leader_targets(services.config.chats)), text)
+        return Step(step_id, ActionKind.ESCALATE, whom, _unique(targets + leader_targets(services.config.chats)), text)
     text = f"📣 当前无人值班，请监测员确认：{head}\n确认：/ack {incident.number}"
     return Step(step_id, ActionKind.NOTIFY, tuple(people.with_role("monitor")), tuple(targets), text)
 
@@ -132,7 +132,7 @@ def _chain_step(services: Services, incident: Incident, n: int, late: str, duty:
     if link == "backup" and backup is not None:
         text = f"⏰ 超时未确认（已超 {late}，第 {n + 1} 次提醒）{head}\n转备班 {backup.name}，请尽快{ack}"
         return Step(step_id, ActionKind.REMIND, (*on_duty, backup), tuple(alert), text)
-    targets = _unique(alert + _leader_targets(services.config.chats))
+    targets = _unique(alert + leader_targets(services.config.chats))
     if link == "leader" and leader is not None:
         reached = backup if "backup" in chain[: chain.index("leader")] else None  # tier I may skip the 备班
         whom = tuple(dict.fromkeys(on_duty + [p for p in (reached, leader) if p is not None]))
@@ -160,7 +160,7 @@ def _ack_step(services: Services, incident: Incident, now: datetime, duty: Duty 
         )
     whom = tuple(people.with_role("monitor", "leader"))
     text = f"🚨 升级：{head} 超时 {late} 仍无人确认，提请领导关注（第 {n + 1} 次提醒）\n确认：/ack {incident.number}"
-    targets = _alert_targets(services, incident) + _leader_targets(services.config.chats)
+    targets = _alert_targets(services, incident) + leader_targets(services.config.chats)
     return Step(f"{incident.number}:ack-overdue:{n}", ActionKind.ESCALATE, whom, _unique(targets), text)
 
 
@@ -171,7 +171,7 @@ def _resolve_step(services: Services, incident: Incident, now: datetime) -> Step
         return None
     assignee = people.by_name(incident.assignee) if incident.assignee else None
     whom = tuple(p for p in [assignee, *people.with_role("leader")] if p is not None)
-    targets = _unique(_alert_targets(services, incident) + _leader_targets(services.config.chats))
+    targets = _unique(_alert_targets(services, incident) + leader_targets(services.config.chats))
     owner = f"负责人 {incident.assignee}" if incident.assignee else "尚未指派负责人"
     if now < due:
         text = f"⏳ 办结时限将至（剩 {format_duration(due - now)}）{_head(incident)}，{owner}\n办结：/resolve {incident.number} 处置结果"
@@ -214,7 +214,7 @@ def _alert_targets(services: Services, incident: Incident) -> list[Target]:
     return targets_for(services.config.chats, incident.tier)
 
 
-def _leader_targets(chats: ChatsConfig) -> list[Target]:
+def leader_targets(chats: ChatsConfig) -> list[Target]:
     """The leaders' group chats: the next group an escalation reaches."""
     out: list[Target] = []
     if chats.telegram.enabled:

@@ -28,6 +28,8 @@ RULES: dict[str, frozenset[str]] = {
     "oncall": EVERYONE,
     "swap": STAFF,
     "cover": STAFF,
+    "handover": STAFF,
+    "takeover": STAFF,
 }
 
 ROLE_NAMES = {"leader": "领导", "monitor": "监测员", "member": "成员"}
