@@ -44,8 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output(export_p, "输出文件 .xlsx 或 .csv（格式由扩展名决定）")
     evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
     evidence_p.add_argument("action", choices=["verify"], help="verify：核验")
-    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation（.docx 或 .md）")
-    report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation"], help="报告类型")
+    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation|monthly --month 2026-11（.docx 或 .md）")
+    report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation", "monthly"], help="报告类型")
+    report_p.add_argument("--month", default="", metavar="月份", help="monthly 考核月报的月份，如 2026-11")
     report_p.add_argument("number", nargs="?", default="", metavar="编号", help="事件编号（incident 时必填）")
     _output(report_p, "输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
@@ -123,6 +124,11 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.evidence import verify_main
 
             return verify_main(config.evidence.path)
+        if command == "report" and args.kind == "monthly":
+            from bot.roster.assessment_cli import export_monthly
+
+            print(asyncio.run(export_monthly(config, args.month, args.output)))
+            return 0
         if command == "report":
             from bot.briefing.export import ReportError, export_report
 
