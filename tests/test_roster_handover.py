@@ -112,3 +112,14 @@ async def test_chinese_slash_forms():
 
     assert parse_command("/接班") == ("takeover", [])
     assert parse_command("交接 群众来电已回访") == ("handover", ["群众来电已回访"])
+
+
+async def test_the_morning_briefing_names_who_is_on_duty_today(app, clock):
+    from bot.briefing.schedule import send_scheduled_briefing
+
+    await app.dispatcher.handle(cmd("swap", "今天", "夜班", "@王芳", message_id="5"))
+    assert await send_scheduled_briefing(app.services, "08:30")
+    notes = await app.services.store.pending_notifications(clock.now(), limit=500)
+    briefing = [n.text for n in notes if n.target == "telegram:-100" and "舆情晨报" in n.text]
+    assert len(briefing) == 1
+    assert "👮 今日值班：白班 李明（备班 赵磊）；夜班 王芳（备班 赵磊）；带班领导 张三" in briefing[0]

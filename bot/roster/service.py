@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import PersonConfig
 from bot.roster.loading import load_roster
-from bot.roster.model import Duty, Roster, duty_at, duty_of, next_slot
+from bot.roster.model import Duty, Roster, duties_between, duty_at, duty_of, next_slot
 from bot.roster.overrides import Overrides
 from bot.services import Services
 
@@ -33,3 +33,17 @@ async def on_duty(services: Services, now: datetime) -> tuple[Duty | None, Duty 
 
 def person(services: Services, name: str) -> PersonConfig | None:
     return services.people.by_name(name) if name else None
+
+
+async def today_text(services: Services, now: datetime) -> str:
+    """The morning briefing's line: who holds each of today's shifts; "" without a roster."""
+    roster = roster_of(services)
+    if roster is None:
+        return ""
+    today = now.astimezone(roster.zone).date()
+    start = datetime.combine(today, datetime.min.time(), roster.zone)
+    overrides = await Overrides(services.store).all()
+    duties = [d for d in duties_between(roster, overrides, start, start + timedelta(days=1)) if d.slot.day == today]
+    parts = [f"{d.slot.shift} {d.duty or '⚠️无人'}（备班 {d.backup or '无'}）" for d in duties]
+    leaders = "、".join(dict.fromkeys(d.leader for d in duties if d.leader)) or "无"
+    return f"👮 今日值班：{'；'.join(parts)}；带班领导 {leaders}"
