@@ -35,6 +35,7 @@ from bot.incidents import text_notification
 from bot.models import SYSTEM, Action, ActionKind, Incident, Notification, Status, Target, Tier
 from bot.roster.model import Duty
 from bot.roster.service import on_duty
+from bot.roster.taskforce import active_task_forces, duty_for
 from bot.routing import targets_for
 from bot.services import Services
 from bot.silences import Silences
@@ -61,13 +62,15 @@ async def check_deadlines(services: Services) -> list[Action]:
         return []
     silences = Silences(services.store)
     duty = (await on_duty(services, now))[0] if services.config.roster.enabled else None
+    forces = await active_task_forces(services.store, now)  # emergency 专班 of active watches
     recorded: list[Action] = []
     for incident in await services.store.incidents([Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED]):
         if not incident.tier.pushed or await silences.muted(incident.number, now):
             continue
         if quiet_until(services.config, incident.tier, now) is not None:
             continue  # III/IV at night: chased in the morning (only the step then current)
-        steps = due_steps(services, incident, now, duty)
+        force = duty_for(incident, forces, now, duty.leader if duty else "") if forces else None
+        steps = due_steps(services, incident, now, force or duty, by_duty=force is not None)
         done = {a.id for a in await services.store.actions(incident.number)} if steps else set()
         for step in steps:
             if step.id not in done:
@@ -77,12 +80,15 @@ async def check_deadlines(services: Services) -> list[Action]:
     return recorded
 
 
-def due_steps(services: Services, incident: Incident, now: datetime, duty: Duty | None = None) -> list[Step]:
-    """The chases due now; `duty` is who is on duty now when a roster is configured."""
+def due_steps(
+    services: Services, incident: Incident, now: datetime, duty: Duty | None = None, by_duty: bool = False
+) -> list[Step]:
+    """The chases due now; `duty` is who is on duty for this incident (roster or 专班), `by_duty` forces the chain."""
     steps = []
-    if services.config.roster.enabled and incident.status is Status.NEW:
+    by_duty = by_duty or services.config.roster.enabled
+    if by_duty and incident.status is Status.NEW:
         steps.append(_duty_call(services, incident, duty))
-    ack = _ack_step(services, incident, now, duty)
+    ack = _ack_step(services, incident, now, duty, by_duty)
     if ack is not None:
         steps.append(ack)
     resolve = _resolve_step(services, incident, now)
@@ -143,13 +149,15 @@ def _chain_step(services: Services, incident: Incident, n: int, late: str, duty:
     return Step(step_id, ActionKind.ESCALATE, whom, targets, text)
 
 
-def _ack_step(services: Services, incident: Incident, now: datetime, duty: Duty | None = None) -> Step | None:
+def _ack_step(
+    services: Services, incident: Incident, now: datetime, duty: Duty | None = None, by_duty: bool = False
+) -> Step | None:
     cfg, people = services.config.escalation, services.people
     if incident.status is not Status.NEW or incident.ack_deadline is None or now < incident.ack_deadline:
         return None
     n = _repeat(cfg, now - incident.ack_deadline)
     late = format_duration(now - incident.ack_deadline)
-    if services.config.roster.enabled:
+    if by_duty:
         return _chain_step(services, incident, n, late, duty)
     head = _head(incident)
     if n < cfg.leaders_after:
