@@ -32,6 +32,7 @@ from bot.people import People
 from bot.placement import warm as warm_similarity
 from bot.polling import Poller
 from bot.retention import add_retention_job
+from bot.roster.loading import load_roster
 from bot.roster.shifts import add_shift_job
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls, stop_scheduler
 from bot.services import Services
@@ -84,6 +85,7 @@ def build_channels(
 async def build_app(config: Config, store: Store, clock: Clock | None = None, console_out: TextIO | None = None) -> App:
     clock = clock or SystemClock()
     services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    services.roster = load_roster(config)  # the 值班表 (config + CSV): a bad one stops the start (RosterError)
     names = services.source_names
     dispatcher = Dispatcher(services)
     channels = build_channels(config, clock, console_out, names, store, dispatcher.check)

@@ -31,6 +31,8 @@ async def run(req: Request, services: Services) -> list[str]:
     if slot.end <= now:
         return [f"{slot_text(slot, services.config.zone)} 已结束，不能再换班"]
     before = duty_of(roster, await Overrides(services.store).all(), slot).duty or "无人"
+    if before == person.name:
+        return [f"{person.name} 已是 {slot_text(slot, services.config.zone)} 的值班员，未改动"]
     text = f"{slot_text(slot, services.config.zone)} 值班员 {before} → {person.name}（{req.person.name} 操作）"
     override = Override(override_id("swap", req.action_id), "swap", person.name, req.person.name, now, slot=slot.key)
     if not await record(services, override, req.actor, text, req.command.target.key):

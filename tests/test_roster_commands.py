@@ -90,3 +90,9 @@ async def test_chinese_forms(duty_app, clock):
     assert parse_command("值班") == ("oncall", [])
     assert parse_command("换班 明天 夜班 @王芳") == ("swap", ["明天", "夜班", "@王芳"])
     assert parse_command("顶班 2h") == ("cover", ["2h"])
+
+
+async def test_swap_to_the_one_already_on_duty_changes_nothing(duty_app, clock):
+    replies = await duty_app.dispatcher.handle(cmd("swap", "今天", "夜班", "@李明"))
+    assert replies == ["李明 已是 11-26（周四）夜班 17:30–次日08:30 的值班员，未改动"]
+    assert not [a for a in await duty_app.services.store.actions() if a.kind is ActionKind.ROSTER]
