@@ -30,11 +30,14 @@ async def run(req: Request, services: Services) -> list[str]:
         raise UsageError(f"「{req.args[2].lstrip('@')}」不在人员名单中")
     if slot.end <= now:
         return [f"{slot_text(slot, services.config.zone)} 已结束，不能再换班"]
-    before = duty_of(roster, await Overrides(services.store).all(), slot).duty or "无人"
+    overrides, oid = await Overrides(services.store).all(), override_id("swap", req.action_id)
+    if any(o.id == oid for o in overrides):
+        return [REPEATED.format(number="该换班")]
+    before = duty_of(roster, overrides, slot).duty or "无人"
     if before == person.name:
         return [f"{person.name} 已是 {slot_text(slot, services.config.zone)} 的值班员，未改动"]
     text = f"{slot_text(slot, services.config.zone)} 值班员 {before} → {person.name}（{req.person.name} 操作）"
-    override = Override(override_id("swap", req.action_id), "swap", person.name, req.person.name, now, slot=slot.key)
+    override = Override(oid, "swap", person.name, req.person.name, now, slot=slot.key)
     if not await record(services, override, req.actor, text, req.command.target.key):
         return [REPEATED.format(number="该换班")]
     return [f"🔁 已换班：{text}"]
