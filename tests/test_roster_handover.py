@@ -123,3 +123,23 @@ async def test_the_morning_briefing_names_who_is_on_duty_today(app, clock):
     briefing = [n.text for n in notes if n.target == "telegram:-100" and "舆情晨报" in n.text]
     assert len(briefing) == 1
     assert "👮 今日值班：白班 李明（备班 赵磊）；夜班 王芳（备班 赵磊）；带班领导 张三" in briefing[0]
+
+
+async def test_two_instances_on_redis_post_one_card_per_shift_change(redis_prefix, clock):
+    import asyncio
+
+    from bot.store.redis_store import RedisStore
+    from tests.conftest import REDIS_URL
+
+    stores = [RedisStore(REDIS_URL, redis_prefix) for _ in range(2)]
+    apps = []
+    for s in stores:
+        await s.open()
+        apps.append(await build(s, clock))
+    results = await asyncio.gather(*(check_shifts(a.services) for a in apps))
+    assert sorted(len(r) for r in results) == [0, 1]  # one instance posted the card, the other nothing
+    notes = await stores[0].pending_notifications(clock.now(), limit=500)
+    assert len([n for n in notes if n.id.startswith("text:roster:handover:2026-11-26:白班:telegram:-100")]) == 1
+    for a, s in zip(apps, stores, strict=True):
+        await a.http.aclose()
+        await s.close()
