@@ -86,7 +86,9 @@ def due_steps(
     """The chases due now; `duty` is who is on duty for this incident (roster or 专班), `by_duty` forces the chain."""
     steps = []
     by_duty = by_duty or services.config.roster.enabled
-    if by_duty and incident.status is Status.NEW:
+    storm = services.config.storm
+    batched = storm.enabled and incident.tier in storm.tiers  # III/IV go out as digests: no call per alert
+    if by_duty and incident.status is Status.NEW and not batched:
         steps.append(_duty_call(services, incident, duty))
     ack = _ack_step(services, incident, now, duty, by_duty)
     if ack is not None:

@@ -120,3 +120,11 @@ async def test_the_chain_follows_whoever_is_on_duty_now_after_a_cover_and_a_shif
     notes = await store.pending_notifications(clock.now(), limit=500)
     step0 = [n for n in notes if n.id.startswith(f"text:{night.number}:ack-overdue:0:")]
     assert [{IDS[m] for m in n.mentions} for n in step0] == [{"赵磊", "王芳"}]
+
+
+async def test_digest_tiers_get_no_call_per_alert_but_the_chain_still_names_the_one_on_duty(services, clock):
+    await new_incident(services, Tier.III)  # storm control batches III/IV: one @mention per alert would defeat it
+    assert await tick(services) == []
+    clock.advance(timedelta(hours=2))  # tier III ack deadline
+    assert await tick(services) == [("ack-overdue:0", "remind")]
+    assert await called(services, "ack-overdue:0") == {"telegram:-100": {"李明", "赵磊"}}
