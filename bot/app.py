@@ -33,6 +33,8 @@ from bot.people import People
 from bot.placement import warm as warm_similarity
 from bot.polling import Poller
 from bot.retention import add_retention_job
+from bot.roster.loading import load_roster
+from bot.roster.shifts import add_shift_job
 from bot.scheduler import add_daily_job, build_scheduler, schedule_polls, stop_scheduler
 from bot.services import Services
 from bot.store import open_store
@@ -84,6 +86,7 @@ def build_channels(
 async def build_app(config: Config, store: Store, clock: Clock | None = None, console_out: TextIO | None = None) -> App:
     clock = clock or SystemClock()
     services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    services.roster = load_roster(config)  # the 值班表 (config + CSV): a bad one stops the start (RosterError)
     names = services.source_names
     dispatcher = Dispatcher(services)
     channels = build_channels(config, clock, console_out, names, store, dispatcher.check)
@@ -135,6 +138,7 @@ async def start(app: App, read_console: bool = True) -> None:
     # Once, at start: a briefing missed while down is sent within briefing.grace, else recorded missed.
     app.scheduler.add_job(catch_up, args=[app.services], id="briefing:catch-up", replace_existing=True)
     add_deadline_job(app.scheduler, app.services)
+    add_shift_job(app.scheduler, app.services)  # 值班表: handover cards, gap warnings (no roster: no job)
     add_retention_job(app.scheduler, app.services)
     evidence = app.services.incidents.evidence
     if evidence is not None:  # archives that failed (a full disk): retried every minute

@@ -10,11 +10,13 @@ import threading
 from collections.abc import Sequence
 
 from bot import argparse_zh
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.config_loader import ConfigError, load_config, require_work
 from bot.durations import format_duration
 from bot.logs import setup_logging
 from bot.redact import redact
+from bot.roster.loading import RosterError
 from bot.store.base import StoreError
 
 EXIT_CONFIG = 2
@@ -43,13 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     _output(export_p, "输出文件 .xlsx 或 .csv（格式由扩展名决定）")
     evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
     evidence_p.add_argument("action", choices=["verify"], help="verify：核验")
-    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation（.docx 或 .md）")
-    report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation"], help="报告类型")
+    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation|monthly --month 2026-11（.docx 或 .md）")
+    report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation", "monthly"], help="报告类型")
+    report_p.add_argument("--month", default="", metavar="月份", help="monthly 考核月报的月份，如 2026-11")
     report_p.add_argument("number", nargs="?", default="", metavar="编号", help="事件编号（incident 时必填）")
     _output(report_p, "输出文件 .docx 或 .md（省略则把 Markdown 打印到屏幕）")
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
     replay_p.add_argument("--since", default="7d", metavar="时长", help="回看多久，如 7d、24h（默认 7d）")
     replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
+    roster_p = sub.add_parser("roster", help="打印值班表（值班员、备班、带班领导），如 --from 2026-12-01 --to 2026-12-07")
+    roster_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
+    roster_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
     _output(backup_p, "备份文件（必填），如 backup/yuqing-20261126.json")
     for p in sub.choices.values():
@@ -96,6 +102,14 @@ def _main(argv: Sequence[str] | None) -> int:
             require_work(config, args.config)
         if command == "check":
             print(summary(config, args.config))
+            from bot.roster.cli import check_lines
+
+            print("\n".join(check_lines(config, SystemClock().now())))
+            return 0
+        if command == "roster":
+            from bot.roster.cli import roster_main
+
+            print(roster_main(config, args.start, args.end))
             return 0
         if command == "replay":
             from bot.replay import replay_main
@@ -113,6 +127,11 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.evidence import verify_main
 
             return verify_main(config)
+        if command == "report" and args.kind == "monthly":
+            from bot.roster.assessment_cli import export_monthly
+
+            print(asyncio.run(export_monthly(config, args.month, args.output)))
+            return 0
         if command == "report":
             from bot.briefing.export import ReportError, export_report
 
@@ -132,6 +151,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_CONFIG
     except StoreError as exc:
         print(f"存储错误: {redact(exc)}", file=sys.stderr)
+        return EXIT_CONFIG
+    except RosterError as exc:  # what to fix, one per line
+        print(f"值班表错误: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
 

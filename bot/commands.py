@@ -19,6 +19,11 @@ CHINESE_NAMES = {
     "静默": "mute",
     "取消静默": "unmute",
     "屏蔽": "silence",
+    "值班": "oncall",
+    "换班": "swap",
+    "顶班": "cover",
+    "交接": "handover",
+    "接班": "takeover",
 }
 MAX_COMMAND = 20_000
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -35,6 +40,7 @@ def parse_command(text: str, allow_chinese: bool = True) -> tuple[str, list[str]
     rest = text[len(head) :].strip()
     if head.startswith("/"):
         name = head[1:].split("@", 1)[0].lower()
+        name = CHINESE_NAMES.get(name, name)  # /接班: a Chinese name after the slash is a command too
         if not _NAME.fullmatch(name):
             return None
         return name, rest.split()

@@ -6,7 +6,7 @@ Loading (YAML, environment variables, error messages) lives in
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -501,6 +501,82 @@ class AnalysisConfig(Strict):
         return merged
 
 
+class RosterShiftConfig(Strict):
+    """One shift of the day, e.g. 白班 08:30–17:30; an end at or before the start runs past midnight."""
+
+    name: str = Field(min_length=1)
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        try:
+            time.fromisoformat(v.strip())
+        except ValueError:
+            raise ValueError(f"时间应写作 08:30 这样的形式，收到 {v!r}") from None
+        return v.strip()
+
+
+class RosterEntryConfig(Strict):
+    """One fixed shift (an override for a single day or a holiday): who is 值班员, 备班, 带班领导."""
+
+    date: date
+    shift: str = Field(min_length=1)
+    duty: str = ""
+    backup: str = ""
+    leader: str = ""
+
+
+def _default_shifts() -> list[RosterShiftConfig]:
+    return [
+        RosterShiftConfig(name="白班", start="08:30", end="17:30"),
+        RosterShiftConfig(name="夜班", start="17:30", end="08:30"),
+    ]
+
+
+def _default_chain() -> dict[str, list[str]]:
+    return {t: ["backup", "leader", "all"] for t in ("I", "II", "III", "IV")}
+
+
+class RosterConfig(Strict):
+    """The 值班表: shifts, a rotation and/or the office's CSV, single-day overrides, the escalation chain.
+
+    Names are checked against `people` by `bot.roster.loading.load_roster` (it needs the CSV too).
+    """
+
+    shifts: list[RosterShiftConfig] = Field(default_factory=_default_shifts)
+    rotation: list[str] = Field(default_factory=list)  # 值班员 in order; the next one is 备班
+    leaders: list[str] = Field(default_factory=list)  # 带班领导 in order, one per day (per week if weekly)
+    hand_on: Literal["shift", "daily", "weekly"] = "daily"  # when the rotation moves on
+    start: date = date(2026, 1, 1)  # the rotation's first day (its first person is on duty)
+    csv: str = ""  # 日期,班次,值班员,备班,带班领导 (UTF-8 or GBK); its rows override the rotation
+    overrides: list[RosterEntryConfig] = Field(default_factory=list)
+    # after the ack deadline, who is called next, step by step: backup (备班), leader (带班领导), all (whole group)
+    chain: dict[Literal["I", "II", "III", "IV"], list[Literal["backup", "leader", "all"]]] = Field(
+        default_factory=_default_chain
+    )
+    handover_accept: Duration = timedelta(minutes=30)  # 接班 expected within this after the shift starts
+    gap_warn_ahead: Duration = timedelta(days=1)
+
+    @field_validator("chain")
+    @classmethod
+    def _all_tiers(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {**_default_chain(), **v}
+
+    @field_validator("shifts")
+    @classmethod
+    def _some_shift(cls, v: list[RosterShiftConfig]) -> list[RosterShiftConfig]:
+        if not v:
+            raise ValueError("至少需要一个班次")
+        _require_unique("roster.shifts", [s.name for s in v])
+        return v
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.rotation or self.csv or self.overrides)
+
+
 class Config(Strict):
     timezone: str = "Asia/Shanghai"
     # Secrets come from ${ENV}; a token or password written into config.yaml is refused unless this is true.
@@ -522,6 +598,7 @@ class Config(Strict):
     quiet_hours: QuietHoursConfig = Field(default_factory=QuietHoursConfig)
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     ops: OpsConfig = Field(default_factory=OpsConfig)
+    roster: RosterConfig = Field(default_factory=RosterConfig)
 
     @field_validator("timezone")
     @classmethod

@@ -96,6 +96,8 @@ class ActionKind(StrEnum):
     MUTE = "mute"
     UNMUTE = "unmute"
     REFUSED = "refused"
+    ROSTER = "roster"  # a swap or cover of the 值班表
+    HANDOVER = "handover"  # shift handover: card posted, note, accepted
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ RULES: dict[str, frozenset[str]] = {
     "mute": STAFF,
     "unmute": STAFF,
     "silence": STAFF,
+    "oncall": EVERYONE,
+    "swap": STAFF,
+    "cover": STAFF,
+    "handover": STAFF,
+    "takeover": STAFF,
 }
 
 ROLE_NAMES = {"leader": "领导", "monitor": "监测员", "member": "成员"}

@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.incidents import IncidentService
 from bot.naming import chat_names, source_names
 from bot.people import People
+from bot.roster.model import Roster
 from bot.store.base import Store
 
 
@@ -23,6 +24,7 @@ class Services:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # Re-judge recently stored items for a new emergency-watch term (bot.polling.Poller.backfill); set by bot.app.
     watch_backfill: Callable[[str], Awaitable[int]] | None = None
+    roster: Roster | None = None  # the 值班表 from config + CSV; built on first use (bot.roster.service)
 
     @property
     def source_names(self) -> dict[str, str]:

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from handlers import ack, assign, brief, help, mute, note, reopen, resolve, silence, status, unmute, unwatch, watch
+from handlers import (
+    ack,
+    assign,
+    brief,
+    cover,
+    handover,
+    help,
+    mute,
+    note,
+    oncall,
+    reopen,
+    resolve,
+    silence,
+    status,
+    swap,
+    takeover,
+    unmute,
+    unwatch,
+    watch,
+)
 from handlers import list as list_
 from handlers.base import Handler
 
@@ -22,6 +41,11 @@ REGISTRY: dict[str, Handler] = {
         mute.HANDLER,
         unmute.HANDLER,
         silence.HANDLER,
+        oncall.HANDLER,
+        swap.HANDLER,
+        cover.HANDLER,
+        handover.HANDLER,
+        takeover.HANDLER,
         help.HANDLER,
         help.START,
     )

@@ -8,9 +8,12 @@ from datetime import timedelta
 from bot.durations import format_duration, parse_duration
 from bot.models import Action, ActionKind
 from bot.render import local_time
+from bot.roster.taskforce import SHIFT, TaskForce, add_task_force
 from bot.services import Services
 from bot.watches import DEFAULT_DURATION, MAX_DURATION, MAX_TERM, add_watch
 from handlers.base import Handler, Request, UsageError
+
+TASK_FORCE = "专班"
 
 
 def parse_args(args: tuple[str, ...]) -> tuple[str, timedelta]:
@@ -33,10 +36,29 @@ def parse_args(args: tuple[str, ...]) -> tuple[str, timedelta]:
     return term, duration
 
 
+def split_task_force(args: tuple[str, ...], services: Services) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(watch args, 专班 names): `… 专班 @甲 @乙` names people who take the watch's alerts in turns."""
+    if TASK_FORCE not in args:
+        return args, ()
+    at = args.index(TASK_FORCE)
+    names = []
+    for raw in args[at + 1 :]:
+        person = services.people.by_name(raw)
+        if person is None:
+            raise UsageError(f"专班成员「{raw.lstrip('@')}」不在人员名单中")
+        names.append(person.name)
+    if not names:
+        raise UsageError("「专班」后请列出成员，如 专班 @李明 @赵磊")
+    return args[:at], tuple(dict.fromkeys(names))
+
+
 async def run(req: Request, services: Services) -> list[str]:
-    term, duration = parse_args(req.args)
+    args, force = split_task_force(req.args, services)
+    term, duration = parse_args(args)
     now = services.clock.now()
     note = f"开启紧急关注「{term}」，时长 {format_duration(duration)}"
+    if force:
+        note += f"，专班 {'、'.join(force)}"
     action = Action(
         id=req.action_id or f"watch:{uuid.uuid4().hex}",
         incident="",
@@ -50,6 +72,8 @@ async def run(req: Request, services: Services) -> list[str]:
     if await services.store.append_action(action):
         watch = await add_watch(services.store, term, duration, req.person.name, now)
         until = watch.until
+        if force:
+            await add_task_force(services.store, TaskForce(term, force, now, until, req.person.name))
         if services.watch_backfill is not None:
             found = await services.watch_backfill(term)
     else:  # the same message delivered twice: already done
@@ -59,6 +83,9 @@ async def run(req: Request, services: Services) -> list[str]:
         f"🚨 已开启紧急关注「{term}」，至 {local_time(until, services.config.zone)}（{format_duration(duration)}）。"
     ]
     lines.append("含该词的内容将作为「紧急关注」事件推送。")
+    if force:
+        hours = format_duration(SHIFT)
+        lines.append(f"👮 专班：{'、'.join(force)}，每 {hours}轮换（下一位为备班），该关注的告警 @ 专班值班员。")
     if found:
         lines.append(f"已回溯最近24小时已采集的内容，新发现 {found} 条相关事件。")
     if fast:
@@ -68,4 +95,6 @@ async def run(req: Request, services: Services) -> list[str]:
     return ["\n".join(lines)]
 
 
-HANDLER = Handler("watch", "/watch 关键词 [时长，默认24h]", "紧急关注：临时监测词并加密轮询", run)
+HANDLER = Handler(
+    "watch", "/watch 关键词 [时长，默认24h] [专班 @甲 @乙…]", "紧急关注：临时监测词并加密轮询（可指定专班）", run
+)

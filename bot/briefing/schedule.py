@@ -20,6 +20,7 @@ from bot.briefing.text import render_text
 from bot.config import Config
 from bot.incidents import text_notification
 from bot.models import NoticeKind, Target
+from bot.roster.service import today_text
 from bot.routing import all_targets
 from bot.services import Services
 
@@ -62,6 +63,9 @@ async def _deliver(services: Services, key: str, occurrence: datetime, late: boo
     missed = await services.store.get_meta(MISSED_KEY) or []
     if missed:  # said once, in the next briefing that goes out
         text += "\n\n⚠️ 因机器人停机未发送的晨报：" + "、".join(missed)
+    duty = await today_text(services, now)  # 值班表: who is on duty today ("" without a roster)
+    if duty:
+        text += "\n\n" + duty
     targets = briefing_targets(services.config)
     await services.store.enqueue([text_notification(t, text, now, key) for t in targets])
     services.wake_delivery()
