@@ -122,6 +122,7 @@ def test_cli_roster_prints_the_plan_and_check_warns_of_gaps(tmp_path, capsys):
     path = tmp_path / "config.yaml"
     hole = {"date": "2026-11-28", "shift": "夜班", "backup": "李明", "leader": "张三"}  # nobody on duty that night
     data = {**BASE_CONFIG, "people": PEOPLE, "roster": {**ROSTER, "overrides": [hole]}}
+    data["sources"] = [{"id": "news", "url": "https://news.example/rss.xml"}]  # check refuses a config with none
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert main(["roster", "-c", str(path), "--from", "2026-11-27", "--to", "2026-11-28"]) == 0
     out = capsys.readouterr().out.splitlines()
