@@ -6,9 +6,10 @@ command /oncall shows them. These commands show the plan the office configured.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.config import Config
+from bot.export import ExportError, period
 from bot.roster.loading import RosterError, load_roster
 from bot.roster.model import duties_between, gaps
 from bot.roster.render import duty_text, slot_text
@@ -21,15 +22,12 @@ def roster_main(config: Config, start: str, end: str) -> str:
     roster = load_roster(config)
     if roster is None:
         return "未配置值班表（config.yaml 的 roster: 段）"
-    try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        raise RosterError(f"日期应写作 2026-11-28，收到 {start!r} / {end!r}") from None
-    if last < first:
-        raise RosterError("--to 不能早于 --from")
     zone = config.zone
-    a = datetime.combine(first, datetime.min.time(), zone)
-    b = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
+    try:
+        a, b = period(start, end, zone)  # the same --from/--to reading as export
+    except ExportError as exc:
+        raise RosterError(str(exc)) from None
+    first, last = a.date(), (b - timedelta(days=1)).date()
     duties = [d for d in duties_between(roster, [], a, b) if first <= d.slot.day <= last]
     lines = [f"值班表 {first} 至 {last}（不含群内 /swap /cover 的调整）"]
     lines += [duty_text(d, zone) for d in duties]
