@@ -208,9 +208,7 @@ def main() -> int:
         folder = data_dir(args, ITEMS_NAME)
         print(f"评测集：{folder}")
         items = read_yaml(folder / ITEMS_NAME)["items"]
-        outcomes = asyncio.run(
-            run(items, args.lenient, timedelta(minutes=args.step_minutes), folder / CONFIG_NAME)
-        )
+        outcomes = asyncio.run(run(items, args.lenient, timedelta(minutes=args.step_minutes), folder / CONFIG_NAME))
     except EvalConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
