@@ -1,4 +1,7 @@
-"""Load the held-out judgement evaluation data (tests/data/judgement/) for the eval benches.
+"""Load a held-out judgement evaluation set for the eval benches.
+
+Set A lives in tests/data/judgement/ (the default), set B in tests/data/judgement_b/; `--set b`
+or `--data DIR` picks another directory with the same three files.
 
 One loader for bench/eval_judgement.py and bench/eval_reposts.py: the config fragment is
 merged into the defaults and validated with `bot.config.Config`, so a key the code does not
@@ -10,6 +13,7 @@ is only for measuring the code as it was before issue #12.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,10 +29,12 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Config  # noqa: E402
 from bot.models import Item  # noqa: E402
 
-DATA = ROOT / "tests" / "data" / "judgement"
-CONFIG_FILE = DATA / "eval_config.yaml"
-ITEMS_FILE = DATA / "eval_items.yaml"
-PAIRS_FILE = DATA / "repost_pairs.yaml"
+SETS = {"a": ROOT / "tests" / "data" / "judgement", "b": ROOT / "tests" / "data" / "judgement_b"}
+DATA = SETS["a"]
+CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
+CONFIG_FILE = DATA / CONFIG_NAME
+ITEMS_FILE = DATA / ITEMS_NAME
+PAIRS_FILE = DATA / PAIRS_NAME
 NEW_SCHEME_KEYS = ("leaders", "exclude_scope", "dictionary")
 
 
@@ -40,6 +46,27 @@ class EvalConfigError(Exception):
 class Loaded:
     config: Config
     rewritten: tuple[str, ...] = ()  # what lenient mode changed, one line each
+
+
+def add_set_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--set a|b` or `--data DIR`: which evaluation set a bench reads (default set A)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--set",
+        choices=sorted(SETS),
+        default="a",
+        help="评测集：a（默认，tests/data/judgement/）或 b（tests/data/judgement_b/）",
+    )
+    group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
+
+
+def data_dir(args: argparse.Namespace, *needed: str) -> Path:
+    """The chosen set's directory; EvalConfigError when a file the bench needs is missing."""
+    folder = args.data if args.data is not None else SETS[args.set]
+    missing = [name for name in (CONFIG_NAME, *needed) if not (folder / name).is_file()]
+    if missing:
+        raise EvalConfigError(f"评测数据目录 {folder} 缺少文件：{'、'.join(missing)}")
+    return folder
 
 
 def read_yaml(path: Path) -> Any:

@@ -1,12 +1,13 @@
 """Held-out evaluation of the judgement (issue #12, deliverable 8); prints figures, asserts nothing.
 
-Runs tests/data/judgement/eval_items.yaml through the real pipeline in memory: the eval
+Runs an evaluation set's eval_items.yaml (set A tests/data/judgement/ by default, `--set b`
+for tests/data/judgement_b/, or `--data DIR`) through the real pipeline in memory: the eval
 config validated by bot.config.Config, a Judge, an IncidentService on a TinyDBStore in a
 temporary folder, and bot.placement.place for every item the judge matches, in file order
 with a fake clock advancing a few minutes per item. Then checks every item's expectation
 (see the README beside the data) and prints agreement per kind and overall.
 
-Usage: python bench/eval_judgement.py [--verbose] [--lenient] [--step-minutes N]
+Usage: python bench/eval_judgement.py [--set a|b | --data DIR] [--verbose] [--lenient] [--step-minutes N]
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_data import ITEMS_FILE, EvalConfigError, load_config, make_item, read_yaml
+from eval_data import (
+    CONFIG_FILE,
+    CONFIG_NAME,
+    ITEMS_NAME,
+    EvalConfigError,
+    add_set_arguments,
+    data_dir,
+    load_config,
+    make_item,
+    read_yaml,
+)
 
 from bot.analysis.judge import Judge
 from bot.clock import FakeClock
@@ -67,8 +78,10 @@ def _roman(tier: Tier | None) -> str:
     return tier.roman if tier is not None else "?"
 
 
-async def run(items: list[dict[str, Any]], lenient: bool, step: timedelta) -> dict[str, Outcome]:
-    loaded = load_config(lenient=lenient)
+async def run(
+    items: list[dict[str, Any]], lenient: bool, step: timedelta, config_file: Path = CONFIG_FILE
+) -> dict[str, Outcome]:
+    loaded = load_config(config_file, lenient=lenient)
     for note in loaded.rewritten:
         print(f"[lenient] {note}")
     config = loaded.config
@@ -184,15 +197,18 @@ def report(items: list[dict[str, Any]], outcomes: dict[str, Outcome], verbose: b
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="用留出评测集（tests/data/judgement/）评估研判：按类别打印一致率。")
+    parser = argparse.ArgumentParser(description="用留出评测集评估研判：按类别打印一致率。")
+    add_set_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="逐条列出不一致的条目（编号、期望、实际、理由）")
     parser.add_argument("--lenient", action="store_true", help="把规范新增的配置写法改写为旧写法后运行（仅测基线）")
     parser.add_argument("--step-minutes", type=float, default=3.0, help="每条之间时钟前进的分钟数（默认 3）")
     args = parser.parse_args()
-    items = read_yaml(ITEMS_FILE)["items"]
     started = time.perf_counter()
     try:
-        outcomes = asyncio.run(run(items, args.lenient, timedelta(minutes=args.step_minutes)))
+        folder = data_dir(args, ITEMS_NAME)
+        print(f"评测集：{folder}")
+        items = read_yaml(folder / ITEMS_NAME)["items"]
+        outcomes = asyncio.run(run(items, args.lenient, timedelta(minutes=args.step_minutes), folder / CONFIG_NAME))
     except EvalConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

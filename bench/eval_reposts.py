@@ -1,13 +1,14 @@
 """Repost detection on the labelled pair set (issue #12, deliverable 7); prints figures, asserts nothing.
 
-For each pair of tests/data/judgement/repost_pairs.yaml: is `b` a reworded repost of the story
+For each pair of an evaluation set's repost_pairs.yaml (set A tests/data/judgement/ by default,
+`--set b` for tests/data/judgement_b/, or `--data DIR`): is `b` a reworded repost of the story
 in `a`? Two modes:
   * fresh: a new Judge per pair; `judge.remember(a, "A")`, then `judge.similar(b)` == "A".
   * shared: one Judge whose index holds every distinct `a` of the set (the others are
     distractors); `judge.similar(b)` must name the story of this pair's `a`.
 Prints precision / recall of "same" per kind and overall, and timing.
 
-Usage: python bench/eval_reposts.py [--verbose] [--lenient]
+Usage: python bench/eval_reposts.py [--set a|b | --data DIR] [--verbose] [--lenient]
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_data import PAIRS_FILE, EvalConfigError, load_config, make_item, read_yaml
+from eval_data import (
+    CONFIG_NAME,
+    PAIRS_NAME,
+    EvalConfigError,
+    add_set_arguments,
+    data_dir,
+    load_config,
+    make_item,
+    read_yaml,
+)
 
 from bot.analysis.judge import Judge
 from bot.config import Config
@@ -84,17 +94,20 @@ def figures(pairs: list[dict[str, Any]], said: dict[str, bool], title: str, verb
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="用标注的转载对评估相似合并：按类别打印精确率与召回率。")
+    add_set_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="列出判错的转载对")
     parser.add_argument("--lenient", action="store_true", help="把规范新增的配置写法改写为旧写法后运行（仅测基线）")
     args = parser.parse_args()
     try:
-        loaded = load_config(lenient=args.lenient)
+        folder = data_dir(args, PAIRS_NAME)
+        loaded = load_config(folder / CONFIG_NAME, lenient=args.lenient)
     except EvalConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     for note in loaded.rewritten:
         print(f"[lenient] {note}")
-    pairs = read_yaml(PAIRS_FILE)["pairs"]
+    print(f"评测集：{folder}")
+    pairs = read_yaml(folder / PAIRS_NAME)["pairs"]
     started = time.perf_counter()
     said = fresh(loaded.config, pairs)
     figures(pairs, said, "fresh：每对一个新的 Judge", args.verbose)

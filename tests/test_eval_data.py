@@ -1,13 +1,16 @@
-"""The held-out judgement evaluation data (tests/data/judgement/) is well-formed.
+"""The held-out judgement evaluation sets are well-formed: set A (tests/data/judgement/) and
+set B (tests/data/judgement_b/, a second author, written later as a fresh held-out set).
 
 Checks the files, not the judgement: schema, sizes, ids, that every expectation is one the
 bench understands and every reference points at an earlier item (items run in file order).
+Every test runs once per set, each with its own minimum sizes.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ import pytest
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data" / "judgement"
+DATA_B = DATA.parent / "judgement_b"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -28,29 +32,63 @@ MIN_PER_KIND = {
     "encodings": 20,
     "must-not-alert": 50,
 }
+MIN_PER_KIND_B = {
+    "casualties": 30,
+    "leaders": 16,
+    "boundaries": 20,
+    "exclusions": 12,
+    "stance": 16,
+    "reposts": 24,
+    "encodings": 10,
+    "must-not-alert": 30,
+}
 SAME_KINDS = {"headline", "source-line", "trimmed", "extended", "summary", "figures", "traditional", "spaced"}
 DIFFERENT_KINDS = {"same-subject-day", "same-type-place", "new-not-followup"}
 REFERENCE_KEYS = {"merge_with", "separate_from", "progress_of"}
 
 
-def load(name: str) -> Any:
-    with (DATA / name).open(encoding="utf-8") as fh:
+@dataclass(frozen=True)
+class EvalSet:
+    """One evaluation set and the sizes its brief asks for."""
+
+    name: str
+    folder: Path
+    min_items: int
+    min_per_kind: dict[str, int]
+    min_pairs: int
+    min_different: int
+    forbidden_places: tuple[str, ...]  # the demo city, and for set B the places set A uses
+
+
+SETS = [
+    EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
+    EvalSet("b", DATA_B, 160, MIN_PER_KIND_B, 80, 30, ("江城", "临川", "南湖", "江州")),
+]
+
+
+def load(folder: Path, name: str) -> Any:
+    with (folder / name).open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
-@pytest.fixture(scope="module")
-def config() -> dict[str, Any]:
-    return load("eval_config.yaml")
+@pytest.fixture(scope="module", params=SETS, ids=[s.name for s in SETS])
+def evalset(request: pytest.FixtureRequest) -> EvalSet:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def items() -> list[dict[str, Any]]:
-    return load("eval_items.yaml")["items"]
+def config(evalset: EvalSet) -> dict[str, Any]:
+    return load(evalset.folder, "eval_config.yaml")
 
 
 @pytest.fixture(scope="module")
-def pairs() -> list[dict[str, Any]]:
-    return load("repost_pairs.yaml")["pairs"]
+def items(evalset: EvalSet) -> list[dict[str, Any]]:
+    return load(evalset.folder, "eval_items.yaml")["items"]
+
+
+@pytest.fixture(scope="module")
+def pairs(evalset: EvalSet) -> list[dict[str, Any]]:
+    return load(evalset.folder, "repost_pairs.yaml")["pairs"]
 
 
 def words(entries: list[Any]) -> list[str]:
@@ -97,22 +135,22 @@ def test_config_sources_are_unique_and_some_official(config: dict[str, Any]) -> 
     assert 0 < sum(bool(s.get("official")) for s in config["sources"]) < len(ids)
 
 
-def test_config_validates_once_the_spec_keys_are_rewritten() -> None:
+def test_config_validates_once_the_spec_keys_are_rewritten(evalset: EvalSet) -> None:
     """Everything but the spec's new keys is valid for today's bot.config.Config."""
     from eval_data import load_config
 
-    loaded = load_config(lenient=True)
+    loaded = load_config(evalset.folder / "eval_config.yaml", lenient=True)
     assert len(loaded.config.schemes) >= 3
     assert any("leaders" in note for note in loaded.rewritten)
 
 
 def test_the_demo_city_is_not_used(
-    config: dict[str, Any], items: list[dict[str, Any]], pairs: list[dict[str, Any]]
+    evalset: EvalSet, config: dict[str, Any], items: list[dict[str, Any]], pairs: list[dict[str, Any]]
 ) -> None:
     texts = [w for s in config["schemes"] for g in ("subjects", "leaders", "regions") for w in words(s.get(g, []))]
     texts += [f"{i['title']} {i['text']}" for i in items]
     texts += [f"{p[side]['title']} {p[side]['text']}" for p in pairs for side in ("a", "b")]
-    assert not [t for t in texts if "江城" in t]
+    assert not [t for t in texts if any(place in t for place in evalset.forbidden_places)]
 
 
 def test_items_have_every_field(items: list[dict[str, Any]], config: dict[str, Any]) -> None:
@@ -126,12 +164,12 @@ def test_items_have_every_field(items: list[dict[str, Any]], config: dict[str, A
         assert item["kind"] in MIN_PER_KIND, item["id"]
 
 
-def test_items_are_enough_per_kind_and_ids_unique(items: list[dict[str, Any]]) -> None:
-    assert len(items) >= 300
+def test_items_are_enough_per_kind_and_ids_unique(evalset: EvalSet, items: list[dict[str, Any]]) -> None:
+    assert len(items) >= evalset.min_items
     ids = [i["id"] for i in items]
     assert len(ids) == len(set(ids)), [k for k, n in Counter(ids).items() if n > 1]
     counts = Counter(i["kind"] for i in items)
-    for kind, least in MIN_PER_KIND.items():
+    for kind, least in evalset.min_per_kind.items():
         assert counts[kind] >= least, (kind, counts[kind])
 
 
@@ -165,8 +203,8 @@ def test_references_point_at_items_that_should_alert(items: list[dict[str, Any]]
             assert target["expect"].get("alert") is not False, (item["id"], target["id"])
 
 
-def test_pairs_are_well_formed(pairs: list[dict[str, Any]]) -> None:
-    assert len(pairs) >= 150
+def test_pairs_are_well_formed(evalset: EvalSet, pairs: list[dict[str, Any]]) -> None:
+    assert len(pairs) >= evalset.min_pairs
     ids = [p["id"] for p in pairs]
     assert len(ids) == len(set(ids))
     for pair in pairs:
@@ -179,4 +217,37 @@ def test_pairs_are_well_formed(pairs: list[dict[str, Any]]) -> None:
         assert pair["a"] != pair["b"], pair["id"]
     kinds = Counter(p["kind"] for p in pairs)
     assert set(kinds) == SAME_KINDS | DIFFERENT_KINDS
-    assert sum(not p["same"] for p in pairs) >= 50
+    assert sum(not p["same"] for p in pairs) >= evalset.min_different
+
+
+def test_set_b_is_independent_of_set_a() -> None:
+    """Set B is a second held-out set: none of its titles or texts repeats one of set A."""
+    a_items, b_items = load(DATA, "eval_items.yaml")["items"], load(DATA_B, "eval_items.yaml")["items"]
+    a_pairs, b_pairs = load(DATA, "repost_pairs.yaml")["pairs"], load(DATA_B, "repost_pairs.yaml")["pairs"]
+
+    def sentences(items: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> set[str]:
+        out = {i[k] for i in items for k in ("title", "text")}
+        return out | {p[side][k] for p in pairs for side in ("a", "b") for k in ("title", "text")}
+
+    assert not sentences(a_items, a_pairs) & sentences(b_items, b_pairs)
+
+    def names(folder: Path) -> set[str]:
+        schemes = load(folder, "eval_config.yaml")["schemes"]
+        return {w for s in schemes for g in ("subjects", "leaders") for w in words(s.get(g, []))}
+
+    assert not names(DATA) & names(DATA_B)
+
+
+def test_benches_read_set_b_when_asked(tmp_path: Path) -> None:
+    """`--set b` points the benches at tests/data/judgement_b/; a folder without the files is refused."""
+    import argparse
+
+    from eval_data import EvalConfigError, add_set_arguments, data_dir
+
+    parser = argparse.ArgumentParser()
+    add_set_arguments(parser)
+    assert data_dir(parser.parse_args([]), "eval_items.yaml") == DATA
+    assert data_dir(parser.parse_args(["--set", "b"]), "eval_items.yaml", "repost_pairs.yaml") == DATA_B
+    assert data_dir(parser.parse_args(["--data", str(DATA_B)]), "eval_items.yaml") == DATA_B
+    with pytest.raises(EvalConfigError, match="缺少文件"):
+        data_dir(parser.parse_args(["--data", str(tmp_path)]), "eval_items.yaml")
