@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from abc import abstractmethod
@@ -168,7 +169,9 @@ class RobotChannel(Channel):
     async def _post(self, robot: RobotConfig, body: dict[str, Any]) -> None:
         url, body = self.signed(robot, body)
         try:
-            response = await self.client.post(url, json=body)
+            # UTF-8 as is, not \uXXXX escapes: the byte limits count what is sent
+            payload = json.dumps(body, ensure_ascii=False).encode()
+            response = await self.client.post(url, content=payload, headers={"Content-Type": "application/json"})
         except httpx.TimeoutException as exc:
             raise DeliveryError(f"{self.label}机器人 {robot.name} 无应答", maybe_sent=True) from exc
         except httpx.HTTPError as exc:
