@@ -61,3 +61,23 @@ def test_duplicate_robot_names_are_refused():
     with pytest.raises(ConfigError) as info:
         parse_config(SOURCE + "chats:\n  robots:\n" + robot * 2, source="cfg.yaml", env={"W": "https://q.cn/x"})
     assert "机器人名称重复：wecom:a" in str(info.value)
+
+
+def test_check_lists_the_robots_and_accepts_the_docs_example(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "robots.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", docs, re.S).group(1)
+    (tmp_path / "config.yaml").write_text(SOURCE + example, encoding="utf-8")
+    env = {**os.environ, "WECOM_ROBOT_WEBHOOK": ENV["WECOM_WEBHOOK"], "DINGTALK_ROBOT_WEBHOOK": ENV["DT_WEBHOOK"],
+           "DINGTALK_ROBOT_SECRET": "SECxxxxxxxx", "FEISHU_ROBOT_WEBHOOK": "https://open.feishu.cn/open-apis/bot/v2/hook/x",
+           "FEISHU_ROBOT_SECRET": "fsxxxxxxxx"}  # fmt: skip
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "check", "-c", "config.yaml"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "wecom:值班群（群机器人）" in out.stdout and "feishu:舆情群（群机器人）" in out.stdout
+    assert "wecomkey" not in out.stdout + out.stderr
