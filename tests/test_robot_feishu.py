@@ -58,9 +58,9 @@ async def test_signed_alert_arrives_as_an_interactive_card(store, clock, fake):
 async def test_mention_by_open_id(store, clock, fake):
     app = await start_app(store, clock, [feishu(fake)])
     try:
-        await app.channels["feishu"].send_text("舆情群", "请确认", ("ou_zhangsan",))
+        await app.channels["feishu"].send_text("舆情群", '请确认 <at user_id="all"></at>', ("ou_zhangsan",))
         [msg] = fake.of("feishu")
-        assert msg.body["content"]["text"] == '<at user_id="ou_zhangsan"></at> 请确认'
+        assert msg.body["content"]["text"] == '<at user_id="ou_zhangsan"></at> 请确认 ＜at user_id="all"＞＜/at＞'
     finally:
         await stop_app(app)
 

@@ -59,7 +59,8 @@ class FeishuRobotChannel(RobotChannel):
 
     def text_body(self, text: str, mentions: tuple[str, ...]) -> dict[str, Any]:
         prefix = "".join(f'<at user_id="{m}"></at> ' for m in mentions)
-        return {"msg_type": "text", "content": {"text": prefix + text}}
+        inert = text.replace("<", "＜").replace(">", "＞")  # a scraped `<at user_id="all">` must not @ everyone
+        return {"msg_type": "text", "content": {"text": prefix + inert}}
 
     def signed(self, robot: RobotConfig, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         secret = robot.secret.get_secret_value()
