@@ -20,6 +20,7 @@ from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
 from bot.channels.base import Channel, CommandHandler, NotLeader, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
+from bot.channels.robots import ROBOT_CHANNELS
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -80,6 +81,8 @@ def build_channels(
         from bot.channels.telegram import TelegramChannel  # lazy: PTB loads only when Telegram is on
 
         channels["telegram"] = TelegramChannel.from_config(config, clock, names, store, check)
+    for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
+        channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
     return channels
 
 

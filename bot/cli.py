@@ -171,6 +171,7 @@ def summary(config: Config, path: str) -> str:
         chats.append(f"telegram × {len(config.chats.telegram.chats)}")
     if config.chats.wechat.enabled:
         chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
+    chats += [f"{r.kind}:{r.name}（群机器人）" for r in config.chats.robots]
     roles: dict[str, int] = {}
     for p in config.people:
         roles[p.role] = roles.get(p.role, 0) + 1

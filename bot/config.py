@@ -281,6 +281,11 @@ class PersonConfig(Strict):
     department: str = ""
     telegram_id: int | None = None
     wechat_id: str = ""
+    # group robots @mention by these ids (never by display name): bot.people.platform_id
+    mobile: str = ""
+    wecom_userid: str = ""
+    dingtalk_id: str = ""
+    feishu_open_id: str = ""
 
 
 class ChatConfig(Strict):
@@ -343,10 +348,41 @@ class WechatConfig(Strict):
         return self
 
 
+class RobotConfig(Strict):
+    """An outbound-only group robot (企业微信群机器人 / 钉钉自定义机器人 / 飞书自定义机器人)."""
+
+    kind: Literal["wecom", "dingtalk", "feishu"]
+    name: str = Field(min_length=1, pattern=r"^[^:\s]+$")  # the chat id in targets: "wecom:<name>"
+    webhook: SecretStr  # the URL carries the robot's key: a secret, from ${ENV}
+    secret: SecretStr = SecretStr("")  # 加签 secret (DingTalk, Feishu); empty: signing off
+    tiers: list[TierName] = Field(default_factory=lambda: [Tier.I, Tier.II, Tier.III, Tier.IV])
+    role: Literal["leaders", "monitors", "all"] = "all"
+
+    @model_validator(mode="after")
+    def _webhook_is_url(self) -> RobotConfig:
+        url = self.webhook.get_secret_value()
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"机器人 {self.name} 的 webhook 应为 http(s) 地址")
+        if self.kind == "wecom" and self.secret.get_secret_value():
+            raise ValueError(f"企业微信群机器人 {self.name} 没有加签，请删除 secret")
+        return self
+
+
 class ChatsConfig(Strict):
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     wechat: WechatConfig = Field(default_factory=WechatConfig)
+    robots: list[RobotConfig] = Field(default_factory=list)
+
+    @field_validator("robots")
+    @classmethod
+    def _unique_robots(cls, robots: list[RobotConfig]) -> list[RobotConfig]:
+        seen: set[tuple[str, str]] = set()
+        for r in robots:
+            if (r.kind, r.name) in seen:
+                raise ValueError(f"机器人名称重复：{r.kind}:{r.name}")
+            seen.add((r.kind, r.name))
+        return robots
 
 
 class BriefingConfig(Strict):

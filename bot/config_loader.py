@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from pydantic import ValidationError
@@ -26,7 +26,7 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 MAX_CONFIG_BYTES = 1_000_000
 MAX_NODES = 100_000  # YAML nodes after alias expansion; a real config has a few hundred
 _SECRET_VAR = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|KEY|PASS$", re.I)
-SECRET_KEYS = frozenset({"token", "password", "secret", "api_key"})
+SECRET_KEYS = frozenset({"token", "password", "secret", "api_key", "webhook"})  # a robot webhook URL holds its key
 URL_SECRET_KEYS = frozenset({"url"})  # the password part of store.url (redis://:PASSWORD@host)
 
 
@@ -167,6 +167,8 @@ def _secret_values(node: Any) -> list[str]:
             name = str(k).lower()
             if isinstance(v, str) and name in SECRET_KEYS:
                 found.append(v)
+                if name == "webhook":  # its key alone too (access_token=…, key=…, /hook/<token>), wherever echoed
+                    found.extend(_url_keys(v))
             elif isinstance(v, str) and name in URL_SECRET_KEYS:
                 found.append(_url_password(v))
             else:
@@ -175,6 +177,16 @@ def _secret_values(node: Any) -> list[str]:
         for v in node:
             found.extend(_secret_values(v))
     return found
+
+
+def _url_keys(url: str) -> list[str]:
+    """The parts of a webhook URL that hold its key: query values and the last path segment."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    values = [v for _, v in parse_qsl(parts.query)] + [parts.path.rsplit("/", 1)[-1]]
+    return [v for v in values if len(v) >= 16]  # a key, not a word like "send" that would be masked everywhere
 
 
 def require_work(config: Config, source: str) -> None:

@@ -62,6 +62,7 @@ def _monitor_chats(chats: ChatsConfig) -> list[Target]:
     """Chats the monitors read (role monitors or all); every chat if none is marked so."""
     roles = {("telegram", c.id): c.role for c in chats.telegram.chats}
     roles.update({("wechat", r.id): r.role for r in chats.wechat.rooms})
+    roles.update({(r.kind, r.name): r.role for r in chats.robots})
     targets = all_targets(chats)
     for_monitors = [t for t in targets if roles.get((t.channel, t.chat_id), "all") != "leaders"]
     return for_monitors or targets

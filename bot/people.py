@@ -6,6 +6,13 @@ from collections.abc import Sequence
 
 from bot.config import PersonConfig
 
+# Per robot platform, the PersonConfig fields it can @mention by, preferred first.
+ROBOT_IDS = {
+    "wecom": ("wecom_userid", "mobile"),
+    "dingtalk": ("dingtalk_id", "mobile"),
+    "feishu": ("feishu_open_id",),
+}
+
 
 class People:
     def __init__(self, people: Sequence[PersonConfig]) -> None:
@@ -34,4 +41,6 @@ class People:
             return str(person.telegram_id)
         if platform == "wechat":
             return person.wechat_id
+        if platform in ROBOT_IDS:  # a robot @mentions by id or mobile only; none: no mention, never the name
+            return next((getattr(person, f) for f in ROBOT_IDS[platform] if getattr(person, f)), "")
         return person.name
