@@ -194,3 +194,41 @@ def test_telegram_card_shows_the_rank():
     html = "".join(incident_parts(incident, NOW, ZoneInfo("Asia/Shanghai")))
     assert "热榜：<b>微博热搜第 3 · 已在榜 2小时</b>" in html
     assert "热榜" not in "".join(incident_parts(incident.replace(hot=None), NOW, ZoneInfo("Asia/Shanghai")))
+
+
+async def test_matched_entry_alerts_with_its_rank_through_the_pipeline(serve: Serve, store, clock: FakeClock):
+    from bot.analysis.judge import Judge
+    from bot.incidents import IncidentService
+    from bot.models import NoticeKind
+    from bot.people import People
+    from bot.pipeline import run_source
+    from bot.services import Services
+    from tests.conftest import make_config
+
+    agg = Aggregator()
+    site = await serve({"/api/s": agg.newsnow})
+    hot = {"id": "weibo-hot", "kind": "hotlist", "url": site.base, "format": "newsnow", "list": "weibo",
+           "allow_private": True}
+    config = make_config(sources=[hot])
+    services = Services(config, store, clock, People(config.people), IncidentService(config, store))
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    client = HttpClient(config.http)
+    source = build_source(config.sources[0], SourceContext(clock))
+    try:
+        agg.set(*FILLER[:2], ("x", "江城化工集团仓库爆炸", "12万"))
+        (incident,) = (await run_source(source, services, client, judge)).incidents
+        clock.advance(timedelta(hours=2))
+        agg.set(("x", "江城化工集团仓库爆炸", "88万"), *FILLER[:2])  # climbs: history only, no second alert
+        again = await run_source(source, services, client, judge)
+    finally:
+        await client.aclose()
+    assert again.incidents == [] and again.spread == []
+    assert incident.hot is not None and incident.hot.board == "微博热搜" and incident.hot.rank == 3
+    stored = await store.get_incident(incident.number)
+    assert stored.hot == incident.hot  # the rank is kept with the incident (both backends)
+    pending = await store.pending_notifications(clock.now() + timedelta(days=1), limit=50)
+    assert [n.incident for n in pending if n.kind is NoticeKind.ALERT] == [incident.number]
+    assert "热榜：微博热搜第 3" in incident_text(stored, clock.now())
+    state = (await store.get_source_state("weibo-hot"))["fetch"]
+    record = next(r for r in state["ranks"].values() if r["title"] == "江城化工集团仓库爆炸")
+    assert record["rank"] == 1 and record["best"] == 1 and time_on_list(record) == timedelta(hours=2)
