@@ -232,3 +232,17 @@ async def test_matched_entry_alerts_with_its_rank_through_the_pipeline(serve: Se
     state = (await store.get_source_state("weibo-hot"))["fetch"]
     record = next(r for r in state["ranks"].values() if r["title"] == "江城化工集团仓库爆炸")
     assert record["rank"] == 1 and record["best"] == 1 and time_on_list(record) == timedelta(hours=2)
+
+
+async def test_private_aggregator_needs_allow_private(serve: Serve, client):
+    from sources.http import HttpError
+
+    agg = Aggregator()
+    agg.set(("a", "话题", "1"))
+    site = await serve({"/api/s": agg.newsnow})
+    config = SourceConfig.model_validate(
+        {"id": "h", "kind": "hotlist", "url": site.base, "format": "newsnow", "list": "weibo"}
+    )
+    with pytest.raises(HttpError):
+        await build_source(config, SourceContext(FakeClock(NOW))).fetch(client, {})
+    assert site.hits["/api/s"] == 0  # refused before any request left
