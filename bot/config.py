@@ -95,9 +95,10 @@ class RsshubConfig(Strict):
 
 
 class SourceConfig(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)  # `list:` in YAML, .board here
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     name: str = ""
-    kind: Literal["rss", "jsonfeed", "rsshub", "html"] = "rss"
+    kind: Literal["rss", "jsonfeed", "rsshub", "html", "hotlist"] = "rss"
     url: str = ""
     route: str = ""
     every: Duration = timedelta(minutes=5)
@@ -116,6 +117,8 @@ class SourceConfig(Strict):
     backoff_max: Duration = timedelta(hours=1)  # a failing source waits at most this long
     watch_every: Duration = timedelta(minutes=1)  # poll interval while an emergency watch is active
     user_agent: str = ""  # this site only (some refuse bot-like agents); else http.user_agent
+    format: Literal["newsnow", "dailyhot"] | None = None  # hotlist: which aggregator serves `url`
+    board: str = Field(default="", alias="list")  # hotlist: newsnow id or DailyHotApi route (weibo, baidu …)
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -127,6 +130,11 @@ class SourceConfig(Strict):
         if self.url and not self.url.startswith(("http://", "https://")):
             # The scheme check is repeated at fetch time; this catches typos early.
             raise ValueError("url 须以 http:// 或 https:// 开头")
+        if self.kind == "hotlist":
+            if self.format is None:
+                raise ValueError("hotlist 来源需要 format:（newsnow 或 dailyhot）")
+            if not self.board:
+                raise ValueError("hotlist 来源需要 list:（如 weibo、baidu、zhihu）")
         if self.kind == "html" and not self.selectors.get("item"):
             raise ValueError("html 来源需要 selectors: {item: ...}（每条信息对应一个节点）")
         unknown = set(self.selectors) - {"item", "title", "link", "time", "text", "author", "detail"}

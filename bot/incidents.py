@@ -66,6 +66,7 @@ class IncidentService:
             item_keys=(item.key,),
             sources=(item.source_id,),
             last_seen_at=now,
+            hot=item.hot,
         )
         await self.store.put_incident(incident)
         await self.store.append_action(

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+from bot.durations import format_duration
+
 
 class Tier(IntEnum):
     """Severity grade; a lower number is more serious. BELOW is never pushed."""
@@ -101,6 +103,24 @@ class ActionKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class HotRank:
+    """Where an entry stood on a hot list when it was fetched (sources/hotlist.py)."""
+
+    board: str  # the list as users name it: 微博热搜, 百度热搜
+    rank: int  # 1 is the top
+    heat: str = ""  # the list's own heat figure, as it wrote it
+    since: datetime | None = None  # when this entry's current stay on the list began
+    seen_at: datetime | None = None  # when this rank was read
+
+    def label(self) -> str:
+        """`微博热搜第 3 · 已在榜 2小时` — what a card shows."""
+        text = f"{self.board}第 {self.rank}"
+        if self.since and self.seen_at and self.seen_at > self.since:
+            text += f" · 已在榜 {format_duration(self.seen_at - self.since)}"
+        return text
+
+
+@dataclass(frozen=True)
 class Item:
     """One thing found at a source. `key` identifies it for exact dedup."""
 
@@ -113,6 +133,7 @@ class Item:
     fetched_at: datetime | None = None
     guid: str = ""
     raw: str = ""
+    hot: HotRank | None = None  # hot-list entries only
 
     @property
     def key(self) -> str:
@@ -213,6 +234,7 @@ class Incident:
     sources: tuple[str, ...] = ()
     last_seen_at: datetime | None = None
     progress: str = ""  # the latest 进展 (a rebuttal or clarification): its title and link
+    hot: HotRank | None = None  # the hot-list rank of the first item, when it came from a hot list
     version: int = 1
 
     @property

@@ -42,6 +42,8 @@ def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZO
         f"来源：{source_name or incident.source_id}  发布：{local_time(incident.published_at, zone)}"
         f"  发现：{local_time(incident.discovered_at, zone)}",
     ]
+    if incident.hot is not None:
+        lines.append(f"热榜：{incident.hot.label()}")
     if incident.match is not None:
         words = "、".join(incident.match.words()[:8])
         lines.append(f"命中：{words}（方案「{incident.scheme}」）")

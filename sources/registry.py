@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.config import SourceConfig
 from sources.base import Source, SourceContext
+from sources.hotlist import HotlistSource
 from sources.html import HtmlSource
 from sources.jsonfeed import JsonFeedSource
 from sources.rss import RssSource
@@ -14,6 +15,7 @@ KINDS: dict[str, type[Source]] = {
     "jsonfeed": JsonFeedSource,
     "rsshub": RsshubSource,
     "html": HtmlSource,
+    "hotlist": HotlistSource,
 }
 
 

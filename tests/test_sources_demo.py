@@ -41,3 +41,23 @@ async def test_demo_html_list_page_with_details(tmp_path, clock: FakeClock):
     finally:
         await store.close()
         await runner.cleanup()
+
+
+async def test_demo_hot_list_alerts_with_its_rank(tmp_path, clock: FakeClock):
+    runner = await start_demo_server("127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    config = load_config(REPO / "config.yaml", env={})
+    (hot,) = [s for s in config.sources if s.kind == "hotlist"]
+    hot = hot.model_copy(update={"url": hot.url.replace("127.0.0.1:8765", f"127.0.0.1:{port}")})
+    store = TinyDBStore(tmp_path / "data.json")
+    await store.open()
+    try:
+        app = await build_app(config.model_copy(update={"sources": [hot]}), store, clock, console_out=io.StringIO())
+        report = await run_source(build_source(hot, SourceContext(clock, config.zone)), app.services, app.http, app.judge)
+        assert not report.error and report.fetched == 4
+        (incident,) = report.incidents
+        assert "爆炸" in incident.title and incident.hot.label() == "微博热搜第 1"
+        await app.http.aclose()
+    finally:
+        await store.close()
+        await runner.cleanup()

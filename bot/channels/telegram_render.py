@@ -114,6 +114,8 @@ def _detail_lines(incident: Incident, zone: ZoneInfo, source_name: str) -> list[
             (),
         )
     )
+    if incident.hot is not None:
+        runs += [("\n热榜：", ()), (clean(incident.hot.label()), ("b",))]
     if words:
         runs.append(("\n命中：", ()))
         for i, word in enumerate(words):

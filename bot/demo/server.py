@@ -20,6 +20,8 @@ ROUTES = {
     "/forum/list.html": ("forum-list-gbk.html", "text/html"),
     "/forum/thread-2001.html": ("forum-thread-2001.html", "text/html"),
     "/forum/thread-2002.html": ("forum-thread-2002.html", "text/html"),
+    # A fake newsnow aggregator with one list (微博热搜): `kind: hotlist` reads /api/s?id=weibo&latest.
+    "/api/s": ("hotlist-weibo.json", "application/json; charset=utf-8"),
 }
 
 
