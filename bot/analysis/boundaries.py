@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from importlib import resources
 
 from bot.analysis.normalize import simplified, variants
@@ -55,7 +56,9 @@ PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
 # what follows a person's name: particles, prepositions, conjunctions, one-character verbs
 # (张伟说, 张伟在, 张伟作报告); any other lone character makes a longer name (张伟东)
-AFTER_NAME = frozenset("的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请")
+AFTER_NAME = frozenset(
+    "的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请"
+)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -260,3 +263,25 @@ class Boundaries:
             out.append(text[k:stop])
             k = stop
         return out
+
+
+RARE_FREQ = 50  # a jieba word rarer than this, or one it does not know, reads as a proper name
+
+
+@lru_cache(maxsize=1)
+def _plain() -> Boundaries:
+    return Boundaries(())
+
+
+def proper_name(run: str) -> bool:
+    """True if `run` holds a word jieba hardly knows (鸿运|鞋厂, 桂园, 沿江路) or a stretch it can
+    only cut into single characters (an unknown name), rather than everyday words only
+    (公交车, 化工厂, 工地|发生)."""
+    freq, _ = base_dictionary()
+    tokens = _plain().route(simplified(run), plain=True)
+    singles = 0
+    for token in tokens:
+        singles = singles + 1 if len(token) == 1 else 0
+        if singles >= 2 or (len(token) > 1 and freq.get(token, 0) < RARE_FREQ):
+            return True
+    return False

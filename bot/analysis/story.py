@@ -33,6 +33,7 @@ stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -220,3 +221,33 @@ def score(stored_lead: str, query: Story) -> float:
         - OTHER_NEWS_PENALTY * other_news
         - EVENT_PENALTY * other_event
     )
+
+
+SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own
+BLANK = "\ue003"  # private use: stands for a removed word in `specific_run`
+# figures and toll words change between reports of one story; they are no name
+_TOLL = re.compile(
+    r"直接经济损失|经济损失|损失|[\d\ue002〇一二两三四五六七八九十百千万亿元余多名人死伤亡难遇罹失踪联数增升至达已致共]"
+)
+
+
+def specific_run(title: str, text: str, names: Iterable[str]) -> str:
+    """The longest run of SPECIFIC_RUN or more characters that a headline (`title`, of an open
+    incident) shares with another canonical headline or text, once the scheme's words (`names`: subject,
+    region, event words, which all stories of a subject share) and toll words are taken out:
+    the name of the place or thing the story is about (鸿运鞋厂, 沿江路). '' if none."""
+
+    def blank(s: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            s = s.replace(name, BLANK)
+        return _TOLL.sub(BLANK, s)
+
+    a, b = blank(canonical(title).partition(TITLE_END)[0]), blank(text)
+    best = ""
+    for piece in a.split(BLANK):
+        for i in range(len(piece)):
+            for j in range(len(piece), i + max(SPECIFIC_RUN, len(best) + 1) - 1, -1):
+                if piece[i:j] in b:
+                    best = piece[i:j]
+                    break
+    return best
