@@ -37,11 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
     export_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     export_p.add_argument(
-        "--format",
-        dest="fmt",
-        choices=["csv", "xlsx"],
-        default=None,
-        help="格式（默认按输出文件扩展名，无文件名时 xlsx）",
+        "--format", dest="fmt", choices=["csv", "xlsx"], default=None, help="格式（默认按输出文件扩展名，无文件名时 xlsx）"
     )
     _output(export_p, "输出文件 .xlsx 或 .csv（格式由扩展名决定）")
     evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
