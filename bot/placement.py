@@ -136,15 +136,16 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
 
 
 async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
-    """An open incident this item reports again with figures (受伤人数增至23人, 3人死亡2人失踪):
-    it names the same subject, leader or region and the same kind of event, and both headlines
-    carry a proper name of the story's own beyond the scheme's words (鸿运鞋厂, 桂园小区, 沿江路:
-    a word jieba hardly knows). Two stories about one subject on one day share the subject and
-    everyday words (公交车, 化工厂), not such a name."""
+    """An open incident this item reports on again in other words (a follow-up with a new toll,
+    受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
+    and the same kind of event, and both headlines carry a proper name of the story's own beyond
+    the scheme's words (鸿运鞋厂, 桂园小区, 沿江路, 拒载: a word jieba hardly knows). Two stories
+    about one subject on one day share the subject and everyday words (公交车, 化工厂), not such a
+    name; the similarity index (bot.analysis.story) has already looked at the wording."""
     names = _names(judgement.match)
     title = canonical(item.title)
     events = set(judgement.match.words("event")) - judgement.negated | story_events(title)
-    if judgement.facts.band is None or not names or not events:
+    if not names or not events:
         return None
     best: tuple[tuple[int, float], Incident] | None = None
     for incident in await ledger.recent(now - judge.analysis.merge_window):

@@ -253,3 +253,33 @@ async def test_a_rebuttal_answers_the_story_it_repeats_not_the_latest(store: Sto
     by_title = {row[0]: row for row in got}
     assert by_title["江城化工集团拖了半年欠薪？"][4] == 1  # the 欠薪 rumour got the 进展
     assert by_title["江城化工集团仓库爆炸致3人死亡"][4] == 0  # not the later, graver explosion
+
+
+async def test_a_retelling_without_figures_joins_by_the_proper_name_both_headlines_carry(store: Store) -> None:
+    items = [
+        Item(
+            "city",
+            "http://d/1",
+            "江城建工集团翠微湾项目欠薪 工人围堵项目部",
+            "江城建工集团承建的翠微湾项目拖欠工人工资。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "forum",
+            "http://d/2",
+            "翠微湾工地的工钱到底什么时候给？江城建工集团欠薪",
+            "干了大半年一分钱没拿到。",
+            fetched_at=_at(20),
+        ),
+        Item(
+            "city",
+            "http://d/3",
+            "江城建工集团滨河苑项目欠薪",
+            "江城建工集团滨河苑项目也被曝拖欠工资。",
+            fetched_at=_at(40),
+        ),
+    ]
+    got = await live(store, items)
+    assert got == replayed(items)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[2].title: 1}  # 翠微湾 joins; 滨河苑 is another story
