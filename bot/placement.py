@@ -136,8 +136,8 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
 
 
 async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
-    """An open incident this item reports on again in other words (a follow-up with a new toll,
-    受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
+    """An open incident of the same scheme this item reports on again in other words (a follow-up
+    with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
     and the same kind of event, and both headlines carry a proper name of the story's own beyond
     the scheme's words (鸿运鞋厂, 桂园小区, 沿江路, 拒载: a word jieba hardly knows). Two stories
     about one subject on one day share the subject and everyday words (公交车, 化工厂), not such a
@@ -147,9 +147,12 @@ async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Led
     events = set(judgement.match.words("event")) - judgement.negated | story_events(title)
     if not names or not events:
         return None
+    scheme = judgement.match.scheme
     best: tuple[tuple[int, float], Incident] | None = None
     for incident in await ledger.recent(now - judge.analysis.merge_window):
-        if not _accepts(incident, now, judge) or incident.match is None or not names & _names(incident.match):
+        if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
+            continue  # the scheme first: a cheap test that leaves few of the recent incidents
+        if not names & _names(incident.match):
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
