@@ -24,11 +24,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, format_value, stated_tolls
+from bot.analysis.boundaries import proper_name
+from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, RUMOUR, format_value, stated_tolls
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
+from bot.analysis.normalize import variants
+from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, specific_run
+from bot.analysis.story import events as story_events
 from bot.incidents import IncidentService
-from bot.models import Action, Incident, Item, Status, Tier
+from bot.models import Action, Incident, Item, Match, Status, Tier
 from bot.store.base import Store
 
 SIGNATURE_META = "simsig:"
@@ -66,6 +70,8 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
             return Placement(updated, merged=True, progress=True)
     number = judge.similar(item)
     incident = await ledger.get(number) if number else None
+    if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
+        incident = await _follow_up(item, judgement, judge, ledger, now)
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         created = await ledger.create(item, judgement, now)
         return Placement(created, signature=judge.remember(item, created.number))
@@ -101,23 +107,76 @@ def toll_reason(before: str, judgement: Judgement) -> str:
 
 
 async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
-    """The open incident a rebuttal answers: a near-duplicate's, else the gravest recent one of the
-    same scheme sharing a subject or leader word."""
+    """The open incident a rebuttal answers: a near-duplicate's, else, of the recent ones naming
+    the same subject or leader (or, for a story told by place only, the same region), the one
+    whose story it repeats: shared event words and headline text, a rumour (网传, a question),
+    then the latest."""
     number = judge.similar(item)
     if number and (found := await ledger.get(number)) is not None and _accepts(found, now, judge):
         return found
-    names = set(judgement.match.words("subject")) | set(judgement.match.words("leader"))
-    candidates = [
-        i
-        for i in await ledger.recent(now - judge.analysis.merge_window)
-        if _accepts(i, now, judge)
-        and i.scheme == judgement.match.scheme
-        and i.match is not None
-        and names & (set(i.match.words("subject")) | set(i.match.words("leader")))
-    ]
-    if not candidates:
+    names = _names(judgement.match)
+    head = _head(item)
+    events = set(judgement.match.words("event")) | story_events(head)
+    best: tuple[tuple[float, float], Incident] | None = None
+    for incident in await ledger.recent(now - judge.analysis.merge_window):
+        if not _accepts(incident, now, judge) or incident.match is None:
+            continue
+        theirs = _names(incident.match)
+        if not (names & theirs or (not _who(incident.match) and set(judgement.match.words("region")) & theirs)):
+            continue
+        title = canonical(incident.title)
+        shared_events = events & (set(incident.match.words("event")) | story_events(title))
+        grams = bigrams(title)
+        overlap = len(grams & bigrams(head)) / len(grams) if grams else 0.0
+        rumour = 0.5 if RUMOUR.search(incident.title) or incident.title.rstrip().endswith(("？", "?")) else 0.0
+        rank = (len(shared_events) + overlap + rumour, (incident.last_seen_at or incident.discovered_at).timestamp())
+        if best is None or rank > best[0]:
+            best = (rank, incident)
+    return best[1] if best else None
+
+
+async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+    """An open incident of the same scheme this item reports on again in other words (a follow-up
+    with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
+    and the same kind of event, and both headlines carry a proper name of the story's own beyond
+    the scheme's words (鸿运鞋厂, 桂园小区, 沿江路, 拒载: a word jieba hardly knows). Two stories
+    about one subject on one day share the subject and everyday words (公交车, 化工厂), not such a
+    name; the similarity index (bot.analysis.story) has already looked at the wording."""
+    names = _names(judgement.match)
+    title = canonical(item.title)
+    events = set(judgement.match.words("event")) - judgement.negated | story_events(title)
+    if not names or not events:
         return None
-    return min(candidates, key=lambda i: (i.tier, -(i.last_seen_at or i.discovered_at).timestamp()))
+    scheme = judgement.match.scheme
+    best: tuple[tuple[int, float], Incident] | None = None
+    for incident in await ledger.recent(now - judge.analysis.merge_window):
+        if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
+            continue  # the scheme first: a cheap test that leaves few of the recent incidents
+        if not names & _names(incident.match):
+            continue
+        if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
+            continue
+        words = set(judgement.match.words()) | set(incident.match.words())
+        run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
+        if not run or not proper_name(run):
+            continue
+        rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
+        if best is None or rank > best[0]:
+            best = (rank, incident)
+    return best[1] if best else None
+
+
+def _who(match: Match) -> set[str]:
+    return set(match.words("subject")) | set(match.words("leader"))
+
+
+def _names(match: Match) -> set[str]:
+    """Who or where a match is about: its subject and leader words, else its region words."""
+    return _who(match) or set(match.words("region"))
+
+
+def _head(item: Item) -> str:
+    return canonical(f"{item.title}{TITLE_END}{item.text}")[:QUERY_CHARS]
 
 
 def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:

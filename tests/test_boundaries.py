@@ -32,6 +32,16 @@ CASES = [
     ("leaders", "林晓峰", "林晓峰会见来访客商", True),
     ("leaders", "周海涛", "副局长周海涛说", True),
     ("leaders", "李明", "李明确表示反对", False),
+    # a surname that ends an everyday word, a two-character name running on into a third character
+    ("leaders", "周海涛", "湖面四周海涛翻涌", False),
+    ("leaders", "林晓峰", "穿过森林晓峰带队登顶", False),
+    ("leaders", "张伟", "业主张伟东反映漏水", False),
+    ("leaders", "张伟", "张伟国表示", False),
+    ("leaders", "张伟", "住户张伟东来电反映", False),
+    ("leaders", "张伟", "张伟在会上强调", True),
+    ("leaders", "张伟", "董事长张伟作报告", True),
+    ("leaders", "张伟", "张伟，男，五十岁", True),
+    ("leaders", "林晓峰", "副局长林晓峰带队检查", True),
     # subjects: organisations, legal-name extensions
     ("subjects", "江州城投", "望江州城投资有限公司成立", False),
     ("subjects", "江州城投", "江州城投公司拖欠工程款", True),
@@ -51,6 +61,12 @@ CASES = [
     ("subjects", "ABC", "ＡＢＣ公司发布公告", True),
     ("subjects", "ABC", "xABC公司发布公告", False),
     ("subjects", "市国资委", "江城市国资委通报", True),
+    # a word of the text that starts inside the name and runs past it
+    ("subjects", "江州城投", "新区江州城投诉热线开通", False),  # 江州城 + 投诉
+    ("subjects", "江州建工", "江州建工程造价上涨", False),  # 江州 + 建 + 工程
+    ("subjects", "临川公交", "临川公交通卡充值点", False),  # 临川 + 公 + 交通卡
+    ("subjects", "临川公交", "临川公交车辆起火", True),
+    ("subjects", "江州建工", "江州建工拖欠工程款", True),
     # regions
     ("regions", "江州", "浙江州际公路", False),
     ("regions", "江州", "望江州城投资", False),
@@ -117,11 +133,13 @@ def test_exact_false_on_an_event_word() -> None:
 
 
 def test_dictionary_words_join_the_segmentation() -> None:
-    plain = SchemeConfig(name="x", leaders=["张伟"])
-    assert Matcher([plain]).match(Item("s", "u", "张伟国表示"))  # 张伟|国: nothing says 张伟国 is one name
-    named = SchemeConfig(name="x", leaders=["张伟"], dictionary=["张伟国"])
-    assert Matcher([named]).match(Item("s", "u", "张伟国表示")) == []
-    assert Matcher([named]).match(Item("s", "u", "张伟表示"))
+    transit = SchemeConfig(name="x", subjects=["临川公交"], dictionary=["公交通卡"])
+    assert Matcher([transit]).match(Item("s", "u", "临川公交通卡充值点")) == []  # 公交 + 通卡: no suffix
+    plain = SchemeConfig(name="x", subjects=["江州城投"])
+    assert Matcher([plain]).match(Item("s", "u", "江州城投资料室失窃"))  # 城投|资料: nothing joins 投资
+    named = SchemeConfig(name="x", subjects=["江州城投"], dictionary=["城投资"])
+    assert Matcher([named]).match(Item("s", "u", "江州城投资料室失窃")) == []
+    assert Matcher([named]).match(Item("s", "u", "江州城投表示"))
 
 
 def test_highlight_spans_stay_on_the_original_text() -> None:

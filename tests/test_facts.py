@@ -139,3 +139,28 @@ def test_chinese_numerals() -> None:
 def test_stated_tolls_read_back_a_reason_line() -> None:
     reason = "主体「X」 + 事件「翻车」4×16=64 + 死亡 3 人、受伤 ≥10 人（较大）→ 45 + 网传 死亡 20 人（未证实，不计分） = 45 分 → III 较大"
     assert stated_tolls(reason) == {DEATHS: 3, INJURED: 10}
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("货车侧翻 兩名司機遇難", DEATHS, 2),  # traditional script
+        ("礦井透水 十餘人失蹤", MISSING, 10),
+        ("倉庫起火 造成直接經濟損失3600萬元", LOSS, 3.6e7),
+        ("隧 道 塌 方 致 4 人 死 亡", DEATHS, 4),  # spaced out character by character
+        ("大巴追尾 7 人受伤", INJURED, 7),
+    ],
+)
+def test_figures_in_traditional_or_spaced_text(text: str, kind: str, value: float) -> None:
+    assert extract(text).value(kind) == value
+
+
+def test_two_numbers_apart_stay_apart() -> None:
+    assert extract("事故致 1 2 人受伤").value(INJURED) == 2
+
+
+def test_light_injuries_count_and_evacuations_set_no_band() -> None:
+    facts = extract("液化气罐泄漏，转移居民500余人，2人受轻伤。")
+    assert facts.value(INJURED) == 2
+    assert facts.value(AFFECTED) == 500
+    assert facts.band is Tier.IV  # the 500 evacuated set no band; the injured do

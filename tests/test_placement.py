@@ -179,3 +179,107 @@ def test_replay_prints_the_progress_under_its_incident() -> None:
     assert "将告警 2 起（I 0 / II 1 / III 1 / IV 0），影响较小 1 起" in text
     assert "   进展：江城化工集团澄清：网传“仓库爆炸系人为纵火”不实 http://z/1" in text
     assert "升级 III → II" in text and "原因：死亡人数 3 → 12 人（重大）；" in text
+
+
+def _at(minutes: int) -> object:
+    return START + timedelta(minutes=minutes)
+
+
+async def test_a_follow_up_with_a_higher_toll_joins_and_upgrades(store: Store) -> None:
+    items = [
+        Item(
+            "city",
+            "http://a/1",
+            "江城化工集团青柏岭仓库爆炸 2人受伤",
+            "江城化工集团青柏岭仓库午后爆炸，2人受伤送医。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "site1",
+            "http://a/2",
+            "青柏岭仓库爆炸事故伤者增至14人",
+            "据医院消息，江城化工集团青柏岭仓库爆炸受伤人数增至14人。",
+            fetched_at=_at(15),
+        ),
+    ]
+    got = await live(store, items)
+    assert got == replayed(items)
+    [(title, tier, reason, spread, _progress, upgrades)] = got
+    assert title == items[0].title and spread == 2 and upgrades == 1
+    assert tier is Tier.III and reason.startswith("受伤人数 2 → 14 人（较大）")
+
+
+async def test_two_stories_of_one_subject_with_figures_stay_apart(store: Store) -> None:
+    items = [
+        Item(
+            "city",
+            "http://b/1",
+            "江城化工集团青柏岭仓库爆炸 2人受伤",
+            "江城化工集团青柏岭仓库午后爆炸，2人受伤。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "city",
+            "http://b/2",
+            "江城化工集团码头储罐爆炸 1人死亡",
+            "江城化工集团码头一储罐傍晚爆炸，1人死亡。",
+            fetched_at=_at(30),
+        ),
+    ]
+    got = await live(store, items)
+    assert len(got) == 2 and got == replayed(items)  # they share the subject and 爆炸, no name of their own
+
+
+async def test_a_rebuttal_answers_the_story_it_repeats_not_the_latest(store: Store) -> None:
+    items = [
+        Item(
+            "forum",
+            "http://c/2",
+            "江城化工集团拖了半年欠薪？",
+            "有网友发帖称江城化工集团欠薪半年，工人无处讨要。",
+            fetched_at=_at(0),
+        ),
+        Item("city", "http://c/1", "江城化工集团仓库爆炸致3人死亡", BLAST, fetched_at=_at(30)),
+        Item(
+            "gov",
+            "http://c/3",
+            "江城化工集团：网传“欠薪半年”系谣言",
+            "江城化工集团表示，工资均已按月发放，网传欠薪系谣言。",
+            fetched_at=_at(40),
+        ),
+    ]
+    got = await live(store, items)
+    assert got == replayed(items)
+    by_title = {row[0]: row for row in got}
+    assert by_title["江城化工集团拖了半年欠薪？"][4] == 1  # the 欠薪 rumour got the 进展
+    assert by_title["江城化工集团仓库爆炸致3人死亡"][4] == 0  # not the later, graver explosion
+
+
+async def test_a_retelling_without_figures_joins_by_the_proper_name_both_headlines_carry(store: Store) -> None:
+    items = [
+        Item(
+            "city",
+            "http://d/1",
+            "江城建工集团翠微湾项目欠薪 工人围堵项目部",
+            "江城建工集团承建的翠微湾项目拖欠工人工资。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "forum",
+            "http://d/2",
+            "翠微湾工地的工钱到底什么时候给？江城建工集团欠薪",
+            "干了大半年一分钱没拿到。",
+            fetched_at=_at(20),
+        ),
+        Item(
+            "city",
+            "http://d/3",
+            "江城建工集团滨河苑项目欠薪",
+            "江城建工集团滨河苑项目也被曝拖欠工资。",
+            fetched_at=_at(40),
+        ),
+    ]
+    got = await live(store, items)
+    assert got == replayed(items)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[2].title: 1}  # 翠微湾 joins; 滨河苑 is another story

@@ -244,3 +244,19 @@ def test_content_key_is_per_source_and_normalised() -> None:
     assert content_key(a) == content_key(Item("a", "http://a/2", "江城化工集团爆炸 ", " 正文"))
     assert content_key(a) != content_key(Item("b", "http://b/1", "江城化工集团爆炸", "正文"))
     assert content_key(a) != content_key(Item("a", "http://a/3", "江城化工集团爆炸", "另一正文"))
+
+
+def test_a_report_that_the_toll_rose_is_not_held_apart_by_the_old_toll() -> None:
+    from bot.analysis.story import tolls
+
+    first = canonical(
+        f"青柏镇敬老院食堂疑似食物中毒 6名老人就医{TITLE_END}青柏镇敬老院午饭后6名老人出现呕吐症状，已送镇卫生院。"
+    )
+    later = canonical(
+        f"青柏镇敬老院疑似食物中毒 就医老人增至15人{TITLE_END}青柏镇敬老院午饭后出现呕吐症状的老人增至15人，均在卫生院。"
+    )
+    assert tolls(first) == {6} and tolls(later, rising=True) == {15}
+    assert score(first[:LEAD_CHARS], story(later)) > 0.42
+    # without a word saying it rose, another toll still counts against one story
+    other = later.replace("增至", "共")
+    assert score(first[:LEAD_CHARS], story(other)) < score(first[:LEAD_CHARS], story(later))

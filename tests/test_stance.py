@@ -57,6 +57,12 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("公司无故拖欠工资", "拖欠", False),  # 无故 is not a negation
         ("不少工人被拖欠工资", "拖欠", False),
         ("他否认此事，但工人说被拖欠工资", "拖欠", False),  # the negation is in another clause
+        ("本季度各站点未发生一起安全事故", "事故", True),  # a count and a modifier in between
+        ("辖区道路未发生重大以上事故", "事故", True),
+        ("厂房冒烟，未出现明火和爆炸", "爆炸", True),  # a coordination
+        ("港区连续三年零事故", "事故", True),  # a zero statistic
+        ("一起未造成伤亡的事故引发关注", "事故", False),  # a relative clause: the accident happened
+        ("监控未发现异常后仓库爆炸", "爆炸", False),
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

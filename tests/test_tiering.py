@@ -196,3 +196,11 @@ def test_spread_upgrade_after_a_toll_upgrade_keeps_what_rose() -> None:
     assert text == (
         "死亡人数 3 → 12 人（重大）；主体「X」 + 事件「爆炸」5×16=80 + 死亡 12 人（重大）→ 65 + 20 分钟内 5 条转载 → I 特别重大"
     )
+
+
+def test_a_leader_beside_only_negated_events_is_no_incident() -> None:
+    routine = score(events(("事故", 3), leader=True), NEGATIVE, negated={"事故"})
+    assert routine.tier is Tier.BELOW  # 0 + 20 + 10 would reach IV; nothing happened
+    assert "所述事件均被否定" in routine.reason
+    live = score(events(("事故", 3), ("停运", 2), leader=True), NEGATIVE, negated={"事故"})
+    assert live.tier is not Tier.BELOW  # 停运 did happen

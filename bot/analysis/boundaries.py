@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from importlib import resources
 
 from bot.analysis.normalize import simplified, variants
@@ -52,6 +53,12 @@ ORG_SUFFIXES = (
 )
 ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
 PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
+EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
+# what follows a person's name: particles, prepositions, conjunctions, one-character verbs
+# (张伟说, 张伟在, 张伟作报告); any other lone character makes a longer name (张伟东)
+AFTER_NAME = frozenset(
+    "的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请"
+)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -83,6 +90,14 @@ def base_dictionary() -> tuple[dict[str, int], float]:
     return _BASE[0]
 
 
+def _spans(tokens: list[str]) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for token in tokens:
+        spans.append((at, at + len(token)))
+        at += len(token)
+    return spans
+
+
 def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
@@ -98,18 +113,21 @@ class Boundaries:
         """`scheme_forms`: the matching forms (bot.analysis.normalize.variants) of the words
         checked; `dictionary`: extra words as configured."""
         self.overlay: dict[str, int] = {}
+        self.extra: dict[str, int] = {}  # the `dictionary:` words alone, for the reading without scheme words
         for form in scheme_forms:
-            self._add(form, SCHEME_WORD_FREQ)
+            self._add(self.overlay, form, SCHEME_WORD_FREQ)
         for word in dictionary:
             for form in variants(word):
-                self._add(form, DICTIONARY_FREQ)
+                self._add(self.overlay, form, DICTIONARY_FREQ)
+                self._add(self.extra, form, DICTIONARY_FREQ)
         self._cache: dict[tuple[str, int, int, str], bool] = {}
 
-    def _add(self, form: str, freq: int) -> None:
+    @staticmethod
+    def _add(overlay: dict[str, int], form: str, freq: int) -> None:
         form = simplified(form)
         for i in range(1, len(form)):
-            self.overlay.setdefault(form[:i], 0)  # prefixes keep the DAG walk going, as in jieba
-        self.overlay[form] = max(freq, self.overlay.get(form, 0))
+            overlay.setdefault(form[:i], 0)  # prefixes keep the DAG walk going, as in jieba
+        overlay[form] = max(freq, overlay.get(form, 0))
 
     def prepare(self) -> None:
         """Load jieba's dictionary now (~2 s) instead of on the first matched item."""
@@ -161,11 +179,7 @@ class Boundaries:
         return known
 
     def _decide(self, window: str, start: int, end: int, kind: str) -> bool:
-        tokens = self.route(window)
-        spans, at = [], 0
-        for token in tokens:
-            spans.append((at, at + len(token)))
-            at += len(token)
+        spans = _spans(self.route(window))
         for a, b in spans:
             # a word straddles the left edge (核爆炸 for 爆炸 is still an explosion)
             if a < start < b and not (kind == "event" and b >= end):
@@ -179,13 +193,38 @@ class Boundaries:
             if a < end < b:  # a word straddles the right edge
                 if a > start:
                     # 王建国|际: 国际 starts inside the hit. But 江城地铁|站 (地铁站) extends the
-                    # hit's own last word (地铁), as a head noun takes a suffix: that stands
-                    return kind in ("org", "place") and self._extends_last_word(window[start:end], a - start)
+                    # hit's own last word (地铁) by one character, as a head noun takes a suffix:
+                    # that stands (not so 江州公交|通卡, the transit card)
+                    return (
+                        kind in ("org", "place")
+                        and b - end == 1
+                        and self._extends_last_word(window[start:end], a - start)
+                    )
                 # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
                 # name (张伟业 for 张伟) or an adjective (爆炸性)
                 return kind != "person" and not window[a:b].endswith("性")
             if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
                 return False  # 江城建工路
+        if kind == "org":
+            # read without the scheme words (they are rare, so a name can win its span against
+            # everyday words): a word of the text that starts inside the name and runs past it
+            # (临川城|投诉量, 临川建|工程质量, 江州公|交通卡) shows the name is not there
+            for a, b in _spans(self.route(window, plain=True, extra=True)):
+                if start < a < end < b and not (b - end == 1 and self._extends_last_word(window[start:end], a - start)):
+                    return False
+        return kind != "person" or self._own_name(window, start, end)
+
+    def _own_name(self, window: str, start: int, end: int) -> bool:
+        """False when the name's edges belong to other words: its surname ends an everyday word
+        (四周|海涛 for 周海涛, 森林|晓峰 for 林晓峰), or a two-character name runs on into a
+        third given-name character (张伟东 for 张伟) rather than a particle, preposition or verb."""
+        freq, _ = base_dictionary()
+        if start > 0 and freq.get(window[start - 1 : start + 1], 0) >= EVERYDAY_FREQ:
+            return False
+        if end - start == 2 and end < len(window) and _is_han(window[end]):
+            first = self.route(window[end:], plain=True, extra=True)[0]  # 张伟|东|来电: 东 stands alone
+            if len(first) == 1 and first not in AFTER_NAME:
+                return False
         return True
 
     def _extends_last_word(self, word: str, at: int) -> bool:
@@ -194,11 +233,11 @@ class Boundaries:
         parts = self.route(word, plain=True)
         return len(parts[-1]) > 1 and len(word) - len(parts[-1]) == at
 
-    def route(self, text: str, plain: bool = False) -> list[str]:
+    def route(self, text: str, plain: bool = False, extra: bool = False) -> list[str]:
         """jieba's max-probability segmentation (no HMM) over its dictionary plus ours
-        (`plain`: jieba's dictionary only)."""
+        (`plain`: jieba's dictionary only, `extra`: with the `dictionary:` words)."""
         freq, log_total = base_dictionary()
-        overlay: dict[str, int] = {} if plain else self.overlay
+        overlay: dict[str, int] = (self.extra if extra else {}) if plain else self.overlay
         n = len(text)
 
         def frequency(word: str) -> int | None:
@@ -224,3 +263,25 @@ class Boundaries:
             out.append(text[k:stop])
             k = stop
         return out
+
+
+RARE_FREQ = 50  # a jieba word rarer than this, or one it does not know, reads as a proper name
+
+
+@lru_cache(maxsize=1)
+def _plain() -> Boundaries:
+    return Boundaries(())
+
+
+def proper_name(run: str) -> bool:
+    """True if `run` holds a word jieba hardly knows (鸿运|鞋厂, 桂园, 沿江路) or a stretch it can
+    only cut into single characters (an unknown name), rather than everyday words only
+    (公交车, 化工厂, 工地|发生)."""
+    freq, _ = base_dictionary()
+    tokens = _plain().route(simplified(run), plain=True)
+    singles = 0
+    for token in tokens:
+        singles = singles + 1 if len(token) == 1 else 0
+        if singles >= 2 or (len(token) > 1 and freq.get(token, 0) < RARE_FREQ):
+            return True
+    return False

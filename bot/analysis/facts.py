@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.analysis.normalize import simplified
 from bot.models import Tier
 
 DEATHS, MISSING, INJURED, AFFECTED, LOSS = "deaths", "missing", "injured", "affected", "loss"
@@ -61,7 +62,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
-    *_person(INJURED, "受伤|重伤|轻伤|烧伤|中毒|伤亡|死伤|负伤"),
+    *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
     (
         AFFECTED,
         re.compile(
@@ -78,6 +79,14 @@ _NEGATION = re.compile(
     r"|(?:未|没有|无)(?:造成|发生|出现)?(?:任何)?(?:伤亡)"
 )
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+")
+# traditional spellings of the figure words (遇難, 受傷, 損失, 萬, 億, 三十餘人, 兩人 …): such text is
+# read in simplified characters; others are left alone (the conversion is not free)
+_TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫]")
+# spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
+# (two numbers stay apart)
+_INNER_SPACE = re.compile(
+    r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff\d])|(?<=\d)[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])"
+)
 
 
 @dataclass(frozen=True)
@@ -157,15 +166,24 @@ def extract(*texts: str) -> Facts:
     figures: list[Figure] = []
     negated: list[str] = []
     for text in texts:
-        if not text or not _TRIGGER.search(text):
+        if not text or not (_TRIGGER.search(text) or _TRADITIONAL.search(text)):
             continue
-        for sentence in _SENTENCES.findall(text.translate(_DIGITS)):
+        for sentence in _SENTENCES.findall(readable(text)):
             if not _TRIGGER.search(sentence):
                 continue
             rumoured = RUMOUR.search(sentence) is not None
             negated += [m.group(0) for m in _NEGATION.finditer(sentence)]
             figures += _figures(sentence, rumoured)
     return Facts(tuple(dict.fromkeys(figures)), tuple(dict.fromkeys(negated)))
+
+
+def readable(text: str) -> str:
+    """`text` as the patterns read it: half-width digits, simplified characters, no spaces
+    inside a run of Han characters and digits."""
+    text = _INNER_SPACE.sub("", text.translate(_DIGITS))
+    if _TRADITIONAL.search(text):
+        text = simplified(text)
+    return text
 
 
 def _figures(sentence: str, rumoured: bool) -> list[Figure]:

@@ -64,7 +64,7 @@ class Judge:
             negated = negated_events(item, match.hits)
             grade = score(match, sentiment, source, self.analysis, item.author, facts, negated, stance)
             if best is None or (grade.tier, -grade.points) < (best.tier, -best.points):
-                best = Judgement(match, sentiment, grade.tier, grade.reason, facts, stance, grade.points)
+                best = Judgement(match, sentiment, grade.tier, grade.reason, facts, stance, grade.points, negated)
         return best
 
     def similar(self, item: Item) -> str | None:

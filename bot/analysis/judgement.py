@@ -19,3 +19,4 @@ class Judgement:
     facts: Facts = field(default_factory=Facts)  # casualty / loss figures stated (bot.analysis.facts)
     stance: str = ""  # the rebuttal marker (辟谣, 系谣言, 否认 …) when the item clears the subject
     points: float = 0.0
+    negated: frozenset[str] = frozenset()  # event words negated wherever stated (未发生爆炸)

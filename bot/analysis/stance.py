@@ -26,8 +26,13 @@ _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
 _NEGATOR = re.compile(
     r"(?:没有|没|未|并未|从未|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得)"
     r"(?:发生|出现|造成|存在|过|任何|有|发现)?(?:人员|人)?$"
+    # 未发生一起安全事故, 未发生较大以上事故, 未发生爆炸和火灾: a negated 发生/出现 reaches over the
+    # modifiers of its object (a count, a grade, 安全/生产) and a coordination (和, 及, 或), not over
+    # a relative clause (未造成伤亡的事故 is an accident)
+    r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)[^，。！？；、,!?;：:\n的]{0,7}$"
+    r"|零$"  # 零事故, 零伤亡: a zero statistic
 )
-NEGATION_REACH = 8  # characters before the event word searched for its negator
+NEGATION_REACH = 10  # characters before the event word searched for its negator
 
 
 def rebuttal(item: Item) -> str:

@@ -11,7 +11,8 @@ share a template but not the place or the figures. The score:
                query's first QUERY_CHARS characters, and share of the query lead's
                bigrams found in the stored lead
     figures  = shared figures / figures of the side naming fewer (dates excluded:
-               same-day stories share them); 0.5 when either side names none
+               same-day stories share them; when the query says a toll rose (增至5人), a
+               toll stated on one side only is left out: 2人受伤 was the earlier count); 0.5 when either side names none
     specific = shared figures of two or more digits (1500 residents, 26 passengers: two
                stories rarely share one), at most 2
     score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
@@ -33,6 +34,7 @@ stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -134,6 +136,27 @@ def figures(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
+# a toll: a count of people hurt (2名乘客受伤, 3人死亡) or a count that rose (增至21人)
+_TOLL_FIGURE = re.compile(
+    r"(?:增至|升至|上升至|增加至|增加到|上升到)(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)"
+    r"|(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(?:伤|死|亡|遇难|失踪|失联|中毒|被困|送医|就医)"
+)
+
+
+def tolls(text: str, rising: bool = False) -> frozenset[float]:
+    """The figures of a canonical text that are tolls (see `_TOLL_FIGURE`), or with `rising` only
+    those said to have risen (增至21人): they change as a story develops."""
+    found = set()
+    for rose, counted in _TOLL_FIGURE.findall(text):
+        if rising and not rose:
+            continue
+        word = rose or counted
+        if word == "一" or not word.strip("十百千万"):
+            continue
+        found.add(float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word)))
+    return frozenset(found)
+
+
 def events(text: str) -> frozenset[str]:
     """Kinds of event (EVENT_KINDS) a canonical text reports."""
     return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
@@ -156,6 +179,7 @@ class Story:
     figures: frozenset[float]
     places: frozenset[str]
     events: frozenset[str]  # of the lead
+    tolls: frozenset[float] = frozenset()  # of the head: tolls said to have risen (增至21人)
 
 
 def story(text: str) -> Story:
@@ -164,7 +188,15 @@ def story(text: str) -> Story:
     lead = stored_lead(text)
     title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
     return Story(
-        title, lead, frozenset(bigrams(lead)), frozenset(bigrams(head)), head, figures(head), places(lead), events(lead)
+        title,
+        lead,
+        frozenset(bigrams(lead)),
+        frozenset(bigrams(head)),
+        head,
+        figures(head),
+        places(lead),
+        events(lead),
+        tolls(head, rising=True),
     )
 
 
@@ -199,9 +231,15 @@ def score(stored_lead: str, query: Story) -> float:
         return 0.0
     text = (len(grams & head_grams) / len(grams) + len(lead_grams & grams) / len(lead_grams)) / 2
     stored_figures = figures(stored_lead)
+    # a report that says the toll rose (增至5人) changes the stored toll (2人受伤): tolls only one side
+    # states then neither agree nor disagree; without such words, different tolls are different stories
+    ours_fixed, theirs_fixed = stored_figures, query.figures
+    if query.tolls:
+        ours_fixed = stored_figures - (tolls(stored_lead) - query.figures)
+        theirs_fixed = query.figures - (query.tolls - stored_figures)
     agree = 0.5
-    if stored_figures and query.figures:
-        agree = len(stored_figures & query.figures) / min(len(stored_figures), len(query.figures))
+    if ours_fixed and theirs_fixed:
+        agree = len(ours_fixed & theirs_fixed) / min(len(ours_fixed), len(theirs_fixed))
     specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
     stored_places = places(stored_lead)
     disagree = bool(
@@ -220,3 +258,33 @@ def score(stored_lead: str, query: Story) -> float:
         - OTHER_NEWS_PENALTY * other_news
         - EVENT_PENALTY * other_event
     )
+
+
+SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own
+BLANK = "\ue003"  # private use: stands for a removed word in `specific_run`
+# figures and toll words change between reports of one story; they are no name
+_TOLL = re.compile(
+    r"直接经济损失|经济损失|损失|[\d\ue002〇一二两三四五六七八九十百千万亿元余多名人死伤亡难遇罹失踪联数增升至达已致共]"
+)
+
+
+def specific_run(title: str, text: str, names: Iterable[str]) -> str:
+    """The longest run of SPECIFIC_RUN or more characters that a headline (`title`, of an open
+    incident) shares with another canonical headline or text, once the scheme's words (`names`: subject,
+    region, event words, which all stories of a subject share) and toll words are taken out:
+    the name of the place or thing the story is about (鸿运鞋厂, 沿江路). '' if none."""
+
+    def blank(s: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            s = s.replace(name, BLANK)
+        return _TOLL.sub(BLANK, s)
+
+    a, b = blank(canonical(title).partition(TITLE_END)[0]), blank(text)
+    best = ""
+    for piece in a.split(BLANK):
+        for i in range(len(piece)):
+            for j in range(len(piece), i + max(SPECIFIC_RUN, len(best) + 1) - 1, -1):
+                if piece[i:j] in b:
+                    best = piece[i:j]
+                    break
+    return best

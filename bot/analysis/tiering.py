@@ -8,7 +8,8 @@ the item states confirmed casualty or loss figures (bot.analysis.facts), the off
 they reach sets the harm instead (its threshold), and that band is also the tier's floor.
 leader: `analysis.leader_points` when a named leader (领导干部) of the scheme is hit.
 `analysis.thresholds` map points to I / II / III / IV, else 影响较小 (recorded, briefed,
-never pushed). A rebuttal or clarification (bot.analysis.stance) is never pushed on its own.
+never pushed). A rebuttal or clarification (bot.analysis.stance) is never pushed on its own, nor
+is an item all of whose event words are negated (未发生较大以上事故) and that states no figures.
 Spread velocity raises an incident one tier later (`spread_upgrade`), at most to I.
 """
 
@@ -94,6 +95,12 @@ def score(
     if band is not None and band < tier:
         tier = band
         note = f"，伤亡/损失下限 {band.roman}"
+    events = {hit.word for hit in match.hits if hit.group == "event"}
+    if events and events <= set(negated) and band is None and not rumoured:
+        # 未发生较大以上事故, 否认拖欠: the item says the event did not happen; a leader or a tone
+        # named beside it is no incident
+        tier = Tier.BELOW
+        note += "，所述事件均被否定"
     if stance:
         tier = Tier.BELOW
         note += f"，辟谣/澄清「{stance}」不单独推送"
