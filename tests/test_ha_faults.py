@@ -154,7 +154,7 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
             victim[:] = [found] if found else []
             return bool(found)
 
-        await wait_until(follower_polling, within=40, what="a follower running the slow poll")
+        await wait_until(follower_polling, within=90, what="a follower running the slow poll")
         cluster.by_name(victim[0]).proc.kill()
         faults += 1
         await alerted(within=60, what="the slow poll taken over and alerted")
