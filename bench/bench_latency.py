@@ -116,7 +116,7 @@ def title(k: int, kind: str, rng: random.Random) -> str:
     subject = SUBJECTS[k % len(SUBJECTS)]
     place = rng.choice(PLACES) + rng.choice(WORDS) + rng.choice(WORDS)
     if kind == "I":
-        return f"{subject}{place}发生爆炸 已致{k % 7 + 2}人死亡 编号{k}"
+        return f"{subject}{place}发生爆炸 已致{k % 7 + 30}人死亡 编号{k}"  # ≥ 30 deaths: 特别重大 by the official bands
     if kind == "II":
         return f"{subject}{place}被曝拖欠工资半年 编号{k}"
     return f"网友投诉{subject}{place}乱收费 编号{k}"
