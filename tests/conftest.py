@@ -18,7 +18,7 @@ from bot.store.base import Store
 from bot.store.tinydb_store import TinyDBStore
 from tests import redis_server
 from tests.fake_bot_api import FakeBotApi
-from tests.redis_server import RedisUnavailable, session_url
+from tests.redis_server import PrivateRedis, RedisUnavailable, session_url
 
 # CI explores the same examples on every run (a red build must mean a change broke
 # something, not that this run drew a new input), and a loaded machine never trips
@@ -163,3 +163,12 @@ async def app(store: Store, clock: FakeClock) -> AsyncIterator[Any]:
     built = await build_app(config, store, clock, console_out=io.StringIO())
     yield built
     await built.http.aclose()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of one test's own (port, directory, AOF): for tests that crash or restart it."""
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.kill()

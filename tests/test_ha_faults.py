@@ -18,7 +18,7 @@ import asyncio
 import os
 import signal
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -37,21 +37,13 @@ from tests.cluster_harness import (
     time_takeover,
     wait_until,
 )
-from tests.redis_server import PrivateRedis, free_port
+from tests.redis_server import free_port
 
 TTL = 4.0
 PREFIX = "ha:"
 GROUPS = [-1001, -1002]
 TARGETS = ("console:console", *(f"telegram:{g}" for g in GROUPS))
 SLACK = 1.0  # a loaded 2-core CI machine: process scheduling on top of the margin
-
-
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

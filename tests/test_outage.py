@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -19,7 +18,6 @@ from bot.outage import Outage
 from bot.store.redis_store import RedisStore
 from bot.workqueue import PollQueue, Workers
 from tests.conftest import make_config
-from tests.redis_server import PrivateRedis
 
 
 class FakeMonotonic:
@@ -28,14 +26,6 @@ class FakeMonotonic:
 
     def __call__(self) -> float:
         return self.t
-
-
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
 
 
 def test_backoff_doubles_to_its_cap_and_concurrent_failures_count_once(caplog):

@@ -7,7 +7,7 @@ never the shared one on 6379.
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -19,16 +19,7 @@ from bot.store.base import StoreUnavailable
 from bot.store.redis_store import RedisStore
 from tests.cluster_harness import Cluster, FeedServer, all_alerted, cluster_config, wait_until
 from tests.conftest import make_config
-from tests.redis_server import PrivateRedis
 from tests.test_store_contract import incident
-
-
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
