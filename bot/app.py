@@ -166,7 +166,7 @@ async def warm_up(app: App) -> None:
     """Before the first poll: what a tier I alert must not wait for."""
     await warm_similarity(app.judge, app.services.store, app.services.clock.now())  # reposts after a restart
     prepare = getattr(app.judge.classifier, "prepare", None)
-    if prepare is not None:  # jieba's dictionary, off the event loop
+    if prepare is not None:  # the sentiment model's weights, off the event loop
         await asyncio.to_thread(prepare)
     await asyncio.to_thread(app.judge.matcher.prepare)  # word boundaries segment with jieba's dictionary too
 

@@ -117,7 +117,7 @@ class Node:
     async def start(self) -> None:
         ops = self.config.ops
         prepare = getattr(self.judge.classifier, "prepare", None)
-        if prepare is not None:  # jieba's dictionary, before this worker's first poll
+        if prepare is not None:  # the sentiment model's weights, before this worker's first poll
             await asyncio.to_thread(prepare)
         await asyncio.to_thread(self.judge.matcher.prepare)  # boundaries' dictionary: once per process, not on gain
         if ops.metrics_port is not None:
