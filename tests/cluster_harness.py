@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from tests.conftest import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 ALERT_LINE = re.compile(r"】(YQ-\d{8}-\d{4}) · ")
+METRICS_LINE = re.compile(r"metrics on http://[^:/]+:(\d+)/metrics")
 TITLES = [  # each hits the scheme (subject + event) and none merges into another as a repost
     "江城化工集团北区仓库突发爆炸，消防赶赴现场",
     "多名农民工讨说法：江城建工集团工地欠薪半年",
@@ -158,6 +160,25 @@ class Cluster:
     def alert_counts(self) -> Counter[str]:
         return Counter(n for inst in self.instances for n in inst.alerts())
 
+    def metrics_ports(self) -> dict[str, int]:
+        """Each instance's /metrics port, as it logged it (port 0 in config: no port chosen ahead can be taken)."""
+        ports = {}
+        for inst in self.instances:
+            found = METRICS_LINE.search(inst.err_path.read_text(encoding="utf-8", errors="replace"))
+            if found:
+                ports[inst.name] = int(found.group(1))
+        return ports
+
+    def state(self) -> str:
+        """Each instance: running or its exit code, and the end of its log (for a failure report)."""
+        lines = []
+        for inst in self.instances:
+            code = inst.proc.poll()
+            tail = inst.err_path.read_text(encoding="utf-8", errors="replace").splitlines()[-8:]
+            lines.append(f"-- {inst.name}: {'running' if code is None else f'exited {code}'}")
+            lines += [f"   {line}" for line in tail]
+        return "\n".join(lines)
+
     def stop_all(self) -> None:
         for inst in self.instances:
             if inst.proc.poll() is None:
@@ -170,13 +191,18 @@ class Cluster:
                 inst.proc.wait()
 
 
-async def wait_until(predicate, within: float = 30.0, what: str = "condition") -> None:
-    """Poll an async predicate until it holds (processes run on the real clock)."""
+async def wait_until(
+    predicate, within: float = 30.0, what: str = "condition", explain: Callable[[], str] | None = None
+) -> None:
+    """Poll an async predicate until it holds (processes run on the real clock).
+
+    `explain` adds what the failure report needs (say, each instance's state) when time runs out.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not await predicate():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}" + (f"\n{explain()}" if explain else ""))
         await asyncio.sleep(0.1)
 
 

@@ -37,7 +37,6 @@ from tests.cluster_harness import (
     time_takeover,
     wait_until,
 )
-from tests.redis_server import free_port
 
 TTL = 4.0
 PREFIX = "ha:"
@@ -89,20 +88,24 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
     store = RedisStore(private_redis.url, PREFIX)
     await store.open()
     client = store.client
-    ports = {f"node{n}": free_port() for n in range(3)}
-    sampler = LeaderSampler(ports)
+    names = [f"node{n}" for n in range(3)]
     urls = fast.add(3)
     takeovers: list[float] = []
     faults = 0
+    sampler: LeaderSampler | None = None
 
     async def alerted(within: float = 60.0, what: str = "alerted") -> None:
-        await wait_until(lambda: all_alerted(store, urls, TARGETS), within=within, what=what)
+        await wait_until(lambda: all_alerted(store, urls, TARGETS), within=within, what=what, explain=cluster.state)
 
     try:
-        for name, port in ports.items():
-            cluster.start(name, metrics_port=port)
+        for name in names:
+            cluster.start(name, metrics_port=0)
         await alerted(what="first batch in every chat")
-        await wait_until(lambda: _all_ready(client, set(ports)), within=120, what="every instance started up")
+        await wait_until(
+            lambda: _all_ready(client, set(names)), within=120, what="every instance started up", explain=cluster.state
+        )
+        sampler = LeaderSampler(cluster.metrics_ports())
+        assert set(sampler.ports) == set(names), cluster.state()
         sampler.start()
 
         # 1. The leader freezes for two terms (GC, VM pause); a follower takes over; it wakes up.
@@ -152,7 +155,8 @@ async def test_three_instances_through_pause_kills_and_a_redis_restart(tmp_path,
         await alerted(within=60, what="the slow poll taken over and alerted")
         sends = await telegram.requests()
     finally:
-        await sampler.stop()
+        if sampler is not None:
+            await sampler.stop()
         cluster.stop_all()
         telegram.stop()
 
