@@ -200,8 +200,11 @@ async def test_display_names_do_not_identify_anyone(app: App, fake: FakeWecomApp
     assert "不在值守人员名单中" in reply.text and (await stored(app, inc.number)).status is Status.NEW
 
 
-async def test_unconfigured_group_is_ignored(app: App, fake: FakeWecomApp, clock) -> None:
+async def test_unconfigured_group_is_ignored_and_named_once(app: App, fake: FakeWecomApp, clock, caplog) -> None:
     inc = await new_incident(app, clock)
-    req = await fake.say("wrkOtherGroup", "zhangsan", f"@值守机器人 确认 {inc.number}")
+    for _ in range(2):
+        req = await fake.say("wrkOtherGroup", "zhangsan", f"@值守机器人 确认 {inc.number}")
     await asyncio.sleep(0.2)
     assert not fake.answers_to(req) and (await stored(app, inc.number)).status is Status.NEW
+    named = [r for r in caplog.records if "wrkOtherGroup" in r.getMessage()]
+    assert len(named) == 1 and "chats.wecom_app.chats" in named[0].getMessage()

@@ -82,6 +82,7 @@ class WecomAppChannel(Channel):
         self.store = store
         self.check = check  # may this person do that? (指派 and 办结 ask before showing a menu or prompt)
         self.chat_ids = {c.id for c in config.chats}
+        self.unknown_chats: set[str] = set()  # groups that spoke to the robot but are not configured (logged once)
         self.pacer = pacer or Pacer(((20, 60.0),))
         self.socket = WecomSocket(
             config.ws_url,
