@@ -139,6 +139,11 @@ class FakeWecomApp:
         }
         return await self._push("aibot_event_callback", body, "press", task_id)
 
+    async def event(self, eventtype: str) -> str:
+        """An event with no card in it (enter_chat, disconnected_event …); return its req_id."""
+        body = {"msgid": os.urandom(8).hex(), "msgtype": "event", "event": {"eventtype": eventtype}}
+        return await self._push("aibot_event_callback", body, "event", "")
+
     async def wait_for(self, check: Any, within: float = 5.0) -> Any:
         """Wait until check() is truthy (re-checked after each frame the robot sends); return its value."""
         async with asyncio.timeout(within):

@@ -208,3 +208,12 @@ async def test_unconfigured_group_is_ignored_and_named_once(app: App, fake: Fake
     assert not fake.answers_to(req) and (await stored(app, inc.number)).status is Status.NEW
     named = [r for r in caplog.records if "wrkOtherGroup" in r.getMessage()]
     assert len(named) == 1 and "chats.wecom_app.chats" in named[0].getMessage()
+
+
+async def test_being_taken_over_by_another_connection_is_said_plainly(app: App, fake: FakeWecomApp, caplog) -> None:
+    await fake.event("enter_chat")
+    await fake.event("disconnected_event")
+    async with asyncio.timeout(5):
+        while "被另一处连接顶替" not in caplog.text:  # noqa: ASYNC110 - a log line, no event to wait on
+            await asyncio.sleep(0.01)
+    assert not fake.sent  # neither event is answered

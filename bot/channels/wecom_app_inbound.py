@@ -131,6 +131,11 @@ def _quoted_id(quote: object) -> str:
 async def on_event(channel: WecomAppChannel, frame: Frame, on_command: CommandHandler) -> None:
     body = frame.get("body") or {}
     event = body.get("event") or {}
+    if event.get("eventtype") == "disconnected_event":  # newer services: another connection took this robot over
+        log.warning(
+            "企业微信智能机器人的连接被另一处连接顶替：同一机器人同时只能有一个连接，请检查是否有其他实例在运行"
+        )
+        return
     if event.get("eventtype") != "template_card_event":
         return  # enter_chat, feedback: nothing to do
     card = event.get("template_card_event") or {}
