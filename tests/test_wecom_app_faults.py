@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.base import DeliveryError
+from bot.channels.base import DeliveryError, NotLeader
 from bot.clock import FakeClock
 from bot.store.base import Store
 from tests.fake_wecom_app import FakeWecomApp
@@ -155,5 +155,31 @@ async def test_unanswered_heartbeats_mean_a_new_connection(store: Store, clock: 
         await until(lambda: fake.online == 1 and wecom.connected.is_set())
         inc = await new_incident(app, clock)
         assert len(cards(fake, LEADERS)) == 1 and cards(fake, LEADERS)[0].startswith(inc.number)
+    finally:
+        await stop_app(app)
+
+
+async def test_past_its_term_the_channel_neither_sends_nor_answers(store, clock, fake) -> None:
+    app = await build(store, clock, fake)
+    wecom = channel(app)
+    await wecom.start(app.dispatcher.handle)
+    try:
+        await asyncio.wait_for(wecom.connected.wait(), 5)
+        inc = await new_incident(app, clock)
+        task = cards(fake, LEADERS)[0]
+        sent = len(fake.sent)
+
+        def ended() -> None:
+            raise NotLeader("term over")
+
+        wecom.send_gate = ended
+        with pytest.raises(NotLeader):
+            await wecom.send_text(LEADERS, "测试")
+        await fake.say(LEADERS, "zhangsan", f"@值守机器人 确认 {inc.number}")
+        await fake.press(LEADERS, "zhangsan", task, f"a|{inc.number}")
+        await asyncio.sleep(0.3)
+        assert len(fake.sent) == sent
+        incident = await store.get_incident(inc.number)
+        assert incident is not None and incident.acked_by == ""  # left to the new leader
     finally:
         await stop_app(app)
