@@ -142,7 +142,7 @@ async def test_error_codes_in_the_answer_decide(store: Store, clock: FakeClock, 
 
 
 async def test_unanswered_heartbeats_mean_a_new_connection(store: Store, clock: FakeClock, fake: FakeWecomApp) -> None:
-    app = await build(store, clock, fake, heartbeat=timedelta(milliseconds=30))
+    app = await build(store, clock, fake, heartbeat=timedelta(milliseconds=100))
     wecom = channel(app)
     await wecom.start(app.dispatcher.handle)
     try:
