@@ -356,6 +356,29 @@ class WechatConfig(Strict):
         return self
 
 
+class WecomAppConfig(Strict):
+    """企业微信智能机器人 over its long connection (bot.channels.wecom_app): two-way, template cards."""
+
+    enabled: bool = False
+    bot_id: str = ""  # the robot's BotID (企业微信管理后台 → 智能机器人 → API 模式：长连接)
+    secret: SecretStr = SecretStr("")  # its Secret: from ${ENV}
+    ws_url: str = "wss://openws.work.weixin.qq.com"  # endpoint override (tests, a proxy)
+    chats: list[ChatConfig] = Field(default_factory=list)  # group chatids the robot is a member of
+    heartbeat: Duration = Field(default=timedelta(seconds=30), gt=timedelta(0))  # ping; two unanswered: reconnect
+    reconnect: Duration = Field(default=timedelta(seconds=1), gt=timedelta(0))  # first wait; doubles per failure
+    reconnect_max: Duration = Field(default=timedelta(seconds=60), gt=timedelta(0))
+    credential_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected secret
+    ack_timeout: Duration = Field(default=timedelta(seconds=5), gt=timedelta(0))  # the service's answer to a send
+
+    @model_validator(mode="after")
+    def _needs_credentials(self) -> WecomAppConfig:
+        if not self.ws_url.startswith(("wss://", "ws://")):
+            raise ValueError(f"chats.wecom_app.ws_url 应为 ws(s):// 地址，收到 {self.ws_url!r}")
+        if self.enabled and not (self.bot_id and self.secret.get_secret_value()):
+            raise ValueError("需要 chats.wecom_app.bot_id 与 secret（如 ${WECOM_BOT_ID}、${WECOM_BOT_SECRET}）")
+        return self
+
+
 class RobotConfig(Strict):
     """An outbound-only group robot (企业微信群机器人 / 钉钉自定义机器人 / 飞书自定义机器人)."""
 
@@ -380,6 +403,7 @@ class ChatsConfig(Strict):
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     wechat: WechatConfig = Field(default_factory=WechatConfig)
+    wecom_app: WecomAppConfig = Field(default_factory=WecomAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
 
     @field_validator("robots")

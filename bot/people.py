@@ -11,6 +11,7 @@ ROBOT_IDS = {
     "wecom": ("wecom_userid", "mobile"),
     "dingtalk": ("dingtalk_id", "mobile"),
     "feishu": ("feishu_open_id",),
+    "wecom_app": ("wecom_userid",),  # the 智能机器人 (two-way): a person speaks and is @mentioned by userid
 }
 
 
@@ -24,6 +25,8 @@ class People:
                 self._by_platform[("telegram", str(p.telegram_id))] = p
             if p.wechat_id:
                 self._by_platform[("wechat", p.wechat_id)] = p
+            if p.wecom_userid:
+                self._by_platform[("wecom_app", p.wecom_userid)] = p
 
     def by_name(self, name: str) -> PersonConfig | None:
         return self._by_name.get(name.lstrip("@").strip())
