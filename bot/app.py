@@ -81,6 +81,10 @@ def build_channels(
         from bot.channels.telegram import TelegramChannel  # lazy: PTB loads only when Telegram is on
 
         channels["telegram"] = TelegramChannel.from_config(config, clock, names, store, check)
+    if config.chats.dingtalk_app.enabled:
+        from bot.channels.dingtalk_app import DingtalkAppChannel  # lazy: the SDK loads only when the app is on
+
+        channels["dingtalk_app"] = DingtalkAppChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
         channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
     return channels

@@ -233,6 +233,8 @@ def leader_targets(chats: ChatsConfig) -> list[Target]:
         out += [Target("telegram", c.id) for c in chats.telegram.chats if c.role == "leaders"]
     if chats.wechat.enabled:
         out += [Target("wechat", r.id) for r in chats.wechat.rooms if r.role == "leaders"]
+    if chats.dingtalk_app.enabled:
+        out += [Target("dingtalk_app", c.id) for c in chats.dingtalk_app.chats if c.role == "leaders"]
     out += [Target(r.kind, r.name) for r in chats.robots if r.role == "leaders"]
     return out
 

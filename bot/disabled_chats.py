@@ -31,7 +31,7 @@ async def enable(store: Store, target_key: str) -> None:
 
 
 def chat_label(chats: ChatsConfig, target: Target) -> str:
-    configured = [*chats.telegram.chats, *chats.wechat.rooms]
+    configured = [*chats.telegram.chats, *chats.wechat.rooms, *chats.dingtalk_app.chats]
     name = next((c.name for c in configured if c.id == target.chat_id and c.name), "")
     return f"「{name}」（{target.key}）" if name else target.key
 
@@ -62,6 +62,7 @@ def _monitor_chats(chats: ChatsConfig) -> list[Target]:
     """Chats the monitors read (role monitors or all); every chat if none is marked so."""
     roles = {("telegram", c.id): c.role for c in chats.telegram.chats}
     roles.update({("wechat", r.id): r.role for r in chats.wechat.rooms})
+    roles.update({("dingtalk_app", c.id): c.role for c in chats.dingtalk_app.chats})
     roles.update({(r.kind, r.name): r.role for r in chats.robots})
     targets = all_targets(chats)
     for_monitors = [t for t in targets if roles.get((t.channel, t.chat_id), "all") != "leaders"]

@@ -11,7 +11,14 @@ from bot.models import Target
 from bot.routing import CONSOLE_CHAT
 
 ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
-PLATFORM_NAMES = {"telegram": "Telegram", "wechat": "微信", "wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "wechat": "微信",
+    "wecom": "企业微信",
+    "dingtalk": "钉钉",
+    "feishu": "飞书",
+    "dingtalk_app": "钉钉",
+}
 
 
 def source_names(config: Config) -> dict[str, str]:
@@ -22,7 +29,12 @@ def source_names(config: Config) -> dict[str, str]:
 def chat_names(chats: ChatsConfig) -> dict[str, str]:
     """Target key → the chat's configured name, else its platform and role (e.g. 微信领导群)."""
     names = {Target("console", CONSOLE_CHAT).key: "控制台"}
-    for platform, configured in (("telegram", chats.telegram.chats), ("wechat", chats.wechat.rooms)):
+    apps = (
+        ("telegram", chats.telegram.chats),
+        ("wechat", chats.wechat.rooms),
+        ("dingtalk_app", chats.dingtalk_app.chats),
+    )
+    for platform, configured in apps:
         for chat in configured:
             names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
     for robot in chats.robots:  # the robot's name is what the office called it

@@ -24,6 +24,8 @@ class People:
                 self._by_platform[("telegram", str(p.telegram_id))] = p
             if p.wechat_id:
                 self._by_platform[("wechat", p.wechat_id)] = p
+            if p.dingtalk_id:  # the staffId (userid) DingTalk sends as senderStaffId
+                self._by_platform[("dingtalk_app", p.dingtalk_id)] = p
 
     def by_name(self, name: str) -> PersonConfig | None:
         return self._by_name.get(name.lstrip("@").strip())
@@ -41,6 +43,8 @@ class People:
             return str(person.telegram_id)
         if platform == "wechat":
             return person.wechat_id
+        if platform == "dingtalk_app":  # @mentions by userid only, never by display name
+            return person.dingtalk_id
         if platform in ROBOT_IDS:  # a robot @mentions by id or mobile only; none: no mention, never the name
             return next((getattr(person, f) for f in ROBOT_IDS[platform] if getattr(person, f)), "")
         return person.name

@@ -42,6 +42,8 @@ def monitor_targets(chats: ChatsConfig) -> list[Target]:
         for c in (section.chats if platform == "telegram" else section.rooms)  # type: ignore[union-attr]
         if c.role in ("monitors", "all")
     } | {Target(r.kind, r.name) for r in chats.robots if r.role in ("monitors", "all")}
+    if chats.dingtalk_app.enabled:
+        marked |= {Target("dingtalk_app", c.id) for c in chats.dingtalk_app.chats if c.role in ("monitors", "all")}
     targets = all_targets(chats)
     chosen = [t for t in targets if t.channel == "console" or t in marked]
     return chosen or targets

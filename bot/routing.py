@@ -16,6 +16,8 @@ def targets_for(chats: ChatsConfig, tier: Tier) -> list[Target]:
         out += [Target("telegram", c.id) for c in chats.telegram.chats if tier in c.tiers]
     if chats.wechat.enabled:
         out += [Target("wechat", r.id) for r in chats.wechat.rooms if tier in r.tiers]
+    if chats.dingtalk_app.enabled:
+        out += [Target("dingtalk_app", c.id) for c in chats.dingtalk_app.chats if tier in c.tiers]
     out += [Target(r.kind, r.name) for r in chats.robots if tier in r.tiers]
     return out
 
@@ -29,6 +31,8 @@ def all_targets(chats: ChatsConfig) -> list[Target]:
         out += [Target("telegram", c.id) for c in chats.telegram.chats]
     if chats.wechat.enabled:
         out += [Target("wechat", r.id) for r in chats.wechat.rooms]
+    if chats.dingtalk_app.enabled:
+        out += [Target("dingtalk_app", c.id) for c in chats.dingtalk_app.chats]
     out += [Target(r.kind, r.name) for r in chats.robots]
     return out
 
