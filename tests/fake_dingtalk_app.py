@@ -126,6 +126,7 @@ class FakeDingtalk:
     async def _token(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append("accessToken")
+        await self._note()
         if body.get("appKey") != self.client_id or body.get("appSecret") != self.client_secret:
             return self.error(400, "invalidClientSecret", "无效的 clientSecret")
         token = uuid.uuid4().hex
@@ -135,6 +136,7 @@ class FakeDingtalk:
     async def _open(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append("connections/open")
+        await self._note()
         if body.get("clientId") != self.client_id or body.get("clientSecret") != self.client_secret:
             return self.error(401, "authFailed", "鉴权失败")
         self.opened.append(body)
