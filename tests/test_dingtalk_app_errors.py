@@ -19,7 +19,7 @@ from bot.models import Command, Status
 from bot.store.base import Store
 from tests.conftest import make_config
 from tests.fake_dingtalk_app import FakeDingtalk
-from tests.test_dingtalk_app_flow import A, B, PEOPLE, dingtalk_config, new_incident
+from tests.test_dingtalk_app_flow import PEOPLE, A, B, dingtalk_config, new_incident
 
 WRONG_SECRET = "wrong-secret-typed-by-someone-0042"
 
@@ -59,7 +59,9 @@ async def test_rejected_credential_is_one_line_and_the_rest_keeps_running(fake, 
         pending = await app.services.store.pending_notifications(clock.now() + timedelta(hours=1), 100)
         assert {n.target for n in pending} == {f"dingtalk_app:{A}", f"dingtalk_app:{B}"}
         replies = await app.dispatcher.handle(Command("console", "李明", "console", "ack", (inc.number,)))
-        assert "确认" in replies[0] and (await app.services.store.get_incident(inc.number)).status is Status.ACKNOWLEDGED
+        assert (
+            "确认" in replies[0] and (await app.services.store.get_incident(inc.number)).status is Status.ACKNOWLEDGED
+        )
         ours = [r for r in caplog.records if r.name.startswith("bot.channels.dingtalk")]
         loud = [r for r in ours if r.levelno >= logging.WARNING]
         assert len(loud) == 1 and "被钉钉拒绝" in loud[0].getMessage() and "authFailed" in loud[0].getMessage()
