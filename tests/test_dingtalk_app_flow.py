@@ -178,16 +178,22 @@ async def test_resolve_button_asks_for_the_result_then_takes_the_quote(app: App,
         assert "已办结" in shown.text and shown.presses == []
 
 
-async def test_a_stranger_is_refused_and_audited_unknown_groups_ignored(app: App, fake: FakeDingtalk, clock) -> None:
+async def test_a_stranger_is_refused_and_audited_unknown_groups_ignored(
+    app: App, fake: FakeDingtalk, clock, caplog
+) -> None:
     inc = await new_incident(app, clock)
     await fake.wait_ack(await fake.message(A, STRANGER, f"确认 {inc.number}"))
     (refusal,) = await fake.wait_text(A)
     assert "不在值守人员名单" in refusal
     refused = [a for a in await app.services.store.actions() if a.kind is ActionKind.REFUSED]
     assert refused and refused[0].actor.user_id == STRANGER and refused[0].chat == f"dingtalk_app:{A}"
-    await fake.wait_ack(await fake.message(ELSEWHERE, LEADER, f"确认 {inc.number}"))
+    for _ in range(2):
+        await fake.wait_ack(await fake.message(ELSEWHERE, LEADER, f"确认 {inc.number}"))
     await fake.wait_ack(await fake.message(A, LEADER, "single chat", conversation_type="1"))
     assert not fake.texts_in(ELSEWHERE) and len(fake.texts_in(A)) == 1
+    # whoever sets the bot up learns an unconfigured group's id from the log, once
+    told = [r.getMessage() for r in caplog.records if ELSEWHERE in r.getMessage() and "未在" in r.getMessage()]
+    assert len(told) == 1 and f"group {ELSEWHERE}" in told[0]
     assert (await stored(app, inc.number)).status is Status.NEW
 
 
