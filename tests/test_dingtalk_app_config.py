@@ -46,7 +46,9 @@ def test_a_secret_written_into_the_file_is_refused():
 
 def test_enabled_without_credentials_is_explained():
     with pytest.raises(ConfigError) as info:
-        parse_config(SOURCE + APP.replace("    client_id: dingappkey0001\n", ""), env={"DINGTALK_CLIENT_SECRET": SECRET})
+        parse_config(
+            SOURCE + APP.replace("    client_id: dingappkey0001\n", ""), env={"DINGTALK_CLIENT_SECRET": SECRET}
+        )
     assert "client_id" in str(info.value) and "Client ID" in str(info.value)
 
 
