@@ -15,6 +15,7 @@ from bot.channels.base import DeliveryError, NotLeader
 from bot.channels.dingtalk_app import DingtalkAppChannel
 from bot.clock import FakeClock
 from bot.config import DingtalkAppConfig
+from bot.config_loader import ConfigError
 from bot.models import Command, Status
 from bot.store.base import Store
 from tests.conftest import make_config
@@ -147,3 +148,34 @@ async def test_long_texts_go_in_numbered_parts_with_mentions_by_name(fake: FakeD
         assert all("[" not in t and "**" not in t for t in texts)  # markup in the text made inert
     finally:
         await channel.stop()
+
+
+async def test_without_the_sdk_start_says_which_extra_to_install(fake, clock, monkeypatch) -> None:
+    import sys
+
+    for name in ("dingtalk_stream", "bot.channels.dingtalk_app_stream", "bot.channels.dingtalk_app_inbound"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "dingtalk_stream", None)  # as if the [chats] extra were missing
+    channel = channel_for(fake, clock)
+    try:
+        with pytest.raises(ConfigError) as info:
+            await channel.start(lambda cmd: asyncio.sleep(0, []))
+        assert "[chats]" in str(info.value) and channel.stream is None
+    finally:
+        await channel.stop()
+
+
+async def test_a_resent_card_keeps_its_id_per_group(fake: FakeDingtalk, clock: FakeClock, store) -> None:
+    from tests.test_dingtalk_app_flow import build
+
+    app = await build(fake, store, clock)
+    try:
+        inc = await new_incident(app, clock)
+        channel = app.channels["dingtalk_app"]
+        again = await channel.send_incident(A, inc)  # e.g. the outbox resending after a timeout
+        ids = {c.biz_id for c in fake.cards.values()}
+        assert again in ids and len(ids) == 2  # the same card in A (updated, not duplicated), another in B
+        assert await channel.chat_of_card(again) == A
+    finally:
+        await app.http.aclose()
+        await app.channels["dingtalk_app"].stop()

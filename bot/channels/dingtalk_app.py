@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -24,12 +25,16 @@ from bot.channels.robot_base import plain
 from bot.channels.wechat_text import numbered_parts
 from bot.clock import Clock
 from bot.config import Config, DingtalkAppConfig, PersonConfig
+from bot.config_loader import ConfigError
 from bot.models import Command, Incident
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
 CARD_KEY = "dingtalk_app:card:"  # + cardBizId → the group it was sent to
+MISSING_SDK = (
+    "钉钉应用渠道需要附加依赖 dingtalk-stream：pip install -c constraints.txt -e '.[chats]'（make install 已包含）"
+)
 MAX_TEXT = 3000  # characters of one group message; longer texts go in numbered parts
 
 
@@ -76,8 +81,10 @@ class DingtalkAppChannel(Channel):
 
     # -- lifecycle ------------------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:
-        from bot.channels.dingtalk_app_stream import run_stream
-
+        try:
+            from bot.channels.dingtalk_app_stream import run_stream
+        except ImportError as exc:  # the [chats] extra is not installed
+            raise ConfigError(f"{MISSING_SDK}（{exc}）") from None
         self.stream = asyncio.create_task(run_stream(self, on_command), name="dingtalk-app-stream")
 
     async def stop(self) -> None:
@@ -94,7 +101,9 @@ class DingtalkAppChannel(Channel):
         return alert_card(incident, self.clock.now(), self.zone, name, people)
 
     async def send_incident(self, chat_id: str, incident: Incident) -> str:
-        card_id = f"yq-{incident.number}-{uuid.uuid4().hex[:12]}"
+        # One id per incident and group: a resend after a timeout reuses it (DingTalk treats cardBizId as
+        # the card's idempotency key), and an update reaches only this group's copy.
+        card_id = f"yq-{incident.number}-{hashlib.sha256(chat_id.encode()).hexdigest()[:12]}"
         await self._remember_card(card_id, chat_id)  # first: a press can come back before the send returns
         self.check_gate()
         await self.api.send_card(chat_id, card_id, self._card(incident))
