@@ -75,6 +75,7 @@ class FakeDingtalk:
     opened: list[dict[str, Any]] = field(default_factory=list)  # bodies of connections/open
     fail_next: list[tuple[int, str]] = field(default_factory=list)  # (HTTP status, code) for the next OpenAPI calls
     requests: list[str] = field(default_factory=list)
+    slow_sends: float = 0.0  # seconds groupMessages/send takes to answer (a slow platform)
     _runner: web.AppRunner | None = None
     _tokens: set[str] = field(default_factory=set)
     _tickets: set[str] = field(default_factory=set)
@@ -309,6 +310,7 @@ class FakeDingtalk:
     async def _group_send(self, request: web.Request) -> web.Response:
         self.requests.append("groupMessages/send")
         body = await request.json()
+        await asyncio.sleep(self.slow_sends)
         refused = await self._authorised(request)
         if refused is not None:
             return refused

@@ -227,3 +227,19 @@ def clock_span():
     from datetime import timedelta
 
     return timedelta(minutes=5)
+
+
+async def test_a_press_is_answered_promptly_even_when_sending_is_slow(app: App, fake: FakeDingtalk, clock, monkeypatch):
+    import time
+
+    from bot.channels import dingtalk_app_inbound
+
+    monkeypatch.setattr(dingtalk_app_inbound, "PRESS_ANSWER", 0.2)
+    inc = await new_incident(app, clock)
+    (card,) = fake.cards_in(A)
+    fake.slow_sends = 1.5
+    started = time.monotonic()
+    await fake.wait_ack(await fake.press(card.biz_id, LEADER, f"r|{inc.number}"), within=1.0)
+    assert time.monotonic() - started < 1.0 and not fake.texts_in(A)
+    (prompt,) = await fake.wait_text(A, within=5)  # the prompt still arrives, after the ack
+    assert inc.number in prompt

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PROMPT_MARK = "的处置结果"
+PRESS_ANSWER = 2.0  # seconds a button press waits for its handling before the ack goes back anyway
 
 
 def command_from_message(msg: ChatbotMessage, chat: str) -> Command | None:
@@ -122,13 +123,14 @@ class CardPresses(CallbackHandler):
         self.channel = channel
         self.on_command = on_command
         self.logger = channel.sdk_log
+        self._working: set[asyncio.Task[None]] = set()
 
-    async def process(self, message: CallbackMessage) -> tuple[int, str]:
+    async def process(self, message: CallbackMessage) -> tuple[int, dict[str, Any]]:
         card = CardCallbackMessage.from_dict(message.data)
         press = press_of(card.content if isinstance(card.content, dict) else {})
         chat = await self.channel.chat_of_card(card.card_instance_id)
         if press is None or chat is None or chat not in self.channel.chat_ids:
-            return AckMessage.STATUS_OK, "{}"
+            return AckMessage.STATUS_OK, {}
         base: dict[str, Any] = {
             "platform": "dingtalk_app",
             "user_id": str(card.user_id),
@@ -136,12 +138,25 @@ class CardPresses(CallbackHandler):
             "message_id": f"cb{message.headers.message_id}",
             "reply_to": card.card_instance_id,
         }
+        self.channel.check_gate()  # a stepped-down leader leaves the press unacked: DingTalk sends it again
+        work = asyncio.create_task(self._handle(press, base, card.card_instance_id))
+        self._working.add(work)
+        work.add_done_callback(self._working.discard)
+        # The phone shows a spinner until the ack: answer within PRESS_ANSWER even if a send is slow.
+        await asyncio.wait({work}, timeout=PRESS_ANSWER)
+        return AckMessage.STATUS_OK, {}
+
+    async def _handle(self, press: Press, base: dict[str, Any], card_id: str) -> None:
         try:
-            self.channel.check_gate()
-            await getattr(self, f"_press_{press.kind}")(press, base, card.card_instance_id)
+            await getattr(self, f"_press_{press.kind}")(press, base, card_id)
         except NotLeader:
             log.info("DingTalk button press left to the new leader")
-        return AckMessage.STATUS_OK, "{}"
+        except Exception:
+            log.exception("DingTalk button press %s could not be handled", base["message_id"])
+
+    def cancel(self) -> None:
+        for work in self._working:
+            work.cancel()
 
     async def _press_a(self, press: Press, base: dict[str, Any], card_id: str) -> None:
         cmd = Command(name="ack", args=(press.number,), text="[按钮] 确认", **base)

@@ -62,9 +62,18 @@ def may_connect(channel: DingtalkAppChannel) -> bool:
 
 
 async def run_stream(channel: DingtalkAppChannel, on_command: CommandHandler) -> None:
-    """Stay connected until cancelled."""
-    config = channel.config
+    """Stay connected until cancelled (then presses still being handled are cancelled too)."""
     client = build_client(channel, on_command)
+    try:
+        await _stay_connected(channel, client)
+    finally:
+        for handler in client.callback_handler_map.values():
+            if isinstance(handler, CardPresses):
+                handler.cancel()
+
+
+async def _stay_connected(channel: DingtalkAppChannel, client: DingTalkStreamClient) -> None:
+    config = channel.config
     subscriptions = [{"type": "CALLBACK", "topic": topic} for topic in client.callback_handler_map]
     first, most = config.reconnect.total_seconds(), config.reconnect_max.total_seconds()
     wait = first
