@@ -179,3 +179,25 @@ async def test_a_resent_card_keeps_its_id_per_group(fake: FakeDingtalk, clock: F
     finally:
         await app.http.aclose()
         await app.channels["dingtalk_app"].stop()
+
+
+async def test_a_message_reaching_a_stepped_down_leader_is_left_unacked(fake: FakeDingtalk, clock: FakeClock) -> None:
+    channel = channel_for(fake, clock)
+    seen: list[Command] = []
+
+    async def on_command(cmd: Command) -> list[str]:
+        seen.append(cmd)
+        return []
+
+    def gate() -> None:
+        raise NotLeader("term over")
+
+    try:
+        await channel.start(on_command)
+        await fake.wait_connected()
+        channel.send_gate = gate
+        mid = await fake.message(A, "liming02", "列表")
+        await fake.wait(lambda: fake.connections == 0)  # it let go of the stream
+        assert mid not in fake.acks and not seen  # unacked: DingTalk delivers it again, to the leader
+    finally:
+        await channel.stop()

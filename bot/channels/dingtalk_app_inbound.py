@@ -107,10 +107,10 @@ class BotMessages(CallbackHandler):
     async def _run(self, cmd: Command) -> None:
         try:
             self.channel.check_gate()
-            replies = await self.on_command(cmd)
-        except NotLeader:
+        except NotLeader:  # raised on: no ack goes back, so DingTalk delivers the message again (to the leader)
             log.info("DingTalk message %s left to the new leader", cmd.message_id)
-            return
+            raise
+        replies = await self.on_command(cmd)
         if replies:
             await self.channel.reply(cmd, "\n\n".join(replies))
 
