@@ -85,6 +85,10 @@ def build_channels(
         from bot.channels.wecom_app import WecomAppChannel
 
         channels["wecom_app"] = WecomAppChannel.from_config(config, clock, names, store, check)
+    if config.chats.dingtalk_app.enabled:
+        from bot.channels.dingtalk_app import DingtalkAppChannel  # lazy: the SDK loads only when the app is on
+
+        channels["dingtalk_app"] = DingtalkAppChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
         channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
     return channels

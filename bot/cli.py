@@ -173,6 +173,8 @@ def summary(config: Config, path: str) -> str:
         chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
     if config.chats.wecom_app.enabled:
         chats.append(f"wecom_app × {len(config.chats.wecom_app.chats)}（企业微信智能机器人）")
+    if config.chats.dingtalk_app.enabled:
+        chats.append(f"dingtalk_app × {len(config.chats.dingtalk_app.chats)}（钉钉应用机器人）")
     chats += [f"{r.kind}:{r.name}（群机器人）" for r in config.chats.robots]
     roles: dict[str, int] = {}
     for p in config.people:

@@ -379,6 +379,35 @@ class WecomAppConfig(Strict):
         return self
 
 
+class DingtalkAppConfig(Strict):
+    """钉钉企业内部应用的机器人 (Stream mode): alert cards with buttons, commands typed in its groups.
+
+    No public IP: the bot opens the stream itself. `endpoint` serves both the OpenAPI and the
+    stream gateway (a local fake in tests). Chats are groups by openConversationId (cid…).
+    """
+
+    enabled: bool = False
+    client_id: str = ""  # AppKey / Client ID (not secret); also the robotCode unless robot_code is set
+    client_secret: SecretStr = SecretStr("")  # AppSecret / Client Secret, from ${ENV}
+    robot_code: str = ""
+    endpoint: str = "https://api.dingtalk.com"
+    chats: list[ChatConfig] = Field(default_factory=list)
+    reconnect: Duration = Field(default=timedelta(seconds=5), gt=timedelta(0))  # first wait; doubles up to the max
+    reconnect_max: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    rejected_retry: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after 鉴权失败
+    send_timeout: Duration = Field(default=timedelta(seconds=15), gt=timedelta(0))
+
+    @model_validator(mode="after")
+    def _credentials(self) -> DingtalkAppConfig:
+        if not self.endpoint.startswith(("https://", "http://")):
+            raise ValueError("chats.dingtalk_app.endpoint 须以 http:// 或 https:// 开头")
+        if self.enabled and not (self.client_id and self.client_secret.get_secret_value()):
+            raise ValueError(
+                "需要 chats.dingtalk_app.client_id 与 client_secret（应用的 Client ID 与 ${DINGTALK_CLIENT_SECRET}）"
+            )
+        return self
+
+
 class RobotConfig(Strict):
     """An outbound-only group robot (企业微信群机器人 / 钉钉自定义机器人 / 飞书自定义机器人)."""
 
@@ -404,6 +433,7 @@ class ChatsConfig(Strict):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     wechat: WechatConfig = Field(default_factory=WechatConfig)
     wecom_app: WecomAppConfig = Field(default_factory=WecomAppConfig)
+    dingtalk_app: DingtalkAppConfig = Field(default_factory=DingtalkAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
 
     @field_validator("robots")

@@ -29,14 +29,14 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import ChatsConfig, EscalationConfig, PersonConfig
+from bot.config import EscalationConfig, PersonConfig
 from bot.durations import format_duration
 from bot.incidents import text_notification
 from bot.models import SYSTEM, Action, ActionKind, Incident, Notification, Status, Target, Tier
 from bot.roster.model import Duty
 from bot.roster.service import on_duty
 from bot.roster.taskforce import active_task_forces, duty_for
-from bot.routing import targets_for
+from bot.routing import leader_targets, targets_for
 from bot.services import Services
 from bot.silences import Silences
 from bot.store.base import StoreUnavailable
@@ -224,19 +224,6 @@ def _head(incident: Incident) -> str:
 
 def _alert_targets(services: Services, incident: Incident) -> list[Target]:
     return targets_for(services.config.chats, incident.tier)
-
-
-def leader_targets(chats: ChatsConfig) -> list[Target]:
-    """The leaders' group chats: the next group an escalation reaches."""
-    out: list[Target] = []
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats if c.role == "leaders"]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms if r.role == "leaders"]
-    if chats.wecom_app.enabled:
-        out += [Target("wecom_app", c.id) for c in chats.wecom_app.chats if c.role == "leaders"]
-    out += [Target(r.kind, r.name) for r in chats.robots if r.role == "leaders"]
-    return out
 
 
 def _unique(targets: list[Target]) -> tuple[Target, ...]:

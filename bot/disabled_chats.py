@@ -11,8 +11,9 @@ import logging
 from datetime import datetime
 
 from bot.config import ChatsConfig
-from bot.models import NoticeKind, Notification, Target
-from bot.routing import all_targets
+from bot.models import NoticeKind, Notification
+from bot.naming import chat_label, chat_names
+from bot.routing import monitor_targets
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -30,40 +31,22 @@ async def enable(store: Store, target_key: str) -> None:
         await store.set_meta(DISABLED_KEY + target_key, None)
 
 
-def chat_label(chats: ChatsConfig, target: Target) -> str:
-    configured = [*chats.telegram.chats, *chats.wechat.rooms, *chats.wecom_app.chats]
-    name = next((c.name for c in configured if c.id == target.chat_id and c.name), "")
-    return f"「{name}」（{target.key}）" if name else target.key
-
-
 async def disable(store: Store, chats: ChatsConfig, target_key: str, reason: str, now: datetime) -> bool:
     """Mark the chat disabled; the first time, queue a notice to the monitors' other chats."""
     if await is_disabled(store, target_key):  # (only the leader delivers, so no race to guard)
         return False
     await store.set_meta(DISABLED_KEY + target_key, {"at": now.isoformat(), "reason": reason})
-    target = Target.from_key(target_key)
     log.warning("chat %s refuses the bot (%s): sending there stops", target_key, reason)
     text = (
-        f"⚠️ 机器人已无法在 {chat_label(chats, target)} 发送消息（{reason}），该群暂停推送告警。"
+        f"⚠️ 机器人已无法在 {chat_label(chat_names(chats), target_key)} 发送消息（{reason}），该群暂停推送告警。"
         "请管理员将机器人重新加入该群，恢复后将自动继续推送。"
     )
     notes = [
         Notification(
             f"disabled:{target_key}:{t.key}:{now.isoformat()}", t.key, NoticeKind.TEXT, now, text=text, priority=1
         )
-        for t in _monitor_chats(chats)
+        for t in monitor_targets(chats)
         if t.key != target_key and not await is_disabled(store, t.key)
     ]
     await store.enqueue(notes)
     return True
-
-
-def _monitor_chats(chats: ChatsConfig) -> list[Target]:
-    """Chats the monitors read (role monitors or all); every chat if none is marked so."""
-    roles = {("telegram", c.id): c.role for c in chats.telegram.chats}
-    roles.update({("wechat", r.id): r.role for r in chats.wechat.rooms})
-    roles.update({("wecom_app", c.id): c.role for c in chats.wecom_app.chats})
-    roles.update({(r.kind, r.name): r.role for r in chats.robots})
-    targets = all_targets(chats)
-    for_monitors = [t for t in targets if roles.get((t.channel, t.chat_id), "all") != "leaders"]
-    return for_monitors or targets

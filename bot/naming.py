@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.config import ChatsConfig, Config
 from bot.models import Target
-from bot.routing import CONSOLE_CHAT
+from bot.routing import CONSOLE_CHAT, GROUP_SECTIONS
 
 ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
 PLATFORM_NAMES = {
@@ -17,6 +17,7 @@ PLATFORM_NAMES = {
     "wecom": "企业微信",
     "wecom_app": "企业微信",
     "dingtalk": "钉钉",
+    "dingtalk_app": "钉钉",
     "feishu": "飞书",
 }
 
@@ -29,8 +30,8 @@ def source_names(config: Config) -> dict[str, str]:
 def chat_names(chats: ChatsConfig) -> dict[str, str]:
     """Target key → the chat's configured name, else its platform and role (e.g. 微信领导群)."""
     names = {Target("console", CONSOLE_CHAT).key: "控制台"}
-    two_way = (("telegram", chats.telegram.chats), ("wechat", chats.wechat.rooms), ("wecom_app", chats.wecom_app.chats))
-    for platform, configured in two_way:
+    for platform, (section, attr) in GROUP_SECTIONS.items():  # disabled ones too: old records name them
+        configured = getattr(getattr(chats, section), attr)
         for chat in configured:
             names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
     for robot in chats.robots:  # the robot's name is what the office called it

@@ -15,18 +15,25 @@ ROBOT_IDS = {
 }
 
 
+# channel → the field of `people` that holds the id the platform sends for a speaker (never a display name)
+PERSON_IDS = {
+    "telegram": "telegram_id",
+    "wechat": "wechat_id",
+    "wecom_app": "wecom_userid",
+    "dingtalk_app": "dingtalk_id",  # the staffId DingTalk sends as senderStaffId
+}
+
+
 class People:
     def __init__(self, people: Sequence[PersonConfig]) -> None:
         self.all = list(people)
         self._by_name = {p.name: p for p in self.all}
         self._by_platform: dict[tuple[str, str], PersonConfig] = {}
         for p in self.all:
-            if p.telegram_id is not None:
-                self._by_platform[("telegram", str(p.telegram_id))] = p
-            if p.wechat_id:
-                self._by_platform[("wechat", p.wechat_id)] = p
-            if p.wecom_userid:
-                self._by_platform[("wecom_app", p.wecom_userid)] = p
+            for platform, field in PERSON_IDS.items():
+                value = getattr(p, field)
+                if value not in (None, ""):
+                    self._by_platform[(platform, str(value))] = p
 
     def by_name(self, name: str) -> PersonConfig | None:
         return self._by_name.get(name.lstrip("@").strip())
@@ -44,6 +51,8 @@ class People:
             return str(person.telegram_id)
         if platform == "wechat":
             return person.wechat_id
+        if platform == "dingtalk_app":  # @mentions by userid only, never by display name
+            return person.dingtalk_id
         if platform in ROBOT_IDS:  # a robot @mentions by id or mobile only; none: no mention, never the name
             return next((getattr(person, f) for f in ROBOT_IDS[platform] if getattr(person, f)), "")
         return person.name

@@ -13,14 +13,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.analysis.judge import Judge
-from bot.config import ChatsConfig
 from bot.durations import format_duration
 from bot.incidents import text_notification
-from bot.models import Target
 from bot.pipeline import PollReport, run_source
 from bot.placement import place
 from bot.render import local_time
-from bot.routing import all_targets
+from bot.routing import monitor_targets
 from bot.services import Services
 from bot.source_health import down_reason, is_due, parse_when, record_failure
 from bot.store.base import StoreUnavailable
@@ -31,22 +29,6 @@ from sources.http import HttpClient
 log = logging.getLogger(__name__)
 
 BACKFILL_WINDOW = timedelta(hours=24)
-
-
-def monitor_targets(chats: ChatsConfig) -> list[Target]:
-    """Chats of the monitors (role monitors or all); every chat if none is marked so."""
-    marked = {
-        Target(platform, c.id)
-        for platform, section in (("telegram", chats.telegram), ("wechat", chats.wechat))
-        if section.enabled
-        for c in (section.chats if platform == "telegram" else section.rooms)  # type: ignore[union-attr]
-        if c.role in ("monitors", "all")
-    } | {Target(r.kind, r.name) for r in chats.robots if r.role in ("monitors", "all")}
-    if chats.wecom_app.enabled:
-        marked |= {Target("wecom_app", c.id) for c in chats.wecom_app.chats if c.role in ("monitors", "all")}
-    targets = all_targets(chats)
-    chosen = [t for t in targets if t.channel == "console" or t in marked]
-    return chosen or targets
 
 
 class Poller:

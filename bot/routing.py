@@ -1,40 +1,66 @@
-"""Which chats receive an incident of a given tier, from the chats config."""
+"""Which chats receive what, from the chats config: the one place that lists the chat platforms.
+
+A new two-way channel adds its config section to `GROUP_SECTIONS`; routing by tier,
+the leaders' and monitors' chats, names and labels all follow from it.
+"""
 
 from __future__ import annotations
 
-from bot.config import ChatsConfig
+from dataclasses import dataclass
+
+from bot.config import ChatConfig, ChatsConfig
 from bot.models import Target, Tier
 
 CONSOLE_CHAT = "console"
+# channel name → (its section in `chats`, the attribute listing its groups)
+GROUP_SECTIONS = {
+    "telegram": ("telegram", "chats"),
+    "wechat": ("wechat", "rooms"),
+    "wecom_app": ("wecom_app", "chats"),
+    "dingtalk_app": ("dingtalk_app", "chats"),
+}
+
+
+@dataclass(frozen=True)
+class ConfiguredChat:
+    target: Target
+    role: str  # leaders | monitors | all
+    tiers: tuple[Tier, ...]
+    name: str = ""
+
+
+def configured_chats(chats: ChatsConfig) -> list[ConfiguredChat]:
+    """Every chat of every enabled channel, in the order alerts go out (console, apps, robots)."""
+    out: list[ConfiguredChat] = []
+    if chats.console.enabled:
+        out.append(ConfiguredChat(Target("console", CONSOLE_CHAT), "all", tuple(chats.console.tiers)))
+    for channel, (section_name, attr) in GROUP_SECTIONS.items():
+        section = getattr(chats, section_name)
+        if section.enabled:
+            groups: list[ChatConfig] = getattr(section, attr)
+            out += [ConfiguredChat(Target(channel, c.id), c.role, tuple(c.tiers), c.name) for c in groups]
+    out += [ConfiguredChat(Target(r.kind, r.name), r.role, tuple(r.tiers), r.name) for r in chats.robots]
+    return out
 
 
 def targets_for(chats: ChatsConfig, tier: Tier) -> list[Target]:
-    out: list[Target] = []
-    if chats.console.enabled and tier in chats.console.tiers:
-        out.append(Target("console", CONSOLE_CHAT))
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats if tier in c.tiers]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms if tier in r.tiers]
-    if chats.wecom_app.enabled:
-        out += [Target("wecom_app", c.id) for c in chats.wecom_app.chats if tier in c.tiers]
-    out += [Target(r.kind, r.name) for r in chats.robots if tier in r.tiers]
-    return out
+    return [c.target for c in configured_chats(chats) if tier in c.tiers]
 
 
 def all_targets(chats: ChatsConfig) -> list[Target]:
     """Every configured chat (for briefings and source notices)."""
-    out: list[Target] = []
-    if chats.console.enabled:
-        out.append(Target("console", CONSOLE_CHAT))
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms]
-    if chats.wecom_app.enabled:
-        out += [Target("wecom_app", c.id) for c in chats.wecom_app.chats]
-    out += [Target(r.kind, r.name) for r in chats.robots]
-    return out
+    return [c.target for c in configured_chats(chats)]
+
+
+def leader_targets(chats: ChatsConfig) -> list[Target]:
+    """The leaders' group chats: the next group an escalation reaches."""
+    return [c.target for c in configured_chats(chats) if c.role == "leaders"]
+
+
+def monitor_targets(chats: ChatsConfig) -> list[Target]:
+    """Chats the monitors read (role monitors or all, and the console); every chat if none is marked so."""
+    every = configured_chats(chats)
+    return [c.target for c in every if c.role != "leaders"] or [c.target for c in every]
 
 
 def is_known_chat(chats: ChatsConfig, target: Target) -> bool:

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_LIBS = {"telegram", "wechaty", "wechaty_puppet", "wechaty_grpc", "wechaty_puppet_service"}
+PLATFORM_LIBS = {"telegram", "wechaty", "wechaty_puppet", "wechaty_grpc", "wechaty_puppet_service", "dingtalk_stream"}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -22,7 +22,7 @@ def imported_roots(path: Path) -> set[str]:
 
 def is_adapter(path: Path) -> bool:
     rel = path.relative_to(ROOT)
-    return rel.parts[:2] == ("bot", "channels") and rel.name.startswith(("telegram", "wechat"))
+    return rel.parts[:2] == ("bot", "channels") and rel.name.startswith(("telegram", "wechat", "dingtalk_app"))
 
 
 def offenders() -> list[str]:

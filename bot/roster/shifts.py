@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import ChatsConfig, PersonConfig
-from bot.deadlines import leader_targets
+from bot.config import PersonConfig
 from bot.incidents import text_notification
 from bot.models import SYSTEM, Action, ActionKind, Status, Target
 from bot.render import deadline_line
@@ -25,7 +24,7 @@ from bot.roster.model import Duty, duties_between, duty_of, gaps, slot_at
 from bot.roster.overrides import Overrides
 from bot.roster.render import slot_text
 from bot.roster.service import roster_of
-from bot.routing import all_targets
+from bot.routing import all_targets, leader_targets, monitor_targets
 from bot.services import Services
 from bot.silences import Silences
 from bot.watches import active_watches
@@ -151,12 +150,6 @@ async def _post(
     await services.store.append_action(Action(key, "", ActionKind.HANDOVER, SYSTEM, now, text.splitlines()[0], slot))
     log.info("shift step %s", key)
     return [key]
-
-
-def monitor_targets(chats: ChatsConfig) -> list[Target]:
-    """The chats monitors read: every chat but those only for leaders."""
-    leaders = {t.key for t in leader_targets(chats)}
-    return [t for t in all_targets(chats) if t.key not in leaders]
 
 
 def add_shift_job(scheduler: AsyncIOScheduler, services: Services) -> None:
