@@ -13,7 +13,6 @@ from bot.config import Config
 from bot.models import Incident, Item
 from bot.store.base import Store
 
-BEFORE = timedelta(hours=1)  # the first item is fetched just before the incident is opened
 AFTER = timedelta(minutes=5)
 
 
@@ -27,17 +26,20 @@ def source_infos(config: Config) -> dict[str, SourceInfo]:
     return {s.id: SourceInfo(s.name or s.id, s.source_category, s.official) for s in config.sources}
 
 
-async def incident_items(store: Store, incident: Incident, now: datetime) -> list[Item]:
-    """The incident's stored items (first and merged), each once; items past `keep_items` are gone."""
+async def incident_items(store: Store, incident: Incident, now: datetime, before: timedelta) -> list[Item]:
+    """The incident's stored items (first and merged), each once; items past `keep_items` are gone.
+
+    Items are looked for from `before` ahead of discovery (a merged item may have been fetched
+    before the incident opened: a backfill, or an item that matched only once a watch was set)."""
     wanted = set(incident.item_keys) or {incident.url}
     end = min(now, incident.last_seen_at or now) + AFTER
     found: dict[str, Item] = {}
-    for item in await store.items_between(incident.discovered_at - BEFORE, end):
+    for item in await store.items_between(incident.discovered_at - before, end):
         if item.key in wanted and item.key not in found:
             found[item.key] = item
     return list(found.values())
 
 
 async def incident_propagation(config: Config, store: Store, incident: Incident, now: datetime) -> Propagation:
-    items = await incident_items(store, incident, now)
+    items = await incident_items(store, incident, now, config.analysis.merge_window)
     return analyse(items, source_infos(config), settings(config), config.zone)
