@@ -188,9 +188,15 @@ async def test_report_shows_propagation_and_the_timeline_chart(services):
     assert "共 13 条相关信息（12 条转载/相似），12 个发布方；其中 3 条来源未给发布时间，按发现时间计。" in text
     assert "来源类别：媒体 2 · 自媒体 6 · 论坛 2 · 政务 1 · 热榜 2" in text
     assert "热榜：微博热搜 最高第 2" in text
-    assert "11-30 07:55 微博关键词·江城大V（高影响力账号 江城大V、放量前（09时起 6 条））《江城化工集团仓库爆炸（2）》" in text
+    assert (
+        "11-30 07:55 微博关键词·江城大V（高影响力账号 江城大V、放量前（09时起 6 条））《江城化工集团仓库爆炸（2）》"
+        in text
+    )
     assert "11-30 10:05（按发现时间） 微博热搜（上榜 微博热搜第 3）" in text
-    assert "每小时信息量：30日07时 2 · 30日08时 1 · 30日09时 6 · 30日10时 2 · 30日11时 1 · 30日12时 1；放量：30日09时" in text
+    assert (
+        "每小时信息量：30日07时 2 · 30日08时 1 · 30日09时 6 · 30日10时 2 · 30日11时 1 · 30日12时 1；放量：30日09时"
+        in text
+    )
     assert len(document.inline_shapes) == 1 and report.figures[0].caption == "图1 每小时信息量与热榜排名"
     assert report.figures[0].png[:8] == b"\x89PNG\r\n\x1a\n"
 
