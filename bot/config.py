@@ -98,7 +98,7 @@ CATEGORIES = ("媒体", "自媒体", "论坛", "政务", "热榜")
 # RSSHub route prefixes whose category is not 媒体 (the default for feeds and pages)
 _ROUTE_CATEGORIES = (
     (("/people/liuyan", "/gov/", "/12345"), "政务"),
-    (("/tieba/", "/zhihu/", "/douban/", "/hupu/", "/nga/", "/v2ex/"), "论坛"),
+    (("/tieba/", "/baidu/tieba/", "/zhihu/", "/douban/", "/hupu/", "/nga/", "/v2ex/"), "论坛"),
     (("/weibo/", "/wechat/", "/douyin/", "/bilibili/", "/xiaohongshu/", "/kuaishou/", "/toutiao/"), "自媒体"),
 )
 
