@@ -17,7 +17,7 @@ from sources.base import SourceContext
 from sources.http import HttpClient
 from sources.registry import build_source
 from tests.local_web import Serve, fixed
-from tests.local_web import serve_fixture as serve_fixture  # noqa: F401  (the `serve` fixture)
+from tests.local_web import serve_fixture as serve_fixture  # provides the `serve` fixture
 from tests.test_propagation import DAY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +72,11 @@ def test_routes_intervals_and_categories(pack):
     assert {categories[i] for i in ("liuyan-city", "samr-liuyan", "hotline-12345", "mayor-mailbox", "wechat-city")} == {
         "政务"
     }
-    assert (categories["weibo-keyword"], categories["tieba-city"], categories["zhihu-topic"]) == ("自媒体", "论坛", "论坛")
+    assert (categories["weibo-keyword"], categories["tieba-city"], categories["zhihu-topic"]) == (
+        "自媒体",
+        "论坛",
+        "论坛",
+    )
     assert {categories[s.id] for s in pack.sources if s.kind == "hotlist"} == {"热榜"}
     assert pack.rsshub.base_url.startswith("http://10.") and pack.http.allow_networks == ["10.0.0.0/24"]
 
@@ -107,7 +111,10 @@ async def test_hotline_and_mailbox_selectors(pack, serve: Serve):
     assert hotline[0].url == f"{site.base}/12345/case-2001.html" and "多次投诉无人处理" in hotline[0].text
     assert hotline[0].published_at == DAY.replace(hour=7, minute=40)
     mailbox = (await fetch(local(pack, "mayor-mailbox", site.base))).items
-    assert [(i.title, i.author) for i in mailbox] == [("关于江城12345热线不作为的反映", "王女士"), ("建议增设公交线路", "李先生")]
+    assert [(i.title, i.author) for i in mailbox] == [
+        ("关于江城12345热线不作为的反映", "王女士"),
+        ("建议增设公交线路", "李先生"),
+    ]
     assert mailbox[0].published_at == DAY.replace(hour=9, minute=15)
 
 

@@ -79,12 +79,17 @@ def test_broken_and_unknown_sources(demo: Path):
     assert "抓取失败：订阅源格式错误" in broken.stdout
     unknown = sources_test(demo, "nope", demo.parent)
     assert unknown.returncode == 2
-    assert "没有 id 为 'nope' 的来源；已配置：city-news、forum-gbk、broken-feed、forum-list、weibo-hot" in unknown.stderr
+    assert (
+        "没有 id 为 'nope' 的来源；已配置：city-news、forum-gbk、broken-feed、forum-list、weibo-hot" in unknown.stderr
+    )
 
 
 def test_why_not_names_what_is_missing_or_excluded():
     scheme = SchemeConfig(name="国资委", subjects=["江城化工集团"], events={"爆炸": 5}, exclude=["演练"])
-    assert why_not(scheme, Item("s", "", "江城化工集团召开年会")) == "方案「国资委」：缺少事件词（出现 主体词 江城化工集团）"
+    assert (
+        why_not(scheme, Item("s", "", "江城化工集团召开年会"))
+        == "方案「国资委」：缺少事件词（出现 主体词 江城化工集团）"
+    )
     assert why_not(scheme, Item("s", "", "江城化工集团举行爆炸应急演练")).startswith("方案「国资委」：含排除词 演练")
     assert why_not(scheme, Item("s", "", "今天天气晴")) == ""
     assert "缺少主体词" in why_not(scheme, Item("s", "", "某地發生爆炸"))  # traditional spelling found too
