@@ -16,6 +16,7 @@ from bot.analysis.judgement import Judgement
 from bot.analysis.propagation import Settings, SourceInfo, analyse
 from bot.briefing.build import report_document
 from bot.briefing.chart import chart_font
+from bot.briefing.propagation import hours_line
 from bot.briefing.timeline_chart import build_timeline, render_timeline
 from bot.briefing.word import to_docx
 from bot.channels.telegram_render import incident_parts
@@ -194,7 +195,7 @@ async def test_report_shows_propagation_and_the_timeline_chart(services):
     )
     assert "11-30 10:05（按发现时间） 微博热搜（上榜 微博热搜第 3）" in text
     assert (
-        "每小时信息量：30日07时 2 · 30日08时 1 · 30日09时 6 · 30日10时 2 · 30日11时 1 · 30日12时 1；放量：30日09时"
+        "每小时信息量：30日07时 2 · 30日08时 1 · 30日09时 6 · 30日10时 2 · 30日11时 1 · 30日12时 1；放量：30日09时（共 6 小时）"
         in text
     )
     assert len(document.inline_shapes) == 1 and report.figures[0].caption == "图1 每小时信息量与热榜排名"
@@ -233,6 +234,7 @@ def test_timeline_without_hot_list_and_across_midnight():
     posts = [item(1, "weibo", at(23, 10)), item(2, "weibo", at(23, 10) + timedelta(hours=2))]
     p = analyse(posts, {"weibo": SourceInfo("微博")}, Settings(), ZONE)
     assert [n for _, n in p.per_hour] == [1, 0, 1] and p.rank_points == {}
+    assert hours_line(p) == "每小时信息量：30日23时 1 · 01日01时 1（共 3 小时）"  # the empty hour only in the chart
     drawn = "".join(s for s, _ in drawn_texts(build_timeline(p.per_hour, p.rank_points, "跨日", ZONE)))
     assert "11-30 23时" in drawn and "12-01 01时" in drawn and "排名" not in drawn
 

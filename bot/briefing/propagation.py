@@ -30,11 +30,12 @@ def first_line(p: Propagation, zone: ZoneInfo) -> str:
 
 
 def hours_line(p: Propagation) -> str:
-    hours = p.per_hour[-MAX_HOURS:]
-    text = " · ".join(f"{h:%d日%H时} {n}" for h, n in hours)
-    more = f"（前 {len(p.per_hour) - MAX_HOURS} 小时略）" if len(p.per_hour) > MAX_HOURS else ""
+    """The hours that had items (empty hours are in the chart, not spelt out), the last MAX_HOURS of them."""
+    busy = [(h, n) for h, n in p.per_hour if n]
+    text = " · ".join(f"{h:%d日%H时} {n}" for h, n in busy[-MAX_HOURS:])
+    more = f"（前 {len(busy) - MAX_HOURS} 个小时略）" if len(busy) > MAX_HOURS else ""
     jumps = "；放量：" + "、".join(f"{h:%d日%H时}" for h in p.jumps) if p.jumps else ""
-    return f"每小时信息量：{more}{text}{jumps}"
+    return f"每小时信息量：{more}{text}{jumps}（共 {len(p.per_hour)} 小时）"
 
 
 def propagation_blocks(p: Propagation, zone: ZoneInfo, chart: bytes | None = None) -> list[Block]:
