@@ -24,7 +24,7 @@ from bot.clock import FakeClock
 from bot.config import SourceConfig
 from bot.dispatch import Dispatcher
 from bot.incidents import IncidentService
-from bot.models import Command, HotRank, Incident, Item, Match, NoticeKind, Sentiment, Tier
+from bot.models import Command, HotRank, Incident, Item, Match, NoticeKind, Sentiment, Tier, first_post
 from bot.people import People
 from bot.propagation import settings, source_infos
 from bot.render import incident_text
@@ -242,3 +242,14 @@ def test_timeline_without_hot_list_and_across_midnight():
 def test_card_without_reposts_or_rank_adds_no_line():
     incident = Incident("YQ-1", Tier.IV, "标题", "", "forum", at(8, 0))
     assert "传播：" not in incident_text(incident, NOW, ZONE) and "热榜：" not in incident_text(incident, NOW, ZONE)
+
+
+def test_older_incidents_without_first_still_decode():
+    from bot.codec import decode, encode
+
+    incident = Incident("YQ-1", Tier.IV, "t", "", "forum", at(8, 0))
+    data = encode(incident)
+    data.pop("first")
+    assert decode(Incident, data) == incident
+    stored = encode(incident.replace(first=first_post(ITEMS[0], "江城论坛", at(8, 0))))
+    assert decode(Incident, stored).first.at == at(7, 40)
