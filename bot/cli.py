@@ -1,4 +1,4 @@
-"""The `yuqing-bot` command: run, check, export, report, replay, evidence, backup. Problems print one line and exit 2."""
+"""The `yuqing-bot` command: run, check, export, report, replay, sources test, evidence, backup. Problems print one line and exit 2."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     roster_p = sub.add_parser("roster", help="打印值班表（值班员、备班、带班领导），如 --from 2026-12-01 --to 2026-12-07")
     roster_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
     roster_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
+    sources_p = sub.add_parser("sources", help="来源工具：test <id> 试抓一次，打印解析结果与研判（不存储、不发送）")
+    sources_p.add_argument("action", choices=["test"], help="test：试抓")
+    sources_p.add_argument("source_id", metavar="id", help="来源 id（config.yaml 中 sources 的 id）")
     backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
     _output(backup_p, "备份文件（必填），如 backup/yuqing-20261126.json")
     for p in sub.choices.values():
@@ -115,6 +118,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.replay import replay_main
 
             return replay_main(config, args.since, args.show_all)
+        if command == "sources":
+            from bot.source_test import sources_test_main
+
+            return sources_test_main(config, args.source_id)
         if command == "export":
             from bot.export import export_main
 

@@ -94,6 +94,27 @@ class RsshubConfig(Strict):
         return v.rstrip("/")
 
 
+CATEGORIES = ("媒体", "自媒体", "论坛", "政务", "热榜")
+# RSSHub route prefixes whose category is not 媒体 (the default for feeds and pages)
+_ROUTE_CATEGORIES = (
+    (("/people/liuyan", "/gov/", "/12345"), "政务"),
+    (("/tieba/", "/baidu/tieba/", "/zhihu/", "/douban/", "/hupu/", "/nga/", "/v2ex/"), "论坛"),
+    (("/weibo/", "/wechat/", "/douyin/", "/bilibili/", "/xiaohongshu/", "/kuaishou/", "/toutiao/"), "自媒体"),
+)
+
+
+def default_category(kind: str, route: str = "") -> str:
+    """热榜 for hot lists; for RSSHub, by the route's platform; else 媒体."""
+    if kind == "hotlist":
+        return "热榜"
+    if kind == "rsshub":
+        path = "/" + route.strip().lstrip("/")
+        for prefixes, category in _ROUTE_CATEGORIES:
+            if path.startswith(prefixes):
+                return category
+    return "媒体"
+
+
 class SourceConfig(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)  # `list:` in YAML, .board here
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -119,6 +140,20 @@ class SourceConfig(Strict):
     user_agent: str = ""  # this site only (some refuse bot-like agents); else http.user_agent
     format: Literal["newsnow", "dailyhot"] | None = None  # hotlist: which aggregator serves `url`
     board: str = Field(default="", alias="list")  # hotlist: newsnow id or DailyHotApi route (weibo, baidu …)
+    category: str = ""  # 媒体 / 自媒体 / 论坛 / 政务 / 热榜 for propagation figures; empty: by kind and route
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, v: str) -> str:
+        v = v.strip()
+        if v and v not in CATEGORIES:
+            raise ValueError(f"未知的来源类别「{v}」；可用：{'、'.join(CATEGORIES)}")
+        return v
+
+    @property
+    def source_category(self) -> str:
+        """The configured category, else a guess from the kind and the RSSHub route (see default_category)."""
+        return self.category or default_category(self.kind, self.route)
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -587,6 +622,11 @@ class AnalysisConfig(Strict):
     official_weight: float = Field(default=1.1, ge=0)  # official outlets count this much more
     leader_points: float = Field(default=20.0, ge=0)  # a named leader (领导干部) of the scheme is hit
     author_weights: dict[str, float] = Field(default_factory=dict)  # high-reach accounts by author name
+    # official media beyond sources marked `official: true`: source ids, sites (people.com.cn) or account names
+    official_media: list[str] = Field(default_factory=list)
+    high_reach: list[str] = Field(default_factory=list)  # more high-reach accounts (author_weights > 1 count too)
+    jump_ratio: float = Field(default=2.0, gt=1)  # an hour with this many times the previous hour's items is a jump
+    jump_min: int = Field(default=3, ge=1)  # … and at least this many items
     sentiment_margin: float = Field(default=1.0, gt=0)
 
     @field_validator("thresholds")

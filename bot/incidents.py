@@ -27,6 +27,8 @@ from bot.models import (
     Status,
     Target,
     Tier,
+    earlier_first,
+    first_post,
 )
 from bot.numbering import day_key, format_number
 from bot.routing import targets_for
@@ -67,6 +69,7 @@ class IncidentService:
             sources=(item.source_id,),
             last_seen_at=now,
             hot=item.hot,
+            first=first_post(item, self._source_name(item.source_id), now),
         )
         await self.store.put_incident(incident)
         await self.store.append_action(
@@ -87,6 +90,9 @@ class IncidentService:
         if self.evidence is not None:
             await archive_or_mark(self.evidence, self.store, incident, [item], now)
         return incident
+
+    def _source_name(self, source_id: str) -> str:
+        return next((s.name or s.id for s in self.config.sources if s.id == source_id), source_id)
 
     async def requeue_unreported(self, now: datetime, within: timedelta = timedelta(days=2)) -> int:
         """Queue the alerts of incidents stored but never queued (a crash, or the store going
@@ -161,7 +167,13 @@ class IncidentService:
             if item.key in incident.item_keys:
                 return None
             sources = incident.sources if item.source_id in incident.sources else (*incident.sources, item.source_id)
-            return incident.replace(item_keys=(*incident.item_keys, item.key), sources=sources, last_seen_at=now)
+            first = earlier_first(
+                incident.first_or_own(self._source_name(incident.source_id)),
+                first_post(item, self._source_name(item.source_id), now),
+            )
+            return incident.replace(
+                item_keys=(*incident.item_keys, item.key), sources=sources, last_seen_at=now, first=first
+            )
 
         note = f"{item.source_id} {item.title} {item.url}".strip()
         action = Action(f"{number}:spread:{item.key}", number, ActionKind.SPREAD, SYSTEM, now, note=note)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import IntEnum, StrEnum
 
 from bot.durations import format_duration
@@ -118,6 +118,41 @@ class HotRank:
         if self.since and self.seen_at and self.seen_at > self.since:
             text += f" · 已在榜 {format_duration(self.seen_at - self.since)}"
         return text
+
+
+@dataclass(frozen=True)
+class FirstPost:
+    """The earliest publication among an incident's items (首发), as the card shows it."""
+
+    source_id: str
+    source: str  # the source's name when it was recorded
+    at: datetime
+    inferred: bool = False  # the source gave no publication time: `at` is when the bot found it
+    url: str = ""
+
+    def label(self, zone: tzinfo, today: datetime | None = None) -> str:
+        """`首发 江城论坛 07:40` (with the date when not on `today`'s date; `（发现时间）` when inferred)."""
+        local = self.at.astimezone(zone)
+        same_day = today is not None and today.astimezone(zone).date() == local.date()
+        text = (
+            f"首发 {self.source} {local:%H:%M}"
+            if same_day or today is None
+            else f"首发 {self.source} {local:%m-%d %H:%M}"
+        )
+        return text + ("（发现时间）" if self.inferred else "")
+
+
+def first_post(item: Item, source: str, found_at: datetime) -> FirstPost:
+    """The item as a 首发 candidate: its publication time, else when it was found (flagged)."""
+    at = item.published_at or item.fetched_at or found_at
+    return FirstPost(item.source_id, source or item.source_id, at, item.published_at is None, item.url)
+
+
+def earlier_first(current: FirstPost | None, candidate: FirstPost) -> FirstPost:
+    """The earlier of two 首发 candidates; at the same time a stated publication time beats an inferred one."""
+    if current is None:
+        return candidate
+    return candidate if (candidate.at, candidate.inferred) < (current.at, current.inferred) else current
 
 
 @dataclass(frozen=True)
@@ -235,6 +270,7 @@ class Incident:
     last_seen_at: datetime | None = None
     progress: str = ""  # the latest 进展 (a rebuttal or clarification): its title and link
     hot: HotRank | None = None  # the hot-list rank of the first item, when it came from a hot list
+    first: FirstPost | None = None  # 首发: the earliest publication among its items (None: stored before it was kept)
     version: int = 1
 
     @property
@@ -245,6 +281,13 @@ class Incident:
     @property
     def is_open(self) -> bool:
         return self.status is not Status.RESOLVED
+
+    def first_or_own(self, source_name: str = "") -> FirstPost:
+        """The 首发; for an incident stored before 首发 was kept, its own first item."""
+        if self.first is not None:
+            return self.first
+        at = self.published_at or self.discovered_at
+        return FirstPost(self.source_id, source_name or self.source_id, at, self.published_at is None, self.url)
 
     def replace(self, **changes: object) -> Incident:
         return dataclasses.replace(self, **changes)

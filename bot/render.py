@@ -34,6 +34,21 @@ def deadline_line(incident: Incident, now: datetime) -> str:
     return f"⚠️ 已超时 {format_duration(-left)} 未{what}"
 
 
+def spread_line(incident: Incident, zone: ZoneInfo = DEFAULT_ZONE, source_name: str = "") -> str:
+    """`传播：首发 江城论坛 07:40 · 12 家转载 · 微博热搜第 3`; a single hot-list item: `热榜：…`; else ""."""
+    parts = []
+    if incident.spread > 1:
+        parts += [
+            incident.first_or_own(source_name).label(zone, incident.discovered_at),
+            f"{incident.spread - 1} 家转载",
+        ]
+    if incident.hot is not None:
+        parts.append(incident.hot.label())
+    if not parts:
+        return ""
+    return ("传播：" if incident.spread > 1 else "热榜：") + " · ".join(parts)
+
+
 def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZONE, source_name: str = "") -> str:
     tier = incident.tier
     lines = [
@@ -42,13 +57,12 @@ def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZO
         f"来源：{source_name or incident.source_id}  发布：{local_time(incident.published_at, zone)}"
         f"  发现：{local_time(incident.discovered_at, zone)}",
     ]
-    if incident.hot is not None:
-        lines.append(f"热榜：{incident.hot.label()}")
+    spread = spread_line(incident, zone, source_name)
+    if spread:
+        lines.append(spread)
     if incident.match is not None:
         words = "、".join(incident.match.words()[:8])
         lines.append(f"命中：{words}（方案「{incident.scheme}」）")
-    if incident.spread > 1:
-        lines.append(f"传播：{incident.spread} 条相似/转载，来自 {len(incident.sources)} 个来源")
     if incident.reason:
         lines.append(f"研判：{incident.reason}")
     if incident.progress:

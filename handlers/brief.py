@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.briefing.build import briefing_data, chart_png, evaluation_text, heading_for, incident_report, report_document
+from bot.briefing.build import (
+    briefing_data,
+    chart_png,
+    evaluation_text,
+    heading_for,
+    incident_report_with_figures,
+    report_document,
+)
 from bot.briefing.files import queue_file
 from bot.briefing.text import render_text
 from bot.briefing.word import to_docx
@@ -85,7 +92,20 @@ async def run(req: Request, services: Services) -> list[str]:
     now = services.clock.now().astimezone(services.config.zone)
     if req.incident is not None:
         number = req.incident.number
-        replies = [await incident_report(services, number)]
+        text, figures = await incident_report_with_figures(services, number)
+        replies = [text]
+        for figure in figures:
+            name = f"{number}-{figure.name}"
+            await queue_file(
+                services,
+                [req.command.target],
+                figure.png,
+                name,
+                f"📈 {number} {figure.caption}",
+                NoticeKind.PHOTO,
+                _request_key(req, services),
+                AFTER_REPLY,
+            )
         if want_document:
             replies.append(await _send_document(req, services, "incident", number, f"舆情专报-{number}"))
         return replies

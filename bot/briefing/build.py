@@ -9,12 +9,14 @@ from datetime import timedelta
 from bot.briefing.chart import ChartError, render_chart
 from bot.briefing.chattext import report_text
 from bot.briefing.content import PERIOD_LABELS, gather, period_window
-from bot.briefing.document import Heading, Report
+from bot.briefing.document import Figure, Heading, Report
 from bot.briefing.evaluation import Evaluation, evaluate
+from bot.briefing.propagation import propagation_blocks, timeline_png
 from bot.briefing.reports import briefing_document, evaluation_document, incident_document
 from bot.briefing.stats import BriefingData, Window, local_midnight
 from bot.briefing.text import render_text
 from bot.evidence import EvidenceArchive
+from bot.propagation import incident_propagation
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -54,15 +56,25 @@ async def incident_document_for(services: Services, number: str) -> Report | Non
     config = services.config
     manifest = EvidenceArchive(config.evidence.path, config.zone).manifest(inc) if config.evidence.enabled else None
     now = services.clock.now()
-    return incident_document(inc, actions, now, config.zone, manifest, services.source_names, services.chat_names)
+    spread = await incident_propagation(config, services.store, inc, now)
+    chart = await timeline_png(spread, f"{inc.number} 传播趋势", config.zone)
+    blocks = propagation_blocks(spread, config.zone, chart)
+    return incident_document(
+        inc, actions, now, config.zone, manifest, services.source_names, services.chat_names, blocks
+    )
 
 
 async def incident_report(services: Services, number: str) -> str:
     """舆情专报 for one incident, as one chat message."""
+    return (await incident_report_with_figures(services, number))[0]
+
+
+async def incident_report_with_figures(services: Services, number: str) -> tuple[str, list[Figure]]:
+    """舆情专报 as one chat message, and its pictures (the timeline chart) to send after it."""
     report = await incident_document_for(services, number)
     if report is None:
-        return f"没有编号为 {number} 的事件"
-    return report_text(report)
+        return f"没有编号为 {number} 的事件", []
+    return report_text(report), report.figures
 
 
 async def evaluation(services: Services, period: str = "week") -> Evaluation:

@@ -6,6 +6,7 @@ Evaluation) and returns blocks; Markdown and Word render the same blocks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -128,8 +129,10 @@ def incident_document(
     manifest: dict | None = None,
     source_names: dict[str, str] | None = None,
     chat_names: dict[str, str] | None = None,
+    spread: Sequence[Block] = (),
 ) -> Report:
-    """舆情专报: summary, timeline, evidence, result and the response-time evaluation."""
+    """舆情专报: summary, timeline, propagation (`spread`: bot.briefing.propagation) and evidence,
+    result and the response-time evaluation."""
     i, names = incident, source_names or {}
     report = Report(f"舆情专报 {i.number}", f"生成于 {local_time(now, zone)}")
     report.section(
@@ -159,7 +162,8 @@ def incident_document(
     )
     report.section(
         "三、传播与证据",
-        Para(f"共 {i.spread} 条相关信息，来自 {len(i.sources)} 个来源。"),
+        *(spread or (Para(f"共 {i.spread} 条相关信息，来自 {len(i.sources)} 个来源。"),)),
+        Para("证据："),
         Bullets(tuple(evidence(i, manifest)) or ("无",)),
     )
     result = (

@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.models import Incident, Status
-from bot.render import deadline_line, local_time
+from bot.render import deadline_line, local_time, spread_line
 
 MAX_MESSAGE = 4096
 Run = tuple[str, tuple[str, ...]]  # visible text, opening tags outermost first ("b", 'a href="…"')
@@ -114,8 +114,10 @@ def _detail_lines(incident: Incident, zone: ZoneInfo, source_name: str) -> list[
             (),
         )
     )
-    if incident.hot is not None:
-        runs += [("\n热榜：", ()), (clean(incident.hot.label()), ("b",))]
+    spread = spread_line(incident, zone, source_name)
+    if spread:
+        label, _, rest = spread.partition("：")
+        runs += [(f"\n{label}：", ()), (clean(rest), ("b",))]
     if words:
         runs.append(("\n命中：", ()))
         for i, word in enumerate(words):
@@ -123,8 +125,6 @@ def _detail_lines(incident: Incident, zone: ZoneInfo, source_name: str) -> list[
             runs.append((word, ("code",)))
         if incident.scheme:
             runs.append((f"（方案「{clean(incident.scheme)}」）", ()))
-    if incident.spread > 1:
-        runs.append((f"\n传播：{incident.spread} 条相似/转载，来自 {len(incident.sources)} 个来源", ()))
     if incident.reason:
         runs.append((f"\n研判：{clean(incident.reason)}", ()))
     if incident.progress:
