@@ -20,6 +20,7 @@ from bot.models import (
     Action,
     ActionKind,
     Actor,
+    HotRank,
     Incident,
     Item,
     NoticeKind,
@@ -231,6 +232,21 @@ class IncidentService:
             ]
         )
         return incident
+
+    async def set_hot(self, number: str, hot: HotRank, now: datetime, *, rerender: bool) -> Incident:
+        """Keep the hot-list rank the cards show up to date (bot/hotranks.py); no audit action:
+        the rank history is the source's, and the timeline gets only signals and drop-offs."""
+        for _attempt in range(5):
+            incident = await self._get(number)
+            updated = incident.replace(hot=hot, version=incident.version + 1)
+            try:
+                await self.store.put_incident(updated, expected_version=incident.version)
+            except VersionConflict:
+                continue
+            if rerender and not await Silences(self.store).muted(number, now):
+                await self.queue_updates(updated, now)
+            return updated
+        raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
 
     async def _change(
         self, number: str, change: Callable[[Incident], Incident | None], action: Action
