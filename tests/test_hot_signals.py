@@ -279,3 +279,82 @@ def test_signals_are_pure_and_respect_what_already_fired():
     reason = upgrade_reason("主体「江城化工集团」+ 事件「爆炸」5×16=80 = 80 分 → II 重大", found, Tier.I)
     assert reason == "主体「江城化工集团」+ 事件「爆炸」5×16=80 + 热榜：进入百度热搜前 10（第 3） → I 特别重大"
     assert [band(r) for r in (0, 1, 2, 3, 9, 10, 11, 60)] == [0, 1, 3, 3, 10, 10, 20, 0]
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title><link>{base}</link>
+{items}</channel></rss>"""
+
+
+def rss(title: str, base: str, entries: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid><description>{t}</description></item>"
+        for t, link in entries
+    )
+    return RSS.format(title=title, base=base, items=items)
+
+
+async def test_rsshub_hot_route_ranks_by_feed_order_and_signals(serve: Serve, store: Store):
+    feed = {"entries": [(f"其他话题第{n}个", f"https://s.weibo.com/weibo?q=f{n}") for n in range(1, 15)]}
+    story = (STORY, "https://s.weibo.com/weibo?q=story")
+
+    async def hot(request: web.Request) -> web.Response:
+        return web.Response(
+            text=rss("微博热搜榜", "https://s.weibo.com", feed["entries"]), content_type="application/xml"
+        )
+
+    site = await serve({"/weibo/search/hot": hot})
+    source = {"id": "rsshub-weibo", "kind": "hotlist", "format": "rsshub", "route": "/weibo/search/hot",
+              "url": site.base, "allow_private": True}  # fmt: skip
+    config = make_config(sources=[source], analysis={"hotlist": {"top": 10, "climb": 0, "stay": "0s"}})
+    bot = Bot(config, store, FakeClock(NOW))
+    feed["entries"] = [*feed["entries"][:12], story, *feed["entries"][12:]]
+    (created,) = (await bot.poll()).incidents
+    assert created.hot.board == "微博热搜" and created.hot.rank == 13 and created.source_id == "rsshub-weibo"
+    bot.clock.advance(timedelta(minutes=5))
+    feed["entries"] = [story, *[e for e in feed["entries"] if e != story]]
+    await bot.poll()
+    (text,) = await bot.upgrades()
+    assert "进入微博热搜前 10（第 1）" in text
+    assert (await only_incident(bot)).hot.rank == 1
+
+
+async def test_a_hot_entry_merged_into_an_existing_incident_shows_on_its_cards(serve: Serve, store: Store):
+    title = "江城化工集团员工集体投诉食堂饭菜变质多人腹泻就医"
+    agg = Board()
+    agg.story, agg.rank = (title, title), 12
+    news = rss("江城新闻", "http://news", [(title, "http://news.example/a/1.html")])
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.Response(text=news, content_type="application/xml")
+
+    site = await serve({"/api/s": agg.newsnow, "/feed.xml": feed})
+    config = hot_config(site.base)
+    config = make_config(
+        sources=[
+            *[s.model_dump(by_alias=True, exclude_defaults=True) for s in config.sources],
+            {"id": "news", "kind": "rss", "url": f"{site.base}/feed.xml", "allow_private": True},
+        ],
+        analysis={"hotlist": {"top": 10, "climb": 0, "stay": "0s"}},
+    )
+    bot = Bot(config, store, FakeClock(NOW))
+    client = HttpClient(config.http)
+    try:
+        news_source = build_source(config.sources[1], SourceContext(bot.clock))
+        (first,) = (await run_source(news_source, bot.services, client, bot.judge)).incidents
+    finally:
+        await client.aclose()
+    assert first.hot is None
+    await store.add_message_ref(MessageRef("console:duty", "m1", first.number))
+    bot.clock.advance(timedelta(minutes=5))
+    report = await bot.poll()
+    assert [i.number for i in report.spread] == [first.number] and report.incidents == []
+    incident = await store.get_incident(first.number)
+    assert incident.hot is not None and incident.hot.rank == 12 and incident.source_id == "news"
+    updates = [n for n in await bot.notes() if n.kind is NoticeKind.UPDATE and n.incident == first.number]
+    assert updates and updates[-1].version == incident.version  # every card re-renders with the rank
+    assert "热榜：微博热搜第 12" in incident_text(incident, bot.clock.now())
+
+    bot.clock.advance(timedelta(minutes=5))
+    agg.rank = 5
+    await bot.poll()
+    assert "进入微博热搜前 10（第 5）" in (await bot.upgrades())[0]

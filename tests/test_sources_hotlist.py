@@ -46,8 +46,14 @@ class Aggregator:
 
     async def dailyhot(self, request: web.Request) -> web.Response:
         data = [
-            {"id": i, "title": t, "hot": int(h), "url": f"https://www.baidu.com/s?wd={i}", "mobileUrl": "",
-             "timestamp": 1764115200000}
+            {
+                "id": i,
+                "title": t,
+                "hot": int(h),
+                "url": f"https://www.baidu.com/s?wd={i}",
+                "mobileUrl": "",
+                "timestamp": 1764115200000,
+            }
             for i, t, h in self.entries
         ]
         return web.json_response({"code": 200, "name": "baidu", "title": "百度", "updateTime": "x", "data": data})
@@ -207,8 +213,14 @@ async def test_matched_entry_alerts_with_its_rank_through_the_pipeline(serve: Se
 
     agg = Aggregator()
     site = await serve({"/api/s": agg.newsnow})
-    hot = {"id": "weibo-hot", "kind": "hotlist", "url": site.base, "format": "newsnow", "list": "weibo",
-           "allow_private": True}
+    hot = {
+        "id": "weibo-hot",
+        "kind": "hotlist",
+        "url": site.base,
+        "format": "newsnow",
+        "list": "weibo",
+        "allow_private": True,
+    }
     config = make_config(sources=[hot], analysis={"hotlist": {"top": 0, "climb": 0, "stay": "0s"}})  # no signals
     services = Services(config, store, clock, People(config.people), IncidentService(config, store))
     judge = Judge(config.schemes, config.sources, analysis=config.analysis)
