@@ -358,3 +358,20 @@ async def test_a_hot_entry_merged_into_an_existing_incident_shows_on_its_cards(s
     agg.rank = 5
     await bot.poll()
     assert "进入微博热搜前 10（第 5）" in (await bot.upgrades())[0]
+
+
+async def test_an_alert_held_for_quiet_hours_goes_out_once_upgraded(board, store: Store):
+    agg, base = board
+    config = hot_config(base).model_copy(
+        update={"quiet_hours": make_config(quiet_hours={"IV": "08:00-20:00"}).quiet_hours}
+    )
+    bot = Bot(config, store, FakeClock(NOW))  # 08:30 in Shanghai: tier IV waits until 20:00
+    (created,) = (await bot.poll()).incidents
+    assert created.tier is Tier.IV
+    (alert,) = [n for n in await bot.notes() if n.kind is NoticeKind.ALERT]
+    assert alert.next_attempt_at is not None and alert.next_attempt_at > NOW + timedelta(hours=10)
+    bot.clock.advance(timedelta(minutes=5))
+    agg.rank = 6
+    await bot.poll()
+    (alert,) = [n for n in await bot.notes() if n.kind is NoticeKind.ALERT]
+    assert alert.priority == Tier.III.value and alert.next_attempt_at is None  # tier III has no quiet hours here
