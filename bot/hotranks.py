@@ -48,8 +48,11 @@ async def _apply(reading: RankReading, incident: Incident, incidents: IncidentSe
         if incident.hot is not None and _same_entry(incident.hot, hot):
             await incidents.set_hot(number, hot, now, rerender=False)  # shown as 已掉榜 the next time a card renders
         return
-    fired = {a.id.rsplit(":", 1)[1] for a in await store.actions(number) if SIGNAL_ID in a.id}
-    found = signals(reading, incidents.config.analysis.hotlist, fired)
+    thresholds = incidents.config.analysis.hotlist
+    found = signals(reading, thresholds)
+    if found:  # only then read the trail: most polls move nothing
+        fired = {a.id.rsplit(":", 1)[1] for a in await store.actions(number) if SIGNAL_ID in a.id}
+        found = signals(reading, thresholds, fired)
     new = []
     for signal in found:
         action = Action(f"{number}{SIGNAL_ID}{signal.kind}", number, ActionKind.HOTLIST, SYSTEM, now, signal.reason)

@@ -375,3 +375,21 @@ async def test_an_alert_held_for_quiet_hours_goes_out_once_upgraded(board, store
     await bot.poll()
     (alert,) = [n for n in await bot.notes() if n.kind is NoticeKind.ALERT]
     assert alert.priority == Tier.III.value and alert.next_attempt_at is None  # tier III has no quiet hours here
+
+
+def test_a_new_entry_takes_over_only_a_gone_entry_it_rewords():
+    from sources.hotlist import Entry, track
+
+    first = track({}, [Entry("a", "江城化工集团员工投诉食堂", "", 3), Entry("b", "北方多地迎来初雪", "", 4)], NOW)
+    later = NOW + timedelta(minutes=5)
+    entries = [Entry("c", "周末气温回升", "", 3), Entry("d", "江城化工集团员工投诉食堂 官方回应", "", 4)]
+    second = track(first.history, entries, later)
+    assert second.keys == {"c": "c", "d": "a"}  # the reworded one keeps `a`'s history; the unrelated one is new
+    assert second.entered == {"c", "d"}  # `a` holds no incident yet: its new words are judged once
+    linked = {**first.history, "a": dict(first.history["a"], incident="YQ-1")}
+    assert track(linked, entries, later).entered == {"c"}  # with an incident, a rewording is history only
+    assert second.history["a"]["ids"] == ["d"] and second.history["a"]["worst"] == 4
+    assert second.history["b"]["off_at"] == later.isoformat() and second.history["b"]["rank"] == 0
+    much_later = later + timedelta(hours=2)
+    third = track(second.history, [Entry("e", "北方多地迎来初雪 气温骤降", "", 1)], much_later)
+    assert third.keys == {"e": "e"}  # `b` left more than REWORD_GAP ago: a new entry
