@@ -64,7 +64,8 @@ async def run_source(
             if judgement is not None:
                 placed = await place(item, judgement, judge, services.incidents, now)
                 (report.spread if placed.merged else report.incidents).append(placed.incident)
-                if item.hot is not None and item.hot.entry:
+                # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
+                if item.hot is not None and item.hot.entry and not placed.progress:
                     links[item.hot.entry] = placed.incident.number
         if result.readings:
             result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
