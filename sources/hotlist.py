@@ -29,6 +29,7 @@ from bot.analysis.hotsignals import RankReading
 from bot.models import HotRank, Item
 from sources.base import FetchResult, Source, SourceError, entry_key
 from sources.http import HttpClient
+from sources.rss import parse_feed
 
 REWORD_GAP = timedelta(hours=1)  # an entry gone this long is no longer taken for a rewording of a new one
 REWORD_SHARE = 0.6  # share of the shorter title's character pairs both titles must have
@@ -114,13 +115,11 @@ class HotlistSource(Source):
             for e in entries
             if e.id in tracked.entered
         ]
-        readings = [self.reading(key, board, tracked.history[key], now) for key in tracked.moved]
+        readings = [self.reading(key, board, tracked.history[key]) for key in tracked.moved]
         return FetchResult(items, dict(state, ranks=tracked.history), dropped=dropped, readings=readings)
 
     def parse_rsshub(self, text: str) -> tuple[str, list[Entry]]:
         """An RSSHub hot route: the feed's item order is the rank."""
-        from sources.rss import parse_feed  # feed parsers load only for RSSHub lists
-
         entries = []
         for entry in parse_feed(self, text):
             title = _plain(entry.title).strip()
@@ -143,7 +142,7 @@ class HotlistSource(Source):
         hot = HotRank(board, entry.rank, entry.heat, _time(record["on_since"]), now, int(record["best"]), key, self.id)
         return dataclasses.replace(item, hot=hot)
 
-    def reading(self, key: str, board: str, record: dict[str, Any], now: datetime) -> RankReading:
+    def reading(self, key: str, board: str, record: dict[str, Any]) -> RankReading:
         return RankReading(
             source_id=self.id,
             entry=key,

@@ -177,6 +177,11 @@ def test_config_needs_format_and_list():
         SourceConfig.model_validate({"id": "h", "kind": "hotlist", "url": "http://x", "list": "weibo"})
     with pytest.raises(ValidationError, match="list"):
         SourceConfig.model_validate({"id": "h", "kind": "hotlist", "url": "http://x", "format": "newsnow"})
+    with pytest.raises(ValidationError, match="route"):
+        SourceConfig.model_validate({"id": "h", "kind": "hotlist", "format": "rsshub"})
+    rsshub = SourceConfig.model_validate({"id": "h", "kind": "hotlist", "format": "rsshub", "route": "/zhihu/hot"})
+    source = build_source(rsshub, SourceContext(FakeClock(NOW), rsshub_base="http://10.0.0.5:1200/"))
+    assert source.list_url == "http://10.0.0.5:1200/zhihu/hot"  # the instance from rsshub.base_url
 
 
 def test_old_documents_without_rank_still_decode():
