@@ -127,7 +127,7 @@ async def start(app: App, read_console: bool = True) -> None:
         from bot.demo.server import start_demo_server
 
         app.demo = await start_demo_server(config.demo.host, config.demo.port)
-    context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url)
+    context = SourceContext(app.services.clock, config.zone, config.rsshub.base_url, config.store.keep_items)
     sources = [build_source(s, context) for s in config.sources if s.enabled]
     poller = app.poller = Poller(app.services, app.http, app.judge, sources)
     app.services.watch_backfill = poller.backfill

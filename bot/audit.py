@@ -61,6 +61,7 @@ KIND_NAMES = {
     ActionKind.SPREAD: "传播",
     ActionKind.PROGRESS: "进展",
     ActionKind.UPGRADE: "升级",
+    ActionKind.HOTLIST: "热榜",
     ActionKind.ESCALATE: "上报领导",
     ActionKind.REMIND: "提醒",
     ActionKind.NOTIFY: "报送",

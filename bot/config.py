@@ -138,7 +138,7 @@ class SourceConfig(Strict):
     backoff_max: Duration = timedelta(hours=1)  # a failing source waits at most this long
     watch_every: Duration = timedelta(minutes=1)  # poll interval while an emergency watch is active
     user_agent: str = ""  # this site only (some refuse bot-like agents); else http.user_agent
-    format: Literal["newsnow", "dailyhot"] | None = None  # hotlist: which aggregator serves `url`
+    format: Literal["newsnow", "dailyhot", "rsshub"] | None = None  # hotlist: which aggregator serves the list
     board: str = Field(default="", alias="list")  # hotlist: newsnow id or DailyHotApi route (weibo, baidu …)
     category: str = ""  # 媒体 / 自媒体 / 论坛 / 政务 / 热榜 for propagation figures; empty: by kind and route
 
@@ -157,9 +157,9 @@ class SourceConfig(Strict):
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
-        if self.kind == "rsshub":
+        if self.kind == "rsshub" or (self.kind == "hotlist" and self.format == "rsshub"):
             if not self.route:
-                raise ValueError("rsshub 来源需要 route:（如 /weibo/search/hot）")
+                raise ValueError(f"{self.kind} 来源需要 route:（如 /weibo/search/hot）")
         elif not self.url:
             raise ValueError(f"{self.kind} 来源需要 url:")
         if self.url and not self.url.startswith(("http://", "https://")):
@@ -167,8 +167,8 @@ class SourceConfig(Strict):
             raise ValueError("url 须以 http:// 或 https:// 开头")
         if self.kind == "hotlist":
             if self.format is None:
-                raise ValueError("hotlist 来源需要 format:（newsnow 或 dailyhot）")
-            if not self.board:
+                raise ValueError("hotlist 来源需要 format:（newsnow、dailyhot 或 rsshub）")
+            if not self.board and self.format != "rsshub":
                 raise ValueError("hotlist 来源需要 list:（如 weibo、baidu、zhihu）")
         if self.kind == "html" and not self.selectors.get("item"):
             raise ValueError("html 来源需要 selectors: {item: ...}（每条信息对应一个节点）")
@@ -608,6 +608,14 @@ def _default_tier_thresholds() -> dict[str, float]:
     return {"I": 85.0, "II": 65.0, "III": 45.0, "IV": 25.0}
 
 
+class HotSignalConfig(Strict):
+    """When a hot-list entry raises the tier of its incident (bot/analysis/hotsignals.py); 0 turns a signal off."""
+
+    top: int = Field(default=10, ge=0)  # entering the top N of its list
+    climb: int = Field(default=20, ge=0)  # climbing this many places above its lowest rank of the stay
+    stay: Duration = timedelta(hours=2)  # staying on the list this long
+
+
 class AnalysisConfig(Strict):
     """Judgement knobs (bot/analysis): near-duplicate merging, spread velocity, tier score."""
 
@@ -628,6 +636,7 @@ class AnalysisConfig(Strict):
     jump_ratio: float = Field(default=2.0, gt=1)  # an hour with this many times the previous hour's items is a jump
     jump_min: int = Field(default=3, ge=1)  # … and at least this many items
     sentiment_margin: float = Field(default=1.0, gt=0)
+    hotlist: HotSignalConfig = Field(default_factory=HotSignalConfig)  # hot-list signals: one tier up each
 
     @field_validator("thresholds")
     @classmethod

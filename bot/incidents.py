@@ -20,6 +20,7 @@ from bot.models import (
     Action,
     ActionKind,
     Actor,
+    HotRank,
     Incident,
     Item,
     NoticeKind,
@@ -232,7 +233,10 @@ class IncidentService:
         await self.queue_updates(incident, now)
         targets = targets_for(self.config.chats, tier)
         text = f"⬆️ 事件升级 {number}「{incident.title}」由 {old.roman} {old.label} 升为 {tier.roman} {tier.label}。原因：{reason}"
-        await self.store.enqueue([alert_notification(incident, t, now) for t in targets])
+        alerts = [alert_notification(incident, t, now) for t in targets]
+        for alert, queued in zip(alerts, await self.store.enqueue(alerts), strict=True):
+            if not queued:
+                await self._promote(alert.id, tier, now)
         await self.store.enqueue(
             [
                 # tied to the incident, so a /mute drops the announcement (bot.delivery)
@@ -243,6 +247,31 @@ class IncidentService:
             ]
         )
         return incident
+
+    async def set_hot(self, number: str, hot: HotRank, now: datetime, *, rerender: bool) -> Incident:
+        """Keep the hot-list rank the cards show up to date (bot/hotranks.py); no audit action:
+        the rank history is the source's, and the timeline gets only signals and drop-offs."""
+        for _attempt in range(5):
+            incident = await self._get(number)
+            updated = incident.replace(hot=hot, version=incident.version + 1)
+            try:
+                await self.store.put_incident(updated, expected_version=incident.version)
+            except VersionConflict:
+                continue
+            if rerender and not await Silences(self.store).muted(number, now):
+                await self.queue_updates(updated, now)
+            return updated
+        raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
+
+    async def _promote(self, alert_id: str, tier: Tier, now: datetime) -> None:
+        """An alert still waiting in the outbox (storm group, quiet hours) goes by its new tier:
+        a III alert held for the night must not stay held once its incident is II."""
+        note = await self.store.get_notification(alert_id)
+        if note is None or not note.pending or note.priority <= tier.value or note.attempts:
+            return
+        await self.store.update_notification(
+            note.replace(priority=tier.value, next_attempt_at=hold_until(self.config, tier, now))
+        )
 
     async def _change(
         self, number: str, change: Callable[[Incident], Incident | None], action: Action

@@ -39,6 +39,7 @@ _NO_STATE_CHANGE = {
     ActionKind.SPREAD,
     ActionKind.PROGRESS,
     ActionKind.UPGRADE,
+    ActionKind.HOTLIST,
     ActionKind.MUTE,
     ActionKind.UNMUTE,
 }

@@ -99,6 +99,7 @@ class ActionKind(StrEnum):
     UNMUTE = "unmute"
     REFUSED = "refused"
     ROSTER = "roster"  # a swap or cover of the 值班表
+    HOTLIST = "hotlist"  # a hot-list signal or the entry dropping off its list (timeline only)
     HANDOVER = "handover"  # shift handover: card posted, note, accepted
 
 
@@ -111,9 +112,18 @@ class HotRank:
     heat: str = ""  # the list's own heat figure, as it wrote it
     since: datetime | None = None  # when this entry's current stay on the list began
     seen_at: datetime | None = None  # when this rank was read
+    best: int = 0  # best rank of the entry so far (0: unknown)
+    entry: str = ""  # the entry's key in its source's rank history (sources/hotlist.py)
+    source_id: str = ""  # the hot-list source that read it
+
+    @property
+    def on_list(self) -> bool:
+        return self.rank > 0
 
     def label(self) -> str:
-        """`微博热搜第 3 · 已在榜 2小时` — what a card shows."""
+        """`微博热搜第 3 · 已在榜 2小时` — what a card shows; `微博热搜 已掉榜（最高第 3）` once off."""
+        if not self.on_list:
+            return f"{self.board} 已掉榜" + (f"（最高第 {self.best}）" if self.best else "")
         text = f"{self.board}第 {self.rank}"
         if self.since and self.seen_at and self.seen_at > self.since:
             text += f" · 已在榜 {format_duration(self.seen_at - self.since)}"
@@ -269,7 +279,7 @@ class Incident:
     sources: tuple[str, ...] = ()
     last_seen_at: datetime | None = None
     progress: str = ""  # the latest 进展 (a rebuttal or clarification): its title and link
-    hot: HotRank | None = None  # the hot-list rank of the first item, when it came from a hot list
+    hot: HotRank | None = None  # the current rank of the story's hot-list entry (bot/hotranks.py keeps it up to date)
     first: FirstPost | None = None  # 首发: the earliest publication among its items (None: stored before it was kept)
     version: int = 1
 

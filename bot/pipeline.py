@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
+from bot.hotranks import follow
 from bot.models import Incident
 from bot.placement import place
 from bot.services import Services
 from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError
+from sources.hotlist import link
 from sources.http import HttpClient, HttpError
 
 log = logging.getLogger(__name__)
@@ -56,11 +58,17 @@ async def run_source(
         new_items = [item for item, is_new in zip(result.items, fresh, strict=True) if is_new]
         report.new = len(new_items)
         await store.add_items(new_items)
+        links: dict[str, str] = {}  # hot-list entry → the incident its item was placed in
         for item in new_items:
             judgement = judge.judge(item, watch_terms=watch_terms)
             if judgement is not None:
                 placed = await place(item, judgement, judge, services.incidents, now)
                 (report.spread if placed.merged else report.incidents).append(placed.incident)
+                # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
+                if item.hot is not None and item.hot.entry and not placed.progress:
+                    links[item.hot.entry] = placed.incident.number
+        if result.readings:
+            result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
         health = record_success(health, now, report.new)
         if result.dropped:  # a flooded feed: only the newest max_items were read
             health["note"] = (

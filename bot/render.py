@@ -90,6 +90,8 @@ def update_line(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZONE
         Status.RESOLVED: f"：{incident.result}",
     }[incident.status]
     tail = deadline_line(incident, now)
+    if incident.hot is not None and incident.hot.on_list:
+        detail += f" · {incident.hot.label()}"
     return f"更新 {incident.number} {incident.tier.emoji}{incident.tier.roman} {incident.status.label}{detail}" + (
         f"  {tail}" if tail else ""
     )

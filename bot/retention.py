@@ -2,7 +2,8 @@
 
 Items serve replay and the watch backfill; what an office must keep (incidents,
 actions, evidence) is never pruned, nor are the seen marks: forgetting one
-would let an old item still listed by its feed alert again.
+would let an old item still listed by its feed alert again. Hot-list rank history follows
+the same `keep_items`, pruned by the source itself at each fetch (sources/hotlist.py).
 """
 
 from __future__ import annotations

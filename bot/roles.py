@@ -63,7 +63,7 @@ class Node:
         self.services = Services(config, store, self.clock, people, IncidentService(config, store))
         self.judge = Judge(config.schemes, config.sources, analysis=config.analysis)
         self.http = HttpClient(config.http)
-        context = SourceContext(self.clock, config.zone, config.rsshub.base_url)
+        context = SourceContext(self.clock, config.zone, config.rsshub.base_url, config.store.keep_items)
         sources = [build_source(s, context) for s in config.sources if s.enabled]
         self.poller = Poller(self.services, self.http, self.judge, sources)
         marker_ttl = max([s.every.total_seconds() for s in config.sources] + [60.0]) * 3

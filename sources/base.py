@@ -12,9 +12,10 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
+from bot.analysis.hotsignals import RankReading
 from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
 from bot.models import Item
@@ -37,6 +38,7 @@ class FetchResult:
     state: dict[str, Any] = field(default_factory=dict)
     not_modified: bool = False
     dropped: int = 0  # entries beyond the source's max_items, left unread this poll
+    readings: list[RankReading] = field(default_factory=list)  # hot lists: every entry on the list or just off
 
 
 T = TypeVar("T")
@@ -58,6 +60,7 @@ class SourceContext:
     clock: Clock = field(default_factory=SystemClock)
     zone: tzinfo = SHANGHAI
     rsshub_base: str = "http://127.0.0.1:1200"
+    keep: timedelta = timedelta(days=30)  # store.keep_items: how long hot-list history of an entry off its list is kept
 
 
 class Source(ABC):

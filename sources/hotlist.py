@@ -1,11 +1,17 @@
-"""Hot lists (微博热搜, 百度热搜 …) from a self-hosted aggregator: newsnow or DailyHotApi.
+"""Hot lists (微博热搜, 百度热搜 …) from a self-hosted aggregator: newsnow, DailyHotApi or RSSHub.
 
 Each entry on the list becomes an Item carrying its rank (`Item.hot`). The rank
-history of every entry (first seen, best and current rank, last seen, when it
-dropped off) is kept in the source's own state, which the poller stores after
-every fetch, so it survives restarts on either store backend. An entry is
-emitted as an Item when it enters the list (or re-enters it); staying on the
-list only updates its history.
+history of every entry (first seen, best, worst and current rank, last seen, time on
+the list, when it dropped off, the incident it belongs to) is kept in the source's own
+state, which the poller stores after every fetch, so it survives restarts on either
+store backend; entries off the list longer than `store.keep_items` are forgotten.
+An entry is emitted as an Item when it enters the list (or re-enters it, or is
+reworded while no incident holds it); every poll also yields a `RankReading` per
+entry on the list or just dropped off, which bot/hotranks.py applies to incidents.
+
+A reworded title stays one entry: an unknown id whose title shares most of its
+character pairs with an entry that left the list with this poll (or within
+`REWORD_GAP`) takes over that entry's history.
 """
 
 from __future__ import annotations
@@ -13,16 +19,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from bot.analysis.hotsignals import RankReading
 from bot.models import HotRank, Item
 from sources.base import FetchResult, Source, SourceError, entry_key
 from sources.http import HttpClient
+from sources.rss import parse_feed
 
-HISTORY_KEPT = timedelta(days=30)  # an entry off the list this long is forgotten (matches store.keep_items' default)
+REWORD_GAP = timedelta(hours=1)  # an entry gone this long is no longer taken for a rewording of a new one
+REWORD_SHARE = 0.6  # share of the shorter title's character pairs both titles must have
+_NOT_TEXT = re.compile(r"[\W_]+")
 
 # Chinese names of the lists both aggregators serve, for cards; `name:` in the config wins.
 BOARDS = {
@@ -42,6 +53,12 @@ BOARDS = {
     "ifeng": "凤凰网热点",
     "cls-hot": "财联社热门",
     "wallstreetcn-hot": "华尔街见闻热门",
+    # RSSHub hot routes (format: rsshub, route:)
+    "weibo/search/hot": "微博热搜",
+    "zhihu/hot": "知乎热榜",
+    "zhihu/hotlist": "知乎热榜",
+    "baidu/top": "百度热搜",
+    "douyin/hot": "抖音热榜",
 }
 
 
@@ -60,11 +77,18 @@ class Entry:
 class HotlistSource(Source):
     @property
     def list_url(self) -> str:
+        if self.config.format == "rsshub":
+            base = (self.config.url or self.context.rsshub_base).rstrip("/")
+            return f"{base}/{self.route}"
         base = self.url.rstrip("/")
         board = quote(self.config.board, safe="/-_.")
         if self.config.format == "newsnow":
             return f"{base}/api/s?id={board}&latest"
         return f"{base}/{board.lstrip('/')}"
+
+    @property
+    def route(self) -> str:
+        return (self.config.route or self.config.board).strip().strip("/")
 
     async def fetch(self, client: HttpClient, state: dict[str, Any]) -> FetchResult:
         # No conditional GET: the lists are small and a poll must refresh `last_seen` even when nothing moved.
@@ -74,17 +98,39 @@ class HotlistSource(Source):
             encoding=self.config.encoding,
             user_agent=self.config.user_agent,
         )
-        parse = parse_newsnow if self.config.format == "newsnow" else parse_dailyhot
-        served_name, entries = await asyncio.to_thread(parse, resp.text)
+        if self.config.format == "rsshub":
+            served_name, entries = await asyncio.to_thread(self.parse_rsshub, resp.text)
+            key = self.route
+        else:
+            parse = parse_newsnow if self.config.format == "newsnow" else parse_dailyhot
+            served_name, entries = await asyncio.to_thread(parse, resp.text)
+            key = self.config.board
         dropped = max(0, len(entries) - self.config.max_items)
         entries = entries[: self.config.max_items]  # the list's top, by rank
-        board = self.config.name or BOARDS.get(self.config.board) or served_name or self.config.board
+        board = self.config.name or BOARDS.get(key) or served_name or key
         now = self.context.clock.now()
-        history, entered = track(state.get("ranks") or {}, entries, now)
-        items = [self.entry_item(e, board, history[e.id], now, resp.url) for e in entries if e.id in entered]
-        return FetchResult(items, dict(state, ranks=history), dropped=dropped)
+        tracked = track(state.get("ranks") or {}, entries, now, self.context.keep)
+        items = [
+            self.entry_item(e, board, tracked.history[tracked.keys[e.id]], tracked.keys[e.id], now, resp.url)
+            for e in entries
+            if e.id in tracked.entered
+        ]
+        readings = [self.reading(key, board, tracked.history[key]) for key in tracked.moved]
+        return FetchResult(items, dict(state, ranks=tracked.history), dropped=dropped, readings=readings)
 
-    def entry_item(self, entry: Entry, board: str, record: dict[str, Any], now: datetime, base_url: str) -> Item:
+    def parse_rsshub(self, text: str) -> tuple[str, list[Entry]]:
+        """An RSSHub hot route: the feed's item order is the rank."""
+        entries = []
+        for entry in parse_feed(self, text):
+            title = _plain(entry.title).strip()
+            if title:
+                key = entry.guid or entry.link or title
+                entries.append(Entry(entry_key(key), title, entry.link, len(entries) + 1, "", entry.published))
+        return "", entries
+
+    def entry_item(
+        self, entry: Entry, board: str, record: dict[str, Any], key: str, now: datetime, base_url: str
+    ) -> Item:
         item = self.item(
             link=entry.url,
             base_url=base_url,
@@ -93,48 +139,135 @@ class HotlistSource(Source):
             published_at=entry.published_at,
             guid=f"{self.id}:{entry.id}",
         )
-        hot = HotRank(board, entry.rank, entry.heat, _time(record["on_since"]), now)
+        hot = HotRank(board, entry.rank, entry.heat, _time(record["on_since"]), now, int(record["best"]), key, self.id)
         return dataclasses.replace(item, hot=hot)
+
+    def reading(self, key: str, board: str, record: dict[str, Any]) -> RankReading:
+        return RankReading(
+            source_id=self.id,
+            entry=key,
+            board=board,
+            title=record["title"],
+            rank=int(record.get("rank") or 0),
+            best=int(record.get("best") or 0),
+            worst=int(record.get("worst") or record.get("rank") or 0),
+            on_since=_time(record["on_since"]),
+            seen_at=_time(record["last_seen"]),
+            heat=record.get("heat", ""),
+            incident=record.get("incident", ""),
+        )
+
+
+@dataclass
+class Tracked:
+    history: dict[str, dict[str, Any]]  # entry key → record
+    keys: dict[str, str]  # id served this poll → entry key (differs for a reworded title)
+    entered: set[str]  # ids served this poll to emit as Items
+    moved: list[str]  # entry keys on the list this poll or dropped off with it, in list order
 
 
 def track(
-    ranks: dict[str, dict[str, Any]], entries: list[Entry], now: datetime
-) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """The updated rank history and the ids that entered (or re-entered) the list with this fetch.
+    ranks: dict[str, dict[str, Any]], entries: list[Entry], now: datetime, keep: timedelta = timedelta(days=30)
+) -> Tracked:
+    """The rank history after this fetch.
 
-    A record: title, first_seen, on_since (start of the current stay), last_seen,
-    rank (current; 0 once off), best, off_at (when it dropped off, else None).
+    A record (keyed by the first id the entry was served under): title, ids (later ids of a
+    reworded entry), first_seen, on_since (start of the current stay), last_seen, rank
+    (current; 0 once off), best, worst (of the current stay), heat, past (seconds on the list
+    in earlier stays), off_at (when it dropped off, else None), incident (set by bot/hotranks.py).
     Times are ISO strings: the record lives in JSON source state.
     """
     stamp = now.isoformat()
     history = {key: dict(record) for key, record in ranks.items()}
+    index = {alias: key for key, record in history.items() for alias in (key, *record.get("ids", ()))}
+    keys = {e.id: index[e.id] for e in entries if e.id in index}
+    _match_rewordings([e for e in entries if e.id not in keys], history, set(keys.values()), keys, now)
     entered: set[str] = set()
-    present = set()
+    moved: list[str] = []
     for entry in entries:
-        present.add(entry.id)
-        record = history.get(entry.id)
+        key = keys.setdefault(entry.id, entry.id)
+        record = history.get(key)
         if record is None or record.get("off_at"):
             entered.add(entry.id)
+            past = _stay(record) if record else 0.0
             first = record["first_seen"] if record else stamp
-            record = {"first_seen": first, "on_since": stamp, "best": entry.rank}
+            best = int(record.get("best") or entry.rank) if record else entry.rank
+            record = dict(record or {}, first_seen=first, on_since=stamp, best=best, worst=entry.rank, past=past)
+        elif record["title"] != entry.title and not record.get("incident"):
+            entered.add(entry.id)  # reworded, and the new words may match a scheme the old ones did not
+        if entry.id != key and entry.id not in record.get("ids", ()):
+            record["ids"] = [*record.get("ids", ()), entry.id][-5:]
         record.update(
             title=entry.title,
             rank=entry.rank,
             best=min(int(record.get("best") or entry.rank), entry.rank),
+            worst=max(int(record.get("worst") or entry.rank), entry.rank),
+            heat=entry.heat,
             last_seen=stamp,
             off_at=None,
         )
-        history[entry.id] = record
+        history[key] = record
+        moved.append(key)
+    present = set(keys.values())
     for key, record in history.items():
         if key not in present and not record.get("off_at"):
             record.update(rank=0, off_at=stamp)
-    forget = now - HISTORY_KEPT
-    return {k: r for k, r in history.items() if not r.get("off_at") or _time(r["off_at"]) > forget}, entered
+            moved.append(key)
+    forget = now - keep
+    kept = {k: r for k, r in history.items() if not r.get("off_at") or _time(r["off_at"]) > forget}
+    return Tracked(kept, keys, entered, [k for k in moved if k in kept])
+
+
+def _match_rewordings(
+    unknown: list[Entry], history: dict[str, dict[str, Any]], taken: set[str], keys: dict[str, str], now: datetime
+) -> None:
+    """Give each unknown id the history of a recently gone entry whose title it rewords (best match first)."""
+    gone = [
+        key
+        for key, record in history.items()
+        if key not in taken and (not record.get("off_at") or now - _time(record["off_at"]) <= REWORD_GAP)
+    ]
+    pairs = []
+    for entry in unknown:
+        mine = _pairs(entry.title)
+        for key in gone:
+            theirs = _pairs(history[key]["title"])
+            shared = len(mine & theirs)
+            if shared >= 2 and shared / max(1, min(len(mine), len(theirs))) >= REWORD_SHARE:
+                pairs.append((shared / max(1, len(mine | theirs)), entry.id, key))
+    for _score, entry_id, key in sorted(pairs, reverse=True):
+        if entry_id not in keys and key not in taken:
+            keys[entry_id] = key
+            taken.add(key)
+
+
+def _pairs(title: str) -> set[str]:
+    text = _NOT_TEXT.sub("", title.lower())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _stay(record: dict[str, Any]) -> float:
+    """Seconds on the list over all stays so far, the current (or last) one included."""
+    return float(record.get("past") or 0) + time_on_list(record).total_seconds()
 
 
 def time_on_list(record: dict[str, Any]) -> timedelta:
     """How long the entry has been on the list in its current (or last) stay."""
     return _time(record["last_seen"]) - _time(record["on_since"])
+
+
+def total_time_on_list(record: dict[str, Any]) -> timedelta:
+    """How long the entry has been on the list over all its stays."""
+    return timedelta(seconds=_stay(record))
+
+
+def link(state: dict[str, Any], links: dict[str, str]) -> dict[str, Any]:
+    """The fetch state with entries tied to their incidents (entry key → incident number)."""
+    ranks = state.get("ranks") or {}
+    if not any(key in ranks and ranks[key].get("incident") != number for key, number in links.items()):
+        return state
+    ranks = {key: dict(record, incident=links[key]) if key in links else record for key, record in ranks.items()}
+    return dict(state, ranks=ranks)
 
 
 def parse_newsnow(text: str) -> tuple[str, list[Entry]]:
@@ -205,6 +338,10 @@ def _epoch(value: Any) -> datetime | None:
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
 
 
 def _escape(text: str) -> str:

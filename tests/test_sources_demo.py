@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import build_app
 from bot.clock import FakeClock
 from bot.config_loader import load_config
-from bot.demo.server import start_demo_server
+from bot.demo.server import CLIMBER, start_demo_server
+from bot.models import Tier
 from bot.pipeline import run_source
 from bot.store.tinydb_store import TinyDBStore
 from sources.base import SourceContext
@@ -43,7 +45,7 @@ async def test_demo_html_list_page_with_details(tmp_path, clock: FakeClock):
         await runner.cleanup()
 
 
-async def test_demo_hot_list_alerts_with_its_rank(tmp_path, clock: FakeClock):
+async def test_demo_hot_list_alerts_with_its_rank_then_upgrades_once(tmp_path, clock: FakeClock):
     runner = await start_demo_server("127.0.0.1", 0)
     port = runner.addresses[0][1]
     config = load_config(REPO / "config.yaml", env={})
@@ -53,10 +55,21 @@ async def test_demo_hot_list_alerts_with_its_rank(tmp_path, clock: FakeClock):
     await store.open()
     try:
         app = await build_app(config.model_copy(update={"sources": [hot]}), store, clock, console_out=io.StringIO())
-        report = await run_source(build_source(hot, SourceContext(clock, config.zone)), app.services, app.http, app.judge)
-        assert not report.error and report.fetched == 4
-        (incident,) = report.incidents
-        assert "爆炸" in incident.title and incident.hot.label() == "微博热搜第 1"
+        source = build_source(hot, SourceContext(clock, config.zone))
+        report = await run_source(source, app.services, app.http, app.judge)
+        assert not report.error and report.fetched == 20
+        blast, climber = sorted(report.incidents, key=lambda i: i.hot.rank)
+        assert "爆炸" in blast.title and blast.hot.label() == "微博热搜第 1"
+        assert climber.title == CLIMBER and climber.hot.label() == "微博热搜第 16" and climber.tier is Tier.II
+        for _ in range(3):  # 16 → 12 → 7 → 7
+            clock.advance(hot.every)
+            assert (await run_source(source, app.services, app.http, app.judge)).incidents == []
+        pending = await store.pending_notifications(clock.now() + timedelta(days=1), limit=200)
+        (upgrade,) = [n.text for n in pending if "事件升级" in n.text]
+        assert f"{climber.number}「{CLIMBER}」由 II 重大 升为 I 特别重大" in upgrade
+        assert "进入微博热搜前 10（第 7）" in upgrade
+        now = await store.get_incident(climber.number)
+        assert now.tier is Tier.I and now.hot.rank == 7 and now.hot.best == 7
         await app.http.aclose()
     finally:
         await store.close()

@@ -46,8 +46,14 @@ class Aggregator:
 
     async def dailyhot(self, request: web.Request) -> web.Response:
         data = [
-            {"id": i, "title": t, "hot": int(h), "url": f"https://www.baidu.com/s?wd={i}", "mobileUrl": "",
-             "timestamp": 1764115200000}
+            {
+                "id": i,
+                "title": t,
+                "hot": int(h),
+                "url": f"https://www.baidu.com/s?wd={i}",
+                "mobileUrl": "",
+                "timestamp": 1764115200000,
+            }
             for i, t, h in self.entries
         ]
         return web.json_response({"code": 200, "name": "baidu", "title": "百度", "updateTime": "x", "data": data})
@@ -171,6 +177,11 @@ def test_config_needs_format_and_list():
         SourceConfig.model_validate({"id": "h", "kind": "hotlist", "url": "http://x", "list": "weibo"})
     with pytest.raises(ValidationError, match="list"):
         SourceConfig.model_validate({"id": "h", "kind": "hotlist", "url": "http://x", "format": "newsnow"})
+    with pytest.raises(ValidationError, match="route"):
+        SourceConfig.model_validate({"id": "h", "kind": "hotlist", "format": "rsshub"})
+    rsshub = SourceConfig.model_validate({"id": "h", "kind": "hotlist", "format": "rsshub", "route": "/zhihu/hot"})
+    source = build_source(rsshub, SourceContext(FakeClock(NOW), rsshub_base="http://10.0.0.5:1200/"))
+    assert source.list_url == "http://10.0.0.5:1200/zhihu/hot"  # the instance from rsshub.base_url
 
 
 def test_old_documents_without_rank_still_decode():
@@ -207,9 +218,15 @@ async def test_matched_entry_alerts_with_its_rank_through_the_pipeline(serve: Se
 
     agg = Aggregator()
     site = await serve({"/api/s": agg.newsnow})
-    hot = {"id": "weibo-hot", "kind": "hotlist", "url": site.base, "format": "newsnow", "list": "weibo",
-           "allow_private": True}
-    config = make_config(sources=[hot])
+    hot = {
+        "id": "weibo-hot",
+        "kind": "hotlist",
+        "url": site.base,
+        "format": "newsnow",
+        "list": "weibo",
+        "allow_private": True,
+    }
+    config = make_config(sources=[hot], analysis={"hotlist": {"top": 0, "climb": 0, "stay": "0s"}})  # no signals
     services = Services(config, store, clock, People(config.people), IncidentService(config, store))
     judge = Judge(config.schemes, config.sources, analysis=config.analysis)
     client = HttpClient(config.http)
@@ -225,10 +242,11 @@ async def test_matched_entry_alerts_with_its_rank_through_the_pipeline(serve: Se
     assert again.incidents == [] and again.spread == []
     assert incident.hot is not None and incident.hot.board == "微博热搜" and incident.hot.rank == 3
     stored = await store.get_incident(incident.number)
-    assert stored.hot == incident.hot  # the rank is kept with the incident (both backends)
+    assert stored.hot.rank == 1 and stored.hot.since == incident.hot.since  # the rank follows the list
+    assert stored.tier == incident.tier  # signals are off here
     pending = await store.pending_notifications(clock.now() + timedelta(days=1), limit=50)
     assert [n.incident for n in pending if n.kind is NoticeKind.ALERT] == [incident.number]
-    assert "热榜：微博热搜第 3" in incident_text(stored, clock.now())
+    assert "热榜：微博热搜第 1 · 已在榜 2小时" in incident_text(stored, clock.now())
     state = (await store.get_source_state("weibo-hot"))["fetch"]
     record = next(r for r in state["ranks"].values() if r["title"] == "江城化工集团仓库爆炸")
     assert record["rank"] == 1 and record["best"] == 1 and time_on_list(record) == timedelta(hours=2)

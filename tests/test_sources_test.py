@@ -57,7 +57,7 @@ def demo(tmp_path_factory) -> Path:
         (
             "weibo-hot",
             [
-                "hotlist，类别 热榜，每2分钟",
+                "hotlist，类别 热榜，每20秒",
                 "   热榜：微博热搜第 1 · 热度 286万",
                 "   时间：未给出（按发现时间",
                 "→ 不告警：未出现任何监测方案的词",

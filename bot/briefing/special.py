@@ -17,6 +17,7 @@ KIND_LABELS = {
     ActionKind.PROGRESS: "进展（辟谣/澄清）",
     ActionKind.NOTIFY: "推送预警",
     ActionKind.UPGRADE: "升级",
+    ActionKind.HOTLIST: "热榜",
     ActionKind.ESCALATE: "逐级上报",
     ActionKind.REMIND: "催办提醒",
     ActionKind.ACK: "确认",
