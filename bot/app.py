@@ -82,7 +82,12 @@ def build_channels(
 
         channels["telegram"] = TelegramChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
-        channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
+        proxies = {r.name: config.chats.robot_proxy(r) for r in config.chats.robots if r.kind == kind}
+        channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names, proxies=proxies)
+    if config.chats.mail.enabled:
+        from bot.channels.mail import MailChannel  # lazy: aiosmtplib (the `chats` extra) loads only when mail is on
+
+        channels["mail"] = MailChannel(config.chats.mail, clock, config.zone, names)
     return channels
 
 
