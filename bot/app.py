@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
+from bot.briefing.scheduled import add_report_jobs
 from bot.channels.base import Channel, CommandHandler, NotLeader, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
 from bot.channels.robots import ROBOT_CHANNELS
@@ -148,6 +149,7 @@ async def start(app: App, read_console: bool = True) -> None:
     add_deadline_job(app.scheduler, app.services)
     add_shift_job(app.scheduler, app.services)  # 值班表: handover cards, gap warnings (no roster: no job)
     add_retention_job(app.scheduler, app.services)
+    add_report_jobs(app.scheduler, app.services)  # reports: 日报/周报/评估/考核月报 to mail and chats
     evidence = app.services.incidents.evidence
     if evidence is not None:  # archives that failed (a full disk): retried every minute
 

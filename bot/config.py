@@ -768,6 +768,9 @@ class Config(Strict):
         _require_unique("people", [p.name for p in self.people])
         if self.chats.console.person and self.chats.console.person not in {p.name for p in self.people}:
             raise ValueError(f"chats.console.person：{self.chats.console.person!r} 不在 people 中")
+        monthly = self.reports.monthly
+        if monthly is not None and monthly.enabled and not self.roster.enabled:
+            raise ValueError("reports.monthly：考核月报按值班员统计，需要先配置值班表（roster）")
         return self
 
     @property
