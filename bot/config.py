@@ -524,6 +524,7 @@ class ReportsConfig(Strict):
     weekly: ReportJobConfig | None = None  # 舆情周报 of the last 7 days
     evaluation: ReportJobConfig | None = None  # 总结评估 of the last 7 days
     monthly: ReportJobConfig | None = None  # 值班考核月报 of the previous month (needs a roster)
+    grace: Duration = timedelta(hours=2)  # a run missed while the bot was down is made at start within this
 
 
 class DemoConfig(Strict):

@@ -15,8 +15,16 @@ from types import SimpleNamespace
 import pytest
 
 from bot.app import build_app
-from bot.briefing.scheduled import add_report_jobs, previous_month, report_targets, send_scheduled_report
+from bot.briefing.scheduled import (
+    add_report_jobs,
+    catch_up_reports,
+    last_occurrence,
+    previous_month,
+    report_targets,
+    send_scheduled_report,
+)
 from bot.clock import FakeClock
+from bot.config import ReportJobConfig
 from bot.config_loader import ConfigError, parse_config
 from bot.models import Command, Target
 from bot.scheduler import build_scheduler
@@ -149,3 +157,41 @@ def test_previous_month():
 def test_the_monthly_assessment_needs_a_roster():
     with pytest.raises(ConfigError, match="需要先配置值班表"):
         parse_config("reports:\n  monthly: {at: '09:00', day: 1}\n")
+
+
+def test_last_occurrence_of_each_kind(smtp):
+    reports = {
+        "daily": {"at": "09:00"},
+        "weekly": {"at": "08:00", "weekday": 1},
+        "evaluation": {"at": "08:00", "weekday": 4},
+        "monthly": {"at": "09:00", "day": 28},
+    }
+    monthly = reports.pop("monthly")
+    config = config_for(smtp, reports=reports)
+    config = config.model_copy(  # past the config's roster check: it is not this function's business
+        update={"reports": config.reports.model_copy(update={"monthly": ReportJobConfig(**monthly)})}
+    )
+    jobs = config.reports
+    assert last_occurrence("daily", jobs.daily, NOW, config) == local(11, 25, 9, 0)  # 09:00 is still to come
+    assert last_occurrence("weekly", jobs.weekly, NOW, config) == local(11, 23, 8, 0)  # Monday
+    assert last_occurrence("evaluation", jobs.evaluation, NOW, config) == local(11, 26, 8, 0)  # today, Thursday
+    assert last_occurrence("monthly", jobs.monthly, NOW, config) == local(10, 28, 9, 0)
+
+
+async def test_a_run_missed_while_down_is_made_at_start_within_the_grace(store, clock, smtp):
+    config = config_for(smtp, reports={"daily": {"at": "07:00"}})  # NOW is 08:30: 1 h 30 ago, grace 2 h
+    app = await app_for(store, clock, config)
+    assert await catch_up_reports(app.services) == ["daily"]
+    assert await catch_up_reports(app.services) == []  # made once
+    assert await send_scheduled_report(app.services, "daily") is False  # nor by a late cron run
+    await app.delivery.run_once()
+    assert [r.recipients for r in smtp.received] == [["daily@gov.test"]]
+    await app.http.aclose()
+
+
+async def test_a_run_missed_past_the_grace_is_not_made(store, clock, smtp):
+    app = await app_for(store, clock, config_for(smtp, reports={"daily": {"at": "06:00"}}))
+    assert await catch_up_reports(app.services) == []
+    await app.delivery.run_once()
+    assert smtp.received == []
+    await app.http.aclose()

@@ -6,13 +6,14 @@ once in the store (`report:<kind>:<local date>`), so a second instance or a repe
 cron run cannot send it twice, and outbox ids derive from that key. The file goes
 through the outbox like every other notice: a mail server that is down delays it,
 nothing is lost. Only the leader runs these jobs (they live on bot.app's scheduler).
+At start, a run missed while the bot was down is made if still within `reports.grace`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("daily", "weekly", "evaluation", "monthly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EARLY_FIRE = timedelta(minutes=1)  # a cron run a little early still counts as that occurrence
 
 
 def job_of(config: Config, kind: str) -> ReportJobConfig | None:
@@ -81,19 +83,32 @@ async def build_report(services: Services, kind: str) -> tuple[Report, str]:
     return report, f"{names[kind]}-{day:%Y%m%d}"
 
 
-def occurrence_key(kind: str, now: datetime, config: Config) -> str:
-    return f"report:{kind}:{now.astimezone(config.zone):%Y%m%d}"
+def last_occurrence(kind: str, job: ReportJobConfig, now: datetime, config: Config) -> datetime:
+    """The most recent scheduled time of this kind at or before `now` (local)."""
+    local = now.astimezone(config.zone)
+    hour, minute = (int(x) for x in job.at.split(":"))
+    at = datetime.combine(local.date(), time(hour, minute), config.zone)
+    if kind == "monthly":
+        at = at.replace(day=job.day)
+        if at > local:
+            before = at.replace(day=1) - timedelta(days=1)
+            at = at.replace(year=before.year, month=before.month)
+        return at
+    while at > local or (kind in ("weekly", "evaluation") and at.isoweekday() != job.weekday):
+        at -= timedelta(days=1)
+    return at
 
 
 async def send_scheduled_report(services: Services, kind: str) -> bool:
-    """The cron job: build this kind's report and queue it, once per day; True if queued."""
+    """The cron job: build this occurrence's report and queue it, once; True if queued."""
     config, now = services.config, services.clock.now()
+    job = job_of(config, kind)
     targets = report_targets(config, kind)
-    if not targets:
+    if job is None or not targets:
         log.warning("report %s is scheduled but has no recipients (chats.mail.recipients.%s or reports.%s.chats)",
                     kind, kind, kind)  # fmt: skip
         return False
-    key = occurrence_key(kind, now, config)
+    key = f"report:{kind}:{last_occurrence(kind, job, now + EARLY_FIRE, config):%Y%m%d}"
     if not await services.store.set_meta_if_absent(key, {"status": "sending", "at": now.isoformat()}):
         return False
     report, name = await build_report(services, kind)
@@ -102,6 +117,19 @@ async def send_scheduled_report(services: Services, kind: str) -> bool:
     await services.store.set_meta(key, {"status": "sent", "at": now.isoformat()})
     log.info("report %s queued for %s", kind, ", ".join(t.key for t in targets))
     return True
+
+
+async def catch_up_reports(services: Services) -> list[str]:
+    """At start: make each report whose latest run was missed (bot down) within `reports.grace`; the kinds made."""
+    config, now = services.config, services.clock.now()
+    made = []
+    for kind in KINDS:
+        job = job_of(config, kind)
+        if job is None or now - last_occurrence(kind, job, now, config) > config.reports.grace:
+            continue
+        if report_targets(config, kind) and await send_scheduled_report(services, kind):
+            made.append(kind)
+    return made
 
 
 def trigger_for(kind: str, job: ReportJobConfig, scheduler: AsyncIOScheduler) -> CronTrigger:
@@ -130,4 +158,6 @@ def add_report_jobs(scheduler: AsyncIOScheduler, services: Services) -> list[str
             run, trigger_for(kind, job, scheduler), id=job_id, misfire_grace_time=3600, replace_existing=True
         )
         added.append(job_id)
+    if added:  # once, at start
+        scheduler.add_job(catch_up_reports, args=[services], id="report:catch-up", replace_existing=True)
     return added
