@@ -171,7 +171,11 @@ def summary(config: Config, path: str) -> str:
         chats.append(f"telegram × {len(config.chats.telegram.chats)}")
     if config.chats.wechat.enabled:
         chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
-    chats += [f"{r.kind}:{r.name}（群机器人）" for r in config.chats.robots]
+    for r in config.chats.robots:
+        chats.append(f"{r.kind}:{r.name}（群机器人{'，经代理' if config.chats.robot_proxy(r) else ''}）")
+    if config.chats.mail.enabled:
+        mail = config.chats.mail
+        chats.append(f"mail（{mail.host}:{mail.smtp_port} {mail.security}）")
     roles: dict[str, int] = {}
     for p in config.people:
         roles[p.role] = roles.get(p.role, 0) + 1
@@ -186,6 +190,9 @@ def summary(config: Config, path: str) -> str:
         f"  人员 {len(config.people)}: " + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())),
         f"  简报时间: {', '.join(config.briefing.times)}",
     ]
+    from bot.briefing.scheduled import schedule_lines
+
+    lines += schedule_lines(config)
     return redact("\n".join(lines))
 
 

@@ -197,3 +197,24 @@ def test_the_documented_example_is_accepted_and_the_password_comes_from_the_envi
 def test_mistakes_are_refused(change, message):
     with pytest.raises(ConfigError):
         parse_config(EXAMPLE.replace(change, message), env={"SMTP_PASSWORD": PASSWORD})
+
+
+def test_check_accepts_the_docs_example_and_lists_mail_and_the_schedule(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "mail.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", docs, re.S).group(1)
+    source = "sources:\n  - {id: a, url: 'https://news.example.cn/rss'}\n"
+    (tmp_path / "config.yaml").write_text(source + example, encoding="utf-8")
+    env = {**os.environ, "SMTP_PASSWORD": PASSWORD}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "check", "-c", "config.yaml"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "mail（smtp.example.gov.cn:465 ssl）" in out.stdout
+    assert "定时报告 日报: 每天 08:30 → 1 个邮箱" in out.stdout
+    assert "定时报告 周报: 每周一 09:00 → 2 个邮箱" in out.stdout
+    assert "定时报告 总结评估: 每周五 17:00 → 1 个邮箱，console:console" in out.stdout
+    assert PASSWORD not in out.stdout + out.stderr

@@ -161,3 +161,22 @@ def add_report_jobs(scheduler: AsyncIOScheduler, services: Services) -> list[str
     if added:  # once, at start
         scheduler.add_job(catch_up_reports, args=[services], id="report:catch-up", replace_existing=True)
     return added
+
+
+TITLES = {"daily": "日报", "weekly": "周报", "evaluation": "总结评估", "monthly": "考核月报"}
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def schedule_lines(config: Config) -> list[str]:
+    """For `yuqing-bot check`: each scheduled report, when, and who gets it."""
+    lines = []
+    for kind in KINDS:
+        job = job_of(config, kind)
+        if job is None:
+            continue
+        when = {"daily": "每天", "monthly": f"每月 {job.day} 日"}.get(kind, f"每周{WEEKDAY_NAMES[job.weekday - 1]}")
+        mail = len(config.chats.mail.recipients.of(kind)) if mail_target(config, kind) else 0
+        chats = [t.key for t in report_targets(config, kind) if t.channel != "mail"]
+        to = "，".join([f"{mail} 个邮箱"] * bool(mail) + chats) or "无接收人（不会生成）"
+        lines.append(f"  定时报告 {TITLES[kind]}: {when} {job.at} → {to}")
+    return lines
