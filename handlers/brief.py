@@ -11,6 +11,7 @@ from bot.briefing.text import render_text
 from bot.briefing.word import to_docx
 from bot.commands import INCIDENT_NUMBER
 from bot.models import NoticeKind
+from bot.naming import MAIL_NAMES
 from bot.permissions import STAFF
 from bot.services import Services
 from handlers.base import Handler, Request, UsageError, clip
@@ -35,7 +36,6 @@ DOCUMENT_WORDS = {"doc", "docx", "word", "文档", "文件"}
 DOCUMENT_KINDS = {"today": "daily", "yesterday": "daily", "week": "weekly", "evaluation": "evaluation"}
 MAIL_WORDS = {"mail", "email", "邮件", "发邮件", "邮箱"}
 MAIL_KINDS = {"incident": "special", "daily": "daily", "weekly": "weekly", "evaluation": "evaluation"}
-KIND_NAMES = {"special": "专报", "daily": "日报", "weekly": "周报", "evaluation": "总结评估"}
 
 
 def _request_key(req: Request, services: Services) -> str:
@@ -68,7 +68,7 @@ async def _send_mail(req: Request, services: Services, kind: str, arg: str, name
         return "只有领导和监测员可以把报告发往邮箱"
     target = mail_target(services.config, mail_kind)
     if target is None:
-        return f"未配置{KIND_NAMES[mail_kind]}的邮件收件人（chats.mail.recipients.{mail_kind}），未发送邮件"
+        return f"未配置{MAIL_NAMES[mail_kind]}的邮件收件人（chats.mail.recipients.{mail_kind}），未发送邮件"
     report = await report_document(services, kind, arg)
     if report is None:
         return f"没有编号为 {clip(arg)} 的事件"
@@ -77,7 +77,7 @@ async def _send_mail(req: Request, services: Services, kind: str, arg: str, name
         services, [target], to_docx(report), f"{name}.docx", f"📎 {report.title}", NoticeKind.DOCUMENT, key
     )
     count = len(services.config.chats.mail.recipients.of(mail_kind))
-    return f"📧 {report.title} 已排队发往 {count} 个邮箱（{KIND_NAMES[mail_kind]}收件人）"
+    return f"📧 {report.title} 已排队发往 {count} 个邮箱（{MAIL_NAMES[mail_kind]}收件人）"
 
 
 async def _briefing(req: Request, services: Services, period: str) -> list[str]:

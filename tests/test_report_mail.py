@@ -90,6 +90,7 @@ async def test_brief_incident_mail_sends_the_special_report_to_its_recipients(st
     assert got.recipients == LEADERS and got.message["Subject"] == "【舆情值守】舆情专报 YQ-20261125-0001"
     [(name, data)] = attachments(smtp)
     assert name == "舆情专报-YQ-20261125-0001.docx" and data[:2] == b"PK"
+    assert app.services.chat_names["mail:special"] == "邮件（专报收件人）"  # how reports and the audit name it
     await app.dispatcher.handle(ask)  # the same message handled again: queued once
     await app.delivery.run_once()
     assert len(smtp.received) == 1

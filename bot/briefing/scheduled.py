@@ -24,6 +24,7 @@ from bot.briefing.files import queue_file
 from bot.briefing.word import to_docx
 from bot.config import Config, ReportJobConfig
 from bot.models import NoticeKind, Target
+from bot.naming import MAIL_NAMES
 from bot.routing import all_targets
 from bot.services import Services
 
@@ -163,7 +164,6 @@ def add_report_jobs(scheduler: AsyncIOScheduler, services: Services) -> list[str
     return added
 
 
-TITLES = {"daily": "日报", "weekly": "周报", "evaluation": "总结评估", "monthly": "考核月报"}
 WEEKDAY_NAMES = "一二三四五六日"
 
 
@@ -178,5 +178,5 @@ def schedule_lines(config: Config) -> list[str]:
         mail = len(config.chats.mail.recipients.of(kind)) if mail_target(config, kind) else 0
         chats = [t.key for t in report_targets(config, kind) if t.channel != "mail"]
         to = "，".join([f"{mail} 个邮箱"] * bool(mail) + chats) or "无接收人（不会生成）"
-        lines.append(f"  定时报告 {TITLES[kind]}: {when} {job.at} → {to}")
+        lines.append(f"  定时报告 {MAIL_NAMES[kind]}: {when} {job.at} → {to}")
     return lines
