@@ -377,28 +377,35 @@ class RobotConfig(Strict):
             raise ValueError(f"机器人 {self.name} 的 webhook 应为 http(s) 地址")
         if self.kind == "wecom" and self.secret.get_secret_value():
             raise ValueError(f"企业微信群机器人 {self.name} 没有加签，请删除 secret")
-        _check_proxy(self.proxy, f"机器人 {self.name} 的 proxy")
+        _check_proxy(self.proxy, "proxy：")
         return self
 
 
-def _check_proxy(url: str, what: str) -> None:
-    if url and url != DIRECT and not url.startswith(("http://", "https://", "socks5://")):
-        raise ValueError(f"{what} 应为 http://主机:端口 这样的代理地址（或 direct）")
+def _check_proxy(url: str, what: str = "") -> None:
+    if url and url != DIRECT and not url.startswith(("http://", "https://")):
+        raise ValueError(f"{what}应为 http://主机:端口 这样的代理地址（或 direct）")
+
+
+def _address(value: str) -> str:
+    if not re.match(_ADDRESS, value):
+        raise ValueError(f"不是有效的邮箱地址：{value!r}")
+    return value
 
 
 DIRECT = "direct"  # a robot's `proxy: direct`: no proxy, whatever chats.proxy says
 MAIL_KINDS = ("special", "daily", "weekly", "evaluation", "monthly")  # 专报, 日报, 周报, 总结评估, 考核月报
 _ADDRESS = r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$"
+Address = Annotated[str, PlainValidator(lambda v: _address(str(v)))]
 
 
 class MailRecipients(Strict):
     """Who gets each report kind by e-mail (addresses); a kind with nobody is not mailed."""
 
-    special: list[Annotated[str, Field(pattern=_ADDRESS)]] = Field(default_factory=list)  # 舆情专报
-    daily: list[Annotated[str, Field(pattern=_ADDRESS)]] = Field(default_factory=list)
-    weekly: list[Annotated[str, Field(pattern=_ADDRESS)]] = Field(default_factory=list)
-    evaluation: list[Annotated[str, Field(pattern=_ADDRESS)]] = Field(default_factory=list)
-    monthly: list[Annotated[str, Field(pattern=_ADDRESS)]] = Field(default_factory=list)  # 值班考核月报
+    special: list[Address] = Field(default_factory=list)  # 舆情专报
+    daily: list[Address] = Field(default_factory=list)
+    weekly: list[Address] = Field(default_factory=list)
+    evaluation: list[Address] = Field(default_factory=list)
+    monthly: list[Address] = Field(default_factory=list)  # 值班考核月报
 
     def of(self, kind: str) -> list[str]:
         return list(getattr(self, kind, []) if kind in MAIL_KINDS else [])
@@ -449,7 +456,7 @@ class ChatsConfig(Strict):
     @field_validator("proxy")
     @classmethod
     def _proxy_url(cls, v: str) -> str:
-        _check_proxy(v, "chats.proxy")
+        _check_proxy(v)
         return v
 
     def robot_proxy(self, robot: RobotConfig) -> str:

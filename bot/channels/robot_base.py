@@ -192,8 +192,11 @@ class RobotChannel(Channel):
             )
         except httpx.TimeoutException as exc:
             raise DeliveryError(f"{self.label}机器人 {robot.name} 无应答", maybe_sent=True) from exc
-        except httpx.ProxyError as exc:  # the proxy answered, but refused (407) or could not reach the platform
-            raise DeliveryError(redact(f"{self.label}机器人 {robot.name} 经代理发送失败：{exc}")) from exc
+        except httpx.ProxyError as exc:  # CONNECT (https) refused: 407 credentials, or the platform unreachable
+            wait = BAD_CONFIG_WAIT if "407" in str(exc) else None
+            raise DeliveryError(
+                redact(f"{self.label}机器人 {robot.name} 经代理发送失败：{exc}"), retry_after=wait
+            ) from exc
         except httpx.HTTPError as exc:
             via = "（经代理）" if robot.name in self.proxies else ""
             raise DeliveryError(redact(f"{self.label}机器人 {robot.name} 连接失败{via}：{exc}")) from exc
