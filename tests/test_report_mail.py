@@ -6,6 +6,7 @@ aiosmtplib against aiosmtpd (tests/fake_smtp.py); chats named in `reports.<kind>
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterator
 from datetime import datetime
@@ -196,3 +197,26 @@ async def test_a_run_missed_past_the_grace_is_not_made(store, clock, smtp):
     await app.delivery.run_once()
     assert smtp.received == []
     await app.http.aclose()
+
+
+async def test_two_instances_on_one_redis_make_the_report_once(redis_prefix, smtp):
+    """Only the leader runs the job, but a term changing hands at 08:30 must not mean two reports."""
+    from bot.store.redis_store import RedisStore
+    from tests.conftest import redis_url
+
+    config = config_for(smtp, reports={"daily": {"at": "08:30"}})
+    stores = [RedisStore(redis_url(), redis_prefix) for _ in range(2)]
+    apps = []
+    for store in stores:
+        await store.open()
+        apps.append(await build_app(config, store, FakeClock(NOW), console_out=io.StringIO()))
+    try:
+        made = await asyncio.gather(*(send_scheduled_report(a.services, "daily") for a in apps))
+        assert sorted(made) == [False, True]
+        await apps[1].delivery.run_once()
+        await apps[0].delivery.run_once()
+        assert [r.recipients for r in smtp.received] == [["daily@gov.test"]]
+    finally:
+        for app, store in zip(apps, stores, strict=True):
+            await app.http.aclose()
+            await store.close()
