@@ -25,6 +25,7 @@ from bot.channels.robots import ROBOT_CHANNELS
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.config_loader import ConfigError
 from bot.deadlines import add_deadline_job
 from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
@@ -86,8 +87,10 @@ def build_channels(
         proxies = {r.name: config.chats.robot_proxy(r) for r in config.chats.robots if r.kind == kind}
         channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names, proxies=proxies)
     if config.chats.mail.enabled:
-        from bot.channels.mail import MailChannel  # lazy: aiosmtplib (the `chats` extra) loads only when mail is on
-
+        try:
+            from bot.channels.mail import MailChannel  # lazy: aiosmtplib (the `chats` extra) loads only when mail is on
+        except ImportError as exc:
+            raise ConfigError(f"chats.mail 需要附加依赖 [chats]（{exc.name}）：pip install -e '.[chats]'") from None
         channels["mail"] = MailChannel(config.chats.mail, clock, config.zone, names)
     return channels
 
