@@ -1,6 +1,7 @@
-"""The briefing chart to group robots: a WeCom image message (base64 + md5, ≤ 2 MB); DingTalk and Feishu a note.
+"""Pictures and files to group robots: on WeCom the chart as an image (base64 + md5, ≤ 2 MB) and a .docx
+uploaded then sent as a file (≤ 20 MB); DingTalk and Feishu custom robots cannot upload: a note.
 
-Real httpx against tests/fake_robots.py, which checks the md5 and the size as the platform does.
+Real httpx against tests/fake_robots.py, which checks the md5, the sizes and the media_id as the platform does.
 """
 
 from __future__ import annotations
@@ -106,11 +107,58 @@ async def test_exactly_two_megabytes_is_still_an_image(store, clock, fake):
         await stop_app(app)
 
 
-async def test_a_document_is_not_sent_as_an_image(store, clock, fake):
-    app = await start_app(store, clock, robots(fake)[:1])
+async def test_a_document_is_uploaded_and_sent_as_a_file_on_wecom_and_a_note_elsewhere(store, clock, fake):
+    app = await start_app(store, clock, robots(fake))
     try:
-        await app.channels["wecom"].send_file("值班群", b"PK\3\4docx", "日报.docx", "📎 舆情日报", "document")
-        [note] = fake.of("wecom")
-        assert note.body["msgtype"] == "text" and "日报.docx" in note.body["text"]["content"]
+        docx = b"PK\3\4" + b"word/document.xml" * 100
+        targets = [Target("wecom", "值班群"), Target("dingtalk", "钉钉群"), Target("feishu", "飞书群")]
+        await queue_file(app.services, targets, docx, "舆情日报-20261125.docx", "📎 舆情日报", NoticeKind.DOCUMENT, "d")
+        await app.delivery.run_once()
+        [sent] = fake.of("wecom")
+        assert sent.body["msgtype"] == "file"
+        assert fake.uploads[sent.body["file"]["media_id"]] == ("舆情日报-20261125.docx", docx)
+        [dingtalk] = fake.of("dingtalk")
+        assert "舆情日报-20261125.docx" in dingtalk.body["text"]["content"]  # no upload for custom robots
+        assert await store.pending_notifications(clock.now() + timedelta(hours=1)) == []
     finally:
         await stop_app(app)
+
+
+async def test_a_throttled_upload_waits_in_the_outbox(store, clock, fake):
+    app = await start_app(store, clock, robots(fake)[:1])
+    try:
+        fake.throttle_next = 1
+        await queue_file(
+            app.services, [Target("wecom", "值班群")], b"PK\3\4docx", "a.docx", "📎", NoticeKind.DOCUMENT, "d"
+        )
+        await app.delivery.run_once()
+        [waiting] = await store.pending_notifications(clock.now() + timedelta(hours=1))
+        assert "45009" in waiting.last_error and fake.uploads == {}
+        clock.advance(timedelta(seconds=61))
+        await app.delivery.run_once()
+        assert [r.body["msgtype"] for r in fake.of("wecom")] == ["file"]
+    finally:
+        await stop_app(app)
+
+
+async def test_a_file_over_twenty_megabytes_goes_as_a_note(store, clock, fake):
+    app = await start_app(store, clock, robots(fake)[:1])
+    try:
+        await app.channels["wecom"].send_file("值班群", b"\0" * (20 * 1024 * 1024 + 1), "big.docx", "📎 大文件")
+        [note] = fake.of("wecom")
+        assert note.body["msgtype"] == "text" and "超过企业微信群机器人 20 MB 上限" in note.body["text"]["content"]
+        assert fake.uploads == {}
+    finally:
+        await stop_app(app)
+
+
+def test_upload_address_follows_the_webhook():
+    from pydantic import SecretStr
+
+    from bot.channels.robot_wecom import upload_url
+    from bot.config import RobotConfig
+
+    robot = RobotConfig(
+        kind="wecom", name="a", webhook=SecretStr("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K1")
+    )
+    assert upload_url(robot) == "https://qyapi.weixin.qq.com/cgi-bin/webhook/upload_media?key=K1&type=file"

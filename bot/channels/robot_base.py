@@ -184,12 +184,14 @@ class RobotChannel(Channel):
 
     async def _post(self, robot: RobotConfig, body: dict[str, Any]) -> None:
         url, body = self.signed(robot, body)
+        # UTF-8 as is, not \uXXXX escapes: the byte limits count what is sent
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        await self._request(robot, url, content=payload, headers={"Content-Type": "application/json"})
+
+    async def _request(self, robot: RobotConfig, url: str, **request: Any) -> dict[str, Any]:
+        """POST to the platform through the robot's client; the JSON answer when its code is 0, else DeliveryError."""
         try:
-            # UTF-8 as is, not \uXXXX escapes: the byte limits count what is sent
-            payload = json.dumps(body, ensure_ascii=False).encode()
-            response = await self.client_for(robot).post(
-                url, content=payload, headers={"Content-Type": "application/json"}
-            )
+            response = await self.client_for(robot).post(url, **request)
         except httpx.TimeoutException as exc:
             raise DeliveryError(f"{self.label}机器人 {robot.name} 无应答", maybe_sent=True) from exc
         except httpx.ProxyError as exc:  # CONNECT (https) refused: 407 credentials, or the platform unreachable
@@ -212,7 +214,7 @@ class RobotChannel(Channel):
         except (ValueError, TypeError, AttributeError):
             raise DeliveryError(f"{self.label}机器人 {robot.name} 返回 HTTP {response.status_code}，无法解析") from None
         if code == 0:
-            return
+            return data
         if code in self.throttle_codes:
             raise DeliveryError(
                 f"{self.label}机器人 {robot.name} 发送过快（{code}），{self.throttle_wait:g} 秒后重试",
