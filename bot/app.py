@@ -18,12 +18,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
+from bot.briefing.scheduled import add_report_jobs
 from bot.channels.base import Channel, CommandHandler, NotLeader, UndeliveredHandler
 from bot.channels.console import ConsoleChannel
 from bot.channels.robots import ROBOT_CHANNELS
 from bot.channels.wechat import WechatChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.config_loader import ConfigError
 from bot.deadlines import add_deadline_job
 from bot.delivery import Delivery
 from bot.dispatch import Dispatcher
@@ -90,7 +92,14 @@ def build_channels(
 
         channels["dingtalk_app"] = DingtalkAppChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
-        channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
+        proxies = {r.name: config.chats.robot_proxy(r) for r in config.chats.robots if r.kind == kind}
+        channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names, proxies=proxies)
+    if config.chats.mail.enabled:
+        try:
+            from bot.channels.mail import MailChannel  # lazy: aiosmtplib (the `chats` extra) loads only when mail is on
+        except ImportError as exc:
+            raise ConfigError(f"chats.mail 需要附加依赖 [chats]（{exc.name}）：pip install -e '.[chats]'") from None
+        channels["mail"] = MailChannel(config.chats.mail, clock, config.zone, names)
     return channels
 
 
@@ -151,6 +160,7 @@ async def start(app: App, read_console: bool = True) -> None:
     add_deadline_job(app.scheduler, app.services)
     add_shift_job(app.scheduler, app.services)  # 值班表: handover cards, gap warnings (no roster: no job)
     add_retention_job(app.scheduler, app.services)
+    add_report_jobs(app.scheduler, app.services)  # reports: 日报/周报/评估/考核月报 to mail and chats
     evidence = app.services.incidents.evidence
     if evidence is not None:  # archives that failed (a full disk): retried every minute
 

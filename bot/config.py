@@ -6,6 +6,7 @@ Loading (YAML, environment variables, error messages) lives in
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -452,6 +453,9 @@ class RobotConfig(Strict):
     secret: SecretStr = SecretStr("")  # 加签 secret (DingTalk, Feishu); empty: signing off
     tiers: list[TierName] = Field(default_factory=lambda: [Tier.I, Tier.II, Tier.III, Tier.IV])
     role: Literal["leaders", "monitors", "all"] = "all"
+    # HTTP proxy to reach the platform ("http://[user:pass@]host:port", from ${ENV} when it carries a password);
+    # empty: `chats.proxy`; "direct": no proxy even when `chats.proxy` is set
+    proxy: str = ""
 
     @model_validator(mode="after")
     def _webhook_is_url(self) -> RobotConfig:
@@ -460,7 +464,72 @@ class RobotConfig(Strict):
             raise ValueError(f"机器人 {self.name} 的 webhook 应为 http(s) 地址")
         if self.kind == "wecom" and self.secret.get_secret_value():
             raise ValueError(f"企业微信群机器人 {self.name} 没有加签，请删除 secret")
+        _check_proxy(self.proxy, "proxy：")
         return self
+
+
+def _check_proxy(url: str, what: str = "") -> None:
+    if url and url != DIRECT and not url.startswith(("http://", "https://")):
+        raise ValueError(f"{what}应为 http://主机:端口 这样的代理地址（或 direct）")
+
+
+def _address(value: str) -> str:
+    if not re.match(_ADDRESS, value):
+        raise ValueError(f"不是有效的邮箱地址：{value!r}")
+    return value
+
+
+DIRECT = "direct"  # a robot's `proxy: direct`: no proxy, whatever chats.proxy says
+MAIL_KINDS = ("special", "daily", "weekly", "evaluation", "monthly")  # 专报, 日报, 周报, 总结评估, 考核月报
+_ADDRESS = r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$"
+Address = Annotated[str, PlainValidator(lambda v: _address(str(v)))]
+
+
+class MailRecipients(Strict):
+    """Who gets each report kind by e-mail (addresses); a kind with nobody is not mailed."""
+
+    special: list[Address] = Field(default_factory=list)  # 舆情专报
+    daily: list[Address] = Field(default_factory=list)
+    weekly: list[Address] = Field(default_factory=list)
+    evaluation: list[Address] = Field(default_factory=list)
+    monthly: list[Address] = Field(default_factory=list)  # 值班考核月报
+
+    def of(self, kind: str) -> list[str]:
+        return list(getattr(self, kind, []) if kind in MAIL_KINDS else [])
+
+
+class MailConfig(Strict):
+    """SMTP for the documents that go upward (.docx attachments), sent through the outbox."""
+
+    enabled: bool = False
+    host: str = ""
+    port: int = Field(default=0, ge=0, le=65535)  # 0: 465 with ssl, 587 with starttls, 25 with none
+    security: Literal["ssl", "starttls", "none"] = "starttls"
+    username: str = ""
+    password: SecretStr = SecretStr("")  # from ${ENV}
+    sender: str = ""  # the From address; `name` is shown before it
+    name: str = "舆情值守机器人"
+    ca_file: str = ""  # an intranet mail server's own CA (PEM); empty: the system's
+    timeout: Duration = Field(default=timedelta(seconds=30), gt=timedelta(0))
+    recipients: MailRecipients = Field(default_factory=MailRecipients)
+
+    @model_validator(mode="after")
+    def _complete(self) -> MailConfig:
+        if not self.enabled:
+            return self
+        if not self.host:
+            raise ValueError("需要 chats.mail.host（SMTP 服务器）")
+        if not re.match(_ADDRESS, self.sender):
+            raise ValueError(f"chats.mail.sender 应为发件邮箱地址，收到 {self.sender!r}")
+        if self.username and not self.password.get_secret_value():
+            raise ValueError("chats.mail.username 已填写，需要 password（如 ${SMTP_PASSWORD}）")
+        if not any(self.recipients.of(k) for k in MAIL_KINDS):
+            raise ValueError("chats.mail.recipients 至少为一种报告填写收件人")
+        return self
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
 
 
 class ChatsConfig(Strict):
@@ -470,6 +539,19 @@ class ChatsConfig(Strict):
     wecom_app: WecomAppConfig = Field(default_factory=WecomAppConfig)
     dingtalk_app: DingtalkAppConfig = Field(default_factory=DingtalkAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
+    mail: MailConfig = Field(default_factory=MailConfig)
+    proxy: str = ""  # default HTTP proxy for the robots (a robot's own `proxy` wins); from ${ENV} with a password
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, v: str) -> str:
+        _check_proxy(v)
+        return v
+
+    def robot_proxy(self, robot: RobotConfig) -> str:
+        """The proxy URL this robot's requests go through; "" for none."""
+        chosen = robot.proxy or self.proxy
+        return "" if chosen == DIRECT else chosen
 
     @field_validator("robots")
     @classmethod
@@ -506,6 +588,39 @@ class BriefingConfig(Strict):
             if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
                 raise ValueError(f"时间应写作 08:00 这样的形式，收到 {t!r}")
         return v
+
+
+class ReportJobConfig(Strict):
+    """One scheduled report: when it is built, and which chats get the .docx besides its mail recipients."""
+
+    enabled: bool = True
+    at: str = "08:30"  # local time (timezone)
+    weekday: int = Field(default=1, ge=1, le=7)  # weekly / evaluation: 1 = Monday … 7 = Sunday
+    day: int = Field(default=1, ge=1, le=28)  # monthly: day of the month (the previous month is reported)
+    chats: list[str] = Field(default_factory=list)  # target keys ("telegram:-100…", "wecom:值班群") or chat ids
+
+    @field_validator("at")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        hh, _, mm = v.partition(":")
+        if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+            raise ValueError(f"时间应写作 08:30 这样的形式，收到 {v!r}")
+        return v
+
+    @field_validator("chats", mode="before")
+    @classmethod
+    def _chat_keys_as_text(cls, v: object) -> object:
+        return [str(c) for c in v] if isinstance(v, list) else v
+
+
+class ReportsConfig(Strict):
+    """Reports built on a schedule and queued to `chats.mail.recipients.<kind>` (and `chats`); unset: not built."""
+
+    daily: ReportJobConfig | None = None  # 舆情日报 of the previous day
+    weekly: ReportJobConfig | None = None  # 舆情周报 of the last 7 days
+    evaluation: ReportJobConfig | None = None  # 总结评估 of the last 7 days
+    monthly: ReportJobConfig | None = None  # 值班考核月报 of the previous month (needs a roster)
+    grace: Duration = timedelta(hours=2)  # a run missed while the bot was down is made at start within this
 
 
 class DemoConfig(Strict):
@@ -739,6 +854,7 @@ class Config(Strict):
     people: list[PersonConfig] = Field(default_factory=list)
     chats: ChatsConfig = Field(default_factory=ChatsConfig)
     briefing: BriefingConfig = Field(default_factory=BriefingConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
     escalation: EscalationConfig = Field(default_factory=EscalationConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     storm: StormConfig = Field(default_factory=StormConfig)
@@ -763,6 +879,9 @@ class Config(Strict):
         _require_unique("people", [p.name for p in self.people])
         if self.chats.console.person and self.chats.console.person not in {p.name for p in self.people}:
             raise ValueError(f"chats.console.person：{self.chats.console.person!r} 不在 people 中")
+        monthly = self.reports.monthly
+        if monthly is not None and monthly.enabled and not self.roster.enabled:
+            raise ValueError("reports.monthly：考核月报按值班员统计，需要先配置值班表（roster）")
         return self
 
     @property

@@ -29,7 +29,7 @@ _SECRET_VAR = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|KEY|PASS$", re.I)
 SECRET_KEYS = frozenset(
     {"token", "password", "secret", "client_secret", "api_key", "webhook"}
 )  # a robot webhook URL holds its key
-URL_SECRET_KEYS = frozenset({"url"})  # the password part of store.url (redis://:PASSWORD@host)
+URL_SECRET_KEYS = frozenset({"url", "proxy"})  # the password in store.url (redis://:PASSWORD@host) or a proxy URL
 
 
 class ConfigError(Exception):

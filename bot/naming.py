@@ -11,6 +11,7 @@ from bot.models import Target
 from bot.routing import CONSOLE_CHAT, GROUP_SECTIONS
 
 ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
+MAIL_NAMES = {"special": "专报", "daily": "日报", "weekly": "周报", "evaluation": "总结评估", "monthly": "考核月报"}
 PLATFORM_NAMES = {
     "telegram": "Telegram",
     "wechat": "微信",
@@ -36,6 +37,9 @@ def chat_names(chats: ChatsConfig) -> dict[str, str]:
             names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
     for robot in chats.robots:  # the robot's name is what the office called it
         names[Target(robot.kind, robot.name).key] = robot.name
+    if chats.mail.enabled:  # a mail "chat" is a report kind's recipients
+        for kind, label in MAIL_NAMES.items():
+            names[Target("mail", kind).key] = f"邮件（{label}收件人）"
     return names
 
 

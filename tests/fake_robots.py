@@ -31,6 +31,7 @@ class FakeRobots:
     dingtalk: dict[str, str] = field(default_factory=dict)  # access_token → secret ("" = no signing)
     feishu: dict[str, str] = field(default_factory=dict)  # hook token → secret
     received: list[Received] = field(default_factory=list)
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # WeCom media_id → (file name, bytes)
     attempts: int = 0
     throttle_next: int = 0
     port: int = 0
@@ -41,8 +42,9 @@ class FakeRobots:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=8 * 1024 * 1024)  # a 2 MB picture is 2.7 MB in base64
         app.router.add_post("/cgi-bin/webhook/send", self._wecom)
+        app.router.add_post("/cgi-bin/webhook/upload_media", self._wecom_upload)
         app.router.add_post("/robot/send", self._dingtalk)
         app.router.add_post("/open-apis/bot/v2/hook/{token}", self._feishu)
         self._runner = web.AppRunner(app)
@@ -74,11 +76,52 @@ class FakeRobots:
         if self._throttled():
             return web.json_response({"errcode": 45009, "errmsg": "api freq out of limit"})
         kind = body.get("msgtype")
+        if kind == "image":
+            return self._wecom_image(key, body)
+        if kind == "file":
+            if body.get("file", {}).get("media_id") not in self.uploads:
+                return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+            self.received.append(Received("wecom", key, body))
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
         limit = {"markdown": 4096, "text": 2048}.get(kind)
         if limit is None:
             return web.json_response({"errcode": 40008, "errmsg": "invalid message type"})
         if len(body[kind]["content"].encode()) > limit:
             return web.json_response({"errcode": 40058, "errmsg": f"{kind}.content exceed max length {limit}"})
+        self.received.append(Received("wecom", key, body))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _wecom_upload(self, request: web.Request) -> web.Response:
+        """upload_media?key=…&type=file, multipart field `media`, 5 B to 20 MB: a media_id for a file message."""
+        key = request.query.get("key", "")
+        if key not in self.wecom_keys:
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        if self._throttled():
+            return web.json_response({"errcode": 45009, "errmsg": "api freq out of limit"})
+        form = await request.post()
+        media = form.get("media")
+        if request.query.get("type") != "file" or not isinstance(media, web.FileField):
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        data = media.file.read()
+        if not 5 <= len(data) <= 20 * 1024 * 1024:
+            return web.json_response({"errcode": 40006, "errmsg": "invalid media size"})
+        media_id = f"media-{len(self.uploads) + 1}"
+        self.uploads[media_id] = (media.filename, data)
+        created = str(int(time.time()))
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": media_id, "created_at": created}
+        )
+
+    def _wecom_image(self, key: str, body: dict[str, Any]) -> web.Response:
+        """JPG/PNG, at most 2 MB before base64, with the md5 of those bytes (40009 size, 301019 md5)."""
+        try:
+            data = base64.b64decode(body["image"]["base64"], validate=True)
+        except (KeyError, TypeError, ValueError):
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        if len(data) > 2 * 1024 * 1024:
+            return web.json_response({"errcode": 40009, "errmsg": "invalid image size"})
+        if hashlib.md5(data, usedforsecurity=False).hexdigest() != body["image"].get("md5"):
+            return web.json_response({"errcode": 301019, "errmsg": "media md5 not match"})
         self.received.append(Received("wecom", key, body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 

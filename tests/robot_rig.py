@@ -19,8 +19,9 @@ PEOPLE = [
 ]  # fmt: skip
 
 
-async def start_app(store: Store, clock: FakeClock, robots: list[dict[str, Any]]) -> App:
-    config = make_config(people=PEOPLE, chats={"console": {"enabled": False}, "robots": robots})
+async def start_app(store: Store, clock: FakeClock, robots: list[dict[str, Any]], **chats: Any) -> App:
+    """The app with these robots (and any other `chats` keys, e.g. proxy=…, mail=…)."""
+    config = make_config(people=PEOPLE, chats={"console": {"enabled": False}, "robots": robots, **chats})
     return await build_app(config, store, clock, console_out=io.StringIO())
 
 

@@ -105,23 +105,39 @@ class RobotChannel(Channel):
         client: httpx.AsyncClient | None = None,
         pacer: Pacer | None = None,
         timeout: float = 10.0,
+        proxies: dict[str, str] | None = None,
     ) -> None:
+        """`proxies`: robot name → proxy URL (`ChatsConfig.robot_proxy`); robots not named go direct."""
         self.robots = {r.name: r for r in robots if r.kind == self.name}
         self.clock = clock
         self.zone = zone
         self.source_names = source_names or {}
+        # trust_env=False: only the configured proxy is used, never an HTTP(S)_PROXY of the environment
         self.client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+        self.proxies = {name: url for name, url in (proxies or {}).items() if url and name in self.robots}
+        self._proxied = {  # one client per proxy URL; the URL (it may hold a password) is never logged
+            url: httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, proxy=url)
+            for url in set(self.proxies.values())
+        }
         self.pacer = pacer or Pacer(self.windows)
         self._ids = itertools.count(1)
 
+    def client_for(self, robot: RobotConfig) -> httpx.AsyncClient:
+        url = self.proxies.get(robot.name)
+        return self._proxied[url] if url else self.client
+
     async def stop(self) -> None:
         await self.client.aclose()
+        for client in self._proxied.values():
+            await client.aclose()
 
     async def send_incident(self, chat_id: str, incident: Incident) -> str:
         name = self.source_names.get(incident.source_id, "")
         text = plain(incident_text(incident, self.clock.now(), self.zone, name))
         title = plain(f"{incident.tier.emoji}【{incident.tier.roman} {incident.tier.label}】{incident.number}")
-        return await self._send(chat_id, [self.alert_body(title, part, incident) for part in self.parts(text, self.max_bytes)])
+        return await self._send(
+            chat_id, [self.alert_body(title, part, incident) for part in self.parts(text, self.max_bytes)]
+        )
 
     async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
         """Robots cannot edit: the change goes as a short new message."""
@@ -168,21 +184,37 @@ class RobotChannel(Channel):
 
     async def _post(self, robot: RobotConfig, body: dict[str, Any]) -> None:
         url, body = self.signed(robot, body)
+        # UTF-8 as is, not \uXXXX escapes: the byte limits count what is sent
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        await self._request(robot, url, content=payload, headers={"Content-Type": "application/json"})
+
+    async def _request(self, robot: RobotConfig, url: str, **request: Any) -> dict[str, Any]:
+        """POST to the platform through the robot's client; the JSON answer when its code is 0, else DeliveryError."""
         try:
-            # UTF-8 as is, not \uXXXX escapes: the byte limits count what is sent
-            payload = json.dumps(body, ensure_ascii=False).encode()
-            response = await self.client.post(url, content=payload, headers={"Content-Type": "application/json"})
+            response = await self.client_for(robot).post(url, **request)
         except httpx.TimeoutException as exc:
             raise DeliveryError(f"{self.label}机器人 {robot.name} 无应答", maybe_sent=True) from exc
+        except httpx.ProxyError as exc:  # CONNECT (https) refused: 407 credentials, or the platform unreachable
+            wait = BAD_CONFIG_WAIT if "407" in str(exc) else None
+            raise DeliveryError(
+                redact(f"{self.label}机器人 {robot.name} 经代理发送失败：{exc}"), retry_after=wait
+            ) from exc
         except httpx.HTTPError as exc:
-            raise DeliveryError(redact(f"{self.label}机器人 {robot.name} 连接失败：{exc}")) from exc
+            via = "（经代理）" if robot.name in self.proxies else ""
+            raise DeliveryError(redact(f"{self.label}机器人 {robot.name} 连接失败{via}：{exc}")) from exc
+        if response.status_code == 407:  # an HTTP proxy refused our (missing or wrong) credentials
+            log.error("%s robot %s: the proxy refused our credentials (407)", self.name, robot.name)
+            raise DeliveryError(
+                f"{self.label}机器人 {robot.name} 的代理要求认证（407），请检查 proxy 中的用户名与密码",
+                retry_after=BAD_CONFIG_WAIT,
+            )
         try:
             data = response.json()
             code, message = self.error_code(data)
         except (ValueError, TypeError, AttributeError):
             raise DeliveryError(f"{self.label}机器人 {robot.name} 返回 HTTP {response.status_code}，无法解析") from None
         if code == 0:
-            return
+            return data
         if code in self.throttle_codes:
             raise DeliveryError(
                 f"{self.label}机器人 {robot.name} 发送过快（{code}），{self.throttle_wait:g} 秒后重试",
