@@ -52,6 +52,7 @@ def figures_table(rows: list[PersonFigures], by_shift: bool = False) -> Table:
             )
             for f in rows
         ),
+        labelled=True,  # in chat: "李明：班次 白班，值班班次 2，告警 2，…"
     )
 
 
