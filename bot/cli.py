@@ -40,12 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
     export_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     export_p.add_argument(
-        "--format", dest="fmt", choices=["csv", "xlsx"], default=None, help="格式（默认按输出文件扩展名，无文件名时 xlsx）"
+        "--format",
+        dest="fmt",
+        choices=["csv", "xlsx"],
+        default=None,
+        help="格式（默认按输出文件扩展名，无文件名时 xlsx）",
     )
     _output(export_p, "输出文件 .xlsx 或 .csv（格式由扩展名决定）")
     evidence_p = sub.add_parser("evidence", help="证据存档：verify 核验每个文件的 sha256")
     evidence_p.add_argument("action", choices=["verify"], help="verify：核验")
-    report_p = sub.add_parser("report", help="生成报告：daily|weekly|incident 编号|evaluation|monthly --month 2026-11（.docx 或 .md）")
+    report_p = sub.add_parser(
+        "report", help="生成报告：daily|weekly|incident 编号|evaluation|monthly --month 2026-11（.docx 或 .md）"
+    )
     report_p.add_argument("kind", choices=["daily", "weekly", "incident", "evaluation", "monthly"], help="报告类型")
     report_p.add_argument("--month", default="", metavar="月份", help="monthly 考核月报的月份，如 2026-11")
     report_p.add_argument("number", nargs="?", default="", metavar="编号", help="事件编号（incident 时必填）")
@@ -53,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay_p = sub.add_parser("replay", help="用当前监测方案重跑已存信息：打印会告警什么、什么等级、为什么（不发送）")
     replay_p.add_argument("--since", default="7d", metavar="时长", help="回看多久，如 7d、24h（默认 7d）")
     replay_p.add_argument("--all", dest="show_all", action="store_true", help="也列出影响较小（不推送）的事件")
-    roster_p = sub.add_parser("roster", help="打印值班表（值班员、备班、带班领导），如 --from 2026-12-01 --to 2026-12-07")
+    roster_p = sub.add_parser(
+        "roster", help="打印值班表（值班员、备班、带班领导），如 --from 2026-12-01 --to 2026-12-07"
+    )
     roster_p.add_argument("--from", dest="start", required=True, metavar="日期", help="起始日期 YYYY-MM-DD")
     roster_p.add_argument("--to", dest="end", required=True, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     backup_p = sub.add_parser("backup", help="备份数据（TinyDB）：写出一份一致的快照，机器人运行时也可用")
