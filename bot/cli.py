@@ -113,14 +113,16 @@ def _main(argv: Sequence[str] | None) -> int:
             require_work(config, args.config)
         if command == "check":
             print(summary(config, args.config))
-            from bot.roster.cli import check_lines
+            from bot.roster.cli import check_lines, stored_overrides
 
-            print("\n".join(check_lines(config, SystemClock().now())))
+            overrides, note = asyncio.run(stored_overrides(config)) if config.roster.enabled else ([], "")
+            print("\n".join(check_lines(config, SystemClock().now(), overrides, note)))
             return 0
         if command == "roster":
-            from bot.roster.cli import roster_main
+            from bot.roster.cli import roster_main, stored_overrides
 
-            print(roster_main(config, args.start, args.end))
+            overrides, note = asyncio.run(stored_overrides(config)) if config.roster.enabled else ([], "")
+            print(roster_main(config, args.start, args.end, overrides, note))
             return 0
         if command == "replay":
             from bot.replay import replay_main

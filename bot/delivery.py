@@ -210,6 +210,8 @@ class Delivery:
 
     async def _send(self, channel: Channel, target: Target, note: Notification) -> tuple[str, int]:
         """Send; return the message id and the incident version that was rendered."""
+        if note.kind is NoticeKind.TEXT and note.button:
+            return await channel.send_text_button(target.chat_id, note.text, note.mentions, note.button), 0
         if note.kind is NoticeKind.TEXT:
             return await channel.send_text(target.chat_id, note.text, note.mentions), 0
         if note.kind in (NoticeKind.PHOTO, NoticeKind.DOCUMENT):

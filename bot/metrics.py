@@ -94,6 +94,9 @@ class CountedChannel(Channel):
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
         return await self._count(self.inner.send_text(chat_id, text, mentions))
 
+    async def send_text_button(self, chat_id: str, text: str, mentions: tuple[str, ...], press: str) -> str:
+        return await self._count(self.inner.send_text_button(chat_id, text, mentions, press))
+
     async def send_file(
         self,
         chat_id: str,

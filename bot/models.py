@@ -375,6 +375,7 @@ class Notification:
     sent_at: datetime | None = None
     message_id: str = ""
     last_error: str = ""
+    button: str = ""  # TEXT: one button's press (bot.channels.buttons), e.g. the handover card's 接班
 
     @property
     def pending(self) -> bool:

@@ -28,6 +28,7 @@ from bot.metrics import Metrics, bound_port, count_channels, start_metrics_serve
 from bot.people import People
 from bot.polling import Poller
 from bot.services import Services
+from bot.standby import STARTING, Standby
 from bot.store.base import StoreError
 from bot.store.redis_store import RedisStore, raise_if_cancelled
 from bot.workqueue import PollQueue, Workers
@@ -174,26 +175,42 @@ class Node:
         }
 
 
-async def open_store(config: Config, stopped: asyncio.Event) -> RedisStore | None:
-    """Connect, retrying with backoff while Redis is down (None if asked to stop first)."""
+async def open_store(config: Config, stopped: asyncio.Event, standby: Standby | None = None) -> RedisStore | None:
+    """Connect, retrying with backoff while Redis is down or refuses us (None if asked to stop first)."""
     delay = 0.5
     while not stopped.is_set():
         store = RedisStore(config.store.url, config.store.prefix)
         try:
             await store.open()
+            if standby is not None and standby.reason != STARTING:
+                log.warning("存储（Redis）已连接，开始值守")
             return store
-        except StoreError as exc:
-            log.warning("%s; retrying in %.1fs", exc, delay)
+        except StoreError as exc:  # the message names the server with its password masked
+            log.warning("%s；%.1f 秒后重试", exc, delay)
+            if standby is not None:
+                standby.failed(exc)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopped.wait(), delay)
-        delay = min(30.0, delay * 2)
+        delay = min(OPEN_RETRY_CAP, delay * 2)
     return None
 
 
+OPEN_RETRY_CAP = 30.0  # seconds between attempts to open the store, at most
+
+
 async def run_cluster(config: Config, duration: float | None = None) -> None:
-    """Run one instance until SIGINT/SIGTERM (or `duration` seconds)."""
+    """Run one instance until SIGINT/SIGTERM (or `duration` seconds).
+
+    Until Redis can be opened (down, or refusing the password) the console is served by a
+    stand-in that says so, and the store is retried with backoff; then the bot starts as usual.
+    """
     stopped = wiring.stop_signal(duration)
-    store = await open_store(config, stopped)
+    standby = Standby(config)
+    await standby.start()
+    try:
+        store = await open_store(config, stopped, standby)
+    finally:
+        await standby.stop()
     if store is None:
         return
     node = Node(config, store)

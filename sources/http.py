@@ -49,7 +49,7 @@ class HttpError(Exception):
 class Response:
     url: str  # the final URL after redirects (logical, never the pinned address)
     status: int
-    body: bytes
+    body: bytes | bytearray  # a big body stays the bytearray it was read into (see _read_capped)
     headers: httpx.Headers
     encoding: str = ""
     digest: str = ""  # body_digest(body), computed off the event loop (tens of ms for MBs)
@@ -209,7 +209,7 @@ class HttpClient:
         resp.digest = body_digest(resp.body)
         return resp
 
-    async def _read_capped(self, resp: httpx.Response, url: str) -> bytes:
+    async def _read_capped(self, resp: httpx.Response, url: str) -> bytes | bytearray:
         cap = self.config.max_bytes
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -231,7 +231,9 @@ class HttpClient:
             raise HttpError(f"{url}: 压缩数据损坏（{exc}）") from None
         if len(body) > cap:
             raise HttpError(f"{url}: 响应超过上限 {cap} 字节，已中断", retry=False)
-        return bytes(body)
+        # Copying a 28 MB body into bytes held the loop for 10-50 ms (measured, bench/bench_hostile.py);
+        # a big one is handed on as read, and whoever parses it reads it off the loop.
+        return bytes(body) if len(body) < LAZY_TEXT_FROM else body
 
 
 class Inflater:

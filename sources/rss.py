@@ -29,7 +29,7 @@ import feedparser
 from sources.base import FetchResult, Source, SourceError, entry_key, fresh, newest, remember
 from sources.encoding import decode_as
 from sources.http import HttpClient, Response
-from sources.offload import PROCESS_FROM, ParserCrashed, parse_off_loop
+from sources.offload import PROCESS_FROM, ParserCrashed, parse_body_off_loop
 from sources.times import parse_time
 
 _DATE_ELEMENT = re.compile(rb"<(?:pubDate|published|updated|dc:date|modified|issued)>\s*([^<]{4,64}?)\s*</", re.I)
@@ -63,12 +63,12 @@ async def parse_response(source: Source, resp: Response, state: dict[str, Any]) 
     if len(resp.body) < PROCESS_FROM:
         return await asyncio.to_thread(parse_any, source, resp.text, resp.url, state)
     try:
-        return await parse_off_loop(len(resp.body), parse_bytes, source, resp.body, resp.encoding, resp.url, state)
+        return await parse_body_off_loop(resp.body, parse_bytes, source, resp.encoding, resp.url, state)
     except ParserCrashed as exc:
         raise SourceError(str(exc)) from None
 
 
-def parse_bytes(source: Source, body: bytes, encoding: str, base_url: str, state: dict[str, Any]) -> FetchResult:
+def parse_bytes(body: bytes, source: Source, encoding: str, base_url: str, state: dict[str, Any]) -> FetchResult:
     """parse_any on the body as the HTTP layer decoded it (same encoding, re-applied in the parsing process)."""
     return parse_any(source, decode_as(body, encoding), base_url, state)
 

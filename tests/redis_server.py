@@ -64,11 +64,12 @@ def server_binary() -> str:
 
 
 class PrivateRedis:
-    """One redis-server process; `durable` turns on an AOF fsynced on every write."""
+    """One redis-server process; `durable` turns on an AOF fsynced on every write; `password` sets requirepass."""
 
-    def __init__(self, folder: Path, *, durable: bool = True) -> None:
+    def __init__(self, folder: Path, *, durable: bool = True, password: str = "") -> None:
         self.folder = folder
         self.durable = durable
+        self.password = password
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -87,11 +88,12 @@ class PrivateRedis:
                 "--dir", str(self.folder),
                 "--save", "",
                 *persistence,
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, password=self.password or None)
         try:
             for _ in range(100):
                 if self.proc.poll() is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import tempfile
 import time
 import tracemalloc
 import zlib
@@ -180,6 +181,27 @@ async def test_huge_feed_does_not_hold_the_event_loop(serve: Serve, client):
         await tick
     assert result.items and gaps
     assert max(gaps) < 1.0, max(gaps)  # parsing the whole feed on the loop takes seconds here
+
+
+async def test_big_gbk_feed_reaches_the_parser_process_through_a_temp_file_removed_after(
+    serve: Serve, client, tmp_path, monkeypatch
+):
+    """Over PROCESS_FROM the body goes to the parsing process in a temporary file (no 28 MB pickle on the
+    loop's GIL), decoded there with the HTTP layer's choice (GBK here, served as UTF-8); the file is removed."""
+    from sources import offload
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spilled: list[str] = []
+    real_spill = offload._spill
+    monkeypatch.setattr(offload, "_spill", lambda body: spilled.append(real_spill(body)) or spilled[-1])
+    body = rss([f"{TITLE}{i}" for i in range(1500)], "gbk").encode("gb18030")
+    assert len(body) > offload.PROCESS_FROM
+    site = await serve({"/feed": fixed(body, "application/rss+xml; charset=utf-8")})
+    client.config = HttpConfig(max_bytes=50_000_000)
+    result = await source(site.base + "/feed", max_items=2000).fetch(client, {})
+    assert len(result.items) == 1500 and result.items[0].title == f"{TITLE}0"  # decoded right, in the process
+    assert len(spilled) == 1 and spilled[0].startswith(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []  # the spilled body is gone
 
 
 async def test_dropped_entries_leave_a_log_line_and_a_health_note(serve: Serve, tinydb_store, clock, caplog):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 from datetime import timedelta
 
 import yaml
@@ -74,3 +76,28 @@ def test_cli_writes_markdown_and_docx(tmp_path, clock, capsys):
     assert (tmp_path / "k.docx").read_bytes()[:2] == b"PK"
     assert main(["report", "monthly", "--month", "2026-13", "-c", str(path)]) == 2
     assert "月份应写作 2026-11" in capsys.readouterr().err
+
+
+async def test_evaluation_has_the_same_figures_per_person_and_shift(store, clock):
+    """The 总结评估 reuses the monthly computation, split by shift: .md and .docx carry the same table."""
+    from bot.briefing.build import evaluation, evaluation_text, report_document
+    from bot.briefing.word import to_docx
+
+    s = await scenario(store, clock)
+    ev = await evaluation(s, "week")
+    rows = {(f.name, f.shift): f for f in ev.duty}
+    day = rows[("李明", "白班")]
+    assert (day.alerts, day.acked_in_time, day.escalated, day.median_ack) == (2, 1, 1, "35分钟")
+    assert rows[("赵磊", "白班")].handover_late == 1 and rows[("赵磊", "白班")].alerts == 1
+    assert rows[("李明", "夜班")].alerts == 0  # the night of 11-26 had none
+    text, _ = to_markdown(await report_document(s, "evaluation", "week"))
+    assert "## 五、按值班员（值班表）" in text and "## 六、逐件明细（超时在前）" in text
+    assert f"| 李明 | 白班 | {day.shifts} | 2 | 1/2 | 35分钟 | 1 | 0 | 0 |" in text
+    chat = await evaluation_text(s, "week")  # /brief 评估: labelled lines, readable on a phone
+    assert (
+        f"  李明：班次 白班，值班班次 {day.shifts}，告警 2，按时确认 1/2，确认用时中位数 35分钟，升级到领导 1\n" in chat
+    )
+    docx = to_docx(await report_document(s, "evaluation", "week"))
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        body = z.read("word/document.xml").decode()
+    assert "五、按值班员（值班表）" in body and "35分钟" in body

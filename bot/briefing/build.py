@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.briefing.chart import ChartError, render_chart
@@ -82,7 +83,12 @@ async def evaluation(services: Services, period: str = "week") -> Evaluation:
     window = period_window(period, now, zone)
     if period == "week":  # a full 7 days, ending now
         window = Window(PERIOD_LABELS["week"], local_midnight(now, zone) - timedelta(days=6), window.end)
-    return evaluate(await services.store.incidents(), window, now, services.config.people)
+    ev = evaluate(await services.store.incidents(), window, now, services.config.people)
+    if not services.config.roster.enabled:
+        return ev
+    from bot.roster.assessment import duty_figures  # imports bot.briefing: a top-level import would cycle
+
+    return replace(ev, duty=await duty_figures(services, window.start, window.end, by_shift=True))
 
 
 async def evaluation_text(services: Services, period: str = "week") -> str:

@@ -16,6 +16,7 @@ from bot.briefing.stats import Window
 from bot.config import PersonConfig
 from bot.models import Incident, Tier
 from bot.response_times import elapsed, response_times
+from bot.roster.figures import PersonFigures
 
 NO_DEPARTMENT = "未分部门"
 
@@ -61,6 +62,7 @@ class Evaluation:
     people: list[Tally] = field(default_factory=list)
     departments: list[Tally] = field(default_factory=list)
     tiers: list[Tally] = field(default_factory=list)
+    duty: list[PersonFigures] = field(default_factory=list)  # per 值班员 and shift; empty without a roster
 
     @property
     def ack_overdue(self) -> int:

@@ -19,6 +19,7 @@ from bot.durations import format_duration
 from bot.models import Action, Incident
 from bot.render import local_time
 from bot.response_times import DEFINITION_NOTE
+from bot.roster.figures import COUNTING, figures_table
 
 
 def span(delta: timedelta | None) -> str:
@@ -217,12 +218,20 @@ def evaluation_document(ev: Evaluation, zone: ZoneInfo) -> Report:
     report.section("二、按等级", Table(("等级", *TALLY_HEADERS[1:]), _tally_rows(ev.tiers), labelled=True))
     report.section("三、按人员", Table(("人员", *TALLY_HEADERS[1:]), _tally_rows(ev.people), labelled=True))
     report.section("四、按部门", Table(("部门", *TALLY_HEADERS[1:]), _tally_rows(ev.departments), labelled=True))
+    if ev.duty:
+        report.section(
+            "五、按值班员（值班表）",
+            Para("告警归属发现时的值班员（含换班、顶班），按人和班次统计"),
+            figures_table(ev.duty, by_shift=True),
+            Bullets(COUNTING),
+        )
     late_first = sorted(ev.timings, key=lambda t: not (t.ack_overdue or t.resolve_overdue))
     rows = [
         (t.incident.number, t.incident.tier.label, span(t.to_report), span(t.to_ack), span(t.to_resolve), _verdict(t))
         for t in late_first
     ]
     report.section(
-        "五、逐件明细（超时在前）", *_listing(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows)
+        f"{'六' if ev.duty else '五'}、逐件明细（超时在前）",
+        *_listing(("编号", "等级", "发现→报送", "报送→确认", "确认→办结", "结论"), rows),
     )
     return report

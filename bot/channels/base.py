@@ -117,6 +117,13 @@ class Channel(ABC):
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
         """Send plain text (replies, reminders, briefings); return message id."""
 
+    async def send_text_button(self, chat_id: str, text: str, mentions: tuple[str, ...], press: str) -> str:
+        """Send text with one button (a press string of bot.channels.buttons); without buttons, the text alone.
+
+        The text itself says what to type instead (the handover card: /接班).
+        """
+        return await self.send_text(chat_id, text, mentions)
+
     async def send_file(
         self,
         chat_id: str,

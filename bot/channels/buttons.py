@@ -6,6 +6,7 @@ card action's value) and draws the buttons its own way.
   a  确认 (ack)            g  指派 (show the people to pick)
   s  assign to person #n   r  办结 (ask for the result)
   x  back to the alert buttons (extra: status letter)
+  h  接班 on a handover card (number: the shift's slot key, e.g. 2026-11-26:夜班)
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from dataclasses import dataclass
 
 from bot.models import Status
 
-KINDS = {"a", "g", "s", "r", "x"}
+KINDS = {"a", "g", "s", "r", "x", "h"}
+HANDOVER_LABEL = "🤝 接班"
+# The handover card's last line; a 接班 press replaces it with the reply, when that reply begins
+# with HANDOVER_SETTLED (accepted now or before), and takes the button away.
+HANDOVER_PROMPT = "接班请发送 /接班（或：接班）"
+HANDOVER_SETTLED = "✅"
 _STATUS_LETTER = {Status.NEW: "n", Status.ACKNOWLEDGED: "k", Status.ASSIGNED: "g", Status.RESOLVED: "r"}
 
 
@@ -48,6 +54,11 @@ def decode(data: str | None) -> Press | None:
     if len(parts) not in (2, 3) or parts[0] not in KINDS or not parts[1]:
         return None
     return Press(parts[0], parts[1], parts[2] if len(parts) == 3 else "")
+
+
+def handover(slot_key: str) -> str:
+    """The 接班 press of the handover card for one shift."""
+    return encode("h", slot_key)
 
 
 def alert_actions(status: Status) -> list[tuple[str, str]]:

@@ -94,20 +94,46 @@ class ConsoleChannel(Channel):
         return replies
 
     async def _read_stdin(self, on_command: CommandHandler) -> None:
-        # A daemon thread, so a blocked readline never holds up shutdown.
-        loop = asyncio.get_running_loop()
-        lines: asyncio.Queue[str] = asyncio.Queue()
-
-        def pump() -> None:
-            for line in sys.stdin:
-                loop.call_soon_threadsafe(lines.put_nowait, line)
-            loop.call_soon_threadsafe(lines.put_nowait, "")
-
-        threading.Thread(target=pump, name="console-stdin", daemon=True).start()
-        while line := await lines.get():  # "" is EOF: keep running, just stop reading
+        while line := await STDIN.next_line():  # "" is EOF: keep running, just stop reading
             try:
                 await self.handle_line(line, on_command)
             except NotLeader:
                 log.info("console command left unanswered: this instance is no longer the leader")
             except Exception as exc:  # noqa: BLE001 - the console must keep reading
                 self._print(f"命令执行出错：{exc}")
+
+
+class StdinLines:
+    """One reader of stdin per process, whichever console is reading now.
+
+    Consoles come and go in one process (the stand-in while the store cannot be
+    opened, then the bot's own; on Redis, a new one each time this instance leads):
+    a thread per console would split the typed lines between them. One daemon
+    thread (a blocked readline never holds up shutdown) queues every line; the
+    console reading now takes them in order, and lines typed between two
+    consoles wait for the next.
+    """
+
+    def __init__(self) -> None:
+        self._lines: asyncio.Queue[str] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def next_line(self) -> str:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # first use (or a new event loop, as in tests): start a reader
+            self._loop, self._lines = loop, asyncio.Queue()
+            threading.Thread(target=self._pump, args=(loop, self._lines), name="console-stdin", daemon=True).start()
+        assert self._lines is not None
+        return await self._lines.get()
+
+    @staticmethod
+    def _pump(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str]) -> None:
+        try:
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, "")
+        except RuntimeError:  # that event loop is closed: nobody reads these lines any more
+            return
+
+
+STDIN = StdinLines()

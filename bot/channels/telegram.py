@@ -26,7 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
-from bot.channels.telegram_buttons import Assignable, alert_keyboard
+from bot.channels.telegram_buttons import Assignable, alert_keyboard, handover_keyboard
 from bot.channels.telegram_inbound import ChatLanes, install_handlers
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
@@ -42,6 +42,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 MOVED_KEY = "telegram:moved:"
 PART_KEY = "telegram:part:"  # + "<chat>:<later part's id>" → the alert's first message id
+CARD_KEY = "telegram:card:"  # + "<chat>:<message id>" → {text, mentions} of a text sent with a button
 MAX_CAPTION = 1024
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -87,6 +88,7 @@ class TelegramChannel(Channel):
         self.moved: dict[str, str] = {}  # configured chat id → the id Telegram uses now
         self.not_forums: set[str] = set()
         self.parts: dict[tuple[str, str], str] = {}  # (chat, later part id) → first part id, when no store
+        self.cards: dict[tuple[str, str], dict[str, Any]] = {}  # (chat, message id) → card, when no store
         self.app: Application = self._build_app()
         self._started = False
         self._connecting: asyncio.Task[None] | None = None
@@ -310,9 +312,34 @@ class TelegramChannel(Channel):
         return message_id
 
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
+        return await self.post_html(chat_id, self.text_parts(text, mentions))
+
+    async def send_text_button(self, chat_id: str, text: str, mentions: tuple[str, ...], press: str) -> str:
+        """The text with its one button under the first part (the handover card's 接班), kept to edit later."""
+        message_id = await self.post_html(chat_id, self.text_parts(text, mentions), markup=handover_keyboard(press))
+        card = {"text": text, "mentions": list(mentions)}
+        if self.store is None:
+            self.cards[(chat_id, message_id)] = card
+            return message_id
+        try:
+            await self.store.set_meta(f"{CARD_KEY}{chat_id}:{message_id}", card)
+        except Exception as exc:  # noqa: BLE001 - the card is out: a lost note must not resend it
+            log.warning("could not note card %s in %s: %s", message_id, chat_id, exc)
+        return message_id
+
+    async def card_of(self, chat_id: str, message_id: str) -> tuple[str, tuple[str, ...]] | None:
+        """(text, mentions) of a card sent with a button, to edit it in place; None if not known."""
+        card = self.cards.get((chat_id, message_id))
+        if card is None and self.store is not None:
+            card = await self.store.get_meta(f"{CARD_KEY}{chat_id}:{message_id}")
+        if not isinstance(card, dict):
+            return None
+        return str(card.get("text", "")), tuple(card.get("mentions", ()))
+
+    def text_parts(self, text: str, mentions: tuple[str, ...]) -> list[str]:
+        """Text as HTML message parts, each mention a link to the person."""
         names = {str(p.telegram_id): p.name for p in self.people if p.telegram_id is not None}
-        runs = text_runs(text, [(m, names.get(m, m)) for m in mentions])
-        return await self.post_html(chat_id, split_runs(runs))
+        return split_runs(text_runs(text, [(m, names.get(m, m)) for m in mentions]))
 
     async def send_file(
         self,

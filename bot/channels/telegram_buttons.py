@@ -11,17 +11,23 @@ from bot.channels import buttons
 from bot.channels.buttons import Assignable, Press, decode, status_from_letter
 from bot.models import Status
 
-__all__ = ["Assignable", "Press", "alert_keyboard", "decode", "encode", "people_keyboard", "status_from_letter"]
+__all__ = [
+    "Assignable",
+    "Press",
+    "alert_keyboard",
+    "decode",
+    "encode",
+    "handover_keyboard",
+    "people_keyboard",
+    "status_from_letter",
+]
 
 MAX_CALLBACK = 64
 MAX_PEOPLE_BUTTONS = 60
 
 
 def encode(kind: str, number: str, extra: str = "") -> str:
-    data = buttons.encode(kind, number, extra)
-    if len(data.encode()) > MAX_CALLBACK:
-        raise ValueError(f"callback_data over {MAX_CALLBACK} bytes: {data!r}")
-    return data
+    return _checked(buttons.encode(kind, number, extra))
 
 
 def alert_keyboard(number: str, status: Status) -> InlineKeyboardMarkup | None:
@@ -30,6 +36,17 @@ def alert_keyboard(number: str, status: Status) -> InlineKeyboardMarkup | None:
         InlineKeyboardButton(label, callback_data=encode(kind, number)) for kind, label in buttons.alert_actions(status)
     ]
     return InlineKeyboardMarkup([row]) if row else None
+
+
+def handover_keyboard(press: str) -> InlineKeyboardMarkup:
+    """The handover card's one button: 接班."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(buttons.HANDOVER_LABEL, callback_data=_checked(press))]])
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_CALLBACK:
+        raise ValueError(f"callback_data over {MAX_CALLBACK} bytes: {data!r}")
+    return data
 
 
 def people_keyboard(number: str, status: Status, people: list[Assignable]) -> InlineKeyboardMarkup:

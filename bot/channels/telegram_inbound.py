@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import CommandHandler, DeliveryError, NotLeader
+from bot.channels.buttons import HANDOVER_PROMPT, HANDOVER_SETTLED
 from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
 from bot.channels.telegram_render import escape, mention_tag, split_runs, text_runs
 from bot.commands import parse_command
@@ -245,7 +246,35 @@ class Inbound:
         await self._answer(query, ["请在回复框中填写处置结果"])
         await self._post(base["chat_id"], [prompt], markup=markup, reply_to=msg.message_id, thread=thread)
 
+    async def _press_h(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
+        """接班 on a handover card: the same command as typed /接班; the card then shows who took over."""
+        cmd = Command(name="takeover", args=(press.number,), text="[按钮] 接班", **base)
+        if await self._refused(query, cmd):
+            return
+        replies = await self.on_command(cmd)
+        settled = bool(replies) and replies[0].startswith(HANDOVER_SETTLED)
+        await self._answer(query, replies, alert=not settled)
+        if settled:
+            await self._edit_card(base["chat_id"], msg, replies[0])
+
     # -- helpers ------------------------------------------------------------------
+    async def _edit_card(self, chat: str, msg: Any, line: str) -> None:
+        """The card in place: its 接班 prompt becomes `line` (who accepted, when), and the button goes."""
+        card = await self.channel.card_of(chat, str(msg.message_id))
+        shown, mentions = card if card is not None else (msg.text or "", ())  # sent before cards were kept
+        body = shown.replace(HANDOVER_PROMPT, line) if HANDOVER_PROMPT in shown else f"{shown}\n{line}"
+        text = self.channel.text_parts(body, mentions)[0]  # the button sits under the first part
+
+        async def edit(target: str) -> Any:
+            return await self.channel.bot.edit_message_text(
+                text, chat_id=target, message_id=msg.message_id, parse_mode="HTML", reply_markup=None
+            )
+
+        try:
+            await self.channel.call(chat, edit)
+        except DeliveryError as exc:
+            log.info("could not update the handover card in %s: %s", chat, exc)
+
     async def _refused(self, query: Any, cmd: Command) -> bool:
         """Ask the dispatcher before showing a menu or prompt; answer the press if refused."""
         if self.channel.check is None:

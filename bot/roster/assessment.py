@@ -8,37 +8,17 @@ included). Figures: shifts held, alerts, acknowledged within the deadline, media
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from bot.briefing.document import Bullets, Para, Report, Table
-from bot.durations import format_duration
+from bot.briefing.document import Bullets, Para, Report
 from bot.models import ActionKind, Incident
 from bot.response_times import DEFINITION_NOTE, response_times
+from bot.roster.figures import COUNTING, NOBODY, PersonFigures, figures_table
 from bot.roster.loading import RosterError
-from bot.roster.model import Override, Roster, duties_between, duty_at
+from bot.roster.model import Roster, duties_between, duty_at
 from bot.roster.overrides import Overrides
 from bot.roster.service import roster_of
 from bot.services import Services
-
-NOBODY = "（无人值班）"
-
-
-@dataclass
-class PersonFigures:
-    name: str
-    shifts: int = 0
-    alerts: int = 0
-    acked_in_time: int = 0
-    escalated: int = 0
-    handover_late: int = 0
-    handover_missing: int = 0
-    ack_times: list[timedelta] | None = None
-
-    @property
-    def median_ack(self) -> str:
-        return format_duration(statistics.median(self.ack_times)) if self.ack_times else "—"
 
 
 def month_window(month: str, roster: Roster) -> tuple[datetime, datetime]:
@@ -54,26 +34,45 @@ def month_window(month: str, roster: Roster) -> tuple[datetime, datetime]:
 
 
 async def monthly_figures(services: Services, month: str) -> list[PersonFigures]:
+    roster = _roster(services)
+    start, end = month_window(month, roster)
+    return await duty_figures(services, start, end)
+
+
+def _roster(services: Services) -> Roster:
     roster = roster_of(services)
     if roster is None:
         raise RosterError("未配置值班表（config.yaml 的 roster: 段），无法按值班员考核")
-    start, end = month_window(month, roster)
+    return roster
+
+
+async def duty_figures(
+    services: Services, start: datetime, end: datetime, by_shift: bool = False
+) -> list[PersonFigures]:
+    """Per 值班员 (and per shift name with `by_shift`): the figures of the shifts starting in [start, end).
+
+    The one computation behind the monthly report and the 总结评估's 值班员 table.
+    """
+    roster = _roster(services)
     store = services.store
     overrides = await Overrides(store).all()
-    figures: dict[str, PersonFigures] = {}
+    figures: dict[tuple[str, str], PersonFigures] = {}
 
-    def of(name: str) -> PersonFigures:
-        return figures.setdefault(name or NOBODY, PersonFigures(name or NOBODY, ack_times=[]))
+    def of(name: str, shift: str) -> PersonFigures:
+        key = (name or NOBODY, shift if by_shift else "")
+        return figures.setdefault(key, PersonFigures(key[0], key[1], ack_times=[]))
 
     duties = [d for d in duties_between(roster, overrides, start, end) if start <= d.slot.start < end]
     for d in duties:
-        of(d.duty).shifts += 1
+        of(d.duty, d.slot.shift).shifts += 1
     actions = await store.actions(since=start)
     escalated = {a.incident for a in actions if a.kind is ActionKind.ESCALATE and a.incident}
     for incident in await store.incidents(since=start):
         if incident.discovered_at >= end or not incident.tier.pushed:
             continue
-        _count(of(_on_duty(roster, overrides, incident)), incident, incident.number in escalated)
+        duty = duty_at(roster, overrides, incident.discovered_at)
+        who = of(duty.duty, duty.slot.shift) if duty is not None else of("", "")
+        _count(who, incident, incident.number in escalated)
     accepted = {a.id.split(":", 2)[2]: a for a in actions if a.id.startswith("roster:handover-accepted:")}
     cards = {a.id.split(":", 2)[2] for a in actions if a.id.startswith("roster:handover:")}
     for d in duties:
@@ -81,15 +80,11 @@ async def monthly_figures(services: Services, month: str) -> list[PersonFigures]
             continue  # no card was posted (the bot was not running then)
         taken = accepted.get(d.slot.key)
         if taken is None:
-            of(d.duty).handover_missing += 1
+            of(d.duty, d.slot.shift).handover_missing += 1
         elif taken.note.endswith("（超时）"):
-            of(taken.actor.person or d.duty).handover_late += 1
-    return sorted(figures.values(), key=lambda f: (f.name == NOBODY, -f.alerts, f.name))
-
-
-def _on_duty(roster: Roster, overrides: list[Override], incident: Incident) -> str:
-    duty = duty_at(roster, overrides, incident.discovered_at)
-    return duty.duty if duty is not None else ""
+            of(taken.actor.person or d.duty, d.slot.shift).handover_late += 1
+    order = {s.name: i for i, s in enumerate(roster.shifts)}
+    return sorted(figures.values(), key=lambda f: (f.name == NOBODY, -f.alerts, f.name, order.get(f.shift, -1)))
 
 
 def _count(f: PersonFigures, incident: Incident, escalated: bool) -> None:
@@ -105,32 +100,10 @@ def _count(f: PersonFigures, incident: Incident, escalated: bool) -> None:
 async def monthly_report(services: Services, month: str) -> Report:
     rows = await monthly_figures(services, month)
     report = Report(f"值班考核月报（{month}）", "按值班员统计：告警归属发现时的值班员（含换班、顶班）")
-    table = Table(
-        ("值班员", "值班班次", "告警", "按时确认", "确认用时中位数", "升级到领导", "接班超时", "未接班"),
-        tuple(
-            (
-                f.name,
-                str(f.shifts),
-                str(f.alerts),
-                f"{f.acked_in_time}/{f.alerts}",
-                f.median_ack,
-                str(f.escalated),
-                str(f.handover_late),
-                str(f.handover_missing),
-            )
-            for f in rows
-        ),
-    )
-    report.section("一、值班员考核", table)
+    report.section("一、值班员考核", figures_table(rows))
     report.section(
         "二、口径",
-        Bullets(
-            (
-                "按时确认：在确认时限（tiers.deadlines）内确认的告警",
-                "升级到领导：超时未确认、逐级上报到带班领导或全体的告警",
-                "接班超时：超过 roster.handover_accept 才发送 /接班；未接班：交接卡片发出后无人接班",
-            )
-        ),
+        Bullets(COUNTING),
         Para(DEFINITION_NOTE),
     )
     return report

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.channels.buttons import HANDOVER_SETTLED
 from bot.models import Action, ActionKind, Actor
 from bot.roster.model import slot_at
 from bot.roster.render import slot_text
@@ -33,19 +36,40 @@ async def add_note(services: Services, text: str, actor: Actor, chat: str, actio
     return f"📝 已记入 {slot_text(slot, services.config.zone)} 的交接班备注，换班时随卡片交给下一班"
 
 
-async def accept(services: Services, actor: Actor, chat: str) -> str:
-    """The incoming shift takes over: recorded once, with how late it was."""
+SETTLED = HANDOVER_SETTLED  # how every reply meaning "this handover is accepted" begins (the 接班 button reads it)
+
+
+async def accept(services: Services, actor: Actor, chat: str, slot_key: str = "") -> str:
+    """The incoming shift takes over: recorded once, with how late it was.
+
+    `slot_key` (from a card's 接班 button) names the shift the card is for: a press on
+    an older card accepts nothing.
+    """
     roster = roster_of(services)
     now = services.clock.now()
+    zone = services.config.zone
     slot = slot_at(roster, now) if roster is not None else None
     if slot is None:
         return NO_ROSTER
+    if slot_key and slot_key != slot.key:
+        return f"这张交接班卡片已过期（现在是 {slot_text(slot, zone)}），如需接班请发送 /接班"
     late = now - slot.start > services.config.roster.handover_accept
     record = {"by": actor.display, "at": now.isoformat(), "late": late}
     if not await services.store.set_meta_if_absent(ACCEPTED_KEY.format(slot=slot.key), record):
         first = await services.store.get_meta(ACCEPTED_KEY.format(slot=slot.key)) or {}
-        return f"{slot_text(slot, services.config.zone)} 已由 {first.get('by', '')} 接班"
+        return f"{SETTLED} {slot_text(slot, zone)} 已由 {first.get('by', '')} 接班{_when(first.get('at'), zone)}"
     note = "接班（超时）" if late else "接班"
     action_id = f"roster:handover-accepted:{slot.key}"
     await services.store.append_action(Action(action_id, "", ActionKind.HANDOVER, actor, now, note, chat))
-    return f"✅ {actor.display} 已接班：{slot_text(slot, services.config.zone)}" + ("（超过交接时限）" if late else "")
+    return f"{SETTLED} {actor.display} 已接班：{slot_text(slot, zone)}{_when(now.isoformat(), zone)}" + (
+        "（超过交接时限）" if late else ""
+    )
+
+
+def _when(at: object, zone: ZoneInfo) -> str:
+    """ "（17:40 接班）" from a stored ISO time; "" when there is none."""
+    try:
+        moment = datetime.fromisoformat(str(at)).astimezone(zone)
+    except ValueError:
+        return ""
+    return f"（{moment:%H:%M} 接班）"

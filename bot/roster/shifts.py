@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.channels import buttons
 from bot.config import PersonConfig
 from bot.incidents import text_notification
 from bot.models import SYSTEM, Action, ActionKind, Status, Target
@@ -71,7 +72,8 @@ async def _handover(services: Services, ended: Duty, current: Duty, now: datetim
         if now - slot.start > 2 * cfg.handover_accept:
             return []  # the bot was down across this shift change: no stale card, no chase
         card = await handover_card(services, ended, current, now)
-        done += await _post(services, key, monitor_targets(services.config.chats), card, slot.key, now, mention)
+        targets = monitor_targets(services.config.chats)
+        done += await _post(services, key, targets, card, slot.key, now, mention, buttons.handover(slot.key))
     if await services.store.get_meta(ACCEPTED_KEY.format(slot=slot.key)) is not None:
         return done
     late = now - slot.start
@@ -126,7 +128,7 @@ async def handover_card(services: Services, ended: Duty, current: Duty, now: dat
     notes = await store.get_meta(NOTES_KEY.format(slot=ended.slot.key)) or []
     for n in notes:
         lines.append(f"备注（{n['by']}）：{n['text']}")
-    lines.append("接班请发送 /接班（或：接班）")
+    lines.append(buttons.HANDOVER_PROMPT)
     return "\n".join(lines)
 
 
@@ -138,14 +140,15 @@ async def _post(
     slot: str,
     now: datetime,
     mention: tuple[PersonConfig, ...] = (),
+    button: str = "",
 ) -> list[str]:
-    """Queue `text` to `targets` once ever for `key`, and record it."""
+    """Queue `text` to `targets` once ever for `key` (with one button where the platform has them), and record it."""
     if not await services.store.set_meta_if_absent(key, now.isoformat()):
         return []
     notes = []
     for t in targets:
         ids = tuple(m for m in (services.people.platform_id(p, t.channel) for p in mention) if m)
-        notes.append(text_notification(t, text, now, key).replace(mentions=ids))
+        notes.append(text_notification(t, text, now, key).replace(mentions=ids, button=button))
     await services.store.enqueue(notes)
     await services.store.append_action(Action(key, "", ActionKind.HANDOVER, SYSTEM, now, text.splitlines()[0], slot))
     log.info("shift step %s", key)
