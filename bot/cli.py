@@ -171,6 +171,8 @@ def summary(config: Config, path: str) -> str:
         chats.append(f"telegram × {len(config.chats.telegram.chats)}")
     if config.chats.wechat.enabled:
         chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
+    if config.chats.feishu_app.enabled:
+        chats.append(f"feishu_app × {len(config.chats.feishu_app.chats)}（飞书应用）")
     chats += [f"{r.kind}:{r.name}（群机器人）" for r in config.chats.robots]
     roles: dict[str, int] = {}
     for p in config.people:

@@ -356,6 +356,28 @@ class WechatConfig(Strict):
         return self
 
 
+class FeishuAppConfig(Strict):
+    """A 飞书 app bot on the SDK's long connection (no public IP): cards with buttons, typed commands."""
+
+    enabled: bool = False
+    app_id: str = ""  # cli_…, from the app's 凭证与基础信息 page (may come from ${ENV})
+    app_secret: SecretStr = SecretStr("")
+    domain: str = "https://open.feishu.cn"  # Lark: https://open.larksuite.com; tests: a local fake
+    chats: list[ChatConfig] = Field(default_factory=list)  # group chat ids: oc_…
+    reconnect: Duration = Field(default=timedelta(seconds=5), gt=timedelta(0))  # first wait; doubles per failure
+    reconnect_max: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    refused_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected app secret
+    timeout: Duration = Field(default=timedelta(seconds=10), gt=timedelta(0))  # one OpenAPI request
+
+    @model_validator(mode="after")
+    def _needs_credentials(self) -> FeishuAppConfig:
+        if not self.domain.startswith(("https://", "http://")):
+            raise ValueError(f"chats.feishu_app.domain 应为 http(s) 地址，收到 {self.domain!r}")
+        if self.enabled and not (self.app_id and self.app_secret.get_secret_value()):
+            raise ValueError("需要 chats.feishu_app.app_id 与 app_secret（如 ${FEISHU_APP_ID}、${FEISHU_APP_SECRET}）")
+        return self
+
+
 class RobotConfig(Strict):
     """An outbound-only group robot (企业微信群机器人 / 钉钉自定义机器人 / 飞书自定义机器人)."""
 
@@ -380,6 +402,7 @@ class ChatsConfig(Strict):
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     wechat: WechatConfig = Field(default_factory=WechatConfig)
+    feishu_app: FeishuAppConfig = Field(default_factory=FeishuAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
 
     @field_validator("robots")
@@ -391,6 +414,15 @@ class ChatsConfig(Strict):
                 raise ValueError(f"机器人名称重复：{r.kind}:{r.name}")
             seen.add((r.kind, r.name))
         return robots
+
+    def group_chats(self, enabled_only: bool = True) -> list[tuple[str, ChatConfig]]:
+        """(channel name, chat) of every two-way group chat, in config order (robots are separate)."""
+        sections: list[tuple[str, bool, list[ChatConfig]]] = [
+            ("telegram", self.telegram.enabled, self.telegram.chats),
+            ("wechat", self.wechat.enabled, self.wechat.rooms),
+            ("feishu_app", self.feishu_app.enabled, self.feishu_app.chats),
+        ]
+        return [(name, c) for name, on, chats in sections if on or not enabled_only for c in chats]
 
 
 class BriefingConfig(Strict):

@@ -229,10 +229,7 @@ def _alert_targets(services: Services, incident: Incident) -> list[Target]:
 def leader_targets(chats: ChatsConfig) -> list[Target]:
     """The leaders' group chats: the next group an escalation reaches."""
     out: list[Target] = []
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats if c.role == "leaders"]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms if r.role == "leaders"]
+    out += [Target(channel, c.id) for channel, c in chats.group_chats() if c.role == "leaders"]
     out += [Target(r.kind, r.name) for r in chats.robots if r.role == "leaders"]
     return out
 

@@ -31,7 +31,7 @@ async def enable(store: Store, target_key: str) -> None:
 
 
 def chat_label(chats: ChatsConfig, target: Target) -> str:
-    configured = [*chats.telegram.chats, *chats.wechat.rooms]
+    configured = [c for _, c in chats.group_chats(enabled_only=False)]
     name = next((c.name for c in configured if c.id == target.chat_id and c.name), "")
     return f"「{name}」（{target.key}）" if name else target.key
 
@@ -60,8 +60,7 @@ async def disable(store: Store, chats: ChatsConfig, target_key: str, reason: str
 
 def _monitor_chats(chats: ChatsConfig) -> list[Target]:
     """Chats the monitors read (role monitors or all); every chat if none is marked so."""
-    roles = {("telegram", c.id): c.role for c in chats.telegram.chats}
-    roles.update({("wechat", r.id): r.role for r in chats.wechat.rooms})
+    roles = {(channel, c.id): c.role for channel, c in chats.group_chats(enabled_only=False)}
     roles.update({(r.kind, r.name): r.role for r in chats.robots})
     targets = all_targets(chats)
     for_monitors = [t for t in targets if roles.get((t.channel, t.chat_id), "all") != "leaders"]

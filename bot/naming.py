@@ -11,7 +11,14 @@ from bot.models import Target
 from bot.routing import CONSOLE_CHAT
 
 ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
-PLATFORM_NAMES = {"telegram": "Telegram", "wechat": "微信", "wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "wechat": "微信",
+    "wecom": "企业微信",
+    "dingtalk": "钉钉",
+    "feishu": "飞书",
+    "feishu_app": "飞书",
+}
 
 
 def source_names(config: Config) -> dict[str, str]:
@@ -22,9 +29,8 @@ def source_names(config: Config) -> dict[str, str]:
 def chat_names(chats: ChatsConfig) -> dict[str, str]:
     """Target key → the chat's configured name, else its platform and role (e.g. 微信领导群)."""
     names = {Target("console", CONSOLE_CHAT).key: "控制台"}
-    for platform, configured in (("telegram", chats.telegram.chats), ("wechat", chats.wechat.rooms)):
-        for chat in configured:
-            names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
+    for platform, chat in chats.group_chats(enabled_only=False):
+        names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
     for robot in chats.robots:  # the robot's name is what the office called it
         names[Target(robot.kind, robot.name).key] = robot.name
     return names

@@ -11,6 +11,7 @@ ROBOT_IDS = {
     "wecom": ("wecom_userid", "mobile"),
     "dingtalk": ("dingtalk_id", "mobile"),
     "feishu": ("feishu_open_id",),
+    "feishu_app": ("feishu_open_id",),
 }
 
 
@@ -24,6 +25,8 @@ class People:
                 self._by_platform[("telegram", str(p.telegram_id))] = p
             if p.wechat_id:
                 self._by_platform[("wechat", p.wechat_id)] = p
+            if p.feishu_open_id:  # the 飞书 app channel knows people by open_id (ou_…), never by name
+                self._by_platform[("feishu_app", p.feishu_open_id)] = p
 
     def by_name(self, name: str) -> PersonConfig | None:
         return self._by_name.get(name.lstrip("@").strip())

@@ -35,13 +35,9 @@ BACKFILL_WINDOW = timedelta(hours=24)
 
 def monitor_targets(chats: ChatsConfig) -> list[Target]:
     """Chats of the monitors (role monitors or all); every chat if none is marked so."""
-    marked = {
-        Target(platform, c.id)
-        for platform, section in (("telegram", chats.telegram), ("wechat", chats.wechat))
-        if section.enabled
-        for c in (section.chats if platform == "telegram" else section.rooms)  # type: ignore[union-attr]
-        if c.role in ("monitors", "all")
-    } | {Target(r.kind, r.name) for r in chats.robots if r.role in ("monitors", "all")}
+    marked = {Target(channel, c.id) for channel, c in chats.group_chats() if c.role in ("monitors", "all")} | {
+        Target(r.kind, r.name) for r in chats.robots if r.role in ("monitors", "all")
+    }
     targets = all_targets(chats)
     chosen = [t for t in targets if t.channel == "console" or t in marked]
     return chosen or targets

@@ -12,10 +12,7 @@ def targets_for(chats: ChatsConfig, tier: Tier) -> list[Target]:
     out: list[Target] = []
     if chats.console.enabled and tier in chats.console.tiers:
         out.append(Target("console", CONSOLE_CHAT))
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats if tier in c.tiers]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms if tier in r.tiers]
+    out += [Target(channel, c.id) for channel, c in chats.group_chats() if tier in c.tiers]
     out += [Target(r.kind, r.name) for r in chats.robots if tier in r.tiers]
     return out
 
@@ -25,10 +22,7 @@ def all_targets(chats: ChatsConfig) -> list[Target]:
     out: list[Target] = []
     if chats.console.enabled:
         out.append(Target("console", CONSOLE_CHAT))
-    if chats.telegram.enabled:
-        out += [Target("telegram", c.id) for c in chats.telegram.chats]
-    if chats.wechat.enabled:
-        out += [Target("wechat", r.id) for r in chats.wechat.rooms]
+    out += [Target(channel, c.id) for channel, c in chats.group_chats()]
     out += [Target(r.kind, r.name) for r in chats.robots]
     return out
 
