@@ -81,6 +81,10 @@ def build_channels(
         from bot.channels.telegram import TelegramChannel  # lazy: PTB loads only when Telegram is on
 
         channels["telegram"] = TelegramChannel.from_config(config, clock, names, store, check)
+    if config.chats.feishu_app.enabled:
+        from bot.channels.feishu_app import FeishuAppChannel  # lazy: lark-oapi loads only when 飞书 is on
+
+        channels["feishu_app"] = FeishuAppChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
         channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names)
     return channels

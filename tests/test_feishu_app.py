@@ -1,0 +1,214 @@
+"""End to end: the real lark-oapi SDK (long connection and OpenAPI) against a local fake of 飞书.
+
+The app is wired by bot.app.build_app (real dispatcher, handlers, TinyDB store,
+outbox); only the far side is fake (tests/fake_feishu_app.py), on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.analysis.judgement import Judgement
+from bot.app import App, build_app
+from bot.channels.feishu_app import FeishuAppChannel
+from bot.clock import FakeClock
+from bot.models import ActionKind, Hit, Incident, Item, Match, Sentiment, Status, Tier
+from bot.store.base import Store
+from tests.conftest import make_config
+from tests.fake_feishu_app import APP_ID, APP_SECRET, FakeFeishu
+
+A, B, ELSEWHERE = "oc_leaders", "oc_monitors", "oc_other"
+LEADER, MONITOR, MEMBER, STRANGER = "ou_leader", "ou_monitor", "ou_member", "ou_stranger"
+PEOPLE = [
+    {"name": "张三", "role": "leader", "feishu_open_id": LEADER},
+    {"name": "李明", "role": "monitor", "feishu_open_id": MONITOR},
+    {"name": "王芳", "role": "member", "feishu_open_id": MEMBER, "department": "网信办"},
+]
+
+
+@pytest.fixture
+def store(tinydb_store: Store) -> Store:
+    return tinydb_store
+
+
+@pytest.fixture
+async def feishu() -> AsyncIterator[FakeFeishu]:
+    fake = FakeFeishu()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def feishu_config(fake: FakeFeishu, **extra: Any) -> dict[str, Any]:
+    return {
+        "enabled": True,
+        "app_id": APP_ID,
+        "app_secret": APP_SECRET,
+        "domain": fake.domain,
+        "chats": [{"id": A, "name": "领导小组", "role": "leaders"}, {"id": B, "name": "监测组"}],
+        "reconnect": "0.2s",
+        "reconnect_max": "1s",
+        **extra,
+    }
+
+
+async def build(fake: FakeFeishu, store: Store, clock: FakeClock, console: bool = False, **extra: Any) -> App:
+    chats = {"console": {"enabled": console, "person": "李明"}, "feishu_app": feishu_config(fake, **extra)}
+    config = make_config(chats=chats, people=PEOPLE)
+    return await build_app(config, store, clock, console_out=io.StringIO())
+
+
+def channel(app: App) -> FeishuAppChannel:
+    ch = app.channels["feishu_app"]
+    assert isinstance(ch, FeishuAppChannel)
+    return ch
+
+
+@pytest.fixture
+async def app(feishu: FakeFeishu, store: Store, clock: FakeClock) -> AsyncIterator[App]:
+    built = await build(feishu, store, clock)
+    await channel(built).start(built.dispatcher.handle)
+    await feishu.wait_connected()
+    yield built
+    await channel(built).stop()
+    await built.http.aclose()
+
+
+async def new_incident(app: App, clock: FakeClock, title: str = "江城化工集团仓库爆炸 <at user_id=\"all\"> 浓烟") -> Incident:
+    item = Item("news", "https://news.example.cn/a?id=1&from=rss", title, fetched_at=clock.now())
+    match = Match("国资委", (Hit("江城化工集团", "subject", "title", 0, 6), Hit("爆炸", "event", "title", 8, 10, 5)), 5)
+    judgement = Judgement(match, Sentiment("negative", 0.9), Tier.I, "主体+重大事件词，负面")
+    incident = await app.services.incidents.create(item, judgement, clock.now())
+    await app.delivery.run_once()
+    return incident
+
+
+async def stored(app: App, number: str) -> Incident:
+    incident = await app.services.store.get_incident(number)
+    assert incident is not None
+    return incident
+
+
+async def test_alert_arrives_as_a_shared_card_with_buttons_in_every_chat(
+    app: App, feishu: FakeFeishu, clock: FakeClock
+) -> None:
+    inc = await new_incident(app, clock)
+    for chat in (A, B):
+        (card,) = feishu.alerts(chat)
+        assert card.content["config"]["update_multi"] is True
+        assert card.content["header"]["template"] == "red"
+        assert inc.number in card.text and "特别重大" in card.text and "15分钟内确认" in card.text
+        assert '<at user_id="all">' in card.text  # shown as is: a plain_text block renders no markup
+        assert all(e["text"]["tag"] == "plain_text" for e in card.content["elements"] if e["tag"] == "div")
+        assert card.presses() == [f"a|{inc.number}", f"g|{inc.number}", f"r|{inc.number}"]
+    (create,) = [r for r in feishu.calls("/im/v1/messages?receive_id_type=chat_id") if r.body["receive_id"] == A]
+    assert create.headers["Authorization"].startswith("Bearer t-")
+
+
+async def test_typed_chinese_ack_updates_the_card_in_every_chat(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card_a,), (card_b,) = feishu.alerts(A), feishu.alerts(B)
+    await feishu.push(feishu.user_message(B, MEMBER, f"@值守机器人 确认 {inc.number}", [("ou_bot", "值守机器人")]))
+    reply = await feishu.wait_for(lambda: [m for m in feishu.sent(B, "text") if m.parent_id])
+    assert "已确认" in reply[0].text or "确认" in reply[0].text
+    assert (await stored(app, inc.number)).status is Status.ACKNOWLEDGED
+    await app.delivery.run_once()
+    for card in (card_a, card_b):
+        assert card.patches == 1 and "已确认" in card.text and "确认：王芳" in card.text
+        assert card.presses() == [f"g|{inc.number}", f"r|{inc.number}"]  # 确认 gone; 指派/办结 stay
+    (ack,) = [a for a in await app.services.store.actions(inc.number) if a.kind is ActionKind.ACK]
+    assert ack.chat == f"feishu_app:{B}" and ack.actor.user_id == MEMBER
+
+
+async def test_reply_to_the_alert_needs_no_number(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    await feishu.push(feishu.user_message(A, MONITOR, "@值守机器人 确认", [("ou_bot", "值守机器人")], parent_id=card.message_id))
+    await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
+    assert (await stored(app, inc.number)).acked_by == "李明"
+
+
+async def test_button_ack_answers_with_a_toast(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    answer = await feishu.push(feishu.press(A, MONITOR, card.message_id, f"a|{inc.number}"))
+    assert answer["code"] == 200 and "李明" in answer["data"]["toast"]["content"]
+    assert (await stored(app, inc.number)).status is Status.ACKNOWLEDGED
+    await app.delivery.run_once()
+    assert card.patches == 1 and "确认：李明" in card.text
+
+
+async def test_button_assign_picks_a_person(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    answer = await feishu.push(feishu.press(A, LEADER, card.message_id, f"g|{inc.number}"))
+    assert "选择负责人" in answer["data"]["toast"]["content"]
+    (picker,) = await feishu.wait_for(lambda: [m for m in feishu.sent(A, "interactive") if m.parent_id])
+    assert picker.parent_id == card.message_id
+    assert picker.presses() == [f"s|{inc.number}|0", f"s|{inc.number}|1", f"s|{inc.number}|2", f"x|{inc.number}"]
+    assert "王芳（网信办）" in json.dumps(picker.content, ensure_ascii=False)
+    answer = await feishu.push(feishu.press(A, LEADER, picker.message_id, f"s|{inc.number}|2"))
+    assert "王芳" in answer["data"]["card"]["data"]["elements"][0]["text"]["content"]  # the picker's new card
+    assert (await stored(app, inc.number)).assignee == "王芳"
+    await app.delivery.run_once()
+    assert "负责人：王芳" in card.text and feishu.alerts(B)[0].patches == 1
+
+
+async def test_member_may_not_open_the_assign_picker(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    answer = await feishu.push(feishu.press(A, MEMBER, card.message_id, f"g|{inc.number}"))
+    assert answer["data"]["toast"]["type"] == "error" and "无权" in answer["data"]["toast"]["content"]
+    assert not [m for m in feishu.sent(A, "interactive") if m.parent_id]
+
+
+async def test_resolve_button_asks_for_the_result(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    answer = await feishu.push(feishu.press(A, MONITOR, card.message_id, f"r|{inc.number}"))
+    assert "处置结果" in answer["data"]["toast"]["content"]
+    (prompt,) = await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id == card.message_id])
+    assert inc.number in prompt.text and f'<at user_id="{MONITOR}">' in prompt.text
+    await feishu.push(feishu.user_message(A, MONITOR, "已核实并澄清", parent_id=prompt.message_id))
+    await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id and m.parent_id != card.message_id])
+    resolved = await stored(app, inc.number)
+    assert resolved.status is Status.RESOLVED and "已核实并澄清" in resolved.result
+    await app.delivery.run_once()
+    assert "已办结" in card.text and card.presses() == []
+
+
+async def test_stranger_is_refused_and_audited(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    answer = await feishu.push(feishu.press(A, STRANGER, card.message_id, f"a|{inc.number}"))
+    assert "不在值守人员名单" in answer["data"]["toast"]["content"]
+    await feishu.push(feishu.user_message(A, STRANGER, f"确认 {inc.number}"))
+    (reply,) = await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
+    assert "不在值守人员名单" in reply.text
+    assert (await stored(app, inc.number)).status is Status.NEW
+    refused = [a for a in await app.services.store.actions("") if a.kind is ActionKind.REFUSED]
+    assert len(refused) == 2 and {a.actor.user_id for a in refused} == {STRANGER}
+
+
+async def test_unconfigured_chat_is_ignored(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    await feishu.push(feishu.user_message(ELSEWHERE, LEADER, f"确认 {inc.number}"))
+    await feishu.push(feishu.user_message(A, LEADER, "/status"))  # answered: so the one before was handled
+    await feishu.wait_for(lambda: feishu.sent(A, "text"))
+    assert not feishu.sent(ELSEWHERE, "text") and (await stored(app, inc.number)).status is Status.NEW
+
+
+async def test_fragmented_event_is_put_together(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    feishu.fragment = 3
+    await feishu.push(feishu.user_message(A, LEADER, f"/ack {inc.number}"))
+    await feishu.wait_for(lambda: feishu.sent(A, "text"))
+    assert (await stored(app, inc.number)).acked_by == "张三"
+
+
