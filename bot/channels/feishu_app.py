@@ -38,7 +38,7 @@ from bot.channels.feishu_app_cards import (
     press_of,
     text_content,
 )
-from bot.channels.feishu_app_ws import LongConnection, Refusal, quiet_sdk_logger
+from bot.channels.feishu_app_ws import LongConnection, Refusal, load_sdk
 from bot.channels.wechat_text import numbered_parts
 from bot.clock import Clock
 from bot.commands import parse_command
@@ -150,7 +150,7 @@ class FeishuAppChannel(Channel):
     def _build_api(self) -> Any:
         import lark_oapi as lark
 
-        quiet_sdk_logger()
+        load_sdk()
         c = self.config
         return (
             lark.Client.builder()

@@ -26,6 +26,22 @@ log = logging.getLogger(__name__)
 JOIN_TIMEOUT = 5.0  # seconds stop() waits for the thread (a hung endpoint POST has no timeout in the SDK)
 
 
+def load_sdk() -> None:
+    """Import lark-oapi (~3.5 s: call it off the loop) and close the idle loop its ws module made at import.
+
+    Our thread runs its own loop (`LongConnection._main`); the one the SDK made would stay open until exit.
+    """
+    import lark_oapi.ws.client as ws_module
+
+    made = ws_module.loop
+    if made not in _OUR_LOOPS and not made.is_running() and not made.is_closed():
+        made.close()
+    quiet_sdk_logger()
+
+
+_OUR_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
 def quiet_sdk_logger() -> None:
     """The SDK logs to stdout with its own handler: route it through ours (redaction) at WARNING."""
     sdk = logging.getLogger("Lark")
@@ -116,6 +132,7 @@ class LongConnection:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         ws_module.loop = loop  # the SDK schedules its receive and handler tasks on this module global
+        _OUR_LOOPS.add(loop)
         self._loop = loop
         self._stop = asyncio.Event()
         self._ready.set()
@@ -128,6 +145,7 @@ class LongConnection:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
+            _OUR_LOOPS.discard(loop)
 
     async def _run(self) -> None:
         from lark_oapi.ws.exception import ClientException
