@@ -129,23 +129,24 @@ class FakeFeishu:
             with contextlib.suppress(Exception):
                 await ws.close()
 
-    async def wait_connected(self, timeout: float = 15) -> None:
-        async with asyncio.timeout(timeout):
+    async def wait_connected(self, within: float = 15) -> None:
+        async with asyncio.timeout(within):
             await self.connected.wait()
 
     def sent(self, chat_id: str, msg_type: str | None = None) -> list[Message]:
         return [m for m in self.messages.values() if m.chat_id == chat_id and msg_type in (None, m.msg_type)]
 
     def alerts(self, chat_id: str) -> list[Message]:
-        return [m for m in self.sent(chat_id, "interactive") if "舆情" in m.text or "YQ-" in m.text and m.presses()]
+        """Cards posted to the chat itself (the 指派 picker is a reply to one)."""
+        return [m for m in self.sent(chat_id, "interactive") if not m.parent_id]
 
     def calls(self, path_part: str, method: str | None = None) -> list[Request]:
         return [r for r in self.requests if path_part in r.path and method in (None, r.method)]
 
-    async def wait_for(self, check: Any, timeout: float = 10) -> Any:
+    async def wait_for(self, check: Any, within: float = 10) -> Any:
         """Poll until check() is truthy (the bot answers from its own loop and thread)."""
-        async with asyncio.timeout(timeout):
-            while not (result := check()):
+        async with asyncio.timeout(within):
+            while not (result := check()):  # noqa: ASYNC110 - the state changes in another thread
                 await asyncio.sleep(0.02)
         return result
 
@@ -201,7 +202,7 @@ class FakeFeishu:
         }
         return self._event("card.action.trigger", event)
 
-    async def push(self, payload: dict[str, Any], timeout: float = 5) -> dict[str, Any]:
+    async def push(self, payload: dict[str, Any], within: float = 5) -> dict[str, Any]:
         """Send an event down the websocket; return the client's answer (its decoded `data`, or {})."""
         await self.wait_connected()
         ws = self.sockets[-1]
@@ -212,11 +213,17 @@ class FakeFeishu:
         answer = self._answers[frame_id] = asyncio.get_running_loop().create_future()
         for seq, chunk in enumerate(chunks):
             frame = Frame(SeqID=seq, LogID=0, service=1, method=1, payload=chunk)
-            for key, value in (("type", "event"), ("message_id", frame_id), ("trace_id", "tr"), ("sum", str(len(chunks))), ("seq", str(seq))):
+            for key, value in (
+                ("type", "event"),
+                ("message_id", frame_id),
+                ("trace_id", "tr"),
+                ("sum", str(len(chunks))),
+                ("seq", str(seq)),
+            ):
                 header = frame.headers.add()
                 header.key, header.value = key, value
             await ws.send_bytes(frame.SerializeToString())
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             return await answer
 
     # -- HTTP ----------------------------------------------------------------------------------
@@ -299,7 +306,9 @@ class FakeFeishu:
             return
         response = json.loads(frame.payload or b"{}")
         raw = response.get("data")
-        answer.set_result({"code": response.get("code"), **({"data": json.loads(base64.b64decode(raw))} if raw else {})})
+        answer.set_result(
+            {"code": response.get("code"), **({"data": json.loads(base64.b64decode(raw))} if raw else {})}
+        )
 
     async def _create(self, request: web.Request) -> web.Response:
         entry = await self._record(request)

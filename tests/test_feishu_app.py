@@ -6,10 +6,12 @@ outbox); only the far side is fake (tests/fake_feishu_app.py), on 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -80,7 +82,9 @@ async def app(feishu: FakeFeishu, store: Store, clock: FakeClock) -> AsyncIterat
     await built.http.aclose()
 
 
-async def new_incident(app: App, clock: FakeClock, title: str = "江城化工集团仓库爆炸 <at user_id=\"all\"> 浓烟") -> Incident:
+async def new_incident(
+    app: App, clock: FakeClock, title: str = '江城化工集团仓库爆炸 <at user_id="all"> 浓烟'
+) -> Incident:
     item = Item("news", "https://news.example.cn/a?id=1&from=rss", title, fetched_at=clock.now())
     match = Match("国资委", (Hit("江城化工集团", "subject", "title", 0, 6), Hit("爆炸", "event", "title", 8, 10, 5)), 5)
     judgement = Judgement(match, Sentiment("negative", 0.9), Tier.I, "主体+重大事件词，负面")
@@ -129,7 +133,9 @@ async def test_typed_chinese_ack_updates_the_card_in_every_chat(app: App, feishu
 async def test_reply_to_the_alert_needs_no_number(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
     inc = await new_incident(app, clock)
     (card,) = feishu.alerts(A)
-    await feishu.push(feishu.user_message(A, MONITOR, "@值守机器人 确认", [("ou_bot", "值守机器人")], parent_id=card.message_id))
+    await feishu.push(
+        feishu.user_message(A, MONITOR, "@值守机器人 确认", [("ou_bot", "值守机器人")], parent_id=card.message_id)
+    )
     await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
     assert (await stored(app, inc.number)).acked_by == "李明"
 
@@ -212,3 +218,121 @@ async def test_fragmented_event_is_put_together(app: App, feishu: FakeFeishu, cl
     assert (await stored(app, inc.number)).acked_by == "张三"
 
 
+async def test_platform_down_then_back_loses_nothing(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    ch = channel(app)
+    connects = ch.connection.connects if ch.connection else 0
+    await feishu.go_down()  # OpenAPI answers 503 (an HTML page) and the websocket drops
+    inc = await new_incident(app, clock)
+    later = clock.now() + timedelta(days=1)
+    assert not feishu.alerts(A) and len(await app.services.store.pending_notifications(later, 100)) == 2
+    feishu.come_back()
+    await feishu.wait_connected()  # the long connection comes back by itself (with back-off)
+    await feishu.wait_for(lambda: ch.connection is not None and ch.connection.connects > connects)
+    await app.delivery.run_once()  # reconnecting called on_ready: the waiting alerts are due at once
+    assert [inc.number in c.text for c in feishu.alerts(A) + feishu.alerts(B)] == [True, True]
+    await feishu.push(feishu.user_message(A, LEADER, f"确认 {inc.number}"))  # and commands flow again
+    await feishu.wait_for(lambda: feishu.sent(A, "text"))
+    assert (await stored(app, inc.number)).status is Status.ACKNOWLEDGED
+
+
+async def test_error_codes_in_the_body_decide(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    feishu.fail("messages", 230020, status=400, msg="This operation triggers the frequency limit.")
+    inc = await new_incident(app, clock)  # A throttled (a 400 with a throttling code): kept, not dropped
+    assert len(feishu.alerts(A) + feishu.alerts(B)) == 1
+    pending = await app.services.store.pending_notifications(clock.now() + timedelta(seconds=30), 100)
+    assert [n.target for n in pending] == [f"feishu_app:{A}"]
+    clock.advance(timedelta(seconds=30))
+    await app.delivery.run_once()
+    assert len(feishu.alerts(A)) == 1 and inc.number in feishu.alerts(A)[0].text
+
+
+async def test_recalled_card_is_posted_again(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    del feishu.messages[card.message_id]  # someone recalled it: a patch answers 230011
+    await feishu.push(feishu.user_message(B, LEADER, f"确认 {inc.number}"))
+    await feishu.wait_for(lambda: feishu.sent(B, "text"))
+    await app.delivery.run_once()
+    (again,) = feishu.alerts(A)
+    assert again.message_id != card.message_id and "确认：张三" in again.text
+
+
+async def test_removed_bot_disables_the_chat(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    feishu.fail("messages", 230002, times=1, msg="Bot is not in the chat")
+    await new_incident(app, clock)
+    from bot.disabled_chats import is_disabled
+
+    assert await is_disabled(app.services.store, f"feishu_app:{A}")
+    await app.delivery.run_once()
+    notice = [m for m in feishu.sent(B, "text") if "无法在" in m.text]
+    assert notice and "领导小组" in notice[0].text
+
+
+async def test_expired_token_is_fetched_again(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    await new_incident(app, clock)
+    feishu.tokens.clear()  # 飞书 no longer knows the cached token: 99991663
+    inc = await new_incident(app, clock, "江城建工集团工地欠薪投诉")
+    assert any(inc.number in c.text for c in feishu.alerts(A))
+    assert len(feishu.calls("tenant_access_token")) >= 2
+
+
+async def test_reply_refused_for_now_waits_in_the_outbox(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    feishu.fail("reply", 99991400, status=400, msg="request trigger frequency limit")
+    await feishu.push(feishu.user_message(A, LEADER, f"确认 {inc.number}"))
+
+    async def queued_replies() -> list[Any]:
+        pending = await app.services.store.pending_notifications(clock.now() + timedelta(days=1), 100)
+        return [n for n in pending if n.id.startswith("text:reply:om_user_")]
+
+    for _ in range(100):  # the command is handled on the bot's loop; its reply fails, then is queued
+        if await queued_replies():
+            break
+        await asyncio.sleep(0.05)
+    (queued,) = await queued_replies()
+    assert queued.target == f"feishu_app:{A}" and queued.mentions == (LEADER,)
+    clock.advance(timedelta(minutes=1))
+    await app.delivery.run_once()
+    (later,) = [m for m in feishu.sent(A, "text") if not m.parent_id]
+    assert later.text.startswith(f'<at user_id="{LEADER}">') and "确认" in later.text
+
+
+async def test_bad_credential_is_one_line_and_other_channels_go_on(
+    feishu: FakeFeishu, store: Store, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = io.StringIO()
+    chats = {
+        "console": {"enabled": True, "person": "李明"},
+        "feishu_app": feishu_config(feishu, app_secret="wrong-secret", refused_wait="0.3s"),
+    }
+    app = await build_app(make_config(chats=chats, people=PEOPLE), store, clock, console_out=out)
+    caplog.set_level(logging.INFO)
+    await channel(app).start(app.dispatcher.handle)
+    try:
+        await feishu.wait_for(lambda: len(feishu.calls("/callback/ws/endpoint")) >= 3)  # it keeps asking, quietly
+        inc = await new_incident(app, clock)
+        assert inc.number in out.getvalue()  # the console got the alert
+        assert not feishu.alerts(A) and not feishu.sockets
+        refused = [r for r in caplog.records if "飞书应用凭证被拒绝" in r.getMessage()]
+        assert len(refused) == 1 and refused[0].levelno == logging.ERROR
+        assert "wrong-secret" not in caplog.text
+        pending = await app.services.store.pending_notifications(clock.now() + timedelta(days=1), 100)
+        assert {n.target for n in pending} == {f"feishu_app:{A}", f"feishu_app:{B}"}  # kept for when it is fixed
+    finally:
+        await channel(app).stop()
+        await app.http.aclose()
+
+
+async def test_stop_is_quick_and_quiet(feishu: FakeFeishu, store: Store, clock: FakeClock, caplog) -> None:
+    app = await build(feishu, store, clock)
+    ch = channel(app)
+    await ch.start(app.dispatcher.handle)
+    await feishu.wait_connected()
+    thread = ch.connection._thread if ch.connection else None
+    started = asyncio.get_running_loop().time()
+    await ch.stop()
+    assert asyncio.get_running_loop().time() - started < 2
+    assert thread is not None and not thread.is_alive()
+    await feishu.wait_for(lambda: not feishu.sockets)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    await app.http.aclose()

@@ -220,7 +220,11 @@ class FeishuAppChannel(Channel):
         if code in GONE_CODES:
             return DeliveryError(text, retry=False, gone=True)
         if code in CONFIG_CODES:
-            log.error("feishu_app refused the call for a setting (%s %s): check the app's scopes and bot ability", code, message)
+            log.error(
+                "feishu_app refused the call for a setting (%s %s): check the app's scopes and bot ability",
+                code,
+                message,
+            )
             return DeliveryError(f"{text}（请检查应用权限与机器人能力）", retry_after=CONFIG_WAIT)
         return DeliveryError(text, retry=status >= 500 or status == 429)
 
@@ -430,7 +434,10 @@ class FeishuAppChannel(Channel):
         name = self.assignable[index].name
         cmd = Command(name="assign", args=(press.number, f"@{name}"), text=f"[按钮] 指派 {name}", **base)
         replies = await self.on_command(cmd)
-        return {**toast(replies), "card": {"type": "raw", "data": notice_card(f"指派 {press.number}", "\n".join(replies))}}
+        return {
+            **toast(replies),
+            "card": {"type": "raw", "data": notice_card(f"指派 {press.number}", "\n".join(replies))},
+        }
 
     async def _press_x(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
         return {"card": {"type": "raw", "data": notice_card(f"指派 {press.number}", "已取消")}}

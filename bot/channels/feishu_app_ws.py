@@ -161,16 +161,17 @@ class LongConnection:
                 await self._sleep(self.refused_wait)
                 continue
             except Exception as exc:  # noqa: BLE001 - network, 5xx, handshake: try again later
-                log.warning("飞书长连接失败：%s；%.0f 秒后重试", exc, wait)
+                level = logging.WARNING if wait == self.first_wait else logging.INFO  # the first of a run
+                log.log(level, "飞书长连接失败：%s；%g 秒后重试", exc, wait)
                 await self._sleep(wait)
                 wait = min(self.max_wait, wait * 2)
                 continue
             self.refusal.clear()
             wait = self.first_wait
-            self.connects += 1
-            self.connected.set()
             if self.on_connected is not None:
                 self.on_connected()
+            self.connects += 1  # after on_connected: whoever sees the count sees its effect queued
+            self.connected.set()
             await self._hold(client)
             self.connected.clear()
             if not self._stop.is_set():
@@ -207,7 +208,12 @@ def _client_class() -> type:
     class _Client(Client):  # type: ignore[misc]
         def __init__(self, app_id: str, app_secret: str, domain: str, handler: Any) -> None:
             super().__init__(
-                app_id, app_secret, log_level=LogLevel.WARNING, event_handler=handler, domain=domain, auto_reconnect=False
+                app_id,
+                app_secret,
+                log_level=LogLevel.WARNING,
+                event_handler=handler,
+                domain=domain,
+                auto_reconnect=False,
             )
             quiet_sdk_logger()  # the constructor set the SDK logger's level again
             self.lost = asyncio.Event()
