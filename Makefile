@@ -25,7 +25,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt Makefile
 	@$(BIN)/python -c '$(SUPPORTED)' || { echo "$(VENV) 由不支持的 Python 创建（$$($(BIN)/python --version 2>&1)）：已删除，请重新运行" >&2; rm -rf $(VENV); exit 1; }
-	$(BIN)/pip install -q -c constraints.txt -e '.[test,wechat]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,wechat,chats]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -369,10 +370,17 @@ class FeishuAppConfig(Strict):
     refused_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected app secret
     timeout: Duration = Field(default=timedelta(seconds=10), gt=timedelta(0))  # one OpenAPI request
 
+    @field_validator("domain")
+    @classmethod
+    def _origin(cls, v: str) -> str:
+        return v.rstrip("/")  # the SDK takes an origin only: "https://open.feishu.cn/" would be refused
+
     @model_validator(mode="after")
     def _needs_credentials(self) -> FeishuAppConfig:
-        if not self.domain.startswith(("https://", "http://")):
-            raise ValueError(f"chats.feishu_app.domain 应为 http(s) 地址，收到 {self.domain!r}")
+        url = urlsplit(self.domain)
+        loopback = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")  # tests' local fake
+        if not (url.scheme == "https" or loopback) or not url.netloc or url.path or url.query:
+            raise ValueError(f"chats.feishu_app.domain 应为 https://主机[:端口]（不带路径），收到 {self.domain!r}")
         if self.enabled and not (self.app_id and self.app_secret.get_secret_value()):
             raise ValueError("需要 chats.feishu_app.app_id 与 app_secret（如 ${FEISHU_APP_ID}、${FEISHU_APP_SECRET}）")
         return self

@@ -336,3 +336,36 @@ async def test_stop_is_quick_and_quiet(feishu: FakeFeishu, store: Store, clock: 
     await feishu.wait_for(lambda: not feishu.sockets)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     await app.http.aclose()
+
+
+def test_check_accepts_the_docs_example(tmp_path) -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "feishu_app.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", docs, re.S).group(1)  # type: ignore[union-attr]
+    source = "sources:\n  - {id: a, url: 'https://news.example.cn/rss'}\n"
+    (tmp_path / "config.yaml").write_text(source + example, encoding="utf-8")
+    env = {**os.environ, "FEISHU_APP_ID": "cli_a1b2c3", "FEISHU_APP_SECRET": "feishu-secret-0001"}
+    run = [sys.executable, "-m", "bot.cli", "check", "-c", "config.yaml"]
+    out = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "feishu_app × 2" in out.stdout and "feishu-secret-0001" not in out.stdout + out.stderr
+    (tmp_path / "config.yaml").write_text(source + example.replace("${FEISHU_APP_SECRET}", "literal"), encoding="utf-8")
+    refused = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "app_secret" in refused.stdout + refused.stderr  # a secret belongs in ${ENV}
+
+
+def test_config_wants_credentials_when_enabled() -> None:
+    from pydantic import ValidationError
+
+    from bot.config import FeishuAppConfig
+
+    with pytest.raises(ValidationError, match="app_id 与 app_secret"):
+        FeishuAppConfig(enabled=True, app_id="cli_x")
+    assert not FeishuAppConfig().enabled  # off by default: the demo runs without it
+    with pytest.raises(ValidationError, match="https"):
+        FeishuAppConfig(domain="http://open.feishu.cn")

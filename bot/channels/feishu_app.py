@@ -336,8 +336,11 @@ class FeishuAppChannel(Channel):
     async def on_message(self, data: Any) -> None:
         event = data.event
         msg, sender = event.message, event.sender
-        if msg is None or sender is None or sender.sender_type != "user" or msg.chat_id not in self.chat_ids:
-            return  # our own and other bots' messages, private chats, groups not in the config
+        if msg is None or sender is None or sender.sender_type != "user":
+            return  # our own and other bots' messages
+        if msg.chat_id not in self.chat_ids:  # private chats, groups not in the config: the id helps to add one
+            log.info("飞书群 %s 不在配置中（%s），忽略其消息", msg.chat_id, msg.chat_type)
+            return
         if msg.message_type != "text" or self.on_command is None:
             return
         lane = self._lanes.setdefault(msg.chat_id, asyncio.Lock())
