@@ -369,3 +369,49 @@ def test_config_wants_credentials_when_enabled() -> None:
     assert not FeishuAppConfig().enabled  # off by default: the demo runs without it
     with pytest.raises(ValidationError, match="https"):
         FeishuAppConfig(domain="http://open.feishu.cn")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expect"),
+    [
+        ("/list", "YQ-"),
+        ("列表", "YQ-"),
+        ("/help", "确认"),
+        ("帮助", "确认"),
+        ("/status", "运行状态"),
+        ("状态", "运行状态"),
+    ],
+)
+async def test_commands_work_in_both_forms(
+    app: App, feishu: FakeFeishu, clock: FakeClock, typed: str, expect: str
+) -> None:
+    await new_incident(app, clock)
+    await feishu.push(feishu.user_message(A, MEMBER, f"@值守机器人 {typed}", [("ou_bot", "值守机器人")]))
+    (reply,) = await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
+    assert expect in reply.text
+
+
+async def test_typed_assign_names_the_person_by_mention(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    inc = await new_incident(app, clock)
+    text = f"@值守机器人 指派 {inc.number} @王芳"
+    await feishu.push(feishu.user_message(A, LEADER, text, [("ou_bot", "值守机器人"), (MEMBER, "王芳")]))
+    await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
+    assert (await stored(app, inc.number)).assignee == "王芳"
+
+
+async def test_a_leader_past_its_term_sends_nothing(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    from bot.channels.base import NotLeader
+
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    before = len(feishu.requests)
+
+    def closed() -> None:
+        raise NotLeader("term over")
+
+    channel(app).send_gate = closed
+    with pytest.raises(NotLeader):
+        await channel(app).update_incident(A, card.message_id, inc)
+    answer = await feishu.push(feishu.press(A, MONITOR, card.message_id, f"a|{inc.number}"))
+    assert answer["code"] == 200 and not answer.get("data")  # an empty answer: the new leader's turn
+    assert len(feishu.requests) == before and (await stored(app, inc.number)).status is Status.NEW

@@ -18,11 +18,13 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
 
+STABLE = 30.0  # seconds a connection must hold before a drop counts as new (reconnect at once)
 JOIN_TIMEOUT = 5.0  # seconds stop() waits for the thread (a hung endpoint POST has no timeout in the SDK)
 
 
@@ -167,15 +169,22 @@ class LongConnection:
                 wait = min(self.max_wait, wait * 2)
                 continue
             self.refusal.clear()
-            wait = self.first_wait
+            began = time.monotonic()
             if self.on_connected is not None:
                 self.on_connected()
             self.connects += 1  # after on_connected: whoever sees the count sees its effect queued
             self.connected.set()
             await self._hold(client)
             self.connected.clear()
-            if not self._stop.is_set():
+            if self._stop.is_set():
+                break
+            if time.monotonic() - began >= STABLE:  # it held: reconnect at once, back-off starts over
+                wait = self.first_wait
                 log.warning("飞书长连接断开（%s），重新连接", client.lost_reason or "连接关闭")
+                continue
+            log.warning("飞书长连接刚建立即断开（%s），%g 秒后重连", client.lost_reason or "连接关闭", wait)
+            await self._sleep(wait)  # accepted, then dropped at once: do not spin on the endpoint
+            wait = min(self.max_wait, wait * 2)
 
     async def _hold(self, client: Any) -> None:
         """Ping on the server's interval until the connection drops or we stop."""
