@@ -212,7 +212,7 @@ def _client_class() -> type:
     if _CLIENT is not None:
         return _CLIENT
     from lark_oapi.core.enum import LogLevel
-    from lark_oapi.ws.client import Client
+    from lark_oapi.ws.client import Client, _new_ping_frame
 
     class _Client(Client):  # type: ignore[misc]
         def __init__(self, app_id: str, app_secret: str, domain: str, handler: Any) -> None:
@@ -228,6 +228,15 @@ def _client_class() -> type:
             self.lost = asyncio.Event()
             self.lost_reason: BaseException | None = None
             self._handling: set[asyncio.Task[None]] = set()
+
+        async def _ping_loop(self) -> None:
+            """The SDK's ping on the server's interval, ending with the connection (no warning on the way out)."""
+            while not self.lost.is_set():
+                try:
+                    await self._write_message(_new_ping_frame(int(self._service_id)).SerializeToString())
+                except Exception as exc:  # noqa: BLE001 - closing: the receive loop reports the drop
+                    log.debug("飞书 ping failed: %s", exc)
+                await asyncio.sleep(self._ping_interval)
 
         async def _receive_message_loop(self) -> None:
             try:
