@@ -415,3 +415,14 @@ async def test_a_leader_past_its_term_sends_nothing(app: App, feishu: FakeFeishu
     answer = await feishu.push(feishu.press(A, MONITOR, card.message_id, f"a|{inc.number}"))
     assert answer["code"] == 200 and not answer.get("data")  # an empty answer: the new leader's turn
     assert len(feishu.requests) == before and (await stored(app, inc.number)).status is Status.NEW
+
+
+def test_missing_sdk_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from bot.channels.feishu_app_ws import load_sdk
+    from bot.config_loader import ConfigError
+
+    monkeypatch.setitem(sys.modules, "lark_oapi.ws.client", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"pip install .*\.\[chats\]"):
+        load_sdk()

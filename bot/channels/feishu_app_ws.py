@@ -22,10 +22,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.config_loader import ConfigError
+
 log = logging.getLogger(__name__)
 
 STABLE = 30.0  # seconds a connection must hold before a drop counts as new (reconnect at once)
 JOIN_TIMEOUT = 5.0  # seconds stop() waits for the thread (a hung endpoint POST has no timeout in the SDK)
+
+
+class FeishuUnavailable(ConfigError):
+    """飞书 is enabled but lark-oapi cannot be imported here: a set-up problem, reported like a config error."""
 
 
 def load_sdk() -> None:
@@ -33,7 +39,12 @@ def load_sdk() -> None:
 
     Our thread runs its own loop (`LongConnection._main`); the one the SDK made would stay open until exit.
     """
-    import lark_oapi.ws.client as ws_module
+    try:
+        import lark_oapi.ws.client as ws_module
+    except ImportError as exc:
+        raise FeishuUnavailable(
+            f"已启用飞书应用渠道，但无法导入 lark-oapi（{exc}）。请安装：pip install -c constraints.txt -e '.[chats]'"
+        ) from exc
 
     made = ws_module.loop
     if made not in _OUR_LOOPS and not made.is_running() and not made.is_closed():
