@@ -426,3 +426,49 @@ def test_missing_sdk_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "lark_oapi.ws.client", None)  # as if the extra were not installed
     with pytest.raises(ConfigError, match=r"pip install .*\.\[chats\]"):
         load_sdk()
+
+
+COLD_SEND = """
+import asyncio, socket, sys, time
+from zoneinfo import ZoneInfo
+from bot.channels.base import DeliveryError
+from bot.channels.feishu_app import FeishuAppChannel
+from bot.clock import SystemClock
+from bot.config import FeishuAppConfig
+
+async def main():
+    assert "lark_oapi" not in sys.modules
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]  # nobody listens there: a refused connection
+    config = FeishuAppConfig(app_id="cli_x", app_secret="s", domain=f"http://127.0.0.1:{port}")
+    channel = FeishuAppChannel(config, SystemClock(), ZoneInfo("Asia/Shanghai"))
+    worst, done = 0.0, False
+    async def ticker():
+        nonlocal worst
+        while not done:
+            t = time.perf_counter(); await asyncio.sleep(0.01); worst = max(worst, time.perf_counter() - t)
+    tick = asyncio.create_task(ticker())
+    results = await asyncio.gather(*(channel.send_text("oc_a", "x") for _ in range(3)), return_exceptions=True)
+    done = True; await tick
+    assert all(isinstance(r, DeliveryError) and r.retry for r in results), results
+    print(f"WORST {worst:.3f}")
+
+asyncio.run(main())
+"""
+
+
+def test_first_sends_import_the_sdk_off_the_loop(tmp_path) -> None:
+    """Before the channel starts, the outbox may already send: lark-oapi loads in a worker, the loop keeps turning."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", COLD_SEND], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    worst = float(out.stdout.split("WORST")[1])
+    assert worst < 1.5  # importing lark_oapi on the loop itself would stall it 2–4 s

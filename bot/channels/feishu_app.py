@@ -165,10 +165,10 @@ class FeishuAppChannel(Channel):
 
     # -- the one way out ------------------------------------------------------------------
     async def _token(self) -> str:
+        api = await self._sdk()  # first: importing lark_oapi here, on the loop, would race the worker's import
         from lark_oapi.core.exception import ObtainAccessTokenException
         from lark_oapi.core.token.manager import TokenManager
 
-        api = await self._sdk()
         try:
             token = await asyncio.to_thread(TokenManager.get_self_tenant_token, api._config)
         except ObtainAccessTokenException as exc:
@@ -188,6 +188,7 @@ class FeishuAppChannel(Channel):
 
     async def call(self, send: Callable[[Any], Awaitable[Any]], what: str) -> Any:
         """One OpenAPI call with a fresh tenant token; a non-zero `code` becomes a DeliveryError."""
+        await self._sdk()
         import httpx
         from lark_oapi.core.model import RequestOption
 
@@ -229,27 +230,27 @@ class FeishuAppChannel(Channel):
         return DeliveryError(text, retry=status >= 500 or status == 429)
 
     async def _create(self, chat_id: str, msg_type: str, content: str) -> str:
+        api = await self._sdk()
         from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 
-        api = await self._sdk()
         body = CreateMessageRequestBody.builder().receive_id(chat_id).msg_type(msg_type).content(content).build()
         request = CreateMessageRequest.builder().receive_id_type("chat_id").request_body(body).build()
         response = await self.call(lambda option: api.im.v1.message.acreate(request, option), "发送消息")
         return str(response.data.message_id)
 
     async def _reply(self, message_id: str, msg_type: str, content: str) -> str:
+        api = await self._sdk()
         from lark_oapi.api.im.v1 import ReplyMessageRequest, ReplyMessageRequestBody
 
-        api = await self._sdk()
         body = ReplyMessageRequestBody.builder().msg_type(msg_type).content(content).build()
         request = ReplyMessageRequest.builder().message_id(message_id).request_body(body).build()
         response = await self.call(lambda option: api.im.v1.message.areply(request, option), "回复消息")
         return str(response.data.message_id)
 
     async def _patch(self, message_id: str, content: str) -> None:
+        api = await self._sdk()
         from lark_oapi.api.im.v1 import PatchMessageRequest, PatchMessageRequestBody
 
-        api = await self._sdk()
         body = PatchMessageRequestBody.builder().content(content).build()
         request = PatchMessageRequest.builder().message_id(message_id).request_body(body).build()
         await self.call(lambda option: api.im.v1.message.apatch(request, option), "更新卡片")
