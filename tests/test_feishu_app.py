@@ -193,7 +193,7 @@ async def test_stranger_is_refused_and_audited(app: App, feishu: FakeFeishu, clo
     inc = await new_incident(app, clock)
     (card,) = feishu.alerts(A)
     answer = await feishu.push(feishu.press(A, STRANGER, card.message_id, f"a|{inc.number}"))
-    assert "不在值守人员名单" in answer["data"]["toast"]["content"]
+    assert answer["data"]["toast"]["type"] == "error" and "不在值守人员名单" in answer["data"]["toast"]["content"]
     await feishu.push(feishu.user_message(A, STRANGER, f"确认 {inc.number}"))
     (reply,) = await feishu.wait_for(lambda: [m for m in feishu.sent(A, "text") if m.parent_id])
     assert "不在值守人员名单" in reply.text

@@ -419,8 +419,11 @@ class FeishuAppChannel(Channel):
 
     async def _press_a(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
         assert self.on_command is not None
-        replies = await self.on_command(Command(name="ack", args=(press.number,), text="[按钮] 确认", **base))
-        return toast(replies)
+        cmd = Command(name="ack", args=(press.number,), text="[按钮] 确认", **base)
+        refusal = await self._refused(cmd)  # asked first, so a refusal shows as an error toast (audited once)
+        if refusal:
+            return toast(refusal, "error")
+        return toast(await self.on_command(cmd))
 
     async def _press_g(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
         refusal = await self._refused(Command(name="assign", args=(press.number,), **base))
