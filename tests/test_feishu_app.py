@@ -472,3 +472,27 @@ def test_first_sends_import_the_sdk_off_the_loop(tmp_path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     worst = float(out.stdout.split("WORST")[1])
     assert worst < 1.5  # importing lark_oapi on the loop itself would stall it 2–4 s
+
+
+async def test_a_slow_press_is_answered_in_time_and_still_acts(
+    app: App, feishu: FakeFeishu, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.channels.feishu_app as feishu_app
+
+    inc = await new_incident(app, clock)
+    (card,) = feishu.alerts(A)
+    monkeypatch.setattr(feishu_app, "PRESS_ANSWER_WITHIN", 0.0)  # as if the store took longer than 飞书 waits
+    answer = await feishu.push(feishu.press(A, MONITOR, card.message_id, f"a|{inc.number}"))
+    assert "正在处理" in answer["data"]["toast"]["content"]
+    for _ in range(100):
+        if (await stored(app, inc.number)).status is Status.ACKNOWLEDGED:
+            break
+        await asyncio.sleep(0.05)
+    assert (await stored(app, inc.number)).acked_by == "李明"
+
+
+async def test_sends_to_one_group_are_paced(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    started = asyncio.get_running_loop().time()
+    await asyncio.gather(*(channel(app).send_text(A, f"第 {i} 条") for i in range(9)))
+    assert asyncio.get_running_loop().time() - started >= 1.9  # 4 a second: the 9th waits two windows
+    assert len(feishu.sent(A, "text")) == 9

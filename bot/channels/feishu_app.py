@@ -39,6 +39,7 @@ from bot.channels.feishu_app_cards import (
     text_content,
 )
 from bot.channels.feishu_app_ws import LongConnection, Refusal, load_sdk
+from bot.channels.robot_base import Pacer
 from bot.channels.wechat_text import numbered_parts
 from bot.clock import Clock
 from bot.commands import parse_command
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 PROMPT_KEY = "feishu_app:prompt:"  # + "<chat>:<prompt message id>" → the incident number it asks about
 PRESS_ANSWER_WITHIN = 2.5  # seconds: 飞书 shows a press as failed after 3 s without an answer
 THROTTLED_WAIT = 10.0
+CHAT_WINDOWS = ((4, 1.0),)  # per group: under 飞书's 5 a second, which the group's other bots share
 CONFIG_WAIT = 300.0  # a missing scope or bot ability: the alert waits in the outbox for the fix
 MAX_TOAST = 200
 
@@ -88,6 +90,7 @@ class FeishuAppChannel(Channel):
         self.check = check  # may this person do that? (指派 and 办结 ask before showing the picker or prompt)
         self.chat_ids = {c.id for c in config.chats}
         self.refusal = Refusal()
+        self.pacer = Pacer(CHAT_WINDOWS)  # 飞书 allows 5 messages a second per group, shared by its bots
         self.prompts: dict[tuple[str, str], str] = {}  # (chat, prompt message id) → number, when no store
         self.loop: asyncio.AbstractEventLoop | None = None
         self.on_command: CommandHandler | None = None
@@ -230,6 +233,7 @@ class FeishuAppChannel(Channel):
         return DeliveryError(text, retry=status >= 500 or status == 429)
 
     async def _create(self, chat_id: str, msg_type: str, content: str) -> str:
+        await self.pacer.wait(chat_id)
         api = await self._sdk()
         from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 
@@ -238,7 +242,8 @@ class FeishuAppChannel(Channel):
         response = await self.call(lambda option: api.im.v1.message.acreate(request, option), "发送消息")
         return str(response.data.message_id)
 
-    async def _reply(self, message_id: str, msg_type: str, content: str) -> str:
+    async def _reply(self, chat_id: str, message_id: str, msg_type: str, content: str) -> str:
+        await self.pacer.wait(chat_id)
         api = await self._sdk()
         from lark_oapi.api.im.v1 import ReplyMessageRequest, ReplyMessageRequestBody
 
@@ -247,7 +252,8 @@ class FeishuAppChannel(Channel):
         response = await self.call(lambda option: api.im.v1.message.areply(request, option), "回复消息")
         return str(response.data.message_id)
 
-    async def _patch(self, message_id: str, content: str) -> None:
+    async def _patch(self, chat_id: str, message_id: str, content: str) -> None:
+        await self.pacer.wait(chat_id)
         api = await self._sdk()
         from lark_oapi.api.im.v1 import PatchMessageRequest, PatchMessageRequestBody
 
@@ -265,7 +271,7 @@ class FeishuAppChannel(Channel):
 
     async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
         """PATCH the shared card: every member of the chat sees the new status and buttons."""
-        await self._patch(message_id, self._card(incident))
+        await self._patch(chat_id, message_id, self._card(incident))
         return message_id
 
     async def send_text(self, chat_id: str, text: str, mentions: tuple[str, ...] = ()) -> str:
@@ -356,7 +362,7 @@ class FeishuAppChannel(Channel):
             text = "\n\n".join(replies)
             try:
                 for part in numbered_parts(text, MAX_TEXT):
-                    await self._reply(msg.message_id, "text", text_content(part))
+                    await self._reply(msg.chat_id, msg.message_id, "text", text_content(part))
             except DeliveryError as exc:
                 await self.reply_undelivered(cmd, text, (cmd.user_id,), exc)
 
@@ -430,7 +436,7 @@ class FeishuAppChannel(Channel):
         if refusal:
             return toast(refusal, "error")
         card = card_content(picker_card(press.number, self.assignable))
-        self._later(self._reply(base["reply_to"], "interactive", card), "the 指派 picker")
+        self._later(self._reply(base["chat_id"], base["reply_to"], "interactive", card), "the 指派 picker")
         return toast("请在下方选择负责人")
 
     async def _press_s(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
@@ -459,7 +465,7 @@ class FeishuAppChannel(Channel):
         return toast("请回复提示消息，填写处置结果")
 
     async def _prompt(self, chat: str, alert_id: str, number: str, content: str) -> None:
-        prompt_id = await self._reply(alert_id, "text", content)
+        prompt_id = await self._reply(chat, alert_id, "text", content)
         if self.store is None:
             self.prompts[(chat, prompt_id)] = number
             return
