@@ -151,9 +151,9 @@ class FeishuAppChannel(Channel):
         return self._api
 
     def _build_api(self) -> Any:
+        load_sdk()  # first: a missing extra is explained, not an ImportError
         import lark_oapi as lark
 
-        load_sdk()
         c = self.config
         return (
             lark.Client.builder()
