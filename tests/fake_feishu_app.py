@@ -88,6 +88,7 @@ class FakeFeishu:
         self._runner: web.AppRunner | None = None
         self.connected = asyncio.Event()
         self.tokens: set[str] = set()
+        self.uploads: dict[str, dict[str, Any]] = {}  # image_key / file_key → the multipart form (bytes as is)
 
     @property
     def domain(self) -> str:
@@ -101,6 +102,8 @@ class FakeFeishu:
         app.router.add_post("/open-apis/im/v1/messages", self._create)
         app.router.add_post("/open-apis/im/v1/messages/{id}/reply", self._reply)
         app.router.add_patch("/open-apis/im/v1/messages/{id}", self._patch)
+        app.router.add_post("/open-apis/im/v1/images", self._upload)
+        app.router.add_post("/open-apis/im/v1/files", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -333,10 +336,32 @@ class FakeFeishu:
         content = json.loads(body.get("content") or "{}")
         if msg_type == "interactive" and not content.get("config", {}).get("update_multi"):
             return web.json_response({"code": 230099, "msg": "card not shared (update_multi)"}, status=400)
+        key = content.get("image_key") or content.get("file_key")
+        if msg_type in ("image", "file") and key not in self.uploads:
+            return web.json_response({"code": 230001, "msg": "unknown image_key/file_key"}, status=400)
         message_id = f"om_{next(self._ids)}"
         self.messages[message_id] = Message(message_id, chat, msg_type, content, parent)
         data = {"message_id": message_id, "chat_id": chat, "msg_type": msg_type, "parent_id": parent}
         return web.json_response({"code": 0, "msg": "success", "data": data})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """im/v1/images (image_type, image) and im/v1/files (file_type, file_name, file), multipart."""
+        form = await request.post()
+        entry = Request(request.method, request.path_qs, {k: str(v) for k, v in form.items()}, dict(request.headers))
+        self.requests.append(entry)
+        if (refused := self._scripted(request.path) or self._authorized(entry)) is not None:
+            return refused
+        is_image = request.path.endswith("/images")
+        part = form.get("image" if is_image else "file")
+        if part is None:
+            return web.json_response({"code": 234001, "msg": "no file in the form"}, status=400)
+        raw = part.file.read() if hasattr(part, "file") else part.encode() if isinstance(part, str) else bytes(part)
+        key = f"{'img' if is_image else 'file'}_v2_{next(self._ids)}"
+        fields = {k: v for k, v in form.items() if k not in ("image", "file")}
+        self.uploads[key] = {**fields, "bytes": raw, "filename": getattr(part, "filename", "")}
+        return web.json_response(
+            {"code": 0, "msg": "success", "data": {("image_key" if is_image else "file_key"): key}}
+        )
 
     async def _patch(self, request: web.Request) -> web.Response:
         entry = await self._record(request)

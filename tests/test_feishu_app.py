@@ -496,3 +496,22 @@ async def test_sends_to_one_group_are_paced(app: App, feishu: FakeFeishu, clock:
     await asyncio.gather(*(channel(app).send_text(A, f"第 {i} 条") for i in range(9)))
     assert asyncio.get_running_loop().time() - started >= 1.9  # 4 a second: the 9th waits two windows
     assert len(feishu.sent(A, "text")) == 9
+
+
+async def test_chart_and_report_go_as_picture_and_file(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    png, docx = b"\x89PNG\r\n\x1a\n" + bytes(2000), b"PK\x03\x04" + bytes(3000)
+    await channel(app).send_file(A, png, "trend.png", "📈 今日舆情走势", kind="photo")
+    await channel(app).send_file(A, docx, "舆情专报.docx", "舆情专报", kind="document")
+    image, file = [m for m in feishu.sent(A) if m.msg_type in ("image", "file")]
+    assert feishu.uploads[image.content["image_key"]]["bytes"] == png
+    assert feishu.uploads[image.content["image_key"]]["image_type"] == "message"
+    upload = feishu.uploads[file.content["file_key"]]
+    assert upload["bytes"] == docx and upload["file_type"] == "doc" and upload["file_name"] == "舆情专报.docx"
+    assert [m.text for m in feishu.sent(A, "text")] == ["📈 今日舆情走势", "舆情专报"]  # each caption before its file
+
+
+async def test_upload_without_the_scope_sends_the_caption(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    feishu.fail("images", 99991672, msg="Access denied. One of the following scopes is required: [im:resource]")
+    await channel(app).send_file(A, b"\x89PNG", "trend.png", "📈 今日舆情走势", kind="photo")
+    (text,) = feishu.sent(A, "text")
+    assert "今日舆情走势" in text.text and "trend.png" in text.text and not feishu.uploads

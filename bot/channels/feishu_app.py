@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import io
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -57,6 +58,7 @@ THROTTLED_WAIT = 10.0
 CHAT_WINDOWS = ((4, 1.0),)  # per group: under 飞书's 5 a second, which the group's other bots share
 CONFIG_WAIT = 300.0  # a missing scope or bot ability: the alert waits in the outbox for the fix
 MAX_TOAST = 200
+FILE_TYPES = {"doc": "doc", "docx": "doc", "xls": "xls", "xlsx": "xls", "pdf": "pdf", "ppt": "ppt", "pptx": "ppt"}
 
 REFUSED_CODES = frozenset({10003, 10014, 10015})  # tenant_access_token: no such app id, wrong app secret
 TOKEN_CODES = frozenset({99991661, 99991663, 99991664, 99991665})  # token missing, invalid or expired
@@ -64,6 +66,10 @@ THROTTLE_CODES = frozenset({230020, 99991400, 11232})  # per-chat / per-app freq
 DISABLED_CODES = frozenset({230002, 230045})  # the bot is not in that group; the group is gone
 GONE_CODES = frozenset({230011, 230031, 230030})  # recalled; older than 14 days (no more edits); unknown id
 CONFIG_CODES = frozenset({230006, 230027, 99991672, 99991401})  # bot ability off, scope missing, IP not allowed
+
+
+class SettingRefused(DeliveryError):
+    """飞书 refused a call for the app's settings (a scope, the bot ability): retried after CONFIG_WAIT."""
 
 
 class FeishuAppChannel(Channel):
@@ -229,7 +235,7 @@ class FeishuAppChannel(Channel):
                 code,
                 message,
             )
-            return DeliveryError(f"{text}（请检查应用权限与机器人能力）", retry_after=CONFIG_WAIT)
+            return SettingRefused(f"{text}（请检查应用权限与机器人能力）", retry_after=CONFIG_WAIT)
         return DeliveryError(text, retry=status >= 500 or status == 429)
 
     async def _create(self, chat_id: str, msg_type: str, content: str) -> str:
@@ -289,8 +295,41 @@ class FeishuAppChannel(Channel):
         caption: str = "",
         kind: Literal["photo", "document"] = "document",
     ) -> str:
-        """Files need the im:resource upload scope too; until then the caption goes, with a note."""
-        return await super().send_file(chat_id, data, filename, caption, kind)
+        """Upload first (nothing shows in the chat if that fails), then the caption, then the picture or file.
+
+        Uploads need the im:resource scope: without it the caption goes alone, with a note, and a log line.
+        A failure after the caption went resends the caption too (the outbox retries the whole entry).
+        """
+        try:
+            key = await self._upload(data, filename, kind)
+        except SettingRefused as exc:
+            log.error("飞书 refused the upload of %s (%s): grant the app im:resource", filename, exc)
+            return await super().send_file(chat_id, data, filename, caption, kind)
+        if caption:
+            await self.send_text(chat_id, caption)
+        if kind == "photo":
+            return await self._create(chat_id, "image", json.dumps({"image_key": key}))
+        return await self._create(chat_id, "file", json.dumps({"file_key": key}))
+
+    async def _upload(self, data: bytes, filename: str, kind: str) -> str:
+        api = await self._sdk()
+        from lark_oapi.api.im.v1 import (
+            CreateFileRequest,
+            CreateFileRequestBody,
+            CreateImageRequest,
+            CreateImageRequestBody,
+        )
+
+        if kind == "photo":
+            body = CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()
+            request = CreateImageRequest.builder().request_body(body).build()
+            response = await self.call(lambda option: api.im.v1.image.acreate(request, option), "上传图片")
+            return str(response.data.image_key)
+        file_type = FILE_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "stream")
+        body = CreateFileRequestBody.builder().file_type(file_type).file_name(filename).file(io.BytesIO(data)).build()
+        request = CreateFileRequest.builder().request_body(body).build()
+        response = await self.call(lambda option: api.im.v1.file.acreate(request, option), "上传文件")
+        return str(response.data.file_key)
 
     # -- inbound (the ws thread hands events over here) ---------------------------------------
     def _event_handler(self) -> Any:
