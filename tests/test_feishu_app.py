@@ -515,3 +515,12 @@ async def test_upload_without_the_scope_sends_the_caption(app: App, feishu: Fake
     await channel(app).send_file(A, b"\x89PNG", "trend.png", "📈 今日舆情走势", kind="photo")
     (text,) = feishu.sent(A, "text")
     assert "今日舆情走势" in text.text and "trend.png" in text.text and not feishu.uploads
+
+
+async def test_upload_after_a_stale_token_sends_the_whole_file(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
+    await channel(app).send_text(A, "先取一次令牌")
+    feishu.tokens.clear()  # the cached token is now refused (99991663): the upload is retried with a new one
+    png = b"\x89PNG\r\n\x1a\n" + bytes(500)
+    await channel(app).send_file(A, png, "trend.png", kind="photo")
+    (image,) = [m for m in feishu.sent(A) if m.msg_type == "image"]
+    assert feishu.uploads[image.content["image_key"]]["bytes"] == png

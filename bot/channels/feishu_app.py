@@ -320,16 +320,23 @@ class FeishuAppChannel(Channel):
             CreateImageRequestBody,
         )
 
+        # A fresh request (and stream) per attempt: a retry after a stale token must not send a read-out file.
         if kind == "photo":
-            body = CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()
-            request = CreateImageRequest.builder().request_body(body).build()
-            response = await self.call(lambda option: api.im.v1.image.acreate(request, option), "上传图片")
-            return str(response.data.image_key)
+
+            def image(option: Any) -> Awaitable[Any]:
+                body = CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()
+                return api.im.v1.image.acreate(CreateImageRequest.builder().request_body(body).build(), option)
+
+            return str((await self.call(image, "上传图片")).data.image_key)
         file_type = FILE_TYPES.get(filename.rsplit(".", 1)[-1].lower(), "stream")
-        body = CreateFileRequestBody.builder().file_type(file_type).file_name(filename).file(io.BytesIO(data)).build()
-        request = CreateFileRequest.builder().request_body(body).build()
-        response = await self.call(lambda option: api.im.v1.file.acreate(request, option), "上传文件")
-        return str(response.data.file_key)
+
+        def file(option: Any) -> Awaitable[Any]:
+            body = (
+                CreateFileRequestBody.builder().file_type(file_type).file_name(filename).file(io.BytesIO(data)).build()
+            )
+            return api.im.v1.file.acreate(CreateFileRequest.builder().request_body(body).build(), option)
+
+        return str((await self.call(file, "上传文件")).data.file_key)
 
     # -- inbound (the ws thread hands events over here) ---------------------------------------
     def _event_handler(self) -> Any:
