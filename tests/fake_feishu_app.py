@@ -205,6 +205,11 @@ class FakeFeishu:
         }
         return self._event("card.action.trigger", event)
 
+    def bot_added(self, chat_id: str, by: str) -> dict[str, Any]:
+        """The bot was added (back) to a group."""
+        event = {"chat_id": chat_id, "operator_id": {"open_id": by}, "external": False, "name": "群"}
+        return self._event("im.chat.member.bot.added_v1", event)
+
     async def push(self, payload: dict[str, Any], within: float = 5) -> dict[str, Any]:
         """Send an event down the websocket; return the client's answer (its decoded `data`, or {})."""
         await self.wait_connected()

@@ -266,6 +266,12 @@ async def test_removed_bot_disables_the_chat(app: App, feishu: FakeFeishu, clock
     await app.delivery.run_once()
     notice = [m for m in feishu.sent(B, "text") if "无法在" in m.text]
     assert notice and "领导小组" in notice[0].text
+    await feishu.push(feishu.bot_added(A, LEADER))  # someone adds the bot back: the chat gets alerts again
+    for _ in range(100):
+        if not await is_disabled(app.services.store, f"feishu_app:{A}"):
+            break
+        await asyncio.sleep(0.05)
+    assert not await is_disabled(app.services.store, f"feishu_app:{A}")
 
 
 async def test_expired_token_is_fetched_again(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
