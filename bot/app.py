@@ -91,6 +91,10 @@ def build_channels(
         from bot.channels.dingtalk_app import DingtalkAppChannel  # lazy: the SDK loads only when the app is on
 
         channels["dingtalk_app"] = DingtalkAppChannel.from_config(config, clock, names, store, check)
+    if config.chats.feishu_app.enabled:
+        from bot.channels.feishu_app import FeishuAppChannel  # lazy: lark-oapi loads only when 飞书 is on
+
+        channels["feishu_app"] = FeishuAppChannel.from_config(config, clock, names, store, check)
     for kind in dict.fromkeys(r.kind for r in config.chats.robots):  # one channel per platform, each robot a chat
         proxies = {r.name: config.chats.robot_proxy(r) for r in config.chats.robots if r.kind == kind}
         channels[kind] = ROBOT_CHANNELS[kind](config.chats.robots, clock, config.zone, names, proxies=proxies)

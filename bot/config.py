@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -444,6 +445,35 @@ class DingtalkAppConfig(Strict):
         return self
 
 
+class FeishuAppConfig(Strict):
+    """A 飞书 app bot on the SDK's long connection (no public IP): cards with buttons, typed commands."""
+
+    enabled: bool = False
+    app_id: str = ""  # cli_…, from the app's 凭证与基础信息 page (may come from ${ENV})
+    app_secret: SecretStr = SecretStr("")
+    domain: str = "https://open.feishu.cn"  # Lark: https://open.larksuite.com; tests: a local fake
+    chats: list[ChatConfig] = Field(default_factory=list)  # group chat ids: oc_…
+    reconnect: Duration = Field(default=timedelta(seconds=5), gt=timedelta(0))  # first wait; doubles per failure
+    reconnect_max: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
+    refused_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected app secret
+    timeout: Duration = Field(default=timedelta(seconds=10), gt=timedelta(0))  # one OpenAPI request
+
+    @field_validator("domain")
+    @classmethod
+    def _origin(cls, v: str) -> str:
+        return v.rstrip("/")  # the SDK takes an origin only: "https://open.feishu.cn/" would be refused
+
+    @model_validator(mode="after")
+    def _needs_credentials(self) -> FeishuAppConfig:
+        url = urlsplit(self.domain)
+        loopback = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")  # tests' local fake
+        if not (url.scheme == "https" or loopback) or not url.netloc or url.path or url.query:
+            raise ValueError(f"chats.feishu_app.domain 应为 https://主机[:端口]（不带路径），收到 {self.domain!r}")
+        if self.enabled and not (self.app_id and self.app_secret.get_secret_value()):
+            raise ValueError("需要 chats.feishu_app.app_id 与 app_secret（如 ${FEISHU_APP_ID}、${FEISHU_APP_SECRET}）")
+        return self
+
+
 class RobotConfig(Strict):
     """An outbound-only group robot (企业微信群机器人 / 钉钉自定义机器人 / 飞书自定义机器人)."""
 
@@ -538,6 +568,7 @@ class ChatsConfig(Strict):
     wechat: WechatConfig = Field(default_factory=WechatConfig)
     wecom_app: WecomAppConfig = Field(default_factory=WecomAppConfig)
     dingtalk_app: DingtalkAppConfig = Field(default_factory=DingtalkAppConfig)
+    feishu_app: FeishuAppConfig = Field(default_factory=FeishuAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
     mail: MailConfig = Field(default_factory=MailConfig)
     proxy: str = ""  # default HTTP proxy for the robots (a robot's own `proxy` wins); from ${ENV} with a password
@@ -562,6 +593,20 @@ class ChatsConfig(Strict):
                 raise ValueError(f"机器人名称重复：{r.kind}:{r.name}")
             seen.add((r.kind, r.name))
         return robots
+
+    def group_chats(self, enabled_only: bool = True) -> list[tuple[str, ChatConfig]]:
+        """(channel name, chat) of every two-way group chat, in config order (robots are separate).
+
+        The one list of the two-way chat platforms: routing, escalation, names and notices follow from it.
+        """
+        sections: list[tuple[str, bool, list[ChatConfig]]] = [
+            ("telegram", self.telegram.enabled, self.telegram.chats),
+            ("wechat", self.wechat.enabled, self.wechat.rooms),
+            ("wecom_app", self.wecom_app.enabled, self.wecom_app.chats),
+            ("dingtalk_app", self.dingtalk_app.enabled, self.dingtalk_app.chats),
+            ("feishu_app", self.feishu_app.enabled, self.feishu_app.chats),
+        ]
+        return [(name, c) for name, on, chats in sections if on or not enabled_only for c in chats]
 
 
 class BriefingConfig(Strict):

@@ -26,9 +26,8 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 MAX_CONFIG_BYTES = 1_000_000
 MAX_NODES = 100_000  # YAML nodes after alias expansion; a real config has a few hundred
 _SECRET_VAR = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|KEY|PASS$", re.I)
-SECRET_KEYS = frozenset(
-    {"token", "password", "secret", "client_secret", "api_key", "webhook"}
-)  # a robot webhook URL holds its key
+# a robot webhook URL holds its key; client_secret: the 钉钉 app; app_secret: the 飞书 app
+SECRET_KEYS = frozenset({"token", "password", "secret", "client_secret", "app_secret", "api_key", "webhook"})
 URL_SECRET_KEYS = frozenset({"url", "proxy"})  # the password in store.url (redis://:PASSWORD@host) or a proxy URL
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.config import ChatsConfig, Config
 from bot.models import Target
-from bot.routing import CONSOLE_CHAT, GROUP_SECTIONS
+from bot.routing import CONSOLE_CHAT
 
 ROLE_NAMES = {"leaders": "领导群", "monitors": "值班群", "all": "工作群"}
 MAIL_NAMES = {"special": "专报", "daily": "日报", "weekly": "周报", "evaluation": "总结评估", "monthly": "考核月报"}
@@ -20,6 +20,7 @@ PLATFORM_NAMES = {
     "dingtalk": "钉钉",
     "dingtalk_app": "钉钉",
     "feishu": "飞书",
+    "feishu_app": "飞书",
 }
 
 
@@ -31,10 +32,8 @@ def source_names(config: Config) -> dict[str, str]:
 def chat_names(chats: ChatsConfig) -> dict[str, str]:
     """Target key → the chat's configured name, else its platform and role (e.g. 微信领导群)."""
     names = {Target("console", CONSOLE_CHAT).key: "控制台"}
-    for platform, (section, attr) in GROUP_SECTIONS.items():  # disabled ones too: old records name them
-        configured = getattr(getattr(chats, section), attr)
-        for chat in configured:
-            names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
+    for platform, chat in chats.group_chats(enabled_only=False):  # disabled ones too: old records name them
+        names[Target(platform, chat.id).key] = chat.name or PLATFORM_NAMES[platform] + ROLE_NAMES[chat.role]
     for robot in chats.robots:  # the robot's name is what the office called it
         names[Target(robot.kind, robot.name).key] = robot.name
     if chats.mail.enabled:  # a mail "chat" is a report kind's recipients

@@ -21,6 +21,7 @@ PERSON_IDS = {
     "wechat": "wechat_id",
     "wecom_app": "wecom_userid",
     "dingtalk_app": "dingtalk_id",  # the staffId DingTalk sends as senderStaffId
+    "feishu_app": "feishu_open_id",
 }
 
 

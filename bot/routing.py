@@ -1,24 +1,17 @@
 """Which chats receive what, from the chats config: the one place that lists the chat platforms.
 
-A new two-way channel adds its config section to `GROUP_SECTIONS`; routing by tier,
-the leaders' and monitors' chats, names and labels all follow from it.
+The two-way platforms' group chats come from `ChatsConfig.group_chats`; routing by
+tier and the leaders' and monitors' chats follow from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config import ChatConfig, ChatsConfig
+from bot.config import ChatsConfig
 from bot.models import Target, Tier
 
 CONSOLE_CHAT = "console"
-# channel name → (its section in `chats`, the attribute listing its groups)
-GROUP_SECTIONS = {
-    "telegram": ("telegram", "chats"),
-    "wechat": ("wechat", "rooms"),
-    "wecom_app": ("wecom_app", "chats"),
-    "dingtalk_app": ("dingtalk_app", "chats"),
-}
 
 
 @dataclass(frozen=True)
@@ -34,11 +27,7 @@ def configured_chats(chats: ChatsConfig) -> list[ConfiguredChat]:
     out: list[ConfiguredChat] = []
     if chats.console.enabled:
         out.append(ConfiguredChat(Target("console", CONSOLE_CHAT), "all", tuple(chats.console.tiers)))
-    for channel, (section_name, attr) in GROUP_SECTIONS.items():
-        section = getattr(chats, section_name)
-        if section.enabled:
-            groups: list[ChatConfig] = getattr(section, attr)
-            out += [ConfiguredChat(Target(channel, c.id), c.role, tuple(c.tiers), c.name) for c in groups]
+    out += [ConfiguredChat(Target(channel, c.id), c.role, tuple(c.tiers), c.name) for channel, c in chats.group_chats()]
     out += [ConfiguredChat(Target(r.kind, r.name), r.role, tuple(r.tiers), r.name) for r in chats.robots]
     return out
 

@@ -1,4 +1,4 @@
-"""Only the channel adapters may import `telegram` or `wechaty`: the core and handlers stay platform-neutral."""
+"""Only the channel adapters may import `telegram`, `wechaty` or `lark_oapi`: the core and handlers stay platform-neutral."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_LIBS = {"telegram", "wechaty", "wechaty_puppet", "wechaty_grpc", "wechaty_puppet_service", "dingtalk_stream"}
+PLATFORM_LIBS = {
+    "telegram",
+    "wechaty",
+    "wechaty_puppet",
+    "wechaty_grpc",
+    "wechaty_puppet_service",
+    "dingtalk_stream",
+    "lark_oapi",
+}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -22,7 +30,9 @@ def imported_roots(path: Path) -> set[str]:
 
 def is_adapter(path: Path) -> bool:
     rel = path.relative_to(ROOT)
-    return rel.parts[:2] == ("bot", "channels") and rel.name.startswith(("telegram", "wechat", "dingtalk_app"))
+    return rel.parts[:2] == ("bot", "channels") and rel.name.startswith(
+        ("telegram", "wechat", "dingtalk_app", "feishu_app")
+    )
 
 
 def offenders() -> list[str]:
