@@ -25,7 +25,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.analysis.boundaries import proper_name
+from bot.analysis.concepts import concept
 from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, RUMOUR, format_value, stated_tolls
+from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
@@ -71,7 +73,9 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     number = judge.similar(item)
     incident = await ledger.get(number) if number else None
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
-        incident = await _follow_up(item, judgement, judge, ledger, now)
+        incident = await _follow_up(item, judgement, judge, ledger, now) or await _headline(
+            item, judgement, judge, ledger, now
+        )
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         created = await ledger.create(item, judgement, now)
         return Placement(created, signature=judge.remember(item, created.number))
@@ -164,6 +168,51 @@ async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Led
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
+
+
+def is_headline(item: Item, judge: Judge) -> bool:
+    """A title and little else: a hot-list entry, or an item too short for the similarity index."""
+    return item.hot is not None or len(canonical(f"{item.title}{item.text}")) < judge.analysis.similarity_min_chars
+
+
+async def _headline(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+    """The open incident a short headline repeats, or the hot-list-born incident a report tells in
+    full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
+    or kind, and the headline's own words (仓库, 码头, a place) found in the other side's title and
+    lead (bot.analysis.headline). Two explosions at two companies share no subject; two at one
+    company differ in those words."""
+    short = is_headline(item, judge)
+    names = _names(judgement.match)
+    title = canonical(item.title)
+    ours = _concepts(judgement.match, judgement.negated, title)
+    if not names or not ours:
+        return None
+    head = _head(item)
+    best: tuple[tuple[float, float], Incident] | None = None
+    for incident in await ledger.recent(now - judge.analysis.merge_window):
+        if incident.scheme != judgement.match.scheme or incident.match is None or not _accepts(incident, now, judge):
+            continue
+        if not (short or incident.hot is not None) or not names & _names(incident.match):
+            continue
+        theirs = canonical(incident.title)
+        if not ours & _concepts(incident.match, frozenset(), theirs):
+            continue
+        words = {w for form in [*judgement.match.words(), *incident.match.words()] for w in variants(form)}
+        if short:
+            value = headline_joins(title, TITLE_END.join([theirs, *judge.leads(incident.number)]), words)
+        else:
+            value = headline_joins(theirs, head, words)
+        if value is None:
+            continue
+        rank = (value, (incident.last_seen_at or incident.discovered_at).timestamp())
+        if best is None or rank > best[0]:
+            best = (rank, incident)
+    return best[1] if best else None
+
+
+def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
+    """Event concepts of a match's words (not negated) and kinds of event its title reports."""
+    return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
 
 
 def _who(match: Match) -> set[str]:

@@ -101,6 +101,10 @@ class Judge:
             at if isinstance(at, int) else None,
         )
 
+    def leads(self, number: str) -> list[str]:
+        """Canonical title + lead of the indexed items of incident `number` (a few, oldest first)."""
+        return self.index.leads(number)
+
     def knows(self, number: str) -> bool:
         """True if some item of incident `number` is indexed here."""
         return number in self.index
@@ -110,8 +114,11 @@ class Judge:
 
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
         """(MinHash signature, canonical title TITLE_END text); None when too short to tell
-        stories apart (exact dedup only). Kept for `remember` right after `similar`."""
-        canon = canonical(f"{item.title}{TITLE_END}{item.text}")
+        stories apart (exact dedup only). Kept for `remember` right after `similar`. A hot-list
+        entry is its title: its text is the list's own line (微博热搜第 3 · 热度 120万), which every
+        entry of the list shares; placement compares such headlines by bot.analysis.headline."""
+        text = "" if item.hot is not None else item.text
+        canon = canonical(f"{item.title}{TITLE_END}{text}")
         if len(canon) < self.analysis.similarity_min_chars:
             return None
         fp = (minhash(canon), canon)

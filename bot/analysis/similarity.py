@@ -176,7 +176,7 @@ class SimilarityIndex:
                 if value < OLD_THRESHOLD:
                     continue
             else:
-                value = score(self._leads[row, :length].tobytes().decode("utf-16-le"), query)
+                value = score(self._lead(row), query)
                 if value < self.threshold:
                     continue
             if best is None or value > best[0]:
@@ -184,6 +184,18 @@ class SimilarityIndex:
         if best is None:
             return None
         return self._owners[self._owner_ids[best[1]]], best[0]
+
+    def leads(self, owner: str, limit: int = 4) -> list[str]:
+        """The stored leads of an owner's items, oldest first (at most `limit`): what a short
+        headline is compared with (bot.analysis.headline). One pass over the owner ids."""
+        oid = self._owner_index.get(owner)
+        if oid is None:
+            return []
+        rows = np.flatnonzero(self._owner_ids[: self._size] == oid)[:limit]
+        return [self._lead(int(row)) for row in rows if self._lead_len[row]]
+
+    def _lead(self, row: int) -> str:
+        return self._leads[row, : int(self._lead_len[row])].tobytes().decode("utf-16-le")
 
     def evict(self) -> None:
         """Drop the items older than the window before the newest item's time."""
