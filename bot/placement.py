@@ -19,6 +19,7 @@ give the same incidents, tiers, upgrades and 进展.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +40,10 @@ from bot.store.base import Store
 
 SIGNATURE_META = "simsig:"
 SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
+# a named place of everyday words (桃源小区, 光明学校, 桂花苑) names a story as a proper name does
+FACILITY = re.compile(
+    r"[\u4e00-\u9fff]{2,}(?:小区|花园|家园|新村|苑|公寓|大厦|学校|中学|小学|幼儿园|医院|卫生院|养老院|市场|车棚)"
+)
 T = TypeVar("T")
 
 
@@ -162,7 +167,7 @@ async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Led
             continue
         words = set(judgement.match.words()) | set(incident.match.words())
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
-        if not run or not proper_name(run):
+        if not run or not (proper_name(run) or FACILITY.search(run)):
             continue
         rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:

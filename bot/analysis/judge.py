@@ -72,7 +72,7 @@ class Judge:
         fp = self._fingerprint(item)
         if fp is None:
             return None
-        found = self.index.find(fp[0], story(fp[1]))
+        found = self.index.find(fp[0], story(fp[1], None if self.matcher.empty else self.matcher.words_in))
         return found[0] if found else None
 
     def remember(self, item: Item, number: str) -> dict | None:

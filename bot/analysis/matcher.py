@@ -162,6 +162,20 @@ class Matcher:
         if not self.empty:
             self.automaton.make_automaton()
 
+    def words_in(self, text: str) -> dict[str, frozenset[str]]:
+        """The configured forms found in a normalised text, by group (subject, leader, region,
+        event …), across all schemes and without the boundary check: a cheap look for the
+        repost score (bot.analysis.story), which only needs to know which names a text carries."""
+        found: dict[str, set[str]] = {}
+        if self.empty:
+            return {}
+        for end, (length, _anchored, refs_by) in self.automaton.iter(text):
+            form = text[end - length + 1 : end + 1]
+            for refs in refs_by.values():
+                for ref in refs:
+                    found.setdefault(ref[1], set()).add(form)
+        return {group: frozenset(forms) for group, forms in found.items()}
+
     def prepare(self) -> None:
         """Load the segmentation dictionary for boundary checks now, not on the first match."""
         self.boundaries.prepare()
