@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from bot.analysis.boundaries import base_dictionary, plain_words
@@ -227,6 +227,7 @@ def story(text: str, lookup: Lookup | None = None) -> Story:
     )
 
 
+@lru_cache(maxsize=4096)  # a story's stored leads come back as candidates for each of its reposts
 def rare_words(text: str) -> frozenset[str]:
     """Words of two or more Chinese characters that jieba counts fewer than RARE_FREQ times or
     does not know: the places, things and names of one story (人民广场站, 加班费, 钢丝球), which a
