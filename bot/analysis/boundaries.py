@@ -274,8 +274,9 @@ def _plain() -> Boundaries:
 
 
 def plain_words(text: str) -> list[str]:
-    """jieba's reading of a text with its own dictionary only (no scheme words, no HMM)."""
-    return _plain().route(simplified(text), plain=True)
+    """jieba's reading of a simplified text (bot.analysis.story.canonical) with its own dictionary
+    only (no scheme words, no HMM)."""
+    return _plain().route(text, plain=True)
 
 
 def proper_name(run: str) -> bool:

@@ -23,6 +23,7 @@ and scored). Items older than the merge window before the newest are dropped
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -40,6 +41,7 @@ LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare charac
 LEAD_BYTES = LEAD_UNITS * 3 // 2
 SHARE_JACCARD = 0.8  # an item's lead this close to one its owner already pooled points to that one
 SHARE_LOOKBACK = 4  # of the owner's most recent pooled leads
+RECENT_OWNERS = 64  # owners whose recent leads' bigrams are kept for that comparison
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _K = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
@@ -124,6 +126,7 @@ class SimilarityIndex:
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_size = 0
         self._owner_leads: dict[int, list[int]] = {}  # owner id → its pool rows, oldest first
+        self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
         self._size = 0
         self._latest = 0
         self._since_evict = 0
@@ -228,14 +231,19 @@ class SimilarityIndex:
 
     def _pool_lead(self, oid: int, lead: str) -> int:
         """The pool row for an item's lead: one of its owner's recent leads when nearly the same
-        (SHARE_JACCARD of character bigrams), else a new row."""
+        (SHARE_JACCARD of character bigrams), else a new row. The bigrams of the recent owners'
+        leads are kept (RECENT_OWNERS), so a storm does not decode its own leads again."""
         mine = self._owner_leads.setdefault(oid, [])
-        if mine:
-            grams = bigrams(lead)
-            for pooled in reversed(mine[-SHARE_LOOKBACK:]):
-                theirs = bigrams(self._lead(pooled))
-                if grams and len(grams & theirs) >= SHARE_JACCARD * len(grams | theirs):
-                    return pooled
+        grams = frozenset(bigrams(lead))
+        recent = self._recent.pop(oid, None)
+        if recent is None:
+            recent = [(pooled, frozenset(bigrams(self._lead(pooled)))) for pooled in mine[-SHARE_LOOKBACK:]]
+        self._recent[oid] = recent  # most recent owner last
+        if len(self._recent) > RECENT_OWNERS:
+            self._recent.popitem(last=False)
+        for pooled, theirs in reversed(recent):
+            if grams and len(grams & theirs) >= SHARE_JACCARD * len(grams | theirs):
+                return pooled
         if self._pool_size == self._pool.shape[0]:
             capacity = max(self._pool_size + 1, min(self.max_items, self._pool_size * 2))
             self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
@@ -247,6 +255,8 @@ class SimilarityIndex:
         self._pool_used[pooled] = used
         self._pool_size += 1
         mine.append(pooled)
+        recent.append((pooled, grams))
+        del recent[:-SHARE_LOOKBACK]
         return pooled
 
     def _keep(self, keep: np.ndarray) -> None:
@@ -272,6 +282,7 @@ class SimilarityIndex:
         self._pool[: used.size] = self._pool[used]
         self._pool_used[: used.size] = self._pool_used[used]
         self._pool_size = int(used.size)
+        self._recent.clear()  # pool rows renumbered
         has = lead_of >= 0
         lead_of[has] = renumber[lead_of[has]]
         for oid, pooled in self._owner_leads.items():

@@ -57,6 +57,7 @@ RARE_MAX = 3
 RARE_FLOOR = 0.3  # from here RARE_MIN shared rare words earn the bonus
 RARE_LOW = 0.2  # from here to RARE_FLOOR (a retelling in other words) RARE_MIN_LOW are needed; below, none
 RARE_MIN_LOW = 3
+RARE_CEILING = 0.6  # above this the story is plain without them: no segmentation
 # names of offices and places (临川市, 交通运输局): every story of the place or office shares them
 _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
@@ -293,8 +294,6 @@ def score(stored_lead: str, query: Story) -> float:
     )
     stored_events = events(stored_lead)
     other_event = bool(stored_events and query.events and not stored_events & query.events)
-    theirs_words = query.lookup(stored_lead) if query.lookup else {}
-    other_who = _other_who(stored_lead, theirs_words, query)
     value = (
         text
         + FIGURE_WEIGHT * (agree - 0.5)
@@ -302,9 +301,12 @@ def score(stored_lead: str, query: Story) -> float:
         - PLACE_PENALTY * disagree
         - OTHER_NEWS_PENALTY * other_news
         - EVENT_PENALTY * other_event
-        - WHO_PENALTY * other_who
     )
-    if value >= RARE_LOW and not other_news:
+    if value < RARE_LOW:
+        return value  # the names can only lower it, the rare words cannot lift it to a match
+    theirs_words = query.lookup(stored_lead) if query.lookup else {}
+    value -= WHO_PENALTY * _other_who(stored_lead, theirs_words, query)
+    if RARE_LOW <= value < RARE_CEILING and not other_news:
         rare = len(_shared_rare(stored_lead, stored_title, query, names, theirs_words))
         if rare >= (RARE_MIN if value >= RARE_FLOOR else RARE_MIN_LOW):
             value += RARE_BONUS * min(RARE_MAX, rare)
