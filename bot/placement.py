@@ -78,9 +78,11 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     number = judge.similar(item)
     incident = await ledger.get(number) if number else None
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
-        incident = await _follow_up(item, judgement, judge, ledger, now) or await _headline(
-            item, judgement, judge, ledger, now
-        )
+        recent: list[Incident] = []  # of the item's scheme; both rules below need a name to look
+        if _names(judgement.match):
+            since = now - judge.analysis.merge_window
+            recent = [i for i in await ledger.recent(since) if i.scheme == judgement.match.scheme]
+        incident = _follow_up(item, judgement, judge, recent, now) or _headline(item, judgement, judge, recent, now)
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         created = await ledger.create(item, judgement, now)
         return Placement(created, signature=judge.remember(item, created.number))
@@ -144,7 +146,9 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
     return best[1] if best else None
 
 
-async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+def _follow_up(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
     """An open incident of the same scheme this item reports on again in other words (a follow-up
     with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
     and the same kind of event, and both headlines carry a proper name of the story's own beyond
@@ -158,9 +162,9 @@ async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Led
         return None
     scheme = judgement.match.scheme
     best: tuple[tuple[int, float], Incident] | None = None
-    for incident in await ledger.recent(now - judge.analysis.merge_window):
+    for incident in recent:  # the recent incidents of the item's scheme
         if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
-            continue  # the scheme first: a cheap test that leaves few of the recent incidents
+            continue
         if not names & _names(incident.match):
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
@@ -180,7 +184,9 @@ def is_headline(item: Item, judge: Judge) -> bool:
     return item.hot is not None or len(canonical(f"{item.title}{item.text}")) < judge.analysis.similarity_min_chars
 
 
-async def _headline(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+def _headline(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
     """The open incident a short headline repeats, or the hot-list-born incident a report tells in
     full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
     or kind, and the headline's own words (仓库, 码头, a place) found in the other side's title and
@@ -194,10 +200,12 @@ async def _headline(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         return None
     head = _head(item)
     best: tuple[tuple[float, float], Incident] | None = None
-    for incident in await ledger.recent(now - judge.analysis.merge_window):
+    for incident in recent:  # the recent incidents of the item's scheme
+        if not (short or incident.hot is not None):
+            continue  # a report meets only the incidents a hot-list headline opened
         if incident.scheme != judgement.match.scheme or incident.match is None or not _accepts(incident, now, judge):
             continue
-        if not (short or incident.hot is not None) or not names & _names(incident.match):
+        if not names & _names(incident.match):
             continue
         theirs = canonical(incident.title)
         if not ours & _concepts(incident.match, frozenset(), theirs):
