@@ -125,7 +125,6 @@ class SimilarityIndex:
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_size = 0
-        self._owner_leads: dict[int, list[int]] = {}  # owner id → its pool rows, oldest first
         self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
         self._size = 0
         self._latest = 0
@@ -211,11 +210,14 @@ class SimilarityIndex:
 
     def leads(self, owner: str, limit: int = 4) -> list[str]:
         """The distinct stored leads of an owner's items, oldest first (at most `limit`): what a
-        short headline is compared with (bot.analysis.headline)."""
+        short headline is compared with (bot.analysis.headline). One pass over the items: asked
+        only for short headlines, and no per-owner list is kept (a million Python ints)."""
         oid = self._owner_index.get(owner)
         if oid is None:
             return []
-        return [self._lead(row) for row in self._owner_leads.get(oid, [])[:limit]]
+        pooled = self._lead_of[: self._size][self._owner_ids[: self._size] == oid]
+        rows = list(dict.fromkeys(pooled[pooled >= 0].tolist()))[:limit]
+        return [self._lead(row) for row in rows]
 
     def evict(self) -> None:
         """Drop the items older than the window before the newest item's time."""
@@ -230,14 +232,12 @@ class SimilarityIndex:
         return decode(self._pool[pooled], int(self._pool_used[pooled]))
 
     def _pool_lead(self, oid: int, lead: str) -> int:
-        """The pool row for an item's lead: one of its owner's recent leads when nearly the same
-        (SHARE_JACCARD of character bigrams), else a new row. The bigrams of the recent owners'
-        leads are kept (RECENT_OWNERS), so a storm does not decode its own leads again."""
-        mine = self._owner_leads.setdefault(oid, [])
+        """The pool row for an item's lead: one of its owner's last SHARE_LOOKBACK pooled leads when
+        nearly the same (SHARE_JACCARD of character bigrams), else a new row. Only the owners
+        seen last (RECENT_OWNERS) are compared, from their leads' bigrams kept here: a repost
+        storm comes in a burst, and an owner not seen lately pools its next lead anew."""
         grams = frozenset(bigrams(lead))
-        recent = self._recent.pop(oid, None)
-        if recent is None:
-            recent = [(pooled, frozenset(bigrams(self._lead(pooled)))) for pooled in mine[-SHARE_LOOKBACK:]]
+        recent = self._recent.pop(oid, [])
         self._recent[oid] = recent  # most recent owner last
         if len(self._recent) > RECENT_OWNERS:
             self._recent.popitem(last=False)
@@ -254,7 +254,6 @@ class SimilarityIndex:
         self._pool[pooled, packed.size :] = 0
         self._pool_used[pooled] = used
         self._pool_size += 1
-        mine.append(pooled)
         recent.append((pooled, grams))
         del recent[:-SHARE_LOOKBACK]
         return pooled
@@ -271,7 +270,6 @@ class SimilarityIndex:
         live = set(np.unique(self._owner_ids[:n]).tolist())
         for owner in [o for o, i in self._owner_index.items() if i not in live]:
             del self._owner_index[owner]  # ids stay stable; `in` reports only owners still held
-        self._owner_leads = {oid: pooled for oid, pooled in self._owner_leads.items() if oid in live}
 
     def _keep_pool(self) -> None:
         """Drop the pooled leads no kept item points to; renumber the rest."""
@@ -285,8 +283,6 @@ class SimilarityIndex:
         self._recent.clear()  # pool rows renumbered
         has = lead_of >= 0
         lead_of[has] = renumber[lead_of[has]]
-        for oid, pooled in self._owner_leads.items():
-            self._owner_leads[oid] = [int(renumber[r]) for r in pooled if renumber[r] >= 0]
 
     def _grow(self, capacity: int) -> None:
         """Slot-major signatures are copied (64 bytes an item); the item-major arrays grow in
