@@ -67,7 +67,7 @@ def test_another_explosion_at_the_same_company_stays_apart() -> None:
     assert len(incidents([NEWS, hot("江城化工集团临川市分厂爆炸", 5)])) == 2  # a place the story never names
 
 
-def test_another_kind_of_event_at_the_company_stays_apart() -> None:
+def test_a_fire_at_that_warehouse_joins_while_a_debt_story_stays_apart() -> None:
     assert len(incidents([NEWS, hot("江城化工集团仓库火灾", 5)])) == 1  # a fire in that 仓库: the same story
     other = news(
         "江城化工集团被曝拖欠货款",

@@ -242,7 +242,8 @@ class SimilarityIndex:
         if len(self._recent) > RECENT_OWNERS:
             self._recent.popitem(last=False)
         for pooled, theirs in reversed(recent):
-            if grams and len(grams & theirs) >= SHARE_JACCARD * len(grams | theirs):
+            shared = len(grams & theirs)
+            if grams and shared >= SHARE_JACCARD * (len(grams) + len(theirs) - shared):
                 return pooled
         if self._pool_size == self._pool.shape[0]:
             capacity = max(self._pool_size + 1, min(self.max_items, self._pool_size * 2))
