@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.analysis.judge import Judge
-from bot.analysis.story import canonical, rare_words, story, title_names
+from bot.analysis.story import canonical, rare_words, title_names
 from bot.config import SchemeConfig
 from bot.models import Item
 from bot.replay import replay
@@ -74,12 +74,15 @@ def test_another_story_with_the_same_details_vocabulary_stays_apart() -> None:
     assert not merged(STRIKE, other)
 
 
-def test_a_headline_window_with_an_event_word_is_story_not_name() -> None:
-    a = canonical("东平公交8路司机辱骂老人 乘客投诉")
-    b = canonical("东平公交8路司机辱骂老人事件 老人摔倒受伤")
-    names = title_names(a, b)
-    assert "东平" in names and "辱骂" not in names
-    assert story(b).title == ""  # no TITLE_END: a bare headline is all lead
+def test_one_complaint_template_at_two_sites_stays_apart() -> None:
+    """Same subject, same event, same wording; only the site differs: two complaints."""
+
+    def complaint(site: str, n: int) -> Item:
+        title = f"网友投诉东平公交集团{site}乱收费 编号{n}"
+        return Item("bbs", f"http://b/{n}", title, f"{title}，现场情况仍在核实。")
+
+    assert not merged(complaint("青山站点锅炉", 1), complaint("青山码头罐区", 6))
+    assert title_names(canonical("网友投诉东平公交集团青山站点乱收费"), canonical("网友投诉东平公交集团码头乱收费"))
 
 
 def test_a_follow_up_naming_the_same_estate_joins_the_incident() -> None:

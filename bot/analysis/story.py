@@ -249,14 +249,13 @@ def title_names(a: str, b: str) -> frozenset[str]:
     Two stories about one subject put its name in both headlines (临川市第一人民医院被指乱收费 /
     临川市第一人民医院发生医疗纠纷); with no scheme to say which words are names, a long run
     common to both headlines stands for one. A reposted headline is common as a whole, which
-    costs nothing: the bodies then decide. A window holding an event word (辱骂, 爆炸) tells what
-    happened, not who: two headlines sharing it share the story, not a name."""
+    costs nothing: the bodies then decide."""
     if len(a) < TITLE_NAME or len(b) < TITLE_NAME:
         return frozenset()
     theirs = {b[i : i + TITLE_NAME] for i in range(len(b) - TITLE_NAME + 1)}
     names: set[str] = set()
     for i in range(len(a) - TITLE_NAME + 1):
-        if a[i : i + TITLE_NAME] in theirs and not _EVENT.search(a[i : i + TITLE_NAME]):
+        if a[i : i + TITLE_NAME] in theirs:
             names |= bigrams(a[i : i + TITLE_NAME])
     return frozenset(names)
 
