@@ -4,7 +4,8 @@
    pipeline's judgement stages, in memory) over a synthetic corpus of Chinese
    items with many schemes, printed beside the items/s of a bare scan of the
    same texts with the same automaton in the same run.
-2. Memory of the similarity index holding 1,000,000 items, and µs per lookup at 100k and 1M.
+2. Memory of the similarity index holding 1,000,000 items, and µs per lookup at 100k and 1M;
+   then its memory when the items come as repost storms (copies share one pooled lead).
 
 Usage: python bench/bench_pipeline.py [--items 100000] [--schemes 1000] [--index-items 1000000]
 """
@@ -182,6 +183,25 @@ def bench_index(count: int) -> None:
     )
     for size, seconds in timings:
         print(f"  one lookup at {size:,} items: {seconds * 1e6:,.0f} µs (slot pass + {CANDIDATES} verifications)")
+    print(f"  leads pooled: {index.pooled:,} (every item a lead of its own: the worst case)")
+
+
+def bench_storm(count: int) -> None:
+    """Memory when items come as repost storms (20 items an incident, each a copy of the
+    incident's lead behind its own source line): copies share one pooled lead."""
+    index = SimilarityIndex(max_items=max(count, 1), window=timedelta(days=3))
+    rng = np.random.default_rng(2)
+    at = minutes(START)
+    lead = ""
+    for i in range(count):
+        if i % 20 == 0:
+            lead = "".join(rng.choice(list(COMMON), size=LEAD_CHARS))
+        sig = rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16)
+        index.add(sig, f"YQ-{i // 20}", f"来源{i % 20}号网站{lead}"[:LEAD_CHARS], at + i // 400)
+    print(
+        f"repost storms, {len(index):,} items (20 an incident): arrays {index.nbytes / 1e6:.0f} MB "
+        f"({index.nbytes / max(len(index), 1):.0f} B an item), leads pooled {index.pooled:,}"
+    )
 
 
 def lookup_seconds(index: SimilarityIndex, sig: np.ndarray, query: Story, rounds: int = 20) -> float:
@@ -201,6 +221,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_pipeline(args)
     bench_index(args.index_items)
+    bench_storm(min(args.index_items, 200_000))
 
 
 if __name__ == "__main__":

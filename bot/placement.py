@@ -19,13 +19,16 @@ give the same incidents, tiers, upgrades and 进展.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from bot.analysis.boundaries import proper_name
+from bot.analysis.concepts import concept
 from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, RUMOUR, format_value, stated_tolls
+from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
@@ -37,6 +40,10 @@ from bot.store.base import Store
 
 SIGNATURE_META = "simsig:"
 SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
+# a named place of everyday words (桃源小区, 光明学校, 桂花苑) names a story as a proper name does
+FACILITY = re.compile(
+    r"[\u4e00-\u9fff]{2,}(?:小区|花园|家园|新村|苑|公寓|大厦|学校|中学|小学|幼儿园|医院|卫生院|养老院|市场|车棚)"
+)
 T = TypeVar("T")
 
 
@@ -71,7 +78,11 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     number = judge.similar(item)
     incident = await ledger.get(number) if number else None
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
-        incident = await _follow_up(item, judgement, judge, ledger, now)
+        recent: list[Incident] = []  # of the item's scheme; both rules below need a name to look
+        if _names(judgement.match):
+            since = now - judge.analysis.merge_window
+            recent = [i for i in await ledger.recent(since) if i.scheme == judgement.match.scheme]
+        incident = _follow_up(item, judgement, judge, recent, now) or _headline(item, judgement, judge, recent, now)
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         created = await ledger.create(item, judgement, now)
         return Placement(created, signature=judge.remember(item, created.number))
@@ -135,7 +146,9 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
     return best[1] if best else None
 
 
-async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
+def _follow_up(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
     """An open incident of the same scheme this item reports on again in other words (a follow-up
     with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
     and the same kind of event, and both headlines carry a proper name of the story's own beyond
@@ -149,21 +162,70 @@ async def _follow_up(item: Item, judgement: Judgement, judge: Judge, ledger: Led
         return None
     scheme = judgement.match.scheme
     best: tuple[tuple[int, float], Incident] | None = None
-    for incident in await ledger.recent(now - judge.analysis.merge_window):
+    for incident in recent:  # the recent incidents of the item's scheme
         if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
-            continue  # the scheme first: a cheap test that leaves few of the recent incidents
+            continue
         if not names & _names(incident.match):
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
         words = set(judgement.match.words()) | set(incident.match.words())
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
-        if not run or not proper_name(run):
+        if not run or not (proper_name(run) or FACILITY.search(run)):
             continue
         rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
+
+
+def is_headline(item: Item, judge: Judge) -> bool:
+    """A title and little else: a hot-list entry, or an item too short for the similarity index."""
+    return item.hot is not None or len(canonical(f"{item.title}{item.text}")) < judge.analysis.similarity_min_chars
+
+
+def _headline(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
+    """The open incident a short headline repeats, or the hot-list-born incident a report tells in
+    full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
+    or kind, and the headline's own words (仓库, 码头, a place) found in the other side's title and
+    lead (bot.analysis.headline). Two explosions at two companies share no subject; two at one
+    company differ in those words."""
+    short = is_headline(item, judge)
+    names = _names(judgement.match)
+    title = canonical(item.title)
+    ours = _concepts(judgement.match, judgement.negated, title)
+    if not names or not ours:
+        return None
+    head = _head(item)
+    best: tuple[tuple[float, float], Incident] | None = None
+    for incident in recent:  # the recent incidents of the item's scheme
+        if not (short or incident.hot is not None):
+            continue  # a report meets only the incidents a hot-list headline opened
+        if incident.scheme != judgement.match.scheme or incident.match is None or not _accepts(incident, now, judge):
+            continue
+        if not names & _names(incident.match):
+            continue
+        theirs = canonical(incident.title)
+        if not ours & _concepts(incident.match, frozenset(), theirs):
+            continue
+        words = {w for form in [*judgement.match.words(), *incident.match.words()] for w in variants(form)}
+        if short:
+            value = headline_joins(title, TITLE_END.join([theirs, *judge.leads(incident.number)]), words)
+        else:
+            value = headline_joins(theirs, head, words)
+        if value is None:
+            continue
+        rank = (value, (incident.last_seen_at or incident.discovered_at).timestamp())
+        if best is None or rank > best[0]:
+            best = (rank, incident)
+    return best[1] if best else None
+
+
+def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
+    """Event concepts of a match's words (not negated) and kinds of event its title reports."""
+    return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
 
 
 def _who(match: Match) -> set[str]:

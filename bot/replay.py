@@ -80,6 +80,7 @@ class MemoryLedger:
             item_keys=(item.key,),
             sources=(item.source_id,),
             last_seen_at=now,
+            hot=item.hot,  # as IncidentService.create: placement reads it (a hot-list-born incident)
         )
         self.replayed[number] = Replayed(number, item, judgement.tier, judgement.reason, judgement.match.scheme, [item])
         return self.incidents[number]

@@ -273,6 +273,12 @@ def _plain() -> Boundaries:
     return Boundaries(())
 
 
+def plain_words(text: str) -> list[str]:
+    """jieba's reading of a simplified text (bot.analysis.story.canonical) with its own dictionary
+    only (no scheme words, no HMM)."""
+    return _plain().route(text, plain=True)
+
+
 def proper_name(run: str) -> bool:
     """True if `run` holds a word jieba hardly knows (鸿运|鞋厂, 桂园, 沿江路) or a stretch it can
     only cut into single characters (an unknown name), rather than everyday words only

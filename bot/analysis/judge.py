@@ -8,7 +8,7 @@ raising a new alert; see bot.placement for that stage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -28,6 +28,7 @@ from bot.models import Action, Hit, Incident, Item, Match, Tier
 
 WATCH_SCHEME = "紧急关注"
 WATCH_SEVERITY = 3
+WORDS_CACHE = 4096
 LEAD_CHARS = 240  # sentiment reads the title and the lead: news states its tone early, and jieba is slow
 
 
@@ -45,6 +46,7 @@ class Judge:
         self.sources = {s.id: s for s in sources}
         self.index = SimilarityIndex(self.analysis.similarity_threshold, window=self.analysis.merge_window)
         self._pending: dict[str, tuple[np.ndarray, str]] = {}
+        self._words_seen: dict[str, Mapping[str, frozenset[str]]] = {}
         self.synced_at: datetime | None = None  # shared stores: last look at other processes' incidents
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
@@ -72,7 +74,7 @@ class Judge:
         fp = self._fingerprint(item)
         if fp is None:
             return None
-        found = self.index.find(fp[0], story(fp[1]))
+        found = self.index.find(fp[0], story(fp[1], None if self.matcher.empty else self._words))
         return found[0] if found else None
 
     def remember(self, item: Item, number: str) -> dict | None:
@@ -101,6 +103,10 @@ class Judge:
             at if isinstance(at, int) else None,
         )
 
+    def leads(self, number: str) -> list[str]:
+        """Canonical title + lead of the indexed items of incident `number` (a few, oldest first)."""
+        return self.index.leads(number)
+
     def knows(self, number: str) -> bool:
         """True if some item of incident `number` is indexed here."""
         return number in self.index
@@ -108,10 +114,23 @@ class Judge:
     def spread_upgrade(self, incident: Incident, actions: Sequence[Action], now: datetime) -> tuple[Tier, str] | None:
         return spread_upgrade(incident, actions, now, self.analysis)
 
+    def _words(self, text: str) -> Mapping[str, frozenset[str]]:
+        """The schemes' words in a canonical text (Matcher.words_in), remembered for the leads
+        that come back as candidates of every repost of their story."""
+        found = self._words_seen.get(text)
+        if found is None:
+            if len(self._words_seen) >= WORDS_CACHE:
+                self._words_seen.clear()
+            found = self._words_seen[text] = self.matcher.words_in(text)
+        return found
+
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
         """(MinHash signature, canonical title TITLE_END text); None when too short to tell
-        stories apart (exact dedup only). Kept for `remember` right after `similar`."""
-        canon = canonical(f"{item.title}{TITLE_END}{item.text}")
+        stories apart (exact dedup only). Kept for `remember` right after `similar`. A hot-list
+        entry is its title: its text is the list's own line (微博热搜第 3 · 热度 120万), which every
+        entry of the list shares; placement compares such headlines by bot.analysis.headline."""
+        text = "" if item.hot is not None else item.text
+        canon = canonical(f"{item.title}{TITLE_END}{text}")
         if len(canon) < self.analysis.similarity_min_chars:
             return None
         fp = (minhash(canon), canon)

@@ -159,8 +159,26 @@ class Matcher:
             refs_by = {i: tuple(r) for i, r in by_scheme.items()}
             self.automaton.add_word(form, (len(form), tuple(sorted(anchors.get(form, ()))), refs_by))
         self.empty = not patterns
+        self._groups_of: dict[str, frozenset[str]] = {}  # form → its groups in any scheme (words_in)
         if not self.empty:
             self.automaton.make_automaton()
+
+    def words_in(self, text: str) -> dict[str, frozenset[str]]:
+        """The configured forms found in a normalised text, by group (subject, leader, region,
+        event …), across all schemes and without the boundary check: a cheap look for the
+        repost score (bot.analysis.story), which only needs to know which names a text carries."""
+        if self.empty:
+            return {}
+        found: dict[str, set[str]] = {}
+        groups_of = self._groups_of
+        for end, (length, _anchored, refs_by) in self.automaton.iter(text):
+            form = text[end - length + 1 : end + 1]
+            groups = groups_of.get(form)
+            if groups is None:
+                groups = groups_of[form] = frozenset(ref[1] for refs in refs_by.values() for ref in refs)
+            for group in groups:
+                found.setdefault(group, set()).add(form)
+        return {group: frozenset(forms) for group, forms in found.items()}
 
     def prepare(self) -> None:
         """Load the segmentation dictionary for boundary checks now, not on the first match."""

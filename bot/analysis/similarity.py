@@ -10,21 +10,26 @@ shared figures and places; the best candidate at or above the threshold wins.
 Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
 candidate stage still ranks it near the top.
 
-Memory: per item 64 bytes of slots, LEAD_CHARS UTF-16 code units (240 bytes),
-an owner id, a time and a length — 313 bytes, in numpy arrays (no Python object
-per item). A query costs one pass over the slots (~5 ms at 1M items) plus at most
-CANDIDATES verifications (~20 µs each). Items older than the merge window before the newest are dropped
+Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
+lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
+bytes) unless it shares a nearly equal lead pooled for its owner (a repost storm stores one
+lead for its copies) — at most 269 bytes an item, in numpy arrays (no Python object per
+item); it was 313 with the leads as zero-padded UTF-16. A query costs one pass over the
+slots (~5 ms at 1M items) plus at most CANDIDATES verifications (a lead decoded, ~50 µs,
+and scored). Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from bot.analysis.story import LEAD_CHARS, Story, canonical, score
+from bot.analysis.leadcode import decode, encode
+from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, score
 from bot.models import Item
 
 SLOTS = 32
@@ -32,6 +37,11 @@ CANDIDATES = 8  # candidates verified per query
 MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
+LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
+LEAD_BYTES = LEAD_UNITS * 3 // 2
+SHARE_JACCARD = 0.8  # an item's lead this close to one its owner already pooled points to that one
+SHARE_LOOKBACK = 4  # of the owner's most recent pooled leads
+RECENT_OWNERS = 64  # owners whose recent leads' bigrams are kept for that comparison
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _K = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
@@ -91,7 +101,12 @@ def minutes(at: datetime | None) -> int | None:
 
 
 class SimilarityIndex:
-    """Items (signature, lead, time) → owners (incident numbers)."""
+    """Items (signature, lead, time) → owners (incident numbers).
+
+    Leads live in a pool apart from the items, 12 bits a character (bot.analysis.leadcode);
+    an item whose lead is nearly the one already pooled for an earlier item of its owner (a
+    repost storm: the same lead under another headline or source line) points to that lead
+    instead of storing its own."""
 
     def __init__(
         self,
@@ -104,10 +119,13 @@ class SimilarityIndex:
         self.max_items = max_items
         self.window = None if window is None else int(window.total_seconds() // 60)
         self._cols = np.zeros((SLOTS, initial), dtype=np.uint16)  # slot-major: one contiguous row per slot
-        self._leads = np.zeros((initial, LEAD_CHARS), dtype=np.uint16)  # UTF-16 code units, zero padded
-        self._lead_len = np.zeros(initial, dtype=np.uint8)
+        self._lead_of = np.full(initial, -1, dtype=np.int32)  # pool row of the item's lead, -1: none
         self._owner_ids = np.zeros(initial, dtype=np.int32)
         self._times = np.zeros(initial, dtype=np.int32)
+        self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
+        self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
+        self._pool_size = 0
+        self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
         self._size = 0
         self._latest = 0
         self._since_evict = 0
@@ -122,9 +140,14 @@ class SimilarityIndex:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the per-item arrays (allocated capacity, not just used)."""
-        arrays = (self._cols, self._leads, self._lead_len, self._owner_ids, self._times)
+        """Bytes held by the per-item arrays and the lead pool (allocated capacity, not just used)."""
+        arrays = (self._cols, self._lead_of, self._owner_ids, self._times, self._pool, self._pool_used)
         return sum(a.nbytes for a in arrays)
+
+    @property
+    def pooled(self) -> int:
+        """How many leads are stored (items sharing one count once)."""
+        return self._pool_size
 
     def add(self, sig: np.ndarray, owner: str, lead: str = "", at: int | None = None) -> None:
         """Index one item; `lead` is its canonical title + lead ("" for a signature without one),
@@ -143,12 +166,9 @@ class SimilarityIndex:
         if oid is None:
             oid = self._owner_index[owner] = len(self._owners)
             self._owners.append(owner)
-        units = np.frombuffer(_utf16(lead[:LEAD_CHARS]), dtype=np.uint16)
         row = self._size
         self._cols[:, row] = sig
-        self._leads[row, : units.size] = units
-        self._leads[row, units.size :] = 0
-        self._lead_len[row] = units.size
+        self._lead_of[row] = self._pool_lead(oid, lead[:LEAD_CHARS]) if lead else -1
         self._owner_ids[row] = oid
         self._times[row] = self._latest if at is None else at
         self._size += 1
@@ -169,14 +189,17 @@ class SimilarityIndex:
         if rows.size > CANDIDATES:
             rows = rows[np.argpartition(equal[rows], rows.size - CANDIDATES)[rows.size - CANDIDATES :]]
         best: tuple[float, int] | None = None
+        scored: dict[int, float] = {}  # pool row → score: items sharing a lead are scored once
         for row in sorted(rows.tolist(), reverse=True):  # newest first: it wins ties
-            length = int(self._lead_len[row])
-            if query is None or length == 0:
+            pooled = int(self._lead_of[row])
+            if query is None or pooled < 0:
                 value = int(equal[row]) / SLOTS
                 if value < OLD_THRESHOLD:
                     continue
             else:
-                value = score(self._leads[row, :length].tobytes().decode("utf-16-le"), query)
+                if pooled not in scored:
+                    scored[pooled] = score(self._lead(pooled), query)
+                value = scored[pooled]
                 if value < self.threshold:
                     continue
             if best is None or value > best[0]:
@@ -184,6 +207,17 @@ class SimilarityIndex:
         if best is None:
             return None
         return self._owners[self._owner_ids[best[1]]], best[0]
+
+    def leads(self, owner: str, limit: int = 4) -> list[str]:
+        """The distinct stored leads of an owner's items, oldest first (at most `limit`): what a
+        short headline is compared with (bot.analysis.headline). One pass over the items: asked
+        only for short headlines, and no per-owner list is kept (a million Python ints)."""
+        oid = self._owner_index.get(owner)
+        if oid is None:
+            return []
+        pooled = self._lead_of[: self._size][self._owner_ids[: self._size] == oid]
+        rows = list(dict.fromkeys(pooled[pooled >= 0].tolist()))[:limit]
+        return [self._lead(row) for row in rows]
 
     def evict(self) -> None:
         """Drop the items older than the window before the newest item's time."""
@@ -194,36 +228,74 @@ class SimilarityIndex:
         if not keep.all():
             self._keep(keep)
 
+    def _lead(self, pooled: int) -> str:
+        return decode(self._pool[pooled], int(self._pool_used[pooled]))
+
+    def _pool_lead(self, oid: int, lead: str) -> int:
+        """The pool row for an item's lead: one of its owner's last SHARE_LOOKBACK pooled leads when
+        nearly the same (SHARE_JACCARD of character bigrams), else a new row. Only the owners
+        seen last (RECENT_OWNERS) are compared, from their leads' bigrams kept here: a repost
+        storm comes in a burst, and an owner not seen lately pools its next lead anew."""
+        grams = frozenset(bigrams(lead))
+        recent = self._recent.pop(oid, [])
+        self._recent[oid] = recent  # most recent owner last
+        if len(self._recent) > RECENT_OWNERS:
+            self._recent.popitem(last=False)
+        for pooled, theirs in reversed(recent):
+            shared = len(grams & theirs)
+            if grams and shared >= SHARE_JACCARD * (len(grams) + len(theirs) - shared):
+                return pooled
+        if self._pool_size == self._pool.shape[0]:
+            capacity = max(self._pool_size + 1, min(self.max_items, self._pool_size * 2))
+            self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
+            self._pool_used.resize(capacity, refcheck=False)
+        packed, used = encode(lead, LEAD_UNITS)
+        pooled = self._pool_size
+        self._pool[pooled, : packed.size] = packed
+        self._pool[pooled, packed.size :] = 0
+        self._pool_used[pooled] = used
+        self._pool_size += 1
+        recent.append((pooled, grams))
+        del recent[:-SHARE_LOOKBACK]
+        return pooled
+
     def _keep(self, keep: np.ndarray) -> None:
         rows = np.flatnonzero(keep)
         n = rows.size
         self._cols[:, :n] = self._cols[:, rows]
-        self._leads[:n] = self._leads[rows]
-        self._lead_len[:n] = self._lead_len[rows]
+        self._lead_of[:n] = self._lead_of[rows]
         self._owner_ids[:n] = self._owner_ids[rows]
         self._times[:n] = self._times[rows]
         self._size = n
+        self._keep_pool()
         live = set(np.unique(self._owner_ids[:n]).tolist())
         for owner in [o for o, i in self._owner_index.items() if i not in live]:
             del self._owner_index[owner]  # ids stay stable; `in` reports only owners still held
 
+    def _keep_pool(self) -> None:
+        """Drop the pooled leads no kept item points to; renumber the rest."""
+        lead_of = self._lead_of[: self._size]
+        used = np.unique(lead_of[lead_of >= 0])
+        renumber = np.full(self._pool_size, -1, dtype=np.int32)
+        renumber[used] = np.arange(used.size, dtype=np.int32)
+        self._pool[: used.size] = self._pool[used]
+        self._pool_used[: used.size] = self._pool_used[used]
+        self._pool_size = int(used.size)
+        self._recent.clear()  # pool rows renumbered
+        has = lead_of >= 0
+        lead_of[has] = renumber[lead_of[has]]
+
     def _grow(self, capacity: int) -> None:
         """Slot-major signatures are copied (64 bytes an item); the item-major arrays grow in
-        place (realloc, which the C library does by remapping pages for large blocks), so
-        the 240-byte leads are never held twice."""
+        place (realloc, which the C library does by remapping pages for large blocks)."""
         cols = np.zeros((SLOTS, capacity), dtype=np.uint16)
         cols[:, : self._size] = self._cols[:, : self._size]
         self._cols = cols
-        for array in (self._leads, self._lead_len, self._owner_ids, self._times):
-            array.resize((capacity, *array.shape[1:]), refcheck=False)  # no views of these are kept
-
-
-def _utf16(text: str) -> bytes:
-    """One UTF-16 unit a character: characters outside the BMP (two units) become U+FFFD."""
-    data = text.encode("utf-16-le")
-    if len(data) == 2 * len(text):
-        return data
-    return "".join(c if c <= "\uffff" else "\ufffd" for c in text).encode("utf-16-le")
+        for array in (self._owner_ids, self._times):
+            array.resize(capacity, refcheck=False)  # no views of these are kept
+        size = self._lead_of.size
+        self._lead_of.resize(capacity, refcheck=False)
+        self._lead_of[size:] = -1
 
 
 def content_key(item: Item) -> str:

@@ -34,11 +34,12 @@ stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from bot.analysis.boundaries import base_dictionary, plain_words
 from bot.analysis.normalize import normalize
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
@@ -48,6 +49,17 @@ SPECIFIC_BONUS = 0.08
 PLACE_PENALTY = 0.2
 OTHER_NEWS_PENALTY = 0.2
 EVENT_PENALTY = 0.2
+WHO_PENALTY = 0.4  # both leads name a subject or leader of the schemes, and none of the other side's
+RARE_FREQ = 300  # a word jieba counts fewer times than this (or does not know) is specific to a story
+RARE_BONUS = 0.07  # per rare word both sides share beyond the names (文化宫, 加班费, 堆场), at most RARE_MAX
+RARE_MIN = 2  # one shared rare word is chance (交叉口); two or more tell the same scene
+RARE_MAX = 3
+RARE_FLOOR = 0.3  # from here RARE_MIN shared rare words earn the bonus
+RARE_LOW = 0.2  # from here to RARE_FLOOR (a retelling in other words) RARE_MIN_LOW are needed; below, none
+RARE_MIN_LOW = 3
+RARE_CEILING = 0.6  # above this the story is plain without them: no segmentation
+# names of offices and places (临川市, 交通运输局): every story of the place or office shares them
+_OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
@@ -167,6 +179,9 @@ def places(text: str) -> frozenset[str]:
     return frozenset(_PLACE.findall(text))
 
 
+Lookup = Callable[[str], Mapping[str, frozenset[str]]]  # canonical text → scheme words found, by group
+
+
 @dataclass(frozen=True)
 class Story:
     """What the score needs of the query item, computed once per query."""
@@ -180,10 +195,22 @@ class Story:
     places: frozenset[str]
     events: frozenset[str]  # of the lead
     tolls: frozenset[float] = frozenset()  # of the head: tolls said to have risen (增至21人)
+    lookup: Lookup | None = field(default=None, compare=False)  # the schemes' words (Matcher.words_in)
+
+    @cached_property
+    def words(self) -> Mapping[str, frozenset[str]]:
+        """Scheme words in the head, by group (none without a lookup)."""
+        return self.lookup(self.head) if self.lookup else {}
+
+    @cached_property
+    def rare(self) -> frozenset[str]:
+        """Rare words of the head (see `rare_words`), segmented only when a candidate needs them."""
+        return rare_words(self.head)
 
 
-def story(text: str) -> Story:
-    """The query side of the score, from the item's canonical text."""
+def story(text: str, lookup: Lookup | None = None) -> Story:
+    """The query side of the score, from the item's canonical text; `lookup` finds the schemes'
+    words in a text (names of subjects and leaders: two leads naming different ones differ)."""
     head = text[:QUERY_CHARS]
     lead = stored_lead(text)
     title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
@@ -197,7 +224,23 @@ def story(text: str) -> Story:
         places(lead),
         events(lead),
         tolls(head, rising=True),
+        lookup,
     )
+
+
+@lru_cache(maxsize=4096)  # a story's stored leads come back as candidates for each of its reposts
+def rare_words(text: str) -> frozenset[str]:
+    """Words of two or more Chinese characters that jieba counts fewer than RARE_FREQ times or
+    does not know: the places, things and names of one story (人民广场站, 加班费, 钢丝球), which a
+    colloquial retelling keeps while its wording changes."""
+    freq, _ = base_dictionary()
+    return frozenset(
+        w for w in plain_words(text) if len(w) >= 2 and freq.get(w, 0) < RARE_FREQ and all(_is_han(c) for c in w)
+    )
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def title_names(a: str, b: str) -> frozenset[str]:
@@ -250,13 +293,57 @@ def score(stored_lead: str, query: Story) -> float:
     )
     stored_events = events(stored_lead)
     other_event = bool(stored_events and query.events and not stored_events & query.events)
-    return (
+    value = (
         text
         + FIGURE_WEIGHT * (agree - 0.5)
         + SPECIFIC_BONUS * specific
         - PLACE_PENALTY * disagree
         - OTHER_NEWS_PENALTY * other_news
         - EVENT_PENALTY * other_event
+    )
+    if value < RARE_LOW:
+        return value  # the names can only lower it, the rare words cannot lift it to a match
+    theirs_words = query.lookup(stored_lead) if query.lookup else {}
+    value -= WHO_PENALTY * _other_who(stored_lead, theirs_words, query)
+    if RARE_LOW <= value < RARE_CEILING and not other_news:
+        rare = len(_shared_rare(stored_lead, stored_title, query, names, theirs_words))
+        if rare >= (RARE_MIN if value >= RARE_FLOOR else RARE_MIN_LOW):
+            value += RARE_BONUS * min(RARE_MAX, rare)
+    return value
+
+
+def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
+    """Both sides name subjects or leaders of the schemes and neither names one of the other's
+    (江州城投董事长王建国被查 / 江州港务集团原总经理被查: two people, two stories)."""
+    ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
+    theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
+    return bool(
+        ours and theirs and not any(w in query.head for w in ours) and not any(w in stored_lead for w in theirs)
+    )
+
+
+def _shared_rare(
+    stored_lead: str,
+    stored_title: str,
+    query: Story,
+    names: frozenset[str],
+    stored_words: Mapping[str, frozenset[str]],
+) -> frozenset[str]:
+    """Rare words both sides hold beyond the names every story of a subject shares: the schemes'
+    words on either side (subject, region, event), the runs common to both headlines and any
+    word both headlines carry (two stories of 梧桐县 both put 梧桐 in the headline), names of
+    offices and posts (交通运输局, 局长) and event words."""
+    known = set(names)
+    for words in (*query.words.values(), *stored_words.values()):
+        for word in words:
+            known |= bigrams(word)
+    return frozenset(
+        w
+        for w in rare_words(stored_lead) & query.rare
+        if not bigrams(w) <= known
+        and not _EVENT.search(w)
+        and not _OFFICE.search(w)
+        and not (w in stored_title and w in query.title)
     )
 
 

@@ -2,8 +2,9 @@
 
 points = harm + leader, × scheme weight × source weight (× official_weight for official
 outlets) × author weight, + sentiment (negative +10 × score, positive −20 × score).
-harm: the event words found, strongest first, 16 points per severity unit, each next one
-at half the weight of the one before (an event word negated in its clause counts 0); when
+harm: the event concepts found (synonyms such as 拖欠 / 欠薪 are one, bot.analysis.concepts),
+strongest first, 16 points per severity unit, each next one at half the weight of the one
+before (an event word negated in its clause counts 0); when
 the item states confirmed casualty or loss figures (bot.analysis.facts), the official band
 they reach sets the harm instead (its threshold), and that band is also the tier's floor.
 leader: `analysis.leader_points` when a named leader (领导干部) of the scheme is hit.
@@ -20,6 +21,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.analysis.concepts import concept
 from bot.analysis.facts import Facts
 from bot.config import AnalysisConfig, SourceConfig
 from bot.models import Action, ActionKind, Incident, Match, Sentiment, Tier
@@ -122,9 +124,11 @@ def _word_parts(match: Match) -> list[str]:
 
 
 def _event_points(match: Match, negated: Collection[str], parts: list[str]) -> float:
-    """Event words strongest first at 16 × severity, each next one at half the weight before;
-    negated ones (否认拖欠) count 0. A match without event words (scheme without events,
-    quoted words only, an emergency watch) counts its severity, at least one unit."""
+    """Event concepts strongest first at 16 × severity, each next one at half the weight before;
+    synonymous words (bot.analysis.concepts: 拖欠 + 欠薪) are one concept, its strongest word
+    counts and the others are named beside it; negated words (否认拖欠) count 0. A match without
+    event words (scheme without events, quoted words only, an emergency watch) counts its
+    severity, at least one unit."""
     strongest: dict[str, int] = {}
     for hit in match.hits:
         if hit.group == "event":
@@ -133,13 +137,17 @@ def _event_points(match: Match, negated: Collection[str], parts: list[str]) -> f
         severity = match.severity or 1
         parts.append(f"基础 {severity}×{POINTS_PER_SEVERITY:g}={POINTS_PER_SEVERITY * severity:g}")
         return POINTS_PER_SEVERITY * severity
-    counted = sorted((w for w in strongest if w not in negated), key=lambda w: -strongest[w])
+    grouped: dict[str, list[str]] = {}  # concept → its words found, strongest first
+    for word in sorted((w for w in strongest if w not in negated), key=lambda w: -strongest[w]):
+        grouped.setdefault(concept(word), []).append(word)
     total = 0.0
-    for rank, word in enumerate(counted):
+    for rank, words in enumerate(sorted(grouped.values(), key=lambda ws: -strongest[ws[0]])):
+        word = words[0]
         points = POINTS_PER_SEVERITY * strongest[word] / 2**rank
         total += points
         share = f"÷{2**rank}" if rank else ""
-        parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}")
+        same = f"（同义「{'、'.join(words[1:])}」不另计）" if words[1:] else ""
+        parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}{same}")
     parts.extend(f"事件「{word}」被否定 0" for word in strongest if word in negated)
     return total
 

@@ -1,0 +1,72 @@
+"""Synonymous event words add as one concept (拖欠 + 欠薪 is one fact told twice); distinct concepts add."""
+
+from __future__ import annotations
+
+from bot.analysis.concepts import concept, parse, table
+from bot.analysis.judge import Judge
+from bot.analysis.sentiment import Classifier
+from bot.config import SchemeConfig
+from bot.models import Item, Sentiment, Tier
+
+WAGES = SchemeConfig(
+    name="建工",
+    subjects=["江城建工集团"],
+    events={"拖欠": 3, "欠薪": 3, "讨薪": 3, "爆炸": 5, "爆燃": 5, "炸响": 4, "坠亡": 4, "坠楼": 4, "受贿": 3},
+)
+
+
+class Neutral(Classifier):
+    """Sentiment out of the way: these tests are about the event points."""
+
+    def classify(self, text: str) -> Sentiment:
+        return Sentiment("neutral", 1.0)
+
+
+def judged(title: str, text: str = ""):
+    judgement = Judge([WAGES], classifier=Neutral()).judge(Item("s", "http://x/1", title, text))
+    assert judgement is not None
+    return judgement
+
+
+def test_the_shipped_table_groups_the_synonyms_of_the_brief() -> None:
+    assert concept("拖欠") == concept("欠薪") == concept("讨薪")
+    assert concept("爆炸") == concept("爆燃") == concept("炸响")
+    assert concept("坠亡") == concept("坠楼")
+    assert concept("拖欠") != concept("爆炸") != concept("受贿")
+
+
+def test_a_longer_scheme_word_belongs_to_the_concept_it_contains() -> None:
+    assert concept("拖欠农民工工资") == concept("欠薪")
+    assert concept("恶意欠薪") == concept("欠薪")
+    assert concept("乱收费") == "乱收费"  # listed nowhere: a concept of its own
+
+
+def test_parse_keeps_the_first_line_of_a_word_and_skips_comments() -> None:
+    parsed = parse("# 注释\n欠薪 拖欠  # 行尾注释\n拖欠 讨薪\n")
+    assert parsed == {"欠薪": "欠薪", "拖欠": "欠薪", "讨薪": "拖欠"}  # its line is named by its first word
+    assert len(table()) > 50
+
+
+def test_wage_arrears_told_twice_is_one_concept_not_an_over_grade() -> None:
+    judgement = judged("江城建工集团项目部被指拖欠农民工工资", "多名工人称遭欠薪半年，多次讨薪无果。")
+    assert judgement.points == 48  # before: 拖欠 48 + 欠薪 24 + 讨薪 12 = 84, an I
+    assert judgement.tier is Tier.III
+    assert "事件「拖欠」3×16=48（同义「欠薪、讨薪」不另计）" in judgement.reason
+
+
+def test_the_strongest_word_of_a_concept_counts() -> None:
+    judgement = judged("江城建工集团工地传出炸响", "现场发生爆燃，未见明火。")
+    assert judgement.points == 80  # 爆燃 5 counts, 炸响 4 is the same concept
+    assert "事件「爆燃」5×16=80（同义「炸响」不另计）" in judgement.reason
+
+
+def test_distinct_concepts_still_add() -> None:
+    judgement = judged("江城建工集团项目经理受贿 工人讨薪", "")
+    assert judgement.points == 48 + 24  # 受贿 then 讨薪 at half
+    assert "事件「受贿」3×16=48 + 事件「讨薪」3×16÷2=24" in judgement.reason
+
+
+def test_a_negated_synonym_leaves_the_stated_one() -> None:
+    judgement = judged("江城建工集团否认拖欠工资", "但工人称仍有欠薪。")
+    assert "事件「欠薪」3×16=48" in judgement.reason
+    assert "事件「拖欠」被否定 0" in judgement.reason

@@ -1,0 +1,102 @@
+"""A hot-list headline (a title only) joins the open incident of the story it repeats, both ways
+round, and two different explosions stay apart (bot.analysis.headline via bot.placement)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.analysis.headline import headline_joins, own_words
+from bot.analysis.judge import Judge
+from bot.config import SchemeConfig
+from bot.incidents import IncidentService
+from bot.models import HotRank, Item
+from bot.placement import place
+from bot.replay import replay
+from bot.store.base import Store
+from tests.conftest import START, make_config
+
+SCHEME = SchemeConfig(
+    name="化工",
+    subjects=["江城化工集团", "江城建工集团", "临川化工公司"],
+    events={"爆炸": 5, "爆燃": 5, "火灾": 4},
+)
+NEWS = Item(
+    "city",
+    "http://x/1",
+    "江城化工集团仓库发生爆炸 消防正在处置",
+    "今天上午，江城化工集团位于滨江工业园的一处仓库发生爆炸，现场腾起浓烟，消防部门已赶到现场处置，"
+    "暂无人员伤亡报告，事故原因正在调查之中。",
+    fetched_at=START,
+)
+HOT = HotRank("微博热搜", 3, "120万", START, START)
+
+
+def hot(title: str, minutes: int, url: str = "http://hot/1") -> Item:
+    return Item(
+        "hotlist", url, title, "微博热搜第 3 · 热度 120万", fetched_at=START + timedelta(minutes=minutes), hot=HOT
+    )
+
+
+def news(title: str, text: str, minutes: int, url: str) -> Item:
+    return Item("city", url, title, text, fetched_at=START + timedelta(minutes=minutes))
+
+
+def incidents(items: list[Item]) -> list[list[str]]:
+    """The titles of each replayed incident's items."""
+    return [[i.title for i in r.items] for r in replay(items, Judge([SCHEME]))]
+
+
+def test_a_hot_list_title_joins_the_news_story_it_repeats() -> None:
+    assert incidents([NEWS, hot("江城化工集团仓库爆炸", 5)]) == [[NEWS.title, "江城化工集团仓库爆炸"]]
+
+
+def test_a_synonymous_event_word_still_joins() -> None:
+    assert len(incidents([NEWS, hot("江城化工集团仓库爆燃", 5)])) == 1
+
+
+def test_a_report_joins_the_incident_a_hot_list_title_opened() -> None:
+    assert incidents([hot("江城化工集团仓库爆炸", 0), NEWS]) == [["江城化工集团仓库爆炸", NEWS.title]]
+
+
+def test_an_explosion_at_another_company_stays_apart() -> None:
+    assert len(incidents([NEWS, hot("临川化工公司爆炸", 5)])) == 2
+
+
+def test_another_explosion_at_the_same_company_stays_apart() -> None:
+    assert len(incidents([NEWS, hot("江城化工集团码头爆炸", 5)])) == 2  # 码头 is not the 仓库 of the story
+    assert len(incidents([NEWS, hot("江城化工集团临川市分厂爆炸", 5)])) == 2  # a place the story never names
+
+
+def test_a_fire_at_that_warehouse_joins_while_a_debt_story_stays_apart() -> None:
+    assert len(incidents([NEWS, hot("江城化工集团仓库火灾", 5)])) == 1  # a fire in that 仓库: the same story
+    other = news(
+        "江城化工集团被曝拖欠货款",
+        "多家供应商反映，江城化工集团拖欠货款已近一年，多次催讨未果，供应商称将诉诸法律。",
+        3,
+        "http://x/2",
+    )
+    wages = SchemeConfig(name="化工", subjects=["江城化工集团"], events={"爆炸": 5, "拖欠": 3})
+    assert len(replay([NEWS, other, hot("江城化工集团仓库爆炸", 5)], Judge([wages]))) == 2
+    assert [len(r.items) for r in replay([NEWS, other, hot("江城化工集团仓库爆炸", 5)], Judge([wages]))] == [2, 1]
+
+
+def test_own_words_leave_out_the_scheme_words_tolls_and_filler() -> None:
+    words = {"江城化工集团", "爆炸"}
+    assert own_words("江城化工集团仓库突发爆炸致3人死亡", words) == ["仓库"]
+    assert own_words("江城化工集团爆炸", words) == []
+    assert headline_joins("江城化工集团爆炸", "随便什么", words) == 1.0
+    assert headline_joins("江城化工集团码头爆炸", "江城化工集团仓库发生爆炸", words) is None
+
+
+async def test_live_placement_merges_the_hot_title_as_replay_does(store: Store) -> None:
+    config = make_config(schemes=[SCHEME.model_dump()])
+    service = IncidentService(config, store)
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    items = [NEWS, hot("江城化工集团仓库爆炸", 5), hot("临川化工公司爆炸", 6, "http://hot/2")]
+    for item in items:
+        judgement = judge.judge(item)
+        assert judgement is not None
+        await place(item, judgement, judge, service, item.fetched_at)
+    got = sorted(len(i.item_keys) for i in await store.incidents())
+    assert got == [1, 2]
+    assert got == sorted(len(r.items) for r in replay(items, Judge(config.schemes)))
