@@ -109,3 +109,23 @@ def test_run_shows_tiered_alerts_takes_commands_and_survives_restart(tmp_path):
     code, err = again.stop()
     assert code == 0, err
     assert "【" not in again.output, "items already seen must not be alerted again"
+
+
+def test_demo_port_taken_is_one_chinese_line_not_a_traceback(tmp_path):
+    config = write_config(tmp_path)
+    port = int(re.search(r"^  port: (\d+)", config.read_text(encoding="utf-8"), re.M).group(1))  # demo.port
+    with socket.socket() as taken:  # another demo already serves there
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run", "-c", str(config)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"demo.port：演示网站无法在 127.0.0.1:{port} 启动" in done.stderr
+    assert "先停止它，或在配置中改用其他 demo.port" in done.stderr

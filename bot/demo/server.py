@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.config_loader import ConfigError
+
 SAMPLES = files("bot.demo") / "samples"
 
 ROUTES = {
@@ -67,5 +69,12 @@ async def start_demo_server(host: str, port: int) -> web.AppRunner:
         app.router.add_get(path, hot.serve if path == "/api/s" else _serve)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:  # most often a demo (or another bot) already running: say so, no traceback
+        await runner.cleanup()
+        raise ConfigError(
+            f"demo.port：演示网站无法在 {host}:{port} 启动（{exc.strerror or exc}）；"
+            "可能已有一个机器人或演示在运行：先停止它，或在配置中改用其他 demo.port"
+        ) from None
     return runner
