@@ -16,6 +16,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 
 from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.listen import start_site
 from bot.models import Incident
 from bot.redact import redact
 
@@ -136,8 +137,7 @@ async def start_metrics_server(metrics: Metrics, refresh: Refresh, host: str, po
     app.router.add_get("/healthz", health)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    await start_site(runner, host, port, "ops.metrics_port")
     return runner
 
 

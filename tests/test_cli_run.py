@@ -127,5 +127,5 @@ def test_demo_port_taken_is_one_chinese_line_not_a_traceback(tmp_path):
         )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
-    assert f"demo.port：演示网站无法在 127.0.0.1:{port} 启动" in done.stderr
+    assert f"demo.port：无法在 127.0.0.1:{port} 监听" in done.stderr
     assert "先停止它，或在配置中改用其他 demo.port" in done.stderr

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.config_loader import ConfigError
+from bot.listen import start_site
 
 SAMPLES = files("bot.demo") / "samples"
 
@@ -69,12 +69,5 @@ async def start_demo_server(host: str, port: int) -> web.AppRunner:
         app.router.add_get(path, hot.serve if path == "/api/s" else _serve)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except OSError as exc:  # most often a demo (or another bot) already running: say so, no traceback
-        await runner.cleanup()
-        raise ConfigError(
-            f"demo.port：演示网站无法在 {host}:{port} 启动（{exc.strerror or exc}）；"
-            "可能已有一个机器人或演示在运行：先停止它，或在配置中改用其他 demo.port"
-        ) from None
+    await start_site(runner, host, port, "demo.port")
     return runner
