@@ -14,7 +14,7 @@ from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
 from bot.hotranks import follow
 from bot.models import Incident
-from bot.placement import place
+from bot.placement import StoreLedger, place
 from bot.services import Services
 from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError
@@ -59,10 +59,11 @@ async def run_source(
         report.new = len(new_items)
         await store.add_items(new_items)
         links: dict[str, str] = {}  # hot-list entry → the incident its item was placed in
+        ledger = StoreLedger(services.incidents)  # one read of the open incidents for the whole page
         for item in new_items:
             judgement = judge.judge(item, watch_terms=watch_terms)
             if judgement is not None:
-                placed = await place(item, judgement, judge, services.incidents, now)
+                placed = await place(item, judgement, judge, services.incidents, now, ledger)
                 (report.spread if placed.merged else report.incidents).append(placed.incident)
                 # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
                 if item.hot is not None and item.hot.entry and not placed.progress:

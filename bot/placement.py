@@ -247,43 +247,63 @@ def _accepts(incident: Incident, now: datetime, judge: Judge) -> bool:
 
 
 class StoreLedger:
-    """The live ledger: incidents in the store, every change through IncidentService."""
+    """The live ledger: incidents in the store, every change through IncidentService.
+
+    One ledger serves one poll: the open incidents are read once (the follow-up and headline rules
+    look at them for every item that names someone) and kept current with the changes made through
+    it, so a page of 100 items does not read a month of incidents 100 times.
+    """
 
     def __init__(self, incidents: IncidentService) -> None:
         self.incidents = incidents
         self.store = incidents.store
+        self._open: dict[str, Incident] | None = None
 
     async def get(self, number: str) -> Incident | None:
         return await self.store.get_incident(number)
 
     async def recent(self, since: datetime) -> Sequence[Incident]:
-        statuses = [s for s in Status if s is not Status.RESOLVED]
-        return [
-            i for i in await self.store.incidents(statuses=statuses) if (i.last_seen_at or i.discovered_at) >= since
-        ]
+        if self._open is None:
+            statuses = [s for s in Status if s is not Status.RESOLVED]
+            self._open = {i.number: i for i in await self.store.incidents(statuses=statuses)}
+        return [i for i in self._open.values() if (i.last_seen_at or i.discovered_at) >= since]
+
+    def _keep(self, incident: Incident) -> Incident:
+        if self._open is not None:
+            self._open[incident.number] = incident
+        return incident
 
     async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
-        return await self.incidents.create(item, judgement, now)
+        return self._keep(await self.incidents.create(item, judgement, now))
 
     async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
-        return await self.incidents.add_spread(number, item, now)
+        return self._keep(await self.incidents.add_spread(number, item, now))
 
     async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident:
-        return await self.incidents.add_progress(number, item, marker, now)
+        return self._keep(await self.incidents.add_progress(number, item, marker, now))
 
     async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident:
-        return await self.incidents.upgrade(number, tier, reason, now)
+        return self._keep(await self.incidents.upgrade(number, tier, reason, now))
 
     async def actions(self, number: str) -> Sequence[Action]:
         return await self.store.actions(number)
 
 
-async def place(item: Item, judgement: Judgement, judge: Judge, incidents: IncidentService, now: datetime) -> Placement:
-    """The live pipeline's placement: `settle` over the store (shared signatures on Redis)."""
+async def place(
+    item: Item,
+    judgement: Judgement,
+    judge: Judge,
+    incidents: IncidentService,
+    now: datetime,
+    ledger: StoreLedger | None = None,
+) -> Placement:
+    """The live pipeline's placement: `settle` over the store (shared signatures on Redis).
+
+    Pass one `ledger` for all the items of a poll (see StoreLedger)."""
     shared = incidents.config.store.backend == "redis"
     if shared:
         await sync_shared(judge, incidents.store, now)
-    placed = await settle(item, judgement, judge, StoreLedger(incidents), now)
+    placed = await settle(item, judgement, judge, ledger or StoreLedger(incidents), now)
     if shared and placed.signature is not None:
         await incidents.store.set_meta(SIGNATURE_META + placed.incident.number, placed.signature)
     return placed
