@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
-from bot.hotranks import follow
+from bot.hotranks import adopt, follow
 from bot.models import Incident
 from bot.placement import place
 from bot.services import Services
@@ -68,6 +68,8 @@ async def run_source(
                 if item.hot is not None and item.hot.entry and not placed.progress:
                     links[item.hot.entry] = placed.incident.number
         if result.readings:
+            seen = [item for item, is_new in zip(result.items, fresh, strict=True) if not is_new and item.hot]
+            links = {**await adopt(seen, result.readings, store), **links}  # the same URL served by another list
             result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
         health = record_success(health, now, report.new)
         if result.dropped:  # a flooded feed: only the newest max_items were read

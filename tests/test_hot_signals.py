@@ -393,3 +393,52 @@ def test_a_new_entry_takes_over_only_a_gone_entry_it_rewords():
     much_later = later + timedelta(hours=2)
     third = track(second.history, [Entry("e", "北方多地迎来初雪 气温骤降", "", 1)], much_later)
     assert third.keys == {"e": "e"}  # `b` left more than REWORD_GAP ago: a new entry
+
+
+async def test_a_second_list_serving_the_same_url_follows_the_incident_too(serve: Serve, store: Store):
+    """newsnow's and RSSHub's 微博热搜 serve one URL: the second's item is already seen, its rank still counts."""
+    agg = Board()
+    url = f"https://s.weibo.com/weibo?q={STORY}"  # what the fake newsnow serves for the story
+    feed = {"entries": [(f"其他话题第{n}个", f"https://s.weibo.com/weibo?q=r{n}") for n in range(1, 20)]}
+
+    async def hot(request: web.Request) -> web.Response:
+        return web.Response(
+            text=rss("微博热搜榜", "https://s.weibo.com", feed["entries"]), content_type="application/xml"
+        )
+
+    site = await serve({"/api/s": agg.newsnow, "/weibo/search/hot": hot})
+    rsshub = {"id": "rsshub-weibo", "kind": "hotlist", "format": "rsshub", "route": "/weibo/search/hot",
+              "url": site.base, "allow_private": True}  # fmt: skip
+    config = hot_config(site.base)
+    config = make_config(
+        sources=[*[s.model_dump(by_alias=True, exclude_defaults=True) for s in config.sources], rsshub],
+        analysis={"hotlist": {"top": 10, "climb": 0, "stay": "0s"}},
+    )
+    bot = Bot(config, store, FakeClock(NOW))
+    second = build_source(config.sources[1], SourceContext(bot.clock, keep=config.store.keep_items))
+
+    async def poll_second() -> PollReport:
+        client = HttpClient(config.http)
+        try:
+            return await run_source(second, bot.services, client, bot.judge)
+        finally:
+            await client.aclose()
+
+    (created,) = (await bot.poll()).incidents  # newsnow: rank 15
+    bot.clock.advance(timedelta(minutes=2))
+    feed["entries"].insert(13, (STORY, url))
+    report = await poll_second()  # RSSHub: rank 14, the same URL, already seen
+    assert report.new == report.fetched - 1 and report.incidents == [] and report.error == ""  # all but the story
+    ranks = (await store.get_source_state("rsshub-weibo"))["fetch"]["ranks"]
+    assert [r["incident"] for r in ranks.values() if r["title"] == STORY] == [created.number]
+    bot.clock.advance(timedelta(minutes=3))
+    feed["entries"].remove((STORY, url))
+    feed["entries"].insert(2, (STORY, url))  # climbs to 3 on RSSHub's list while newsnow still has it at 15
+    await poll_second()
+    (text,) = await bot.upgrades()
+    assert "进入微博热搜前 10（第 3）" in text
+    incident = await only_incident(bot)
+    assert incident.hot.rank == 3 and incident.hot.source_id == "rsshub-weibo"
+    bot.clock.advance(timedelta(minutes=3))
+    await bot.poll()  # newsnow's worse rank of the same story does not take the card back to 15
+    assert (await only_incident(bot)).hot.rank == 3
