@@ -207,7 +207,7 @@ def summary(config: Config, path: str) -> str:
         f"{path}: 配置有效",
         f"  时区: {config.timezone}  存储: {store}",
         f"  来源 {len(config.sources)}: "
-        + ", ".join(f"{s.id}({s.kind}, 每{format_duration(s.every)})" for s in config.sources),
+        + ", ".join(f"{s.id}({s.kind}, {s.source_category}, 每{format_duration(s.every)})" for s in config.sources),
         f"  监测方案 {len(config.schemes)}: " + ", ".join(s.name for s in config.schemes),
         f"  群聊: {', '.join(chats) or '无'}",
         f"  人员 {len(config.people)}: " + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())),

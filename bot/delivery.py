@@ -16,7 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot import deadlines, disabled_chats, storm
+from bot import cards, deadlines, disabled_chats, storm
 from bot.channels.base import Channel, DeliveryError, NotLeader
 from bot.clock import Clock
 from bot.config import Config
@@ -194,8 +194,11 @@ class Delivery:
         ):
             await self._give_up(note, "事件已静默")  # a reminder or re-alert queued before /mute
             return True
-        try:
-            message_id, rendered_version = await self._send(channel, target, note)
+        card = note.button if note.kind is NoticeKind.TEXT else ""
+        line = await cards.settled_line(self.store, card) if card else None
+        try:  # a card settled before this copy went goes settled, without its button
+            shown = note.replace(text=cards.settled_text(note.text, line), button="") if line else note
+            message_id, rendered_version = await self._send(channel, target, shown)
         except DeliveryError as exc:
             await self._failed(note, exc)
             return False
@@ -206,12 +209,19 @@ class Delivery:
             )
             if note.kind is NoticeKind.ALERT and message_id:
                 await self._record_alert(note.replace(version=rendered_version), message_id)
+            if card and not line and message_id:
+                await cards.remember_copy(self.store, note.target, message_id, card)
+        if card and not line and (line := await cards.settled_line(self.store, card)):
+            # settled while this copy was on its way, too late to be among the copies settled: settle it now
+            await self.store.enqueue([cards.settle_notification(note.target, card, line, self.clock.now())])
         return True
 
     async def _send(self, channel: Channel, target: Target, note: Notification) -> tuple[str, int]:
         """Send; return the message id and the incident version that was rendered."""
         if note.kind is NoticeKind.TEXT and note.button:
             return await channel.send_text_button(target.chat_id, note.text, note.mentions, note.button), 0
+        if note.kind is NoticeKind.SETTLE:
+            return await self._settle(channel, target, note), 0
         if note.kind is NoticeKind.TEXT:
             return await channel.send_text(target.chat_id, note.text, note.mentions), 0
         if note.kind in (NoticeKind.PHOTO, NoticeKind.DOCUMENT):
@@ -233,6 +243,19 @@ class Delivery:
                     raise
                 shown = await self._repost(channel, target, ref, incident)
         return shown, incident.version
+
+    async def _settle(self, channel: Channel, target: Target, note: Notification) -> str:
+        """Show the settled line on each copy of the card in this chat (a copy deleted meanwhile is skipped)."""
+        shown = ""
+        for ref in await self.store.message_refs(cards.card_ref(note.button)):
+            if ref.target != target.key:
+                continue
+            try:
+                shown = await channel.settle_card(target.chat_id, ref.message_id, note.text)
+            except DeliveryError as exc:
+                if not exc.gone:
+                    raise
+        return shown
 
     async def _repost(self, channel: Channel, target: Target, gone: MessageRef, incident: Incident) -> str:
         """The alert to edit was deleted (or left in a moved group): post it afresh and edit that from now on."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from bot.cards import is_card
 from bot.commands import split_number
 from bot.incidents import UnknownIncident
 from bot.lifecycle import IllegalTransition
@@ -60,6 +61,7 @@ class Dispatcher:
         number, rest = split_number(list(cmd.args))
         if number is None and cmd.reply_to:
             number = await s.store.incident_for_message(cmd.target.key, cmd.reply_to)
+            number = None if number and is_card(number) else number  # a reply to the handover card
         incident = await s.store.get_incident(number) if number else None
         if number and incident is None:
             return [f"没有编号为 {clip(number)} 的事件"]

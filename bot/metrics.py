@@ -98,6 +98,9 @@ class CountedChannel(Channel):
     async def send_text_button(self, chat_id: str, text: str, mentions: tuple[str, ...], press: str) -> str:
         return await self._count(self.inner.send_text_button(chat_id, text, mentions, press))
 
+    async def settle_card(self, chat_id: str, message_id: str, line: str) -> str:
+        return await self._count(self.inner.settle_card(chat_id, message_id, line))
+
     async def send_file(
         self,
         chat_id: str,

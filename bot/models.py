@@ -354,6 +354,7 @@ class NoticeKind(StrEnum):
     TEXT = "text"  # free text: replies, reminders, briefings, source notices
     PHOTO = "photo"  # a picture (briefing chart): `file` holds its path, `text` the caption
     DOCUMENT = "document"  # a file (report .docx): `file` holds its path, `text` the caption
+    SETTLE = "settle"  # a card sent with `button` was settled: show `text` on its copies in this chat (bot.cards)
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ class Notification:
     sent_at: datetime | None = None
     message_id: str = ""
     last_error: str = ""
-    button: str = ""  # TEXT: one button's press (bot.channels.buttons), e.g. the handover card's 接班
+    button: str = ""  # TEXT: one button's press (bot.channels.buttons), e.g. the handover card's 接班; SETTLE: the card
 
     @property
     def pending(self) -> bool:

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
-from bot.hotranks import follow
+from bot.hotranks import adopt, follow
 from bot.models import Incident
 from bot.placement import StoreLedger, place
 from bot.services import Services
 from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError
-from sources.hotlist import link
+from sources.hotlist import await_link, awaiting, link
 from sources.http import HttpClient, HttpError
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,13 @@ async def run_source(
                 if item.hot is not None and item.hot.entry and not placed.progress:
                     links[item.hot.entry] = placed.incident.number
         if result.readings:
+            # the same URL served by another list: its incident may still be in the making, so try twice
+            seen = {i.hot.entry: i.key for i, is_new in zip(result.items, fresh, strict=True) if not is_new and i.hot}
+            retry = awaiting(result.state)
+            links = {**await adopt({**retry, **seen}, result.readings, store), **links}
+            linked = set(links) | set(retry) | {r.entry for r in result.readings if r.incident}
+            marks = {entry: key for entry, key in seen.items() if entry not in linked}
+            result.state = await_link(result.state, marks)
             result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
         health = record_success(health, now, report.new)
         if result.dropped:  # a flooded feed: only the newest max_items were read

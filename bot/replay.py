@@ -5,7 +5,14 @@ period goes through the same Judge (match → figures → stance → sentiment �
 and the same placement decision as the live pipeline (bot.placement.settle: exact
 content dedup, near-duplicates join the open incident as spread, a graver toll or
 spread velocity upgrades, a rebuttal becomes 进展 of the story it answers), but into
-memory only. The output says what would have alerted, at which tier and why.
+memory only. The output says what would have alerted, at which tier and why, with each
+incident's 首发 and the best hot-list rank among its items.
+
+Hot lists: a stored hot-list item carries the rank its entry had when it entered the list,
+so entering at a rank within `analysis.hotlist.top` is replayed as the live bot does it (one
+upgrade per incident). Later moves on the list (climbing into the top N, climbing places,
+time on the list) live only in the source's current rank history, not in stored items, and
+are not replayed.
 """
 
 from __future__ import annotations
@@ -15,17 +22,23 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.analysis.hotsignals import RankReading, signals, upgrade_reason
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
+from bot.analysis.propagation import Propagation, analyse
 from bot.analysis.similarity import content_key
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, HotSignalConfig
 from bot.durations import parse_duration
 from bot.lifecycle import apply
-from bot.models import SYSTEM, Action, ActionKind, Incident, Item, Tier
+from bot.models import SYSTEM, Action, ActionKind, HotRank, Incident, Item, Tier
 from bot.naming import source_names
 from bot.placement import run_now, settle
+from bot.propagation import settings as propagation_settings
+from bot.propagation import source_infos
+from bot.render import local_time
 from bot.store import read_store
 from bot.store.base import Store
 
@@ -45,6 +58,7 @@ class Replayed:
     actions: list[Action] = field(default_factory=list)
     upgrades: list[str] = field(default_factory=list)
     progress: list[Item] = field(default_factory=list)  # rebuttals / clarifications answering it (进展)
+    hot_signals: set[str] = field(default_factory=set)  # hot-list signals already replayed (once per incident)
 
     @property
     def sources(self) -> list[str]:
@@ -133,8 +147,27 @@ def replay(items: list[Item], judge: Judge) -> list[Replayed]:
         judgement = judge.judge(item)
         if judgement is None:
             continue
-        run_now(settle(item, judgement, judge, ledger, item.fetched_at or datetime.min))
+        now = item.fetched_at or datetime.min
+        placed = run_now(settle(item, judgement, judge, ledger, now))
+        if item.hot is not None and not placed.progress:  # a trending rebuttal raises nothing, as live
+            run_now(_entered_list(item, item.hot, placed.incident.number, ledger, judge.analysis.hotlist, now))
     return list(ledger.replayed.values())
+
+
+async def _entered_list(
+    item: Item, hot: HotRank, number: str, ledger: MemoryLedger, thresholds: HotSignalConfig, now: datetime
+) -> None:
+    """The hot-list signals of the entry as it entered the list (what a stored item knows): an upgrade, once."""
+    seen = hot.seen_at or now
+    rank, best = hot.rank, hot.best or hot.rank
+    reading = RankReading(hot.source_id, hot.entry, hot.board, item.title, rank, best, rank, hot.since or seen, seen)
+    record = ledger.replayed[number]
+    found = signals(reading, thresholds, record.hot_signals)
+    record.hot_signals.update(s.kind for s in found)
+    incident = ledger.incidents[number]
+    tier = incident.tier.upgraded()
+    if found and tier < incident.tier:
+        await ledger.upgrade(number, tier, upgrade_reason(incident.reason, found, tier), now)
 
 
 def render(results: list[Replayed], config: Config, start: datetime, end: datetime, total: int, show_all: bool) -> str:
@@ -143,6 +176,7 @@ def render(results: list[Replayed], config: Config, start: datetime, end: dateti
     below = [r for r in results if not r.tier.pushed]
     counts = " / ".join(f"{t.roman} {sum(r.tier is t for r in pushed)}" for t in (Tier.I, Tier.II, Tier.III, Tier.IV))
     names = source_names(config)
+    infos, settings_ = source_infos(config), propagation_settings(config)
     lines = [
         f"回放 {start.astimezone(zone):%Y-%m-%d %H:%M} — {end.astimezone(zone):%Y-%m-%d %H:%M}："
         f"{total} 条已存信息，{len(config.schemes)} 个监测方案（只打印，不发送）",
@@ -153,15 +187,28 @@ def render(results: list[Replayed], config: Config, start: datetime, end: dateti
         spread = f"  转载/相似 {len(r.items) - 1} 条，来源 {len(r.sources)} 家" if len(r.items) > 1 else ""
         upgraded = f"  升级 {'、'.join(r.upgrades)}" if r.upgrades else ""
         progress = [f"   进展：{p.title} {p.url}" for p in r.progress]
+        spread_line = propagation_line(analyse(r.items, infos, settings_, zone), zone)
         lines += [
             "",
             f"{r.tier.emoji} {r.tier.roman} {r.tier.label}  {when:%m-%d %H:%M}  {r.first.title}",
             f"   方案「{r.scheme}」 来源 {names.get(r.first.source_id, r.first.source_id)}{spread}{upgraded}",
             f"   原因：{r.reason}",
+            *([spread_line] if spread_line else []),
             f"   {r.first.url}",
             *progress,
         ]
     return "\n".join(lines)
+
+
+def propagation_line(p: Propagation, zone: ZoneInfo) -> str:
+    """ "   首发 江城论坛 11-30 07:40 · 热榜 微博热搜 最高第 3"; "" when there is neither."""
+    parts = []
+    if p.first is not None:
+        inferred = "（发现时间）" if p.first.inferred else ""
+        parts.append(f"首发 {p.first_source} {local_time(p.first.at, zone)}{inferred}")
+    if p.hot:
+        parts.append("热榜 " + "、".join(f"{h.board} 最高第 {h.rank}" for h in p.hot))
+    return f"   {' · '.join(parts)}" if parts else ""
 
 
 async def run_replay(config: Config, store: Store, since: timedelta, clock: Clock, show_all: bool = False) -> str:

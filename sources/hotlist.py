@@ -270,6 +270,29 @@ def link(state: dict[str, Any], links: dict[str, str]) -> dict[str, Any]:
     return dict(state, ranks=ranks)
 
 
+AWAIT = "await"  # record key: the item key of an entry whose item was already seen, not linked yet (one retry)
+
+
+def awaiting(state: dict[str, Any]) -> dict[str, str]:
+    """Entries marked by the last poll as seen but not linked yet (entry key → item key)."""
+    ranks = state.get("ranks") or {}
+    return {key: str(record[AWAIT]) for key, record in ranks.items() if record.get(AWAIT)}
+
+
+def await_link(state: dict[str, Any], marks: dict[str, str]) -> dict[str, Any]:
+    """The fetch state with exactly `marks` marked (entry key → item key); earlier marks cleared."""
+    ranks = state.get("ranks") or {}
+    if not marks and not any(record.get(AWAIT) for record in ranks.values()):
+        return state
+    fresh = {}
+    for key, record in ranks.items():
+        record = {k: v for k, v in record.items() if k != AWAIT}
+        if key in marks:
+            record[AWAIT] = marks[key]
+        fresh[key] = record
+    return dict(state, ranks=fresh)
+
+
 def parse_newsnow(text: str) -> tuple[str, list[Entry]]:
     """`{status, id, updatedTime, items: [{id, title, url, mobileUrl, extra}]}`."""
     doc = _json(text)

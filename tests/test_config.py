@@ -39,7 +39,10 @@ def test_yaml_syntax_error_has_line_and_column():
 
 
 def test_unknown_key_names_its_path():
-    assert error_of("sources:\n  - id: a\n    url: http://x.cn/\n    evry: 5m\n") == "cfg.yaml：sources[0].evry：未知的配置项"
+    assert (
+        error_of("sources:\n  - id: a\n    url: http://x.cn/\n    evry: 5m\n")
+        == "cfg.yaml：sources[0].evry：未知的配置项"
+    )
     assert error_of("chats:\n  telegram:\n    tokn: x\n") == "cfg.yaml：chats.telegram.tokn：未知的配置项"
 
 
@@ -142,3 +145,16 @@ def test_cli_check_prints_summary():
     assert proc.returncode == 0, proc.stderr
     assert "配置有效" in proc.stdout
     assert "来源" in proc.stdout and "监测方案" in proc.stdout and "人员" in proc.stdout
+
+
+def test_check_summary_names_each_source_category():
+    from bot.cli import summary
+    from tests.conftest import make_config
+
+    sources = [
+        {"id": "gov", "kind": "rss", "url": "http://gov.example/rss", "category": "政务"},
+        {"id": "hot", "kind": "hotlist", "url": "http://agg.example", "format": "newsnow", "list": "weibo"},
+        {"id": "news", "kind": "rss", "url": "http://news.example/rss"},
+    ]
+    text = summary(make_config(sources=sources), "config.yaml")
+    assert "gov(rss, 政务, 每" in text and "hot(hotlist, 热榜, 每" in text and "news(rss, 媒体, 每" in text

@@ -21,9 +21,10 @@ from bot.analysis.judge import Judge
 from bot.clock import FakeClock
 from bot.config import Config, HotSignalConfig
 from bot.incidents import IncidentService
-from bot.models import ActionKind, Incident, MessageRef, NoticeKind, Notification, Tier
+from bot.models import ActionKind, Incident, Item, MessageRef, NoticeKind, Notification, Tier
 from bot.people import People
 from bot.pipeline import PollReport, run_source
+from bot.placement import place
 from bot.render import incident_text
 from bot.services import Services
 from bot.store.base import Store
@@ -31,6 +32,7 @@ from bot.store.tinydb_store import TinyDBStore
 from sources.base import SourceContext, entry_key
 from sources.http import HttpClient
 from sources.registry import build_source
+from sources.urls import canonical_url
 from tests.conftest import make_config
 from tests.local_web import (
     Serve,
@@ -393,3 +395,106 @@ def test_a_new_entry_takes_over_only_a_gone_entry_it_rewords():
     much_later = later + timedelta(hours=2)
     third = track(second.history, [Entry("e", "北方多地迎来初雪 气温骤降", "", 1)], much_later)
     assert third.keys == {"e": "e"}  # `b` left more than REWORD_GAP ago: a new entry
+
+
+@dataclass
+class TwoLists:
+    """newsnow's and RSSHub's 微博热搜 on one fake server, serving the story under one URL."""
+
+    bot: Bot
+    second: Any
+    feed: dict[str, list[tuple[str, str]]]
+    url: str
+
+    async def poll_second(self) -> PollReport:
+        client = HttpClient(self.bot.config.http)
+        try:
+            return await run_source(self.second, self.bot.services, client, self.bot.judge)
+        finally:
+            await client.aclose()
+
+    def put_story(self, rank: int) -> None:
+        self.feed["entries"] = [e for e in self.feed["entries"] if e[1] != self.url]
+        self.feed["entries"].insert(rank - 1, (STORY, self.url))
+
+
+@pytest.fixture
+async def two_lists(serve: Serve, store: Store) -> TwoLists:
+    agg = Board()
+    url = f"https://s.weibo.com/weibo?q={STORY}"  # what the fake newsnow serves for the story
+    feed = {"entries": [(f"其他话题第{n}个", f"https://s.weibo.com/weibo?q=r{n}") for n in range(1, 20)]}
+
+    async def hot(request: web.Request) -> web.Response:
+        return web.Response(
+            text=rss("微博热搜榜", "https://s.weibo.com", feed["entries"]), content_type="application/xml"
+        )
+
+    site = await serve({"/api/s": agg.newsnow, "/weibo/search/hot": hot})
+    rsshub = {"id": "rsshub-weibo", "kind": "hotlist", "format": "rsshub", "route": "/weibo/search/hot",
+              "url": site.base, "allow_private": True}  # fmt: skip
+    config = hot_config(site.base)
+    config = make_config(
+        sources=[*[s.model_dump(by_alias=True, exclude_defaults=True) for s in config.sources], rsshub],
+        analysis={"hotlist": {"top": 10, "climb": 0, "stay": "0s"}},
+    )
+    bot = Bot(config, store, FakeClock(NOW))
+    second = build_source(config.sources[1], SourceContext(bot.clock, keep=config.store.keep_items))
+    return TwoLists(bot, second, feed, url)
+
+
+def story_record(state: dict[str, Any]) -> dict[str, Any]:
+    (record,) = [r for r in state["fetch"]["ranks"].values() if r["title"] == STORY]
+    return record
+
+
+async def test_a_second_list_serving_the_same_url_follows_the_incident_too(two_lists: TwoLists, store: Store):
+    """newsnow's and RSSHub's 微博热搜 serve one URL: the second's item is already seen, its rank still counts."""
+    lists, bot = two_lists, two_lists.bot
+    (created,) = (await bot.poll()).incidents  # newsnow: rank 15
+    bot.clock.advance(timedelta(minutes=2))
+    lists.put_story(14)
+    report = await lists.poll_second()  # RSSHub: rank 14, the same URL, already seen
+    assert report.new == report.fetched - 1 and report.incidents == [] and report.error == ""  # all but the story
+    assert story_record(await store.get_source_state("rsshub-weibo"))["incident"] == created.number
+    bot.clock.advance(timedelta(minutes=3))
+    lists.put_story(3)  # climbs to 3 on RSSHub's list while newsnow still has it at 15
+    await lists.poll_second()
+    (text,) = await bot.upgrades()
+    assert "进入微博热搜前 10（第 3）" in text
+    incident = await only_incident(bot)
+    assert incident.hot.rank == 3 and incident.hot.source_id == "rsshub-weibo"
+    bot.clock.advance(timedelta(minutes=3))
+    await bot.poll()  # newsnow's worse rank of the same story does not take the card back to 15
+    assert (await only_incident(bot)).hot.rank == 3
+
+
+async def test_a_second_list_polled_while_the_first_is_placing_links_on_its_next_poll(two_lists, store: Store):
+    """The first list claimed the URL but its incident is not written yet when the second looks: one retry."""
+    lists, bot = two_lists, two_lists.bot
+    key = canonical_url(lists.url, "https://s.weibo.com")
+    await store.claim_seen([key], NOW)  # newsnow's poll is under way: the URL is claimed, the incident not yet there
+    lists.put_story(14)
+    await lists.poll_second()
+    record = story_record(await store.get_source_state("rsshub-weibo"))
+    assert not record.get("incident") and record["await"] == key
+    story = Item("weibo-hot", key, STORY, STORY, fetched_at=NOW)  # newsnow's poll finishes placing its item
+    placed = await place(story, bot.judge.judge(story), bot.judge, bot.services.incidents, NOW)
+    bot.clock.advance(timedelta(minutes=3))
+    lists.put_story(4)
+    await lists.poll_second()
+    record = story_record(await store.get_source_state("rsshub-weibo"))
+    assert record["incident"] == placed.incident.number and "await" not in record
+    assert "进入微博热搜前 10（第 4）" in (await bot.upgrades())[0]
+    assert (await only_incident(bot)).hot.rank == 4
+
+
+async def test_a_seen_entry_no_incident_holds_is_tried_twice_then_left(two_lists, store: Store):
+    lists, bot = two_lists, two_lists.bot
+    await store.claim_seen([canonical_url(lists.url, "https://s.weibo.com")], NOW)  # seen, but it matched nothing
+    lists.put_story(14)
+    for _ in range(3):
+        await lists.poll_second()
+        bot.clock.advance(timedelta(minutes=3))
+    record = story_record(await store.get_source_state("rsshub-weibo"))
+    assert not record.get("incident") and "await" not in record
+    assert await store.incidents() == []

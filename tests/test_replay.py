@@ -12,8 +12,8 @@ import pytest
 from bot.analysis.judge import Judge
 from bot.cli import main
 from bot.clock import FakeClock
-from bot.models import Item, Tier
-from bot.replay import replay, run_replay
+from bot.models import HotRank, Item, Tier
+from bot.replay import render, replay, run_replay
 from bot.store.tinydb_store import TinyDBStore
 from bot.store.tinydb_store import _lock as hold_lock
 from tests.conftest import START, make_config
@@ -135,3 +135,38 @@ def test_cli_replay_while_the_bot_holds_the_store(tmp_path: Path, capsys: pytest
         os.close(held)
     out = capsys.readouterr().out
     assert "10 条已存信息" in out and "将告警 1 起" in out
+
+
+def hot_items() -> list[Item]:
+    """A story on 微博热搜 at rank 7 when it entered, and a forum post of it published 40 minutes before."""
+    at = START - timedelta(hours=2)
+    rank = HotRank("微博热搜", 7, "", since=at, seen_at=at, best=7, entry="e1", source_id="weibo-hot")
+    return [
+        Item("forum", "http://bbs/1", "江城建工集团被曝欠薪", STORY, published_at=at - timedelta(minutes=40), fetched_at=at),
+        Item("weibo-hot", "https://s.weibo.com/weibo?q=1", "江城建工集团欠薪", STORY, fetched_at=at + timedelta(minutes=1), hot=rank),
+    ]  # fmt: skip
+
+
+def test_replay_shows_first_post_and_best_rank_and_replays_entering_the_top_n() -> None:
+    config = make_config(sources=[{"id": "forum", "name": "江城论坛", "url": "http://bbs/rss", "category": "论坛"}])
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    (story,) = replay(hot_items(), judge)
+    assert len(story.items) == 2 and story.upgrades == ["III → II"] and story.tier is Tier.II
+    assert "热榜：进入微博热搜前 10（第 7）" in story.reason
+    text = render([story], config, START - timedelta(days=1), START, 2, show_all=False)
+    assert "   首发 江城论坛 11-26 05:50 · 热榜 微博热搜 最高第 7" in text
+    assert "升级 III → II" in text
+    off = make_config(sources=config.sources, analysis={"hotlist": {"top": 5}})  # rank 7 is outside the top 5
+    (calm,) = replay(hot_items(), Judge(off.schemes, off.sources, analysis=off.analysis))
+    assert calm.upgrades == [] and calm.tier is Tier.III
+
+
+async def test_run_replay_reads_hot_ranks_back_from_the_store(tmp_path: Path) -> None:
+    store = TinyDBStore(tmp_path / "s.json")
+    await store.open()
+    try:
+        await store.add_items(hot_items())
+        text = await run_replay(make_config(), store, timedelta(days=1), FakeClock(START))
+    finally:
+        await store.close()
+    assert "   首发 forum 11-26 05:50 · 热榜 微博热搜 最高第 7" in text and "升级 III → II" in text

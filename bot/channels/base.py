@@ -124,6 +124,14 @@ class Channel(ABC):
         """
         return await self.send_text(chat_id, text, mentions)
 
+    async def settle_card(self, chat_id: str, message_id: str, line: str) -> str:
+        """A card sent with send_text_button was settled (the handover accepted): show `line` on it.
+
+        Platforms that edit messages put `line` in place of the card's prompt and take the
+        button away; the others cannot, so the line goes as a new message.
+        """
+        return await self.send_text(chat_id, line)
+
     async def send_file(
         self,
         chat_id: str,

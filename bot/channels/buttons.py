@@ -21,6 +21,8 @@ HANDOVER_LABEL = "🤝 接班"
 # with HANDOVER_SETTLED (accepted now or before), and takes the button away.
 HANDOVER_PROMPT = "接班请发送 /接班（或：接班）"
 HANDOVER_SETTLED = "✅"
+# Platforms whose card copies are edited in place once settled (the button goes); elsewhere a line is sent.
+EDITED_IN_PLACE = frozenset({"telegram"})
 _STATUS_LETTER = {Status.NEW: "n", Status.ACKNOWLEDGED: "k", Status.ASSIGNED: "g", Status.RESOLVED: "r"}
 
 

@@ -25,6 +25,7 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.cards import settled_text
 from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
 from bot.channels.telegram_buttons import Assignable, alert_keyboard, handover_keyboard
 from bot.channels.telegram_inbound import ChatLanes, install_handlers
@@ -326,6 +327,42 @@ class TelegramChannel(Channel):
         except Exception as exc:  # noqa: BLE001 - the card is out: a lost note must not resend it
             log.warning("could not note card %s in %s: %s", message_id, chat_id, exc)
         return message_id
+
+    async def settle_card(self, chat_id: str, message_id: str, line: str, shown: str = "") -> str:
+        """Edit the card in place: its prompt becomes `line` (who accepted, when), and the button goes.
+
+        `shown` is the card's text as Telegram showed it, for a card sent before cards were kept.
+        """
+        card = await self.card_of(chat_id, message_id)
+        text, mentions = card if card is not None else (shown, ())
+        if not text:  # not known here: at least take the button away and say it below the card
+            await self._drop_button(chat_id, message_id)
+            return await self.post_html(chat_id, self.text_parts(line, ()), reply_to=int(message_id))
+        first = self.text_parts(settled_text(text, line), mentions)[0]  # the button sits under the first part
+
+        async def edit(target: str) -> Any:
+            return await self.bot.edit_message_text(
+                first, chat_id=target, message_id=int(message_id), parse_mode="HTML", reply_markup=None
+            )
+
+        await self._edit(chat_id, edit)
+        return message_id
+
+    async def _drop_button(self, chat_id: str, message_id: str) -> None:
+        async def edit(target: str) -> Any:
+            return await self.bot.edit_message_reply_markup(target, int(message_id), reply_markup=None)
+
+        await self._edit(chat_id, edit)
+
+    async def _edit(self, chat_id: str, edit: Callable[[str], Awaitable[Any]]) -> None:
+        """One edit; an edit that changes nothing is done, and a message no longer there is `gone`."""
+        try:
+            await self.call(chat_id, edit)
+        except DeliveryError as exc:
+            if any(sign in str(exc).lower() for sign in MESSAGE_GONE):
+                raise DeliveryError(f"原消息已不在群里：{exc}", retry=False, gone=True) from exc
+            if "not modified" not in str(exc):
+                raise
 
     async def card_of(self, chat_id: str, message_id: str) -> tuple[str, tuple[str, ...]] | None:
         """(text, mentions) of a card sent with a button, to edit it in place; None if not known."""

@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import CommandHandler, DeliveryError, NotLeader
-from bot.channels.buttons import HANDOVER_PROMPT, HANDOVER_SETTLED
+from bot.channels.buttons import HANDOVER_SETTLED
 from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
 from bot.channels.telegram_render import escape, mention_tag, split_runs, text_runs
 from bot.commands import parse_command
@@ -259,19 +259,9 @@ class Inbound:
 
     # -- helpers ------------------------------------------------------------------
     async def _edit_card(self, chat: str, msg: Any, line: str) -> None:
-        """The card in place: its 接班 prompt becomes `line` (who accepted, when), and the button goes."""
-        card = await self.channel.card_of(chat, str(msg.message_id))
-        shown, mentions = card if card is not None else (msg.text or "", ())  # sent before cards were kept
-        body = shown.replace(HANDOVER_PROMPT, line) if HANDOVER_PROMPT in shown else f"{shown}\n{line}"
-        text = self.channel.text_parts(body, mentions)[0]  # the button sits under the first part
-
-        async def edit(target: str) -> Any:
-            return await self.channel.bot.edit_message_text(
-                text, chat_id=target, message_id=msg.message_id, parse_mode="HTML", reply_markup=None
-            )
-
+        """The pressed card at once (the outbox edits the other copies): who accepted, when; no button."""
         try:
-            await self.channel.call(chat, edit)
+            await self.channel.settle_card(chat, str(msg.message_id), line, shown=msg.text or "")
         except DeliveryError as exc:
             log.info("could not update the handover card in %s: %s", chat, exc)
 

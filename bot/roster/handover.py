@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.channels.buttons import HANDOVER_SETTLED
+from bot.cards import settle
+from bot.channels.buttons import HANDOVER_SETTLED, handover
 from bot.models import Action, ActionKind, Actor
 from bot.roster.model import slot_at
 from bot.roster.render import slot_text
@@ -61,9 +62,12 @@ async def accept(services: Services, actor: Actor, chat: str, slot_key: str = ""
     note = "接班（超时）" if late else "接班"
     action_id = f"roster:handover-accepted:{slot.key}"
     await services.store.append_action(Action(action_id, "", ActionKind.HANDOVER, actor, now, note, chat))
-    return f"{SETTLED} {actor.display} 已接班：{slot_text(slot, zone)}{_when(now.isoformat(), zone)}" + (
+    line = f"{SETTLED} {actor.display} 已接班：{slot_text(slot, zone)}{_when(now.isoformat(), zone)}" + (
         "（超过交接时限）" if late else ""
     )
+    if await settle(services.store, handover(slot.key), line, chat, now):  # every copy of the card shows it
+        services.wake_delivery()
+    return line
 
 
 def _when(at: object, zone: ZoneInfo) -> str:
