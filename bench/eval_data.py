@@ -1,7 +1,7 @@
 """Load a held-out judgement evaluation set for the eval benches.
 
-Set A lives in tests/data/judgement/ (the default), set B in tests/data/judgement_b/; `--set b`
-or `--data DIR` picks another directory with the same three files.
+Set A lives in tests/data/judgement/ (the default), set B in tests/data/judgement_b/, set C in
+tests/data/judgement_c/; `--set b|c` or `--data DIR` picks another directory with the same three files.
 
 One loader for bench/eval_judgement.py and bench/eval_reposts.py: the config fragment is
 merged into the defaults and validated with `bot.config.Config`, so a key the code does not
@@ -29,7 +29,11 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Config  # noqa: E402
 from bot.models import Item  # noqa: E402
 
-SETS = {"a": ROOT / "tests" / "data" / "judgement", "b": ROOT / "tests" / "data" / "judgement_b"}
+SETS = {
+    "a": ROOT / "tests" / "data" / "judgement",
+    "b": ROOT / "tests" / "data" / "judgement_b",
+    "c": ROOT / "tests" / "data" / "judgement_c",
+}
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
 CONFIG_FILE = DATA / CONFIG_NAME
@@ -49,13 +53,13 @@ class Loaded:
 
 
 def add_set_arguments(parser: argparse.ArgumentParser) -> None:
-    """`--set a|b` or `--data DIR`: which evaluation set a bench reads (default set A)."""
+    """`--set a|b|c` or `--data DIR`: which evaluation set a bench reads (default set A)."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）或 b（tests/data/judgement_b/）",
+        help="评测集：a（默认，tests/data/judgement/）、b（tests/data/judgement_b/）或 c（tests/data/judgement_c/）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

@@ -1,13 +1,14 @@
 """Held-out evaluation of the judgement (issue #12, deliverable 8); prints figures, asserts nothing.
 
 Runs an evaluation set's eval_items.yaml (set A tests/data/judgement/ by default, `--set b`
-for tests/data/judgement_b/, or `--data DIR`) through the real pipeline in memory: the eval
-config validated by bot.config.Config, a Judge, an IncidentService on a TinyDBStore in a
-temporary folder, and bot.placement.place for every item the judge matches, in file order
-with a fake clock advancing a few minutes per item. Then checks every item's expectation
-(see the README beside the data) and prints agreement per kind and overall.
+for tests/data/judgement_b/, `--set c` for tests/data/judgement_c/, or `--data DIR`) through
+the real pipeline in memory: the eval config validated by bot.config.Config, a Judge, an
+IncidentService on a TinyDBStore in a temporary folder, and bot.placement.place for every item
+the judge matches, in file order with a fake clock advancing a few minutes per item. Then
+checks every item's expectation (see the README beside the data) and prints agreement per
+kind and overall.
 
-Usage: python bench/eval_judgement.py [--set a|b | --data DIR] [--verbose] [--lenient] [--step-minutes N]
+Usage: python bench/eval_judgement.py [--set a|b|c | --data DIR] [--verbose] [--lenient] [--step-minutes N]
 """
 
 from __future__ import annotations

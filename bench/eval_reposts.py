@@ -1,14 +1,14 @@
 """Repost detection on the labelled pair set (issue #12, deliverable 7); prints figures, asserts nothing.
 
 For each pair of an evaluation set's repost_pairs.yaml (set A tests/data/judgement/ by default,
-`--set b` for tests/data/judgement_b/, or `--data DIR`): is `b` a reworded repost of the story
-in `a`? Two modes:
+`--set b` for tests/data/judgement_b/, `--set c` for tests/data/judgement_c/, or `--data DIR`):
+is `b` a reworded repost of the story in `a`? Two modes:
   * fresh: a new Judge per pair; `judge.remember(a, "A")`, then `judge.similar(b)` == "A".
   * shared: one Judge whose index holds every distinct `a` of the set (the others are
     distractors); `judge.similar(b)` must name the story of this pair's `a`.
 Prints precision / recall of "same" per kind and overall, and timing.
 
-Usage: python bench/eval_reposts.py [--set a|b | --data DIR] [--verbose] [--lenient]
+Usage: python bench/eval_reposts.py [--set a|b|c | --data DIR] [--verbose] [--lenient]
 """
 
 from __future__ import annotations

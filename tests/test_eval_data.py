@@ -1,5 +1,6 @@
-"""The held-out judgement evaluation sets are well-formed: set A (tests/data/judgement/) and
-set B (tests/data/judgement_b/, a second author, written later as a fresh held-out set).
+"""The held-out judgement evaluation sets are well-formed: set A (tests/data/judgement/),
+set B (tests/data/judgement_b/, a second author) and set C (tests/data/judgement_c/, a third
+author, weighted toward reworded reposts), each written later as a fresh held-out set.
 
 Checks the files, not the judgement: schema, sizes, ids, that every expectation is one the
 bench understands and every reference points at an earlier item (items run in file order).
@@ -19,6 +20,7 @@ import yaml
 
 DATA = Path(__file__).resolve().parent / "data" / "judgement"
 DATA_B = DATA.parent / "judgement_b"
+DATA_C = DATA.parent / "judgement_c"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -42,6 +44,17 @@ MIN_PER_KIND_B = {
     "encodings": 10,
     "must-not-alert": 30,
 }
+MIN_PER_KIND_C = {
+    "casualties": 20,
+    "leaders": 10,
+    "boundaries": 12,
+    "exclusions": 8,
+    "stance": 10,
+    "reposts": 30,
+    "encodings": 8,
+    "must-not-alert": 15,
+    "synonyms": 4,  # several event words of one concept in one item count once
+}
 SAME_KINDS = {"headline", "source-line", "trimmed", "extended", "summary", "figures", "traditional", "spaced"}
 DIFFERENT_KINDS = {"same-subject-day", "same-type-place", "new-not-followup"}
 REFERENCE_KEYS = {"merge_with", "separate_from", "progress_of"}
@@ -57,12 +70,23 @@ class EvalSet:
     min_per_kind: dict[str, int]
     min_pairs: int
     min_different: int
-    forbidden_places: tuple[str, ...]  # the demo city, and for set B the places set A uses
+    forbidden_places: tuple[str, ...]  # the demo city, and the places the earlier sets use
+    extra_same_kinds: frozenset[str] = frozenset()  # pair kinds beyond SAME_KINDS (set C: colloquial)
 
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
     EvalSet("b", DATA_B, 160, MIN_PER_KIND_B, 80, 30, ("江城", "临川", "南湖", "江州")),
+    EvalSet(
+        "c",
+        DATA_C,
+        120,
+        MIN_PER_KIND_C,
+        60,
+        20,
+        ("江城", "临川", "南湖", "江州", "桐川", "枫林", "柏溪", "青溪", "白鹭"),
+        frozenset({"colloquial"}),
+    ),
 ]
 
 
@@ -153,7 +177,7 @@ def test_the_demo_city_is_not_used(
     assert not [t for t in texts if any(place in t for place in evalset.forbidden_places)]
 
 
-def test_items_have_every_field(items: list[dict[str, Any]], config: dict[str, Any]) -> None:
+def test_items_have_every_field(evalset: EvalSet, items: list[dict[str, Any]], config: dict[str, Any]) -> None:
     sources = {s["id"] for s in config["sources"]}
     for item in items:
         assert set(item) == {"id", "kind", "source", "title", "text", "expect", "why"}, item.get("id")
@@ -161,7 +185,7 @@ def test_items_have_every_field(items: list[dict[str, Any]], config: dict[str, A
             assert isinstance(item[key], str) and item[key].strip(), (item["id"], key)
             assert "\n" not in item[key].strip(), (item["id"], key)
         assert item["source"] in sources, item["id"]
-        assert item["kind"] in MIN_PER_KIND, item["id"]
+        assert item["kind"] in evalset.min_per_kind, item["id"]
 
 
 def test_items_are_enough_per_kind_and_ids_unique(evalset: EvalSet, items: list[dict[str, Any]]) -> None:
@@ -210,20 +234,24 @@ def test_pairs_are_well_formed(evalset: EvalSet, pairs: list[dict[str, Any]]) ->
     for pair in pairs:
         assert set(pair) == {"id", "kind", "same", "a", "b"}, pair.get("id")
         assert isinstance(pair["same"], bool)
-        assert pair["kind"] in (SAME_KINDS if pair["same"] else DIFFERENT_KINDS), pair["id"]
+        same_kinds = SAME_KINDS | evalset.extra_same_kinds
+        assert pair["kind"] in (same_kinds if pair["same"] else DIFFERENT_KINDS), pair["id"]
         for side in ("a", "b"):
             assert set(pair[side]) == {"title", "text"}, pair["id"]
             assert all(isinstance(v, str) and v.strip() for v in pair[side].values()), pair["id"]
         assert pair["a"] != pair["b"], pair["id"]
     kinds = Counter(p["kind"] for p in pairs)
-    assert set(kinds) == SAME_KINDS | DIFFERENT_KINDS
+    assert set(kinds) == SAME_KINDS | evalset.extra_same_kinds | DIFFERENT_KINDS
     assert sum(not p["same"] for p in pairs) >= evalset.min_different
 
 
-def test_set_b_is_independent_of_set_a() -> None:
-    """Set B is a second held-out set: none of its titles or texts repeats one of set A."""
-    a_items, b_items = load(DATA, "eval_items.yaml")["items"], load(DATA_B, "eval_items.yaml")["items"]
-    a_pairs, b_pairs = load(DATA, "repost_pairs.yaml")["pairs"], load(DATA_B, "repost_pairs.yaml")["pairs"]
+@pytest.mark.parametrize(
+    ("earlier", "later"), [(DATA, DATA_B), (DATA, DATA_C), (DATA_B, DATA_C)], ids=["ab", "ac", "bc"]
+)
+def test_later_sets_are_independent_of_earlier_ones(earlier: Path, later: Path) -> None:
+    """Each later set is a fresh held-out set: none of its titles or texts repeats an earlier set's."""
+    a_items, b_items = load(earlier, "eval_items.yaml")["items"], load(later, "eval_items.yaml")["items"]
+    a_pairs, b_pairs = load(earlier, "repost_pairs.yaml")["pairs"], load(later, "repost_pairs.yaml")["pairs"]
 
     def sentences(items: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> set[str]:
         out = {i[k] for i in items for k in ("title", "text")}
@@ -235,11 +263,11 @@ def test_set_b_is_independent_of_set_a() -> None:
         schemes = load(folder, "eval_config.yaml")["schemes"]
         return {w for s in schemes for g in ("subjects", "leaders") for w in words(s.get(g, []))}
 
-    assert not names(DATA) & names(DATA_B)
+    assert not names(earlier) & names(later)
 
 
-def test_benches_read_set_b_when_asked(tmp_path: Path) -> None:
-    """`--set b` points the benches at tests/data/judgement_b/; a folder without the files is refused."""
+def test_benches_read_set_b_and_c_when_asked(tmp_path: Path) -> None:
+    """`--set b|c` points the benches at judgement_b/ or judgement_c/; a folder without the files is refused."""
     import argparse
 
     from eval_data import EvalConfigError, add_set_arguments, data_dir
@@ -248,6 +276,7 @@ def test_benches_read_set_b_when_asked(tmp_path: Path) -> None:
     add_set_arguments(parser)
     assert data_dir(parser.parse_args([]), "eval_items.yaml") == DATA
     assert data_dir(parser.parse_args(["--set", "b"]), "eval_items.yaml", "repost_pairs.yaml") == DATA_B
+    assert data_dir(parser.parse_args(["--set", "c"]), "eval_items.yaml", "repost_pairs.yaml") == DATA_C
     assert data_dir(parser.parse_args(["--data", str(DATA_B)]), "eval_items.yaml") == DATA_B
     with pytest.raises(EvalConfigError, match="缺少文件"):
         data_dir(parser.parse_args(["--data", str(tmp_path)]), "eval_items.yaml")
