@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import signal
 import sys
 import threading
@@ -84,8 +85,22 @@ def _stop_as_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _ignore_late_stops() -> None:
+    """At exit, after other atexit work: let the interpreter's teardown finish with our exit code.
+
+    Teardown first resets every Python signal handler to the OS default (all but ignored
+    ones), then spends 0.1-0.6 s freeing modules and threads; a second Ctrl+C or a SIGTERM
+    landing then killed the process (exit -2/-15, nothing on stderr) instead of ending it quietly.
+    """
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:
+        atexit.unregister(_ignore_late_stops)  # once per process, even if main() runs again (tests)
+        atexit.register(_ignore_late_stops)  # atexit runs it after the work registered later
     previous = signal.signal(signal.SIGTERM, _stop_as_interrupt) if on_main_thread else None
     try:
         return _main(argv)

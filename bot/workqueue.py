@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -90,7 +91,12 @@ class PollQueue:
                 self.on_claim()
             log.warning("took over poll %s (%s) from a stalled instance", entry_id, fields.get("source"))
             return PollTask(entry_id, fields.get("source", ""), claimed=True)
-        got = await self.client.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=1, block=block_ms)
+        # Redis gives a new entry to the reader blocked longest. With a fixed timeout equal to the
+        # scheduler's interval, the worker that ran the last poll re-blocks just after each enqueue
+        # and so is the oldest reader at every next one: other instances starved (90 s in the HA
+        # test). A random timeout reshuffles that order each round.
+        block = max(1, round(block_ms * random.uniform(0.5, 1.5)))
+        got = await self.client.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=1, block=block)
         for _stream, entries in got or []:
             for entry_id, fields in entries:
                 return PollTask(entry_id, fields.get("source", ""))
@@ -127,10 +133,18 @@ Handler = Callable[[str], Awaitable[object]]
 class Workers:
     """`concurrency` loops taking poll tasks and running `handler(source_id)` on each."""
 
-    def __init__(self, queue: PollQueue, handler: Handler, concurrency: int = 4, max_backoff: float = 10.0) -> None:
+    def __init__(
+        self,
+        queue: PollQueue,
+        handler: Handler,
+        concurrency: int = 4,
+        max_backoff: float = 10.0,
+        block_ms: int = 1000,
+    ) -> None:
         self.queue = queue
         self.handler = handler
         self.concurrency = concurrency
+        self.block_ms = block_ms
         self.max_backoff = max_backoff
         self.redis_ok = True
         self.done_total = 0
@@ -169,7 +183,7 @@ class Workers:
             try:
                 if self.outage.waiting():  # another worker of ours saw Redis down: wait out its backoff
                     await asyncio.sleep(self.outage.until - self.outage.monotonic())
-                await self.run_one()
+                await self.run_one(self.block_ms)
                 raise_if_cancelled()
                 self.redis_ok = True
                 self.outage.ok()

@@ -66,10 +66,13 @@ def server_binary() -> str:
 class PrivateRedis:
     """One redis-server process; `durable` turns on an AOF fsynced on every write; `password` sets requirepass."""
 
-    def __init__(self, folder: Path, *, durable: bool = True, password: str = "") -> None:
+    def __init__(
+        self, folder: Path, *, durable: bool = True, password: str = "", options: tuple[str, ...] = ()
+    ) -> None:
         self.folder = folder
         self.durable = durable
         self.password = password
+        self.options = options  # more redis-server flags, e.g. ("--hz", "100")
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -89,6 +92,7 @@ class PrivateRedis:
                 "--save", "",
                 *persistence,
                 *(["--requirepass", self.password] if self.password else []),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

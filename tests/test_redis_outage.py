@@ -6,14 +6,17 @@ never the shared one on 6379.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot import app as wiring
+from bot.config import Config
 from bot.dispatch import STORE_DOWN, STORE_DOWN_STATUS
 from bot.models import ActionKind, Actor, Command
+from bot.roles import Node
 from bot.routing import CONSOLE_CHAT
 from bot.store.base import StoreUnavailable
 from bot.store.redis_store import RedisStore
@@ -90,3 +93,29 @@ async def test_cluster_rides_out_a_redis_crash(tmp_path, private_redis, feed):
 async def _all_noticed(cluster: Cluster) -> bool:
     """Each instance has logged a failed round against Redis (and keeps retrying with backoff)."""
     return all("将退避重试" in i.err_path.read_text(errors="replace") for i in cluster.instances)
+
+
+async def test_a_poll_cut_by_a_redis_crash_frees_its_source(private_redis):
+    """Redis dies while a poll waits on a slow source: the poll ends (the store is down), and once
+    Redis is back the next poll of that source runs, not skipped as "already running"."""
+    slow = FeedServer(delay=1.0)
+    await slow.start()
+    slow.add(2)
+    raw = cluster_config(slow.url, private_redis.url, "cut:")
+    store = RedisStore(private_redis.url, "cut:")
+    await store.open()
+    node = Node(Config.model_validate(raw), store)
+    try:
+        poll = asyncio.create_task(node.poller.poll("news"))
+        await asyncio.sleep(0.5)  # inside the fetch
+        private_redis.kill()
+        with pytest.raises(StoreUnavailable):
+            await asyncio.wait_for(poll, 30)
+        private_redis.start()
+        slow.add(1)
+        report = await asyncio.wait_for(node.poller.poll("news"), 30)
+        assert report is not None and report.new == 3  # it ran; the cut poll had claimed nothing
+    finally:
+        await node.http.aclose()
+        await store.close()
+        await slow.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,6 +12,7 @@ import redis.asyncio as aioredis
 from bot.store.redis_store import StoreUnavailable
 from bot.workqueue import GROUP, PollQueue, Workers
 from tests.conftest import REDIS_URL
+from tests.redis_server import PrivateRedis
 
 
 @pytest.fixture
@@ -118,3 +121,49 @@ async def test_stream_lost_with_redis_is_recreated(client, redis_prefix):
     assert await q.take(block_ms=10) is None
     assert await q.enqueue("news") is True
     assert (await q.take(block_ms=10)).source_id == "news"
+
+
+async def test_idle_instances_share_polls_queued_on_a_fixed_beat(tmp_path):
+    """A poll queued every `block` seconds (the scheduler's interval) goes to any idle instance.
+
+    Redis hands a new entry to the reader blocked longest. With a fixed read timeout
+    equal to the interval, the worker that ran the last poll re-blocks just after each
+    enqueue and so is always the oldest reader at the next one: an idle instance
+    whose timeouts fell elsewhere in the beat got nothing for 90 s in the HA test.
+    """
+    period, polls, prefix = 0.2, 40, "beat:"
+    server = PrivateRedis(tmp_path / "redis", durable=False, options=("--hz", "100"))  # read timeouts to 10 ms
+    server.start()
+    clients = [aioredis.Redis.from_url(server.url, decode_responses=True) for _ in range(3)]
+    ran: list[str] = []
+
+    def handler(who: str):
+        async def run(source_id: str) -> None:
+            ran.append(who)
+
+        return run
+
+    workers = []
+    for name, c in zip("ab", clients[:2], strict=True):
+        w = Workers(await queue(c, prefix, name), handler(name), concurrency=1, block_ms=int(period * 1000))
+        workers.append(asyncio.create_task(w.run_forever()))
+        await asyncio.sleep(period / 2)  # b's read timeouts fall mid-beat
+    leader = PollQueue(clients[2], prefix, "leader")
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    try:
+        for n in range(polls):  # like the scheduler: on the beat, whatever the drift
+            await asyncio.sleep(max(0.0, start + n * period - loop.time()))
+            await leader.enqueue("news")
+        await asyncio.sleep(period)
+    finally:
+        for t in workers:
+            t.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        for c in clients:
+            await c.aclose()
+        server.kill()
+    order = "".join(ran)
+    switches = sum(x != y for x, y in itertools.pairwise(order))
+    assert len(ran) >= polls - 2
+    assert switches >= polls // 4, order  # about half the runs change hands; a sticky taker changes them rarely
