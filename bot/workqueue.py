@@ -35,6 +35,26 @@ end
 return false
 """
 
+# KEYS: stream, marker; ARGV: group, entry id, consumer, marker ttl ms. Only while the entry is still
+# ours: another worker may have taken it over (we were paused, or Redis restarted) and runs it now.
+_HEARTBEAT = """
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2], 'JUSTID')
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+# KEYS: stream, marker; ARGV: group, entry id, consumer. The owner acknowledges the entry and frees the
+# source; a worker whose entry was taken over leaves both to the new owner (the marker may be its by now).
+_DONE = """
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('DEL', KEYS[2])
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class PollTask:
@@ -54,6 +74,8 @@ class PollQueue:
         self.claim_idle_ms = int(claim_idle * 1000)
         self.marker_ttl_ms = int(marker_ttl * 1000)
         self._enqueue = client.register_script(_ENQUEUE)
+        self._heartbeat = client.register_script(_HEARTBEAT)
+        self._done = client.register_script(_DONE)
         self.claimed_total = 0
         self.on_claim: Callable[[], object] | None = None
 
@@ -102,20 +124,20 @@ class PollQueue:
                 return PollTask(entry_id, fields.get("source", ""))
         return None
 
-    async def heartbeat(self, task: PollTask) -> None:
-        """Reset the entry's idle time so no one claims it while we still work on it,
-        and keep its marker so the leader does not queue the same source again meanwhile."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.xclaim(self.stream, GROUP, self.consumer, 0, [task.entry_id], justid=True)
-        pipe.pexpire(self.marker_prefix + task.source_id, self.marker_ttl_ms)
-        await pipe.execute()
+    async def heartbeat(self, task: PollTask) -> bool:
+        """Reset the entry's idle time so no one claims it while we still work on it, and keep its
+        marker so the leader does not queue the same source again meanwhile; False once another
+        worker has taken the entry over (it is never claimed back)."""
+        keys = [self.stream, self.marker_prefix + task.source_id]
+        return bool(await self._heartbeat(keys=keys, args=[GROUP, task.entry_id, self.consumer, self.marker_ttl_ms]))
 
-    async def done(self, task: PollTask) -> None:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.xack(self.stream, GROUP, task.entry_id)
-        pipe.xdel(self.stream, task.entry_id)
-        pipe.delete(self.marker_prefix + task.source_id)
-        await pipe.execute()
+    async def done(self, task: PollTask) -> bool:
+        """Acknowledge the entry and free its source; False (nothing changed) when it was taken over."""
+        keys = [self.stream, self.marker_prefix + task.source_id]
+        mine = bool(await self._done(keys=keys, args=[GROUP, task.entry_id, self.consumer]))
+        if not mine:
+            log.warning("poll %s (%s) was taken over by another worker meanwhile", task.entry_id, task.source_id)
+        return mine
 
     async def depth(self) -> tuple[int, int]:
         """(entries in the stream, entries pending on a consumer) for /metrics."""
@@ -175,7 +197,8 @@ class Workers:
         while True:
             await asyncio.sleep(max(0.05, self.queue.claim_idle_ms / 3000))
             with contextlib.suppress(RedisError, OSError):
-                await self.queue.heartbeat(task)
+                if not await self.queue.heartbeat(task):
+                    return  # taken over by another worker: its own heartbeat keeps it now
             raise_if_cancelled()
 
     async def _loop(self) -> None:

@@ -97,6 +97,25 @@ async def test_heartbeat_keeps_a_running_entry_fresh(client, redis_prefix):
     assert await client.pttl(q.marker_prefix + "news") > 3_000_000  # marker renewed (1 h)
 
 
+async def test_an_entry_taken_over_is_never_claimed_back_nor_freed_by_its_first_worker(client, redis_prefix):
+    first = await queue(client, redis_prefix, "a")
+    await first.enqueue("news")
+    task = await first.take(block_ms=10)  # a runs it, then stalls (paused, or Redis restarted under it)
+    second = await queue(client, redis_prefix, "b", claim_idle=0.0)
+    taken = await second.take(block_ms=10)
+    assert taken.claimed and taken.entry_id == task.entry_id
+    assert await first.heartbeat(task) is False  # a wakes up: it must not take the entry back
+    [entry] = await client.xpending_range(first.stream, GROUP, "-", "+", 10)
+    assert entry["consumer"] == "b"
+    assert await first.done(task) is False  # a's run ends: b's entry and the source's marker stay
+    assert await client.exists(first.marker_prefix + "news") == 1
+    assert await first.enqueue("news") is False  # still running (on b)
+    assert await second.heartbeat(taken) is True
+    assert await second.done(taken) is True
+    assert await first.depth() == (0, 0)
+    assert await first.enqueue("news") is True
+
+
 async def test_store_outage_leaves_the_entry_pending_but_a_bad_poll_does_not(client, redis_prefix):
     q = await queue(client, redis_prefix, "a")
 
