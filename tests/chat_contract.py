@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -73,6 +74,8 @@ class ChatRig:
     def __init__(self, store: Store, clock: FakeClock, tmp_path: Path) -> None:
         self.store, self.clock, self.tmp_path = store, clock, tmp_path
         self.app: App | None = None
+        self.section_extra: dict[str, Any] = {}  # more settings of the channel's own section (a proxy …)
+        self.chats_extra: dict[str, Any] = {}  # more settings of `chats` (chats.proxy …)
 
     # -- to fill in ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -98,7 +101,8 @@ class ChatRig:
         return f"{self.name}:{self.group}"
 
     async def build(self, chat: dict[str, Any], **extra: Any) -> App:
-        chats = {"console": {"enabled": False, "person": "李明"}, self.name: chat}
+        chats = {"console": {"enabled": False, "person": "李明"}, self.name: {**chat, **self.section_extra}}
+        chats.update(self.chats_extra)
         config = make_config(people=PEOPLE, chats=chats, **extra)
         self.app = await build_app(config, self.store, self.clock, console_out=io.StringIO())
         return self.app
@@ -279,12 +283,13 @@ class WecomAppRig(ChatRig):
     name = "wecom_app"
     group = "wrkSFfCgAALeaders"
     ids: ClassVar[dict[str, Any]] = _ids("wecom_userid", "outsider01")
+    tls: ssl.SSLContext | None = None  # set: the fake serves wss:// (as the real service does)
 
     async def start(self) -> None:
         from tests.fake_wecom_app import FakeWecomApp
         from tests.wecom_app_rig import BOT_ID, SECRET, wecom_config
 
-        self.fake = FakeWecomApp(bots={BOT_ID: SECRET}, groups={self.group})
+        self.fake = FakeWecomApp(bots={BOT_ID: SECRET}, groups={self.group}, tls=self.tls)
         await self.fake.start()
         self.asked: dict[str, str] = {}  # callback req_id → the group it came from
         chat = {**wecom_config(self.fake), "chats": [{"id": self.group, "name": "领导群"}]}
@@ -383,6 +388,8 @@ class FeishuAppRig(ChatRig):
         await self.fake.wait_connected()
 
     async def stop(self) -> None:
+        if self.app is not None:  # lark-oapi caches the token per app id, process-wide: not for the next fake
+            self.channel()._forget_token()
         await self.close_app()
         await self.fake.stop()
 

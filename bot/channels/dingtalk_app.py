@@ -42,6 +42,7 @@ MAX_TEXT = 3000  # characters of one group message; longer texts go in numbered 
 class DingtalkAppChannel(GroupChannel[DingtalkAppConfig]):
     name = "dingtalk_app"
     section = "dingtalk_app"
+    proxied = True
 
     def __init__(
         self,
@@ -53,9 +54,11 @@ class DingtalkAppChannel(GroupChannel[DingtalkAppConfig]):
         store: Store | None = None,
         check: CommandHandler | None = None,
         api: OpenApi | None = None,
+        proxy: str = "",
     ) -> None:
         super().__init__(config, clock, zone, people, source_names, store, check)
-        self.api = api or OpenApi(config)
+        self.proxy = proxy  # the OpenAPI calls and the stream websocket (a CONNECT tunnel); "": direct
+        self.api = api or OpenApi(config, proxy=proxy)
         self.cards: dict[str, str] = {}  # cardBizId → group, when there is no store
         self.sdk_log = logging.getLogger(f"{__name__}.sdk")
         self.sdk_log.setLevel(logging.ERROR)  # the SDK warns on every keep-alive ping

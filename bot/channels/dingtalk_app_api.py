@@ -56,11 +56,15 @@ class OpenApi:
         config: DingtalkAppConfig,
         client: httpx.AsyncClient | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        proxy: str = "",
     ) -> None:
         self.config = config
         self.base = config.endpoint.rstrip("/")
         timeout = config.send_timeout.total_seconds()
-        self.client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+        # trust_env=False: only the configured proxy is used, never an HTTP(S)_PROXY of the environment
+        self.client = client or httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False, proxy=proxy or None
+        )
         self._monotonic = monotonic
         self._token = ""
         self._token_until = 0.0

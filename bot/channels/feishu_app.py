@@ -39,6 +39,7 @@ from bot.channels.feishu_app_cards import (
     press_of,
     text_content,
 )
+from bot.channels.feishu_app_proxy import route_through
 from bot.channels.feishu_app_ws import LongConnection, Refusal, load_sdk
 from bot.channels.group import GroupChannel
 from bot.channels.robot_base import Pacer
@@ -76,6 +77,7 @@ class SettingRefused(DeliveryError):
 class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
     name = "feishu_app"
     section = "feishu_app"
+    proxied = True
 
     def __init__(
         self,
@@ -86,8 +88,10 @@ class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
         source_names: dict[str, str] | None = None,
         store: Store | None = None,
         check: CommandHandler | None = None,
+        proxy: str = "",
     ) -> None:
         super().__init__(config, clock, zone, people, source_names, store, check)
+        self.proxy = proxy  # every lark-oapi connection: OpenAPI, token, long connection (feishu_app_proxy)
         self.by_open_id = {p.feishu_open_id: p for p in self.people if p.feishu_open_id}
         self.refusal = Refusal()
         self.pacer = Pacer(CHAT_WINDOWS)  # 飞书 allows 5 messages a second per group, shared by its bots
@@ -142,6 +146,8 @@ class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
     def _build_api(self) -> Any:
         load_sdk()  # first: a missing extra is explained, not an ImportError
         import lark_oapi as lark
+
+        route_through(self.proxy)
 
         c = self.config
         return (

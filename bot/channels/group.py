@@ -32,6 +32,7 @@ S = TypeVar("S", bound=GroupSection)
 
 class GroupChannel(Channel, Generic[S]):
     section: ClassVar[str] = ""  # its attribute of `chats` in the config ("telegram", "dingtalk_app" …)
+    proxied: ClassVar[bool] = False  # takes `proxy=`: its section's proxy, else chats.proxy (ChatsConfig.app_proxy)
 
     def __init__(
         self,
@@ -71,6 +72,8 @@ class GroupChannel(Channel, Generic[S]):
         """The channel as the app runs it: its config section, every configured person."""
         section = getattr(config.chats, cls.section)
         extra = cls.config_extras(config)
+        if cls.proxied:
+            extra["proxy"] = config.chats.app_proxy(cls.section)
         return cls(section, clock, config.zone, config.people, source_names, store=store, check=check, **extra)
 
     @classmethod

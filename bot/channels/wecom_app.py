@@ -61,6 +61,7 @@ MAX_TOKENS = 1000
 class WecomAppChannel(GroupChannel[WecomAppConfig]):
     name = "wecom_app"
     section = "wecom_app"
+    proxied = True
 
     def __init__(
         self,
@@ -72,6 +73,7 @@ class WecomAppChannel(GroupChannel[WecomAppConfig]):
         store: Store | None = None,
         check: CommandHandler | None = None,
         pacer: Pacer | None = None,
+        proxy: str = "",
     ) -> None:
         super().__init__(config, clock, zone, people, source_names, store, check)
         self.unknown_chats: set[str] = set()  # groups that spoke to the robot but are not configured (logged once)
@@ -83,6 +85,7 @@ class WecomAppChannel(GroupChannel[WecomAppConfig]):
             self._on_frame,
             heartbeat=config.heartbeat.total_seconds(),
             ack_timeout=config.ack_timeout.total_seconds(),
+            proxy=proxy,
         )
         # (chat, task_id) → (incident version, "alert" | "people") the card shows; and the version a line announced
         self.cards: dict[tuple[str, str], tuple[int, str]] = {}
