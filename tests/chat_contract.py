@@ -127,14 +127,19 @@ class ChatRig:
                         return text
                 await asyncio.sleep(0.02)
 
-    async def new_alert(self) -> Incident:
-        """A tier I incident, delivered through the outbox; returns once the group shows it."""
+    async def incident(self) -> Incident:
+        """A new tier I incident, waiting in the outbox for its groups."""
         assert self.app is not None
         title = f"江城化工集团仓库爆炸 {self.clock.now():%H%M%S%f}"
         item = Item("news", "https://news.example.cn/a?id=1&from=rss", title, fetched_at=self.clock.now())
         hits = (Hit("江城化工集团", "subject", "title", 0, 6), Hit("爆炸", "event", "title", 8, 10, 5))
         judgement = Judgement(Match("国资委", hits, 5), Sentiment("negative", 0.9), Tier.I, "主体+重大事件词，负面")
-        incident = await self.app.services.incidents.create(item, judgement, self.clock.now())
+        return await self.app.services.incidents.create(item, judgement, self.clock.now())
+
+    async def new_alert(self) -> Incident:
+        """A tier I incident, delivered through the outbox; returns once the group shows it."""
+        assert self.app is not None
+        incident = await self.incident()
         await self.app.delivery.run_once()
         await self.wait_text(lambda t: incident.number in t and "爆炸" in t)
         return incident

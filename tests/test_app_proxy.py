@@ -11,10 +11,13 @@ import logging
 import ssl
 import subprocess
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.cli import summary
+from bot.config_loader import ConfigError, parse_config
 from bot.store.base import Store
 from tests.chat_contract import ChatRig, DingtalkAppRig, FeishuAppRig, WecomAppRig
 from tests.fake_proxy import FakeProxy
@@ -117,6 +120,27 @@ async def test_wecom_app_websocket_goes_through_its_proxy(store, clock, tmp_path
     assert proxy.refused == 0 and PROXY_PASSWORD not in caplog.text
 
 
+async def test_alerts_wait_in_the_outbox_while_the_proxy_refuses_us(store, clock, tmp_path, proxy) -> None:
+    rig = DingtalkAppRig(store, clock, tmp_path)
+    rig.section_extra = {"proxy": proxy.url}
+    try:
+        await rig.start()
+        await rig.new_alert()
+        proxy.password = "rotated-by-the-office"  # ours is wrong now: 407 to every request
+        inc = await rig.incident()
+        assert rig.app is not None
+        await rig.app.delivery.run_once()
+        assert proxy.refused >= 1 and not [t for t in rig.texts() if inc.number in t]
+        pending = await store.pending_notifications(clock.now() + timedelta(minutes=10), 100)
+        assert [n.target for n in pending] == [rig.audit_chat]  # kept, not dropped: a wait, then again
+        proxy.password = PROXY_PASSWORD  # the password in the environment is fixed
+        clock.advance(timedelta(minutes=5, seconds=1))
+        await rig.app.delivery.run_once()
+        await rig.wait_text(lambda t: inc.number in t)
+    finally:
+        await rig.stop()
+
+
 async def test_a_wrong_proxy_password_is_refused_and_nothing_gets_through(store, clock, tmp_path, proxy) -> None:
     rig = DingtalkAppRig(store, clock, tmp_path)
     rig.section_extra = {"proxy": proxy.url.replace(PROXY_PASSWORD, "wrong")}
@@ -127,3 +151,52 @@ async def test_a_wrong_proxy_password_is_refused_and_nothing_gets_through(store,
     finally:
         await rig.stop()
     assert proxy.refused >= 1 and proxy.requests == []
+
+
+APP_CONFIG = """
+people:
+  - {{name: 张三, role: leader, dingtalk_id: zhangsan01}}
+chats:
+  proxy: ${{OFFICE_PROXY}}
+  dingtalk_app:
+    enabled: true
+    client_id: dingtestappkey0001
+    client_secret: ${{DINGTALK_CLIENT_SECRET}}
+    proxy: {dingtalk}
+    chats: [{{id: "cidA==", name: 领导小组}}]
+  feishu_app:
+    enabled: true
+    app_id: cli_test
+    app_secret: ${{FEISHU_APP_SECRET}}
+    proxy: {feishu}
+    chats: [{{id: oc_a, name: 领导小组}}]
+  wecom_app:
+    enabled: true
+    bot_id: aibtest
+    secret: ${{WECOM_BOT_SECRET}}
+    chats: [{{id: wrkA, name: 领导群}}]
+"""
+ENV = {
+    "OFFICE_PROXY": f"http://office:{PROXY_PASSWORD}@10.0.0.8:3128",
+    "DINGTALK_CLIENT_SECRET": "dingtalk-secret-0001",
+    "FEISHU_APP_SECRET": "feishu-secret-0001",
+    "WECOM_BOT_SECRET": "wecom-secret-0001",
+}
+
+
+def test_each_app_takes_its_own_proxy_else_chats_proxy_and_direct_means_none() -> None:
+    config = parse_config(APP_CONFIG.format(dingtalk="http://10.0.9.9:8080", feishu="direct"), env=ENV)
+    assert config.chats.app_proxy("dingtalk_app") == "http://10.0.9.9:8080"
+    assert config.chats.app_proxy("feishu_app") == ""
+    assert config.chats.app_proxy("wecom_app") == ENV["OFFICE_PROXY"]  # none of its own: the chats-wide one
+    shown = summary(config, "config.yaml")
+    assert "dingtalk_app × 1（钉钉应用机器人，经代理）" in shown and "feishu_app × 1（飞书应用）" in shown
+    assert "wecom_app × 1（企业微信智能机器人，经代理）" in shown and PROXY_PASSWORD not in shown
+
+
+def test_an_app_proxy_password_in_the_file_or_a_proxy_that_is_no_url_is_refused() -> None:
+    literal = f"http://office:{PROXY_PASSWORD}@10.0.0.8:3128"
+    with pytest.raises(ConfigError, match="密钥不能直接写在配置文件里"):
+        parse_config(APP_CONFIG.format(dingtalk=literal, feishu='""'), env=ENV)
+    with pytest.raises(ConfigError, match="代理地址"):
+        parse_config(APP_CONFIG.format(dingtalk='""', feishu="10.0.0.8:3128"), env=ENV)
