@@ -8,6 +8,7 @@ out and a typed 确认 comes back and is answered, so both directions used the p
 from __future__ import annotations
 
 import logging
+import shutil
 import ssl
 import subprocess
 from collections.abc import AsyncIterator
@@ -91,6 +92,8 @@ async def test_feishu_app_direct_goes_around_chats_proxy(store, clock, tmp_path,
 @pytest.fixture
 def trusted_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
     """A certificate for 127.0.0.1 the fake serves wss:// with, trusted by aiohttp's client for this test."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl 命令不在 PATH 上：无法为本地 wss:// 模拟服务生成证书")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         [
