@@ -127,6 +127,13 @@ class ChatRig:
                         return text
                 await asyncio.sleep(0.02)
 
+    async def wait_texts(self, check: Callable[[str], bool], count: int, within: float = 10.0) -> list[str]:
+        """The group's messages for which check() holds, once there are `count` of them."""
+        async with asyncio.timeout(within):
+            while len(found := [t for t in self.texts() if check(t)]) < count:  # noqa: ASYNC110 - six fakes, no shared event
+                await asyncio.sleep(0.02)
+        return found
+
     async def incident(self) -> Incident:
         """A new tier I incident, waiting in the outbox for its groups."""
         assert self.app is not None

@@ -117,6 +117,7 @@ async def test_list_and_help(rig: ChatRig) -> None:
     await rig.say("李明", "/list")
     listing = await rig.wait_text(lambda t: "📋 未办结事件 1 条" in t)
     assert inc.number in listing and "爆炸" in listing
-    await rig.say("李明", "帮助")
-    commands = await rig.wait_text(lambda t: "确认收到告警" in t)
-    assert "指派负责人" in commands and "办结并记录处置结果" in commands
+    for typed in ("/help", "帮助"):  # the English command and its Chinese form
+        await rig.say("李明", typed)
+    commands = await rig.wait_texts(lambda t: "确认收到告警" in t, count=2)
+    assert all("指派负责人" in t and "办结并记录处置结果" in t for t in commands)
