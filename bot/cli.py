@@ -203,12 +203,15 @@ def summary(config: Config, path: str) -> str:
         chats.append(f"telegram × {len(config.chats.telegram.chats)}")
     if config.chats.wechat.enabled:
         chats.append(f"wechat × {len(config.chats.wechat.rooms)}")
-    if config.chats.wecom_app.enabled:
-        chats.append(f"wecom_app × {len(config.chats.wecom_app.chats)}（企业微信智能机器人）")
-    if config.chats.dingtalk_app.enabled:
-        chats.append(f"dingtalk_app × {len(config.chats.dingtalk_app.chats)}（钉钉应用机器人）")
-    if config.chats.feishu_app.enabled:
-        chats.append(f"feishu_app × {len(config.chats.feishu_app.chats)}（飞书应用）")
+    for section, label in (
+        ("wecom_app", "企业微信智能机器人"),
+        ("dingtalk_app", "钉钉应用机器人"),
+        ("feishu_app", "飞书应用"),
+    ):
+        app = getattr(config.chats, section)
+        if app.enabled:
+            via = "，经代理" if config.chats.app_proxy(section) else ""
+            chats.append(f"{section} × {len(app.chats)}（{label}{via}）")
     for r in config.chats.robots:
         chats.append(f"{r.kind}:{r.name}（群机器人{'，经代理' if config.chats.robot_proxy(r) else ''}）")
     if config.chats.mail.enabled:

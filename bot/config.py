@@ -406,11 +406,15 @@ class WecomAppConfig(Strict):
     reconnect_max: Duration = Field(default=timedelta(seconds=60), gt=timedelta(0))
     credential_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected secret
     ack_timeout: Duration = Field(default=timedelta(seconds=5), gt=timedelta(0))  # the service's answer to a send
+    # HTTP proxy for the websocket, a CONNECT tunnel ("http://[user:pass@]host:port", ${ENV} with a password);
+    # empty: `chats.proxy`; "direct": no proxy even when `chats.proxy` is set
+    proxy: str = ""
 
     @model_validator(mode="after")
     def _needs_credentials(self) -> WecomAppConfig:
         if not self.ws_url.startswith(("wss://", "ws://")):
             raise ValueError(f"chats.wecom_app.ws_url 应为 ws(s):// 地址，收到 {self.ws_url!r}")
+        _check_proxy(self.proxy, "chats.wecom_app.proxy ")
         if self.enabled and not (self.bot_id and self.secret.get_secret_value()):
             raise ValueError("需要 chats.wecom_app.bot_id 与 secret（如 ${WECOM_BOT_ID}、${WECOM_BOT_SECRET}）")
         return self
@@ -433,11 +437,15 @@ class DingtalkAppConfig(Strict):
     reconnect_max: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
     rejected_retry: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after 鉴权失败
     send_timeout: Duration = Field(default=timedelta(seconds=15), gt=timedelta(0))
+    # HTTP proxy for the OpenAPI and the stream websocket ("http://[user:pass@]host:port", ${ENV} with a password);
+    # empty: `chats.proxy`; "direct": no proxy even when `chats.proxy` is set
+    proxy: str = ""
 
     @model_validator(mode="after")
     def _credentials(self) -> DingtalkAppConfig:
         if not self.endpoint.startswith(("https://", "http://")):
             raise ValueError("chats.dingtalk_app.endpoint 须以 http:// 或 https:// 开头")
+        _check_proxy(self.proxy, "chats.dingtalk_app.proxy ")
         if self.enabled and not (self.client_id and self.client_secret.get_secret_value()):
             raise ValueError(
                 "需要 chats.dingtalk_app.client_id 与 client_secret（应用的 Client ID 与 ${DINGTALK_CLIENT_SECRET}）"
@@ -457,6 +465,10 @@ class FeishuAppConfig(Strict):
     reconnect_max: Duration = Field(default=timedelta(minutes=5), gt=timedelta(0))
     refused_wait: Duration = Field(default=timedelta(minutes=10), gt=timedelta(0))  # after a rejected app secret
     timeout: Duration = Field(default=timedelta(seconds=10), gt=timedelta(0))  # one OpenAPI request
+    # HTTP proxy for the OpenAPI, the token and the long connection (bot.channels.feishu_app_proxy);
+    # "http://[user:pass@]host:port", ${ENV} with a password;
+    # empty: `chats.proxy`; "direct": no proxy even when `chats.proxy` is set
+    proxy: str = ""
 
     @field_validator("domain")
     @classmethod
@@ -469,6 +481,7 @@ class FeishuAppConfig(Strict):
         loopback = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")  # tests' local fake
         if not (url.scheme == "https" or loopback) or not url.netloc or url.path or url.query:
             raise ValueError(f"chats.feishu_app.domain 应为 https://主机[:端口]（不带路径），收到 {self.domain!r}")
+        _check_proxy(self.proxy, "chats.feishu_app.proxy ")
         if self.enabled and not (self.app_id and self.app_secret.get_secret_value()):
             raise ValueError("需要 chats.feishu_app.app_id 与 app_secret（如 ${FEISHU_APP_ID}、${FEISHU_APP_SECRET}）")
         return self
@@ -571,7 +584,8 @@ class ChatsConfig(Strict):
     feishu_app: FeishuAppConfig = Field(default_factory=FeishuAppConfig)
     robots: list[RobotConfig] = Field(default_factory=list)
     mail: MailConfig = Field(default_factory=MailConfig)
-    proxy: str = ""  # default HTTP proxy for the robots (a robot's own `proxy` wins); from ${ENV} with a password
+    # default HTTP proxy for the robots and the 企业微信/钉钉/飞书 apps (their own `proxy` wins); ${ENV} with a password
+    proxy: str = ""
 
     @field_validator("proxy")
     @classmethod
@@ -581,7 +595,14 @@ class ChatsConfig(Strict):
 
     def robot_proxy(self, robot: RobotConfig) -> str:
         """The proxy URL this robot's requests go through; "" for none."""
-        chosen = robot.proxy or self.proxy
+        return self._proxy(robot.proxy)
+
+    def app_proxy(self, section: str) -> str:
+        """The proxy URL the app channel `section` ("wecom_app", "dingtalk_app", "feishu_app") uses; "" for none."""
+        return self._proxy(getattr(self, section).proxy)
+
+    def _proxy(self, own: str) -> str:
+        chosen = own or self.proxy
         return "" if chosen == DIRECT else chosen
 
     @field_validator("robots")

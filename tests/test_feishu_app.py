@@ -220,6 +220,8 @@ async def test_fragmented_event_is_put_together(app: App, feishu: FakeFeishu, cl
 
 async def test_platform_down_then_back_loses_nothing(app: App, feishu: FakeFeishu, clock: FakeClock) -> None:
     ch = channel(app)
+    # the fake saw the socket open; the channel counts it a moment later, on its own thread
+    await feishu.wait_for(lambda: ch.connection is not None and ch.connection.connects >= 1)
     connects = ch.connection.connects if ch.connection else 0
     await feishu.go_down()  # OpenAPI answers 503 (an HTML page) and the websocket drops
     inc = await new_incident(app, clock)

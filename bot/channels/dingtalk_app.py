@@ -17,14 +17,15 @@ import uuid
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Channel, CommandHandler, DeliveryError
+from bot.channels.base import CommandHandler, DeliveryError
 from bot.channels.buttons import Assignable
 from bot.channels.dingtalk_app_api import OpenApi
 from bot.channels.dingtalk_app_cards import alert_card
+from bot.channels.group import GroupChannel
 from bot.channels.robot_base import plain
 from bot.channels.wechat_text import numbered_parts
 from bot.clock import Clock
-from bot.config import Config, DingtalkAppConfig, PersonConfig
+from bot.config import DingtalkAppConfig, PersonConfig
 from bot.config_loader import ConfigError
 from bot.models import Command, Incident
 from bot.store.base import Store
@@ -38,8 +39,10 @@ MISSING_SDK = (
 MAX_TEXT = 3000  # characters of one group message; longer texts go in numbered parts
 
 
-class DingtalkAppChannel(Channel):
+class DingtalkAppChannel(GroupChannel[DingtalkAppConfig]):
     name = "dingtalk_app"
+    section = "dingtalk_app"
+    proxied = True
 
     def __init__(
         self,
@@ -51,33 +54,16 @@ class DingtalkAppChannel(Channel):
         store: Store | None = None,
         check: CommandHandler | None = None,
         api: OpenApi | None = None,
+        proxy: str = "",
     ) -> None:
-        self.config = config
-        self.clock = clock
-        self.zone = zone
-        self.people = list(people)
-        self.assignable = [Assignable(i, p.name, p.department) for i, p in enumerate(self.people)]
-        self.source_names = source_names or {}
-        self.store = store
-        self.check = check  # may this person do that? (指派 and 办结 ask before showing a menu or prompt)
-        self.chat_ids = {c.id for c in config.chats}
-        self.api = api or OpenApi(config)
+        super().__init__(config, clock, zone, people, source_names, store, check)
+        self.proxy = proxy  # the OpenAPI calls and the stream websocket (a CONNECT tunnel); "": direct
+        self.api = api or OpenApi(config, proxy=proxy)
         self.cards: dict[str, str] = {}  # cardBizId → group, when there is no store
         self.sdk_log = logging.getLogger(f"{__name__}.sdk")
         self.sdk_log.setLevel(logging.ERROR)  # the SDK warns on every keep-alive ping
         self.stream: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
-
-    @classmethod
-    def from_config(
-        cls,
-        config: Config,
-        clock: Clock,
-        source_names: dict[str, str],
-        store: Store | None,
-        check: CommandHandler | None,
-    ) -> DingtalkAppChannel:
-        return cls(config.chats.dingtalk_app, clock, config.zone, config.people, source_names, store, check)
 
     # -- lifecycle ------------------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:

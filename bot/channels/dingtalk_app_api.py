@@ -29,6 +29,7 @@ CARD_SEND_PATH = "/v1.0/im/v1.0/robot/interactiveCards/send"
 CARD_UPDATE_PATH = "/v1.0/im/robots/interactiveCards"
 GROUP_SEND_PATH = "/v1.0/robot/groupMessages/send"
 TOKEN_MARGIN = 300.0  # seconds: a token is renewed this long before DingTalk says it expires
+PROXY_REFUSED_WAIT = 300.0  # a 407: the proxy's password must be fixed first (as for the group robots)
 THROTTLE_WAIT = 10.0  # seconds after a QPS limit answer (DingTalk's limits are per second or minute)
 # Codes that say the app's own credentials are wrong (not the request): the channel waits for a fix.
 CREDENTIAL_CODES = frozenset(
@@ -56,11 +57,15 @@ class OpenApi:
         config: DingtalkAppConfig,
         client: httpx.AsyncClient | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        proxy: str = "",
     ) -> None:
         self.config = config
         self.base = config.endpoint.rstrip("/")
         timeout = config.send_timeout.total_seconds()
-        self.client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+        # trust_env=False: only the configured proxy is used, never an HTTP(S)_PROXY of the environment
+        self.client = client or httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False, proxy=proxy or None
+        )
         self._monotonic = monotonic
         self._token = ""
         self._token_until = 0.0
@@ -86,6 +91,8 @@ class OpenApi:
             "localIp": "",
         }
         response = await self.client.post(self.base + OPEN_PATH, json=body, headers={"Accept": "application/json"})
+        if response.status_code == 407:
+            raise ValueError("代理要求认证（407），请检查 proxy 中的用户名与密码")
         data = _json(response)
         code = str(data.get("code") or "")
         if _is_credential_error(response.status_code, code):
@@ -102,6 +109,7 @@ class OpenApi:
             response = await self.client.post(self.base + TOKEN_PATH, json=self._credentials())
         except httpx.HTTPError as exc:
             raise DeliveryError(redact(f"钉钉 OpenAPI 无法连接：{exc}")) from exc
+        _check_proxy(response)
         data = _json(response)
         code = str(data.get("code") or "")
         if _is_credential_error(response.status_code, code):
@@ -154,6 +162,7 @@ class OpenApi:
             raise DeliveryError("钉钉 OpenAPI 无应答", maybe_sent=maybe_sent) from exc
         except httpx.HTTPError as exc:
             raise DeliveryError(redact(f"钉钉 OpenAPI 连接失败：{exc}")) from exc
+        _check_proxy(response)
         data = _json(response)
         code = str(data.get("code") or "")
         if response.status_code < 300 and not code and data.get("success") is not False:
@@ -169,6 +178,12 @@ class OpenApi:
         if response.status_code == 404 or any(sign in code for sign in GONE_SIGNS):
             raise DeliveryError(message, retry=False, gone=True)
         raise DeliveryError(message, retry=False)
+
+
+def _check_proxy(response: httpx.Response) -> None:
+    """The office proxy refused our (missing or wrong) credentials: nothing reached 钉钉; keep it and wait."""
+    if response.status_code == 407:
+        raise DeliveryError("钉钉：代理要求认证（407），请检查 proxy 中的用户名与密码", retry_after=PROXY_REFUSED_WAIT)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -115,7 +115,9 @@ async def session(channel: DingtalkAppChannel, client: DingTalkStreamClient, con
     """One websocket connection: hand each frame to the SDK's router; True once it was open."""
     uri = f"{connection['endpoint']}?ticket={quote_plus(connection['ticket'])}"
     pending: set[asyncio.Task[None]] = set()
-    async with websockets.connect(uri, open_timeout=10, ping_interval=30, ping_timeout=20, proxy=None) as ws:
+    # proxy: the configured one (a CONNECT tunnel), or none; never one from the environment
+    proxy = channel.proxy or None
+    async with websockets.connect(uri, open_timeout=10, ping_interval=30, ping_timeout=20, proxy=proxy) as ws:
         client.websocket = ws
         channel.connected.set()
         log.info("钉钉应用渠道已连接（Stream 模式）")

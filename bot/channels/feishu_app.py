@@ -28,8 +28,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
-from bot.channels.buttons import Assignable, Press
+from bot.channels.base import CommandHandler, DeliveryError, NotLeader
+from bot.channels.buttons import Press
 from bot.channels.feishu_app_cards import (
     MAX_TEXT,
     alert_card,
@@ -39,12 +39,14 @@ from bot.channels.feishu_app_cards import (
     press_of,
     text_content,
 )
+from bot.channels.feishu_app_proxy import route_through
 from bot.channels.feishu_app_ws import LongConnection, Refusal, load_sdk
+from bot.channels.group import GroupChannel
 from bot.channels.robot_base import Pacer
 from bot.channels.wechat_text import numbered_parts
 from bot.clock import Clock
 from bot.commands import parse_command
-from bot.config import Config, FeishuAppConfig, PersonConfig
+from bot.config import FeishuAppConfig, PersonConfig
 from bot.disabled_chats import enable
 from bot.models import Command, Incident
 from bot.redact import redact
@@ -72,8 +74,10 @@ class SettingRefused(DeliveryError):
     """飞书 refused a call for the app's settings (a scope, the bot ability): retried after CONFIG_WAIT."""
 
 
-class FeishuAppChannel(Channel):
+class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
     name = "feishu_app"
+    section = "feishu_app"
+    proxied = True
 
     def __init__(
         self,
@@ -84,17 +88,11 @@ class FeishuAppChannel(Channel):
         source_names: dict[str, str] | None = None,
         store: Store | None = None,
         check: CommandHandler | None = None,
+        proxy: str = "",
     ) -> None:
-        self.config = config
-        self.clock = clock
-        self.zone = zone
-        self.people = list(people)
+        super().__init__(config, clock, zone, people, source_names, store, check)
+        self.proxy = proxy  # every lark-oapi connection: OpenAPI, token, long connection (feishu_app_proxy)
         self.by_open_id = {p.feishu_open_id: p for p in self.people if p.feishu_open_id}
-        self.assignable = [Assignable(i, p.name, p.department) for i, p in enumerate(self.people)]
-        self.source_names = source_names or {}
-        self.store = store
-        self.check = check  # may this person do that? (指派 and 办结 ask before showing the picker or prompt)
-        self.chat_ids = {c.id for c in config.chats}
         self.refusal = Refusal()
         self.pacer = Pacer(CHAT_WINDOWS)  # 飞书 allows 5 messages a second per group, shared by its bots
         self.prompts: dict[tuple[str, str], str] = {}  # (chat, prompt message id) → number, when no store
@@ -105,17 +103,6 @@ class FeishuAppChannel(Channel):
         self._sdk_lock = asyncio.Lock()
         self._lanes: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
-
-    @classmethod
-    def from_config(
-        cls,
-        config: Config,
-        clock: Clock,
-        source_names: dict[str, str],
-        store: Store | None = None,
-        check: CommandHandler | None = None,
-    ) -> FeishuAppChannel:
-        return cls(config.chats.feishu_app, clock, config.zone, config.people, source_names, store, check)
 
     # -- lifecycle ------------------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:
@@ -159,6 +146,8 @@ class FeishuAppChannel(Channel):
     def _build_api(self) -> Any:
         load_sdk()  # first: a missing extra is explained, not an ImportError
         import lark_oapi as lark
+
+        route_through(self.proxy)
 
         c = self.config
         return (

@@ -26,8 +26,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.cards import settled_text
-from bot.channels.base import Channel, CommandHandler, DeliveryError, NotLeader
-from bot.channels.telegram_buttons import Assignable, alert_keyboard, handover_keyboard
+from bot.channels.base import CommandHandler, DeliveryError, NotLeader
+from bot.channels.group import GroupChannel
+from bot.channels.telegram_buttons import alert_keyboard, handover_keyboard
 from bot.channels.telegram_inbound import ChatLanes, install_handlers
 from bot.channels.telegram_limits import Limits, RateLimiter
 from bot.channels.telegram_render import incident_parts, split_runs, text_runs
@@ -60,8 +61,9 @@ def retry_seconds(exc: RetryAfter) -> float:
 MESSAGE_GONE = ("message to edit not found", "message_id_invalid", "message can't be edited")
 
 
-class TelegramChannel(Channel):
+class TelegramChannel(GroupChannel[TelegramConfig]):
     name = "telegram"
+    section = "telegram"
 
     def __init__(
         self,
@@ -75,17 +77,9 @@ class TelegramChannel(Channel):
         limits: Limits | None = None,
         check: CommandHandler | None = None,
     ) -> None:
-        self.config = config
-        self.clock = clock
-        self.zone = zone
-        self.people = list(people)
-        self.assignable = [Assignable(i, p.name, p.department) for i, p in enumerate(self.people)]
-        self.source_names = source_names or {}
+        super().__init__(config, clock, zone, people, source_names, store, check)
         self.commands = list(commands)
-        self.store = store
         self.limiter = RateLimiter(limits)
-        self.check = check  # may this person do that? (the 指派 and 办结 buttons ask before acting)
-        self.chat_ids = {c.id for c in config.chats}
         self.moved: dict[str, str] = {}  # configured chat id → the id Telegram uses now
         self.not_forums: set[str] = set()
         self.parts: dict[tuple[str, str], str] = {}  # (chat, later part id) → first part id, when no store
@@ -97,28 +91,13 @@ class TelegramChannel(Channel):
         self.reconnect_delay = 5.0  # first wait before retrying an unreachable Bot API at start
 
     @classmethod
-    def from_config(
-        cls,
-        config: Config,
-        clock: Clock,
-        source_names: dict[str, str],
-        store: Store | None = None,
-        check: CommandHandler | None = None,
-    ) -> TelegramChannel:
-        """The channel as the app runs it: every configured person, the handlers' command menu."""
+    def config_extras(cls, config: Config) -> dict[str, Any]:
+        """The handlers' command menu (the one Telegram shows when typing "/")."""
         from handlers import REGISTRY
 
-        commands = [(h.name, h.summary) for h in REGISTRY.values() if h.name != "start" and _COMMAND.match(h.name)]
-        return cls(
-            config.chats.telegram,
-            clock,
-            config.zone,
-            people=config.people,
-            source_names=source_names,
-            commands=commands,
-            store=store,
-            check=check,
-        )
+        return {
+            "commands": [(h.name, h.summary) for h in REGISTRY.values() if h.name != "start" and _COMMAND.match(h.name)]
+        }
 
     def _build_app(self) -> Application:
         token = self.config.token.get_secret_value() or "0:unset"

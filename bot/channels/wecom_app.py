@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Channel, CommandHandler, DeliveryError
-from bot.channels.buttons import Assignable
+from bot.channels.base import CommandHandler, DeliveryError
+from bot.channels.group import GroupChannel
 from bot.channels.robot_base import Pacer, RobotChannel
 from bot.channels.wecom_app_cards import alert_card, markdown, people_card
 from bot.channels.wecom_app_ws import (
@@ -42,7 +42,7 @@ from bot.channels.wecom_app_ws import (
     new_req_id,
 )
 from bot.clock import Clock
-from bot.config import Config, PersonConfig, WecomAppConfig
+from bot.config import PersonConfig, WecomAppConfig
 from bot.models import Incident
 from bot.render import update_line
 from bot.store.base import Store
@@ -58,8 +58,10 @@ MAX_MARKDOWN_BYTES = 4096
 MAX_TOKENS = 1000
 
 
-class WecomAppChannel(Channel):
+class WecomAppChannel(GroupChannel[WecomAppConfig]):
     name = "wecom_app"
+    section = "wecom_app"
+    proxied = True
 
     def __init__(
         self,
@@ -71,17 +73,9 @@ class WecomAppChannel(Channel):
         store: Store | None = None,
         check: CommandHandler | None = None,
         pacer: Pacer | None = None,
+        proxy: str = "",
     ) -> None:
-        self.config = config
-        self.clock = clock
-        self.zone = zone
-        self.people = list(people)
-        reachable = [Assignable(i, p.name, p.department) for i, p in enumerate(self.people) if p.wecom_userid]
-        self.assignable = reachable or [Assignable(i, p.name, p.department) for i, p in enumerate(self.people)]
-        self.source_names = source_names or {}
-        self.store = store
-        self.check = check  # may this person do that? (指派 and 办结 ask before showing a menu or prompt)
-        self.chat_ids = {c.id for c in config.chats}
+        super().__init__(config, clock, zone, people, source_names, store, check)
         self.unknown_chats: set[str] = set()  # groups that spoke to the robot but are not configured (logged once)
         self.pacer = pacer or Pacer(((20, 60.0),))
         self.socket = WecomSocket(
@@ -91,6 +85,7 @@ class WecomAppChannel(Channel):
             self._on_frame,
             heartbeat=config.heartbeat.total_seconds(),
             ack_timeout=config.ack_timeout.total_seconds(),
+            proxy=proxy,
         )
         # (chat, task_id) → (incident version, "alert" | "people") the card shows; and the version a line announced
         self.cards: dict[tuple[str, str], tuple[int, str]] = {}
@@ -103,16 +98,8 @@ class WecomAppChannel(Channel):
         self._runner: asyncio.Task[None] | None = None
         self._lanes: dict[str, asyncio.Lock] = {}
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Config,
-        clock: Clock,
-        source_names: dict[str, str],
-        store: Store | None = None,
-        check: CommandHandler | None = None,
-    ) -> WecomAppChannel:
-        return cls(config.chats.wecom_app, clock, config.zone, config.people, source_names, store, check)
+    def reachable(self, person: PersonConfig) -> bool:
+        return bool(person.wecom_userid)
 
     # -- lifecycle ----------------------------------------------------------
     async def start(self, on_command: CommandHandler) -> None:

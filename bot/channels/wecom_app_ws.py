@@ -89,8 +89,10 @@ class WecomSocket:
         on_frame: FrameHandler,
         heartbeat: float = 30.0,
         ack_timeout: float = 5.0,
+        proxy: str = "",
     ) -> None:
         self.url = url
+        self.proxy = proxy  # an HTTP proxy: wss:// goes through it as a CONNECT tunnel; "": direct
         self.bot_id = bot_id
         self._secret = secret
         self.on_frame = on_frame
@@ -112,7 +114,9 @@ class WecomSocket:
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=10)
         async with (
             aiohttp.ClientSession(timeout=timeout, trust_env=False) as session,
-            session.ws_connect(self.url, heartbeat=None, autoping=True, max_msg_size=4 * 2**20) as ws,
+            session.ws_connect(
+                self.url, heartbeat=None, autoping=True, max_msg_size=4 * 2**20, proxy=self.proxy or None
+            ) as ws,
         ):
             self._ws = ws
             self._missed = 0
