@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.conftest import BASE_CONFIG
+from tests.local_web import serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ALERT_LINE = re.compile(r"】(YQ-\d{8}-\d{4}) · ")
@@ -82,11 +83,7 @@ class FeedServer:
 
         app = web.Application()
         app.router.add_get("/feed.xml", feed)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.runner, self.port = await serve_app(app, 0, access_log=None)
 
     async def stop(self) -> None:
         if self.runner is not None:

@@ -47,6 +47,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.local_web import serve_app
+
 try:
     from tests.telegram_html import HtmlError, html_to_text, utf16_len
 except ImportError:  # run as a plain script from tests/
@@ -159,11 +161,7 @@ class FakeBotApi:
         app.router.add_post("/bot{token}/{method}", self._api)
         app.router.add_get("/bot{token}/{method}", self._api)
         app.router.add_route("*", "/_control/{what}", self._control)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_app(app, port, host=host)
 
     async def stop(self) -> None:
         if self._runner is not None:

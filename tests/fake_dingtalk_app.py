@@ -25,6 +25,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.local_web import serve_app
+
 CLIENT_ID = "dingtestappkey0001"
 CLIENT_SECRET = "test-client-secret-not-real-0001"
 BOT_USER = "$:LWCP_v1:$robot0001"
@@ -96,11 +98,7 @@ class FakeDingtalk:
         app.router.add_post("/v1.0/im/v1.0/robot/interactiveCards/send", self._card_send)
         app.router.add_put("/v1.0/im/robots/interactiveCards", self._card_update)
         app.router.add_post("/v1.0/robot/groupMessages/send", self._group_send)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_app(app, self.port)
 
     async def stop(self) -> None:
         """The platform goes down: sockets closed, the port refuses connections (start() again on it)."""

@@ -26,6 +26,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
+from tests.local_web import serve_app
+
 APP_ID = "cli_test_app"
 APP_SECRET = "test-app-secret-not-real"
 BOT_OPEN_ID = "ou_bot"
@@ -104,11 +106,7 @@ class FakeFeishu:
         app.router.add_patch("/open-apis/im/v1/messages/{id}", self._patch)
         app.router.add_post("/open-apis/im/v1/images", self._upload)
         app.router.add_post("/open-apis/im/v1/files", self._upload)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_app(app, self.port)
 
     async def stop(self) -> None:
         await self.drop_connections()

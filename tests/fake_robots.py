@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.local_web import serve_app
+
 
 @dataclass
 class Received:
@@ -47,11 +49,7 @@ class FakeRobots:
         app.router.add_post("/cgi-bin/webhook/upload_media", self._wecom_upload)
         app.router.add_post("/robot/send", self._dingtalk)
         app.router.add_post("/open-apis/bot/v2/hook/{token}", self._feishu)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_app(app, self.port)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -21,6 +21,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.local_web import serve_app
+
 AUTH_FAILED = 40001  # the fake's choice of code: the channel treats any non-zero subscribe answer as a refusal
 CARD_UPDATE_WINDOW = 5.0
 
@@ -76,11 +78,7 @@ class FakeWecomApp:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/", self._socket)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self.tls)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_app(app, self.port, ssl_context=self.tls)
 
     async def stop(self) -> None:
         for ws in list(self._sockets):

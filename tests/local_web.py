@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -29,6 +30,16 @@ class LocalWeb:
         return int(self.base.rsplit(":", 1)[1])
 
 
+async def serve_app(
+    app: web.Application, port: int = 0, host: str = "127.0.0.1", ssl_context: Any = None, **runner_options: Any
+) -> tuple[web.AppRunner, int]:
+    """Serve `app` on host:port (0: any free port): the runner to clean up, and the port it got."""
+    runner = web.AppRunner(app, **runner_options)
+    await runner.setup()
+    await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
+    return runner, runner.addresses[0][1]
+
+
 async def start_web(routes: dict[str, Handler], host: str = "127.0.0.1") -> LocalWeb:
     holder: list[LocalWeb] = []
 
@@ -41,11 +52,7 @@ async def start_web(routes: dict[str, Handler], host: str = "127.0.0.1") -> Loca
     app = web.Application(middlewares=[count])
     for path, handler in routes.items():
         app.router.add_get(path, handler)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, host, 0)
-    await site.start()
-    port = runner.addresses[0][1]
+    runner, port = await serve_app(app, host=host, access_log=None, shutdown_timeout=0.1)
     server = LocalWeb(runner, f"http://{host}:{port}")
     holder.append(server)
     return server
