@@ -215,9 +215,6 @@ async def requeue_alerts(services: Services) -> None:
 
 async def stop(app: App) -> None:
     await stop_scheduler(app.scheduler)  # a running poll finishes first (or is cut after a grace)
-    for channel in app.channels.values():
-        with contextlib.suppress(Exception):
-            await channel.stop()
     for task in app.tasks:
         task.cancel()
     await asyncio.gather(*app.tasks, return_exceptions=True)
@@ -225,6 +222,9 @@ async def stop(app: App) -> None:
         await app.delivery.run_once()  # flush what is due before closing
     except (StoreError, NotLeader) as exc:  # a leader that lost its lease (fenced) or Redis gone: the next sends
         log.warning("final delivery round skipped: %s", exc)
+    for channel in app.channels.values():
+        with contextlib.suppress(Exception):
+            await channel.stop()
     await app.http.aclose()
     if app.demo is not None:
         await app.demo.cleanup()
