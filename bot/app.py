@@ -16,6 +16,7 @@ from typing import TextIO
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import early_stop
 from bot.analysis.judge import Judge
 from bot.briefing import catch_up, send_scheduled_briefing
 from bot.briefing.scheduled import add_report_jobs
@@ -263,6 +264,8 @@ def stop_signal(duration: float | None = None) -> asyncio.Event:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopped.set)
+    if early_stop.requested():  # Ctrl+C or SIGTERM while starting up (bot.early_stop)
+        stopped.set()
     if duration is not None:
         loop.call_later(duration, stopped.set)
     return stopped

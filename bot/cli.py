@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from bot import argparse_zh
+from bot import argparse_zh, early_stop
 from bot.clock import SystemClock
 from bot.config import Config
 from bot.config_loader import ConfigError, load_config, require_work
@@ -173,6 +173,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 print(f"报告错误: {exc}", file=sys.stderr)
                 return EXIT_CONFIG
             return 0
+        if threading.current_thread() is threading.main_thread():
+            early_stop.catch()  # until the loop takes the signals over: no KeyboardInterrupt mid-import
         print(
             f"舆情值守机器人启动：{len(config.sources)} 个来源，{len(config.schemes)} 个监测方案。输入 /help 查看命令，Ctrl+C 退出。"
         )

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.store.tinydb_store import TinyDBStore
-from tests.test_cli_run import Bot, write_config
+from tests.test_cli_run import REPO, Bot, write_config
 
 ALERT = re.compile(r"】(YQ-\d{8}-\d{4}) · ")
 BANNER = "舆情值守机器人启动"
@@ -91,3 +93,20 @@ def test_a_second_ctrl_c_while_the_interpreter_shuts_down_still_exits_0(tmp_path
     assert caught is not None, "the process ended before its teardown was seen"
     assert "Traceback" not in err, err
     assert bot.proc.returncode == 0, (bot.proc.returncode, err)
+
+
+def test_a_stop_asked_while_starting_up_waits_for_the_loop_instead_of_interrupting_an_import():
+    # A KeyboardInterrupt raised inside an `exec` (dataclasses build methods so, at import) made CPython
+    # kill the process with SIGINT at exit even though main() caught it: start-up only notes the stop.
+    code = (
+        "import asyncio, os, signal\n"
+        "from bot import early_stop\n"
+        "from bot.app import stop_signal\n"
+        "early_stop.catch()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "async def main():\n"
+        "    print('stopped' if stop_signal().is_set() else 'running')\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert (done.returncode, done.stdout.strip()) == (0, "stopped"), done.stderr
