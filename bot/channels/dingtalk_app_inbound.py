@@ -78,31 +78,21 @@ class BotMessages(CallbackHandler):
         self.channel = channel
         self.on_command = on_command
         self.logger = channel.sdk_log
-        self._lanes: dict[str, asyncio.Lock] = {}
-        self._unknown: set[str] = set()
 
     async def process(self, message: CallbackMessage) -> tuple[int, str]:
         msg = ChatbotMessage.from_dict(message.data)
         chat = str(msg.conversation_id or "")
-        if msg.conversation_type == "2" and chat not in self.channel.chat_ids:
-            self._unknown_group(chat, str(msg.conversation_title or ""))
+        if msg.conversation_type == "2" and not self.channel.serves(chat, str(msg.conversation_title or "")):
             return AckMessage.STATUS_OK, "OK"
         if msg.conversation_type != "2" or msg.message_type != "text":
             return AckMessage.STATUS_OK, "OK"  # private chats, pictures, files: not commands
         cmd = command_from_message(msg, chat)
         if cmd is None:
             return AckMessage.STATUS_OK, "OK"
-        lane = self._lanes.setdefault(chat, asyncio.Lock())  # one group's commands in order
+        lane = self.channel.lane(chat)
         async with lane:
             await self._run(cmd)
         return AckMessage.STATUS_OK, "OK"
-
-    def _unknown_group(self, chat: str, title: str) -> None:
-        """Said once per group, so whoever sets the bot up learns the group's id (nothing is answered there)."""
-        if chat in self._unknown:
-            return
-        self._unknown.add(chat)
-        log.warning("钉钉群「%s」（%s）未在 chats.dingtalk_app.chats 中配置，其中的消息不予处理", title, chat)
 
     async def _run(self, cmd: Command) -> None:
         try:

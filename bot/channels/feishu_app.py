@@ -101,7 +101,6 @@ class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
         self.connection: LongConnection | None = None
         self._api: Any = None
         self._sdk_lock = asyncio.Lock()
-        self._lanes: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- lifecycle ------------------------------------------------------------------
@@ -380,12 +379,11 @@ class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
         msg, sender = event.message, event.sender
         if msg is None or sender is None or sender.sender_type != "user":
             return  # our own and other bots' messages
-        if msg.chat_id not in self.chat_ids:  # private chats, groups not in the config: the id helps to add one
-            log.info("飞书群 %s 不在配置中（%s），忽略其消息", msg.chat_id, msg.chat_type)
+        if msg.chat_type != "group" or not self.serves(msg.chat_id):  # private chats, groups not in the config
             return
         if msg.message_type != "text" or self.on_command is None:
             return
-        lane = self._lanes.setdefault(msg.chat_id, asyncio.Lock())
+        lane = self.lane(msg.chat_id)
         async with lane:  # one chat's commands in order; other chats are not held up
             cmd = await self.command_from(msg, sender.sender_id.open_id or "")
             if cmd is None:

@@ -9,6 +9,8 @@ same everywhere; an adapter adds only what is its own.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 from zoneinfo import ZoneInfo
@@ -17,7 +19,10 @@ from bot.channels.base import Channel, CommandHandler
 from bot.channels.buttons import Assignable
 from bot.clock import Clock
 from bot.config import ChatConfig, Config, PersonConfig
+from bot.naming import PLATFORM_NAMES
 from bot.store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 class GroupSection(Protocol):
@@ -55,6 +60,24 @@ class GroupChannel(Channel, Generic[S]):
         self.store = store
         self.check = check  # may this person do that? (指派 and 办结 ask before showing a menu or prompt)
         self.chat_ids = {c.id for c in config.chats}
+        self._unknown_chats: set[str] = set()
+        self._lanes: dict[str, asyncio.Lock] = {}
+
+    def serves(self, chat: str, title: str = "") -> bool:
+        """Is `chat` a configured group? Another group is named once in the log: that is how whoever sets
+        the bot up learns its id (nothing said there is answered)."""
+        if chat in self.chat_ids:
+            return True
+        if chat and chat not in self._unknown_chats:
+            self._unknown_chats.add(chat)
+            where = f"「{title}」（{chat}）" if title else f" {chat} "
+            platform = PLATFORM_NAMES.get(self.name, self.name)
+            log.warning("%s群%s未在 chats.%s.chats 中配置，其中的消息不予处理", platform, where, self.section)
+        return False
+
+    def lane(self, chat: str) -> asyncio.Lock:
+        """One group's typed commands run in order; other groups are not held up."""
+        return self._lanes.setdefault(chat, asyncio.Lock())
 
     def reachable(self, person: PersonConfig) -> bool:
         """May this person be offered on the 指派 menu here (a platform without ids for people: all)."""

@@ -76,7 +76,6 @@ class WecomAppChannel(GroupChannel[WecomAppConfig]):
         proxy: str = "",
     ) -> None:
         super().__init__(config, clock, zone, people, source_names, store, check)
-        self.unknown_chats: set[str] = set()  # groups that spoke to the robot but are not configured (logged once)
         self.pacer = pacer or Pacer(((20, 60.0),))
         self.socket = WecomSocket(
             config.ws_url,
@@ -96,7 +95,6 @@ class WecomAppChannel(GroupChannel[WecomAppConfig]):
         self._was_up = False  # the last connection got as far as authenticated (the back-off starts over)
         self._on_command: CommandHandler | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._lanes: dict[str, asyncio.Lock] = {}
 
     def reachable(self, person: PersonConfig) -> bool:
         return bool(person.wecom_userid)
@@ -262,7 +260,3 @@ class WecomAppChannel(GroupChannel[WecomAppConfig]):
         if self._on_command is None:
             return
         await handle_frame(self, frame, self._on_command)
-
-    def lane(self, chat_id: str) -> asyncio.Lock:
-        """One chat's typed commands run in order; other chats are not held up."""
-        return self._lanes.setdefault(chat_id, asyncio.Lock())

@@ -52,10 +52,7 @@ async def handle_frame(channel: WecomAppChannel, frame: Frame, on_command: Comma
 async def on_message(channel: WecomAppChannel, frame: Frame, on_command: CommandHandler) -> None:
     body = frame.get("body") or {}
     chat = str(body.get("chatid", ""))
-    if chat and chat not in channel.chat_ids and chat not in channel.unknown_chats:
-        channel.unknown_chats.add(chat)  # said once: how an administrator finds a group's chatid
-        log.warning("企业微信群 %s 不在 chats.wecom_app.chats 中，其中的消息不予处理", chat)
-    if chat not in channel.chat_ids or body.get("msgtype") != "text":
+    if not channel.serves(chat) or body.get("msgtype") != "text":
         return  # private chats, unconfigured groups, pictures and voice: not commands
     cmd = command_from_body(body, chat)
     if cmd is None:
