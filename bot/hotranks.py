@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 
 from bot.analysis.hotsignals import RankReading, dropped_note, preferred, signals, upgrade_reason, worth_showing
 from bot.incidents import IncidentService
-from bot.models import SYSTEM, Action, ActionKind, HotRank, Incident, Status
-from bot.store.base import Store
+from bot.models import SYSTEM, Action, ActionKind, HotRank, Incident
+from bot.placement import StoreLedger
 
 REFRESH = timedelta(minutes=30)  # an unchanged rank is written back this often (time on the list moves on)
 SIGNAL_ID = ":hot:"  # action id `<number>:hot:<signal>`: one per signal and incident
 
 
-async def adopt(seen: dict[str, str], readings: Sequence[RankReading], store: Store) -> dict[str, str]:
+async def adopt(seen: dict[str, str], readings: Sequence[RankReading], ledger: StoreLedger) -> dict[str, str]:
     """Links for entries whose item was already seen (another list served the same URL first): the open
     incident holding that item key (URL), for each such entry (entry key → item key) not linked yet."""
     unlinked = {r.entry for r in readings if not r.incident and not r.dropped}
@@ -31,7 +31,7 @@ async def adopt(seen: dict[str, str], readings: Sequence[RankReading], store: St
     if not wanted:
         return {}
     owners: dict[str, str] = {}
-    for incident in await store.incidents(statuses=[s for s in Status if s is not Status.RESOLVED]):
+    for incident in await ledger.open_incidents():  # the poll's ledger: read once, shared with placement
         owners.update((key, incident.number) for key in (*incident.item_keys, incident.url) if key not in owners)
     return {entry: owners[key] for entry, key in wanted.items() if key in owners}
 

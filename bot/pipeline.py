@@ -72,7 +72,7 @@ async def run_source(
             # the same URL served by another list: its incident may still be in the making, so try twice
             seen = {i.hot.entry: i.key for i, is_new in zip(result.items, fresh, strict=True) if not is_new and i.hot}
             retry = awaiting(result.state)
-            links = {**await adopt({**retry, **seen}, result.readings, store), **links}
+            links = {**await adopt({**retry, **seen}, result.readings, ledger), **links}
             linked = set(links) | set(retry) | {r.entry for r in result.readings if r.incident}
             marks = {entry: key for entry, key in seen.items() if entry not in linked}
             result.state = await_link(result.state, marks)

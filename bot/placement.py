@@ -262,11 +262,15 @@ class StoreLedger:
     async def get(self, number: str) -> Incident | None:
         return await self.store.get_incident(number)
 
-    async def recent(self, since: datetime) -> Sequence[Incident]:
+    async def open_incidents(self) -> list[Incident]:
+        """Every open incident, read from the store once per ledger."""
         if self._open is None:
             statuses = [s for s in Status if s is not Status.RESOLVED]
             self._open = {i.number: i for i in await self.store.incidents(statuses=statuses)}
-        return [i for i in self._open.values() if (i.last_seen_at or i.discovered_at) >= since]
+        return list(self._open.values())
+
+    async def recent(self, since: datetime) -> Sequence[Incident]:
+        return [i for i in await self.open_incidents() if (i.last_seen_at or i.discovered_at) >= since]
 
     def _keep(self, incident: Incident) -> Incident:
         if self._open is not None:
