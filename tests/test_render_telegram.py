@@ -109,7 +109,7 @@ def test_callback_data_round_trips_within_64_bytes(number: str, index: int) -> N
 @given(st.text(max_size=80))
 def test_foreign_callback_data_is_ignored(data: str) -> None:
     press = decode(data)
-    assert press is None or (press.kind in {"a", "g", "s", "r", "x"} and press.number)
+    assert press is None or (press.kind in {"a", "g", "s", "r", "x", "h"} and press.number)  # h: 接班
 
 
 def test_keyboards_follow_status() -> None:
