@@ -800,9 +800,9 @@ class HotSignalConfig(Strict):
 class AnalysisConfig(Strict):
     """Judgement knobs (bot/analysis): near-duplicate merging, spread velocity, tier score."""
 
-    # reposts: story score (bot/analysis/story.py: lead bigrams, figures, places) needed to join;
-    # on tests/data/reposts_dev.yaml reposts score >= 0.46 and other stories <= 0.39
-    similarity_threshold: float = Field(default=0.42, gt=0, le=1)
+    # reposts: probability that two items tell one story (bot/analysis/story.py, a pair model trained
+    # by scripts/train_reposts.py) needed to join; 0.5 is the operating point chosen in training
+    similarity_threshold: float = Field(default=0.5, gt=0, lt=1)
     similarity_min_chars: int = Field(default=20, ge=1)  # shorter items merge only by exact content
     merge_window: Duration = timedelta(days=3)  # an open incident seen within this takes similar items
     spread_window: Duration = timedelta(minutes=20)

@@ -34,7 +34,7 @@ from bot.models import Item
 
 SLOTS = 32
 CANDIDATES = 8  # candidates verified per query
-MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
+MIN_EQUAL = 2  # of SLOTS: below this a candidate shares too little to be worth a look (a retelling in other words keeps 2–3)
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -110,7 +110,7 @@ class SimilarityIndex:
 
     def __init__(
         self,
-        threshold: float = 0.42,
+        threshold: float = 0.5,
         max_items: int = 2_000_000,
         initial: int = 1024,
         window: timedelta | None = None,

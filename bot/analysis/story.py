@@ -33,50 +33,40 @@ stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from bot.analysis.boundaries import base_dictionary, plain_words
+from bot.analysis.boundaries import base_dictionary, plain_words, proper_name
 from bot.analysis.normalize import normalize
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
-FIGURE_WEIGHT = 0.3
-SPECIFIC_BONUS = 0.08
-PLACE_PENALTY = 0.2
-OTHER_NEWS_PENALTY = 0.2
-EVENT_PENALTY = 0.2
-WHO_PENALTY = 0.4  # both leads name a subject or leader of the schemes, and none of the other side's
 RARE_FREQ = 300  # a word jieba counts fewer times than this (or does not know) is specific to a story
-RARE_BONUS = 0.07  # per rare word both sides share beyond the names (文化宫, 加班费, 堆场), at most RARE_MAX
-RARE_MIN = 2  # one shared rare word is chance (交叉口); two or more tell the same scene
 RARE_MAX = 3
-RARE_FLOOR = 0.3  # from here RARE_MIN shared rare words earn the bonus
-RARE_LOW = 0.2  # from here to RARE_FLOOR (a retelling in other words) RARE_MIN_LOW are needed; below, none
-RARE_MIN_LOW = 3
-RARE_CEILING = 0.6  # above this the story is plain without them: no segmentation
 # names of offices and places (临川市, 交通运输局): every story of the place or office shares them
 _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
-    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 碰撞 车祸 坠崖",
-    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃",
-    "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方",
-    "坠落": "坠楼 坠落 骤降 急坠",
-    "泄漏中毒": "泄漏 泄露 漏氯 中毒 腹痛 呕吐 腹泻",
+    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭",
+    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟",
+    "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了",
+    "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼",
+    "泄漏中毒": "泄漏 泄露 漏氯 漏油 漏气 中毒 腹痛 呕吐 腹泻 拉肚子",
     "矿难": "透水 冒顶",
-    "停水停电": "停水 停电 停气",
-    "欠薪": "欠薪 讨薪 拖欠工资 拖欠农民工",
-    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款",
-    "暴力": "殴打 打伤 推倒 打人 体罚 虐待 辱骂",
+    "停水停电": "停水 停电 停气 没水 没电 没气 断水 断电 断气",
+    "欠薪": "欠薪 讨薪 拖欠工资 拖欠农民工 讨工资 讨要工资 工钱 加班费",
+    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款 收钱",
+    "暴力": "殴打 打伤 推倒 打人 体罚 虐待 辱骂 推搡 动手",
     "会议活动": "会议 出席 调研 座谈 开幕 签约 揭牌",
     "收费": "乱收费 收费 涨价",
     "疫情": "疫情 猪瘟 禽流感",
-    "溺水": "溺水 溺亡",
+    "溺水": "溺水 溺亡 落水 沉没",
 }
 _EVENT_OF = {word: kind for kind, words in EVENT_KINDS.items() for word in words.split()}
 _EVENT = re.compile("|".join(sorted(_EVENT_OF, key=len, reverse=True)))
@@ -195,12 +185,17 @@ class Story:
     places: frozenset[str]
     events: frozenset[str]  # of the lead
     tolls: frozenset[float] = frozenset()  # of the head: tolls said to have risen (增至21人)
+    all_tolls: frozenset[float] = frozenset()  # of the head: every toll
     lookup: Lookup | None = field(default=None, compare=False)  # the schemes' words (Matcher.words_in)
 
     @cached_property
     def words(self) -> Mapping[str, frozenset[str]]:
         """Scheme words in the head, by group (none without a lookup)."""
         return self.lookup(self.head) if self.lookup else {}
+
+    @cached_property
+    def head_trigrams(self) -> frozenset[str]:
+        return frozenset(self.head[i : i + 3] for i in range(len(self.head) - 2))
 
     @cached_property
     def rare(self) -> frozenset[str]:
@@ -224,6 +219,7 @@ def story(text: str, lookup: Lookup | None = None) -> Story:
         places(lead),
         events(lead),
         tolls(head, rising=True),
+        tolls(head),
         lookup,
     )
 
@@ -260,8 +256,61 @@ def title_names(a: str, b: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def score(stored_lead: str, query: Story) -> float:
-    """How surely the item holding `stored_lead` and the query tell the same story (≈0 … 1.3)."""
+FEATURES = (
+    "text_stored",  # share of the stored lead's bigrams (names removed) found in the query's head
+    "text_query",  # share of the query lead's bigrams (names removed) found in the stored lead
+    "title",  # share of the shorter headline's bigrams found in the other headline
+    "run",  # longest run of the stored headline found in the query beyond names and tolls, /RUN_CAP
+    "scene",  # longest run of the stored lead found in the query beyond names and tolls, /SCENE_CAP
+    "rare",  # rare words both sides hold beyond the names (min RARE_MAX)
+    "figures",  # figures both sides state, tolls and 1 aside (min 3): times, routes, amounts a repost keeps
+    "conflict",  # both sides state two or more such figures and share none
+    "specific",  # shared figures of two or more digits (min 2)
+    "rising",  # the query says a toll rose (增至5人) and the stored lead states one
+    "toll_same",  # both state a toll and share one
+    "toll_other",  # both state tolls and share none (a follow-up's new toll, or another accident's)
+    "places",  # both name administrative places and neither names the other's
+    "same_event",  # both report a kind of event (EVENT_KINDS) and share one
+    "other_event",  # both report kinds of event and share none
+    "other_who",  # both name subjects or leaders of the schemes, neither the other's
+    "same_who",  # both name one subject or leader of the schemes
+    "other_news",  # the headlines share a name and nothing else
+    "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
+    "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
+    "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
+)
+RUN_CAP = 6
+SCENE_CAP = 8
+
+
+def _common_run(stored_lead: str, query: Story, known: Iterable[str]) -> int:
+    """Length of the longest run of the stored lead (scheme words and toll words blanked) whose
+    every character trigram occurs in the query's head and that holds a name jieba hardly knows:
+    the scene a retelling keeps in other words (翠屏山庄, 大青湖, 青云路), not boilerplate
+    (事故原因正在调查中)."""
+    text = stored_lead.replace(TITLE_END, BLANK)
+    for name in sorted(known, key=len, reverse=True):
+        text = text.replace(name, BLANK)
+    text = _TOLL.sub(BLANK, text)
+    theirs = query.head_trigrams
+    runs: list[str] = []
+    start = -1
+    for i in range(len(text) - 1):
+        inside = i < len(text) - 2 and BLANK not in text[i : i + 3] and text[i : i + 3] in theirs
+        if inside and start < 0:
+            start = i
+        elif not inside and start >= 0:
+            runs.append(text[start : i + 2])
+            start = -1
+    for run in sorted(runs, key=len, reverse=True):
+        if proper_name(run):
+            return len(run)
+    return 0
+
+
+def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
+    """The FEATURES of a (stored lead, query) pair, in order. `rare=False` leaves the rare words
+    (jieba segmentation, the costly one) at 0 for a first look."""
     grams = bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
@@ -271,18 +320,19 @@ def score(stored_lead: str, query: Story) -> float:
     ours, theirs = bigrams(stored_title) - names, bigrams(query.title) - names
     other_news = bool(names) and len(ours) >= 3 and len(theirs) >= 3 and not ours & theirs
     if not grams or not lead_grams:
-        return 0.0
-    text = (len(grams & head_grams) / len(grams) + len(lead_grams & grams) / len(lead_grams)) / 2
+        return [0.0] * len(FEATURES)
+    text_stored = len(grams & head_grams) / len(grams)
+    text_query = len(lead_grams & grams) / len(lead_grams)
+    title_a, title_b = bigrams(stored_title), bigrams(query.title)
+    title = len(title_a & title_b) / min(len(title_a), len(title_b)) if title_a and title_b else 0.0
     stored_figures = figures(stored_lead)
-    # a report that says the toll rose (增至5人) changes the stored toll (2人受伤): tolls only one side
-    # states then neither agree nor disagree; without such words, different tolls are different stories
-    ours_fixed, theirs_fixed = stored_figures, query.figures
-    if query.tolls:
-        ours_fixed = stored_figures - (tolls(stored_lead) - query.figures)
-        theirs_fixed = query.figures - (query.tolls - stored_figures)
-    agree = 0.5
-    if ours_fixed and theirs_fixed:
-        agree = len(ours_fixed & theirs_fixed) / min(len(ours_fixed), len(theirs_fixed))
+    # tolls change as a story develops (2人受伤 → 增至5人): they are weighed apart from the other
+    # figures (times, routes, amounts), which a repost keeps
+    stored_tolls, query_tolls = tolls(stored_lead), query.all_tolls
+    ours_fixed = stored_figures - stored_tolls - {1.0}
+    theirs_fixed = query.figures - query_tolls - {1.0}
+    shared_figures = len(ours_fixed & theirs_fixed)
+    conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
     specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
     stored_places = places(stored_lead)
     disagree = bool(
@@ -292,24 +342,111 @@ def score(stored_lead: str, query: Story) -> float:
         and not any(p in stored_lead for p in query.places)
     )
     stored_events = events(stored_lead)
-    other_event = bool(stored_events and query.events and not stored_events & query.events)
-    value = (
-        text
-        + FIGURE_WEIGHT * (agree - 0.5)
-        + SPECIFIC_BONUS * specific
-        - PLACE_PENALTY * disagree
-        - OTHER_NEWS_PENALTY * other_news
-        - EVENT_PENALTY * other_event
-    )
-    if value < RARE_LOW:
-        return value  # the names can only lower it, the rare words cannot lift it to a match
-    theirs_words = query.lookup(stored_lead) if query.lookup else {}
-    value -= WHO_PENALTY * _other_who(stored_lead, theirs_words, query)
-    if RARE_LOW <= value < RARE_CEILING and not other_news:
-        rare = len(_shared_rare(stored_lead, stored_title, query, names, theirs_words))
-        if rare >= (RARE_MIN if value >= RARE_FLOOR else RARE_MIN_LOW):
-            value += RARE_BONUS * min(RARE_MAX, rare)
-    return value
+    both_events = bool(stored_events and query.events)
+    same_event = both_events and bool(stored_events & query.events)
+    stored_words = query.lookup(stored_lead) if query.lookup else {}
+    who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
+    who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
+    same_who = bool(who_ours and any(w in query.head for w in who_ours))
+    known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
+    swap = _template_swap(stored_title, stored_lead, query)
+    run = scene = 0
+    if not (swap or other_news):  # else the runs both sides share are the template or the name
+        run = len(specific_run(stored_title, query.head, known)) if stored_title else 0
+        scene = _common_run(stored_lead, query, known)
+    shared_rare = len(_shared_rare(stored_lead, query, names, stored_words)) if rare else 0
+    return [
+        text_stored,
+        text_query,
+        title,
+        min(RUN_CAP, run) / RUN_CAP,
+        min(SCENE_CAP, scene) / SCENE_CAP,
+        min(RARE_MAX, shared_rare),
+        min(3, shared_figures),
+        float(conflict),
+        specific,
+        float(bool(query.tolls and stored_tolls)),
+        float(bool(stored_tolls & query_tolls)),
+        float(bool(stored_tolls and query_tolls and not stored_tolls & query_tolls)),
+        float(disagree),
+        float(same_event),
+        float(both_events and not same_event),
+        float(_other_who(stored_lead, stored_words, query)),
+        float(same_who and bool(who_theirs)),
+        float(other_news),
+        float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
+        float(swap),
+        float(swap and other_news),
+    ]
+
+
+SWAP_FRAME = 6  # characters of common headline start and end that make a template
+
+
+def _template_swap(stored_title: str, stored_lead: str, query: Story) -> bool:
+    """Two headlines cut from one template (…通报一起烟花爆竹非法储存案件 / …通报一起工贸企业粉尘爆炸隐患;
+    投诉…青山站点锅炉乱收费 / 投诉…青山码头罐区乱收费) whose variable parts each go unmentioned by
+    the other text: two notices, two complaints. Figures are ignored (编号1 / 编号6)."""
+    a, b = _NUMBER.sub("", stored_title), _NUMBER.sub("", query.title)
+    if not a or not b or a == b:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    ours, theirs = a[start : len(a) - end], b[start : len(b) - end]
+    if start + end < SWAP_FRAME or len(ours) < 2 or len(theirs) < 2:
+        return False
+
+    def told(part: str, text: str) -> bool:
+        grams = bigrams(part)
+        return sum(g in text for g in grams) >= len(grams) / 2
+
+    return not told(ours, query.head) and not told(theirs, stored_lead)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic regression over FEATURES (scripts/train_reposts.py writes it): the probability that
+    a pair tells one story. Its bias is shifted so that 0.5 is the operating point chosen in
+    training; `AnalysisConfig.similarity_threshold` can move it."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def logit(self, values: Iterable[float]) -> float:
+        return self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "repost_model.json"
+
+
+@cache
+def pair_model() -> PairModel:
+    """The shipped pair model (bot/data/repost_model.json); its features must be FEATURES."""
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{MODEL_FILE.name} was trained on other features: run scripts/train_reposts.py")
+    return PairModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
+
+
+def score(stored_lead: str, query: Story, model: PairModel | None = None) -> float:
+    """Probability that the item holding `stored_lead` and the query tell the same story.
+
+    The rare words need jieba; they are looked for only when they could change the verdict."""
+    model = model or pair_model()
+    values = features(stored_lead, query, rare=False)
+    logit = model.logit(values)
+    rare_weight = model.weights[FEATURES.index("rare")]
+    if rare_weight > 0 and -rare_weight * RARE_MAX - RARE_SKIP < logit < RARE_SKIP:
+        values = features(stored_lead, query, rare=True)
+        logit = model.logit(values)
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, logit))))
+
+
+RARE_SKIP = 2.0  # logits this far beyond the reach of the rare words are settled without them
 
 
 def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
@@ -324,14 +461,12 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 
 def _shared_rare(
     stored_lead: str,
-    stored_title: str,
     query: Story,
     names: frozenset[str],
     stored_words: Mapping[str, frozenset[str]],
 ) -> frozenset[str]:
     """Rare words both sides hold beyond the names every story of a subject shares: the schemes'
-    words on either side (subject, region, event), the runs common to both headlines and any
-    word both headlines carry (two stories of 梧桐县 both put 梧桐 in the headline), names of
+    words on either side (subject, region, event), the runs common to both headlines, names of
     offices and posts (交通运输局, 局长) and event words."""
     known = set(names)
     for words in (*query.words.values(), *stored_words.values()):
@@ -340,11 +475,16 @@ def _shared_rare(
     return frozenset(
         w
         for w in rare_words(stored_lead) & query.rare
-        if not bigrams(w) <= known
-        and not _EVENT.search(w)
-        and not _OFFICE.search(w)
-        and not (w in stored_title and w in query.title)
+        if not bigrams(w) <= known and not _EVENT.search(w) and not _OFFICE.search(w) and not _WHEN.search(w)
     )
+
+
+# times of day and toll words: every report of the day, and every accident, has them
+_WHEN = re.compile(
+    r"今天|昨天|前天|今日|昨日|今晨|昨晚|今晚|上午|下午|中午|凌晨|傍晚|晚上|早上|夜间|深夜|被困|送医|受伤|死亡"
+)
+# a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first
+_AGAIN = re.compile(r"再次|又一|又发生|另一|再度|第二起|新一起|又出|又现")
 
 
 SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own
