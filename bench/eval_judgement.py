@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import re
 import sys
 import tempfile
 import time
@@ -40,8 +42,9 @@ from eval_data import (
 
 from bot.analysis.judge import Judge
 from bot.clock import FakeClock
+from bot.config import SourceConfig
 from bot.incidents import IncidentService
-from bot.models import ActionKind, Tier
+from bot.models import ActionKind, HotRank, Tier
 from bot.placement import place
 from bot.store.tinydb_store import TinyDBStore
 
@@ -75,6 +78,15 @@ class Outcome:
         return f"{tiers}，{where}，{'推送' if self.alerted else '不推送'}"
 
 
+def hot_rank(line: str, source: SourceConfig, now: datetime) -> HotRank:
+    """The rank of a hot-list entry whose text is the list's line (微博热搜第 14 · 热度 52万)."""
+    rank = re.search(r"第\s*(\d+)", line)
+    heat = re.search(r"热度\s*(\S+)", line)
+    board = source.name or "热搜"
+    number = int(rank.group(1)) if rank else 0
+    return HotRank(board, number, heat.group(1) if heat else "", now, now, number, line, source.id)
+
+
 def _roman(tier: Tier | None) -> str:
     return tier.roman if tier is not None else "?"
 
@@ -87,6 +99,7 @@ async def run(
         print(f"[lenient] {note}")
     config = loaded.config
     judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    hotlists = {source.id: source for source in config.sources if source.kind == "hotlist"}
     clock = FakeClock(START)
     outcomes: dict[str, Outcome] = {}
     tiers: dict[str, Tier] = {}  # incident number → tier after the last item placed
@@ -98,6 +111,8 @@ async def run(
             for record in items:
                 now = clock.advance(step)
                 item = make_item(record, record["source"], record["id"], now)
+                if record["source"] in hotlists:  # as sources/hotlist.py delivers an entry: with its rank
+                    item = dataclasses.replace(item, hot=hot_rank(item.text, hotlists[record["source"]], now))
                 outcome = outcomes[record["id"]] = Outcome()
                 judgement = judge.judge(item)
                 if judgement is None:

@@ -89,7 +89,8 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     judge.remember(item, incident.number)
     updated = await ledger.add_spread(incident.number, item, now)
     upgraded = False
-    if judgement.tier < updated.tier:  # the repost itself is graver (e.g. casualties now reported)
+    if judgement.tier < updated.tier and not _retold_without_figures(updated, judgement):
+        # the repost itself is graver (e.g. casualties now reported)
         reason = toll_reason(updated.reason, judgement)
         updated = await ledger.upgrade(updated.number, judgement.tier, reason, now)
         upgraded = True
@@ -98,6 +99,14 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         updated = await ledger.upgrade(updated.number, decision[0], decision[1], now)
         upgraded = True
     return Placement(updated, merged=True, upgraded=upgraded)
+
+
+def _retold_without_figures(incident: Incident, judgement: Judgement) -> bool:
+    """A repost stating no confirmed figure, of a story graded by its figures (受伤 8 人 → IV), and
+    naming no new leader, brings nothing graver: its own grade rests on event words (泄漏 → II, or a
+    rumoured 三十多人遇难) that the story's figures replaced."""
+    new_leaders = set(judgement.match.words("leader")) - set(incident.match.words("leader") if incident.match else ())
+    return judgement.facts.band is None and bool(stated_tolls(incident.reason)) and not new_leaders
 
 
 def toll_reason(before: str, judgement: Judgement) -> str:

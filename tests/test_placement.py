@@ -283,3 +283,36 @@ async def test_a_retelling_without_figures_joins_by_the_proper_name_both_headlin
     assert got == replayed(items)
     spreads = {row[0]: row[3] for row in got}
     assert spreads == {items[0].title: 2, items[2].title: 1}  # 翠微湾 joins; 滨河苑 is another story
+
+
+async def test_a_repost_without_figures_does_not_regrade_a_story_graded_by_its_figures(store: Store) -> None:
+    """The story's figures (2 injured → IV) replaced the event word's points; a short repost naming
+    only the event (爆炸, severity 5 → II on its own) or a rumoured toll brings nothing graver."""
+    items = [
+        Item(
+            "city",
+            "http://b/1",
+            "江城化工集团青柏岭仓库爆炸 2人受伤",
+            "江城化工集团青柏岭仓库午后爆炸，2人受伤送医，现场已处置完毕。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "site1",
+            "http://b/2",
+            "江城化工集团青柏岭仓库爆炸",
+            "转自江城新闻：江城化工集团青柏岭仓库午后爆炸，现场已处置完毕。",
+            fetched_at=_at(10),
+        ),
+        Item(
+            "site1",
+            "http://b/3",
+            "网传青柏岭仓库爆炸已有三十多人遇难",
+            "网传江城化工集团青柏岭仓库午后爆炸已有三十多人遇难，现场已处置完毕。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items)
+    assert got == replayed(items)
+    [(title, tier, _reason, spread, _progress, upgrades)] = got
+    assert title == items[0].title and spread == 3
+    assert (tier, upgrades) == (Tier.IV, 0)

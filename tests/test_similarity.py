@@ -264,3 +264,33 @@ def test_a_report_that_the_toll_rose_is_not_held_apart_by_the_old_toll() -> None
     # without a word saying it rose, another toll still counts against one story
     other = later.replace("增至", "共")
     assert score(first[:LEAD_CHARS], story(other)) < score(first[:LEAD_CHARS], story(later))
+
+
+def test_named_sites_are_read_with_their_kind_and_without_what_precedes_them() -> None:
+    from bot.analysis.story import sites
+
+    assert sites(canonical("枫林区东环路一在建商场三层楼板坍塌")) == {"road": {"东环路"}}
+    assert sites(canonical("一艘渔船在大青湖作业时沉没")) == {"water": {"大青湖"}}
+    assert sites(canonical("临川公交集团36路公交在迎宾大道追尾")) == {"road": {"迎宾大道"}}
+    assert sites(canonical("桂香里那栋楼掉瓷砖")) == {"estate": {"桂香里"}}
+    assert sites(canonical("一个的在了")) == {}
+
+
+def test_tolls_of_different_kinds_are_different_facts() -> None:
+    from bot.analysis.story import kinded_tolls
+
+    assert kinded_tolls(canonical("造成3人死亡、12人受伤")) == {("dead", 3.0), ("hurt", 12.0)}
+    assert kinded_tolls(canonical("三人遇难")) == kinded_tolls(canonical("3人死亡"))
+    assert kinded_tolls(canonical("3人受伤")) != kinded_tolls(canonical("3人死亡"))
+
+
+def test_two_headlines_of_one_template_are_told_apart_but_a_toll_update_is_not() -> None:
+    from bot.analysis.story import _template_swap
+
+    def swap(a: str, b: str, a_text: str = "", b_text: str = "") -> bool:
+        stored = canonical(f"{a}{TITLE_END}{a_text}")
+        return _template_swap(stored.partition(TITLE_END)[0], stored, story(canonical(f"{b}{TITLE_END}{b_text}")))
+
+    assert swap("网友投诉东平公交集团青山站点锅炉乱收费 编号1", "网友投诉东平公交集团青山码头罐区乱收费 编号6")
+    assert not swap("青溪县一烟花仓库爆炸 造成4人死亡", "青溪县一烟花仓库爆炸 死亡人数上升至11人")
+    assert not swap("某某公司仓库爆炸", "某某公司仓库爆炸")

@@ -159,6 +159,36 @@ def tolls(text: str, rising: bool = False) -> frozenset[float]:
     return frozenset(found)
 
 
+_KINDED_TOLL = re.compile(
+    r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(伤|死|亡|遇难|罹难|失踪|失联|中毒|被困|送医|就医)"
+)
+_TOLL_KIND = {
+    "伤": "hurt",
+    "中毒": "hurt",
+    "送医": "hurt",
+    "就医": "hurt",
+    "死": "dead",
+    "亡": "dead",
+    "遇难": "dead",
+    "罹难": "dead",
+    "失踪": "missing",
+    "失联": "missing",
+    "被困": "trapped",
+}
+
+
+def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
+    """The tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤 and
+    3人死亡 are two different facts."""
+    found = set()
+    for word, kind in _KINDED_TOLL.findall(text):
+        if word == "一" or not word.strip("十百千万"):
+            continue
+        value = float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word))
+        found.add((_TOLL_KIND[kind], value))
+    return frozenset(found)
+
+
 def events(text: str) -> frozenset[str]:
     """Kinds of event (EVENT_KINDS) a canonical text reports."""
     return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
@@ -192,6 +222,10 @@ class Story:
     def words(self) -> Mapping[str, frozenset[str]]:
         """Scheme words in the head, by group (none without a lookup)."""
         return self.lookup(self.head) if self.lookup else {}
+
+    @cached_property
+    def kinded_tolls(self) -> frozenset[tuple[str, float]]:
+        return kinded_tolls(self.head)
 
     @cached_property
     def sites(self) -> dict[str, set[str]]:
@@ -271,8 +305,8 @@ FEATURES = (
     "conflict",  # both sides state two or more such figures and share none
     "specific",  # shared figures of two or more digits (min 2)
     "rising",  # the query says a toll rose (增至5人) and the stored lead states one
-    "toll_same",  # both state a toll and share one
-    "toll_other",  # both state tolls and share none (a follow-up's new toll, or another accident's)
+    "toll_same",  # both state a toll of one kind and value (3人死亡 / 三人遇难)
+    "toll_other",  # both state tolls of one kind and share none (a follow-up's new toll, or another accident's)
     "places",  # both name administrative places and neither names the other's
     "site_same",  # a named site (建设路, 桂香里小区, 大青湖, 翠屏山庄项目) of the stored lead is in the query
     "site_other",  # both name sites of one kind (路 / 小区 / 学校 …), neither the other's
@@ -339,6 +373,8 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
     ours_fixed = stored_figures - stored_tolls - {1.0}
     theirs_fixed = query.figures - query_tolls - {1.0}
     shared_figures = len(ours_fixed & theirs_fixed)
+    ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
+    common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_kinded}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
     specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
     stored_places = places(stored_lead)
@@ -374,8 +410,8 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
         float(conflict),
         specific,
         float(bool(query.tolls and stored_tolls)),
-        float(bool(stored_tolls & query_tolls)),
-        float(bool(stored_tolls and query_tolls and not stored_tolls & query_tolls)),
+        float(bool(ours_kinded & theirs_kinded)),
+        float(bool(common_kinds and not ours_kinded & theirs_kinded)),
         float(disagree),
         float(site_same),
         float(site_other),
@@ -425,7 +461,8 @@ def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
     ours, theirs = sites(stored_lead), query.sites
     same = any(site in query.head for names in ours.values() for site in names)
     other = any(
-        ours[kind] and theirs[kind]
+        ours[kind]
+        and theirs[kind]
         and not any(site in query.head for site in ours[kind])
         and not any(site in stored_lead for site in theirs[kind])
         for kind in ours.keys() & theirs.keys()
