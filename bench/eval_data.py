@@ -35,6 +35,8 @@ SETS = {
     "c": ROOT / "tests" / "data" / "judgement_c",
     "d": ROOT / "tests" / "data" / "judgement_d",
     "e": ROOT / "tests" / "data" / "judgement_e",
+    "f": ROOT / "tests" / "data" / "judgement_f",
+    "g": ROOT / "tests" / "data" / "judgement_g",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
@@ -61,7 +63,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b、c、d 或 e（tests/data/judgement_b/ … judgement_e/）",
+        help="评测集：a（默认，tests/data/judgement/）、b … g（tests/data/judgement_b/ … judgement_g/）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

@@ -23,6 +23,8 @@ DATA_B = DATA.parent / "judgement_b"
 DATA_C = DATA.parent / "judgement_c"
 DATA_D = DATA.parent / "judgement_d"
 DATA_E = DATA.parent / "judgement_e"
+DATA_F = DATA.parent / "judgement_f"
+DATA_G = DATA.parent / "judgement_g"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -57,7 +59,7 @@ MIN_PER_KIND_C = {
     "must-not-alert": 15,
     "synonyms": 4,  # several event words of one concept in one item count once
 }
-MIN_PER_KIND_DE = {  # sets D and E (fourth and fifth authors), written for the pair model's held-out figures
+MIN_PER_KIND_DE = {  # sets D … G (fourth to seventh authors), written for the pair model's held-out figures
     "casualties": 15,
     "leaders": 8,
     "boundaries": 8,
@@ -104,10 +106,10 @@ SETS = [
         EvalSet(
             name,
             folder,
-            110,
+            min_items,
             MIN_PER_KIND_DE,
-            80,
-            24,
+            min_pairs,
+            min_different,
             (
                 "江城",
                 "临川",
@@ -126,9 +128,26 @@ SETS = [
             ),
             frozenset({"colloquial"}),
         )
-        for name, folder, other in (
-            ("d", DATA_D, ("霁川", "澜桥", "蓼溪")),
-            ("e", DATA_E, ("澄湖", "汀兰", "苇塘", "石渠")),
+        for name, folder, min_items, min_pairs, min_different, other in (
+            ("d", DATA_D, 110, 80, 24, ("霁川", "澜桥", "蓼溪")),
+            ("e", DATA_E, 110, 80, 24, ("澄湖", "汀兰", "苇塘", "石渠")),
+            # F and G (sixth and seventh authors): pair-heavy
+            (
+                "f",
+                DATA_F,
+                80,
+                120,
+                36,
+                ("澄湖", "汀兰", "苇塘", "石渠", "霁川", "澜桥", "蓼溪", "望舒", "柘林", "蕖塘"),
+            ),
+            (
+                "g",
+                DATA_G,
+                80,
+                120,
+                36,
+                ("澄湖", "汀兰", "苇塘", "石渠", "霁川", "澜桥", "蓼溪", "栖凤", "梧岗", "泷水"),
+            ),
         )
     ),
 ]
