@@ -198,7 +198,7 @@ class SimilarityIndex:
                     continue
             else:
                 if pooled not in scored:
-                    scored[pooled] = score(self._lead(pooled), query)
+                    scored[pooled] = score(self._lead(pooled), query, self.threshold)
                 value = scored[pooled]
                 if value < self.threshold:
                     continue

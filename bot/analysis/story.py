@@ -1,34 +1,23 @@
-"""Is a candidate the same story? A fine score on the stored lead (title + first sentences).
+"""Is a candidate the same story? A pair model on the stored lead (title + first sentences).
 
-MinHash only proposes candidates; this module decides. Reposts keep most of the
-wording of the lead (a new headline, a source line, a trimmed tail or a
-traditional-script copy change little of it), keep the figures of the story
-(times, counts, amounts) and name the same places. Two stories about one subject
-share the subject's name and little else; two stories of one kind in two places
-share a template but not the place or the figures. The score:
+MinHash only proposes candidates; this module decides. Reposts keep much of the
+wording of the lead, keep the figures of the story (times, routes, amounts) and name
+the same places and sites; a follow-up changes the toll (2人受伤 → 增至5人) and the
+headline; a retelling in other words keeps the site (桂香里, 大青湖) and the kind of
+event (塌了, 没气了). Two stories about one subject share the subject's name and little
+else; two stories of one kind nearby share a template but not the site or the figures.
 
-    text     = mean of  share of the stored lead's character bigrams found in the
-               query's first QUERY_CHARS characters, and share of the query lead's
-               bigrams found in the stored lead
-    figures  = shared figures / figures of the side naming fewer (dates excluded:
-               same-day stories share them; when the query says a toll rose (增至5人), a
-               toll stated on one side only is left out: 2人受伤 was the earlier count); 0.5 when either side names none
-    specific = shared figures of two or more digits (1500 residents, 26 passengers: two
-               stories rarely share one), at most 2
-    score    = text + FIGURE_WEIGHT × (figures − 0.5) + SPECIFIC_BONUS × specific
-               − PLACE_PENALTY × (places disagree)
-               − OTHER_NEWS_PENALTY × (the headlines share a name and nothing else)
-               − EVENT_PENALTY × (the leads report different kinds of event: 受贿 / 会议)
+`features` measures these on a (stored lead, query) pair (FEATURES: text shared both
+ways, headline, named sites, scene runs, figures apart from tolls, tolls by kind,
+places, kinds of event, who is named, template headlines, 再次/另一); `score` turns them
+into the probability of one story with a logistic regression (PairModel, weights in
+bot/data/repost_model.json, trained by scripts/train_reposts.py on the pair sets
+written for this project, threshold chosen by leave-one-group-out validation).
 
 Names: with no scheme at hand, a run of TITLE_NAME+ characters common to both
 headlines is taken for the subject's name (临川市应急管理局通报一起…). Its bigrams do
 not count as shared text, and headlines that share only it (…烟花爆竹非法储存案件 /
-…工贸企业粉尘爆炸隐患) announce two pieces of news: official notices share whole
-boilerplate sentences, which the penalty outweighs.
-
-A repost that adds a new figure (伤者增至5人) keeps the old ones, so `figures`
-stays high; weights and threshold were tuned on tests/data/reposts_dev.yaml
-(bench/eval_reposts_dev.py).
+…工贸企业粉尘爆炸隐患) announce two pieces of news.
 """
 
 from __future__ import annotations
@@ -41,13 +30,11 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from bot.analysis.boundaries import base_dictionary, plain_words, proper_name
+from bot.analysis.boundaries import proper_name
 from bot.analysis.normalize import normalize
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
-RARE_FREQ = 300  # a word jieba counts fewer times than this (or does not know) is specific to a story
-RARE_MAX = 3
 # names of offices and places (临川市, 交通运输局): every story of the place or office shares them
 _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
@@ -108,6 +95,15 @@ def stored_lead(canon: str) -> str:
     return canon[:LEAD_CHARS]
 
 
+STORED_CACHE = 8192  # texts whose figures, sites … are kept: a stored lead is a candidate again and again
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def frozen_bigrams(text: str) -> frozenset[str]:
+    """`bigrams`, kept for the stored leads that come back as candidates."""
+    return frozenset(bigrams(text))
+
+
 def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -126,6 +122,7 @@ def _chinese_number(word: str) -> int:
     return total + section + digit
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
     Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles), nor
@@ -145,6 +142,7 @@ _TOLL_FIGURE = re.compile(
 )
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def tolls(text: str, rising: bool = False) -> frozenset[float]:
     """The figures of a canonical text that are tolls (see `_TOLL_FIGURE`), or with `rising` only
     those said to have risen (增至21人): they change as a story develops."""
@@ -177,6 +175,7 @@ _TOLL_KIND = {
 }
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
     """The tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤 and
     3人死亡 are two different facts."""
@@ -189,11 +188,13 @@ def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def events(text: str) -> frozenset[str]:
     """Kinds of event (EVENT_KINDS) a canonical text reports."""
     return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def places(text: str) -> frozenset[str]:
     """Administrative place names (the two characters before 省/市/县)."""
     return frozenset(_PLACE.findall(text))
@@ -224,21 +225,20 @@ class Story:
         return self.lookup(self.head) if self.lookup else {}
 
     @cached_property
+    def title_grams(self) -> frozenset[str]:
+        return frozenset(bigrams(self.title))
+
+    @cached_property
     def kinded_tolls(self) -> frozenset[tuple[str, float]]:
         return kinded_tolls(self.head)
 
     @cached_property
-    def sites(self) -> dict[str, set[str]]:
+    def sites(self) -> dict[str, frozenset[str]]:
         return sites(self.head)
 
     @cached_property
     def head_trigrams(self) -> frozenset[str]:
         return frozenset(self.head[i : i + 3] for i in range(len(self.head) - 2))
-
-    @cached_property
-    def rare(self) -> frozenset[str]:
-        """Rare words of the head (see `rare_words`), segmented only when a candidate needs them."""
-        return rare_words(self.head)
 
 
 def story(text: str, lookup: Lookup | None = None) -> Story:
@@ -260,21 +260,6 @@ def story(text: str, lookup: Lookup | None = None) -> Story:
         tolls(head),
         lookup,
     )
-
-
-@lru_cache(maxsize=4096)  # a story's stored leads come back as candidates for each of its reposts
-def rare_words(text: str) -> frozenset[str]:
-    """Words of two or more Chinese characters that jieba counts fewer than RARE_FREQ times or
-    does not know: the places, things and names of one story (人民广场站, 加班费, 钢丝球), which a
-    colloquial retelling keeps while its wording changes."""
-    freq, _ = base_dictionary()
-    return frozenset(
-        w for w in plain_words(text) if len(w) >= 2 and freq.get(w, 0) < RARE_FREQ and all(_is_han(c) for c in w)
-    )
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 def title_names(a: str, b: str) -> frozenset[str]:
@@ -300,7 +285,6 @@ FEATURES = (
     "title",  # share of the shorter headline's bigrams found in the other headline
     "run",  # longest run of the stored headline found in the query beyond names and tolls, /RUN_CAP
     "scene",  # longest run of the stored lead found in the query beyond names and tolls, /SCENE_CAP
-    "rare",  # rare words both sides hold beyond the names (min RARE_MAX)
     "figures",  # figures both sides state, tolls and 1 aside (min 3): times, routes, amounts a repost keeps
     "conflict",  # both sides state two or more such figures and share none
     "specific",  # shared figures of two or more digits (min 2)
@@ -349,22 +333,22 @@ def _common_run(stored_lead: str, query: Story, known: Iterable[str]) -> int:
     return 0
 
 
-def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
-    """The FEATURES of a (stored lead, query) pair, in order. `rare=False` leaves the rare words
-    (jieba segmentation, the costly one) at 0 for a first look."""
-    grams = bigrams(stored_lead)
+def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
+    """The FEATURES of a (stored lead, query) pair, in order. `full=False` leaves the COSTLY ones at
+    0 for a first look."""
+    grams = frozen_bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
     names = title_names(stored_title, query.title)
     if names and len(grams - names) >= MIN_LEFT and len(lead_grams - names) >= MIN_LEFT:
         grams, lead_grams, head_grams = grams - names, lead_grams - names, head_grams - names
-    ours, theirs = bigrams(stored_title) - names, bigrams(query.title) - names
+    title_a, title_b = frozen_bigrams(stored_title), query.title_grams
+    ours, theirs = title_a - names, title_b - names
     other_news = bool(names) and len(ours) >= 3 and len(theirs) >= 3 and not ours & theirs
     if not grams or not lead_grams:
         return [0.0] * len(FEATURES)
     text_stored = len(grams & head_grams) / len(grams)
     text_query = len(lead_grams & grams) / len(lead_grams)
-    title_a, title_b = bigrams(stored_title), bigrams(query.title)
     title = len(title_a & title_b) / min(len(title_a), len(title_b)) if title_a and title_b else 0.0
     stored_figures = figures(stored_lead)
     # tolls change as a story develops (2人受伤 → 增至5人): they are weighed apart from the other
@@ -384,7 +368,7 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    site_same, site_other = _sites(stored_lead, query)
+    site_same, site_other = _sites(stored_lead, query) if full else (False, False)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -393,19 +377,17 @@ def features(stored_lead: str, query: Story, rare: bool = True) -> list[float]:
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_who = bool(who_ours and any(w in query.head for w in who_ours))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
-    swap = _template_swap(stored_title, stored_lead, query)
+    swap = full and _template_swap(stored_title, stored_lead, query)
     run = scene = 0
-    if not (swap or other_news):  # else the runs both sides share are the template or the name
+    if full and not (swap or other_news):  # else the runs both sides share are the template or the name
         run = len(specific_run(stored_title, query.head, known)) if stored_title else 0
         scene = _common_run(stored_lead, query, known)
-    shared_rare = len(_shared_rare(stored_lead, query, names, stored_words)) if rare else 0
     return [
         text_stored,
         text_query,
         title,
         min(RUN_CAP, run) / RUN_CAP,
         min(SCENE_CAP, scene) / SCENE_CAP,
-        min(RARE_MAX, shared_rare),
         min(3, shared_figures),
         float(conflict),
         specific,
@@ -442,17 +424,18 @@ _SITE = re.compile("|".join(sorted(_SITE_KIND_OF, key=len, reverse=True)))
 _NAME_STOP = re.compile(r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边]")
 
 
-def sites(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=STORED_CACHE)
+def sites(text: str) -> dict[str, frozenset[str]]:
     """Named sites of a canonical text by kind: {"road": {"建设路"}, "estate": {"桂香里"}}: the two or
     three characters before a kind of place, cut after any function character or place suffix."""
-    found: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}  # frozen on return: the result is cached and shared
     for match in _SITE.finditer(text):
         before = text[max(0, match.start() - 3) : match.start()]
         stops = list(_NAME_STOP.finditer(before))
         name = before[stops[-1].end() :] if stops else before
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             found.setdefault(_SITE_KIND_OF[match.group()], set()).add(name + match.group())
-    return found
+    return {kind: frozenset(names) for kind, names in found.items()}
 
 
 def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
@@ -523,21 +506,26 @@ def pair_model() -> PairModel:
     return PairModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
 
 
-def score(stored_lead: str, query: Story, model: PairModel | None = None) -> float:
+# features that cost a segmentation or a run search; the rest are set operations and regexes
+COSTLY = ("run", "scene", "site_same", "site_other", "swap", "notice")  # each 0 … 1
+
+
+def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> float:
     """Probability that the item holding `stored_lead` and the query tell the same story.
 
-    The rare words need jieba; they are looked for only when they could change the verdict."""
+    The costly features (COSTLY) are computed only when they could lift the pair to `floor` (the
+    index's threshold): most candidates of a busy index share a city's words and nothing else, and
+    are settled by the cheap ones. A pair settled so gets its upper bound, below `floor`."""
     model = model or pair_model()
-    values = features(stored_lead, query, rare=False)
-    logit = model.logit(values)
-    rare_weight = model.weights[FEATURES.index("rare")]
-    if rare_weight > 0 and -rare_weight * RARE_MAX - RARE_SKIP < logit < RARE_SKIP:
-        values = features(stored_lead, query, rare=True)
-        logit = model.logit(values)
+    logit = model.logit(features(stored_lead, query, full=False))
+    reach = sum(max(0.0, model.weights[FEATURES.index(name)]) for name in COSTLY)
+    if floor > 0 and _probability(logit + reach) < floor:
+        return _probability(logit + reach)
+    return _probability(model.logit(features(stored_lead, query)))
+
+
+def _probability(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, logit))))
-
-
-RARE_SKIP = 2.0  # logits this far beyond the reach of the rare words are settled without them
 
 
 def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story, group: str) -> bool:
@@ -551,30 +539,6 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
     )
 
 
-def _shared_rare(
-    stored_lead: str,
-    query: Story,
-    names: frozenset[str],
-    stored_words: Mapping[str, frozenset[str]],
-) -> frozenset[str]:
-    """Rare words both sides hold beyond the names every story of a subject shares: the schemes'
-    words on either side (subject, region, event), the runs common to both headlines, names of
-    offices and posts (交通运输局, 局长) and event words."""
-    known = set(names)
-    for words in (*query.words.values(), *stored_words.values()):
-        for word in words:
-            known |= bigrams(word)
-    return frozenset(
-        w
-        for w in rare_words(stored_lead) & query.rare
-        if not bigrams(w) <= known and not _EVENT.search(w) and not _OFFICE.search(w) and not _WHEN.search(w)
-    )
-
-
-# times of day and toll words: every report of the day, and every accident, has them
-_WHEN = re.compile(
-    r"今天|昨天|前天|今日|昨日|今晨|昨晚|今晚|上午|下午|中午|凌晨|傍晚|晚上|早上|夜间|深夜|被困|送医|受伤|死亡"
-)
 # a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first
 _AGAIN = re.compile(r"再次|又一|又发生|另一|再度|第二起|新一起|又出|又现")
 
