@@ -44,7 +44,9 @@ GROUPS = {
     "c": (DATA / "judgement_c" / "repost_pairs.yaml", DATA / "judgement_c" / "eval_config.yaml"),
     "dev": (DATA / "reposts_dev.yaml", None),
     "colloquial": (DATA / "reposts_colloquial.yaml", None),
+    "train": (DATA / "reposts_train.yaml", None),
 }
+TRAIN_ONLY = ("train",)
 DISTRACTOR_WEIGHT = 0.3
 L2 = 1.0  # ridge penalty on the weights (not the bias)
 TARGET_PRECISION = 0.98  # the target
@@ -91,7 +93,11 @@ def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], li
     lookup = lookup_of(config_path)
     # a story is its anchor text; the dev sets tell one story under several anchors and ids, so
     # their pairs bring no distractors
-    story_of = {} if group in ("dev", "colloquial") else {side(p["a"]): side(p["a"]) for p in pairs if "from_items" not in p}
+    story_of = (
+        {}
+        if group in ("dev", "colloquial", "train")
+        else {side(p["a"]): side(p["a"]) for p in pairs if "from_items" not in p}
+    )
     rows, labels, weights, labelled = [], [], [], []
     for pair in pairs:
         a, b = side(pair["a"]), side(pair["b"])
@@ -163,7 +169,11 @@ def main() -> None:
             f"held out {held:<11} pairs {int(lab.sum()):>4}  at 0.5: P {precision:.3f} R {recall:.3f}"
             f"  distractors over 0.5: {fp_distractors}/{int((~lab).sum())}"
         )
-    p_all, y_all = np.concatenate(oof_p), np.concatenate(oof_y)
+    # the threshold is chosen on the groups written as evaluation-like sets; "train" was written
+    # adversarially (half its negatives are colloquial posts about another accident): trained on,
+    # reported, not used to choose the operating point
+    chosen = [i for i, g in enumerate(GROUPS) if g not in TRAIN_ONLY]
+    p_all, y_all = np.concatenate([oof_p[i] for i in chosen]), np.concatenate([oof_y[i] for i in chosen])
     best = (0.5, *figures(p_all, y_all, 0.5))
     for threshold in np.arange(0.05, 0.96, 0.01):
         precision, recall = figures(p_all, y_all, threshold)

@@ -266,13 +266,14 @@ def test_a_report_that_the_toll_rose_is_not_held_apart_by_the_old_toll() -> None
     assert score(first[:LEAD_CHARS], story(other)) < score(first[:LEAD_CHARS], story(later))
 
 
-def test_named_sites_are_read_with_their_kind_and_without_what_precedes_them() -> None:
+def test_named_sites_are_read_by_kind_and_name_without_what_precedes_them() -> None:
     from bot.analysis.story import sites
 
-    assert sites(canonical("枫林区东环路一在建商场三层楼板坍塌")) == {"road": {"东环路"}}
-    assert sites(canonical("一艘渔船在大青湖作业时沉没")) == {"water": {"大青湖"}}
-    assert sites(canonical("临川公交集团36路公交在迎宾大道追尾")) == {"road": {"迎宾大道"}}
-    assert sites(canonical("桂香里那栋楼掉瓷砖")) == {"estate": {"桂香里"}}
+    assert sites(canonical("枫林区东环路一在建商场三层楼板坍塌")) == {"road": {"东环"}}
+    assert sites(canonical("一艘渔船在大青湖作业时沉没")) == {"water": {"大青"}}
+    assert sites(canonical("临川公交集团36路公交在迎宾大道追尾")) == {"road": {"迎宾"}}
+    assert sites(canonical("桂香里那栋楼掉瓷砖")) == {"estate": {"桂香"}}
+    assert sites(canonical("翠微湾工地")) == sites(canonical("翠微湾项目")) == {"venue": {"翠微湾"}}
     assert sites(canonical("一个的在了")) == {}
 
 

@@ -420,34 +420,56 @@ SITE_KINDS = {
 }
 _SITE_KIND_OF = {word: kind for kind, words in SITE_KINDS.items() for word in words.split()}
 _SITE = re.compile("|".join(sorted(_SITE_KIND_OF, key=len, reverse=True)))
+_SITE_WORDS = {
+    kind: re.compile("|".join(sorted(words.split(), key=len, reverse=True))) for kind, words in SITE_KINDS.items()
+}
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
-_NAME_STOP = re.compile(r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边]")
+_NAME_STOP = re.compile(
+    r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能被让使进出去来回到上下里外中前后住]"
+)
+# after a one-character kind (路, 河, 村 …) a site's name ends; otherwise the character starts a longer
+# word (江城, 河道, 村民): a Han character must not follow unless it is one of these
+_SITE_END = set("一与和及的段口边上下内附旁交近东西南北处时发起被已有也作那这")
 
 
 @lru_cache(maxsize=STORED_CACHE)
 def sites(text: str) -> dict[str, frozenset[str]]:
-    """Named sites of a canonical text by kind: {"road": {"建设路"}, "estate": {"桂香里"}}: the two or
-    three characters before a kind of place, cut after any function character or place suffix."""
+    """Named sites of a canonical text by kind, by name (the kind word left out, so 翠微湾工地 names
+    翠微湾项目): {"road": {"建设"}} for 建设路: the two or three characters before a kind of place, cut
+    after any function character or place suffix."""
     found: dict[str, set[str]] = {}  # frozen on return: the result is cached and shared
     for match in _SITE.finditer(text):
+        after = text[match.end() : match.end() + 1]
+        if len(match.group()) == 1 and after and "\u4e00" <= after <= "\u9fff" and after not in _SITE_END:
+            continue
         before = text[max(0, match.start() - 3) : match.start()]
         stops = list(_NAME_STOP.finditer(before))
         name = before[stops[-1].end() :] if stops else before
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
-            found.setdefault(_SITE_KIND_OF[match.group()], set()).add(name + match.group())
+            found.setdefault(_SITE_KIND_OF[match.group()], set()).add(name)
     return {kind: frozenset(names) for kind, names in found.items()}
 
 
+def _named(name: str, kind: str, text: str) -> bool:
+    """Is the site `name` of `kind` named in `text`, with any word of its kind (翠微湾工地 names
+    翠微湾项目; 人民医院 does not name 人民路)?"""
+    at = text.find(name)
+    while at >= 0:
+        if _SITE_WORDS[kind].match(text, at + len(name)):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
 def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
-    """(a site of the stored lead is in the query's head, both name sites of one kind and neither
-    names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店)."""
+    """(a site of the stored lead is named in the query's head, both name sites of one kind and
+    neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店)."""
     ours, theirs = sites(stored_lead), query.sites
-    same = any(site in query.head for names in ours.values() for site in names)
+    same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
     other = any(
-        ours[kind]
-        and theirs[kind]
-        and not any(site in query.head for site in ours[kind])
-        and not any(site in stored_lead for site in theirs[kind])
+        not any(_named(site, kind, query.head) for site in ours[kind])
+        and not any(_named(site, kind, stored_lead) for site in theirs[kind])
         for kind in ours.keys() & theirs.keys()
     )
     return same, other
