@@ -258,7 +258,7 @@ def test_the_recipe_picks_the_config_with_the_best_cross_validated_score(monkeyp
     monkeypatch.setattr(training, "grid", lambda parts: configs)
     scores = {1.0: 0.5, 2.0: 0.9, 3.0: 0.7}
     monkeypatch.setattr(training, "cross_validate", lambda data, config: {"hand": scores[config.c]})
-    config, table = training.choose(None, {"hand": []}, log=lambda line: None)
+    config, table = training.choose(lambda lexicon_features: None, {"hand": []}, log=lambda line: None)
     assert config.c == 2.0 and [row["mean"] for row in table] == [0.5, 0.9, 0.7]
 
 
@@ -281,3 +281,30 @@ def test_the_shipped_model_records_its_cross_validation_and_used_its_winner(mode
         name: w for name, w in model.meta["corpus_weight"].items() if name in best["weights"]
     }
     assert "inews" not in model.meta["trained_on"]  # the held-out news corpus
+
+
+def test_a_negated_lexicon_word_is_a_feature_of_its_own() -> None:
+    buckets = 1 << 18
+    plain, negated = features("污染", buckets, negation=True), features("没有污染", buckets, negation=True)
+    assert np.array_equal(plain, features("污染", buckets))  # nothing before it: as without negation
+    tag = int(plain[-1])  # 污染 as a negative lexicon word
+    assert tag not in negated.tolist()  # 没有污染: the negated kind instead
+    assert tag in features("没有污染", buckets).tolist()  # without negation the plain kind
+    assert tag in features("没有人说污染", buckets, negation=True).tolist()  # 3+ characters away: not negated
+
+
+def test_a_word_list_shipped_in_the_model_file_counts(tmp_path: Path) -> None:
+    from bot.analysis.sentiment_model import word_keys, word_table
+
+    words = word_table(*word_keys({"耐摔": 3}))
+    buckets = 1 << 10
+    tag = int(features("耐摔", buckets, words)[-1])
+    assert tag not in features("耐摔", buckets).tolist()
+    weights = np.zeros((3, buckets))
+    weights[2, tag] = 50.0  # only the word-list feature says positive
+    path = tmp_path / "model.npz"
+    save(path, weights, np.zeros(3), {"labels": ["negative", "neutral", "positive"]}, words)
+    model = LinearModel.load(path)
+    assert model.words is not None and np.array_equal(model.words[0], words[0])
+    assert int(np.argmax(model.probabilities("这手机很耐摔"))) == 2
+    assert float(np.ptp(model.probabilities("这手机很好"))) < 1e-6
