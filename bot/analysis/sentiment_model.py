@@ -51,7 +51,7 @@ def _table() -> np.ndarray:
 
 
 LEXICON_NEGATIVE, LEXICON_POSITIVE = 0, 1
-_LEXICON: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+_LEXICON: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _lexicon()
 _SLOT_SHIFT, _SLOTS = np.uint64(44), 1 << 16  # a 64 KB pre-filter: ~1 in 100 n-grams needs the exact look-up
 
 
@@ -78,9 +78,30 @@ def _cleaned(text: str) -> np.ndarray:
     return cps.astype(np.uint64)
 
 
-def _lexicon() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sorted gram hashes, kind of each, pre-filter) of the project lexicon's words of 1–3
-    characters (9 in 10 of its words; longer ones still count through their n-grams)."""
+Words = tuple[np.ndarray, np.ndarray, np.ndarray]  # sorted gram hashes, kind of each, pre-filter
+
+
+def word_keys(words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted gram hashes, kinds) of the words of 1–3 cleaned characters in `words` (word → kind);
+    the first kind given for a hash wins. What a model file stores for an extra word list."""
+    found: dict[int, int] = {}
+    for word, kind in words.items():
+        cps = _cleaned(word)
+        if 1 <= cps.size <= 3:
+            found.setdefault(int(_grams(cps)[-1]), kind)  # the gram of the whole word
+    keys = np.asarray(sorted(found), dtype=np.uint64)
+    return keys, np.asarray([found[int(k)] for k in keys], dtype=np.uint64)
+
+
+def word_table(keys: np.ndarray, kinds: np.ndarray) -> Words:
+    slots = np.zeros(_SLOTS, dtype=np.bool_)
+    slots[(keys >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)] = True
+    return keys, kinds, slots
+
+
+def _lexicon() -> Words:
+    """The project lexicon's words of 1–3 characters (9 in 10 of its words; longer ones still
+    count through their n-grams) as kinds LEXICON_NEGATIVE / LEXICON_POSITIVE."""
     global _LEXICON
     if _LEXICON is None:
         with _LOCK:
@@ -88,30 +109,57 @@ def _lexicon() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 from bot.analysis.sentiment import Lexicon  # not at import time: it imports this module
 
                 lexicon = Lexicon.bundled()
-                found: dict[int, int] = {}
-                for kind, words in ((LEXICON_NEGATIVE, lexicon.negative), (LEXICON_POSITIVE, lexicon.positive)):
-                    for word in words:
-                        cps = _cleaned(word)
-                        if 1 <= cps.size <= 3:
-                            found.setdefault(int(_grams(cps)[-1]), kind)  # the gram of the whole word
-                keys = np.asarray(sorted(found), dtype=np.uint64)
-                slots = np.zeros(_SLOTS, dtype=np.bool_)
-                slots[(keys >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)] = True
-                _LEXICON = (keys, np.asarray([found[int(k)] for k in keys], dtype=np.uint64), slots)
+                words = dict.fromkeys(lexicon.negative, LEXICON_NEGATIVE)
+                words.update((w, LEXICON_POSITIVE) for w in lexicon.positive if w not in words)
+                _LEXICON = word_table(*word_keys(words))
     return _LEXICON
 
 
-def features(text: str, buckets: int) -> np.ndarray:
+# Characters that negate a lexicon word starting one or two characters after them (不满意 is a
+# word of its own; 不太满意, 没有污染, 未造成伤亡 are not). Punctuation is gone by then, so this
+# is a window of characters, not of clause.
+NEGATORS = np.asarray([ord(c) for c in "不没未无非别勿莫"], dtype=np.uint64)
+_IS_NEGATOR = np.zeros(LIMIT, dtype=np.bool_)  # a look-up: np.isin costs ~20 µs a call
+_IS_NEGATOR[NEGATORS.astype(np.intp)] = True
+NEGATED = np.uint64(8)  # added to a word's kind when a negator stands before it
+
+
+def _hits(h: np.ndarray, slot: np.ndarray, cps: np.ndarray, table: Words, negation: bool) -> np.ndarray:
+    """Kinds of the words of `table` found among the gram hashes `h` of `cps` (+ NEGATED if negated);
+    `slot` is each hash's pre-filter slot."""
+    keys, kinds, slots = table
+    maybe = np.flatnonzero(slots[slot])
+    if not maybe.size:
+        return maybe.astype(np.uint64)
+    at = np.minimum(np.searchsorted(keys, h[maybe]), keys.size - 1)
+    found = keys[at] == h[maybe]
+    out = kinds[at[found]]
+    if negation and out.size:
+        n = cps.size
+        index = maybe[found]
+        start = np.where(index < n, index, np.where(index < 2 * n - 1, index - n, index - (2 * n - 1)))
+        before = np.zeros(start.size, dtype=np.bool_)
+        for back in (1, 2):
+            ok = start >= back
+            before[ok] |= _IS_NEGATOR[cps[start[ok] - back].astype(np.intp)]
+        out = out + before.astype(np.uint64) * NEGATED
+    return out
+
+
+def features(text: str, buckets: int, words: Words | None = None, negation: bool = False) -> np.ndarray:
     """Bucket ids of the character 1-, 2- and 3-grams of the cleaned text, one per occurrence,
     plus one of two fixed ids per word of the project lexicon found (negative / positive): the
     vocabulary written for 舆情 news counts wherever it occurs, also where the public corpora
-    taught its characters little. `buckets` must be a power of two; characters past the table
-    all read as its last one."""
-    h = _grams(_cleaned(text))
-    keys, kinds, slots = _lexicon()
-    maybe = h[slots[(h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)]]
-    at = np.minimum(np.searchsorted(keys, maybe), keys.size - 1)
-    hits = kinds[at[keys[at] == maybe]]
+    taught its characters little. `words` adds a further word list (a model file may carry
+    one: kinds of its own); with `negation`, a word right after a negator (NEGATORS) counts
+    under a kind of its own. `buckets` must be a power of two; characters past the table all
+    read as its last one."""
+    cps = _cleaned(text)
+    h = _grams(cps)
+    slot = ((h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)).astype(np.intp)
+    hits = _hits(h, slot, cps, _lexicon(), negation)
+    if words is not None:
+        hits = np.concatenate((hits, _hits(h, slot, cps, words, negation)))
     if hits.size:
         tags = hits | _ORDER[3]
         tags *= _MIX
@@ -134,13 +182,18 @@ class LinearModel:
     labels: tuple[str, ...]
     thresholds: dict[str, float]  # a label needs this probability, else neutral
     meta: dict
+    words: Words | None = None  # an extra word list the model was trained with (features())
+
+    @property
+    def negation(self) -> bool:
+        return bool(self.meta.get("negation", False))
 
     @property
     def buckets(self) -> int:
         return int(self.weights.shape[1])
 
     def probabilities(self, text: str) -> np.ndarray:
-        ids = features(text, self.buckets)
+        ids = features(text, self.buckets, self.words, self.negation)
         logits = self.bias.copy()
         if ids.size:
             logits += self.weights.take(ids, axis=1).sum(axis=1) / math.sqrt(ids.size)
@@ -155,6 +208,13 @@ class LinearModel:
                 weights = np.ascontiguousarray(data["weights"], dtype=np.float32)
                 bias = data["bias"].astype(np.float32)
                 meta = json.loads(str(data["meta"]))
+                words = None
+                if "word_keys" in data:
+                    keys = data["word_keys"].astype(np.uint64)
+                    kinds = data["word_kinds"].astype(np.uint64)
+                    if keys.shape != kinds.shape or (keys.size > 1 and (np.diff(keys) <= 0).any()):
+                        raise ValueError("word_keys must be sorted and match word_kinds")
+                    words = word_table(keys, kinds)
         except (OSError, KeyError, ValueError, EOFError) as exc:  # np.load raises these for bad files
             raise ModelError(f"{path}: {exc}") from exc
         labels = tuple(meta.get("labels", ()))
@@ -169,14 +229,17 @@ class LinearModel:
             or not np.isfinite(weights).all()
         ):
             raise ModelError(f"{path}: weights of shape {weights.shape} do not match labels {labels}")
-        return cls(weights, bias, labels, dict(meta.get("thresholds", {})), meta)
+        return cls(weights, bias, labels, dict(meta.get("thresholds", {})), meta, words)
 
 
-def save(path: Path, weights: np.ndarray, bias: np.ndarray, meta: dict) -> None:
-    """Write a model as compressed float16 weights plus JSON metadata (labels, thresholds, provenance)."""
+def save(path: Path, weights: np.ndarray, bias: np.ndarray, meta: dict, words: Words | None = None) -> None:
+    """Write a model as compressed float16 weights plus JSON metadata (labels, thresholds,
+    provenance), and the hashes and kinds of its extra word list if it has one."""
+    extra = {} if words is None else {"word_keys": words[0], "word_kinds": words[1].astype(np.uint8)}
     np.savez_compressed(
         path,
         weights=weights.astype(np.float16),
         bias=bias.astype(np.float32),
         meta=np.array(json.dumps(meta, ensure_ascii=False)),
+        **extra,
     )
