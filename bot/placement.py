@@ -44,6 +44,9 @@ SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
 FACILITY = re.compile(
     r"[\u4e00-\u9fff]{2,}(?:小区|花园|家园|新村|苑|公寓|大厦|学校|中学|小学|幼儿园|医院|卫生院|养老院|市场|车棚)"
 )
+# a rebuttal naming another subject of the scheme answers a story when it repeats this share of
+# the story's headline (its two-character runs)
+ANSWER_OVERLAP = 0.4
 T = TypeVar("T")
 
 
@@ -133,12 +136,18 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         if not _accepts(incident, now, judge) or incident.match is None:
             continue
         theirs = _names(incident.match)
-        if not (names & theirs or (not _who(incident.match) and set(judgement.match.words("region")) & theirs)):
-            continue
         title = canonical(incident.title)
         shared_events = events & (set(incident.match.words("event")) | story_events(title))
         grams = bigrams(title)
         overlap = len(grams & bigrams(head)) / len(grams) if grams else 0.0
+        named = _same_names(names, theirs) or (
+            not _who(incident.match) and set(judgement.match.words("region")) & theirs
+        )
+        # the regulator answering for the company it oversees names another subject of the scheme:
+        # the story's own words tell (网传偷排污水污染河道不实 for 网传水务集团偷排污水造成河道污染)
+        retold = incident.scheme == judgement.match.scheme and shared_events and overlap >= ANSWER_OVERLAP
+        if not (named or retold):
+            continue
         rumour = 0.5 if RUMOUR.search(incident.title) or incident.title.rstrip().endswith(("？", "?")) else 0.0
         rank = (len(shared_events) + overlap + rumour, (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:
@@ -226,6 +235,12 @@ def _headline(
 def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
     """Event concepts of a match's words (not negated) and kinds of event its title reports."""
     return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
+
+
+def _same_names(ours: set[str], theirs: set[str]) -> bool:
+    """True if the two sides name one subject, leader or place, a short form inside the full one
+    counting as the same (禾丰建投 in 禾丰建投集团): a rebuttal often uses the full name."""
+    return any(a in b or b in a for a in ours for b in theirs)
 
 
 def _who(match: Match) -> set[str]:

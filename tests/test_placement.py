@@ -63,8 +63,8 @@ def config() -> Config:
     return make_config(analysis={"spread_count": 5})
 
 
-async def live(store: Store, items: list[Item]) -> list[tuple]:
-    cfg = config()
+async def live(store: Store, items: list[Item], cfg: Config | None = None) -> list[tuple]:
+    cfg = cfg or config()
     incidents = IncidentService(cfg, store)
     judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
     clock = FakeClock(START)
@@ -89,8 +89,8 @@ async def live(store: Store, items: list[Item]) -> list[tuple]:
     return out
 
 
-def replayed(items: list[Item]) -> list[tuple]:
-    cfg = config()
+def replayed(items: list[Item], cfg: Config | None = None) -> list[tuple]:
+    cfg = cfg or config()
     results = replay(items, Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis))
     return [(r.first.title, r.tier, r.reason, len(r.items), len(r.progress), len(r.upgrades)) for r in results]
 
@@ -283,3 +283,57 @@ async def test_a_retelling_without_figures_joins_by_the_proper_name_both_headlin
     assert got == replayed(items)
     spreads = {row[0]: row[3] for row in got}
     assert spreads == {items[0].title: 2, items[2].title: 1}  # 翠微湾 joins; 滨河苑 is another story
+
+
+def regulator_config() -> Config:
+    """A bureau (full and short name) and the water group it oversees, in one scheme."""
+    scheme = {
+        "name": "国资监管",
+        "subjects": ["江城市国资委", "市国资委", "江城水务集团"],
+        "events": {"受贿": 3, "乱收费": 2},
+    }
+    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+
+
+async def test_a_rebuttal_by_the_short_name_answers_the_story_told_with_the_full_one(store: Store) -> None:
+    items = [
+        Item(
+            "forum",
+            "http://r/1",
+            "网曝江城市国资委一名处长涉嫌受贿",
+            "有网友发帖称，江城市国资委一名处长涉嫌受贿，金额巨大。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://r/2",
+            "市国资委：网传处长受贿一事系谣言",
+            "市国资委回应称，经核查，相关说法系谣言。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, regulator_config())
+    assert got == replayed(items, regulator_config())
+    assert len(got) == 1 and got[0][4] == 1  # 市国资委 is 江城市国资委: the rumour got the 进展
+
+
+async def test_a_rebuttal_by_another_subject_of_the_scheme_answers_the_story_it_retells(store: Store) -> None:
+    items = [
+        Item(
+            "forum",
+            "http://r/3",
+            "网传江城水务集团城东营业厅乱收费",
+            "有网友称江城水务集团城东营业厅向居民乱收费，每户多收二百元安装费。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://r/4",
+            "江城市国资委：网传城东营业厅乱收费不实",
+            "江城市国资委通报，经核查，城东营业厅按标准收费，网传乱收费说法不实。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, regulator_config())
+    assert got == replayed(items, regulator_config())
+    assert len(got) == 1 and got[0][4] == 1  # the overseeing bureau answers the water group's story
