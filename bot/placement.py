@@ -123,8 +123,8 @@ def toll_reason(before: str, judgement: Judgement) -> str:
 async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
     """The open incident a rebuttal answers: a near-duplicate's, else, of the recent ones naming
     the same subject or leader (or, for a story told by place only, the same region), the one
-    whose story it repeats: shared event words and headline text, a rumour (网传, a question),
-    then the latest."""
+    whose story it repeats: shared event words and leaders, headline text, a rumour (网传, a
+    question), then the latest."""
     number = judge.similar(item)
     if number and (found := await ledger.get(number)) is not None and _accepts(found, now, judge):
         return found
@@ -149,7 +149,12 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         if not (named or retold):
             continue
         rumour = 0.5 if RUMOUR.search(incident.title) or incident.title.rstrip().endswith(("？", "?")) else 0.0
-        rank = (len(shared_events) + overlap + rumour, (incident.last_seen_at or incident.discovered_at).timestamp())
+        # a leader named on both sides points at that person's story, not the company's others
+        leaders = len(set(judgement.match.words("leader")) & set(incident.match.words("leader")))
+        rank = (
+            len(shared_events) + leaders + overlap + rumour,
+            (incident.last_seen_at or incident.discovered_at).timestamp(),
+        )
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None

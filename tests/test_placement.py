@@ -337,3 +337,42 @@ async def test_a_rebuttal_by_another_subject_of_the_scheme_answers_the_story_it_
     got = await live(store, items, regulator_config())
     assert got == replayed(items, regulator_config())
     assert len(got) == 1 and got[0][4] == 1  # the overseeing bureau answers the water group's story
+
+
+async def test_a_rebuttal_without_event_words_answers_the_story_of_the_leader_it_names(store: Store) -> None:
+    scheme = {
+        "name": "水务",
+        "subjects": ["江城水务集团"],
+        "leaders": ["周明远"],
+        "events": {"泄漏": 4, "受贿": 3, "被举报": 3},
+    }
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item(
+            "forum",
+            "http://l/1",
+            "网曝江城水务集团城南泵站泄漏",
+            "有网友称江城水务集团城南泵站泄漏。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "city",
+            "http://l/2",
+            "江城水务集团副总经理周明远被举报受贿",
+            "一封举报信称江城水务集团副总经理周明远多次受贿。",
+            fetched_at=_at(10),
+        ),
+        Item(
+            "gov",
+            "http://l/3",
+            "江城水务集团：网传副总经理周明远收受红包一事系编造",
+            "集团纪委核查后认定相关内容系编造。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, cfg)  # live() asserts every item is judged
+    assert got == replayed(items, cfg)
+    by_title = {row[0]: row for row in got}
+    assert len(got) == 2
+    assert by_title["江城水务集团副总经理周明远被举报受贿"][4] == 1  # 周明远's story got the 进展
+    assert by_title["网曝江城水务集团城南泵站泄漏"][4] == 0
