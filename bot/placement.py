@@ -140,7 +140,8 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         shared_events = events & (set(incident.match.words("event")) | story_events(title))
         grams = bigrams(title)
         overlap = len(grams & bigrams(head)) / len(grams) if grams else 0.0
-        named = _same_names(names, theirs) or (
+        people = set(judgement.match.words("leader")) | set(incident.match.words("leader"))
+        named = _same_names(names, theirs, people) or (
             not _who(incident.match) and set(judgement.match.words("region")) & theirs
         )
         # the regulator answering for the company it oversees names another subject of the scheme:
@@ -242,10 +243,11 @@ def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
     return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
 
 
-def _same_names(ours: set[str], theirs: set[str]) -> bool:
-    """True if the two sides name one subject, leader or place, a short form inside the full one
-    counting as the same (禾丰建投 in 禾丰建投集团): a rebuttal often uses the full name."""
-    return any(a in b or b in a for a in ours for b in theirs)
+def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:
+    """True if the two sides name one subject, leader or place, an organisation's short form inside
+    its full one counting as the same (禾丰建投 in 禾丰建投集团: a rebuttal often uses the full name);
+    a person's name only as itself (王建 is not 王建国)."""
+    return any(a == b or (a not in people and b not in people and (a in b or b in a)) for a in ours for b in theirs)
 
 
 def _who(match: Match) -> set[str]:

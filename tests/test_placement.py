@@ -376,3 +376,15 @@ async def test_a_rebuttal_without_event_words_answers_the_story_of_the_leader_it
     assert len(got) == 2
     assert by_title["江城水务集团副总经理周明远被举报受贿"][4] == 1  # 周明远's story got the 进展
     assert by_title["网曝江城水务集团城南泵站泄漏"][4] == 0
+
+
+async def test_a_rebuttal_about_one_leader_does_not_answer_the_story_of_a_longer_name(store: Store) -> None:
+    scheme = {"name": "区领导", "leaders": ["王建", "王建国"], "events": {"受贿": 3, "被举报": 3}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item("forum", "http://w/1", "网曝江城区副区长王建国受贿", "有网友发帖称副区长王建国受贿。", fetched_at=_at(0)),
+        Item("gov", "http://w/2", "江城区纪委：王建被举报一事系谣言", "经核查，相关内容系谣言。", fetched_at=_at(20)),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert len(got) == 2 and all(row[4] == 0 for row in got)  # 王建 is not 王建国: no 进展 for that story
