@@ -44,6 +44,9 @@ SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
 FACILITY = re.compile(
     r"[\u4e00-\u9fff]{2,}(?:小区|花园|家园|新村|苑|公寓|大厦|学校|中学|小学|幼儿园|医院|卫生院|养老院|市场|车棚)"
 )
+# a rebuttal naming another subject of the scheme answers a story when it repeats this share of
+# the story's headline (its two-character runs)
+ANSWER_OVERLAP = 0.4
 T = TypeVar("T")
 
 
@@ -129,8 +132,8 @@ def toll_reason(before: str, judgement: Judgement) -> str:
 async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger, now: datetime) -> Incident | None:
     """The open incident a rebuttal answers: a near-duplicate's, else, of the recent ones naming
     the same subject or leader (or, for a story told by place only, the same region), the one
-    whose story it repeats: shared event words and headline text, a rumour (网传, a question),
-    then the latest."""
+    whose story it repeats: shared event words and leaders, headline text, a rumour (网传, a
+    question), then the latest."""
     number = judge.similar(item)
     if number and (found := await ledger.get(number)) is not None and _accepts(found, now, judge):
         return found
@@ -142,14 +145,26 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         if not _accepts(incident, now, judge) or incident.match is None:
             continue
         theirs = _names(incident.match)
-        if not (names & theirs or (not _who(incident.match) and set(judgement.match.words("region")) & theirs)):
-            continue
         title = canonical(incident.title)
         shared_events = events & (set(incident.match.words("event")) | story_events(title))
         grams = bigrams(title)
         overlap = len(grams & bigrams(head)) / len(grams) if grams else 0.0
+        people = set(judgement.match.words("leader")) | set(incident.match.words("leader"))
+        named = _same_names(names, theirs, people) or (
+            not _who(incident.match) and set(judgement.match.words("region")) & theirs
+        )
+        # the regulator answering for the company it oversees names another subject of the scheme:
+        # the story's own words tell (网传偷排污水污染河道不实 for 网传水务集团偷排污水造成河道污染)
+        retold = incident.scheme == judgement.match.scheme and shared_events and overlap >= ANSWER_OVERLAP
+        if not (named or retold):
+            continue
         rumour = 0.5 if RUMOUR.search(incident.title) or incident.title.rstrip().endswith(("？", "?")) else 0.0
-        rank = (len(shared_events) + overlap + rumour, (incident.last_seen_at or incident.discovered_at).timestamp())
+        # a leader named on both sides points at that person's story, not the company's others
+        leaders = len(set(judgement.match.words("leader")) & set(incident.match.words("leader")))
+        rank = (
+            len(shared_events) + leaders + overlap + rumour,
+            (incident.last_seen_at or incident.discovered_at).timestamp(),
+        )
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
@@ -235,6 +250,13 @@ def _headline(
 def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
     """Event concepts of a match's words (not negated) and kinds of event its title reports."""
     return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
+
+
+def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:
+    """True if the two sides name one subject, leader or place, an organisation's short form inside
+    its full one counting as the same (禾丰建投 in 禾丰建投集团: a rebuttal often uses the full name);
+    a person's name only as itself (王建 is not 王建国)."""
+    return any(a == b or (a not in people and b not in people and (a in b or b in a)) for a in ours for b in theirs)
 
 
 def _who(match: Match) -> set[str]:

@@ -90,6 +90,10 @@ CASES = [
     ("events", "停水", "小区停水三天", True),
     ("events", "投诉", "投诉人称", True),
     ("events", "死亡", "事故造成两人死亡", True),
+    ("events", "死亡", "全县孕产妇死亡率持续下降", False),  # a rate, not a death
+    ("events", "污染", "公布废气污染物监测结果", False),  # a substance, not pollution
+    ("events", "死亡", "死亡人数升至5人", True),
+    ("events", "泄漏", "燃气泄漏物业没人管", True),  # 物业 starts after the word
 ]
 
 

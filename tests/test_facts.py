@@ -164,3 +164,37 @@ def test_light_injuries_count_and_evacuations_set_no_band() -> None:
     assert facts.value(INJURED) == 2
     assert facts.value(AFFECTED) == 500
     assert facts.band is Tier.IV  # the 500 evacuated set no band; the injured do
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("白沙镇一幼儿园二十余名儿童食物中毒住院", INJURED, 20),  # what happened sits between who and the word
+        ("4名小学生在河边玩耍时溺水死亡", DEATHS, 4),
+        ("两名驾驶员因一氧化碳中毒身亡", DEATHS, 2),
+        ("6名工人煤气中毒", INJURED, 6),
+        ("矿井透水事故 三名矿工溺亡", DEATHS, 3),  # 溺亡 carries no 死
+    ],
+)
+def test_a_count_reaches_its_word_over_where_and_why(text: str, kind: str, value: float) -> None:
+    assert extract(text).value(kind) == value
+
+
+@pytest.mark.parametrize("text", ["8名专家研究死亡原因", "5名医生救治受伤群众", "3名工人获救未受伤"])
+def test_the_stretch_between_count_and_word_is_no_free_gap(text: str) -> None:
+    assert extract(text).figures == ()
+
+
+def test_a_count_after_its_word_does_not_take_the_next_figure() -> None:
+    facts = extract("化工厂闪爆 造成2人死亡15人受伤")  # not 死亡15人
+    assert facts.value(DEATHS) == 2 and facts.value(INJURED) == 15 and facts.band is Tier.III
+
+
+def test_spaced_figures_are_read() -> None:
+    facts = extract("白 沙 镇 泥 石 流 4 人 失 踪")
+    assert facts.value(MISSING) == 4 and facts.band is Tier.III
+
+
+def test_a_role_noun_names_who_was_hurt() -> None:
+    assert extract("7名用餐者中毒送医").value(INJURED) == 7
+    assert extract("2名外卖员受伤").value(INJURED) == 2

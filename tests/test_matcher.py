@@ -166,3 +166,15 @@ def test_the_reason_line_names_the_leader() -> None:
 
     [match] = Matcher([LEADERS]).match(item("临川市交通运输局局长周海涛涉嫌受贿"))
     assert "领导「周海涛」" in score(match, Sentiment()).reason
+
+
+def test_a_rebuttal_without_event_words_matches_on_the_names_it_clears() -> None:
+    denial = item("江城化工集团：网传厂长收红包一事系编造", "相关内容系编造，公司已报警。")
+    matcher = Matcher([STATE])
+    assert matcher.match(denial) == []  # no event word: the rule does not hold
+    [match] = matcher.match(denial, named_if=lambda _item: True)
+    assert match.words("subject") == ["江城化工集团"] and match.severity == 0
+    assert matcher.match(item("网传厂长收红包一事系编造"), named_if=lambda _item: True) == []  # nobody named
+    asked: list[Item] = []
+    matcher.match(item("今日天气晴"), named_if=lambda it: asked.append(it))
+    assert asked == []  # no name found: the rebuttal test is never run

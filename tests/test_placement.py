@@ -63,8 +63,8 @@ def config() -> Config:
     return make_config(analysis={"spread_count": 5})
 
 
-async def live(store: Store, items: list[Item]) -> list[tuple]:
-    cfg = config()
+async def live(store: Store, items: list[Item], cfg: Config | None = None) -> list[tuple]:
+    cfg = cfg or config()
     incidents = IncidentService(cfg, store)
     judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
     clock = FakeClock(START)
@@ -89,8 +89,8 @@ async def live(store: Store, items: list[Item]) -> list[tuple]:
     return out
 
 
-def replayed(items: list[Item]) -> list[tuple]:
-    cfg = config()
+def replayed(items: list[Item], cfg: Config | None = None) -> list[tuple]:
+    cfg = cfg or config()
     results = replay(items, Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis))
     return [(r.first.title, r.tier, r.reason, len(r.items), len(r.progress), len(r.upgrades)) for r in results]
 
@@ -316,3 +316,108 @@ async def test_a_repost_without_figures_does_not_regrade_a_story_graded_by_its_f
     [(title, tier, _reason, spread, _progress, upgrades)] = got
     assert title == items[0].title and spread == 3
     assert (tier, upgrades) == (Tier.IV, 0)
+
+
+def regulator_config() -> Config:
+    """A bureau (full and short name) and the water group it oversees, in one scheme."""
+    scheme = {
+        "name": "国资监管",
+        "subjects": ["江城市国资委", "市国资委", "江城水务集团"],
+        "events": {"受贿": 3, "乱收费": 2},
+    }
+    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+
+
+async def test_a_rebuttal_by_the_short_name_answers_the_story_told_with_the_full_one(store: Store) -> None:
+    items = [
+        Item(
+            "forum",
+            "http://r/1",
+            "网曝江城市国资委一名处长涉嫌受贿",
+            "有网友发帖称，江城市国资委一名处长涉嫌受贿，金额巨大。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://r/2",
+            "市国资委：网传处长受贿一事系谣言",
+            "市国资委回应称，经核查，相关说法系谣言。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, regulator_config())
+    assert got == replayed(items, regulator_config())
+    assert len(got) == 1 and got[0][4] == 1  # 市国资委 is 江城市国资委: the rumour got the 进展
+
+
+async def test_a_rebuttal_by_another_subject_of_the_scheme_answers_the_story_it_retells(store: Store) -> None:
+    items = [
+        Item(
+            "forum",
+            "http://r/3",
+            "网传江城水务集团城东营业厅乱收费",
+            "有网友称江城水务集团城东营业厅向居民乱收费，每户多收二百元安装费。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://r/4",
+            "江城市国资委：网传城东营业厅乱收费不实",
+            "江城市国资委通报，经核查，城东营业厅按标准收费，网传乱收费说法不实。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, regulator_config())
+    assert got == replayed(items, regulator_config())
+    assert len(got) == 1 and got[0][4] == 1  # the overseeing bureau answers the water group's story
+
+
+async def test_a_rebuttal_without_event_words_answers_the_story_of_the_leader_it_names(store: Store) -> None:
+    scheme = {
+        "name": "水务",
+        "subjects": ["江城水务集团"],
+        "leaders": ["周明远"],
+        "events": {"泄漏": 4, "受贿": 3, "被举报": 3},
+    }
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item(
+            "forum",
+            "http://l/1",
+            "网曝江城水务集团城南泵站泄漏",
+            "有网友称江城水务集团城南泵站泄漏。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "city",
+            "http://l/2",
+            "江城水务集团副总经理周明远被举报受贿",
+            "一封举报信称江城水务集团副总经理周明远多次受贿。",
+            fetched_at=_at(10),
+        ),
+        Item(
+            "gov",
+            "http://l/3",
+            "江城水务集团：网传副总经理周明远收受红包一事系编造",
+            "集团纪委核查后认定相关内容系编造。",
+            fetched_at=_at(20),
+        ),
+    ]
+    got = await live(store, items, cfg)  # live() asserts every item is judged
+    assert got == replayed(items, cfg)
+    by_title = {row[0]: row for row in got}
+    assert len(got) == 2
+    assert by_title["江城水务集团副总经理周明远被举报受贿"][4] == 1  # 周明远's story got the 进展
+    assert by_title["网曝江城水务集团城南泵站泄漏"][4] == 0
+
+
+async def test_a_rebuttal_about_one_leader_does_not_answer_the_story_of_a_longer_name(store: Store) -> None:
+    scheme = {"name": "区领导", "leaders": ["王建", "王建国"], "events": {"受贿": 3, "被举报": 3}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item("forum", "http://w/1", "网曝江城区副区长王建国受贿", "有网友发帖称副区长王建国受贿。", fetched_at=_at(0)),
+        Item("gov", "http://w/2", "江城区纪委：王建被举报一事系谣言", "经核查，相关内容系谣言。", fetched_at=_at(20)),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert len(got) == 2 and all(row[4] == 0 for row in got)  # 王建 is not 王建国: no 进展 for that story

@@ -15,8 +15,8 @@ when no word of that route straddles either of its edges. Rules on top:
 - a word straddling the right edge may extend the hit's own last word (江城地铁站,
   江州公交车: a head noun with a suffix), never cut into it (江州城投资, 浙江州公交通卡);
 - a leader inside a longer word that starts with the name is another person;
-  an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in an
-  adjective (爆炸性新闻);
+  an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in a
+  derived noun of another kind (爆炸性新闻, 死亡率, 污染物);
 - punctuation and spaces are edges (王建国（局长）, 江城 建工); in text spaced out
   character by character (王 建 国) spaces are not.
 
@@ -59,6 +59,9 @@ EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to i
 AFTER_NAME = frozenset(
     "的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请"
 )
+# an event word that begins a noun of another kind is not the event: a property (爆炸性新闻), a rate
+# (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
+DERIVED_SUFFIXES = ("性", "率", "物")
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -201,8 +204,8 @@ class Boundaries:
                         and self._extends_last_word(window[start:end], a - start)
                     )
                 # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
-                # name (张伟业 for 张伟) or an adjective (爆炸性)
-                return kind != "person" and not window[a:b].endswith("性")
+                # name (张伟业 for 张伟) or a derived noun (爆炸性, 死亡率, 污染物)
+                return kind != "person" and not window[a:b].endswith(DERIVED_SUFFIXES)
             if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
                 return False  # 江城建工路
         if kind == "org":

@@ -39,10 +39,19 @@ _NUM = r"(?<![\d.])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+
 _CNT = r"\s*(?:人|名|位)"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
-    r"(?:工人|乘客|学生|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工)?"
+    r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工"
+    r"|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民))?"  # 就餐者, 施工员, 外卖员: a role noun
 )
+# between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
+# place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
+# group (和, 及), so 12名专家分析死亡原因 stays no toll
+_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff]){1,8}?)?"
+_HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
+_FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失联|受伤|伤|中毒|被困"
+# a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
+_NOT_NEXT = rf"(?!{_WHO}(?:{_FIGURE_WORD}))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
-_TRIGGER = re.compile(r"死|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|疏散|转移|撤离|安置|受灾|受影响|被困|损失")
+_TRIGGER = re.compile(r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|疏散|转移|撤离|安置|受灾|受影响|被困|损失")
 
 
 def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -51,11 +60,11 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
         (
             kind,
             re.compile(
-                rf"{_NUM}{_CNT}{_WHO}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
+                rf"{_NUM}{_CNT}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
             ),
         ),
         (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?{_UP}{_NUM}(?:{_CNT})?")),
-        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}")),  # 造成死亡3人、受伤5人
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}{_NOT_NEXT}")),  # 造成死亡3人、受伤5人
     ]
 
 
@@ -166,9 +175,10 @@ def extract(*texts: str) -> Facts:
     figures: list[Figure] = []
     negated: list[str] = []
     for text in texts:
-        if not text or not (_TRIGGER.search(text) or _TRADITIONAL.search(text)):
+        text = readable(text) if text else ""
+        if not _TRIGGER.search(text):  # read first: 5 人 失 踪, 遇難 carry their words only then
             continue
-        for sentence in _SENTENCES.findall(readable(text)):
+        for sentence in _SENTENCES.findall(text):
             if not _TRIGGER.search(sentence):
                 continue
             rumoured = RUMOUR.search(sentence) is not None

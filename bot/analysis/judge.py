@@ -51,7 +51,8 @@ class Judge:
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
-        matches = self.matcher.match(item)
+        # a rebuttal without the scheme's event words (收受财物一事系编造) still answers its story
+        matches = self.matcher.match(item, named_if=rebuttal)
         watch = watch_match(item, watch_terms)
         if watch is not None:
             matches = sorted([*matches, watch], key=lambda m: -m.severity)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -58,6 +58,7 @@ class CompiledScheme:
 Ref = tuple[int, str, str, int, bool]
 # an occurrence in an item: field, start, end (normalised text), refs by scheme index
 Occurrence = tuple[str, int, int, dict[int, tuple[Ref, ...]]]
+RawHit = tuple[str, int, int, Ref]  # field, start, end (normalised text), one scheme's ref
 _ANCHOR_ORDER = {"subject": 0, "leader": 0, "region": 1, "event": 3, "exclude": 4}
 
 
@@ -184,8 +185,14 @@ class Matcher:
         """Load the segmentation dictionary for boundary checks now, not on the first match."""
         self.boundaries.prepare()
 
-    def match(self, item: Item) -> list[Match]:
-        """Matches of every scheme, most severe first (then heaviest)."""
+    def match(self, item: Item, named_if: Callable[[Item], object] | None = None) -> list[Match]:
+        """Matches of every scheme, most severe first (then heaviest).
+
+        `named_if` (a rebuttal test): when a scheme's subject or leader (region, for a scheme of
+        places) stands in the item but no rule holds, and `named_if(item)` is true, those schemes
+        match on the names alone. A denial restates the allegation in its own words (收受财物一事
+        系编造 for 受贿) or none, yet names whom it clears: enough to find the story it answers
+        (bot.placement). Asked only after the scan found a name, so unmatched items never pay."""
         if self.empty:
             return []
         found: list[Occurrence] = []
@@ -201,14 +208,22 @@ class Matcher:
         if not candidates:
             return []
         view = _View(item, normal, self.boundaries)
-        out = []
-        for index in candidates:
-            raw = [(f, s, e, ref) for f, s, e, refs_by in found for ref in refs_by.get(index, ())]
-            if (m := self._evaluate(index, raw, view)) is not None:
-                out.append(m)
+        raws = {i: [(f, s, e, ref) for f, s, e, refs_by in found for ref in refs_by.get(i, ())] for i in candidates}
+        out = [m for i, raw in raws.items() if (m := self._evaluate(i, raw, view)) is not None]
+        if not out and named_if is not None and named_if(item):
+            out = [m for i, raw in raws.items() if (m := self._named(i, raw, view)) is not None]
         return sorted(out, key=lambda m: (-m.severity, -m.weight))
 
-    def _evaluate(self, index: int, raw: list[tuple[str, int, int, Ref]], view: _View) -> Match | None:
+    def _named(self, index: int, raw: list[RawHit], view: _View) -> Match | None:
+        scheme = self.schemes[index]
+        kept = [r for r in raw if r[3][1] != "exclude" and (not r[3][4] or view.stands(r))]
+        hits = view.hits(kept)
+        if not any(h.group in scheme.anchors for h in hits):
+            return None
+        severity = max((h.severity for h in hits if h.group == "event"), default=0)
+        return Match(scheme.name, hits[:MAX_HITS_PER_SCHEME], severity, scheme.weight)
+
+    def _evaluate(self, index: int, raw: list[RawHit], view: _View) -> Match | None:
         scheme = self.schemes[index]
         possible = _present((ref[1], ref[2]) for *_, ref in raw if ref[1] != "exclude")
         if scheme.prefilter and not evaluate(scheme.rule, possible):

@@ -17,6 +17,8 @@ LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
 _REBUTTAL = re.compile(
     r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
     r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符"
+    # 网传小学食物中毒不实: a rumour's own words, then 不实 closing the clause (not 不实宣传)
+    r"|(?P<rumour>网传|网曝|传言|传闻|所传|所谓)[^，。！？；;!?\n]{1,24}?(?P<false>不(?:属)?实)(?=$|[\s，。！？；;,!?])"
 )
 # a title confirming the story (an official finding, a toll): a denial quoted below it does not clear
 _CONFIRMS = re.compile(r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|通报.{0,12}(?:死亡|受伤|遇难)")
@@ -39,16 +41,23 @@ def rebuttal(item: Item) -> str:
     """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''."""
     found = _REBUTTAL.search(item.title)
     if found:
-        return found.group(0)
+        return _marker(found)
     head = f"{item.title}\n{item.text[:LEAD_CHARS]}"
     if _CONFIRMS.search(item.title):
         return ""
     found = _REBUTTAL.search(head)
     if found:
-        return found.group(0)
+        return _marker(found)
     if _POLICE.search(head) and (clears := _POLICE_CLEARS.search(head)):
         return f"警方通报…{clears.group(0)}"
     return ""
+
+
+def _marker(found: re.Match[str]) -> str:
+    """The words a rebuttal is known by: 系谣言, or 网传…不实 for a rumour restated then denied."""
+    if found.group("rumour"):
+        return f"{found.group('rumour')}…{found.group('false')}"
+    return found.group(0)
 
 
 def negated_events(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
