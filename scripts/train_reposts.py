@@ -9,7 +9,8 @@ each a group for leave-one-group-out validation:
 Sets written later and kept out of training (tests/data/judgement_d, _e) are NOT read here.
 
 Besides each labelled pair, every b of sets a, b, c is also paired with the other stories of its
-set (the index holds them all): "distractors", negatives at DISTRACTOR_WEIGHT.
+set (the index holds them all), and every item of their eval_items.yaml with the ITEM_WINDOW items
+before it that are told as other stories: "distractors", negatives at DISTRACTOR_WEIGHT.
 
 The operating threshold is chosen on the out-of-fold probabilities of the labelled pairs (each
 group predicted by a model trained on the other groups): the highest recall at precision
@@ -83,6 +84,37 @@ def item_pairs(folder: Path, config_path: Path) -> list[dict]:
     return pairs
 
 
+ITEM_WINDOW = 40  # an item meets this many earlier items of its set as distractors
+
+
+def item_distractors(folder: Path, config_path: Path, lookup: Lookup) -> list[tuple[str, str]]:
+    """(earlier item, item) of an evaluation set told as different stories: neither joined to the
+    other through `merge_with` / `progress_of` links. What the index holds in the live pipeline: many
+    items about the same subjects, most of them other stories. Hot-list entries are left out."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    hot = {s["id"] for s in config.get("sources", []) if s.get("kind") == "hotlist"}
+    items = [i for i in yaml.safe_load((folder / "eval_items.yaml").read_text(encoding="utf-8"))["items"]]
+    root = {item["id"]: item["id"] for item in items}
+
+    def find(key: str) -> str:
+        while root[key] != key:
+            key = root[key]
+        return key
+
+    for item in items:
+        for link in ("merge_with", "progress_of"):
+            other = item["expect"].get(link)
+            if other in root:
+                root[find(item["id"])] = find(other)
+    kept = [i for i in items if i["source"] not in hot]
+    out = []
+    for n, item in enumerate(kept):
+        for earlier in kept[max(0, n - ITEM_WINDOW) : n]:
+            if find(earlier["id"]) != find(item["id"]):
+                out.append((side(earlier), side(item)))
+    return out
+
+
 def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], list[bool]]:
     """Features, labels, weights and 'labelled' flags (False for distractors) of one group."""
     pairs_path, config_path = GROUPS[group]
@@ -113,6 +145,12 @@ def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], li
                 labels.append(0)
                 weights.append(DISTRACTOR_WEIGHT)
                 labelled.append(False)
+    if config_path is not None:
+        for earlier, item in item_distractors(pairs_path.parent, config_path, lookup):
+            rows.append(features(stored_lead(earlier), story(item, lookup)))
+            labels.append(0)
+            weights.append(DISTRACTOR_WEIGHT)
+            labelled.append(False)
     return rows, labels, weights, labelled
 
 
