@@ -33,7 +33,7 @@ from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, score
 from bot.models import Item
 
 SLOTS = 32
-CANDIDATES = 8  # candidates verified per query
+CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repost is among them)
 MIN_EQUAL = 2  # of SLOTS: below this a candidate shares too little to be worth a look (a retelling in other words keeps 2–3)
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides

@@ -8,7 +8,7 @@ event (塌了, 没气了). Two stories about one subject share the subject's nam
 else; two stories of one kind nearby share a template but not the site or the figures.
 
 `features` measures these on a (stored lead, query) pair (FEATURES: text shared both
-ways, headline, named sites, scene runs, figures apart from tolls, tolls by kind,
+ways, headline, named sites, a proper-name run, figures apart from tolls, tolls by kind,
 places, kinds of event, who is named, template headlines, 再次/另一); `score` turns them
 into the probability of one story with a logistic regression (PairModel, weights in
 bot/data/repost_model.json, trained by scripts/train_reposts.py on the pair sets
@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from bot.analysis.boundaries import proper_name
 from bot.analysis.normalize import normalize
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
@@ -236,10 +235,6 @@ class Story:
     def sites(self) -> dict[str, frozenset[str]]:
         return sites(self.head)
 
-    @cached_property
-    def head_trigrams(self) -> frozenset[str]:
-        return frozenset(self.head[i : i + 3] for i in range(len(self.head) - 2))
-
 
 def story(text: str, lookup: Lookup | None = None) -> Story:
     """The query side of the score, from the item's canonical text; `lookup` finds the schemes'
@@ -284,7 +279,6 @@ FEATURES = (
     "text_query",  # share of the query lead's bigrams (names removed) found in the stored lead
     "title",  # share of the shorter headline's bigrams found in the other headline
     "run",  # longest run of the stored headline found in the query beyond names and tolls, /RUN_CAP
-    "scene",  # longest run of the stored lead found in the query beyond names and tolls, /SCENE_CAP
     "figures",  # figures both sides state, tolls and 1 aside (min 3): times, routes, amounts a repost keeps
     "conflict",  # both sides state two or more such figures and share none
     "specific",  # shared figures of two or more digits (min 2)
@@ -305,32 +299,6 @@ FEATURES = (
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
 )
 RUN_CAP = 6
-SCENE_CAP = 8
-
-
-def _common_run(stored_lead: str, query: Story, known: Iterable[str]) -> int:
-    """Length of the longest run of the stored lead (scheme words and toll words blanked) whose
-    every character trigram occurs in the query's head and that holds a name jieba hardly knows:
-    the scene a retelling keeps in other words (翠屏山庄, 大青湖, 青云路), not boilerplate
-    (事故原因正在调查中)."""
-    text = stored_lead.replace(TITLE_END, BLANK)
-    for name in sorted(known, key=len, reverse=True):
-        text = text.replace(name, BLANK)
-    text = _TOLL.sub(BLANK, text)
-    theirs = query.head_trigrams
-    runs: list[str] = []
-    start = -1
-    for i in range(len(text) - 1):
-        inside = i < len(text) - 2 and BLANK not in text[i : i + 3] and text[i : i + 3] in theirs
-        if inside and start < 0:
-            start = i
-        elif not inside and start >= 0:
-            runs.append(text[start : i + 2])
-            start = -1
-    for run in sorted(runs, key=len, reverse=True):
-        if proper_name(run):
-            return len(run)
-    return 0
 
 
 def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
@@ -378,16 +346,14 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     same_who = bool(who_ours and any(w in query.head for w in who_ours))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
     swap = full and _template_swap(stored_title, stored_lead, query)
-    run = scene = 0
-    if full and not (swap or other_news):  # else the runs both sides share are the template or the name
-        run = len(specific_run(stored_title, query.head, known)) if stored_title else 0
-        scene = _common_run(stored_lead, query, known)
+    run = 0
+    if full and not (swap or other_news) and stored_title:  # else the shared runs are the template or the name
+        run = len(specific_run(stored_title, query.head, known))
     return [
         text_stored,
         text_query,
         title,
         min(RUN_CAP, run) / RUN_CAP,
-        min(SCENE_CAP, scene) / SCENE_CAP,
         min(3, shared_figures),
         float(conflict),
         specific,
@@ -529,7 +495,7 @@ def pair_model() -> PairModel:
 
 
 # features that cost a segmentation or a run search; the rest are set operations and regexes
-COSTLY = ("run", "scene", "site_same", "site_other", "swap", "notice")  # each 0 … 1
+COSTLY = ("run", "site_same", "site_other", "swap", "notice")  # each 0 … 1
 
 
 def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> float:
@@ -585,9 +551,12 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
         return _TOLL.sub(BLANK, s)
 
     a, b = blank(canonical(title).partition(TITLE_END)[0]), blank(text)
+    trigrams = {b[i : i + SPECIFIC_RUN] for i in range(len(b) - SPECIFIC_RUN + 1)}
     best = ""
     for piece in a.split(BLANK):
-        for i in range(len(piece)):
+        for i in range(len(piece) - SPECIFIC_RUN + 1):
+            if piece[i : i + SPECIFIC_RUN] not in trigrams:
+                continue  # no run of SPECIFIC_RUN starts here: skip the substring searches
             for j in range(len(piece), i + max(SPECIFIC_RUN, len(best) + 1) - 1, -1):
                 if piece[i:j] in b:
                     best = piece[i:j]
