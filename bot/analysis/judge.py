@@ -28,7 +28,7 @@ from bot.models import Action, Hit, Incident, Item, Match, Tier
 
 WATCH_SCHEME = "紧急关注"
 WATCH_SEVERITY = 3
-WORDS_CACHE = 4096
+WORDS_CACHE = 16384
 LEAD_CHARS = 240  # sentiment reads the title and the lead: news states its tone early, and jieba is slow
 
 

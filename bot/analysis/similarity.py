@@ -34,13 +34,14 @@ from bot.models import Item
 
 SLOTS = 32
 CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repost is among them)
-MIN_EQUAL = 2  # of SLOTS: below this a candidate shares too little to be worth a look (a retelling in other words keeps 2–3)
+MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
 LEAD_BYTES = LEAD_UNITS * 3 // 2
 SHARE_JACCARD = 0.8  # an item's lead this close to one its owner already pooled points to that one
 SHARE_LOOKBACK = 4  # of the owner's most recent pooled leads
+DECODED_KEPT = 4096  # decoded leads kept (about 1 MB)
 RECENT_OWNERS = 64  # owners whose recent leads' bigrams are kept for that comparison
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -125,6 +126,7 @@ class SimilarityIndex:
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_size = 0
+        self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
         self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
         self._size = 0
         self._latest = 0
@@ -229,7 +231,14 @@ class SimilarityIndex:
             self._keep(keep)
 
     def _lead(self, pooled: int) -> str:
-        return decode(self._pool[pooled], int(self._pool_used[pooled]))
+        """A pooled lead as text; the leads decoded last are kept (a story's leads are the candidates
+        of each of its reposts, and of every item naming its subject)."""
+        lead = self._decoded.get(pooled)
+        if lead is None:
+            if len(self._decoded) >= DECODED_KEPT:
+                self._decoded.clear()
+            lead = self._decoded[pooled] = decode(self._pool[pooled], int(self._pool_used[pooled]))
+        return lead
 
     def _pool_lead(self, oid: int, lead: str) -> int:
         """The pool row for an item's lead: one of its owner's last SHARE_LOOKBACK pooled leads when
@@ -282,6 +291,7 @@ class SimilarityIndex:
         self._pool_used[: used.size] = self._pool_used[used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
+        self._decoded.clear()
         has = lead_of >= 0
         lead_of[has] = renumber[lead_of[has]]
 

@@ -336,7 +336,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    site_same, site_other = _sites(stored_lead, query) if full else (False, False)
+    site_same, site_other = _sites(stored_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -495,7 +495,7 @@ def pair_model() -> PairModel:
 
 
 # features that cost a segmentation or a run search; the rest are set operations and regexes
-COSTLY = ("run", "site_same", "site_other", "swap", "notice")  # each 0 … 1
+COSTLY = ("run", "swap", "notice")  # each 0 … 1
 
 
 def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> float:
