@@ -54,8 +54,16 @@ EVENT_KINDS = {
     "疫情": "疫情 猪瘟 禽流感",
     "溺水": "溺水 溺亡 落水 沉没",
 }
-_EVENT_OF = {word: kind for kind, words in EVENT_KINDS.items() for word in words.split()}
-_EVENT = re.compile("|".join(sorted(_EVENT_OF, key=len, reverse=True)))
+
+
+def _kinds(table: Mapping[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
+    """word → kind of a table of space-separated words by kind, and one pattern finding any word
+    (longest first)."""
+    kind_of = {word: kind for kind, words in table.items() for word in words.split()}
+    return kind_of, re.compile("|".join(sorted(kind_of, key=len, reverse=True)))
+
+
+_EVENT_OF, _EVENT = _kinds(EVENT_KINDS)
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
 MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
@@ -384,11 +392,8 @@ SITE_KINDS = {
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂",
 }
-_SITE_KIND_OF = {word: kind for kind, words in SITE_KINDS.items() for word in words.split()}
-_SITE = re.compile("|".join(sorted(_SITE_KIND_OF, key=len, reverse=True)))
-_SITE_WORDS = {
-    kind: re.compile("|".join(sorted(words.split(), key=len, reverse=True))) for kind, words in SITE_KINDS.items()
-}
+_SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
+_SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边"
