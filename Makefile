@@ -11,6 +11,7 @@ endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 CONFIG ?= config.yaml
 DATA := data
 
@@ -39,7 +40,13 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) lint
+# The tests also exercise the training scripts: the `train` extra (scikit-learn and the public
+# corpora's packages) is installed for them, not for `make run`.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,wechat,chats,train]'
+	touch $(TEST_STAMP)
+
+test: $(TEST_STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
