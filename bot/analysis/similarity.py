@@ -5,8 +5,8 @@ bigrams of its canonical text (bot.analysis.story.canonical: normalised,
 traditional → simplified), 32 × 16-bit slots; a query counts equal slots against
 all items in one vectorised pass and keeps the CANDIDATES best (at least
 MIN_EQUAL equal slots). (2) Each candidate is scored on its stored lead (title +
-lead, LEAD_CHARS characters) by bot.analysis.story.score, which also weighs
-shared figures and places; the best candidate at or above the threshold wins.
+lead, LEAD_CHARS characters) by bot.analysis.story.score, the pair model's probability of
+one story; the best candidate at or above the threshold wins.
 Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
 candidate stage still ranks it near the top.
 
@@ -15,8 +15,8 @@ lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS co
 bytes) unless it shares a nearly equal lead pooled for its owner (a repost storm stores one
 lead for its copies) — at most 269 bytes an item, in numpy arrays (no Python object per
 item); it was 313 with the leads as zero-padded UTF-16. A query costs one pass over the
-slots (~5 ms at 1M items) plus at most CANDIDATES verifications (a lead decoded, ~50 µs,
-and scored). Items older than the merge window before the newest are dropped
+slots (~5 ms at 1M items) plus at most CANDIDATES verifications (a lead decoded, ~50 µs, or
+kept from a recent query, and scored, 30–200 µs). Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
 
