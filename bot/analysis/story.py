@@ -129,44 +129,23 @@ def _chinese_number(word: str) -> int:
     return total + section + digit
 
 
+def _value(word: str) -> float | None:
+    """The number a figure's digits or Chinese numerals say; None for a lone 一 (一辆, 一名 are
+    articles) or a bare 百/千/万 (数百名, 上千人 are no figure)."""
+    if word == "一" or not word.strip("十百千万"):
+        return None
+    return float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word))
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
-    Chinese numerals count too (三名 = 3名); a lone 一 does not (一辆, 一名 are articles), nor
-    a bare 百/千/万 (数百名, 上千人 are no figure)."""
-    found = set()
-    for word, unit in _NUMBER.findall(text):
-        if unit or word == "一" or not word.strip("十百千万"):
-            continue
-        found.add(float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word)))
-    return frozenset(found)
+    Chinese numerals count too (三名 = 3名); see `_value` for what is no figure."""
+    found = (_value(word) for word, unit in _NUMBER.findall(text) if not unit)
+    return frozenset(value for value in found if value is not None)
 
 
-# a toll: a count of people hurt (2名乘客受伤, 3人死亡) or a count that rose (增至21人)
-_TOLL_FIGURE = re.compile(
-    r"(?:增至|升至|上升至|增加至|增加到|上升到)(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)"
-    r"|(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(?:伤|死|亡|遇难|失踪|失联|中毒|被困|送医|就医)"
-)
-
-
-@lru_cache(maxsize=STORED_CACHE)
-def tolls(text: str, rising: bool = False) -> frozenset[float]:
-    """The figures of a canonical text that are tolls (see `_TOLL_FIGURE`), or with `rising` only
-    those said to have risen (增至21人): they change as a story develops."""
-    found = set()
-    for rose, counted in _TOLL_FIGURE.findall(text):
-        if rising and not rose:
-            continue
-        word = rose or counted
-        if word == "一" or not word.strip("十百千万"):
-            continue
-        found.add(float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word)))
-    return frozenset(found)
-
-
-_KINDED_TOLL = re.compile(
-    r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(伤|死|亡|遇难|罹难|失踪|失联|中毒|被困|送医|就医)"
-)
+# what a toll counts, by the word after the count
 _TOLL_KIND = {
     "伤": "hurt",
     "中毒": "hurt",
@@ -180,19 +159,27 @@ _TOLL_KIND = {
     "失联": "missing",
     "被困": "trapped",
 }
+# a toll: a count of people hurt (2名乘客受伤, 3人死亡), with its kind, or a count that rose (增至21人)
+_TOLL_FIGURE = re.compile(
+    r"(?:增至|升至|上升至|增加至|增加到|上升到)(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)"
+    r"|(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(" + "|".join(_TOLL_KIND) + ")"
+)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def tolls(text: str, rising: bool = False) -> frozenset[float]:
+    """The figures of a canonical text that are tolls (see `_TOLL_FIGURE`), or with `rising` only
+    those said to have risen (增至21人): they change as a story develops."""
+    found = (_value(rose or counted) for rose, counted, _kind in _TOLL_FIGURE.findall(text) if rose or not rising)
+    return frozenset(value for value in found if value is not None)
 
 
 @lru_cache(maxsize=STORED_CACHE)
 def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
-    """The tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤 and
-    3人死亡 are two different facts."""
-    found = set()
-    for word, kind in _KINDED_TOLL.findall(text):
-        if word == "一" or not word.strip("十百千万"):
-            continue
-        value = float(word.replace(DECIMAL, ".")) if word[0].isdigit() else float(_chinese_number(word))
-        found.add((_TOLL_KIND[kind], value))
-    return frozenset(found)
+    """The counted tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤
+    and 3人死亡 are two different facts."""
+    found = ((_TOLL_KIND[kind], _value(counted)) for _rose, counted, kind in _TOLL_FIGURE.findall(text) if kind)
+    return frozenset((kind, value) for kind, value in found if value is not None)
 
 
 @lru_cache(maxsize=STORED_CACHE)
@@ -499,7 +486,7 @@ def pair_model() -> PairModel:
     return PairModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
 
 
-# features that cost a segmentation or a run search; the rest are set operations and regexes
+# features that cost a run search or a template comparison; the rest are set operations and regexes
 COSTLY = ("run", "swap", "notice")  # each 0 … 1
 
 
