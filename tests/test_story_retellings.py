@@ -38,21 +38,21 @@ def merged(a: Item, b: Item, schemes: list[SchemeConfig] | None = None) -> bool:
     return judge.similar(b) == "A"
 
 
-def test_a_colloquial_retelling_scores_far_above_another_story_of_the_subject() -> None:
-    """The pair model (scripts/train_reposts.py) puts this retelling just under its threshold (a
-    miss counted in the colloquial figures of docs/reposts.md), yet far above another story about
-    the same subject: the details it keeps (城北车队, 停运, 半年的加班费) weigh, the subject's name does not."""
-    judge = Judge([SCHEME])
-    lead = stored_lead(canonical(f"{STRIKE.title}{TITLE_END}{STRIKE.text}"))
-    retold = score(lead, story(canonical(f"{RETOLD.title}{TITLE_END}{RETOLD.text}"), judge._words))
+def test_a_colloquial_retelling_keeping_the_details_joins() -> None:
+    """The details it keeps (城北车队, 停运, 半年的加班费) carry it over the threshold; another story about
+    the same subject, sharing only the subject's name, stays far below."""
+    assert merged(STRIKE, RETOLD)
     other = Item(
         "news",
         "http://x/2",
         "东平公交集团召开冬季安全生产会议",
         "东平公交集团今天召开冬季安全生产工作会议，部署雨雪天气行车安全。",
     )
+    assert not merged(STRIKE, other)
+    judge = Judge([SCHEME])
+    lead = stored_lead(canonical(f"{STRIKE.title}{TITLE_END}{STRIKE.text}"))
     unrelated = score(lead, story(canonical(f"{other.title}{TITLE_END}{other.text}"), judge._words))
-    assert retold > 0.3 > 0.05 > unrelated
+    assert unrelated < 0.05
 
 
 def test_the_same_boilerplate_about_two_people_stays_apart() -> None:
