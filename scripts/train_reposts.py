@@ -69,11 +69,16 @@ def lookup_of(config_path: Path | None) -> Lookup:
     return None if matcher.empty else matcher.words_in
 
 
-def item_pairs(folder: Path, config_path: Path) -> list[dict]:
-    """Pairs from an evaluation set's items: (the earlier item, this item), same when expected to merge."""
+def set_items(folder: Path, config_path: Path) -> tuple[list[dict], set[str]]:
+    """An evaluation set's items, and the ids of its hot-list sources (their entries join by the
+    headline rule, bot/analysis/headline.py, so the pair model never sees them)."""
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     hot = {s["id"] for s in config.get("sources", []) if s.get("kind") == "hotlist"}
-    items = yaml.safe_load((folder / "eval_items.yaml").read_text(encoding="utf-8"))["items"]
+    return yaml.safe_load((folder / "eval_items.yaml").read_text(encoding="utf-8"))["items"], hot
+
+
+def item_pairs(items: list[dict], hot: set[str]) -> list[dict]:
+    """Pairs from an evaluation set's items: (the earlier item, this item), same when expected to merge."""
     by_id = {item["id"]: item for item in items}
     pairs = []
     for item in items:
@@ -87,13 +92,11 @@ def item_pairs(folder: Path, config_path: Path) -> list[dict]:
 ITEM_WINDOW = 40  # an item meets this many earlier items of its set as distractors
 
 
-def item_distractors(folder: Path, config_path: Path, lookup: Lookup) -> list[tuple[str, str]]:
+def item_distractors(items: list[dict], hot: set[str]) -> list[tuple[str, str]]:
     """(earlier item, item) of an evaluation set told as different stories: neither joined to the
-    other through `merge_with` / `progress_of` links. What the index holds in the live pipeline: many
-    items about the same subjects, most of them other stories. Hot-list entries are left out."""
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    hot = {s["id"] for s in config.get("sources", []) if s.get("kind") == "hotlist"}
-    items = [i for i in yaml.safe_load((folder / "eval_items.yaml").read_text(encoding="utf-8"))["items"]]
+    other through `merge_with` / `progress_of` links (hot-list entries included in the links). What
+    the index holds in the live pipeline: many items about the same subjects, most of them other
+    stories. Hot-list entries are left out of the pairs."""
     root = {item["id"]: item["id"] for item in items}
 
     def find(key: str) -> str:
@@ -120,8 +123,8 @@ def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], li
     pairs_path, config_path = GROUPS[group]
     pairs = yaml.safe_load(pairs_path.read_text(encoding="utf-8"))
     pairs = pairs["pairs"] if isinstance(pairs, dict) else pairs
-    if config_path is not None:
-        pairs = pairs + item_pairs(pairs_path.parent, config_path)
+    items, hot = set_items(pairs_path.parent, config_path) if config_path is not None else ([], set())
+    pairs = pairs + item_pairs(items, hot)
     lookup = lookup_of(config_path)
     # a story is its anchor text; the dev sets tell one story under several anchors and ids, so
     # their pairs bring no distractors
@@ -145,12 +148,11 @@ def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], li
                 labels.append(0)
                 weights.append(DISTRACTOR_WEIGHT)
                 labelled.append(False)
-    if config_path is not None:
-        for earlier, item in item_distractors(pairs_path.parent, config_path, lookup):
-            rows.append(features(stored_lead(earlier), story(item, lookup)))
-            labels.append(0)
-            weights.append(DISTRACTOR_WEIGHT)
-            labelled.append(False)
+    for earlier, item in item_distractors(items, hot):
+        rows.append(features(stored_lead(earlier), story(item, lookup)))
+        labels.append(0)
+        weights.append(DISTRACTOR_WEIGHT)
+        labelled.append(False)
     return rows, labels, weights, labelled
 
 
