@@ -26,6 +26,7 @@ DATA_E = DATA.parent / "judgement_e"
 DATA_F = DATA.parent / "judgement_f"
 DATA_G = DATA.parent / "judgement_g"
 DATA_H = DATA.parent / "judgement_h"
+DATA_I = DATA.parent / "judgement_i"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -194,6 +195,52 @@ SETS = [
             "琅川",
             "松萝",
             "竹隐",
+        ),
+        frozenset({"colloquial"}),
+    ),
+    # I (ninth author, written beside H): pair-heavy, netizen-heavy reposts
+    EvalSet(
+        "i",
+        DATA_I,
+        90,
+        MIN_PER_KIND_DE,
+        130,
+        40,
+        (
+            "江城",
+            "临川",
+            "南湖",
+            "江州",
+            "桐川",
+            "枫林",
+            "柏溪",
+            "青溪",
+            "白鹭",
+            "鹤洲",
+            "云栖",
+            "禾丰",
+            "芦湾",
+            "澄湖",
+            "汀兰",
+            "苇塘",
+            "石渠",
+            "霁川",
+            "澜桥",
+            "蓼溪",
+            "望舒",
+            "柘林",
+            "蕖塘",
+            "栖凤",
+            "梧岗",
+            "泷水",
+            "北岭",
+            "石湾",
+            "梅溪",
+            "双桥",
+            "安澜",
+            "玉衡",
+            "天枢",
+            "开阳",
         ),
         frozenset({"colloquial"}),
     ),
