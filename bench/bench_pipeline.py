@@ -76,7 +76,7 @@ def make_schemes(rng: random.Random, count: int) -> tuple[list[SchemeConfig], li
     return schemes, subjects
 
 
-def make_items(rng: random.Random, count: int, subjects: list, share: float) -> list[Item]:
+def make_items(rng: random.Random, count: int, subjects: list, share: float, named_share: float) -> list[Item]:
     items, stories = [], []
     for i in range(count):
         at = START + timedelta(seconds=i * 3)
@@ -98,6 +98,10 @@ def make_items(rng: random.Random, count: int, subjects: list, share: float) -> 
             title = f"{name}{filler(rng, 6)}{event}"
             text = f"{filler(rng, 60)}{name}{filler(rng, 40)}{event}{filler(rng, rng.randint(100, 240))}"
             stories.append((title, text))
+        elif rng.random() < named_share / (1 - share):  # names a subject, no event word (a meeting, a notice)
+            name, _events = rng.choice(subjects)
+            title = f"{name}{filler(rng, rng.randint(8, 16))}"
+            text = f"{filler(rng, 40)}{name}{filler(rng, rng.randint(100, 300))}"
         else:
             title, text = filler(rng, rng.randint(10, 24)), filler(rng, rng.randint(150, 400))
         items.append(Item(f"site{i % 50}", f"http://s/{i}", title, text, fetched_at=at))
@@ -119,7 +123,7 @@ def bare_scan(judge: Judge, items: list[Item]) -> float:
 def bench_pipeline(args: argparse.Namespace) -> None:
     rng = random.Random(42)
     schemes, subjects = make_schemes(rng, args.schemes)
-    items = make_items(rng, args.items, subjects, args.share)
+    items = make_items(rng, args.items, subjects, args.share, args.named_share)
     chars = sum(len(i.title) + len(i.text) for i in items)
     started = time.perf_counter()
     judge = Judge(schemes, analysis=AnalysisConfig())
@@ -216,6 +220,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--schemes", type=int, default=1_000)
     parser.add_argument("--share", type=float, default=0.05, help="share of items that mention a scheme")
+    parser.add_argument(
+        "--named-share",
+        type=float,
+        default=0.05,
+        help="share of items that name a subject without an event word (each asks the similarity index)",
+    )
     parser.add_argument("--index-items", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()

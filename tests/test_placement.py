@@ -421,3 +421,37 @@ async def test_a_rebuttal_about_one_leader_does_not_answer_the_story_of_a_longer
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert len(got) == 2 and all(row[4] == 0 for row in got)  # 王建 is not 王建国: no 进展 for that story
+
+
+RETOLD_BLAST = Item(
+    "forum",
+    "http://f/1",
+    "江城化工集团滨江工业园仓库今早出事了",
+    "听说江城化工集团位于滨江工业园的一处仓库今晨炸了，消防部门已赶到现场处置，原因正在调查。",
+    fetched_at=START + timedelta(minutes=15),
+)
+
+
+async def test_a_retelling_without_the_schemes_event_words_joins_its_story_as_spread(store: Store) -> None:
+    """「炸了」 is no event word of the scheme: the retelling names the subject and nothing else the
+    scheme knows, yet tells the story of the open incident; it joins it (spread), no new alert."""
+    items = [story()[0], RETOLD_BLAST]
+    got = await live(store, items)
+    assert got == replayed(items)
+    [(title, tier, _reason, spread, _progress, upgrades)] = got
+    assert title == items[0].title and tier is Tier.III and spread == 2 and upgrades == 0
+
+
+def test_names_alone_match_only_a_retelling_of_a_remembered_story() -> None:
+    """The same subject in other news (a meeting) stays unmatched; a retelling with no open story to
+    join is recorded below the push threshold, its reason saying why."""
+    cfg = config()
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    meeting = Item("city", "http://x/9", "江城化工集团召开年度安全生产工作会议", "部署明年重点任务。", fetched_at=START)
+    assert judge.judge(RETOLD_BLAST) is None  # nothing remembered yet: names alone are no match
+    first = story()[0]
+    assert judge.judge(first) is not None
+    judge.remember(first, "YQ-1")
+    retold = judge.judge(RETOLD_BLAST)
+    assert retold is not None and retold.tier is Tier.BELOW and retold.reason.startswith("转述已记录的事件")
+    assert judge.judge(meeting) is None

@@ -191,6 +191,15 @@ def test_the_index_finds_the_story_among_noise_and_prefers_the_verified_candidat
     assert len(index) == 3001
 
 
+def test_with_names_the_index_verifies_only_candidates_whose_lead_carries_one() -> None:
+    """An item matched on a name alone can only retell a story told under that name."""
+    index = SimilarityIndex()
+    index.add(signature(TITLE + STORY), "YQ-1", canonical(TITLE + STORY)[:LEAD_CHARS])
+    query = canonical("转发：" + STORY)
+    assert index.find(signature("转发：" + STORY), story(query), ("临川公交集团",))[0] == "YQ-1"
+    assert index.find(signature("转发：" + STORY), story(query), ("临川市交通运输局",)) is None
+
+
 def test_the_index_drops_the_oldest_half_past_its_cap() -> None:
     index = SimilarityIndex(max_items=8, initial=4)
     sigs = [np.full(SLOTS, i, dtype=np.uint16) for i in range(9)]

@@ -9,6 +9,7 @@ raising a new alert; see bot.placement for that stage.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
 
+RETOLD = "转述已记录的事件（无方案事件词）"
+NAME_GROUPS = ("subject", "leader", "region")  # the groups that name whom or where a story is about
 WATCH_SCHEME = "紧急关注"
 WATCH_SEVERITY = 3
 WORDS_CACHE = 16384
@@ -51,8 +54,19 @@ class Judge:
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
-        # a rebuttal without the scheme's event words (收受财物一事系编造) still answers its story
-        matches = self.matcher.match(item, named_if=rebuttal)
+        retold = False
+
+        def named_if(it: Item) -> bool:
+            """A rebuttal without the scheme's event words (收受财物一事系编造) still answers its story;
+            a retelling in words of its own (禾丰建投…工地塌了) still spreads one (asked only of items
+            naming a subject and no rule: they pay the similarity look-up, the rest never do)."""
+            nonlocal retold
+            if rebuttal(it):
+                return True
+            retold = self.similar(it, named=True) is not None
+            return retold
+
+        matches = self.matcher.match(item, named_if=named_if)
         watch = watch_match(item, watch_terms)
         if watch is not None:
             matches = sorted([*matches, watch], key=lambda m: -m.severity)
@@ -68,14 +82,27 @@ class Judge:
             grade = score(match, sentiment, source, self.analysis, item.author, facts, negated, stance)
             if best is None or (grade.tier, -grade.points) < (best.tier, -best.points):
                 best = Judgement(match, sentiment, grade.tier, grade.reason, facts, stance, grade.points, negated)
+        if retold and best is not None and facts.band is None:
+            # joins its story's open incident as spread (bot.placement); with none open it is recorded,
+            # not pushed: names alone say nothing new. Confirmed figures keep their grade: a toll that
+            # rose upgrades the story, told in whatever words
+            best = replace(best, tier=Tier.BELOW, reason=f"{RETOLD}；{best.reason}")
         return best
 
-    def similar(self, item: Item) -> str | None:
-        """Number of the incident holding a near-duplicate of this item, if any."""
+    def similar(self, item: Item, named: bool = False) -> str | None:
+        """Number of the incident holding a near-duplicate of this item, if any. `named`: the item
+        matched no rule, only names; it can retell only a story whose stored lead carries one of
+        the subjects, leaders or regions it names."""
         fp = self._fingerprint(item)
         if fp is None:
             return None
-        found = self.index.find(fp[0], story(fp[1], None if self.matcher.empty else self._words))
+        query = story(fp[1], None if self.matcher.empty else self._words)
+        names: tuple[str, ...] = ()
+        if named:
+            names = tuple(word for group in NAME_GROUPS for word in query.words.get(group, ()))
+            if not names:
+                return None
+        found = self.index.find(fp[0], query, names)
         return found[0] if found else None
 
     def remember(self, item: Item, number: str) -> dict | None:

@@ -175,11 +175,15 @@ class SimilarityIndex:
         self._times[row] = self._latest if at is None else at
         self._size += 1
 
-    def find(self, sig: np.ndarray, query: Story | None = None) -> tuple[str, float] | None:
+    def find(
+        self, sig: np.ndarray, query: Story | None = None, names: tuple[str, ...] = ()
+    ) -> tuple[str, float] | None:
         """The owner of the best verified candidate at or above threshold (newest on ties).
 
         Without `query` (or for items stored without a lead) the estimated Jaccard of the
-        signatures decides, against OLD_THRESHOLD."""
+        signatures decides, against OLD_THRESHOLD. With `names`, only candidates whose stored
+        lead carries one of them are verified: an item matched on a name alone can only retell a
+        story told under that name, and the others are not worth a score."""
         if self._size == 0:
             return None
         equal = np.zeros(self._size, dtype=np.uint8)
@@ -194,6 +198,8 @@ class SimilarityIndex:
         scored: dict[int, float] = {}  # pool row → score: items sharing a lead are scored once
         for row in sorted(rows.tolist(), reverse=True):  # newest first: it wins ties
             pooled = int(self._lead_of[row])
+            if names and (pooled < 0 or not any(name in self._lead(pooled) for name in names)):
+                continue
             if query is None or pooled < 0:
                 value = int(equal[row]) / SLOTS
                 if value < OLD_THRESHOLD:

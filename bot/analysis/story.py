@@ -199,19 +199,42 @@ Lookup = Callable[[str], Mapping[str, frozenset[str]]]  # canonical text → sch
 
 @dataclass(frozen=True)
 class Story:
-    """What the score needs of the query item, computed once per query."""
+    """What the score needs of the query item, each part computed once per query and only when
+    a candidate asks for it: most look-ups find no candidate (an item that merely names a
+    subject asks the index too, see bot.analysis.judge)."""
 
     title: str
     lead: str
-    lead_grams: frozenset[str]
-    head_grams: frozenset[str]  # of the first QUERY_CHARS characters
-    head: str
-    figures: frozenset[float]
-    places: frozenset[str]
-    events: frozenset[str]  # of the lead
-    tolls: frozenset[float] = frozenset()  # of the head: tolls said to have risen (增至21人)
-    all_tolls: frozenset[float] = frozenset()  # of the head: every toll
+    head: str  # the first QUERY_CHARS characters
     lookup: Lookup | None = field(default=None, compare=False)  # the schemes' words (Matcher.words_in)
+
+    @cached_property
+    def lead_grams(self) -> frozenset[str]:
+        return frozenset(bigrams(self.lead))
+
+    @cached_property
+    def head_grams(self) -> frozenset[str]:
+        return frozenset(bigrams(self.head))
+
+    @cached_property
+    def figures(self) -> frozenset[float]:
+        return figures(self.head)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return places(self.lead)
+
+    @cached_property
+    def events(self) -> frozenset[str]:  # of the lead
+        return events(self.lead)
+
+    @cached_property
+    def tolls(self) -> frozenset[float]:  # of the head: tolls said to have risen (增至21人)
+        return tolls(self.head, rising=True)
+
+    @cached_property
+    def all_tolls(self) -> frozenset[float]:  # of the head: every toll
+        return tolls(self.head)
 
     @cached_property
     def words(self) -> Mapping[str, frozenset[str]]:
@@ -234,22 +257,8 @@ class Story:
 def story(text: str, lookup: Lookup | None = None) -> Story:
     """The query side of the score, from the item's canonical text; `lookup` finds the schemes'
     words in a text (names of subjects and leaders: two leads naming different ones differ)."""
-    head = text[:QUERY_CHARS]
-    lead = stored_lead(text)
     title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
-    return Story(
-        title,
-        lead,
-        frozenset(bigrams(lead)),
-        frozenset(bigrams(head)),
-        head,
-        figures(head),
-        places(lead),
-        events(lead),
-        tolls(head, rising=True),
-        tolls(head),
-        lookup,
-    )
+    return Story(title, stored_lead(text), text[:QUERY_CHARS], lookup)
 
 
 def title_names(a: str, b: str) -> frozenset[str]:
