@@ -54,7 +54,7 @@ class Ledger(Protocol):
     """Where incidents live while placing: the store (live) or memory (replay)."""
 
     async def get(self, number: str) -> Incident | None: ...
-    async def recent(self, since: datetime) -> Sequence[Incident]: ...
+    async def recent(self, since: datetime, scheme: str | None = None) -> Sequence[Incident]: ...
     async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident: ...
     async def add_spread(self, number: str, item: Item, now: datetime) -> Incident: ...
     async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident: ...
@@ -84,7 +84,7 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         recent: list[Incident] = []  # of the item's scheme; both rules below need a name to look
         if _names(judgement.match):
             since = now - judge.analysis.merge_window
-            recent = [i for i in await ledger.recent(since) if i.scheme == judgement.match.scheme]
+            recent = list(await ledger.recent(since, judgement.match.scheme))
         incident = _follow_up(item, judgement, judge, recent, now) or _headline(item, judgement, judge, recent, now)
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         created = await ledger.create(item, judgement, now)
@@ -300,8 +300,13 @@ class StoreLedger:
             self._open = {i.number: i for i in await self.store.incidents(statuses=statuses)}
         return list(self._open.values())
 
-    async def recent(self, since: datetime) -> Sequence[Incident]:
-        return [i for i in await self.open_incidents() if (i.last_seen_at or i.discovered_at) >= since]
+    async def recent(self, since: datetime, scheme: str | None = None) -> Sequence[Incident]:
+        """Open incidents seen since `since` (of `scheme` only, when given)."""
+        return [
+            i
+            for i in await self.open_incidents()
+            if (i.last_seen_at or i.discovered_at) >= since and scheme in (None, i.scheme)
+        ]
 
     def _keep(self, incident: Incident) -> Incident:
         if self._open is not None:

@@ -71,12 +71,17 @@ class MemoryLedger:
     def __init__(self) -> None:
         self.incidents: dict[str, Incident] = {}
         self.replayed: dict[str, Replayed] = {}
+        self._by_scheme: dict[str, list[str]] = {}  # scheme → its incidents' numbers: a long replay asks often
 
     async def get(self, number: str) -> Incident | None:
         return self.incidents.get(number)
 
-    async def recent(self, since: datetime) -> Sequence[Incident]:
-        return [i for i in self.incidents.values() if i.is_open and (i.last_seen_at or i.discovered_at) >= since]
+    async def recent(self, since: datetime, scheme: str | None = None) -> Sequence[Incident]:
+        """Open incidents seen since `since` (of `scheme` only, when given)."""
+        pool = (
+            self.incidents.values() if scheme is None else (self.incidents[n] for n in self._by_scheme.get(scheme, ()))
+        )
+        return [i for i in pool if i.is_open and (i.last_seen_at or i.discovered_at) >= since]
 
     async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
         number = str(len(self.incidents))
@@ -96,6 +101,7 @@ class MemoryLedger:
             last_seen_at=now,
             hot=item.hot,  # as IncidentService.create: placement reads it (a hot-list-born incident)
         )
+        self._by_scheme.setdefault(judgement.match.scheme, []).append(number)
         self.replayed[number] = Replayed(number, item, judgement.tier, judgement.reason, judgement.match.scheme, [item])
         return self.incidents[number]
 
