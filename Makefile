@@ -29,7 +29,8 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt Makefile
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,wechat,chats]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# everything both commands need (the test and training extras too), so `make test` can then run offline
+install: $(TEST_STAMP)
 
 run: $(STAMP)
 	$(BIN)/yuqing-bot run -c $(CONFIG)
