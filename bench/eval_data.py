@@ -39,6 +39,7 @@ SETS = {
     "g": ROOT / "tests" / "data" / "judgement_g",
     "h": ROOT / "tests" / "data" / "judgement_h",
     "i": ROOT / "tests" / "data" / "judgement_i",
+    "j": ROOT / "tests" / "data" / "judgement_j",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
@@ -65,7 +66,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … i（tests/data/judgement_b/ … judgement_i/）",
+        help="评测集：a（默认，tests/data/judgement/）、b … j（tests/data/judgement_b/ … judgement_j/）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

@@ -27,6 +27,7 @@ DATA_F = DATA.parent / "judgement_f"
 DATA_G = DATA.parent / "judgement_g"
 DATA_H = DATA.parent / "judgement_h"
 DATA_I = DATA.parent / "judgement_i"
+DATA_J = DATA.parent / "judgement_j"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -189,6 +190,23 @@ SETS = [
             ("h", DATA_H, ("琅川", "松萝", "竹隐")),
             ("i", DATA_I, ("玉衡", "天枢", "开阳")),
         )
+    ),
+    # J (tenth author, written side by side with another): pair-heavy, official-media register; every place of
+    # the earlier sets, of H and I, of the brief's forbidden list, and the other author's
+    EvalSet(
+        "j",
+        DATA_J,
+        90,
+        MIN_PER_KIND_DE,
+        130,
+        40,
+        (
+            *EARLIER_PLACES,
+            *("峨岭", "雁荡湾", "岚溪"),
+            *("玉衡", "天枢", "开阳", "琅川", "松萝", "竹隐"),
+            *("云岫", "翠屏", "锦苓", "青梧", "鹿鸣", "赤岸", "东渡", "沙汀", "荻浦"),
+        ),
+        frozenset({"colloquial"}),
     ),
 ]
 
