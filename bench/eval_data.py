@@ -39,6 +39,7 @@ SETS = {
     "g": ROOT / "tests" / "data" / "judgement_g",
     "h": ROOT / "tests" / "data" / "judgement_h",
     "i": ROOT / "tests" / "data" / "judgement_i",
+    "k": ROOT / "tests" / "data" / "judgement_k",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

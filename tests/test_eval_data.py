@@ -27,6 +27,7 @@ DATA_F = DATA.parent / "judgement_f"
 DATA_G = DATA.parent / "judgement_g"
 DATA_H = DATA.parent / "judgement_h"
 DATA_I = DATA.parent / "judgement_i"
+DATA_K = DATA.parent / "judgement_k"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -188,6 +189,32 @@ SETS = [
         for name, folder, other in (
             ("h", DATA_H, ("琅川", "松萝", "竹隐")),
             ("i", DATA_I, ("玉衡", "天枢", "开阳")),
+            # K (an outside author, written beside another author's set): netizen-register reposts; the
+            # other author's places and every place its brief names beyond EARLIER_PLACES
+            (
+                "k",
+                DATA_K,
+                (
+                    "瑶山",
+                    "丹霞",
+                    "栖霞",
+                    "玉衡",
+                    "天枢",
+                    "开阳",
+                    "琅川",
+                    "松萝",
+                    "竹隐",
+                    "云岫",
+                    "翠屏",
+                    "锦苓",
+                    "青梧",
+                    "鹿鸣",
+                    "赤岸",
+                    "东渡",
+                    "沙汀",
+                    "荻浦",
+                ),
+            ),
         )
     ),
 ]
