@@ -40,6 +40,7 @@ SETS = {
     "h": ROOT / "tests" / "data" / "judgement_h",
     "i": ROOT / "tests" / "data" / "judgement_i",
     "j": ROOT / "tests" / "data" / "judgement_j",
+    "k": ROOT / "tests" / "data" / "judgement_k",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

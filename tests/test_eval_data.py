@@ -28,6 +28,7 @@ DATA_G = DATA.parent / "judgement_g"
 DATA_H = DATA.parent / "judgement_h"
 DATA_I = DATA.parent / "judgement_i"
 DATA_J = DATA.parent / "judgement_j"
+DATA_K = DATA.parent / "judgement_k"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -126,6 +127,24 @@ EARLIER_PLACES = [
     "双桥",
     "安澜",
 ]
+# the places of sets H and I and of the second training pairs (tests/data/reposts_train2.yaml)
+LATER_PLACES = [
+    "玉衡",
+    "天枢",
+    "开阳",
+    "琅川",
+    "松萝",
+    "竹隐",
+    "云岫",
+    "翠屏",
+    "锦苓",
+    "青梧",
+    "鹿鸣",
+    "赤岸",
+    "东渡",
+    "沙汀",
+    "荻浦",
+]
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -191,22 +210,23 @@ SETS = [
             ("i", DATA_I, ("玉衡", "天枢", "开阳")),
         )
     ),
-    # J (tenth author, written side by side with another): pair-heavy, official-media register; every place of
-    # the earlier sets, of H and I, of the brief's forbidden list, and the other author's
-    EvalSet(
-        "j",
-        DATA_J,
-        90,
-        MIN_PER_KIND_DE,
-        130,
-        40,
-        (
-            *EARLIER_PLACES,
-            *("峨岭", "雁荡湾", "岚溪"),
-            *("玉衡", "天枢", "开阳", "琅川", "松萝", "竹隐"),
-            *("云岫", "翠屏", "锦苓", "青梧", "鹿鸣", "赤岸", "东渡", "沙汀", "荻浦"),
-        ),
-        frozenset({"colloquial"}),
+    # J and K (tenth and eleventh authors, written side by side): pair-heavy, J in official-media register,
+    # K in netizen register; every place of the earlier sets, of H and I, of the training pairs, and the other's
+    *(
+        EvalSet(
+            name,
+            folder,
+            90,
+            MIN_PER_KIND_DE,
+            130,
+            40,
+            (*EARLIER_PLACES, *LATER_PLACES, *other),
+            frozenset({"colloquial"}),
+        )
+        for name, folder, other in (
+            ("j", DATA_J, ("峨岭", "雁荡湾", "岚溪")),
+            ("k", DATA_K, ("瑶山", "丹霞", "栖霞")),
+        )
     ),
 ]
 
