@@ -3,15 +3,16 @@ remembered one? A logistic regression over bot.analysis.story.FEATURES.
 
 Data (binding rule: only labelled data written for this project): the pair sets written here,
 each a group for leave-one-group-out validation:
-  * a, b, c   tests/data/judgement{,_b,_c}/repost_pairs.yaml (three authors; B and C were held-out
-              sets until this model was trained on them, so they no longer are),
+  * a … g     tests/data/judgement{,_b … _g}/repost_pairs.yaml (seven authors; B … G were held-out
+              sets until this model was trained on them, D … G in the seventh round, so they no
+              longer are),
   * dev       tests/data/reposts_dev.yaml, colloquial  tests/data/reposts_colloquial.yaml,
   * train     tests/data/reposts_train.yaml (written to train on: colloquial retellings, hard negatives),
   * train2    tests/data/reposts_train2.yaml (a second writer, 331 pairs, colloquial-heavy): measured
               only, see MEASURE_ONLY.
-Sets written later and kept out of training (tests/data/judgement_d … _i) are NOT read here.
+Sets written later and kept out of training (tests/data/judgement_h … _k) are NOT read here.
 
-Besides each labelled pair, every b of sets a, b, c is also paired with the other stories of its
+Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
 set (the index holds them all), and every item of their eval_items.yaml with the ITEM_WINDOW items
 before it that are told as other stories: "distractors", negatives at DISTRACTOR_WEIGHT.
 
@@ -46,6 +47,10 @@ GROUPS = {
     "a": (DATA / "judgement" / "repost_pairs.yaml", DATA / "judgement" / "eval_config.yaml"),
     "b": (DATA / "judgement_b" / "repost_pairs.yaml", DATA / "judgement_b" / "eval_config.yaml"),
     "c": (DATA / "judgement_c" / "repost_pairs.yaml", DATA / "judgement_c" / "eval_config.yaml"),
+    **{
+        name: (DATA / f"judgement_{name}" / "repost_pairs.yaml", DATA / f"judgement_{name}" / "eval_config.yaml")
+        for name in ("d", "e", "f", "g")
+    },
     "dev": (DATA / "reposts_dev.yaml", None),
     "colloquial": (DATA / "reposts_colloquial.yaml", None),
     "train": (DATA / "reposts_train.yaml", None),

@@ -8,12 +8,16 @@ MIN_EQUAL equal slots). (2) Each candidate is scored on its stored lead (title +
 lead, LEAD_CHARS characters) by bot.analysis.story.score, the pair model's probability of
 one story; the best candidate at or above the threshold wins.
 Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
-candidate stage still ranks it near the top.
+candidate stage still ranks it near the top. A netizen's retelling keeps too few of them
+(「桂香小区7栋车棚着火了」 for 「汀兰区桂香小区车棚电动车充电起火」), but it keeps the place: every
+pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analysis.story.sites:
+桂香小区, 银杏路, 北岗村; a bus route 62路), and the newest SITE_CANDIDATES leads sharing one
+with the query are verified as well.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
-bytes) unless it shares a nearly equal lead pooled for its owner (a repost storm stores one
-lead for its copies) — at most 269 bytes an item, in numpy arrays (no Python object per
+bytes, with its owner and site keys, 12 bytes) unless it shares a nearly equal lead pooled for its owner (a repost storm stores one
+lead for its copies) — at most 281 bytes an item, in numpy arrays (no Python object per
 item); it was 313 with the leads as zero-padded UTF-16. A query costs one pass over the
 slots (~5 ms at 1M items) plus at most CANDIDATES verifications (a lead decoded, ~50 µs, or
 kept from a recent query, and scored, 30–200 µs). Items older than the merge window before the newest are dropped
@@ -29,12 +33,15 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.analysis.leadcode import decode, encode
-from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, score
+from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, score, sites
 from bot.models import Item
 
 SLOTS = 32
 CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repost is among them)
 MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
+SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come first)
+SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
+SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -125,6 +132,8 @@ class SimilarityIndex:
         self._times = np.zeros(initial, dtype=np.int32)
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
+        self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
+        self._pool_sites = np.zeros((initial, SITE_KEYS), dtype=np.uint32)  # site keys, 0: none
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
         self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
@@ -143,7 +152,16 @@ class SimilarityIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the per-item arrays and the lead pool (allocated capacity, not just used)."""
-        arrays = (self._cols, self._lead_of, self._owner_ids, self._times, self._pool, self._pool_used)
+        arrays = (
+            self._cols,
+            self._lead_of,
+            self._owner_ids,
+            self._times,
+            self._pool,
+            self._pool_used,
+            self._pool_owner,
+            self._pool_sites,
+        )
         return sum(a.nbytes for a in arrays)
 
     @property
@@ -194,7 +212,7 @@ class SimilarityIndex:
         rows = np.flatnonzero(equal >= MIN_EQUAL)  # few: cheaper than ranking every item
         if rows.size > CANDIDATES:
             rows = rows[np.argpartition(equal[rows], rows.size - CANDIDATES)[rows.size - CANDIDATES :]]
-        best: tuple[float, int] | None = None
+        best: tuple[float, int] | None = None  # (value, owner id)
         scored: dict[int, float] = {}  # pool row → score: items sharing a lead are scored once
         for row in sorted(rows.tolist(), reverse=True):  # newest first: it wins ties
             pooled = int(self._lead_of[row])
@@ -211,10 +229,38 @@ class SimilarityIndex:
                 if value < self.threshold:
                     continue
             if best is None or value > best[0]:
-                best = (value, row)
+                best = (value, int(self._owner_ids[row]))
+        if best is None and query is not None:  # a retelling: the slots found nothing, the place may
+            for pooled in self._site_candidates(query, scored):
+                if names and not any(name in self._lead(pooled) for name in names):
+                    continue
+                value = scored[pooled] = score(self._lead(pooled), query, self.threshold)
+                if value >= self.threshold and (best is None or value > best[0]):
+                    best = (value, int(self._pool_owner[pooled]))
         if best is None:
             return None
-        return self._owners[self._owner_ids[best[1]]], best[0]
+        return self._owners[best[1]], best[0]
+
+    def _site_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
+        """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site the query names.
+        A site named in more than SITE_COMMON leads (人民路 in a city's every other story) is no
+        sign of one story and is not followed."""
+        keys = site_keys(query.lead, limit=None)
+        if not keys or self._pool_size == 0:
+            return []
+        table = self._pool_sites[: self._pool_size]
+        hit = np.zeros(self._pool_size, dtype=np.bool_)
+        for key in keys:
+            rows = (table == key).any(axis=1)
+            if np.count_nonzero(rows) <= SITE_COMMON:
+                hit |= rows
+        found: list[int] = []
+        for pooled in np.flatnonzero(hit)[::-1].tolist():  # pool rows are added in time order
+            if pooled not in scored:
+                found.append(pooled)
+                if len(found) == SITE_CANDIDATES:
+                    break
+        return found
 
     def leads(self, owner: str, limit: int = 4) -> list[str]:
         """The distinct stored leads of an owner's items, oldest first (at most `limit`): what a
@@ -264,11 +310,17 @@ class SimilarityIndex:
             capacity = max(self._pool_size + 1, min(self.max_items, self._pool_size * 2))
             self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
             self._pool_used.resize(capacity, refcheck=False)
+            self._pool_owner.resize(capacity, refcheck=False)
+            self._pool_sites.resize((capacity, SITE_KEYS), refcheck=False)
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
         self._pool[pooled, : packed.size] = packed
         self._pool[pooled, packed.size :] = 0
         self._pool_used[pooled] = used
+        self._pool_owner[pooled] = oid
+        self._pool_sites[pooled] = 0
+        keys = site_keys(lead, limit=SITE_KEYS)
+        self._pool_sites[pooled, : len(keys)] = keys
         self._pool_size += 1
         recent.append((pooled, grams))
         del recent[:-SHARE_LOOKBACK]
@@ -295,6 +347,8 @@ class SimilarityIndex:
         renumber[used] = np.arange(used.size, dtype=np.int32)
         self._pool[: used.size] = self._pool[used]
         self._pool_used[: used.size] = self._pool_used[used]
+        self._pool_owner[: used.size] = self._pool_owner[used]
+        self._pool_sites[: used.size] = self._pool_sites[used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
         self._decoded.clear()
@@ -312,6 +366,18 @@ class SimilarityIndex:
         size = self._lead_of.size
         self._lead_of.resize(capacity, refcheck=False)
         self._lead_of[size:] = -1
+
+
+def site_keys(text: str, limit: int | None) -> list[int]:
+    """32-bit keys of the named sites of a canonical text (kind and name: 桂香小区 and 桂香苑 share
+    one, 桂香路 does not), in order of first mention, at most `limit`; never 0 (0 marks no key)."""
+    found = sites(text)
+    order = sorted(((text.find(name), kind, name) for kind, names in found.items() for name in names))
+    keys: list[int] = []
+    for _, kind, name in order[:limit]:
+        digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
+        keys.append(int.from_bytes(digest, "little") or 1)
+    return keys
 
 
 def content_key(item: Item) -> str:

@@ -74,6 +74,7 @@ DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
 _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=[省市县])")  # 临川市, 青禾县: the two characters before
+_NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我该此外]")  # 送往市医院, 全市, 本县: no name
 
 
 @cache
@@ -142,7 +143,13 @@ def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
     Chinese numerals count too (三名 = 3名); see `_value` for what is no figure."""
     found = (_value(word) for word, unit in _NUMBER.findall(text) if not unit)
-    return frozenset(value for value in found if value is not None)
+    return frozenset(value for value in found if value is not None and not _hotline(value))
+
+
+def _hotline(value: float) -> bool:
+    """A public service number (12345 citizens' hotline, 12350 safety tip-offs, 110, 119, 120):
+    boilerplate every notice and ticket repeats, not a fact of the story."""
+    return 12300 <= value <= 12399 or value in (110.0, 119.0, 120.0, 122.0)
 
 
 # what a toll counts, by the word after the count
@@ -191,7 +198,7 @@ def events(text: str) -> frozenset[str]:
 @lru_cache(maxsize=STORED_CACHE)
 def places(text: str) -> frozenset[str]:
     """Administrative place names (the two characters before 省/市/县)."""
-    return frozenset(_PLACE.findall(text))
+    return frozenset(name for name in _PLACE.findall(text) if not _NOT_PLACE.search(name))
 
 
 Lookup = Callable[[str], Mapping[str, frozenset[str]]]  # canonical text → scheme words found, by group
@@ -290,6 +297,7 @@ FEATURES = (
     "toll_same",  # both state a toll of one kind and value (3人死亡 / 三人遇难)
     "toll_other",  # both state tolls of one kind and share none (a follow-up's new toll, or another accident's)
     "places",  # both name administrative places and neither names the other's
+    "place_unsaid",  # the query names administrative places, none of which the stored lead names (江州市 / 临川公交集团)
     "site_same",  # a named site (建设路, 桂香里小区, 大青湖, 翠屏山庄项目) of the stored lead is in the query
     "site_other",  # both name sites of one kind (路 / 小区 / 学校 …), neither the other's
     "same_event",  # both report a kind of event (EVENT_KINDS) and share one
@@ -299,6 +307,8 @@ FEATURES = (
     "same_who",  # both name one subject or leader of the schemes
     "other_news",  # the headlines share a name and nothing else
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
+    "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
+    "retold",  # the query is a netizen's retelling (听说, 你们, ！) and keeps a site, a subject or a name of the story
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
 )
@@ -365,6 +375,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(bool(ours_kinded & theirs_kinded)),
         float(bool(common_kinds and not ours_kinded & theirs_kinded)),
         float(disagree),
+        float(bool(query.places) and not any(p in stored_lead for p in query.places)),
         float(site_same),
         float(site_other),
         float(same_event),
@@ -374,6 +385,8 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(same_who and bool(who_theirs)),
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
+        float(bool(_FOLLOWUP.search(query.lead)) and not _FOLLOWUP.search(stored_lead)),
+        float(_retelling(query.lead) and not _retelling(stored_lead) and (site_same or same_who or run > 0)),
         float(swap),
         float(swap and other_news),
     ]
@@ -528,8 +541,32 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
     )
 
 
-# a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first
-_AGAIN = re.compile(r"再次|又一|又发生|另一|再度|第二起|新一起|又出|又现")
+# a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first. Not
+# 另一人 / 另一名 (the story's other victim), 再次要求 (residents ask again), 又出事了 (a netizen's
+# retelling of the same accident says so as often as of a new one)
+_AGAIN = re.compile(
+    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生|另一(?![人名位])|再度|第二起|新一起|新一轮|又现|再现"
+)
+
+
+# a report of how a story went on: a 续报 (…火灾续：), a figure that rose, what was found or decided since
+_FOLLOWUP = re.compile(
+    r"(?<![继持陆手延连存])续(?![航费签约])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到|最新|进展|后续"
+    r"|有了结果|结果出来|已致|共造成|累计"
+)
+
+
+# a netizen's voice: hearsay, address, question particles, chat groups, kin and neighbours (canonical
+# text has no punctuation, so no ！ or ？)
+_VOICE = re.compile(
+    r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事"
+)
+
+
+def _retelling(text: str) -> bool:
+    """Told in a netizen's voice (听说…, 你们…吗): a retelling keeps the story's places and names,
+    not its wording."""
+    return _VOICE.search(text) is not None
 
 
 SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own

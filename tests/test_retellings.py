@@ -1,0 +1,116 @@
+"""Retellings and follow-ups (issue #12, item 7): a netizen's retelling shares few character bigrams
+with the report it retells, so the index also follows the named site; a follow-up says how the
+story went on; the pair features read hotline numbers, function words and further events right."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from bot.analysis.judge import Judge
+from bot.analysis.similarity import MIN_EQUAL, SITE_COMMON, SimilarityIndex, signature, site_keys
+from bot.analysis.story import FEATURES, TITLE_END, canonical, features, figures, places, stored_lead, story
+from bot.config import AnalysisConfig, SchemeConfig
+from bot.models import Item
+
+ESTATE = SchemeConfig(name="汀兰区", subjects=["汀兰区", "汀兰区住建局"], events={"起火": 3, "坍塌": 4})
+FIRE_TITLE = "汀兰区桂香小区车棚电动车充电起火 5名居民吸入浓烟送医"
+FIRE_TEXT = (
+    "11月30日凌晨1时许，汀兰区桂香小区7栋楼下的非机动车棚内一辆正在充电的电动车起火，火势蔓延至车棚内"
+    "十余辆电动车，5名居民吸入浓烟被送往区人民医院，均无生命危险。消防部门20分钟后将明火扑灭。"
+)
+RETELLING = (
+    "半夜一点被烟呛醒，我们桂香小区7栋车棚着火了",
+    "楼下烧了一片电动车，救护车拉走好几个邻居，吓死了，大家充电注意啊",
+)
+T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def item(title: str, text: str, key: str, at: datetime = T0) -> Item:
+    return Item("site", f"http://site/{key}", title, text, fetched_at=at)
+
+
+def feature(name: str, stored: str, query: str) -> float:
+    return features(stored_lead(canonical(stored)), story(canonical(query)))[FEATURES.index(name)]
+
+
+def test_a_retelling_that_shares_few_bigrams_is_found_by_its_named_site() -> None:
+    judge = Judge([ESTATE], analysis=AnalysisConfig())
+    judge.remember(item(FIRE_TITLE, FIRE_TEXT, "a"), "YQ-1")
+    told = item(*RETELLING, "b")
+    # the slot stage alone cannot see it: too few equal slots
+    equal = int(np.count_nonzero(signature(f"{FIRE_TITLE}\n{FIRE_TEXT}") == signature("\n".join(RETELLING))))
+    assert equal < MIN_EQUAL
+    assert judge.similar(told) == "YQ-1"
+
+
+def test_a_retelling_of_another_site_is_not_followed() -> None:
+    judge = Judge([ESTATE], analysis=AnalysisConfig())
+    judge.remember(item(FIRE_TITLE, FIRE_TEXT, "a"), "YQ-1")
+    other = item("我们丹桂苑3栋车棚着火了", "楼下烧了一片电动车，救护车拉走好几个邻居，吓死了，大家充电注意啊", "c")
+    assert judge.similar(other) is None
+
+
+def test_a_site_named_in_many_leads_is_no_sign_of_one_story() -> None:
+    index = SimilarityIndex(window=timedelta(days=3))
+    lead = stored_lead(canonical(FIRE_TITLE + TITLE_END + FIRE_TEXT))
+    sig = signature(lead)
+    index.add(sig, "YQ-1", lead)
+    query = story(canonical(TITLE_END.join(RETELLING)))
+    assert index.find(signature("\n".join(RETELLING)), query) is not None
+    crowded = SimilarityIndex(window=timedelta(days=3))
+    crowded.add(sig, "YQ-1", lead)
+    for n in range(SITE_COMMON):  # other stories of the estate: 桂香小区 now says nothing
+        other = canonical(f"桂香小区第{n}届邻里节举行{TITLE_END}桂香小区居民在广场上包饺子、写春联，其乐融融。")
+        crowded.add(signature(other), f"YQ-{n + 2}", other)
+    assert crowded.find(signature("\n".join(RETELLING)), query) is None
+
+
+def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:
+    text = canonical("桂香小区车棚起火，消防从银杏路口赶到桂香苑")
+    keys = site_keys(text, limit=None)
+    assert len(keys) == 2  # 桂香小区 and 桂香苑 are one estate; 银杏路 a road
+    assert site_keys(text, limit=1) == keys[:1]
+    assert site_keys(canonical("银杏路"), limit=None)[0] == keys[1]
+    assert site_keys(canonical("今天天气很好"), limit=None) == []
+
+
+def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
+    first = "石渠镇龙潭村发生山体滑坡 3户民房被埋" + TITLE_END + "今天下午石渠镇龙潭村后山发生山体滑坡，3户民房被埋。"
+    later = (
+        "石渠镇龙潭村滑坡续：被埋民房增至5户"
+        + TITLE_END
+        + "龙潭村后山滑坡今天傍晚再次出现小规模垮塌，被埋民房由3户增至5户。"
+    )
+    assert feature("followup", first, later) == 1.0
+    assert feature("followup", first, first) == 0.0  # said on both sides: nothing went on
+    # 继续 / 持续 are no 续报
+    assert feature("followup", first, "龙潭村村民继续转移" + TITLE_END + "持续降雨，村民陆续转移。") == 0.0
+
+
+def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
+    first = "荷花湿地游船侧翻 9名游客落水" + TITLE_END + "荷花湿地一艘游船侧翻，9名游客落水，2名老人送医观察。"
+    assert feature("again", first, "荷花湿地又一艘游船侧翻" + TITLE_END + "荷花湿地今天又一艘游船侧翻。") == 1.0
+    assert (
+        feature("again", first, "游船侧翻事故一名老人离世" + TITLE_END + "送医的2名老人中1人离世，另一人已出院。")
+        == 0.0
+    )
+    assert feature("again", first, "居民再次要求整改" + TITLE_END + "居民再次要求景区整改。") == 0.0
+
+
+def test_hotline_numbers_are_no_figure_of_the_story() -> None:
+    assert figures(canonical("市民拨打12345反映，请拨打12350举报，报警110，工单编号2611300452，罚款5万元")) == {
+        2611300452.0,
+        5.0,
+    }
+
+
+def test_function_words_before_a_city_are_no_place() -> None:
+    assert places(canonical("伤者被送往市第一人民医院，全市、本县和江州市、云岭县")) == {"江州", "云岭"}
+
+
+def test_a_place_the_stored_lead_never_names_counts_against_one_story() -> None:
+    ours = "临川公交集团一公交车在滨江路侧翻致3人受伤" + TITLE_END + "临川公交集团一辆12路公交车在滨江路侧翻。"
+    assert feature("place_unsaid", ours, "江州一公交车在人民路侧翻" + TITLE_END + "江州市一辆3路公交车侧翻。") == 1.0
+    assert feature("place_unsaid", ours, "临川市公交车侧翻" + TITLE_END + "临川市一辆12路公交车侧翻。") == 0.0
