@@ -67,7 +67,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … j（tests/data/judgement_b/ … judgement_j/）",
+        help="评测集：a（默认，tests/data/judgement/）、b … k（tests/data/judgement_b/ … judgement_k/）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

@@ -192,7 +192,7 @@ SETS = [
             ),
         )
     ),
-    # H and I (eighth and ninth authors, written side by side): pair-heavy; every place of the earlier
+    # H … K (eighth to eleventh authors, two by two side by side): pair-heavy; every place of the earlier
     # sets and of the training pairs, and the other author's
     *(
         EvalSet(
@@ -208,24 +208,10 @@ SETS = [
         for name, folder, other in (
             ("h", DATA_H, ("琅川", "松萝", "竹隐")),
             ("i", DATA_I, ("玉衡", "天枢", "开阳")),
-        )
-    ),
-    # J and K (tenth and eleventh authors, written side by side): pair-heavy, J in official-media register,
-    # K in netizen register; every place of the earlier sets, of H and I, of the training pairs, and the other's
-    *(
-        EvalSet(
-            name,
-            folder,
-            90,
-            MIN_PER_KIND_DE,
-            130,
-            40,
-            (*EARLIER_PLACES, *LATER_PLACES, *other),
-            frozenset({"colloquial"}),
-        )
-        for name, folder, other in (
-            ("j", DATA_J, ("峨岭", "雁荡湾", "岚溪")),
-            ("k", DATA_K, ("瑶山", "丹霞", "栖霞")),
+            # J and K (tenth and eleventh authors, side by side): J in official-media register, K in netizen
+            # register; also every place of H, I and the second training pairs
+            ("j", DATA_J, (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪")),
+            ("k", DATA_K, (*LATER_PLACES, "瑶山", "丹霞", "栖霞")),
         )
     ),
 ]
