@@ -74,6 +74,11 @@ def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:
     assert site_keys(text, limit=1) == keys[:1]
     assert site_keys(canonical("银杏路"), limit=None)[0] == keys[1]
     assert site_keys(canonical("今天天气很好"), limit=None) == []
+    # a bus route or a county road is named by its number: 62路, K7路, X106线 (not 3.5路)
+    assert site_keys(canonical("刚看到一辆62路着火了"), limit=None) == site_keys(
+        canonical("62路公交车起火"), limit=None
+    )
+    assert len(site_keys(canonical("K7路改线，X106线封闭，3.5路"), limit=None)) == 2
 
 
 def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:

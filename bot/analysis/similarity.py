@@ -11,7 +11,7 @@ Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
 candidate stage still ranks it near the top. A netizen's retelling keeps too few of them
 (「桂香小区7栋车棚着火了」 for 「汀兰区桂香小区车棚电动车充电起火」), but it keeps the place: every
 pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analysis.story.sites:
-桂香小区, 银杏路, 北岗村; a bus route 62路), and the newest SITE_CANDIDATES leads sharing one
+桂香小区, 银杏路, 北岗村; a bus route 62路, a county road X106线), and the newest SITE_CANDIDATES leads sharing one
 with the query are verified as well.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
@@ -27,6 +27,7 @@ kept from a recent query, and scored, 30–200 µs). Items older than the merge 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
@@ -368,11 +369,16 @@ class SimilarityIndex:
         self._lead_of[size:] = -1
 
 
+_ROUTE = re.compile(r"(?<![\d\ue002])([a-z]?\d{1,4})路|(?<![a-z\d])([a-z]\d{2,4})线")  # 62路, k7路, x106线
+
+
 def site_keys(text: str, limit: int | None) -> list[int]:
     """32-bit keys of the named sites of a canonical text (kind and name: 桂香小区 and 桂香苑 share
     one, 桂香路 does not), in order of first mention, at most `limit`; never 0 (0 marks no key)."""
     found = sites(text)
     order = sorted(((text.find(name), kind, name) for kind, names in found.items() for name in names))
+    order += [(m.start(), "route", m.group(1) or m.group(2)) for m in _ROUTE.finditer(text)]
+    order.sort()
     keys: list[int] = []
     for _, kind, name in order[:limit]:
         digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
