@@ -16,11 +16,13 @@ with the query are verified as well.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
-bytes, with its owner and site keys, 12 bytes) unless it shares a nearly equal lead pooled for its owner (a repost storm stores one
-lead for its copies) — at most 281 bytes an item, in numpy arrays (no Python object per
-item); it was 313 with the leads as zero-padded UTF-16. A query costs one pass over the
-slots (~5 ms at 1M items) plus at most CANDIDATES verifications (a lead decoded, ~50 µs, or
-kept from a recent query, and scored, 30–200 µs). Items older than the merge window before the newest are dropped
+bytes) with the lead's owner and site keys (12 bytes), unless it shares a nearly equal lead
+pooled for its owner (a repost storm stores one lead for its copies) — at most 281 bytes an
+item, in numpy arrays (no Python object per item); it was 313 with the leads as zero-padded
+UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most CANDIDATES
+verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
+when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more.
+Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
 

@@ -74,7 +74,7 @@ DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
 _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=[省市县])")  # 临川市, 青禾县: the two characters before
-_NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我该此外]")  # 送往市医院, 全市, 本县: no name
+_NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
 
 
 @cache
@@ -308,7 +308,7 @@ FEATURES = (
     "other_news",  # the headlines share a name and nothing else
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
-    "retold",  # the query is a netizen's retelling (听说, 你们, ！) and keeps a site, a subject or a name of the story
+    "retold",  # the query is a netizen's retelling (听说, 你们…吗) and keeps a site, a subject or a name of the story
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
 )
@@ -509,7 +509,7 @@ def pair_model() -> PairModel:
 
 
 # features that cost a run search or a template comparison; the rest are set operations and regexes
-COSTLY = ("run", "swap", "notice")  # each 0 … 1
+COSTLY = ("run", "swap", "notice", "retold")  # each 0 … 1 (retold may rest on the run)
 
 
 def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> float:
