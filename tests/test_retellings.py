@@ -53,18 +53,22 @@ def test_a_retelling_of_another_site_is_not_followed() -> None:
 
 
 def test_a_site_named_in_many_leads_is_no_sign_of_one_story() -> None:
-    index = SimilarityIndex(window=timedelta(days=3))
     lead = stored_lead(canonical(FIRE_TITLE + TITLE_END + FIRE_TEXT))
-    sig = signature(lead)
-    index.add(sig, "YQ-1", lead)
     query = story(canonical(TITLE_END.join(RETELLING)))
-    assert index.find(signature("\n".join(RETELLING)), query) is not None
-    crowded = SimilarityIndex(window=timedelta(days=3))
-    crowded.add(sig, "YQ-1", lead)
-    for n in range(SITE_COMMON):  # other stories of the estate: 桂香小区 now says nothing
-        other = canonical(f"桂香小区第{n}届邻里节举行{TITLE_END}桂香小区居民在广场上包饺子、写春联，其乐融融。")
-        crowded.add(signature(other), f"YQ-{n + 2}", other)
-    assert crowded.find(signature("\n".join(RETELLING)), query) is None
+
+    def found_after(others: int) -> str | None:
+        """The fire told last (the newest lead naming 桂香小区), after `others` stories of the estate."""
+        index = SimilarityIndex(window=timedelta(days=3))
+        for n in range(others):
+            other = canonical(f"桂香小区第{n}届邻里节举行{TITLE_END}桂香小区居民在广场上包饺子、写春联，其乐融融。")
+            index.add(signature(other), f"YQ-{n + 2}", other)
+        index.add(signature(lead), "YQ-1", lead)
+        hit = index.find(signature("\n".join(RETELLING)), query)
+        return hit[0] if hit else None
+
+    assert found_after(0) == "YQ-1"
+    assert found_after(SITE_COMMON - 1) == "YQ-1"  # the site is in SITE_COMMON leads: still followed
+    assert found_after(SITE_COMMON) is None  # one more: 桂香小区 says nothing about which story this is
 
 
 def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:
