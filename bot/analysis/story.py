@@ -95,7 +95,14 @@ def canonical(text: str) -> str:
     """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
     traditional characters to simplified (one `str.translate`, C speed). A decimal point
     survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21."""
-    return normalize(_DECIMAL_POINT.sub(DECIMAL, text)).translate(_t2s())
+    normal = normalize(_DECIMAL_POINT.sub(DECIMAL, text))
+    return normal.translate(_t2s()) if _traditional().search(normal) else normal
+
+
+@cache
+def _traditional() -> re.Pattern[str]:
+    """Any character `_t2s` changes: most texts have none and skip the table."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp, to in sorted(_t2s().items()) if to != chr(cp)) + "]")
 
 
 def stored_lead(canon: str) -> str:
