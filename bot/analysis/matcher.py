@@ -2,7 +2,10 @@
 
 Every configured word of every scheme (and its traditional/simplified
 spellings) goes into one Aho-Corasick automaton over normalised text, so an
-item is scanned once however many schemes there are. Only the schemes whose
+item is scanned once however many schemes there are. The automaton is
+ahocorasick_rs (a DFA in Rust): the scan was the pipeline's largest single cost
+with pyahocorasick, whose per-character step over a root of thousands of
+children is some fifty times slower on Chinese text (bench/bench_pipeline.py). Only the schemes whose
 words were found are then evaluated: their boolean expression, or by default
 (主体 | 领导) & 事件 & !排除 (地域 stands in for 主体 when a scheme has neither).
 
@@ -20,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from bot.analysis.boundaries import KINDS, Boundaries
 from bot.analysis.expression import (
@@ -58,6 +61,8 @@ class CompiledScheme:
 Ref = tuple[int, str, str, int, bool]
 # an occurrence in an item: field, start, end (normalised text), refs by scheme index
 Occurrence = tuple[str, int, int, dict[int, tuple[Ref, ...]]]
+# what the automaton knows of a form: schemes it anchors, refs by scheme index
+Payload = tuple[tuple[int, ...], dict[int, tuple[Ref, ...]]]
 RawHit = tuple[str, int, int, Ref]  # field, start, end (normalised text), one scheme's ref
 _ANCHOR_ORDER = {"subject": 0, "leader": 0, "region": 1, "event": 3, "exclude": 4}
 
@@ -155,14 +160,24 @@ class Matcher:
                     if _key(group, word) in triggers:
                         anchors.setdefault(form, set()).add(index)
         self.boundaries = Boundaries(sorted(checked), sorted(dictionary))
-        self.automaton = ahocorasick.Automaton()
-        for form, by_scheme in patterns.items():
-            refs_by = {i: tuple(r) for i, r in by_scheme.items()}
-            self.automaton.add_word(form, (len(form), tuple(sorted(anchors.get(form, ()))), refs_by))
+        self.forms: list[str] = list(patterns)  # the automaton's words, by pattern index
+        self._payloads: list[Payload] = [
+            (tuple(sorted(anchors.get(form, ()))), {i: tuple(r) for i, r in by_scheme.items()})
+            for form, by_scheme in patterns.items()
+        ]
+        # form index → its groups in any scheme (words_in)
+        self._groups_of = [
+            frozenset(ref[1] for refs in refs_by.values() for ref in refs) for _a, refs_by in self._payloads
+        ]
         self.empty = not patterns
-        self._groups_of: dict[str, frozenset[str]] = {}  # form → its groups in any scheme (words_in)
-        if not self.empty:
-            self.automaton.make_automaton()
+        self._automaton = None if self.empty else AhoCorasick(self.forms, matchkind=MatchKind.Standard)
+
+    def scan(self, text: str) -> list[tuple[int, int, int]]:
+        """(form index, start, end) of every configured form in a normalised text, overlapping
+        ones included (王建国 and 建国 both), in order of their end."""
+        if self._automaton is None:
+            return []
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def words_in(self, text: str) -> dict[str, frozenset[str]]:
         """The configured forms found in a normalised text, by group (subject, leader, region,
@@ -171,14 +186,10 @@ class Matcher:
         if self.empty:
             return {}
         found: dict[str, set[str]] = {}
-        groups_of = self._groups_of
-        for end, (length, _anchored, refs_by) in self.automaton.iter(text):
-            form = text[end - length + 1 : end + 1]
-            groups = groups_of.get(form)
-            if groups is None:
-                groups = groups_of[form] = frozenset(ref[1] for refs in refs_by.values() for ref in refs)
-            for group in groups:
-                found.setdefault(group, set()).add(form)
+        forms, groups_of = self.forms, self._groups_of
+        for index, _start, _end in self.scan(text):
+            for group in groups_of[index]:
+                found.setdefault(group, set()).add(forms[index])
         return {group: frozenset(forms) for group, forms in found.items()}
 
     def prepare(self) -> None:
@@ -202,8 +213,9 @@ class Matcher:
             if not text:
                 continue
             normal[field_name] = normalize(text)
-            for end, (length, anchored, refs_by) in self.automaton.iter(normal[field_name]):
-                found.append((field_name, end - length + 1, end + 1, refs_by))
+            for index, start, end in self.scan(normal[field_name]):
+                anchored, refs_by = self._payloads[index]
+                found.append((field_name, start, end, refs_by))
                 candidates.update(anchored)
         if not candidates:
             return []
