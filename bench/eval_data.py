@@ -41,6 +41,7 @@ SETS = {
     "i": ROOT / "tests" / "data" / "judgement_i",
     "j": ROOT / "tests" / "data" / "judgement_j",
     "k": ROOT / "tests" / "data" / "judgement_k",
+    "l": ROOT / "tests" / "data" / "judgement_l",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
@@ -67,7 +68,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … k（tests/data/judgement_b/ … judgement_k/）",
+        help="评测集：a（默认，tests/data/judgement/）、b … l（tests/data/judgement_b/ … judgement_l/）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

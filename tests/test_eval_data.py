@@ -29,6 +29,7 @@ DATA_H = DATA.parent / "judgement_h"
 DATA_I = DATA.parent / "judgement_i"
 DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
+DATA_L = DATA.parent / "judgement_l"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -192,7 +193,7 @@ SETS = [
             ),
         )
     ),
-    # H … K (eighth to eleventh authors, two by two side by side): pair-heavy; every place of the earlier
+    # H … L (eighth to twelfth authors, two by two side by side): pair-heavy; every place of the earlier
     # sets and of the training pairs, and the other author's
     *(
         EvalSet(
@@ -212,6 +213,13 @@ SETS = [
             # register; also every place of H, I and the second training pairs
             ("j", DATA_J, (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪")),
             ("k", DATA_K, (*LATER_PLACES, "瑶山", "丹霞", "栖霞")),
+            # L (twelfth author, beside another): transport authority and hospital/school register; every place
+            # of the sets before it, and the other author's
+            (
+                "l",
+                DATA_L,
+                (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "星洲", "柳浪", "菱湖"),
+            ),
         )
     ),
 ]
