@@ -41,6 +41,7 @@ SETS = {
     "i": ROOT / "tests" / "data" / "judgement_i",
     "j": ROOT / "tests" / "data" / "judgement_j",
     "k": ROOT / "tests" / "data" / "judgement_k",
+    "m": ROOT / "tests" / "data" / "judgement_m",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

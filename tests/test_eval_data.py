@@ -29,6 +29,7 @@ DATA_H = DATA.parent / "judgement_h"
 DATA_I = DATA.parent / "judgement_i"
 DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
+DATA_M = DATA.parent / "judgement_m"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -212,6 +213,13 @@ SETS = [
             # register; also every place of H, I and the second training pairs
             ("j", DATA_J, (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪")),
             ("k", DATA_K, (*LATER_PLACES, "瑶山", "丹霞", "栖霞")),
+            # M (a later author, netizen register, side by side with another author): every place of the earlier
+            # sets, of H-K and of the training pairs, and the other author's
+            (
+                "m",
+                DATA_M,
+                (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪"),
+            ),
         )
     ),
 ]
