@@ -42,6 +42,7 @@ SETS = {
     "j": ROOT / "tests" / "data" / "judgement_j",
     "k": ROOT / "tests" / "data" / "judgement_k",
     "l": ROOT / "tests" / "data" / "judgement_l",
+    "m": ROOT / "tests" / "data" / "judgement_m",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

@@ -30,6 +30,7 @@ DATA_I = DATA.parent / "judgement_i"
 DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
 DATA_L = DATA.parent / "judgement_l"
+DATA_M = DATA.parent / "judgement_m"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -213,12 +214,18 @@ SETS = [
             # register; also every place of H, I and the second training pairs
             ("j", DATA_J, (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪")),
             ("k", DATA_K, (*LATER_PLACES, "瑶山", "丹霞", "栖霞")),
-            # L (twelfth author, beside another): transport authority and hospital/school register; every place
-            # of the sets before it, and the other author's
+            # L and M (twelfth and thirteenth authors, side by side): L in a transport-authority and
+            # hospital/school register, M in netizen register; every place of the sets before them, and the
+            # other author's
             (
                 "l",
                 DATA_L,
                 (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "星洲", "柳浪", "菱湖"),
+            ),
+            (
+                "m",
+                DATA_M,
+                (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪"),
             ),
         )
     ),
