@@ -60,4 +60,3 @@ async def held_alerts(store: Store, config: Config, now: datetime) -> dict[str, 
         if note.incident not in held or wait.until < held[note.incident].until:
             held[note.incident] = wait
     return held
-

@@ -85,6 +85,28 @@ def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:
     assert len(site_keys(canonical("K7路改线，X106线封闭，3.5路"), limit=None)) == 2
 
 
+def test_one_site_is_read_alike_however_each_text_names_it() -> None:
+    from bot.analysis.story import sites
+
+    def read(text: str) -> dict[str, frozenset[str]]:
+        return sites(canonical(text))
+
+    # an estate named with two kinds (锦绣里小区) is the estate of 锦绣里 alone, and of 锦绣苑小区 too
+    assert read("梧岗区锦绣里小区一栋老楼阳台坍塌") == read("锦绣里7栋阳台整个掉下来了") == {"estate": {"锦绣"}}
+    assert read("柘林区锦绣苑小区外墙瓷砖脱落") == read("锦绣苑的瓷砖又掉了") == {"estate": {"锦绣"}}
+    # a conjunction starts a name (和平里) unless a name of two characters follows it (工人和建设路);
+    # three characters may take in a verb's, so the index's site keys compare the last two
+    assert read("早上和平里那声巨响") == {"estate": {"和平"}}
+    assert read("燃气公司回应和平里小区爆炸") == {"estate": {"应和平"}}
+    assert site_keys(canonical("燃气公司回应和平里小区爆炸"), None) == site_keys(canonical("早上和平里那声巨响"), None)
+    assert read("工人和建设路的商户") == {"road": {"建设"}}
+    # 农贸市场 is one kind of place, so both name the market 东岚
+    assert read("东岚农贸市场凌晨起火") == read("东岚市场烧了") == {"venue": {"东岚"}}
+    # a one-character kind ends before 后 / 前 / 外 (石岭村后山), and is no site inside a common word
+    assert read("石岭村后山塌下来了") == read("石岭村发生山体滑坡") == {"estate": {"石岭"}}
+    assert read("走了十几公里才到") == read("半夜里吵醒") == {}
+
+
 def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
     first = "石渠镇龙潭村发生山体滑坡 3户民房被埋" + TITLE_END + "今天下午石渠镇龙潭村后山发生山体滑坡，3户民房被埋。"
     later = (

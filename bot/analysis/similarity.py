@@ -383,7 +383,8 @@ def site_keys(text: str, limit: int | None) -> list[int]:
     order.sort()
     keys: list[int] = []
     for _, kind, name in order[:limit]:
-        digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
+        # the last two characters: a third may be a verb's (回应和平里小区 / 和平里那声巨响)
+        digest = hashlib.blake2b(f"{kind}:{name[-2:]}".encode(), digest_size=4).digest()
         keys.append(int.from_bytes(digest, "little") or 1)
     return keys
 

@@ -404,7 +404,8 @@ SITE_KINDS = {
     "road": "路 街 大道 大街 巷 胡同 高速 隧道 大桥 立交",
     "estate": "小区 花园 苑 里 村 社区 公寓 大厦 山庄 新村",
     "school": "小学 中学 学校 幼儿园 大学 学院",
-    "venue": "广场 商场 市场 医院 卫生院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 码头 工地 项目 工业园 园区",
+    "venue": "广场 商场 市场 农贸市场 菜市场 医院 卫生院 保健院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 码头 工地 项目"
+    " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂",
 }
@@ -412,29 +413,56 @@ _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
-    r"[一个的在了和与及是被把将从向对这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自近旁边"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能被让使进出去来回到上下里外中前后住]"
+    r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住]"
 )
+# function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
+# two characters follow them (工人和建设路 → 建设)
+_NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
 # after a one-character kind (路, 河, 村 …) a site's name ends; otherwise the character starts a longer
 # word (江城, 河道, 村民): a Han character must not follow unless it is one of these
-_SITE_END = set("一与和及的段口边上下内附旁交近东西南北处时发起被已有也作那这")
+_SITE_END = set("一与和及的段口边上下内附旁交近东西南北处时发起被已有也作那这后前外对畔")
+# a one-character kind after these characters is part of a common word, not a site (公里, 夜里, 农村)
+_NOT_SITE = frozenset(["公里", "夜里", "城里", "心里", "手里", "屋里", "店里", "院里", "村里", "农村", "乡村"])
+
+
+def _site_name(before: str) -> str:
+    """The name in the (up to three) characters before a kind of place: cut after the last function
+    character or place suffix, and after a conjunction only if two characters remain. Three
+    characters may take in a verb's (回应和平里小区 → 应和平): the index's site keys compare the
+    last two (bot.analysis.similarity.site_keys)."""
+    stops = list(_NAME_STOP.finditer(before))
+    name = before[stops[-1].end() :] if stops else before
+    soft = list(_NAME_SOFT_STOP.finditer(name))
+    if soft and len(name) - soft[-1].end() >= 2:
+        name = name[soft[-1].end() :]
+    return name
 
 
 @lru_cache(maxsize=STORED_CACHE)
 def sites(text: str) -> dict[str, frozenset[str]]:
     """Named sites of a canonical text by kind, by name (the kind word left out, so 翠微湾工地 names
-    翠微湾项目): {"road": {"建设"}} for 建设路: the two or three characters before a kind of place, cut
-    after any function character or place suffix."""
+    翠微湾项目): {"road": {"建设"}} for 建设路: the two or three characters before a kind of place
+    (`_site_name`). A one-character kind followed by a longer one of its kind names the site once
+    (锦绣里小区 and 锦绣苑小区 name 锦绣, as 锦绣里 and 锦绣苑 do)."""
     found: dict[str, set[str]] = {}  # frozen on return: the result is cached and shared
+    nested_end = -1  # end of a one-character kind whose longer kind follows (里|小区)
     for match in _SITE.finditer(text):
-        after = text[match.end() : match.end() + 1]
-        if len(match.group()) == 1 and after and "\u4e00" <= after <= "\u9fff" and after not in _SITE_END:
+        kind = _SITE_KIND_OF[match.group()]
+        if match.start() == nested_end:
             continue
-        before = text[max(0, match.start() - 3) : match.start()]
-        stops = list(_NAME_STOP.finditer(before))
-        name = before[stops[-1].end() :] if stops else before
+        after = text[match.end() : match.end() + 1]
+        if len(match.group()) == 1:
+            if text[max(0, match.start() - 1) : match.end()] in _NOT_SITE:
+                continue
+            longer = _SITE.match(text, match.end())
+            if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
+                nested_end = match.end()
+            elif after and "\u4e00" <= after <= "\u9fff" and after not in _SITE_END:
+                continue
+        name = _site_name(text[max(0, match.start() - 3) : match.start()])
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
-            found.setdefault(_SITE_KIND_OF[match.group()], set()).add(name)
+            found.setdefault(kind, set()).add(name)
     return {kind: frozenset(names) for kind, names in found.items()}
 
 
