@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.analysis.judge import Judge
-from bot.analysis.similarity import MIN_EQUAL, SITE_COMMON, SimilarityIndex, signature, site_keys
+from bot.analysis.similarity import (
+    KIND_CANDIDATES,
+    MIN_EQUAL,
+    SITE_COMMON,
+    SimilarityIndex,
+    signature,
+    site_keys,
+)
 from bot.analysis.story import FEATURES, TITLE_END, canonical, features, figures, places, stored_lead, story
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
@@ -57,18 +64,51 @@ def test_a_site_named_in_many_leads_is_no_sign_of_one_story() -> None:
     query = story(canonical(TITLE_END.join(RETELLING)))
 
     def found_after(others: int) -> str | None:
-        """The fire told last (the newest lead naming 桂香小区), after `others` stories of the estate."""
+        """The fire told last of the leads naming 桂香小区, after `others` stories of the estate; then
+        KIND_CANDIDATES fires elsewhere, so the kind-of-event pass cannot reach it either."""
         index = SimilarityIndex(window=timedelta(days=3))
         for n in range(others):
             other = canonical(f"桂香小区第{n}届邻里节举行{TITLE_END}桂香小区居民在广场上包饺子、写春联，其乐融融。")
             index.add(signature(other), f"YQ-{n + 2}", other)
         index.add(signature(lead), "YQ-1", lead)
+        for n in range(KIND_CANDIDATES):
+            fire = canonical(f"东港{n}号仓库起火{TITLE_END}东港码头{n}号仓库今天中午起火，存放的纸箱烧毁，无人员伤亡。")
+            index.add(signature(fire), f"YQ-{n + 100}", fire)
         hit = index.find(signature("\n".join(RETELLING)), query)
         return hit[0] if hit else None
 
     assert found_after(0) == "YQ-1"
     assert found_after(SITE_COMMON - 1) == "YQ-1"  # the site is in SITE_COMMON leads: still followed
     assert found_after(SITE_COMMON) is None  # one more: 桂香小区 says nothing about which story this is
+
+
+BOAT_TITLE = "蕖塘镇荷花湿地一艘游船侧翻 9名游客落水全部获救"
+BOAT_TEXT = "今天下午2时许，蕖塘镇荷花湿地景区一艘载有9名游客的游船在转弯时侧翻，游客全部落水，景区工作人员和附近村民将9人全部救起，无人受伤。"
+BOAT_RETOLD = ("荷花湿地那个游船今天翻了", "一船9个游客全掉水里，还好都捞上来了，吓死人")
+
+
+def boat_found_after(fires: int, crashes: int) -> str | None:
+    """A retelling that names no site and shares few bigrams, asked after the boat story and then
+    `fires` newer stories of another kind and `crashes` newer ones of its own kind (交通事故)."""
+    index = SimilarityIndex(window=timedelta(days=3))
+    boat = canonical(f"{BOAT_TITLE}{TITLE_END}{BOAT_TEXT}")
+    index.add(signature(boat), "YQ-1", stored_lead(boat))
+    for n in range(fires):
+        fire = canonical(f"东港{n}号仓库起火{TITLE_END}东港码头{n}号仓库今天中午起火，存放的纸箱烧毁，无人员伤亡。")
+        index.add(signature(fire), f"YQ-{n + 100}", fire)
+    for n in range(crashes):
+        crash = canonical(f"环城高速{n}公里处两车追尾{TITLE_END}今天上午环城高速{n}公里处两辆小车追尾，无人员伤亡。")
+        index.add(signature(crash), f"YQ-{n + 200}", crash)
+    retold = canonical(TITLE_END.join(BOAT_RETOLD))
+    assert int(np.count_nonzero(signature(boat) == signature(retold))) < MIN_EQUAL
+    hit = index.find(signature(retold), story(retold))
+    return hit[0] if hit else None
+
+
+def test_a_retelling_without_a_site_is_found_by_what_happened() -> None:
+    assert boat_found_after(fires=5, crashes=0) == "YQ-1"  # other kinds of event do not crowd it out
+    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES - 1) == "YQ-1"
+    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES) is None  # only the newest few are looked at
 
 
 def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:

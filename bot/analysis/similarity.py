@@ -12,16 +12,19 @@ candidate stage still ranks it near the top. A netizen's retelling keeps too few
 (「桂香小区7栋车棚着火了」 for 「汀兰区桂香小区车棚电动车充电起火」), but it keeps the place: every
 pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analysis.story.sites:
 桂香小区, 银杏路, 北岗村; a bus route 62路, a county road X106线), and the newest SITE_CANDIDATES leads sharing one
-with the query are verified as well.
+with the query are verified as well. A retelling may name no site either (「湿地那个游船今天翻了」), but it
+says what happened: each pooled lead keeps the kinds of event it reports (bot.analysis.story.EVENT_KINDS, as
+bits), and when the sites find nothing, the newest KIND_CANDIDATES leads sharing a kind are verified.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
-bytes) with the lead's owner and site keys (12 bytes), unless it shares a nearly equal lead
-pooled for its owner (a repost storm stores one lead for its copies) — at most 281 bytes an
+bytes) with the lead's owner, site keys and event kinds (16 bytes), unless it shares a nearly equal lead
+pooled for its owner (a repost storm stores one lead for its copies) — at most 285 bytes an
 item, in numpy arrays (no Python object per item); it was 313 with the leads as zero-padded
 UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most CANDIDATES
 verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
-when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more.
+when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, then one
+over the pooled event kinds and at most KIND_CANDIDATES more.
 Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
@@ -36,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.analysis.leadcode import decode, encode
-from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, score, sites
+from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, event_bits, score, sites
 from bot.models import Item
 
 SLOTS = 32
@@ -45,6 +48,7 @@ MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth 
 SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come first)
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
+KIND_CANDIDATES = 3  # the newest leads sharing a kind of event with the query, verified when the sites fail
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -137,6 +141,7 @@ class SimilarityIndex:
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
         self._pool_sites = np.zeros((initial, SITE_KEYS), dtype=np.uint32)  # site keys, 0: none
+        self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
         self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
@@ -164,6 +169,7 @@ class SimilarityIndex:
             self._pool_used,
             self._pool_owner,
             self._pool_sites,
+            self._pool_kinds,
         )
         return sum(a.nbytes for a in arrays)
 
@@ -234,15 +240,40 @@ class SimilarityIndex:
             if best is None or value > best[0]:
                 best = (value, int(self._owner_ids[row]))
         if best is None and query is not None:  # a retelling: the slots found nothing, the place may
-            for pooled in self._site_candidates(query, scored):
-                if names and not any(name in self._lead(pooled) for name in names):
-                    continue
-                value = scored[pooled] = score(self._lead(pooled), query, self.threshold)
-                if value >= self.threshold and (best is None or value > best[0]):
-                    best = (value, int(self._pool_owner[pooled]))
+            best = self._verify(self._site_candidates(query, scored), query, names, scored)
+        if best is None and query is not None:  # or what happened
+            best = self._verify(self._kind_candidates(query, scored), query, names, scored)
         if best is None:
             return None
         return self._owners[best[1]], best[0]
+
+    def _verify(
+        self, candidates: list[int], query: Story, names: tuple[str, ...], scored: dict[int, float]
+    ) -> tuple[float, int] | None:
+        """The best of some pooled leads at or above threshold, as (score, owner id)."""
+        best: tuple[float, int] | None = None
+        for pooled in candidates:
+            if names and not any(name in self._lead(pooled) for name in names):
+                continue
+            value = scored[pooled] = score(self._lead(pooled), query, self.threshold)
+            if value >= self.threshold and (best is None or value > best[0]):
+                best = (value, int(self._pool_owner[pooled]))
+        return best
+
+    def _kind_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
+        """The newest KIND_CANDIDATES pooled leads (not scored yet) reporting a kind of event the
+        query's lead reports: a retelling in words of its own comes soon after what it retells."""
+        bits = event_bits(query.lead)
+        if not bits or self._pool_size == 0:
+            return []
+        rows = np.flatnonzero(self._pool_kinds[: self._pool_size] & np.uint32(bits))
+        found: list[int] = []
+        for pooled in rows[::-1].tolist():  # pool rows are added in time order
+            if pooled not in scored:
+                found.append(pooled)
+                if len(found) == KIND_CANDIDATES:
+                    break
+        return found
 
     def _site_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
         """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site the query names.
@@ -315,6 +346,7 @@ class SimilarityIndex:
             self._pool_used.resize(capacity, refcheck=False)
             self._pool_owner.resize(capacity, refcheck=False)
             self._pool_sites.resize((capacity, SITE_KEYS), refcheck=False)
+            self._pool_kinds.resize(capacity, refcheck=False)
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
         self._pool[pooled, : packed.size] = packed
@@ -324,6 +356,7 @@ class SimilarityIndex:
         self._pool_sites[pooled] = 0
         keys = site_keys(lead, limit=SITE_KEYS)
         self._pool_sites[pooled, : len(keys)] = keys
+        self._pool_kinds[pooled] = event_bits(lead)
         self._pool_size += 1
         recent.append((pooled, grams))
         del recent[:-SHARE_LOOKBACK]
@@ -352,6 +385,7 @@ class SimilarityIndex:
         self._pool_used[: used.size] = self._pool_used[used]
         self._pool_owner[: used.size] = self._pool_owner[used]
         self._pool_sites[: used.size] = self._pool_sites[used]
+        self._pool_kinds[: used.size] = self._pool_kinds[used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
         self._decoded.clear()

@@ -206,6 +206,18 @@ def events(text: str) -> frozenset[str]:
     return frozenset(_EVENT_OF[word] for word in _EVENT.findall(text))
 
 
+_EVENT_BIT = {kind: 1 << i for i, kind in enumerate(EVENT_KINDS)}
+
+
+def event_bits(text: str) -> int:
+    """The kinds of event of a canonical text as bits (one per EVENT_KINDS entry): what the index
+    keeps of each lead to find a retelling by what happened."""
+    bits = 0
+    for kind in events(text):
+        bits |= _EVENT_BIT[kind]
+    return bits
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def places(text: str) -> frozenset[str]:
     """Administrative place names (the two characters before 省/市/县)."""
