@@ -156,6 +156,10 @@ def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
     )
     assert feature("followup", first, later) == 1.0
     assert feature("followup", first, first) == 0.0  # said on both sides: nothing went on
+    # a search not yet over (仍未找到) is no news of the search: the later 遗体已找到 still is
+    missing = "东港码头一名系缆工坠海失踪" + TITLE_END + "海事部门派出搜救船搜寻，截至发稿时仍未找到。"
+    found = "东港码头坠海系缆工遗体已找到" + TITLE_END + "失踪的系缆工遗体已于当天下午在附近海域找到。"
+    assert feature("followup", missing, found) == 1.0
     # 继续 / 持续 are no 续报
     assert feature("followup", first, "龙潭村村民继续转移" + TITLE_END + "持续降雨，村民陆续转移。") == 0.0
 
