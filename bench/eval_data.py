@@ -43,6 +43,7 @@ SETS = {
     "k": ROOT / "tests" / "data" / "judgement_k",
     "l": ROOT / "tests" / "data" / "judgement_l",
     "m": ROOT / "tests" / "data" / "judgement_m",
+    "t2": ROOT / "tests" / "data" / "reposts_t2",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
