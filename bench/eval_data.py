@@ -43,6 +43,7 @@ SETS = {
     "k": ROOT / "tests" / "data" / "judgement_k",
     "l": ROOT / "tests" / "data" / "judgement_l",
     "m": ROOT / "tests" / "data" / "judgement_m",
+    "t1": ROOT / "tests" / "data" / "reposts_t1",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

@@ -31,6 +31,7 @@ DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
 DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
+DATA_T1 = DATA.parent / "reposts_t1"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -226,6 +227,29 @@ SETS = [
                 "m",
                 DATA_M,
                 (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪"),
+            ),
+            # T1: a training set (not held out), written by a training writer
+            (
+                "t1",
+                DATA_T1,
+                (
+                    *LATER_PLACES,
+                    "峨岭",
+                    "雁荡湾",
+                    "岚溪",
+                    "瑶山",
+                    "丹霞",
+                    "栖霞",
+                    "雾峰",
+                    "桃溪",
+                    "杉溪",
+                    "星洲",
+                    "柳浪",
+                    "菱湖",
+                    "鸥湾",
+                    "浔阳",
+                    "芷汀",
+                ),
             ),
         )
     ),
