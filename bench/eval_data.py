@@ -43,6 +43,7 @@ SETS = {
     "k": ROOT / "tests" / "data" / "judgement_k",
     "l": ROOT / "tests" / "data" / "judgement_l",
     "m": ROOT / "tests" / "data" / "judgement_m",
+    "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
 }
 DATA = SETS["a"]

@@ -31,6 +31,7 @@ DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
 DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
+DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
@@ -149,6 +150,9 @@ LATER_PLACES = [
     "荻浦",
 ]
 
+# the places of the held-out sets J … M
+J_TO_M_PLACES = ("峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪", "星洲", "柳浪", "菱湖")
+
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
     EvalSet("b", DATA_B, 160, MIN_PER_KIND_B, 80, 30, ("江城", "临川", "南湖", "江州")),
@@ -228,30 +232,10 @@ SETS = [
                 DATA_M,
                 (*LATER_PLACES, "峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪"),
             ),
-            # T2 (a training set for the repost model, written beside T1): every place of the sets before it,
-            # and the other training writer's
-            (
-                "t2",
-                DATA_T2,
-                (
-                    *LATER_PLACES,
-                    "峨岭",
-                    "雁荡湾",
-                    "岚溪",
-                    "瑶山",
-                    "丹霞",
-                    "栖霞",
-                    "雾峰",
-                    "桃溪",
-                    "杉溪",
-                    "星洲",
-                    "柳浪",
-                    "菱湖",
-                    "鹊山",
-                    "栈桥",
-                    "蒲溪",
-                ),
-            ),
+            # T1 and T2: training sets for the repost model (not held out), written side by side by two
+            # training writers; every place of the sets before them, and the other writer's
+            ("t1", DATA_T1, (*LATER_PLACES, *J_TO_M_PLACES, "鸥湾", "浔阳", "芷汀")),
+            ("t2", DATA_T2, (*LATER_PLACES, *J_TO_M_PLACES, "鹊山", "栈桥", "蒲溪")),
         )
     ),
 ]
