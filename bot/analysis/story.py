@@ -331,7 +331,7 @@ FEATURES = (
     "other_news",  # the headlines share a name and nothing else
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
-    "retold",  # the query is a netizen's retelling (听说, 你们…吗) and keeps a site, a subject or a name of the story
+    "retold",  # the query is a netizen's retelling (听说, 你们…吗), keeps a site, a subject or a name of the story and names no other site of a kind
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
 )
@@ -409,7 +409,12 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
         float(bool(_FOLLOWUP.search(query.lead)) and not _FOLLOWUP.search(stored_lead)),
-        float(_retelling(query.lead) and not _retelling(stored_lead) and (site_same or same_who or run > 0)),
+        float(
+            _retelling(query.lead)
+            and not _retelling(stored_lead)
+            and (site_same or same_who or run > 0)
+            and not site_other  # it names another site of the kind: it keeps no site of this story
+        ),
         float(swap),
         float(swap and other_news),
     ]
