@@ -4,8 +4,8 @@ Every configured word of every scheme (and its traditional/simplified
 spellings) goes into one Aho-Corasick automaton over normalised text, so an
 item is scanned once however many schemes there are. The automaton is
 ahocorasick_rs (a DFA in Rust): the scan was the pipeline's largest single cost
-with pyahocorasick, whose per-character step over a root of thousands of
-children is some fifty times slower on Chinese text (bench/bench_pipeline.py). Only the schemes whose
+with pyahocorasick, some twenty-five times slower on Chinese text with a
+thousand schemes (bench/bench_pipeline.py prints both). Only the schemes whose
 words were found are then evaluated: their boolean expression, or by default
 (主体 | 领导) & 事件 & !排除 (地域 stands in for 主体 when a scheme has neither).
 
