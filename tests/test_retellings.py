@@ -144,7 +144,7 @@ def test_one_site_is_read_alike_however_each_text_names_it() -> None:
     assert read("东岚农贸市场凌晨起火") == read("东岚市场烧了") == {"venue": {"东岚"}}
     # a one-character kind ends before 后 / 前 / 外 (石岭村后山), and is no site inside a common word
     assert read("石岭村后山塌下来了") == read("石岭村发生山体滑坡") == {"estate": {"石岭"}}
-    assert read("走了十几公里才到") == read("半夜里吵醒") == {}
+    assert read("往前走十几公里处有个加油站") == read("半夜里的动静吵醒了大家") == {}
 
 
 def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
