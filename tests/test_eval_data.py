@@ -33,6 +33,7 @@ DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
+DATA_T3 = DATA.parent / "reposts_t3"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -236,6 +237,12 @@ SETS = [
             # training writers; every place of the sets before them, and the other writer's
             ("t1", DATA_T1, (*LATER_PLACES, *J_TO_M_PLACES, "鸥湾", "浔阳", "芷汀")),
             ("t2", DATA_T2, (*LATER_PLACES, *J_TO_M_PLACES, "鹊山", "栈桥", "蒲溪")),
+            # T3: a third training set (train-t3), written beside another training writer's (云津, 鹭汀, 柳营)
+            (
+                "t3",
+                DATA_T3,
+                (*LATER_PLACES, *J_TO_M_PLACES, "鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀", "云津", "鹭汀", "柳营"),
+            ),
         )
     ),
 ]
