@@ -45,6 +45,7 @@ SETS = {
     "m": ROOT / "tests" / "data" / "judgement_m",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
+    "t3": ROOT / "tests" / "data" / "reposts_t3",
     "t4": ROOT / "tests" / "data" / "reposts_t4",
 }
 DATA = SETS["a"]

@@ -33,6 +33,7 @@ DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
+DATA_T3 = DATA.parent / "reposts_t3"
 DATA_T4 = DATA.parent / "reposts_t4"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
@@ -153,6 +154,8 @@ LATER_PLACES = [
 
 # the places of the held-out sets J … M
 J_TO_M_PLACES = ("峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪", "星洲", "柳浪", "菱湖")
+# the places of the training sets T1 and T2
+T1_T2_PLACES = ("鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -237,11 +240,9 @@ SETS = [
             # training writers; every place of the sets before them, and the other writer's
             ("t1", DATA_T1, (*LATER_PLACES, *J_TO_M_PLACES, "鸥湾", "浔阳", "芷汀")),
             ("t2", DATA_T2, (*LATER_PLACES, *J_TO_M_PLACES, "鹊山", "栈桥", "蒲溪")),
-            (
-                "t4",
-                DATA_T4,
-                (*LATER_PLACES, *J_TO_M_PLACES, "鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀", "沧澜", "苔溪", "雁栖"),
-            ),
+            # T3 and T4: two more training writers, side by side (eighth round, measured only)
+            ("t3", DATA_T3, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "云津", "鹭汀", "柳营")),
+            ("t4", DATA_T4, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "沧澜", "苔溪", "雁栖")),
         )
     ),
 ]
