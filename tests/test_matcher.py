@@ -113,6 +113,16 @@ def test_normalised_positions_map_back_to_the_original(text: str) -> None:
         assert normalize(text[lo:hi]) == normal[start]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=40))
+def test_normalise_is_the_table_applied_character_by_character(text: str) -> None:
+    """The two compiled patterns of `normalize` do what one `str.translate(TABLE)` does."""
+    from bot.analysis.normalize import TABLE
+
+    assert normalize(text) == text.translate(TABLE)
+    assert offsets(text) == [i for i, ch in enumerate(text) if TABLE.get(ord(ch), 0) is not None]
+
+
 def test_subject_only_scheme_matches_any_mention_with_severity_zero() -> None:
     scheme = SchemeConfig(name="只看主体", subjects=["江城地铁"], exclude=["招聘"])
     [match] = Matcher([scheme]).match(item("江城地铁发布运营公告"))

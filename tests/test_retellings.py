@@ -123,6 +123,9 @@ def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:
         canonical("62路公交车起火"), limit=None
     )
     assert len(site_keys(canonical("K7路改线，X106线封闭，3.5路"), limit=None)) == 2
+    # a route keeps its whole number: 162路 is not 62路, X106线 is not Y206线
+    assert site_keys(canonical("162路"), limit=None) != site_keys(canonical("62路"), limit=None)
+    assert site_keys(canonical("X106线"), limit=None) != site_keys(canonical("Y206线"), limit=None)
 
 
 def test_one_site_is_read_alike_however_each_text_names_it() -> None:

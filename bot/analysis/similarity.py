@@ -266,14 +266,7 @@ class SimilarityIndex:
         bits = event_bits(query.lead)
         if not bits or self._pool_size == 0:
             return []
-        rows = np.flatnonzero(self._pool_kinds[: self._pool_size] & np.uint32(bits))
-        found: list[int] = []
-        for pooled in rows[::-1].tolist():  # pool rows are added in time order
-            if pooled not in scored:
-                found.append(pooled)
-                if len(found) == KIND_CANDIDATES:
-                    break
-        return found
+        return _newest(self._pool_kinds[: self._pool_size] & np.uint32(bits), scored, KIND_CANDIDATES)
 
     def _site_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
         """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site the query names.
@@ -288,13 +281,7 @@ class SimilarityIndex:
             rows = (table == key).any(axis=1)
             if np.count_nonzero(rows) <= SITE_COMMON:
                 hit |= rows
-        found: list[int] = []
-        for pooled in np.flatnonzero(hit)[::-1].tolist():  # pool rows are added in time order
-            if pooled not in scored:
-                found.append(pooled)
-                if len(found) == SITE_CANDIDATES:
-                    break
-        return found
+        return _newest(hit, scored, SITE_CANDIDATES)
 
     def leads(self, owner: str, limit: int = 4) -> list[str]:
         """The distinct stored leads of an owner's items, oldest first (at most `limit`): what a
@@ -411,16 +398,28 @@ _ROUTE = re.compile(r"(?<![\d\ue002])([a-z]?\d{1,4})路|(?<![a-z\d])([a-z]\d{2,4
 def site_keys(text: str, limit: int | None) -> list[int]:
     """32-bit keys of the named sites of a canonical text (kind and name: 桂香小区 and 桂香苑 share
     one, 桂香路 does not), in order of first mention, at most `limit`; never 0 (0 marks no key)."""
-    found = sites(text)
-    order = sorted(((text.find(name), kind, name) for kind, names in found.items() for name in names))
+    # a site by the last two characters of its name: a third may be a verb's (回应和平里小区 / 和平里那声巨响);
+    # a route by its whole number (62路 and 162路 are two routes)
+    order = [(text.find(name), kind, name[-2:]) for kind, names in sites(text).items() for name in names]
     order += [(m.start(), "route", m.group(1) or m.group(2)) for m in _ROUTE.finditer(text)]
     order.sort()
     keys: list[int] = []
     for _, kind, name in order[:limit]:
-        # the last two characters: a third may be a verb's (回应和平里小区 / 和平里那声巨响)
-        digest = hashlib.blake2b(f"{kind}:{name[-2:]}".encode(), digest_size=4).digest()
+        digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
         keys.append(int.from_bytes(digest, "little") or 1)
     return keys
+
+
+def _newest(rows: np.ndarray, scored: dict[int, float], limit: int) -> list[int]:
+    """The last `limit` pool rows set in `rows` (pool rows are added in time order: the newest leads)
+    that are not scored yet."""
+    found: list[int] = []
+    for pooled in np.flatnonzero(rows)[::-1].tolist():
+        if pooled not in scored:
+            found.append(pooled)
+            if len(found) == limit:
+                break
+    return found
 
 
 def content_key(item: Item) -> str:
