@@ -192,3 +192,68 @@ def test_a_place_the_stored_lead_never_names_counts_against_one_story() -> None:
     ours = "临川公交集团一公交车在滨江路侧翻致3人受伤" + TITLE_END + "临川公交集团一辆12路公交车在滨江路侧翻。"
     assert feature("place_unsaid", ours, "江州一公交车在人民路侧翻" + TITLE_END + "江州市一辆3路公交车侧翻。") == 1.0
     assert feature("place_unsaid", ours, "临川市公交车侧翻" + TITLE_END + "临川市一辆12路公交车侧翻。") == 0.0
+
+
+def test_a_site_is_read_when_a_retelling_runs_on_without_a_particle() -> None:
+    from bot.analysis.story import sites
+
+    def read(text: str) -> dict[str, frozenset[str]]:
+        return sites(canonical(text))
+
+    # 盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: the kind is followed by what happened, not by 的 or 附近
+    assert read("盐仓路塌了个大坑") == read("盐仓路地铁施工围挡处路面塌陷") == {"road": {"盐仓"}}
+    assert read("珊瑚苑电梯下坠") == {"estate": {"珊瑚"}}
+    assert read("小沙河死鱼") == {"water": {"小沙"}}
+    # a kind that begins a common word is no site's end: 河道, 村民, 路面, 厂房
+    assert read("清理河道") == read("村民代表") == read("修补路面") == read("新建厂房") == {}
+    # what a works makes is not its name: 一化工厂 and 滨河化工厂 are not one named site
+    assert read("辖区一化工厂发生爆炸") == read("滨河化工厂22日爆炸") == {}
+    assert read("鸿运鞋厂欠薪") == {"works": {"鸿运鞋"}}
+
+
+LEADER_SCHEME = SchemeConfig(
+    name="鸥湾水务", subjects=["鸥湾水务集团"], leaders=["夏明远"], events={"违纪": 3, "受贿": 3}
+)
+PROBE_TITLE = "鸥湾水务集团总经理夏明远被实名举报受贿 市纪委已介入"
+PROBE_TEXT = (
+    "一名工程承包商在网上实名举报鸥湾水务集团总经理夏明远在管网改造项目中收受贿赂，鸥湾市纪委监委表示已介入核查。"
+)
+OUTCOME = (
+    "夏明远受贿案查实 被开除党籍",
+    "市纪委监委通报：夏明远在管网改造中收受贿赂1200余万元，给予开除党籍处分，涉嫌犯罪问题移送检察机关。",
+)
+
+
+def test_a_follow_up_that_keeps_only_the_leaders_name_is_found_and_joined() -> None:
+    judge = Judge([LEADER_SCHEME], analysis=AnalysisConfig())
+    judge.remember(item(PROBE_TITLE, PROBE_TEXT, "a"), "YQ-1")
+    for n in range(KIND_CANDIDATES + 2):  # newer stories of its kind: the kind pass cannot reach it
+        judge.remember(
+            item(
+                f"东港{n}号码头主任被举报受贿",
+                f"东港码头{n}号泊位主任被货主实名举报收受贿赂，港务部门称正在核实。",
+                f"f{n}",
+            ),
+            f"YQ-{n + 2}",
+        )
+    told = item(*OUTCOME, "b")
+    assert int(np.count_nonzero(signature(f"{PROBE_TITLE}\n{PROBE_TEXT}") == signature("\n".join(OUTCOME)))) < MIN_EQUAL
+    assert judge.similar(told) == "YQ-1"
+    # the same outcome of another person is not this story
+    other = item(OUTCOME[0].replace("夏明远", "邵启航"), OUTCOME[1].replace("夏明远", "邵启航"), "c")
+    assert judge.similar(other) is None
+
+
+def test_the_leader_and_outcome_features_read_a_follow_up() -> None:
+    judge = Judge([LEADER_SCHEME], analysis=AnalysisConfig())
+    lookup = judge._words
+    stored = stored_lead(canonical(f"{PROBE_TITLE}{TITLE_END}{PROBE_TEXT}"))
+    query = story(canonical(TITLE_END.join(OUTCOME)), lookup)
+    values = dict(zip(FEATURES, features(stored, query), strict=True))
+    assert values["same_leader"] == 1.0
+    assert values["named_outcome"] == 1.0
+    # a meeting the leader chaired keeps his name but tells no outcome of the probe
+    meeting = story(canonical(f"夏明远出席鸥湾水务集团安全生产会议{TITLE_END}会议部署冬季供水保障工作。"), lookup)
+    values = dict(zip(FEATURES, features(stored, meeting), strict=True))
+    assert values["same_leader"] == 1.0
+    assert values["named_outcome"] == 0.0

@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from bot.analysis.judge import Judge
-from bot.analysis.similarity import SITE_KEYS, SLOTS, SimilarityIndex, content_key, minutes, signature, similarity
+from bot.analysis.similarity import (
+    NAME_KEYS,
+    SITE_KEYS,
+    SLOTS,
+    SimilarityIndex,
+    content_key,
+    minutes,
+    signature,
+    similarity,
+)
 from bot.analysis.story import LEAD_CHARS, TITLE_END, canonical, events, figures, places, score, story, title_names
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
@@ -227,8 +236,8 @@ def test_the_index_forgets_items_older_than_the_merge_window() -> None:
 def test_memory_per_item_is_bounded() -> None:
     per_item = SimilarityIndex(initial=1000).nbytes / 1000
     # slots, pool row, owner, time; a pooled lead at 12 bits a code and its length, its owner, site
-    # keys and event kinds
-    assert per_item == 2 * SLOTS + 4 + 4 + 4 + (LEAD_CHARS + 8) * 3 // 2 + 1 + 4 + 4 * SITE_KEYS + 4
+    # and leader keys and event kinds
+    assert per_item == 2 * SLOTS + 4 + 4 + 4 + (LEAD_CHARS + 8) * 3 // 2 + 1 + 4 + 4 * (SITE_KEYS + NAME_KEYS) + 4
     assert per_item < 2 * SLOTS + 2 * LEAD_CHARS + 4 + 4 + 1  # 313 bytes with UTF-16 leads
 
 

@@ -114,7 +114,7 @@ class Judge:
         if fp is None:
             return None
         sig, lead, at = fp[0], stored_lead(fp[1]), minutes(item.fetched_at)
-        self.index.add(sig, number, lead, at)
+        self.index.add(sig, number, lead, at, self._leaders(lead))
         return {"sig": sig.tolist(), "lead": lead, "at": at}
 
     def learn(self, data: object, number: str) -> None:
@@ -124,11 +124,13 @@ class Judge:
             return
         at = data.get("at")
         lead = data.get("lead")
+        lead = lead if isinstance(lead, str) else ""
         self.index.add(
             np.asarray(data["sig"], dtype=np.uint16),
             number,
-            lead if isinstance(lead, str) else "",
+            lead,
             at if isinstance(at, int) else None,
+            self._leaders(lead),
         )
 
     def leads(self, number: str) -> list[str]:
@@ -151,6 +153,12 @@ class Judge:
                 self._words_seen.clear()
             found = self._words_seen[text] = self.matcher.words_in(text)
         return found
+
+    def _leaders(self, lead: str) -> tuple[str, ...]:
+        """The schemes' leaders a stored lead names, first mentioned first (the index keys them)."""
+        if not lead or self.matcher.empty:
+            return ()
+        return tuple(sorted(self._words(lead).get("leader", ()), key=lead.find))
 
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
         """(MinHash signature, canonical title TITLE_END text); None when too short to tell

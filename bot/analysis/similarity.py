@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -46,9 +47,10 @@ SLOTS = 32
 CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repost is among them)
 MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
 SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come first)
+NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside its sites
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
-KIND_CANDIDATES = 3  # the newest leads sharing a kind of event with the query, verified when the sites fail
+KIND_CANDIDATES = 6  # the newest leads sharing a kind of event with the query, verified when the sites fail
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -140,7 +142,7 @@ class SimilarityIndex:
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
-        self._pool_sites = np.zeros((initial, SITE_KEYS), dtype=np.uint32)  # site keys, 0: none
+        self._pool_sites = np.zeros((initial, SITE_KEYS + NAME_KEYS), dtype=np.uint32)  # site, name keys; 0: none
         self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
@@ -178,9 +180,12 @@ class SimilarityIndex:
         """How many leads are stored (items sharing one count once)."""
         return self._pool_size
 
-    def add(self, sig: np.ndarray, owner: str, lead: str = "", at: int | None = None) -> None:
+    def add(
+        self, sig: np.ndarray, owner: str, lead: str = "", at: int | None = None, names: tuple[str, ...] = ()
+    ) -> None:
         """Index one item; `lead` is its canonical title + lead ("" for a signature without one),
-        `at` its time in `minutes` (None: as new as the newest)."""
+        `at` its time in `minutes` (None: as new as the newest), `names` the leaders its lead names
+        (first mentioned first): a follow-up may keep a person's name and nothing else of the story."""
         if at is not None and at > self._latest:
             self._latest = at
         self._since_evict += 1
@@ -197,7 +202,7 @@ class SimilarityIndex:
             self._owners.append(owner)
         row = self._size
         self._cols[:, row] = sig
-        self._lead_of[row] = self._pool_lead(oid, lead[:LEAD_CHARS]) if lead else -1
+        self._lead_of[row] = self._pool_lead(oid, lead[:LEAD_CHARS], names) if lead else -1
         self._owner_ids[row] = oid
         self._times[row] = self._latest if at is None else at
         self._size += 1
@@ -269,10 +274,10 @@ class SimilarityIndex:
         return _newest(self._pool_kinds[: self._pool_size] & np.uint32(bits), scored, KIND_CANDIDATES)
 
     def _site_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
-        """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site the query names.
-        A site named in more than SITE_COMMON leads (人民路 in a city's every other story) is no
-        sign of one story and is not followed."""
-        keys = site_keys(query.lead, limit=None)
+        """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site or a leader the
+        query names. A site named in more than SITE_COMMON leads (人民路 in a city's every other story)
+        is no sign of one story and is not followed."""
+        keys = site_keys(query.lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
         if not keys or self._pool_size == 0:
             return []
         table = self._pool_sites[: self._pool_size]
@@ -313,7 +318,7 @@ class SimilarityIndex:
             lead = self._decoded[pooled] = decode(self._pool[pooled], int(self._pool_used[pooled]))
         return lead
 
-    def _pool_lead(self, oid: int, lead: str) -> int:
+    def _pool_lead(self, oid: int, lead: str, names: tuple[str, ...] = ()) -> int:
         """The pool row for an item's lead: one of its owner's last SHARE_LOOKBACK pooled leads when
         nearly the same (SHARE_JACCARD of character bigrams), else a new row. Only the owners
         seen last (RECENT_OWNERS) are compared, from their leads' bigrams kept here: a repost
@@ -332,7 +337,7 @@ class SimilarityIndex:
             self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
             self._pool_used.resize(capacity, refcheck=False)
             self._pool_owner.resize(capacity, refcheck=False)
-            self._pool_sites.resize((capacity, SITE_KEYS), refcheck=False)
+            self._pool_sites.resize((capacity, SITE_KEYS + NAME_KEYS), refcheck=False)
             self._pool_kinds.resize(capacity, refcheck=False)
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
@@ -343,6 +348,8 @@ class SimilarityIndex:
         self._pool_sites[pooled] = 0
         keys = site_keys(lead, limit=SITE_KEYS)
         self._pool_sites[pooled, : len(keys)] = keys
+        names_kept = name_keys(names[:NAME_KEYS])
+        self._pool_sites[pooled, SITE_KEYS : SITE_KEYS + len(names_kept)] = names_kept
         self._pool_kinds[pooled] = event_bits(lead)
         self._pool_size += 1
         recent.append((pooled, grams))
@@ -408,6 +415,14 @@ def site_keys(text: str, limit: int | None) -> list[int]:
         digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
         keys.append(int.from_bytes(digest, "little") or 1)
     return keys
+
+
+def name_keys(names: Iterable[str]) -> list[int]:
+    """32-bit keys of leaders' names (never 0, never a site's key: the kind is in the hash)."""
+    return [
+        int.from_bytes(hashlib.blake2b(f"leader:{name}".encode(), digest_size=4).digest(), "little") or 1
+        for name in names
+    ]
 
 
 def _newest(rows: np.ndarray, scored: dict[int, float], limit: int) -> list[int]:

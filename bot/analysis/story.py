@@ -334,6 +334,9 @@ FEATURES = (
     "retold",  # the query is a netizen's retelling (听说, 你们…吗), keeps a site, a subject or a name of the story and names no other site of a kind
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
+    "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
+    "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline),
+    # and tells how it went on or ended (停职, 刑拘, 被罚, 检测结果, 伤者增至): a follow-up
 )
 RUN_CAP = 6
 
@@ -381,6 +384,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_who = bool(who_ours and any(w in query.head for w in who_ours))
+    same_leader = any(w in query.head for w in stored_words.get("leader", ()))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
     swap = full and _template_swap(stored_title, stored_lead, query)
     run = 0
@@ -417,6 +421,12 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         ),
         float(swap),
         float(swap and other_news),
+        float(same_leader),
+        float(
+            (site_same or same_leader)
+            and (run > 0 or same_event)
+            and bool(_FOLLOWUP.search(query.lead) or _OUTCOME.search(query.head))
+        ),
     ]
 
 
@@ -440,11 +450,27 @@ _NAME_STOP = re.compile(
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
 _NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
-# after a one-character kind (路, 河, 村 …) a site's name ends; otherwise the character starts a longer
-# word (江城, 河道, 村民): a Han character must not follow unless it is one of these
-_SITE_END = set("一与和及的段口边上下内附旁交近东西南北处时发起被已有也作那这后前外对畔")
+# a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
+# other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
+# without a particle)
+_KIND_WORDS = frozenset(
+    str.split(
+        "路面 路灯 路人 路况 路线 路过 路费 路径 路基 路网 街道 街头 街坊 街区 街面 街巷 巷子"
+        " 巷道 里面 里头 里程 村民 村委 村里 村道 村干 村级 村集 村庄 村镇 村落 村医 村支 村组"
+        " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段"
+        " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 矿工 矿区 矿山 矿井 矿主 矿难 矿产"
+    )
+)
 # a one-character kind after these characters is part of a common word, not a site (公里, 夜里, 农村)
 _NOT_SITE = frozenset(["公里", "夜里", "城里", "心里", "手里", "屋里", "店里", "院里", "村里", "农村", "乡村"])
+# what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
+_TRADE = frozenset(
+    str.split(
+        "化工 加工 水泥 食品 造纸 纸业 纺织 服装 电子 机械 五金 钢铁 塑料 家具 印染 制药 药业"
+        " 饲料 冶炼 建材 汽车 皮革 玩具 鞋业 制鞋 砖瓦 石材 木材 煤炭 化肥 农药 酿酒 酒业 乳品"
+        " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾"
+    )
+)
 
 
 def _site_name(before: str) -> str:
@@ -479,9 +505,11 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
                 nested_end = match.end()
-            elif after and "\u4e00" <= after <= "\u9fff" and after not in _SITE_END:
+            elif match.group() + after in _KIND_WORDS:
                 continue
         name = _site_name(text[max(0, match.start() - 3) : match.start()])
+        if kind == "works" and name[-2:] in _TRADE:
+            continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             found.setdefault(kind, set()).add(name)
     return {kind: frozenset(names) for kind, names in found.items()}
@@ -565,7 +593,7 @@ def pair_model() -> PairModel:
 
 
 # features that cost a run search or a template comparison; the rest are set operations and regexes
-COSTLY = ("run", "swap", "notice", "retold")  # each 0 … 1 (retold may rest on the run)
+COSTLY = ("run", "swap", "notice", "retold", "named_outcome")  # each 0 … 1 (retold, named_outcome may rest on the run)
 
 
 def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> float:
@@ -616,6 +644,14 @@ _FOLLOWUP = re.compile(
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事"
+)
+
+
+# how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
+# compensation (a new story of the same site or leader rarely says these)
+_OUTCOME = re.compile(
+    r"停职|免职|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|垫付|原因|调查结果"
+    r"|检测结果|检出|超标"
 )
 
 
