@@ -43,6 +43,7 @@ SETS = {
     "k": ROOT / "tests" / "data" / "judgement_k",
     "l": ROOT / "tests" / "data" / "judgement_l",
     "m": ROOT / "tests" / "data" / "judgement_m",
+    "n": ROOT / "tests" / "data" / "judgement_n",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",

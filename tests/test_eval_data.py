@@ -31,6 +31,7 @@ DATA_J = DATA.parent / "judgement_j"
 DATA_K = DATA.parent / "judgement_k"
 DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
+DATA_N = DATA.parent / "judgement_n"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -156,6 +157,8 @@ LATER_PLACES = [
 J_TO_M_PLACES = ("峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", "雾峰", "桃溪", "杉溪", "星洲", "柳浪", "菱湖")
 # the places of the training sets T1 and T2
 T1_T2_PLACES = ("鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀")
+# the places of the training sets T3 and T4
+T3_T4_PLACES = ("云津", "鹭汀", "柳营", "沧澜", "苔溪", "雁栖")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -243,6 +246,13 @@ SETS = [
             # T3 and T4: two more training writers, side by side (eighth round, measured only)
             ("t3", DATA_T3, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "云津", "鹭汀", "柳营")),
             ("t4", DATA_T4, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "沧澜", "苔溪", "雁栖")),
+            # N (fourteenth author, side by side with another author): pair-heavy, in a state-owned group and
+            # environment / market-regulation register; every place of the sets before it, and the other author's
+            (
+                "n",
+                DATA_N,
+                (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, "银滩", "榕溪", "黛山"),
+            ),
         )
     ),
 ]
