@@ -47,6 +47,7 @@ SETS = {
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",
     "t4": ROOT / "tests" / "data" / "reposts_t4",
+    "o": ROOT / "tests" / "data" / "judgement_o",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"

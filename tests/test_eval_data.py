@@ -35,6 +35,7 @@ DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
 DATA_T4 = DATA.parent / "reposts_t4"
+DATA_O = DATA.parent / "judgement_o"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -243,6 +244,26 @@ SETS = [
             # T3 and T4: two more training writers, side by side (eighth round, measured only)
             ("t3", DATA_T3, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "云津", "鹭汀", "柳营")),
             ("t4", DATA_T4, (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, "沧澜", "苔溪", "雁栖")),
+            # O: a held-out set by an outside author (ninth round), pair-heavy, housing / urban-management and
+            # tourism register; every place of the sets before it, and the other author's
+            (
+                "o",
+                DATA_O,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    "云津",
+                    "鹭汀",
+                    "柳营",
+                    "沧澜",
+                    "苔溪",
+                    "雁栖",
+                    "墨川",
+                    "砚北",
+                    "苍梧",
+                ),
+            ),
         )
     ),
 ]
