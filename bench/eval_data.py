@@ -44,6 +44,7 @@ SETS = {
     "l": ROOT / "tests" / "data" / "judgement_l",
     "m": ROOT / "tests" / "data" / "judgement_m",
     "n": ROOT / "tests" / "data" / "judgement_n",
+    "o": ROOT / "tests" / "data" / "judgement_o",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",

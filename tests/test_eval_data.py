@@ -32,6 +32,7 @@ DATA_K = DATA.parent / "judgement_k"
 DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
 DATA_N = DATA.parent / "judgement_n"
+DATA_O = DATA.parent / "judgement_o"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -252,6 +253,13 @@ SETS = [
                 "n",
                 DATA_N,
                 (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, "银滩", "榕溪", "黛山"),
+            ),
+            # O (fifteenth author, side by side with N): pair-heavy, housing / urban-management and tourism
+            # register, mostly netizen voices; every place of the sets before it, and the other author's
+            (
+                "o",
+                DATA_O,
+                (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, "墨川", "砚北", "苍梧"),
             ),
         )
     ),
