@@ -142,7 +142,8 @@ class SimilarityIndex:
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
-        self._pool_sites = np.zeros((initial, SITE_KEYS + NAME_KEYS), dtype=np.uint32)  # site, name keys; 0: none
+        # site and name keys of each pooled lead, 0: none; key-major (one contiguous row a key), as _cols
+        self._pool_sites = np.zeros((SITE_KEYS + NAME_KEYS, initial), dtype=np.uint32)
         self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
@@ -280,10 +281,12 @@ class SimilarityIndex:
         keys = site_keys(query.lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
         if not keys or self._pool_size == 0:
             return []
-        table = self._pool_sites[: self._pool_size]
+        table = self._pool_sites[:, : self._pool_size]
         hit = np.zeros(self._pool_size, dtype=np.bool_)
         for key in keys:
-            rows = (table == key).any(axis=1)
+            rows = table[0] == key
+            for column in table[1:]:
+                rows |= column == key
             if np.count_nonzero(rows) <= SITE_COMMON:
                 hit |= rows
         return _newest(hit, scored, SITE_CANDIDATES)
@@ -337,7 +340,9 @@ class SimilarityIndex:
             self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
             self._pool_used.resize(capacity, refcheck=False)
             self._pool_owner.resize(capacity, refcheck=False)
-            self._pool_sites.resize((capacity, SITE_KEYS + NAME_KEYS), refcheck=False)
+            keys = np.zeros((SITE_KEYS + NAME_KEYS, capacity), dtype=np.uint32)
+            keys[:, : self._pool_size] = self._pool_sites[:, : self._pool_size]
+            self._pool_sites = keys
             self._pool_kinds.resize(capacity, refcheck=False)
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
@@ -345,11 +350,11 @@ class SimilarityIndex:
         self._pool[pooled, packed.size :] = 0
         self._pool_used[pooled] = used
         self._pool_owner[pooled] = oid
-        self._pool_sites[pooled] = 0
+        self._pool_sites[:, pooled] = 0
         keys = site_keys(lead, limit=SITE_KEYS)
-        self._pool_sites[pooled, : len(keys)] = keys
+        self._pool_sites[: len(keys), pooled] = keys
         names_kept = name_keys(names[:NAME_KEYS])
-        self._pool_sites[pooled, SITE_KEYS : SITE_KEYS + len(names_kept)] = names_kept
+        self._pool_sites[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
         self._pool_kinds[pooled] = event_bits(lead)
         self._pool_size += 1
         recent.append((pooled, grams))
@@ -378,7 +383,7 @@ class SimilarityIndex:
         self._pool[: used.size] = self._pool[used]
         self._pool_used[: used.size] = self._pool_used[used]
         self._pool_owner[: used.size] = self._pool_owner[used]
-        self._pool_sites[: used.size] = self._pool_sites[used]
+        self._pool_sites[:, : used.size] = self._pool_sites[:, used]
         self._pool_kinds[: used.size] = self._pool_kinds[used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
