@@ -343,9 +343,7 @@ FEATURES = (
 RUN_CAP = 6
 
 
-def features(
-    stored_lead: str, query: Story, full: bool = True, common: frozenset[str] | None = None
-) -> list[float]:
+def features(stored_lead: str, query: Story, full: bool = True, common: frozenset[str] | None = None) -> list[float]:
     """The FEATURES of a (stored lead, query) pair, in order. `full=False` leaves the COSTLY ones at
     0 for a first look; `common` stands in for the shipped common bigrams (training builds its own)."""
     grams = frozen_bigrams(stored_lead)
