@@ -11,15 +11,16 @@ Bigrams rather than 3-grams: a reworded lead keeps more of its bigrams, so the
 candidate stage still ranks it near the top. A netizen's retelling keeps too few of them
 (「桂香小区7栋车棚着火了」 for 「汀兰区桂香小区车棚电动车充电起火」), but it keeps the place: every
 pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analysis.story.sites:
-桂香小区, 银杏路, 北岗村; a bus route 62路, a county road X106线), and the newest SITE_CANDIDATES leads sharing one
-with the query are verified as well. A retelling may name no site either (「湿地那个游船今天翻了」), but it
+桂香小区, 银杏路, 北岗村; a bus route 62路, a county road X106线) and of the first NAME_KEYS leaders of the schemes
+it names (a follow-up may keep only the person: 夏明远受贿案查实), and the newest SITE_CANDIDATES leads sharing
+one with the query are verified as well. A retelling may name no site either (「湿地那个游船今天翻了」), but it
 says what happened: each pooled lead keeps the kinds of event it reports (bot.analysis.story.EVENT_KINDS, as
 bits), and when the sites find nothing, the newest KIND_CANDIDATES leads sharing a kind are verified.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
-bytes) with the lead's owner, site keys and event kinds (16 bytes), unless it shares a nearly equal lead
-pooled for its owner (a repost storm stores one lead for its copies) — at most 285 bytes an
+bytes) with the lead's owner, site and leader keys and event kinds (20 bytes), unless it shares a nearly
+equal lead pooled for its owner (a repost storm stores one lead for its copies) — at most 289 bytes an
 item, in numpy arrays (no Python object per item); it was 313 with the leads as zero-padded
 UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most CANDIDATES
 verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
