@@ -43,17 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.analysis.matcher import Matcher  # noqa: E402
-from bot.analysis.story import (  # noqa: E402
-    COMMON_FILE,
-    FEATURES,
-    MODEL_FILE,
-    TITLE_END,
-    canonical,
-    features,
-    frozen_bigrams,
-    stored_lead,
-    story,
-)
+from bot.analysis.story import FEATURES, MODEL_FILE, TITLE_END, canonical, features, stored_lead, story  # noqa: E402
 from bot.config import Config  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -154,36 +144,7 @@ def item_distractors(items: list[dict], hot: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-# a bigram in more than this share of the written texts is common (发生, 受伤, 今天); 1%: 729 common bigrams,
-# fewer merges found on the measured groups (T3, T4: 170 of 254 against 182 at 0.5%) and no better recall
-# on the evaluation-like groups; 0.3%: more found there (193) but 20 wrong merges against 15
-COMMON_SHARE = 0.005
-
-
-def group_texts(group: str) -> set[str]:
-    """Every distinct text of one group: both sides of its pairs and its items."""
-    pairs_path, config_path = GROUPS[group]
-    pairs = yaml.safe_load(pairs_path.read_text(encoding="utf-8"))
-    pairs = pairs["pairs"] if isinstance(pairs, dict) else pairs
-    texts = {side(p[key]) for p in pairs for key in ("a", "b")}
-    if config_path is not None:
-        texts |= {side(item) for item in set_items(pairs_path.parent, config_path)[0]}
-    return texts
-
-
-def common_of(groups: list[str]) -> frozenset[str]:
-    """Han bigrams in more than COMMON_SHARE of the groups' stored leads: what any local news item says.
-    Built from the training groups only, so a measured group's own words count as unseen."""
-    texts = set().union(*(group_texts(g) for g in groups))
-    counts: dict[str, int] = {}
-    for text in texts:
-        for gram in frozen_bigrams(stored_lead(text)):
-            if "\u4e00" <= gram[0] <= "\u9fff" and "\u4e00" <= gram[1] <= "\u9fff":
-                counts[gram] = counts.get(gram, 0) + 1
-    return frozenset(g for g, n in counts.items() if n > COMMON_SHARE * len(texts))
-
-
-def pair_rows(group: str, common: frozenset[str]) -> tuple[list[list[float]], list[int], list[float], list[bool]]:
+def pair_rows(group: str) -> tuple[list[list[float]], list[int], list[float], list[bool]]:
     """Features, labels, weights and 'labelled' flags (False for distractors) of one group."""
     pairs_path, config_path = GROUPS[group]
     pairs = yaml.safe_load(pairs_path.read_text(encoding="utf-8"))
@@ -203,18 +164,18 @@ def pair_rows(group: str, common: frozenset[str]) -> tuple[list[list[float]], li
         a, b = side(pair["a"]), side(pair["b"])
         query = story(b, lookup)
         same = bool(pair.get("same", pair.get("merge")))
-        rows.append(features(stored_lead(a), query, common=common))
+        rows.append(features(stored_lead(a), query))
         labels.append(int(same))
         weights.append(1.0)
         labelled.append(True)
         for other, other_story in ({} if "from_items" in pair else story_of).items():
             if other_story != a:
-                rows.append(features(stored_lead(other), query, common=common))
+                rows.append(features(stored_lead(other), query))
                 labels.append(0)
                 weights.append(DISTRACTOR_WEIGHT)
                 labelled.append(False)
     for earlier, item in item_distractors(items, hot):
-        rows.append(features(stored_lead(earlier), story(item, lookup), common=common))
+        rows.append(features(stored_lead(earlier), story(item, lookup)))
         labels.append(0)
         weights.append(DISTRACTOR_WEIGHT)
         labelled.append(False)
@@ -252,9 +213,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="只做留一组验证，不写文件")
     args = parser.parse_args()
 
-    common = common_of([g for g in GROUPS if g not in MEASURE_ONLY])
-    print(f"common bigrams: {len(common)} (in more than {COMMON_SHARE:.1%} of the training groups' texts)")
-    data = {g: pair_rows(g, common) for g in GROUPS}
+    data = {g: pair_rows(g) for g in GROUPS}
     stack = {
         g: (np.array(r, dtype=float), np.array(lab), np.array(wt), np.array(lb)) for g, (r, lab, wt, lb) in data.items()
     }
@@ -314,13 +273,7 @@ def main() -> None:
         "out_of_fold": {"precision": round(precision, 3), "recall": round(recall, 3)},
     }
     args.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    common_file = args.out.with_name(COMMON_FILE.name)
-    common_file.write_text(
-        f"# Han bigrams in more than {COMMON_SHARE:.1%} of the project's own written news texts (scripts/train_reposts.py);\n"
-        "# the pair feature rare_shared leaves them out\n" + "\n".join(sorted(common)) + "\n",
-        encoding="utf-8",
-    )
-    print(f"wrote {args.out}, {common_file}")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -257,18 +257,3 @@ def test_the_leader_and_outcome_features_read_a_follow_up() -> None:
     values = dict(zip(FEATURES, features(stored, meeting), strict=True))
     assert values["same_leader"] == 1.0
     assert values["named_outcome"] == 0.0
-
-
-def test_words_of_the_storys_own_count_and_common_words_do_not() -> None:
-    from bot.analysis.story import common_bigrams
-
-    common = common_bigrams()
-    assert {"发生", "受伤", "今天"} <= common  # what any local news item says
-    assert "大棚" not in common and "漏氨" not in common
-    snow = "苇岸县遭遇强降雪 120余个蔬菜大棚被压垮。昨夜苇岸县普降大雪，县里120余个蔬菜大棚被积雪压垮，菜农损失严重。"
-    assert feature("rare_shared", snow, "一夜大雪 我们村的大棚塌了一大半，菜全冻坏了") > 0  # 大棚, 大雪
-    # sharing what every report says (昨夜, 损失) is no word of the story's own
-    other = "昨夜一仓库起火 损失约20万元。昨夜城东一座仓库起火，存放的货物全部烧毁。"
-    assert feature("rare_shared", snow, other) == 0.0
-    shared = features(stored_lead(canonical(snow)), story(canonical(other)), common=frozenset())
-    assert shared[FEATURES.index("rare_shared")] > 0  # the same pair, had those words not been known common

@@ -335,17 +335,15 @@ FEATURES = (
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
-    "rare_shared",  # words of the stored lead's own found in the query's head: bigrams outside COMMON_BIGRAMS,
-    # places and scheme words (大棚, 针扎, 漏氨: what a retelling keeps when it keeps no name), min 3, /3
     "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline),
     # and tells how it went on or ended (停职, 刑拘, 被罚, 检测结果, 伤者增至): a follow-up
 )
 RUN_CAP = 6
 
 
-def features(stored_lead: str, query: Story, full: bool = True, common: frozenset[str] | None = None) -> list[float]:
+def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     """The FEATURES of a (stored lead, query) pair, in order. `full=False` leaves the COSTLY ones at
-    0 for a first look; `common` stands in for the shipped common bigrams (training builds its own)."""
+    0 for a first look."""
     grams = frozen_bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
@@ -424,7 +422,6 @@ def features(stored_lead: str, query: Story, full: bool = True, common: frozense
         float(swap),
         float(swap and other_news),
         float(same_leader),
-        _rare_shared(stored_lead, query, known, common_bigrams() if common is None else common),
         float(
             (site_same or same_leader)
             and (run > 0 or same_event)
@@ -584,8 +581,6 @@ class PairModel:
 
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "repost_model.json"
-COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common_bigrams.txt"
-RARE_CAP = 3
 
 
 @cache
@@ -595,29 +590,6 @@ def pair_model() -> PairModel:
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{MODEL_FILE.name} was trained on other features: run scripts/train_reposts.py")
     return PairModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
-
-
-@cache
-def common_bigrams() -> frozenset[str]:
-    """Bigrams found in many of the project's own written news texts (scripts/train_reposts.py writes
-    them beside the model): what every story says (发生, 受伤, 今天), no sign of one story."""
-    lines = COMMON_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _rare_shared(stored_lead: str, query: Story, known: list[str], common: frozenset[str]) -> float:
-    """Share (of RARE_CAP) of the Han bigrams both texts have that are not common and not inside a place
-    or a scheme word (those have features of their own): a retelling's 大棚, 针扎, 漏氨."""
-    apart = [*places(stored_lead), *query.places, *known]
-    rare = 0
-    for gram in frozen_bigrams(stored_lead) & query.head_grams:
-        if gram in common or not ("\u4e00" <= gram[0] <= "\u9fff" and "\u4e00" <= gram[1] <= "\u9fff"):
-            continue
-        if not any(gram in word for word in apart):
-            rare += 1
-            if rare == RARE_CAP:
-                break
-    return rare / RARE_CAP
 
 
 # features that cost a run search or a template comparison; the rest are set operations and regexes
