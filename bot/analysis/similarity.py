@@ -144,7 +144,7 @@ class SimilarityIndex:
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
         # site and name keys of each pooled lead, 0: none; key-major (one contiguous row a key), as _cols
-        self._pool_sites = np.zeros((SITE_KEYS + NAME_KEYS, initial), dtype=np.uint32)
+        self._pool_keys = np.zeros((SITE_KEYS + NAME_KEYS, initial), dtype=np.uint32)
         self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
@@ -172,7 +172,7 @@ class SimilarityIndex:
             self._pool,
             self._pool_used,
             self._pool_owner,
-            self._pool_sites,
+            self._pool_keys,
             self._pool_kinds,
         )
         return sum(a.nbytes for a in arrays)
@@ -282,12 +282,12 @@ class SimilarityIndex:
         keys = site_keys(query.lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
         if not keys or self._pool_size == 0:
             return []
-        table = self._pool_sites[:, : self._pool_size]
+        table = self._pool_keys[:, : self._pool_size]
         hit = np.zeros(self._pool_size, dtype=np.bool_)
         for key in keys:
             rows = table[0] == key
-            for column in table[1:]:
-                rows |= column == key
+            for keys_of_rank in table[1:]:  # the pool's second site keys, then its leader keys
+                rows |= keys_of_rank == key
             if np.count_nonzero(rows) <= SITE_COMMON:
                 hit |= rows
         return _newest(hit, scored, SITE_CANDIDATES)
@@ -342,8 +342,8 @@ class SimilarityIndex:
             self._pool_used.resize(capacity, refcheck=False)
             self._pool_owner.resize(capacity, refcheck=False)
             keys = np.zeros((SITE_KEYS + NAME_KEYS, capacity), dtype=np.uint32)
-            keys[:, : self._pool_size] = self._pool_sites[:, : self._pool_size]
-            self._pool_sites = keys
+            keys[:, : self._pool_size] = self._pool_keys[:, : self._pool_size]
+            self._pool_keys = keys
             self._pool_kinds.resize(capacity, refcheck=False)
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
@@ -351,11 +351,11 @@ class SimilarityIndex:
         self._pool[pooled, packed.size :] = 0
         self._pool_used[pooled] = used
         self._pool_owner[pooled] = oid
-        self._pool_sites[:, pooled] = 0
+        self._pool_keys[:, pooled] = 0
         keys = site_keys(lead, limit=SITE_KEYS)
-        self._pool_sites[: len(keys), pooled] = keys
+        self._pool_keys[: len(keys), pooled] = keys
         names_kept = name_keys(names[:NAME_KEYS])
-        self._pool_sites[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
+        self._pool_keys[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
         self._pool_kinds[pooled] = event_bits(lead)
         self._pool_size += 1
         recent.append((pooled, grams))
@@ -384,7 +384,7 @@ class SimilarityIndex:
         self._pool[: used.size] = self._pool[used]
         self._pool_used[: used.size] = self._pool_used[used]
         self._pool_owner[: used.size] = self._pool_owner[used]
-        self._pool_sites[:, : used.size] = self._pool_sites[:, used]
+        self._pool_keys[:, : used.size] = self._pool_keys[:, used]
         self._pool_kinds[: used.size] = self._pool_kinds[used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
