@@ -416,19 +416,17 @@ def site_keys(text: str, limit: int | None) -> list[int]:
     order = [(text.find(name), kind, name[-2:]) for kind, names in sites(text).items() for name in names]
     order += [(m.start(), "route", m.group(1) or m.group(2)) for m in _ROUTE.finditer(text)]
     order.sort()
-    keys: list[int] = []
-    for _, kind, name in order[:limit]:
-        digest = hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest()
-        keys.append(int.from_bytes(digest, "little") or 1)
-    return keys
+    return [_key(kind, name) for _, kind, name in order[:limit]]
 
 
 def name_keys(names: Iterable[str]) -> list[int]:
-    """32-bit keys of leaders' names (never 0, never a site's key: the kind is in the hash)."""
-    return [
-        int.from_bytes(hashlib.blake2b(f"leader:{name}".encode(), digest_size=4).digest(), "little") or 1
-        for name in names
-    ]
+    """32-bit keys of leaders' names (never a site's key: the kind is in the hash)."""
+    return [_key("leader", name) for name in names]
+
+
+def _key(kind: str, name: str) -> int:
+    """The 32-bit key of a kind and a name in the pool's key table; never 0 (0 marks no key)."""
+    return int.from_bytes(hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest(), "little") or 1
 
 
 def _newest(rows: np.ndarray, scored: dict[int, float], limit: int) -> list[int]:

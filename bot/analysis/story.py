@@ -385,6 +385,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_who = bool(who_ours and any(w in query.head for w in who_ours))
     same_leader = any(w in query.head for w in stored_words.get("leader", ()))
+    follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
     swap = full and _template_swap(stored_title, stored_lead, query)
     run = 0
@@ -412,7 +413,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(same_who and bool(who_theirs)),
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
-        float(bool(_FOLLOWUP.search(query.lead)) and not _FOLLOWUP.search(stored_lead)),
+        float(follows and not _FOLLOWUP.search(stored_lead)),
         float(
             _retelling(query.lead)
             and not _retelling(stored_lead)
@@ -423,9 +424,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(swap and other_news),
         float(same_leader),
         float(
-            (site_same or same_leader)
-            and (run > 0 or same_event)
-            and bool(_FOLLOWUP.search(query.lead) or _OUTCOME.search(query.head))
+            (site_same or same_leader) and (run > 0 or same_event) and (follows or bool(_OUTCOME.search(query.head)))
         ),
     ]
 
