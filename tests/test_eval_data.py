@@ -33,6 +33,7 @@ DATA_L = DATA.parent / "judgement_l"
 DATA_M = DATA.parent / "judgement_m"
 DATA_N = DATA.parent / "judgement_n"
 DATA_O = DATA.parent / "judgement_o"
+DATA_P = DATA.parent / "judgement_p"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -260,6 +261,27 @@ SETS = [
                 "o",
                 DATA_O,
                 (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, "墨川", "砚北", "苍梧"),
+            ),
+            # P (sixteenth author, side by side with another author): pair-heavy, education / health / food-safety
+            # register, mostly parents' and patients' voices; every place of the sets before it, and the other author's
+            (
+                "p",
+                DATA_P,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    "墨川",
+                    "砚北",
+                    "苍梧",
+                    "银滩",
+                    "榕溪",
+                    "黛山",
+                    "洹川",
+                    "蕖阳",
+                    "榆坪",
+                ),
             ),
         )
     ),
