@@ -45,6 +45,7 @@ SETS = {
     "m": ROOT / "tests" / "data" / "judgement_m",
     "n": ROOT / "tests" / "data" / "judgement_n",
     "o": ROOT / "tests" / "data" / "judgement_o",
+    "q": ROOT / "tests" / "data" / "judgement_q",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",
@@ -75,7 +76,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … o（tests/data/judgement_b/ … judgement_o/）、t1 … t4（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … o、q（tests/data/judgement_b/ … judgement_o/、judgement_q/）、t1 … t4（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 
