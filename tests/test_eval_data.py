@@ -34,6 +34,7 @@ DATA_M = DATA.parent / "judgement_m"
 DATA_N = DATA.parent / "judgement_n"
 DATA_O = DATA.parent / "judgement_o"
 DATA_P = DATA.parent / "judgement_p"
+DATA_Q = DATA.parent / "judgement_q"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -262,8 +263,8 @@ SETS = [
                 DATA_O,
                 (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, "墨川", "砚北", "苍梧"),
             ),
-            # P (sixteenth author, side by side with another author): pair-heavy, education / health / food-safety
-            # register, mostly parents' and patients' voices; every place of the sets before it, and the other author's
+            # P (sixteenth author, side by side with Q): pair-heavy, education / health / food-safety register,
+            # mostly parents' and patients' voices; every place of the sets before it, and the other author's
             (
                 "p",
                 DATA_P,
@@ -281,6 +282,28 @@ SETS = [
                     "洹川",
                     "蕖阳",
                     "榆坪",
+                ),
+            ),
+            # Q (seventeenth author, side by side with P): pair-heavy, transport, water and energy register
+            # (transport bureau, water affairs, gas and power, emergency management), half official and half
+            # netizen voices; every place of the sets before it, and the other author's
+            (
+                "q",
+                DATA_Q,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    "墨川",
+                    "砚北",
+                    "苍梧",
+                    "银滩",
+                    "榕溪",
+                    "黛山",
+                    "霁州",
+                    "蓼汀",
+                    "柘岗",
                 ),
             ),
         )
