@@ -10,8 +10,10 @@ import numpy as np
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import (
+    CANDIDATES,
     KIND_CANDIDATES,
     MIN_EQUAL,
+    RARE_CANDIDATES,
     SITE_COMMON,
     SimilarityIndex,
     signature,
@@ -65,14 +67,17 @@ def test_a_site_named_in_many_leads_is_no_sign_of_one_story() -> None:
 
     def found_after(others: int) -> str | None:
         """The fire told last of the leads naming 桂香小区, after `others` stories of the estate; then
-        KIND_CANDIDATES fires elsewhere, so the kind-of-event pass cannot reach it either."""
+        KIND_CANDIDATES + RARE_CANDIDATES fires of charging e-bikes elsewhere, so neither the
+        kind-of-event pass nor the rare-word pass (充电, 电动车) can reach it."""
         index = SimilarityIndex(window=timedelta(days=3))
         for n in range(others):
             other = canonical(f"桂香小区第{n}届邻里节举行{TITLE_END}桂香小区居民在广场上包饺子、写春联，其乐融融。")
             index.add(signature(other), f"YQ-{n + 2}", other)
         index.add(signature(lead), "YQ-1", lead)
-        for n in range(KIND_CANDIDATES):
-            fire = canonical(f"东港{n}号仓库起火{TITLE_END}东港码头{n}号仓库今天中午起火，存放的纸箱烧毁，无人员伤亡。")
+        for n in range(KIND_CANDIDATES + RARE_CANDIDATES):
+            fire = canonical(
+                f"东港{n}号仓库电动车充电起火{TITLE_END}东港码头{n}号仓库今天中午一辆充电的电动车起火，无人员伤亡。"
+            )
             index.add(signature(fire), f"YQ-{n + 100}", fire)
         hit = index.find(signature("\n".join(RETELLING)), query)
         return hit[0] if hit else None
@@ -87,9 +92,10 @@ BOAT_TEXT = "今天下午2时许，蕖塘镇荷花湿地景区一艘载有9名�
 BOAT_RETOLD = ("荷花湿地那个游船今天翻了", "一船9个游客全掉水里，还好都捞上来了，吓死人")
 
 
-def boat_found_after(fires: int, crashes: int) -> str | None:
+def boat_found_after(fires: int, crashes: int, boats: int = 0) -> str | None:
     """A retelling that names no site and shares few bigrams, asked after the boat story and then
-    `fires` newer stories of another kind and `crashes` newer ones of its own kind (交通事故)."""
+    `fires` newer stories of another kind, `crashes` newer ones of its own kind (交通事故) and `boats`
+    newer ones sharing its own words (游船, 荷花) but not the story."""
     index = SimilarityIndex(window=timedelta(days=3))
     boat = canonical(f"{BOAT_TITLE}{TITLE_END}{BOAT_TEXT}")
     index.add(signature(boat), "YQ-1", stored_lead(boat))
@@ -99,6 +105,11 @@ def boat_found_after(fires: int, crashes: int) -> str | None:
     for n in range(crashes):
         crash = canonical(f"环城高速{n}公里处两车追尾{TITLE_END}今天上午环城高速{n}公里处两辆小车追尾，无人员伤亡。")
         index.add(signature(crash), f"YQ-{n + 200}", crash)
+    for n in range(boats):
+        moored = canonical(
+            f"东湖{n}号游船在荷花塘边搁浅{TITLE_END}今天上午东湖{n}号游船在荷花塘边搁浅，船上游客全部安全上岸。"
+        )
+        index.add(signature(moored), f"YQ-{n + 300}", moored)
     retold = canonical(TITLE_END.join(BOAT_RETOLD))
     assert int(np.count_nonzero(signature(boat) == signature(retold))) < MIN_EQUAL
     hit = index.find(signature(retold), story(retold))
@@ -108,7 +119,13 @@ def boat_found_after(fires: int, crashes: int) -> str | None:
 def test_a_retelling_without_a_site_is_found_by_what_happened() -> None:
     assert boat_found_after(fires=5, crashes=0) == "YQ-1"  # other kinds of event do not crowd it out
     assert boat_found_after(fires=0, crashes=KIND_CANDIDATES - 1) == "YQ-1"
-    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES) is None  # only the newest few are looked at
+    # the kind pass looks at the newest few only; beyond them the story's own words (游船, 荷花) find it
+    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES) == "YQ-1"
+    # and so does the rare-word pass: the newest few sharing those words and not scored yet (the slot
+    # pass has scored the CANDIDATES most alike, the moored boats)
+    crowded = CANDIDATES + RARE_CANDIDATES
+    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES, boats=crowded - 1) == "YQ-1"
+    assert boat_found_after(fires=0, crashes=KIND_CANDIDATES, boats=crowded) is None
 
 
 def test_site_keys_are_by_kind_and_name_in_order_of_mention() -> None:

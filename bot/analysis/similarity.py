@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.analysis.leadcode import decode, encode
+from bot.analysis.rarity import rare_codes
 from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, event_bits, score, sites
 from bot.models import Item
 
@@ -51,7 +52,11 @@ SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come 
 NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside its sites
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
-KIND_CANDIDATES = 6  # the newest leads sharing a kind of event with the query, verified when the sites fail
+KIND_CANDIDATES = 4  # the newest leads sharing a kind of event with the query, verified when the sites fail
+RARE_KEYS = 16  # rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each
+RARE_HITS = 2  # keys of a pooled lead the query's rare bigrams must hit to make it a candidate
+RARE_WINDOW = 8192  # the newest pooled leads searched by rare keys (a retelling comes soon after its story)
+RARE_CANDIDATES = 4  # the newest of them verified when the kinds fail too
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -146,6 +151,7 @@ class SimilarityIndex:
         # site and name keys of each pooled lead, 0: none; key-major (one contiguous row a key), as _cols
         self._pool_keys = np.zeros((SITE_KEYS + NAME_KEYS, initial), dtype=np.uint32)
         self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
+        self._pool_rare = np.zeros((RARE_KEYS, initial), dtype=np.uint16)  # rare_keys, 0: none; key-major
         self._pool_size = 0
         self._decoded: dict[int, str] = {}  # pool row → lead text, see `_lead`
         self._recent: OrderedDict[int, list[tuple[int, frozenset[str]]]] = OrderedDict()  # see _pool_lead
@@ -174,6 +180,7 @@ class SimilarityIndex:
             self._pool_owner,
             self._pool_keys,
             self._pool_kinds,
+            self._pool_rare,
         )
         return sum(a.nbytes for a in arrays)
 
@@ -250,6 +257,8 @@ class SimilarityIndex:
             best = self._verify(self._site_candidates(query, scored), query, names, scored)
         if best is None and query is not None:  # or what happened
             best = self._verify(self._kind_candidates(query, scored), query, names, scored)
+        if best is None and query is not None:  # or words of the story's own (保温箱, 碱回收)
+            best = self._verify(self._rare_candidates(query, scored), query, names, scored)
         if best is None:
             return None
         return self._owners[best[1]], best[0]
@@ -291,6 +300,30 @@ class SimilarityIndex:
             if np.count_nonzero(rows) <= SITE_COMMON:
                 hit |= rows
         return _newest(hit, scored, SITE_CANDIDATES)
+
+    def _rare_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
+        """The newest RARE_CANDIDATES of the last RARE_WINDOW pooled leads (not scored yet) with
+        RARE_HITS or more rare keys among the query's rare bigrams, the schemes' words left out (every
+        story of a subject names it). A netizen's retelling keeps neither the headline nor a site's
+        name, but the story's own words: 保温箱 and 早产, 碱回收 and 蒸汽."""
+        if self._pool_size == 0:
+            return []
+        codes = rare_codes(query.head)
+        said = [rare_codes(word) for words in query.words.values() for word in words]
+        if said:
+            codes = codes[~np.isin(codes, np.concatenate(said))]
+        if codes.size < RARE_HITS:
+            return []
+        wanted = np.zeros(1 << 16, dtype=np.bool_)
+        wanted[_rare_hash(codes)[1]] = True
+        wanted[0] = False  # 0 marks no key
+        start = max(0, self._pool_size - RARE_WINDOW)
+        hits = np.zeros(self._pool_size - start, dtype=np.uint8)
+        for keys in self._pool_rare[:, start : self._pool_size]:  # one contiguous row a key
+            hits += wanted[keys]
+        rows = np.zeros(self._pool_size, dtype=np.bool_)
+        rows[start:] = hits >= RARE_HITS
+        return _newest(rows, scored, RARE_CANDIDATES)
 
     def leads(self, owner: str, limit: int = 4) -> list[str]:
         """The distinct stored leads of an owner's items, oldest first (at most `limit`): what a
@@ -345,6 +378,9 @@ class SimilarityIndex:
             keys[:, : self._pool_size] = self._pool_keys[:, : self._pool_size]
             self._pool_keys = keys
             self._pool_kinds.resize(capacity, refcheck=False)
+            rare = np.zeros((RARE_KEYS, capacity), dtype=np.uint16)
+            rare[:, : self._pool_size] = self._pool_rare[:, : self._pool_size]
+            self._pool_rare = rare
         packed, used = encode(lead, LEAD_UNITS)
         pooled = self._pool_size
         self._pool[pooled, : packed.size] = packed
@@ -357,6 +393,7 @@ class SimilarityIndex:
         names_kept = name_keys(names[:NAME_KEYS])
         self._pool_keys[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
         self._pool_kinds[pooled] = event_bits(lead)
+        self._pool_rare[:, pooled] = rare_keys(lead)
         self._pool_size += 1
         recent.append((pooled, grams))
         del recent[:-SHARE_LOOKBACK]
@@ -386,6 +423,7 @@ class SimilarityIndex:
         self._pool_owner[: used.size] = self._pool_owner[used]
         self._pool_keys[:, : used.size] = self._pool_keys[:, used]
         self._pool_kinds[: used.size] = self._pool_kinds[used]
+        self._pool_rare[:, : used.size] = self._pool_rare[:, used]
         self._pool_size = int(used.size)
         self._recent.clear()  # pool rows renumbered
         self._decoded.clear()
@@ -417,6 +455,25 @@ def site_keys(text: str, limit: int | None) -> list[int]:
     order += [(m.start(), "route", m.group(1) or m.group(2)) for m in _ROUTE.finditer(text)]
     order.sort()
     return [_key(kind, name) for _, kind, name in order[:limit]]
+
+
+def rare_keys(text: str) -> np.ndarray:
+    """RARE_KEYS 16-bit keys of the rare bigrams of a canonical text (bot.analysis.rarity), 0 for
+    the missing: the ones lowest by a hash, so that two texts keep the same sample of what they share."""
+    keys = np.zeros(RARE_KEYS, dtype=np.uint16)
+    order, hashed = _rare_hash(rare_codes(text))
+    kept = hashed[np.argsort(order, kind="stable")[:RARE_KEYS]]
+    keys[: kept.size] = kept
+    return keys
+
+
+def _rare_hash(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent hashes of bigram codes: the sample order, and the 16-bit key (never 0)."""
+    wide = codes.astype(np.uint64)
+    order = (wide * _K[0]) >> np.uint64(32)
+    hashed = ((wide * _K[1]) >> np.uint64(48)).astype(np.uint16)
+    hashed[hashed == 0] = 1
+    return order, hashed
 
 
 def name_keys(names: Iterable[str]) -> list[int]:

@@ -31,6 +31,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from bot.analysis.normalize import normalize
+from bot.analysis.rarity import rare_bigrams
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
@@ -283,6 +284,10 @@ class Story:
     def sites(self) -> dict[str, frozenset[str]]:
         return sites(self.head)
 
+    @cached_property
+    def rare(self) -> frozenset[str]:  # of the head: bigrams rare in general use (bot.analysis.rarity)
+        return rare_bigrams(self.head)
+
 
 def story(text: str, lookup: Lookup | None = None) -> Story:
     """The query side of the score, from the item's canonical text; `lookup` finds the schemes'
@@ -337,13 +342,26 @@ FEATURES = (
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
     "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline),
     # and tells how it went on or ended (停职, 刑拘, 被罚, 检测结果, 伤者增至): a follow-up
+    "rare_words",  # bigrams rare in general use that both share (碱回收, 保温箱, 漏氨), beyond the schemes'
+    # words and places, /RARE_CAP: a story's own words, kept by a retelling or a follow-up
+    "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
+    # what both share is what happens at many places (电动车充电起火)
 )
 RUN_CAP = 6
+RARE_CAP = 12
 
 
 def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     """The FEATURES of a (stored lead, query) pair, in order. `full=False` leaves the COSTLY ones at
-    0 for a first look."""
+    0 (or as they are without a run) for a first look."""
+    first, finish = first_look(stored_lead, query)
+    return finish() if full else first
+
+
+def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[], list[float]]]:
+    """The FEATURES without the COSTLY ones (as `features(full=False)`), and a function that adds
+    them: `score` looks first and goes on only for a pair that could still reach its floor,
+    without working the cheap ones out twice."""
     grams = frozen_bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
@@ -354,7 +372,8 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     ours, theirs = title_a - names, title_b - names
     other_news = bool(names) and len(ours) >= 3 and len(theirs) >= 3 and not ours & theirs
     if not grams or not lead_grams:
-        return [0.0] * len(FEATURES)
+        zeros = [0.0] * len(FEATURES)
+        return zeros, lambda: zeros
     text_stored = len(grams & head_grams) / len(grams)
     text_query = len(lead_grams & grams) / len(lead_grams)
     title = len(title_a & title_b) / min(len(title_a), len(title_b)) if title_a and title_b else 0.0
@@ -376,7 +395,7 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    site_same, site_other = _sites(stored_lead, query)
+    site_same, site_other, sites_apart = _sites(stored_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -387,15 +406,13 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
     same_leader = any(w in query.head for w in stored_words.get("leader", ()))
     follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
-    swap = full and _template_swap(stored_title, stored_lead, query)
-    run = 0
-    if full and not (swap or other_news) and stored_title:  # else the shared runs are the template or the name
-        run = len(specific_run(stored_title, query.head, known))
-    return [
+    retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
+    outcome = follows or bool(_OUTCOME.search(query.head))
+    cheap = [
         text_stored,
         text_query,
         title,
-        min(RUN_CAP, run) / RUN_CAP,
+        0.0,  # run
         min(3, shared_figures),
         float(conflict),
         specific,
@@ -414,19 +431,49 @@ def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
         float(follows and not _FOLLOWUP.search(stored_lead)),
-        float(
-            _retelling(query.lead)
-            and not _retelling(stored_lead)
-            and (site_same or same_who or run > 0)
-            and not site_other  # it names another site of the kind: it keeps no site of this story
-        ),
-        float(swap),
-        float(swap and other_news),
+        0.0,  # retold
+        0.0,  # swap
+        0.0,  # notice
         float(same_leader),
-        float(
-            (site_same or same_leader) and (run > 0 or same_event) and (follows or bool(_OUTCOME.search(query.head)))
-        ),
+        0.0,  # named_outcome
+        math.sqrt(min(RARE_CAP, len(_own_words(stored_lead, query, known, stored_places))) / RARE_CAP),
+        float(sites_apart),
     ]
+
+    def with_costly(run: int, swap: bool) -> list[float]:
+        values = cheap.copy()
+        values[_RUN] = min(RUN_CAP, run) / RUN_CAP
+        # a netizen's retelling keeping a site, a subject or a name of the story, and naming no
+        # other site of the kind (then it keeps no site of this story)
+        values[_RETOLD] = float(retelling and (site_same or same_who or run > 0))
+        values[_SWAP] = float(swap)
+        values[_NOTICE] = float(swap and other_news)
+        values[_NAMED_OUTCOME] = float((site_same or same_leader) and (run > 0 or same_event) and outcome)
+        return values
+
+    def finish() -> list[float]:
+        swap = _template_swap(stored_title, stored_lead, query)
+        run = 0
+        if not (swap or other_news) and stored_title:  # else the shared runs are the template or the name
+            run = len(specific_run(stored_title, query.head, known))
+        return with_costly(run, swap)
+
+    return with_costly(0, False), finish
+
+
+_RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
+    FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
+)
+
+
+def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_places: frozenset[str]) -> list[str]:
+    """Rare bigrams (bot.analysis.rarity) both sides share, except those of the schemes' words and
+    the places: every story of a subject names those."""
+    shared = rare_bigrams(stored_lead) & query.rare
+    if not shared:
+        return []
+    said = "\n".join((*known, *stored_places, *query.places))  # no bigram spans the separator
+    return [gram for gram in shared if gram not in said]
 
 
 # a named site: two to three characters and a kind of place (the kind is the group's last word)
@@ -448,6 +495,7 @@ _NAME_STOP = re.compile(
 )
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
+_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
 _NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
 # other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
@@ -476,7 +524,9 @@ def _site_name(before: str) -> str:
     """The name in the (up to three) characters before a kind of place: cut after the last function
     character or place suffix, and after a conjunction only if two characters remain. Three
     characters may take in a verb's (回应和平里小区 → 应和平): the index's site keys compare the
-    last two (bot.analysis.similarity.site_keys)."""
+    last two (bot.analysis.similarity.site_keys). A name is Chinese: it begins after a figure, a
+    letter or the title's end (…起火\ue001桂香小区7栋, k7东港码头)."""
+    before = _HAN_TAIL.search(before).group()
     stops = list(_NAME_STOP.finditer(before))
     name = before[stops[-1].end() :] if stops else before
     soft = list(_NAME_SOFT_STOP.finditer(name))
@@ -525,9 +575,10 @@ def _named(name: str, kind: str, text: str) -> bool:
     return False
 
 
-def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
-    """(a site of the stored lead is named in the query's head, both name sites of one kind and
-    neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店)."""
+def _sites(stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
+    """(a site of the stored lead is named in the query's head; both name sites of one kind and
+    neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
+    neither names one of the other's, whatever their kinds)."""
     ours, theirs = sites(stored_lead), query.sites
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
     other = any(
@@ -535,7 +586,12 @@ def _sites(stored_lead: str, query: Story) -> tuple[bool, bool]:
         and not any(_named(site, kind, stored_lead) for site in theirs[kind])
         for kind in ours.keys() & theirs.keys()
     )
-    return same, other
+    apart = (
+        bool(ours and theirs)
+        and not same
+        and not any(_named(site, kind, stored_lead) for kind, names in theirs.items() for site in names)
+    )
+    return same, other, apart
 
 
 SWAP_FRAME = 6  # characters of common headline start and end that make a template
@@ -602,11 +658,12 @@ def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel |
     index's threshold): most candidates of a busy index share a city's words and nothing else, and
     are settled by the cheap ones. A pair settled so gets its upper bound, below `floor`."""
     model = model or pair_model()
-    logit = model.logit(features(stored_lead, query, full=False))
+    first, finish = first_look(stored_lead, query)
+    logit = model.logit(first)
     reach = sum(max(0.0, model.weights[FEATURES.index(name)]) for name in COSTLY)
     if floor > 0 and _probability(logit + reach) < floor:
         return _probability(logit + reach)
-    return _probability(model.logit(features(stored_lead, query)))
+    return _probability(model.logit(finish()))
 
 
 def _probability(logit: float) -> float:
@@ -642,7 +699,7 @@ _FOLLOWUP = re.compile(
 # a netizen's voice: hearsay, address, question particles, chat groups, kin and neighbours (canonical
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
-    r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事"
+    r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
 )
 
 

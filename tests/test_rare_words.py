@@ -1,0 +1,125 @@
+"""A story's own words (issue #12, item 7): bigrams rare in general Chinese (jieba's dictionary) that a
+retelling or a follow-up keeps when it keeps neither the headline, nor a site, nor a kind of event:
+a pair feature of the repost model and a fourth way into the similarity index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.analysis.judge import Judge
+from bot.analysis.rarity import rare_bigrams, rare_codes
+from bot.analysis.similarity import MIN_EQUAL, RARE_KEYS, rare_keys, signature, site_keys
+from bot.analysis.story import FEATURES, TITLE_END, canonical, event_bits, features, sites, stored_lead, story
+from bot.config import AnalysisConfig, SchemeConfig
+from bot.models import Item
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+INCUBATOR_TITLE = "栈川区人民医院新生儿科保温箱故障 一名早产儿被烫伤"
+INCUBATOR_TEXT = (
+    "12月1日凌晨，栈川区人民医院新生儿科一台婴儿保温箱温控装置失灵，箱内温度升高，一名出生9天的早产儿"
+    "背部和双腿被烫伤。医院发现后立即将患儿转入另一台保温箱并组织烧伤科会诊，已封存涉事保温箱。"
+)
+# a parent's retelling: no headline words, no named site, no kind of event the index keys
+INCUBATOR_TOLD = (
+    "区医院的保温箱把娃烫了 家长快急疯了",
+    "朋友家的小宝是早产儿，在区医院新生儿科住了一个多星期，昨天半夜保温箱不知道怎么回事温度一直往上走，"
+    "孩子背上和腿上烫起泡了。护士说机器坏了，家长问为什么没人发现。",
+)
+HOSPITAL = SchemeConfig(name="栈川区卫健", subjects=["栈川区人民医院", "栈川区卫健局"], events={"烫伤": 3, "死亡": 5})
+
+
+def item(title: str, text: str, key: str) -> Item:
+    return Item("site", f"http://site/{key}", title, text, fetched_at=T0)
+
+
+def feature(name: str, stored: str, query: str) -> float:
+    return features(stored_lead(canonical(stored)), story(canonical(query)))[FEATURES.index(name)]
+
+
+def test_the_shipped_table_is_what_jiebas_dictionary_gives() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_rare_bigrams.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "一致" in done.stdout
+
+
+def test_rare_bigrams_are_a_storys_own_words_not_common_ones_or_seams() -> None:
+    found = rare_bigrams(canonical("保温箱故障致早产儿烫伤，现场情况仍在核实"))
+    assert {"保温", "温箱", "早产", "烫伤"} <= found
+    assert not found & {"现场", "情况"}  # everyday words of any report
+    assert not found & {"仍在", "况仍", "场情"}  # seams between two words are no word of a story
+    assert not any(set(gram) & set("的了在") for gram in rare_bigrams(canonical("烫伤的孩子在医院")))
+
+
+def test_characters_beyond_the_basic_plane_give_no_codes() -> None:
+    assert rare_codes("𠀀蒸汽𠀀烫伤").tolist() == rare_codes("蒸汽烫伤").tolist()
+    assert rare_codes("").size == 0 and rare_codes("蒸").size == 0
+
+
+def test_a_lead_keeps_a_fixed_sample_of_its_rare_words_as_keys() -> None:
+    short = canonical("保温箱烫伤早产儿")
+    keys = rare_keys(short)
+    assert keys.shape == (RARE_KEYS,)
+    assert np.count_nonzero(keys) == len(rare_bigrams(short))  # fewer than RARE_KEYS: all kept
+    long = stored_lead(canonical(f"{INCUBATOR_TITLE}{TITLE_END}{INCUBATOR_TEXT}"))
+    assert np.count_nonzero(rare_keys(long)) == RARE_KEYS < len(rare_bigrams(long))
+    assert rare_keys(long).tolist() == rare_keys(long).tolist()  # the same sample every time
+
+
+def test_a_retelling_keeping_only_the_storys_own_words_joins_it() -> None:
+    judge = Judge([HOSPITAL], analysis=AnalysisConfig())
+    judge.remember(item(INCUBATOR_TITLE, INCUBATOR_TEXT, "a"), "YQ-1")
+    others = [
+        ("栈川区人民医院开展义诊进社区活动", "栈川区人民医院组织内科、眼科专家走进社区，为居民免费测量血压血糖。"),
+        ("栈川区卫健局部署冬季流感防控", "栈川区卫健局召开会议，要求各医疗机构做好发热门诊值守和疫苗接种。"),
+    ]
+    for n, (title, text) in enumerate(others):
+        judge.remember(item(title, text, f"o{n}"), f"YQ-{n + 2}")
+    told = canonical(TITLE_END.join(INCUBATOR_TOLD))
+    stored = stored_lead(canonical(f"{INCUBATOR_TITLE}{TITLE_END}{INCUBATOR_TEXT}"))
+    # none of the other ways in can see it: too few equal slots, no site in common, no kind of event
+    assert np.count_nonzero(signature(stored) == signature(told)) < MIN_EQUAL
+    assert not set(site_keys(told, limit=None)) & set(site_keys(stored, limit=None))
+    assert event_bits(told) == 0
+    assert judge.similar(item(*INCUBATOR_TOLD, "b")) == "YQ-1"
+
+
+def test_the_shared_rare_words_leave_out_the_schemes_words_and_places() -> None:
+    stored = f"{INCUBATOR_TITLE}{TITLE_END}{INCUBATOR_TEXT}"
+    told = TITLE_END.join(INCUBATOR_TOLD)
+    assert feature("rare_words", stored, told) > 0
+    # two stories of one hospital share its name and place, which every story of it names
+    other = "栈川区人民医院开展义诊进社区活动" + TITLE_END + "栈川区人民医院专家走进社区义诊。"
+    lookup = Judge([HOSPITAL], analysis=AnalysisConfig())._words
+    pair = features(stored_lead(canonical(stored)), story(canonical(other), lookup))
+    assert pair[FEATURES.index("rare_words")] == 0
+
+
+def test_a_site_named_right_after_the_headline_is_read() -> None:
+    lead = canonical(f"车棚电动车起火{TITLE_END}桂香小区7栋车棚一辆电动车充电时起火")
+    assert sites(lead).get("estate") == frozenset({"桂香"})
+    assert sites(canonical("k7东港码头")).get("venue") == frozenset({"东港"})
+
+
+def test_two_texts_naming_only_sites_of_their_own_are_apart() -> None:
+    warehouse = f"东港码头仓库电动车充电起火{TITLE_END}东港码头一仓库内一辆充电的电动车起火，无人员伤亡。"
+    assert feature("sites_apart", warehouse, f"我们桂香小区车棚电动车充电着火了{TITLE_END}吓死了") == 1.0
+    assert feature("sites_apart", warehouse, f"东港码头那边着火了{TITLE_END}听说是电动车充电") == 0.0
+    assert feature("sites_apart", warehouse, f"电动车充电着火了{TITLE_END}大家注意") == 0.0  # names no site
+
+
+def test_a_witness_exclamation_is_a_netizens_voice() -> None:
+    boat = "蕖塘镇荷花湿地一艘游船侧翻 9名游客落水全部获救" + TITLE_END + "荷花湿地景区一艘载有9名游客的游船侧翻。"
+    assert feature("retold", boat, f"荷花湿地那个游船今天翻了{TITLE_END}一船9个游客全掉水里，吓死人") == 1.0
+    assert feature("retold", boat, f"荷花湿地那个游船今天翻了{TITLE_END}一船9个游客全掉水里") == 0.0
