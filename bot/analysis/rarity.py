@@ -29,26 +29,20 @@ def _table() -> np.ndarray:
     return np.load(TABLE_FILE)
 
 
-def _rare_at(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(codes of the bigrams of `text`, the positions of the rare ones)."""
+@lru_cache(maxsize=CACHE)
+def rare_bigrams(text: str) -> frozenset[str]:
+    """The rare bigrams of `text` (a canonical text)."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if chars.size < 2:
-        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.intp)
+        return frozenset()
     codes = (chars[:-1] << np.uint32(16)) | chars[1:]
     table = _table()
     at = np.searchsorted(table, codes).clip(max=table.size - 1)
     rare = table[at] == codes
     rare &= (chars[:-1] <= 0xFFFF) & (chars[1:] <= 0xFFFF)  # the table holds no other plane
-    return codes, np.flatnonzero(rare)
+    return frozenset(text[i : i + 2] for i in np.flatnonzero(rare).tolist())
 
 
 def rare_codes(text: str) -> np.ndarray:
-    """Codes (`code`) of the distinct rare bigrams of `text` (a canonical text), sorted."""
-    codes, at = _rare_at(text)
-    return np.unique(codes[at])
-
-
-@lru_cache(maxsize=CACHE)
-def rare_bigrams(text: str) -> frozenset[str]:
-    """The rare bigrams of `text` (a canonical text)."""
-    return frozenset(text[i : i + 2] for i in _rare_at(text)[1].tolist())
+    """Codes (`code`) of the distinct rare bigrams of `text`, sorted (from `rare_bigrams`, cached)."""
+    return np.sort(np.fromiter((code(gram) for gram in rare_bigrams(text)), dtype=np.uint32))

@@ -56,7 +56,7 @@ KIND_CANDIDATES = 4  # the newest leads sharing a kind of event with the query, 
 RARE_KEYS = 16  # rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each
 RARE_HITS = 2  # keys of a pooled lead the query's rare bigrams must hit to make it a candidate
 RARE_WINDOW = 8192  # the newest pooled leads searched by rare keys (a retelling comes soon after its story)
-RARE_CANDIDATES = 4  # the newest of them verified when the kinds fail too
+RARE_CANDIDATES = 3  # the newest of them verified when the kinds fail too
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -318,9 +318,7 @@ class SimilarityIndex:
         wanted[_rare_hash(codes)[1]] = True
         wanted[0] = False  # 0 marks no key
         start = max(0, self._pool_size - RARE_WINDOW)
-        hits = np.zeros(self._pool_size - start, dtype=np.uint8)
-        for keys in self._pool_rare[:, start : self._pool_size]:  # one contiguous row a key
-            hits += wanted[keys]
+        hits = wanted[self._pool_rare[:, start : self._pool_size]].sum(axis=0, dtype=np.uint8)
         rows = np.zeros(self._pool_size, dtype=np.bool_)
         rows[start:] = hits >= RARE_HITS
         return _newest(rows, scored, RARE_CANDIDATES)
