@@ -162,6 +162,8 @@ J_TO_M_PLACES = ("峨岭", "雁荡湾", "岚溪", "瑶山", "丹霞", "栖霞", 
 T1_T2_PLACES = ("鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀")
 # the places of the training sets T3 and T4
 T3_T4_PLACES = ("云津", "鹭汀", "柳营", "沧澜", "苔溪", "雁栖")
+# the places of the held-out sets N and O
+N_O_PLACES = ("墨川", "砚北", "苍梧", "银滩", "榕溪", "黛山")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -268,21 +270,7 @@ SETS = [
             (
                 "p",
                 DATA_P,
-                (
-                    *LATER_PLACES,
-                    *J_TO_M_PLACES,
-                    *T1_T2_PLACES,
-                    *T3_T4_PLACES,
-                    "墨川",
-                    "砚北",
-                    "苍梧",
-                    "银滩",
-                    "榕溪",
-                    "黛山",
-                    "洹川",
-                    "蕖阳",
-                    "榆坪",
-                ),
+                (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, *N_O_PLACES, "洹川", "蕖阳", "榆坪"),
             ),
             # Q (seventeenth author, side by side with P): pair-heavy, transport, water and energy register
             # (transport bureau, water affairs, gas and power, emergency management), half official and half
@@ -290,21 +278,7 @@ SETS = [
             (
                 "q",
                 DATA_Q,
-                (
-                    *LATER_PLACES,
-                    *J_TO_M_PLACES,
-                    *T1_T2_PLACES,
-                    *T3_T4_PLACES,
-                    "墨川",
-                    "砚北",
-                    "苍梧",
-                    "银滩",
-                    "榕溪",
-                    "黛山",
-                    "霁州",
-                    "蓼汀",
-                    "柘岗",
-                ),
+                (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, *N_O_PLACES, "霁州", "蓼汀", "柘岗"),
             ),
         )
     ),
