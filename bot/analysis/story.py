@@ -343,7 +343,7 @@ FEATURES = (
     "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline),
     # and tells how it went on or ended (停职, 刑拘, 被罚, 检测结果, 伤者增至): a follow-up
     "rare_words",  # bigrams rare in general use that both share (碱回收, 保温箱, 漏氨), beyond the schemes'
-    # words and places, /RARE_CAP: a story's own words, kept by a retelling or a follow-up
+    # words and places: sqrt(min(n, RARE_CAP) / RARE_CAP); a story's own words, kept by a retelling or a follow-up
     "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
     # what both share is what happens at many places (电动车充电起火)
 )
