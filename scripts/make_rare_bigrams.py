@@ -33,7 +33,7 @@ def han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def rare_codes() -> np.ndarray:
+def table_codes() -> np.ndarray:
     """Sorted codes of the rare bigrams (see the module docstring)."""
     frequency: Counter[str] = Counter()
     words, _ = base_dictionary()  # jieba's dict.txt, as word boundaries read it
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=TABLE_FILE)
     parser.add_argument("--check", action="store_true", help="只比较，不写文件：随包的表是否与 jieba 词典一致")
     args = parser.parse_args()
-    codes = rare_codes()
+    codes = table_codes()
     if args.check:
         shipped = np.load(args.out)
         same = shipped.shape == codes.shape and bool((shipped == codes).all())

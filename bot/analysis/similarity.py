@@ -315,8 +315,7 @@ class SimilarityIndex:
         if codes.size < RARE_HITS:
             return []
         wanted = np.zeros(1 << 16, dtype=np.bool_)
-        wanted[_rare_hash(codes)[1]] = True
-        wanted[0] = False  # 0 marks no key
+        wanted[_rare_hash(codes)[1]] = True  # never key 0, which marks no key
         start = max(0, self._pool_size - RARE_WINDOW)
         hits = wanted[self._pool_rare[:, start : self._pool_size]].sum(axis=0, dtype=np.uint8)
         rows = np.zeros(self._pool_size, dtype=np.bool_)
