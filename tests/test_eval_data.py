@@ -164,6 +164,8 @@ T1_T2_PLACES = ("鹊山", "栈桥", "蒲溪", "鸥湾", "浔阳", "芷汀")
 T3_T4_PLACES = ("云津", "鹭汀", "柳营", "沧澜", "苔溪", "雁栖")
 # the places of the held-out sets N and O
 N_O_PLACES = ("墨川", "砚北", "苍梧", "银滩", "榕溪", "黛山")
+# the places of the held-out sets P and Q
+P_Q_PLACES = ("霁州", "蓼汀", "柘岗", "洹川", "蕖阳", "榆坪")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
