@@ -6,15 +6,17 @@ source (last success, failures, last error, items seen) is kept in its state.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
 from bot.hotranks import adopt, follow
 from bot.models import Incident
-from bot.placement import StoreLedger, place
+from bot.placement import Reading, StoreLedger, final_judgement, first_readings, place, urgent
 from bot.services import Services
 from bot.source_health import record_failure, record_success
 from sources.base import Source, SourceError
@@ -38,7 +40,7 @@ class PollReport:
 async def run_source(
     source: Source, services: Services, client: HttpClient, judge: Judge, watch_terms: Sequence[str] = ()
 ) -> PollReport:
-    store, now = services.store, services.clock.now()
+    store, now, terms = services.store, services.clock.now(), tuple(watch_terms)
     report = PollReport(source.id)
     state = await store.get_source_state(source.id)
     health = dict(state.get("health", {}))
@@ -51,43 +53,83 @@ async def run_source(
         log.warning("source %s failed: %s", source.id, exc)
         return report
     report.fetched, report.not_modified = len(result.items), result.not_modified
-    async with store.batch():
-        keys = [k for item in result.items for k in (item.key, content_key(item))]
-        claimed = await store.claim_seen(keys, now)  # URL and same-source content: both must be new
-        fresh = [url_new and text_new for url_new, text_new in zip(claimed[::2], claimed[1::2], strict=True)]
-        new_items = [item for item, is_new in zip(result.items, fresh, strict=True) if is_new]
-        report.new = len(new_items)
-        await store.add_items(new_items)
-        links: dict[str, str] = {}  # hot-list entry → the incident its item was placed in
+    keys = [k for item in result.items for k in (item.key, content_key(item))]
+    unseen = await store.unseen(keys, now)  # URL and same-source content: both must be new
+    new = [item for item, url, text in zip(result.items, unseen[::2], unseen[1::2], strict=True) if url and text]
+    # an edited article (URL seen, text new) is not judged again, but its text is claimed as before
+    known = {id(item) for item in new}
+    partly = [k for i, item in enumerate(result.items) if id(item) not in known for k in keys[2 * i : 2 * i + 2]]
+    readings = first_readings(new, judge, terms)
+    lead = sum(1 for r in readings if urgent(r.judgement))
+    claimed: set[int] = set()  # id() of the items this poll claimed and placed
+    links: dict[str, str] = {}  # hot-list entry → the incident its item was placed in
+    async with services.placing:  # one page at a time: its ledger holds every open incident
         ledger = StoreLedger(services.incidents)  # one read of the open incidents for the whole page
-        for item in new_items:
-            judgement = judge.judge(item, watch_terms=watch_terms)
-            if judgement is not None:
-                placed = await place(item, judgement, judge, services.incidents, now, ledger)
-                (report.spread if placed.merged else report.incidents).append(placed.incident)
-                # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
-                if item.hot is not None and item.hot.entry and not placed.progress:
-                    links[item.hot.entry] = placed.incident.number
-        if result.readings:
-            # the same URL served by another list: its incident may still be in the making, so try twice
-            seen = {i.hot.entry: i.key for i, is_new in zip(result.items, fresh, strict=True) if not is_new and i.hot}
-            retry = awaiting(result.state)
-            links = {**await adopt({**retry, **seen}, result.readings, ledger), **links}
-            linked = set(links) | set(retry) | {r.entry for r in result.readings if r.incident}
-            marks = {entry: key for entry, key in seen.items() if entry not in linked}
-            result.state = await_link(result.state, marks)
-            result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
-        health = record_success(health, now, report.new)
-        if result.dropped:  # a flooded feed: only the newest max_items were read
-            health["note"] = (
-                f"上次轮询条目过多：只处理了最新 {source.config.max_items} 条，其余 {result.dropped} 条已略过"
-            )
-            log.warning(
-                "source %s: %d entries beyond max_items=%d dropped", source.id, result.dropped, source.config.max_items
-            )
-        else:
-            health.pop("note", None)
-        await store.put_source_state(source.id, {"fetch": result.state, "health": health})
+        if 0 < lead < len(readings):  # tier I/II first, committed and on their way before the rest is placed
+            async with store.batch():
+                await _place(readings[:lead], services, judge, terms, now, ledger, report, claimed, links)
+            services.wake_delivery()
+            readings = readings[lead:]
+        async with store.batch():
+            await _place(readings, services, judge, terms, now, ledger, report, claimed, links)
+            await store.claim_seen(partly, now)
+            if result.readings:
+                # the same URL served by another list: its incident may still be in the making, so try twice
+                seen = {i.hot.entry: i.key for i in result.items if id(i) not in claimed and i.hot}
+                retry = awaiting(result.state)
+                links = {**await adopt({**retry, **seen}, result.readings, ledger), **links}
+                linked = set(links) | set(retry) | {r.entry for r in result.readings if r.incident}
+                marks = {entry: key for entry, key in seen.items() if entry not in linked}
+                result.state = await_link(result.state, marks)
+                result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
+            health = record_success(health, now, report.new)
+            if result.dropped:  # a flooded feed: only the newest max_items were read
+                health["note"] = (
+                    f"上次轮询条目过多：只处理了最新 {source.config.max_items} 条，其余 {result.dropped} 条已略过"
+                )
+                log.warning(
+                    "source %s: %d entries beyond max_items=%d dropped",
+                    source.id,
+                    result.dropped,
+                    source.config.max_items,
+                )
+            else:
+                health.pop("note", None)
+            await store.put_source_state(source.id, {"fetch": result.state, "health": health})
     if report.incidents or report.spread:
         services.wake_delivery()
     return report
+
+
+async def _place(
+    readings: Sequence[Reading],
+    services: Services,
+    judge: Judge,
+    terms: Sequence[str],
+    now: datetime,
+    ledger: StoreLedger,
+    report: PollReport,
+    claimed: set[int],
+    links: dict[str, str],
+) -> None:
+    """Claim, store and place these items of the page (inside the caller's batch).
+
+    Claimed only now, in the batch that places them: a crash before the batch ends leaves them
+    unclaimed, so the next poll judges them again instead of losing them.
+    """
+    keys = [k for r in readings for k in (r.item.key, content_key(r.item))]
+    fresh = await services.store.claim_seen(keys, now)
+    mine = [r for r, url_new, text_new in zip(readings, fresh[::2], fresh[1::2], strict=True) if url_new and text_new]
+    claimed.update(id(r.item) for r in mine)
+    report.new += len(mine)
+    await services.store.add_items([r.item for r in mine])
+    for reading in mine:
+        await asyncio.sleep(0)  # a big page lets the delivery worker and commands in between items
+        judgement = final_judgement(reading, judge, terms)
+        if judgement is None:
+            continue
+        placed = await place(reading.item, judgement, judge, services.incidents, now, ledger)
+        (report.spread if placed.merged else report.incidents).append(placed.incident)
+        # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
+        if reading.item.hot is not None and reading.item.hot.entry and not placed.progress:
+            links[reading.item.hot.entry] = placed.incident.number

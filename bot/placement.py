@@ -23,7 +23,7 @@ import re
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from bot.analysis.boundaries import proper_name
 from bot.analysis.concepts import concept
@@ -347,6 +347,32 @@ async def place(
     if shared and placed.signature is not None:
         await incidents.store.set_meta(SIGNATURE_META + placed.incident.number, placed.signature)
     return placed
+
+
+class Reading(NamedTuple):
+    """An item of a poll, read before anything of its page is placed (Judge.first_reading)."""
+
+    item: Item
+    judgement: Judgement | None
+    final: bool  # False: judged again when placed (a retelling depends on what is indexed by then)
+
+
+def urgent(judgement: Judgement | None) -> bool:
+    return judgement is not None and judgement.tier <= Tier.II
+
+
+def first_readings(items: Sequence[Item], judge: Judge, watch_terms: Sequence[str] = ()) -> list[Reading]:
+    """A poll's items in the order they are placed: tier I/II first, the rest in page order.
+
+    A tier I alert then does not wait for the 99 lesser items of its page. The live pipeline and
+    replay both place a poll in this order, so replay gives the incidents the live run gave.
+    """
+    readings = [Reading(item, *judge.first_reading(item, watch_terms)) for item in items]
+    return sorted(readings, key=lambda r: not urgent(r.judgement))
+
+
+def final_judgement(reading: Reading, judge: Judge, watch_terms: Sequence[str] = ()) -> Judgement | None:
+    return reading.judgement if reading.final else judge.judge(reading.item, watch_terms)
 
 
 def run_now(coroutine: Coroutine[Any, Any, T]) -> T:

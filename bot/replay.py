@@ -35,7 +35,7 @@ from bot.durations import parse_duration
 from bot.lifecycle import apply
 from bot.models import SYSTEM, Action, ActionKind, HotRank, Incident, Item, Tier
 from bot.naming import source_names
-from bot.placement import run_now, settle
+from bot.placement import final_judgement, first_readings, run_now, settle
 from bot.propagation import settings as propagation_settings
 from bot.propagation import source_infos
 from bot.render import local_time
@@ -43,6 +43,7 @@ from bot.store import read_store
 from bot.store.base import Store
 
 EXIT_USAGE = 2
+POLL_SPAN = timedelta(seconds=5)  # the items of one poll of one source (see polls)
 
 
 @dataclass
@@ -142,22 +143,45 @@ class MemoryLedger:
 
 
 def replay(items: list[Item], judge: Judge) -> list[Replayed]:
-    """Judge and place `items` (oldest first) as the pipeline would; nothing is stored or sent."""
+    """Judge and place `items` (oldest first) as the pipeline would; nothing is stored or sent.
+
+    Poll by poll, in the pipeline's order: a poll's tier I/II items first (bot.placement)."""
     seen: set[str] = set()
     ledger = MemoryLedger()
-    for item in items:
-        keys = {item.key, content_key(item)}
-        if keys & seen:
-            continue
-        seen |= keys
-        judgement = judge.judge(item)
-        if judgement is None:
-            continue
-        now = item.fetched_at or datetime.min
-        placed = run_now(settle(item, judgement, judge, ledger, now))
-        if item.hot is not None and not placed.progress:  # a trending rebuttal raises nothing, as live
-            run_now(_entered_list(item, item.hot, placed.incident.number, ledger, judge.analysis.hotlist, now))
+    for poll in polls(items):
+        new = [item for item in poll if not {item.key, content_key(item)} & seen]
+        fresh = {id(item) for item in new}
+        partly = {k for item in poll if id(item) not in fresh for k in (item.key, content_key(item))}
+        for reading in first_readings(new, judge):
+            item = reading.item
+            keys = {item.key, content_key(item)}
+            if keys & seen:  # a copy earlier in the page's order took it
+                continue
+            seen |= keys
+            judgement = final_judgement(reading, judge)
+            if judgement is None:
+                continue
+            now = item.fetched_at or datetime.min
+            placed = run_now(settle(item, judgement, judge, ledger, now))
+            if item.hot is not None and not placed.progress:  # a trending rebuttal raises nothing, as live
+                run_now(_entered_list(item, item.hot, placed.incident.number, ledger, judge.analysis.hotlist, now))
+        seen |= partly  # as the pipeline claims an edited article's text: after the page's new items
     return list(ledger.replayed.values())
+
+
+def polls(items: list[Item]) -> list[list[Item]]:
+    """Items (oldest first) cut into the polls that fetched them: one source's items stamped within
+    POLL_SPAN of the first of its poll (a page is stamped within milliseconds, polls are far apart)."""
+    cut: list[list[Item]] = []
+    current: dict[str, list[Item]] = {}
+    for item in items:
+        poll = current.get(item.source_id)
+        at, first = item.fetched_at, poll[0].fetched_at if poll else None
+        if poll is None or at is None or first is None or at - first > POLL_SPAN:
+            poll = current[item.source_id] = []
+            cut.append(poll)
+        poll.append(item)
+    return cut
 
 
 async def _entered_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ class Services:
     # Re-judge recently stored items for a new emergency-watch term (bot.polling.Poller.backfill); set by bot.app.
     watch_backfill: Callable[[str], Awaitable[int]] | None = None
     roster: Roster | None = None  # the 值班表 from config + CSV; built on first use (bot.roster.service)
+    # Polls place their pages one at a time: a page's ledger reads the open incidents once.
+    placing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def source_names(self) -> dict[str, str]:

@@ -92,6 +92,15 @@ async def test_claim_seen_is_once_per_key(store):
     assert await store.claim_seen(["b", "c", "c"], T0) == [False, True, False]
 
 
+async def test_unseen_reads_without_claiming(store):
+    await store.claim_seen(["a"], T0)
+    assert await store.unseen(["a", "b", "b"], T0) == [False, True, True]
+    assert await store.unseen(["b"], T0) == [True]  # the look marked nothing
+    assert await store.claim_seen(["b"], T0) == [True]
+    assert await store.unseen(["b"], T0) == [False]
+    assert await store.unseen([], T0) == []
+
+
 async def test_items_between(store):
     items = [Item("s", f"https://x.cn/{i}", f"标题{i}", fetched_at=T0 + timedelta(minutes=i)) for i in range(5)]
     await store.add_items(items)

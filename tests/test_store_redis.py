@@ -180,6 +180,9 @@ async def test_claims_of_a_poll_that_died_are_swept_and_judged_again(redis_prefi
         async with store.batch():  # a poll that ends well makes its claims final
             assert await store.claim_seen(["https://x.cn/kept"], START) == [True]
         later = START + redis_store.PROVISIONAL_CLAIM + timedelta(minutes=1)
+        assert await store.unseen(["https://x.cn/lost"], START + timedelta(minutes=5)) == [False]
+        # a poll's first look (before it claims its page in parts) already sees the abandoned claim gone
+        assert await store.unseen(["https://x.cn/lost", "https://x.cn/kept"], later) == [True, False]
         assert await store.claim_seen(["https://x.cn/lost", "https://x.cn/kept"], later) == [True, False]
     finally:
         await store.close()

@@ -54,15 +54,31 @@ class Judge:
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
         """Judge one item; each active emergency-watch term acts as a temporary scheme."""
+        return self._judge(item, watch_terms, retellings=True)[0]
+
+    def first_reading(self, item: Item, watch_terms: Sequence[str] = ()) -> tuple[Judgement | None, bool]:
+        """The judgement read without the similarity index, and whether it is final.
+
+        Not final when the item names a subject and no rule: whether it retells a story
+        depends on what is indexed when it is placed (an earlier item of its own page, say),
+        so `judge` must read it again then. Lets a poll place its tier I/II items first.
+        """
+        return self._judge(item, watch_terms, retellings=False)
+
+    def _judge(self, item: Item, watch_terms: Sequence[str], retellings: bool) -> tuple[Judgement | None, bool]:
         retold = False
+        final = True
 
         def named_if(it: Item) -> bool:
             """A rebuttal without the scheme's event words (收受财物一事系编造) still answers its story;
             a retelling in words of its own (禾丰建投…工地塌了) still spreads one (asked only of items
             naming a subject and no rule: they pay the similarity look-up, the rest never do)."""
-            nonlocal retold
+            nonlocal retold, final
             if rebuttal(it):
                 return True
+            if not retellings:
+                final = False
+                return False
             retold = self.similar(it, named=True) is not None
             return retold
 
@@ -71,7 +87,7 @@ class Judge:
         if watch is not None:
             matches = sorted([*matches, watch], key=lambda m: -m.severity)
         if not matches:
-            return None
+            return None, final
         sentiment = self.classifier.classify(f"{item.title}\n{item.text[:LEAD_CHARS]}")
         facts = extract(item.title, item.text)  # regexes only on matched items
         stance = rebuttal(item)
@@ -87,7 +103,7 @@ class Judge:
             # not pushed: names alone say nothing new. Confirmed figures keep their grade: a toll that
             # rose upgrades the story, told in whatever words
             best = replace(best, tier=Tier.BELOW, reason=f"{RETOLD}；{best.reason}")
-        return best
+        return best, final
 
     def similar(self, item: Item, named: bool = False) -> str | None:
         """Number of the incident holding a near-duplicate of this item, if any. `named`: the item

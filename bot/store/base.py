@@ -75,6 +75,11 @@ class Store(ABC):
     async def claim_seen(self, keys: Sequence[str], at: datetime) -> list[bool]:
         """Mark keys seen; True for each key not seen before (atomic per key)."""
 
+    @abstractmethod
+    async def unseen(self, keys: Sequence[str], at: datetime) -> list[bool]:
+        """True for each key claim_seen would find new at `at`; marks nothing (a poll reads its page
+        before claiming it in parts: tier I/II items first)."""
+
     # -- items (kept for replay and evidence) -----------------------------
     @abstractmethod
     async def add_items(self, items: Sequence[Item]) -> None: ...

@@ -212,12 +212,16 @@ class RedisStore(Store):
             coro.close()  # never awaited when the fence check failed; a no-op otherwise
 
     # -- dedup ---------------------------------------------------------------
+    async def unseen(self, keys: Sequence[str], at: datetime) -> list[bool]:
+        if not keys:
+            return []
+        await self._release_unplaced(at)
+        return [value is None for value in await self._read(self.client.hmget(self.k("seen"), list(keys)))]
+
     async def claim_seen(self, keys: Sequence[str], at: datetime) -> list[bool]:
         if not keys:
             return []
-        if self._unclaim_backlog:
-            await self._unclaim([])
-        await self._sweep_abandoned(at)
+        await self._release_unplaced(at)
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
             pipe.hsetnx(self.k("seen"), key, at.isoformat())
@@ -229,6 +233,12 @@ class RedisStore(Store):
             if new_keys:
                 await self._read(self.client.zadd(self.k("seen:provisional"), dict.fromkeys(new_keys, at.timestamp())))
         return fresh
+
+    async def _release_unplaced(self, now: datetime) -> None:
+        """Claims of failed or abandoned polls are un-marked before anyone reads or claims keys."""
+        if self._unclaim_backlog:
+            await self._unclaim([])
+        await self._sweep_abandoned(now)
 
     async def _sweep_abandoned(self, now: datetime) -> None:
         """Un-mark claims left provisional by a poll whose process died."""

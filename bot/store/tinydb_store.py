@@ -185,6 +185,9 @@ class TinyDBStore(Store):
             self._storage.flush()
 
     # -- dedup ---------------------------------------------------------------
+    async def unseen(self, keys: Sequence[str], at: datetime) -> list[bool]:
+        return [key not in self._seen for key in keys]
+
     async def claim_seen(self, keys: Sequence[str], at: datetime) -> list[bool]:
         fresh: list[bool] = []
         new_docs = []
