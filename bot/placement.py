@@ -367,6 +367,8 @@ def first_readings(items: Sequence[Item], judge: Judge, watch_terms: Sequence[st
     A tier I alert then does not wait for the 99 lesser items of its page. The live pipeline and
     replay both place a poll in this order, so replay gives the incidents the live run gave.
     """
+    if len(items) < 2:  # nothing to reorder: judged once, when placed
+        return [Reading(item, None, final=False) for item in items]
     readings = [Reading(item, *judge.first_reading(item, watch_terms)) for item in items]
     return sorted(readings, key=lambda r: not urgent(r.judgement))
 
