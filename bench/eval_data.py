@@ -47,6 +47,7 @@ SETS = {
     "o": ROOT / "tests" / "data" / "judgement_o",
     "p": ROOT / "tests" / "data" / "judgement_p",
     "q": ROOT / "tests" / "data" / "judgement_q",
+    "s": ROOT / "tests" / "data" / "judgement_s",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",
