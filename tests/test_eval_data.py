@@ -35,6 +35,7 @@ DATA_N = DATA.parent / "judgement_n"
 DATA_O = DATA.parent / "judgement_o"
 DATA_P = DATA.parent / "judgement_p"
 DATA_Q = DATA.parent / "judgement_q"
+DATA_R = DATA.parent / "judgement_r"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -281,6 +282,24 @@ SETS = [
                 "q",
                 DATA_Q,
                 (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, *N_O_PLACES, "霁州", "蓼汀", "柘岗"),
+            ),
+            # R (eighteenth author, side by side with another author): pair-heavy, urban-management, housing and
+            # environment register (城管, property management, old-estate renovation, expropriation, unfinished
+            # buildings, gas, noise, black-and-smelly rivers, incinerators, muck trucks), mostly residents' voices
+            (
+                "r",
+                DATA_R,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    *N_O_PLACES,
+                    *P_Q_PLACES,
+                    "澍城",
+                    "芗坪",
+                    "棠埠",
+                ),
             ),
         )
     ),
