@@ -35,6 +35,7 @@ DATA_N = DATA.parent / "judgement_n"
 DATA_O = DATA.parent / "judgement_o"
 DATA_P = DATA.parent / "judgement_p"
 DATA_Q = DATA.parent / "judgement_q"
+DATA_R = DATA.parent / "judgement_r"
 DATA_S = DATA.parent / "judgement_s"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
@@ -283,7 +284,25 @@ SETS = [
                 DATA_Q,
                 (*LATER_PLACES, *J_TO_M_PLACES, *T1_T2_PLACES, *T3_T4_PLACES, *N_O_PLACES, "霁州", "蓼汀", "柘岗"),
             ),
-            # S (eighteenth author, side by side with another author): pair-heavy, labour, industry-safety and
+            # R (eighteenth author, side by side with another author): pair-heavy, urban-management, housing and
+            # environment register (城管, property management, old-estate renovation, expropriation, unfinished
+            # buildings, gas, noise, black-and-smelly rivers, incinerators, muck trucks), mostly residents' voices
+            (
+                "r",
+                DATA_R,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    *N_O_PLACES,
+                    *P_Q_PLACES,
+                    "澍城",
+                    "芗坪",
+                    "棠埠",
+                ),
+            ),
+            # S (nineteenth author, side by side with another author): pair-heavy, labour, industry-safety and
             # public-security register (wage arrears, mines and factories, police disputes), half official and half
             # workers' and netizens' voices; every place of the sets before it, and the other author's
             (
