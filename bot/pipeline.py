@@ -16,9 +16,11 @@ from bot.analysis.judge import Judge
 from bot.analysis.similarity import content_key
 from bot.hotranks import adopt, follow
 from bot.models import Incident
+from bot.outage import is_outage
 from bot.placement import Reading, StoreLedger, final_judgement, first_readings, place, urgent
 from bot.services import Services
 from bot.source_health import record_failure, record_success
+from bot.store.base import StoreError
 from sources.base import Source, SourceError
 from sources.hotlist import await_link, awaiting, link
 from sources.http import HttpClient, HttpError
@@ -35,6 +37,7 @@ class PollReport:
     spread: list[Incident] = field(default_factory=list)  # open incidents a similar item joined
     not_modified: bool = False
     error: str = ""
+    failed: list[str] = field(default_factory=list)  # items that could not be judged or placed (logged, kept)
 
 
 async def run_source(
@@ -83,8 +86,9 @@ async def run_source(
                 result.state = await_link(result.state, marks)
                 result.state = link(result.state, await follow(result.readings, links, services.incidents, now))
             health = record_success(health, now, report.new)
+            notes = []
             if result.dropped:  # a flooded feed: only the newest max_items were read
-                health["note"] = (
+                notes.append(
                     f"上次轮询条目过多：只处理了最新 {source.config.max_items} 条，其余 {result.dropped} 条已略过"
                 )
                 log.warning(
@@ -93,6 +97,12 @@ async def run_source(
                     result.dropped,
                     source.config.max_items,
                 )
+            if report.failed:
+                notes.append(
+                    f"上次轮询有 {len(report.failed)} 条信息研判出错，已保存但未研判（详见日志）：{report.failed[0]}"
+                )
+            if notes:
+                health["note"] = "；".join(notes)
             else:
                 health.pop("note", None)
             await store.put_source_state(source.id, {"fetch": result.state, "health": health})
@@ -125,10 +135,18 @@ async def _place(
     await services.store.add_items([r.item for r in mine])
     for reading in mine:
         await asyncio.sleep(0)  # a big page lets the delivery worker and commands in between items
-        judgement = final_judgement(reading, judge, terms)
-        if judgement is None:
+        try:
+            judgement = final_judgement(reading, judge, terms)
+            if judgement is None:
+                continue
+            placed = await place(reading.item, judgement, judge, services.incidents, now, ledger)
+        except Exception as exc:
+            if isinstance(exc, StoreError) or is_outage(exc):
+                raise  # the store, not the item: the poll fails (bot.polling) and is tried again
+            # a bug met on one item's text must not cost the rest of its page; the item stays stored
+            log.exception("source %s: item %s could not be judged or placed", reading.item.source_id, reading.item.url)
+            report.failed.append(reading.item.url or reading.item.title)
             continue
-        placed = await place(reading.item, judgement, judge, services.incidents, now, ledger)
         (report.spread if placed.merged else report.incidents).append(placed.incident)
         # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
         if reading.item.hot is not None and reading.item.hot.entry and not placed.progress:

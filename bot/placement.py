@@ -369,8 +369,15 @@ def first_readings(items: Sequence[Item], judge: Judge, watch_terms: Sequence[st
     """
     if len(items) < 2:  # nothing to reorder: judged once, when placed
         return [Reading(item, None, final=False) for item in items]
-    readings = [Reading(item, *judge.first_reading(item, watch_terms)) for item in items]
+    readings = [_first_reading(item, judge, watch_terms) for item in items]
     return sorted(readings, key=lambda r: not urgent(r.judgement))
+
+
+def _first_reading(item: Item, judge: Judge, watch_terms: Sequence[str]) -> Reading:
+    try:
+        return Reading(item, *judge.first_reading(item, watch_terms))
+    except Exception:  # noqa: BLE001 - read again when placed, where a failure is logged and recorded
+        return Reading(item, None, final=False)
 
 
 def final_judgement(reading: Reading, judge: Judge, watch_terms: Sequence[str] = ()) -> Judgement | None:

@@ -3,6 +3,7 @@
 The real RSS source over local HTTP, the real pipeline (bot.pipeline.run_source) on each store.
 Placing out of page order must not change what is decided: a retelling that names only the subject,
 earlier on the page than the report it retells, still joins it, and replay gives the same incidents.
+One item whose text trips a bug costs only itself, not the rest of its page.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from bot.analysis.judge import Judge
+from bot.analysis.sentiment import Classifier, ModelClassifier, Sentiment
 from bot.app import build_app
 from bot.clock import FakeClock
 from bot.models import Item, Tier
@@ -53,7 +55,9 @@ def rss(entries: list[tuple[str, str]]) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
 
 
-async def poll_page(serve: Serve, store: Store, clock: FakeClock, entries: list[tuple[str, str]]):
+async def poll_page(
+    serve: Serve, store: Store, clock: FakeClock, entries: list[tuple[str, str]], classifier: Classifier | None = None
+):
     site = await serve({"/feed": fixed(rss(entries), "application/rss+xml")})
     config = make_config(
         sources=[{"id": "news", "name": "江城新闻网", "url": site.base + "/feed", "allow_private": True}],
@@ -61,8 +65,9 @@ async def poll_page(serve: Serve, store: Store, clock: FakeClock, entries: list[
     )
     app = await build_app(config, store, clock, console_out=io.StringIO())
     source = build_source(config.sources[0], SourceContext(clock, config.zone))
+    judge = app.judge if classifier is None else Judge(config.schemes, config.sources, classifier, config.analysis)
     try:
-        return app, await run_source(source, app.services, app.http, app.judge)
+        return app, await run_source(source, app.services, app.http, judge)
     finally:
         await app.http.aclose()
 
@@ -109,3 +114,29 @@ def test_polls_are_cut_by_source_and_time() -> None:
 
     a1, b1, a2, a3 = item("a", 0), item("b", 0.01), item("a", 0.02), item("a", 5)
     assert polls([a1, b1, a2, a3]) == [[a1, a2], [b1], [a3]]
+
+
+class FailsOnOneText:
+    """A sentiment classifier with a bug that one text triggers."""
+
+    def __init__(self) -> None:
+        self.model = ModelClassifier()
+
+    def classify(self, text: str) -> Sentiment:
+        if "毒丸" in text:
+            raise ValueError("unexpected text")
+        return self.model.classify(text)
+
+
+async def test_an_item_that_cannot_be_judged_costs_only_itself(serve: Serve, store: Store, clock: FakeClock) -> None:
+    """The bug is logged, the item stays stored, the rest of the page is placed, /status says so."""
+    poison = ("江城建工集团毒丸工地被投诉", "江城建工集团毒丸工地夜间施工，居民投诉。")
+    _app, report = await poll_page(serve, store, clock, [*complaints(2), poison, BLAST], FailsOnOneText())
+    assert report.error == "" and report.failed == ["http://news.example/2"]
+    assert report.new == 4 and BLAST[0] in {i.title for i in report.incidents}
+    assert len([i for i in report.incidents if i.title.startswith("网友投诉")]) >= 1
+    stored = await store.items_between(START, START + timedelta(seconds=1))
+    assert poison[0] in {i.title for i in stored}
+    health = (await store.get_source_state("news"))["health"]
+    assert "1 条信息研判出错" in health["note"] and "http://news.example/2" in health["note"]
+    assert health.get("failures", 0) == 0
