@@ -79,7 +79,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … r（tests/data/judgement_b/ … judgement_r/）、t1 … t4（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … s（tests/data/judgement_b/ … judgement_s/）、t1 … t4（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 
