@@ -2,9 +2,11 @@
 
 Entries are taken most-urgent tier first. A chat waiting out a failure
 (retry_after, an outage's backoff, a read timeout's pause) is held as a whole,
-so its later entries stay in order, while other chats keep flowing. Each send
-is recorded (message id, 报送时间, audit action) in one durable write before the
-next send, so a crash costs at most one duplicate. Tier III/IV alerts go
+so its later entries stay in order, while other chats keep flowing. Platforms
+(Telegram, WeChat, 企业微信 …) are served side by side, so one whose API hangs
+until its timeout delays no other. Each send is recorded (message id, 报送时间,
+audit action) in one durable write before that platform's next send, so a
+crash costs at most one duplicate per platform. Tier III/IV alerts go
 through storm control (bot.storm); reminders of a muted incident are dropped.
 """
 
@@ -69,13 +71,37 @@ class Delivery:
         # A chat waiting out a failure (retry_after, outage backoff) is held as a whole, so
         # its later entries cannot overtake the one that failed: order survives outages.
         blocked = {n.target for n in pending if n.attempts and n.next_attempt_at and n.next_attempt_at > now}
-        done: set[str] = set()
-        sent = 0
         newest = _newest_update_versions(pending)
         chases = deadlines.latest_chases(pending)
         for note in pending:
             if note.kind is NoticeKind.ALERT and self.throttled.get(Target.from_key(note.target).channel, now) > now:
                 await self._fall_back(note)  # new alerts during the pause go to the other chats too
+        platforms: dict[str, list[Notification]] = {}
+        for note in pending:
+            platforms.setdefault(Target.from_key(note.target).channel, []).append(note)
+        # Platforms are served side by side: one whose API hangs until its timeout delays no other.
+        # Within a platform one send at a time, so a crash costs at most one duplicate per platform.
+        # Each finishes its round (no send is cut off half-way); the first failure is raised after.
+        results = await asyncio.gather(
+            *(self._run_platform(notes, blocked, newest, chases, now) for notes in platforms.values()),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(r for r in results if isinstance(r, int))
+
+    async def _run_platform(
+        self,
+        pending: list[Notification],
+        blocked: set[str],
+        newest: dict[tuple[str, str], int],
+        chases: dict[tuple[str, str, str], int],
+        now: datetime,
+    ) -> int:
+        """One platform's due entries, most urgent first; a chat stops at its first failed send."""
+        done: set[str] = set()
+        sent = 0
         for note in pending:
             if note.id in done or note.target in blocked or (note.next_attempt_at and note.next_attempt_at > now):
                 continue
@@ -93,7 +119,7 @@ class Delivery:
             if ok:
                 sent += 1
             else:
-                blocked.add(note.target)
+                blocked.add(note.target)  # its later entries wait, so order survives the failure
         return sent
 
     async def _deliver_group(self, first: Notification, pending: list[Notification]) -> tuple[bool, list[Notification]]:

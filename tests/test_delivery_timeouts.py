@@ -1,4 +1,5 @@
-"""Connect failures are retried soon; a read timeout (the message may have arrived) is not resent at once.
+"""Connect failures are retried soon; a read timeout (the message may have arrived) is not resent at once;
+a platform whose API hangs delays no other.
 
 The real Telegram channel (python-telegram-bot) against the local fake Bot API.
 """
@@ -6,6 +7,7 @@ The real Telegram channel (python-telegram-bot) against the local fake Bot API.
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +23,9 @@ from bot.models import Hit, Item, Match, Sentiment, Tier
 from bot.store.base import Store
 from tests.conftest import make_config
 from tests.fake_bot_api import TOKEN, FakeBotApi
+from tests.fake_robots import FakeRobots
+from tests.robot_rig import new_incident as new_robot_incident
+from tests.robot_rig import start_app, stop_app
 
 
 @pytest.fixture
@@ -38,6 +43,19 @@ class StallingApi(FakeBotApi):
         response = await super()._api(request)
         if self.stall and request.match_info["method"] == "sendMessage":
             await asyncio.sleep(self.stall)
+        return response
+
+
+ROBOT = {"kind": "wecom", "name": "值班群"}
+
+
+class OneChatStalls(FakeBotApi):
+    """Takes every message, but answers those to chat -100 too late (past the client's read timeout)."""
+
+    async def _api(self, request: web.Request) -> web.Response:
+        response = await super()._api(request)
+        if request.match_info["method"] == "sendMessage" and (await request.post()).get("chat_id") == "-100":
+            await asyncio.sleep(5.3)
         return response
 
 
@@ -97,4 +115,31 @@ async def test_connect_failure_is_retried_soon(store, clock):
         assert await delivery.run_once() == 1
         assert len(api.sent("-100")) == 1
     finally:
+        await api.stop()
+
+
+async def test_a_platform_whose_api_hangs_delays_no_other(store, clock):
+    """Telegram comes first in the outbox and its sends hang for 5 s; the 企业微信 group gets the alert at once."""
+    api, robots = OneChatStalls(), FakeRobots(wecom_keys={"k1"})
+    await api.start()
+    await robots.start()
+    telegram = {"enabled": True, "token": TOKEN, "base_url": api.base_url, "chats": [{"id": "-100"}]}
+    app = await start_app(
+        store, clock, [ROBOT | {"webhook": f"{robots.base}/cgi-bin/webhook/send?key=k1"}], telegram=telegram
+    )
+    try:
+        inc = await new_robot_incident(app, clock)
+        start = time.monotonic()
+        round_ = asyncio.create_task(app.delivery.run_once())
+        while not robots.of("wecom") and time.monotonic() - start < 10:  # noqa: ASYNC110 - polls the fake's record
+            await asyncio.sleep(0.01)
+        arrived = time.monotonic() - start
+        assert await round_ == 1  # 企业微信 sent; Telegram timed out, paused before any resend
+        assert arrived < 2.0, arrived
+        assert inc.number in robots.of("wecom")[0].body["markdown"]["content"]
+        notes = await store.pending_notifications(clock.now() + timedelta(days=1))
+        assert [(n.target, "超时" in n.last_error) for n in notes] == [("telegram:-100", True)]
+    finally:
+        await stop_app(app)
+        await robots.stop()
         await api.stop()
