@@ -1,7 +1,9 @@
 """One poll of one source, start to finish (the orchestrator).
 
-fetch → exact dedup → store items → judge → incidents → outbox. Health of the
-source (last success, failures, last error, items seen) is kept in its state.
+fetch → which items are new (exact dedup) → read them, tier I/II first → claim,
+store and place them (the urgent ones committed first) → incidents → outbox.
+Health of the source (last success, failures, last error, items seen) is kept
+in its state.
 """
 
 from __future__ import annotations
