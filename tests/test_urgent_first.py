@@ -73,7 +73,7 @@ async def poll_page(
 
 
 async def test_a_grave_item_last_on_the_page_is_placed_first(serve: Serve, store: Store, clock: FakeClock) -> None:
-    """Numbers follow placement: the 12-death blast, last of 22 entries, is the day's first incident."""
+    """Numbers follow placement: the 12-death blast, last of 21 entries, is the day's first incident."""
     _app, report = await poll_page(serve, store, clock, [*complaints(20), BLAST])
     first = report.incidents[0]
     assert first.title == BLAST[0] and first.tier is Tier.II
