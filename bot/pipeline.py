@@ -58,31 +58,29 @@ async def run_source(
         log.warning("source %s failed: %s", source.id, exc)
         return report
     report.fetched, report.not_modified = len(result.items), result.not_modified
-    keys = [k for item in result.items for k in (item.key, content_key(item))]
-    unseen = await store.unseen(keys, now)  # URL and same-source content: both must be new
+    keys = {id(item): (item.key, content_key(item)) for item in result.items}  # URL, same-source content
+    unseen = await store.unseen([k for item in result.items for k in keys[id(item)]], now)
     new = [item for item, url, text in zip(result.items, unseen[::2], unseen[1::2], strict=True) if url and text]
     # an edited article (URL seen, text new) is not judged again, but its text is claimed as before
     known = {id(item) for item in new}
-    partly = [k for i, item in enumerate(result.items) if id(item) not in known for k in keys[2 * i : 2 * i + 2]]
+    partly = [k for item in result.items if id(item) not in known for k in keys[id(item)]]
     readings = first_readings(new, judge, terms)
     lead = sum(1 for r in readings if urgent(r.judgement))
-    claimed: set[int] = set()  # id() of the items this poll claimed and placed
-    links: dict[str, str] = {}  # hot-list entry → the incident its item was placed in
     async with services.placing:  # one page at a time: its ledger holds every open incident
-        ledger = StoreLedger(services.incidents)  # one read of the open incidents for the whole page
+        page = _Page(services, judge, terms, now, StoreLedger(services.incidents), report, keys)
         if 0 < lead < len(readings):  # tier I/II first, committed and on their way before the rest is placed
             async with store.batch():
-                await _place(readings[:lead], services, judge, terms, now, ledger, report, claimed, links)
+                await page.place(readings[:lead])
             services.wake_delivery()
             readings = readings[lead:]
         async with store.batch():
-            await _place(readings, services, judge, terms, now, ledger, report, claimed, links)
+            await page.place(readings)
             await store.claim_seen(partly, now)
             if result.readings:
                 # the same URL served by another list: its incident may still be in the making, so try twice
-                seen = {i.hot.entry: i.key for i in result.items if id(i) not in claimed and i.hot}
+                seen = {i.hot.entry: i.key for i in result.items if id(i) not in page.claimed and i.hot}
                 retry = awaiting(result.state)
-                links = {**await adopt({**retry, **seen}, result.readings, ledger), **links}
+                links = {**await adopt({**retry, **seen}, result.readings, page.ledger), **page.links}
                 linked = set(links) | set(retry) | {r.entry for r in result.readings if r.incident}
                 marks = {entry: key for entry, key in seen.items() if entry not in linked}
                 result.state = await_link(result.state, marks)
@@ -113,43 +111,48 @@ async def run_source(
     return report
 
 
-async def _place(
-    readings: Sequence[Reading],
-    services: Services,
-    judge: Judge,
-    terms: Sequence[str],
-    now: datetime,
-    ledger: StoreLedger,
-    report: PollReport,
-    claimed: set[int],
-    links: dict[str, str],
-) -> None:
-    """Claim, store and place these items of the page (inside the caller's batch).
+@dataclass
+class _Page:
+    """One poll's page while it is placed, in one batch or two (tier I/II first)."""
 
-    Claimed only now, in the batch that places them: a crash before the batch ends leaves them
-    unclaimed, so the next poll judges them again instead of losing them.
-    """
-    keys = [k for r in readings for k in (r.item.key, content_key(r.item))]
-    fresh = await services.store.claim_seen(keys, now)
-    mine = [r for r, url_new, text_new in zip(readings, fresh[::2], fresh[1::2], strict=True) if url_new and text_new]
-    claimed.update(id(r.item) for r in mine)
-    report.new += len(mine)
-    await services.store.add_items([r.item for r in mine])
-    for reading in mine:
-        await asyncio.sleep(0)  # a big page lets the delivery worker and commands in between items
-        try:
-            judgement = final_judgement(reading, judge, terms)
-            if judgement is None:
+    services: Services
+    judge: Judge
+    terms: Sequence[str]
+    now: datetime
+    ledger: StoreLedger  # one read of the open incidents for the whole page
+    report: PollReport
+    keys: dict[int, tuple[str, str]]  # id(item) → its URL key and content key, worked out once
+    claimed: set[int] = field(default_factory=set)  # id() of the items this poll claimed and placed
+    links: dict[str, str] = field(default_factory=dict)  # hot-list entry → the incident its item was placed in
+
+    async def place(self, readings: Sequence[Reading]) -> None:
+        """Claim, store and place these items of the page (inside the caller's batch).
+
+        Claimed only now, in the batch that places them: a crash before the batch ends leaves them
+        unclaimed, so the next poll judges them again instead of losing them.
+        """
+        store, report = self.services.store, self.report
+        fresh = await store.claim_seen([k for r in readings for k in self.keys[id(r.item)]], self.now)
+        mine = [r for r, url, text in zip(readings, fresh[::2], fresh[1::2], strict=True) if url and text]
+        self.claimed.update(id(r.item) for r in mine)
+        report.new += len(mine)
+        await store.add_items([r.item for r in mine])
+        for reading in mine:
+            await asyncio.sleep(0)  # a big page lets the delivery worker and commands in between items
+            item = reading.item
+            try:
+                judgement = final_judgement(reading, self.judge, self.terms)
+                if judgement is None:
+                    continue
+                placed = await place(item, judgement, self.judge, self.services.incidents, self.now, self.ledger)
+            except Exception as exc:
+                if isinstance(exc, StoreError) or is_outage(exc):
+                    raise  # the store, not the item: the poll fails (bot.polling) and is tried again
+                # a bug met on one item's text must not cost the rest of its page; the item stays stored
+                log.exception("source %s: item %s could not be judged or placed", item.source_id, item.url)
+                report.failed.append(item.url or item.title)
                 continue
-            placed = await place(reading.item, judgement, judge, services.incidents, now, ledger)
-        except Exception as exc:
-            if isinstance(exc, StoreError) or is_outage(exc):
-                raise  # the store, not the item: the poll fails (bot.polling) and is tried again
-            # a bug met on one item's text must not cost the rest of its page; the item stays stored
-            log.exception("source %s: item %s could not be judged or placed", reading.item.source_id, reading.item.url)
-            report.failed.append(reading.item.url or reading.item.title)
-            continue
-        (report.spread if placed.merged else report.incidents).append(placed.incident)
-        # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
-        if reading.item.hot is not None and reading.item.hot.entry and not placed.progress:
-            links[reading.item.hot.entry] = placed.incident.number
+            (report.spread if placed.merged else report.incidents).append(placed.incident)
+            # a hot-list entry follows its incident from now on; a trending rebuttal (进展) raises nothing
+            if item.hot is not None and item.hot.entry and not placed.progress:
+                self.links[item.hot.entry] = placed.incident.number
