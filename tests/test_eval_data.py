@@ -168,6 +168,8 @@ T3_T4_PLACES = ("云津", "鹭汀", "柳营", "沧澜", "苔溪", "雁栖")
 N_O_PLACES = ("墨川", "砚北", "苍梧", "银滩", "榕溪", "黛山")
 # the places of the held-out sets P and Q
 P_Q_PLACES = ("霁州", "蓼汀", "柘岗", "洹川", "蕖阳", "榆坪")
+# the places of the held-out sets R and S
+R_S_PLACES = ("琮阳", "蘅川", "苕岭", "澍城", "芗坪", "棠埠")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
