@@ -346,6 +346,8 @@ FEATURES = (
     # words and places: sqrt(min(n, RARE_CAP) / RARE_CAP); a story's own words, kept by a retelling or a follow-up
     "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
     # what both share is what happens at many places (电动车充电起火)
+    "toll_new",  # the query counts victims (12人死亡, 3人受伤) and the stored lead no toll at all: a retelling
+    # rarely adds deaths to a story told without any, another story of the subject does
 )
 RUN_CAP = 6
 RARE_CAP = 12
@@ -408,6 +410,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
     retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
     outcome = follows or bool(_OUTCOME.search(query.head))
+    own = len(_own_words(stored_lead, query, known, stored_places))
     cheap = [
         text_stored,
         text_query,
@@ -436,8 +439,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         0.0,  # notice
         float(same_leader),
         0.0,  # named_outcome
-        math.sqrt(min(RARE_CAP, len(_own_words(stored_lead, query, known, stored_places))) / RARE_CAP),
+        math.sqrt(min(RARE_CAP, own) / RARE_CAP),
         float(sites_apart),
+        float(bool(theirs_kinded) and not stored_tolls),
     ]
 
     def with_costly(run: int, swap: bool) -> list[float]:
@@ -445,7 +449,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
         # a netizen's retelling keeping a site, a subject or a name of the story, and naming no
         # other site of the kind (then it keeps no site of this story)
-        values[_RETOLD] = float(retelling and (site_same or same_who or run > 0))
+        values[_RETOLD] = float(retelling and (site_same or same_who or run > 0 or own >= RETOLD_OWN))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
         values[_NAMED_OUTCOME] = float((site_same or same_leader) and (run > 0 or same_event) and outcome)
@@ -461,6 +465,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     return with_costly(0, False), finish
 
 
+RETOLD_OWN = 3  # a story's own rare words a retelling keeps, standing in for its site (漏氨 and 冷库)
 _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
     FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
 )
@@ -491,7 +496,7 @@ _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.item
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉]"
 )
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
@@ -509,7 +514,12 @@ _KIND_WORDS = frozenset(
     )
 )
 # a one-character kind after these characters is part of a common word, not a site (公里, 夜里, 农村)
-_NOT_SITE = frozenset(["公里", "夜里", "城里", "心里", "手里", "屋里", "店里", "院里", "村里", "农村", "乡村"])
+_NOT_SITE = frozenset(
+    str.split(
+        "公里 夜里 城里 心里 手里 屋里 店里 院里 村里 农村 乡村 江里 河里 湖里 海里 水里 塘里 坑里 沟里 井里"
+        " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
+    )
+)
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
 _TRADE = frozenset(
     str.split(
@@ -700,6 +710,7 @@ _FOLLOWUP = re.compile(
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
+    r"|我(?:的)?(?:家|侄|外甥|同学|闺蜜|朋友|同事|老公|老婆|媳妇|妈|爸|儿子|女儿|孩子|娃|舅|姑|姨|表|堂|亲戚|老乡|室友)|那边|那个|那台|那家|那片|好几个"
 )
 
 
