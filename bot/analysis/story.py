@@ -336,7 +336,8 @@ FEATURES = (
     "other_news",  # the headlines share a name and nothing else
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
-    "retold",  # the query is a netizen's retelling (听说, 你们…吗), keeps a site, a subject or a name of the story and names no other site of a kind
+    "retold",  # the query is a netizen's retelling (听说, 你们…吗, 我侄子), keeps a site, a subject, a name or
+    # RETOLD_OWN rare words of the story and names no other site of a kind
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
@@ -447,8 +448,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     def with_costly(run: int, swap: bool) -> list[float]:
         values = cheap.copy()
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
-        # a netizen's retelling keeping a site, a subject or a name of the story, and naming no
-        # other site of the kind (then it keeps no site of this story)
+        # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
+        # naming no other site of the kind (then it keeps no site of this story)
         values[_RETOLD] = float(retelling and (site_same or same_who or run > 0 or own >= RETOLD_OWN))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
