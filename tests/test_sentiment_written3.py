@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.analysis.sentiment import ModelClassifier
+
 DATA = Path(__file__).parent / "data"
 WRITTEN3 = DATA / "sentiment_written3.tsv"
 LABELS = {"negative", "neutral", "positive"}
@@ -64,3 +66,21 @@ def test_written3_shares_no_sentence_with_the_public_evaluation_corpora() -> Non
         assert not written & public
     if not checked:
         pytest.skip("neither public corpus installed")
+
+
+def test_the_grid_offers_written3_only_when_given_it() -> None:
+    training = _training()
+    with_it = training.grid({"hand": [], "written3": []})
+    without = training.grid({"hand": []})
+    assert {c.weight("written3") for c in with_it} == set(training.GRID_WRITTEN3)
+    assert len(with_it) == len(without) * len(training.GRID_WRITTEN3)
+
+
+def test_the_shipped_model_was_offered_written3_and_weighs_it_as_cross_validation_chose() -> None:
+    classifier = ModelClassifier()
+    classifier.prepare()
+    model = classifier.model
+    assert model is not None
+    assert "written3" in model.meta["offered"]
+    best = max(model.meta["cv"], key=lambda row: row["mean"])
+    assert model.meta["corpus_weight"].get("written3", 0.0) == best["weights"]["written3"]
