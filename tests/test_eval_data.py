@@ -37,6 +37,7 @@ DATA_P = DATA.parent / "judgement_p"
 DATA_Q = DATA.parent / "judgement_q"
 DATA_R = DATA.parent / "judgement_r"
 DATA_S = DATA.parent / "judgement_s"
+DATA_U = DATA.parent / "judgement_u"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -320,6 +321,25 @@ SETS = [
                     "琮阳",
                     "蘅川",
                     "苕岭",
+                ),
+            ),
+            # U (twentieth author, side by side with another author writing set V): pair-heavy, culture, tourism and
+            # consumer affairs plus local finance register (scenic areas and tourist complaints, hotels and restaurants,
+            # prepaid-card shops closing, live-stream selling, a rural bank and wealth products, stadium and concert
+            # crowds), half official notices and half tourists', customers' and netizens' voices; every place of the sets
+            # before it. The other author's three places were not known to this author (their README did not exist
+            # when this set was written); add them here when set V is registered beside it.
+            (
+                "u",
+                DATA_U,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    *N_O_PLACES,
+                    *P_Q_PLACES,
+                    *R_S_PLACES,
                 ),
             ),
         )
