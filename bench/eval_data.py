@@ -49,6 +49,7 @@ SETS = {
     "q": ROOT / "tests" / "data" / "judgement_q",
     "r": ROOT / "tests" / "data" / "judgement_r",
     "s": ROOT / "tests" / "data" / "judgement_s",
+    "v": ROOT / "tests" / "data" / "judgement_v",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",

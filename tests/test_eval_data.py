@@ -37,6 +37,7 @@ DATA_P = DATA.parent / "judgement_p"
 DATA_Q = DATA.parent / "judgement_q"
 DATA_R = DATA.parent / "judgement_r"
 DATA_S = DATA.parent / "judgement_s"
+DATA_V = DATA.parent / "judgement_v"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -320,6 +321,24 @@ SETS = [
                     "琮阳",
                     "蘅川",
                     "苕岭",
+                ),
+            ),
+            # V (twentieth author, side by side with another author): pair-heavy, rural affairs, grassroots governance
+            # and natural disasters (village cadres and subsidies, land acquisition and demolition, fake seeds and
+            # fertiliser, livestock pollution, mountain torrents, landslides, earthquakes, school buses and rural
+            # roads), half official notices and half villagers', migrant workers' and netizens' voices; every place of
+            # the sets before it
+            (
+                "v",
+                DATA_V,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    *N_O_PLACES,
+                    *P_Q_PLACES,
+                    *R_S_PLACES,
                 ),
             ),
         )
