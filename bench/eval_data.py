@@ -50,6 +50,7 @@ SETS = {
     "r": ROOT / "tests" / "data" / "judgement_r",
     "s": ROOT / "tests" / "data" / "judgement_s",
     "u": ROOT / "tests" / "data" / "judgement_u",
+    "v": ROOT / "tests" / "data" / "judgement_v",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",
@@ -80,7 +81,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … s（tests/data/judgement_b/ … judgement_s/）、t1 … t4（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … s、u、v（tests/data/judgement_b/ … judgement_v/）、t1 … t4（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

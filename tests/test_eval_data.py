@@ -38,6 +38,7 @@ DATA_Q = DATA.parent / "judgement_q"
 DATA_R = DATA.parent / "judgement_r"
 DATA_S = DATA.parent / "judgement_s"
 DATA_U = DATA.parent / "judgement_u"
+DATA_V = DATA.parent / "judgement_v"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -327,8 +328,7 @@ SETS = [
             # consumer affairs plus local finance register (scenic areas and tourist complaints, hotels and restaurants,
             # prepaid-card shops closing, live-stream selling, a rural bank and wealth products, stadium and concert
             # crowds), half official notices and half tourists', customers' and netizens' voices; every place of the sets
-            # before it. The other author's three places were not known to this author (their README did not exist
-            # when this set was written); add them here when set V is registered beside it.
+            # before it, and the other author's
             (
                 "u",
                 DATA_U,
@@ -340,6 +340,30 @@ SETS = [
                     *N_O_PLACES,
                     *P_Q_PLACES,
                     *R_S_PLACES,
+                    "峁州",
+                    "蔺源",
+                    "椒园",
+                ),
+            ),
+            # V (twenty-first author, side by side with the author of set U): pair-heavy, rural affairs, grassroots
+            # governance and natural disasters (village cadres and subsidies, land acquisition and demolition, fake
+            # seeds and fertiliser, livestock pollution, mountain torrents, landslides, earthquakes, school buses and
+            # rural roads), half official notices and half villagers', migrant workers' and netizens' voices; every
+            # place of the sets before it, and the other author's
+            (
+                "v",
+                DATA_V,
+                (
+                    *LATER_PLACES,
+                    *J_TO_M_PLACES,
+                    *T1_T2_PLACES,
+                    *T3_T4_PLACES,
+                    *N_O_PLACES,
+                    *P_Q_PLACES,
+                    *R_S_PLACES,
+                    "檀渚",
+                    "菁溆",
+                    "枳坳",
                 ),
             ),
         )
