@@ -205,6 +205,29 @@ BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe\xc3" + bytes(range(256)) + b"\x00"
 MONTH = timedelta(days=30)
 
 
+async def test_a_failed_batch_unmarks_the_items_it_did_not_place(store_factory):
+    """A poll that fails half-way (a bug in a stage, a write error) loses none of its page: the items it
+    claimed but did not place are judged again by the next poll, now and after a restart."""
+    s = store_factory()
+    await s.open()
+    with pytest.raises(RuntimeError):
+        async with s.batch():
+            assert await s.claim_seen(["a", "b", "c"], T0) == [True, True, True]
+            await s.put_incident(incident(item_keys=("a",)))  # a reached an incident
+            raise RuntimeError("judge crashed on b")
+    assert await s.unseen(["a", "b", "c"], T0) == [False, True, True]
+    async with s.batch():  # a later batch that succeeds keeps its claims
+        assert await s.claim_seen(["b"], T0) == [True]
+    await s.close()
+    again = store_factory()
+    await again.open()
+    try:
+        assert await again.claim_seen(["a", "b", "c"], T0) == [False, False, True]
+        assert await again.get_incident("YQ-20261126-0001") is not None
+    finally:
+        await again.close()
+
+
 async def test_file_roundtrip_of_binary_data(store):
     ref = await store.put_file("舆情简报-20261126.docx", BINARY, MONTH)
     assert parse_file_ref(ref) == (ref[7:39], "舆情简报-20261126.docx")  # the name the chat shows

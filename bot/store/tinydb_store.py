@@ -25,6 +25,8 @@ import functools
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,17 @@ KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
     "refs": lambda d: _ref_key(d["target"], d["message_id"]),
 }
 BY_INCIDENT = ("actions", "refs")  # tables also indexed by incident number
+
+
+@dataclass
+class _Claims:
+    """What one task's outermost batch claimed (key → its `seen` doc id) and placed in incidents."""
+
+    claimed: dict[str, int] = field(default_factory=dict)
+    placed: set[str] = field(default_factory=set)
+
+
+_CLAIMS: ContextVar[_Claims | None] = ContextVar("tinydb_batch_claims", default=None)
 
 
 class TinyDBStore(Store):
@@ -139,10 +152,25 @@ class TinyDBStore(Store):
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
+        """Writes commit when the outermost batch ends (of every task's: polls may overlap).
+
+        A batch that fails (a bug in a stage, a write error) un-marks the keys it claimed that did
+        not reach an incident, as the Redis store does, so the next poll judges those items again
+        instead of losing them; what it did write is still committed."""
+        claims = _CLAIMS.get()
+        token = _CLAIMS.set(_Claims()) if claims is None else None  # nested in this task: the outer decides
         self._depth += 1
         try:
             yield
+        except BaseException:
+            if token is not None:
+                state = _CLAIMS.get()
+                assert state is not None
+                self._unclaim([key for key in state.claimed if key not in state.placed], state)
+            raise
         finally:
+            if token is not None:
+                _CLAIMS.reset(token)
             self._depth -= 1
             if self._depth == 0 and self._durable_in_batch:
                 self._durable_in_batch = False
@@ -198,9 +226,23 @@ class TinyDBStore(Store):
                 self._seen.add(key)
                 new_docs.append({"key": key, "at": at.isoformat()})
         if new_docs:
-            self._insert_many("seen", new_docs)
+            doc_ids = self._insert_many("seen", new_docs)
             self._written(durable=False)
+            claims = _CLAIMS.get()
+            if claims is not None:
+                claims.claimed.update(zip((doc["key"] for doc in new_docs), doc_ids, strict=True))
         return fresh
+
+    def _unclaim(self, keys: list[str], claims: _Claims) -> None:
+        """Forget that these keys were seen (their items were claimed by a failed batch, never placed)."""
+        if not keys:
+            return
+        self._seen.difference_update(keys)
+        doc_ids = [claims.claimed[key] for key in keys]
+        with self._storage.naming():
+            self._t("seen").remove(doc_ids=doc_ids)
+        self._storage.touch("seen", doc_ids)  # journaled as deletions
+        self._written(durable=False)
 
     # -- items ---------------------------------------------------------------
     async def add_items(self, items: Sequence[Item]) -> None:
@@ -246,6 +288,9 @@ class TinyDBStore(Store):
                 raise VersionConflict(f"{incident.number}: version {stored} != {expected_version}")
         self._put("incidents", encode(incident))
         self._written()
+        claims = _CLAIMS.get()
+        if claims is not None:
+            claims.placed.update(incident.item_keys)
 
     async def get_incident(self, number: str) -> Incident | None:
         doc = self._get("incidents", number)
