@@ -352,6 +352,7 @@ FEATURES = (
 )
 RUN_CAP = 6
 RARE_CAP = 12
+RETOLD_OWN = 3  # a story's own rare words a retelling keeps, standing in for its site (漏氨 and 冷库)
 
 
 def features(stored_lead: str, query: Story, full: bool = True) -> list[float]:
@@ -466,7 +467,6 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     return with_costly(0, False), finish
 
 
-RETOLD_OWN = 3  # a story's own rare words a retelling keeps, standing in for its site (漏氨 and 冷库)
 _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
     FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
 )
