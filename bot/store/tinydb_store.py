@@ -157,16 +157,15 @@ class TinyDBStore(Store):
         A batch that fails (a bug in a stage, a write error) un-marks the keys it claimed that did
         not reach an incident, as the Redis store does, so the next poll judges those items again
         instead of losing them; what it did write is still committed."""
-        claims = _CLAIMS.get()
-        token = _CLAIMS.set(_Claims()) if claims is None else None  # nested in this task: the outer decides
+        state = _Claims()
+        token = _CLAIMS.set(state) if _CLAIMS.get() is None else None  # nested in this task: the outer decides
         self._depth += 1
         try:
             yield
         except BaseException:
             if token is not None:
-                state = _CLAIMS.get()
-                assert state is not None
-                self._unclaim([key for key in state.claimed if key not in state.placed], state)
+                with contextlib.suppress(StoreError):  # the store closed under us: nothing left to un-mark
+                    self._unclaim([key for key in state.claimed if key not in state.placed], state)
             raise
         finally:
             if token is not None:
