@@ -1,0 +1,63 @@
+"""The twelfth round's repost cues (issue #12, item 7): a netizen's retelling told in the first person
+or with spoken deixis, one keeping only the story's own words, a query adding victims to a story told
+without any, and places misread from 'in the river' or a verb before a name."""
+
+from __future__ import annotations
+
+from bot.analysis.story import FEATURES, RETOLD_OWN, TITLE_END, canonical, features, sites, stored_lead, story
+
+COLD_STORE = (
+    "蓝帆冷链物流园液氨泄漏 12人送医"
+    + TITLE_END
+    + "今日上午9时许，蓝帆冷链物流园一号冷库机房发生液氨泄漏，在库内装卸货物的12名工人出现不适，已送医观察。"
+)
+WAGES = (
+    "12345工单摘要：蒲溪纸业公司欠发工资"
+    + TITLE_END
+    + "来电人反映：其为蒲溪纸业公司打浆车间工人，公司自8月起拖欠工资至今，车间同事都没领到。"
+)
+
+
+def feature(name: str, stored: str, query: str) -> float:
+    return features(stored_lead(canonical(stored)), story(canonical(query)))[FEATURES.index(name)]
+
+
+def test_a_first_person_retelling_keeping_the_storys_own_words_is_retold() -> None:
+    told = (
+        f"冷链园那边机房漏了{TITLE_END}我表姐在物流园上班，早上冷库机房那边液氨泄漏，一股刺鼻味，装卸货的工人都送医了"
+    )
+    assert feature("retold", COLD_STORE, told) == 1.0
+    # the same words told as a plain report: no netizen's voice, so no retelling
+    plain = f"物流园冷库机房液氨泄漏{TITLE_END}早上冷库机房液氨泄漏，装卸货物的工人送医"
+    assert feature("retold", COLD_STORE, plain) == 0.0
+
+
+def test_first_person_relatives_and_spoken_deixis_mark_a_netizens_voice() -> None:
+    stored = "芷汀镇中心小学一段围墙倒塌 3名学生被砸伤" + TITLE_END + "芷汀镇中心小学操场西侧一段砖砌围墙倒塌。"
+    for voice in ("我侄子说", "我同学说", "我家娃说", "那边"):
+        told = f"中心小学围墙塌了{TITLE_END}{voice}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        assert feature("retold", stored, told) == 1.0, voice
+    told = f"中心小学围墙塌了{TITLE_END}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+    assert feature("retold", stored, told) == 0.0
+
+
+def test_a_retelling_needs_three_of_the_storys_own_words() -> None:
+    assert RETOLD_OWN == 3
+    two = f"那边漏了{TITLE_END}我表姐说早上冷库出事了，好多人送医了"  # 冷库, 送医
+    four = f"那边漏了{TITLE_END}我表姐说早上冷库机房出事了，好多人送医了"  # 冷库, 机房, 库机, 送医
+    assert feature("retold", COLD_STORE, two) == 0.0
+    assert feature("retold", COLD_STORE, four) == 1.0
+
+
+def test_victims_counted_only_by_the_query_are_a_feature() -> None:
+    rumour = f"蒲溪纸业车间出事故了 有网友称12人死亡{TITLE_END}厂门口停了两辆救护车"
+    assert feature("toll_new", WAGES, rumour) == 1.0
+    assert feature("toll_new", COLD_STORE, f"冷链物流园液氨泄漏 送医人数增至15人{TITLE_END}最新消息") == 0.0
+    assert feature("toll_new", WAGES, f"蒲溪纸业欠薪{TITLE_END}工人又去厂门口了") == 0.0
+
+
+def test_in_the_river_and_a_verb_before_a_name_are_no_sites() -> None:
+    assert sites(canonical("好几个人直接掉江里了")) == {}
+    assert sites(canonical("孩子掉河里被救起")) == {}
+    assert "water" not in sites(canonical("一名游客落入浔江"))
+    assert sites(canonical("住在锦绣里小区的居民")).get("estate") == frozenset({"锦绣"})  # a 里 that names a site
