@@ -11,6 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,20 @@ class VersionConflict(StoreError):
 
 class StoreUnavailable(StoreError):
     """The shared store (Redis) cannot be reached now; nothing was written, retry later."""
+
+
+@dataclass
+class BatchClaims:
+    """What one task's outermost batch claimed (key → the backend's handle on that claim, or None)
+    and which of those keys reached an incident. Kept per task (a contextvar in each backend), so
+    overlapping polls keep their own. A batch that fails un-marks the unplaced ones: the next poll
+    judges those items again instead of losing them."""
+
+    claimed: dict[str, Any] = field(default_factory=dict)
+    placed: set[str] = field(default_factory=set)
+
+    def unplaced(self) -> list[str]:
+        return [key for key in self.claimed if key not in self.placed]
 
 
 # A stored file's reference: "stored:<digest of the bytes>/<name the chat shows>".

@@ -21,7 +21,6 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +35,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
 from bot.redact import redact
-from bot.store.base import Store, StoreError, StoreUnavailable, VersionConflict, file_ref, parse_file_ref
+from bot.store.base import (
+    BatchClaims,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    VersionConflict,
+    file_ref,
+    parse_file_ref,
+)
 from bot.store.redis_scripts import (
     _ADD_REF,
     _APPEND_ACTION,
@@ -58,21 +65,13 @@ _DECODED_MAX = 5000
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class _BatchState:
-    """Per task (a contextvar): concurrent polls on one store keep their own lists."""
-
-    claimed: list[str] = field(default_factory=list)
-    placed: set[str] = field(default_factory=set)
-
-
 # A claim made inside a batch is provisional until the batch ends well. If the
 # process dies mid-poll (kill -9, machine lost) nobody un-marks its keys, so
 # claims still provisional after this long are swept: those items are judged again.
 PROVISIONAL_CLAIM = timedelta(minutes=30)
 
 
-_BATCH: ContextVar[_BatchState | None] = ContextVar("redis_store_batch", default=None)
+_BATCH: ContextVar[BatchClaims | None] = ContextVar("redis_store_batch", default=None)
 
 
 def _dumps(value: Any) -> str:
@@ -154,12 +153,12 @@ class RedisStore(Store):
         if state is not None:  # nested: the outermost batch decides
             yield
             return
-        state = _BatchState()
+        state = BatchClaims()
         token = _BATCH.set(state)
         try:
             yield
         except BaseException:
-            lost = [k for k in state.claimed if k not in state.placed]
+            lost = state.unplaced()
             if lost:
                 await self._unclaim(lost)
             placed = [k for k in state.claimed if k in state.placed]
@@ -229,7 +228,7 @@ class RedisStore(Store):
         state = _BATCH.get()
         if state is not None:
             new_keys = [k for k, new in zip(keys, fresh, strict=True) if new]
-            state.claimed += new_keys
+            state.claimed.update(dict.fromkeys(new_keys))
             if new_keys:
                 await self._read(self.client.zadd(self.k("seen:provisional"), dict.fromkeys(new_keys, at.timestamp())))
         return fresh

@@ -26,7 +26,6 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from tinydb.table import Table
 
 from bot.codec import decode, encode
 from bot.models import Action, Incident, Item, MessageRef, Notification, Status
-from bot.store.base import Store, StoreError, StoreLocked, VersionConflict
+from bot.store.base import BatchClaims, Store, StoreError, StoreLocked, VersionConflict
 from bot.store.file_folder import FileFolder
 from bot.store.journal_storage import COMPACT_MIN, CorruptStoreFile, JournaledJSONStorage
 from bot.store.tinydb_table import InPlaceTinyDB
@@ -55,15 +54,7 @@ KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
 BY_INCIDENT = ("actions", "refs")  # tables also indexed by incident number
 
 
-@dataclass
-class _Claims:
-    """What one task's outermost batch claimed (key → its `seen` doc id) and placed in incidents."""
-
-    claimed: dict[str, int] = field(default_factory=dict)
-    placed: set[str] = field(default_factory=set)
-
-
-_CLAIMS: ContextVar[_Claims | None] = ContextVar("tinydb_batch_claims", default=None)
+_CLAIMS: ContextVar[BatchClaims | None] = ContextVar("tinydb_batch_claims", default=None)  # key → `seen` doc id
 
 
 class TinyDBStore(Store):
@@ -157,7 +148,7 @@ class TinyDBStore(Store):
         A batch that fails (a bug in a stage, a write error) un-marks the keys it claimed that did
         not reach an incident, as the Redis store does, so the next poll judges those items again
         instead of losing them; what it did write is still committed."""
-        state = _Claims()
+        state = BatchClaims()
         token = _CLAIMS.set(state) if _CLAIMS.get() is None else None  # nested in this task: the outer decides
         self._depth += 1
         try:
@@ -165,7 +156,7 @@ class TinyDBStore(Store):
         except BaseException:
             if token is not None:
                 with contextlib.suppress(StoreError):  # the store closed under us: nothing left to un-mark
-                    self._unclaim([key for key in state.claimed if key not in state.placed], state)
+                    self._unclaim(state.unplaced(), state)
             raise
         finally:
             if token is not None:
@@ -232,7 +223,7 @@ class TinyDBStore(Store):
                 claims.claimed.update(zip((doc["key"] for doc in new_docs), doc_ids, strict=True))
         return fresh
 
-    def _unclaim(self, keys: list[str], claims: _Claims) -> None:
+    def _unclaim(self, keys: list[str], claims: BatchClaims) -> None:
         """Forget that these keys were seen (their items were claimed by a failed batch, never placed)."""
         if not keys:
             return
