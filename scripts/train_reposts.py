@@ -83,8 +83,8 @@ Lookup = Callable[[str], Mapping[str, frozenset[str]]] | None
 
 def side(value: object) -> str:
     if isinstance(value, dict):
-        return canonical(f"{value.get('title', '')}{TITLE_END}{value.get('text', '')}")
-    return canonical(f"{TITLE_END}{value}")
+        return canonical(f"{value.get('title', '')}{TITLE_END}{value.get('text', '')}", with_clauses=True)
+    return canonical(f"{TITLE_END}{value}", with_clauses=True)
 
 
 def lookup_of(config_path: Path | None) -> Lookup:

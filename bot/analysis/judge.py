@@ -22,7 +22,7 @@ from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
 from bot.analysis.stance import negated_events, rebuttal
-from bot.analysis.story import TITLE_END, canonical, stored_lead, story
+from bot.analysis.story import TITLE_END, canonical, plain, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
@@ -172,20 +172,22 @@ class Judge:
 
     def _leaders(self, lead: str) -> tuple[str, ...]:
         """The schemes' leaders a stored lead names, first mentioned first (the index keys them)."""
+        lead = plain(lead)
         if not lead or self.matcher.empty:
             return ()
         return tuple(sorted(self._words(lead).get("leader", ()), key=lead.find))
 
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
-        """(MinHash signature, canonical title TITLE_END text); None when too short to tell
+        """(MinHash signature, canonical title TITLE_END text with its CLAUSE marks); None when too short to tell
         stories apart (exact dedup only). Kept for `remember` right after `similar`. A hot-list
         entry is its title: its text is the list's own line (微博热搜第 3 · 热度 120万), which every
         entry of the list shares; placement compares such headlines by bot.analysis.headline."""
         text = "" if item.hot is not None else item.text
-        canon = canonical(f"{item.title}{TITLE_END}{text}")
-        if len(canon) < self.analysis.similarity_min_chars:
+        canon = canonical(f"{item.title}{TITLE_END}{text}", with_clauses=True)
+        bare = plain(canon)
+        if len(bare) < self.analysis.similarity_min_chars:
             return None
-        fp = (minhash(canon), canon)
+        fp = (minhash(bare), canon)
         if keep:
             if len(self._pending) > 1000:
                 self._pending.clear()

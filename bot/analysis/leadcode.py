@@ -2,7 +2,7 @@
 
 The similarity index keeps one lead per remembered item; at a million items the leads were
 three quarters of its memory. A canonical text is simplified Chinese, ASCII letters and
-digits and two private-use marks, so a fixed table holds nearly every character: the 3,755
+digits and four private-use marks, so a fixed table holds nearly every character: the 3,755
 first-level GB2312 characters (常用字), printable ASCII and the marks, each a 12-bit code.
 Any other character costs two codes: an escape carrying its top four bits, then its low
 twelve. Two codes pack into three bytes. Lossless for the Basic Multilingual Plane.
@@ -16,6 +16,7 @@ import numpy as np
 
 ESCAPE = 4032  # codes ESCAPE … ESCAPE+15 start a two-code character (its bits 12–15)
 MARKS = "\ue001\ue002\ue003"  # TITLE_END, DECIMAL, BLANK of bot.analysis.story
+LATER_MARKS = "\ue004"  # CLAUSE: after the table's other characters, whose codes stay as they were
 
 
 @cache
@@ -28,7 +29,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
                 chars.append(bytes([high, low]).decode("gb2312"))
             except UnicodeDecodeError:
                 continue
-    chars = list(dict.fromkeys(chars))
+    chars = list(dict.fromkeys([*chars, *LATER_MARKS]))
     assert len(chars) < ESCAPE
     to_code = np.zeros(0x10000, dtype=np.uint16)
     to_char = np.zeros(ESCAPE, dtype=np.uint16)

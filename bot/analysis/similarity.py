@@ -42,7 +42,7 @@ import numpy as np
 
 from bot.analysis.leadcode import decode, encode
 from bot.analysis.rarity import rare_codes
-from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, event_bits, score, sites
+from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, event_bits, plain, score, sites
 from bot.models import Item
 
 SLOTS = 32
@@ -288,7 +288,7 @@ class SimilarityIndex:
         """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site or a leader the
         query names. A site named in more than SITE_COMMON leads (人民路 in a city's every other story)
         is no sign of one story and is not followed."""
-        keys = site_keys(query.lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
+        keys = site_keys(query.marked_lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
         if not keys or self._pool_size == 0:
             return []
         table = self._pool_keys[:, : self._pool_size]
@@ -331,7 +331,7 @@ class SimilarityIndex:
             return []
         pooled = self._lead_of[: self._size][self._owner_ids[: self._size] == oid]
         rows = list(dict.fromkeys(pooled[pooled >= 0].tolist()))[:limit]
-        return [self._lead(row) for row in rows]
+        return [plain(self._lead(row)) for row in rows]
 
     def evict(self) -> None:
         """Drop the items older than the window before the newest item's time."""
@@ -357,7 +357,8 @@ class SimilarityIndex:
         nearly the same (SHARE_JACCARD of character bigrams), else a new row. Only the owners
         seen last (RECENT_OWNERS) are compared, from their leads' bigrams kept here: a repost
         storm comes in a burst, and an owner not seen lately pools its next lead anew."""
-        grams = frozenset(bigrams(lead))
+        text = plain(lead)  # the lead read plain; its sites within their clauses
+        grams = frozenset(bigrams(text))
         recent = self._recent.pop(oid, [])
         self._recent[oid] = recent  # most recent owner last
         if len(self._recent) > RECENT_OWNERS:
@@ -389,8 +390,8 @@ class SimilarityIndex:
         self._pool_keys[: len(keys), pooled] = keys
         names_kept = name_keys(names[:NAME_KEYS])
         self._pool_keys[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
-        self._pool_kinds[pooled] = event_bits(lead)
-        self._pool_rare[:, pooled] = rare_keys(lead)
+        self._pool_kinds[pooled] = event_bits(text)
+        self._pool_rare[:, pooled] = rare_keys(text)
         self._pool_size += 1
         recent.append((pooled, grams))
         del recent[:-SHARE_LOOKBACK]

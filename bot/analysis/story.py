@@ -96,12 +96,26 @@ def _t2s() -> dict[int, str]:
     return table
 
 
-def canonical(text: str) -> str:
+CLAUSE = "\ue004"  # private use: where a clause ended in a canonical text kept `with_clauses`
+# what ends a clause; a comma between digits groups thousands (1,200人) and is dropped as before
+_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[，。；;！!？?：:、\n]+")
+
+
+def canonical(text: str, with_clauses: bool = False) -> str:
     """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
     traditional characters to simplified (one `str.translate`, C speed). A decimal point
-    survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21."""
+    survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21. `with_clauses` keeps
+    a CLAUSE mark where a clause ended: a site's name is read within its clause (「家属认为，医院…」
+    names no hospital 属认为); every other feature reads the text `plain`."""
+    if with_clauses:
+        text = _CLAUSE_END.sub(CLAUSE, text)
     normal = normalize(_DECIMAL_POINT.sub(DECIMAL, text))
     return normal.translate(_t2s()) if _traditional().search(normal) else normal
+
+
+def plain(text: str) -> str:
+    """A canonical text without its CLAUSE marks."""
+    return text.replace(CLAUSE, "") if CLAUSE in text else text
 
 
 @cache
@@ -238,6 +252,7 @@ class Story:
     lead: str
     head: str  # the first QUERY_CHARS characters
     lookup: Lookup | None = field(default=None, compare=False)  # the schemes' words (Matcher.words_in)
+    marked: str = ""  # the head with its CLAUSE marks (`canonical(with_clauses=True)`), for sites
 
     @cached_property
     def lead_grams(self) -> frozenset[str]:
@@ -282,7 +297,11 @@ class Story:
 
     @cached_property
     def sites(self) -> dict[str, frozenset[str]]:
-        return sites(self.head)
+        return sites(self.marked or self.head)
+
+    @property
+    def marked_lead(self) -> str:  # what the index would keep of this text
+        return stored_lead(self.marked) if self.marked else self.lead
 
     @cached_property
     def rare(self) -> frozenset[str]:  # of the head: bigrams rare in general use (bot.analysis.rarity)
@@ -290,10 +309,14 @@ class Story:
 
 
 def story(text: str, lookup: Lookup | None = None) -> Story:
-    """The query side of the score, from the item's canonical text; `lookup` finds the schemes'
-    words in a text (names of subjects and leaders: two leads naming different ones differ)."""
+    """The query side of the score, from the item's canonical text (with or without CLAUSE marks:
+    lead and head are cut from it as the index cuts a stored lead, then read plain); `lookup` finds
+    the schemes' words in a text (names of subjects and leaders: two leads naming different ones differ)."""
     title = text.partition(TITLE_END)[0] if TITLE_END in text else ""
-    return Story(title, stored_lead(text), text[:QUERY_CHARS], lookup)
+    head = text[:QUERY_CHARS]
+    if CLAUSE not in head:
+        return Story(title, stored_lead(text), head, lookup)
+    return Story(plain(title), plain(stored_lead(text)), plain(head), lookup, head)
 
 
 def title_names(a: str, b: str) -> frozenset[str]:
@@ -366,6 +389,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     """The FEATURES without the COSTLY ones (as `features(full=False)`), and a function that adds
     them: `score` looks first and goes on only for a pair that could still reach its floor,
     without working the cheap ones out twice."""
+    marked_lead, stored_lead = stored_lead, plain(stored_lead)
     grams = frozen_bigrams(stored_lead)
     lead_grams, head_grams = query.lead_grams, query.head_grams
     stored_title = stored_lead.partition(TITLE_END)[0] if TITLE_END in stored_lead else ""
@@ -399,7 +423,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    site_same, site_other, sites_apart = _sites(stored_lead, query)
+    site_same, site_other, sites_apart = _sites(marked_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -497,7 +521,7 @@ _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.item
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉送]"
 )
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
@@ -519,8 +543,21 @@ _NOT_SITE = frozenset(
     str.split(
         "公里 夜里 城里 心里 手里 屋里 店里 院里 村里 农村 乡村 江里 河里 湖里 海里 水里 塘里 坑里 沟里 井里"
         " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
+        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路"
     )
 )
+# words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
+# 那边工地): no site is read from them
+_DESCRIPTOR = frozenset(
+    str.split(
+        "附近 周边 周围 旁边 对面 附属 当地 本地 涉事 所在 就近 辖区 定点 指定 正规 大型 小型 公立 私立"
+        " 民办 公办 三甲 同类 相关 其他 其它 多家 多所 各级 全市 全县 全区 最近 今天 昨天 今日 昨日 当天"
+        " 当晚 企业 车间 物业 论坛 事故 手术 诊疗 治疗 医疗 东边 西边 南边 北边 这边 那边 里边 外边 在建"
+        " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
+    )
+)
+# a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
+_INSIDE_A_NAME = frozenset("省市县区镇乡")
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
 _TRADE = frozenset(
     str.split(
@@ -560,7 +597,7 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             continue
         after = text[match.end() : match.end() + 1]
         if len(match.group()) == 1:
-            if text[max(0, match.start() - 1) : match.end()] in _NOT_SITE:
+            if text[max(0, match.start() - 1) : match.end()] in _NOT_SITE or after in _INSIDE_A_NAME:
                 continue
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
@@ -568,7 +605,7 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             elif match.group() + after in _KIND_WORDS:
                 continue
         name = _site_name(text[max(0, match.start() - 3) : match.start()])
-        if kind == "works" and name[-2:] in _TRADE:
+        if name[-2:] in _DESCRIPTOR or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             found.setdefault(kind, set()).add(name)
@@ -591,6 +628,7 @@ def _sites(stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
     neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
     neither names one of the other's, whatever their kinds)."""
     ours, theirs = sites(stored_lead), query.sites
+    stored_lead = plain(stored_lead)
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
     other = any(
         not any(_named(site, kind, query.head) for site in ours[kind])

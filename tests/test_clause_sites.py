@@ -1,0 +1,109 @@
+"""Sites read within their clause (issue #12, item 7; thirteenth round): canonical text keeps a CLAUSE
+mark where a clause ended, so 「家属认为，医院…」 names no hospital called 属认为; words that describe a
+place (附近医院, 在建项目) and one-character kinds inside a longer name (澄湖市, 山路) name no site."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.analysis.judge import Judge
+from bot.analysis.leadcode import _tables, decode, encode
+from bot.analysis.story import CLAUSE, FEATURES, TITLE_END, canonical, features, plain, sites, stored_lead, story
+from bot.config import AnalysisConfig
+from bot.models import Item
+
+
+def test_clause_marks_stand_where_clauses_ended_and_plain_removes_them() -> None:
+    text = "大巴翻车，1,200人受阻。医院：已收治!"
+    marked = canonical(text, with_clauses=True)
+    assert marked == f"大巴翻车{CLAUSE}1200人受阻{CLAUSE}医院{CLAUSE}已收治{CLAUSE}"
+    assert plain(marked) == canonical(text)
+    assert canonical(text) == "大巴翻车1200人受阻医院已收治"  # the default form is unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        ("应急部门赶赴现场，工地已停工", "赴现场"),
+        ("家属情绪激动，医院称将配合调查", "绪激动"),
+        ("两家人近日向医院提出索赔，医院表示正在调取病历", "索赔"),
+        ("学校已封闭操场，伤者已送往市中心医院，学校表示将配合调查", "心医院"),
+    ],
+)
+def test_a_sites_name_does_not_reach_back_over_a_clause_end(text: str, misread: str) -> None:
+    assert misread in {name for names in sites(canonical(text)).values() for name in names}  # read plain
+    found = sites(canonical(text, with_clauses=True))
+    assert misread not in {name for names in found.values() for name in names}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天中午澄湖市学生呕吐",  # 湖 in a city's name: no lake called 午澄
+        "上午9时许清河镇一民房起火",  # 河 in a town's name
+        "已送往附近医院救治",
+        "全区在建项目暂停塔吊作业",
+        "涉事学校已停课",
+        "听跑山路的朋友说翻车了",
+        "多条公交线路停运",
+        "两人落水送医院抢救",
+    ],
+)
+def test_descriptions_and_names_containing_a_kind_name_no_site(text: str) -> None:
+    assert sites(canonical(text, with_clauses=True)) == {}
+
+
+def test_named_sites_are_still_read() -> None:
+    found = sites(canonical("伤者被送往仁和医院，建设路双向封闭，桂香小区居民疏散", with_clauses=True))
+    assert found == {"venue": frozenset({"仁和"}), "road": frozenset({"建设"}), "estate": frozenset({"桂香"})}
+    assert sites(canonical("今天中午澄湖市第七中学学生呕吐", with_clauses=True)) == {"school": frozenset({"第七"})}
+
+
+HOSPITAL = (
+    "泷溪县人民医院一产妇术后死亡 家属质疑医疗过错"
+    + TITLE_END
+    + "11月29日，32岁产妇林某在泷溪县人民医院剖宫产术后大出血，经抢救无效死亡。家属情绪激动，医院称已封存病历。"
+)
+RETOLD = (
+    "县医院剖腹产把人弄没了"
+    + TITLE_END
+    + "我们村林家媳妇前天在县医院剖腹产，说大出血，晚上人就走了。今天一大家子都在门诊楼前面坐着，医院就说等鉴定"
+)
+
+
+def test_a_retelling_is_no_longer_set_apart_by_sites_read_across_clauses() -> None:
+    apart = FEATURES.index("sites_apart")
+    read_plain = features(stored_lead(canonical(HOSPITAL)), story(canonical(RETOLD)))
+    assert read_plain[apart] == 1.0  # 绪激动 and 面坐着: two 'hospitals' neither names
+    marked = features(stored_lead(canonical(HOSPITAL, with_clauses=True)), story(canonical(RETOLD, with_clauses=True)))
+    assert marked[apart] == 0.0
+    # every other feature reads the text plain: only the site features may differ
+    sites_features = {FEATURES.index(name) for name in ("site_same", "site_other", "sites_apart", "retold")}
+    assert [v for i, v in enumerate(marked) if i not in sites_features] == [
+        v for i, v in enumerate(read_plain) if i not in sites_features
+    ]
+
+
+def test_the_index_keeps_the_marks_and_hands_out_plain_leads() -> None:
+    judge = Judge([], [], analysis=AnalysisConfig())
+    item = Item(
+        source_id="news",
+        title="泷溪县人民医院一产妇术后死亡 家属质疑医疗过错",
+        text=HOSPITAL.partition(TITLE_END)[2],
+        url="https://example.org/1",
+        fetched_at=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+    )
+    kept = judge.remember(item, "I-1")
+    assert kept is not None and CLAUSE in kept["lead"]
+    assert all(CLAUSE not in lead for lead in judge.leads("I-1"))
+    assert judge.leads("I-1")[0] == plain(kept["lead"])
+
+
+def test_the_clause_mark_costs_one_code_and_keeps_the_older_codes() -> None:
+    text = f"医院{CLAUSE}已收治"
+    packed, used = encode(text, 16)
+    assert used == len(text) and decode(packed, used) == text
+    to_code, _ = _tables()
+    assert int(to_code[ord(CLAUSE)]) == int(to_code.max())  # added after every earlier character
