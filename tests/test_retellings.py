@@ -182,6 +182,9 @@ def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
     assert feature("followup", missing, found) == 1.0
     # 继续 / 持续 are no 续报
     assert feature("followup", first, "龙潭村村民继续转移" + TITLE_END + "持续降雨，村民陆续转移。") == 0.0
+    # a first report's toll so far (已致) tells no later development: the story is told for the first time
+    flash = "石渠镇一化工厂发生爆炸 已致2人死亡" + TITLE_END + "今天上午石渠镇一化工厂发生爆炸，已致2人死亡。"
+    assert feature("followup", first, flash) == 0.0
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
