@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh clone:
 #   make run    the bot end to end on embedded defaults (demo sources, console chat)
-#   make test   ruff and the whole test suite (the tests start their own Redis)
+#   make test   ruff (lint and format) and the whole test suite (the tests start their own Redis)
 # Python 3.11 or 3.12 is required (the WeChat library does not run on 3.13);
 # the first one found is used, or name one: make run PY=/usr/bin/python3.12
 SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))
@@ -40,6 +40,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The tests also exercise the training scripts: the `train` extra (scikit-learn and the public
 # corpora's packages) is installed for them, not for `make run`.

@@ -44,9 +44,7 @@ async def run(req: Request, services: Services) -> list[str]:
         wait = held.get(inc.number)
         lines.append(
             f"{inc.tier.emoji}{inc.tier.roman} {inc.number} {inc.status.label}{who} {local_time(inc.discovered_at, zone)}\n"
-            f"   {inc.title[:60]}"
-            + (f"\n   {due}" if due else "")
-            + (f"\n   {wait.line(zone)}" if wait else "")
+            f"   {inc.title[:60]}" + (f"\n   {due}" if due else "") + (f"\n   {wait.line(zone)}" if wait else "")
         )
     if held.keys() & {i.number for i in incidents}:
         lines.append("（较大/一般事件的告警按防刷屏设置汇总发出或在静默时段后发出；可先 /ack 编号 确认）")

@@ -17,11 +17,7 @@ T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 
 def cli(tmp_path: Path, *args: str, store: str = "tinydb") -> subprocess.CompletedProcess[str]:
-    backend = (
-        f"{{backend: redis, url: '{REDIS_URL}'}}"
-        if store == "redis"
-        else f"{{path: {tmp_path / 'data.json'}}}"
-    )
+    backend = f"{{backend: redis, url: '{REDIS_URL}'}}" if store == "redis" else f"{{path: {tmp_path / 'data.json'}}}"
     config = tmp_path / "c.yaml"
     config.write_text(f"store: {backend}\nchats: {{console: {{enabled: false}}}}\n", encoding="utf-8")
     return subprocess.run(

@@ -34,7 +34,9 @@ def test_argument_errors_are_chinese_and_exit_2(capsys, argv, expected):
     assert expected in err and "error:" not in err and "usage:" not in err
 
 
-@pytest.mark.parametrize("command", [["export", "--from", "2026-11-01", "--to", "2026-11-30"], ["report", "daily"], ["backup"]])
+@pytest.mark.parametrize(
+    "command", [["export", "--from", "2026-11-01", "--to", "2026-11-30"], ["report", "daily"], ["backup"]]
+)
 def test_one_output_flag_and_the_old_spelling_still_works(command):
     parser = build_parser()
     for flag in ("-o", "--output", "--out"):

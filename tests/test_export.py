@@ -104,7 +104,11 @@ async def test_csv_has_every_field_actions_in_order_and_evidence_hashes(recorded
         "2026-11-26 08:30:03",
     )
     assert (row["确认时间"], row["确认人"], row["负责人"]) == ("2026-11-26 08:35:03", "李明", "王芳")
-    assert (row["办结时间"], row["处置结果"], row["发现→确认(分钟)"]) == ("2026-11-26 11:35:03", "已发布情况通报", "5.0")
+    assert (row["办结时间"], row["处置结果"], row["发现→确认(分钟)"]) == (
+        "2026-11-26 11:35:03",
+        "已发布情况通报",
+        "5.0",
+    )
     assert (row["发现→报送(分钟)"], row["报送→确认(分钟)"], row["确认→办结(小时)"]) == ("0.1", "5.0", "3.0")
     steps = [line.split(" ", 3)[3] for line in row["处置过程"].splitlines()]
     assert steps == ["发现：主体+爆炸", "报送", "确认：收到", "指派 → 王芳：请核实", "办结：已发布情况通报"]
@@ -125,7 +129,9 @@ async def test_xlsx_two_sheets_and_the_trail_is_append_only(recorded, tmp_path):
     sheet = book["事件台账"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["事件编号", "等级", "状态"] and "证据文件(sha256)" in header
-    durations = {sheet.cell(row=r, column=header.index("报送→确认(分钟)") + 1).value for r in range(2, sheet.max_row + 1)}
+    durations = {
+        sheet.cell(row=r, column=header.index("报送→确认(分钟)") + 1).value for r in range(2, sheet.max_row + 1)
+    }
     assert 5.0 in durations  # a number, not the text "5.0": sums and averages work in Excel
     assert any("告警发出前已确认" in str(c.value) for c in book["用时口径"]["A"])
     numbers = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]

@@ -34,7 +34,9 @@ def test_robots_from_environment_are_routed_and_their_secrets_redacted():
 
 
 def test_a_webhook_written_into_the_file_is_refused():
-    text = SOURCE + "chats:\n  robots:\n    - {kind: wecom, name: a, webhook: 'https://qyapi.weixin.qq.com/x?key=abc'}\n"
+    text = (
+        SOURCE + "chats:\n  robots:\n    - {kind: wecom, name: a, webhook: 'https://qyapi.weixin.qq.com/x?key=abc'}\n"
+    )
     with pytest.raises(ConfigError) as info:
         parse_config(text, source="cfg.yaml", env={})
     assert str(info.value).startswith("cfg.yaml：chats.robots[0].webhook：") and "abc" not in str(info.value)

@@ -34,7 +34,12 @@ async def fake() -> AsyncIterator[FakeRobots]:
 
 
 def feishu(fake: FakeRobots, secret: str = SECRET) -> dict:
-    return {"kind": "feishu", "name": "舆情群", "webhook": f"{fake.base}/open-apis/bot/v2/hook/{TOKEN}", "secret": secret}
+    return {
+        "kind": "feishu",
+        "name": "舆情群",
+        "webhook": f"{fake.base}/open-apis/bot/v2/hook/{TOKEN}",
+        "secret": secret,
+    }
 
 
 def test_signature_uses_the_joined_string_as_key():

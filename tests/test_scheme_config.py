@@ -77,7 +77,11 @@ def test_words_default_to_the_boundary_check_even_after_a_copy() -> None:
         ("    events: {翻车: {exact: false}}\n", "schemes[0].events", "缺少 severity"),
         ("    dictionary: [酒]\n", "schemes[0].dictionary", "太短"),
         ("    leader: [王建国]\n", "schemes[0].leader", "未知的配置项"),
-        ("    subjects: [江城]\n    expression: 领导 & 事件\n", "schemes[0]", "表达式用到 leader 词组，但该方案没有配置"),
+        (
+            "    subjects: [江城]\n    expression: 领导 & 事件\n",
+            "schemes[0]",
+            "表达式用到 leader 词组，但该方案没有配置",
+        ),
         ("    subjects: [江城]\n    expression: 主体 & 干部\n", "schemes[0].expression", "未知的词组「干部」"),
     ],
 )
