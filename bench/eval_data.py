@@ -51,6 +51,8 @@ SETS = {
     "s": ROOT / "tests" / "data" / "judgement_s",
     "u": ROOT / "tests" / "data" / "judgement_u",
     "v": ROOT / "tests" / "data" / "judgement_v",
+    "w": ROOT / "tests" / "data" / "judgement_w",
+    "x": ROOT / "tests" / "data" / "judgement_x",
     "t1": ROOT / "tests" / "data" / "reposts_t1",
     "t2": ROOT / "tests" / "data" / "reposts_t2",
     "t3": ROOT / "tests" / "data" / "reposts_t3",

@@ -39,6 +39,8 @@ DATA_R = DATA.parent / "judgement_r"
 DATA_S = DATA.parent / "judgement_s"
 DATA_U = DATA.parent / "judgement_u"
 DATA_V = DATA.parent / "judgement_v"
+DATA_W = DATA.parent / "judgement_w"
+DATA_X = DATA.parent / "judgement_x"
 DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
@@ -172,6 +174,8 @@ N_O_PLACES = ("墨川", "砚北", "苍梧", "银滩", "榕溪", "黛山")
 P_Q_PLACES = ("霁州", "蓼汀", "柘岗", "洹川", "蕖阳", "榆坪")
 # the places of the held-out sets R and S
 R_S_PLACES = ("琮阳", "蘅川", "苕岭", "澍城", "芗坪", "棠埠")
+
+U_V_PLACES = ("檀渚", "菁溆", "枳坳", "峁州", "蔺源", "椒园")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -365,6 +369,33 @@ SETS = [
                     "菁溆",
                     "枳坳",
                 ),
+            ),
+            # W and X (twenty-second and twenty-third authors, side by side; thirteenth round): pair-heavy. W in
+            # the city-services register (metro and buses, heating, gas, lifts, property management, schools'
+            # canteens), X in the health, food-safety and workplace register (hospitals and clinics, pharmacies,
+            # food factories and markets, warehouses and logistics); every place of the sets before them, and
+            # the other author's
+            *(
+                (
+                    name,
+                    folder,
+                    (
+                        *LATER_PLACES,
+                        *J_TO_M_PLACES,
+                        *T1_T2_PLACES,
+                        *T3_T4_PLACES,
+                        *N_O_PLACES,
+                        *P_Q_PLACES,
+                        *R_S_PLACES,
+                        *U_V_PLACES,
+                        *other,
+                    ),
+                )
+                for name, folder, other in (
+                    ("w", DATA_W, ("漭川", "岍坪", "苋塘")),
+                    ("x", DATA_X, ("澴浦", "崧岚", "蓠洲")),
+                )
+                if folder.exists()  # until both sets land on main
             ),
         )
     ),
