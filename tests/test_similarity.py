@@ -307,6 +307,18 @@ def test_tolls_of_different_kinds_are_different_facts() -> None:
     assert kinded_tolls(canonical("3人受伤")) != kinded_tolls(canonical("3人死亡"))
 
 
+
+def test_a_toll_told_in_speech_is_a_toll_of_the_dead() -> None:
+    from bot.analysis.story import kinded_tolls, tolls
+
+    dead3 = {("dead", 3.0)}
+    assert kinded_tolls(canonical("听说走了三个人，作孽啊")) == kinded_tolls(canonical("造成3人死亡")) == dead3
+    assert kinded_tolls(canonical("两个孩子都没了")) == kinded_tolls(canonical("死了两个工人")) == {("dead", 2.0)}
+    assert tolls(canonical("两个孩子都没了")) == {2.0}
+    assert tolls(canonical("两个孩子都没了"), rising=True) == frozenset()  # no rise is told
+    assert kinded_tolls(canonical("十几个人都晕了")) == frozenset()  # no count, no death
+
+
 def test_two_headlines_of_one_template_are_told_apart_but_a_toll_update_is_not() -> None:
     from bot.analysis.story import _template_swap
 

@@ -199,12 +199,24 @@ _TOLL_FIGURE = re.compile(
 )
 
 
+_COUNT = r"(\d+|[两一二三四五六七八九十]+)"
+# a toll told in speech (死了三个, 走了两个人, 两个孩子都没了): the dead, counted without 人/名
+_SPOKEN_TOLL = re.compile(
+    r"(?:死了|走了|没了)" + _COUNT + r"个|" + _COUNT + r"个[\u4e00-\u9fff]{0,2}?都?(?:没了|走了|死了|遇难)"
+)
+
+
+def _spoken(text: str) -> list[float]:
+    return [v for a, b in _SPOKEN_TOLL.findall(text) if (v := _value(a or b)) is not None]
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def tolls(text: str, rising: bool = False) -> frozenset[float]:
     """The figures of a canonical text that are tolls (see `_TOLL_FIGURE`), or with `rising` only
     those said to have risen (增至21人): they change as a story develops."""
     found = (_value(rose or counted) for rose, counted, _kind in _TOLL_FIGURE.findall(text) if rose or not rising)
-    return frozenset(value for value in found if value is not None)
+    spoken = [] if rising else _spoken(text)
+    return frozenset(value for value in (*found, *spoken) if value is not None)
 
 
 @lru_cache(maxsize=STORED_CACHE)
@@ -212,7 +224,8 @@ def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
     """The counted tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤
     and 3人死亡 are two different facts."""
     found = ((_TOLL_KIND[kind], _value(counted)) for _rose, counted, kind in _TOLL_FIGURE.findall(text) if kind)
-    return frozenset((kind, value) for kind, value in found if value is not None)
+    spoken = (("dead", value) for value in _spoken(text))
+    return frozenset((kind, value) for kind, value in (*found, *spoken) if value is not None)
 
 
 @lru_cache(maxsize=STORED_CACHE)
