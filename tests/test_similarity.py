@@ -307,7 +307,6 @@ def test_tolls_of_different_kinds_are_different_facts() -> None:
     assert kinded_tolls(canonical("3人受伤")) != kinded_tolls(canonical("3人死亡"))
 
 
-
 def test_a_toll_told_in_speech_is_a_toll_of_the_dead() -> None:
     from bot.analysis.story import kinded_tolls, tolls
 
