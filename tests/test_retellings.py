@@ -195,6 +195,11 @@ def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
         == 0.0
     )
     assert feature("again", first, "居民再次要求整改" + TITLE_END + "居民再次要求景区整改。") == 0.0
+    # the story itself going on (再次垮塌, 被埋民房增至5户) is a follow-up, not a further event
+    slide = "龙潭村发生山体滑坡 3户民房被埋" + TITLE_END + "今天下午龙潭村后山发生山体滑坡，3户民房被埋。"
+    later = "龙潭村滑坡再次垮塌 被埋民房增至5户" + TITLE_END + "龙潭村后山傍晚再次出现小规模垮塌，被埋民房增至5户。"
+    assert feature("again", slide, later) == 0.0
+    assert feature("again", slide, "龙潭村再次发生滑坡" + TITLE_END + "龙潭村后山今天再次发生山体滑坡。") == 1.0
 
 
 def test_hotline_numbers_are_no_figure_of_the_story() -> None:

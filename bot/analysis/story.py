@@ -471,7 +471,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and bool(who_theirs)),
         float(other_news),
-        float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)),
+        float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead) and not follows),
         float(follows and not _FOLLOWUP.search(stored_lead)),
         0.0,  # retold
         0.0,  # swap
