@@ -105,8 +105,8 @@ def canonical(text: str, with_clauses: bool = False) -> str:
     """Matching form for comparing stories: normalize (width, case, spaces, punctuation), then
     traditional characters to simplified (one `str.translate`, C speed). A decimal point
     survives as DECIMAL, so 2.1元 stays one figure rather than becoming 21. `with_clauses` keeps
-    a CLAUSE mark where a clause ended: a site's name is read within its clause (「家属认为，医院…」
-    names no hospital 属认为); every other feature reads the text `plain`."""
+    a CLAUSE mark where a clause ended: a site's name is read within its clause (「家属情绪激动，医院…」
+    names no hospital 绪激动); every other feature reads the text `plain`."""
     if with_clauses:
         text = _CLAUSE_END.sub(CLAUSE, text)
     normal = normalize(_DECIMAL_POINT.sub(DECIMAL, text))
@@ -199,14 +199,15 @@ _TOLL_FIGURE = re.compile(
 )
 
 
-_COUNT = r"(\d+|[两一二三四五六七八九十]+)"
+_SPOKEN_COUNT = r"(\d+|[两一二三四五六七八九十]+)"
 # a toll told in speech (死了三个, 走了两个人, 两个孩子都没了): the dead, counted without 人/名
 _SPOKEN_TOLL = re.compile(
-    r"(?:死了|走了|没了)" + _COUNT + r"个|" + _COUNT + r"个[\u4e00-\u9fff]{0,2}?都?(?:没了|走了|死了|遇难)"
+    r"(?:死了|走了|没了)" + _SPOKEN_COUNT + r"个|" + _SPOKEN_COUNT + r"个[\u4e00-\u9fff]{0,2}?都?(?:没了|走了|死了|遇难)"
 )
 
 
 def _spoken(text: str) -> list[float]:
+    """The dead a text counts in speech (`_SPOKEN_TOLL`): a retelling's toll, read like 3人死亡."""
     return [v for a, b in _SPOKEN_TOLL.findall(text) if (v := _value(a or b)) is not None]
 
 
@@ -639,7 +640,8 @@ def _named(name: str, kind: str, text: str) -> bool:
 def _sites(stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
     """(a site of the stored lead is named in the query's head; both name sites of one kind and
     neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
-    neither names one of the other's, whatever their kinds)."""
+    neither names one of the other's, whatever their kinds). The stored lead comes with its CLAUSE
+    marks, so its sites are read within their clauses; names are looked for in the plain texts."""
     ours, theirs = sites(stored_lead), query.sites
     stored_lead = plain(stored_lead)
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
