@@ -202,7 +202,11 @@ _TOLL_FIGURE = re.compile(
 _SPOKEN_COUNT = r"(\d+|[两一二三四五六七八九十]+)"
 # a toll told in speech (死了三个, 走了两个人, 两个孩子都没了): the dead, counted without 人/名
 _SPOKEN_TOLL = re.compile(
-    r"(?:死了|走了|没了)" + _SPOKEN_COUNT + r"个|" + _SPOKEN_COUNT + r"个[\u4e00-\u9fff]{0,2}?都?(?:没了|走了|死了|遇难)"
+    r"(?:死了|走了|没了)"
+    + _SPOKEN_COUNT
+    + r"个|"
+    + _SPOKEN_COUNT
+    + r"个[\u4e00-\u9fff]{0,2}?都?(?:没了|走了|死了|遇难)"
 )
 
 
