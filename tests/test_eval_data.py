@@ -392,8 +392,8 @@ SETS = [
                     ),
                 )
                 for name, folder, other in (
-                    ("w", DATA_W, ("漭川", "岍坪", "苋塘")),
-                    ("x", DATA_X, ("澴浦", "崧岚", "蓠洲")),
+                    ("w", DATA_W, ("澴浦", "崧岚", "蓠洲")),  # W is set in 漭川, 岍坪, 苋塘
+                    ("x", DATA_X, ("漭川", "岍坪", "苋塘")),  # X is set in 澴浦, 崧岚, 蓠洲
                 )
                 if folder.exists()  # until both sets land on main
             ),
