@@ -395,7 +395,6 @@ SETS = [
                     ("w", DATA_W, ("澴浦", "崧岚", "蓠洲")),  # W is set in 漭川, 岍坪, 苋塘
                     ("x", DATA_X, ("漭川", "岍坪", "苋塘")),  # X is set in 澴浦, 崧岚, 蓠洲
                 )
-                if folder.exists()  # until both sets land on main
             ),
         )
     ),
