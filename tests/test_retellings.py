@@ -187,6 +187,24 @@ def test_a_follow_up_that_says_how_the_story_went_on_is_read_as_such() -> None:
     assert feature("followup", first, flash) == 0.0
 
 
+def test_a_follow_up_keeping_the_storys_own_words_and_telling_an_outcome_is_a_named_outcome() -> None:
+    # no site and no leader in common: the story's own words (碱回收, 蒸汽, 爆裂, 烫伤) stand for them
+    first = (
+        "蒲溪纸业公司碱回收车间蒸汽管道爆裂 4名工人被烫伤"
+        + TITLE_END
+        + "上午10时许，蒲溪纸业公司碱回收车间一段高压蒸汽管道突然爆裂，4名巡检工人被蒸汽烫伤。"
+    )
+    later = (
+        "超期服役的管段酿祸 烫伤工人获赔"
+        + TITLE_END
+        + "碱回收车间蒸汽管道爆裂事故调查有了结论：爆裂管段超过设计年限未检测，车间主任被免职，公司赔偿伤者医疗费。"
+    )
+    assert feature("named_outcome", first, later) == 1.0
+    # the same words without an outcome are no follow-up of this kind
+    told = "碱回收车间蒸汽管道爆裂" + TITLE_END + "听说碱回收车间的蒸汽管道爆裂了，有工人被烫伤。"
+    assert feature("named_outcome", first, told) == 0.0
+
+
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
     first = "荷花湿地游船侧翻 9名游客落水" + TITLE_END + "荷花湿地一艘游船侧翻，9名游客落水，2名老人送医观察。"
     assert feature("again", first, "荷花湿地又一艘游船侧翻" + TITLE_END + "荷花湿地今天又一艘游船侧翻。") == 1.0

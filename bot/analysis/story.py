@@ -450,6 +450,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_who = bool(who_ours and any(w in query.head for w in who_ours))
     same_leader = any(w in query.head for w in stored_words.get("leader", ()))
+    leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
     retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
@@ -496,7 +497,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RETOLD] = float(retelling and (site_same or same_who or run > 0 or own >= RETOLD_OWN))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
-        values[_NAMED_OUTCOME] = float((site_same or same_leader) and (run > 0 or same_event) and outcome)
+        # the story's own words stand for its site, unless the story is about a person the query does not name
+        kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped)
+        values[_NAMED_OUTCOME] = float(kept and (run > 0 or same_event) and outcome)
         return values
 
     def finish() -> list[float]:
