@@ -138,6 +138,32 @@ def test_another_kind_of_accident_in_the_same_city_with_the_same_toll_stays_apar
     assert events(canonical("公交车侧翻后起火")) == {"交通事故", "火灾爆炸"}
 
 
+def test_a_shared_toll_is_no_specific_figure_and_two_groups_explosions_stay_apart() -> None:
+    """A toll has its own features (toll_same): counted again as a specific figure, two flashes of one
+    template about two groups' explosions with the same toll merged, and the second I alert was lost."""
+    from bot.analysis.story import FEATURES, features, stored_lead
+
+    scheme = SchemeConfig(name="集团", subjects=["东平化工集团", "东平建工集团"], events={"爆炸": 5, "死亡": 5})
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    first = (
+        "东平化工集团城关罐区发生爆炸 已致31人死亡",
+        "东平化工集团城关罐区发生爆炸 已致31人死亡，现场情况仍在核实。",
+    )
+    judge.remember(item(*first, "a"), "YQ-1")
+    other = (
+        "东平建工集团青山工地锅炉发生爆炸 已致31人死亡",
+        "东平建工集团青山工地锅炉发生爆炸 已致31人死亡，现场情况仍在核实。",
+    )
+    assert judge.similar(item(*other, "b")) is None
+    specific = FEATURES.index("specific")
+    lead = stored_lead(canonical(f"{first[0]}{TITLE_END}{first[1]}"))
+    assert features(lead, story(canonical(f"{other[0]}{TITLE_END}{other[1]}")))[specific] == 0.0
+    # a figure of the story's own (a pipe of 800 mm, 86万元) still is one
+    pipe = stored_lead(canonical(f"供水主管爆裂{TITLE_END}一根直径800毫米的供水主管爆裂，3人受伤。"))
+    told = story(canonical(f"主管爆了{TITLE_END}听说800毫米的主管爆了"))
+    assert features(pipe, told)[specific] == 1.0
+
+
 def test_the_same_kind_of_accident_elsewhere_stays_apart(judge: Judge) -> None:
     elsewhere = item(
         "江州一公交车在人民路侧翻致2人受伤",

@@ -433,7 +433,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
     common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_kinded}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
-    specific = min(2, sum(1 for f in stored_figures & query.figures if f >= 10))
+    specific = min(2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10))
     stored_places = places(stored_lead)
     disagree = bool(
         stored_places
