@@ -14,7 +14,7 @@ each a group for leave-one-group-out validation:
               sets' format (schemes, items, 183 + 180 pairs), weighted to colloquial retellings, follow-ups with
               new figures and hard negatives; trained on, left out of the threshold choice (TRAIN_ONLY).
   * t3, t4    tests/data/reposts_t3/, _t4/ (two more writers, same brief): measured only, see MEASURE_ONLY.
-Sets written later and kept out of training (tests/data/judgement_h … _q) are NOT read here.
+Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
 set (the index holds them all), and every item of their eval_items.yaml with the ITEM_WINDOW items
