@@ -83,7 +83,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … s、u、v（tests/data/judgement_b/ … judgement_v/）、t1 … t4（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … s、u … x（tests/data/judgement_b/ … judgement_x/）、t1 … t4（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 
