@@ -19,23 +19,30 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_data import CONFIG_NAME, PAIRS_NAME, SETS, load_config, read_yaml
 from eval_reposts import shared
 
+from bot.config import Config
+
 DEFAULT_SETS = ("a", "b", "c", "d", "e", "f", "g", "t1", "t2", "t3", "t4")
 MEASURED_ONLY = ("t3", "t4")
 DEFAULT_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
 
 
-def found_and_wrong(name: str, threshold: float) -> tuple[int, int, int]:
-    """(same pairs found, different pairs merged, same pairs in all) of one set at one threshold."""
+def read_set(name: str) -> tuple[Config, list[dict[str, Any]]]:
+    """A set's config and pairs, read once for all thresholds."""
     folder = SETS[name]
-    config = load_config(folder / CONFIG_NAME).config
+    return load_config(folder / CONFIG_NAME).config, read_yaml(folder / PAIRS_NAME)["pairs"]
+
+
+def found_and_wrong(evalset: tuple[Config, list[dict[str, Any]]], threshold: float) -> tuple[int, int, int]:
+    """(same pairs found, different pairs merged, same pairs in all) of one set at one threshold."""
+    config, pairs = evalset
     analysis = config.analysis.model_copy(update={"similarity_threshold": threshold})
-    pairs = read_yaml(folder / PAIRS_NAME)["pairs"]
     said, _ = shared(config.model_copy(update={"analysis": analysis}), pairs)
     found = sum(1 for p in pairs if p["same"] and said[p["id"]])
     wrong = sum(1 for p in pairs if not p["same"] and said[p["id"]])
@@ -63,10 +70,11 @@ def main() -> int:
         print(f"门槛须是 0 与 1 之间的数：{args.thresholds}", file=sys.stderr)
         return 2
     apart = [n for n in names if n in MEASURED_ONLY]
+    sets = {n: read_set(n) for n in names}
     print(f"评测集：{'、'.join(names)}（共享索引）")
     print(f"{'门槛':>6}{'找到':>8}{'应找到':>8}{'误并':>6}" + (f"{'T3、T4 找到':>14}{'误并':>6}" if apart else ""))
     for threshold in thresholds:
-        totals = {n: found_and_wrong(n, threshold) for n in names}
+        totals = {n: found_and_wrong(evalset, threshold) for n, evalset in sets.items()}
         found = sum(t[0] for t in totals.values())
         wrong = sum(t[1] for t in totals.values())
         every = sum(t[2] for t in totals.values())

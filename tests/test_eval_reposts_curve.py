@@ -12,11 +12,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from eval_data import CONFIG_NAME, PAIRS_NAME, SETS, load_config, read_yaml  # noqa: E402
 from eval_reposts import shared  # noqa: E402
-from eval_reposts_curve import found_and_wrong  # noqa: E402
+from eval_reposts_curve import found_and_wrong, read_set  # noqa: E402
 
 
 def test_a_higher_threshold_never_finds_or_merges_more() -> None:
-    low, mid, high = (found_and_wrong("c", t) for t in (0.2, 0.5, 0.9))
+    evalset = read_set("c")
+    low, mid, high = (found_and_wrong(evalset, t) for t in (0.2, 0.5, 0.9))
     assert low[2] == mid[2] == high[2] > 0  # the same pairs to find
     assert low[0] >= mid[0] >= high[0] and low[1] >= mid[1] >= high[1]
     assert low[0] > high[0]  # the threshold does move the figures
@@ -29,7 +30,7 @@ def test_at_the_shipped_threshold_it_agrees_with_the_shared_run_of_eval_reposts(
     said, _ = shared(config, pairs)
     found = sum(1 for p in pairs if p["same"] and said[p["id"]])
     wrong = sum(1 for p in pairs if not p["same"] and said[p["id"]])
-    assert found_and_wrong("c", config.analysis.similarity_threshold)[:2] == (found, wrong)
+    assert found_and_wrong(read_set("c"), config.analysis.similarity_threshold)[:2] == (found, wrong)
 
 
 def test_bad_arguments_get_a_clear_message() -> None:
