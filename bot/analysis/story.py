@@ -441,7 +441,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    site_same, site_other, sites_apart = _sites(marked_lead, query)
+    site_same, site_other, sites_apart = _sites(marked_lead, stored_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -644,13 +644,12 @@ def _named(name: str, kind: str, text: str) -> bool:
     return False
 
 
-def _sites(stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
+def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
     """(a site of the stored lead is named in the query's head; both name sites of one kind and
     neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
-    neither names one of the other's, whatever their kinds). The stored lead comes with its CLAUSE
-    marks, so its sites are read within their clauses; names are looked for in the plain texts."""
-    ours, theirs = sites(stored_lead), query.sites
-    stored_lead = plain(stored_lead)
+    neither names one of the other's, whatever their kinds). The stored lead's sites are read with
+    its CLAUSE marks (`marked_lead`), within their clauses; names are looked for in the plain texts."""
+    ours, theirs = sites(marked_lead), query.sites
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
     other = any(
         not any(_named(site, kind, query.head) for site in ours[kind])
