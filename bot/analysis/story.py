@@ -448,8 +448,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_words = query.lookup(stored_lead) if query.lookup else {}
     who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
-    same_who = bool(who_ours and any(w in query.head for w in who_ours))
-    same_leader = any(w in query.head for w in stored_words.get("leader", ()))
+    same_leader = any(w in query.head or _addressed(w, query.head) for w in stored_words.get("leader", ()))
+    same_who = same_leader or bool(who_ours and any(w in query.head for w in who_ours))
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
@@ -475,7 +475,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(both_events and not same_event),
         float(_other_who(stored_lead, stored_words, query, "leader")),
         float(_other_who(stored_lead, stored_words, query, "subject")),
-        float(same_who and bool(who_theirs)),
+        float(same_who and (bool(who_theirs) or same_leader)),
         float(other_news),
         float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead) and not follows),
         float(follows and not _FOLLOWUP.search(stored_lead)),
@@ -515,6 +515,23 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
 _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
     FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
 )
+
+
+# how a retelling calls a person by surname and office (向院长, 夏总, 曲副总, 葛局): the office words
+_OFFICE = "院长 局长 总经理 老总 总 书记 主任 校长 董事长 处长 科长 所长 镇长 县长 市长 区长 厂长 经理 主席 部长 队长 站长 行长 社长 馆长 园长 会长 总监 局 处"
+_ADDRESS = re.compile("副?(?:" + "|".join(sorted(_OFFICE.split(), key=len, reverse=True)) + ")")
+
+
+def _addressed(name: str, text: str) -> bool:
+    """Is the person `name` (three or two characters) called by surname and office in `text`?"""
+    if len(name) < 2:
+        return False
+    at = text.find(name[0])
+    while at >= 0:
+        if _ADDRESS.match(text, at + 1) and not text.startswith(name, at):
+            return True
+        at = text.find(name[0], at + 1)
+    return False
 
 
 def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_places: frozenset[str]) -> list[str]:
@@ -577,6 +594,13 @@ _DESCRIPTOR = frozenset(
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
     )
 )
+# what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
+# 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
+# ("那个桂香小区" still names an estate: only works and venues are described after "that")
+_INDEFINITE = re.compile(r"[一某][个家处座所间台栋条片]?([\u4e00-\u9fff]{2,6})$")
+_DEMONSTRATIVE = re.compile(r"[这那哪][个家处座所间]([\u4e00-\u9fff]{2,6})$")
+# a numeral before 里 is a distance (两里地, 十几里), not an estate
+_DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 # a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
 _INSIDE_A_NAME = frozenset("省市县区镇乡")
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
@@ -587,6 +611,17 @@ _TRADE = frozenset(
         " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾"
     )
 )
+
+
+def _described(text: str, kind_at: int, kind: str) -> bool:
+    """Is the place whose kind word begins at `kind_at` described rather than named: "a" or "that"
+    (`_INDEFINITE`, `_DEMONSTRATIVE`) right before words that hold no function character?"""
+    patterns = (_INDEFINITE, _DEMONSTRATIVE) if kind in ("works", "venue") else (_INDEFINITE,)
+    for pattern in patterns:
+        found = pattern.search(text, max(0, kind_at - 8), kind_at)
+        if found is not None and not _NAME_STOP.search(found.group(1)):
+            return True
+    return False
 
 
 def _site_name(before: str) -> str:
@@ -625,6 +660,10 @@ def sites(text: str) -> dict[str, frozenset[str]]:
                 nested_end = match.end()
             elif match.group() + after in _KIND_WORDS:
                 continue
+        if match.group() == "里" and _DISTANCE.search(text, 0, match.start()):
+            continue
+        if _described(text, match.start(), kind):
+            continue
         name = _site_name(text[max(0, match.start() - 3) : match.start()])
         if name[-2:] in _DESCRIPTOR or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
