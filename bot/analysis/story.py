@@ -791,10 +791,12 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 
 
 # a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first. Not
-# 另一人 / 另一名 (the story's other victim), 再次要求 (residents ask again), 又出事了 (a netizen's
-# retelling of the same accident says so as often as of a new one)
+# 另一人 / 另一名 / 另一个去拉 (the story's other victim or helper), 再次要求 (residents ask again), 又出事了
+# (a netizen's retelling of the same accident says so as often as of a new one)
 _AGAIN = re.compile(
-    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生|另一(?![人名位])|再度|第二起|新一起|新一轮|又现|再现"
+    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生"
+    r"|另一(?![人名位]|个(?:人|孩|娃|男|女|工|师|同|也|被|在|没|去|跳|拉|救|跑))"
+    r"|再度|第二起|新一起|新一轮|又现|再现"
 )
 
 
