@@ -107,3 +107,45 @@ def test_the_clause_mark_costs_one_code_and_keeps_the_older_codes() -> None:
     assert used == len(text) and decode(packed, used) == text
     to_code, _ = _tables()
     assert int(to_code[ord(CLAUSE)]) == int(to_code.max())  # added after every earlier character
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "石渠镇一烟花爆竹仓库爆炸",  # "a fireworks warehouse": what it is, not its name
+        "石渠镇一处烟花爆竹仓库突然发生爆炸",
+        "我家离石渠镇那个炮仗仓库不远",  # "that firecracker warehouse": a retelling describes it otherwise
+        "滨江新城一在建住宅项目工地塔吊倒塌",
+        "江州市一老旧小区楼道起火",
+        "这家面馆后厨起火",
+        "离我们那就两里地",  # a distance, no estate called 就两里
+    ],
+)
+def test_a_place_introduced_by_a_or_that_is_described_not_named(text: str) -> None:
+    assert sites(canonical(text, with_clauses=True)) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name"),
+    [
+        ("一名男子在桂香小区门口摔倒", "estate", "桂香"),  # the "a" belongs to the man, a clause word stands between
+        ("那个桂香小区又停水了", "estate", "桂香"),  # "that" before an estate's name: still its name
+        ("一辆货车在建设路侧翻", "road", "建设"),
+        ("一男子在东港码头落水", "venue", "东港"),
+    ],
+)
+def test_names_after_a_or_that_are_still_read(text: str, kind: str, name: str) -> None:
+    assert name in sites(canonical(text, with_clauses=True)).get(kind, frozenset())
+
+
+def test_a_retelling_describing_the_place_otherwise_is_not_told_apart_by_its_site() -> None:
+    first = "石渠镇一烟花爆竹仓库爆炸1人死亡" + TITLE_END + "今天下午3点左右石渠镇一处烟花爆竹仓库突然发生爆炸，目前已知1人死亡。"
+    told = "石渠镇炮仗仓库炸了" + TITLE_END + "我家离石渠镇那个炮仗仓库就两里地，下午轰的一声，玻璃都震裂了。"
+    values = dict(zip(FEATURES, features(stored_lead(canonical(first, True)), story(canonical(told))), strict=True))
+    assert values["sites_apart"] == 0.0
+    assert values["site_other"] == 0.0
+    # two named works are still apart
+    named = "石渠镇红光烟花厂爆炸" + TITLE_END + "石渠镇红光烟花厂今天下午发生爆炸。"
+    other = "石渠镇东风鞭炮厂起火" + TITLE_END + "石渠镇东风鞭炮厂今天傍晚起火。"
+    values = dict(zip(FEATURES, features(stored_lead(canonical(named, True)), story(canonical(other))), strict=True))
+    assert values["sites_apart"] == 1.0

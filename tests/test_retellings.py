@@ -300,3 +300,28 @@ def test_the_leader_and_outcome_features_read_a_follow_up() -> None:
     values = dict(zip(FEATURES, features(stored, meeting), strict=True))
     assert values["same_leader"] == 1.0
     assert values["named_outcome"] == 0.0
+
+
+def test_a_retelling_calling_the_leader_by_surname_and_office_names_him() -> None:
+    judge = Judge([LEADER_SCHEME], analysis=AnalysisConfig())
+    stored = stored_lead(canonical(f"{PROBE_TITLE}{TITLE_END}{PROBE_TEXT}"))
+
+    def values(text: str) -> dict[str, float]:
+        query = story(canonical(text), judge._words)
+        return dict(zip(FEATURES, features(stored, query), strict=True))
+
+    told = values(f"水务的夏总被查了{TITLE_END}听说水务的夏总被纪委带走了，管网工程都是他亲戚在做。")
+    assert told["same_leader"] == 1.0
+    assert told["same_who"] == 1.0
+    assert told["retold"] == 1.0
+    # another person of the surname's office is not the leader: 夏 must stand before an office word
+    other = values(f"水务的夏天停水了{TITLE_END}听说水务集团夏季检修，管网工程要停水。")
+    assert other["same_leader"] == 0.0
+    assert other["same_who"] == 0.0
+
+
+def test_the_other_one_of_two_victims_is_no_further_event() -> None:
+    first = "樟坪镇两名初中生在清溪河游泳溺亡" + TITLE_END + "樟坪镇中学两名初二学生结伴到清溪河游泳，一人下沉，另一人施救时也被卷入。"
+    told = "清溪河两个孩子都没了" + TITLE_END + "听说两个初二的娃去河湾洗澡，一个沉下去另一个去拉，结果两个都没上来。"
+    assert feature("again", first, told) == 0.0
+    assert feature("again", first, "清溪河另一个河段又有人溺水" + TITLE_END + "另一个河段今天又有人溺水。") == 1.0

@@ -619,7 +619,12 @@ def _described(text: str, kind_at: int, kind: str) -> bool:
     patterns = (_INDEFINITE, _DEMONSTRATIVE) if kind in ("works", "venue") else (_INDEFINITE,)
     for pattern in patterns:
         found = pattern.search(text, max(0, kind_at - 8), kind_at)
-        if found is not None and not _NAME_STOP.search(found.group(1)):
+        if found is None:
+            continue
+        words = found.group(1)
+        while words[:2] in _DESCRIPTOR:  # 一在建住宅项目: describing words may hold function characters
+            words = words[2:]
+        if not _NAME_STOP.search(words):
             return True
     return False
 
