@@ -139,7 +139,11 @@ def test_names_after_a_or_that_are_still_read(text: str, kind: str, name: str) -
 
 
 def test_a_retelling_describing_the_place_otherwise_is_not_told_apart_by_its_site() -> None:
-    first = "石渠镇一烟花爆竹仓库爆炸1人死亡" + TITLE_END + "今天下午3点左右石渠镇一处烟花爆竹仓库突然发生爆炸，目前已知1人死亡。"
+    first = (
+        "石渠镇一烟花爆竹仓库爆炸1人死亡"
+        + TITLE_END
+        + "今天下午3点左右石渠镇一处烟花爆竹仓库突然发生爆炸，目前已知1人死亡。"
+    )
     told = "石渠镇炮仗仓库炸了" + TITLE_END + "我家离石渠镇那个炮仗仓库就两里地，下午轰的一声，玻璃都震裂了。"
     values = dict(zip(FEATURES, features(stored_lead(canonical(first, True)), story(canonical(told))), strict=True))
     assert values["sites_apart"] == 0.0

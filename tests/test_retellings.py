@@ -321,7 +321,11 @@ def test_a_retelling_calling_the_leader_by_surname_and_office_names_him() -> Non
 
 
 def test_the_other_one_of_two_victims_is_no_further_event() -> None:
-    first = "樟坪镇两名初中生在清溪河游泳溺亡" + TITLE_END + "樟坪镇中学两名初二学生结伴到清溪河游泳，一人下沉，另一人施救时也被卷入。"
+    first = (
+        "樟坪镇两名初中生在清溪河游泳溺亡"
+        + TITLE_END
+        + "樟坪镇中学两名初二学生结伴到清溪河游泳，一人下沉，另一人施救时也被卷入。"
+    )
     told = "清溪河两个孩子都没了" + TITLE_END + "听说两个初二的娃去河湾洗澡，一个沉下去另一个去拉，结果两个都没上来。"
     assert feature("again", first, told) == 0.0
     assert feature("again", first, "清溪河另一个河段又有人溺水" + TITLE_END + "另一个河段今天又有人溺水。") == 1.0
