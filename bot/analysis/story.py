@@ -517,9 +517,10 @@ _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
 )
 
 
-# how a retelling calls a person by surname and office (向院长, 夏总, 曲副总, 葛局): the office words
-_OFFICE = "院长 局长 总经理 老总 总 书记 主任 校长 董事长 处长 科长 所长 镇长 县长 市长 区长 厂长 经理 主席 部长 队长 站长 行长 社长 馆长 园长 会长 总监 局 处"
-_ADDRESS = re.compile("副?(?:" + "|".join(sorted(_OFFICE.split(), key=len, reverse=True)) + ")")
+# how a retelling calls a person by surname and office (向院长, 夏总, 曲副总, 葛局): the office words' first
+# characters (总 stands for 总经理 and 总监, 局 for 局长, 处 for 处长)
+_OFFICE = "院长 局 处 总 老总 书记 主任 校长 董事长 科长 所长 镇长 县长 市长 区长 厂长 经理 主席 部长 队长 站长 行长 社长 馆长 园长 会长"
+_ADDRESS = re.compile("副?(?:" + "|".join(_OFFICE.split()) + ")")
 
 
 def _addressed(name: str, text: str) -> bool:
