@@ -5,8 +5,10 @@ For each pair of an evaluation set's repost_pairs.yaml (set A tests/data/judgeme
 is `b` a reworded repost of the story in `a`? Two modes:
   * fresh: a new Judge per pair; `judge.remember(a, "A")`, then `judge.similar(b)` == "A".
   * shared: one Judge whose index holds every distinct `a` of the set (the others are
-    distractors); `judge.similar(b)` must name the story of this pair's `a`.
-Prints precision / recall of "same" per kind and overall, and timing.
+    distractors); `judge.story_of(b)` must name the story of this pair's `a`.
+Prints precision / recall of "same" per kind and overall, and timing; for shared mode also
+what the 疑似同一事件 hint adds (a b merged nowhere whose hint names its a's story: a person
+can /merge it) and how often it names the a of a different story.
 
 Usage: python bench/eval_reposts.py [--set a|b|c | --data DIR] [--verbose] [--lenient]
 """
@@ -53,8 +55,10 @@ def fresh(config: Config, pairs: list[dict[str, Any]]) -> dict[str, bool]:
     return said
 
 
-def shared(config: Config, pairs: list[dict[str, Any]]) -> tuple[dict[str, bool], int]:
-    """Returns the verdicts and how many b's were matched to another pair's story."""
+def shared(config: Config, pairs: list[dict[str, Any]]) -> tuple[dict[str, bool], int, dict[str, bool | None]]:
+    """The verdicts, how many b's were matched to another pair's story, and, for each b merged
+    nowhere, whether its 疑似同一事件 hint (analysis.related_threshold) names its a's story (None:
+    no hint)."""
     judge = Judge(config.schemes, config.sources, analysis=config.analysis)
     stories: dict[str, str] = {}
     for pair in pairs:
@@ -63,12 +67,30 @@ def shared(config: Config, pairs: list[dict[str, Any]]) -> tuple[dict[str, bool]
             stories[key] = f"S{len(stories) + 1:03d}"
             judge.remember(make_item(pair["a"], "eval-a", stories[key], NOW), stories[key])
     said: dict[str, bool] = {}
+    hinted: dict[str, bool | None] = {}
     elsewhere = 0
     for pair in pairs:
-        found = judge.similar(make_item(pair["b"], "eval-b", pair["id"], NOW))
+        found, maybe = judge.story_of(make_item(pair["b"], "eval-b", pair["id"], NOW))
         said[pair["id"]] = found == stories[story_key(pair["a"])]
+        hinted[pair["id"]] = None if maybe is None else maybe == stories[story_key(pair["a"])]
         elsewhere += found is not None and not said[pair["id"]]
-    return said, elsewhere
+    return said, elsewhere, hinted
+
+
+def hint_figures(pairs: list[dict[str, Any]], said: dict[str, bool], hinted: dict[str, bool | None]) -> None:
+    """What the 疑似同一事件 hint adds where the merge missed (a person can /merge those), and the
+    hints naming a story the b does not tell: of a different-story pair its a, of any pair another."""
+    same = [p for p in pairs if p["same"]]
+    missed = [p for p in same if not said[p["id"]]]
+    helped = sum(1 for p in missed if hinted[p["id"]])
+    different = [p for p in pairs if not p["same"]]
+    wrong = sum(1 for p in different if hinted[p["id"]] is not None) + sum(1 for p in same if hinted[p["id"]] is False)
+    merged = len(same) - len(missed)
+    recall = (merged + helped) / len(same) if same else 0.0
+    print(
+        f"疑似同一事件提示：漏合并的 {len(missed)} 对里 {helped} 对提示了原事件；{len(pairs)} 对里 {wrong} 对提示了"
+        f"别的故事；合并或提示 {merged + helped}/{len(same)}（{recall:.3f}）"
+    )
 
 
 def figures(pairs: list[dict[str, Any]], said: dict[str, bool], title: str, verbose: bool) -> None:
@@ -111,9 +133,10 @@ def main() -> int:
     started = time.perf_counter()
     said = fresh(loaded.config, pairs)
     figures(pairs, said, "fresh：每对一个新的 Judge", args.verbose)
-    said, elsewhere = shared(loaded.config, pairs)
+    said, elsewhere, hinted = shared(loaded.config, pairs)
     figures(pairs, said, "shared：一个索引容纳全部 a 作为干扰项", args.verbose)
     print(f"shared 模式下 b 被并入其他故事：{elsewhere} 对")
+    hint_figures(pairs, said, hinted)
     print(f"\n{len(pairs)} 对，用时 {time.perf_counter() - started:.1f} 秒")
     return 0
 

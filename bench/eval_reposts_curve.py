@@ -43,7 +43,7 @@ def found_and_wrong(evalset: tuple[Config, list[dict[str, Any]]], threshold: flo
     """(same pairs found, different pairs merged, same pairs in all) of one set at one threshold."""
     config, pairs = evalset
     analysis = config.analysis.model_copy(update={"similarity_threshold": threshold})
-    said, _ = shared(config.model_copy(update={"analysis": analysis}), pairs)
+    said, *_ = shared(config.model_copy(update={"analysis": analysis}), pairs)
     found = sum(1 for p in pairs if p["same"] and said[p["id"]])
     wrong = sum(1 for p in pairs if not p["same"] and said[p["id"]])
     return found, wrong, sum(1 for p in pairs if p["same"])

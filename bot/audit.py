@@ -68,6 +68,8 @@ KIND_NAMES = {
     ActionKind.MUTE: "静默",
     ActionKind.UNMUTE: "解除静默",
     ActionKind.REFUSED: "拒绝",
+    ActionKind.MERGE: "并入",
+    ActionKind.ABSORB: "合并重复事件",
 }
 
 

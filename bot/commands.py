@@ -13,6 +13,7 @@ CHINESE_NAMES = {
     "状态": "status",
     "帮助": "help",
     "重开": "reopen",
+    "合并": "merge",
     "备注": "note",
     "关注": "watch",
     "取消关注": "unwatch",

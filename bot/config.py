@@ -803,6 +803,9 @@ class AnalysisConfig(Strict):
     # reposts: probability that two items tell one story (bot/analysis/story.py, a pair model trained
     # by scripts/train_reposts.py) needed to join; 0.5 is the operating point chosen in training
     similarity_threshold: float = Field(default=0.5, gt=0, lt=1)
+    # a new incident whose most similar open story scores this much (under similarity_threshold) names
+    # it on its card as 疑似同一事件, for /merge; 0 turns the hint off
+    related_threshold: float = Field(default=0.15, ge=0, lt=1)
     similarity_min_chars: int = Field(default=20, ge=1)  # shorter items merge only by exact content
     merge_window: Duration = timedelta(days=3)  # an open incident seen within this takes similar items
     spread_window: Duration = timedelta(minutes=20)

@@ -48,7 +48,9 @@ class IncidentService:
         self.store = store
         self.evidence: EvidenceArchive | None = None  # set by bot.app when evidence is enabled
 
-    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
+    async def create(self, item: Item, judgement: Judgement, now: datetime, related: str = "") -> Incident:
+        """A new incident from its first item; `related`: an open incident that may tell the same
+        story (bot.placement), named on the card for /merge."""
         day = day_key(now, self.config.zone)
         number = format_number(day, await self.store.next_sequence(day))
         policy = self.config.tiers.policy(judgement.tier)
@@ -71,6 +73,7 @@ class IncidentService:
             last_seen_at=now,
             hot=item.hot,
             first=first_post(item, self._source_name(item.source_id), now),
+            related=related,
         )
         await self.store.put_incident(incident)
         await self.store.append_action(
@@ -157,6 +160,53 @@ class IncidentService:
             await self.queue_updates(updated, now)
             return updated, event
         raise IllegalTransition(f"{number} 正被频繁修改，请稍后重试")
+
+    async def merge(
+        self, number: str, into: str, actor: Actor, now: datetime, *, chat: str = "", action_id: str = ""
+    ) -> tuple[Incident, Incident | None]:
+        """/merge: fold the duplicate `number` into `into`, the incident telling the same story. The
+        duplicate is resolved (已并入 …) and its later reposts join `into` (bot.placement follows
+        merged_into); `into` takes its items, sources and 首发 as spread and, when the duplicate was
+        graded graver, its tier (announced as an upgrade). Returns (into, the duplicate after the
+        merge), the duplicate None when this action_id was applied before."""
+        target = await self._get(into)
+        if target.merged_into:
+            raise IllegalTransition(f"{into} 已并入 {target.merged_into}，请并入 {target.merged_into}")
+        if not target.is_open:
+            raise IllegalTransition(f"{into} 已办结，不能接收合并；如需合并请先 /reopen {into}")
+        duplicate, event = await self.act(
+            number, ActionKind.MERGE, actor, now, note=into, chat=chat, action_id=action_id
+        )
+        if event is None:
+            return target, None
+
+        def absorb(incident: Incident) -> Incident | None:
+            keys = tuple(k for k in duplicate.item_keys if k not in incident.item_keys)
+            sources = tuple(dict.fromkeys((*incident.sources, *duplicate.sources)))
+            first = earlier_first(
+                incident.first_or_own(self._source_name(incident.source_id)),
+                duplicate.first_or_own(self._source_name(duplicate.source_id)),
+            )
+            seen = max(t for t in (incident.last_seen_at, duplicate.last_seen_at, now) if t is not None)
+            return incident.replace(
+                item_keys=(*incident.item_keys, *keys),
+                sources=sources,
+                first=first,
+                last_seen_at=seen,
+                hot=incident.hot or duplicate.hot,
+                progress=incident.progress or duplicate.progress,
+                related="" if incident.related == number else incident.related,
+            )
+
+        note = f"{number}「{duplicate.title}」{duplicate.spread} 条信息"
+        absorbed = Action(f"{into}:absorb:{number}", into, ActionKind.ABSORB, actor, now, note=note, chat=chat)
+        target, changed = await self._change(into, absorb, absorbed)
+        if duplicate.tier < target.tier:  # the duplicate was graded graver (its toll, a leader named)
+            reason = f"并入 {number}：{duplicate.reason}" if duplicate.reason else f"并入 {number}"
+            target = await self.upgrade(into, duplicate.tier, reason, now)
+        elif changed:
+            await self.queue_updates(target, now)
+        return target, duplicate
 
     async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
         """Merge a similar item (转载/相似报道) into an open incident: sources, count, last seen.

@@ -1,6 +1,7 @@
 """Incident state changes: one pure function, illegal moves refused.
 
-new → acknowledged → assigned → resolved, and resolved → reopened. Actions
+new → acknowledged → assigned → resolved, and resolved → reopened; an open
+incident merged into another (/merge) is resolved with the other's number. Actions
 that do not change the state (note, escalate, remind, spread …) still bump
 the version so every chat re-renders. `now` is passed in, never read here.
 """
@@ -42,6 +43,7 @@ _NO_STATE_CHANGE = {
     ActionKind.HOTLIST,
     ActionKind.MUTE,
     ActionKind.UNMUTE,
+    ActionKind.ABSORB,
 }
 
 
@@ -98,7 +100,24 @@ def _reopen(incident: Incident, action: Action) -> Incident:
     if incident.status is not Status.RESOLVED:
         raise IllegalTransition(f"{incident.number} 尚未办结，无需重新打开")
     status = Status.ASSIGNED if incident.assignee else Status.ACKNOWLEDGED
-    return incident.replace(status=status, resolved_at=None, result="")
+    return incident.replace(status=status, resolved_at=None, result="", merged_into="")
+
+
+def _merge(incident: Incident, action: Action) -> Incident:
+    into = action.note
+    if incident.status is Status.RESOLVED:
+        raise IllegalTransition(f"{incident.number} 已办结，不能再并入其他事件；如需合并请先 /reopen")
+    if not into or into == incident.number:
+        raise IllegalTransition("请写明要并入的事件编号，例如 /merge YQ-… YQ-…（不能并入自身）")
+    return incident.replace(
+        status=Status.RESOLVED,
+        resolved_at=action.at,
+        result=f"已并入 {into}（同一事件）",
+        merged_into=into,
+        related="",
+        acked_at=incident.acked_at or action.at,
+        acked_by=incident.acked_by or action.actor.display,
+    )
 
 
 _MOVES: dict[ActionKind, Callable[[Incident, Action], Incident]] = {
@@ -106,4 +125,5 @@ _MOVES: dict[ActionKind, Callable[[Incident, Action], Incident]] = {
     ActionKind.ASSIGN: _assign,
     ActionKind.RESOLVE: _resolve,
     ActionKind.REOPEN: _reopen,
+    ActionKind.MERGE: _merge,
 }

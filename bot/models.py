@@ -101,6 +101,8 @@ class ActionKind(StrEnum):
     ROSTER = "roster"  # a swap or cover of the 值班表
     HOTLIST = "hotlist"  # a hot-list signal or the entry dropping off its list (timeline only)
     HANDOVER = "handover"  # shift handover: card posted, note, accepted
+    MERGE = "merge"  # /merge: a duplicate incident folded into the one telling its story (note: that number)
+    ABSORB = "absorb"  # the incident a duplicate was folded into took its items (note: the duplicate's number)
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,8 @@ class Incident:
     progress: str = ""  # the latest 进展 (a rebuttal or clarification): its title and link
     hot: HotRank | None = None  # the current rank of the story's hot-list entry (bot/hotranks.py keeps it up to date)
     first: FirstPost | None = None  # 首发: the earliest publication among its items (None: stored before it was kept)
+    merged_into: str = ""  # folded into this incident by /merge (then resolved): its reposts go there
+    related: str = ""  # an open incident that may tell the same story (scored under the merge threshold)
     version: int = 1
 
     @property

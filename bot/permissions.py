@@ -14,6 +14,7 @@ RULES: dict[str, frozenset[str]] = {
     "assign": STAFF,
     "resolve": STAFF | {"assignee"},
     "reopen": STAFF,
+    "merge": STAFF,
     "note": EVERYONE,
     "brief": EVERYONE,
     "list": EVERYONE,

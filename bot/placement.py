@@ -55,7 +55,7 @@ class Ledger(Protocol):
 
     async def get(self, number: str) -> Incident | None: ...
     async def recent(self, since: datetime, scheme: str | None = None) -> Sequence[Incident]: ...
-    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident: ...
+    async def create(self, item: Item, judgement: Judgement, now: datetime, related: str = "") -> Incident: ...
     async def add_spread(self, number: str, item: Item, now: datetime) -> Incident: ...
     async def add_progress(self, number: str, item: Item, marker: str, now: datetime) -> Incident: ...
     async def upgrade(self, number: str, tier: Tier, reason: str, now: datetime) -> Incident: ...
@@ -78,8 +78,8 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         if answered is not None:
             updated = await ledger.add_progress(answered.number, item, judgement.stance, now)
             return Placement(updated, merged=True, progress=True)
-    number = judge.similar(item)
-    incident = await ledger.get(number) if number else None
+    number, maybe = judge.story_of(item)
+    incident = await _current(ledger, number)
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
         recent: list[Incident] = []  # of the item's scheme; both rules below need a name to look
         if _names(judgement.match):
@@ -87,7 +87,9 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
             recent = list(await ledger.recent(since, judgement.match.scheme))
         incident = _follow_up(item, judgement, judge, recent, now) or _headline(item, judgement, judge, recent, now)
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
-        created = await ledger.create(item, judgement, now)
+        related = await _current(ledger, maybe)
+        hint = related.number if related is not None and _accepts(related, now, judge) else ""
+        created = await ledger.create(item, judgement, now, related=hint)
         return Placement(created, signature=judge.remember(item, created.number))
     judge.remember(item, incident.number)
     updated = await ledger.add_spread(incident.number, item, now)
@@ -102,6 +104,19 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         updated = await ledger.upgrade(updated.number, decision[0], decision[1], now)
         upgraded = True
     return Placement(updated, merged=True, upgraded=upgraded)
+
+
+MERGE_HOPS = 5  # /merge chains followed (a duplicate merged into one later merged itself)
+
+
+async def _current(ledger: Ledger, number: str | None) -> Incident | None:
+    """The incident `number` names, or the one it was merged into (/merge): its reposts go there."""
+    incident = await ledger.get(number) if number else None
+    for _hop in range(MERGE_HOPS):
+        if incident is None or not incident.merged_into:
+            break
+        incident = await ledger.get(incident.merged_into)
+    return incident
 
 
 def _retold_without_figures(incident: Incident, judgement: Judgement) -> bool:
@@ -134,8 +149,8 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
     the same subject or leader (or, for a story told by place only, the same region), the one
     whose story it repeats: shared event words and leaders, headline text, a rumour (网传, a
     question), then the latest."""
-    number = judge.similar(item)
-    if number and (found := await ledger.get(number)) is not None and _accepts(found, now, judge):
+    found = await _current(ledger, judge.similar(item))
+    if found is not None and _accepts(found, now, judge):
         return found
     names = _names(judgement.match)
     head = _head(item)
@@ -313,8 +328,8 @@ class StoreLedger:
             self._open[incident.number] = incident
         return incident
 
-    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
-        return self._keep(await self.incidents.create(item, judgement, now))
+    async def create(self, item: Item, judgement: Judgement, now: datetime, related: str = "") -> Incident:
+        return self._keep(await self.incidents.create(item, judgement, now, related=related))
 
     async def add_spread(self, number: str, item: Item, now: datetime) -> Incident:
         return self._keep(await self.incidents.add_spread(number, item, now))

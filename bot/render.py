@@ -49,6 +49,14 @@ def spread_line(incident: Incident, zone: ZoneInfo = DEFAULT_ZONE, source_name: 
     return ("传播：" if incident.spread > 1 else "热榜：") + " · ".join(parts)
 
 
+def related_line(incident: Incident) -> str:
+    """`疑似同一事件：YQ-…（是的话回复本条 /merge YQ-…）` for an open incident whose story may be
+    another open incident's (bot.placement, scored under the merge threshold); else ""."""
+    if not incident.related or not incident.is_open:
+        return ""
+    return f"疑似同一事件：{incident.related}（是的话回复本条 /merge {incident.related}）"
+
+
 def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZONE, source_name: str = "") -> str:
     tier = incident.tier
     lines = [
@@ -67,6 +75,9 @@ def incident_text(incident: Incident, now: datetime, zone: ZoneInfo = DEFAULT_ZO
         lines.append(f"研判：{incident.reason}")
     if incident.progress:
         lines.append(f"进展：{incident.progress}")
+    related = related_line(incident)
+    if related:
+        lines.append(related)
     if incident.assignee:
         lines.append(f"负责人：{incident.assignee}")
     if incident.acked_by:

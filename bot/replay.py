@@ -84,7 +84,7 @@ class MemoryLedger:
         )
         return [i for i in pool if i.is_open and (i.last_seen_at or i.discovered_at) >= since]
 
-    async def create(self, item: Item, judgement: Judgement, now: datetime) -> Incident:
+    async def create(self, item: Item, judgement: Judgement, now: datetime, related: str = "") -> Incident:
         number = str(len(self.incidents))
         self.incidents[number] = Incident(
             number,
@@ -101,6 +101,7 @@ class MemoryLedger:
             sources=(item.source_id,),
             last_seen_at=now,
             hot=item.hot,  # as IncidentService.create: placement reads it (a hot-list-born incident)
+            related=related,
         )
         self._by_scheme.setdefault(judgement.match.scheme, []).append(number)
         self.replayed[number] = Replayed(number, item, judgement.tier, judgement.reason, judgement.match.scheme, [item])

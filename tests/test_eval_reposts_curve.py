@@ -27,7 +27,7 @@ def test_at_the_shipped_threshold_it_agrees_with_the_shared_run_of_eval_reposts(
     folder = SETS["c"]
     config = load_config(folder / CONFIG_NAME).config
     pairs = read_yaml(folder / PAIRS_NAME)["pairs"]
-    said, _ = shared(config, pairs)
+    said, *_ = shared(config, pairs)
     found = sum(1 for p in pairs if p["same"] and said[p["id"]])
     wrong = sum(1 for p in pairs if not p["same"] and said[p["id"]])
     assert found_and_wrong(read_set("c"), config.analysis.similarity_threshold)[:2] == (found, wrong)

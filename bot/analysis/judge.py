@@ -121,6 +121,15 @@ class Judge:
         found = self.index.find(fp[0], query, names)
         return found[0] if found else None
 
+    def story_of(self, item: Item) -> tuple[str | None, str | None]:
+        """(the incident holding a near-duplicate of this item, else None; with none, an incident
+        whose story scored at least `related_threshold`: maybe the same story, for a person to say)."""
+        fp = self._fingerprint(item)
+        if fp is None:
+            return None, None
+        query = story(fp[1], None if self.matcher.empty else self._words)
+        return self.index.find_or_near(fp[0], query, self.analysis.related_threshold)
+
     def remember(self, item: Item, number: str) -> dict | None:
         """Index the item under its incident, so later reposts find it; returns what was indexed
         (signature, lead, time) as JSON-able data, for other processes to `learn` (shared stores)."""

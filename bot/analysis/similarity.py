@@ -57,6 +57,7 @@ RARE_KEYS = 16  # rare bigrams of a pooled lead kept as keys: a sample (the lowe
 RARE_HITS = 2  # keys of a pooled lead the query's rare bigrams must hit to make it a candidate
 RARE_WINDOW = 8192  # the newest pooled leads searched by rare keys (a retelling comes soon after its story)
 RARE_CANDIDATES = 3  # the newest of them verified when the kinds fail too
+NEAR_CHECKED = 3  # leads scored under the threshold that are scored in full for a possible same story (Index.find near)
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
 LEAD_UNITS = LEAD_CHARS + 8  # 12-bit codes a pooled lead may use (a rare character takes two); even
@@ -219,7 +220,24 @@ class SimilarityIndex:
     def find(
         self, sig: np.ndarray, query: Story | None = None, names: tuple[str, ...] = ()
     ) -> tuple[str, float] | None:
-        """The owner of the best verified candidate at or above threshold (newest on ties).
+        """The owner of the best verified candidate at or above threshold (newest on ties), and its score."""
+        found = self._search(sig, query, names, 0.0)
+        return None if found is None else (self._owners[found[1]], found[0])
+
+    def find_or_near(self, sig: np.ndarray, query: Story, near: float) -> tuple[str | None, str | None]:
+        """(the owner `find` gives, else None; with none, the owner of the best candidate scoring at
+        least `near`, under the threshold: a story that may be the same, for a person to decide)."""
+        found = self._search(sig, query, (), near)
+        if found is None:
+            return None, None
+        owner = self._owners[found[1]]
+        return (None, owner) if found[2] else (owner, None)
+
+    def _search(
+        self, sig: np.ndarray, query: Story | None, names: tuple[str, ...], near: float
+    ) -> tuple[float, int, bool] | None:
+        """(score, owner id, only near) of the best candidate: verified at or above threshold,
+        else (with `near` > 0) the best scoring at least `near`.
 
         Without `query` (or for items stored without a lead) the estimated Jaccard of the
         signatures decides, against OLD_THRESHOLD. With `names`, only candidates whose stored
@@ -259,9 +277,22 @@ class SimilarityIndex:
             best = self._verify(self._kind_candidates(query, scored), query, names, scored)
         if best is None and query is not None:  # or words of the story's own (保温箱, 碱回收)
             best = self._verify(self._rare_candidates(query, scored), query, names, scored)
-        if best is None:
-            return None
-        return self._owners[best[1]], best[0]
+        if best is not None:
+            return best[0], best[1], False
+        if query is not None and 0 < near < self.threshold and not names:
+            best = self._nearest(query, scored, near)
+        return None if best is None else (best[0], best[1], True)
+
+    def _nearest(self, query: Story, scored: dict[int, float], near: float) -> tuple[float, int] | None:
+        """The best of the leads scored under the threshold, if its full score reaches `near`. The
+        scores kept are upper bounds for pairs settled early (story.score), so the NEAR_CHECKED
+        highest are scored in full."""
+        best: tuple[float, int] | None = None
+        for pooled in sorted((p for p, v in scored.items() if v >= near), key=scored.__getitem__)[-NEAR_CHECKED:]:
+            value = score(self._lead(pooled), query)
+            if value >= near and (best is None or value > best[0]):
+                best = (value, int(self._pool_owner[pooled]))
+        return best
 
     def _verify(
         self, candidates: list[int], query: Story, names: tuple[str, ...], scored: dict[int, float]

@@ -28,6 +28,8 @@ KIND_LABELS = {
     ActionKind.MUTE: "静默",
     ActionKind.UNMUTE: "取消静默",
     ActionKind.REFUSED: "拒绝操作",
+    ActionKind.MERGE: "并入同一事件",
+    ActionKind.ABSORB: "合并重复事件",
 }
 
 

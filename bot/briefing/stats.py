@@ -115,7 +115,9 @@ def daily_counts(incidents: list[Incident], last_day: date, days: int, zone: Zon
 
 
 def collect(incidents: list[Incident], window: Window, now: datetime, zone: ZoneInfo) -> BriefingData:
-    """Everything a briefing shows about incidents, for one window."""
+    """Everything a briefing shows about incidents, for one window. A duplicate merged into its
+    story (/merge) is that story: counted and listed once, under the story's number."""
+    incidents = [i for i in incidents if not i.merged_into]
     start, end = window.start, window.end
     new = sorted(
         (i for i in incidents if start <= i.discovered_at < end),

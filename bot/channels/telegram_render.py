@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.models import Incident, Status
-from bot.render import deadline_line, local_time, spread_line
+from bot.render import deadline_line, local_time, related_line, spread_line
 
 MAX_MESSAGE = 4096
 Run = tuple[str, tuple[str, ...]]  # visible text, opening tags outermost first ("b", 'a href="…"')
@@ -129,6 +129,9 @@ def _detail_lines(incident: Incident, zone: ZoneInfo, source_name: str) -> list[
         runs.append((f"\n研判：{clean(incident.reason)}", ()))
     if incident.progress:
         runs.append((f"\n进展：{clean(incident.progress)}", ()))
+    related = related_line(incident)
+    if related:
+        runs.append((f"\n{related}", ()))
     if incident.url:
         tag = link_tag(incident.url)
         runs += [("\n", ()), ("查看原文", (tag,))] if tag else [(f"\n原文：{clean(incident.url)}", ())]

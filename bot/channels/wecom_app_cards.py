@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.channels import buttons
 from bot.channels.buttons import Assignable
 from bot.models import Incident, Status, Tier
-from bot.render import deadline_line, local_time
+from bot.render import deadline_line, local_time, related_line
 
 MAX_TITLE = 26
 MAX_DESC = 30
@@ -125,6 +125,9 @@ def _quote(incident: Incident) -> str:
         lines.append(f"传播：{incident.spread} 条相似/转载")
     if incident.progress:
         lines.append(f"进展：{incident.progress}")
+    related = related_line(incident)
+    if related:
+        lines.append(related)
     text = "\n".join(lines)
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
