@@ -822,6 +822,16 @@ class AnalysisConfig(Strict):
     sentiment_margin: float = Field(default=1.0, gt=0)
     hotlist: HotSignalConfig = Field(default_factory=HotSignalConfig)  # hot-list signals: one tier up each
 
+    @model_validator(mode="after")
+    def _hint_under_merge(self) -> AnalysisConfig:
+        # only when written: with a merge threshold at or under the default 0.15, the hint is just off
+        set_here = "related_threshold" in self.model_fields_set
+        if set_here and self.related_threshold and self.related_threshold >= self.similarity_threshold:
+            raise ValueError(
+                "related_threshold 须小于 similarity_threshold（提示的是没达到合并门槛的事件；设为 0 关闭提示）"
+            )
+        return self
+
     @field_validator("thresholds")
     @classmethod
     def _descending(cls, v: dict[str, float]) -> dict[str, float]:

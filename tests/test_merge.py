@@ -184,3 +184,13 @@ async def test_the_briefing_counts_a_merged_duplicate_once_under_its_story(store
     after = collect(await store.incidents(), window, START + timedelta(minutes=30), zone)
     assert [i.number for i in after.new] == [story.incident.number] and after.new[0].spread == 2
     assert after.resolved == [] and sum(after.by_tier.values()) == 1
+
+
+def test_a_hint_threshold_at_or_over_the_merge_threshold_is_refused_with_a_clear_message() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="related_threshold 须小于 similarity_threshold"):
+        make_config(analysis={"similarity_threshold": 0.3, "related_threshold": 0.4})
+    # the default hint under a low merge threshold is simply off, not an error
+    assert make_config(analysis={"similarity_threshold": 0.1}).analysis.related_threshold == 0.15
