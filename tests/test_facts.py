@@ -198,3 +198,38 @@ def test_spaced_figures_are_read() -> None:
 def test_a_role_noun_names_who_was_hurt() -> None:
     assert extract("7名用餐者中毒送医").value(INJURED) == 7
     assert extract("2名外卖员受伤").value(INJURED) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("痛心！蕖塘镇3名少年结伴下河游泳溺水身亡", DEATHS, 3),  # what they were doing, no 在 before it
+        ("蒲溪镇两名工人清理化粪池时溺亡", DEATHS, 2),
+        ("切纸机伤人事故 1名工人手指受伤", INJURED, 1),  # where on the body
+        ("10名消防员赶到现场后受伤", INJURED, 10),
+    ],
+)
+def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
+    assert extract(text).value(kind) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "30名村民自发前往看望受伤老人",  # a verb of caring in the stretch
+        "20名员工参加遇难者悼念活动",  # the word qualifies people (遇难者)
+        "50名干部赴现场慰问遇难者家属",
+        "100名志愿者参与搜救遇难船员",
+        "8名工人连续加班后身亡的传言不实",  # 身亡的: qualifies, and a rebuttal
+    ],
+)
+def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:
+    assert extract(text).figures == ()
+
+
+def test_a_netizens_claim_and_an_unconfirmed_figure_are_rumours() -> None:
+    said = extract("今晚有网友在群里发消息称，望舒燃气公司管网施工事故造成12人死亡。")
+    assert said.value(DEATHS) == 0 and said.value(DEATHS, rumoured=True) == 12 and said.band is None
+    unconfirmed = extract("有人说管网施工事故造成12人死亡 记者核实未获证实")
+    assert unconfirmed.band is None and unconfirmed.rumoured_band is Tier.II
+    assert extract("官方通报：事故造成12人死亡").band is Tier.II  # 通报 is no claim

@@ -27,7 +27,10 @@ BANDS = (
     (Tier.III, 3, 10, 1e7),
     (Tier.IV, 1, 1, 0.01),
 )
-RUMOUR = re.compile(r"网传|据传|疑似|传言|网曝|有网友称|网友称|传闻|网友爆料|未经证实|小道消息")
+RUMOUR = re.compile(
+    r"网传|据传|疑似|传言|网曝|有网友称|网友称|传闻|网友爆料|未经证实|小道消息"
+    r"|网友[^，。,；;]{1,8}?称|未获证实|未经核实|尚未证实|未证实|有待核实|有待证实"  # 网友在群里发消息称, 记者核实未获证实
+)
 
 _DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -68,7 +71,22 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
+# 3名少年结伴下河游泳溺水身亡, 两名工人清理化粪池时溺亡, 1名工人手指受伤: what they were doing (or where
+# they were hurt) between who and the figure word, for the words that say harm befell them. The span holds no
+# character that starts another count, a negation, a joiner, or a verb of caring or looking into (救治, 送,
+# 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll), and the word is not followed by the people it
+# qualifies (受伤群众, 遇难者, 身亡的)
+_DOING = r"(?:(?![人名位未没无不非免和与及或另救治送抢看望慰探调查析核帮助护安抚访陪悼念])[\u4e00-\u9fff]){1,8}?"
+_QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属))"
+
+
+def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
+    return kind, re.compile(rf"{_NUM}{_CNT}{_WHO}{_DOING}(?:溺水)?(?:{words}){_QUALIFIES}")
+
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    _doing(DEATHS, "身亡|溺亡|遇难|罹难|丧生"),
+    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤"),
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
