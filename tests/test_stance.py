@@ -65,6 +65,8 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("厂房冒烟，未出现明火和爆炸", "爆炸", True),  # a coordination
         ("港区连续三年零事故", "事故", True),  # a zero statistic
         ("一起未造成伤亡的事故引发关注", "事故", False),  # a relative clause: the accident happened
+        ("已连续安全运营1000天，未发生一起有责任的交通事故", "事故", True),  # after 一起 the 的 is a modifier
+        ("上午发生一起造成3人受伤的交通事故", "事故", False),
         ("监控未发现异常后仓库爆炸", "爆炸", False),
     ],
 )

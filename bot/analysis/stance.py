@@ -32,9 +32,11 @@ _NEGATOR = re.compile(
     # modifiers of its object (a count, a grade, 安全/生产) and a coordination (和, 及, 或), not over
     # a relative clause (未造成伤亡的事故 is an accident)
     r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)[^，。！？；、,!?;：:\n的]{0,7}$"
+    # 未发生一起有责任的交通事故: after a count (一起, 一次, 任何) the 的 is the object's own modifier
+    r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)过?(?:一起|一次|一例|任何)[^，。！？；、,!?;：:\n]{0,9}$"
     r"|零$"  # 零事故, 零伤亡: a zero statistic
 )
-NEGATION_REACH = 10  # characters before the event word searched for its negator
+NEGATION_REACH = 14  # characters before the event word searched for its negator
 
 
 def rebuttal(item: Item) -> str:
