@@ -95,3 +95,17 @@ def test_a_rumour_is_graded_and_its_rebuttal_is_not() -> None:
     assert rumour is not None and rumour.stance == "" and rumour.tier is Tier.III
     answer = judge.judge(Item("s", "u2", "临川公交集团：网传拖欠司机工资系谣言", "公司已按时足额发放工资。"))
     assert answer is not None and answer.stance == "谣言" and answer.tier is Tier.BELOW
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "marker"),
+    [
+        ("霁川自来水公司否认拖欠 但维修工称仍有欠薪", "", ""),  # the denial is contested in its sentence
+        ("选矿厂工人：还有两个月工资没拿到", "记者联系公司，公司方面否认拖欠，但工人们坚持称仍有欠薪未结清。", ""),
+        ("警方：网传爆炸系谣言，但提醒市民注意安全", "", "谣言"),  # a reminder after 但 contests nothing
+        ("集团否认拖欠，但表示将配合调查", "", "否认"),
+        ("集团否认拖欠。但工人仍在门口聚集", "", "否认"),  # another sentence: the denial stands as said
+    ],
+)
+def test_a_denial_contested_in_its_own_sentence_is_no_rebuttal(title: str, text: str, marker: str) -> None:
+    assert rebuttal(Item("s", "u", title, text)) == marker

@@ -39,20 +39,32 @@ _NEGATOR = re.compile(
 NEGATION_REACH = 14  # characters before the event word searched for its negator
 
 
+# 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands
+_CONTESTED = re.compile(r"[^。！？!?\n]*?但(?:是)?[^。！？!?\n]{0,12}?(?:仍|依然|依旧|还有|至今|坚持)")
+
+
 def rebuttal(item: Item) -> str:
     """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''."""
-    found = _REBUTTAL.search(item.title)
+    found = _uncontested(item.title)
     if found:
         return _marker(found)
     head = f"{item.title}\n{item.text[:LEAD_CHARS]}"
     if _CONFIRMS.search(item.title):
         return ""
-    found = _REBUTTAL.search(head)
+    found = _uncontested(head)
     if found:
         return _marker(found)
     if _POLICE.search(head) and (clears := _POLICE_CLEARS.search(head)):
         return f"警方通报…{clears.group(0)}"
     return ""
+
+
+def _uncontested(text: str) -> re.Match[str] | None:
+    """The first rebuttal marker in `text` that its sentence does not go on to contest."""
+    for found in _REBUTTAL.finditer(text):
+        if not _CONTESTED.match(text, found.end()):
+            return found
+    return None
 
 
 def _marker(found: re.Match[str]) -> str:
