@@ -42,6 +42,11 @@ CASES = [
     ("leaders", "张伟", "董事长张伟作报告", True),
     ("leaders", "张伟", "张伟，男，五十岁", True),
     ("leaders", "林晓峰", "副局长林晓峰带队检查", True),
+    # a firm's name built on the name's last character (阎秋|实业), in the title and in the body
+    ("leaders", "阎秋实", "外省阎秋实业公司老板被举报", False),
+    ("leaders", "阎秋实", "一家名为阎秋实业的贸易公司", False),
+    ("leaders", "刘志成", "刘志成为群众办实事", True),  # 成为 starts in the name, no firm
+    ("leaders", "阎秋实", "阎秋实被实名举报", True),
     # subjects: organisations, legal-name extensions
     ("subjects", "江州城投", "望江州城投资有限公司成立", False),
     ("subjects", "江州城投", "江州城投公司拖欠工程款", True),
@@ -54,6 +59,8 @@ CASES = [
     ("subjects", "江城建工集团", "江城建工集团有限公司欠薪", True),
     ("subjects", "江城建工集团", "江城建工集团股份有限公司公告", True),
     ("subjects", "江城地铁", "江城地铁站内发生踩踏", True),
+    ("subjects", "霁川自来水", "霁川自来水厂停水检修", True),  # a unit of the firm (厂)
+    ("subjects", "霁川自来水", "老字号霁川自来水笔厂被曝欠薪", False),  # 自来水笔: a fountain pen
     ("subjects", "江城化工集团", "江城化工集团仓库爆炸", True),
     ("subjects", "江城化工集团", "江城化工集團倉庫爆炸", True),
     ("subjects", "ABC", "ABCD集团发布公告", False),

@@ -13,8 +13,10 @@ when no word of that route straddles either of its edges. Rules on top:
 - a subject or leader followed by a place suffix (路, 街, 大道, 桥 …) is a street
   name, not the organisation or person (江城建工路);
 - a word straddling the right edge may extend the hit's own last word (江城地铁站,
-  江州公交车: a head noun with a suffix), never cut into it (江州城投资, 浙江州公交通卡);
-- a leader inside a longer word that starts with the name is another person;
+  江州公交车, 霁川自来水厂: a head noun with a unit's suffix), never cut into it (江州城投资,
+  浙江州公交通卡) or make it another thing (霁川自来水笔);
+- a leader inside a longer word that starts with the name is another person, and a
+  leader whose last character starts a firm's word (阎秋实业, 王建国际) names the firm;
   an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in a
   derived noun of another kind (爆炸性新闻, 死亡率, 污染物);
 - punctuation and spaces are edges (王建国（局长）, 江城 建工); in text spaced out
@@ -53,6 +55,11 @@ ORG_SUFFIXES = (
 )
 ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
 PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
+# one character that makes an organisation's last word the name of its unit or vehicle (地铁站, 公交车,
+# 自来水厂): the hit still names the organisation
+HEAD_SUFFIXES = frozenset("站车厂司局所院场处队店部线港馆点楼办组科室中心")
+# words a firm's name is built of (阎秋|实业, 王建|国际, 张|伟业): a person's name running into one is the firm's
+FIRM_WORDS = frozenset("实业 置业 国际 科技 商贸 贸易 物流 投资 控股 地产 置地 传媒 酒店 伟业 兴业 宏业".split())
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
 # what follows a person's name: particles, prepositions, conjunctions, one-character verbs
 # (张伟说, 张伟在, 张伟作报告); any other lone character makes a longer name (张伟东)
@@ -208,12 +215,24 @@ class Boundaries:
                 return kind != "person" and not window[a:b].endswith(DERIVED_SUFFIXES)
             if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
                 return False  # 江城建工路
-        if kind == "org":
+        if kind in ("org", "person"):
             # read without the scheme words (they are rare, so a name can win its span against
             # everyday words): a word of the text that starts inside the name and runs past it
-            # (临川城|投诉量, 临川建|工程质量, 江州公|交通卡) shows the name is not there
+            # (临川城|投诉量, 临川建|工程质量, 江州公|交通卡, 阎秋实|业公司) shows the name is not there;
+            # an organisation's last word may take a head suffix (江城地铁|站, 霁川自来水|厂), not
+            # become another thing (霁川自来水|笔: a fountain pen)
             for a, b in _spans(self.route(window, plain=True, extra=True)):
-                if start < a < end < b and not (b - end == 1 and self._extends_last_word(window[start:end], a - start)):
+                if not start < a < end < b:
+                    continue
+                if kind == "person":
+                    # a person's last character may start any word (刘志成|为, 李明|天): only a firm's
+                    # name built on it (阎秋实业公司, 张伟业集团) shows the person is not there
+                    word = window[a:b]
+                    if word.endswith(ORG_SUFFIXES) or word in FIRM_WORDS or window[b:].startswith(ORG_SUFFIXES):
+                        return False
+                elif not (
+                    b - end == 1 and window[end] in HEAD_SUFFIXES and self._extends_last_word(window[start:end], a - start)
+                ):
                     return False
         return kind != "person" or self._own_name(window, start, end)
 
