@@ -59,7 +59,26 @@ PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥
 # 自来水厂): the hit still names the organisation
 HEAD_SUFFIXES = frozenset("站车厂司局所院场处队店部线港馆点楼办组科室中心")
 # words a firm's name is built of (阎秋|实业, 王建|国际, 张|伟业): a person's name running into one is the firm's
-FIRM_WORDS = frozenset("实业 置业 国际 科技 商贸 贸易 物流 投资 控股 地产 置地 传媒 酒店 伟业 兴业 宏业".split())
+FIRM_WORDS = frozenset(
+    [
+        "实业",
+        "置业",
+        "国际",
+        "科技",
+        "商贸",
+        "贸易",
+        "物流",
+        "投资",
+        "控股",
+        "地产",
+        "置地",
+        "传媒",
+        "酒店",
+        "伟业",
+        "兴业",
+        "宏业",
+    ]
+)
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
 # what follows a person's name: particles, prepositions, conjunctions, one-character verbs
 # (张伟说, 张伟在, 张伟作报告); any other lone character makes a longer name (张伟东)
@@ -231,7 +250,9 @@ class Boundaries:
                     if word.endswith(ORG_SUFFIXES) or word in FIRM_WORDS or window[b:].startswith(ORG_SUFFIXES):
                         return False
                 elif not (
-                    b - end == 1 and window[end] in HEAD_SUFFIXES and self._extends_last_word(window[start:end], a - start)
+                    b - end == 1
+                    and window[end] in HEAD_SUFFIXES
+                    and self._extends_last_word(window[start:end], a - start)
                 ):
                     return False
         return kind != "person" or self._own_name(window, start, end)
