@@ -4,8 +4,11 @@ Each adapter wires the app with bot.app.build_app (real dispatcher, handlers, Ti
 outbox) and only its own channel, drives the channel's real client against the local fake
 that channel's own tests use, and offers three things: `say` (a person types a message in
 the group), `texts` (what the group shows now: every message the bot sent there, cards as
-last edited) and `actor_id` (who a person is on that platform). What a platform cannot do
-is listed in `cannot`, with the reason; a scenario the adapter lists is skipped saying why.
+last edited) and `actor_id` (who a person is on that platform). Platforms whose alert cards
+have buttons also offer `buttons` (the press strings on an incident's card as shown now),
+`press` (a person taps one) and `answers` (what presses were answered with). What a platform
+cannot do is listed in `cannot`, with the reason; a scenario the adapter lists is skipped
+saying why.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class ChatRig:
         self.app: App | None = None
         self.section_extra: dict[str, Any] = {}  # more settings of the channel's own section (a proxy …)
         self.chats_extra: dict[str, Any] = {}  # more settings of `chats` (chats.proxy …)
+        self.made = 0  # incidents made by `incident`: each from an article of its own
 
     # -- to fill in ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -90,6 +94,19 @@ class ChatRig:
 
     def texts(self) -> list[str]:
         """What the group shows now, oldest first."""
+        raise NotImplementedError
+
+    async def buttons(self, number: str) -> list[str]:
+        """The press strings of the buttons on the group's card of incident `number`, as shown now."""
+        raise NotImplementedError
+
+    async def press(self, person: str, number: str, data: str) -> None:
+        """`person` taps the button carrying press string `data` on the group's card of `number`."""
+        raise NotImplementedError
+
+    def answers(self) -> list[str]:
+        """What presses were answered with: the presser's toast or callback answer, or what the
+        group was told (a reply, the pressed card redrawn)."""
         raise NotImplementedError
 
     # -- shared ---------------------------------------------------------------------------
@@ -127,6 +144,21 @@ class ChatRig:
                         return text
                 await asyncio.sleep(0.02)
 
+    async def wait_answer(self, check: Callable[[str], bool], within: float = 10.0) -> str:
+        """The first answer to a press for which check() holds, waiting for it to arrive."""
+        async with asyncio.timeout(within):
+            while True:
+                for text in self.answers():
+                    if check(text):
+                        return text
+                await asyncio.sleep(0.02)
+
+    async def card_of(self, number: str) -> str:
+        """The message id of the group's card of incident `number`, as the outbox recorded it."""
+        assert self.app is not None
+        (ref,) = [r for r in await self.app.services.store.message_refs(number) if r.target == self.audit_chat]
+        return ref.message_id
+
     async def wait_texts(self, check: Callable[[str], bool], count: int, within: float = 10.0) -> list[str]:
         """The group's messages for which check() holds, once there are `count` of them."""
         async with asyncio.timeout(within):
@@ -134,14 +166,17 @@ class ChatRig:
                 await asyncio.sleep(0.02)
         return found
 
-    async def incident(self) -> Incident:
-        """A new tier I incident, waiting in the outbox for its groups."""
+    async def incident(self, related: str = "") -> Incident:
+        """A new tier I incident (from an article of its own), waiting in the outbox for its groups;
+        `related`: the open incident it may retell (its card then offers 🔗 并入)."""
         assert self.app is not None
+        self.made += 1
         title = f"江城化工集团仓库爆炸 {self.clock.now():%H%M%S%f}"
-        item = Item("news", "https://news.example.cn/a?id=1&from=rss", title, fetched_at=self.clock.now())
+        url = f"https://news.example.cn/a?id={self.made}&from=rss"
+        item = Item("news", url, title, fetched_at=self.clock.now())
         hits = (Hit("江城化工集团", "subject", "title", 0, 6), Hit("爆炸", "event", "title", 8, 10, 5))
         judgement = Judgement(Match("国资委", hits, 5), Sentiment("negative", 0.9), Tier.I, "主体+重大事件词，负面")
-        return await self.app.services.incidents.create(item, judgement, self.clock.now())
+        return await self.app.services.incidents.create(item, judgement, self.clock.now(), related=related)
 
     async def new_alert(self) -> Incident:
         """A tier I incident, delivered through the outbox; returns once the group shows it."""
@@ -165,6 +200,8 @@ class ConsoleRig(ChatRig):
     ids: ClassVar[dict[str, Any]] = {p["name"]: p["name"] for p in PEOPLE}
     cannot: ClassVar[dict[str, str]] = {
         "stranger": "控制台只以 chats.console.person 的身份说话，配置检查拒绝未登记的人，陌生人无从输入",
+        "merge_button": "控制台没有按钮，请输入 /merge",
+        "merge_button_refused_to_a_member": "控制台没有按钮，请输入 /merge",
     }
 
     async def start(self) -> None:
@@ -244,6 +281,17 @@ class TelegramRig(ChatRig):
     def _user(self, name: str) -> dict[str, Any]:
         return self.api.user(int(self.ids[name]), name)
 
+    async def buttons(self, number: str) -> list[str]:
+        markup = self.api.message(self.group, await self.card_of(number)).get("reply_markup") or {}
+        return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+    async def press(self, person: str, number: str, data: str) -> None:
+        card = await self.card_of(number)
+        self.api.queue_update(self.api.press(self.group, int(self.ids[person]), card, data))
+
+    def answers(self) -> list[str]:
+        return [str(c.params.get("text") or "") for c in self.api.requests("answerCallbackQuery")]
+
     def texts(self) -> list[str]:
         from tests.telegram_html import html_to_text
 
@@ -257,6 +305,10 @@ class WechatRig(ChatRig):
     name = "wechat"
     group = "leaders@chatroom"
     ids: ClassVar[dict[str, Any]] = _ids("wechat_id", "wxid_stranger")
+    cannot: ClassVar[dict[str, str]] = {
+        "merge_button": "微信消息没有按钮，请输入 /merge",
+        "merge_button_refused_to_a_member": "微信消息没有按钮，请输入 /merge",
+    }
 
     async def start(self) -> None:
         from tests.wechat_rig import require_wechaty, wechat_chat
@@ -304,6 +356,7 @@ class WecomAppRig(ChatRig):
         self.fake = FakeWecomApp(bots={BOT_ID: SECRET}, groups={self.group}, tls=self.tls)
         await self.fake.start()
         self.asked: dict[str, str] = {}  # callback req_id → the group it came from
+        self.pressed: list[str] = []  # the req_ids of presses, oldest first
         chat = {**wecom_config(self.fake), "chats": [{"id": self.group, "name": "领导群"}]}
         app = await self.build(chat, allow_literal_secrets=True)
         await self.channel().start(app.dispatcher.handle)
@@ -328,6 +381,18 @@ class WecomAppRig(ChatRig):
             elif sent.text:
                 shown.append(sent.text)
         return shown
+
+    async def buttons(self, number: str) -> list[str]:
+        return [b["key"] for b in self.fake.cards[await self.card_of(number)].get("button_list", [])]
+
+    async def press(self, person: str, number: str, data: str) -> None:
+        self.pressed.append(await self.fake.press(self.group, self.ids[person], await self.card_of(number), data))
+
+    def answers(self) -> list[str]:
+        """The pressed card as redrawn in answer, then what the presser was told (an @ line in the group)."""
+        redrawn = [_wecom_card_text(s.card) for req in self.pressed for s in self.fake.answers_to(req) if s.card]
+        told = [s.text for s in self.fake.of("aibot_send_msg", self.group) if s.text.startswith("<@")]
+        return redrawn + told
 
 
 def _wecom_card_text(card: dict[str, Any]) -> str:
@@ -373,6 +438,16 @@ class DingtalkAppRig(ChatRig):
     def texts(self) -> list[str]:
         return [c.text for c in self.fake.cards_in(self.group)] + self.fake.texts_in(self.group)
 
+    async def buttons(self, number: str) -> list[str]:
+        return self.fake.cards[await self.card_of(number)].presses
+
+    async def press(self, person: str, number: str, data: str) -> None:
+        await self.fake.wait_ack(await self.fake.press(await self.card_of(number), self.ids[person], data))
+
+    def answers(self) -> list[str]:
+        """A press is answered in the group (its cards are not texts there)."""
+        return self.fake.texts_in(self.group)
+
 
 class FeishuAppRig(ChatRig):
     """lark-oapi (long connection and OpenAPI) against tests/fake_feishu_app.py."""
@@ -386,6 +461,7 @@ class FeishuAppRig(ChatRig):
 
         self.fake = FakeFeishu()
         await self.fake.start()
+        self.toasts: list[str] = []
         chat = {
             "enabled": True,
             "app_id": APP_ID,
@@ -413,6 +489,17 @@ class FeishuAppRig(ChatRig):
 
     def texts(self) -> list[str]:
         return [m.text for m in self.fake.sent(self.group) if not m.msg_type.startswith("user:")]
+
+    async def buttons(self, number: str) -> list[str]:
+        return self.fake.messages[await self.card_of(number)].presses()
+
+    async def press(self, person: str, number: str, data: str) -> None:
+        answer = await self.fake.push(self.fake.press(self.group, self.ids[person], await self.card_of(number), data))
+        self.toasts.append(str(((answer.get("data") or {}).get("toast") or {}).get("content", "")))
+
+    def answers(self) -> list[str]:
+        """The toasts presses were answered with."""
+        return list(self.toasts)
 
 
 RIGS: dict[str, type[ChatRig]] = {

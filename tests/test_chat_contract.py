@@ -3,7 +3,8 @@
 The same scenarios, typed as people type them, through each channel's real client against its
 local fake: an alert arrives in the group; 确认 (and /ack) acknowledges it and the group shows
 it; 指派 … @person assigns; 办结 with a result resolves; a stranger is refused and audited;
-/list and /help answer in Chinese.
+/list and /help answer in Chinese; on the platforms with card buttons, 🔗 并入 on a card that
+names the story it may retell merges it (as /merge does), and a member may not press it.
 """
 
 from __future__ import annotations
@@ -121,3 +122,44 @@ async def test_list_and_help(rig: ChatRig) -> None:
         await rig.say("李明", typed)
     commands = await rig.wait_texts(lambda t: "确认收到告警" in t, count=2)
     assert all("指派负责人" in t and "办结并记录处置结果" in t for t in commands)
+
+
+async def story_and_retelling(rig: ChatRig) -> tuple[Incident, Incident]:
+    """An open story and a retelling whose card names it (疑似同一事件), both shown in the group."""
+    assert rig.app is not None
+    story = await rig.new_alert()
+    retold = await rig.incident(related=story.number)
+    await rig.app.delivery.run_once()
+    await rig.wait_text(lambda t: retold.number in t and "爆炸" in t)
+    return story, retold
+
+
+async def test_merge_button(rig: ChatRig) -> None:
+    story, retold = await story_and_retelling(rig)
+    merge = f"m|{retold.number}|{story.number}"
+    assert merge in await rig.buttons(retold.number)
+    assert not [b for b in await rig.buttons(story.number) if b.startswith("m|")]  # names no story: no 并入
+    await rig.press("李明", retold.number, merge)
+    await rig.wait_answer(lambda t: "已并入" in t)
+    duplicate = await stored(rig, retold.number)
+    assert duplicate.status is Status.RESOLVED and duplicate.merged_into == story.number
+    assert (await stored(rig, story.number)).spread == 2
+    assert rig.app is not None
+    (merged,) = [a for a in await rig.app.services.store.actions(retold.number) if a.kind is ActionKind.MERGE]
+    assert (merged.actor.person, merged.chat, merged.note) == ("李明", rig.audit_chat, story.number)
+    await rig.app.delivery.run_once()
+    assert not [b for b in await rig.buttons(retold.number) if b.startswith("m|")]  # resolved: the button is gone
+
+
+async def test_merge_button_refused_to_a_member(rig: ChatRig) -> None:
+    story, retold = await story_and_retelling(rig)
+    await rig.press("王芳", retold.number, f"m|{retold.number}|{story.number}")
+    await rig.wait_answer(lambda t: "无权" in t)
+    duplicate = await stored(rig, retold.number)
+    assert duplicate.status is Status.NEW and duplicate.merged_into == ""
+    assert (await stored(rig, story.number)).spread == 1
+    assert rig.app is not None
+    assert not [a for a in await rig.app.services.store.actions(retold.number) if a.kind is ActionKind.MERGE]
+    refused = [a for a in await rig.app.services.store.actions() if a.kind is ActionKind.REFUSED]
+    assert [(a.actor.user_id, a.chat) for a in refused] == [(rig.actor_id("王芳"), rig.audit_chat)]
+    assert f"m|{retold.number}|{story.number}" in await rig.buttons(retold.number)  # still offered

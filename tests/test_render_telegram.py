@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram_buttons import MAX_CALLBACK, Assignable, alert_keyboard, decode, encode, people_keyboard
+from bot.channels.telegram_buttons import (
+    MAX_CALLBACK,
+    Assignable,
+    alert_keyboard,
+    back_to_alert,
+    decode,
+    encode,
+    people_keyboard,
+)
 from bot.channels.telegram_render import clean, incident_parts, incident_runs, split_runs, text_runs, to_html
 from bot.models import Hit, Incident, Match, Status, Tier
 from tests.telegram_html import html_to_text, utf16_len
@@ -97,9 +105,13 @@ def test_clean_drops_controls_and_folds_space() -> None:
     assert clean("行1\n\n\n\n行2", one_line=False) == "行1\n\n行2"
 
 
-@given(number=st.from_regex(r"YQ-[0-9]{8}-[0-9]{4,12}", fullmatch=True), index=st.integers(0, 10**6))
-def test_callback_data_round_trips_within_64_bytes(number: str, index: int) -> None:
-    for kind, extra in (("a", ""), ("g", ""), ("r", ""), ("s", str(index)), ("x", "n")):
+NUMBERS = st.from_regex(r"YQ-[0-9]{8}-[0-9]{4,12}", fullmatch=True)
+
+
+@given(number=NUMBERS, related=NUMBERS, index=st.integers(0, 10**6))
+def test_callback_data_round_trips_within_64_bytes(number: str, related: str, index: int) -> None:
+    kinds = (("a", ""), ("g", ""), ("r", ""), ("s", str(index)), ("x", "n"), ("x", "k" + related), ("m", related))
+    for kind, extra in kinds:
         data = encode(kind, number, extra)
         assert len(data.encode()) <= MAX_CALLBACK
         press = decode(data)
@@ -109,7 +121,7 @@ def test_callback_data_round_trips_within_64_bytes(number: str, index: int) -> N
 @given(st.text(max_size=80))
 def test_foreign_callback_data_is_ignored(data: str) -> None:
     press = decode(data)
-    assert press is None or (press.kind in {"a", "g", "s", "r", "x", "h"} and press.number)  # h: 接班
+    assert press is None or (press.kind in {"a", "g", "s", "r", "x", "m", "h"} and press.number)  # h: 接班, m: 并入
 
 
 def test_keyboards_follow_status() -> None:
@@ -120,3 +132,22 @@ def test_keyboards_follow_status() -> None:
     assert alert_keyboard(number, Status.RESOLVED) is None
     menu = people_keyboard(number, Status.NEW, [Assignable(0, "张三", "宣传部"), Assignable(1, "李明")])
     assert labels(menu) == ["张三（宣传部）", "李明", "↩️ 返回"]
+
+
+def test_the_merge_button_shows_under_an_open_alert_that_names_its_story() -> None:
+    number, story = "YQ-20261126-0002", "YQ-20261126-0001"
+    rows = lambda m: [[(b.text, b.callback_data) for b in row] for row in m.inline_keyboard]  # noqa: E731
+    merge = [("🔗 并入 YQ-20261126-0001", f"m|{number}|{story}")]
+    assert rows(alert_keyboard(number, Status.NEW, story))[1:] == [merge]  # a row of its own
+    assert rows(alert_keyboard(number, Status.ASSIGNED, story)) == [
+        [("👤 指派", f"g|{number}"), ("🏁 办结", f"r|{number}")],
+        merge,
+    ]
+    assert alert_keyboard(number, Status.RESOLVED, story) is None
+    assert len(rows(alert_keyboard(number, Status.NEW))) == 1  # names no story: no 并入
+    # the 指派 menu's 返回 brings the 并入 button back
+    menu = people_keyboard(number, Status.ACKNOWLEDGED, [Assignable(0, "张三")], story)
+    back = decode(menu.inline_keyboard[-1][0].callback_data)
+    assert back is not None and back.extra == f"k{story}"
+    assert back_to_alert(back.extra) == (Status.ACKNOWLEDGED, story)
+    assert back_to_alert("n") == (Status.NEW, "")

@@ -61,11 +61,17 @@ async def app(api: FakeBotApi, store, clock: FakeClock) -> AsyncIterator[App]:
     await built.http.aclose()
 
 
-async def new_incident(app: App, clock: FakeClock, title: str = "江城化工集团仓库爆炸 <现场> & 浓烟") -> Incident:
-    item = Item("news", "https://news.example.cn/a?id=1&from=rss", title, fetched_at=clock.now())
+async def new_incident(
+    app: App,
+    clock: FakeClock,
+    title: str = "江城化工集团仓库爆炸 <现场> & 浓烟",
+    url: str = "https://news.example.cn/a?id=1&from=rss",
+    related: str = "",
+) -> Incident:
+    item = Item("news", url, title, fetched_at=clock.now())
     match = Match("国资委", (Hit("江城化工集团", "subject", "title", 0, 6), Hit("爆炸", "event", "title", 8, 10, 5)), 5)
     judgement = Judgement(match, Sentiment("negative", 0.9), Tier.I, "主体+重大事件词，负面")
-    incident = await app.services.incidents.create(item, judgement, clock.now())
+    incident = await app.services.incidents.create(item, judgement, clock.now(), related=related)
     await app.delivery.run_once()
     return incident
 
@@ -179,6 +185,33 @@ async def test_assign_by_buttons_checks_permission_at_the_press(app: App, api: F
     assert (await stored(app, inc.number)).assignee == "王芳"
     await app.delivery.run_once()
     assert f"s|{inc.number}|2" not in buttons(api.message(A, mid_a))  # the edit restored the alert buttons
+
+
+async def test_merge_button_comes_back_after_the_people_menu_and_merges_once(app: App, api: FakeBotApi, clock) -> None:
+    story = await new_incident(app, clock)
+    retold = await new_incident(app, clock, "江城化工集团爆炸后续", "https://news.example.cn/b", related=story.number)
+    _, mid = alert_ids(api, A)
+    merge = f"m|{retold.number}|{story.number}"
+    alert = [f"a|{retold.number}", f"g|{retold.number}", f"r|{retold.number}", merge]
+    assert buttons(api.message(A, mid)) == alert
+    api.queue_update(api.press(A, MONITOR, mid, f"g|{retold.number}"))
+    await api.wait_for("editMessageReplyMarkup")
+    back = buttons(api.message(A, mid))[-1]
+    assert back == f"x|{retold.number}|n{story.number}"  # 返回 carries the story's number
+    api.queue_update(api.press(A, MONITOR, mid, back))
+    await api.wait_for("editMessageReplyMarkup", count=2)
+    assert buttons(api.message(A, mid)) == alert
+    press = api.press(A, MONITOR, mid, merge)
+    api.queue_update(press)
+    answers = await api.wait_for("answerCallbackQuery", count=3)
+    assert answers[-1].params["text"].startswith(f"🔗 {retold.number} 已并入 {story.number}")
+    api.queue_update(dict(press))  # the same callback query, delivered again
+    answers = await api.wait_for("answerCallbackQuery", count=4)
+    assert "未重复操作" in answers[-1].params["text"]
+    assert (await stored(app, retold.number)).merged_into == story.number
+    assert (await stored(app, story.number)).spread == 2
+    await app.delivery.run_once()
+    assert not buttons(api.message(A, mid))  # resolved: no buttons at all
 
 
 async def test_resolve_button_asks_for_the_result_then_takes_the_reply(app: App, api: FakeBotApi, clock) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.channels.buttons import Assignable
-from bot.channels.wecom_app_cards import alert_card, markdown, people_card
+from bot.channels.wecom_app_cards import MAX_BUTTON_TEXT, alert_card, markdown, people_card
 from bot.channels.wecom_app_inbound import command_from_body
 from bot.config_loader import ConfigError, parse_config
 from bot.deadlines import leader_targets
@@ -136,6 +136,15 @@ def test_card_fields_are_clipped_and_only_web_links_open() -> None:
     assert len(card["sub_title_text"]) == 110 and card["sub_title_text"].endswith("…")
     assert "card_action" not in card  # a javascript: link is never made clickable
     done = alert_card(incident(status=Status.RESOLVED, result="已澄清"), ZONE_NOW, ZoneInfo("UTC"), "", "T1")
+    assert [b["key"] for b in done["button_list"]] == ["x|YQ-20261130-0001|r"]
+
+
+def test_the_merge_button_fits_the_card_and_names_the_story_in_the_quote() -> None:
+    card = alert_card(incident(related="YQ-20261129-0042"), ZONE_NOW, ZoneInfo("UTC"), "", "T1")
+    merge = {"text": "🔗 并入 0042", "style": 2, "key": "m|YQ-20261130-0001|YQ-20261129-0042"}
+    assert card["button_list"][-1] == merge and len(merge["text"]) <= MAX_BUTTON_TEXT  # not cut to "YQ-2…"
+    assert "疑似同一事件：YQ-20261129-0042" in card["quote_area"]["quote_text"]  # the number in full
+    done = alert_card(incident(related="YQ-20261129-0042", status=Status.RESOLVED), ZONE_NOW, ZoneInfo("UTC"), "", "T1")
     assert [b["key"] for b in done["button_list"]] == ["x|YQ-20261130-0001|r"]
 
 

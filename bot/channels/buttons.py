@@ -5,7 +5,8 @@ string where its platform keeps a button's value (Telegram callback_data, a
 card action's value) and draws the buttons its own way.
   a  确认 (ack)            g  指派 (show the people to pick)
   s  assign to person #n   r  办结 (ask for the result)
-  x  back to the alert buttons (extra: status letter)
+  x  back to the alert buttons (extra: status letter; Telegram adds the related number after it)
+  m  并入 (extra: the number to merge into; the same as /merge <number> <extra>)
   h  接班 on a handover card (number: the shift's slot key, e.g. 2026-11-26:夜班)
 """
 
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 
 from bot.models import Status
 
-KINDS = {"a", "g", "s", "r", "x", "h"}
+KINDS = {"a", "g", "s", "r", "x", "m", "h"}
+MERGE_LABEL = "🔗 并入 "
 HANDOVER_LABEL = "🤝 接班"
 # The handover card's last line; a 接班 press replaces it with the reply, when that reply begins
 # with HANDOVER_SETTLED (accepted now or before), and takes the button away.
@@ -63,12 +65,16 @@ def handover(slot_key: str) -> str:
     return encode("h", slot_key)
 
 
-def alert_actions(status: Status) -> list[tuple[str, str]]:
-    """(kind, label) of the buttons under an alert: 确认 / 指派 / 办结 while open, none once resolved."""
+def alert_buttons(number: str, status: Status, related: str = "") -> list[tuple[str, str, str]]:
+    """(kind, label, extra) of the buttons under an alert: 确认 / 指派 / 办结 while open, and 🔗 并入 YQ-…
+    when `related` (Incident.related) names the open story it may repeat; none once resolved."""
     if status is Status.RESOLVED:
         return []
-    actions = [("a", "✅ 确认")] if status is Status.NEW else []
-    return [*actions, ("g", "👤 指派"), ("r", "🏁 办结")]
+    actions = [("a", "✅ 确认", "")] if status is Status.NEW else []
+    actions += [("g", "👤 指派", ""), ("r", "🏁 办结", "")]
+    if related:
+        actions.append(("m", MERGE_LABEL + related, related))
+    return actions
 
 
 def status_letter(status: Status) -> str:

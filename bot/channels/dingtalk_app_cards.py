@@ -1,4 +1,5 @@
-"""The DingTalk alert card (StandardCard JSON): the incident as markdown, 确认 / 指派 / 办结 buttons.
+"""The DingTalk alert card (StandardCard JSON): the incident as markdown, 确认 / 指派 / 办结 buttons
+(and 🔗 并入 when the incident names a related one).
 
 Each button is a "request" action whose id and params carry the press string of
 `bot.channels.buttons`; a press comes back on the stream's card callback topic with
@@ -32,8 +33,8 @@ def alert_card(
     contents: list[dict[str, Any]] = [{"type": "markdown", "text": f"**{head}**  \n{body}", "id": "incident"}]
     if people is None:
         actions = [
-            _button(buttons.encode(kind, incident.number), label)
-            for kind, label in buttons.alert_actions(incident.status)
+            _button(buttons.encode(kind, incident.number, extra), label, "normal" if kind == "m" else "primary")
+            for kind, label, extra in buttons.alert_buttons(incident.number, incident.status, incident.related)
         ]
     else:
         actions = people_buttons(incident.number, incident.status, people)

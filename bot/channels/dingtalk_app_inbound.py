@@ -152,6 +152,11 @@ class CardPresses(CallbackHandler):
         cmd = Command(name="ack", args=(press.number,), text="[按钮] 确认", **base)
         await self._answer(cmd, await self.on_command(cmd))
 
+    async def _press_m(self, press: Press, base: dict[str, Any], card_id: str) -> None:
+        """🔗 并入: the same command as typed /merge <this number> <the related number>."""
+        cmd = Command(name="merge", args=(press.number, press.extra), text=f"[按钮] 并入 {press.extra}", **base)
+        await self._answer(cmd, await self.on_command(cmd))
+
     async def _press_s(self, press: Press, base: dict[str, Any], card_id: str) -> None:
         people = self.channel.assignable
         index = int(press.extra) if press.extra.isdigit() else -1

@@ -457,8 +457,16 @@ class FeishuAppChannel(GroupChannel[FeishuAppConfig]):
         return await handler(press, base)
 
     async def _press_a(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
+        return await self._act(Command(name="ack", args=(press.number,), text="[按钮] 确认", **base))
+
+    async def _press_m(self, press: Press, base: dict[str, Any]) -> dict[str, Any]:
+        """🔗 并入: the same command as typed /merge <this number> <the related number>."""
+        args = (press.number, press.extra)
+        return await self._act(Command(name="merge", args=args, text=f"[按钮] 并入 {press.extra}", **base))
+
+    async def _act(self, cmd: Command) -> dict[str, Any]:
+        """Run a press's command; its reply is the toast."""
         assert self.on_command is not None
-        cmd = Command(name="ack", args=(press.number,), text="[按钮] 确认", **base)
         refusal = await self._refused(cmd)  # asked first, so a refusal shows as an error toast (audited once)
         if refusal:
             return toast(refusal, "error")

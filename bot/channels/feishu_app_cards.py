@@ -1,4 +1,5 @@
-"""The 飞书 app's messages as JSON: the alert card with 确认/指派/办结, the 指派 picker, plain texts.
+"""The 飞书 app's messages as JSON: the alert card with 确认/指派/办结 (and 🔗 并入 when the incident
+names a related one), the 指派 picker, plain texts.
 
 Pure: no SDK, no I/O. Scraped text goes into `plain_text` elements, which 飞书
 shows as is (no markdown, no <at>), so a headline cannot forge a link or an
@@ -53,8 +54,8 @@ def alert_card(incident: Incident, now: datetime, zone: ZoneInfo, source_name: s
         body = body[: MAX_CARD_TEXT - 1] + "…"
     template = "green" if incident.status is Status.RESOLVED else TEMPLATES.get(int(incident.tier), "grey")
     actions = [
-        _button(label, kind, incident.number, style="primary" if kind == "a" else "default")
-        for kind, label in buttons.alert_actions(incident.status)
+        _button(label, kind, incident.number, extra, style="primary" if kind == "a" else "default")
+        for kind, label, extra in buttons.alert_buttons(incident.number, incident.status, incident.related)
     ]
     if incident.url.startswith(("https://", "http://")):
         actions.append({"tag": "button", "text": _plain("🔗 原文"), "type": "default", "url": incident.url})

@@ -268,14 +268,15 @@ class TelegramChannel(GroupChannel[TelegramConfig]):
     async def send_incident(self, chat_id: str, incident: Incident) -> str:
         parts = incident_parts(incident, self.clock.now(), self.zone, self.source_names.get(incident.source_id, ""))
         thread = await self._topic_for(chat_id, incident) if self.config.forum_topics else None
-        ids = await self._post_parts(chat_id, parts, alert_keyboard(incident.number, incident.status), None, thread)
+        markup = alert_keyboard(incident.number, incident.status, incident.related)
+        ids = await self._post_parts(chat_id, parts, markup, None, thread)
         await self._remember_parts(chat_id, ids)
         return ids[0]
 
     async def update_incident(self, chat_id: str, message_id: str, incident: Incident) -> str:
         """Edit the alert in place: its first part carries status, people and deadline."""
         parts = incident_parts(incident, self.clock.now(), self.zone, self.source_names.get(incident.source_id, ""))
-        markup = alert_keyboard(incident.number, incident.status)
+        markup = alert_keyboard(incident.number, incident.status, incident.related)
 
         async def edit(target: str) -> Any:
             return await self.bot.edit_message_text(

@@ -15,11 +15,11 @@ __all__ = [
     "Assignable",
     "Press",
     "alert_keyboard",
+    "back_to_alert",
     "decode",
     "encode",
     "handover_keyboard",
     "people_keyboard",
-    "status_from_letter",
 ]
 
 MAX_CALLBACK = 64
@@ -30,12 +30,15 @@ def encode(kind: str, number: str, extra: str = "") -> str:
     return _checked(buttons.encode(kind, number, extra))
 
 
-def alert_keyboard(number: str, status: Status) -> InlineKeyboardMarkup | None:
-    """确认 / 指派 / 办结 while the incident is open; none once resolved."""
-    row = [
-        InlineKeyboardButton(label, callback_data=encode(kind, number)) for kind, label in buttons.alert_actions(status)
-    ]
-    return InlineKeyboardMarkup([row]) if row else None
+def alert_keyboard(number: str, status: Status, related: str = "") -> InlineKeyboardMarkup | None:
+    """确认 / 指派 / 办结 while the incident is open, 🔗 并入 YQ-… on a row of its own when `related`
+    is set; none once resolved."""
+    row: list[InlineKeyboardButton] = []
+    merge: list[InlineKeyboardButton] = []
+    for kind, label, extra in buttons.alert_buttons(number, status, related):
+        (merge if kind == "m" else row).append(InlineKeyboardButton(label, callback_data=encode(kind, number, extra)))
+    rows = [keys for keys in (row, merge) if keys]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def handover_keyboard(press: str) -> InlineKeyboardMarkup:
@@ -49,12 +52,19 @@ def _checked(data: str) -> str:
     return data
 
 
-def people_keyboard(number: str, status: Status, people: list[Assignable]) -> InlineKeyboardMarkup:
-    """One button per assignable person (two a row) and a 返回 button."""
+def people_keyboard(number: str, status: Status, people: list[Assignable], related: str = "") -> InlineKeyboardMarkup:
+    """One button per assignable person (two a row) and a 返回 button, which brings back the alert's
+    buttons: its extra is the status letter, then the related number (for 🔗 并入)."""
     keys = [
         InlineKeyboardButton(person.label, callback_data=encode("s", number, str(person.index)))
         for person in people[:MAX_PEOPLE_BUTTONS]
     ]
     rows = [keys[i : i + 2] for i in range(0, len(keys), 2)]
-    rows.append([InlineKeyboardButton("↩️ 返回", callback_data=encode("x", number, buttons.status_letter(status)))])
+    back = encode("x", number, buttons.status_letter(status) + related)
+    rows.append([InlineKeyboardButton("↩️ 返回", callback_data=back)])
     return InlineKeyboardMarkup(rows)
+
+
+def back_to_alert(extra: str) -> tuple[Status, str]:
+    """(status, related number) from a 返回 press's extra."""
+    return status_from_letter(extra[:1]), extra[1:]

@@ -34,7 +34,7 @@ from telegram.ext import (
 
 from bot.channels.base import CommandHandler, DeliveryError, NotLeader
 from bot.channels.buttons import HANDOVER_SETTLED
-from bot.channels.telegram_buttons import Press, alert_keyboard, decode, people_keyboard, status_from_letter
+from bot.channels.telegram_buttons import Press, alert_keyboard, back_to_alert, decode, people_keyboard
 from bot.channels.telegram_render import escape, mention_tag, split_runs, text_runs
 from bot.commands import parse_command
 from bot.disabled_chats import enable
@@ -211,6 +211,11 @@ class Inbound:
         replies = await self.on_command(Command(name="ack", args=(press.number,), text="[按钮] 确认", **base))
         await self._answer(query, replies)
 
+    async def _press_m(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
+        """🔗 并入: the same command as typed /merge <this number> <the related number>."""
+        cmd = Command(name="merge", args=(press.number, press.extra), text=f"[按钮] 并入 {press.extra}", **base)
+        await self._answer(query, await self.on_command(cmd))
+
     async def _press_s(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
         people = self.channel.assignable
         index = int(press.extra) if press.extra.isdigit() else -1
@@ -224,13 +229,15 @@ class Inbound:
     async def _press_g(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
         if await self._refused(query, Command(name="assign", args=(press.number,), **base)):
             return
-        status = Status.NEW if _has_button(msg, "a|") else Status.ACKNOWLEDGED
-        markup = people_keyboard(press.number, status, self.channel.assignable)
+        status = Status.NEW if _button_of(msg, "a") is not None else Status.ACKNOWLEDGED
+        merge = _button_of(msg, "m")
+        related = merge.extra if merge is not None else ""
+        markup = people_keyboard(press.number, status, self.channel.assignable, related)
         await self._answer(query, ["请选择负责人"])  # answered first: the edit waits for the chat's pace
         await self._edit_markup(base["chat_id"], msg.message_id, markup)
 
     async def _press_x(self, query: Any, press: Press, base: dict[str, Any], msg: Any) -> None:
-        markup = alert_keyboard(press.number, status_from_letter(press.extra))
+        markup = alert_keyboard(press.number, *back_to_alert(press.extra))
         await self._answer(query)
         await self._edit_markup(base["chat_id"], msg.message_id, markup)
 
@@ -317,7 +324,9 @@ class Inbound:
         log.error("Telegram update failed: %r", context.error, exc_info=context.error)
 
 
-def _has_button(msg: Any, prefix: str) -> bool:
+def _button_of(msg: Any, kind: str) -> Press | None:
+    """The press of the message's first button of this kind, if it has one."""
     markup = getattr(msg, "reply_markup", None)
     rows = markup.inline_keyboard if markup else ()
-    return any((b.callback_data or "").startswith(prefix) for row in rows for b in row)
+    presses = (decode(b.callback_data) for row in rows for b in row)
+    return next((p for p in presses if p is not None and p.kind == kind), None)

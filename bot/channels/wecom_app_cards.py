@@ -3,9 +3,10 @@
 An alert is a `button_interaction` card: tier and status in the title, the number,
 the scraped title as plain card text (cards do not render markup), source, times,
 people and deadline as key/value rows, the link as the card's click action, and
-the buttons 确认 / 指派 / 办结 (bot.channels.buttons says what a press means; the
-press string is the button's `key`). The card's `task_id` is its message id: a
-press names it, and an update must carry it again.
+the buttons 确认 / 指派 / 办结, with 🔗 并入 when the incident names a related one
+(bot.channels.buttons says what a press means; the press string is the button's
+`key`). The card's `task_id` is its message id: a press names it, and an update
+must carry it again.
 Field lengths follow the platform's limits; longer values are cut with "…".
 """
 
@@ -45,8 +46,11 @@ def clip(text: str, limit: int) -> str:
 
 def alert_card(incident: Incident, now: datetime, zone: ZoneInfo, source_name: str, task_id: str) -> dict[str, Any]:
     """The alert with its buttons (none left but a marker once resolved)."""
-    actions = buttons.alert_actions(incident.status)
-    keys = [_button(label, buttons.encode(kind, incident.number), primary=kind == "a") for kind, label in actions]
+    actions = buttons.alert_buttons(incident.number, incident.status, incident.related)
+    keys = [
+        _button(_short(kind, label, extra), buttons.encode(kind, incident.number, extra), primary=kind == "a")
+        for kind, label, extra in actions
+    ]
     if not keys:  # a button card needs a button: a resolved one shows a mark that only redraws the card
         keys = [_button("🏁 已办结", buttons.encode("x", incident.number, "r"), primary=False)]
     return _card(incident, now, zone, source_name, task_id, keys)
@@ -130,6 +134,14 @@ def _quote(incident: Incident) -> str:
         lines.append(related)
     text = "\n".join(lines)
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
+
+
+def _short(kind: str, label: str, extra: str) -> str:
+    """A label within MAX_BUTTON_TEXT: 🔗 并入 names the number by its sequence only (the quote area
+    above the buttons names it in full: 疑似同一事件：YQ-…)."""
+    if kind == "m" and len(label) > MAX_BUTTON_TEXT:
+        return buttons.MERGE_LABEL + extra.rsplit("-", 1)[-1]
+    return label
 
 
 def _button(label: str, key: str, primary: bool) -> dict[str, Any]:

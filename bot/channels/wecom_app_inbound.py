@@ -170,6 +170,11 @@ class Presser:
     async def press_a(self, press: Press) -> None:
         await self._act(press.number, Command(name="ack", args=(press.number,), text="[按钮] 确认", **self.base))
 
+    async def press_m(self, press: Press) -> None:
+        """🔗 并入: the same command as typed /merge <this number> <the related number>."""
+        cmd = Command(name="merge", args=(press.number, press.extra), text=f"[按钮] 并入 {press.extra}", **self.base)
+        await self._act(press.number, cmd)
+
     async def press_s(self, press: Press) -> None:
         index = int(press.extra) if press.extra.isdigit() else -1
         person = next((p for p in self.channel.assignable if p.index == index), None)
