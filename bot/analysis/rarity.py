@@ -29,20 +29,30 @@ def _table() -> np.ndarray:
     return np.load(TABLE_FILE)
 
 
-@lru_cache(maxsize=CACHE)
-def rare_bigrams(text: str) -> frozenset[str]:
-    """The rare bigrams of `text` (a canonical text)."""
+def _rare(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(bigram codes of `text`, which of them are rare)."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if chars.size < 2:
-        return frozenset()
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.bool_)
     codes = (chars[:-1] << np.uint32(16)) | chars[1:]
     table = _table()
     at = np.searchsorted(table, codes).clip(max=table.size - 1)
     rare = table[at] == codes
     rare &= (chars[:-1] <= 0xFFFF) & (chars[1:] <= 0xFFFF)  # the table holds no other plane
+    return codes, rare
+
+
+@lru_cache(maxsize=CACHE)
+def rare_bigrams(text: str) -> frozenset[str]:
+    """The rare bigrams of `text` (a canonical text)."""
+    _codes, rare = _rare(text)
     return frozenset(text[i : i + 2] for i in np.flatnonzero(rare).tolist())
 
 
+@lru_cache(maxsize=CACHE)
 def rare_codes(text: str) -> np.ndarray:
-    """Codes (`code`) of the distinct rare bigrams of `text`, sorted (from `rare_bigrams`, cached)."""
-    return np.sort(np.fromiter((code(gram) for gram in rare_bigrams(text)), dtype=np.uint32))
+    """Codes (`code`) of the distinct rare bigrams of `text`, sorted; read-only (it is cached)."""
+    codes, rare = _rare(text)
+    found = np.unique(codes[rare])
+    found.flags.writeable = False
+    return found
