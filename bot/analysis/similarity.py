@@ -42,7 +42,7 @@ import numpy as np
 
 from bot.analysis.leadcode import decode, encode
 from bot.analysis.rarity import rare_codes
-from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, event_bits, plain, score, sites
+from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, estimate, event_bits, plain, score, sites
 from bot.models import Item
 
 SLOTS = 32
@@ -255,6 +255,7 @@ class SimilarityIndex:
             rows = rows[np.argpartition(equal[rows], rows.size - CANDIDATES)[rows.size - CANDIDATES :]]
         best: tuple[float, int] | None = None  # (value, owner id)
         scored: dict[int, float] = {}  # pool row → score: items sharing a lead are scored once
+        bounds: set[int] = set()  # pool rows whose score is an upper bound (settled early, story.estimate)
         for row in sorted(rows.tolist(), reverse=True):  # newest first: it wins ties
             pooled = int(self._lead_of[row])
             if names and (pooled < 0 or not any(name in self._lead(pooled) for name in names)):
@@ -265,44 +266,58 @@ class SimilarityIndex:
                     continue
             else:
                 if pooled not in scored:
-                    scored[pooled] = score(self._lead(pooled), query, self.threshold)
+                    self._score(pooled, query, scored, bounds)
                 value = scored[pooled]
                 if value < self.threshold:
                     continue
             if best is None or value > best[0]:
                 best = (value, int(self._owner_ids[row]))
         if best is None and query is not None:  # a retelling: the slots found nothing, the place may
-            best = self._verify(self._site_candidates(query, scored), query, names, scored)
+            best = self._verify(self._site_candidates(query, scored), query, names, scored, bounds)
         if best is None and query is not None:  # or what happened
-            best = self._verify(self._kind_candidates(query, scored), query, names, scored)
+            best = self._verify(self._kind_candidates(query, scored), query, names, scored, bounds)
         if best is None and query is not None:  # or words of the story's own (保温箱, 碱回收)
-            best = self._verify(self._rare_candidates(query, scored), query, names, scored)
+            best = self._verify(self._rare_candidates(query, scored), query, names, scored, bounds)
         if best is not None:
             return best[0], best[1], False
         if query is not None and 0 < near < self.threshold and not names:
-            best = self._nearest(query, scored, near)
+            best = self._nearest(query, scored, bounds, near)
         return None if best is None else (best[0], best[1], True)
 
-    def _nearest(self, query: Story, scored: dict[int, float], near: float) -> tuple[float, int] | None:
-        """The best of the leads scored under the threshold, if its full score reaches `near`. The
-        scores kept are upper bounds for pairs settled early (story.score), so the NEAR_CHECKED
-        highest are scored in full."""
+    def _nearest(
+        self, query: Story, scored: dict[int, float], bounds: set[int], near: float
+    ) -> tuple[float, int] | None:
+        """The best of the leads scored under the threshold, if its score reaches `near`. Of the
+        NEAR_CHECKED highest, those holding an upper bound (settled early) are scored in full."""
         best: tuple[float, int] | None = None
         for pooled in sorted((p for p, v in scored.items() if v >= near), key=scored.__getitem__)[-NEAR_CHECKED:]:
-            value = score(self._lead(pooled), query)
+            value = score(self._lead(pooled), query) if pooled in bounds else scored[pooled]
             if value >= near and (best is None or value > best[0]):
                 best = (value, int(self._pool_owner[pooled]))
         return best
 
+    def _score(self, pooled: int, query: Story, scored: dict[int, float], bounds: set[int]) -> float:
+        """Score one pooled lead against the query (once per search), noting an upper bound."""
+        value, exact = estimate(self._lead(pooled), query, self.threshold)
+        scored[pooled] = value
+        if not exact:
+            bounds.add(pooled)
+        return value
+
     def _verify(
-        self, candidates: list[int], query: Story, names: tuple[str, ...], scored: dict[int, float]
+        self,
+        candidates: list[int],
+        query: Story,
+        names: tuple[str, ...],
+        scored: dict[int, float],
+        bounds: set[int],
     ) -> tuple[float, int] | None:
         """The best of some pooled leads at or above threshold, as (score, owner id)."""
         best: tuple[float, int] | None = None
         for pooled in candidates:
             if names and not any(name in self._lead(pooled) for name in names):
                 continue
-            value = scored[pooled] = score(self._lead(pooled), query, self.threshold)
+            value = self._score(pooled, query, scored, bounds)
             if value >= self.threshold and (best is None or value > best[0]):
                 best = (value, int(self._pool_owner[pooled]))
         return best

@@ -772,13 +772,18 @@ def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel |
     The costly features (COSTLY) are computed only when they could lift the pair to `floor` (the
     index's threshold): most candidates of a busy index share a city's words and nothing else, and
     are settled by the cheap ones. A pair settled so gets its upper bound, below `floor`."""
+    return estimate(stored_lead, query, floor, model)[0]
+
+
+def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> tuple[float, bool]:
+    """`score`, and whether it is the probability itself (False: an upper bound under `floor`)."""
     model = model or pair_model()
     first, finish = first_look(stored_lead, query)
     logit = model.logit(first)
     reach = sum(max(0.0, model.weights[FEATURES.index(name)]) for name in COSTLY)
     if floor > 0 and _probability(logit + reach) < floor:
-        return _probability(logit + reach)
-    return _probability(model.logit(finish()))
+        return _probability(logit + reach), False
+    return _probability(model.logit(finish())), True
 
 
 def _probability(logit: float) -> float:
