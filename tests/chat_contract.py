@@ -137,21 +137,11 @@ class ChatRig:
 
     async def wait_text(self, check: Callable[[str], bool], within: float = 10.0) -> str:
         """The first message the group shows for which check() holds, waiting for it to arrive."""
-        async with asyncio.timeout(within):
-            while True:
-                for text in self.texts():
-                    if check(text):
-                        return text
-                await asyncio.sleep(0.02)
+        return await _first(self.texts, check, within)
 
     async def wait_answer(self, check: Callable[[str], bool], within: float = 10.0) -> str:
         """The first answer to a press for which check() holds, waiting for it to arrive."""
-        async with asyncio.timeout(within):
-            while True:
-                for text in self.answers():
-                    if check(text):
-                        return text
-                await asyncio.sleep(0.02)
+        return await _first(self.answers, check, within)
 
     async def card_of(self, number: str) -> str:
         """The message id of the group's card of incident `number`, as the outbox recorded it."""
@@ -505,3 +495,13 @@ class FeishuAppRig(ChatRig):
 RIGS: dict[str, type[ChatRig]] = {
     rig.name: rig for rig in (ConsoleRig, TelegramRig, WechatRig, WecomAppRig, DingtalkAppRig, FeishuAppRig)
 }
+
+
+async def _first(read: Callable[[], list[str]], check: Callable[[str], bool], within: float) -> str:
+    """The first of read()'s texts for which check() holds, polling until it arrives."""
+    async with asyncio.timeout(within):
+        while True:
+            for text in read():
+                if check(text):
+                    return text
+            await asyncio.sleep(0.02)

@@ -8,11 +8,16 @@ sources and, when graver, its tier), resolves it as 已并入, and its later rep
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
 
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
+from bot.briefing.stats import Window, collect
 from bot.incidents import IncidentService
-from bot.models import ActionKind, Command, Hit, Item, Match, MessageRef, NoticeKind, Sentiment, Status, Tier
+from bot.models import ActionKind, Actor, Command, Hit, Item, Match, MessageRef, NoticeKind, Sentiment, Status, Tier
 from bot.placement import place
 from bot.render import incident_text
 from bot.store.base import Store
@@ -116,9 +121,7 @@ async def test_a_graver_duplicate_upgrades_the_story_and_says_why(store: Store) 
     assert any(f"⬆️ 事件升级 {first.number}" in t and "并入" in t for t in texts)
 
 
-def _actor():
-    from bot.models import Actor
-
+def _actor() -> Actor:
     return Actor("telegram", "2", "李明")
 
 
@@ -171,10 +174,6 @@ async def test_merge_refusals_are_clear_and_change_nothing(app, clock) -> None:
 
 
 async def test_the_briefing_counts_a_merged_duplicate_once_under_its_story(store: Store) -> None:
-    from zoneinfo import ZoneInfo
-
-    from bot.briefing.stats import Window, collect
-
     incidents, _judge, (story, retold) = await placed(store, [STORY, RETOLD])
     window = Window("今日", START - timedelta(hours=1), START + timedelta(hours=1))
     zone = ZoneInfo("Asia/Shanghai")
@@ -187,9 +186,6 @@ async def test_the_briefing_counts_a_merged_duplicate_once_under_its_story(store
 
 
 def test_a_hint_threshold_at_or_over_the_merge_threshold_is_refused_with_a_clear_message() -> None:
-    import pytest
-    from pydantic import ValidationError
-
     with pytest.raises(ValidationError, match="related_threshold 须小于 similarity_threshold"):
         make_config(analysis={"similarity_threshold": 0.3, "related_threshold": 0.4})
     # the default hint under a low merge threshold is simply off, not an error

@@ -22,7 +22,7 @@ from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
 from bot.analysis.stance import negated_events, rebuttal
-from bot.analysis.story import TITLE_END, canonical, plain, stored_lead, story
+from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
@@ -109,26 +109,32 @@ class Judge:
         """Number of the incident holding a near-duplicate of this item, if any. `named`: the item
         matched no rule, only names; it can retell only a story whose stored lead carries one of
         the subjects, leaders or regions it names."""
-        fp = self._fingerprint(item)
-        if fp is None:
+        looked = self._query(item)
+        if looked is None:
             return None
-        query = story(fp[1], None if self.matcher.empty else self._words)
+        sig, query = looked
         names: tuple[str, ...] = ()
         if named:
             names = tuple(word for group in NAME_GROUPS for word in query.words.get(group, ()))
             if not names:
                 return None
-        found = self.index.find(fp[0], query, names)
+        found = self.index.find(sig, query, names)
         return found[0] if found else None
 
     def story_of(self, item: Item) -> tuple[str | None, str | None]:
         """(the incident holding a near-duplicate of this item, else None; with none, an incident
         whose story scored at least `related_threshold`: maybe the same story, for a person to say)."""
+        looked = self._query(item)
+        if looked is None:
+            return None, None
+        return self.index.find_or_near(*looked, self.analysis.related_threshold)
+
+    def _query(self, item: Item) -> tuple[np.ndarray, Story] | None:
+        """The item's signature and story, as the index looks them up (None: too short to compare)."""
         fp = self._fingerprint(item)
         if fp is None:
-            return None, None
-        query = story(fp[1], None if self.matcher.empty else self._words)
-        return self.index.find_or_near(fp[0], query, self.analysis.related_threshold)
+            return None
+        return fp[0], story(fp[1], None if self.matcher.empty else self._words)
 
     def remember(self, item: Item, number: str) -> dict | None:
         """Index the item under its incident, so later reposts find it; returns what was indexed
