@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.analysis.judge import Judge
-from bot.analysis.story import TITLE_END, canonical, score, stored_lead, story, title_names
+from bot.analysis.story import TITLE_END, aliases, canonical, score, sites, stored_lead, story, title_names
 from bot.config import SchemeConfig
 from bot.models import Item
 from bot.replay import replay
@@ -130,3 +130,46 @@ def test_a_copy_naming_the_subject_by_another_configured_alias_still_joins() -> 
         text.replace("东平城投", "东平城市投资集团"),
     )
     assert merged(first, copy, schemes=[aliases])
+
+
+def test_people_shorten_an_organisations_name() -> None:
+    """The place or brand and the legal form dropped, the kind said plainly; nothing too plain to
+    name one organisation (医院, 物业), and nothing from a name that starts with its level (市国资委)."""
+    assert {"一中", "第一中学"} <= aliases("鸥湾市第一中学")
+    assert aliases("浔阳区人民医院") == {"区医院", "区人民医院"}
+    assert aliases("鹊山水务集团") == {"水务"}
+    assert aliases("蒲溪纸业公司") == {"纸业", "纸厂"}
+    assert aliases("江城建工集团有限公司") == {"建工"}
+    assert aliases("鹊山物业") == set()
+    assert aliases("市国资委") == set()
+
+
+SCHOOL = SchemeConfig(name="枞阳", subjects=["枞阳市第三中学"], events={"中毒": 4, "食物中毒": 4})
+POISONING = Item(
+    "news",
+    "http://x/3",
+    "枞阳市第三中学27名学生食物中毒送医",
+    "12月2日午餐后，枞阳市第三中学27名学生陆续出现呕吐、腹痛症状，被送往枞阳市人民医院救治，学校食堂已停止供餐，"
+    "市场监管部门已封存留样。",
+)
+
+
+def test_a_retelling_calling_the_school_by_its_short_name_joins() -> None:
+    """A parent's post says 三中, never 枞阳市第三中学, and 走廊里 (in the corridor) is no estate named
+    走廊: it joins the poisoning. A post about a shop at the school's gate, also saying 三中, does not."""
+    parent = Item(
+        "forum",
+        "http://y/3",
+        "三中食堂又出事了？娃吐了一晚上",
+        "听说三中好多学生中午吃完食堂的饭就呕吐肚子疼，我家娃也是，晚上送去打点滴，走廊里都是三中的孩子。"
+        "食堂说是停了，到底吃了什么啊？",
+    )
+    shop = Item(
+        "forum",
+        "http://y/4",
+        "三中门口的奶茶店关门了",
+        "听说三中门口那家奶茶店今天关门了，我家娃放学没地方买了，好多学生在门口问什么时候开。",
+    )
+    assert sites(canonical(parent.text, with_clauses=True)) == {}
+    assert merged(POISONING, parent, schemes=[SCHOOL])
+    assert not merged(POISONING, shop, schemes=[SCHOOL])

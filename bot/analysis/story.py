@@ -40,7 +40,7 @@ _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
-    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车",
+    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞",
     "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏",
     "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河",
@@ -48,12 +48,12 @@ EVENT_KINDS = {
     "矿难": "透水 冒顶",
     "停水停电": "停水 停电 停气 没水 没电 没气 断水 断电 断气 停暖 停供 爆管 水管爆",
     "欠薪": "欠薪 讨薪 拖欠工资 拖欠农民工 讨工资 讨要工资 工钱 加班费 绩效 没发工资 工资没发",
-    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款 收钱 回扣 好处费",
+    "腐败": "受贿 行贿 贿赂 贪污 挪用 公款 收钱 回扣 好处费 违纪 留置 审查调查 纪律审查 监察调查 被查 被带走 带走了 落马 双开 开除党籍",
     "暴力": "殴打 打伤 推倒 打人 体罚 虐待 辱骂 推搡 动手 冲突 打起来 推起来",
     "会议活动": "会议 出席 调研 座谈 开幕 签约 揭牌",
     "收费": "乱收费 收费 涨价",
     "疫情": "疫情 猪瘟 禽流感",
-    "溺水": "溺水 溺亡 落水 沉没 淹死",
+    "溺水": "溺水 溺亡 落水 沉没 淹死 翻船 翻沉 船翻 沉船 船翻了",
     "食品药品": "过期 变质 异物 发霉 吃出 食品安全 假药",
     "污染": "偷排 排污 污染 废水 黑臭 异味 超标排放",
     "拆违": "拆违 违建 强拆 拆除",
@@ -390,6 +390,7 @@ FEATURES = (
     # what both share is what happens at many places (电动车充电起火)
     "toll_new",  # the query counts victims (12人死亡, 3人受伤) and the stored lead no toll at all: a retelling
     # rarely adds deaths to a story told without any, another story of the subject does
+    "who_alias",  # the query calls a subject of the stored lead by a short form only (一中, 区医院, 纸厂, 水务)
 )
 RUN_CAP = 6
 RARE_CAP = 12
@@ -450,6 +451,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_leader = any(w in query.head or _addressed(w, query.head) for w in stored_words.get("leader", ()))
     same_who = same_leader or bool(who_ours and any(w in query.head for w in who_ours))
+    alias = not same_who and any(a in query.head for w in stored_words.get("subject", ()) for a in aliases(w))
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
@@ -487,6 +489,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         math.sqrt(min(RARE_CAP, own) / RARE_CAP),
         float(sites_apart),
         float(bool(theirs_kinded) and not stored_tolls),
+        float(alias),
     ]
 
     def with_costly(run: int, swap: bool) -> list[float]:
@@ -494,7 +497,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
         # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
         # naming no other site of the kind (then it keeps no site of this story)
-        values[_RETOLD] = float(retelling and (site_same or same_who or run > 0 or own >= RETOLD_OWN))
+        values[_RETOLD] = float(retelling and (site_same or same_who or alias or run > 0 or own >= RETOLD_OWN))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
         # the story's own words stand for its site, unless the story is about a person the query does not name
@@ -533,6 +536,40 @@ def _addressed(name: str, text: str) -> bool:
             return True
         at = text.find(name[0], at + 1)
     return False
+
+
+# How people shorten an organisation's name (鸥湾市第一中学 → 一中, 浔阳区人民医院 → 区医院, 鹊山水务集团 →
+# 水务, 蒲溪纸业公司 → 纸厂): the place or brand dropped, the legal form dropped, the kind said plainly.
+_LEVELS = "省市县区镇乡"
+_ORG_PLACE = re.compile(rf"^.{{1,4}}?[{_LEVELS}](?=.{{2}})")
+_ORG_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|股份)$")
+_ORG_PLAIN = (
+    (re.compile(r"第([一二三四五六七八九十]{1,2})中学$"), r"\1中"),
+    (re.compile(r"第([一二三四五六七八九十]{1,2})小学$"), r"\1小"),
+    (re.compile(r"人民医院$"), "医院"),
+    (re.compile(r"管理局$"), "局"),
+    (re.compile(r"监督管理局$"), "监管局"),
+    (re.compile(r"([纸米钢铝铜煤糖酒茶陶药])业$"), r"\1厂"),
+)
+_TOO_PLAIN = frozenset(str.split("医院 人民医院 中学 小学 学校 公司 集团 工厂 政府 局 委 办 物业 超市 酒店 商场 银行"))
+
+
+@lru_cache(maxsize=4096)
+def aliases(name: str) -> frozenset[str]:
+    """Short forms of an organisation's name people use in speech (not the name itself)."""
+    found: set[str] = set()
+    level = _ORG_PLACE.match(name)
+    if level:  # 浔阳区人民医院: 人民医院 and 区人民医院
+        cores = [name[level.end() :], name[level.end() - 1 :]]
+    else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
+        cores = [name[2:]] if len(name) >= 4 and name[0] not in _LEVELS else []
+    for core in cores:
+        while _ORG_FORM.search(core[1:]):
+            core = _ORG_FORM.sub("", core)
+        for form in (core, *(pattern.sub(plain, core) for pattern, plain in _ORG_PLAIN)):
+            if len(form) >= 2 and form not in _TOO_PLAIN and form != name:
+                found.add(form)
+    return frozenset(found)
 
 
 def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_places: frozenset[str]) -> list[str]:
@@ -582,6 +619,8 @@ _NOT_SITE = frozenset(
     str.split(
         "公里 夜里 城里 心里 手里 屋里 店里 院里 村里 农村 乡村 江里 河里 湖里 海里 水里 塘里 坑里 沟里 井里"
         " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
+        " 廊里 室里 舍里 房里 校里 堂里 道里 子里 锅里 碗里 池里 窝里 班里 箱里 柜里 库里 棚里 圈里 网里"
+        " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里"
         " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路"
     )
 )
