@@ -173,3 +173,15 @@ def test_a_retelling_calling_the_school_by_its_short_name_joins() -> None:
     assert sites(canonical(parent.text, with_clauses=True)) == {}
     assert merged(POISONING, parent, schemes=[SCHOOL])
     assert not merged(POISONING, shop, schemes=[SCHOOL])
+
+
+def test_kinds_of_event_read_in_everyday_words() -> None:
+    """上吐下泻 is the poisoning, 留置 / 纪委带走 the corruption case, a capsized boat a drowning; a
+    contractor taken away by the police is no corruption case (the crane's collapse is what happened)."""
+    from bot.analysis.story import events
+
+    assert events(canonical("婚宴散了之后好多宾客上吐下泻")) == {"泄漏中毒"}
+    assert events(canonical("院长前天被纪委带走了")) == {"腐败"}
+    assert events(canonical("浔阳区人民医院院长向海宁被留置调查")) == {"腐败"}
+    assert events(canonical("早上那条渡船在江中间船翻了")) == {"溺水"}
+    assert events(canonical("塔吊租赁的老板被警察带走了")) == set()
