@@ -207,6 +207,13 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("蒲溪镇两名工人清理化粪池时溺亡", DEATHS, 2),
         ("切纸机伤人事故 1名工人手指受伤", INJURED, 1),  # where on the body
         ("10名消防员赶到现场后受伤", INJURED, 10),
+        ("区实验中学23名学生午餐后出现食物中毒症状", INJURED, 23),  # poisoned after lunch
+        ("澜桥区实验小学食物中毒事件中毒学生增至56人", INJURED, 56),  # the word, who, then the new count
+        ("第七中学学生中毒事件：就医学生增至58人", INJURED, 58),  # in a poisoning, those treated
+        ("浔阳区第二实验小学14名学生出现呕吐腹泻", INJURED, 14),  # a poisoning's symptoms
+        ("栈桥区人民医院一产妇剖宫产后死亡 家属质疑医疗事故", DEATHS, 1),  # one, without a measure word
+        ("芷汀镇一男孩在鱼塘溺水身亡", DEATHS, 1),
+        ("滨河大道公交侧翻事故伤者增至13人", INJURED, 13),
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -221,6 +228,10 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "50名干部赴现场慰问遇难者家属",
         "100名志愿者参与搜救遇难船员",
         "8名工人连续加班后身亡的传言不实",  # 身亡的: qualifies, and a rebuttal
+        "12名专家分析中毒原因",  # a verb of looking into
+        "5名医生全力救治中毒学生",
+        "3000名市民到医院就医",  # no harm said
+        "同一产妇在两家医院的死亡证明不一致",  # 一 inside 同一 counts no one
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -54,7 +54,9 @@ _FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
 _NOT_NEXT = rf"(?!{_WHO}(?:{_FIGURE_WORD}))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
-_TRIGGER = re.compile(r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|疏散|转移|撤离|安置|受灾|受影响|被困|损失")
+_TRIGGER = re.compile(
+    r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|呕吐|腹泻|腹痛|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
+)
 
 
 def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -66,7 +68,8 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
                 rf"{_NUM}{_CNT}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
             ),
         ),
-        (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?{_UP}{_NUM}(?:{_CNT})?")),
+        # 死亡人数上升至15人, 中毒学生增至56人
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
         (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}{_NOT_NEXT}")),  # 造成死亡3人、受伤5人
     ]
 
@@ -84,12 +87,29 @@ def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     return kind, re.compile(rf"{_NUM}{_CNT}{_WHO}{_DOING}(?:溺水)?(?:{words}){_QUALIFIES}")
 
 
+# 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
+# those of `_NUM`: the count, and an empty 余/多)
+_ONE = r"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生)"
+
+
+def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
+    # the title's parts run together once spaces go (…后死亡 家属质疑…): only the people the word
+    # qualifies right after it make it no toll (死亡的, 遇难者)
+    return kind, re.compile(rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))")
+
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _doing(DEATHS, "身亡|溺亡|遇难|罹难|丧生"),
-    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤"),
+    # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻: the symptoms of a poisoning count the poisoned
+    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛"),
+    _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
+    # 伤者增至13人
+    (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
+    # 就医学生增至58人: in a poisoning's follow-up, those treated are the poisoned
+    (INJURED, re.compile(rf"(?:就医|就诊)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
     (
         AFFECTED,
         re.compile(

@@ -102,6 +102,22 @@ def default_rule(scheme: SchemeConfig) -> Node:
     return And(tuple(parts)) if len(parts) > 1 else (parts[0] if parts else And(()))
 
 
+# who a passive's agent may be (被实名举报, 被网友投诉, 被多次举报): the event is the one configured
+_AGENTS = str.split("实名 匿名 网友 群众 多次 多名 家长 村民 员工 职工 工人 业主 市民 居民 患者 学生 人")
+
+
+def passive_forms(word: str) -> frozenset[str]:
+    """Forms of a passive event word (被举报) with its agent said (被实名举报) or with 遭 (遭举报); a
+    real-name report (实名举报：…) is a report too."""
+    if not word.startswith("被") or len(word) < 3:
+        return frozenset()
+    rest = word[1:]
+    forms = {f"遭{rest}", *(f"{lead}{agent}{rest}" for lead in "被遭" for agent in _AGENTS)}
+    if rest == "举报":
+        forms.add("实名举报")
+    return frozenset(f for form in forms for f in variants(form))
+
+
 def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
     """(word, group, severity, boundary check) for every word the scheme looks for."""
     for group in ("subject", "leader", "region"):
@@ -150,7 +166,7 @@ class Matcher:
             dictionary.update(scheme.dictionary)
             triggers = anchor(rule)
             for word, group, severity, exact in scheme_words(scheme, rule):
-                forms = variants(word)
+                forms = variants(word) | passive_forms(word) if group == "event" else variants(word)
                 if exact and group in KINDS:
                     checked.update(forms)
                 for form in forms:
