@@ -107,14 +107,12 @@ _AGENTS = str.split("实名 匿名 网友 群众 多次 多名 家长 村民 员
 
 
 def passive_forms(word: str) -> frozenset[str]:
-    """Forms of a passive event word (被举报) with its agent said (被实名举报) or with 遭 (遭举报); a
-    real-name report (实名举报：…) is a report too."""
+    """Forms of a passive event word (被举报) with its agent said (被实名举报) or with 遭 (遭举报). Not the
+    active 实名举报: an office's own 欢迎实名举报 would read as a report against it."""
     if not word.startswith("被") or len(word) < 3:
         return frozenset()
     rest = word[1:]
     forms = {f"遭{rest}", *(f"{lead}{agent}{rest}" for lead in "被遭" for agent in _AGENTS)}
-    if rest == "举报":
-        forms.add("实名举报")
     return frozenset(f for form in forms for f in variants(form))
 
 
