@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.analysis.judge import Judge
-from bot.analysis.story import TITLE_END, aliases, canonical, score, sites, stored_lead, story, title_names
+from bot.analysis.story import (
+    FEATURES,
+    TITLE_END,
+    aliases,
+    canonical,
+    features,
+    score,
+    sites,
+    stored_lead,
+    story,
+    title_names,
+)
 from bot.config import SchemeConfig
 from bot.models import Item
 from bot.replay import replay
@@ -185,3 +196,15 @@ def test_kinds_of_event_read_in_everyday_words() -> None:
     assert events(canonical("浔阳区人民医院院长向海宁被留置调查")) == {"腐败"}
     assert events(canonical("早上那条渡船在江中间船翻了")) == {"溺水"}
     assert events(canonical("塔吊租赁的老板被警察带走了")) == set()
+
+
+def test_a_short_form_inside_another_firms_name_is_no_short_form() -> None:
+    """化工 is how people call 东湖化工集团, but in 西岭化工集团 it is part of another firm's name."""
+    scheme = SchemeConfig(name="化工", subjects=["东湖化工集团", "西岭化工集团"], events={"爆炸": 5})
+    judge = Judge([scheme])
+    lead = stored_lead(canonical(f"东湖化工集团仓储车间发生爆炸{TITLE_END}东湖化工集团仓储车间今晨发生爆炸。"))
+    column = FEATURES.index("who_alias")
+    other = story(canonical(f"西岭化工集团罐区发生爆炸{TITLE_END}西岭化工集团罐区今晨发生爆炸。"), judge._words)
+    retold = story(canonical(f"化工那边炸了{TITLE_END}听说化工那边仓库炸了，好大一声。"), judge._words)
+    assert features(lead, other)[column] == 0.0
+    assert features(lead, retold)[column] == 1.0

@@ -451,7 +451,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_leader = any(w in query.head or _addressed(w, query.head) for w in stored_words.get("leader", ()))
     same_who = same_leader or bool(who_ours and any(w in query.head for w in who_ours))
-    alias = not same_who and any(a in query.head for w in stored_words.get("subject", ()) for a in aliases(w))
+    alias = not same_who and _called_short(stored_words.get("subject", ()), query)
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
@@ -552,6 +552,18 @@ _ORG_PLAIN = (
     (re.compile(r"([纸米钢铝铜煤糖酒茶陶药])业$"), r"\1厂"),
 )
 _TOO_PLAIN = frozenset(str.split("医院 人民医院 中学 小学 学校 公司 集团 工厂 政府 局 委 办 物业 超市 酒店 商场 银行"))
+
+
+def _called_short(subjects: Iterable[str], query: Story) -> bool:
+    """Does the query call one of `subjects` by a short form (aliases), outside the names of the subjects it
+    names itself (西岭化工集团 holds 化工, a short form of 东湖化工集团, and is another firm)?"""
+    forms = [a for subject in subjects for a in aliases(subject)]
+    if not forms:
+        return False
+    head = query.head
+    for own in query.words.get("subject", ()):
+        head = head.replace(own, BLANK)
+    return any(a in head for a in forms)
 
 
 @lru_cache(maxsize=4096)
