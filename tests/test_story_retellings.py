@@ -131,7 +131,7 @@ def test_a_follow_up_naming_the_same_estate_joins_the_incident() -> None:
 
 
 def test_a_copy_naming_the_subject_by_another_configured_alias_still_joins() -> None:
-    aliases = SchemeConfig(name="城投", subjects=["东平城投", "东平城市投资集团"], events={"停工": 2})
+    both_names = SchemeConfig(name="城投", subjects=["东平城投", "东平城市投资集团"], events={"停工": 2})
     text = "东平城投开发的滨河新区保障房项目已停工两个月，工地上只剩几名看守人员，已购房的业主担心无法按期交房。"
     first = Item("news", "http://n/1", "东平城投滨河新区项目停工 业主担心延期交房", text)
     copy = Item(
@@ -140,7 +140,7 @@ def test_a_copy_naming_the_subject_by_another_configured_alias_still_joins() -> 
         "东平城市投资集团滨河新区项目停工 业主担心延期交房",
         text.replace("东平城投", "东平城市投资集团"),
     )
-    assert merged(first, copy, schemes=[aliases])
+    assert merged(first, copy, schemes=[both_names])
 
 
 def test_people_shorten_an_organisations_name() -> None:

@@ -164,7 +164,7 @@ class Matcher:
             dictionary.update(scheme.dictionary)
             triggers = anchor(rule)
             for word, group, severity, exact in scheme_words(scheme, rule):
-                forms = variants(word) | passive_forms(word) if group == "event" else variants(word)
+                forms = variants(word) | (passive_forms(word) if group == "event" else frozenset())
                 if exact and group in KINDS:
                     checked.update(forms)
                 for form in forms:

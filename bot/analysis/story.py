@@ -540,7 +540,7 @@ def _addressed(name: str, text: str) -> bool:
 
 # How people shorten an organisation's name (鸥湾市第一中学 → 一中, 浔阳区人民医院 → 区医院, 鹊山水务集团 →
 # 水务, 蒲溪纸业公司 → 纸厂): the place or brand dropped, the legal form dropped, the kind said plainly.
-_LEVELS = "省市县区镇乡"
+_LEVELS = "省市县区镇乡"  # administrative levels that end a place name (浔阳区, 澄湖市)
 _ORG_PLACE = re.compile(rf"^.{{1,4}}?[{_LEVELS}](?=.{{2}})")
 _ORG_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|股份)$")
 _ORG_PLAIN = (
@@ -654,7 +654,7 @@ _DEMONSTRATIVE = re.compile(r"[这那哪][个家处座所间]([\u4e00-\u9fff]{2,
 # a numeral before 里 is a distance (两里地, 十几里), not an estate
 _DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 # a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
-_INSIDE_A_NAME = frozenset("省市县区镇乡")
+_INSIDE_A_NAME = frozenset(_LEVELS)
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
 _TRADE = frozenset(
     str.split(
