@@ -89,7 +89,9 @@ CASES = [
     ("events", "爆炸", "仓库发生爆炸", True),
     ("events", "爆炸", "一条爆炸性新闻", False),
     ("events", "爆炸", "工人引爆炸药", False),
-    ("events", "翻车", "大客车侧翻车辆受损", False),
+    # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
+    ("events", "翻车", "大客车侧翻车辆受损", True),
+    ("events", "翻车", "推翻车辆的说法", False),
     ("events", "翻车", "推翻车辆", False),
     ("events", "中毒", "集中毒品销毁", False),
     ("events", "中毒", "8人食物中毒", True),
@@ -100,6 +102,11 @@ CASES = [
     ("events", "死亡", "全县孕产妇死亡率持续下降", False),  # a rate, not a death
     ("events", "污染", "公布废气污染物监测结果", False),  # a substance, not pollution
     ("events", "死亡", "死亡人数升至5人", True),
+    # what is guarded against is not what happened
+    ("events", "溺水", "开展防溺水安全教育", False),
+    ("events", "欠薪", "建立防止欠薪长效机制", False),
+    ("events", "腐败", "深化反腐败斗争", False),
+    ("events", "火灾", "消防火灾调查认定", True),  # 消防: the fire service, not prevention
     ("events", "泄漏", "燃气泄漏物业没人管", True),  # 物业 starts after the word
 ]
 

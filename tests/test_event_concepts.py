@@ -1,9 +1,11 @@
-"""Synonymous event words add as one concept (拖欠 + 欠薪 is one fact told twice); distinct concepts add."""
+"""Synonymous event words add as one concept (拖欠 + 欠薪 is one fact told twice); distinct concepts add;
+a scheme's event word is also found under its synonyms (溺水 → 溺亡), not under loose ones (举报)."""
 
 from __future__ import annotations
 
-from bot.analysis.concepts import concept, parse, table
+from bot.analysis.concepts import concept, parse, parse_table, synonyms, table
 from bot.analysis.judge import Judge
+from bot.analysis.matcher import Matcher
 from bot.analysis.sentiment import Classifier
 from bot.config import SchemeConfig
 from bot.models import Item, Sentiment, Tier
@@ -70,3 +72,46 @@ def test_a_negated_synonym_leaves_the_stated_one() -> None:
     judgement = judged("江城建工集团否认拖欠工资", "但工人称仍有欠薪。")
     assert "事件「欠薪」3×16=48" in judgement.reason
     assert "事件「拖欠」被否定 0" in judgement.reason
+
+
+def _hits(scheme: SchemeConfig, title: str, text: str = "") -> list[tuple[str, str]]:
+    """(configured word, the text it was found as) of the scheme's event hits."""
+    matches = Matcher([scheme]).match(Item("s", "http://x/1", title, text))
+    return [
+        (h.word, (title if h.field == "title" else text)[h.start : h.end])
+        for m in matches
+        for h in m.hits
+        if h.group == "event"
+    ]
+
+
+def test_a_scheme_word_is_found_under_its_synonyms() -> None:
+    scheme = SchemeConfig(name="镇", regions=["蒲溪镇"], events={"溺水": 4, "翻车": 4})
+    assert _hits(scheme, "蒲溪镇两名工人清理化粪池时溺亡") == [("溺水", "溺亡")]
+    assert _hits(scheme, "蒲溪镇面包车翻入鱼塘") == [("翻车", "翻入")]
+    judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/2", "蒲溪镇一男子落水身亡"))
+    assert judgement is not None
+    assert "事件「溺水」4×16=64" in judgement.reason  # the reason names the configured word
+
+
+def test_loose_words_count_with_their_concept_but_stand_in_for_nothing() -> None:
+    reports = SchemeConfig(name="局", subjects=["江城交通局"], events={"被举报": 3, "火灾": 4})
+    assert _hits(reports, "江城交通局欢迎实名举报违规行为") == []  # 举报 / 实名举报 are marked ~
+    assert _hits(reports, "江城交通局：今年火情报警数同比下降两成") == []  # nor 火情 for 火灾
+    assert _hits(reports, "江城交通局办公楼起火") == [("火灾", "起火")]
+    loose = parse_table("被举报 ~实名举报 ~举报\n")
+    assert loose.of == {"被举报": "被举报", "实名举报": "被举报", "举报": "被举报"}  # counted together
+    assert loose.findable == {"被举报": ("被举报",)}
+    assert synonyms("举报") == frozenset({"被举报"})  # a loose word configured itself still finds the others
+
+
+def test_the_schemes_own_words_keep_their_own_severity() -> None:
+    scheme = SchemeConfig(name="镇", regions=["蒲溪镇"], events={"溺水": 4, "落水": 2})
+    judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/3", "蒲溪镇一儿童落水后被救起"))
+    assert judgement is not None
+    assert "事件「落水」2×16=32" in judgement.reason  # not 溺水's 4
+
+
+def test_a_synonym_holding_the_word_itself_adds_no_second_hit() -> None:
+    scheme = SchemeConfig(name="建工", subjects=["江城建工集团"], events={"拖欠": 3})
+    assert _hits(scheme, "江城建工集团拖欠工资") == [("拖欠", "拖欠")]  # not also 拖欠工资 (a synonym of 拖欠)

@@ -18,7 +18,8 @@ when no word of that route straddles either of its edges. Rules on top:
 - a leader inside a longer word that starts with the name is another person, and a
   leader whose last character starts a firm's word (阎秋实业, 王建国际) names the firm;
   an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in a
-  derived noun of another kind (爆炸性新闻, 死亡率, 污染物);
+  derived noun of another kind (爆炸性新闻, 死亡率, 污染物), nor after a word of prevention
+  (防溺水, 防止欠薪, 反腐败);
 - punctuation and spaces are edges (王建国（局长）, 江城 建工); in text spaced out
   character by character (王 建 国) spaces are not.
 
@@ -88,6 +89,10 @@ AFTER_NAME = frozenset(
 # an event word that begins a noun of another kind is not the event: a property (爆炸性新闻), a rate
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
 DERIVED_SUFFIXES = ("性", "率", "物")
+# an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败);
+# 消防 is the fire service, not prevention (消防火灾调查)
+PREVENTION_PREFIXES = ("防", "防止", "反")
+NOT_PREVENTION = ("消防",)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -218,6 +223,8 @@ class Boundaries:
             return True
         if kind == "event" and rest.startswith("性"):
             return False  # 爆炸性新闻
+        if kind == "event" and window[:start].endswith(PREVENTION_PREFIXES):
+            return window[:start].endswith(NOT_PREVENTION)  # 防溺水 is prevention, 消防 the fire service
         for a, b in spans:
             if a < end < b:  # a word straddles the right edge
                 if a > start:

@@ -1,37 +1,63 @@
-"""Event concepts: synonymous event words (拖欠 / 欠薪 / 讨薪) count as one fact when scored.
+"""Event concepts: synonymous event words (拖欠 / 欠薪 / 讨薪) count as one fact when scored, and a
+scheme's event word is also found under its synonyms (溺水 in a scheme finds 溺亡, 淹死).
 
 The table ships as package data (bot/data/event_concepts.txt, one concept a line) rather
 than code, so an analyst can read and extend it. A scheme's event word belongs to the
 concept listing it, else to the concept of the longest listed word it contains
-(拖欠农民工工资 → 欠薪), else to a concept of its own.
+(拖欠农民工工资 → 欠薪), else to a concept of its own. A word written with a leading `~` is
+counted with its concept but never looked for in place of another word: too loose on its own
+(举报 would find an office's own 欢迎举报 notice for a scheme's 被举报).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from bot.analysis.normalize import normalize
 
 TABLE = "event_concepts.txt"
+LOOSE = "~"  # marks a word counted with its concept, never looked for in place of another
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The parsed table: each listed word's concept, and each concept's words that may stand in for another."""
+
+    of: dict[str, str]  # listed word (normalised) → the concept's name (the first word of its line)
+    findable: dict[str, tuple[str, ...]]  # concept name → its words that may stand in for another
 
 
 @cache
+def _bundled() -> Concepts:
+    return parse_table((resources.files("bot") / "data" / TABLE).read_text(encoding="utf-8"))
+
+
 def table() -> dict[str, str]:
     """Listed word (normalised) → the concept's name (the first word of its line)."""
-    text = (resources.files("bot") / "data" / TABLE).read_text(encoding="utf-8")
-    return parse(text)
+    return _bundled().of
 
 
 def parse(text: str) -> dict[str, str]:
     """Lines of space-separated synonyms; '#' starts a comment. A word listed twice keeps its first line."""
-    concepts: dict[str, str] = {}
+    return parse_table(text).of
+
+
+def parse_table(text: str) -> Concepts:
+    """`parse`, keeping which words may stand in for another (those without a leading `~`)."""
+    of: dict[str, str] = {}
+    findable: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
-        words = [normalize(w) for w in line.partition("#")[0].split()]
-        words = [w for w in words if w]
-        for word in words:
-            concepts.setdefault(word, words[0])
-    return concepts
+        marked = [(w.startswith(LOOSE), normalize(w.lstrip(LOOSE))) for w in line.partition("#")[0].split()]
+        marked = [(loose, w) for loose, w in marked if w]
+        if not marked:
+            continue
+        name = marked[0][1]
+        for _loose, word in marked:
+            of.setdefault(word, name)
+        findable.setdefault(name, tuple(w for loose, w in marked if not loose and of[w] == name))
+    return Concepts(of, findable)
 
 
 @cache
@@ -45,3 +71,15 @@ def concept(word: str) -> str:
     if not inside:
         return normal
     return known[max(inside, key=len)]
+
+
+@cache
+def synonyms(word: str) -> frozenset[str]:
+    """The words a scheme's event word is also found under: the other findable words of the concept
+    that lists it by itself (not one it merely contains: 拖欠农民工工资 is narrower than 欠薪)."""
+    bundled = _bundled()
+    normal = normalize(word)
+    name = bundled.of.get(normal)
+    if name is None:
+        return frozenset()
+    return frozenset(bundled.findable.get(name, ())) - {normal}

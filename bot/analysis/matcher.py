@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from bot.analysis.boundaries import KINDS, Boundaries
+from bot.analysis.concepts import synonyms
 from bot.analysis.expression import (
     And,
     Group,
@@ -116,6 +117,17 @@ def passive_forms(word: str) -> frozenset[str]:
     return frozenset(f for form in forms for f in variants(form))
 
 
+def synonym_forms(word: str, own: frozenset[str]) -> frozenset[str]:
+    """What else a scheme's event word is found as: the words of its event concept (bot.analysis.concepts:
+    溺水 → 溺亡, 淹死) and their passive forms, except words the scheme lists itself (`own`: its own
+    severity for them stands) and words holding one of them (the scheme's word is found inside)."""
+    forms: set[str] = set()
+    for synonym in synonyms(word):
+        if not any(form in synonym for form in own):  # 拖欠工资 for 拖欠: the word itself is found in it
+            forms |= (variants(synonym) | passive_forms(synonym)) - own
+    return frozenset(forms)
+
+
 def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
     """(word, group, severity, boundary check) for every word the scheme looks for."""
     for group in ("subject", "leader", "region"):
@@ -163,8 +175,11 @@ class Matcher:
             )
             dictionary.update(scheme.dictionary)
             triggers = anchor(rule)
+            own = frozenset(form for word in scheme.words("event") for form in variants(word))
             for word, group, severity, exact in scheme_words(scheme, rule):
-                forms = variants(word) | (passive_forms(word) if group == "event" else frozenset())
+                forms = variants(word)
+                if group == "event":
+                    forms |= passive_forms(word) | synonym_forms(word, own)
                 if exact and group in KINDS:
                     checked.update(forms)
                 for form in forms:
