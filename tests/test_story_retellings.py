@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.analysis.judge import Judge
+from bot.analysis.short_names import aliases
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
-    aliases,
     canonical,
     features,
     score,
@@ -19,7 +20,7 @@ from bot.analysis.story import (
     title_names,
 )
 from bot.config import SchemeConfig
-from bot.models import Item
+from bot.models import Item, Tier
 from bot.replay import replay
 from tests.conftest import START
 
@@ -208,3 +209,40 @@ def test_a_short_form_inside_another_firms_name_is_no_short_form() -> None:
     retold = story(canonical(f"化工那边炸了{TITLE_END}听说化工那边仓库炸了，好大一声。"), judge._words)
     assert features(lead, other)[column] == 0.0
     assert features(lead, retold)[column] == 1.0
+
+
+def test_a_post_naming_the_subject_only_by_its_short_name_joins_its_story() -> None:
+    """A parent's post with no event word of the scheme (呕吐, not 中毒) and only 三中 for 枞阳市第三中学:
+    the matcher finds the short name, asks whether it retells a story told under the full name, and the
+    post joins the poisoning as spread, with no alert of its own. A post about the gate's tea shop,
+    also saying 三中, retells nothing and is not judged; nor is a post saying 三中 with no story told."""
+    parent = Item(
+        "forum",
+        "http://y/5",
+        "三中好多孩子吃完午饭上吐下泻",
+        "听说三中27个学生中午吃了食堂的饭就开始呕吐肚子疼，都拉去市人民医院了，食堂已经停了，留样也被封了。",
+        fetched_at=START + timedelta(minutes=20),
+    )
+    shop = Item(
+        "forum",
+        "http://y/6",
+        "三中门口的奶茶店关门了",
+        "听说三中门口那家奶茶店今天关门了，我家娃放学没地方买了，好多学生在门口问什么时候开。",
+        fetched_at=START + timedelta(minutes=30),
+    )
+    first = replace(POISONING, fetched_at=START)
+    results = replay([first, parent, shop], Judge([SCHOOL]))
+    assert [[i.url for i in r.items] for r in results] == [[first.url, parent.url]]
+    judge = Judge([SCHOOL])
+    judgement = judge.judge(parent)
+    assert judgement is None  # nothing told yet under the full name: a short name alone says nothing
+    judge.remember(first, "A")
+    judgement = judge.judge(parent)
+    assert judgement is not None and judgement.tier is Tier.BELOW
+    assert judgement.reason.startswith("转述已记录的事件")
+    said = {
+        (h.word, (parent.title if h.field == "title" else parent.text)[h.start : h.end])
+        for h in judgement.match.hits
+        if h.group == "subject"
+    }
+    assert said == {("枞阳市第三中学", "三中")}  # the subject's hit, spanning its short name

@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.analysis.facts import extract
 from bot.analysis.judgement import Judgement
-from bot.analysis.matcher import Matcher
+from bot.analysis.matcher import ALIAS, Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
@@ -28,7 +28,8 @@ from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
 
 RETOLD = "转述已记录的事件（无方案事件词）"
-NAME_GROUPS = ("subject", "leader", "region")  # the groups that name whom or where a story is about
+# the groups that name whom or where a story is about; ALIAS: subjects called by a short name (纸厂)
+NAME_GROUPS = ("subject", "leader", "region", ALIAS)
 WATCH_SCHEME = "紧急关注"
 WATCH_SEVERITY = 3
 WORDS_CACHE = 16384
@@ -108,7 +109,7 @@ class Judge:
     def similar(self, item: Item, named: bool = False) -> str | None:
         """Number of the incident holding a near-duplicate of this item, if any. `named`: the item
         matched no rule, only names; it can retell only a story whose stored lead carries one of
-        the subjects, leaders or regions it names."""
+        the subjects, leaders or regions it names (a subject it calls by a short name included)."""
         looked = self._query(item)
         if looked is None:
             return None

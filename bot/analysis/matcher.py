@@ -41,6 +41,7 @@ from bot.analysis.expression import (
     words,
 )
 from bot.analysis.normalize import normalize, offsets, variants
+from bot.analysis.short_names import aliases
 from bot.config import SchemeConfig
 from bot.models import Hit, Item, Match
 
@@ -65,6 +66,7 @@ Occurrence = tuple[str, int, int, dict[int, tuple[Ref, ...]]]
 # what the automaton knows of a form: schemes it anchors, refs by scheme index
 Payload = tuple[tuple[int, ...], dict[int, tuple[Ref, ...]]]
 RawHit = tuple[str, int, int, Ref]  # field, start, end (normalised text), one scheme's ref
+ALIAS = "alias"  # the group of a subject's short names: the subject's ref, found under its short name
 _ANCHOR_ORDER = {"subject": 0, "leader": 0, "region": 1, "event": 3, "exclude": 4}
 
 
@@ -128,6 +130,20 @@ def synonym_forms(word: str, own: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
+def short_forms(
+    patterns: dict[str, dict[int, list[Ref]]], anchors: dict[str, set[int]], index: int, subject: str
+) -> None:
+    """Add the short names of a scheme's subject (bot.analysis.short_names: 纸厂 for 芷汀纸业公司, 区医院 for
+    浔阳区人民医院) as ALIAS refs: they never satisfy a rule, but an item naming the subject only so (纸厂的人又去
+    堵门了) asks whether it retells a story told under the full name (`Matcher.match`, `named_if`)."""
+    for alias in aliases(subject):
+        for form in variants(alias):
+            refs = patterns.setdefault(form, {}).setdefault(index, [])
+            if (ref := (index, ALIAS, subject, 0, False)) not in refs:
+                refs.append(ref)
+            anchors.setdefault(form, set()).add(index)
+
+
 def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
     """(word, group, severity, boundary check) for every word the scheme looks for."""
     for group in ("subject", "leader", "region"):
@@ -180,6 +196,8 @@ class Matcher:
                 forms = variants(word)
                 if group == "event":
                     forms |= passive_forms(word) | synonym_forms(word, own)
+                if group == "subject":
+                    short_forms(patterns, anchors, index, str(word))
                 if exact and group in KINDS:
                     checked.update(forms)
                 for form in forms:
@@ -198,6 +216,11 @@ class Matcher:
         self._groups_of = [
             frozenset(ref[1] for refs in refs_by.values() for ref in refs) for _a, refs_by in self._payloads
         ]
+        # form index → the subjects it is a short name of (words_in reports those under ALIAS)
+        self._named_by = [
+            frozenset(ref[2] for refs in refs_by.values() for ref in refs if ref[1] == ALIAS)
+            for _a, refs_by in self._payloads
+        ]
         self.empty = not patterns
         self._automaton = None if self.empty else AhoCorasick(self.forms, matchkind=MatchKind.Standard)
 
@@ -211,14 +234,15 @@ class Matcher:
     def words_in(self, text: str) -> dict[str, frozenset[str]]:
         """The configured forms found in a normalised text, by group (subject, leader, region,
         event …), across all schemes and without the boundary check: a cheap look for the
-        repost score (bot.analysis.story), which only needs to know which names a text carries."""
+        repost score (bot.analysis.story), which only needs to know which names a text carries.
+        Under ALIAS: the subjects a short name in the text stands for (芷汀纸业 for 纸厂)."""
         if self.empty:
             return {}
         found: dict[str, set[str]] = {}
         forms, groups_of = self.forms, self._groups_of
         for index, _start, _end in self.scan(text):
             for group in groups_of[index]:
-                found.setdefault(group, set()).add(forms[index])
+                found.setdefault(group, set()).update(self._named_by[index] if group == ALIAS else (forms[index],))
         return {group: frozenset(forms) for group, forms in found.items()}
 
     def prepare(self) -> None:
@@ -229,8 +253,8 @@ class Matcher:
         """Matches of every scheme, most severe first (then heaviest).
 
         `named_if` (a rebuttal test): when a scheme's subject or leader (region, for a scheme of
-        places) stands in the item but no rule holds, and `named_if(item)` is true, those schemes
-        match on the names alone. A denial restates the allegation in its own words (收受财物一事
+        places) stands in the item, or a subject's short name (纸厂 for 芷汀纸业), but no rule holds, and
+        `named_if(item)` is true, those schemes match on the names alone. A denial restates the allegation in its own words (收受财物一事
         系编造 for 受贿) or none, yet names whom it clears: enough to find the story it answers
         (bot.placement). Asked only after the scan found a name, so unmatched items never pay."""
         if self.empty:
@@ -250,13 +274,19 @@ class Matcher:
             return []
         view = _View(item, normal, self.boundaries)
         raws = {i: [(f, s, e, ref) for f, s, e, refs_by in found for ref in refs_by.get(i, ())] for i in candidates}
-        out = [m for i, raw in raws.items() if (m := self._evaluate(i, raw, view)) is not None]
+        out = [
+            m
+            for i, raw in raws.items()
+            if (m := self._evaluate(i, [r for r in raw if r[3][1] != ALIAS], view)) is not None
+        ]
         if not out and named_if is not None and named_if(item):
             out = [m for i, raw in raws.items() if (m := self._named(i, raw, view)) is not None]
         return sorted(out, key=lambda m: (-m.severity, -m.weight))
 
     def _named(self, index: int, raw: list[RawHit], view: _View) -> Match | None:
         scheme = self.schemes[index]
+        # a short name stands for its subject here (纸厂 → 芷汀纸业): the hit is the subject's, spanning 纸厂
+        raw = [(f, s, e, (r[0], "subject", *r[2:]) if r[1] == ALIAS else r) for f, s, e, r in raw]
         kept = [r for r in raw if r[3][1] != "exclude" and (not r[3][4] or view.stands(r))]
         hits = view.hits(kept)
         if not any(h.group in scheme.anchors for h in hits):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bot.analysis.normalize import normalize
 from bot.analysis.rarity import rare_bigrams
+from bot.analysis.short_names import LEVELS, addressed, aliases
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
@@ -449,7 +450,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_words = query.lookup(stored_lead) if query.lookup else {}
     who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
-    same_leader = any(w in query.head or _addressed(w, query.head) for w in stored_words.get("leader", ()))
+    same_leader = any(w in query.head or addressed(w, query.head) for w in stored_words.get("leader", ()))
     same_who = same_leader or bool(who_ours and any(w in query.head for w in who_ours))
     alias = not same_who and _called_short(stored_words.get("subject", ()), query)
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
@@ -520,40 +521,6 @@ _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
 )
 
 
-# how a retelling calls a person by surname and office (向院长, 夏总, 曲副总, 葛局): the office words' first
-# characters (总 stands for 总经理 and 总监, 局 for 局长, 处 for 处长)
-_OFFICE = "院长 局 处 总 老总 书记 主任 校长 董事长 科长 所长 镇长 县长 市长 区长 厂长 经理 主席 部长 队长 站长 行长 社长 馆长 园长 会长"
-_ADDRESS = re.compile("副?(?:" + "|".join(_OFFICE.split()) + ")")
-
-
-def _addressed(name: str, text: str) -> bool:
-    """Is the person `name` (three or two characters) called by surname and office in `text`?"""
-    if len(name) < 2:
-        return False
-    at = text.find(name[0])
-    while at >= 0:
-        if _ADDRESS.match(text, at + 1) and not text.startswith(name, at):
-            return True
-        at = text.find(name[0], at + 1)
-    return False
-
-
-# How people shorten an organisation's name (鸥湾市第一中学 → 一中, 浔阳区人民医院 → 区医院, 鹊山水务集团 →
-# 水务, 蒲溪纸业公司 → 纸厂): the place or brand dropped, the legal form dropped, the kind said plainly.
-_LEVELS = "省市县区镇乡"  # administrative levels that end a place name (浔阳区, 澄湖市)
-_ORG_PLACE = re.compile(rf"^.{{1,4}}?[{_LEVELS}](?=.{{2}})")
-_ORG_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|股份)$")
-_ORG_PLAIN = (
-    (re.compile(r"第([一二三四五六七八九十]{1,2})中学$"), r"\1中"),
-    (re.compile(r"第([一二三四五六七八九十]{1,2})小学$"), r"\1小"),
-    (re.compile(r"人民医院$"), "医院"),
-    (re.compile(r"管理局$"), "局"),
-    (re.compile(r"监督管理局$"), "监管局"),
-    (re.compile(r"([纸米钢铝铜煤糖酒茶陶药])业$"), r"\1厂"),
-)
-_TOO_PLAIN = frozenset(str.split("医院 人民医院 中学 小学 学校 公司 集团 工厂 政府 局 委 办 物业 超市 酒店 商场 银行"))
-
-
 def _called_short(subjects: Iterable[str], query: Story) -> bool:
     """Does the query call one of `subjects` by a short form (aliases), outside the names of the subjects it
     names itself (西岭化工集团 holds 化工, a short form of 东湖化工集团, and is another firm)?"""
@@ -564,24 +531,6 @@ def _called_short(subjects: Iterable[str], query: Story) -> bool:
     for own in query.words.get("subject", ()):
         head = head.replace(own, BLANK)
     return any(a in head for a in forms)
-
-
-@lru_cache(maxsize=4096)
-def aliases(name: str) -> frozenset[str]:
-    """Short forms of an organisation's name people use in speech (not the name itself)."""
-    found: set[str] = set()
-    level = _ORG_PLACE.match(name)
-    if level:  # 浔阳区人民医院: 人民医院 and 区人民医院
-        cores = [name[level.end() :], name[level.end() - 1 :]]
-    else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
-        cores = [name[2:]] if len(name) >= 4 and name[0] not in _LEVELS else []
-    for core in cores:
-        while _ORG_FORM.search(core[1:]):
-            core = _ORG_FORM.sub("", core)
-        for form in (core, *(pattern.sub(plain, core) for pattern, plain in _ORG_PLAIN)):
-            if len(form) >= 2 and form not in _TOO_PLAIN and form != name:
-                found.add(form)
-    return frozenset(found)
 
 
 def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_places: frozenset[str]) -> list[str]:
@@ -654,7 +603,7 @@ _DEMONSTRATIVE = re.compile(r"[这那哪][个家处座所间]([\u4e00-\u9fff]{2,
 # a numeral before 里 is a distance (两里地, 十几里), not an estate
 _DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 # a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
-_INSIDE_A_NAME = frozenset(_LEVELS)
+_INSIDE_A_NAME = frozenset(LEVELS)
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
 _TRADE = frozenset(
     str.split(

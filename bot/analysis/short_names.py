@@ -1,0 +1,60 @@
+"""How people call a subject or a leader in speech: 鸥湾市第一中学 is 一中, 浔阳区人民医院 is 区医院, the
+leader 向海宁 is 向院长. Read by the repost score (bot.analysis.story: a retelling keeps the story's subject
+under its short name) and by the matcher (an item calling a subject only by its short name may retell a
+story already told under the full one)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# how a retelling calls a person by surname and office (向院长, 夏总, 曲副总, 葛局): the office words' first
+# characters (总 stands for 总经理 and 总监, 局 for 局长, 处 for 处长)
+_OFFICE = "院长 局 处 总 老总 书记 主任 校长 董事长 科长 所长 镇长 县长 市长 区长 厂长 经理 主席 部长 队长 站长 行长 社长 馆长 园长 会长"
+_ADDRESS = re.compile("副?(?:" + "|".join(_OFFICE.split()) + ")")
+
+
+def addressed(name: str, text: str) -> bool:
+    """Is the person `name` (three or two characters) called by surname and office in `text`?"""
+    if len(name) < 2:
+        return False
+    at = text.find(name[0])
+    while at >= 0:
+        if _ADDRESS.match(text, at + 1) and not text.startswith(name, at):
+            return True
+        at = text.find(name[0], at + 1)
+    return False
+
+
+# How people shorten an organisation's name (鸥湾市第一中学 → 一中, 浔阳区人民医院 → 区医院, 鹊山水务集团 →
+# 水务, 蒲溪纸业公司 → 纸厂): the place or brand dropped, the legal form dropped, the kind said plainly.
+LEVELS = "省市县区镇乡"  # administrative levels that end a place name (浔阳区, 澄湖市)
+_ORG_PLACE = re.compile(rf"^.{{1,4}}?[{LEVELS}](?=.{{2}})")
+_ORG_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|股份)$")
+_ORG_PLAIN = (
+    (re.compile(r"第([一二三四五六七八九十]{1,2})中学$"), r"\1中"),
+    (re.compile(r"第([一二三四五六七八九十]{1,2})小学$"), r"\1小"),
+    (re.compile(r"人民医院$"), "医院"),
+    (re.compile(r"管理局$"), "局"),
+    (re.compile(r"监督管理局$"), "监管局"),
+    (re.compile(r"([纸米钢铝铜煤糖酒茶陶药])业$"), r"\1厂"),
+)
+_TOO_PLAIN = frozenset(str.split("医院 人民医院 中学 小学 学校 公司 集团 工厂 政府 局 委 办 物业 超市 酒店 商场 银行"))
+
+
+@lru_cache(maxsize=4096)
+def aliases(name: str) -> frozenset[str]:
+    """Short forms of an organisation's name people use in speech (not the name itself)."""
+    found: set[str] = set()
+    level = _ORG_PLACE.match(name)
+    if level:  # 浔阳区人民医院: 人民医院 and 区人民医院
+        cores = [name[level.end() :], name[level.end() - 1 :]]
+    else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
+        cores = [name[2:]] if len(name) >= 4 and name[0] not in LEVELS else []
+    for core in cores:
+        while _ORG_FORM.search(core[1:]):
+            core = _ORG_FORM.sub("", core)
+        for form in (core, *(pattern.sub(plain, core) for pattern, plain in _ORG_PLAIN)):
+            if len(form) >= 2 and form not in _TOO_PLAIN and form != name:
+                found.add(form)
+    return frozenset(found)
