@@ -27,6 +27,8 @@ CASES = [
     ("leaders", "王建国", "王建国，国际形势", True),
     ("leaders", "王建国", "王建国路发生车祸", False),
     ("leaders", "张伟", "张伟业集团召开年会", False),
+    ("leaders", "夏明远", "夏明远洋捕捞船队一渔船起火", False),  # a firm named after its trade (远洋)
+    ("leaders", "夏明远", "夏明远在会上说", True),
     ("leaders", "张伟", "记者张伟报道", True),
     ("leaders", "张伟", "张伟涉嫌受贿被查", True),
     ("leaders", "林晓峰", "林晓峰会见来访客商", True),

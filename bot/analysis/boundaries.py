@@ -78,6 +78,19 @@ FIRM_WORDS = frozenset(
         "伟业",
         "兴业",
         "宏业",
+        # trades a firm is named after (夏明远|洋 → 夏明远洋捕捞船队, 王建|电子 → 王建电子厂)
+        "远洋",
+        "海运",
+        "航运",
+        "渔业",
+        "水产",
+        "电子",
+        "医药",
+        "能源",
+        "环保",
+        "建材",
+        "餐饮",
+        "服饰",
     ]
 )
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
