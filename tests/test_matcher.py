@@ -191,8 +191,8 @@ def test_a_rebuttal_without_event_words_matches_on_the_names_it_clears() -> None
 
 
 def test_a_passive_event_word_matches_with_its_agent_said() -> None:
-    """被举报 is reported as 被实名举报 or 遭群众举报; the hit names the configured word. The active 实名举报
-    is not taken: the office's own 欢迎实名举报 is no report against it."""
+    """被举报 is reported as 被实名举报 or 遭群众举报; the hit names the configured word. The active 实名举报 is
+    an accusation too, except where the clause invites reports: the office's own 欢迎实名举报 is none."""
     scheme = SchemeConfig(name="港务", subjects=["霁川港务集团"], leaders=["钱立新"], events={"被举报": 3, "被投诉": 2})
     for title in (
         "霁川港务集团总经理钱立新被实名举报违规发放补贴",
@@ -203,3 +203,11 @@ def test_a_passive_event_word_matches_with_its_agent_said() -> None:
         assert set(match.words("event")) <= {"被举报", "被投诉"} and match.words("event"), title
     assert Matcher([scheme]).match(item("霁川港务集团公布举报电话")) == []  # 举报 alone is no report of it
     assert Matcher([scheme]).match(item("霁川港务集团公布举报电话，欢迎实名举报")) == []
+    assert Matcher([scheme]).match(item("霁川港务集团接受群众实名举报")) == []
+    assert Matcher([scheme]).match(item("霁川港务集团公布实名举报电话")) == []
+    for title in ("实名举报：霁川港务集团副总经理钱立新收受物流商好处费", "网友匿名举报霁川港务集团钱立新违规发放补贴"):
+        [match] = Matcher([scheme]).match(item(title))
+        assert match.words("event") == ["被举报"], title
+    # an invitation in an earlier clause does not reach the accusation
+    [match] = Matcher([scheme]).match(item("市民欢迎新规。实名举报：霁川港务集团钱立新收受好处费"))
+    assert match.words("event") == ["被举报"]

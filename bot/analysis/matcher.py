@@ -119,6 +119,25 @@ def passive_forms(word: str) -> frozenset[str]:
     return frozenset(f for form in forms for f in variants(form))
 
 
+# a report named as made (实名举报：…, 匿名举报称…) is an accusation, unless the clause invites reports
+# (欢迎实名举报, 接受群众实名举报, 实名举报电话): an office's own notice
+_ACCUSERS = ("实名", "匿名")
+_INVITING = re.compile(r"(?:欢迎|鼓励|接受|受理|畅通|公布|设立|开通|拨打|通过|如有|可向|请)[^，。；！？,;!?\n]{0,12}$")
+_CHANNEL = re.compile(r"^(?:电话|热线|信箱|邮箱|渠道|方式|平台|途径|奖励|制度|专线|窗口|受理)")
+
+
+def active_forms(word: str) -> frozenset[str]:
+    """The active forms of a passive report word naming its accuser (实名举报 for 被举报); see `invites`."""
+    if not word.startswith("被") or len(word) < 3:
+        return frozenset()
+    return frozenset(f for accuser in _ACCUSERS for f in variants(f"{accuser}{word[1:]}"))
+
+
+def invites(text: str, start: int, end: int) -> bool:
+    """Does the clause around text[start:end] invite reports rather than make one (欢迎实名举报, 举报电话)?"""
+    return bool(_INVITING.search(text[max(0, start - 16) : start]) or _CHANNEL.match(text, end))
+
+
 def synonym_forms(word: str, own: frozenset[str]) -> frozenset[str]:
     """What else a scheme's event word is found as: the words of its event concept (bot.analysis.concepts:
     溺水 → 溺亡, 淹死) and their passive forms, except words the scheme lists itself (`own`: its own
@@ -177,6 +196,7 @@ class Matcher:
         anchors: dict[str, set[int]] = {}
         checked: set[str] = set()
         dictionary: set[str] = set()
+        self._active: set[str] = set()  # active report forms (实名举报): not where the clause invites reports
         for index, scheme in enumerate(schemes):
             rule = parse(scheme.expression) if scheme.expression.strip() else default_rule(scheme)
             self.schemes.append(
@@ -196,6 +216,8 @@ class Matcher:
                 forms = variants(word)
                 if group == "event":
                     forms |= passive_forms(word) | synonym_forms(word, own)
+                    self._active.update(active_forms(word) - own)
+                    forms |= active_forms(word) - own
                 if group == "subject":
                     short_forms(patterns, anchors, index, str(word))
                 if exact and group in KINDS:
@@ -294,12 +316,20 @@ class Matcher:
         severity = max((h.severity for h in hits if h.group == "event"), default=0)
         return Match(scheme.name, hits[:MAX_HITS_PER_SCHEME], severity, scheme.weight)
 
+    def _inviting(self, raw: RawHit, view: _View) -> bool:
+        """An active report form (实名举报) in a clause that invites reports: an office's notice, no accusation."""
+        field_name, start, end, ref = raw
+        if ref[1] != "event" or view.normal[field_name][start:end] not in self._active:
+            return False
+        where = view.where(field_name)
+        return invites(view.text(field_name), where[start], where[end - 1] + 1)
+
     def _evaluate(self, index: int, raw: list[RawHit], view: _View) -> Match | None:
         scheme = self.schemes[index]
         possible = _present((ref[1], ref[2]) for *_, ref in raw if ref[1] != "exclude")
         if scheme.prefilter and not evaluate(scheme.rule, possible):
             return None  # even with every hit standing and no exclusion it fails: nothing to check
-        kept = [r for r in raw if not r[3][4] or view.stands(r)]
+        kept = [r for r in raw if (not r[3][4] or view.stands(r)) and not self._inviting(r, view)]
         hits = view.hits(kept)
         hits = tuple(h for h in hits if h.group != "exclude" or view.governs(h, hits, scheme))
         if not evaluate(scheme.rule, _present((h.group, h.word) for h in hits)):
