@@ -197,6 +197,8 @@ class Hit:
     start: int
     end: int
     severity: int = 0
+    # how the text says it when not in the word's own spelling: a synonym (溺亡 for 溺水), 被实名举报, 纸厂
+    said: str = ""
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_a_scheme_word_is_found_under_its_synonyms() -> None:
     assert _hits(scheme, "蒲溪镇面包车翻入鱼塘") == [("翻车", "翻入")]
     judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/2", "蒲溪镇一男子落水身亡"))
     assert judgement is not None
-    assert "事件「溺水」4×16=64" in judgement.reason  # the reason names the configured word
+    assert "事件「溺水」4×16=64（文中作「落水」）" in judgement.reason  # the configured word, and how the text says it
 
 
 def test_loose_words_count_with_their_concept_but_stand_in_for_nothing() -> None:

@@ -240,6 +240,7 @@ def test_a_post_naming_the_subject_only_by_its_short_name_joins_its_story() -> N
     judgement = judge.judge(parent)
     assert judgement is not None and judgement.tier is Tier.BELOW
     assert judgement.reason.startswith("转述已记录的事件")
+    assert "主体「枞阳市第三中学（文中作「三中」）」" in judgement.reason
     said = {
         (h.word, (parent.title if h.field == "title" else parent.text)[h.start : h.end])
         for h in judgement.match.hits

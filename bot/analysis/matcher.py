@@ -381,7 +381,9 @@ class _View:
         hits = []
         for field_name, start, end, (_i, group, word, severity, _exact) in raw:
             pos = self.where(field_name)
-            hits.append(Hit(word, group, field_name, pos[start], pos[end - 1] + 1, severity))
+            form = self.normal[field_name][start:end]
+            said = "" if form in variants(word) else form
+            hits.append(Hit(word, group, field_name, pos[start], pos[end - 1] + 1, severity, said))
         return tuple(h for h in hits if not any(_inside(h, other) for other in hits))
 
     def sentence(self, hit: Hit) -> int:

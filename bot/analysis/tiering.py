@@ -109,12 +109,25 @@ def score(
     return Grade(tier, points, f"{' + '.join(parts)} = {points:.0f} 分{note} → {tier.roman} {tier.label}")
 
 
+def _said(match: Match, group: str) -> dict[str, str]:
+    """Configured word → how the text says it, for words found only in another form (溺亡 for 溺水, 三中 for
+    枞阳市第三中学, 被实名举报 for 被举报): the reason line shows both, so a reader sees why it hit."""
+    direct = {h.word for h in match.hits if h.group == group and not h.said}
+    said: dict[str, str] = {}
+    for hit in match.hits:
+        if hit.group == group and hit.said and hit.word not in direct:
+            said.setdefault(hit.word, hit.said)
+    return said
+
+
 def _word_parts(match: Match) -> list[str]:
     parts = []
     subjects = match.words("subject") or match.words("region")
     if subjects:
         label = "主体" if match.words("subject") else "地域"
-        parts.append(f"{label}「{'、'.join(subjects[:3])}」")
+        said = _said(match, "subject")
+        named = [f"{w}（文中作「{said[w]}」）" if w in said else w for w in subjects[:3]]
+        parts.append(f"{label}「{'、'.join(named)}」")
     quoted = match.words("word")
     if quoted:
         parts.append(f"关键词「{'、'.join(quoted[:3])}」")
@@ -141,13 +154,15 @@ def _event_points(match: Match, negated: Collection[str], parts: list[str]) -> f
     for word in sorted((w for w in strongest if w not in negated), key=lambda w: -strongest[w]):
         grouped.setdefault(concept(word), []).append(word)
     total = 0.0
+    said = _said(match, "event")
     for rank, words in enumerate(sorted(grouped.values(), key=lambda ws: -strongest[ws[0]])):
         word = words[0]
         points = POINTS_PER_SEVERITY * strongest[word] / 2**rank
         total += points
         share = f"÷{2**rank}" if rank else ""
+        as_said = f"（文中作「{said[word]}」）" if word in said else ""
         same = f"（同义「{'、'.join(words[1:])}」不另计）" if words[1:] else ""
-        parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}{same}")
+        parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}{as_said}{same}")
     parts.extend(f"事件「{word}」被否定 0" for word in strongest if word in negated)
     return total
 
