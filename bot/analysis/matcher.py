@@ -215,9 +215,9 @@ class Matcher:
             for word, group, severity, exact in scheme_words(scheme, rule):
                 forms = variants(word)
                 if group == "event":
-                    forms |= passive_forms(word) | synonym_forms(word, own)
-                    self._active.update(active_forms(word) - own)
-                    forms |= active_forms(word) - own
+                    active = active_forms(word) - own
+                    self._active.update(active)
+                    forms |= passive_forms(word) | active | synonym_forms(word, own)
                 if group == "subject":
                     short_forms(patterns, anchors, index, str(word))
                 if exact and group in KINDS:
@@ -274,11 +274,12 @@ class Matcher:
     def match(self, item: Item, named_if: Callable[[Item], object] | None = None) -> list[Match]:
         """Matches of every scheme, most severe first (then heaviest).
 
-        `named_if` (a rebuttal test): when a scheme's subject or leader (region, for a scheme of
-        places) stands in the item, or a subject's short name (纸厂 for 芷汀纸业), but no rule holds, and
-        `named_if(item)` is true, those schemes match on the names alone. A denial restates the allegation in its own words (收受财物一事
-        系编造 for 受贿) or none, yet names whom it clears: enough to find the story it answers
-        (bot.placement). Asked only after the scan found a name, so unmatched items never pay."""
+        `named_if` (a rebuttal or retelling test): when a scheme's subject or leader (region, for a
+        scheme of places) stands in the item, or a subject's short name (纸厂 for 芷汀纸业), but no rule
+        holds, and `named_if(item)` is true, those schemes match on the names alone. A denial restates
+        the allegation in its own words (收受财物一事系编造 for 受贿) or none, yet names whom it clears:
+        enough to find the story it answers (bot.placement). Asked only after the scan found a name,
+        so unmatched items never pay."""
         if self.empty:
             return []
         found: list[Occurrence] = []
