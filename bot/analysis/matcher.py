@@ -149,18 +149,11 @@ def synonym_forms(word: str, own: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
-def short_forms(
-    patterns: dict[str, dict[int, list[Ref]]], anchors: dict[str, set[int]], index: int, subject: str
-) -> None:
-    """Add the short names of a scheme's subject (bot.analysis.short_names: 纸厂 for 芷汀纸业公司, 区医院 for
-    浔阳区人民医院) as ALIAS refs: they never satisfy a rule, but an item naming the subject only so (纸厂的人又去
-    堵门了) asks whether it retells a story told under the full name (`Matcher.match`, `named_if`)."""
-    for alias in aliases(subject):
-        for form in variants(alias):
-            refs = patterns.setdefault(form, {}).setdefault(index, [])
-            if (ref := (index, ALIAS, subject, 0, False)) not in refs:
-                refs.append(ref)
-            anchors.setdefault(form, set()).add(index)
+def short_forms(subject: str) -> frozenset[str]:
+    """The short names of a scheme's subject (bot.analysis.short_names: 纸厂 for 芷汀纸业公司, 区医院 for
+    浔阳区人民医院), found as ALIAS refs: they never satisfy a rule, but an item naming the subject only so
+    (纸厂的人又去堵门了) asks whether it retells a story told under the full name (`Matcher.match`, `named_if`)."""
+    return frozenset(form for alias in aliases(subject) for form in variants(alias))
 
 
 def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
@@ -218,16 +211,18 @@ class Matcher:
                     active = active_forms(word) - own
                     self._active.update(active)
                     forms |= passive_forms(word) | active | synonym_forms(word, own)
-                if group == "subject":
-                    short_forms(patterns, anchors, index, str(word))
                 if exact and group in KINDS:
                     checked.update(forms)
-                for form in forms:
-                    refs = patterns.setdefault(form, {}).setdefault(index, [])
-                    if (ref := (index, group, str(word), severity, exact)) not in refs:
-                        refs.append(ref)
-                    if _key(group, word) in triggers:
-                        anchors.setdefault(form, set()).add(index)
+                found_as = [(forms, (index, group, str(word), severity, exact))]
+                if group == "subject":
+                    found_as.append((short_forms(str(word)), (index, ALIAS, str(word), 0, False)))
+                for group_forms, ref in found_as:
+                    for form in group_forms:
+                        refs = patterns.setdefault(form, {}).setdefault(index, [])
+                        if ref not in refs:
+                            refs.append(ref)
+                        if _key(group, word) in triggers:
+                            anchors.setdefault(form, set()).add(index)
         self.boundaries = Boundaries(sorted(checked), sorted(dictionary))
         self.forms: list[str] = list(patterns)  # the automaton's words, by pattern index
         self._payloads: list[Payload] = [
