@@ -3,7 +3,7 @@ a scheme's event word is also found under its synonyms (溺水 → 溺亡), not 
 
 from __future__ import annotations
 
-from bot.analysis.concepts import concept, parse, parse_table, synonyms, table
+from bot.analysis.concepts import concept, parse_table, synonyms, table
 from bot.analysis.judge import Judge
 from bot.analysis.matcher import Matcher
 from bot.analysis.sentiment import Classifier
@@ -44,7 +44,7 @@ def test_a_longer_scheme_word_belongs_to_the_concept_it_contains() -> None:
 
 
 def test_parse_keeps_the_first_line_of_a_word_and_skips_comments() -> None:
-    parsed = parse("# 注释\n欠薪 拖欠  # 行尾注释\n拖欠 讨薪\n")
+    parsed = parse_table("# 注释\n欠薪 拖欠  # 行尾注释\n拖欠 讨薪\n").of
     assert parsed == {"欠薪": "欠薪", "拖欠": "欠薪", "讨薪": "拖欠"}  # its line is named by its first word
     assert len(table()) > 50
 

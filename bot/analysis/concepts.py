@@ -39,13 +39,9 @@ def table() -> dict[str, str]:
     return _bundled().of
 
 
-def parse(text: str) -> dict[str, str]:
-    """Lines of space-separated synonyms; '#' starts a comment. A word listed twice keeps its first line."""
-    return parse_table(text).of
-
-
 def parse_table(text: str) -> Concepts:
-    """`parse`, keeping which words may stand in for another (those without a leading `~`)."""
+    """Lines of space-separated synonyms; '#' starts a comment, `~` marks a word that stands in for no
+    other. A word listed twice keeps its first line."""
     of: dict[str, str] = {}
     findable: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
