@@ -94,7 +94,7 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     judge.remember(item, incident.number)
     updated = await ledger.add_spread(incident.number, item, now)
     upgraded = False
-    if judgement.tier < updated.tier and not _retold_without_figures(updated, judgement):
+    if judgement.tier < updated.tier and not _nothing_graver(updated, judgement):
         # the repost itself is graver (e.g. casualties now reported)
         reason = toll_reason(updated.reason, judgement)
         updated = await ledger.upgrade(updated.number, judgement.tier, reason, now)
@@ -119,12 +119,19 @@ async def _current(ledger: Ledger, number: str | None) -> Incident | None:
     return incident
 
 
-def _retold_without_figures(incident: Incident, judgement: Judgement) -> bool:
-    """A repost stating no confirmed figure, of a story graded by its figures (受伤 8 人 → IV), and
-    naming no new leader, brings nothing graver: its own grade rests on event words (泄漏 → II, or a
-    rumoured 三十多人遇难) that the story's figures replaced."""
-    new_leaders = set(judgement.match.words("leader")) - set(incident.match.words("leader") if incident.match else ())
-    return judgement.facts.band is None and bool(stated_tolls(incident.reason)) and not new_leaders
+def _nothing_graver(incident: Incident, judgement: Judgement) -> bool:
+    """A repost that brings nothing graver than its story already holds: no confirmed figure, no
+    new leader and no kind of event the story lacks. Its own higher grade then rests on the way it
+    tells the story (a forum post's angrier tone, 这么大的火灾) or on event words that the story's
+    figures replaced (受伤 8 人 → IV, not 泄漏 → II; a rumoured 三十多人遇难): neither is news."""
+    told = incident.match  # None: a record from before matches were kept
+    known_leaders = set(told.words("leader")) if told is not None else set()
+    if judgement.facts.band is not None or set(judgement.match.words("leader")) - known_leaders:
+        return False
+    if stated_tolls(incident.reason):
+        return True
+    ours = {concept(w) for w in judgement.match.words("event") if w not in judgement.negated}
+    return told is not None and not ours - {concept(w) for w in told.words("event")}
 
 
 def toll_reason(before: str, judgement: Judgement) -> str:
@@ -164,8 +171,7 @@ async def _answered(item: Item, judgement: Judgement, judge: Judge, ledger: Ledg
         shared_events = events & (set(incident.match.words("event")) | story_events(title))
         grams = bigrams(title)
         overlap = len(grams & bigrams(head)) / len(grams) if grams else 0.0
-        people = set(judgement.match.words("leader")) | set(incident.match.words("leader"))
-        named = _same_names(names, theirs, people) or (
+        named = _same_names(names, theirs, _people(judgement.match, incident.match)) or (
             not _who(incident.match) and set(judgement.match.words("region")) & theirs
         )
         # the regulator answering for the company it oversees names another subject of the scheme:
@@ -190,7 +196,7 @@ def _follow_up(
 ) -> Incident | None:
     """An open incident of the same scheme this item reports on again in other words (a follow-up
     with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
-    and the same kind of event, and both headlines carry a proper name of the story's own beyond
+    (the scheme's short form of a name inside its full one counts, see `_same_names`) and the same kind of event, and both headlines carry a proper name of the story's own beyond
     the scheme's words (鸿运鞋厂, 桂园小区, 沿江路, 拒载: a word jieba hardly knows). Two stories
     about one subject on one day share the subject and everyday words (公交车, 化工厂), not such a
     name; the similarity index (bot.analysis.story) has already looked at the wording."""
@@ -204,7 +210,7 @@ def _follow_up(
     for incident in recent:  # the recent incidents of the item's scheme
         if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
             continue
-        if not names & _names(incident.match):
+        if not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
@@ -229,8 +235,8 @@ def _headline(
     """The open incident a short headline repeats, or the hot-list-born incident a report tells in
     full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
     or kind, and the headline's own words (仓库, 码头, a place) found in the other side's title and
-    lead (bot.analysis.headline). Two explosions at two companies share no subject; two at one
-    company differ in those words."""
+    lead (bot.analysis.headline). 澄湖公交 names the story told of 澄湖公交集团 (`_same_names`). Two
+    explosions at two companies share no subject; two at one company differ in those words."""
     short = is_headline(item, judge)
     names = _names(judgement.match)
     title = canonical(item.title)
@@ -244,7 +250,7 @@ def _headline(
             continue  # a report meets only the incidents a hot-list headline opened
         if incident.scheme != judgement.match.scheme or incident.match is None or not _accepts(incident, now, judge):
             continue
-        if not names & _names(incident.match):
+        if not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
             continue
         theirs = canonical(incident.title)
         if not ours & _concepts(incident.match, frozenset(), theirs):
@@ -272,6 +278,11 @@ def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:
     its full one counting as the same (禾丰建投 in 禾丰建投集团: a rebuttal often uses the full name);
     a person's name only as itself (王建 is not 王建国)."""
     return any(a == b or (a not in people and b not in people and (a in b or b in a)) for a in ours for b in theirs)
+
+
+def _people(*matches: Match) -> set[str]:
+    """The leaders named on either side: a person's name matches only itself (see `_same_names`)."""
+    return {word for match in matches for word in match.words("leader")}
 
 
 def _who(match: Match) -> set[str]:

@@ -100,3 +100,19 @@ async def test_live_placement_merges_the_hot_title_as_replay_does(store: Store) 
     got = sorted(len(i.item_keys) for i in await store.incidents())
     assert got == [1, 2]
     assert got == sorted(len(r.items) for r in replay(items, Judge(config.schemes)))
+
+
+def test_a_headline_using_the_shorter_configured_name_joins_the_story_told_with_the_full_one() -> None:
+    """澄湖公交 and 澄湖公交集团 are both the scheme's words; the story was matched on the longer one,
+    the hot-list entry on the shorter: one organisation, so the headline joins (another place does not)."""
+    scheme = SchemeConfig(name="公交", subjects=["澄湖公交集团", "澄湖公交"], events={"翻车": 4})
+    report = news(
+        "澄湖公交集团一旅游专线大巴在盘龙岭山路翻车 已致1人死亡",
+        "今天上午9时许，澄湖公交集团一辆旅游专线大巴行驶至盘龙岭山路一处急弯时翻车，车上载有32名乘客。",
+        0,
+        "http://x/3",
+    )
+    joined = replay([report, hot("澄湖公交大巴盘龙岭翻车", 5)], Judge([scheme]))
+    assert [len(r.items) for r in joined] == [2]
+    apart = replay([report, hot("澄湖公交大巴青石岭翻车", 5)], Judge([scheme]))
+    assert [len(r.items) for r in apart] == [1, 1]

@@ -455,3 +455,63 @@ def test_names_alone_match_only_a_retelling_of_a_remembered_story() -> None:
     retold = judge.judge(RETOLD_BLAST)
     assert retold is not None and retold.tier is Tier.BELOW and retold.reason.startswith("转述已记录的事件")
     assert judge.judge(meeting) is None
+
+
+def bus_fire_config() -> Config:
+    scheme = {
+        "name": "公交",
+        "subjects": ["栖凤公交公司", "栖凤公交"],
+        "leaders": ["郑启航"],
+        "events": {"起火": 4, "火灾": 4, "被举报": 3},
+    }
+    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+
+
+BUS_FIRE = Item(
+    "city",
+    "http://f/1",
+    "行驶中突然冒烟起火 栖凤公交22路一公交车烧成空壳",
+    "30日上午8时许，栖凤公交公司22路一辆公交车行驶至人民路与文昌街路口时，车尾突然冒出浓烟，随后起火。"
+    "驾驶员立即停车开门疏散乘客，火灾很快将车辆烧成空壳，消防随后赶到扑灭。具体伤亡情况和起火原因正在核实。",
+    fetched_at=_at(0),
+)
+BUS_FIRE_RETOLD = Item(
+    "forum",
+    "http://f/2",
+    "22路车着火了！人民路文昌街口浓烟滚滚",
+    "刚在人民路文昌街口等红灯，旁边栖凤公交22路屁股后面突然冒黑烟，司机反应快把门打开让大家下车，"
+    "一两分钟整辆车就烧起来了，这么大的火灾头一回见，现在就剩个架子。消防车刚到。",
+    fetched_at=_at(10),
+)
+
+
+async def test_a_retelling_in_angrier_words_joins_without_regrading_the_story(store: Store) -> None:
+    """The forum post tells the same fire with nothing new (no figure, leader or kind of event); its
+    tone alone grades it higher than the news did, and tone is not news: no upgrade, no new alert."""
+    cfg = bus_fire_config()
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    first, retold = judge.judge(BUS_FIRE), judge.judge(BUS_FIRE_RETOLD)
+    assert first is not None and retold is not None
+    assert retold.tier < first.tier  # graver on its own: the trap
+    items = [BUS_FIRE, BUS_FIRE_RETOLD]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    [(title, tier, _reason, spread, _progress, upgrades)] = got
+    assert (title, tier, spread, upgrades) == (BUS_FIRE.title, first.tier, 2, 0)
+
+
+async def test_a_retelling_naming_a_leader_the_story_lacked_still_upgrades(store: Store) -> None:
+    named = Item(
+        "forum",
+        "http://f/3",
+        "22路车着火了！栖凤公交总经理郑启航被举报隐瞒车辆隐患",
+        "人民路文昌街口22路公交车起火烧成空壳，有司机实名举报栖凤公交总经理郑启航明知这批车电路老化仍要求上路。",
+        fetched_at=_at(20),
+    )
+    cfg = bus_fire_config()
+    items = [BUS_FIRE, named]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    [(_title, tier, reason, spread, _progress, upgrades)] = got
+    assert spread == 2 and upgrades == 1 and "郑启航" in reason
+    assert tier < Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis).judge(BUS_FIRE).tier  # type: ignore[union-attr]
