@@ -32,7 +32,7 @@ from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
-from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, specific_run
+from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, sites_disagree, specific_run, tells_progress
 from bot.analysis.story import events as story_events
 from bot.incidents import IncidentService
 from bot.models import Action, Incident, Item, Match, Status, Tier
@@ -47,6 +47,7 @@ FACILITY = re.compile(
 # a rebuttal naming another subject of the scheme answers a story when it repeats this share of
 # the story's headline (its two-character runs)
 ANSWER_OVERLAP = 0.4
+LEAD_PROGRESS = 60  # characters of title and lead where a progress report says so
 T = TypeVar("T")
 
 
@@ -85,7 +86,11 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
         if _names(judgement.match):
             since = now - judge.analysis.merge_window
             recent = list(await ledger.recent(since, judgement.match.scheme))
-        incident = _follow_up(item, judgement, judge, recent, now) or _headline(item, judgement, judge, recent, now)
+        incident = (
+            _follow_up(item, judgement, judge, recent, now)
+            or _headline(item, judgement, judge, recent, now)
+            or _progress_of(item, judgement, judge, recent, now)
+        )
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         related = await _current(ledger, maybe)
         hint = related.number if related is not None and _accepts(related, now, judge) else ""
@@ -222,6 +227,36 @@ def _follow_up(
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
+
+
+def _progress_of(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
+    """The story an item tells the progress of (已成立调查组, 赔偿, 检测结果, 增至…) in words too far from
+    its reports for the similarity index: the open incident of the scheme naming the same subject,
+    leader or region and the same kind of event, when it is the only one (two open 医疗事故 stories of
+    one hospital: a 调查组 could answer either) and names no site the item does not (金桥花园 is
+    not the 沙河安置房 project)."""
+    if not tells_progress(canonical(item.title), title=True) and not tells_progress(_head(item)[:LEAD_PROGRESS]):
+        return None
+    names = _names(judgement.match)
+    title = canonical(item.title)
+    events = _concepts(judgement.match, judgement.negated, title)
+    alike = [
+        incident
+        for incident in recent
+        if incident.match is not None
+        and _accepts(incident, now, judge)
+        and _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
+        and events & _concepts(incident.match, frozenset(), canonical(incident.title))
+    ]
+    if len(alike) != 1:
+        return None
+    story = alike[0]
+    told = TITLE_END.join([canonical(story.title, with_clauses=True), *judge.leads(story.number)])
+    if sites_disagree(canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True), told):
+        return None  # progress of another project (金桥花园), not the 沙河安置房 of that story
+    return story
 
 
 def is_headline(item: Item, judge: Judge) -> bool:

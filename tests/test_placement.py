@@ -515,3 +515,81 @@ async def test_a_retelling_naming_a_leader_the_story_lacked_still_upgrades(store
     [(_title, tier, reason, spread, _progress, upgrades)] = got
     assert spread == 2 and upgrades == 1 and "郑启航" in reason
     assert tier < Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis).judge(BUS_FIRE).tier  # type: ignore[union-attr]
+
+
+def hospital_config() -> Config:
+    scheme = {
+        "name": "卫健",
+        "subjects": ["栈桥区人民医院", "栈桥区卫健局", "禾丰建投"],
+        "events": {"医疗事故": 4, "死亡": 4, "欠薪": 3, "拖欠": 3},
+    }
+    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+
+
+MOTHER = Item(
+    "forum",
+    "http://m/1",
+    "栈桥区人民医院一产妇剖宫产后死亡 家属质疑医疗事故",
+    "网友发文称，她的表姐7日晚在栈桥区人民医院做剖宫产，孩子平安，但产妇术后大出血，凌晨两点多抢救无效死亡，家属质疑存在医疗事故。",
+    fetched_at=_at(0),
+)
+INQUIRY = Item(
+    "gov",
+    "http://m/2",
+    "栈桥区卫健局：已成立产妇死亡事件调查组 涉事医生暂停执业",
+    "针对网民反映的栈桥区人民医院产妇术后死亡一事，区卫健局已成立调查组进驻医院，封存全部病历，涉事主刀医生和当班护士暂停执业。",
+    fetched_at=_at(60),
+)
+
+
+async def test_a_follow_up_in_other_words_joins_the_only_open_story_of_its_kind(store: Store) -> None:
+    """调查组、暂停执业: what was done since. The wording is far from the first post, but the scheme has
+    one open 医疗事故 story naming that hospital: the follow-up joins it, no new alert."""
+    cfg = hospital_config()
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    judge.remember(MOTHER, "probe")
+    assert judge.similar(INQUIRY) is None  # the wording alone would open a second incident
+    items = [MOTHER, INQUIRY]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert [(row[0], row[3]) for row in got] == [(MOTHER.title, 2)]
+
+
+async def test_a_follow_up_stays_apart_when_two_stories_of_its_kind_are_open(store: Store) -> None:
+    """Two open 医疗事故 stories of one hospital: 调查组 could answer either, so it opens its own."""
+    other = Item(
+        "city",
+        "http://m/3",
+        "栈桥区人民医院一名老人输液后死亡 家属称用错药",
+        "82岁的刘某在栈桥区人民医院急诊输液后不久死亡，家属称护士用错了药，怀疑医疗事故。",
+        fetched_at=_at(30),
+    )
+    cfg = hospital_config()
+    items = [MOTHER, other, INQUIRY]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1, 1]
+
+
+async def test_a_follow_up_naming_another_site_stays_apart(store: Store) -> None:
+    """已结清 reports progress, but of 金桥花园, not the 沙河安置房 project of the open story."""
+    items = [
+        Item(
+            "forum",
+            "http://w/1",
+            "禾丰建投被曝拖欠沙河安置房项目农民工工资",
+            "有网友发帖称，禾丰建投承建的沙河安置房项目拖欠农民工半年工资，工人多次到项目部讨要无果。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "weibo",
+            "http://w/2",
+            "禾丰建投项目部称工资已结清 工人：年前的欠薪至今没拿到",
+            "禾丰建投金桥花园项目部称工资已经结清，但多名工人表示，去年年底的欠薪至今没有到账。",
+            fetched_at=_at(30),
+        ),
+    ]
+    cfg = hospital_config()
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

@@ -709,6 +709,18 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
     return same, other, apart
 
 
+def sites_disagree(a: str, b: str) -> bool:
+    """Both canonical texts (with CLAUSE marks) name sites and neither names one of the other's: 金桥花园
+    and 沙河安置房项目 are two projects, whatever else the texts share."""
+    ours, theirs = sites(a), sites(b)
+    plain_a, plain_b = plain(a), plain(b)
+    return (
+        bool(ours and theirs)
+        and not any(_named(site, kind, plain_b) for kind, names in ours.items() for site in names)
+        and not any(_named(site, kind, plain_a) for kind, names in theirs.items() for site in names)
+    )
+
+
 SWAP_FRAME = 6  # characters of common headline start and end that make a template
 
 
@@ -871,3 +883,15 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
                     best = piece[i:j]
                     break
     return best
+
+
+def tells_progress(text: str, title: bool = False) -> bool:
+    """A canonical title or lead reporting how a story went on (a 续报, a figure that rose, an outcome:
+    赔偿, 检测结果) and not another occurrence (又一起, 再次发生). A `title` also says so by what was done
+    since (调查组, 补发, 鉴定, 返校), words a first report's lead uses too (已成立调查组)."""
+    said = _FOLLOWUP.search(text) or _OUTCOME.search(text) or (title and _SINCE.search(text))
+    return bool(said) and not _AGAIN.search(text)
+
+
+# what was done since a story broke, as a follow-up's title says it
+_SINCE = re.compile(r"调查组|介入|协调|补发|结清|到账|鉴定|返校|康复|出院|暂停执业|停课|复课|承诺")

@@ -1,0 +1,31 @@
+"""`tells_progress`: a title or lead reporting how a story went on, not another occurrence (bot.analysis.story)."""
+
+from __future__ import annotations
+
+from bot.analysis.story import canonical, sites_disagree, tells_progress
+
+
+def test_figures_that_rose_and_outcomes_are_progress() -> None:
+    assert tells_progress(canonical("一中就诊学生增至53人 市疾控介入流调"))
+    assert tells_progress(canonical("产妇死亡事件鉴定为医疗事故 医院赔偿家属86万元"))
+    assert tells_progress(canonical("食物中毒检测结果公布：系沙门氏菌污染卤制品所致"))
+
+
+def test_another_occurrence_is_not() -> None:
+    assert not tells_progress(canonical("又一起燃气爆炸 死亡人数增至3人"))
+    assert not tells_progress(canonical("江城化工集团仓库发生爆炸 已致3人死亡"))
+
+
+def test_what_was_done_since_counts_in_a_title_only() -> None:
+    """A first report's lead says 已成立调查组 too; a title leading with it is a follow-up."""
+    said = canonical("栈桥区卫健局：已成立产妇死亡事件调查组 涉事医生暂停执业")
+    assert tells_progress(said, title=True)
+    assert not tells_progress(said)
+
+
+def test_two_named_sites_disagree_one_shared_does_not() -> None:
+    a = canonical("禾丰建投拖欠沙河安置房项目工资，工人讨要无果", with_clauses=True)
+    b = canonical("禾丰建投称并未拖欠金桥花园项目工资，工人仍未拿到", with_clauses=True)
+    assert sites_disagree(a, b)
+    assert not sites_disagree(a, canonical("沙河安置房项目工人已拿到工资", with_clauses=True))
+    assert not sites_disagree(a, canonical("禾丰建投称工资已结清", with_clauses=True))  # no site: nothing to disagree
