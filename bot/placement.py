@@ -32,7 +32,7 @@ from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
-from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, sites_disagree, specific_run, tells_progress
+from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, site_relation, specific_run, tells_progress
 from bot.analysis.story import events as story_events
 from bot.incidents import IncidentService
 from bot.models import Action, Incident, Item, Match, Status, Tier
@@ -233,30 +233,28 @@ def _progress_of(
     item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
 ) -> Incident | None:
     """The story an item tells the progress of (已成立调查组, 赔偿, 检测结果, 增至…) in words too far from
-    its reports for the similarity index: the open incident of the scheme naming the same subject,
-    leader or region and the same kind of event, when it is the only one (two open 医疗事故 stories of
-    one hospital: a 调查组 could answer either) and names no site the item does not (金桥花园 is
-    not the 沙河安置房 project)."""
+    its reports for the similarity index: the open incident of the scheme reporting the same kind of
+    event and naming the same subject, leader or region (or the same site: 区应急管理局 on the
+    东环路商场 that 区住建局's story told), when it is the only one (two open 医疗事故 stories of one
+    hospital: a 调查组 could answer either). A story naming other sites only is another story
+    (金桥花园 is not the 沙河安置房 project)."""
     if not tells_progress(canonical(item.title), title=True) and not tells_progress(_head(item)[:LEAD_PROGRESS]):
         return None
     names = _names(judgement.match)
-    title = canonical(item.title)
-    events = _concepts(judgement.match, judgement.negated, title)
-    alike = [
-        incident
-        for incident in recent
-        if incident.match is not None
-        and _accepts(incident, now, judge)
-        and _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
-        and events & _concepts(incident.match, frozenset(), canonical(incident.title))
-    ]
-    if len(alike) != 1:
-        return None
-    story = alike[0]
-    told = TITLE_END.join([canonical(story.title, with_clauses=True), *judge.leads(story.number)])
-    if sites_disagree(canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True), told):
-        return None  # progress of another project (金桥花园), not the 沙河安置房 of that story
-    return story
+    ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
+    events = _concepts(judgement.match, judgement.negated, canonical(item.title))
+    alike: list[Incident] = []
+    for incident in recent:  # the recent incidents of the item's scheme
+        if incident.match is None or not _accepts(incident, now, judge):
+            continue
+        if not events & _concepts(incident.match, frozenset(), canonical(incident.title)):
+            continue
+        told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
+        shared, apart = site_relation(ours, told)
+        named = _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
+        if (named or shared) and not apart:
+            alike.append(incident)
+    return alike[0] if len(alike) == 1 else None
 
 
 def is_headline(item: Item, judge: Judge) -> bool:

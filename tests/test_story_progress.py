@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.analysis.story import canonical, sites_disagree, tells_progress
+from bot.analysis.story import canonical, site_relation, tells_progress
 
 
 def test_figures_that_rose_and_outcomes_are_progress() -> None:
@@ -26,6 +26,6 @@ def test_what_was_done_since_counts_in_a_title_only() -> None:
 def test_two_named_sites_disagree_one_shared_does_not() -> None:
     a = canonical("禾丰建投拖欠沙河安置房项目工资，工人讨要无果", with_clauses=True)
     b = canonical("禾丰建投称并未拖欠金桥花园项目工资，工人仍未拿到", with_clauses=True)
-    assert sites_disagree(a, b)
-    assert not sites_disagree(a, canonical("沙河安置房项目工人已拿到工资", with_clauses=True))
-    assert not sites_disagree(a, canonical("禾丰建投称工资已结清", with_clauses=True))  # no site: nothing to disagree
+    assert site_relation(a, b) == (False, True)
+    assert site_relation(a, canonical("沙河安置房项目工人已拿到工资", with_clauses=True)) == (True, False)
+    assert site_relation(a, canonical("禾丰建投称工资已结清", with_clauses=True)) == (False, False)  # no site

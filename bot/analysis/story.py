@@ -709,16 +709,16 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
     return same, other, apart
 
 
-def sites_disagree(a: str, b: str) -> bool:
-    """Both canonical texts (with CLAUSE marks) name sites and neither names one of the other's: 金桥花园
+def site_relation(a: str, b: str) -> tuple[bool, bool]:
+    """(a site one canonical text names is named in the other; both name sites and neither names one
+    of the other's). Texts with CLAUSE marks: 东环路商场 is the site of 东环路一在建商场's story, 金桥花园
     and 沙河安置房项目 are two projects, whatever else the texts share."""
     ours, theirs = sites(a), sites(b)
     plain_a, plain_b = plain(a), plain(b)
-    return (
-        bool(ours and theirs)
-        and not any(_named(site, kind, plain_b) for kind, names in ours.items() for site in names)
-        and not any(_named(site, kind, plain_a) for kind, names in theirs.items() for site in names)
+    shared = any(_named(site, kind, plain_b) for kind, names in ours.items() for site in names) or any(
+        _named(site, kind, plain_a) for kind, names in theirs.items() for site in names
     )
+    return shared, bool(ours and theirs) and not shared
 
 
 SWAP_FRAME = 6  # characters of common headline start and end that make a template
