@@ -210,6 +210,8 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("区实验中学23名学生午餐后出现食物中毒症状", INJURED, 23),  # poisoned after lunch
         ("澜桥区实验小学食物中毒事件中毒学生增至56人", INJURED, 56),  # the word, who, then the new count
         ("第七中学学生中毒事件：就医学生增至58人", INJURED, 58),  # in a poisoning, those treated
+        ("一中就诊学生增至53人 市疾控介入流调", INJURED, 53),  # a title with no harm word of its own
+        ("第一中学食物中毒送医学生增至53人，其中5人留院观察", INJURED, 53),
         ("浔阳区第二实验小学14名学生出现呕吐腹泻", INJURED, 14),  # a poisoning's symptoms
         ("栈桥区人民医院一产妇剖宫产后死亡 家属质疑医疗事故", DEATHS, 1),  # one, without a measure word
         ("芷汀镇一男孩在鱼塘溺水身亡", DEATHS, 1),

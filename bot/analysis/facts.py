@@ -56,6 +56,7 @@ _NOT_NEXT = rf"(?!{_WHO}(?:{_FIGURE_WORD}))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|呕吐|腹泻|腹痛|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
+    r"|就医|就诊|送医"
 )
 
 
@@ -108,8 +109,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
-    # 就医学生增至58人: in a poisoning's follow-up, those treated are the poisoned
-    (INJURED, re.compile(rf"(?:就医|就诊)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
+    # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
+    (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
     (
         AFFECTED,
         re.compile(
