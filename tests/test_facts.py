@@ -246,3 +246,11 @@ def test_a_netizens_claim_and_an_unconfirmed_figure_are_rumours() -> None:
     unconfirmed = extract("有人说管网施工事故造成12人死亡 记者核实未获证实")
     assert unconfirmed.band is None and unconfirmed.rumoured_band is Tier.II
     assert extract("官方通报：事故造成12人死亡").band is Tier.II  # 通报 is no claim
+
+
+def test_a_count_after_a_toll_that_starts_the_next_figure_is_not_read_back() -> None:
+    """遇难 10人仍被困: the 10 belong to 被困 (仍 between), not to the dead before them."""
+    trapped = extract("苇塘矿业集团二号井透水事故：2名矿工遇难 10人仍被困")
+    assert trapped.value(DEATHS) == 2
+    missing = extract("3人死亡 5人仍失联")
+    assert (missing.value(DEATHS), missing.value(MISSING)) == (3, 5)

@@ -52,7 +52,7 @@ _AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另]
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失联|受伤|伤|中毒|被困"
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
-_NOT_NEXT = rf"(?!{_WHO}(?:{_FIGURE_WORD}))"
+_NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD}))"  # 3人死亡 5人仍失联: 5 are missing
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|呕吐|腹泻|腹痛|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
@@ -66,7 +66,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
         (
             kind,
             re.compile(
-                rf"{_NUM}{_CNT}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微)?(?:{words})(?!率)"
+                rf"{_NUM}{_CNT}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
             ),
         ),
         # 死亡人数上升至15人, 中毒学生增至56人
