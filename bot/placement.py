@@ -32,7 +32,16 @@ from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
-from bot.analysis.story import QUERY_CHARS, TITLE_END, bigrams, canonical, site_relation, specific_run, tells_progress
+from bot.analysis.story import (
+    QUERY_CHARS,
+    TITLE_END,
+    bigrams,
+    canonical,
+    site_relation,
+    specific_run,
+    tells_another,
+    tells_progress,
+)
 from bot.analysis.story import events as story_events
 from bot.incidents import IncidentService
 from bot.models import Action, Incident, Item, Match, Status, Tier
@@ -208,7 +217,7 @@ def _follow_up(
     names = _names(judgement.match)
     title = canonical(item.title)
     events = set(judgement.match.words("event")) - judgement.negated | story_events(title)
-    if not names or not events:
+    if not names or not events or tells_another(item.title):  # 金桥物流园另一座仓库起火: a new fire there
         return None
     scheme = judgement.match.scheme
     best: tuple[tuple[int, float], Incident] | None = None

@@ -593,3 +593,28 @@ async def test_a_follow_up_naming_another_site_stays_apart(store: Store) -> None
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_another_fire_at_the_same_named_site_is_not_its_follow_up(store: Store) -> None:
+    """Both headlines carry 金桥物流园 (the 续报 rule's proper name), but 另一座仓库 is a new fire."""
+    scheme = {"name": "应急", "subjects": ["柘林区应急管理局"], "events": {"火灾": 4, "起火": 4}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item(
+            "gov",
+            "http://g/1",
+            "柘林区应急管理局通报：金桥物流园一冷库发生火灾 致3人死亡",
+            "今日凌晨4时许，柘林区金桥物流园内一座冷库发生火灾，区消防救援大队出动12辆消防车处置，3人死亡。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://g/2",
+            "柘林区应急管理局：金桥物流园另一座仓库凌晨起火 无人员伤亡",
+            "柘林区应急管理局通报，金桥物流园东区一座五金仓库今日凌晨起火，明火已扑灭，无人员伤亡。",
+            fetched_at=_at(60 * 24 * 2),
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

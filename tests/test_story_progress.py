@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.analysis.story import canonical, site_relation, tells_progress
+from bot.analysis.story import canonical, site_relation, tells_another, tells_progress
 
 
 def test_figures_that_rose_and_outcomes_are_progress() -> None:
@@ -29,3 +29,10 @@ def test_two_named_sites_disagree_one_shared_does_not() -> None:
     assert site_relation(a, b) == (False, True)
     assert site_relation(a, canonical("沙河安置房项目工人已拿到工资", with_clauses=True)) == (True, False)
     assert site_relation(a, canonical("禾丰建投称工资已结清", with_clauses=True)) == (False, False)  # no site
+
+
+def test_another_occurrence_unless_the_question_is_answered_no() -> None:
+    assert tells_another("金桥物流园另一座仓库凌晨起火")
+    assert tells_another("又一起事故？")
+    assert not tells_another("另一名伤者今天出院")  # another person of the same story
+    assert not tells_another("下湾村又一户着火了？不是，是昨晚那家在清理现场")

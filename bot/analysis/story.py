@@ -885,12 +885,28 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
     return best
 
 
+def tells_another(text: str) -> bool:
+    """A text saying another occurrence of its kind of event (又一起, 另一座仓库, 再次发生), not how an
+    earlier one went on (另一名伤者 is of the same story). In a text with its punctuation, a question
+    answered no is no occurrence (又一户着火了？不是，是昨晚那家在清理现场)."""
+    for found in _AGAIN.finditer(text):
+        asked = _ASKED.search(text, found.end(), found.end() + ASKED_SPAN)
+        if asked is None or not _DENIED.match(text, asked.end()):
+            return True
+    return False
+
+
+ASKED_SPAN = 12  # characters from 又一 to the question mark of a question about it
+_ASKED = re.compile(r"[？?]")
+_DENIED = re.compile(r"\s*(?:不是|并不是|不对|没有)")
+
+
 def tells_progress(text: str, title: bool = False) -> bool:
     """A canonical title or lead reporting how a story went on (a 续报, a figure that rose, an outcome:
     赔偿, 检测结果) and not another occurrence (又一起, 再次发生). A `title` also says so by what was done
     since (调查组, 补发, 鉴定, 返校), words a first report's lead uses too (已成立调查组)."""
     said = _FOLLOWUP.search(text) or _OUTCOME.search(text) or (title and _SINCE.search(text))
-    return bool(said) and not _AGAIN.search(text)
+    return bool(said) and not tells_another(text)
 
 
 # what was done since a story broke, as a follow-up's title says it
