@@ -910,4 +910,4 @@ def tells_progress(text: str, title: bool = False) -> bool:
 
 
 # what was done since a story broke, as a follow-up's title says it
-_SINCE = re.compile(r"调查组|介入|协调|补发|结清|到账|鉴定|返校|康复|出院|暂停执业|停课|复课|承诺")
+_SINCE = re.compile(r"调查组|启动调查|介入|协调|补发|结清|到账|鉴定|返校|康复|出院|暂停执业|停课|复课|承诺")
