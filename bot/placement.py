@@ -245,8 +245,9 @@ def _progress_of(
     its reports for the similarity index: the open incident of the scheme reporting the same kind of
     event and naming the same subject, leader or region (or the same site: 区应急管理局 on the
     东环路商场 that 区住建局's story told), when it is the only one (two open 医疗事故 stories of one
-    hospital: a 调查组 could answer either). A story naming other sites only is another story
-    (金桥花园 is not the 沙河安置房 project)."""
+    hospital: a 调查组 could answer either), or the only one of them whose headline is about that name
+    (not another school's poisoning whose report mentions 鸥湾市第一中学). A story naming other sites
+    only is another story (金桥花园 is not the 沙河安置房 project)."""
     if not tells_progress(canonical(item.title), title=True) and not tells_progress(_head(item)[:LEAD_PROGRESS]):
         return None
     names = _names(judgement.match)
@@ -263,6 +264,8 @@ def _progress_of(
         named = _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
         if (named or shared) and not apart:
             alike.append(incident)
+    if len(alike) > 1:  # one story about the name, others only mentioning it (与一中中毒事件类似)
+        alike = [i for i in alike if any(name in i.title for name in names)]
     return alike[0] if len(alike) == 1 else None
 
 

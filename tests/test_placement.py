@@ -618,3 +618,37 @@ async def test_another_fire_at_the_same_named_site_is_not_its_follow_up(store: S
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_progress_report_joins_the_story_told_about_its_subject_not_one_mentioning_it(store: Store) -> None:
+    """Two open 中毒 stories match 鸥湾市第一中学: its own, and another school's whose report mentions it.
+    The 检测结果 names the school: it goes to the story whose headline is about that school."""
+    scheme = {"name": "学校", "subjects": ["鸥湾市第一中学"], "events": {"中毒": 4, "食物中毒": 4}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item(
+            "city",
+            "http://s/1",
+            "鸥湾市第一中学19名学生食物中毒送医 食堂已停止供餐",
+            "12月2日中午，鸥湾市第一中学部分学生在食堂用餐后出现呕吐腹泻，19名学生被送医，食堂已停止供餐。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "city",
+            "http://s/2",
+            "浔阳区第二实验小学14名学生出现呕吐腹泻 疑似食物中毒",
+            "继鸥湾市第一中学之后，浔阳区第二实验小学也有14名学生午餐后出现呕吐腹泻，疑似食物中毒，送餐公司不同。",
+            fetched_at=_at(60),
+        ),
+        Item(
+            "gov",
+            "http://s/3",
+            "鸥湾市第一中学食物中毒检测结果公布：系沙门氏菌污染卤制品所致",
+            "鸥湾市疾控中心通报，卤制品中检出沙门氏菌，与学生发病有关，涉事供餐企业已被立案调查。",
+            fetched_at=_at(120),
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[1].title: 1}
