@@ -32,6 +32,7 @@ from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
+from bot.analysis.similarity import routes
 from bot.analysis.story import (
     QUERY_CHARS,
     TITLE_END,
@@ -100,6 +101,8 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
             or _headline(item, judgement, judge, recent, now)
             or _progress_of(item, judgement, judge, recent, now)
         )
+    if incident is not None and _other_route(item, judge, incident):
+        maybe, incident = incident.number, None  # 27路 is not the 12路 bus of that story: maybe, for a person
     if incident is None or not _accepts(incident, now, judge) or judgement.stance:
         related = await _current(ledger, maybe)
         hint = related.number if related is not None and _accepts(related, now, judge) else ""
@@ -267,6 +270,16 @@ def _progress_of(
     if len(alike) > 1:  # one story about the name, others only mentioning it (与一中中毒事件类似)
         alike = [i for i in alike if any(name in i.title for name in names)]
     return alike[0] if len(alike) == 1 else None
+
+
+def _other_route(item: Item, judge: Judge, incident: Incident) -> bool:
+    """Both name bus routes (or numbered roads) and none in common: 霁川公交27路 与货车相撞 is not the 12路
+    that overturned on the same avenue, however alike the two reports read."""
+    ours = routes(_head(item))
+    if not ours:
+        return False
+    theirs = routes(TITLE_END.join([canonical(incident.title), *judge.leads(incident.number)]))
+    return bool(theirs) and not ours & theirs
 
 
 def is_headline(item: Item, judge: Judge) -> bool:

@@ -652,3 +652,37 @@ async def test_a_progress_report_joins_the_story_told_about_its_subject_not_one_
     assert got == replayed(items, cfg)
     spreads = {row[0]: row[3] for row in got}
     assert spreads == {items[0].title: 2, items[1].title: 1}
+
+
+async def test_another_bus_route_is_another_accident_however_alike_the_reports(store: Store) -> None:
+    """12路 overturned on 滨河大道; a day later 27路 hit a lorry on the same avenue: the reports share the
+    operator, the avenue and the words, not the bus. The 12路 follow-up still joins."""
+    scheme = {"name": "交通", "subjects": [{"word": "霁川公交", "exact": False}], "events": {"侧翻": 3, "事故": 3}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    items = [
+        Item(
+            "portal",
+            "http://j/1",
+            "霁川公交12路公交车在滨河大道侧翻 5名乘客受伤",
+            "30日早高峰，霁川公交一辆12路公交车行至滨河大道与望潮路交叉口时侧翻，车上5名乘客受伤，已被送往市第二人民医院救治。",
+            fetched_at=_at(0),
+        ),
+        Item(
+            "gov",
+            "http://j/2",
+            "霁川公交12路侧翻事故伤者增至12人",
+            "霁川市交通运输局通报，30日早高峰霁川公交12路公交车在滨河大道侧翻事故中，受伤乘客增至12人，其中2人伤势较重。",
+            fetched_at=_at(60),
+        ),
+        Item(
+            "portal",
+            "http://j/3",
+            "霁川公交27路在滨河大道与货车相撞 2人受伤",
+            "12月1日上午，霁川公交一辆27路公交车在滨河大道东段与一辆货车发生事故，车上2名乘客受伤，交警正在调查事故原因。",
+            fetched_at=_at(60 * 24),
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[2].title: 1}

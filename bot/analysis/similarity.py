@@ -490,6 +490,11 @@ class SimilarityIndex:
 _ROUTE = re.compile(r"(?<![\d\ue002])([a-z]?\d{1,4})路|(?<![a-z\d])([a-z]\d{2,4})线")  # 62路, k7路, x106线
 
 
+def routes(text: str) -> frozenset[str]:
+    """The bus routes and numbered roads a canonical text names (62路 → "62", x106线 → "x106")."""
+    return frozenset(m.group(1) or m.group(2) for m in _ROUTE.finditer(text))
+
+
 def site_keys(text: str, limit: int | None) -> list[int]:
     """32-bit keys of the named sites of a canonical text (kind and name: 桂香小区 and 桂香苑 share
     one, 桂香路 does not), in order of first mention, at most `limit`; never 0 (0 marks no key)."""
