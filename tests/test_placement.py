@@ -457,6 +457,14 @@ def test_names_alone_match_only_a_retelling_of_a_remembered_story() -> None:
     assert judge.judge(meeting) is None
 
 
+def _item(source: str, url: str, title: str, text: str, minutes: int) -> Item:
+    return Item(source, url, title, text, fetched_at=_at(minutes))
+
+
+def one_scheme(scheme: dict) -> Config:
+    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+
+
 def bus_fire_config() -> Config:
     scheme = {
         "name": "公交",
@@ -464,24 +472,22 @@ def bus_fire_config() -> Config:
         "leaders": ["郑启航"],
         "events": {"起火": 4, "火灾": 4, "被举报": 3},
     }
-    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    return one_scheme(scheme)
 
 
-BUS_FIRE = Item(
+BUS_FIRE = _item(
     "city",
     "http://f/1",
     "行驶中突然冒烟起火 栖凤公交22路一公交车烧成空壳",
-    "30日上午8时许，栖凤公交公司22路一辆公交车行驶至人民路与文昌街路口时，车尾突然冒出浓烟，随后起火。"
-    "驾驶员立即停车开门疏散乘客，火灾很快将车辆烧成空壳，消防随后赶到扑灭。具体伤亡情况和起火原因正在核实。",
-    fetched_at=_at(0),
+    "30日上午8时许，栖凤公交公司22路一辆公交车行驶至人民路与文昌街路口时，车尾突然冒出浓烟，随后起火。驾驶员立即停车开门疏散乘客，火灾很快将车辆烧成空壳，消防随后赶到扑灭。具体伤亡情况和起火原因正在核实。",
+    0,
 )
-BUS_FIRE_RETOLD = Item(
+BUS_FIRE_RETOLD = _item(
     "forum",
     "http://f/2",
     "22路车着火了！人民路文昌街口浓烟滚滚",
-    "刚在人民路文昌街口等红灯，旁边栖凤公交22路屁股后面突然冒黑烟，司机反应快把门打开让大家下车，"
-    "一两分钟整辆车就烧起来了，这么大的火灾头一回见，现在就剩个架子。消防车刚到。",
-    fetched_at=_at(10),
+    "刚在人民路文昌街口等红灯，旁边栖凤公交22路屁股后面突然冒黑烟，司机反应快把门打开让大家下车，一两分钟整辆车就烧起来了，这么大的火灾头一回见，现在就剩个架子。消防车刚到。",
+    10,
 )
 
 
@@ -501,12 +507,12 @@ async def test_a_retelling_in_angrier_words_joins_without_regrading_the_story(st
 
 
 async def test_a_retelling_naming_a_leader_the_story_lacked_still_upgrades(store: Store) -> None:
-    named = Item(
+    named = _item(
         "forum",
         "http://f/3",
         "22路车着火了！栖凤公交总经理郑启航被举报隐瞒车辆隐患",
         "人民路文昌街口22路公交车起火烧成空壳，有司机实名举报栖凤公交总经理郑启航明知这批车电路老化仍要求上路。",
-        fetched_at=_at(20),
+        20,
     )
     cfg = bus_fire_config()
     items = [BUS_FIRE, named]
@@ -523,22 +529,22 @@ def hospital_config() -> Config:
         "subjects": ["栈桥区人民医院", "栈桥区卫健局", "禾丰建投"],
         "events": {"医疗事故": 4, "死亡": 4, "欠薪": 3, "拖欠": 3},
     }
-    return make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    return one_scheme(scheme)
 
 
-MOTHER = Item(
+MOTHER = _item(
     "forum",
     "http://m/1",
     "栈桥区人民医院一产妇剖宫产后死亡 家属质疑医疗事故",
     "网友发文称，她的表姐7日晚在栈桥区人民医院做剖宫产，孩子平安，但产妇术后大出血，凌晨两点多抢救无效死亡，家属质疑存在医疗事故。",
-    fetched_at=_at(0),
+    0,
 )
-INQUIRY = Item(
+INQUIRY = _item(
     "gov",
     "http://m/2",
     "栈桥区卫健局：已成立产妇死亡事件调查组 涉事医生暂停执业",
     "针对网民反映的栈桥区人民医院产妇术后死亡一事，区卫健局已成立调查组进驻医院，封存全部病历，涉事主刀医生和当班护士暂停执业。",
-    fetched_at=_at(60),
+    60,
 )
 
 
@@ -557,12 +563,12 @@ async def test_a_follow_up_in_other_words_joins_the_only_open_story_of_its_kind(
 
 async def test_a_follow_up_stays_apart_when_two_stories_of_its_kind_are_open(store: Store) -> None:
     """Two open 医疗事故 stories of one hospital: 调查组 could answer either, so it opens its own."""
-    other = Item(
+    other = _item(
         "city",
         "http://m/3",
         "栈桥区人民医院一名老人输液后死亡 家属称用错药",
         "82岁的刘某在栈桥区人民医院急诊输液后不久死亡，家属称护士用错了药，怀疑医疗事故。",
-        fetched_at=_at(30),
+        30,
     )
     cfg = hospital_config()
     items = [MOTHER, other, INQUIRY]
@@ -574,19 +580,19 @@ async def test_a_follow_up_stays_apart_when_two_stories_of_its_kind_are_open(sto
 async def test_a_follow_up_naming_another_site_stays_apart(store: Store) -> None:
     """已结清 reports progress, but of 金桥花园, not the 沙河安置房 project of the open story."""
     items = [
-        Item(
+        _item(
             "forum",
             "http://w/1",
             "禾丰建投被曝拖欠沙河安置房项目农民工工资",
             "有网友发帖称，禾丰建投承建的沙河安置房项目拖欠农民工半年工资，工人多次到项目部讨要无果。",
-            fetched_at=_at(0),
+            0,
         ),
-        Item(
+        _item(
             "weibo",
             "http://w/2",
             "禾丰建投项目部称工资已结清 工人：年前的欠薪至今没拿到",
             "禾丰建投金桥花园项目部称工资已经结清，但多名工人表示，去年年底的欠薪至今没有到账。",
-            fetched_at=_at(30),
+            30,
         ),
     ]
     cfg = hospital_config()
@@ -598,21 +604,21 @@ async def test_a_follow_up_naming_another_site_stays_apart(store: Store) -> None
 async def test_another_fire_at_the_same_named_site_is_not_its_follow_up(store: Store) -> None:
     """Both headlines carry 金桥物流园 (the 续报 rule's proper name), but 另一座仓库 is a new fire."""
     scheme = {"name": "应急", "subjects": ["柘林区应急管理局"], "events": {"火灾": 4, "起火": 4}}
-    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    cfg = one_scheme(scheme)
     items = [
-        Item(
+        _item(
             "gov",
             "http://g/1",
             "柘林区应急管理局通报：金桥物流园一冷库发生火灾 致3人死亡",
             "今日凌晨4时许，柘林区金桥物流园内一座冷库发生火灾，区消防救援大队出动12辆消防车处置，3人死亡。",
-            fetched_at=_at(0),
+            0,
         ),
-        Item(
+        _item(
             "gov",
             "http://g/2",
             "柘林区应急管理局：金桥物流园另一座仓库凌晨起火 无人员伤亡",
             "柘林区应急管理局通报，金桥物流园东区一座五金仓库今日凌晨起火，明火已扑灭，无人员伤亡。",
-            fetched_at=_at(60 * 24 * 2),
+            60 * 24 * 2,
         ),
     ]
     got = await live(store, items, cfg)
@@ -624,28 +630,28 @@ async def test_a_progress_report_joins_the_story_told_about_its_subject_not_one_
     """Two open 中毒 stories match 鸥湾市第一中学: its own, and another school's whose report mentions it.
     The 检测结果 names the school: it goes to the story whose headline is about that school."""
     scheme = {"name": "学校", "subjects": ["鸥湾市第一中学"], "events": {"中毒": 4, "食物中毒": 4}}
-    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    cfg = one_scheme(scheme)
     items = [
-        Item(
+        _item(
             "city",
             "http://s/1",
             "鸥湾市第一中学19名学生食物中毒送医 食堂已停止供餐",
             "12月2日中午，鸥湾市第一中学部分学生在食堂用餐后出现呕吐腹泻，19名学生被送医，食堂已停止供餐。",
-            fetched_at=_at(0),
+            0,
         ),
-        Item(
+        _item(
             "city",
             "http://s/2",
             "浔阳区第二实验小学14名学生出现呕吐腹泻 疑似食物中毒",
             "继鸥湾市第一中学之后，浔阳区第二实验小学也有14名学生午餐后出现呕吐腹泻，疑似食物中毒，送餐公司不同。",
-            fetched_at=_at(60),
+            60,
         ),
-        Item(
+        _item(
             "gov",
             "http://s/3",
             "鸥湾市第一中学食物中毒检测结果公布：系沙门氏菌污染卤制品所致",
             "鸥湾市疾控中心通报，卤制品中检出沙门氏菌，与学生发病有关，涉事供餐企业已被立案调查。",
-            fetched_at=_at(120),
+            120,
         ),
     ]
     got = await live(store, items, cfg)
@@ -658,28 +664,28 @@ async def test_another_bus_route_is_another_accident_however_alike_the_reports(s
     """12路 overturned on 滨河大道; a day later 27路 hit a lorry on the same avenue: the reports share the
     operator, the avenue and the words, not the bus. The 12路 follow-up still joins."""
     scheme = {"name": "交通", "subjects": [{"word": "霁川公交", "exact": False}], "events": {"侧翻": 3, "事故": 3}}
-    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    cfg = one_scheme(scheme)
     items = [
-        Item(
+        _item(
             "portal",
             "http://j/1",
             "霁川公交12路公交车在滨河大道侧翻 5名乘客受伤",
             "30日早高峰，霁川公交一辆12路公交车行至滨河大道与望潮路交叉口时侧翻，车上5名乘客受伤，已被送往市第二人民医院救治。",
-            fetched_at=_at(0),
+            0,
         ),
-        Item(
+        _item(
             "gov",
             "http://j/2",
             "霁川公交12路侧翻事故伤者增至12人",
             "霁川市交通运输局通报，30日早高峰霁川公交12路公交车在滨河大道侧翻事故中，受伤乘客增至12人，其中2人伤势较重。",
-            fetched_at=_at(60),
+            60,
         ),
-        Item(
+        _item(
             "portal",
             "http://j/3",
             "霁川公交27路在滨河大道与货车相撞 2人受伤",
             "12月1日上午，霁川公交一辆27路公交车在滨河大道东段与一辆货车发生事故，车上2名乘客受伤，交警正在调查事故原因。",
-            fetched_at=_at(60 * 24),
+            60 * 24,
         ),
     ]
     got = await live(store, items, cfg)
