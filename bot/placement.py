@@ -212,8 +212,9 @@ def _follow_up(
     item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
 ) -> Incident | None:
     """An open incident of the same scheme this item reports on again in other words (a follow-up
-    with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject, leader or region
-    (the scheme's short form of a name inside its full one counts, see `_same_names`) and the same kind of event, and both headlines carry a proper name of the story's own beyond
+    with a new toll, 受伤人数增至23人; a summary or a forum retelling): it names the same subject,
+    leader or region (the scheme's short form of a name inside its full one counts, see
+    `_same_names`) and the same kind of event, and both headlines carry a proper name of the story's own beyond
     the scheme's words (鸿运鞋厂, 桂园小区, 沿江路, 拒载: a word jieba hardly knows). Two stories
     about one subject on one day share the subject and everyday words (公交车, 化工厂), not such a
     name; the similarity index (bot.analysis.story) has already looked at the wording."""
