@@ -45,6 +45,8 @@ DATA_T1 = DATA.parent / "reposts_t1"
 DATA_T2 = DATA.parent / "reposts_t2"
 DATA_T3 = DATA.parent / "reposts_t3"
 DATA_T4 = DATA.parent / "reposts_t4"
+DATA_T5 = DATA.parent / "reposts_t5"
+DATA_T6 = DATA.parent / "reposts_t6"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -394,6 +396,10 @@ SETS = [
                 for name, folder, other in (
                     ("w", DATA_W, ("澴浦", "崧岚", "蓠洲")),  # W is set in 漭川, 岍坪, 苋塘
                     ("x", DATA_X, ("漭川", "岍坪", "苋塘")),  # X is set in 澴浦, 崧岚, 蓠洲
+                    # T5 and T6 (nineteenth round): two more training writers side by side, same format;
+                    # every place of the sets before them, W's and X's, and the other writer's
+                    ("t5", DATA_T5, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "蘩阳", "苎坪", "菡塘")),
+                    ("t6", DATA_T6, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "岐湾", "荇洲", "芃溪")),
                 )
             ),
         )
