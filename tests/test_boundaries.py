@@ -49,6 +49,11 @@ CASES = [
     ("leaders", "阎秋实", "一家名为阎秋实业的贸易公司", False),
     ("leaders", "刘志成", "刘志成为群众办实事", True),  # 成为 starts in the name, no firm
     ("leaders", "阎秋实", "阎秋实被实名举报", True),
+    # a whole name followed by a firm's word: a firm named after the person (钱弘毅|实业)
+    ("leaders", "钱弘毅", "一家名为钱弘毅实业的建材公司被指拖欠货款", False),
+    ("leaders", "钱弘毅", "钱弘毅投资公司被指拖欠货款", False),
+    ("leaders", "钱弘毅", "钱弘毅投资的项目被指拖欠货款", True),  # 投资 a verb here: no firm's suffix follows
+    ("leaders", "钱弘毅", "钱弘毅实名举报信曝光", True),
     # subjects: organisations, legal-name extensions
     ("subjects", "江州城投", "望江州城投资有限公司成立", False),
     ("subjects", "江州城投", "江州城投公司拖欠工程款", True),

@@ -216,6 +216,10 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("栈桥区人民医院一产妇剖宫产后死亡 家属质疑医疗事故", DEATHS, 1),  # one, without a measure word
         ("芷汀镇一男孩在鱼塘溺水身亡", DEATHS, 1),
         ("滨河大道公交侧翻事故伤者增至13人", INJURED, 13),
+        ("岐湾地铁5号线柽柳站施工围挡被大风刮倒 3名路人受伤", INJURED, 3),  # a role noun in 人 (路人)
+        ("绕城高速鲤跃收费站一收费员被货车撞倒身亡", DEATHS, 1),  # one, a role noun (收费员)
+        ("蘩阳市第二人民医院一住院患者坠楼死亡 家属称院长避而不见", DEATHS, 1),  # which one (住院)
+        ("十二名食客在城西一火锅店就餐后食物中毒", INJURED, 12),  # a long stretch of where
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -234,6 +238,8 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "5名医生全力救治中毒学生",
         "3000名市民到医院就医",  # no harm said
         "同一产妇在两家医院的死亡证明不一致",  # 一 inside 同一 counts no one
+        "一对老人死亡后房产引发纠纷",  # 一对, 一家: more than one, said without a count
+        "一线工人受伤后的赔偿标准",
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -109,6 +109,17 @@ def test_the_shared_rare_words_leave_out_the_schemes_words_and_places() -> None:
     assert pair[FEATURES.index("rare_words")] == 0
 
 
+def test_two_hotline_tickets_share_the_tickets_words_not_a_story() -> None:
+    """12345 tickets all say 工单 and 来电人称 (their seams 人称, 电人 are rare words in jieba's
+    dictionary): two tickets about one hospital share those, and nothing of a story."""
+    death = "12345工单：反映栈川区人民医院产妇死亡事件家属诉求无人回应" + TITLE_END + "来电人称，产妇术后死亡。"
+    pay = "12345工单：栈川区人民医院拖欠规培医生补贴" + TITLE_END + "来电人称，医院拖欠规培补贴半年。"
+    assert rare_bigrams(canonical(death)) & rare_bigrams(canonical(pay)) >= {"工单", "人称"}
+    lookup = Matcher([HOSPITAL]).words_in
+    pair = features(stored_lead(canonical(death)), story(canonical(pay), lookup))
+    assert pair[FEATURES.index("rare_words")] == 0
+
+
 def test_a_site_named_right_after_the_headline_is_read() -> None:
     lead = canonical(f"车棚电动车起火{TITLE_END}桂香小区7栋车棚一辆电动车充电时起火")
     assert sites(lead).get("estate") == frozenset({"桂香"})

@@ -185,6 +185,27 @@ def test_the_score_weighs_text_figures_and_places() -> None:
     assert figures(canonical("11月28日7时40分，三十余人中有两人受伤，一名")) == {7, 40, 30, 2}
     assert figures(canonical("水价由每吨2.1元调至2.6元，数百名居民")) == {2.1, 2.6}  # no 21, no bare 百
     assert places(canonical("江州市一辆公交车在云岭县侧翻")) == {"江州", "云岭"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下午在芃溪镇菜市场买菜",  # 菜市场, 超市, 上市, 节省: words in 市/省, no place
+        "一家超市门口排起长队",
+        "该公司去年在港股上市",
+        "为了节省成本",
+        "我同学是市二院急诊的医生",  # 是, 说 end a verb right before 市
+        "听说市场监管的人今天去了",
+        "菡塘镇市场监管所已封存留样",  # the town's office, not a city called 塘镇
+    ],
+)
+def test_words_ending_in_a_level_name_no_place(text: str) -> None:
+    assert places(canonical(text)) == frozenset()
+
+
+def test_a_city_before_its_market_office_is_still_a_place() -> None:
+    assert places(canonical("蘩阳市场监管局通报")) == {"蘩阳"}
+    assert places(canonical("岐湾市芃溪镇化工物流园")) == {"岐湾"}
     # a long run common to both headlines is taken for a name: it does not count as shared story
     assert title_names("临川市第一人民医院被指乱收费", "临川市第一人民医院发生医疗纠纷") == {
         "临川",

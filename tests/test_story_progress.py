@@ -36,3 +36,9 @@ def test_another_occurrence_unless_the_question_is_answered_no() -> None:
     assert tells_another("又一起事故？")
     assert not tells_another("另一名伤者今天出院")  # another person of the same story
     assert not tells_another("下湾村又一户着火了？不是，是昨晚那家在清理现场")
+
+
+def test_what_was_not_done_is_a_complaint_not_progress() -> None:
+    assert not tells_progress(canonical("市教育局助学金迟迟不到账 学生家长投诉"), title=True)
+    assert not tells_progress(canonical("工资至今未结清 工人再次讨薪"), title=True)
+    assert tells_progress(canonical("纸业欠薪首批工资今天到账"), title=True)

@@ -204,3 +204,16 @@ def test_a_leader_beside_only_negated_events_is_no_incident() -> None:
     assert "所述事件均被否定" in routine.reason
     live = score(events(("事故", 3), ("停运", 2), leader=True), NEGATIVE, negated={"事故"})
     assert live.tier is not Tier.BELOW  # 停运 did happen
+
+
+def test_a_leader_named_beside_an_event_loses_nothing_to_a_positive_tone() -> None:
+    """网友实名举报副区长覃雅丽为亲属承揽工程打招呼: an upbeat telling of an accusation is still one."""
+    leader = Hit("覃雅丽", "leader", "title", 0, 3)
+    accused = Match("区政府", (leader, Hit("被举报", "event", "title", 3, 6, 3)), 3, 1.0)
+    grade = score(accused, Sentiment("positive", 0.72))
+    assert grade.tier is Tier.II and round(grade.points) == 68
+    assert "正面 0.72 不减分（领导 + 事件）" in grade.reason
+    # without a standing event word the tone counts as before
+    assert "正面 0.72 -14" in score(Match("区政府", (leader,), 0, 1.0), Sentiment("positive", 0.72)).reason
+    denied = score(accused, Sentiment("positive", 0.72), negated=("被举报",))
+    assert "正面 0.72 -14" in denied.reason  # 否认被举报: nothing stands beside the leader

@@ -93,6 +93,18 @@ FIRM_WORDS = frozenset(
         "服饰",
     ]
 )
+# FIRM_WORDS that are verbs or trades as often as firms' names (张伟投资的项目, 王局长环保督察): after a
+# whole name they name a firm only when a firm's suffix follows (钱弘毅投资公司)
+VERB_LIKE_FIRM_WORDS = frozenset(["投资", "贸易", "酒店", "能源", "环保", "餐饮", "医药"])
+
+
+def _names_firm(word: str, rest: str) -> bool:
+    """Does `word`, right after a whole person's name, make the name a firm's (钱弘毅实业, 王建国际集团)?"""
+    if word not in FIRM_WORDS:
+        return False
+    return word not in VERB_LIKE_FIRM_WORDS or rest.startswith(ORG_SUFFIXES)
+
+
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
 # what follows a person's name: particles, prepositions, conjunctions, one-character verbs
 # (张伟说, 张伟在, 张伟作报告); any other lone character makes a longer name (张伟东)
@@ -254,6 +266,8 @@ class Boundaries:
                 return kind != "person" and not window[a:b].endswith(DERIVED_SUFFIXES)
             if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
                 return False  # 江城建工路
+            if a == end and kind == "person" and _names_firm(window[a:b], window[b:]):
+                return False  # 钱弘毅实业: a firm named after the person
         if kind in ("org", "person"):
             # read without the scheme words (they are rare, so a name can win its span against
             # everyday words): a word of the text that starts inside the name and runs past it

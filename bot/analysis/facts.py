@@ -43,12 +43,12 @@ _CNT = r"\s*(?:人|名|位)"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工"
-    r"|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民))?"  # 就餐者, 施工员, 外卖员: a role noun
+    r"|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民)|[\u4e00-\u9fff]人)?"  # 就餐者, 施工员, 外卖员, 路人: a role noun
 )
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff]){1,8}?)?"
+_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff]){1,12}?)?"
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失联|受伤|伤|中毒|被困"
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
@@ -90,7 +90,15 @@ def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
 # those of `_NUM`: the count, and an empty 余/多)
-_ONE = r"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生)"
+_ONE = (
+    r"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?"
+    # 一住院患者, 一七旬老人: a word saying which one (not 一些, 一对, 一群, 一家, 一车: more than one)
+    r"(?:(?![线方批些带行体起次场处度直旦致样般切定同共经向边对群家户车村班组伙帮所座栋辆个堆片层])"
+    r"[\u4e00-\u9fff]{1,2}(?=产妇|孕妇|男子|女子|老人|患者|儿童|学生|工人|司机|村民|骑手))?"
+    r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
+    # 一收费员, 一环卫工, 一外卖员: a role noun (not 一线工人, 一方, 一批)
+    r"|(?![线方批些带行体起次场处度直旦致样般切定同共经向边])[\u4e00-\u9fff]{1,2}(?:员|工|师))"
+)
 
 
 def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:

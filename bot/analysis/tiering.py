@@ -89,6 +89,9 @@ def score(
     if sentiment.label == "negative":
         points += NEGATIVE_POINTS * sentiment.score
         parts.append(f"负面 {sentiment.score:.2f} +{NEGATIVE_POINTS * sentiment.score:.0f}")
+    elif sentiment.label == "positive" and leaders and _accused(match, negated):
+        # a leader named beside an event (被举报, 受贿): the tone of the telling does not make it good news
+        parts.append(f"正面 {sentiment.score:.2f} 不减分（领导 + 事件）")
     elif sentiment.label == "positive":
         points += POSITIVE_POINTS * sentiment.score
         parts.append(f"正面 {sentiment.score:.2f} {POSITIVE_POINTS * sentiment.score:.0f}")
@@ -199,3 +202,8 @@ def window_text(window: timedelta) -> str:
     if seconds % 3600 == 0:
         return f"{seconds // 3600} 小时"
     return f"{max(1, seconds // 60)} 分钟"
+
+
+def _accused(match: Match, negated: Collection[str]) -> bool:
+    """An event word stands (not negated) beside the leader: the item tells of something done or befallen."""
+    return any(hit.group == "event" and hit.word not in negated for hit in match.hits)
