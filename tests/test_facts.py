@@ -240,6 +240,7 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "同一产妇在两家医院的死亡证明不一致",  # 一 inside 同一 counts no one
         "一对老人死亡后房产引发纠纷",  # 一对, 一家: more than one, said without a count
         "一线工人受伤后的赔偿标准",
+        "一化工厂爆炸 死亡人数尚不清楚",  # 化工, 施工: no one
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -206,6 +206,7 @@ def test_words_ending_in_a_level_name_no_place(text: str) -> None:
 def test_a_city_before_its_market_office_is_still_a_place() -> None:
     assert places(canonical("蘩阳市场监管局通报")) == {"蘩阳"}
     assert places(canonical("岐湾市芃溪镇化工物流园")) == {"岐湾"}
+    assert places(canonical("成都市、江门市、盐城市和攀枝花市")) == {"成都", "江门", "盐城", "枝花"}
     # a long run common to both headlines is taken for a name: it does not count as shared story
     assert title_names("临川市第一人民医院被指乱收费", "临川市第一人民医院发生医疗纠纷") == {
         "临川",

@@ -81,8 +81,9 @@ _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县]))")  # 临川市, 青禾县: the two characters before
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
-# words ending in 市 or 省 that name no place: 菜市场, 超市, 夜市, 城市, 农贸市场, 上市; 节省, 反省
-_NOT_PLACE_END = {"市": set("超菜夜股上门街集城都黑闹早花楼车开闭罢入退贸"), "省": set("节反不"), "县": set("知")}
+# words ending in 市 or 省 that name no place: 菜市场, 超市, 夜市, 农贸市场, 上市; 节省, 反省. Not 城, 都, 门,
+# 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities (城市, 门市 are read as before)
+_NOT_PLACE_END = {"市": set("超菜夜股上街集黑闹早楼车开闭罢入退贸"), "省": set("节反不"), "县": set("知")}
 # a word that ends a clause's verb or names a level, right before 市/县/省, starts no city's name there:
 # 我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所 (the town's office), 去县医院
 _NOT_PLACE_LAST = set("是说去来进回等为对给被把让经向镇乡区县村省市")
