@@ -90,14 +90,18 @@ def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
 # those of `_NUM`: the count, and an empty 余/多)
+# what 一 starts when it counts no one person (一线, 一方, 一批, 一些); before a word saying which one, also
+# a group or a measure word (一对, 一群, 一家, 一车, 一个)
+_NOT_ONE_CHARS = "线方批些带行体起次场处度直旦致样般切定同共经向边"
+_NOT_ONE = rf"(?![{_NOT_ONE_CHARS}])"
+_NOT_ONE_GROUP = rf"(?![{_NOT_ONE_CHARS}对群家户车村班组伙帮所座栋辆个堆片层])"
 _ONE = (
     r"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?"
-    # 一住院患者, 一七旬老人: a word saying which one (not 一些, 一对, 一群, 一家, 一车: more than one)
-    r"(?:(?![线方批些带行体起次场处度直旦致样般切定同共经向边对群家户车村班组伙帮所座栋辆个堆片层])"
-    r"[\u4e00-\u9fff]{1,2}(?=产妇|孕妇|男子|女子|老人|患者|儿童|学生|工人|司机|村民|骑手))?"
+    # 一住院患者, 一七旬老人: a word saying which one
+    rf"(?:{_NOT_ONE_GROUP}[\u4e00-\u9fff]{{1,2}}(?=产妇|孕妇|男子|女子|老人|患者|儿童|学生|工人|司机|村民|骑手))?"
     r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
-    # 一收费员, 一外卖员, 一厨师, 一环卫工: a role noun (not 一线工人, 一方, 一批; not 一化工厂, 一施工现场)
-    r"|(?![线方批些带行体起次场处度直旦致样般切定同共经向边])[\u4e00-\u9fff]{1,2}(?:员|师)"
+    # 一收费员, 一外卖员, 一厨师, 一环卫工: a role noun (not 一化工厂, 一施工现场)
+    rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:员|师)"
     r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工)"
 )
 

@@ -81,12 +81,15 @@ _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县]))")  # 临川市, 青禾县: the two characters before
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
-# words ending in 市 or 省 that name no place: 菜市场, 超市, 夜市, 农贸市场, 上市; 节省, 反省. Not 城, 都, 门,
-# 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities (城市, 门市 are read as before)
-_NOT_PLACE_END = {"市": set("超菜夜股上街集黑闹早楼车开闭罢入退贸"), "省": set("节反不"), "县": set("知")}
-# a word that ends a clause's verb or names a level, right before 市/县/省, starts no city's name there:
-# 我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所 (the town's office), 去县医院
-_NOT_PLACE_LAST = set("是说去来进回等为对给被把让经向镇乡区县村省市")
+# the last character of no place name, by the level word after it: a word in 市 or 省 (菜市场, 超市, 夜市,
+# 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
+# level a verb's end or a level of its own (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院)
+_ANY_LEVEL = "是说去来进回等为对给被把让经向镇乡区县村省市"
+_NOT_PLACE_END = {
+    "市": frozenset("超菜夜股上街集黑闹早楼车开闭罢入退贸" + _ANY_LEVEL),
+    "省": frozenset("节反不" + _ANY_LEVEL),
+    "县": frozenset("知" + _ANY_LEVEL),
+}
 
 
 @cache
@@ -264,7 +267,7 @@ def places(text: str) -> frozenset[str]:
     return frozenset(
         name
         for name, level in _PLACE.findall(text)
-        if not _NOT_PLACE.search(name) and name[-1] not in _NOT_PLACE_END[level] and name[-1] not in _NOT_PLACE_LAST
+        if not _NOT_PLACE.search(name) and name[-1] not in _NOT_PLACE_END[level]
     )
 
 
@@ -930,7 +933,7 @@ def tells_progress(text: str, title: bool = False) -> bool:
 # what was done since a story broke, as a follow-up's title says it
 _SINCE = re.compile(r"调查组|启动调查|介入|协调|补发|结清|到账|鉴定|返校|康复|出院|暂停执业|停课|复课|承诺")
 # ... unless it is said not to have been done: 助学金迟迟不到账, 工资至今未结清 are complaints, not progress
-_NOT_DONE = re.compile(r"(?:不|未|没|没有|无人|拒不)$")
+_NOT_DONE = re.compile(r"(?:不|未|没|没有|无人)$")  # 拒不 ends in 不
 
 
 def _done_since(title: str) -> bool:

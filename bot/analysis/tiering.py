@@ -86,10 +86,12 @@ def score(
         points *= factor
         if factor != 1.0:
             parts.append(f"{label} ×{factor:g}")
+    events = {hit.word for hit in match.hits if hit.group == "event"}
+    standing = events - set(negated)  # event words the item does not deny
     if sentiment.label == "negative":
         points += NEGATIVE_POINTS * sentiment.score
         parts.append(f"负面 {sentiment.score:.2f} +{NEGATIVE_POINTS * sentiment.score:.0f}")
-    elif sentiment.label == "positive" and leaders and _accused(match, negated):
+    elif sentiment.label == "positive" and leaders and standing:
         # a leader named beside an event (被举报, 受贿): the tone of the telling does not make it good news
         parts.append(f"正面 {sentiment.score:.2f} 不减分（领导 + 事件）")
     elif sentiment.label == "positive":
@@ -100,8 +102,7 @@ def score(
     if band is not None and band < tier:
         tier = band
         note = f"，伤亡/损失下限 {band.roman}"
-    events = {hit.word for hit in match.hits if hit.group == "event"}
-    if events and events <= set(negated) and band is None and not rumoured:
+    if events and not standing and band is None and not rumoured:
         # 未发生较大以上事故, 否认拖欠: the item says the event did not happen; a leader or a tone
         # named beside it is no incident
         tier = Tier.BELOW
@@ -202,8 +203,3 @@ def window_text(window: timedelta) -> str:
     if seconds % 3600 == 0:
         return f"{seconds // 3600} 小时"
     return f"{max(1, seconds // 60)} 分钟"
-
-
-def _accused(match: Match, negated: Collection[str]) -> bool:
-    """An event word stands (not negated) beside the leader: the item tells of something done or befallen."""
-    return any(hit.group == "event" and hit.word not in negated for hit in match.hits)
