@@ -61,3 +61,27 @@ def test_in_the_river_and_a_verb_before_a_name_are_no_sites() -> None:
     assert sites(canonical("孩子掉河里被救起")) == {}
     assert "water" not in sites(canonical("一名游客落入浔江"))
     assert sites(canonical("住在锦绣里小区的居民")).get("estate") == frozenset({"锦绣"})  # a 里 that names a site
+
+
+def test_a_bare_first_person_or_a_spoken_question_marks_a_netizens_voice() -> None:
+    """Twentieth round: 我 on its own (我昨晚在…) and spoken questions (是不是, 有没有, 能不能) are a
+    netizen's voice; 我市, 我区, 自我 are an office's or nobody's."""
+    stored = "芷汀镇中心小学一段围墙倒塌 3名学生被砸伤" + TITLE_END + "芷汀镇中心小学操场西侧一段砖砌围墙倒塌。"
+    for voice in ("我昨天路过看到", "是不是前几天下雨泡软了", "有没有人知道", "能不能查查"):
+        told = f"中心小学围墙塌了{TITLE_END}{voice}，芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        assert feature("retold", stored, told) == 1.0, voice
+    for office in ("我市", "我区教育局通报", "自我检查发现"):
+        told = f"中心小学围墙塌了{TITLE_END}{office}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        assert feature("retold", stored, told) == 0.0, office
+
+
+def test_a_pronoun_a_relative_a_verb_or_an_office_before_a_kind_of_place_names_no_site() -> None:
+    """Twentieth round: 我卡里 (in my card), 侄子学校 (my nephew's school), 老板跑路 (ran off) and
+    市场监管局 (an office) are no sites; a named site beside them still is."""
+    assert sites(canonical("我卡里还剩两千多")) == {}
+    assert sites(canonical("侄子学校下午停课了")) == {}
+    assert sites(canonical("孩子学校的午饭")) == {}
+    assert sites(canonical("健身房老板跑路了")) == {}
+    assert sites(canonical("区市场监管局连夜检查")) == {}
+    assert sites(canonical("侄子在葵园中学读初二")) == {"school": frozenset({"葵园"})}
+    assert sites(canonical("蘩阳农贸市场一摊位")) == {"venue": frozenset({"蘩阳"})}

@@ -197,6 +197,7 @@ def test_the_score_weighs_text_figures_and_places() -> None:
         "我同学是市二院急诊的医生",  # 是, 说 end a verb right before 市
         "听说市场监管的人今天去了",
         "菡塘镇市场监管所已封存留样",  # the town's office, not a city called 塘镇
+        "昨晚市场监管的人去了中心厨房",  # 早市, 晚市: a time word before 市 is no city
     ],
 )
 def test_words_ending_in_a_level_name_no_place(text: str) -> None:

@@ -86,7 +86,7 @@ _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此�
 # level a verb's end or a level of its own (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院)
 _ANY_LEVEL = "是说去来进回等为对给被把让经向镇乡区县村省市"
 _NOT_PLACE_END = {
-    "市": frozenset("超菜夜股上街集黑闹早楼车开闭罢入退贸" + _ANY_LEVEL),
+    "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
     "省": frozenset("节反不" + _ANY_LEVEL),
     "县": frozenset("知" + _ANY_LEVEL),
 }
@@ -579,7 +579,7 @@ _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.item
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉送]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉送我你他她]"
 )
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
@@ -603,7 +603,7 @@ _NOT_SITE = frozenset(
         " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
         " 廊里 室里 舍里 房里 校里 堂里 道里 子里 锅里 碗里 池里 窝里 班里 箱里 柜里 库里 棚里 圈里 网里"
         " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里"
-        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路"
+        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -616,6 +616,10 @@ _DESCRIPTOR = frozenset(
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
     )
 )
+# whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
+_WHOSE = frozenset("孩子 侄子 儿子 女儿 外甥 孙子 孙女 闺女 老公 老婆 媳妇 爸爸 妈妈 同学 同事 朋友 邻居".split())
+# a kind of place that begins an office's name (市场监管局, 市场监督管理所): no site
+_OFFICE_AFTER = {"市场": ("监管", "监督")}
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
 # ("那个桂香小区" still names an estate: only works and venues are described after "that")
@@ -689,10 +693,12 @@ def sites(text: str) -> dict[str, frozenset[str]]:
                 continue
         if match.group() == "里" and _DISTANCE.search(text, 0, match.start()):
             continue
+        if text.startswith(_OFFICE_AFTER.get(match.group(), ()), match.end()):
+            continue
         if _described(text, match.start(), kind):
             continue
         name = _site_name(text[max(0, match.start() - 3) : match.start()])
-        if name[-2:] in _DESCRIPTOR or (kind in ("works", "venue") and name[-2:] in _TRADE):
+        if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             found.setdefault(kind, set()).add(name)
@@ -856,6 +862,7 @@ _FOLLOWUP = re.compile(
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
     r"|我(?:的)?(?:家|侄|外甥|同学|闺蜜|朋友|同事|老公|老婆|媳妇|妈|爸|儿子|女儿|孩子|娃|舅|姑|姨|表|堂|亲戚|老乡|室友)|那边|那个|那台|那家|那片|好几个"
+    r"|(?<!自)我(?![市区县省局委院校司部厅国镇乡州所军方们])|是不是|有没有|能不能|会不会|凭什么"
 )
 
 
