@@ -617,7 +617,7 @@ _DESCRIPTOR = frozenset(
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
-_WHOSE = frozenset("孩子 侄子 儿子 女儿 外甥 孙子 孙女 闺女 老公 老婆 媳妇 爸爸 妈妈 同学 同事 朋友 邻居".split())
+_WHOSE = frozenset(str.split("孩子 侄子 儿子 女儿 外甥 孙子 孙女 闺女 老公 老婆 媳妇 爸爸 妈妈 同学 同事 朋友 邻居"))
 # a kind of place that begins an office's name (市场监管局, 市场监督管理所): no site
 _OFFICE_AFTER = {"市场": ("监管", "监督")}
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
