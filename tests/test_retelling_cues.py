@@ -85,3 +85,19 @@ def test_a_pronoun_a_relative_a_verb_or_an_office_before_a_kind_of_place_names_n
     assert sites(canonical("区市场监管局连夜检查")) == {}
     assert sites(canonical("侄子在葵园中学读初二")) == {"school": frozenset({"葵园"})}
     assert sites(canonical("蘩阳农贸市场一摊位")) == {"venue": frozenset({"蘩阳"})}
+
+
+def test_a_project_type_between_name_and_kind_is_no_name() -> None:
+    """A site's name comes before what kind of project it is (渡鸦湾安置房项目 is the site 渡鸦湾, as the
+    retelling's 渡鸦湾工地 is); a describing word before the type still names nothing."""
+    assert sites(canonical("交建集团渡鸦湾安置房项目塔吊倒塌")) == {"venue": frozenset({"渡鸦湾"})}
+    assert sites(canonical("洄龙湾商业综合体项目农民工讨薪")) == {"venue": frozenset({"洄龙湾"})}
+    assert sites(canonical("一在建住宅项目工地")) == {}
+
+
+def test_a_thing_knocked_over_is_no_traffic_accident() -> None:
+    from bot.analysis.story import events
+
+    assert events(canonical("城管上去就推，菜筐都踢翻了")) == frozenset()
+    assert events(canonical("打翻了一锅热汤")) == frozenset()
+    assert events(canonical("一辆罐车在河边翻了")) == {"交通事故"}

@@ -70,6 +70,8 @@ def _kinds(table: Mapping[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
 
 
 _EVENT_OF, _EVENT = _kinds(EVENT_KINDS)
+# 翻了 after a hand's verb is a thing knocked over (菜筐都踢翻了, 打翻了汤碗), not a vehicle
+_EVENT = re.compile(_EVENT.pattern.replace("|翻了|", "|(?<![踢打掀推碰弄])翻了|"))
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
 MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
@@ -620,6 +622,15 @@ _DESCRIPTOR = frozenset(
 _WHOSE = frozenset(str.split("孩子 侄子 儿子 女儿 外甥 孙子 孙女 闺女 老公 老婆 媳妇 爸爸 妈妈 同学 同事 朋友 邻居"))
 # a kind of place that begins an office's name (市场监管局, 市场监督管理所): no site
 _OFFICE_AFTER = {"市场": ("监管", "监督")}
+# what kind of project or building a site is, between its name and its kind (渡鸦湾安置房项目, 洄龙湾商业综合体项目)
+_PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业"))
+
+
+def _project_type(text: str, end: int) -> str | None:
+    """The project type word ending at `end`, if any."""
+    return next((word for word in _PROJECT_TYPES if text.startswith(word, end - len(word))), None)
+
+
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
 # ("那个桂香小区" still names an estate: only works and venues are described after "that")
@@ -697,7 +708,10 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             continue
         if _described(text, match.start(), kind):
             continue
-        name = _site_name(text[max(0, match.start() - 3) : match.start()])
+        start = match.start()
+        while (kind_of_project := _project_type(text, start)) is not None:
+            start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
+        name = _site_name(text[max(0, start - 3) : start])
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
