@@ -631,6 +631,11 @@ def _project_type(text: str, end: int) -> str | None:
     return next((word for word in _PROJECT_TYPES if text.startswith(word, end - len(word))), None)
 
 
+def _project_after(text: str, start: int) -> str | None:
+    """The project type word beginning at `start`, if any."""
+    return next((word for word in _PROJECT_TYPES if text.startswith(word, start)), None)
+
+
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
 # ("那个桂香小区" still names an estate: only works and venues are described after "that")
@@ -724,7 +729,10 @@ def _named(name: str, kind: str, text: str) -> bool:
     翠微湾项目; 人民医院 does not name 人民路)?"""
     at = text.find(name)
     while at >= 0:
-        if _SITE_WORDS[kind].match(text, at + len(name)):
+        end = at + len(name)
+        while (project := _project_after(text, end)) is not None:
+            end += len(project)  # 沙河安置房项目 names 沙河项目
+        if _SITE_WORDS[kind].match(text, end):
             return True
         at = text.find(name, at + 1)
     return False
