@@ -875,7 +875,7 @@ _AGAIN = re.compile(
 
 # a report of how a story went on: a 续报 (…火灾续：), a figure that rose, what was found or decided since
 _FOLLOWUP = re.compile(
-    r"(?<![继持陆手延连存])续(?![航费签约])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|(?<![未没])找到|最新|进展|后续"
+    r"续(?<![继持陆手延连存]续)(?![航费签约])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到(?<![未没]找到)|最新|进展|后续"
     r"|有了结果|结果出来|共造成|累计"
 )
 
