@@ -62,17 +62,17 @@ EVENT_KINDS = {
 }
 
 
-def _kinds(table: Mapping[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
+def _kinds(table: Mapping[str, str], unless: Mapping[str, str] | None = None) -> tuple[dict[str, str], re.Pattern[str]]:
     """word → kind of a table of space-separated words by kind, and one pattern finding any word
-    (longest first)."""
+    (longest first); `unless`: characters that, right before a word, make it no hit."""
     kind_of = {word: kind for kind, words in table.items() for word in words.split()}
-    return kind_of, re.compile("|".join(sorted(kind_of, key=len, reverse=True)))
+    # the look-behind follows the word: one leading an alternative costs the pattern its first-character scan
+    guarded = {word: f"{word}(?<![{chars}]{word})" for word, chars in (unless or {}).items()}
+    return kind_of, re.compile("|".join(guarded.get(w, w) for w in sorted(kind_of, key=len, reverse=True)))
 
 
-_EVENT_OF, _EVENT = _kinds(EVENT_KINDS)
 # 翻了 after a hand's verb is a thing knocked over (菜筐都踢翻了, 打翻了汤碗), not a vehicle
-# (the look-behind follows the literal: one leading it would cost the pattern its first-character scan, 6× slower)
-_EVENT = re.compile(_EVENT.pattern.replace("|翻了|", "|翻了(?<![踢打掀推碰弄]翻了)|"))
+_EVENT_OF, _EVENT = _kinds(EVENT_KINDS, unless={"翻了": "踢打掀推碰弄"})
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
 MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
@@ -627,14 +627,13 @@ _OFFICE_AFTER = {"市场": ("监管", "监督")}
 _PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业"))
 
 
-def _project_type(text: str, end: int) -> str | None:
-    """The project type word ending at `end`, if any."""
-    return next((word for word in _PROJECT_TYPES if text.startswith(word, end - len(word))), None)
-
-
-def _project_after(text: str, start: int) -> str | None:
-    """The project type word beginning at `start`, if any."""
-    return next((word for word in _PROJECT_TYPES if text.startswith(word, start)), None)
+def _project_type(text: str, at: int, ending: bool) -> str | None:
+    """The project type word ending (`ending`) or beginning at `at`, if any."""
+    for word in _PROJECT_TYPES:
+        start = at - len(word) if ending else at
+        if start >= 0 and text.startswith(word, start):
+            return word
+    return None
 
 
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
@@ -715,7 +714,7 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         if _described(text, match.start(), kind):
             continue
         start = match.start()
-        while (kind_of_project := _project_type(text, start)) is not None:
+        while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
         name = _site_name(text[max(0, start - 3) : start])
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
@@ -731,7 +730,7 @@ def _named(name: str, kind: str, text: str) -> bool:
     at = text.find(name)
     while at >= 0:
         end = at + len(name)
-        while (project := _project_after(text, end)) is not None:
+        while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
         if _SITE_WORDS[kind].match(text, end):
             return True
