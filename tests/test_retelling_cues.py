@@ -101,3 +101,11 @@ def test_a_thing_knocked_over_is_no_traffic_accident() -> None:
     assert events(canonical("城管上去就推，菜筐都踢翻了")) == frozenset()
     assert events(canonical("打翻了一锅热汤")) == frozenset()
     assert events(canonical("一辆罐车在河边翻了")) == {"交通事故"}
+
+
+def test_a_retelling_pointing_at_a_named_site_keeps_it() -> None:
+    """葵园那个中学 names the school 葵园中学: a retelling puts "that" between the name and the kind."""
+    stored = "蘩阳市葵园中学一名初二学生长跑测试后晕倒" + TITLE_END + "蘩阳市葵园中学一名初二男生在长跑测试后晕倒。"
+    told = f"孩子练长跑出事了{TITLE_END}听说城里葵园那个中学一个孩子长跑完就倒下了"
+    assert feature("site_same", stored, told) == 1.0
+    assert feature("site_same", stored, f"孩子练长跑出事了{TITLE_END}听说城里那个中学一个孩子长跑完就倒下了") == 0.0

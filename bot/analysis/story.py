@@ -636,6 +636,8 @@ def _project_type(text: str, at: int, ending: bool) -> str | None:
     return None
 
 
+# "that" between a site's name and its kind (葵园那个中学, 丁香路那个垃圾站)
+_THAT = re.compile(r"那(?:个|家|所|座|片)")
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
 # ("那个桂香小区" still names an estate: only works and venues are described after "that")
@@ -732,6 +734,8 @@ def _named(name: str, kind: str, text: str) -> bool:
         end = at + len(name)
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
+        if (that := _THAT.match(text, end)) is not None:
+            end = that.end()  # 葵园那个中学: a retelling points at the site it names
         if _SITE_WORDS[kind].match(text, end):
             return True
         at = text.find(name, at + 1)
