@@ -887,9 +887,9 @@ _FOLLOWUP = re.compile(
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
-    r"|我(?:的)?(?:家|侄|外甥|同学|闺蜜|朋友|同事|老公|老婆|媳妇|妈|爸|儿子|女儿|孩子|娃|舅|姑|姨|表|堂|亲戚|老乡|室友)|那边|那个|那台|那家|那片|好几个"
-    # 我 alone, not 我市, 我局, 自我 (look-behind after the literal, as `_kinds` guards its words)
-    r"|我(?<!自我)(?![市区县省局委院校司部厅国镇乡州所军方们])|是不是|有没有|能不能|会不会|凭什么"
+    r"|那边|那个|那台|那家|那片|好几个|是不是|有没有|能不能|会不会|凭什么"
+    # 我 (我侄子, 我家, 我昨晚…), not 我市, 我局, 自我 (look-behind after the literal, as `_kinds` guards its words)
+    r"|我(?<!自我)(?![市区县省局委院校司部厅国镇乡州所军方们])"
 )
 
 
