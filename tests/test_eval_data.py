@@ -47,6 +47,8 @@ DATA_T3 = DATA.parent / "reposts_t3"
 DATA_T4 = DATA.parent / "reposts_t4"
 DATA_T5 = DATA.parent / "reposts_t5"
 DATA_T6 = DATA.parent / "reposts_t6"
+DATA_T7 = DATA.parent / "reposts_t7"
+DATA_T8 = DATA.parent / "reposts_t8"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -178,6 +180,7 @@ P_Q_PLACES = ("霁州", "蓼汀", "柘岗", "洹川", "蕖阳", "榆坪")
 R_S_PLACES = ("琮阳", "蘅川", "苕岭", "澍城", "芗坪", "棠埠")
 
 U_V_PLACES = ("檀渚", "菁溆", "枳坳", "峁州", "蔺源", "椒园")
+T5_T6_PLACES = ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "岐湾", "荇洲", "芃溪", "蘩阳", "苎坪", "菡塘")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -400,6 +403,10 @@ SETS = [
                     # every place of the sets before them, W's and X's, and the other writer's
                     ("t5", DATA_T5, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "蘩阳", "苎坪", "菡塘")),
                     ("t6", DATA_T6, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "岐湾", "荇洲", "芃溪")),
+                    # T7 and T8 (twenty-first round): two more writers side by side, same format; every place
+                    # of the sets before them, T5's, T6's and the other writer's
+                    ("t7", DATA_T7, (*T5_T6_PLACES, "栌川", "蘅皋", "苕坪")),
+                    ("t8", DATA_T8, (*T5_T6_PLACES, "檀溪", "菖阜", "樾溪")),
                 )
             ),
         )
