@@ -220,6 +220,7 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("绕城高速鲤跃收费站一收费员被货车撞倒身亡", DEATHS, 1),  # one, a role noun (收费员)
         ("蘩阳市第二人民医院一住院患者坠楼死亡 家属称院长避而不见", DEATHS, 1),  # which one (住院)
         ("十二名食客在城西一火锅店就餐后食物中毒", INJURED, 12),  # a long stretch of where
+        ("供水公司一名外包焊工在储罐内作业时窒息死亡", DEATHS, 1),  # after 一名 any words name the one
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -241,6 +242,8 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "一对老人死亡后房产引发纠纷",  # 一对, 一家: more than one, said without a count
         "一线工人受伤后的赔偿标准",
         "一化工厂爆炸 死亡人数尚不清楚",  # 化工, 施工: no one
+        "一名医生全力救治受伤群众",  # 一名 and a verb of caring
+        "一名记者在现场看到有人死亡",  # the one is no victim: no count before the word
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:
@@ -253,6 +256,16 @@ def test_a_netizens_claim_and_an_unconfirmed_figure_are_rumours() -> None:
     unconfirmed = extract("有人说管网施工事故造成12人死亡 记者核实未获证实")
     assert unconfirmed.band is None and unconfirmed.rumoured_band is Tier.II
     assert extract("官方通报：事故造成12人死亡").band is Tier.II  # 通报 is no claim
+
+
+def test_a_figure_someone_confirms_after_a_rumour_in_its_sentence_is_no_rumour() -> None:
+    """有网友称…，镇政府工作人员说目前确认2人受伤: the rumour is the netizens', the 2 injured are confirmed."""
+    fire = extract("有网友称烧死了十几个人，镇政府工作人员说目前确认2人受伤送医，没有人员死亡。")
+    assert fire.value(INJURED) == 2 and fire.band is Tier.IV
+    assert extract("据传有人员伤亡，官方通报2人受伤").value(INJURED) == 2
+    assert extract("网友称5人受伤，未经证实").band is None  # nobody confirms it
+    assert extract("网传3人死亡，相关部门正在核实").band is None  # checking is no confirming
+    assert extract("3人死亡的说法系网传").band is None  # the rumour word after the figure
 
 
 def test_a_count_after_a_toll_that_starts_the_next_figure_is_not_read_back() -> None:

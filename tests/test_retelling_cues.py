@@ -109,3 +109,11 @@ def test_a_retelling_pointing_at_a_named_site_keeps_it() -> None:
     told = f"孩子练长跑出事了{TITLE_END}听说城里葵园那个中学一个孩子长跑完就倒下了"
     assert feature("site_same", stored, told) == 1.0
     assert feature("site_same", stored, f"孩子练长跑出事了{TITLE_END}听说城里那个中学一个孩子长跑完就倒下了") == 0.0
+
+
+def test_a_works_named_by_its_trade_is_no_site() -> None:
+    """污水厂 is a sewage plant (the trade 污水 and 厂), not a 水厂 named 投诉污: a misread name made
+    a resident's complaint about the same plant read as another site."""
+    assert sites(canonical("周边居民投诉污水厂臭气熏人")) == {}
+    assert sites(canonical("每周对污水厂周边开展巡查")) == {}
+    assert sites(canonical("城东水厂出水主干管爆管")) == {"works": {"城东"}}  # a 水厂 that is named

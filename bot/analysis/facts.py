@@ -102,7 +102,9 @@ _ONE = (
     r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
     # 一收费员, 一外卖员, 一厨师, 一环卫工: a role noun (not 一化工厂, 一施工现场)
     rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:员|师)"
-    r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工)"
+    r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工"
+    # 一名外包电工在配电房检修时触电死亡: after 名 or 位 the words name one person, whatever they say
+    r"|(?<=[名位])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?)"
 )
 
 
@@ -155,7 +157,7 @@ class Figure:
     kind: str  # DEATHS / MISSING / INJURED / AFFECTED / LOSS
     value: float  # people, or 元 for LOSS
     approx: bool = False  # 三十余人, 数十人, 多人: at least this many
-    rumoured: bool = False  # stated in a sentence with 网传, 据传 …
+    rumoured: bool = False  # stated in a sentence with 网传, 据传 … and not confirmed after it (`_rumoured`)
     phrase: str = ""  # the words it was read from
 
 
@@ -233,9 +235,8 @@ def extract(*texts: str) -> Facts:
         for sentence in _SENTENCES.findall(text):
             if not _TRIGGER.search(sentence):
                 continue
-            rumoured = RUMOUR.search(sentence) is not None
             negated += [m.group(0) for m in _NEGATION.finditer(sentence)]
-            figures += _figures(sentence, rumoured)
+            figures += _figures(sentence)
     return Facts(tuple(dict.fromkeys(figures)), tuple(dict.fromkeys(negated)))
 
 
@@ -248,15 +249,33 @@ def readable(text: str) -> str:
     return text
 
 
-def _figures(sentence: str, rumoured: bool) -> list[Figure]:
+# who confirms a figure after a rumour in the same sentence (有网友称…，镇政府工作人员说目前确认2人受伤): not
+# the negated forms, which RUMOUR reads as rumour (未经证实, 有待核实)
+_CONFIRMED = re.compile(r"(?<![未经待获])(?:确认|证实)|通报|(?:官方|警方|政府)(?:称|表示|说)")
+
+
+def _rumoured(sentence: str, at: int) -> bool:
+    """Is the figure at `at` rumoured: a rumour word in its sentence, unless someone confirms the
+    figure between the last rumour word before it and the figure?"""
+    last = None
+    for mark in RUMOUR.finditer(sentence):
+        if mark.start() >= at:
+            break
+        last = mark
+    if last is None:
+        return RUMOUR.search(sentence) is not None  # 3人死亡的说法系网传: a rumour word after it
+    return _CONFIRMED.search(sentence, last.end(), at) is None
+
+
+def _figures(sentence: str) -> list[Figure]:
     out = []
     for m in _DEATH_INJURY.finditer(sentence):
         for kind, (num, more) in ((DEATHS, m.group(1, 2)), (INJURED, m.group(3, 4))):
             if (read := number(num, more)) is not None and read[0] > 0:
-                out.append(Figure(kind, read[0], read[1], rumoured, m.group(0)))
+                out.append(Figure(kind, read[0], read[1], _rumoured(sentence, m.start()), m.group(0)))
     for m in _DEATH_SHORT.finditer(sentence):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
-            out.append(Figure(DEATHS, read[0], read[1], rumoured, m.group(0)))
+            out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, m.start()), m.group(0)))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             read = number(m.group(1), m.group(2))
@@ -266,7 +285,7 @@ def _figures(sentence: str, rumoured: bool) -> list[Figure]:
             scale = m.group(3) if pattern.groups >= 3 else None
             if scale:
                 value *= {"万": 1e4, "亿": 1e8}[scale]
-            out.append(Figure(kind, value, approx, rumoured, m.group(0).strip()))
+            out.append(Figure(kind, value, approx, _rumoured(sentence, m.start()), m.group(0).strip()))
     return out
 
 

@@ -605,8 +605,8 @@ _NOT_SITE = frozenset(
         "公里 夜里 城里 心里 手里 屋里 店里 院里 村里 农村 乡村 江里 河里 湖里 海里 水里 塘里 坑里 沟里 井里"
         " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
         " 廊里 室里 舍里 房里 校里 堂里 道里 子里 锅里 碗里 池里 窝里 班里 箱里 柜里 库里 棚里 圈里 网里"
-        " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里"
-        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路"
+        " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里 渠里"
+        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -715,6 +715,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             continue
         if _described(text, match.start(), kind):
             continue
+        if kind in ("works", "venue") and text[max(0, match.start() - 1) : match.start() + 1] in _TRADE:
+            continue  # 污水厂: the kind's first character ends a trade (污水), so the works is not named
         start = match.start()
         while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
