@@ -18,7 +18,8 @@ each a group for leave-one-group-out validation:
               measured only. Trained on, they raised the threshold to 0.53 and lowered recall on the
               evaluation-like groups (0.964 -> 0.955) and on T3, T4 (263 -> 260 pairs).
   * t7, t8    tests/data/reposts_t7/, _t8/ (two more writers, twenty-first round; t7's failures were read
-              after its first measurement, t8's are not): measured only, like t3 and t4.
+              after its first measurement; of t8 only the titles of its wrong merges, at the end of that round):
+              measured only, like t3 and t4.
 Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
