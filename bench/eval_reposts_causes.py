@@ -26,12 +26,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_data import CONFIG_NAME, PAIRS_NAME, SETS, load_config, read_yaml  # noqa: E402
+from eval_reposts_curve import MEASURED_ONLY  # noqa: E402
 from train_reposts import side  # noqa: E402
 
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.analysis.story import FEATURES, RARE_CAP, RETOLD_OWN, features, pair_model, stored_lead, story  # noqa: E402
 
-DEFAULT_SETS = ("t3", "t4", "t5", "t6", "t7", "t8")
+DEFAULT_SETS = MEASURED_ONLY  # written to train on, measured only: T3 … T8
 ANCHORS = ("site_same", "same_who", "who_alias", "run")  # what a retelling keeps of its story
 
 

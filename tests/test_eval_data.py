@@ -180,7 +180,9 @@ P_Q_PLACES = ("霁州", "蓼汀", "柘岗", "洹川", "蕖阳", "榆坪")
 R_S_PLACES = ("琮阳", "蘅川", "苕岭", "澍城", "芗坪", "棠埠")
 
 U_V_PLACES = ("檀渚", "菁溆", "枳坳", "峁州", "蔺源", "椒园")
-T5_T6_PLACES = ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "岐湾", "荇洲", "芃溪", "蘩阳", "苎坪", "菡塘")
+W_X_PLACES = ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘")
+T5_PLACES, T6_PLACES = ("岐湾", "荇洲", "芃溪"), ("蘩阳", "苎坪", "菡塘")
+T7_PLACES, T8_PLACES = ("檀溪", "菖阜", "樾溪"), ("栌川", "蘅皋", "苕坪")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -401,12 +403,12 @@ SETS = [
                     ("x", DATA_X, ("漭川", "岍坪", "苋塘")),  # X is set in 澴浦, 崧岚, 蓠洲
                     # T5 and T6 (nineteenth round): two more training writers side by side, same format;
                     # every place of the sets before them, W's and X's, and the other writer's
-                    ("t5", DATA_T5, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "蘩阳", "苎坪", "菡塘")),
-                    ("t6", DATA_T6, ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘", "岐湾", "荇洲", "芃溪")),
+                    ("t5", DATA_T5, (*W_X_PLACES, *T6_PLACES)),
+                    ("t6", DATA_T6, (*W_X_PLACES, *T5_PLACES)),
                     # T7 and T8 (twenty-first round): two more writers side by side, same format; every place
-                    # of the sets before them, T5's, T6's and the other writer's
-                    ("t7", DATA_T7, (*T5_T6_PLACES, "栌川", "蘅皋", "苕坪")),
-                    ("t8", DATA_T8, (*T5_T6_PLACES, "檀溪", "菖阜", "樾溪")),
+                    # of the sets before them, W's, X's, T5's, T6's and the other writer's
+                    ("t7", DATA_T7, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T8_PLACES)),
+                    ("t8", DATA_T8, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T7_PLACES)),
                 )
             ),
         )

@@ -254,28 +254,25 @@ def readable(text: str) -> str:
 _CONFIRMED = re.compile(r"(?<![未经待获])(?:确认|证实)|通报|(?:官方|警方|政府)(?:称|表示|说)")
 
 
-def _rumoured(sentence: str, at: int) -> bool:
-    """Is the figure at `at` rumoured: a rumour word in its sentence, unless someone confirms the
-    figure between the last rumour word before it and the figure?"""
-    last = None
-    for mark in RUMOUR.finditer(sentence):
-        if mark.start() >= at:
-            break
-        last = mark
-    if last is None:
-        return RUMOUR.search(sentence) is not None  # 3人死亡的说法系网传: a rumour word after it
-    return _CONFIRMED.search(sentence, last.end(), at) is None
+def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
+    """Is the figure at `at` rumoured: a rumour word (`marks`, RUMOUR's in the sentence) in its
+    sentence, unless someone confirms the figure between the last rumour word before it and the figure?"""
+    before = [mark for mark in marks if mark.start() < at]
+    if not before:
+        return bool(marks)  # 3人死亡的说法系网传: a rumour word after it
+    return _CONFIRMED.search(sentence, before[-1].end(), at) is None
 
 
 def _figures(sentence: str) -> list[Figure]:
+    marks = list(RUMOUR.finditer(sentence))
     out = []
     for m in _DEATH_INJURY.finditer(sentence):
         for kind, (num, more) in ((DEATHS, m.group(1, 2)), (INJURED, m.group(3, 4))):
             if (read := number(num, more)) is not None and read[0] > 0:
-                out.append(Figure(kind, read[0], read[1], _rumoured(sentence, m.start()), m.group(0)))
+                out.append(Figure(kind, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
     for m in _DEATH_SHORT.finditer(sentence):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
-            out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, m.start()), m.group(0)))
+            out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             read = number(m.group(1), m.group(2))
@@ -285,7 +282,7 @@ def _figures(sentence: str) -> list[Figure]:
             scale = m.group(3) if pattern.groups >= 3 else None
             if scale:
                 value *= {"万": 1e4, "亿": 1e8}[scale]
-            out.append(Figure(kind, value, approx, _rumoured(sentence, m.start()), m.group(0).strip()))
+            out.append(Figure(kind, value, approx, _rumoured(sentence, marks, m.start()), m.group(0).strip()))
     return out
 
 
