@@ -198,6 +198,10 @@ def test_spaced_figures_are_read() -> None:
 def test_a_role_noun_names_who_was_hurt() -> None:
     assert extract("7名用餐者中毒送医").value(INJURED) == 7
     assert extract("2名外卖员受伤").value(INJURED) == 2
+    # twenty-second round: a two-character field before 人员 (医护人员, 救援人员, 工作人员)
+    assert extract("持刀刺伤1名医生、1名护士，2名医护人员受伤").value(INJURED) == 2
+    assert extract("5名救援人员在搜救中受伤").value(INJURED) == 5
+    assert extract("12名专家分析死亡原因").figures == ()
 
 
 @pytest.mark.parametrize(

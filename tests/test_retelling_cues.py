@@ -75,6 +75,17 @@ def test_a_bare_first_person_or_a_spoken_question_marks_a_netizens_voice() -> No
         assert feature("retold", stored, told) == 0.0, office
 
 
+def test_a_report_quoting_netizens_in_a_group_chat_is_no_netizens_voice() -> None:
+    """Twenty-second round: 有网友在群里称… is a reporter quoting netizens (a brickworks' collapse,
+    with a rumour from a chat group, is no retelling of a minibus crash in the same village);
+    a poster's own 群里 still is a netizen's voice."""
+    stored = "苕坪乡一辆面包车翻入河沟 已致2人死亡" + TITLE_END + "苕坪乡杏峪村一辆面包车翻入河沟，已致2人死亡6人受伤。"
+    quoted = f"苕坪乡一砖厂窑体坍塌 1名工人受伤{TITLE_END}杏峪村一家砖厂旧窑体坍塌，有网友在群里称有十几人被埋，经乡政府核实未经证实"
+    assert feature("retold", stored, quoted) == 0.0
+    own = f"杏峪村翻车了{TITLE_END}群里都在传，杏峪村那个急弯面包车翻到河沟里了"
+    assert feature("retold", stored, own) == 1.0
+
+
 def test_a_pronoun_a_relative_a_verb_or_an_office_before_a_kind_of_place_names_no_site() -> None:
     """Twentieth round: 我卡里 (in my card), 侄子学校 (my nephew's school), 老板跑路 (ran off) and
     市场监管局 (an office) are no sites; a named site beside them still is."""

@@ -143,6 +143,22 @@ def test_praise_is_positive(model_classifier: ModelClassifier) -> None:
     assert model_classifier.classify("消防员奋战一夜救出被困群众，市民纷纷点赞").label == "positive"
 
 
+def test_a_positive_reading_the_lexicon_contradicts_is_neutral() -> None:
+    """Twenty-second round: a model that says positive is overruled to neutral when the lexicon finds
+    more harm than praise (a wage-arrears story read as positive would lose 14 points)."""
+    always_positive = LinearModel(
+        np.zeros((3, 1024), dtype=np.float32),
+        np.array([0.0, 0.0, 5.0], dtype=np.float32),
+        ("negative", "neutral", "positive"),
+        {},
+        {},
+    )
+    classifier = ModelClassifier(model=always_positive)
+    assert classifier.classify("项目拖欠农民工工资 三十多名工人讨薪").label == "neutral"
+    assert classifier.classify("消防员奋战一夜救出被困群众，市民纷纷点赞").label == "positive"
+    assert classifier.classify("工资已全部发放到位，工人们很满意").label == "positive"  # no harm word left
+
+
 @pytest.mark.parametrize(
     ("variant", "plain"),
     [

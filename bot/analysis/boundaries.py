@@ -11,7 +11,8 @@ when no word of that route straddles either of its edges. Rules on top:
   legal-name extension and stands (江城建工集团有限公司 for 江城建工集团), and so does a
   region followed by an administrative suffix (江城市, 江城镇, 临川区);
 - a subject or leader followed by a place suffix (路, 街, 大道, 桥 …) is a street
-  name, not the organisation or person (江城建工路);
+  name, not the organisation or person (江城建工路); so is a region followed by a
+  street suffix (蘅皋路: a street named after a place is often elsewhere);
 - a word straddling the right edge may extend the hit's own last word (江城地铁站,
   江州公交车, 霁川自来水厂: a head noun with a unit's suffix), never cut into it (江州城投资,
   浙江州公交通卡) or make it another thing (霁川自来水笔);
@@ -56,6 +57,9 @@ ORG_SUFFIXES = (
 )
 ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
 PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
+# a region followed by one of these names a street (蘅皋路), not the region; a bridge or tunnel named after
+# a place (蘅皋大桥) is usually in it
+STREET_SUFFIXES = PLACE_SUFFIXES - {"桥", "大桥", "隧道"}
 # one character that makes an organisation's last word the name of its unit or vehicle (地铁站, 公交车,
 # 自来水厂): the hit still names the organisation
 HEAD_SUFFIXES = frozenset("站车厂司局所院场处队店部线港馆点楼办组科室中心")
@@ -264,8 +268,8 @@ class Boundaries:
                 # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
                 # name (张伟业 for 张伟) or a derived noun (爆炸性, 死亡率, 污染物)
                 return kind != "person" and not window[a:b].endswith(DERIVED_SUFFIXES)
-            if a == end and kind in ("org", "person") and window[a:b] in PLACE_SUFFIXES:
-                return False  # 江城建工路
+            if a == end and kind != "event" and window[a:b] in (STREET_SUFFIXES if kind == "place" else PLACE_SUFFIXES):
+                return False  # 江城建工路; a region's 蘅皋路 (a street named after it, often elsewhere)
             if a == end and kind == "person" and _names_firm(window[a:b], window[b:]):
                 return False  # 钱弘毅实业: a firm named after the person
         if kind in ("org", "person"):

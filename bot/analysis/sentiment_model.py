@@ -146,6 +146,16 @@ def _hits(h: np.ndarray, slot: np.ndarray, cps: np.ndarray, table: Words, negati
     return out
 
 
+def lexicon_counts(text: str) -> tuple[int, int]:
+    """(negative, positive) words of the project lexicon in the cleaned text, a negated one (没有污染,
+    未造成伤亡) counted on neither side: what `features` adds as two ids, for a check beside the model."""
+    cps = _cleaned(text)
+    h = _grams(cps)
+    slot = ((h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)).astype(np.intp)
+    hits = _hits(h, slot, cps, _lexicon(), negation=True)
+    return int((hits == LEXICON_NEGATIVE).sum()), int((hits == LEXICON_POSITIVE).sum())
+
+
 def features(text: str, buckets: int, words: Words | None = None, negation: bool = False) -> np.ndarray:
     """Bucket ids of the character 1-, 2- and 3-grams of the cleaned text, one per occurrence,
     plus one of two fixed ids per word of the project lexicon found (negative / positive): the
