@@ -49,6 +49,8 @@ DATA_T5 = DATA.parent / "reposts_t5"
 DATA_T6 = DATA.parent / "reposts_t6"
 DATA_T7 = DATA.parent / "reposts_t7"
 DATA_T8 = DATA.parent / "reposts_t8"
+DATA_T9 = DATA.parent / "reposts_t9"
+DATA_T10 = DATA.parent / "reposts_t10"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -183,6 +185,7 @@ U_V_PLACES = ("檀渚", "菁溆", "枳坳", "峁州", "蔺源", "椒园")
 W_X_PLACES = ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘")
 T5_PLACES, T6_PLACES = ("岐湾", "荇洲", "芃溪"), ("蘩阳", "苎坪", "菡塘")
 T7_PLACES, T8_PLACES = ("檀溪", "菖阜", "樾溪"), ("栌川", "蘅皋", "苕坪")
+T9_PLACES, T10_PLACES = ("椋川", "蓂溪", "芩湾"), ("楝州", "菘塘", "芡坪")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -409,6 +412,12 @@ SETS = [
                     # of the sets before them, W's, X's, T5's, T6's and the other writer's
                     ("t7", DATA_T7, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T8_PLACES)),
                     ("t8", DATA_T8, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T7_PLACES)),
+                    # T9 and T10 (twenty-second round): a transport authority and a state-owned group; every
+                    # place of the sets before them and the other writer's
+                    *(
+                        (name, folder, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T7_PLACES, *T8_PLACES, *other))
+                        for name, folder, other in (("t9", DATA_T9, T10_PLACES), ("t10", DATA_T10, T9_PLACES))
+                    ),
                 )
             ),
         )
