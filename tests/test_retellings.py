@@ -329,3 +329,28 @@ def test_the_other_one_of_two_victims_is_no_further_event() -> None:
     told = "清溪河两个孩子都没了" + TITLE_END + "听说两个初二的娃去河湾洗澡，一个沉下去另一个去拉，结果两个都没上来。"
     assert feature("again", first, told) == 0.0
     assert feature("again", first, "清溪河另一个河段又有人溺水" + TITLE_END + "另一个河段今天又有人溺水。") == 1.0
+
+
+def test_two_headlines_on_two_leaders_are_two_stories_whatever_the_wording() -> None:
+    """Twenty-second round: 原总经理盛怀朴接受审查 / 副总经理詹北辰被查 share the subject, the template and
+    the vocabulary, and the model merged them; headlines naming two of the schemes' leaders, neither
+    text naming the other's, are two people's cases. A follow-up that names both still joins."""
+    scheme = SchemeConfig(
+        name="栌川城投", subjects=["栌川城投"], leaders=["盛怀朴", "詹北辰"], events={"违纪": 3, "审查": 3}
+    )
+    first = (
+        "栌川城投原总经理盛怀朴接受纪律审查和监察调查",
+        "县纪委监委通报，栌川城投原总经理盛怀朴涉嫌严重违纪违法，目前正接受纪律审查和监察调查。",
+    )
+    other = (
+        "栌川城投副总经理詹北辰涉嫌严重违纪违法被查",
+        "县纪委监委通报，栌川城投副总经理詹北辰涉嫌严重违纪违法，目前正接受纪律审查和监察调查。",
+    )
+    both = (
+        "栌川城投副总经理詹北辰被查 系盛怀朴案牵出",
+        "县纪委监委通报，栌川城投副总经理詹北辰涉嫌严重违纪违法，系在审查原总经理盛怀朴案中发现。",
+    )
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(item(*first, "a"), "YQ-1")
+    assert judge.similar(item(*other, "b")) is None
+    assert judge.similar(item(*both, "c")) == "YQ-1"
