@@ -19,7 +19,7 @@ from bot.analysis.similarity import (
     signature,
     site_keys,
 )
-from bot.analysis.story import FEATURES, TITLE_END, canonical, features, figures, places, stored_lead, story
+from bot.analysis.story import FEATURES, TITLE_END, canonical, features, figures, places, stored_lead, story, towns
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
 
@@ -349,6 +349,37 @@ def test_two_headlines_on_two_leaders_are_two_stories_whatever_the_wording() -> 
     both = (
         "栌川城投副总经理詹北辰被查 系盛怀朴案牵出",
         "县纪委监委通报，栌川城投副总经理詹北辰涉嫌严重违纪违法，系在审查原总经理盛怀朴案中发现。",
+    )
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(item(*first, "a"), "YQ-1")
+    assert judge.similar(item(*other, "b")) is None
+    assert judge.similar(item(*both, "c")) == "YQ-1"
+
+
+def test_towns_are_read_strictly() -> None:
+    assert towns(canonical("蘅皋镇中心幼儿园14名幼儿午餐后出现呕吐")) == {"蘅皋"}
+    assert towns(canonical("苕坪乡柞岭村村民反映")) == {"苕坪"}  # 乡 then 村民: still the township
+    # the town said in passing, or words before a bare 镇 / 乡
+    for text in ("镇里已派人处理", "听说乡里派了人下去", "王家媳妇乡下来的", "晚上半个镇都是烟", "开始乡里接送"):
+        assert towns(canonical(text)) == frozenset(), text
+
+
+def test_two_towns_named_apart_are_two_stories() -> None:
+    """Twenty-second round: two schools' poisonings in two townships of one county read alike (same
+    office, same words); both name their town and neither the other's: two stories. A report naming
+    both still joins."""
+    scheme = SchemeConfig(name="栌川县", subjects=["栌川县市场监管局"], events={"食物中毒": 4})
+    first = (
+        "蘅皋镇中心幼儿园14名幼儿午餐后出现呕吐 疑似食物中毒",
+        "12月12日中午，蘅皋镇中心幼儿园14名幼儿午餐后陆续出现呕吐、腹痛症状，初步怀疑为食物中毒。栌川县市场监管局已封存当日留样。",
+    )
+    other = (
+        "苕坪乡中心学校部分学生疑似食物中毒 中毒原因正在调查",
+        "12月25日中午，苕坪乡中心学校部分学生在食堂用餐后出现腹痛、呕吐等中毒症状。栌川县市场监管局已封存食堂留样，中毒原因正在调查。",
+    )
+    both = (
+        "蘅皋镇幼儿园食物中毒续：苕坪乡一名幼儿也在其中",
+        "蘅皋镇中心幼儿园14名幼儿午餐后呕吐一事，家住苕坪乡的一名幼儿也出现症状，栌川县市场监管局已封存当日留样。",
     )
     judge = Judge([scheme], analysis=AnalysisConfig())
     judge.remember(item(*first, "a"), "YQ-1")

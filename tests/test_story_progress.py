@@ -42,3 +42,10 @@ def test_what_was_not_done_is_a_complaint_not_progress() -> None:
     assert not tells_progress(canonical("市教育局助学金迟迟不到账 学生家长投诉"), title=True)
     assert not tells_progress(canonical("工资至今未结清 工人再次讨薪"), title=True)
     assert tells_progress(canonical("纸业欠薪首批工资今天到账"), title=True)
+
+
+def test_a_cause_still_being_looked_into_is_no_outcome() -> None:
+    """Twenty-second round: 中毒原因正在调查 ends many a first report; a found cause is progress."""
+    assert not tells_progress(canonical("苕坪乡中心学校部分学生疑似食物中毒 中毒原因正在调查"), title=True)
+    assert not tells_progress(canonical("一仓库凌晨起火 起火原因待查"), title=True)
+    assert tells_progress(canonical("5路公交车自燃原因查明 系线束老化短路"), title=True)
