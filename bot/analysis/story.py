@@ -340,6 +340,15 @@ class Story:
         return self.lookup(self.head) if self.lookup else {}
 
     @cached_property
+    def title_leaders(self) -> frozenset[str]:
+        """Leaders of the schemes its headline names."""
+        return self.lookup(self.title).get("leader", frozenset()) if self.lookup and self.title else frozenset()
+
+    @cached_property
+    def towns(self) -> frozenset[str]:  # of the head
+        return towns(self.head)
+
+    @cached_property
     def title_grams(self) -> frozenset[str]:
         return frozenset(bigrams(self.title))
 
@@ -875,34 +884,34 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
-    towns (`_towns_apart`)."""
-    return _headlines_name_other_people(stored_lead, query) or _towns_apart(plain(stored_lead), query.head)
+    towns (`_towns_apart`). Most queries name neither and cost one look at their cached sides."""
+    if not (query.title_leaders or query.towns):
+        return False
+    stored = plain(stored_lead)
+    return _headlines_name_other_people(stored, query) or _towns_apart(stored, query)
 
 
-def _towns_apart(stored: str, head: str) -> bool:
+def _towns_apart(stored: str, query: Story) -> bool:
     """Both texts name towns or townships (`towns`) and neither names one of the other's: 蘅皋镇中心幼儿园
     and 苕坪乡中心学校 poisonings are two stories, however alike the reports."""
-    ours, theirs = towns(stored), towns(head)
-    return bool(ours and theirs and not any(t in head for t in ours) and not any(t in stored for t in theirs))
+    ours, theirs = towns(stored), query.towns
+    return bool(ours and theirs and not any(t in query.head for t in ours) and not any(t in stored for t in theirs))
 
 
-def _headlines_name_other_people(stored_lead: str, query: Story) -> bool:
+def _headlines_name_other_people(stored: str, query: Story) -> bool:
     """Both headlines name leaders of the schemes and neither text names (or addresses, 祁局长) the
     other's: 城投原总经理盛怀朴接受审查 / 城投副总经理詹北辰被查 are two people's cases, however alike
     the wording. A rule, not a feature of the model: in the labelled pairs it only ever marks two
     stories, too rarely for the model to learn its weight (`other_leader`, over the leads, is the
-    weaker sign: a follow-up may quote another leader)."""
-    if query.lookup is None or TITLE_END not in stored_lead:
+    weaker sign: a follow-up may quote another leader). `stored`: a plain stored lead."""
+    theirs = query.title_leaders
+    if not theirs or query.lookup is None or TITLE_END not in stored:
         return False
-    stored_lead = plain(stored_lead)
-    stored_title = stored_lead.partition(TITLE_END)[0]
-    ours = query.lookup(stored_title).get("leader", frozenset()) if stored_title else frozenset()
-    theirs = query.lookup(query.title).get("leader", frozenset()) if query.title else frozenset()
+    ours = query.lookup(stored.partition(TITLE_END)[0]).get("leader", frozenset())
     return bool(
         ours
-        and theirs
         and not any(w in query.head or addressed(w, query.head) for w in ours)
-        and not any(w in stored_lead or addressed(w, stored_lead) for w in theirs)
+        and not any(w in stored or addressed(w, stored) for w in theirs)
     )
 
 
