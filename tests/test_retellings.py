@@ -331,6 +331,16 @@ def test_the_other_one_of_two_victims_is_no_further_event() -> None:
     assert feature("again", first, "清溪河另一个河段又有人溺水" + TITLE_END + "另一个河段今天又有人溺水。") == 1.0
 
 
+def told_apart_but_joined(
+    scheme: SchemeConfig, first: tuple[str, str], other: tuple[str, str], both: tuple[str, str]
+) -> None:
+    """`other` starts a story of its own beside `first`'s; `both`, naming both sides, joins `first`'s."""
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(item(*first, "a"), "YQ-1")
+    assert judge.similar(item(*other, "b")) is None
+    assert judge.similar(item(*both, "c")) == "YQ-1"
+
+
 def test_two_headlines_on_two_leaders_are_two_stories_whatever_the_wording() -> None:
     """Twenty-second round: 原总经理盛怀朴接受审查 / 副总经理詹北辰被查 share the subject, the template and
     the vocabulary, and the model merged them; headlines naming two of the schemes' leaders, neither
@@ -350,10 +360,7 @@ def test_two_headlines_on_two_leaders_are_two_stories_whatever_the_wording() -> 
         "栌川城投副总经理詹北辰被查 系盛怀朴案牵出",
         "县纪委监委通报，栌川城投副总经理詹北辰涉嫌严重违纪违法，系在审查原总经理盛怀朴案中发现。",
     )
-    judge = Judge([scheme], analysis=AnalysisConfig())
-    judge.remember(item(*first, "a"), "YQ-1")
-    assert judge.similar(item(*other, "b")) is None
-    assert judge.similar(item(*both, "c")) == "YQ-1"
+    told_apart_but_joined(scheme, first, other, both)
 
 
 def test_towns_are_read_strictly() -> None:
@@ -381,7 +388,4 @@ def test_two_towns_named_apart_are_two_stories() -> None:
         "蘅皋镇幼儿园食物中毒续：苕坪乡一名幼儿也在其中",
         "蘅皋镇中心幼儿园14名幼儿午餐后呕吐一事，家住苕坪乡的一名幼儿也出现症状，栌川县市场监管局已封存当日留样。",
     )
-    judge = Judge([scheme], analysis=AnalysisConfig())
-    judge.remember(item(*first, "a"), "YQ-1")
-    assert judge.similar(item(*other, "b")) is None
-    assert judge.similar(item(*both, "c")) == "YQ-1"
+    told_apart_but_joined(scheme, first, other, both)
