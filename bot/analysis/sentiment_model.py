@@ -146,13 +146,19 @@ def _hits(h: np.ndarray, slot: np.ndarray, cps: np.ndarray, table: Words, negati
     return out
 
 
-def lexicon_counts(text: str) -> tuple[int, int]:
-    """(negative, positive) words of the project lexicon in the cleaned text, a negated one (没有污染,
-    未造成伤亡) counted on neither side: what `features` adds as two ids, for a check beside the model."""
+def _scan(text: str, negation: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cleaned code points, their gram hashes, each hash's pre-filter slot, and the kinds of
+    the project lexicon's words found (`_hits`)."""
     cps = _cleaned(text)
     h = _grams(cps)
     slot = ((h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)).astype(np.intp)
-    hits = _hits(h, slot, cps, _lexicon(), negation=True)
+    return cps, h, slot, _hits(h, slot, cps, _lexicon(), negation)
+
+
+def lexicon_counts(text: str) -> tuple[int, int]:
+    """(negative, positive) words of the project lexicon in the cleaned text, a negated one (没有污染,
+    未造成伤亡) counted on neither side: what `features` adds as two ids, for a check beside the model."""
+    _cps, _h, _slot, hits = _scan(text, negation=True)
     return int((hits == LEXICON_NEGATIVE).sum()), int((hits == LEXICON_POSITIVE).sum())
 
 
@@ -164,10 +170,7 @@ def features(text: str, buckets: int, words: Words | None = None, negation: bool
     one: kinds of its own); with `negation`, a word right after a negator (NEGATORS) counts
     under a kind of its own. `buckets` must be a power of two; characters past the table all
     read as its last one."""
-    cps = _cleaned(text)
-    h = _grams(cps)
-    slot = ((h >> _SLOT_SHIFT) & np.uint64(_SLOTS - 1)).astype(np.intp)
-    hits = _hits(h, slot, cps, _lexicon(), negation)
+    cps, h, slot, hits = _scan(text, negation)
     if words is not None:
         hits = np.concatenate((hits, _hits(h, slot, cps, words, negation)))
     if hits.size:
