@@ -19,7 +19,20 @@ from bot.analysis.similarity import (
     signature,
     site_keys,
 )
-from bot.analysis.story import FEATURES, TITLE_END, canonical, features, figures, places, stored_lead, story, towns
+from bot.analysis.story import (
+    FEATURES,
+    TITLE_END,
+    canonical,
+    dates,
+    features,
+    figures,
+    places,
+    plain,
+    recalls,
+    stored_lead,
+    story,
+    towns,
+)
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
 
@@ -389,3 +402,48 @@ def test_two_towns_named_apart_are_two_stories() -> None:
         "蘅皋镇中心幼儿园14名幼儿午餐后呕吐一事，家住苕坪乡的一名幼儿也出现症状，栌川县市场监管局已封存当日留样。",
     )
     told_apart_but_joined(scheme, first, other, both)
+
+
+STATION = SchemeConfig(
+    name="椋川交通", subjects=["椋川长途汽车客运站"], events={"瘫痪": 2, "故障": 2, "滞留": 2, "被盗": 2}
+)
+OUTAGE = (
+    "椋川长途汽车客运站售票系统瘫痪 近千名旅客滞留候车厅",
+    "11月20日上午9时起，椋川长途汽车客运站联网售票系统出现故障，窗口和自助机均无法出票，已购票旅客也无法检票"
+    "进站。截至中午12时，候车厅滞留旅客近千人。",
+)
+
+
+def test_a_follow_up_recalling_the_day_and_the_deed_joins_its_story() -> None:
+    """Twenty-third round: an outcome told days later (原因查明) shares little wording with the first report,
+    and the model turned it down; it recalls the first report's day and what happened (11月20日售票系统瘫痪).
+    Another story of that day at the same station recalls the day, not the deed, and stays apart."""
+    judge = Judge([STATION], analysis=AnalysisConfig())
+    judge.remember(item(*OUTAGE, "a"), "YQ-1")
+    cause = (
+        "椋川长途汽车客运站售票系统故障原因查明 延误旅客可申请退改",
+        "11月22日，椋川长途汽车客运站通报，11月20日售票系统瘫痪系服务器存储阵列损坏所致，共影响班次47个、旅客"
+        "2300余人。受影响旅客可在30日内免费退票或改签。",
+    )
+    theft = (
+        "椋川长途汽车客运站一名旅客行李被盗 警方已立案",
+        "11月22日，椋川长途汽车客运站通报，11月20日晚一名旅客在二楼候车厅行李被盗，内有现金和证件，警方已立案侦查。",
+    )
+    assert judge.similar(item(*cause, "b")) == "YQ-1"
+    assert judge.similar(item(*theft, "c")) is None
+
+
+def test_a_recalled_date_is_read_after_the_querys_own_and_across_the_new_year() -> None:
+    stored = plain(stored_lead(canonical(f"{OUTAGE[0]}{TITLE_END}{OUTAGE[1]}")))
+
+    def recalled(title: str, text: str) -> bool:
+        return recalls(stored, story(canonical(f"{title}{TITLE_END}{text}")), ["椋川长途汽车客运站"])
+
+    assert recalled("售票系统故障原因查明", "11月22日，客运站通报，11月20日售票系统瘫痪系服务器损坏所致。")
+    # the same day as the query's own dateline, or an announcement of days to come, recalls nothing
+    assert not recalled("售票系统故障原因查明", "11月20日售票系统瘫痪系服务器损坏所致。")
+    assert not recalled("客运站发布元旦班次", "11月20日，客运站发布消息，12月31日起售票系统升级。")
+    december = plain(stored_lead(canonical(f"客运站售票系统瘫痪{TITLE_END}12月28日上午，客运站售票系统瘫痪。")))
+    follow_up = story(canonical(f"调查结果公布{TITLE_END}1月4日，客运站通报，12月28日售票系统瘫痪系断电所致。"))
+    assert recalls(december, follow_up, [])
+    assert dates(canonical("12月3号通报11月29日的事")) == ((12, 3), (11, 29))

@@ -377,3 +377,18 @@ def test_two_headlines_of_one_template_are_told_apart_but_a_toll_update_is_not()
     assert swap("网友投诉东平公交集团青山站点锅炉乱收费 编号1", "网友投诉东平公交集团青山码头罐区乱收费 编号6")
     assert not swap("青溪县一烟花仓库爆炸 造成4人死亡", "青溪县一烟花仓库爆炸 死亡人数上升至11人")
     assert not swap("某某公司仓库爆炸", "某某公司仓库爆炸")
+
+
+def test_no_site_is_read_from_river_sand_a_fall_into_a_river_a_detour_or_a_name_s_own_kind() -> None:
+    """Twenty-third round: misread sites made two reports of one story name "different" sites
+    (满载河砂 read a river 满载, 货车坠河 a river 货车坠, 深夜绕路 a road, 鹬港大道 a harbour beside the road);
+    a station is named before 火车站 / 客运站, not before 车站."""
+    from bot.analysis.story import sites
+
+    assert sites(canonical("一辆满载河砂的货车随桥面坠入河中")) == {}
+    assert sites(canonical("货车坠河")) == {}
+    assert sites(canonical("网约车司机深夜绕路多收费")) == {}
+    assert sites(canonical("隧道渗水鹬港大道站停运")).keys() == {"road"}
+    assert sites(canonical("家住柳河路的居民")) == {"road": {"柳河"}}
+    assert sites(canonical("在椋川火车站出站口")) == {"venue": {"椋川"}}
+    assert sites(canonical("在鸬鹚湾客运站候车")) == {"venue": {"鸬鹚湾"}}

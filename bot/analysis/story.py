@@ -237,6 +237,46 @@ def tolls(text: str, rising: bool = False) -> frozenset[float]:
     return frozenset(value for value in (*found, *spoken) if value is not None)
 
 
+# a date (11月20日, 12月3号): figures leave dates out, a follow-up recalls the date of what it follows
+_DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+NEW_YEAR_GAP = 6  # months: a January date after a December one falls in the next year
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def dates(text: str) -> tuple[tuple[int, int], ...]:
+    """The (month, day) of each date a canonical text states, in order."""
+    return tuple((int(month), int(day)) for month, day in _DATE.findall(text))
+
+
+def _later(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Is date `a` after date `b`, within a year either way (1月4日 is after 12月17日)?"""
+    if abs(a[0] - b[0]) >= NEW_YEAR_GAP:
+        return a[0] < b[0]
+    return a > b
+
+
+RECALL_SPAN = 16  # characters after a recalled date that say what happened that day
+RECALL_RUN = 4  # characters of that stretch the stored lead has in a row (售票系统): the day's story told again
+
+
+def recalls(stored_lead: str, query: Story, known: Iterable[str]) -> bool:
+    """Does a query dated after the stored lead's first date state that date again, followed by what the
+    stored lead tells (11月22日客运站通报，11月20日售票系统瘫痪系…)? A follow-up recalls the day and the deed of
+    what it follows; another story of the same day names that day for its own deed (11月20日晚一名旅客行李被盗),
+    and an announcement names days to come. The schemes' words (`known`), figures and toll words are no part
+    of the deed (`specific_run`)."""
+    ours, theirs = dates(stored_lead), query.dates
+    if not ours or len(theirs) < 2 or not _later(theirs[0], ours[0]) or ours[0] not in theirs[1:]:
+        return False
+    month, day = ours[0]
+    for said in re.finditer(rf"(?<!\d){month}月{day}[日号]", query.head):
+        if said.start() == 0:
+            continue  # the query's own dateline
+        if len(specific_run(query.head[said.end() : said.end() + RECALL_SPAN], stored_lead, known)) >= RECALL_RUN:
+            return True
+    return False
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def kinded_tolls(text: str) -> frozenset[tuple[str, float]]:
     """The counted tolls of a canonical text with their kind: {("dead", 3.0), ("hurt", 12.0)}; 3人受伤
@@ -347,6 +387,10 @@ class Story:
     @cached_property
     def towns(self) -> frozenset[str]:  # of the head
         return towns(self.head)
+
+    @cached_property
+    def dates(self) -> tuple[tuple[int, int], ...]:  # of the head
+        return dates(self.head)
 
     @cached_property
     def title_grams(self) -> frozenset[str]:
@@ -598,7 +642,7 @@ SITE_KINDS = {
     "road": "路 街 大道 大街 巷 胡同 高速 隧道 大桥 立交",
     "estate": "小区 花园 苑 里 村 社区 公寓 大厦 山庄 新村",
     "school": "小学 中学 学校 幼儿园 大学 学院",
-    "venue": "广场 商场 市场 农贸市场 菜市场 医院 卫生院 保健院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 码头 工地 项目"
+    "venue": "广场 商场 市场 农贸市场 菜市场 医院 卫生院 保健院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 火车站 汽车站 客运站 高铁站 码头 工地 项目"
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂",
@@ -608,7 +652,7 @@ _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.item
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉送我你他她]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她]"
 )
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
@@ -621,7 +665,7 @@ _KIND_WORDS = frozenset(
     str.split(
         "路面 路灯 路人 路况 路线 路过 路费 路径 路基 路网 街道 街头 街坊 街区 街面 街巷 巷子"
         " 巷道 里面 里头 里程 村民 村委 村里 村道 村干 村级 村集 村庄 村镇 村落 村医 村支 村组"
-        " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段"
+        " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 河砂 河沙 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段 江砂 江沙"
         " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 矿工 矿区 矿山 矿井 矿主 矿难 矿产"
     )
 )
@@ -632,7 +676,7 @@ _NOT_SITE = frozenset(
         " 家里 楼里 厂里 镇里 县里 市里 区里 山里 田里 地里 车里 群里 园里"
         " 廊里 室里 舍里 房里 校里 堂里 道里 子里 锅里 碗里 池里 窝里 班里 箱里 柜里 库里 棚里 圈里 网里"
         " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里 渠里"
-        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路"
+        " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路 绕路"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -733,6 +777,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
                 nested_end = match.end()
+            elif longer is not None:
+                continue  # 鹬港大道, 柳河路: the character names the site of the kind that follows
             elif match.group() + after in _KIND_WORDS:
                 continue
         if match.group() == "里" and _DISTANCE.search(text, 0, match.start()):
@@ -873,6 +919,8 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
     model = model or pair_model()
     if _told_apart(stored_lead, query):
         return 0.0, True
+    if _told_together(stored_lead, query):
+        return 1.0, True
     first, finish = first_look(stored_lead, query)
     logit = model.logit(first)
     reach = sum(max(0.0, model.weights[FEATURES.index(name)]) for name in COSTLY)
@@ -889,6 +937,18 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         return False
     stored = plain(stored_lead)
     return _headlines_name_other_people(stored, query) or _towns_apart(stored, query)
+
+
+def _told_together(stored_lead: str, query: Story) -> bool:
+    """A rule beside the pair model: a follow-up that recalls the day and the deed of the stored story
+    (`recalls`) is its follow-up, however much else changed (an outcome days later: 原因查明, 事故认定),
+    unless it says it tells another occurrence (又一起, 再次发生)."""
+    if len(query.dates) < 2 or tells_another(query.lead):
+        return False
+    stored = plain(stored_lead)
+    stored_words = query.lookup(stored) if query.lookup else {}
+    known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
+    return recalls(stored, query, known)
 
 
 def _towns_apart(stored: str, query: Story) -> bool:
