@@ -29,6 +29,7 @@ from bot.analysis.story import (
     places,
     plain,
     recalls,
+    routes,
     stored_lead,
     story,
     towns,
@@ -447,3 +448,30 @@ def test_a_recalled_date_is_read_after_the_querys_own_and_across_the_new_year() 
     follow_up = story(canonical(f"调查结果公布{TITLE_END}1月4日，客运站通报，12月28日售票系统瘫痪系断电所致。"))
     assert recalls(december, follow_up, [])
     assert dates(canonical("12月3号通报11月29日的事")) == ((12, 3), (11, 29))
+
+
+def test_two_routes_named_apart_are_two_stories() -> None:
+    """Twenty-third round: a 7路 driver beaten and a 22路 driver pushed on one bridge the same evening read
+    alike (same company, bridge and words) and the model merged them; texts naming bus or metro routes and
+    sharing none are two stories. A report naming both routes still joins."""
+    scheme = SchemeConfig(name="椋川公交", subjects=["椋川公交集团"], events={"殴打": 3, "推搡": 2, "辱骂": 2})
+    first = (
+        "椋川公交集团7路驾驶员被乘客殴打 车辆停在蓂溪大桥上",
+        "11月18日晚7时许，椋川公交集团7路公交车行至蓂溪大桥时，一名男性乘客因坐过站与驾驶员发生争执，随后殴打驾驶员，"
+        "车辆紧急停在桥上，险些酿成事故。",
+    )
+    other = (
+        "蓂溪大桥上一名乘客辱骂推搡22路驾驶员 被其他乘客劝开",
+        "11月18日晚8时许，椋川公交集团22路公交车行至蓂溪大桥时，一名男性乘客因坐过站辱骂推搡驾驶员，被其他乘客劝开，"
+        "车辆停在桥上。",
+    )
+    both = (
+        "7路驾驶员在蓂溪大桥被殴打后 22路也加派安全员",
+        "11月18日晚椋川公交集团7路驾驶员在蓂溪大桥上被乘客殴打后，集团在7路和22路夜班车辆上加派安全员。",
+    )
+    told_apart_but_joined(scheme, first, other, both)
+
+
+def test_routes_are_bus_and_metro_lines_not_parts_of_a_road() -> None:
+    assert routes(canonical("7路公交车在4号线地铁站旁追尾")) == {"7路", "4号线"}
+    assert routes(canonical("3路段拥堵，2路口信号灯故障，12345热线接到投诉")) == frozenset()

@@ -237,6 +237,16 @@ def tolls(text: str, rising: bool = False) -> frozenset[float]:
     return frozenset(value for value in (*found, *spoken) if value is not None)
 
 
+# a bus or metro route (7路, 4号线), not a road's parts or its state (3路段, 2路口, 1路况)
+_ROUTE = re.compile(r"(?<![\d\ue002])\d{1,3}(?:路|号线)(?![面灯口段况线费])")
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def routes(text: str) -> frozenset[str]:
+    """The bus and metro routes a canonical text names."""
+    return frozenset(_ROUTE.findall(text))
+
+
 # a date (11月20日, 12月3号): figures leave dates out, a follow-up recalls the date of what it follows
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
 NEW_YEAR_GAP = 6  # months: a January date after a December one falls in the next year
@@ -387,6 +397,10 @@ class Story:
     @cached_property
     def towns(self) -> frozenset[str]:  # of the head
         return towns(self.head)
+
+    @cached_property
+    def routes(self) -> frozenset[str]:  # of the head
+        return routes(self.head)
 
     @cached_property
     def dates(self) -> tuple[tuple[int, int], ...]:  # of the head
@@ -932,11 +946,19 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
-    towns (`_towns_apart`). Most queries name neither and cost one look at their cached sides."""
-    if not (query.title_leaders or query.towns):
+    towns (`_towns_apart`) or of two bus routes (`_routes_apart`). Most queries name none and cost one
+    look at their cached sides."""
+    if not (query.title_leaders or query.towns or query.routes):
         return False
     stored = plain(stored_lead)
-    return _headlines_name_other_people(stored, query) or _towns_apart(stored, query)
+    return _headlines_name_other_people(stored, query) or _towns_apart(stored, query) or _routes_apart(stored, query)
+
+
+def _routes_apart(stored: str, query: Story) -> bool:
+    """Both texts name bus or metro routes (`routes`) and share none: a 7路 driver beaten and a 22路 driver
+    pushed on one bridge are two stories."""
+    ours, theirs = routes(stored), query.routes
+    return bool(ours and theirs and not ours & theirs)
 
 
 def _told_together(stored_lead: str, query: Story) -> bool:
