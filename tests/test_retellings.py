@@ -345,6 +345,20 @@ def test_the_other_one_of_two_victims_is_no_further_event() -> None:
     assert feature("again", first, "清溪河另一个河段又有人溺水" + TITLE_END + "另一个河段今天又有人溺水。") == 1.0
 
 
+def test_another_occurrence_is_read_from_more_ways_of_saying_again() -> None:
+    """Twenty-third round: 又有, 又被, 再被, 再发, 再起 tell a further occurrence (和平里小区半月内再发燃气事故,
+    椋川高速又有收费员被打); a notice issued again (再发布) is none."""
+    first = "和平里小区燃气爆炸" + TITLE_END + "12月1日，和平里小区一户居民家中燃气爆炸，1人受伤。"
+    for told in (
+        "和平里小区半月内再发燃气事故 3栋一户厨房起火",
+        "和平里小区又有一户燃气泄漏",
+        "和平里小区整改期间再被查出燃气管道私接",
+        "和平里小区一周内再起火",
+    ):
+        assert feature("again", first, told + TITLE_END + told) == 1.0, told
+    assert feature("again", first, "物业再发布燃气安全提示" + TITLE_END + "物业再发布燃气安全提示。") == 0.0
+
+
 def told_apart_but_joined(
     scheme: SchemeConfig, first: tuple[str, str], other: tuple[str, str], both: tuple[str, str]
 ) -> None:
