@@ -547,7 +547,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
-    stored_words = query.lookup(stored_lead) if query.lookup else {}
+    stored_words = _scheme_words(stored_lead, query)
     who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
     same_leader = any(w in query.head or addressed(w, query.head) for w in stored_words.get("leader", ()))
@@ -555,7 +555,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     alias = not same_who and _called_short(stored_words.get("subject", ()), query)
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
-    known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
+    known = _known(stored_words, query)
     retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
     outcome = follows or bool(_OUTCOME.search(query.head))
     own = len(_own_words(stored_lead, query, known, stored_places))
@@ -968,9 +968,17 @@ def _told_together(stored_lead: str, query: Story) -> bool:
     if len(query.dates) < 2 or tells_another(query.lead):
         return False
     stored = plain(stored_lead)
-    stored_words = query.lookup(stored) if query.lookup else {}
-    known = [w for words in (*query.words.values(), *stored_words.values()) for w in words]
-    return recalls(stored, query, known)
+    return recalls(stored, query, _known(_scheme_words(stored, query), query))
+
+
+def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
+    """The schemes' words in a plain stored lead, by group (none without the query's lookup)."""
+    return query.lookup(stored) if query.lookup else {}
+
+
+def _known(stored_words: Mapping[str, frozenset[str]], query: Story) -> list[str]:
+    """The schemes' words either side names: every story of a subject shares them."""
+    return [w for words in (*query.words.values(), *stored_words.values()) for w in words]
 
 
 def _towns_apart(stored: str, query: Story) -> bool:
