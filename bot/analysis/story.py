@@ -269,22 +269,25 @@ RECALL_SPAN = 16  # characters after a recalled date that say what happened that
 RECALL_RUN = 4  # characters of that stretch the stored lead has in a row (售票系统): the day's story told again
 
 
+def _recalled_at(stored_lead: str, query: Story) -> list[int]:
+    """Where the query, dated after the stored lead's first date, states that date again: the ends of
+    those mentions in its head ([] if it never does, or is not dated later)."""
+    ours, theirs = dates(stored_lead), query.dates
+    if not ours or len(theirs) < 2 or not _later(theirs[0], ours[0]):
+        return []
+    return [m.end() for m in list(_DATE.finditer(query.head))[1:] if (int(m[1]), int(m[2])) == ours[0]]
+
+
 def recalls(stored_lead: str, query: Story, known: Iterable[str]) -> bool:
     """Does a query dated after the stored lead's first date state that date again, followed by what the
     stored lead tells (11月22日客运站通报，11月20日售票系统瘫痪系…)? A follow-up recalls the day and the deed of
     what it follows; another story of the same day names that day for its own deed (11月20日晚一名旅客行李被盗),
     and an announcement names days to come. The schemes' words (`known`), figures and toll words are no part
     of the deed (`specific_run`)."""
-    ours, theirs = dates(stored_lead), query.dates
-    if not ours or len(theirs) < 2 or not _later(theirs[0], ours[0]) or ours[0] not in theirs[1:]:
-        return False
-    month, day = ours[0]
-    for said in re.finditer(rf"(?<!\d){month}月{day}[日号]", query.head):
-        if said.start() == 0:
-            continue  # the query's own dateline
-        if len(specific_run(query.head[said.end() : said.end() + RECALL_SPAN], stored_lead, known)) >= RECALL_RUN:
-            return True
-    return False
+    return any(
+        len(specific_run(query.head[end : end + RECALL_SPAN], stored_lead, known)) >= RECALL_RUN
+        for end in _recalled_at(stored_lead, query)
+    )
 
 
 @lru_cache(maxsize=STORED_CACHE)
@@ -965,9 +968,11 @@ def _told_together(stored_lead: str, query: Story) -> bool:
     """A rule beside the pair model: a follow-up that recalls the day and the deed of the stored story
     (`recalls`) is its follow-up, however much else changed (an outcome days later: 原因查明, 事故认定),
     unless it says it tells another occurrence (又一起, 再次发生)."""
-    if len(query.dates) < 2 or tells_another(query.lead):
+    if len(query.dates) < 2:
         return False
     stored = plain(stored_lead)
+    if not _recalled_at(stored, query) or tells_another(query.lead):
+        return False  # the schemes' words of the stored lead are looked up only for a recalled day
     return recalls(stored, query, _known(_scheme_words(stored, query), query))
 
 
