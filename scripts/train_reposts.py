@@ -21,9 +21,9 @@ each a group for leave-one-group-out validation:
               after its first measurement; of t8 only the titles of its wrong merges, at the end of that round):
               measured only, like t3 and t4; t8's failures were read in the twenty-second round.
   * t9, t10   tests/data/reposts_t9/, _t10/ (two more writers, twenty-second round: a transport authority, a
-              state-owned group): measured only; of their failures only T9's three items were read (nothing
-              changed). Training on every T-set was tried that round and measured on them: no gain
-              (docs/reposts.md).
+              state-owned group): measured only; T9's three failing items were read at the end of that round
+              (nothing changed) and its pair failures in the twenty-third; T10's failures are unread. Training
+              on every T-set was tried in the twenty-second round and measured on them: no gain (docs/reposts.md).
 Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
