@@ -51,6 +51,8 @@ DATA_T7 = DATA.parent / "reposts_t7"
 DATA_T8 = DATA.parent / "reposts_t8"
 DATA_T9 = DATA.parent / "reposts_t9"
 DATA_T10 = DATA.parent / "reposts_t10"
+DATA_T11 = DATA.parent / "reposts_t11"
+DATA_T12 = DATA.parent / "reposts_t12"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -186,6 +188,7 @@ W_X_PLACES = ("澴浦", "崧岚", "蓠洲", "漭川", "岍坪", "苋塘")
 T5_PLACES, T6_PLACES = ("岐湾", "荇洲", "芃溪"), ("蘩阳", "苎坪", "菡塘")
 T7_PLACES, T8_PLACES = ("檀溪", "菖阜", "樾溪"), ("栌川", "蘅皋", "苕坪")
 T9_PLACES, T10_PLACES = ("椋川", "蓂溪", "芩湾"), ("楝州", "菘塘", "芡坪")
+T11_PLACES, T12_PLACES = ("蕙川", "芫溪", "楮坪"), ("荠州", "椴岭", "萩浦")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -417,6 +420,25 @@ SETS = [
                     *(
                         (name, folder, (*W_X_PLACES, *T5_PLACES, *T6_PLACES, *T7_PLACES, *T8_PLACES, *other))
                         for name, folder, other in (("t9", DATA_T9, T10_PLACES), ("t10", DATA_T10, T9_PLACES))
+                    ),
+                    # T11 and T12 (twenty-fourth round): culture and tourism with market regulation; water,
+                    # emergencies and rural affairs; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t11", DATA_T11, T12_PLACES), ("t12", DATA_T12, T11_PLACES))
                     ),
                 )
             ),
