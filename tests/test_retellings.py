@@ -24,12 +24,14 @@ from bot.analysis.story import (
     TITLE_END,
     canonical,
     dates,
+    events,
     features,
     figures,
     places,
     plain,
     recalls,
     routes,
+    sites,
     stored_lead,
     story,
     towns,
@@ -217,6 +219,29 @@ def test_a_follow_up_keeping_the_storys_own_words_and_telling_an_outcome_is_a_na
     # the same words without an outcome are no follow-up of this kind
     told = "碱回收车间蒸汽管道爆裂" + TITLE_END + "听说碱回收车间的蒸汽管道爆裂了，有工人被烫伤。"
     assert feature("named_outcome", first, told) == 0.0
+
+
+def test_outcomes_are_told_as_received_not_as_the_grievance() -> None:
+    # 复产 / 复工 tell how a stoppage ended
+    stopped = (
+        "鹤鸣化工公司甲醇装置停产检修 千余名职工放假" + TITLE_END + "鹤鸣化工公司甲醇装置停产检修，千余名职工放假。"
+    )
+    resumed = "检修三个月后 鹤鸣化工公司甲醇装置复产" + TITLE_END + "鹤鸣化工公司甲醇装置今天复产，600余名职工返岗。"
+    assert feature("named_outcome", stopped, resumed) == 1.0
+    # 补偿 is an outcome once received (获补偿, 补偿到位), not while it is what the residents ask for
+    grievance = "鹤鸣城投被举报拖欠安置补偿" + TITLE_END + "村民反映鹤鸣城投拖欠鹤鸣村安置补偿款。"
+    paid = "鹤鸣村首批37户获补偿安置" + TITLE_END + "鹤鸣城投拖欠的鹤鸣村安置补偿款已发放，首批37户获补偿安置。"
+    assert feature("named_outcome", grievance, grievance.replace("村民反映", "多名村民反映")) == 0.0
+    assert feature("named_outcome", grievance, paid) == 1.0
+
+
+def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -> None:
+    # 电厂 is a kind of works: 云岭电厂 is named 云岭, not 云岭电; 看了一眼电厂 names none
+    assert sites(canonical("云岭电厂两座冷却塔定向爆破")) == {"works": frozenset({"云岭"})}
+    assert sites(canonical("看了一眼电厂炸冷却塔")) == {}
+    assert "交通事故" in events(plain(canonical("一辆渣土车在东环路撞人了")))
+    assert "污染" in events(plain(canonical("我们村边河里的鱼全翻白了")))
+    assert "污染" in events(plain(canonical("河面漂着大片死鱼")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:

@@ -41,7 +41,7 @@ _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
-    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞",
+    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
     "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏",
     "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河",
@@ -56,7 +56,7 @@ EVENT_KINDS = {
     "疫情": "疫情 猪瘟 禽流感",
     "溺水": "溺水 溺亡 落水 沉没 淹死 翻船 翻沉 船翻 沉船 船翻了",
     "食品药品": "过期 变质 异物 发霉 吃出 食品安全 假药",
-    "污染": "偷排 排污 污染 废水 黑臭 异味 超标排放",
+    "污染": "偷排 排污 污染 废水 黑臭 异味 超标排放 死鱼 翻白",
     "拆违": "拆违 违建 强拆 拆除",
     "医疗": "医疗事故 医疗过错 误诊 手术 产妇",
 }
@@ -662,7 +662,7 @@ SITE_KINDS = {
     "venue": "广场 商场 市场 农贸市场 菜市场 医院 卫生院 保健院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 火车站 汽车站 客运站 高铁站 码头 工地 项目"
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
-    "works": "厂 矿 煤矿 仓库 电站 水厂",
+    "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
 }
 _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
@@ -1056,7 +1056,7 @@ _VOICE = re.compile(
 # how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
 # compensation (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
-    r"停职|免职|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|垫付|原因|调查结果"
+    r"停职|免职|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标"
 )
 
