@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,8 @@ from tests.conftest import START, make_config
 STORY = "多名工人反映，江城建工集团承建的滨江花园项目欠薪近半年，工人多次讨要未果，项目部称资金尚未到位。"
 
 
-def items() -> list[Item]:
-    at = START - timedelta(hours=3)
+def items(now: datetime = START) -> list[Item]:
+    at = now - timedelta(hours=3)
     out = [Item("city", "http://x/1", "江城建工集团被曝欠薪", STORY, fetched_at=at)]
     for i in range(6):  # a repost storm within 20 minutes
         out.append(
@@ -124,7 +124,7 @@ def test_cli_replay_while_the_bot_holds_the_store(tmp_path: Path, capsys: pytest
     async def record() -> None:
         store = TinyDBStore(tmp_path / "store.json")
         await store.open()
-        await store.add_items(items())
+        await store.add_items(items(datetime.now(UTC)))  # the CLI reads the real clock
         await store.close()
 
     asyncio.run(record())
