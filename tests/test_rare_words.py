@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from bot.analysis.judge import Judge
 from bot.analysis.matcher import Matcher
 from bot.analysis.rarity import rare_bigrams, rare_codes
-from bot.analysis.similarity import MIN_EQUAL, RARE_KEYS, rare_keys, signature, site_keys
+from bot.analysis.similarity import MIN_EQUAL, RARE_HITS, RARE_KEYS, rare_keys, signature, site_keys
 from bot.analysis.story import FEATURES, TITLE_END, canonical, event_bits, features, sites, stored_lead, story
-from bot.config import AnalysisConfig, SchemeConfig
+from bot.config import AnalysisConfig, Config, SchemeConfig
 from bot.models import Item
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,28 @@ def test_a_retelling_keeping_only_the_storys_own_words_joins_it() -> None:
     assert not set(site_keys(told, limit=None)) & set(site_keys(stored, limit=None))
     assert event_bits(told) == 0
     assert judge.similar(item(*INCUBATOR_TOLD, "b")) == "YQ-1"
+
+
+def test_a_follow_up_sharing_words_deep_in_the_sample_is_found() -> None:
+    """A follow-up (理赔到账 after 理赔迟迟不到位, pair t12-p135) shares eight of the report's rare words
+    and nothing else the index keys: of a 16-key sample only one of them was kept (below RARE_HITS),
+    so the pair model, which merges it, never saw it."""
+    folder = Path(__file__).parent / "data" / "reposts_t12"
+    pairs = yaml.safe_load((folder / "repost_pairs.yaml").read_text(encoding="utf-8"))["pairs"]
+    pair = next(p for p in pairs if p["id"] == "t12-p135")
+    config = Config.model_validate(yaml.safe_load((folder / "eval_config.yaml").read_text(encoding="utf-8")))
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    report, follow_up = (item(pair[side]["title"], pair[side]["text"], side) for side in ("a", "b"))
+    judge.remember(report, "YQ-1")
+    stored = stored_lead(canonical(f"{report.title}{TITLE_END}{report.text}"))
+    told = canonical(f"{follow_up.title}{TITLE_END}{follow_up.text}")
+    assert np.count_nonzero(signature(stored) == signature(told)) < MIN_EQUAL
+    assert not set(site_keys(told, limit=None)) & set(site_keys(stored, limit=None))
+    assert event_bits(stored) & event_bits(told) == 0
+    kept = set(rare_keys(stored).tolist()) - {0}
+    shared = kept & set(rare_keys(told).tolist())
+    assert len(shared) >= RARE_HITS and len(kept) == RARE_KEYS
+    assert judge.similar(follow_up) == "YQ-1"
 
 
 def test_the_shared_rare_words_leave_out_the_schemes_words_and_places() -> None:

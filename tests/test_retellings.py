@@ -24,6 +24,7 @@ from bot.analysis.story import (
     TITLE_END,
     canonical,
     dates,
+    estimate,
     events,
     features,
     figures,
@@ -514,3 +515,35 @@ def test_two_routes_named_apart_are_two_stories() -> None:
 def test_routes_are_bus_and_metro_lines_not_parts_of_a_road() -> None:
     assert routes(canonical("7路公交车在4号线地铁站旁追尾")) == {"7路", "4号线"}
     assert routes(canonical("3路段拥堵，2路口信号灯故障，12345热线接到投诉")) == frozenset()
+
+
+def test_fewer_dead_is_another_story_more_dead_a_follow_up() -> None:
+    """A death toll only rises as a story goes on: a fire with two dead after one with eleven is
+    another fire, however alike the reports; a rising toll is the same fire (`story._deaths_fell`)."""
+    home = SchemeConfig(name="蘅阳市", subjects=["蘅阳市", "蘅阳市民政局"], events={"火灾": 4})
+    judge = Judge([home], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "蘅阳市民政局通报：城郊一民办养老院发生火灾 造成11名老人死亡",
+            "12月1日凌晨，蘅阳市城郊一家民办养老院发生火灾，火灾共造成11名老人死亡，起火原因正在调查，"
+            "市民政局已对全市养老机构开展消防安全排查。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    other = item(
+        "芷塘镇一民房夜间火灾 致2人死亡",
+        "芷塘镇河埠村一栋两层民房今天凌晨发生火灾，木楼梯被烧断，睡在二楼的两位老人没能逃出来，火灾共造成2人死亡。",
+        "b",
+    )
+    risen = item(
+        "城郊养老院火灾死亡人数升至13人",
+        "蘅阳市城郊民办养老院火灾又有2名重伤老人经抢救无效死亡，死亡人数升至13人，起火原因正在调查。",
+        "c",
+    )
+    assert judge.similar(other) is None
+    assert judge.similar(risen) == "YQ-1"
+    stored = stored_lead(canonical(f"城郊一民办养老院发生火灾 造成11名老人死亡{TITLE_END}火灾共造成11名老人死亡"))
+    told = story(canonical(f"民房夜间火灾 致2人死亡{TITLE_END}火灾共造成2人死亡"))
+    assert estimate(stored, told) == (0.0, True)
+    assert estimate(stored, story(canonical(f"养老院火灾 致11人死亡{TITLE_END}火灾共造成11人死亡")))[0] > 0

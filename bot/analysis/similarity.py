@@ -53,10 +53,12 @@ NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
 KIND_CANDIDATES = 4  # the newest leads sharing a kind of event with the query, verified when the sites fail
-RARE_KEYS = 16  # rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each
+# rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each; 16 missed the
+# two a retelling shares with its report about as often as 32 found more (+12 pairs on A–G, T1–T12, no more wrong)
+RARE_KEYS = 32
 RARE_HITS = 2  # keys of a pooled lead the query's rare bigrams must hit to make it a candidate
 RARE_WINDOW = 8192  # the newest pooled leads searched by rare keys (a retelling comes soon after its story)
-RARE_CANDIDATES = 3  # the newest of them verified when the kinds fail too
+RARE_CANDIDATES = 4  # the newest of them verified when the kinds fail too
 NEAR_CHECKED = 3  # leads scored under the threshold that are scored in full for a possible same story (Index.find near)
 EVICT_EVERY = 4096
 OLD_THRESHOLD = 0.5  # items learned without a lead: estimated Jaccard alone decides
