@@ -53,8 +53,9 @@ NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
 KIND_CANDIDATES = 4  # the newest leads sharing a kind of event with the query, verified when the sites fail
-# rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each; 16 missed the
-# two a retelling shares with its report about as often as 32 found more (+12 pairs on A–G, T1–T12, no more wrong)
+# rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each. A sample of 16
+# often held fewer than RARE_HITS of the bigrams a follow-up shares with its report; 32 found 12 more labelled
+# pairs on A–G, T1–T12 with no more wrong merges (docs/reposts.md, round 24)
 RARE_KEYS = 32
 RARE_HITS = 2  # keys of a pooled lead the query's rare bigrams must hit to make it a candidate
 RARE_WINDOW = 8192  # the newest pooled leads searched by rare keys (a retelling comes soon after its story)
