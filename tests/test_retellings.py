@@ -547,3 +547,21 @@ def test_fewer_dead_is_another_story_more_dead_a_follow_up() -> None:
     told = story(canonical(f"民房夜间火灾 致2人死亡{TITLE_END}火灾共造成2人死亡"))
     assert estimate(stored, told) == (0.0, True)
     assert estimate(stored, story(canonical(f"养老院火灾 致11人死亡{TITLE_END}火灾共造成11人死亡")))[0] > 0
+
+
+def test_a_suspension_pending_review_is_an_outcome() -> None:
+    # 暂停履职 is how an official is stood down while a 核查组 looks into a report: a follow-up's outcome
+    report = (
+        "翠湖公园管理处主任被员工举报 出租园内商铺收回扣"
+        + TITLE_END
+        + "有员工在网上发帖称，翠湖公园管理处主任把园内八间商铺低价租给商户，收了对方回扣。"
+    )
+    review = (
+        "翠湖公园管理处主任暂停履职 核查组进驻"
+        + TITLE_END
+        + "针对网上反映翠湖公园管理处主任出租商铺收回扣的问题，上级已成立核查组进驻翠湖公园。"
+    )
+    assert feature("named_outcome", report, review) == 1.0
+    # the same words without the review are no outcome
+    again = review.replace("暂停履职 核查组进驻", "被指收回扣").replace("上级已成立核查组进驻翠湖公园", "网友继续追问")
+    assert feature("named_outcome", report, again) == 0.0

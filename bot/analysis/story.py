@@ -1070,7 +1070,7 @@ _VOICE = re.compile(
 # how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
 # compensation (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
-    r"停职|免职|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
+    r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标"
 )
 
