@@ -12,8 +12,8 @@ NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SUBJECT = Hit("市国资委", "subject", "title", 0, 4)
 
 
-def match(severity: int, weight: float = 1.0, word: str = "欠薪") -> Match:
-    hits = (SUBJECT, Hit(word, "event", "title", 4, 6, severity)) if severity else (SUBJECT,)
+def match(severity: int, weight: float = 1.0, word: str = "欠薪", field: str = "title") -> Match:
+    hits = (SUBJECT, Hit(word, "event", field, 4, 6, severity)) if severity else (SUBJECT,)
     return Match("国资委", hits, severity, weight)
 
 
@@ -29,7 +29,7 @@ def test_severity_sentiment_and_weights_move_the_tier() -> None:
     assert score(match(5), neutral).tier is Tier.II  # 80 points
     assert score(match(5), Sentiment("negative", 0.9)).tier is Tier.I  # 89
     assert score(match(2), neutral).tier is Tier.IV  # 32
-    assert score(match(2), Sentiment("positive", 0.9)).tier is Tier.BELOW  # 14
+    assert score(match(2, field="text"), Sentiment("positive", 0.9)).tier is Tier.BELOW  # 14
     assert score(match(0), neutral).tier is Tier.BELOW  # subject only: 16
     assert score(match(3, weight=2.0), neutral).tier is Tier.I  # heavy scheme: 96
     weak = SourceConfig(id="f", url="http://x/", weight=0.5)
@@ -217,3 +217,15 @@ def test_a_leader_named_beside_an_event_loses_nothing_to_a_positive_tone() -> No
     assert "正面 0.72 -14" in score(Match("区政府", (leader,), 0, 1.0), Sentiment("positive", 0.72)).reason
     denied = score(accused, Sentiment("positive", 0.72), negated=("被举报",))
     assert "正面 0.72 -14" in denied.reason  # 否认被举报: nothing stands beside the leader
+
+
+def test_a_headline_reporting_the_event_loses_nothing_to_a_positive_tone() -> None:
+    """丰垄合作社被指虚报大棚面积套取设施农业补贴: the model read the calm telling as good news (−14, IV)."""
+    accused = score(match(3, word="套取"), Sentiment("positive", 0.71))
+    assert accused.tier is Tier.III and round(accused.points) == 48
+    assert "正面 0.71 不减分（标题报事件）" in accused.reason
+    # an event told only in the body leaves the tone its say (a good-news headline: 欠薪问题已全部解决)
+    settled = score(match(3, word="套取", field="text"), Sentiment("positive", 0.71))
+    assert "正面 0.71 -14" in settled.reason and settled.tier is Tier.IV
+    # a headline denying the event (否认套取) stands for nothing: the tone counts
+    assert "正面 0.71 -14" in score(match(3, word="套取"), Sentiment("positive", 0.71), negated=("套取",)).reason
