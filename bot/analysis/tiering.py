@@ -42,6 +42,10 @@ class Grade:
     reason: str
 
 
+def _headline_events(match: Match) -> set[str]:
+    return {hit.word for hit in match.hits if hit.group == "event" and hit.field == "title"}
+
+
 def tier_for(points: float, analysis: AnalysisConfig) -> Tier:
     for tier in (Tier.I, Tier.II, Tier.III, Tier.IV):
         if points >= analysis.thresholds[tier.name]:
@@ -94,9 +98,7 @@ def score(
     elif sentiment.label == "positive" and leaders and standing:
         # a leader named beside an event (被举报, 受贿): the tone of the telling does not make it good news
         parts.append(f"正面 {sentiment.score:.2f} 不减分（领导 + 事件）")
-    elif sentiment.label == "positive" and standing & {
-        h.word for h in match.hits if h.group == "event" and h.field == "title"
-    }:
+    elif sentiment.label == "positive" and standing & _headline_events(match):
         # the headline reports the event (被指…套取补贴, 一男子落水): the model's good tone is the telling's
         # (a rescue, a calm report), not good news about the subject
         parts.append(f"正面 {sentiment.score:.2f} 不减分（标题报事件）")
