@@ -92,13 +92,13 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     number, maybe = judge.story_of(item)
     incident = await _current(ledger, number)
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
-        recent: list[Incident] = []  # of the item's scheme; both rules below need a name to look
+        every: list[Incident] = []  # the rules below need a name to look
         if _names(judgement.match):
-            since = now - judge.analysis.merge_window
-            recent = list(await ledger.recent(since, judgement.match.scheme))
+            every = list(await ledger.recent(now - judge.analysis.merge_window))
+        recent = [i for i in every if i.scheme == judgement.match.scheme]  # of the item's scheme
         incident = (
             _follow_up(item, judgement, judge, recent, now)
-            or _headline(item, judgement, judge, recent, now)
+            or _headline(item, judgement, judge, every, now)
             or _progress_of(item, judgement, judge, recent, now)
         )
     if incident is not None and _other_route(item, judge, incident):
@@ -295,7 +295,8 @@ def _headline(
     full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
     or kind, and the headline's own words (仓库, 码头, a place) found in the other side's title and
     lead (bot.analysis.headline). 澄湖公交 names the story told of 澄湖公交集团 (`_same_names`). Two
-    explosions at two companies share no subject; two at one company differ in those words."""
+    explosions at two companies share no subject; two at one company differ in those words. A side
+    matched by another scheme is met when the report's title names the headline's subject or place."""
     short = is_headline(item, judge)
     names = _names(judgement.match)
     title = canonical(item.title)
@@ -304,14 +305,20 @@ def _headline(
         return None
     head = _head(item)
     best: tuple[tuple[float, float], Incident] | None = None
-    for incident in recent:  # the recent incidents of the item's scheme
+    for incident in recent:  # the recent incidents of every scheme
         if not (short or incident.hot is not None):
             continue  # a report meets only the incidents a hot-list headline opened
-        if incident.scheme != judgement.match.scheme or incident.match is None or not _accepts(incident, now, judge):
-            continue
-        if not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
+        if incident.match is None or not _accepts(incident, now, judge):
             continue
         theirs = canonical(incident.title)
+        if incident.scheme != judgement.match.scheme:
+            # a report that several schemes matched is placed under one of them (椴岭县水利局); a headline
+            # only the other matched (萩浦镇属地) meets it when the report's title names the headline's
+            # subject or place, either way round
+            if not (_named_in(names, theirs) if short else _named_in(_names(incident.match), title)):
+                continue
+        elif not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
+            continue
         if not ours & _concepts(incident.match, frozenset(), theirs):
             continue
         words = {w for form in [*judgement.match.words(), *incident.match.words()] for w in variants(form)}
@@ -330,6 +337,10 @@ def _headline(
 def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:
     """Event concepts of a match's words (not negated) and kinds of event its title reports."""
     return {concept(w) for w in match.words("event") if w not in negated} | {f"类:{k}" for k in story_events(title)}
+
+
+def _named_in(names: set[str], title: str) -> bool:
+    return any(variant in title for name in names for variant in variants(name))
 
 
 def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:

@@ -3,6 +3,7 @@ round, and two different explosions stay apart (bot.analysis.headline via bot.pl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.analysis.headline import headline_joins, own_words
@@ -116,3 +117,30 @@ def test_a_headline_using_the_shorter_configured_name_joins_the_story_told_with_
     assert [len(r.items) for r in joined] == [2]
     apart = replay([report, hot("澄湖公交大巴青石岭翻车", 5)], Judge([scheme]))
     assert [len(r.items) for r in apart] == [1, 1]
+
+
+def test_a_headline_only_another_scheme_matched_joins_the_report_naming_its_place() -> None:
+    """The report names the bureau and the town: two schemes matched it and it opened its incident
+    under the bureau's. The hot-list entry names only the town (the town's scheme): it joins when
+    the report's title names the town, and another dike of that town stays apart."""
+    bureau = SchemeConfig(name="水利局", subjects=["椴岭县水利局"], events={"决口": 5})
+    town = SchemeConfig(name="萩浦镇属地", regions=["萩浦"], events={"决口": 5})
+    report = news(
+        "萩浦镇鲇鱼河马蹄圩堤段决口 2名村民失踪",
+        "今天凌晨4时许，萩浦镇境内鲇鱼河马蹄圩堤段出现一处约30米的决口，椴岭县水利局连夜组织抢险封堵，"
+        "已转移群众1100余人，2名村民失踪。",
+        0,
+        "http://x/4",
+    )
+    judge = Judge([bureau, town])
+    opened = replay([report], judge)
+    assert [r.scheme for r in opened] == ["水利局"]
+    joined = replay([report, hot("萩浦镇马蹄圩堤决口", 5)], Judge([bureau, town]))
+    assert [len(r.items) for r in joined] == [2]
+    apart = replay([report, hot("萩浦镇杨柳圩堤决口", 5)], Judge([bureau, town]))
+    assert [len(r.items) for r in apart] == [1, 1]
+    # the other way round: the hot-list entry opened the town's incident, the report joins it
+    later = replay(
+        [hot("萩浦镇马蹄圩堤决口", 0), replace(report, fetched_at=START + timedelta(minutes=5))], Judge([bureau, town])
+    )
+    assert [len(r.items) for r in later] == [2]
