@@ -27,7 +27,8 @@ each a group for leave-one-group-out validation:
               no gain (docs/reposts.md).
   * t11, t12  tests/data/reposts_t11/, _t12/ (two more writers, twenty-fourth round: culture and tourism with
               market regulation; water, emergencies and rural affairs): measured only; t12's pair failures were
-              read in the twenty-fourth round after its first measurement, t11's are unread.
+              read in the twenty-fourth round after its first measurement, t11's (and t12's items) in the
+              twenty-fifth.
 Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
