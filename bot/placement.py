@@ -94,16 +94,17 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
     if (incident is None or not _accepts(incident, now, judge)) and not judgement.stance:
         recent: Sequence[Incident] = []  # of the item's scheme; the rules below need a name to look
         headlines: Sequence[Incident] = []  # a short headline meets every scheme's (`_headline`)
+        short = is_headline(item, judge)
         if _names(judgement.match):
             since = now - judge.analysis.merge_window
-            if is_headline(item, judge):  # few: hot-list entries and titles alone
+            if short:  # few: hot-list entries and titles alone
                 headlines = await ledger.recent(since)
                 recent = [i for i in headlines if i.scheme == judgement.match.scheme]
             else:
                 recent = headlines = await ledger.recent(since, judgement.match.scheme)
         incident = (
             _follow_up(item, judgement, judge, recent, now)
-            or _headline(item, judgement, judge, headlines, now)
+            or _headline(item, judgement, judge, headlines, now, short)
             or _progress_of(item, judgement, judge, recent, now)
         )
     if incident is not None and _other_route(item, judge, incident):
@@ -294,7 +295,7 @@ def is_headline(item: Item, judge: Judge) -> bool:
 
 
 def _headline(
-    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime, short: bool
 ) -> Incident | None:
     """The open incident a short headline repeats, or the hot-list-born incident a report tells in
     full: same scheme, a shared subject or leader (else region), a shared event concept (爆炸 / 爆燃)
@@ -303,8 +304,7 @@ def _headline(
     explosions at two companies share no subject; two at one company differ in those words. A short
     headline also meets a report another scheme placed when the report's title names its subject or place
     (a report meets the headlines of its own scheme only: looking at every scheme's for every report
-    cost the pipeline a fifth of its speed)."""
-    short = is_headline(item, judge)
+    cost the pipeline a fifth of its speed). `short`: the item is a headline (`is_headline`)."""
     names = _names(judgement.match)
     title = canonical(item.title)
     ours = _concepts(judgement.match, judgement.negated, title)
