@@ -28,7 +28,7 @@ each a group for leave-one-group-out validation:
   * t11, t12  tests/data/reposts_t11/, _t12/ (two more writers, twenty-fourth round: culture and tourism with
               market regulation; water, emergencies and rural affairs): measured only; t12's pair failures were
               read in the twenty-fourth round after its first measurement, t11's (and t12's items) in the
-              twenty-fifth.
+              twenty-fifth, t12's remaining pair failures in the twenty-sixth.
 Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its

@@ -10,7 +10,18 @@ import pytest
 
 from bot.analysis.judge import Judge
 from bot.analysis.leadcode import _tables, decode, encode
-from bot.analysis.story import CLAUSE, FEATURES, TITLE_END, canonical, features, plain, sites, stored_lead, story
+from bot.analysis.story import (
+    CLAUSE,
+    FEATURES,
+    TITLE_END,
+    canonical,
+    features,
+    places,
+    plain,
+    sites,
+    stored_lead,
+    story,
+)
 from bot.config import AnalysisConfig
 from bot.models import Item
 
@@ -153,3 +164,16 @@ def test_a_retelling_describing_the_place_otherwise_is_not_told_apart_by_its_sit
     other = "石渠镇东风鞭炮厂起火" + TITLE_END + "石渠镇东风鞭炮厂今天傍晚起火。"
     values = dict(zip(FEATURES, features(stored_lead(canonical(named, True)), story(canonical(other))), strict=True))
     assert values["sites_apart"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        ("今年大旱，不少群众饮水困难。县应急管理局已调来送水车", "困难"),  # 困难。县 is no county called 困难
+        ("井都干了，县里说要派车送水", "干了"),
+    ],
+)
+def test_places_of_a_story_are_read_within_clauses(text: str, misread: str) -> None:
+    assert misread in places(canonical(text))  # read plain, the clause end is lost
+    assert misread not in story(canonical(text, with_clauses=True)).places
+    assert "江州" in story(canonical("江州市一工地塔吊倒塌，县应急局赶到", with_clauses=True)).places

@@ -565,3 +565,32 @@ def test_a_suspension_pending_review_is_an_outcome() -> None:
     # the same words without the review are no outcome
     again = review.replace("暂停履职 核查组进驻", "被指收回扣").replace("上级已成立核查组进驻翠湖公园", "网友继续追问")
     assert feature("named_outcome", report, again) == 0.0
+
+
+VILLAGE = canonical(
+    "樟坪镇黄桷垭村鱼塘被冲毁 养殖户损失惨重"
+    + TITLE_END
+    + "7月3日凌晨，樟坪镇黄桷垭村遭遇强降雨，村里二十多口鱼塘被洪水冲毁，养殖户损失初步估计超过百万元。",
+    with_clauses=True,
+)
+
+
+def test_a_retelling_naming_the_village_without_its_kind_keeps_the_site() -> None:
+    told = canonical(
+        "黄桷垭的鱼塘全完了" + TITLE_END + "我们黄桷垭昨晚那场水太大了，一晚上鱼塘全冲垮了，鱼都跑到河里去了。",
+        with_clauses=True,
+    )
+    values = dict(zip(FEATURES, features(stored_lead(VILLAGE), story(told)), strict=True))
+    assert values["site_same"] == 1.0  # 黄桷垭 without 村 still names the village
+    other = canonical("樟坪镇白沙村鱼塘被冲毁" + TITLE_END + "7月3日凌晨，樟坪镇白沙村十多口鱼塘被洪水冲毁。", True)
+    values = dict(zip(FEATURES, features(stored_lead(VILLAGE), story(other)), strict=True))
+    assert (values["site_same"], values["sites_apart"]) == (0.0, 1.0)
+
+
+def test_only_long_village_names_stand_without_their_kind() -> None:
+    estate = canonical("桂香小区车棚起火" + TITLE_END + "桂香小区7栋楼下车棚起火。", with_clauses=True)
+    told = canonical("桂香那边着火了" + TITLE_END + "听说桂香那边半夜烧起来了。", with_clauses=True)
+    assert dict(zip(FEATURES, features(stored_lead(estate), story(told)), strict=True))["site_same"] == 0.0
+    road = canonical("迎宾大道货车侧翻" + TITLE_END + "一辆货车在迎宾大道侧翻。", with_clauses=True)
+    said = canonical("迎宾那边翻车了" + TITLE_END + "迎宾那边一辆大货车翻了。", with_clauses=True)
+    assert dict(zip(FEATURES, features(stored_lead(road), story(said)), strict=True))["site_same"] == 0.0

@@ -372,8 +372,8 @@ class Story:
         return figures(self.head)
 
     @cached_property
-    def places(self) -> frozenset[str]:
-        return places(self.lead)
+    def places(self) -> frozenset[str]:  # of the lead, read within its clauses
+        return places(self.marked_lead)
 
     @cached_property
     def events(self) -> frozenset[str]:  # of the lead
@@ -398,8 +398,8 @@ class Story:
         return self.lookup(self.title).get("leader", frozenset()) if self.lookup and self.title else frozenset()
 
     @cached_property
-    def towns(self) -> frozenset[str]:  # of the head
-        return towns(self.head)
+    def towns(self) -> frozenset[str]:  # of the head, read within its clauses
+        return towns(self.marked or self.head)
 
     @cached_property
     def routes(self) -> frozenset[str]:  # of the head
@@ -539,7 +539,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_kinded}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
     specific = min(2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10))
-    stored_places = places(stored_lead)
+    stored_places = places(marked_lead)
     disagree = bool(
         stored_places
         and query.places
@@ -665,6 +665,8 @@ SITE_KINDS = {
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
 }
 _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
+BARE_KINDS = frozenset({"estate"})  # kinds whose long names stand alone (`_named`)
+BARE_NAME = 3
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
@@ -819,7 +821,10 @@ def sites(text: str) -> dict[str, frozenset[str]]:
 
 def _named(name: str, kind: str, text: str) -> bool:
     """Is the site `name` of `kind` named in `text`, with any word of its kind (翠微湾工地 names
-    翠微湾项目; 人民医院 does not name 人民路)?"""
+    翠微湾项目; 人民医院 does not name 人民路)? A village or estate of three characters is named
+    without its kind too: a retelling drops the 村 (我们姚家塝的地租, 茅草冲昨晚那场水)."""
+    if kind in BARE_KINDS and len(name) >= BARE_NAME and name in text:
+        return True
     at = text.find(name)
     while at >= 0:
         end = at + len(name)
@@ -956,7 +961,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
     stored = plain(stored_lead)
     return (
         _headlines_name_other_people(stored, query)
-        or _towns_apart(stored, query)
+        or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
     )
@@ -1000,10 +1005,11 @@ def _known(stored_words: Mapping[str, frozenset[str]], query: Story) -> list[str
     return [w for words in (*query.words.values(), *stored_words.values()) for w in words]
 
 
-def _towns_apart(stored: str, query: Story) -> bool:
-    """Both texts name towns or townships (`towns`) and neither names one of the other's: 蘅皋镇中心幼儿园
-    and 苕坪乡中心学校 poisonings are two stories, however alike the reports."""
-    ours, theirs = towns(stored), query.towns
+def _towns_apart(marked_lead: str, query: Story) -> bool:
+    """Both texts name towns or townships (`towns`, read within clauses) and neither names one of the
+    other's: 蘅皋镇中心幼儿园 and 苕坪乡中心学校 poisonings are two stories, however alike the reports."""
+    stored = plain(marked_lead)
+    ours, theirs = towns(marked_lead), query.towns
     return bool(ours and theirs and not any(t in query.head for t in ours) and not any(t in stored for t in theirs))
 
 
