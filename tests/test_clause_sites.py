@@ -130,6 +130,8 @@ def test_the_clause_mark_costs_one_code_and_keeps_the_older_codes() -> None:
         "江州市一老旧小区楼道起火",
         "这家面馆后厨起火",
         "离我们那就两里地",  # a distance, no estate called 就两里
+        "城区多家药店缺货",  # 家 after a measure or a household: no name 家药
+        "他回老家村口摆摊",
     ],
 )
 def test_a_place_introduced_by_a_or_that_is_described_not_named(text: str) -> None:
@@ -143,6 +145,8 @@ def test_a_place_introduced_by_a_or_that_is_described_not_named(text: str) -> No
         ("那个桂香小区又停水了", "estate", "桂香"),  # "that" before an estate's name: still its name
         ("一辆货车在建设路侧翻", "road", "建设"),
         ("一男子在东港码头落水", "venue", "东港"),
+        ("椴岭县姚家塝村五十多户农户", "estate", "姚家塝"),  # 家 after a surname is inside the name
+        ("一辆货车在张家湾路口侧翻", "road", "张家湾"),
     ],
 )
 def test_names_after_a_or_that_are_still_read(text: str, kind: str, name: str) -> None:

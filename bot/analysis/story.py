@@ -676,6 +676,9 @@ _NAME_STOP = re.compile(
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
 _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
+# 家 inside a three-character name after a surname (姚家塝村, 杨家垸, 张家湾路) is part of it; after these it
+# is a household or a measure (多家药店, 老家村口), as after any stop character (一家, 我家, 那家)
+_HOUSEHOLD = frozenset("两几每多数咱俺老娘婆东商大全住自本")
 _NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
 # other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
@@ -769,12 +772,24 @@ def _site_name(before: str) -> str:
     last two (bot.analysis.similarity.site_keys). A name is Chinese: it begins after a figure, a
     letter or the title's end (…起火\ue001桂香小区7栋, k7东港码头)."""
     before = _HAN_TAIL.search(before).group()
-    stops = list(_NAME_STOP.finditer(before))
+    stops = [stop for stop in _NAME_STOP.finditer(before) if not _family_name(before, stop.start())]
     name = before[stops[-1].end() :] if stops else before
     soft = list(_NAME_SOFT_STOP.finditer(name))
     if soft and len(name) - soft[-1].end() >= 2:
         name = name[soft[-1].end() :]
     return name
+
+
+def _family_name(before: str, at: int) -> bool:
+    """Is the 家 at `at` the middle of a three-character name (姚家塝), not a household or a measure?"""
+    return (
+        len(before) == 3
+        and at == 1
+        and before[1] == "家"
+        and before[0] not in _HOUSEHOLD
+        and not _NAME_STOP.match(before[0])
+        and not _NAME_SOFT_STOP.match(before[0])
+    )
 
 
 @lru_cache(maxsize=STORED_CACHE)
