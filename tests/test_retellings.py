@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from bot.analysis.judge import Judge
 from bot.analysis.similarity import (
@@ -594,3 +595,21 @@ def test_only_long_village_names_stand_without_their_kind() -> None:
     road = canonical("迎宾大道货车侧翻" + TITLE_END + "一辆货车在迎宾大道侧翻。", with_clauses=True)
     said = canonical("迎宾那边翻车了" + TITLE_END + "迎宾那边一辆大货车翻了。", with_clauses=True)
     assert dict(zip(FEATURES, features(stored_lead(road), story(said)), strict=True))["site_same"] == 0.0
+
+
+@pytest.mark.parametrize("pointing", ["那口山塘", "那座山塘", "那段塘坝"])
+def test_that_one_pointing_at_a_place_is_a_netizens_voice(pointing: str) -> None:
+    stored = canonical(
+        "樟坪镇黄桷垭村一座山塘漫坝 坝下二十户紧急转移"
+        + TITLE_END
+        + "7月2日晚，樟坪镇黄桷垭村一座山塘因连续强降雨漫坝，坝下二十户村民连夜转移。",
+        with_clauses=True,
+    )
+    told = canonical(
+        f"黄桷垭{pointing}昨晚差点出大事" + TITLE_END + f"黄桷垭{pointing}昨晚水漫过坝顶，半夜挖了条沟才把水放下去。",
+        with_clauses=True,
+    )
+    assert dict(zip(FEATURES, features(stored_lead(VILLAGE), story(told)), strict=True))["retold"] == 1.0
+    assert dict(zip(FEATURES, features(stored_lead(stored), story(told)), strict=True))["retold"] == 1.0
+    report = canonical("那段时间黄桷垭村山塘水位持续上涨" + TITLE_END + "那段时间黄桷垭村山塘水位持续上涨。", True)
+    assert dict(zip(FEATURES, features(stored_lead(stored), story(report)), strict=True))["retold"] == 0.0

@@ -1081,7 +1081,7 @@ _FOLLOWUP = re.compile(
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里(?<!网友在群里)(?<!网民在群里)|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
-    r"|那边|那个|那台|那家|那片|好几个|是不是|有没有|能不能|会不会|凭什么"
+    r"|那边|那个|那台|那家|那片|那段(?![时日])|那口|那座|好几个|是不是|有没有|能不能|会不会|凭什么"
     # 我 (我侄子, 我家, 我昨晚…), not 我市, 我局, 自我 (look-behind after the literal, as `_kinds` guards its words);
     # a report's 有网友在群里称 quotes netizens in the reporter's voice
     r"|我(?<!自我)(?![市区县省局委院校司部厅国镇乡州所军方们])"
