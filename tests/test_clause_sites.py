@@ -181,3 +181,18 @@ def test_places_of_a_story_are_read_within_clauses(text: str, misread: str) -> N
     assert misread in places(canonical(text))  # read plain, the clause end is lost
     assert misread not in story(canonical(text, with_clauses=True)).places
     assert "江州" in story(canonical("江州市一工地塔吊倒塌，县应急局赶到", with_clauses=True)).places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个视频里推人的是城管吧",  # 视频里: inside a video, no estate called 视频
+        "一千多块的月饼盒里就六个月饼",
+        "电池包进水短路引发自燃",  # 短路, 之路, 迷路: words ending in 路, no road
+        "这是孩子上学的必经之路",
+        "两人在后山迷路被困一夜",
+        "大雾天今天过江上班迟到了",  # 过江: crossing the river, no river called 今天过
+    ],
+)
+def test_a_kind_character_ending_a_common_word_names_no_site(text: str) -> None:
+    assert sites(canonical(text, with_clauses=True)) == {}
