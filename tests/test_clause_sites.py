@@ -147,6 +147,7 @@ def test_a_place_introduced_by_a_or_that_is_described_not_named(text: str) -> No
         ("一男子在东港码头落水", "venue", "东港"),
         ("椴岭县姚家塝村五十多户农户", "estate", "姚家塝"),  # 家 after a surname is inside the name
         ("一辆货车在张家湾路口侧翻", "road", "张家湾"),
+        ("接送卯山、柞岭两村学生的校车取消了", "estate", "柞岭"),  # 两村 counts the villages
     ],
 )
 def test_names_after_a_or_that_are_still_read(text: str, kind: str, name: str) -> None:
@@ -192,6 +193,7 @@ def test_places_of_a_story_are_read_within_clauses(text: str, misread: str) -> N
         "这是孩子上学的必经之路",
         "两人在后山迷路被困一夜",
         "大雾天今天过江上班迟到了",  # 过江: crossing the river, no river called 今天过
+        "来电人是死者同村村民",  # 同村: of the same village
     ],
 )
 def test_a_kind_character_ending_a_common_word_names_no_site(text: str) -> None:

@@ -673,13 +673,14 @@ _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
     r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她]"
 )
+_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
 # two characters follow them (工人和建设路 → 建设)
-_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
+_NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
 # 家 inside a three-character name after a surname (姚家塝村, 杨家垸, 张家湾路) is part of it; after these it
 # is a household or a measure (多家药店, 老家村口), as after any stop character (一家, 我家, 那家)
 _HOUSEHOLD = frozenset("两几每多数咱俺老娘婆东商大全住自本")
-_NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
+_COUNT = frozenset("两三四五几")  # 杏峪、柞岭两村: how many sites, after the last one's name
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
 # other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
 # without a particle)
@@ -700,7 +701,7 @@ _NOT_SITE = frozenset(
         " 林里 草里 雪里 雨里 梦里 眼里 嘴里 笼里 盆里 桶里 杯里 局里 队里 部里 厅里 站里 所里 会里 船里 洞里 渠里"
         " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路 绕路"
         " 频里 盒里 坳里 槽里 场里 叭里 头里 包里 袋里 瓶里 罐里 缸里 片里 图里 文里 话里 声里 门里"
-        " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江"
+        " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江 同村 邻村 本村 全村 驻村 外村"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -829,6 +830,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
         name = _site_name(text[max(0, start - 3) : start])
+        if len(name) == 3 and name[-1] in _COUNT:
+            name = name[:-1]  # 卯山、柞岭两村: the villages counted, not one named 柞岭两
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
