@@ -613,3 +613,21 @@ def test_that_one_pointing_at_a_place_is_a_netizens_voice(pointing: str) -> None
     assert dict(zip(FEATURES, features(stored_lead(stored), story(told)), strict=True))["retold"] == 1.0
     report = canonical("那段时间黄桷垭村山塘水位持续上涨" + TITLE_END + "那段时间黄桷垭村山塘水位持续上涨。", True)
     assert dict(zip(FEATURES, features(stored_lead(stored), story(report)), strict=True))["retold"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "早上在黄桷垭村口眼看着塘里的水漫上来，鱼塘直接冲垮了",  # 眼看着, 直接: an eyewitness, no 我
+        "黄桷垭村的鱼塘一夜冲垮了，养鱼的大叔吓得说不出话",
+        "黄桷垭村鱼塘冲垮了啊，一年白干",
+    ],
+)
+def test_an_eyewitness_without_i_or_hearsay_is_a_retelling(told: str) -> None:
+    query = story(canonical("黄桷垭鱼塘全完了" + TITLE_END + told, with_clauses=True))
+    assert dict(zip(FEATURES, features(stored_lead(VILLAGE), query), strict=True))["retold"] == 1.0
+    report = canonical(
+        "黄桷垭村鱼塘冲毁直接经济损失超百万元" + TITLE_END + "黄桷垭村二十多口鱼塘被冲毁，直接经济损失超过百万元。",
+        True,
+    )
+    assert dict(zip(FEATURES, features(stored_lead(VILLAGE), story(report)), strict=True))["retold"] == 0.0
