@@ -631,3 +631,21 @@ def test_an_eyewitness_without_i_or_hearsay_is_a_retelling(told: str) -> None:
         True,
     )
     assert dict(zip(FEATURES, features(stored_lead(VILLAGE), story(report)), strict=True))["retold"] == 0.0
+
+
+def test_a_follow_up_at_the_site_keeping_the_storys_own_words_and_an_outcome_is_a_named_outcome() -> None:
+    stored = canonical(
+        "黄桷垭村养猪场粪水直排 村口小溪发黑发臭"
+        + TITLE_END
+        + "樟坪镇黄桷垭村一家养猪场近日被村民反映将粪水直排进村口小溪，溪水发黑发臭，下游稻田也受影响。",
+        with_clauses=True,
+    )
+    fined = canonical(
+        "黄桷垭村养猪场偷排粪水被罚款20万元 暗管已拆除"
+        + TITLE_END
+        + "樟坪镇黄桷垭村养猪场通过暗管偷排粪水，被处以罚款20万元，暗管已经拆除，养猪场停产整改。",
+        with_clauses=True,
+    )
+    values = dict(zip(FEATURES, features(stored_lead(stored), story(fined)), strict=True))
+    assert (values["site_same"], values["run"], values["same_event"]) == (1.0, 0.0, 0.0)
+    assert values["named_outcome"] == 1.0  # 粪水, 暗管 … at 黄桷垭村: the story's own words at its site

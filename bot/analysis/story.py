@@ -486,8 +486,9 @@ FEATURES = (
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
-    "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline),
-    # and tells how it went on or ended (停职, 刑拘, 被罚, 检测结果, 伤者增至): a follow-up
+    "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline,
+    # or at its site RETOLD_OWN words of the story's own), and tells how it went on or ended (停职, 刑拘, 被罚,
+    # 检测结果, 伤者增至): a follow-up
     "rare_words",  # bigrams rare in general use that both share (碱回收, 保温箱, 漏氨), beyond the schemes'
     # words and places: sqrt(min(n, RARE_CAP) / RARE_CAP); a story's own words, kept by a retelling or a follow-up
     "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
@@ -606,7 +607,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_NOTICE] = float(swap and other_news)
         # the story's own words stand for its site, unless the story is about a person the query does not name
         kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped)
-        values[_NAMED_OUTCOME] = float(kept and (run > 0 or same_event) and outcome)
+        values[_NAMED_OUTCOME] = float(
+            kept and (run > 0 or same_event or (site_same and own >= RETOLD_OWN)) and outcome
+        )
         return values
 
     def finish() -> list[float]:
