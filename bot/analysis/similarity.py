@@ -15,7 +15,10 @@ pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analys
 it names (a follow-up may keep only the person: 夏明远受贿案查实), and the newest SITE_CANDIDATES leads sharing
 one with the query are verified as well. A retelling may name no site either (「湿地那个游船今天翻了」), but it
 says what happened: each pooled lead keeps the kinds of event it reports (bot.analysis.story.EVENT_KINDS, as
-bits), and when the sites find nothing, the newest KIND_CANDIDATES leads sharing a kind are verified.
+bits), and the newest KIND_CANDIDATES leads sharing a kind are verified too, then the newest RARE_CANDIDATES
+sharing RARE_HITS of the story's own rare words. When the slots find nothing, the best of these three sets
+wins: a crackdown on the road a retelling names must not settle the search before the story it retells,
+found by what happened, is looked at.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
@@ -24,8 +27,9 @@ equal lead pooled for its owner (a repost storm stores one lead for its copies) 
 item, in numpy arrays (no Python object per item); it was 313 with the leads as zero-padded
 UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most CANDIDATES
 verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
-when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, then one
-over the pooled event kinds and at most KIND_CANDIDATES more.
+when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, one
+over the pooled event kinds and at most KIND_CANDIDATES more, one over the rare keys of the newest
+RARE_WINDOW and at most RARE_CANDIDATES more.
 Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
@@ -275,12 +279,12 @@ class SimilarityIndex:
                     continue
             if best is None or value > best[0]:
                 best = (value, int(self._owner_ids[row]))
-        if best is None and query is not None:  # a retelling: the slots found nothing, the place may
-            best = self._verify(self._site_candidates(query, scored), query, names, scored, bounds)
-        if best is None and query is not None:  # or what happened
-            best = self._verify(self._kind_candidates(query, scored), query, names, scored, bounds)
-        if best is None and query is not None:  # or words of the story's own (保温箱, 碱回收)
-            best = self._verify(self._rare_candidates(query, scored), query, names, scored, bounds)
+        if best is None and query is not None:  # a retelling: the slots found nothing; the place,
+            # what happened and words of the story's own (保温箱, 碱回收) each name candidates: the best wins
+            for stage in (self._site_candidates, self._kind_candidates, self._rare_candidates):
+                found = self._verify(stage(query, scored), query, names, scored, bounds)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
         if best is not None:
             return best[0], best[1], False
         if query is not None and 0 < near < self.threshold and not names:

@@ -86,8 +86,8 @@ _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县]))")  # 临川市, 青�
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
 # the last character of no place name, by the level word after it: a word in 市 or 省 (菜市场, 超市, 夜市,
 # 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
-# level a verb's end or a level of its own (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院)
-_ANY_LEVEL = "是说去来进回等为对给被把让经向镇乡区县村省市"
+# level a verb's end or a level of its own (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院, 已送县医院, 山离县城)
+_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市"
 _NOT_PLACE_END = {
     "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
     "省": frozenset("节反不" + _ANY_LEVEL),
@@ -900,7 +900,11 @@ def _template_swap(stored_title: str, stored_lead: str, query: Story) -> bool:
     """Two headlines cut from one template (…通报一起烟花爆竹非法储存案件 / …通报一起工贸企业粉尘爆炸隐患;
     投诉…青山站点锅炉乱收费 / 投诉…青山码头罐区乱收费) whose variable parts each go unmentioned by
     the other text: two notices, two complaints. Figures and toll words are ignored (编号1 / 编号6;
-    造成4人死亡 / 死亡人数上升至11人 is a follow-up's template, not another story's)."""
+    造成4人死亡 / 死亡人数上升至11人 is a follow-up's template, not another story's). A headline that says it
+    follows a story up (杨家垸村男孩坠井后续：…, after 杨家垸村一名男孩掉进废弃机井) shares its start as the story's
+    name, not as a template."""
+    if _FOLLOWUP.search(query.title):
+        return False
     a, b = (_TOLL.sub("", _NUMBER.sub("", title)) for title in (stored_title, query.title))
     if not a or not b or a == b:
         return False
