@@ -20,7 +20,18 @@ from bot.analysis.similarity import (
     signature,
     similarity,
 )
-from bot.analysis.story import LEAD_CHARS, TITLE_END, canonical, events, figures, places, score, story, title_names
+from bot.analysis.story import (
+    LEAD_CHARS,
+    TITLE_END,
+    canonical,
+    events,
+    figures,
+    places,
+    score,
+    stored_lead,
+    story,
+    title_names,
+)
 from bot.config import AnalysisConfig, SchemeConfig
 from bot.models import Item
 
@@ -287,12 +298,14 @@ def test_when_the_slots_find_nothing_the_best_candidate_of_site_kind_and_rare_wo
 
     index = SimilarityIndex()
     rng = np.random.default_rng(5)  # signatures sharing no slot with the query: the slots find nothing
-    index.add(rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16), "YQ-2", marked(*pushed)[:LEAD_CHARS])
-    index.add(rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16), "YQ-1", marked(*crackdown)[:LEAD_CHARS])
+    index.add(rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16), "YQ-2", stored_lead(marked(*pushed)))
+    road_lead = stored_lead(marked(*crackdown))
+    index.add(rng.integers(0, 2**16, size=SLOTS, dtype=np.uint16), "YQ-1", road_lead)
     query = story(marked(*retold))
-    assert score(marked(*crackdown)[:LEAD_CHARS], query) >= index.threshold  # the site's candidate would do
+    road_score = score(road_lead, query)
+    assert road_score >= index.threshold  # the site's candidate alone would have settled the search
     owner, value = index.find(signature("".join(retold)), query)
-    assert owner == "YQ-2" and value > score(marked(*crackdown)[:LEAD_CHARS], query)
+    assert owner == "YQ-2" and value > road_score
 
 
 def test_the_index_drops_the_oldest_half_past_its_cap() -> None:
