@@ -16,6 +16,7 @@ from bot.analysis.similarity import (
     MIN_EQUAL,
     RARE_CANDIDATES,
     SITE_COMMON,
+    SUBJECT_CANDIDATES,
     SimilarityIndex,
     signature,
     site_keys,
@@ -264,8 +265,17 @@ def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
 def test_hotline_numbers_are_no_figure_of_the_story() -> None:
     assert figures(canonical("市民拨打12345反映，请拨打12350举报，报警110，工单编号2611300452，罚款5万元")) == {
         2611300452.0,
-        5.0,
+        50000.0,
     }
+
+
+def test_amounts_in_wan_and_yi_count_in_full() -> None:
+    # a colloquial 三百多万 (an amount) is no 三百余名 (a headcount), and 10万元 is not the hour 10点
+    assert figures(canonical("一共发了三百多万的购物卡")) == {3_000_000.0}
+    assert figures(canonical("三百余名管理人员面临分流")) == {300.0}
+    assert figures(canonical("罚款10万元，工地晚上10点后停工")) == {100_000.0, 10.0}
+    assert figures(canonical("总投资3.8亿元，惠及二十余万人")) == {380_000_000.0, 200_000.0}
+    assert figures(canonical("三百万")) == {3_000_000.0}  # 万 inside the numeral, as before
 
 
 def test_function_words_before_a_city_are_no_place() -> None:
@@ -649,3 +659,67 @@ def test_a_follow_up_at_the_site_keeping_the_storys_own_words_and_an_outcome_is_
     values = dict(zip(FEATURES, features(stored_lead(stored), story(fined)), strict=True))
     assert (values["site_same"], values["run"], values["same_event"]) == (1.0, 0.0, 0.0)
     assert values["named_outcome"] == 1.0  # 粪水, 暗管 … at 黄桷垭村: the story's own words at its site
+
+
+ENERGY = SchemeConfig(name="鹊岭能源", subjects=["鹊岭能源集团", "鹊岭地铁"], events={"分流": 2, "投诉": 2, "漏水": 2})
+REFORM = (
+    "鹊岭能源集团机关定岗定编 三百余名管理人员面临分流",
+    "鹊岭能源集团12月15日印发机关改革方案，集团本部和二级单位机关管理岗位将压减三成，涉及三百余名管理人员，"
+    "分流渠道包括转岗一线、内部退养和协商解除劳动合同。",
+)
+REFORM_RETOLD = (
+    "能源集团要分流三百多人 你们怎么选的",
+    "听说能源集团机关这次要压掉三成岗位，三百多人得分流，可以下一线、可以内退、也可以拿钱走。我舅舅天天在家算账。",
+)
+
+
+def reform_found_after(others: int, same_subject: int = 0) -> str | None:
+    """The retelling that calls 鹊岭能源集团 only 能源集团, asked after the reform story, `others`
+    newer stories first naming the subject, and `same_subject` older ones that do too."""
+    judge = Judge([ENERGY], analysis=AnalysisConfig())
+    for n in range(same_subject):
+        judge.remember(
+            item(f"鹊岭能源集团第{n}届职工运动会开幕", f"鹊岭能源集团第{n}届职工运动会今天开幕。", f"o{n}"),
+            f"YQ-{n + 50}",
+        )
+    judge.remember(item(*REFORM, "a"), "YQ-1")
+    for n in range(others):
+        judge.remember(
+            item(
+                f"鹊岭能源集团{n}号煤矿举行安全生产月启动仪式", f"鹊岭能源集团{n}号煤矿今天上午举行启动仪式。", f"n{n}"
+            ),
+            f"YQ-{n + 2}",
+        )
+    retold = item(*REFORM_RETOLD, "b")
+    assert int(np.count_nonzero(signature("\n".join(REFORM)) == signature("\n".join(REFORM_RETOLD)))) < MIN_EQUAL
+    return judge.story_of(retold)[0]
+
+
+def test_a_retelling_calling_its_subject_by_a_short_name_is_found_by_the_subject() -> None:
+    # it names no site, no kind of event and few words of the report's own: only whom it is about
+    assert reform_found_after(0) == "YQ-1"
+    assert reform_found_after(SUBJECT_CANDIDATES - 1) == "YQ-1"  # among the newest leads first naming it
+    assert reform_found_after(SUBJECT_CANDIDATES + 1) is None  # the subject pass looks at the newest few only
+    # a subject first named in more than SITE_COMMON leads (the office's own name) is not followed
+    assert reform_found_after(0, same_subject=SITE_COMMON - 1) == "YQ-1"
+    assert reform_found_after(0, same_subject=SITE_COMMON) is None
+
+
+def test_an_item_naming_its_subject_as_configured_is_not_searched_by_the_subject() -> None:
+    # a complaint about the metro's app names 鹊岭地铁 as the scheme writes it: a report of its own,
+    # not a retelling of the leak at one of its stations, however alike the two complaints read
+    judge = Judge([ENERGY], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "鹊岭地铁沙棠站站厅漏水一周 乘客投诉没人管",
+            "沙棠站站厅顶上漏水一个星期了，下面摆了7个水桶，地面滑得很，乘客投诉了好几次也没人管。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    app = item(
+        "鹊岭地铁APP扫码乘车重复扣费 乘客投诉",
+        "12月2日早上用鹊岭地铁APP扫码进站，一趟扣了两次钱，客服说要7个工作日才能退。身边好几个人都遇到了，已经投诉。",
+        "b",
+    )
+    assert judge.story_of(app)[0] is None

@@ -14,6 +14,7 @@ from bot.analysis.similarity import (
     RARE_KEYS,
     SITE_KEYS,
     SLOTS,
+    SUBJECT_KEYS,
     SimilarityIndex,
     content_key,
     minutes,
@@ -334,10 +335,10 @@ def test_the_index_forgets_items_older_than_the_merge_window() -> None:
 
 def test_memory_per_item_is_bounded() -> None:
     per_item = SimilarityIndex(initial=1000).nbytes / 1000
-    # slots, pool row, owner, time; a pooled lead at 12 bits a code and its length, its owner, site
-    # and leader keys, event kinds and rare-word keys
+    # slots, pool row, owner, time; a pooled lead at 12 bits a code and its length, its owner, site,
+    # leader and subject keys, event kinds and rare-word keys
     lead = (LEAD_CHARS + 8) * 3 // 2
-    keys = 4 * (SITE_KEYS + NAME_KEYS) + 4 + 2 * RARE_KEYS
+    keys = 4 * (SITE_KEYS + NAME_KEYS + SUBJECT_KEYS) + 4 + 2 * RARE_KEYS
     assert per_item == 2 * SLOTS + 4 + 4 + 4 + lead + 1 + 4 + keys
     assert lead < 2 * LEAD_CHARS  # a lead in UTF-16 would take 240 bytes
 

@@ -146,7 +146,7 @@ class Judge:
         if fp is None:
             return None
         sig, lead, at = fp[0], stored_lead(fp[1]), minutes(item.fetched_at)
-        self.index.add(sig, number, lead, at, self._leaders(lead))
+        self.index.add(sig, number, lead, at, self._leaders(lead), self._subjects(lead))
         return {"sig": sig.tolist(), "lead": lead, "at": at}
 
     def learn(self, data: object, number: str) -> None:
@@ -163,6 +163,7 @@ class Judge:
             lead,
             at if isinstance(at, int) else None,
             self._leaders(lead),
+            self._subjects(lead),
         )
 
     def leads(self, number: str) -> list[str]:
@@ -192,6 +193,16 @@ class Judge:
         if not lead or self.matcher.empty:
             return ()
         return tuple(sorted(self._words(lead).get("leader", ()), key=lead.find))
+
+    def _subjects(self, lead: str) -> tuple[str, ...]:
+        """The schemes' subjects a stored lead names, first mentioned (the longest form there) first;
+        then those it calls by a short name (the index keys the first)."""
+        lead = plain(lead)
+        if not lead or self.matcher.empty:
+            return ()
+        words = self._words(lead)
+        named = sorted(words.get("subject", ()), key=lambda w: (lead.find(w), -len(w)))
+        return (*named, *sorted(words.get(ALIAS, frozenset()) - set(named)))
 
     def _fingerprint(self, item: Item, keep: bool = True) -> tuple[np.ndarray, str] | None:
         """(MinHash signature, canonical title TITLE_END text with its CLAUSE marks); None when too short to tell

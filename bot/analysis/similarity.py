@@ -13,23 +13,27 @@ candidate stage still ranks it near the top. A netizen's retelling keeps too few
 pooled lead also keeps the hashes of its first SITE_KEYS named sites (bot.analysis.story.sites:
 桂香小区, 银杏路, 北岗村; a bus route 62路, a county road X106线) and of the first NAME_KEYS leaders of the schemes
 it names (a follow-up may keep only the person: 夏明远受贿案查实), and the newest SITE_CANDIDATES leads sharing
-one with the query are verified as well. A retelling may name no site either (「湿地那个游船今天翻了」), but it
-says what happened: each pooled lead keeps the kinds of event it reports (bot.analysis.story.EVENT_KINDS, as
-bits), and the newest KIND_CANDIDATES leads sharing a kind are verified too, then the newest RARE_CANDIDATES
-sharing RARE_HITS of the story's own rare words. When the slots find nothing, the best of these three sets
-wins: a crackdown on the road a retelling names must not settle the search before the story it retells,
+one with the query are verified as well. A retelling may call its subject only by a short name people use
+(「能源集团要分流三百多人」 for 楝州能源集团): each pooled lead keeps the key of the first subject it names, and
+the newest SUBJECT_CANDIDATES leads first naming a subject the query calls so are verified too (a query that
+names a subject as the schemes write it is a report of its own, and is not searched so: a complaint about the
+metro's app is no retelling of the leak at one of its stations). A retelling may name no site either
+(「湿地那个游船今天翻了」), but it says what happened: each pooled lead keeps the kinds of event it reports
+(bot.analysis.story.EVENT_KINDS, as bits), and the newest KIND_CANDIDATES leads sharing a kind are verified
+too, then the newest RARE_CANDIDATES sharing RARE_HITS of the story's own rare words. When the slots find
+nothing, the best of these four sets wins: a crackdown on the road a retelling names must not settle the search before the story it retells,
 found by what happened, is looked at.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
-bytes) with the lead's owner, site and leader keys and event kinds (20 bytes), unless it shares a nearly
-equal lead pooled for its owner (a repost storm stores one lead for its copies) — at most 289 bytes an
-item, in numpy arrays (no Python object per item); it was 313 with the leads as zero-padded
-UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most CANDIDATES
-verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
-when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, one
-over the pooled event kinds and at most KIND_CANDIDATES more, one over the rare keys of the newest
-RARE_WINDOW and at most RARE_CANDIDATES more.
+bytes) with the lead's owner, site, leader and subject keys and event kinds (24 bytes) and its rare-word
+keys (64 bytes), unless it shares a nearly equal lead pooled for its owner (a repost storm stores one lead
+for its copies) — at most 357 bytes an item, in numpy arrays (no Python object per item); the lead alone
+would take 240 bytes as UTF-16. A query costs one pass over the slots (~5 ms at 1M items) plus at most
+CANDIDATES verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
+when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, one over
+the subject keys and at most SUBJECT_CANDIDATES more, one over the pooled event kinds and at most
+KIND_CANDIDATES more, one over the rare keys of the newest RARE_WINDOW and at most RARE_CANDIDATES more.
 Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
@@ -45,6 +49,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot.analysis.leadcode import decode, encode
+from bot.analysis.matcher import ALIAS
 from bot.analysis.rarity import rare_codes
 from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, estimate, event_bits, plain, score, sites
 from bot.models import Item
@@ -54,7 +59,9 @@ CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repo
 MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
 SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come first)
 NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside its sites
+SUBJECT_KEYS = 1  # subjects of the schemes a pooled lead names (the first mentioned), kept as keys too
 SITE_CANDIDATES = 3  # the newest leads sharing a site with the query, verified when the slot candidates fail
+SUBJECT_CANDIDATES = 3  # the newest leads first naming a subject the query names, verified likewise
 SITE_COMMON = 16  # leads naming a site beyond which it says nothing about which story this is
 KIND_CANDIDATES = 4  # the newest leads sharing a kind of event with the query, verified when the sites fail
 # rare bigrams of a pooled lead kept as keys: a sample (the lowest of a hash), 16 bits each. A sample of 16
@@ -156,8 +163,8 @@ class SimilarityIndex:
         self._pool = np.zeros((initial, LEAD_BYTES), dtype=np.uint8)  # packed leads
         self._pool_used = np.zeros(initial, dtype=np.uint8)  # codes used of each packed lead
         self._pool_owner = np.zeros(initial, dtype=np.int32)  # owner id of each pooled lead
-        # site and name keys of each pooled lead, 0: none; key-major (one contiguous row a key), as _cols
-        self._pool_keys = np.zeros((SITE_KEYS + NAME_KEYS, initial), dtype=np.uint32)
+        # site, leader and subject keys of each pooled lead, 0: none; key-major (a contiguous row a key)
+        self._pool_keys = np.zeros((SITE_KEYS + NAME_KEYS + SUBJECT_KEYS, initial), dtype=np.uint32)
         self._pool_kinds = np.zeros(initial, dtype=np.uint32)  # kinds of event reported (event_bits)
         self._pool_rare = np.zeros((RARE_KEYS, initial), dtype=np.uint16)  # rare_keys, 0: none; key-major
         self._pool_size = 0
@@ -198,11 +205,18 @@ class SimilarityIndex:
         return self._pool_size
 
     def add(
-        self, sig: np.ndarray, owner: str, lead: str = "", at: int | None = None, names: tuple[str, ...] = ()
+        self,
+        sig: np.ndarray,
+        owner: str,
+        lead: str = "",
+        at: int | None = None,
+        names: tuple[str, ...] = (),
+        subjects: tuple[str, ...] = (),
     ) -> None:
         """Index one item; `lead` is its canonical title + lead ("" for a signature without one),
         `at` its time in `minutes` (None: as new as the newest), `names` the leaders its lead names
-        (first mentioned first): a follow-up may keep a person's name and nothing else of the story."""
+        (first mentioned first): a follow-up may keep a person's name and nothing else of the story;
+        `subjects` the subjects it names (first mentioned first): a retelling may keep only whom it is about."""
         if at is not None and at > self._latest:
             self._latest = at
         self._since_evict += 1
@@ -219,7 +233,7 @@ class SimilarityIndex:
             self._owners.append(owner)
         row = self._size
         self._cols[:, row] = sig
-        self._lead_of[row] = self._pool_lead(oid, lead[:LEAD_CHARS], names) if lead else -1
+        self._lead_of[row] = self._pool_lead(oid, lead[:LEAD_CHARS], names, subjects) if lead else -1
         self._owner_ids[row] = oid
         self._times[row] = self._latest if at is None else at
         self._size += 1
@@ -281,7 +295,8 @@ class SimilarityIndex:
                 best = (value, int(self._owner_ids[row]))
         if best is None and query is not None:  # a retelling: the slots found nothing; the place,
             # what happened and words of the story's own (保温箱, 碱回收) each name candidates: the best wins
-            for stage in (self._site_candidates, self._kind_candidates, self._rare_candidates):
+            stages = (self._site_candidates, self._subject_candidates, self._kind_candidates, self._rare_candidates)
+            for stage in stages:
                 found = self._verify(stage(query, scored), query, names, scored, bounds)
                 if found is not None and (best is None or found[0] > best[0]):
                     best = found
@@ -344,7 +359,7 @@ class SimilarityIndex:
         keys = site_keys(query.marked_lead, limit=None) + name_keys(sorted(query.words.get("leader", ())))
         if not keys or self._pool_size == 0:
             return []
-        table = self._pool_keys[:, : self._pool_size]
+        table = self._pool_keys[: SITE_KEYS + NAME_KEYS, : self._pool_size]
         hit = np.zeros(self._pool_size, dtype=np.bool_)
         for key in keys:
             rows = table[0] == key
@@ -353,6 +368,22 @@ class SimilarityIndex:
             if np.count_nonzero(rows) <= SITE_COMMON:
                 hit |= rows
         return _newest(hit, scored, SITE_CANDIDATES)
+
+    def _subject_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
+        """The newest SUBJECT_CANDIDATES pooled leads (not scored yet) whose first subject is one the
+        query names, by its name or a short one (能源集团 for 楝州能源集团): a retelling may keep
+        nothing of its story but whom it is about. A subject first named in more than SITE_COMMON
+        leads (the office's own name) says nothing about which story this is and is not followed."""
+        named = query.words.get(ALIAS, frozenset())
+        if not named or query.words.get("subject") or self._pool_size == 0:
+            return []
+        table = self._pool_keys[SITE_KEYS + NAME_KEYS, : self._pool_size]
+        hit = np.zeros(self._pool_size, dtype=np.bool_)
+        for key in name_keys(named, "subject"):
+            rows = table == key
+            if np.count_nonzero(rows) <= SITE_COMMON:
+                hit |= rows
+        return _newest(hit, scored, SUBJECT_CANDIDATES)
 
     def _rare_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
         """The newest RARE_CANDIDATES of the last RARE_WINDOW pooled leads (not scored yet) with
@@ -405,7 +436,7 @@ class SimilarityIndex:
             lead = self._decoded[pooled] = decode(self._pool[pooled], int(self._pool_used[pooled]))
         return lead
 
-    def _pool_lead(self, oid: int, lead: str, names: tuple[str, ...] = ()) -> int:
+    def _pool_lead(self, oid: int, lead: str, names: tuple[str, ...] = (), subjects: tuple[str, ...] = ()) -> int:
         """The pool row for an item's lead: one of its owner's last SHARE_LOOKBACK pooled leads when
         nearly the same (SHARE_JACCARD of character bigrams), else a new row. Only the owners
         seen last (RECENT_OWNERS) are compared, from their leads' bigrams kept here: a repost
@@ -425,7 +456,7 @@ class SimilarityIndex:
             self._pool.resize((capacity, LEAD_BYTES), refcheck=False)
             self._pool_used.resize(capacity, refcheck=False)
             self._pool_owner.resize(capacity, refcheck=False)
-            keys = np.zeros((SITE_KEYS + NAME_KEYS, capacity), dtype=np.uint32)
+            keys = np.zeros((SITE_KEYS + NAME_KEYS + SUBJECT_KEYS, capacity), dtype=np.uint32)
             keys[:, : self._pool_size] = self._pool_keys[:, : self._pool_size]
             self._pool_keys = keys
             self._pool_kinds.resize(capacity, refcheck=False)
@@ -443,6 +474,8 @@ class SimilarityIndex:
         self._pool_keys[: len(keys), pooled] = keys
         names_kept = name_keys(names[:NAME_KEYS])
         self._pool_keys[SITE_KEYS : SITE_KEYS + len(names_kept), pooled] = names_kept
+        subjects_kept = name_keys(subjects[:SUBJECT_KEYS], "subject")
+        self._pool_keys[SITE_KEYS + NAME_KEYS : SITE_KEYS + NAME_KEYS + len(subjects_kept), pooled] = subjects_kept
         self._pool_kinds[pooled] = event_bits(text)
         self._pool_rare[:, pooled] = rare_keys(text)
         self._pool_size += 1
@@ -532,9 +565,9 @@ def _rare_hash(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, hashed
 
 
-def name_keys(names: Iterable[str]) -> list[int]:
-    """32-bit keys of leaders' names (never a site's key: the kind is in the hash)."""
-    return [_key("leader", name) for name in names]
+def name_keys(names: Iterable[str], kind: str = "leader") -> list[int]:
+    """32-bit keys of leaders' (or subjects') names (never a site's key: the kind is in the hash)."""
+    return [_key(kind, name) for name in names]
 
 
 def _key(kind: str, name: str) -> int:

@@ -180,9 +180,22 @@ def _value(word: str) -> float | None:
 @lru_cache(maxsize=STORED_CACHE)
 def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
-    Chinese numerals count too (三名 = 3名); see `_value` for what is no figure."""
-    found = (_value(word) for word, unit in _NUMBER.findall(text) if not unit)
+    Chinese numerals count too (三名 = 3名); see `_value` for what is no figure. An amount in 万 or 亿
+    counts in full (三百多万 = 3,000,000): it is no count of 三百余名, nor 10万元 the hour 10点."""
+    found = (_scaled(m, text) for m in _NUMBER.finditer(text) if not m.group(2))
     return frozenset(value for value in found if value is not None and not _hotline(value))
+
+
+_SCALE = re.compile(r"[多余]?([万亿])")  # 380万, 三百多万, 3.8亿: amounts, not the counts 380名, 三百余名
+
+
+def _scaled(number: re.Match[str], text: str) -> float | None:
+    """A figure's value with the 万 or 亿 after it (after 多/余 too): 三百多万元 is no 三百余名."""
+    value = _value(number.group(1))
+    scale = _SCALE.match(text, number.end())
+    if value is None or scale is None:
+        return value
+    return value * (10_000 if scale.group(1) == "万" else 100_000_000)
 
 
 def _hotline(value: float) -> bool:
