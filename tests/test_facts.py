@@ -278,3 +278,23 @@ def test_a_count_after_a_toll_that_starts_the_next_figure_is_not_read_back() -> 
     assert trapped.value(DEATHS) == 2
     missing = extract("3人死亡 5人仍失联")
     assert (missing.value(DEATHS), missing.value(MISSING)) == (3, 5)
+
+
+def test_a_headlines_clauses_parted_by_a_space_are_read_apart() -> None:
+    # 溺亡 家属要求追责: the next clause's 家属 is not the people 溺亡 qualifies (溺亡家属)
+    title = "12345工单：郝家洼村两名村民清理鱼塘淤泥时溺亡 家属要求追责"
+    assert extract(title).value(DEATHS) == 2 and extract(title).band is Tier.IV
+    # a rumour word in one clause still marks the figure of the next (one sentence)
+    assert extract("网传江城公交集团客车追尾 车上30人死亡").band is None
+    # a text spaced out character by character is still read as one run
+    assert extract("江 城 化 工 厂 爆 炸 致 3 人 死 亡").value(DEATHS) == 3
+
+
+def test_where_it_befell_them_may_hold_a_floor_number() -> None:
+    assert extract("学校项目一名钢筋工从12楼坠落身亡").value(DEATHS) == 1
+    assert extract("一名工人在3号楼顶检修时坠落身亡").value(DEATHS) == 1
+
+
+def test_a_netizen_who_posted_a_video_saying_is_a_rumour() -> None:
+    facts = extract("有网友在短视频平台发布视频称，医院住院部有一名患者坠楼身亡")
+    assert facts.value(DEATHS) == 0 and facts.value(DEATHS, rumoured=True) == 1

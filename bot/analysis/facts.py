@@ -29,7 +29,7 @@ BANDS = (
 )
 RUMOUR = re.compile(
     r"网传|据传|疑似|传言|网曝|有网友称|网友称|传闻|网友爆料|未经证实|小道消息"
-    r"|网友[^，。,；;]{1,8}?称|未获证实|未经核实|尚未证实|未证实|有待核实|有待证实"  # 网友在群里发消息称, 记者核实未获证实
+    r"|网友[^，。,；;]{1,12}?称|未获证实|未经核实|尚未证实|未证实|有待核实|有待证实"  # 网友在群里发消息称, 记者核实未获证实
 )
 
 _DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
@@ -49,7 +49,7 @@ _WHO = (
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff]){1,12}?)?"
+_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失联|受伤|伤|中毒|被困"
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
@@ -148,6 +148,11 @@ _SENTENCES = re.compile(r"[^。！？!?；;\n]+")
 _TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫]")
 # spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
 # (two numbers stay apart)
+# a space between two words of a headline (…清理鱼塘时溺亡 家属要求追责) parts its clauses like a comma,
+# within one sentence (a rumour word in one clause still marks the other's figure): the first clause's
+# figure word is not followed by the next clause's people (溺亡家属 would qualify them).
+# A text spaced out character by character (江 城 化 工) has no two-character word beside a space.
+_CLAUSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff]{2})")
 _INNER_SPACE = re.compile(
     r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff\d])|(?<=\d)[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])"
 )
@@ -242,9 +247,9 @@ def extract(*texts: str) -> Facts:
 
 
 def readable(text: str) -> str:
-    """`text` as the patterns read it: half-width digits, simplified characters, no spaces
-    inside a run of Han characters and digits."""
-    text = _INNER_SPACE.sub("", text.translate(_DIGITS))
+    """`text` as the patterns read it: half-width digits, simplified characters, a space between
+    two words a comma, no other spaces inside a run of Han characters and digits."""
+    text = _INNER_SPACE.sub("", _CLAUSE_SPACE.sub("，", text).translate(_DIGITS))
     if _TRADITIONAL.search(text):
         text = simplified(text)
     return text
