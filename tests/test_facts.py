@@ -51,6 +51,8 @@ from bot.models import Tier
         ("共有5名矿工被困井下", AFFECTED, 5),
         ("遇难者已达12名", DEATHS, 12),
         ("造成2死5伤", INJURED, 5),
+        ("5名外包工人受伤", INJURED, 5),  # a kind of worker: 外包工人, 检修工人
+        ("3名检修工人从锅炉检修平台坠落死亡", DEATHS, 3),
     ],
 )
 def test_figures_in_the_usual_phrasings(text: str, kind: str, value: float) -> None:
