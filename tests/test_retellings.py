@@ -723,3 +723,29 @@ def test_an_item_naming_its_subject_as_configured_is_not_searched_by_the_subject
         "b",
     )
     assert judge.story_of(app)[0] is None
+
+
+TOLL_COMPLAINT = (
+    "绕城高速芃溪收费站ETC重复扣费 车主质疑乱收费",
+    "来电人反映11月30日至12月1日，其车辆经绕城高速芃溪收费站时ETC被重复扣费，要求核查退款。",
+)
+TOLL_DEATH = (
+    "绕城高速鲤跃收费站一收费员被货车撞倒身亡",
+    "12月2日凌晨，绕城高速鲤跃收费站一收费员在车道间巡查时，被一辆重型货车撞倒身亡。事故原因正在调查。",
+)
+
+
+def test_a_toll_station_and_its_collector_are_no_charge() -> None:
+    assert "收费" not in events(canonical("绕城高速鲤跃收费站一收费员被撞倒，收费处暂停"))
+    assert "收费" in events(canonical("车主质疑乱收费")) and "收费" in events(canonical("停车场收费太贵"))
+    assert feature("same_event", "\n".join(TOLL_COMPLAINT), "\n".join(TOLL_DEATH)) == 0.0
+
+
+def test_a_cause_still_looked_into_is_no_outcome_of_the_story() -> None:
+    # 事故原因正在调查 in a first report says nothing of how another story at the station went on
+    crash = "绕城高速芃溪收费站两辆货车相撞 一名司机受伤\n今天上午两辆货车在绕城高速芃溪收费站相撞，一名司机受伤送医。"
+    death = "绕城高速芃溪收费站一收费员被货车撞倒身亡\n今天凌晨一收费员在芃溪收费站车道巡查时被货车撞倒身亡。"
+    assert feature("named_outcome", crash, death + "事故原因正在调查。") == 0.0
+    assert feature("named_outcome", crash, death + "事故原因已查明，系货车司机疲劳驾驶。") == 1.0
+    complaint = stored_lead(canonical(TITLE_END.join(TOLL_COMPLAINT)))
+    assert estimate(complaint, story(canonical(TITLE_END.join(TOLL_DEATH))))[0] < 0.5

@@ -62,17 +62,23 @@ EVENT_KINDS = {
 }
 
 
-def _kinds(table: Mapping[str, str], unless: Mapping[str, str] | None = None) -> tuple[dict[str, str], re.Pattern[str]]:
+def _kinds(
+    table: Mapping[str, str], unless: Mapping[str, str] | None = None, unless_after: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], re.Pattern[str]]:
     """word → kind of a table of space-separated words by kind, and one pattern finding any word
-    (longest first); `unless`: characters that, right before a word, make it no hit."""
+    (longest first); `unless`: characters that, right before a word, make it no hit; `unless_after`:
+    characters that do so right after it."""
     kind_of = {word: kind for kind, words in table.items() for word in words.split()}
     # the look-behind follows the word: one leading an alternative costs the pattern its first-character scan
     guarded = {word: f"{word}(?<![{chars}]{word})" for word, chars in (unless or {}).items()}
+    for word, chars in (unless_after or {}).items():
+        guarded[word] = f"{guarded.get(word, word)}(?![{chars}])"
     return kind_of, re.compile("|".join(guarded.get(w, w) for w in sorted(kind_of, key=len, reverse=True)))
 
 
-# 翻了 after a hand's verb is a thing knocked over (菜筐都踢翻了, 打翻了汤碗), not a vehicle
-_EVENT_OF, _EVENT = _kinds(EVENT_KINDS, unless={"翻了": "踢打掀推碰弄"})
+# 翻了 after a hand's verb is a thing knocked over (菜筐都踢翻了, 打翻了汤碗), not a vehicle; 收费 before
+# these names a place or a post (收费站, 收费员, 收费处), not a charge
+_EVENT_OF, _EVENT = _kinds(EVENT_KINDS, unless={"翻了": "踢打掀推碰弄"}, unless_after={"收费": "站员处口"})
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
 MIN_LEFT = 8  # bigrams left after removing the title names; fewer: compare with them
@@ -574,7 +580,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     follows = bool(_FOLLOWUP.search(query.lead))
     known = _known(stored_words, query)
     retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
-    outcome = follows or bool(_OUTCOME.search(query.head))
+    outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own = len(_own_words(stored_lead, query, known, stored_places))
     cheap = [
         text_stored,
