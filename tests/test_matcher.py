@@ -58,6 +58,18 @@ def test_traditional_text_matches_simplified_words_and_back() -> None:
     assert Matcher([trad]).match(item("国资委召开发布会"))
 
 
+def test_text_mixing_simplified_and_traditional_characters_matches() -> None:
+    # 江城 in simplified, 化工集團 in traditional: neither spelling of the word, yet the same word
+    it = item("江城 化工集團倉庫發生爆炸 ６人受傷")
+    [match] = Matcher([STATE]).match(it)
+    subject = next(h for h in match.hits if h.group == "subject")
+    assert it.title[subject.start : subject.end] == "江城 化工集團"
+    trad = SchemeConfig(name="t", subjects=["國資委"], events={"發佈會": 1})
+    assert Matcher([trad]).match(item("国資委召开發布会"))
+    # a character that is simplified too (乾, 於) is left as it is
+    assert normalize("乾隆於是") == "乾隆於是" and normalize("後來") == "后来"
+
+
 def test_expression_with_quoted_word() -> None:
     scheme = STATE.model_copy(update={"expression": '主体 & (事件 | "维权") & !排除'})
     matcher = Matcher([scheme])
