@@ -153,7 +153,8 @@ async def test_a_graver_repost_upgrades_the_incident_at_once(server, store: Stor
     try:
         feeds.content["a"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/a/0", STORY)])
         [first] = (await run_source(build_source(config.sources[0]), services, client, judge)).incidents
-        graver = STORY + "今晨一名讨薪工人在工地爆炸中受伤。"
+        # no toll stated: a stated one (一名工人受伤) would grade the blast by its band (一般, IV) instead
+        graver = STORY + "今晨讨薪工人聚集的工地发生爆炸，伤亡情况正在核实。"
         feeds.content["b"] = rss([("江城建工集团项目被曝欠薪", f"{local.base}/b/0", graver)])
         [merged] = (await run_source(build_source(config.sources[1]), services, client, judge)).spread
     finally:
