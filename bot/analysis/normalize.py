@@ -56,16 +56,25 @@ def _traditional() -> dict[int, int]:
     one of whose readings is itself (乾: 干 or 乾; 於) is left alone: it is simplified too. Only the
     Basic Multilingual Plane: a class of those compiles to a bitmap, one reaching beyond it to a list
     of ranges the scan walks for every character (a hundred times slower on every item)."""
+    return {
+        ord(trad): ord(simple[0])
+        for trad, simple in traditional_readings().items()
+        if len(simple[0]) == 1 and trad not in simple and ord(trad) < 0x10000
+    }
+
+
+@cache
+def traditional_readings() -> dict[str, tuple[str, ...]]:
+    """Each traditional character's simplified readings, the usual first (opencc's character table)."""
     import opencc  # opencc-python-reimplemented ships its dictionaries
 
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, int] = {}
+    readings: dict[str, tuple[str, ...]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        trad, _, readings = line.partition("\t")
-        simple = readings.split(" ")
-        if len(trad) == 1 and len(simple[0]) == 1 and trad not in simple and ord(trad) < 0x10000:
-            table[ord(trad)] = ord(simple[0])
-    return table
+        trad, _, simple = line.partition("\t")
+        if len(trad) == 1 and simple:
+            readings[trad] = tuple(simple.split(" "))
+    return readings
 
 
 TABLE = _build_table()

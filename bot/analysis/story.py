@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from bot.analysis.normalize import normalize
+from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import rare_bigrams
 from bot.analysis.short_names import LEVELS, addressed, aliases
 
@@ -104,15 +104,7 @@ _NOT_PLACE_END = {
 @cache
 def _t2s() -> dict[int, str]:
     """Traditional → simplified, character by character (opencc's table, first reading)."""
-    import opencc  # opencc-python-reimplemented ships its dictionaries
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        trad, _, simp = line.partition("\t")
-        if len(trad) == 1 and simp:
-            table[ord(trad)] = simp.split(" ")[0]
-    return table
+    return {ord(trad): simple[0] for trad, simple in traditional_readings().items()}
 
 
 CLAUSE = "\ue004"  # private use: where a clause ended in a canonical text kept `with_clauses`
