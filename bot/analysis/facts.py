@@ -146,13 +146,13 @@ _SENTENCES = re.compile(r"[^。！？!?；;\n]+")
 # traditional spellings of the figure words (遇難, 受傷, 損失, 萬, 億, 三十餘人, 兩人 …): such text is
 # read in simplified characters; others are left alone (the conversion is not free)
 _TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫]")
-# spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
-# (two numbers stay apart)
 # a space between two words of a headline (…清理鱼塘时溺亡 家属要求追责) parts its clauses like a comma,
 # within one sentence (a rumour word in one clause still marks the other's figure): the first clause's
 # figure word is not followed by the next clause's people (溺亡家属 would qualify them).
 # A text spaced out character by character (江 城 化 工) has no two-character word beside a space.
 _CLAUSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff]{2})")
+# other spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
+# (two numbers stay apart)
 _INNER_SPACE = re.compile(
     r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff\d])|(?<=\d)[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])"
 )

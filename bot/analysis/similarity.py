@@ -21,8 +21,8 @@ metro's app is no retelling of the leak at one of its stations). A retelling may
 (「湿地那个游船今天翻了」), but it says what happened: each pooled lead keeps the kinds of event it reports
 (bot.analysis.story.EVENT_KINDS, as bits), and the newest KIND_CANDIDATES leads sharing a kind are verified
 too, then the newest RARE_CANDIDATES sharing RARE_HITS of the story's own rare words. When the slots find
-nothing, the best of these four sets wins: a crackdown on the road a retelling names must not settle the search before the story it retells,
-found by what happened, is looked at.
+nothing, the best of these four sets wins: a crackdown on the road a retelling names must not settle the
+search before the story it retells, found by what happened, is looked at.
 
 Memory: per item 64 bytes of slots, a pool row, an owner id and a time (76 bytes), plus its
 lead in the lead pool, 12 bits a character (bot.analysis.leadcode: LEAD_UNITS codes, 193
@@ -293,8 +293,8 @@ class SimilarityIndex:
                     continue
             if best is None or value > best[0]:
                 best = (value, int(self._owner_ids[row]))
-        if best is None and query is not None:  # a retelling: the slots found nothing; the place,
-            # what happened and words of the story's own (保温箱, 碱回收) each name candidates: the best wins
+        if best is None and query is not None:  # a retelling: the slots found nothing; the place, whom
+            # it is about, what happened and words of the story's own (保温箱, 碱回收) each name candidates: the best wins
             stages = (self._site_candidates, self._subject_candidates, self._kind_candidates, self._rare_candidates)
             for stage in stages:
                 found = self._verify(stage(query, scored), query, names, scored, bounds)
