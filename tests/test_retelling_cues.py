@@ -4,7 +4,9 @@ without any, and places misread from 'in the river' or a verb before a name."""
 
 from __future__ import annotations
 
+from bot.analysis.matcher import Matcher
 from bot.analysis.story import FEATURES, RETOLD_OWN, TITLE_END, canonical, features, sites, stored_lead, story
+from bot.config import SchemeConfig
 
 COLD_STORE = (
     "蓝帆冷链物流园液氨泄漏 12人送医"
@@ -128,3 +130,34 @@ def test_a_works_named_by_its_trade_is_no_site() -> None:
     assert sites(canonical("周边居民投诉污水厂臭气熏人")) == {}
     assert sites(canonical("每周对污水厂周边开展巡查")) == {}
     assert sites(canonical("城东水厂出水主干管爆管")) == {"works": {"城东"}}  # a 水厂 that is named
+
+
+def test_hearsay_keeping_the_storys_words_retells_it_and_naming_only_its_leader_does_not() -> None:
+    """Twenty-eighth round: 网传…死了三十多人 keeping the story's own words retells the story (a rumoured toll
+    is no new story); 网传 naming only the leader of an earlier story is as often a new allegation."""
+    blast = (
+        "芃溪镇化工物流园一危化品仓库爆炸 已致2人死亡"
+        + TITLE_END
+        + "芃溪镇化工物流园内一座危化品仓库下午发生爆炸，已致2人死亡，周边企业员工已疏散。"
+    )
+    rumour = f"网传芃溪化工园爆炸死了三十多人 官方还在瞒{TITLE_END}有人发视频说芃溪化工园仓库爆炸死了三十多人。"
+    assert feature("retold", blast, rumour) == 1.0
+    bribe = (
+        "临川市交通运输局局长周海涛被举报违规收受礼金"
+        + TITLE_END
+        + "市纪委监委收到群众来信，反映临川市交通运输局局长周海涛违规收受礼金，目前正在核查。"
+    )
+    drink = (
+        "网传临川市交通运输局局长周海涛酒后驾车引发事故"
+        + TITLE_END
+        + "临川市交通运输局局长周海涛昨晚酒后驾车，在滨湖路引发交通事故后离开现场。"
+    )
+    transport = SchemeConfig(
+        name="临川交通", regions=["临川"], subjects=["临川市交通运输局"], leaders=["周海涛"], events={"事故": 3}
+    )
+    lookup = Matcher([transport]).words_in
+    retold = FEATURES.index("retold")
+    assert features(stored_lead(canonical(bribe)), story(canonical(drink), lookup))[retold] == 0.0
+    # the same claim heard from a netizen (我听说) is a retelling of the leader's story, as before
+    heard = drink.replace("网传", "我听说", 1)
+    assert features(stored_lead(canonical(bribe)), story(canonical(heard), lookup))[retold] == 1.0

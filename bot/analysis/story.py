@@ -493,7 +493,8 @@ FEATURES = (
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
     "retold",  # the query is a netizen's retelling (听说, 你们…吗, 我侄子), keeps a site, a subject, a name or
-    # RETOLD_OWN rare words of the story and names no other site of a kind
+    # RETOLD_OWN rare words of the story and names no other site of a kind; hearsay (网传) must keep a site,
+    # a headline run or the story's own words
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
@@ -571,7 +572,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = _known(stored_words, query)
-    retelling = _retelling(query.lead) and not _retelling(stored_lead) and not site_other
+    told = _retelling(stored_lead)
+    rumour = _rumour_only(query.lead) and not told and not site_other
+    retelling = _retelling(query.lead) and not told and not site_other
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own = len(_own_words(stored_lead, query, known, stored_places))
     cheap = [
@@ -613,7 +616,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
         # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
         # naming no other site of the kind (then it keeps no site of this story)
-        values[_RETOLD] = float(retelling and (site_same or same_who or alias or run > 0 or own >= RETOLD_OWN))
+        kept_story = site_same or run > 0 or own >= RETOLD_OWN
+        values[_RETOLD] = float((retelling and (kept_story or same_who or alias)) or (rumour and kept_story))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
         # the story's own words stand for its site, unless the story is about a person the query does not name
@@ -1121,10 +1125,20 @@ _OUTCOME = re.compile(
 )
 
 
+# hearsay of a figure or a claim (网传…死了三十多人): a retelling when it keeps the story's site or words; naming
+# only its subject or leader it is as often a new allegation about them (网传局长酒驾, after 局长被举报受贿)
+_RUMOUR = re.compile(r"网传|据传|传言")
+
+
 def _retelling(text: str) -> bool:
     """Told in a netizen's voice (听说…, 你们…吗): a retelling keeps the story's places and names,
     not its wording."""
     return _VOICE.search(text) is not None
+
+
+def _rumour_only(text: str) -> bool:
+    """Hearsay (网传…) and no other mark of a netizen's voice."""
+    return _RUMOUR.search(text) is not None and _VOICE.search(text) is None
 
 
 SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own
