@@ -14,7 +14,7 @@ import yaml
 
 from bot.analysis.judge import Judge
 from bot.analysis.matcher import Matcher
-from bot.analysis.rarity import rare_bigrams, rare_codes
+from bot.analysis.rarity import genre_bigrams, rare_bigrams, rare_codes
 from bot.analysis.similarity import MIN_EQUAL, RARE_HITS, RARE_KEYS, rare_keys, signature, site_keys
 from bot.analysis.story import FEATURES, TITLE_END, canonical, event_bits, features, sites, stored_lead, story
 from bot.config import AnalysisConfig, Config, SchemeConfig
@@ -54,6 +54,31 @@ def test_the_shipped_table_is_what_jiebas_dictionary_gives() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "一致" in done.stdout
+
+
+def test_the_shipped_genre_list_is_what_the_training_texts_give() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_genre_bigrams.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "一致" in done.stdout
+
+
+def test_words_every_local_report_says_are_no_storys_own() -> None:
+    """Twenty-eighth round: 通报, 时许, 送医, 凌晨 are rare in general Chinese but said by nearly every report
+    (bot/data/genre_bigrams.txt); two different stories sharing only them share no word of their own."""
+    fire = "枫桥镇一民房凌晨起火 一人送医" + TITLE_END + "消防通报，凌晨3时许枫桥镇一民房起火，一名老人被救出后送医。"
+    leak = "化工园区凌晨氨气泄漏 两人送医" + TITLE_END + "应急局通报，凌晨5时许化工园区一企业氨气泄漏，两名工人送医。"
+    assert {"通报", "时许", "送医", "凌晨"} <= genre_bigrams()
+    assert {"通报", "时许", "送医", "凌晨"} <= rare_bigrams(canonical(fire)) & rare_bigrams(canonical(leak))
+    assert feature("rare_words", fire, leak) == 0
+    # the story's own words still count (保温箱, 早产儿)
+    told = "区医院保温箱烫伤早产儿" + TITLE_END + "家属称凌晨送医的早产儿在保温箱里被烫伤。"
+    stored = f"{INCUBATOR_TITLE}{TITLE_END}{INCUBATOR_TEXT}"
+    assert feature("rare_words", stored, told) > 0
 
 
 def test_rare_bigrams_are_a_storys_own_words_not_common_ones_or_seams() -> None:

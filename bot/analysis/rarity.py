@@ -56,3 +56,13 @@ def rare_codes(text: str) -> np.ndarray:
     found = np.unique(codes[rare])
     found.flags.writeable = False
     return found
+
+
+GENRE_FILE = Path(__file__).resolve().parent.parent / "data" / "genre_bigrams.txt"
+
+
+@cache
+def genre_bigrams() -> frozenset[str]:
+    """Rare bigrams every kind of local news says (通报, 时许, 送医, 人受, 起火): rare in general Chinese,
+    common in reports, so two different stories share them. Derived by scripts/make_genre_bigrams.py."""
+    return frozenset(GENRE_FILE.read_text(encoding="utf-8").split())

@@ -31,7 +31,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from bot.analysis.normalize import normalize, traditional_readings
-from bot.analysis.rarity import rare_bigrams
+from bot.analysis.rarity import genre_bigrams, rare_bigrams
 from bot.analysis.short_names import LEVELS, addressed, aliases
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
@@ -664,8 +664,9 @@ GENRE_WORDS = (  # one per line: no bigram spans two
 
 def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_places: frozenset[str]) -> list[str]:
     """Rare bigrams (bot.analysis.rarity) both sides share, except those of the schemes' words and
-    the places: every story of a subject names those."""
-    shared = rare_bigrams(stored_lead) & query.rare
+    the places, which every story of a subject names, and the reports' own (通报, 时许, 送医), which every
+    story names."""
+    shared = (rare_bigrams(stored_lead) & query.rare) - genre_bigrams()
     if not shared:
         return []
     said = "\n".join((*known, *stored_places, *query.places, GENRE_WORDS))  # no bigram spans the separator
