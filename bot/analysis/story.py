@@ -572,9 +572,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = _known(stored_words, query)
-    told = _retelling(stored_lead)
-    rumour = _rumour_only(query.lead) and not told and not site_other
-    retelling = _retelling(query.lead) and not told and not site_other
+    voice, told = _retelling(query.lead), _retelling(stored_lead)
+    retelling = voice and not told and not site_other
+    rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own = len(_own_words(stored_lead, query, known, stored_places))
     cheap = [
@@ -1135,11 +1135,6 @@ def _retelling(text: str) -> bool:
     """Told in a netizen's voice (听说…, 你们…吗): a retelling keeps the story's places and names,
     not its wording."""
     return _VOICE.search(text) is not None
-
-
-def _rumour_only(text: str) -> bool:
-    """Hearsay (网传…) and no other mark of a netizen's voice."""
-    return _RUMOUR.search(text) is not None and _VOICE.search(text) is None
 
 
 SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a proper name of the story's own
