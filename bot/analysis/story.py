@@ -44,7 +44,7 @@ EVENT_KINDS = {
     "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
     "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏",
-    "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河",
+    "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河 跌落",
     "泄漏中毒": "泄漏 泄露 漏氯 漏油 漏气 漏氨 中毒 腹痛 呕吐 腹泻 拉肚子 刺鼻 上吐下泻 吃坏肚子",
     "矿难": "透水 冒顶",
     "停水停电": "停水 停电 停气 没水 没电 没气 断水 断电 断气 停暖 停供 爆管 水管爆",
@@ -54,7 +54,7 @@ EVENT_KINDS = {
     "会议活动": "会议 出席 调研 座谈 开幕 签约 揭牌",
     "收费": "乱收费 收费 涨价",
     "疫情": "疫情 猪瘟 禽流感",
-    "溺水": "溺水 溺亡 落水 沉没 淹死 翻船 翻沉 船翻 沉船 船翻了",
+    "溺水": "溺水 溺亡 落水 沉没 淹死 翻船 翻沉 船翻 沉船 船翻了 跌入 掉进 掉入",
     "食品药品": "过期 变质 异物 发霉 吃出 食品安全 假药",
     "污染": "偷排 排污 污染 废水 黑臭 异味 超标排放 死鱼 翻白",
     "拆违": "拆违 违建 强拆 拆除",
@@ -700,6 +700,12 @@ _NAME_SOFT_STOP = re.compile(r"[和与及向对将近旁边]")
 # is a household or a measure (多家药店, 老家村口), as after any stop character (一家, 我家, 那家)
 _HOUSEHOLD = frozenset("两几每多数咱俺老娘婆东商大全住自本")
 _COUNT = frozenset("两三四五几")  # 杏峪、柞岭两村: how many sites, after the last one's name
+_PRODUCT = frozenset("砖瓦纸酒药鞋油糖茶瓷布钢铁煤木石砂沙灰肥胶漆纱丝面米粮肉奶冰碱盐皮")  # what a works makes
+_SOME = frozenset("两几")  # no name ends so (茆家洼两村, 柞岭和两村); 纬三路 and 五一路 do
+# a time of day or a count before a kind of place ends whatever precedes its name: 下午三四点河边,
+# 晚上八点多纸厂, 四点多藕香街 (a retelling tells the hour and runs on), 有两段路, 两村
+_CLOCK_OR_COUNT = re.compile(r"[零〇一二两三四五六七八九十几\d]+(?:[点时][多半钟许]?|[段条个座间处村])")
+NAME_WINDOW = 3  # characters before a kind of place its name is read from (`_site_name`)
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
 # other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
 # without a particle)
@@ -721,6 +727,7 @@ _NOT_SITE = frozenset(
         " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路 绕路"
         " 频里 盒里 坳里 槽里 场里 叭里 头里 包里 袋里 瓶里 罐里 缸里 片里 图里 文里 话里 声里 门里"
         " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江 同村 邻村 本村 全村 驻村 外村"
+        " 管路 回路 套路 网路"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -731,6 +738,7 @@ _DESCRIPTOR = frozenset(
         " 民办 公办 三甲 同类 相关 其他 其它 多家 多所 各级 全市 全县 全区 最近 今天 昨天 今日 昨日 当天"
         " 当晚 企业 车间 物业 论坛 事故 手术 诊疗 治疗 医疗 东边 西边 南边 北边 这边 那边 里边 外边 在建"
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
+        " 责令 结果 听说 据说 发现 看到 看见 不见 就是 还是 可是 但是 因为 所以 然后 后来 原来"
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -738,7 +746,7 @@ _WHOSE = frozenset(str.split("孩子 侄子 儿子 女儿 外甥 孙子 孙女 �
 # a kind of place that begins an office's name (市场监管局, 市场监督管理所): no site
 _OFFICE_AFTER = {"市场": ("监管", "监督")}
 # what kind of project or building a site is, between its name and its kind (渡鸦湾安置房项目, 洄龙湾商业综合体项目)
-_PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业"))
+_PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业 专科"))
 
 
 def _project_type(text: str, at: int, ending: bool) -> str | None:
@@ -766,7 +774,7 @@ _TRADE = frozenset(
     str.split(
         "化工 加工 水泥 食品 造纸 纸业 纺织 服装 电子 机械 五金 钢铁 塑料 家具 印染 制药 药业"
         " 饲料 冶炼 建材 汽车 皮革 玩具 鞋业 制鞋 砖瓦 石材 木材 煤炭 化肥 农药 酿酒 酒业 乳品"
-        " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾"
+        " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾 洗煤 选煤 炼油 榨油"
     )
 )
 
@@ -848,9 +856,14 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         start = match.start()
         while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
-        name = _site_name(text[max(0, start - 3) : start])
-        if len(name) == 3 and name[-1] in _COUNT:
+        name = _site_name(text[max(0, start - NAME_WINDOW) : start])
+        for counted in _CLOCK_OR_COUNT.finditer(text, max(0, start - 2 * NAME_WINDOW), start):
+            if counted.end() > start - len(name):
+                name = text[counted.end() : start]
+        if (len(name) == 3 and name[-1] in _COUNT) or name[-1:] in _SOME:
             name = name[:-1]  # 卯山、柞岭两村: the villages counted, not one named 柞岭两
+        elif kind == "works" and len(name) == 3 and name[-1] in _PRODUCT and name[-2:] not in _TRADE:
+            name = name[:-1]  # 坂村砖厂: the brickworks of 坂村
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
@@ -858,22 +871,27 @@ def sites(text: str) -> dict[str, frozenset[str]]:
     return {kind: frozenset(names) for kind, names in found.items()}
 
 
-def _named(name: str, kind: str, text: str) -> bool:
+def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
     """Is the site `name` of `kind` named in `text`, with any word of its kind (翠微湾工地 names
     翠微湾项目; 人民医院 does not name 人民路)? A village or estate of three characters is named
-    without its kind too: a retelling drops the 村 (我们姚家塝的地租, 茅草冲昨晚那场水)."""
+    without its kind too: a retelling drops the 村 (我们姚家塝的地租, 茅草冲昨晚那场水). `loose`: a name of
+    three characters is also named by its last two, as the index keys it (`similarity.site_keys`): the
+    first may be a verb's or a county seat's (走槲叶路 / 县城槲叶路), so two such names are not told apart."""
     if kind in BARE_KINDS and len(name) >= BARE_NAME and name in text:
         return True
-    at = text.find(name)
+    short = name[-2:] if loose else name
+    at = text.find(short)
     while at >= 0:
-        end = at + len(name)
+        end = at + len(short)
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
         if (that := _THAT.match(text, end)) is not None:
             end = that.end()  # 葵园那个中学: a retelling points at the site it names
+        if kind == "works" and text[end : end + 1] in _PRODUCT:
+            end += 1  # 坂村砖厂 names 坂村厂
         if _SITE_WORDS[kind].match(text, end):
             return True
-        at = text.find(name, at + 1)
+        at = text.find(short, at + 1)
     return False
 
 
@@ -885,14 +903,14 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
     ours, theirs = sites(marked_lead), query.sites
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
     other = any(
-        not any(_named(site, kind, query.head) for site in ours[kind])
-        and not any(_named(site, kind, stored_lead) for site in theirs[kind])
+        not any(_named(site, kind, query.head, loose=True) for site in ours[kind])
+        and not any(_named(site, kind, stored_lead, loose=True) for site in theirs[kind])
         for kind in ours.keys() & theirs.keys()
     )
     apart = (
         bool(ours and theirs)
-        and not same
-        and not any(_named(site, kind, stored_lead) for kind, names in theirs.items() for site in names)
+        and not any(_named(site, kind, query.head, loose=True) for kind, names in ours.items() for site in names)
+        and not any(_named(site, kind, stored_lead, loose=True) for kind, names in theirs.items() for site in names)
     )
     return same, other, apart
 
@@ -1089,12 +1107,12 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 
 
 # a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first. Not
-# 另一人 / 另一名 / 另一个去拉 (the story's other victim or helper), 再次要求 (residents ask again), 又出事了
+# 另一人 / 另一名 / 另一个去拉 / 另一个还在icu (the story's other victim or helper: 另一个 then an adverb or verb), 再次要求 (residents ask again), 又出事了
 # (a netizen's retelling of the same accident says so as often as of a new one)
 _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生"
-    r"|另一(?![人名位]|个(?:人|孩|娃|男|女|工|师|同|也|被|在|没|去|跳|拉|救|跑))"
-    r"|再度|第二起|新一起|新一轮|又现|再现|又有|又被|再被|再发(?!布|放|文)|再起(?!诉)"
+    r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
+    r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|再发(?!布|放|文)|再起(?!诉)"
 )
 
 

@@ -1,0 +1,79 @@
+"""Reading site names out of netizens' retellings (issue #12, item 7; twenty-ninth round).
+
+A retelling tells the hour, counts, hedges and runs on; none of that is a site's name. A misread
+name costs a same-story pair the penalty for naming two different sites (sites_apart)."""
+
+from __future__ import annotations
+
+from bot.analysis.story import (
+    FEATURES,
+    TITLE_END,
+    canonical,
+    events,
+    features,
+    sites,
+    stored_lead,
+    story,
+    tells_another,
+)
+
+
+def read(text: str) -> dict[str, frozenset[str]]:
+    return sites(canonical(text))
+
+
+def feature(name: str, stored: str, query: str) -> float:
+    return features(stored_lead(canonical(stored)), story(canonical(query)))[FEATURES.index(name)]
+
+
+def test_an_hour_or_a_count_before_a_kind_of_place_is_no_name() -> None:
+    assert read("下午三四点河边有人喊说有小孩沉下去了") == {}
+    assert read("凌晨三点广场上还有人") == {}
+    assert read("早上四点多藕香街菜场着火了") == {"road": frozenset({"藕香"})}
+    assert read("晚上八点多纸厂漂白车间漏气") == {}
+    assert read("椴树湾茆家洼两村恢复供水") == {}
+    # names with numerals stay names
+    assert read("纬三路口两车相撞") == {"road": frozenset({"纬三"})}
+
+
+def test_a_hedge_or_a_verb_before_a_kind_of_place_is_no_name() -> None:
+    assert read("说好今天放水结果水库那边的闸门卡住了") == {}
+    assert read("雾大得看不见江，广播说停航") == {}
+    assert read("镇里责令砖厂停产") == {}
+    assert read("砂场老板和管路的都有责任") == {}
+
+
+def test_a_works_is_named_before_what_it_makes() -> None:
+    assert read("坂村砖厂窑顶坍塌") == read("坂村厂窑顶坍塌") == {"works": frozenset({"坂村"})}
+    stored = "坂村砖厂窑顶坍塌" + TITLE_END + "坂村砖厂窑顶坍塌，两名工人受伤。"
+    assert feature("site_same", stored, "坂村那个砖厂塌了" + TITLE_END + "听说压了两个人。") == 1.0
+
+
+def test_a_specialty_is_the_type_of_a_hospital_not_its_name() -> None:
+    stored = "三名工人被烫伤" + TITLE_END + "受伤工人已转往云津市烧伤专科医院救治。"
+    told = "纸厂锅炉管子炸了" + TITLE_END + "三个巡检的被烫了，一个直接拉去市里烧伤医院了。"
+    assert feature("site_same", stored, told) == 1.0
+    assert feature("sites_apart", stored, told) == 0.0
+
+
+def test_two_three_character_names_with_the_last_two_in_common_are_not_apart() -> None:
+    stored = "一窨井盖缺失男孩跌入井中" + TITLE_END + "栌川县城槲叶路上一处雨水窨井的井盖缺失，一名8岁男孩跌入。"
+    told = "孩子放学掉进井里" + TITLE_END + "儿子放学走槲叶路天黑没看清一脚踩空掉进下水井里。"
+    assert feature("sites_apart", stored, told) == 0.0
+    assert feature("site_other", stored, told) == 0.0
+    # different names of one kind still are
+    elsewhere = "孩子掉进井里" + TITLE_END + "儿子放学走桐柏路天黑没看清一脚踩空掉进下水井里。"
+    assert feature("sites_apart", stored, elsewhere) == 1.0
+
+
+def test_falling_into_water_is_one_kind_of_event_however_it_is_said() -> None:
+    assert events("两名工人跌入生化池") == events("有人掉进池子了") == events("两名小学生不慎落水") == {"溺水"}
+
+
+def test_the_other_of_two_victims_said_with_a_verb_is_no_further_event() -> None:
+    assert not tells_another("一个当场就不行了另一个还在icu")
+    assert not tells_another("有个同事掉进生化池另一个下去拉也掉进去了")
+    assert tells_another("另一个小区也发生了燃气爆炸")
+    # a second time of the kind at one place is a further occurrence; a second notice of one story is not
+    assert tells_another("附近商户说这个路口一周内已经第二次出事")
+    assert not tells_another("区应急管理局第二次通报事故调查进展")
