@@ -77,3 +77,29 @@ def test_the_other_of_two_victims_said_with_a_verb_is_no_further_event() -> None
     # a second time of the kind at one place is a further occurrence; a second notice of one story is not
     assert tells_another("附近商户说这个路口一周内已经第二次出事")
     assert not tells_another("区应急管理局第二次通报事故调查进展")
+
+
+def test_weeks_or_months_after_the_story_tell_a_further_event_there() -> None:
+    stored = (
+        "龙潭水库一游船翻沉两名游客落水失踪"
+        + TITLE_END
+        + "12月7日下午柳营镇龙潭水库一艘载有6人的电动游船翻沉，两名游客落水失踪。"
+    )
+    later = (
+        "龙潭水库游船全面停运一个月后一艘钓鱼船在库区翻覆"
+        + TITLE_END
+        + "1月9日上午龙潭水库一艘私人钓鱼船在库区中部翻覆，船上2名钓友落水后被巡查船救起。"
+    )
+    assert tells_another("荷风里餐馆爆燃事故两个月后同一条街一家烧烤店燃气泄漏起火")
+    assert feature("again", stored, later) == 1.0
+    # a follow-up that says so is not held back by the time gone by
+    found = "龙潭水库失踪游客找到" + TITLE_END + "游船翻沉半个月后，最新消息：两名失踪游客的遗体已在库区找到。"
+    assert feature("again", stored, found) == 0.0
+
+
+def test_a_time_before_a_level_word_is_no_place() -> None:
+    from bot.analysis.story import places
+
+    assert places(canonical("这两天县里来人把牛场围起来了")) == frozenset()
+    assert places(canonical("今天市里来了检查组")) == frozenset()
+    assert places(canonical("椴岭县农业农村局确认")) == {"椴岭"}

@@ -92,8 +92,9 @@ _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县]))")  # 临川市, 青�
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
 # the last character of no place name, by the level word after it: a word in 市 or 省 (菜市场, 超市, 夜市,
 # 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
-# level a verb's end or a level of its own (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院, 已送县医院, 山离县城)
-_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市"
+# level a verb's end, a level of its own or a time (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院, 已送县医院, 山离县城,
+# 这两天县里来人)
+_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周"
 _NOT_PLACE_END = {
     "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
     "省": frozenset("节反不" + _ANY_LEVEL),
@@ -1106,13 +1107,16 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
     )
 
 
-# a report of a further event of the kind (再次发生, 又一起, 另一工地): not a repost of the first. Not
-# 另一人 / 另一名 / 另一个去拉 / 另一个还在icu (the story's other victim or helper: 另一个 then an adverb or verb), 再次要求 (residents ask again), 又出事了
-# (a netizen's retelling of the same accident says so as often as of a new one)
+# a report of a further event of the kind (再次发生, 又一起, 另一工地, 第二次出事, 停运一个月后一艘钓鱼船): not a
+# repost of the first. Not 另一人 / 另一名 / 另一个去拉 / 另一个还在icu (the story's other victim or helper: 另一个
+# then an adverb or verb), 再次要求 (residents ask again), 又出事了 (a netizen's retelling of the same accident
+# says so as often as of a new one). Weeks or months after (两个月后) in a lead its story does not say tells time
+# gone by since the story: a further event there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
 _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生"
     r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|再发(?!布|放|文)|再起(?!诉)"
+    r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
 
 
