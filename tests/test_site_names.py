@@ -103,3 +103,11 @@ def test_a_time_before_a_level_word_is_no_place() -> None:
     assert places(canonical("这两天县里来人把牛场围起来了")) == frozenset()
     assert places(canonical("今天市里来了检查组")) == frozenset()
     assert places(canonical("椴岭县农业农村局确认")) == {"椴岭"}
+
+
+def test_another_seizure_or_another_blow_is_a_further_event() -> None:
+    assert tells_another("椴岭县又查获一处非法储存烟花爆竹窝点")
+    assert tells_another("芫溪区又查出一批过度包装月饼")
+    assert tells_another("丰垄合作社大棚再遭冰雹")
+    # finding more of one story's damage is no further event
+    assert not tells_another("对春晖路全线排查又发现3处路基空洞")
