@@ -109,5 +109,7 @@ def test_another_seizure_or_another_blow_is_a_further_event() -> None:
     assert tells_another("椴岭县又查获一处非法储存烟花爆竹窝点")
     assert tells_another("芫溪区又查出一批过度包装月饼")
     assert tells_another("丰垄合作社大棚再遭冰雹")
+    assert tells_another("万汇广场又起冲突 停车场收费员和车主动手")
+    assert tells_another("车主手背被抓伤，距上次保安殴打骑手事件刚过一个月")
     # finding more of one story's damage is no further event
     assert not tells_another("对春晖路全线排查又发现3处路基空洞")
