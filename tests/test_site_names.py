@@ -111,5 +111,6 @@ def test_another_seizure_or_another_blow_is_a_further_event() -> None:
     assert tells_another("丰垄合作社大棚再遭冰雹")
     assert tells_another("万汇广场又起冲突 停车场收费员和车主动手")
     assert tells_another("车主手背被抓伤，距上次保安殴打骑手事件刚过一个月")
-    # finding more of one story's damage is no further event
+    # finding more of one story's damage is no further event, nor is a reduplication (一箱又一箱)
+    assert not tells_another("从隔壁出租屋搬出来一箱又一箱的烟花")
     assert not tells_another("对春晖路全线排查又发现3处路基空洞")

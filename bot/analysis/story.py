@@ -1113,7 +1113,7 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 # says so as often as of a new one). Weeks or months after (两个月后) in a lead its story does not say tells time
 # gone by since the story: a further event there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
 _AGAIN = re.compile(
-    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一|又发生"
+    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)|又发生"
     r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|又查[出获处到]|[再又][遭遇]"
     r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次"
