@@ -114,3 +114,30 @@ def test_another_seizure_or_another_blow_is_a_further_event() -> None:
     # finding more of one story's damage is no further event, nor is a reduplication (一箱又一箱)
     assert not tells_another("从隔壁出租屋搬出来一箱又一箱的烟花")
     assert not tells_another("对春晖路全线排查又发现3处路基空洞")
+
+
+def test_a_further_strike_for_a_reason_is_a_further_event() -> None:
+    assert tells_another("元旦刚过 公交集团9路司机又因工资问题停运")
+    assert not tells_another("公交集团9路司机因工资问题停运")
+
+
+def test_again_in_a_headline_holds_when_the_lead_tells_what_was_found() -> None:
+    stored = "枫港电厂职工食堂饭菜里吃出虫子" + TITLE_END + "3月2日中午，枫港电厂一名职工在食堂打的菜里吃出虫子。"
+    again = (
+        "枫港电厂食堂又被曝用过期食用油"
+        + TITLE_END
+        + "3月20日，有职工称在食堂后厨看到过期的食用油，电厂后勤部在仓库里找到过期油两桶。"
+    )
+    assert feature("again", stored, again) == 1.0
+    # the same finding told in the lead alone is the follow-up's (找到), not a further event
+    lead_only = "枫港电厂食堂整改" + TITLE_END + "电厂后勤部又一次检查食堂，在仓库里找到过期油两桶。"
+    assert feature("again", stored, lead_only) == 0.0
+
+
+def test_a_peoples_hospital_in_a_headline_is_a_site() -> None:
+    assert read("栎阳市第二人民医院一名患者术后死亡" + TITLE_END + "家属质疑延误抢救。") == {
+        "venue": frozenset({"第二人民"})
+    }
+    assert read("栎阳县人民医院门诊楼外墙脱落" + TITLE_END + "砸伤一名市民。") == {"venue": frozenset({"人民"})}
+    # where the injured were taken is not where the story happened
+    assert read("栎阳县一家化工企业管道爆裂" + TITLE_END + "4名工人被送往栎阳市第一人民医院救治。") == {}

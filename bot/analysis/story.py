@@ -576,6 +576,12 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     voice, told = _retelling(query.lead), _retelling(stored_lead)
     retelling = voice and not told and not site_other
     rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
+    # a further event there (又被曝, 再遭): a lead telling how the story went on (找到, 增至) says it is
+    # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
+    # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on)
+    again = bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)
+    headline_again = _AGAIN.search(query.title) is not None and not _FOLLOWUP.search(query.title)
+    again = again and (not follows or headline_again)
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own = len(_own_words(stored_lead, query, known, stored_places))
     cheap = [
@@ -599,7 +605,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and (bool(who_theirs) or same_leader)),
         float(other_news),
-        float(bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead) and not follows),
+        float(again),
         float(follows and not _FOLLOWUP.search(stored_lead)),
         0.0,  # retold
         0.0,  # swap
@@ -706,6 +712,7 @@ _SOME = frozenset("两几")  # no name ends so (茆家洼两村, 柞岭和两村
 # a time of day or a count before a kind of place ends whatever precedes its name: 下午三四点河边,
 # 晚上八点多纸厂, 四点多藕香街 (a retelling tells the hour and runs on), 有两段路, 两村
 _CLOCK_OR_COUNT = re.compile(r"[零〇一二两三四五六七八九十几\d]+(?:[点时][多半钟许]?|[段条个座间处村])")
+_PEOPLES = re.compile(r"(?:第[一二三四五六七八九十]+)?人民$")  # a people's hospital, numbered or not
 NAME_WINDOW = 3  # characters before a kind of place its name is read from (`_site_name`)
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
 # other character may follow a site's name (盐仓路塌了, 珊瑚苑电梯, 小沙河死鱼: a retelling runs on
@@ -857,6 +864,12 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         start = match.start()
         while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
+        in_title = TITLE_END in text[start:]
+        people = _PEOPLES.search(text[max(0, start - 6) : start]) if match.group() == "医院" and in_title else None
+        if people is not None:  # 第三人民医院 is one hospital of the city, 人民医院 the county's (in a
+            # headline: the body names the hospitals the injured were taken to, which are not the story's)
+            found.setdefault(kind, set()).add(people.group())
+            continue
         name = _site_name(text[max(0, start - NAME_WINDOW) : start])
         for counted in _CLOCK_OR_COUNT.finditer(text, max(0, start - 2 * NAME_WINDOW), start):
             if counted.end() > start - len(name):
@@ -1116,7 +1129,7 @@ _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)|又发生"
     r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|又查[出获处到]|[再又][遭遇]"
-    r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次"
+    r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因"
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
 
