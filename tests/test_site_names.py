@@ -141,3 +141,17 @@ def test_a_peoples_hospital_in_a_headline_is_a_site() -> None:
     assert read("栎阳县人民医院门诊楼外墙脱落" + TITLE_END + "砸伤一名市民。") == {"venue": frozenset({"人民"})}
     # where the injured were taken is not where the story happened
     assert read("栎阳县一家化工企业管道爆裂" + TITLE_END + "4名工人被送往栎阳市第一人民医院救治。") == {}
+
+
+def test_a_time_of_day_before_a_site_is_no_part_of_its_name() -> None:
+    assert read("昨晚榆林路口两车相撞") == {"road": frozenset({"榆林"})}
+    assert read("今天下午蒲柳河上游一条船翻了") == {"water": frozenset({"蒲柳"})}
+    assert read("10日凌晨农贸市场钢架大棚被积雪压塌") == {}
+
+
+def test_a_time_before_a_market_is_no_city() -> None:
+    from bot.analysis.story import places
+
+    assert places(canonical("因事发时市场尚未开门，未造成人员伤亡")) == frozenset()
+    assert places(canonical("说今天下午市场监管的人去了")) == frozenset()
+    assert places(canonical("栎阳市场监管局通报")) == {"栎阳"}

@@ -93,8 +93,8 @@ _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此�
 # the last character of no place name, by the level word after it: a word in 市 or 省 (菜市场, 超市, 夜市,
 # 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
 # level a verb's end, a level of its own or a time (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院, 已送县医院, 山离县城,
-# 这两天县里来人)
-_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周"
+# 这两天县里来人, 事发时市场尚未开门, 下午市场监管的人)
+_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周时晨午"
 _NOT_PLACE_END = {
     "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
     "省": frozenset("节反不" + _ANY_LEVEL),
@@ -710,8 +710,11 @@ _COUNT = frozenset("两三四五几")  # 杏峪、柞岭两村: how many sites, 
 _PRODUCT = frozenset("砖瓦纸酒药鞋油糖茶瓷布钢铁煤木石砂沙灰肥胶漆纱丝面米粮肉奶冰碱盐皮")  # what a works makes
 _SOME = frozenset("两几")  # no name ends so (茆家洼两村, 柞岭和两村); 纬三路 and 五一路 do
 # a time of day or a count before a kind of place ends whatever precedes its name: 下午三四点河边,
-# 晚上八点多纸厂, 四点多藕香街 (a retelling tells the hour and runs on), 有两段路, 两村
-_CLOCK_OR_COUNT = re.compile(r"[零〇一二两三四五六七八九十几\d]+(?:[点时][多半钟许]?|[段条个座间处村])")
+# 晚上八点多纸厂, 四点多藕香街, 昨晚贝壳路, 10日凌晨农贸市场 (a retelling tells the hour and runs on), 有两段路, 两村
+_CLOCK_OR_COUNT = re.compile(
+    r"[零〇一二两三四五六七八九十几\d]+(?:[点时][多半钟许]?|[段条个座间处村])"
+    r"|凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|深夜|半夜|夜间|白天|昨晚|今晚|今早"
+)
 _PEOPLES = re.compile(r"(?:第[一二三四五六七八九十]+)?人民$")  # a people's hospital, numbered or not
 NAME_WINDOW = 3  # characters before a kind of place its name is read from (`_site_name`)
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
