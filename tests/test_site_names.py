@@ -155,3 +155,22 @@ def test_a_time_before_a_market_is_no_city() -> None:
     assert places(canonical("因事发时市场尚未开门，未造成人员伤亡")) == frozenset()
     assert places(canonical("说今天下午市场监管的人去了")) == frozenset()
     assert places(canonical("栎阳市场监管局通报")) == {"栎阳"}
+
+
+def test_a_place_pointed_at_over_there_is_named_without_its_kind() -> None:
+    stored = (
+        "白石凼水库一台挖掘机翻入库中" + TITLE_END + "3月4日下午，白石凼水库清淤时一台挖掘机翻入库中，司机自行游上岸。"
+    )
+    told = "亲眼看见白石凼那边挖机栽进水里了" + TITLE_END + "下午在库尾钓鱼，那台挖机整个歪到水里去了。"
+    assert feature("site_same", stored, told) == 1.0
+    assert feature("site_same", stored, "亲眼看见白石那边挖机栽进水里了" + TITLE_END + "下午在库尾钓鱼。") == 0.0
+
+
+def test_a_neighbour_who_called_the_police_is_the_report_s_not_a_netizen_s_voice() -> None:
+    stored = (
+        "槐家垸村两名村民清理沼气池中毒 1人死亡"
+        + TITLE_END
+        + "5月2日下午，槐家垸村一名村民下到废弃沼气池清理时晕倒，其弟下池施救也晕倒，邻居报警后消防人员将两人救出。"
+    )
+    told = "槐家垸那兄弟俩下沼气池 哥哥没救回来" + TITLE_END + "下午听到喊救命，跑过去一看，池子口围了一圈人。"
+    assert feature("retold", stored, told) == 1.0

@@ -771,6 +771,8 @@ def _project_type(text: str, at: int, ending: bool) -> str | None:
 
 # "that" between a site's name and its kind (葵园那个中学, 丁香路那个垃圾站)
 _THAT = re.compile(r"那(?:个|家|所|座|片)")
+# "over there" after a site's name (黄泥凼那边, 枥坡村那段河): a retelling names the place without its kind
+_THERE = re.compile(r"那(?:边|里|儿|一带)")
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
 # ("那个桂香小区" still names an estate: only works and venues are described after "that")
@@ -902,6 +904,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
         end = at + len(short)
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
+        if _THERE.match(text, end):
+            return True  # 黄泥凼那边挖机栽进水里: a retelling points at the place and leaves its kind
         if (that := _THAT.match(text, end)) is not None:
             end = that.end()  # 葵园那个中学: a retelling points at the site it names
         if kind == "works" and text[end : end + 1] in _PRODUCT:
@@ -1147,7 +1151,7 @@ _FOLLOWUP = re.compile(
 # a netizen's voice: hearsay, address, question particles, chat groups, kin and neighbours (canonical
 # text has no punctuation, so no ！ or ？)
 _VOICE = re.compile(
-    r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里(?<!网友在群里)(?<!网民在群里)|刚在|刚刚|表哥|邻居|姐妹|真的|太.{0,3}了|怎么回事|吓死"
+    r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧|群里(?<!网友在群里)(?<!网民在群里)|刚在|刚刚|表哥|邻居(?!送医|叫醒|报警)|姐妹|真的|太.{0,3}了|怎么回事|吓死"
     r"|那边|那个|那台|那家|那片|那段(?![时日])|那口|那座|好几个|是不是|有没有|能不能|会不会|凭什么"
     r"|吓得|吓傻|吓坏|眼看着|一看|啊|呀|嘛|快点|早该|大哥|大姐|大叔|大爷|大妈|侄子|下班路过"
     r"|直接(?!经济|损失|责任|原因|领导|管理|参与|影响|负责|相关|从事|向|对|接触|导致|造成|关系|费用|成本)"
