@@ -771,7 +771,7 @@ def _project_type(text: str, at: int, ending: bool) -> str | None:
 
 # "that" between a site's name and its kind (葵园那个中学, 丁香路那个垃圾站)
 _THAT = re.compile(r"那(?:个|家|所|座|片)")
-# "over there" after a site's name (黄泥凼那边, 枥坡村那段河): a retelling names the place without its kind
+# "over there" after a site's name of three characters (黄泥凼那边): a retelling names the place without its kind
 _THERE = re.compile(r"那(?:边|里|儿|一带)")
 # what introduces a description, not a name: "a" or "that" (石渠镇一烟花爆竹仓库, 那个炮仗仓库, 一在建住宅项目工地,
 # 这家面馆): the words between it and the kind of place say what the place is, and a retelling says it otherwise
@@ -904,8 +904,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
         end = at + len(short)
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
-        if _THERE.match(text, end):
-            return True  # 黄泥凼那边挖机栽进水里: a retelling points at the place and leaves its kind
+        if len(short) >= BARE_NAME and _THERE.match(text, end):
+            return True  # 黄泥凼那边挖机栽进水里: a retelling points at the place and leaves its kind (桂香那边 may be anything)
         if (that := _THAT.match(text, end)) is not None:
             end = that.end()  # 葵园那个中学: a retelling points at the site it names
         if kind == "works" and text[end : end + 1] in _PRODUCT:
