@@ -301,8 +301,9 @@ def test_a_site_is_read_when_a_retelling_runs_on_without_a_particle() -> None:
     assert read("小沙河死鱼") == {"water": {"小沙"}}
     # a kind that begins a common word is no site's end: 河道, 村民, 路面, 厂房
     assert read("清理河道") == read("村民代表") == read("修补路面") == read("新建厂房") == {}
-    # what a works makes is not its name: 一化工厂 and 滨河化工厂 are not one named site
-    assert read("辖区一化工厂发生爆炸") == read("滨河化工厂22日爆炸") == {}
+    # what a works makes is not its name: 一化工厂 names no site, 滨河化工厂 names 滨河 (round 30)
+    assert read("辖区一化工厂发生爆炸") == {}
+    assert read("滨河化工厂22日爆炸") == {"works": {"滨河"}}
     # a works is named before what it makes (鸿运鞋厂 is 鸿运's shoe works), and a verb is no name (责令砖厂停产)
     assert read("鸿运鞋厂欠薪") == read("鸿运厂欠薪") == {"works": {"鸿运"}}
     assert read("责令砖厂停产") == read("镇里洗煤厂") == {}

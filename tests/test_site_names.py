@@ -174,3 +174,17 @@ def test_a_neighbour_who_called_the_police_is_the_report_s_not_a_netizen_s_voice
     )
     told = "槐家垸那兄弟俩下沼气池 哥哥没救回来" + TITLE_END + "下午听到喊救命，跑过去一看，池子口围了一圈人。"
     assert feature("retold", stored, told) == 1.0
+
+
+def test_a_works_or_a_market_is_named_before_its_trade() -> None:
+    assert read("栎阳区汇丰建材市场深夜起火") == {"venue": frozenset({"汇丰"})}
+    assert read("南湖区华岭化工厂发生爆炸") == {"works": frozenset({"华岭"})}
+    assert read("蓼川化工园区夜间异味") == {"venue": frozenset({"蓼川"})}
+    # a coach station is no trade's, nor is a street's or a village's name a works'
+    assert read("椋川长途汽车客运站售票系统瘫痪") == {}
+    assert read("东湾路五金仓库起火") == {"road": frozenset({"东湾"})}
+    assert read("一家建材市场起火") == {}
+    assert read("刚刚化工厂炸了 烟很大") == {}
+    # a market named before its trade is named by its name and trade
+    stored = "汇丰建材市场深夜起火" + TITLE_END + "栎阳区汇丰建材市场凌晨起火，十余间商铺被烧毁。"
+    assert feature("site_same", stored, "汇丰建材市场那场火烧了一夜" + TITLE_END + "听说烧了十几间铺子。") == 1.0

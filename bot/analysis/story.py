@@ -749,7 +749,7 @@ _DESCRIPTOR = frozenset(
         " 民办 公办 三甲 同类 相关 其他 其它 多家 多所 各级 全市 全县 全区 最近 今天 昨天 今日 昨日 当天"
         " 当晚 企业 车间 物业 论坛 事故 手术 诊疗 治疗 医疗 东边 西边 南边 北边 这边 那边 里边 外边 在建"
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
-        " 责令 结果 听说 据说 发现 看到 看见 不见 就是 还是 可是 但是 因为 所以 然后 后来 原来"
+        " 责令 结果 听说 据说 发现 看到 看见 不见 就是 还是 可是 但是 因为 所以 然后 后来 原来 刚刚 刚才"
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -787,9 +787,14 @@ _TRADE = frozenset(
     str.split(
         "化工 加工 水泥 食品 造纸 纸业 纺织 服装 电子 机械 五金 钢铁 塑料 家具 印染 制药 药业"
         " 饲料 冶炼 建材 汽车 皮革 玩具 鞋业 制鞋 砖瓦 石材 木材 煤炭 化肥 农药 酿酒 酒业 乳品"
-        " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾 洗煤 选煤 炼油 榨油"
+        " 肉类 屠宰 冷冻 冷链 包装 印刷 铸造 电镀 采石 砂石 小煤 发电 污水 自来 垃圾 洗煤 选煤 炼油 榨油 精细"
     )
 )
+# a works or market is named before its trade (汇通建材市场, 恒达化工厂): the venues a trade names (not 汽车站),
+# and what ends the name of a company, a village or a street, not of its works (苇塘矿业洗煤厂, 椴树湾村木材厂,
+# 东港路五金仓库)
+_TRADE_VENUES = frozenset(str.split("市场 园区 工业园"))
+_NOT_A_WORKS_NAME = frozenset("业团司村路街巷镇乡区县市")
 
 
 def _described(text: str, kind_at: int, kind: str) -> bool:
@@ -883,6 +888,9 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             name = name[:-1]  # 卯山、柞岭两村: the villages counted, not one named 柞岭两
         elif kind == "works" and len(name) == 3 and name[-1] in _PRODUCT and name[-2:] not in _TRADE:
             name = name[:-1]  # 坂村砖厂: the brickworks of 坂村
+        if name[-2:] in _TRADE and (kind == "works" or match.group() in _TRADE_VENUES):
+            name = _site_name(text[max(0, start - 2 - NAME_WINDOW) : start - 2])  # 汇通建材市场: 汇通's
+            name = "" if name[-1:] in _NOT_A_WORKS_NAME else name
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
@@ -910,6 +918,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
             end = that.end()  # 葵园那个中学: a retelling points at the site it names
         if kind == "works" and text[end : end + 1] in _PRODUCT:
             end += 1  # 坂村砖厂 names 坂村厂
+        elif (kind == "works" or text[end + 2 : end + 4] in _TRADE_VENUES) and text[end : end + 2] in _TRADE:
+            end += 2  # 汇通建材市场 names 汇通市场
         if _SITE_WORDS[kind].match(text, end):
             return True
         at = text.find(short, at + 1)
