@@ -188,3 +188,13 @@ def test_a_works_or_a_market_is_named_before_its_trade() -> None:
     # a market named before its trade is named by its name and trade
     stored = "汇丰建材市场深夜起火" + TITLE_END + "栎阳区汇丰建材市场凌晨起火，十余间商铺被烧毁。"
     assert feature("site_same", stored, "汇丰建材市场那场火烧了一夜" + TITLE_END + "听说烧了十几间铺子。") == 1.0
+
+
+def test_a_rough_count_is_a_netizen_s_voice() -> None:
+    stored = (
+        "栎阳区清风小区车棚起火 40余辆电动车被烧毁"
+        + TITLE_END
+        + "12月3日凌晨，栎阳区清风小区一处车棚起火，40余辆电动车被烧毁。"
+    )
+    told = "清风小区车棚着火 烧了好几十辆电驴" + TITLE_END + "清风小区昨天半夜车棚着火，早上去看就剩一堆铁架子。"
+    assert feature("retold", stored, told) == 1.0
