@@ -198,3 +198,17 @@ def test_a_rough_count_is_a_netizen_s_voice() -> None:
     )
     told = "清风小区车棚着火 烧了好几十辆电驴" + TITLE_END + "清风小区昨天半夜车棚着火，早上去看就剩一堆铁架子。"
     assert feature("retold", stored, told) == 1.0
+
+
+def test_a_forwarded_chat_or_an_address_to_friends_is_a_netizen_s_voice() -> None:
+    from bot.analysis.story import _retelling
+
+    assert _retelling(canonical("【群聊转发】栎阳大棚压塌了 能帮忙的来搭把手"))
+    assert _retelling(
+        canonical("化工园那声响是恒达化工出事了" + TITLE_END + "栎阳的朋友们，上午那声闷响是车间反应釜炸了。")
+    )
+    assert _retelling(canonical("刚看新闻说清风小区的事有结果了"))
+    # a hotline ticket quotes its caller in the hotline's voice: not a netizen's retelling
+    assert not _retelling(
+        canonical("12345工单：投诉栎阳公交集团董事长专车占用公交专用道" + TITLE_END + "来电人反映其多次看到。")
+    )
