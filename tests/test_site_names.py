@@ -68,6 +68,8 @@ def test_two_three_character_names_with_the_last_two_in_common_are_not_apart() -
 
 def test_falling_into_water_is_one_kind_of_event_however_it_is_said() -> None:
     assert events("两名工人跌入生化池") == events("有人掉进池子了") == events("两名小学生不慎落水") == {"溺水"}
+    # a retelling says the child went under (一个沉了, 再没上来)
+    assert events("两个初中生跑河里游泳 一个沉了一个去救") == events("下去摸螺蛳就再没上来") == {"溺水"}
 
 
 def test_the_other_of_two_victims_said_with_a_verb_is_no_further_event() -> None:
