@@ -214,3 +214,11 @@ def test_a_forwarded_chat_or_an_address_to_friends_is_a_netizen_s_voice() -> Non
     assert not _retelling(
         canonical("12345工单：投诉栎阳公交集团董事长专车占用公交专用道" + TITLE_END + "来电人反映其多次看到。")
     )
+
+
+def test_a_retelling_s_own_words_for_what_happened_are_read() -> None:
+    assert events("菜场门口城管把卖菜的老奶奶推地上") == events("城管推了一把 手都骨折了") == {"暴力"}
+    assert events("急诊医生半夜挨揍") == {"暴力"}
+    assert events("一辆22路突然冒黑烟 没一会儿就蹿火苗了") == {"火灾爆炸"}
+    assert events("后山整片滑下来把三户人家埋了") == {"坍塌"}
+    assert events("干了半年一分钱没见着 今天去要工资") == {"欠薪"}
