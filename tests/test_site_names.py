@@ -222,3 +222,16 @@ def test_a_retelling_s_own_words_for_what_happened_are_read() -> None:
     assert events("一辆22路突然冒黑烟 没一会儿就蹿火苗了") == {"火灾爆炸"}
     assert events("后山整片滑下来把三户人家埋了") == {"坍塌"}
     assert events("干了半年一分钱没见着 今天去要工资") == {"欠薪"}
+
+
+def test_a_market_after_two_characters_is_no_city() -> None:
+    from bot.analysis.story import places
+
+    assert places(canonical("大火从市场东侧烧起，烟从市场里冒出")) == frozenset()
+    assert places(canonical("被列入区建设市场黑名单")) == frozenset()
+    assert places(canonical("栎阳市场监管局通报")) == places(canonical("栎阳市市场监督管理局")) == {"栎阳"}
+
+
+def test_a_plant_s_boundary_or_a_cause_is_no_site_name() -> None:
+    assert read("环境分局将每周对厂界臭气浓度进行监测") == {}
+    assert read("尿素装置因市场仍然低迷暂不复产") == {}

@@ -89,6 +89,8 @@ DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
 _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县]))")  # 临川市, 青禾县: the two characters before
+# a market, not a city (建设市场, 装置因市场仍然低迷); 临川市场监管局 is 临川市's office
+_MARKET = re.compile(r"市场(?!监)")
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
 # the last character of no place name, by the level word after it: a word in 市 or 省 (菜市场, 超市, 夜市,
 # 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
@@ -333,9 +335,11 @@ def event_bits(text: str) -> int:
 def places(text: str) -> frozenset[str]:
     """Administrative place names (the two characters before 省/市/县)."""
     return frozenset(
-        name
-        for name, level in _PLACE.findall(text)
-        if not _NOT_PLACE.search(name) and name[-1] not in _NOT_PLACE_END[level]
+        found.group(1)
+        for found in _PLACE.finditer(text)
+        if not _NOT_PLACE.search(found.group(1))
+        and found.group(1)[-1] not in _NOT_PLACE_END[found.group(2)]
+        and not _MARKET.match(text, found.end())
     )
 
 
@@ -697,7 +701,7 @@ _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.item
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她因]"
 )
 _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
@@ -725,7 +729,7 @@ _KIND_WORDS = frozenset(
         "路面 路灯 路人 路况 路线 路过 路费 路径 路基 路网 街道 街头 街坊 街区 街面 街巷 巷子"
         " 巷道 里面 里头 里程 村民 村委 村里 村道 村干 村级 村集 村庄 村镇 村落 村医 村支 村组"
         " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 河砂 河沙 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段 江砂 江沙"
-        " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 矿工 矿区 矿山 矿井 矿主 矿难 矿产"
+        " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 厂界 矿工 矿区 矿山 矿井 矿主 矿难 矿产"
     )
 )
 # a one-character kind after these characters is part of a common word, not a site (公里, 夜里, 农村)
