@@ -235,3 +235,22 @@ def test_a_market_after_two_characters_is_no_city() -> None:
 def test_a_plant_s_boundary_or_a_cause_is_no_site_name() -> None:
     assert read("环境分局将每周对厂界臭气浓度进行监测") == {}
     assert read("尿素装置因市场仍然低迷暂不复产") == {}
+
+
+def test_headlines_naming_two_kinds_of_vehicle_tell_two_stories() -> None:
+    from bot.analysis.story import estimate, vehicles
+
+    bus = (
+        "栎阳公交集团一辆公交车行驶中自燃 乘客紧急疏散"
+        + TITLE_END
+        + "12月3日上午，栎阳公交集团一辆公交车在朴树街行驶中自燃。"
+    )
+    car = "朴树街一辆私家车行驶中自燃 车主及时逃生" + TITLE_END + "12月3日上午，朴树街一辆私家车行驶中自燃。"
+    assert estimate(stored_lead(canonical(bus)), story(canonical(car))) == (0.0, True)
+    # words for one kind: a 大车 is a truck, an 电驴 an e-bike; a bus route names a bus
+    assert vehicles(canonical("大车转弯太快翻了 旁边的小车太惨了")) == {"truck", "car"}
+    assert vehicles(canonical("18路那个司机其实挺冤的 电瓶车闯红灯")) == {"bus", "two_wheeler"}
+    # a retelling naming the e-bike that caused the bus crash still shares the bus
+    told = "18路那个司机挺冤的 电瓶车闯红灯" + TITLE_END + "昨天18路翻车，我就在后面。"
+    stored = "栎阳公交一辆18路公交车侧翻 7名乘客受伤" + TITLE_END + "18路公交车为避让闯红灯的电动车侧翻。"
+    assert estimate(stored_lead(canonical(stored)), story(canonical(told)))[0] > 0.0

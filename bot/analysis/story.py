@@ -261,6 +261,31 @@ def routes(text: str) -> frozenset[str]:
     return frozenset(_ROUTE.findall(text))
 
 
+# kinds of vehicle a headline names, by the words a report or a retelling uses for them (a 大巴 may be a
+# coach or a bus, a 面包车 a 小车, a 渣土车 a 大货车: such words share a kind; a 接送车 may be a bus or a van
+# and names none)
+VEHICLES = {
+    "bus": "公交 大巴 中巴 客车 班车 校车",
+    "car": "轿车 小车 私家车 面包车 越野车 suv",
+    "taxi": "出租车 的士 网约车",
+    "truck": "货车 大车 渣土车 砂石车 泥头车 罐车 挂车 水泥车 搅拌车 运砂车",
+    "two_wheeler": "电动车 电瓶车 电驴 自行车 单车 摩托",
+    "three_wheeler": "三轮",
+    "excavator": "挖掘机 挖机",
+    "tractor": "拖拉机",
+}
+_VEHICLE_OF, _VEHICLE = _kinds(VEHICLES)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def vehicles(title: str) -> frozenset[str]:
+    """The kinds of vehicle (VEHICLES) a canonical headline names; a bus route names a bus (18路那个司机)."""
+    named = {_VEHICLE_OF[found] for found in _VEHICLE.findall(title)}
+    if any(route.endswith("路") for route in routes(title)):
+        named.add("bus")
+    return frozenset(named)
+
+
 # a date (11月20日, 12月3号): figures leave dates out, a follow-up recalls the date of what it follows
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
 NEW_YEAR_GAP = 6  # months: a January date after a December one falls in the next year
@@ -420,6 +445,10 @@ class Story:
     @cached_property
     def routes(self) -> frozenset[str]:  # of the head
         return routes(self.head)
+
+    @cached_property
+    def vehicles(self) -> frozenset[str]:  # of the title
+        return vehicles(self.title)
 
     @cached_property
     def dates(self) -> tuple[tuple[int, int], ...]:  # of the head
@@ -1050,9 +1079,10 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
-    towns (`_towns_apart`), of two bus routes (`_routes_apart`) or a death toll that fell (`_deaths_fell`).
+    towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two kinds of vehicle (`_vehicles_apart`)
+    or a death toll that fell (`_deaths_fell`).
     Most queries name none and cost one look at their cached sides."""
-    if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls):
+    if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or query.vehicles):
         return False
     stored = plain(stored_lead)
     return (
@@ -1060,7 +1090,16 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
+        or _vehicles_apart(stored, query)
     )
+
+
+def _vehicles_apart(stored: str, query: Story) -> bool:
+    """Both headlines name vehicles (`vehicles`) and share no kind: a bus that caught fire and a private car
+    that did are two stories. Of the labelled pairs whose headlines both name vehicles, 221 telling one
+    story always shared a kind; 29 with none in common were all two stories."""
+    ours, theirs = vehicles(stored.partition(TITLE_END)[0]), query.vehicles
+    return bool(ours and theirs and not ours & theirs)
 
 
 def _deaths_fell(stored: str, query: Story) -> bool:
