@@ -238,7 +238,7 @@ def test_a_plant_s_boundary_or_a_cause_is_no_site_name() -> None:
 
 
 def test_headlines_naming_two_kinds_of_vehicle_tell_two_stories() -> None:
-    from bot.analysis.story import estimate, vehicles
+    from bot.analysis.story import estimate, things
 
     bus = (
         "栎阳公交集团一辆公交车行驶中自燃 乘客紧急疏散"
@@ -248,9 +248,21 @@ def test_headlines_naming_two_kinds_of_vehicle_tell_two_stories() -> None:
     car = "朴树街一辆私家车行驶中自燃 车主及时逃生" + TITLE_END + "12月3日上午，朴树街一辆私家车行驶中自燃。"
     assert estimate(stored_lead(canonical(bus)), story(canonical(car))) == (0.0, True)
     # words for one kind: a 大车 is a truck, an 电驴 an e-bike; a bus route names a bus
-    assert vehicles(canonical("大车转弯太快翻了 旁边的小车太惨了")) == {"truck", "car"}
-    assert vehicles(canonical("18路那个司机其实挺冤的 电瓶车闯红灯")) == {"bus", "two_wheeler"}
+    assert things(canonical("大车转弯太快翻了 旁边的小车太惨了"))[0] == {"truck", "car"}
+    assert things(canonical("18路那个司机其实挺冤的 电瓶车闯红灯"))[0] == {"bus", "two_wheeler"}
     # a retelling naming the e-bike that caused the bus crash still shares the bus
     told = "18路那个司机挺冤的 电瓶车闯红灯" + TITLE_END + "昨天18路翻车，我就在后面。"
     stored = "栎阳公交一辆18路公交车侧翻 7名乘客受伤" + TITLE_END + "18路公交车为避让闯红灯的电动车侧翻。"
     assert estimate(stored_lead(canonical(stored)), story(canonical(told)))[0] > 0.0
+
+
+def test_headlines_naming_two_parts_of_a_building_tell_two_stories() -> None:
+    from bot.analysis.story import estimate
+
+    shed = "栎阳区槐荫里小区车棚电动车充电起火 烧毁电动车20余辆" + TITLE_END + "槐荫里小区车棚凌晨起火。"
+    kitchen = "槐荫里小区一住户厨房油锅起火 邻居用灭火器扑灭" + TITLE_END + "槐荫里小区一住户厨房起火。"
+    assert estimate(stored_lead(canonical(shed)), story(canonical(kitchen))) == (0.0, True)
+    # a car in one headline and a pipe in the other are of two vocabularies: no sign either way
+    hole = "春风路突发地面塌陷 一辆轿车掉入坑中" + TITLE_END + "春风路路面塌陷。"
+    cause = "春风路塌陷坑扩大 原因系供水管道长期渗漏" + TITLE_END + "春风路塌陷坑扩大至长约10米。"
+    assert estimate(stored_lead(canonical(hole)), story(canonical(cause)))[0] > 0.0

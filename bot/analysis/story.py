@@ -261,9 +261,10 @@ def routes(text: str) -> frozenset[str]:
     return frozenset(_ROUTE.findall(text))
 
 
-# kinds of vehicle a headline names, by the words a report or a retelling uses for them (a 大巴 may be a
-# coach or a bus, a 面包车 a 小车, a 渣土车 a 大货车: such words share a kind; a 接送车 may be a bus or a van
-# and names none)
+# what a headline says crashed, broke or burned, by vocabulary: vehicles (a 大巴 may be a coach or a bus, a
+# 面包车 a 小车, a 渣土车 a 大货车: such words share a kind; a 接送车 may be a bus or a van and names none) and
+# parts of a building. Two headlines naming things of one vocabulary and none in common tell two stories
+# (`_things_apart`)
 VEHICLES = {
     "bus": "公交 大巴 中巴 客车 班车 校车",
     "car": "轿车 小车 私家车 面包车 越野车 suv",
@@ -274,16 +275,31 @@ VEHICLES = {
     "excavator": "挖掘机 挖机",
     "tractor": "拖拉机",
 }
-_VEHICLE_OF, _VEHICLE = _kinds(VEHICLES)
+BUILDING_PARTS = {
+    "balcony": "阳台",
+    "canopy": "雨棚",
+    "facade": "外墙 瓷砖 墙皮 墙砖 保温层 保温板",
+    "pipe": "管道 水管 管网 爆管",
+    "bike_shed": "车棚",
+    "kitchen": "厨房 后厨 油锅",
+    "stairwell": "楼道",
+    "lift": "电梯",
+    "garage": "车库 地库",
+    "roof": "屋顶 楼顶",
+    "ceiling": "吊顶 天花板",
+    "signboard": "广告牌 招牌",
+}
+_VOCABULARIES = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS))
 
 
 @lru_cache(maxsize=STORED_CACHE)
-def vehicles(title: str) -> frozenset[str]:
-    """The kinds of vehicle (VEHICLES) a canonical headline names; a bus route names a bus (18路那个司机)."""
-    named = {_VEHICLE_OF[found] for found in _VEHICLE.findall(title)}
+def things(title: str) -> tuple[frozenset[str], ...]:
+    """The kinds of vehicle and the parts of a building a canonical headline names, one set per vocabulary
+    (VEHICLES, BUILDING_PARTS); a bus route names a bus (18路那个司机)."""
+    named = [{kind_of[found] for found in pattern.findall(title)} for kind_of, pattern in _VOCABULARIES]
     if any(route.endswith("路") for route in routes(title)):
-        named.add("bus")
-    return frozenset(named)
+        named[0].add("bus")
+    return tuple(frozenset(kinds) for kinds in named)
 
 
 # a date (11月20日, 12月3号): figures leave dates out, a follow-up recalls the date of what it follows
@@ -447,8 +463,8 @@ class Story:
         return routes(self.head)
 
     @cached_property
-    def vehicles(self) -> frozenset[str]:  # of the title
-        return vehicles(self.title)
+    def things(self) -> tuple[frozenset[str], ...]:  # of the title
+        return things(self.title)
 
     @cached_property
     def dates(self) -> tuple[tuple[int, int], ...]:  # of the head
@@ -1079,10 +1095,10 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
-    towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two kinds of vehicle (`_vehicles_apart`)
+    towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two kinds of vehicle or parts of a building (`_things_apart`)
     or a death toll that fell (`_deaths_fell`).
     Most queries name none and cost one look at their cached sides."""
-    if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or query.vehicles):
+    if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or any(query.things)):
         return False
     stored = plain(stored_lead)
     return (
@@ -1090,16 +1106,17 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
-        or _vehicles_apart(stored, query)
+        or _things_apart(stored, query)
     )
 
 
-def _vehicles_apart(stored: str, query: Story) -> bool:
-    """Both headlines name vehicles (`vehicles`) and share no kind: a bus that caught fire and a private car
-    that did are two stories. Of the labelled pairs whose headlines both name vehicles, 221 telling one
-    story always shared a kind; 29 with none in common were all two stories."""
-    ours, theirs = vehicles(stored.partition(TITLE_END)[0]), query.vehicles
-    return bool(ours and theirs and not ours & theirs)
+def _things_apart(stored: str, query: Story) -> bool:
+    """Both headlines name things of one vocabulary (`things`) and share none: a bus that caught fire and a
+    private car that did, a bike shed's fire and a kitchen's, are two stories. Of the labelled pairs whose
+    headlines both name vehicles, 221 telling one story always shared a kind and 29 sharing none were all
+    two stories; of those naming parts of a building, 138 and 15."""
+    ours = things(stored.partition(TITLE_END)[0])
+    return any(a and b and not a & b for a, b in zip(ours, query.things, strict=True))
 
 
 def _deaths_fell(stored: str, query: Story) -> bool:
