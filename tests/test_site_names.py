@@ -266,3 +266,15 @@ def test_headlines_naming_two_parts_of_a_building_tell_two_stories() -> None:
     hole = "春风路突发地面塌陷 一辆轿车掉入坑中" + TITLE_END + "春风路路面塌陷。"
     cause = "春风路塌陷坑扩大 原因系供水管道长期渗漏" + TITLE_END + "春风路塌陷坑扩大至长约10米。"
     assert estimate(stored_lead(canonical(hole)), story(canonical(cause)))[0] > 0.0
+
+
+def test_headlines_naming_two_substances_that_leaked_tell_two_stories() -> None:
+    from bot.analysis.story import estimate, things
+
+    methanol = (
+        "栎阳镇化工物流园一甲醇槽罐车卸车时泄漏 周边企业紧急疏散" + TITLE_END + "栎阳镇化工物流园一辆槽罐车泄漏。"
+    )
+    lpg = "栎阳镇一辆液化气罐车在乡道上泄漏 消防关阀处置" + TITLE_END + "栎阳镇乡道上一辆罐车泄漏。"
+    assert estimate(stored_lead(canonical(methanol)), story(canonical(lpg))) == (0.0, True)
+    # a gas company's name and a retelling's 煤气中毒 name no substance
+    assert things(canonical("檀溪燃气公司抢修工人煤气中毒"))[2] == frozenset()
