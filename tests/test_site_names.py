@@ -278,3 +278,11 @@ def test_headlines_naming_two_substances_that_leaked_tell_two_stories() -> None:
     assert estimate(stored_lead(canonical(methanol)), story(canonical(lpg))) == (0.0, True)
     # a gas company's name and a retelling's 煤气中毒 name no substance
     assert things(canonical("檀溪燃气公司抢修工人煤气中毒"))[2] == frozenset()
+
+
+def test_headlines_naming_two_kinds_of_premises_tell_two_stories() -> None:
+    from bot.analysis.story import estimate
+
+    wildfire = "栎阳镇槐树洼村后山发生山火 300余人连夜扑救" + TITLE_END + "栎阳镇槐树洼村后山起火。"
+    house = "槐树洼村一民房起火 独居老人被邻居救出" + TITLE_END + "槐树洼村一民房起火。"
+    assert estimate(stored_lead(canonical(wildfire)), story(canonical(house))) == (0.0, True)
