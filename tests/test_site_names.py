@@ -5,16 +5,22 @@ name costs a same-story pair the penalty for naming two different sites (sites_a
 
 from __future__ import annotations
 
+import pytest
+
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
+    _retelling,
     canonical,
+    estimate,
     events,
     features,
+    places,
     sites,
     stored_lead,
     story,
     tells_another,
+    things,
 )
 
 
@@ -100,8 +106,6 @@ def test_weeks_or_months_after_the_story_tell_a_further_event_there() -> None:
 
 
 def test_a_time_before_a_level_word_is_no_place() -> None:
-    from bot.analysis.story import places
-
     assert places(canonical("这两天县里来人把牛场围起来了")) == frozenset()
     assert places(canonical("今天市里来了检查组")) == frozenset()
     assert places(canonical("椴岭县农业农村局确认")) == {"椴岭"}
@@ -152,8 +156,6 @@ def test_a_time_of_day_before_a_site_is_no_part_of_its_name() -> None:
 
 
 def test_a_time_before_a_market_is_no_city() -> None:
-    from bot.analysis.story import places
-
     assert places(canonical("因事发时市场尚未开门，未造成人员伤亡")) == frozenset()
     assert places(canonical("说今天下午市场监管的人去了")) == frozenset()
     assert places(canonical("栎阳市场监管局通报")) == {"栎阳"}
@@ -203,8 +205,6 @@ def test_a_rough_count_is_a_netizen_s_voice() -> None:
 
 
 def test_a_forwarded_chat_or_an_address_to_friends_is_a_netizen_s_voice() -> None:
-    from bot.analysis.story import _retelling
-
     assert _retelling(canonical("【群聊转发】栎阳大棚压塌了 能帮忙的来搭把手"))
     assert _retelling(
         canonical("化工园那声响是恒达化工出事了" + TITLE_END + "栎阳的朋友们，上午那声闷响是车间反应釜炸了。")
@@ -225,8 +225,6 @@ def test_a_retelling_s_own_words_for_what_happened_are_read() -> None:
 
 
 def test_a_market_after_two_characters_is_no_city() -> None:
-    from bot.analysis.story import places
-
     assert places(canonical("大火从市场东侧烧起，烟从市场里冒出")) == frozenset()
     assert places(canonical("被列入区建设市场黑名单")) == frozenset()
     assert places(canonical("栎阳市场监管局通报")) == places(canonical("栎阳市市场监督管理局")) == {"栎阳"}
@@ -237,52 +235,53 @@ def test_a_plant_s_boundary_or_a_cause_is_no_site_name() -> None:
     assert read("尿素装置因市场仍然低迷暂不复产") == {}
 
 
-def test_headlines_naming_two_kinds_of_vehicle_tell_two_stories() -> None:
-    from bot.analysis.story import estimate, things
+def estimated(stored: str, query: str) -> tuple[float, bool]:
+    return estimate(stored_lead(canonical(stored)), story(canonical(query)))
 
-    bus = (
-        "栎阳公交集团一辆公交车行驶中自燃 乘客紧急疏散"
-        + TITLE_END
-        + "12月3日上午，栎阳公交集团一辆公交车在朴树街行驶中自燃。"
-    )
-    car = "朴树街一辆私家车行驶中自燃 车主及时逃生" + TITLE_END + "12月3日上午，朴树街一辆私家车行驶中自燃。"
-    assert estimate(stored_lead(canonical(bus)), story(canonical(car))) == (0.0, True)
-    # words for one kind: a 大车 is a truck, an 电驴 an e-bike; a bus route names a bus
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        pytest.param(
+            "栎阳公交集团一辆公交车行驶中自燃 乘客紧急疏散" + TITLE_END + "栎阳公交集团一辆公交车在朴树街行驶中自燃。",
+            "朴树街一辆私家车行驶中自燃 车主及时逃生" + TITLE_END + "12月3日上午，朴树街一辆私家车行驶中自燃。",
+            id="vehicles",
+        ),
+        pytest.param(
+            "栎阳区槐荫里小区车棚电动车充电起火 烧毁电动车20余辆" + TITLE_END + "槐荫里小区车棚凌晨起火。",
+            "槐荫里小区一住户厨房油锅起火 邻居用灭火器扑灭" + TITLE_END + "槐荫里小区一住户厨房起火。",
+            id="parts of a building",
+        ),
+        pytest.param(
+            "栎阳镇化工物流园一甲醇槽罐车卸车时泄漏 周边企业紧急疏散" + TITLE_END + "栎阳镇化工物流园一辆槽罐车泄漏。",
+            "栎阳镇一辆液化气罐车在乡道上泄漏 消防关阀处置" + TITLE_END + "栎阳镇乡道上一辆罐车泄漏。",
+            id="substances",
+        ),
+        pytest.param(
+            "栎阳镇槐树洼村后山发生山火 300余人连夜扑救" + TITLE_END + "栎阳镇槐树洼村后山起火。",
+            "槐树洼村一民房起火 独居老人被邻居救出" + TITLE_END + "槐树洼村一民房起火。",
+            id="premises",
+        ),
+    ],
+)
+def test_headlines_naming_two_things_of_one_vocabulary_tell_two_stories(stored: str, query: str) -> None:
+    assert estimated(stored, query) == (0.0, True)
+
+
+def test_words_for_one_thing_share_its_kind() -> None:
+    # a 大车 is a truck, an 电驴 an e-bike; a bus route names a bus
     assert things(canonical("大车转弯太快翻了 旁边的小车太惨了"))[0] == {"truck", "car"}
     assert things(canonical("18路那个司机其实挺冤的 电瓶车闯红灯"))[0] == {"bus", "two_wheeler"}
-    # a retelling naming the e-bike that caused the bus crash still shares the bus
-    told = "18路那个司机挺冤的 电瓶车闯红灯" + TITLE_END + "昨天18路翻车，我就在后面。"
-    stored = "栎阳公交一辆18路公交车侧翻 7名乘客受伤" + TITLE_END + "18路公交车为避让闯红灯的电动车侧翻。"
-    assert estimate(stored_lead(canonical(stored)), story(canonical(told)))[0] > 0.0
-
-
-def test_headlines_naming_two_parts_of_a_building_tell_two_stories() -> None:
-    from bot.analysis.story import estimate
-
-    shed = "栎阳区槐荫里小区车棚电动车充电起火 烧毁电动车20余辆" + TITLE_END + "槐荫里小区车棚凌晨起火。"
-    kitchen = "槐荫里小区一住户厨房油锅起火 邻居用灭火器扑灭" + TITLE_END + "槐荫里小区一住户厨房起火。"
-    assert estimate(stored_lead(canonical(shed)), story(canonical(kitchen))) == (0.0, True)
-    # a car in one headline and a pipe in the other are of two vocabularies: no sign either way
-    hole = "春风路突发地面塌陷 一辆轿车掉入坑中" + TITLE_END + "春风路路面塌陷。"
-    cause = "春风路塌陷坑扩大 原因系供水管道长期渗漏" + TITLE_END + "春风路塌陷坑扩大至长约10米。"
-    assert estimate(stored_lead(canonical(hole)), story(canonical(cause)))[0] > 0.0
-
-
-def test_headlines_naming_two_substances_that_leaked_tell_two_stories() -> None:
-    from bot.analysis.story import estimate, things
-
-    methanol = (
-        "栎阳镇化工物流园一甲醇槽罐车卸车时泄漏 周边企业紧急疏散" + TITLE_END + "栎阳镇化工物流园一辆槽罐车泄漏。"
-    )
-    lpg = "栎阳镇一辆液化气罐车在乡道上泄漏 消防关阀处置" + TITLE_END + "栎阳镇乡道上一辆罐车泄漏。"
-    assert estimate(stored_lead(canonical(methanol)), story(canonical(lpg))) == (0.0, True)
     # a gas company's name and a retelling's 煤气中毒 name no substance
     assert things(canonical("檀溪燃气公司抢修工人煤气中毒"))[2] == frozenset()
 
 
-def test_headlines_naming_two_kinds_of_premises_tell_two_stories() -> None:
-    from bot.analysis.story import estimate
-
-    wildfire = "栎阳镇槐树洼村后山发生山火 300余人连夜扑救" + TITLE_END + "栎阳镇槐树洼村后山起火。"
-    house = "槐树洼村一民房起火 独居老人被邻居救出" + TITLE_END + "槐树洼村一民房起火。"
-    assert estimate(stored_lead(canonical(wildfire)), story(canonical(house))) == (0.0, True)
+def test_a_thing_in_common_or_things_of_two_vocabularies_tell_nothing_apart() -> None:
+    # a retelling naming the e-bike that caused the bus crash still shares the bus
+    stored = "栎阳公交一辆18路公交车侧翻 7名乘客受伤" + TITLE_END + "18路公交车为避让闯红灯的电动车侧翻。"
+    assert estimated(stored, "18路那个司机挺冤的 电瓶车闯红灯" + TITLE_END + "昨天18路翻车，我就在后面。")[0] > 0.0
+    # a car in one headline and a pipe in the other
+    hole = "春风路突发地面塌陷 一辆轿车掉入坑中" + TITLE_END + "春风路路面塌陷。"
+    assert (
+        estimated(hole, "春风路塌陷坑扩大 原因系供水管道长期渗漏" + TITLE_END + "春风路塌陷坑扩大至长约10米。")[0] > 0.0
+    )

@@ -263,8 +263,8 @@ def routes(text: str) -> frozenset[str]:
 
 # what a headline says crashed, broke, burned or leaked, by vocabulary: vehicles (a 大巴 may be a coach or a
 # bus, a 面包车 a 小车, a 渣土车 a 大货车: such words share a kind; a 接送车 may be a bus or a van and names
-# none), parts of a building, substances and premises. Two headlines naming things of one vocabulary and none in common tell two stories
-# (`_things_apart`)
+# none), parts of a building, substances and premises. Two headlines naming things of one vocabulary and none
+# in common tell two stories (`_things_apart`)
 VEHICLES = {
     "bus": "公交 大巴 中巴 客车 班车 校车",
     "car": "轿车 小车 私家车 面包车 越野车 suv",
@@ -942,10 +942,10 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         start = match.start()
         while (kind_of_project := _project_type(text, start, ending=True)) is not None:
             start -= len(kind_of_project)  # 渡鸦湾安置房项目, 洄龙湾商业综合体项目: the name is before the type
-        in_title = TITLE_END in text[start:]
-        people = _PEOPLES.search(text[max(0, start - 6) : start]) if match.group() == "医院" and in_title else None
-        if people is not None:  # 第三人民医院 is one hospital of the city, 人民医院 the county's (in a
-            # headline: the body names the hospitals the injured were taken to, which are not the story's)
+        # 第三人民医院 is one hospital of the city, 人民医院 the county's (in a headline: the body names the
+        # hospitals the injured were taken to, which are not the story's)
+        hospital = match.group() == "医院" and TITLE_END in text[start:]
+        if hospital and (people := _PEOPLES.search(text, max(0, start - 6), start)) is not None:
             found.setdefault(kind, set()).add(people.group())
             continue
         name = _site_name(text[max(0, start - NAME_WINDOW) : start])
@@ -981,7 +981,7 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
         if len(short) >= BARE_NAME and _THERE.match(text, end):
-            return True  # 黄泥凼那边挖机栽进水里: a retelling points at the place and leaves its kind (桂香那边 may be anything)
+            return True  # 黄泥凼那边: a retelling points at the place and leaves its kind (桂香那边 may be anything)
         if (that := _THAT.match(text, end)) is not None:
             end = that.end()  # 葵园那个中学: a retelling points at the site it names
         if kind == "works" and text[end : end + 1] in _PRODUCT:
@@ -1114,8 +1114,8 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
-    towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two kinds of vehicle or parts of a building (`_things_apart`)
-    or a death toll that fell (`_deaths_fell`).
+    towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
+    vehicles, parts of a building, substances, premises) or a death toll that fell (`_deaths_fell`).
     Most queries name none and cost one look at their cached sides."""
     if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or any(query.things)):
         return False
