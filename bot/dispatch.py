@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from bot.cards import is_card
 from bot.commands import split_number
@@ -31,6 +32,12 @@ STORE_DOWN_STATUS = (
 )
 
 
+def _encodable(text: str) -> str:
+    """`text` with lone surrogates (a chat API's JSON may carry \\ud83d alone) as "?": no store can write
+    them as UTF-8, and a command's words end up in its recorded action."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -40,6 +47,7 @@ class Dispatcher:
         return await self.handle(cmd, check_only=True)
 
     async def handle(self, cmd: Command, check_only: bool = False) -> list[str]:
+        cmd = replace(cmd, args=tuple(map(_encodable, cmd.args)), text=_encodable(cmd.text))
         try:
             return await self._handle(cmd, check_only)
         except StoreUnavailable as exc:  # Redis down: say so; nothing was recorded, so nothing is lost

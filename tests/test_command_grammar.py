@@ -127,3 +127,13 @@ def test_missing_number_gets_the_usage_line(running, name: str) -> None:
 
 def test_every_chinese_form_names_a_command_that_exists() -> None:
     assert set(CHINESE_NAMES.values()) <= set(REGISTRY)
+
+
+def test_a_lone_surrogate_in_a_command_is_recorded_without_breaking_the_store(running) -> None:
+    # a chat API's JSON may carry half a surrogate pair (\ud83d alone); the store writes UTF-8
+    loop, app = running
+    cmd = Command("console", "李明", "console", "watch", ("塔吊\ud83d",), "watch 塔吊\ud83d", "m-surrogate")
+    replies = loop.run_until_complete(app.dispatcher.handle(cmd))
+    assert replies and "处理命令时出错" not in "\n".join(replies)
+    actions = loop.run_until_complete(app.services.store.actions(""))
+    assert any("塔吊?" in action.note for action in actions)
