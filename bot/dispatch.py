@@ -20,6 +20,7 @@ from bot.permissions import allowed, who_may
 from bot.routing import is_known_chat
 from bot.services import Services
 from bot.store.base import StoreUnavailable
+from bot.surrogates import without_lone_surrogates
 from handlers import REGISTRY
 from handlers.base import Request, UsageError, clip
 
@@ -32,12 +33,6 @@ STORE_DOWN_STATUS = (
 )
 
 
-def _encodable(text: str) -> str:
-    """`text` with lone surrogates (a chat API's JSON may carry \\ud83d alone) as "?": no store can write
-    them as UTF-8, and a command's words end up in its recorded action."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
 class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -47,7 +42,8 @@ class Dispatcher:
         return await self.handle(cmd, check_only=True)
 
     async def handle(self, cmd: Command, check_only: bool = False) -> list[str]:
-        cmd = replace(cmd, args=tuple(map(_encodable, cmd.args)), text=_encodable(cmd.text))
+        # a command's words end up in its recorded action
+        cmd = replace(cmd, args=tuple(map(without_lone_surrogates, cmd.args)), text=without_lone_surrogates(cmd.text))
         try:
             return await self._handle(cmd, check_only)
         except StoreUnavailable as exc:  # Redis down: say so; nothing was recorded, so nothing is lost

@@ -19,6 +19,7 @@ from bot.analysis.hotsignals import RankReading
 from bot.clock import Clock, SystemClock
 from bot.config import SourceConfig
 from bot.models import Item
+from bot.surrogates import without_lone_surrogates
 from sources.http import HttpClient, Response, body_digest
 from sources.text import html_to_text
 from sources.times import SHANGHAI
@@ -113,7 +114,9 @@ class Source(ABC):
         published_at: datetime | None = None,
         guid: str = "",
     ) -> Item:
-        """One Item with a canonical URL and plain text (title and body are HTML-stripped)."""
+        """One Item with a canonical URL and plain text (title and body are HTML-stripped), storable:
+        a JSON feed's lone surrogate ("\\ud800") becomes "?" rather than failing every later write."""
+        link, title, html, author, guid = map(without_lone_surrogates, (link, title, html, author, guid))
         return Item(
             source_id=self.id,
             url=canonical_url(link, base_url) if link else "",

@@ -228,3 +228,39 @@ async def test_dropped_entries_leave_a_log_line_and_a_health_note(serve: Serve, 
         assert "只处理了最新 10 条，其余 40 条已略过" in status
     finally:
         await app.http.aclose()
+
+
+async def test_a_lone_surrogate_in_a_json_feed_is_stored_and_the_store_still_writes(serve: Serve, tmp_path, clock):
+    # JSON may carry half a surrogate pair ("\ud800"); the store writes UTF-8, so it must not reach it
+    import io
+    import json
+
+    from bot.app import build_app
+    from bot.pipeline import run_source
+    from bot.store.tinydb_store import TinyDBStore
+    from tests.conftest import make_config
+
+    entry = {"id": "1", "url": "/t/1", "title": "江城化工集团爆炸\ud800", "content_text": "工人受伤\udc00送医"}
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [entry]})  # ASCII escapes
+    site = await serve({"/feed.json": fixed(body.encode(), "application/feed+json")})
+    src = {"id": "j", "name": "留言板", "kind": "jsonfeed", "url": site.base + "/feed.json", "allow_private": True}
+    store = TinyDBStore(tmp_path / "store.json")
+    await store.open()
+    app = await build_app(make_config(sources=[src]), store, clock, console_out=io.StringIO())
+    try:
+        source = build_source(app.config.sources[0], SourceContext(clock=clock))
+        report = await run_source(source, app.services, app.http, app.judge)
+        assert report.fetched == 1
+        (incident,) = await store.incidents()
+        assert incident.title == "江城化工集团爆炸?"
+        assert not store.write_error
+    finally:
+        await app.http.aclose()
+        await store.close()
+    reopened = TinyDBStore(tmp_path / "store.json")
+    await reopened.open()
+    try:
+        (incident,) = await reopened.incidents()
+        assert incident.title == "江城化工集团爆炸?"
+    finally:
+        await reopened.close()
