@@ -222,6 +222,9 @@ def test_a_retelling_s_own_words_for_what_happened_are_read() -> None:
     assert events("一辆22路突然冒黑烟 没一会儿就蹿火苗了") == {"火灾爆炸"}
     assert events("后山整片滑下来把三户人家埋了") == {"坍塌"}
     assert events("干了半年一分钱没见着 今天去要工资") == {"欠薪"}
+    # pollution as a neighbour tells it: by its smell, or by what runs into the river
+    assert events("我们村口那条小河臭得没法住了") == events("晚上开窗一股臭气") == {"污染"}
+    assert events("养猪场的粪水直接往沟里放") == events("河里全是黑水") == {"污染"}
 
 
 def test_a_market_after_two_characters_is_no_city() -> None:
