@@ -68,7 +68,7 @@ class Dispatcher:
             number = None if number and is_card(number) else number  # a reply to the handover card
         incident = await s.store.get_incident(number) if number else None
         if number and incident is None:
-            return [f"没有编号为 {clip(number)} 的事件"]
+            return [f"没有编号为 {clip(number)} 的事件（编号按发现当天的日期，发 /list 查看未办结事件的编号）"]
         if handler.needs_incident and incident is None:
             return [f"请提供事件编号，或直接回复告警消息。用法：{handler.usage}"]
         if not allowed(cmd.name, person, incident):
