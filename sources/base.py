@@ -26,6 +26,9 @@ from sources.times import SHANGHAI
 from sources.urls import canonical_url
 
 RAW_LIMIT = 20_000  # characters of the original HTML kept as evidence
+# a publication time further ahead of our clock than this is not believed: the site's zone or clock is off, or a
+# list page's 今天 07:40 was read before 07:40 here; the item was published no later than we saw it
+FUTURE_SLACK = timedelta(minutes=10)
 ENTRIES_KEPT = 200  # entry fingerprints remembered per source (about one feed's worth)
 
 
@@ -115,8 +118,12 @@ class Source(ABC):
         guid: str = "",
     ) -> Item:
         """One Item with a canonical URL and plain text (title and body are HTML-stripped), storable:
-        a JSON feed's lone surrogate ("\\ud800") becomes "?" rather than failing every later write."""
+        a JSON feed's lone surrogate ("\\ud800") becomes "?" rather than failing every later write.
+        A publication time in the future (beyond FUTURE_SLACK) becomes the time it was fetched."""
         link, title, html, author, guid = map(without_lone_surrogates, (link, title, html, author, guid))
+        now = self.context.clock.now()
+        if published_at is not None and published_at > now + FUTURE_SLACK:
+            published_at = now
         return Item(
             source_id=self.id,
             url=canonical_url(link, base_url) if link else "",
@@ -124,7 +131,7 @@ class Source(ABC):
             text=html_to_text(html),
             author=html_to_text(author),
             published_at=published_at,
-            fetched_at=self.context.clock.now(),
+            fetched_at=now,
             guid=guid,
             raw=html[:RAW_LIMIT],
         )

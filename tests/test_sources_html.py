@@ -74,6 +74,18 @@ async def test_gbk_list_page_with_and_without_charset(serve: Serve, client, meta
     assert third.published_at == datetime(2026, 11, 25, 14, 20, tzinfo=SH)
 
 
+async def test_a_time_ahead_of_ours_is_not_believed(serve: Serve, client):
+    # 今天 07:40 read at 03:29 here (the site's zone or clock is off): published no later than we saw it;
+    # a few minutes ahead is a clock's drift and kept
+    page = """<ul class="threads"><li><a class="t" href="/t/1">一</a><span class="time">今天 07:40</span></li>
+    <li><a class="t" href="/t/2">二</a><span class="time">今天 03:35</span></li></ul>""".encode("gbk")
+    site = await serve({"/forum/list": fixed(page, "text/html")})
+    now = datetime(2026, 11, 26, 3, 29, tzinfo=SH)
+    ahead, drift = (await make(site.base + "/forum/list", FakeClock(now)).fetch(client, {})).items
+    assert ahead.published_at == now == ahead.fetched_at
+    assert drift.published_at == datetime(2026, 11, 26, 3, 35, tzinfo=SH)
+
+
 async def test_detail_pages_fetched_once_for_new_entries(serve: Serve, client):
     pages = {"n": 0}
 
