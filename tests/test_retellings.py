@@ -662,7 +662,7 @@ def test_a_follow_up_at_the_site_keeping_the_storys_own_words_and_an_outcome_is_
         with_clauses=True,
     )
     values = dict(zip(FEATURES, features(stored_lead(stored), story(fined)), strict=True))
-    assert (values["site_same"], values["run"], values["same_event"]) == (1.0, 0.0, 0.0)
+    assert (values["site_same"], values["run"], values["same_event"]) == (1.0, 0.0, 1.0)  # 粪水 both times: 污染
     assert values["named_outcome"] == 1.0  # 粪水, 暗管 … at 黄桷垭村: the story's own words at its site
 
 
