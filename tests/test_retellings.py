@@ -754,3 +754,21 @@ def test_a_cause_still_looked_into_is_no_outcome_of_the_story() -> None:
     assert feature("named_outcome", crash, death + "事故原因已查明，系货车司机疲劳驾驶。") == 1.0
     complaint = stored_lead(canonical(TITLE_END.join(TOLL_COMPLAINT)))
     assert estimate(complaint, story(canonical(TITLE_END.join(TOLL_DEATH))))[0] < 0.5
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["青柳镇卫生院错种疫苗调查结果公布：当天共有3名婴儿接种错误", "青柳镇卫生院错种疫苗事件追责：门诊负责人被免职"],
+)
+def test_a_headline_announcing_a_result_or_accountability_follows_its_story_up(headline: str) -> None:
+    # 调查结果公布, 追责, 检测结果, 处置完毕 …: what was found or decided since, not a second notice cut
+    # from the first one's template
+    stored = canonical(
+        "青柳镇卫生院给两名婴儿错种疫苗 家长要求说法"
+        + TITLE_END
+        + "青柳镇卫生院接种门诊近日给两名婴儿接种了与预约不符的疫苗，家长发现后要求卫生院给出说法。",
+        with_clauses=True,
+    )
+    query = canonical(headline + TITLE_END + "县卫健局公布调查结果，接种门诊未执行查对制度。", with_clauses=True)
+    values = dict(zip(FEATURES, features(stored_lead(stored), story(query)), strict=True))
+    assert (values["followup"], values["swap"]) == (1.0, 0.0)

@@ -1231,9 +1231,10 @@ _AGAIN = re.compile(
 
 
 # a report of how a story went on: a 续报 (…火灾续：), a figure that rose, what was found or decided since
+# (…调查结果公布：, …事件追责：, 险情处置完毕)
 _FOLLOWUP = re.compile(
     r"续(?<![继持陆手延连存]续)(?![航费签约])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到(?<![未没]找到)|最新|进展|后续"
-    r"|有了结果|结果出来|共造成|累计"
+    r"|有了结果|结果出来|共造成|累计|调查结果|检测结果|鉴定结果|结果公布|追责|问责|损失评估|处置完毕"
 )
 
 
