@@ -641,7 +641,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead))
     known = _known(stored_words, query)
-    voice, told = _retelling(query.lead), _retelling(stored_lead)
+    voice, told = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None, _retelling(stored_lead)
     retelling = voice and not told and not site_other
     rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
     # a further event there (又被曝, 再遭): a lead telling how the story went on (找到, 增至) says it is
@@ -1262,6 +1262,11 @@ _OUTCOME = re.compile(
 # hearsay of a figure or a claim (网传…死了三十多人): a retelling when it keeps the story's site or words; naming
 # only its subject or leader it is as often a new allegation about them (网传局长酒驾, after 局长被举报受贿)
 _RUMOUR = re.compile(r"网传|据传|传言")
+
+
+# a headline ending in 了 (石场塌了, 孩子都没了) is speech, in the query; a first report may quote it
+# (工人讨薪 说是快半年没发工资了), and 又停暖了 tells news again
+_SPOKEN_HEADLINE = re.compile(r"[^又\ue001]*了\ue001")
 
 
 def _retelling(text: str) -> bool:
