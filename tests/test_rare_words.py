@@ -180,6 +180,7 @@ def test_two_texts_naming_only_sites_of_their_own_are_apart() -> None:
 
 def test_a_witness_exclamation_is_a_netizens_voice() -> None:
     boat = "蕖塘镇荷花湿地一艘游船侧翻 9名游客落水全部获救" + TITLE_END + "荷花湿地景区一艘载有9名游客的游船侧翻。"
-    assert feature("retold", boat, f"荷花湿地那个游船今天翻了{TITLE_END}一船9个游客全掉水里，吓死人") == 1.0
-    assert feature("retold", boat, f"荷花湿地游船今天翻了{TITLE_END}一船9个游客全掉水里") == 0.0
-    assert feature("retold", boat, f"荷花湿地那个游船今天翻了{TITLE_END}一船9个游客全掉水里") == 1.0  # 那个: spoken
+    # headlines not ending in 了, which alone reads as speech (test_retellings)
+    assert feature("retold", boat, f"荷花湿地游船今天侧翻{TITLE_END}一船9个游客全掉水里，吓死人") == 1.0
+    assert feature("retold", boat, f"荷花湿地游船今天侧翻{TITLE_END}一船9个游客全掉水里") == 0.0
+    assert feature("retold", boat, f"荷花湿地那个游船今天侧翻{TITLE_END}一船9个游客全掉水里") == 1.0  # 那个: spoken

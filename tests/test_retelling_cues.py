@@ -37,9 +37,9 @@ def test_a_first_person_retelling_keeping_the_storys_own_words_is_retold() -> No
 def test_first_person_relatives_and_spoken_deixis_mark_a_netizens_voice() -> None:
     stored = "芷汀镇中心小学一段围墙倒塌 3名学生被砸伤" + TITLE_END + "芷汀镇中心小学操场西侧一段砖砌围墙倒塌。"
     for voice in ("我侄子说", "我同学说", "我家娃说", "那边"):
-        told = f"中心小学围墙塌了{TITLE_END}{voice}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        told = f"中心小学围墙倒塌{TITLE_END}{voice}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
         assert feature("retold", stored, told) == 1.0, voice
-    told = f"中心小学围墙塌了{TITLE_END}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+    told = f"中心小学围墙倒塌{TITLE_END}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
     assert feature("retold", stored, told) == 0.0
 
 
@@ -70,10 +70,10 @@ def test_a_bare_first_person_or_a_spoken_question_marks_a_netizens_voice() -> No
     netizen's voice; 我市, 我区, 自我 are an office's or nobody's."""
     stored = "芷汀镇中心小学一段围墙倒塌 3名学生被砸伤" + TITLE_END + "芷汀镇中心小学操场西侧一段砖砌围墙倒塌。"
     for voice in ("我昨天路过看到", "是不是前几天下雨泡软了", "有没有人知道", "能不能查查"):
-        told = f"中心小学围墙塌了{TITLE_END}{voice}，芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        told = f"中心小学围墙倒塌{TITLE_END}{voice}，芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
         assert feature("retold", stored, told) == 1.0, voice
     for office in ("我市", "我区教育局通报", "自我检查发现"):
-        told = f"中心小学围墙塌了{TITLE_END}{office}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
+        told = f"中心小学围墙倒塌{TITLE_END}{office}芷汀镇中心小学操场边的围墙倒了，砸到三个同学"
         assert feature("retold", stored, told) == 0.0, office
 
 
