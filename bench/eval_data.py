@@ -65,6 +65,8 @@ SETS = {
     "t10": ROOT / "tests" / "data" / "reposts_t10",
     "t11": ROOT / "tests" / "data" / "reposts_t11",
     "t12": ROOT / "tests" / "data" / "reposts_t12",
+    "t13": ROOT / "tests" / "data" / "reposts_t13",
+    "t14": ROOT / "tests" / "data" / "reposts_t14",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
@@ -91,7 +93,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … s、u … x（tests/data/judgement_b/ … judgement_x/）、t1 … t12（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … s、u … x（tests/data/judgement_b/ … judgement_x/）、t1 … t14（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

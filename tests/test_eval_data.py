@@ -53,6 +53,8 @@ DATA_T9 = DATA.parent / "reposts_t9"
 DATA_T10 = DATA.parent / "reposts_t10"
 DATA_T11 = DATA.parent / "reposts_t11"
 DATA_T12 = DATA.parent / "reposts_t12"
+DATA_T13 = DATA.parent / "reposts_t13"
+DATA_T14 = DATA.parent / "reposts_t14"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -189,6 +191,7 @@ T5_PLACES, T6_PLACES = ("岐湾", "荇洲", "芃溪"), ("蘩阳", "苎坪", "菡
 T7_PLACES, T8_PLACES = ("檀溪", "菖阜", "樾溪"), ("栌川", "蘅皋", "苕坪")
 T9_PLACES, T10_PLACES = ("椋川", "蓂溪", "芩湾"), ("楝州", "菘塘", "芡坪")
 T11_PLACES, T12_PLACES = ("蕙川", "芫溪", "楮坪"), ("荠州", "椴岭", "萩浦")
+T13_PLACES, T14_PLACES = ("篁州", "桤阳", "蒹湾"), ("蒴州", "榧溪", "苘湾")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -439,6 +442,27 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t11", DATA_T11, T12_PLACES), ("t12", DATA_T12, T11_PLACES))
+                    ),
+                    # T13 and T14 (thirty-third round): education, health and medical insurance; housing, urban
+                    # management and street communities; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t13", DATA_T13, T14_PLACES), ("t14", DATA_T14, T13_PLACES))
                     ),
                 )
             ),
