@@ -763,38 +763,30 @@ def test_a_cause_still_looked_into_is_no_outcome_of_the_story() -> None:
 def test_a_headline_announcing_a_result_or_accountability_follows_its_story_up(headline: str) -> None:
     # 调查结果公布, 追责, 检测结果, 处置完毕 …: what was found or decided since, not a second notice cut
     # from the first one's template
-    stored = canonical(
+    stored = (
         "青柳镇卫生院给两名婴儿错种疫苗 家长要求说法"
         + TITLE_END
-        + "青柳镇卫生院接种门诊近日给两名婴儿接种了与预约不符的疫苗，家长发现后要求卫生院给出说法。",
-        with_clauses=True,
+        + "青柳镇卫生院接种门诊近日给两名婴儿接种了与预约不符的疫苗，家长发现后要求卫生院给出说法。"
     )
-    query = canonical(headline + TITLE_END + "县卫健局公布调查结果，接种门诊未执行查对制度。", with_clauses=True)
-    values = dict(zip(FEATURES, features(stored_lead(stored), story(query)), strict=True))
-    assert (values["followup"], values["swap"]) == (1.0, 0.0)
+    query = headline + TITLE_END + "县卫健局公布调查结果，接种门诊未执行查对制度。"
+    assert (feature("followup", stored, query), feature("swap", stored, query)) == (1.0, 0.0)
 
 
-BRIDGE = canonical(
-    "栎川镇柳溪桥垮塌 一辆运砂货车坠河" + TITLE_END + "栎川镇柳溪桥今晨垮塌，一辆运砂货车坠入河中，司机自行爬上岸。",
-    with_clauses=True,
+BRIDGE = (
+    "栎川镇柳溪桥垮塌 一辆运砂货车坠河" + TITLE_END + "栎川镇柳溪桥今晨垮塌，一辆运砂货车坠入河中，司机自行爬上岸。"
 )
 
 
 @pytest.mark.parametrize(("headline", "retold"), [("去镇上的柳溪桥塌了", 1.0), ("去镇上的柳溪桥又塌了", 0.0)])
 def test_a_headline_ending_in_le_is_speech_unless_it_tells_news_again(headline: str, retold: float) -> None:
-    query = canonical(headline + TITLE_END + "拉砂的车掉河里了，以后得绕道走。", with_clauses=True)
-    values = dict(zip(FEATURES, features(stored_lead(BRIDGE), story(query)), strict=True))
-    assert values["retold"] == retold
+    assert feature("retold", BRIDGE, headline + TITLE_END + "拉砂的车掉河里了，以后得绕道走。") == retold
 
 
 def test_a_first_report_quoting_speech_in_its_headline_is_still_news() -> None:
     # its 了 (说是快半年没发工资了) does not make it a retelling, which would leave retellings of it unread
-    stored = canonical(
+    stored = (
         "柘湾纸厂五十多名工人在厂门口讨薪 说是快半年没发工资了"
         + TITLE_END
-        + "柘湾纸厂五十多名工人今天上午聚集在厂门口，称工厂已拖欠工资近半年。",
-        with_clauses=True,
+        + "柘湾纸厂五十多名工人今天上午聚集在厂门口，称工厂已拖欠工资近半年。"
     )
-    query = canonical("听说柘湾纸厂门口又围了好多人" + TITLE_END + "你们知道是不是工资的事吗", with_clauses=True)
-    values = dict(zip(FEATURES, features(stored_lead(stored), story(query)), strict=True))
-    assert values["retold"] == 1.0
+    assert feature("retold", stored, "听说柘湾纸厂门口又围了好多人" + TITLE_END + "你们知道是不是工资的事吗") == 1.0
