@@ -54,6 +54,8 @@ SYNC_OVERLAP = timedelta(minutes=1)  # clock skew between processes
 FACILITY = re.compile(
     r"[\u4e00-\u9fff]{2,}(?:小区|花园|家园|新村|苑|公寓|大厦|学校|中学|小学|幼儿园|医院|卫生院|养老院|市场|车棚)"
 )
+# a district, county or city (榧溪区, 青禾县): every story there names it, so it names none of them
+AREA = re.compile(r"[\u4e00-\u9fff]{2}(?<![小社景校厂矿园街])[省市区县旗]")
 # a rebuttal naming another subject of the scheme answers a story when it repeats this share of
 # the story's headline (its two-character runs)
 ANSWER_OVERLAP = 0.4
@@ -240,7 +242,9 @@ def _follow_up(
             continue
         words = set(judgement.match.words()) | set(incident.match.words())
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
-        if not run or not (proper_name(run) or FACILITY.search(run)):
+        # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
+        area = AREA.fullmatch(run) and not set(judgement.match.words("leader")) & set(incident.match.words("leader"))
+        if not run or area or not (proper_name(run) or FACILITY.search(run)):
             continue
         rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:

@@ -176,6 +176,7 @@ def test_light_injuries_count_and_evacuations_set_no_band() -> None:
         ("两名驾驶员因一氧化碳中毒身亡", DEATHS, 2),
         ("6名工人煤气中毒", INJURED, 6),
         ("矿井透水事故 三名矿工溺亡", DEATHS, 3),  # 溺亡 carries no 死
+        ("一户居民家８名亲友聚餐时一氧化碳中毒", INJURED, 8),  # what they did, then how
     ],
 )
 def test_a_count_reaches_its_word_over_where_and_why(text: str, kind: str, value: float) -> None:

@@ -692,3 +692,62 @@ async def test_another_bus_route_is_another_accident_however_alike_the_reports(s
     assert got == replayed(items, cfg)
     spreads = {row[0]: row[3] for row in got}
     assert spreads == {items[0].title: 2, items[2].title: 1}
+
+
+async def test_two_accidents_sharing_only_their_district_stay_apart(store: Store) -> None:
+    """Both headlines start with 栎川区, the only run they share beyond the scheme's words: a district
+    names every story there, so the 续报 rule does not take the second fall for the first one's."""
+    scheme = {"name": "住建", "subjects": ["澄溪市住建局"], "events": {"坠落": 4, "停工": 2}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "city",
+            "http://e/1",
+            "栎川区桐园新村一部加装电梯轿厢坠落 3名居民受伤",
+            "今天上午，栎川区桐园新村一部加装电梯轿厢从四楼坠落，3名居民受伤送医，澄溪市住建局已责令电梯停用。",
+            0,
+        ),
+        _item(
+            "evening",
+            "http://e/2",
+            "栎川区榆春里改造工地一名保温工人从吊篮坠落身亡",
+            "今天下午，栎川区榆春里小区改造工地，一名保温工人在吊篮里作业时从高处坠落身亡。施工单位已停工，"
+            "澄溪市住建局派员到现场调查。",
+            90,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_district_and_the_same_leader_still_make_a_follow_up(store: Store) -> None:
+    """栌川县 and the deputy county head 邝庭舟: the district names the story beside the person it is about."""
+    scheme = {
+        "name": "纪检",
+        "subjects": ["栌川县人民政府", "栌川县政府", "栌川县教育局", "栌川县住建局"],
+        "leaders": ["邝庭舟", "祁明", "褚向荣"],
+        "events": {"违纪": 3, "被举报": 3, "实名举报": 3},
+    }
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "forum",
+            "http://k/1",
+            "实名举报栌川县副县长邝庭舟为亲属承揽县城改造工程打招呼",
+            "本人实名举报：栌川县副县长邝庭舟的妻弟没有任何施工资质，却在邝庭舟打招呼后拿到了县城老旧小区改造"
+            "三个标段的劳务分包，价格比市场高出三成。邝庭舟分管住建工作，多名参与投标的企业负责人可以作证。",
+            0,
+        ),
+        _item(
+            "gov",
+            "http://k/2",
+            "栌川县纪委监委：副县长邝庭舟接受纪律审查和监察调查",
+            "据栌川县纪委监委消息，栌川县人民政府副县长邝庭舟涉嫌严重违纪违法，目前正接受纪律审查和监察调查。"
+            "今年11月，县领导留言板曾出现实名举报邝庭舟为亲属承揽工程打招呼的帖子，县纪委监委当时回复已受理。",
+            120,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert [row[3] for row in got] == [2]

@@ -76,17 +76,17 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-# 3名少年结伴下河游泳溺水身亡, 两名工人清理化粪池时溺亡, 1名工人手指受伤: what they were doing (or where
-# they were hurt) between who and the figure word, for the words that say harm befell them. The span holds no
-# character that starts another count, a negation, a joiner, or a verb of caring or looking into (救治, 送,
-# 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll), and the word is not followed by the people it
-# qualifies (受伤群众, 遇难者, 身亡的)
+# 3名少年结伴下河游泳溺水身亡, 两名工人清理化粪池时溺亡, 1名工人手指受伤, 8名亲友聚餐时一氧化碳中毒: what
+# they were doing (or where they were hurt, and how: `_HOW`) between who and the figure word, for the words
+# that say harm befell them. The span holds no character that starts another count, a negation, a joiner, or
+# a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll), and the
+# word is not followed by the people it qualifies (受伤群众, 遇难者, 身亡的)
 _DOING = r"(?:(?![人名位未没无不非免和与及或另救治送抢看望慰探调查析核帮助护安抚访陪悼念])[\u4e00-\u9fff]){1,8}?"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属))"
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_WHO}{_DOING}(?:溺水)?(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_WHO}{_DOING}{_HOW}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
