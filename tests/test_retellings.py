@@ -38,6 +38,8 @@ from bot.analysis.story import (
     sites,
     stored_lead,
     story,
+    tells_another,
+    tells_progress,
     towns,
 )
 from bot.config import AnalysisConfig, SchemeConfig
@@ -790,3 +792,29 @@ def test_a_first_report_quoting_speech_in_its_headline_is_still_news() -> None:
         + "柘湾纸厂五十多名工人今天上午聚集在厂门口，称工厂已拖欠工资近半年。"
     )
     assert feature("retold", stored, "听说柘湾纸厂门口又围了好多人" + TITLE_END + "你们知道是不是工资的事吗") == 1.0
+
+
+def test_the_stored_reports_own_again_word_excuses_no_other_in_the_query() -> None:
+    # 先被贴条又被拖车 is one car's morning; 又有车主停车被拖 is another car, another day
+    stored = "榉园路路边停车先被贴条又被拖车 车主质疑罚款标准" + TITLE_END + "一位车主称在榉园路停车被贴条后又被拖走。"
+    query = "榉园路又有车主停车被拖 禁停牌刚立好" + TITLE_END + "榉园路禁停牌立好后的第一天，又有两辆车被拖走。"
+    assert feature("again", stored, query) == 1.0
+    assert feature("again", stored, "榉园路停车先被贴条又被拖车" + TITLE_END + "车主质疑罚款标准。") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "another"),
+    [
+        ("下来一个孩子又一个孩子 数了三十多个", False),  # one after another, not a further event
+        ("一辆车又一辆车排到了路口", False),
+        ("敬老院又一名老人走失", True),
+        ("县里再查一起骗补案 合作社虚报大棚", True),
+    ],
+)
+def test_one_after_another_is_no_further_event_and_another_case_found_is(text: str, another: bool) -> None:
+    assert tells_another(canonical(text)) is another
+
+
+def test_money_returned_is_an_outcome() -> None:
+    assert tells_progress(canonical("幼儿园违规收取兴趣班费用 全额退还家长"), title=True)
+    assert tells_progress(canonical("骗保药店被追回医保基金3万元"), title=True)

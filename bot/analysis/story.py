@@ -646,8 +646,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
     # a further event there (又被曝, 再遭): a lead telling how the story went on (找到, 增至) says it is
     # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
-    # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on)
-    again = bool(_AGAIN.search(query.lead)) and not _AGAIN.search(stored_lead)
+    # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on). The stored lead's own again-word
+    # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
+    again = any(m.group() not in stored_lead for m in _AGAIN.finditer(query.lead))
     headline_again = _AGAIN.search(query.title) is not None and not _FOLLOWUP.search(query.title)
     again = again and (not follows or headline_again)
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
@@ -1216,15 +1217,16 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
     )
 
 
-# a report of a further event of the kind (再次发生, 又一起, 另一工地, 第二次出事, 停运一个月后一艘钓鱼船): not a
-# repost of the first. Not 另一人 / 另一名 / 另一个去拉 / 另一个还在icu (the story's other victim or helper: 另一个
-# then an adverb or verb), 再次要求 (residents ask again), 又出事了 (a netizen's retelling of the same accident
-# says so as often as of a new one). Weeks or months after (两个月后) in a lead its story does not say tells time
-# gone by since the story: a further event there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
+# a report of a further event of the kind (再次发生, 又一起, 另一工地, 第二次出事, 再查一起, 停运一个月后一艘钓鱼船):
+# not a repost of the first. Not 一个孩子又一个孩子 (one after another), not 另一人 / 另一名 / 另一个去拉 /
+# 另一个还在icu (the story's other victim or helper: 另一个 then an adverb or verb), 再次要求 (residents ask
+# again), 又出事了 (a netizen's retelling of the same accident says so as often as of a new one). Weeks or
+# months after (两个月后) in a lead its story does not say tells time gone by since the story: a further event
+# there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
 _AGAIN = re.compile(
-    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)|又发生"
+    r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)(?!(?<=一(.).又一)\2)(?!(?<=一(.)..又一)\3)|又发生"
     r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
-    r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|又查[出获处到]|[再又][遭遇]"
+    r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|[又再]查[出获处到一]|[再又][遭遇]"
     r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因"
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
@@ -1252,10 +1254,10 @@ _VOICE = re.compile(
 
 
 # how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
-# compensation (a new story of the same site or leader rarely says these)
+# compensation, money returned (退还, 追回) (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
-    r"|检测结果|检出|超标"
+    r"|检测结果|检出|超标|退还|退赔|追回"
 )
 
 
