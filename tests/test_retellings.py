@@ -818,3 +818,16 @@ def test_one_after_another_is_no_further_event_and_another_case_found_is(text: s
 def test_money_returned_is_an_outcome() -> None:
     assert tells_progress(canonical("幼儿园违规收取兴趣班费用 全额退还家长"), title=True)
     assert tells_progress(canonical("骗保药店被追回医保基金3万元"), title=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "relation"),
+    [
+        ("县二中打架事件：3名学生被训诫 1人转入专门学校", (1.0, 0.0)),  # 二中 is 第二中学
+        ("县十二中打架事件：3名学生被训诫 1人转入专门学校", (0.0, 1.0)),  # 十二中 is not
+    ],
+)
+def test_a_numbered_school_is_named_by_its_short_form(query: str, relation: tuple[float, float]) -> None:
+    stored = "柘湾县第二中学一名学生遭同学殴打" + TITLE_END + "柘湾县第二中学一名初一学生在操场被同学殴打。"
+    text = query + TITLE_END + "县教育局通报，涉事学生已被训诫，学校加装了监控。"
+    assert (feature("site_same", stored, text), feature("sites_apart", stored, text)) == relation
