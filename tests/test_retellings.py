@@ -831,3 +831,24 @@ def test_a_numbered_school_is_named_by_its_short_form(query: str, relation: tupl
     stored = "柘湾县第二中学一名学生遭同学殴打" + TITLE_END + "柘湾县第二中学一名初一学生在操场被同学殴打。"
     text = query + TITLE_END + "县教育局通报，涉事学生已被训诫，学校加装了监控。"
     assert (feature("site_same", stored, text), feature("sites_apart", stored, text)) == relation
+
+
+def test_a_report_naming_the_neighbours_is_not_itself_a_retelling() -> None:
+    # 邻居们多次举报 is the reporter's voice; the netizen's 我们小区 then reads as a retelling of it
+    stored = (
+        "柞园里一楼住户圈占公共绿地搭建彩钢房"
+        + TITLE_END
+        + "柞园里小区一楼一户居民把楼前公共绿地圈进自家院子搭起彩钢房，邻居们多次向社区和城管举报。"
+    )
+    query = "我们小区的绿地被一户人家占了" + TITLE_END + "柞园里的，楼前的草坪被一楼那家砌墙圈进去盖了房子。"
+    assert feature("retold", stored, query) == 1.0
+
+
+@pytest.mark.parametrize("headline", ["早上送孩子看见交警拦下校车 一个个往下走", "交警拦下校车 娃们一个个往下走"])
+def test_what_a_parent_saw_is_a_retelling(headline: str) -> None:
+    stored = (
+        "核载19人实载31人 一辆超载校车在桦树坳村被查"
+        + TITLE_END
+        + "今天早上交警在桦树坳村路口拦下一辆接送学生的校车，核载19人实载31名学生。"
+    )
+    assert feature("retold", stored, headline + TITLE_END + "今天早上在桦树坳村口，车门口都挤着人。") == 1.0
