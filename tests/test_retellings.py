@@ -852,3 +852,8 @@ def test_what_a_parent_saw_is_a_retelling(headline: str) -> None:
         + "今天早上交警在桦树坳村路口拦下一辆接送学生的校车，核载19人实载31名学生。"
     )
     assert feature("retold", stored, headline + TITLE_END + "今天早上在桦树坳村口，车门口都挤着人。") == 1.0
+
+
+def test_something_fallen_on_a_car_is_told_as_the_collapse_it_was() -> None:
+    # 外墙保温层脱落 砸坏三辆车 (a collapse) retold as 墙皮掉下来砸了我的车: the same kind of event
+    assert "坍塌" in events(canonical("墙皮掉下来砸了我的车 找谁赔"))
