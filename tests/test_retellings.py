@@ -857,3 +857,19 @@ def test_what_a_parent_saw_is_a_retelling(headline: str) -> None:
 def test_something_fallen_on_a_car_is_told_as_the_collapse_it_was() -> None:
     # 外墙保温层脱落 砸坏三辆车 (a collapse) retold as 墙皮掉下来砸了我的车: the same kind of event
     assert "坍塌" in events(canonical("墙皮掉下来砸了我的车 找谁赔"))
+
+
+@pytest.mark.parametrize(
+    ("headline", "follows"),
+    [
+        ("桦林巷空地偷倒建筑垃圾案查清 两家清运公司被罚款8万元", 1.0),  # the story by its name and 案
+        ("桦林巷空地偷倒建筑垃圾案后半个月 又有渣土车夜里倒土", 0.0),  # what came after it
+    ],
+)
+def test_a_headline_calling_the_story_by_its_name_is_a_follow_up(headline: str, follows: float) -> None:
+    stored = (
+        "渣土车深夜偷倒建筑垃圾 桦林巷一处空地堆成小山"
+        + TITLE_END
+        + "有居民反映，连续几天深夜有渣土车到桦林巷一处空地偷倒建筑垃圾，如今已堆成小山。"
+    )
+    assert feature("followup", stored, headline + TITLE_END + "区城管局通报了调查情况。") == follows

@@ -639,7 +639,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     same_who = same_leader or bool(who_ours and any(w in query.head for w in who_ours))
     alias = not same_who and _called_short(stored_words.get("subject", ()), query)
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
-    follows = bool(_FOLLOWUP.search(query.lead))
+    follows = bool(_FOLLOWUP.search(query.lead)) or _names_the_story(stored_title, query.title)
     known = _known(stored_words, query)
     voice, told = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None, _retelling(stored_lead)
     retelling = voice and not told and not site_other
@@ -1252,6 +1252,22 @@ _FOLLOWUP = re.compile(
     r"续(?<![继持陆手延连存]续)(?![航费签约])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到(?<![未没]找到)|最新|进展|后续"
     r"|有了结果|结果出来|共造成|累计|调查结果|检测结果|鉴定结果|结果公布|追责|问责|损失评估|处置完毕"
 )
+
+
+# a follow-up names its story by the first report's words and what it was (人才公寓甲醛超标事件追责:,
+# 偷倒建筑垃圾案查清); what came after it (阳台坍塌事故后半个月) is another story
+_STORY_NAME = re.compile(r"事件|事故|案(?!例|件|发|由|情)")
+STORY_NAME_RUN = 4  # characters of the first report's headline just before 事件 / 事故 / 案
+
+
+def _names_the_story(stored_title: str, title: str) -> bool:
+    """The query's headline calls the story by the stored headline's words and 事件 / 事故 / 案."""
+    return any(
+        m.start() >= STORY_NAME_RUN
+        and not title.startswith("后", m.end())
+        and title[m.start() - STORY_NAME_RUN : m.start()] in stored_title
+        for m in _STORY_NAME.finditer(title)
+    )
 
 
 # a netizen's voice: hearsay, address, question particles, chat groups, kin and neighbours (not a report's
