@@ -873,3 +873,14 @@ def test_a_headline_calling_the_story_by_its_name_is_a_follow_up(headline: str, 
         + "有居民反映，连续几天深夜有渣土车到桦林巷一处空地偷倒建筑垃圾，如今已堆成小山。"
     )
     assert feature("followup", stored, headline + TITLE_END + "区城管局通报了调查情况。") == follows
+
+
+def test_a_retelling_keeping_a_name_the_report_gave_only_in_its_text_is_retold() -> None:
+    # the report's headline says 一石料厂; its text and the netizen both say 白石岭
+    stored = (
+        "柘溪镇一石料厂发生塌方 2名工人被埋"
+        + TITLE_END
+        + "今天下午，柘溪镇白石岭脚下一家石料厂采石作业面发生塌方，正在下方清运碎石的2名工人被埋。"
+    )
+    query = "白石岭那个石场塌了 埋了两个人" + TITLE_END + "下午白石岭那个石场塌了，下面两个装车的师傅被埋在里面。"
+    assert feature("retold", stored, query) == 1.0

@@ -652,7 +652,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     headline_again = _AGAIN.search(query.title) is not None and not _FOLLOWUP.search(query.title)
     again = again and (not follows or headline_again)
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
-    own = len(_own_words(stored_lead, query, known, stored_places))
+    own_words = _own_words(stored_lead, query, known, stored_places)
+    own = len(own_words)
+    own_name = _chained(own_words, stored_lead, query.head)
     cheap = [
         text_stored,
         text_query,
@@ -692,7 +694,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
         # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
         # naming no other site of the kind (then it keeps no site of this story)
-        kept_story = site_same or run > 0 or own >= RETOLD_OWN
+        kept_story = site_same or run > 0 or own >= RETOLD_OWN or own_name
         values[_RETOLD] = float((retelling and (kept_story or same_who or alias)) or (rumour and kept_story))
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
@@ -747,6 +749,14 @@ def _own_words(stored_lead: str, query: Story, known: Iterable[str], stored_plac
         return []
     said = "\n".join((*known, *stored_places, *query.places, GENRE_WORDS))  # no bigram spans the separator
     return [gram for gram in shared if gram not in said]
+
+
+def _chained(grams: Iterable[str], stored_lead: str, head: str) -> bool:
+    """Two of the story's own rare bigrams that chain into one name both sides write (青冈 + 冈山: 青冈山)."""
+    grams = list(grams)
+    return any(
+        a[1] == b[0] and (name := a + b[1]) in stored_lead and name in head for a in grams for b in grams if a != b
+    )
 
 
 # a named site: two to three characters and a kind of place (the kind is the group's last word)
