@@ -884,3 +884,13 @@ def test_a_retelling_keeping_a_name_the_report_gave_only_in_its_text_is_retold()
     )
     query = "白石岭那个石场塌了 埋了两个人" + TITLE_END + "下午白石岭那个石场塌了，下面两个装车的师傅被埋在里面。"
     assert feature("retold", stored, query) == 1.0
+
+
+@pytest.mark.parametrize(("query", "same"), [("二院急诊大半夜打医生 太过分了", 1.0), ("十二院急诊大半夜打医生", 0.0)])
+def test_a_numbered_hospital_is_named_by_its_short_form(query: str, same: float) -> None:
+    stored = (
+        "柘湾市第二人民医院急诊科医生遭患者家属殴打"
+        + TITLE_END
+        + "今天凌晨，柘湾市第二人民医院急诊科一名值班医生被患者家属殴打，警方已控制打人者。"
+    )
+    assert feature("site_same", stored, query + TITLE_END + "半夜在急诊打医生，医生脸都肿了。") == same

@@ -1002,21 +1002,27 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
         if _SITE_WORDS[kind].match(text, end):
             return True
         at = text.find(short, at + 1)
-    return kind == "school" and _numbered_school(name, text)
+    return _numbered(name, kind, text)
 
 
-# 第二中学 is called 二中 (县二中, 一中食堂), 第三小学 三小: not 二中午, 三小时, 三中全会
-_NUMBERED = re.compile(r"第([一二三四五六七八九十]{1,3})$")
-_SCHOOL_SHORT = re.compile(r"[中小](?![心间午旬部层国央型时全])")
+# a numbered school or hospital by its short form: 第二中学 is 二中 (县二中, 一中食堂), 第三小学 三小 (not 二中午,
+# 三小时, 三中全会); 第二人民医院 is 二院
+_NUMBERED = {
+    "school": (re.compile(r"第([一二三四五六七八九十]{1,3})$"), re.compile(r"[中小](?![心间午旬部层国央型时全])")),
+    "venue": (re.compile(r"第([一二三四五六七八九十]{1,3})人民$"), re.compile(r"院(?![校系士子落墙])")),
+}
 
 
-def _numbered_school(name: str, text: str) -> bool:
-    """Is the numbered school `name` (第二, of 第二中学) named by its short form (二中) in `text`?"""
-    numbered = _NUMBERED.match(name)
+def _numbered(name: str, kind: str, text: str) -> bool:
+    """Is the numbered site `name` (第二 of 第二中学, 第二人民 of 第二人民医院) named by its short form in `text`?"""
+    if kind not in _NUMBERED:
+        return False
+    full, short = _NUMBERED[kind]
+    numbered = full.match(name)
     if numbered is None:
         return False
     number = numbered.group(1)
-    return any(_SCHOOL_SHORT.match(text, m.end()) for m in re.finditer(rf"(?<![一二三四五六七八九十]){number}", text))
+    return any(short.match(text, m.end()) for m in re.finditer(rf"(?<![一二三四五六七八九十]){number}", text))
 
 
 def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
