@@ -5,8 +5,8 @@ words. Some of them are rare in general use but said by nearly every local repor
 (通报, 时许, 凌晨, 送医, 涉事, 回应), the seams of its figures (人受 of 3人受伤, 余名) and the offices it names
 (管局, 场监 of 市场监管局). Two different stories share those, so the pair model's `rare_words` leaves
 them out. Read off the texts written for this project to train on (the groups of
-scripts/train_reposts.py; never the held-out sets H–X): the stored leads of both sides of every
-labelled pair, each distinct text once. Kept: rare bigrams in at least GENRE_SHARE of the texts and in
+scripts/train_reposts.py up to T12, see LATER; never the held-out sets H–X): the stored leads of both
+sides of every labelled pair, each distinct text once. Kept: rare bigrams in at least GENRE_SHARE of the texts and in
 the texts of at least half the groups (a group's invented city, 临川 or 檀溪, is common in its own set
 only).
 
@@ -32,6 +32,12 @@ from bot.analysis.rarity import GENRE_FILE, rare_bigrams  # noqa: E402
 from bot.analysis.story import stored_lead  # noqa: E402
 
 GENRE_SHARE = 0.02  # of the distinct texts: about 80 of 4,100
+# the groups the table is read off: those of scripts/train_reposts.py up to T12. Sets measured only that came
+# later (T13, T14: education and housing) thin the share of the reports' own words of other registers: with
+# them 监委, 介入 and 疏散 fell below GENRE_SHARE and two boilerplate 接受纪律审查 notices about two people
+# read as one story (tests/test_story_retellings.py)
+LATER = ("t13", "t14")
+SOURCES = {name: paths for name, paths in GROUPS.items() if name not in LATER}
 
 
 def genre() -> list[str]:
@@ -39,7 +45,7 @@ def genre() -> list[str]:
     texts: Counter[str] = Counter()
     groups: defaultdict[str, set[str]] = defaultdict(set)
     seen: set[str] = set()
-    for name, (pairs_path, _config) in GROUPS.items():
+    for name, (pairs_path, _config) in SOURCES.items():
         for pair in yaml.safe_load(pairs_path.read_text(encoding="utf-8"))["pairs"]:
             for key in ("a", "b"):
                 lead = stored_lead(side(pair[key]))
@@ -50,7 +56,7 @@ def genre() -> list[str]:
                     seen.add(lead)
                     texts.update(found)
     floor = GENRE_SHARE * len(seen)
-    return sorted(b for b, n in texts.items() if n >= floor and 2 * len(groups[b]) >= len(GROUPS))
+    return sorted(b for b, n in texts.items() if n >= floor and 2 * len(groups[b]) >= len(SOURCES))
 
 
 def main() -> None:

@@ -632,6 +632,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
+    # a numbered school or hospital by its short form (二院) keeps the site when it tells the same kind of
+    # event: a post about a shop at 三中's gate only names the place
+    site_same = site_same or (same_event and _short_named(marked_lead, query.head))
     stored_words = _scheme_words(stored_lead, query)
     who_ours = stored_words.get("subject", frozenset()) | stored_words.get("leader", frozenset())
     who_theirs = query.words.get("subject", frozenset()) | query.words.get("leader", frozenset())
@@ -982,7 +985,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
     翠微湾项目; 人民医院 does not name 人民路)? A village or estate of three characters is named
     without its kind too: a retelling drops the 村 (我们姚家塝的地租, 茅草冲昨晚那场水). `loose`: a name of
     three characters is also named by its last two, as the index keys it (`similarity.site_keys`): the
-    first may be a verb's or a county seat's (走槲叶路 / 县城槲叶路), so two such names are not told apart."""
+    first may be a verb's or a county seat's (走槲叶路 / 县城槲叶路), so two such names are not told apart; a
+    numbered school or hospital is also named by its short form (第二中学 by 县二中: `_numbered`)."""
     if kind in BARE_KINDS and len(name) >= BARE_NAME and name in text:
         return True
     short = name[-2:] if loose else name
@@ -1002,7 +1006,12 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
         if _SITE_WORDS[kind].match(text, end):
             return True
         at = text.find(short, at + 1)
-    return _numbered(name, kind, text)
+    return loose and _numbered(name, kind, text)
+
+
+def _short_named(marked_lead: str, head: str) -> bool:
+    """A numbered site of the stored lead is named in `head` by its short form (第二人民医院 by 二院)."""
+    return any(_numbered(site, kind, head) for kind, names in sites(marked_lead).items() for site in names)
 
 
 # a numbered school or hospital by its short form: 第二中学 is 二中 (县二中, 一中食堂), 第三小学 三小 (not 二中午,
