@@ -55,6 +55,8 @@ DATA_T11 = DATA.parent / "reposts_t11"
 DATA_T12 = DATA.parent / "reposts_t12"
 DATA_T13 = DATA.parent / "reposts_t13"
 DATA_T14 = DATA.parent / "reposts_t14"
+DATA_T15 = DATA.parent / "reposts_t15"
+DATA_T16 = DATA.parent / "reposts_t16"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -192,6 +194,7 @@ T7_PLACES, T8_PLACES = ("檀溪", "菖阜", "樾溪"), ("栌川", "蘅皋", "苕
 T9_PLACES, T10_PLACES = ("椋川", "蓂溪", "芩湾"), ("楝州", "菘塘", "芡坪")
 T11_PLACES, T12_PLACES = ("蕙川", "芫溪", "楮坪"), ("荠州", "椴岭", "萩浦")
 T13_PLACES, T14_PLACES = ("篁州", "桤阳", "蒹湾"), ("蒴州", "榧溪", "苘湾")
+T15_PLACES, T16_PLACES = ("蕺州", "蓍溪", "茛湾"), ("莼州", "萹溪", "蘼湾")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -463,6 +466,29 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t13", DATA_T13, T14_PLACES), ("t14", DATA_T14, T13_PLACES))
+                    ),
+                    # T15 and T16 (thirty-fourth round): labour, social security and local finance; environment
+                    # and energy utilities; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t15", DATA_T15, T16_PLACES), ("t16", DATA_T16, T15_PLACES))
                     ),
                 )
             ),
