@@ -38,7 +38,8 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 # vague amounts: value, approximate
 _VAGUE = {"数十": 20, "几十": 20, "数百": 200, "几百": 200, "上百": 100, "近百": 90, "上千": 1000, "多": 2, "数": 2}
 
-_NUM = r"(?<![\d.])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
+# a count, not an ordinal (第二人民医院 counts no one)
+_NUM = r"(?<![\d.第])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
 _CNT = r"\s*(?:人|名|位)"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
@@ -79,10 +80,12 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # 3名少年结伴下河游泳溺水身亡, 两名工人清理化粪池时溺亡, 1名工人手指受伤, 8名亲友聚餐时一氧化碳中毒: what
 # they were doing (or where they were hurt, and how: `_HOW`) between who and the figure word, for the words
 # that say harm befell them. The span holds no character that starts another count, a negation, a joiner, or
-# a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll), and the
-# word is not followed by the people it qualifies (受伤群众, 遇难者, 身亡的)
-_DOING = r"(?:(?![人名位未没无不非免和与及或另救治送抢看望慰探调查析核帮助护安抚访陪悼念])[\u4e00-\u9fff]){1,8}?"
-_QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属))"
+# a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
+# 送医), and the word is not followed by the people or the matter it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
+_DOING = (
+    r"(?:(?![人名位未没无不非免和与及或另救治抢看望慰探调查析核帮助护安抚访陪悼念]|送(?!带))[\u4e00-\u9fff]){1,12}?"
+)
+_QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
@@ -116,7 +119,7 @@ def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    _doing(DEATHS, "身亡|溺亡|遇难|罹难|丧生"),
+    _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻: the symptoms of a poisoning count the poisoned
     _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛"),
     _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
