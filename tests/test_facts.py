@@ -178,6 +178,7 @@ def test_light_injuries_count_and_evacuations_set_no_band() -> None:
         ("矿井透水事故 三名矿工溺亡", DEATHS, 3),  # 溺亡 carries no 死
         ("一户居民家８名亲友聚餐时一氧化碳中毒", INJURED, 8),  # what they did, then how
         ("两名工人清理沉淀池时死亡", DEATHS, 2),  # 死亡 after what they were doing
+        ("村里数十名村民头晕胸闷 怀疑化工厂夜间排气", INJURED, 20),  # symptoms count the poisoned
         ("一名分拣员被传送带卷入死亡", DEATHS, 1),  # 传送带 is no 送医
         ("一环卫工凌晨清扫时被渣土车撞倒死亡", DEATHS, 1),  # a long stretch of what happened
     ],

@@ -57,7 +57,7 @@ _FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失
 _NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD}))"  # 3人死亡 5人仍失联: 5 are missing
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
-    r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|呕吐|腹泻|腹痛|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
+    r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
     r"|就医|就诊|送医"
 )
 
@@ -120,8 +120,8 @@ def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生"),
-    # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻: the symptoms of a poisoning count the poisoned
-    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛"),
+    # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count the poisoned
+    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心"),
     _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
     # 伤者增至13人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
