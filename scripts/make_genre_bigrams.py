@@ -6,9 +6,9 @@ words. Some of them are rare in general use but said by nearly every local repor
 (管局, 场监 of 市场监管局). Two different stories share those, so the pair model's `rare_words` leaves
 them out. Read off the texts written for this project to train on (the groups of
 scripts/train_reposts.py up to T12, see LATER; never the held-out sets H–X): the stored leads of both
-sides of every labelled pair, each distinct text once. Kept: rare bigrams in at least GENRE_SHARE of the texts and in
-the texts of at least half the groups (a group's invented city, 临川 or 檀溪, is common in its own set
-only).
+sides of every labelled pair, each distinct text once. Kept: rare bigrams in at least GENRE_SHARE of the
+texts and in the texts of at least half the groups (a group's invented city, 临川 or 檀溪, is common in its
+own set only).
 
 Usage: python scripts/make_genre_bigrams.py [--check]
 """

@@ -1281,16 +1281,14 @@ _FOLLOWUP = re.compile(
 
 # a follow-up names its story by the first report's words and what it was (人才公寓甲醛超标事件追责:,
 # 偷倒建筑垃圾案查清); what came after it (阳台坍塌事故后半个月) is another story
-_STORY_NAME = re.compile(r"事件|事故|案(?!例|件|发|由|情)")
+_STORY_NAME = re.compile(r"(?:事件|事故|案(?!例|件|发|由|情))(?!后)")
 STORY_NAME_RUN = 4  # characters of the first report's headline just before 事件 / 事故 / 案
 
 
 def _names_the_story(stored_title: str, title: str) -> bool:
     """The query's headline calls the story by the stored headline's words and 事件 / 事故 / 案."""
     return any(
-        m.start() >= STORY_NAME_RUN
-        and not title.startswith("后", m.end())
-        and title[m.start() - STORY_NAME_RUN : m.start()] in stored_title
+        m.start() >= STORY_NAME_RUN and title[m.start() - STORY_NAME_RUN : m.start()] in stored_title
         for m in _STORY_NAME.finditer(title)
     )
 
