@@ -265,6 +265,16 @@ def estimated(stored: str, query: str) -> tuple[float, bool]:
             "槐树洼村一民房起火 独居老人被邻居救出" + TITLE_END + "槐树洼村一民房起火。",
             id="premises",
         ),
+        pytest.param(
+            "栎阳镇樟木坑村出租屋凌晨火灾 1人死亡" + TITLE_END + "栎阳镇樟木坑村一栋出租屋凌晨起火，有网友称烧死了二十多个人，目前确认1人死亡。",
+            "栎阳镇一员工宿舍楼发生火灾 致1人死亡3人受伤" + TITLE_END + "栎阳镇一家电子厂的员工宿舍楼起火，致1人死亡3人受伤，二十多名员工自行疏散。",
+            id="a dormitory and a rented house",
+        ),
+        pytest.param(
+            "槐荫电子厂拖欠两个月工资 工人讨薪无果" + TITLE_END + "槐荫电子厂一百多名工人说工资到现在都没发，讨薪被一拖再拖。",
+            "栎阳镇一家玩具厂拖欠三十多名临时工工资 工人多次讨薪" + TITLE_END + "栎阳镇一家玩具厂三十多名临时工说工资一直被拖欠，大家去厂办讨薪好几次。",
+            id="works of two trades",
+        ),
     ],
 )
 def test_headlines_naming_two_things_of_one_vocabulary_tell_two_stories(stored: str, query: str) -> None:
@@ -277,6 +287,9 @@ def test_words_for_one_thing_share_its_kind() -> None:
     assert things(canonical("18路那个司机其实挺冤的 电瓶车闯红灯"))[0] == {"bus", "two_wheeler"}
     # a gas company's name and a retelling's 煤气中毒 name no substance
     assert things(canonical("檀溪燃气公司抢修工人煤气中毒"))[2] == frozenset()
+    # a garment works is a clothing works, and a waste-to-power plant no power station
+    assert things(canonical("栎阳制衣厂拖欠工资"))[4] == things(canonical("那家服装厂又不发钱"))[4] == {"garment"}
+    assert things(canonical("栎阳垃圾焚烧发电厂烟气超标"))[4] == {"incinerator"}
 
 
 def test_a_thing_in_common_or_things_of_two_vocabularies_tell_nothing_apart() -> None:
