@@ -79,7 +79,24 @@ GROUPS = {
     # training sets in the evaluation sets' format (schemes, items, pairs), written to train on
     **{
         name: (DATA / f"reposts_{name}" / "repost_pairs.yaml", DATA / f"reposts_{name}" / "eval_config.yaml")
-        for name in ("t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10", "t11", "t12", "t13", "t14", "t15", "t16")
+        for name in (
+            "t1",
+            "t2",
+            "t3",
+            "t4",
+            "t5",
+            "t6",
+            "t7",
+            "t8",
+            "t9",
+            "t10",
+            "t11",
+            "t12",
+            "t13",
+            "t14",
+            "t15",
+            "t16",
+        )
     },
     "dev": (DATA / "reposts_dev.yaml", None),
     "colloquial": (DATA / "reposts_colloquial.yaml", None),
