@@ -309,3 +309,37 @@ def test_a_thing_in_common_or_things_of_two_vocabularies_tell_nothing_apart() ->
     assert (
         estimated(hole, "春风路塌陷坑扩大 原因系供水管道长期渗漏" + TITLE_END + "春风路塌陷坑扩大至长约10米。")[0] > 0.0
     )
+
+
+ARREARS = (
+    "槐荫花苑项目42名农民工被拖欠工资 春节前讨薪无果"
+    + TITLE_END
+    + "槐荫花苑项目42名农民工说工资被拖欠半年，春节前到项目部讨薪无果。"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "槐荫花苑项目结清工资后又有30名工人讨薪"
+        + TITLE_END
+        + "槐荫花苑项目上月结清42名农民工工资后，又有30名工人到项目部讨薪。",
+        "槐荫花苑欠薪风波刚平 项目部又因扣押金起争议" + TITLE_END + "槐荫花苑项目又有工人称被扣押金。",
+        "槐荫花苑项目整改完成后 再次被工人投诉" + TITLE_END + "槐荫花苑项目整改完成后再次被工人投诉拖欠工资。",
+    ],
+    ids=["paid, then more workers", "the row settled, then another", "put right, then again"],
+)
+def test_a_headline_saying_it_happened_again_after_the_story_was_dealt_with_tells_another(query: str) -> None:
+    assert estimated(ARREARS, query) == (0.0, True)
+
+
+def test_a_toll_rising_after_it_or_a_follow_up_after_it_is_the_story_going_on() -> None:
+    blast = "槐荫化工厂车间爆炸 3人受伤" + TITLE_END + "槐荫化工厂一车间发生爆炸，3名工人受伤送医。"
+    rose = (
+        "槐荫化工厂爆炸后又有一名伤者不治"
+        + TITLE_END
+        + "槐荫化工厂车间爆炸中受伤的3名工人里，又有一名伤者经抢救无效死亡。"
+    )
+    assert estimated(blast, rose) != (0.0, True)
+    followed = "槐荫化工厂爆炸后续：停产整顿后再次检查 调查结果公布" + TITLE_END + "槐荫化工厂车间爆炸调查结果公布。"
+    assert estimated(blast, followed) != (0.0, True)

@@ -1188,8 +1188,11 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
-    vehicles, parts of a building, substances, premises) or a death toll that fell (`_deaths_fell`).
+    vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
+    and a headline saying something happened again after the story was dealt with (`_AFTER_AGAIN`).
     Most queries name none and cost one look at their cached sides."""
+    if _AFTER_AGAIN.search(query.title) and not _FOLLOWUP.search(query.title):
+        return True
     if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or any(query.things)):
         return False
     stored = plain(stored_lead)
@@ -1200,6 +1203,15 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or _deaths_fell(stored, query)
         or _things_apart(stored, query)
     )
+
+
+# a headline saying it happened again after the story was dealt with or some time after it (整改后又被投诉,
+# 结清工资后又有30名工人讨薪, 风波刚平…又因, 刚整治完店招 又要求): of the labelled pairs of A–G, T1–T16 whose
+# second headline says so, 77 told two stories and none one (round 44). A toll that rose after it (事故后又有
+# 一名伤者不治) is the story going on
+_AFTER_AGAIN = re.compile(
+    r"(?:后|完|刚平|结束)[\u4e00-\u9fff]{0,8}?(?:又|再次|再度)(?![\u4e00-\u9fff]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难))"
+)
 
 
 def _things_apart(stored: str, query: Story) -> bool:
