@@ -49,3 +49,17 @@ def test_a_cause_still_being_looked_into_is_no_outcome() -> None:
     assert not tells_progress(canonical("苕坪乡中心学校部分学生疑似食物中毒 中毒原因正在调查"), title=True)
     assert not tells_progress(canonical("一仓库凌晨起火 起火原因待查"), title=True)
     assert tells_progress(canonical("5路公交车自燃原因查明 系线束老化短路"), title=True)
+
+
+def test_continuing_a_service_is_no_follow_up() -> None:
+    """续 of 续报 and 火灾续： says a story goes on; of 转移接续, 续交, 续保, 续租 and 断续 it is an errand."""
+    assert tells_progress(canonical("栎阳化工厂火灾续：失联工人已找到"), title=True)
+    assert tells_progress(canonical("栎阳化工厂火灾的续报"), title=True)
+    for errand in (
+        "栎阳区社保中心被投诉 社保转移接续材料跑了四趟还没办成",
+        "家长反映孩子续交学费后被告知停课",
+        "车主续保时被多收两百元",
+        "商户续租被要求一次交三年租金",
+        "小区断断续续停水一周",
+    ):
+        assert not tells_progress(canonical(errand), title=True), errand
