@@ -57,7 +57,7 @@ def test_continuing_a_service_is_no_follow_up() -> None:
     assert tells_progress(canonical("栎阳化工厂火灾的续报"), title=True)
     for errand in (
         "栎阳区社保中心被投诉 社保转移接续材料跑了四趟还没办成",
-        "家长反映孩子续交学费后被告知停课",
+        "家长反映孩子续交学费后才知道培训机构换了老板",
         "车主续保时被多收两百元",
         "商户续租被要求一次交三年租金",
         "小区断断续续停水一周",
