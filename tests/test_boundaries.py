@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.boundaries import Boundaries
+from bot.analysis.boundaries import Boundaries, proper_name
 from bot.analysis.matcher import Matcher
 from bot.analysis.normalize import normalize
 from bot.config import SchemeConfig
@@ -217,3 +217,10 @@ def test_spans_cover_the_word_whatever_sits_between_its_characters(gaps: list[st
     for hit in match.hits:
         assert normalize(text[hit.start : hit.end]) == normalize(hit.word)
         assert text[hit.start] == hit.word[0] and text[hit.end - 1] == hit.word[-1]
+
+
+def test_a_proper_name_is_a_word_jieba_hardly_knows_or_single_characters_that_are_no_grammar() -> None:
+    assert proper_name("鸿运鞋厂") and proper_name("沿江路")
+    assert not proper_name("公交车") and not proper_name("化工厂")
+    # 一分没赔 cuts into single characters too, but 没 is grammar: speech, not an unknown name
+    assert not proper_name("分没赔")

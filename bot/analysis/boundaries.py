@@ -347,6 +347,8 @@ class Boundaries:
 
 
 RARE_FREQ = 50  # a jieba word rarer than this, or one it does not know, reads as a proper name
+# characters that, standing alone, are grammar (negation, particles, prepositions), never part of a name
+_GRAMMAR = frozenset("的了是在和与及也就都而着为把被从对向将这那其之以于们有无不没未很又再已还吗呢吧啊")
 
 
 @lru_cache(maxsize=1)
@@ -368,7 +370,8 @@ def proper_name(run: str) -> bool:
     tokens = _plain().route(simplified(run), plain=True)
     singles = 0
     for token in tokens:
-        singles = singles + 1 if len(token) == 1 else 0
+        # a grammar word breaks a stretch of single characters: 一分|没|赔 is speech, not a name
+        singles = singles + 1 if len(token) == 1 and token not in _GRAMMAR else 0
         if singles >= 2 or (len(token) > 1 and freq.get(token, 0) < RARE_FREQ):
             return True
     return False
