@@ -343,3 +343,47 @@ def test_a_toll_rising_after_it_or_a_follow_up_after_it_is_the_story_going_on() 
     assert estimated(blast, rose) != (0.0, True)
     followed = "槐荫化工厂爆炸后续：停产整顿后再次检查 调查结果公布" + TITLE_END + "槐荫化工厂车间爆炸调查结果公布。"
     assert estimated(blast, followed) != (0.0, True)
+
+
+POISONING = (
+    "栎阳镇槐荫物流分拣中心18名员工午餐后食物中毒送医"
+    + TITLE_END
+    + "今天中午，栎阳镇槐荫物流分拣中心员工在食堂吃完午饭后陆续出现腹痛、呕吐、腹泻，共有18名员工食物中毒送医。"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "栎阳镇一鞋厂十余名员工吃了夜宵后食物中毒"
+        + TITLE_END
+        + "前天夜里栎阳镇一家鞋厂的夜班工人吃了炒粉，十余名员工食物中毒。",
+        "栎阳镇一家五金厂数十名工人午饭后呕吐腹泻"
+        + TITLE_END
+        + "栎阳镇一家五金厂的数十名工人在厂区食堂吃完午饭后呕吐腹泻。",
+    ],
+    ids=["a shoe works", "a hardware works"],
+)
+def test_a_headline_bringing_in_a_site_the_story_never_named_tells_another(query: str) -> None:
+    assert estimated(POISONING, query) == (0.0, True)
+
+
+def test_a_site_the_story_names_or_an_outcome_naming_a_new_site_is_no_other_story() -> None:
+    fish = "栎阳镇蛤蟆塘河段出现大面积死鱼 河水发黑发臭" + TITLE_END + "栎阳镇蛤蟆塘河段出现大面积死鱼。"
+    cause = (
+        "蛤蟆塘河段死鱼原因查明：上游一家酿造厂偷排废水"
+        + TITLE_END
+        + "蛤蟆塘河段死鱼原因查明，上游一家酿造厂偷排废水。"
+    )
+    assert estimated(fish, cause) != (0.0, True)
+    shoes = "栎阳镇一鞋厂十余名员工食物中毒" + TITLE_END + "栎阳镇一家鞋厂十余名员工吃了夜宵后食物中毒。"
+    assert estimated(shoes, "栎阳镇一鞋厂食物中毒员工增至21人" + TITLE_END + "栎阳镇一鞋厂中毒员工增至21人。") != (
+        0.0,
+        True,
+    )
+    # a measure, not a site: 看了一眼电厂
+    plant = "栎阳电厂老冷却塔定向爆破 周边居民提前撤离" + TITLE_END + "栎阳电厂老冷却塔今天上午定向爆破。"
+    assert estimated(plant, "看了一眼电厂炸冷却塔 轰一声就没了" + TITLE_END + "早上看了一眼电厂炸冷却塔。") != (
+        0.0,
+        True,
+    )
