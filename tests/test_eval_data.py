@@ -57,6 +57,8 @@ DATA_T13 = DATA.parent / "reposts_t13"
 DATA_T14 = DATA.parent / "reposts_t14"
 DATA_T15 = DATA.parent / "reposts_t15"
 DATA_T16 = DATA.parent / "reposts_t16"
+DATA_T17 = DATA.parent / "reposts_t17"
+DATA_T18 = DATA.parent / "reposts_t18"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -195,6 +197,8 @@ T9_PLACES, T10_PLACES = ("椋川", "蓂溪", "芩湾"), ("楝州", "菘塘", "�
 T11_PLACES, T12_PLACES = ("蕙川", "芫溪", "楮坪"), ("荠州", "椴岭", "萩浦")
 T13_PLACES, T14_PLACES = ("篁州", "桤阳", "蒹湾"), ("蒴州", "榧溪", "苘湾")
 T15_PLACES, T16_PLACES = ("蕺州", "蓍溪", "茛湾"), ("莼州", "萹溪", "蘼湾")
+# T17, T18 (forty-fourth round): names of common characters, as real counties are named
+T17_PLACES, T18_PLACES = ("丰河", "宁泰", "杨桥"), ("嘉平", "宁和", "桃湾")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -489,6 +493,31 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t15", DATA_T15, T16_PLACES), ("t16", DATA_T16, T15_PLACES))
+                    ),
+                    # T17 and T18 (forty-fourth round): police, fire and emergencies; commerce, markets and the
+                    # platform economy; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t17", DATA_T17, T18_PLACES), ("t18", DATA_T18, T17_PLACES))
                     ),
                 )
             ),
