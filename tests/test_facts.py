@@ -305,3 +305,10 @@ def test_where_it_befell_them_may_hold_a_floor_number() -> None:
 def test_a_netizen_who_posted_a_video_saying_is_a_rumour() -> None:
     facts = extract("有网友在短视频平台发布视频称，医院住院部有一名患者坠楼身亡")
     assert facts.value(DEATHS) == 0 and facts.value(DEATHS, rumoured=True) == 1
+
+
+def test_what_they_collided_with_may_stand_between_who_and_the_toll() -> None:
+    # 与 joins two groups of people (3名工人与2名村民受伤); 与货车相撞 says what hit them
+    assert extract("外卖平台一名骑手送餐途中与货车相撞身亡").value(DEATHS) == 1
+    assert extract("两名骑手与一辆货车相撞受伤").value(INJURED) == 2
+    assert extract("一名男子与妻子争吵后身亡").value(DEATHS) == 0
