@@ -224,3 +224,15 @@ def test_a_proper_name_is_a_word_jieba_hardly_knows_or_single_characters_that_ar
     assert not proper_name("公交车") and not proper_name("化工厂")
     # 一分没赔 cuts into single characters too, but 没 is grammar: speech, not an unknown name
     assert not proper_name("分没赔")
+
+
+def test_what_is_guarded_against_may_be_a_longer_word_ending_in_the_event() -> None:
+    check = Boundaries(()).check
+    campaign = "市场监管局开展防食物中毒宣传进校园"
+    at = campaign.find("中毒")
+    assert not check(campaign, at, at + 2, "event")
+    poisoned = "一中学生食物中毒"
+    at = poisoned.find("中毒")
+    assert check(poisoned, at, at + 2, "event")
+    fire = "消防火灾调查"
+    assert check(fire, 2, 4, "event")

@@ -247,13 +247,16 @@ class Boundaries:
             # a word straddles the left edge (核爆炸 for 爆炸 is still an explosion)
             if a < start < b and not (kind == "event" and b >= end):
                 return False
+            # ... unless what is guarded against is that word (防食物中毒宣传 for 中毒)
+            if a < start < b and kind == "event" and _guards(window[:a]):
+                return False
         rest = window[end:]
         if (kind == "org" and rest.startswith(ORG_SUFFIXES)) or (kind == "place" and rest.startswith(ADMIN_SUFFIXES)):
             return True
         if kind == "event" and rest.startswith("性"):
             return False  # 爆炸性新闻
         if kind == "event" and window[:start].endswith(PREVENTION_PREFIXES):
-            return window[:start].endswith(NOT_PREVENTION)  # 防溺水 is prevention, 消防 the fire service
+            return not _guards(window[:start])  # 防溺水 is prevention, 消防 the fire service
         for a, b in spans:
             if a < end < b:  # a word straddles the right edge
                 if a > start:
@@ -354,6 +357,11 @@ _GRAMMAR = frozenset("的了是在和与及也就都而着为把被从对向将�
 @lru_cache(maxsize=1)
 def _plain() -> Boundaries:
     return Boundaries(())
+
+
+def _guards(before: str) -> bool:
+    """The text before an event word ends in a prevention prefix (防, 防止, 反) that is not 消防's."""
+    return before.endswith(PREVENTION_PREFIXES) and not before.endswith(NOT_PREVENTION)
 
 
 def plain_words(text: str) -> list[str]:
