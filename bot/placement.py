@@ -357,7 +357,26 @@ def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:
     """True if the two sides name one subject, leader or place, an organisation's short form inside
     its full one counting as the same (禾丰建投 in 禾丰建投集团: a rebuttal often uses the full name);
     a person's name only as itself (王建 is not 王建国)."""
-    return any(a == b or (a not in people and b not in people and (a in b or b in a)) for a in ours for b in theirs)
+    return any(
+        a == b
+        or (a not in people and b not in people and (a in b or b in a or _abbreviates(a, b) or _abbreviates(b, a)))
+        for a in ours
+        for b in theirs
+    )
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`short` is `full` with words left out between its first and last two characters (裕丰批发市场 for
+    裕丰农副产品批发市场): a scheme listing both names one organisation twice."""
+    if len(short) < 4 or len(full) <= len(short) or short[:2] != full[:2] or short[-2:] != full[-2:]:
+        return False
+    at = 2
+    for ch in short[2:-2]:
+        at = full.find(ch, at, len(full) - 2)
+        if at < 0:
+            return False
+        at += 1
+    return True
 
 
 def _people(*matches: Match) -> set[str]:

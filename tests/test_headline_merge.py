@@ -144,3 +144,19 @@ def test_a_headline_only_another_scheme_matched_joins_the_report_naming_its_plac
         [hot("萩浦镇马蹄圩堤决口", 0), replace(report, fetched_at=START + timedelta(minutes=5))], Judge([bureau, town])
     )
     assert [len(r.items) for r in later] == [1, 1]
+
+
+def test_a_scheme_s_two_names_for_one_organisation_join() -> None:
+    """A scheme listing 江城农副产品批发市场 and its short 江城批发市场 names one market twice: the hot-list
+    headline by the short name joins the report under the full one; another market stays apart."""
+    markets = SchemeConfig(
+        name="市场", subjects=["江城农副产品批发市场", "江城批发市场", "江城建材批发市场"], events={"火灾": 4}
+    )
+    report = news(
+        "江城农副产品批发市场冷库区发生火灾 未造成人员伤亡",
+        "今天凌晨，江城农副产品批发市场冷库区一处冻品仓库发生火灾，消防部门调派8辆消防车到场，明火已被扑灭。",
+        0,
+        "http://x/3",
+    )
+    assert len(replay([report, hot("江城批发市场冷库火灾", 5)], Judge([markets]))) == 1
+    assert len(replay([report, hot("江城建材批发市场冷库火灾", 5, "http://hot/2")], Judge([markets]))) == 2
