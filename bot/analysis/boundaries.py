@@ -35,6 +35,7 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from bot.analysis.normalize import simplified, variants
 
@@ -130,8 +131,35 @@ _LOCK = threading.Lock()
 _BASE: list[tuple[dict[str, int], float]] = []
 
 
+MODERN_FILE = Path(__file__).resolve().parent.parent / "data" / "modern_words.txt"
+MODERN_FREQUENCY = 2000  # of about 60 million: an everyday word, neither rare nor a proper name
+
+
+def modern_words() -> list[str]:
+    """Everyday words of today's local news that jieba's dictionary lacks or counts as rare (网约车, 外卖,
+    电动车): bot/data/modern_words.txt, written for this project."""
+    lines = MODERN_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def jieba_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's own word frequencies (dict.txt, with its zero-frequency prefixes) and their total."""
+    freq: dict[str, int] = {}
+    total = 0
+    with (resources.files("jieba") / "dict.txt").open("rb") as lines:
+        for line in lines:
+            word_bytes, count = line.split(b" ", 2)[:2]
+            word = word_bytes.decode("utf-8")
+            freq[word] = int(count)
+            total += int(count)
+            for i in range(1, len(word)):
+                freq.setdefault(word[:i], 0)
+    return freq, total
+
+
 def base_dictionary() -> tuple[dict[str, int], float]:
-    """jieba's word frequencies (with its zero-frequency prefixes) and log(total).
+    """jieba's word frequencies (with its zero-frequency prefixes) and today's everyday words
+    (`modern_words`), and log(total).
 
     Read from jieba's dict.txt line by line rather than through a Tokenizer, whose cache load
     is one ~1 s call holding the GIL: a loop lets the event loop run while a thread loads it
@@ -139,16 +167,12 @@ def base_dictionary() -> tuple[dict[str, int], float]:
     if not _BASE:
         with _LOCK:
             if not _BASE:
-                freq: dict[str, int] = {}
-                total = 0
-                with (resources.files("jieba") / "dict.txt").open("rb") as lines:
-                    for line in lines:
-                        word_bytes, count = line.split(b" ", 2)[:2]
-                        word = word_bytes.decode("utf-8")
-                        freq[word] = int(count)
-                        total += int(count)
-                        for i in range(1, len(word)):
-                            freq.setdefault(word[:i], 0)
+                freq, total = jieba_dictionary()
+                for word in modern_words():
+                    total += max(0, MODERN_FREQUENCY - freq.get(word, 0))
+                    freq[word] = max(freq.get(word, 0), MODERN_FREQUENCY)
+                    for i in range(1, len(word)):
+                        freq.setdefault(word[:i], 0)
                 _BASE.append((freq, math.log(total)))
     return _BASE[0]
 
