@@ -217,6 +217,8 @@ def test_a_passive_event_word_matches_with_its_agent_said() -> None:
     assert Matcher([scheme]).match(item("霁川港务集团公布举报电话，欢迎实名举报")) == []
     assert Matcher([scheme]).match(item("霁川港务集团接受群众实名举报")) == []
     assert Matcher([scheme]).match(item("霁川港务集团公布实名举报电话")) == []
+    # the invitation may start a long way before the word (欢迎群众对…问题实名举报)
+    assert Matcher([scheme]).match(item("霁川港务集团欢迎群众对员工执法中吃拿卡要等问题实名举报，查实后严肃处理")) == []
     for title in ("实名举报：霁川港务集团副总经理钱立新收受物流商好处费", "网友匿名举报霁川港务集团钱立新违规发放补贴"):
         [match] = Matcher([scheme]).match(item(title))
         assert match.words("event") == ["被举报"], title

@@ -122,7 +122,8 @@ def passive_forms(word: str) -> frozenset[str]:
 # a report named as made (实名举报：…, 匿名举报称…) is an accusation, unless the clause invites reports
 # (欢迎实名举报, 接受群众实名举报, 实名举报电话): an office's own notice
 _ACCUSERS = ("实名", "匿名")
-_INVITING = re.compile(r"(?:欢迎|鼓励|接受|受理|畅通|公布|设立|开通|拨打|通过|如有|可向|请)[^，。；！？,;!?\n]{0,12}$")
+INVITING_SPAN = 24  # characters before the report word where an invitation may start (欢迎群众对…问题实名举报)
+_INVITING = re.compile(r"(?:欢迎|鼓励|接受|受理|畅通|公布|设立|开通|拨打|通过|如有|可向|请)[^，。；！？,;!?\n]{0,20}$")
 _CHANNEL = re.compile(r"^(?:电话|热线|信箱|邮箱|渠道|方式|平台|途径|奖励|制度|专线|窗口|受理)")
 
 
@@ -135,7 +136,7 @@ def active_forms(word: str) -> frozenset[str]:
 
 def invites(text: str, start: int, end: int) -> bool:
     """Does the clause around text[start:end] invite reports rather than make one (欢迎实名举报, 举报电话)?"""
-    return bool(_INVITING.search(text[max(0, start - 16) : start]) or _CHANNEL.match(text, end))
+    return bool(_INVITING.search(text[max(0, start - INVITING_SPAN) : start]) or _CHANNEL.match(text, end))
 
 
 def synonym_forms(word: str, own: frozenset[str]) -> frozenset[str]:
