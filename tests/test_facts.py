@@ -312,3 +312,8 @@ def test_what_they_collided_with_may_stand_between_who_and_the_toll() -> None:
     assert extract("外卖平台一名骑手送餐途中与货车相撞身亡").value(DEATHS) == 1
     assert extract("两名骑手与一辆货车相撞受伤").value(INJURED) == 2
     assert extract("一名男子与妻子争吵后身亡").value(DEATHS) == 0
+
+
+def test_who_may_be_a_two_character_word_and_人() -> None:
+    assert extract("面包车超员翻入沟渠 交警：5名乘车人受伤").value(INJURED) == 5
+    assert extract("3名负责人被问责").value(INJURED) == 0

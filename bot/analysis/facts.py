@@ -44,8 +44,8 @@ _CNT = r"\s*(?:人|名|位)"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工"
-    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民)|[\u4e00-\u9fff]人)?"  # 医护人员, 就餐者,
-    # 施工员, 外卖员, 路人: a role noun
+    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民)|[\u4e00-\u9fff]{1,2}人)?"  # 医护人员, 就餐者,
+    # 施工员, 外卖员, 路人, 乘车人: a role noun
 )
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
