@@ -68,6 +68,8 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("已连续安全运营1000天，未发生一起有责任的交通事故", "事故", True),  # after 一起 the 的 is a modifier
         ("上午发生一起造成3人受伤的交通事故", "事故", False),
         ("监控未发现异常后仓库爆炸", "爆炸", False),
+        ("巨响是管道吹扫作业的排气声，未发生爆炸，也没有燃气泄漏", "泄漏", True),  # what did not leak
+        ("无人机坠落砸伤路人", "坠落", False),
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

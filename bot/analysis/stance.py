@@ -34,6 +34,8 @@ _NEGATOR = re.compile(
     r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)[^，。！？；、,!?;：:\n的]{0,7}$"
     # 未发生一起有责任的交通事故: after a count (一起, 一次, 任何) the 的 is the object's own modifier
     r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)过?(?:一起|一次|一例|任何)[^，。！？；、,!?;：:\n]{0,9}$"
+    # 也没有燃气泄漏, 未见有毒气体外泄: what did not leak may stand between the negator and the word
+    r"|(?:没有|没|未|并未|无|并无)(?:燃气|煤气|天然气|液化气|有毒气体|气体|油品|化学品|危化品)$"
     r"|零$"  # 零事故, 零伤亡: a zero statistic
 )
 NEGATION_REACH = 14  # characters before the event word searched for its negator
