@@ -32,6 +32,7 @@ from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
+from bot.analysis.short_names import abbreviates
 from bot.analysis.similarity import routes
 from bot.analysis.story import (
     QUERY_CHARS,
@@ -358,25 +359,10 @@ def _same_names(ours: set[str], theirs: set[str], people: set[str]) -> bool:
     its full one counting as the same (禾丰建投 in 禾丰建投集团: a rebuttal often uses the full name);
     a person's name only as itself (王建 is not 王建国)."""
     return any(
-        a == b
-        or (a not in people and b not in people and (a in b or b in a or _abbreviates(a, b) or _abbreviates(b, a)))
+        a == b or (a not in people and b not in people and (a in b or b in a or abbreviates(a, b) or abbreviates(b, a)))
         for a in ours
         for b in theirs
     )
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    """`short` is `full` with words left out between its first and last two characters (裕丰批发市场 for
-    裕丰农副产品批发市场): a scheme listing both names one organisation twice."""
-    if len(short) < 4 or len(full) <= len(short) or short[:2] != full[:2] or short[-2:] != full[-2:]:
-        return False
-    at = 2
-    for ch in short[2:-2]:
-        at = full.find(ch, at, len(full) - 2)
-        if at < 0:
-            return False
-        at += 1
-    return True
 
 
 def _people(*matches: Match) -> set[str]:

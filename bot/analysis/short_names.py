@@ -58,3 +58,17 @@ def aliases(name: str) -> frozenset[str]:
             if len(form) >= 2 and form not in _TOO_PLAIN and form != name:
                 found.add(form)
     return frozenset(found)
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """`short` is `full` with words left out between its first and last two characters (裕丰批发市场 for
+    裕丰农副产品批发市场): a scheme listing both names one organisation twice."""
+    if len(short) < 4 or len(full) <= len(short) or short[:2] != full[:2] or short[-2:] != full[-2:]:
+        return False
+    at = 2
+    for ch in short[2:-2]:
+        at = full.find(ch, at, len(full) - 2)
+        if at < 0:
+            return False
+        at += 1
+    return True
