@@ -387,3 +387,19 @@ def test_a_site_the_story_names_or_an_outcome_naming_a_new_site_is_no_other_stor
         0.0,
         True,
     )
+
+
+def test_a_headline_saying_it_happened_again_tells_another_unless_a_toll_rose() -> None:
+    blast = (
+        "栎阳县城富民路一居民家中燃气爆燃 1人烧伤" + TITLE_END + "6月17日早上富民路一户人家厨房发生燃气爆燃，1人烧伤。"
+    )
+    again = (
+        "富民路又一户居民家中燃气泄漏 邻居闻到异味报警" + TITLE_END + "7月10日晚富民路另一栋居民楼一户人家燃气泄漏。"
+    )
+    assert estimated(blast, again) == (0.0, True)
+    pool = "栎阳纸业3名工人清理污水池时中毒 1人经抢救无效死亡" + TITLE_END + "栎阳纸业3名工人清理污水池时中毒。"
+    toll = "栎阳纸业污水池中毒事故又有1人死亡" + TITLE_END + "栎阳纸业污水池中毒事故中又有1名工人经抢救无效死亡。"
+    assert estimated(pool, toll) != (0.0, True)
+    # the first report says 又被 itself: the repost repeating it tells nothing new
+    signs = "筚门街统一整治店招 商户称新换的招牌又被要求拆掉" + TITLE_END + "筚门街商户称新换的招牌又被要求拆掉。"
+    assert estimated(signs, signs) != (0.0, True)
