@@ -233,6 +233,12 @@ def test_a_market_after_two_characters_is_no_city() -> None:
     assert places(canonical("栎阳市场监管局通报")) == places(canonical("栎阳市市场监督管理局")) == {"栎阳"}
 
 
+def test_a_provincial_or_county_road_names_no_province_or_county() -> None:
+    assert places(canonical("青石村村口那段省道今天走不了")) == frozenset()
+    assert places(canonical("沿着那条县道往前开")) == frozenset()
+    assert places(canonical("栎阳市青禾县")) == {"栎阳", "青禾"}
+
+
 def test_a_plant_s_boundary_or_a_cause_is_no_site_name() -> None:
     assert read("环境分局将每周对厂界臭气浓度进行监测") == {}
     assert read("尿素装置因市场仍然低迷暂不复产") == {}
