@@ -233,6 +233,11 @@ def test_a_market_after_two_characters_is_no_city() -> None:
     assert places(canonical("栎阳市场监管局通报")) == places(canonical("栎阳市市场监督管理局")) == {"栎阳"}
 
 
+def test_a_village_s_stretch_of_road_names_the_village() -> None:
+    assert "road" not in sites(canonical("s312省道青石村路段山体塌方 道路中断"))
+    assert sites(canonical("建设路段施工"))["road"] == {"建设"}
+
+
 def test_a_provincial_or_county_road_names_no_province_or_county() -> None:
     assert places(canonical("青石村村口那段省道今天走不了")) == frozenset()
     assert places(canonical("沿着那条县道往前开")) == frozenset()

@@ -807,6 +807,7 @@ SITE_KINDS = {
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
 }
 _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
+_ROAD_STRETCH = re.compile(r"村路段")  # the stretch of a road through a village (S312省道青石村路段)
 BARE_KINDS = frozenset({"estate"})  # kinds whose long names stand alone (`_named`)
 BARE_NAME = 3
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
@@ -975,12 +976,14 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
                 nested_end = match.end()
-            elif longer is not None:
+            elif longer is not None and not _ROAD_STRETCH.match(text, match.start()):
                 continue  # 鹬港大道, 柳河路: the character names the site of the kind that follows
             elif match.group() + after in _KIND_WORDS:
                 continue
         if match.group() == "里" and _DISTANCE.search(text, 0, match.start()):
             continue
+        if match.group() == "路" and _ROAD_STRETCH.match(text, match.start() - 1):
+            continue  # 青石村路段: the village's stretch of road, no road named 青石村路
         if text.startswith(_OFFICE_AFTER.get(match.group(), ()), match.end()):
             continue
         if _described(text, match.start(), kind):
