@@ -233,6 +233,11 @@ def test_a_market_after_two_characters_is_no_city() -> None:
     assert places(canonical("栎阳市场监管局通报")) == places(canonical("栎阳市市场监督管理局")) == {"栎阳"}
 
 
+def test_what_a_store_holds_is_no_name() -> None:
+    assert "works" not in sites(canonical("工业园一纸箱厂的成品仓库起火"))
+    assert sites(canonical("栎阳冷链仓库起火"))["works"] == {"栎阳"}
+
+
 def test_a_village_s_stretch_of_road_names_the_village() -> None:
     assert "road" not in sites(canonical("s312省道青石村路段山体塌方 道路中断"))
     assert sites(canonical("建设路段施工"))["road"] == {"建设"}

@@ -867,6 +867,7 @@ _DESCRIPTOR = frozenset(
         " 当晚 企业 车间 物业 论坛 事故 手术 诊疗 治疗 医疗 东边 西边 南边 北边 这边 那边 里边 外边 在建"
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
         " 责令 结果 听说 据说 发现 看到 看见 不见 就是 还是 可是 但是 因为 所以 然后 后来 原来 刚刚 刚才"
+        " 成品 原料 物资 货物 冻品"  # what a store holds (成品仓库), not its name
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
