@@ -22,38 +22,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from eval_data import CONFIG_NAME, PAIRS_NAME, SETS, load_config, read_yaml
 from eval_reposts import shared
+from train_reposts import T_SETS, TRAIN_ONLY
 
 from bot.config import Config
 
-DEFAULT_SETS = (
-    "a",
-    "b",
-    "c",
-    "d",
-    "e",
-    "f",
-    "g",
-    "t1",
-    "t2",
-    "t3",
-    "t4",
-    "t5",
-    "t6",
-    "t7",
-    "t8",
-    "t9",
-    "t10",
-    "t11",
-    "t12",
-    "t13",
-    "t14",
-    "t15",
-    "t16",
-)
-MEASURED_ONLY = ("t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10", "t11", "t12", "t13", "t14", "t15", "t16")
+DEFAULT_SETS = ("a", "b", "c", "d", "e", "f", "g", *T_SETS)
+MEASURED_ONLY = tuple(name for name in T_SETS if name not in TRAIN_ONLY)  # written to train on, measured only
 DEFAULT_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
 
 

@@ -83,7 +83,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
 # 送医), and the word is not followed by the people or the matter it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
 _DOING = (
-    r"(?:(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){1,5}?(?:相撞|碰撞|相刮|相撞后)"  # 与货车相撞: what hit them
+    r"(?:(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){1,5}?(?:相撞|碰撞|相刮)"  # 与货车相撞: what hit them
     r"|(?![人名位未没无不非免和与及或另救治抢看望慰探调查析核帮助护安抚访陪悼念]|送(?!带))[\u4e00-\u9fff]){1,12}?"
 )
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"

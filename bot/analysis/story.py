@@ -1194,19 +1194,28 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
     their weight: headlines about two people (`_headlines_name_other_people`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
-    and a headline saying something happened again after the story was dealt with (`_AFTER_AGAIN`).
-    Most queries name none and cost one look at their cached sides."""
-    if _AFTER_AGAIN.search(query.title) and not _FOLLOWUP.search(query.title):
+    and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
+    The headline's own signs are read once per query (cached); most queries name none and cost one look at
+    their cached sides."""
+    after_again, again_words = _told_again(query.title)
+    if after_again:
         return True
-    if _again_headline(plain(stored_lead), query.title):
-        return True
-    if _another_site(plain(stored_lead), query.title):
-        return True
-    if not (query.title_leaders or query.towns or query.routes or query.kinded_tolls or any(query.things)):
+    sites_brought_in = _sites_brought_in(query.title)
+    if not (
+        again_words
+        or sites_brought_in
+        or query.title_leaders
+        or query.towns
+        or query.routes
+        or query.kinded_tolls
+        or any(query.things)
+    ):
         return False
     stored = plain(stored_lead)
     return (
-        _headlines_name_other_people(stored, query)
+        any(word not in stored for word in again_words)
+        or any(site not in stored for site in sites_brought_in)
+        or _headlines_name_other_people(stored, query)
         or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
@@ -1216,11 +1225,26 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
 
 # a headline saying it happened again after the story was dealt with or some time after it (整改后又被投诉,
 # 结清工资后又有30名工人讨薪, 风波刚平…又因, 刚整治完店招 又要求): of the labelled pairs of A–G, T1–T16 whose
-# second headline says so, 77 told two stories and none one (round 44). A toll that rose after it (事故后又有
+# second headline says so, 77 told two stories and none one (round 45). A toll that rose after it (事故后又有
 # 一名伤者不治) is the story going on
-_AFTER_AGAIN = re.compile(
-    r"(?:后|完|刚平|结束)[\u4e00-\u9fff]{0,8}?(?:又|再次|再度)(?![\u4e00-\u9fff]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难))"
-)
+_AFTER_AGAIN = re.compile(r"(?:后|完|刚平|结束)[\u4e00-\u9fff]{0,8}?(?:又|再次|再度)")
+# a toll right after the again-word: the story going on (事故又有1人死亡, 事故后又有一名伤者不治)
+_TOLL_AFTER = re.compile(r"[\u4e00-\u9fff\d]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难)")
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a canonical headline says it happened again after the story was dealt with (`_AFTER_AGAIN`), and
+    the again-words it says (又一户, 再起斗殴, 又被查出: `_AGAIN`), none of them followed by a toll; nothing for a
+    headline telling a follow-up. An again-word the stored lead says itself tells nothing new (招牌又被要求拆掉,
+    repeated); any other is another story: of the labelled pairs of A–G, T1–T16 whose second headline says one,
+    249 told two stories and 6 one (round 56): four retellings scored far below the threshold anyway (又有学生被撞了),
+    a toll, and a headline the first report's own."""
+    if _FOLLOWUP.search(title):
+        return False, ()
+    after = any(not _TOLL_AFTER.match(title, m.end()) for m in _AFTER_AGAIN.finditer(title))
+    words = tuple(m.group() for m in _AGAIN.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
+    return after, words
 
 
 # a headline bringing in a site as 一家… (茛湾镇一鞋厂, 城北一家烧烤店, 一所中职学校): a place the reader does not
@@ -1232,25 +1256,6 @@ _SOME_SITE = re.compile(
     r"(?:厂|店|公司|酒店|餐馆|饭店|学校|医院|诊所|工地|仓库|超市|幼儿园|养老院|宾馆|民宿|网吧|酒吧))"
 )
 _NOT_SITE_START = re.compile(r"[眼晚天夜次下回趟遍阵些点]")  # 看了一眼电厂, 住了一晚民宿: a measure, not a site
-
-
-def _again_headline(stored: str, title: str) -> bool:
-    """The query's headline says it happened again (又一户, 再起斗殴, 又被查出: `_AGAIN`) in words the stored
-    lead does not say itself, and tells no follow-up and no toll that rose (事故又有1人死亡). Of the labelled
-    pairs of A–G, T1–T16 whose second headline says so, 249 told two stories and 6 one (round 56): four
-    retellings scored far below the threshold anyway (又有学生被撞了), a toll, and a headline the first
-    report's own (招牌又被要求拆掉)."""
-    if _FOLLOWUP.search(title):
-        return False
-    return any(m.group() not in stored and not _TOLL_AFTER.match(title, m.end()) for m in _AGAIN.finditer(title))
-
-
-_TOLL_AFTER = re.compile(r"[\u4e00-\u9fff\d]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难)")
-
-
-def _another_site(stored: str, title: str) -> bool:
-    """The query's headline brings in a site (`_SOME_SITE`) the stored lead never names, and reports no outcome."""
-    return any(site not in stored for site in _sites_brought_in(title))
 
 
 @lru_cache(maxsize=STORED_CACHE)
