@@ -32,7 +32,7 @@ from train_reposts import side  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.analysis.story import FEATURES, RARE_CAP, RETOLD_OWN, features, pair_model, stored_lead, story  # noqa: E402
 
-DEFAULT_SETS = MEASURED_ONLY  # written to train on, measured only: T3 … T12
+DEFAULT_SETS = MEASURED_ONLY  # written to train on, measured only: T3 … T18
 ANCHORS = ("site_same", "same_who", "who_alias", "run")  # what a retelling keeps of its story
 
 
@@ -69,7 +69,7 @@ def causes(folder: Path) -> tuple[int, int, Counter[str], int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="同一事件的转载对为什么被判为两件事：逐集统计（只打印合计）")
-    parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="逗号分隔的评测集（默认 t3 … t12）")
+    parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="逗号分隔的评测集（默认 t3 … t18）")
     args = parser.parse_args()
     names = [n for n in args.sets.split(",") if n]
     unknown = [n for n in names if n not in SETS]

@@ -4,11 +4,11 @@ A change to the pair model often only moves its operating point: more pairs foun
 merges. To tell a better model from a shifted one, compare the pairs found at the same number of
 wrong merges. For each `--thresholds` value this runs `bench/eval_reposts.py`'s shared mode (one
 index holding every original of a set) on each chosen set with `analysis.similarity_threshold`
-set to it, and prints the pairs found and the wrong merges summed over the sets, and over T3–T16
+set to it, and prints the pairs found and the wrong merges summed over the sets, and over T3–T18
 (written to train on, measured only) apart. Run it on two checkouts and read the two tables
 side by side (docs/reposts.md does so each round).
 
-The default sets are the ones trained on or measured only (A–G, T1–T16): never run the held-out
+The default sets are the ones trained on or measured only (A–G, T1–T18): never run the held-out
 sets (H … X) to choose anything.
 
 Usage: python bench/eval_reposts_curve.py [--sets a,b,…] [--thresholds 0.3,0.4,…]
@@ -53,7 +53,7 @@ def found_and_wrong(evalset: tuple[Config, list[dict[str, Any]]], threshold: flo
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="转载合并在不同门槛下找到的对数和误并数（同等误并下比较两版模型）")
-    parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="逗号分隔的评测集（默认 a … g、t1 … t16）")
+    parser.add_argument("--sets", default=",".join(DEFAULT_SETS), help="逗号分隔的评测集（默认 a … g、t1 … t18）")
     parser.add_argument(
         "--thresholds", default=",".join(map(str, DEFAULT_THRESHOLDS)), help="逗号分隔的门槛（similarity_threshold）"
     )
@@ -74,7 +74,7 @@ def main() -> int:
     apart = [n for n in names if n in MEASURED_ONLY]
     sets = {n: read_set(n) for n in names}
     print(f"评测集：{'、'.join(names)}（共享索引）")
-    print(f"{'门槛':>6}{'找到':>8}{'应找到':>8}{'误并':>6}" + (f"{'T3–T16 找到':>14}{'误并':>6}" if apart else ""))
+    print(f"{'门槛':>6}{'找到':>8}{'应找到':>8}{'误并':>6}" + (f"{'T3–T18 找到':>14}{'误并':>6}" if apart else ""))
     for threshold in thresholds:
         totals = {n: found_and_wrong(evalset, threshold) for n, evalset in sets.items()}
         found = sum(t[0] for t in totals.values())

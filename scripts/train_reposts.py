@@ -35,6 +35,9 @@ each a group for leave-one-group-out validation:
   * t15, t16  tests/data/reposts_t15/, _t16/ (two more writers, thirty-fourth round: labour, social security and
               local finance; environment and energy utilities): measured only; their failures were read in the
               forty-first to forty-third rounds.
+  * t17, t18  tests/data/reposts_t17/, _t18/ (two more writers, forty-eighth round: police, fire and emergencies;
+              commerce, markets and the platform economy; place names in common characters): measured only;
+              their failures were read after their first measurement, in that round.
 Sets written later and kept out of training (tests/data/judgement_h … _s, _u … _x) are NOT read here.
 
 Besides each labelled pair, every b of sets a … g is also paired with the other stories of its
@@ -68,9 +71,9 @@ from bot.analysis.story import FEATURES, MODEL_FILE, TITLE_END, canonical, featu
 from bot.config import Config  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-# the sets written to train on or to measure in the evaluation sets' format (T1 … T16; T17, T18 are read by
-# the evaluation benches only), in the order they were written
-T_SETS = tuple(f"t{n}" for n in range(1, 17))
+# the sets written to train on or to measure in the evaluation sets' format (T1 … T18), in the order they were
+# written
+T_SETS = tuple(f"t{n}" for n in range(1, 19))
 GROUPS = {
     "a": (DATA / "judgement" / "repost_pairs.yaml", DATA / "judgement" / "eval_config.yaml"),
     "b": (DATA / "judgement_b" / "repost_pairs.yaml", DATA / "judgement_b" / "eval_config.yaml"),
