@@ -1013,6 +1013,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             name = "" if name[-1:] in _NOT_A_WORKS_NAME else name
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
+        if name[:1] == "期":
+            continue  # 澪湾府二期项目工地: the name is before the phase, beyond the characters read; not 期项目
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             found.setdefault(kind, set()).add(name)
     return {kind: frozenset(names) for kind, names in found.items()}
