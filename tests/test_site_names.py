@@ -72,6 +72,12 @@ def test_two_three_character_names_with_the_last_two_in_common_are_not_apart() -
     assert feature("sites_apart", stored, elsewhere) == 1.0
 
 
+def test_overcome_by_fumes_is_a_poisoning_not_a_collapse() -> None:
+    # 熏倒了 is no 倒了 (a collapse): a retelling of a leak says its workers were overcome (round 61)
+    assert events("我老乡在冷库扛货，今天被熏倒了") == events("储罐漏氨 6名工人中毒送医") == {"泄漏中毒"}
+    assert events("仓库的货架倒了") == {"坍塌"}
+
+
 def test_falling_into_water_is_one_kind_of_event_however_it_is_said() -> None:
     assert events("两名工人跌入生化池") == events("有人掉进池子了") == events("两名小学生不慎落水") == {"溺水"}
     # a retelling says the child went under (一个沉了, 再没上来)
