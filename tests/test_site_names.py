@@ -78,6 +78,21 @@ def test_overcome_by_fumes_is_a_poisoning_not_a_collapse() -> None:
     assert events("仓库的货架倒了") == {"坍塌"}
 
 
+def test_people_falling_ill_or_knocked_down_are_no_collapse() -> None:
+    # 倒了 after 晕 / 推 / 撞 or before a count is people (倒了好几个, 我们团倒了一半) or a dumped load (偷倒了几十车),
+    # 吵翻了 a quarrel (round 62)
+    for said in (
+        "中午吃完饭，我们团倒了一半",
+        "一下就晕倒了",
+        "车间倒了好几个",
+        "空地被人偷倒了几十车",
+        "家长群今天吵翻了",
+    ):
+        assert events(said) == frozenset(), said
+    assert events("工地塔吊倒了 砸到工棚") == events("围墙一下就倒了") == {"坍塌"}
+    assert events("三轮车翻了") == {"交通事故"}
+
+
 def test_falling_into_water_is_one_kind_of_event_however_it_is_said() -> None:
     assert events("两名工人跌入生化池") == events("有人掉进池子了") == events("两名小学生不慎落水") == {"溺水"}
     # a retelling says the child went under (一个沉了, 再没上来)
