@@ -269,6 +269,14 @@ def test_a_phase_before_a_kind_of_place_names_no_site() -> None:
     assert feature("sites_apart", stored, query) == feature("site_other", stored, query) == 0.0
 
 
+def test_inside_something_is_no_lane() -> None:
+    # 里 then a verb is "inside" (电梯里关了, 青菜里吃出): no lane named 电梯 or 青菜 (round 63)
+    assert "estate" not in read("带娃在地铁电梯里关了一个小时")
+    assert "estate" not in read("食堂的青菜里吃出虫子")
+    assert read("梧桐里4栋阳台坍塌")["estate"] == {"梧桐"}
+    assert read("篁竹里的居民反映")["estate"] == {"篁竹"}
+
+
 def test_a_village_s_stretch_of_road_names_the_village() -> None:
     assert "road" not in sites(canonical("s312省道青石村路段山体塌方 道路中断"))
     assert sites(canonical("建设路段施工"))["road"] == {"建设"}

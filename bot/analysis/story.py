@@ -906,6 +906,9 @@ _DEMONSTRATIVE = re.compile(r"[这那哪][个家处座所间]([\u4e00-\u9fff]{2,
 _DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 # a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
 _INSIDE_A_NAME = frozenset(LEVELS)
+# a verb or an adverb right after 里: "inside" (电梯里关了, 青菜里吃出, 绿化带里有, 裂缝里喷), not a lane (桂香里小区,
+# 梧桐里4栋, 篁竹里的居民)
+_INSIDE_AFTER = frozenset("有吃发贴都关钻藏流喷动回吊又居哗提却给早是也还就被把全挤躺坐找看听打放装堆掉冒跑")
 # what a works is, not its name (一化工厂, 这家食品厂): the two characters before 厂 / 矿 / 仓库
 _TRADE = frozenset(
     str.split(
@@ -979,6 +982,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         after = text[match.end() : match.end() + 1]
         if len(match.group()) == 1:
             if text[max(0, match.start() - 1) : match.end()] in _NOT_SITE or after in _INSIDE_A_NAME:
+                continue
+            if match.group() == "里" and after in _INSIDE_AFTER:
                 continue
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
