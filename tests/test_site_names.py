@@ -269,6 +269,13 @@ def test_a_phase_before_a_kind_of_place_names_no_site() -> None:
     assert feature("sites_apart", stored, query) == feature("site_other", stored, query) == 0.0
 
 
+def test_what_a_project_is_or_what_is_done_to_it_is_no_name() -> None:
+    # 设备采购项目, 棚改项目, 住建局暂停项目网签: the kind of project or a verb, not a project named 备采购 (round 64)
+    for said in ("住建局暂停项目网签", "医院设备采购项目中标", "棚改项目拆迁"):
+        assert read(said) == {}, said
+    assert read("翠樾府项目停工")["venue"] == {"翠樾府"}
+
+
 def test_inside_something_is_no_lane() -> None:
     # 里 then a verb is "inside" (电梯里关了, 青菜里吃出): no lane named 电梯 or 青菜 (round 63)
     assert "estate" not in read("带娃在地铁电梯里关了一个小时")

@@ -874,6 +874,9 @@ _DESCRIPTOR = frozenset(
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
         " 责令 结果 听说 据说 发现 看到 看见 不见 就是 还是 可是 但是 因为 所以 然后 后来 原来 刚刚 刚才"
         " 成品 原料 物资 货物 冻品"  # what a store holds (成品仓库), not its name
+        # what a project is or what is done to it (棚改项目, 设备采购项目, 住建局暂停项目网签), not its name
+        " 棚改 旧改 征迁 基建 承建 养护 改建 评估 采购 服务 农田 更新 技改 演艺 管廊 高架 游船 理疗 地产 热门"
+        " 推动 暂停 分管 核查"
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
