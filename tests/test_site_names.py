@@ -93,6 +93,13 @@ def test_people_falling_ill_or_knocked_down_are_no_collapse() -> None:
     assert events("三轮车翻了") == {"交通事故"}
 
 
+def test_tampering_surgery_and_no_fee_are_no_fight_and_no_bribe() -> None:
+    assert events("在监测仪器上动手脚") == events("燃气公司安检不收钱") == frozenset()
+    assert events("医生给他动手术") == {"医疗"}
+    assert events("他先动手打人") == {"暴力"}
+    assert events("局长收钱办事") == {"腐败"}
+
+
 def test_falling_into_water_is_one_kind_of_event_however_it_is_said() -> None:
     assert events("两名工人跌入生化池") == events("有人掉进池子了") == events("两名小学生不慎落水") == {"溺水"}
     # a retelling says the child went under (一个沉了, 再没上来)

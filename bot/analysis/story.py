@@ -79,11 +79,12 @@ def _kinds(
 # 翻了 after a hand's verb is a thing knocked over (菜筐都踢翻了, 打翻了汤碗), and after 吵 a quarrel (家长群吵翻了),
 # not a vehicle; 收费 before these names a place or a post (收费站, 收费员, 收费处), not a charge. 倒了 is
 # people overcome or knocked down (晕倒了, 熏倒了, 推倒了, 撞倒了) after those verbs, and people or loads
-# counted after it (倒了好几个, 我们团倒了一半, 偷倒了几十车): no building or crane fell (塔吊倒了, 围墙倒了)
+# counted after it (倒了好几个, 我们团倒了一半, 偷倒了几十车): no building or crane fell (塔吊倒了, 围墙倒了). 动手脚 is
+# tampering and 动手术 surgery, not a fight; 不收钱 is no bribe
 _EVENT_OF, _EVENT = _kinds(
     EVENT_KINDS,
-    unless={"翻了": "踢打掀推碰弄吵", "倒了": "晕熏放推撞刮挂带碰吃"},
-    unless_after={"收费": "站员处口", "倒了": "好几一二两三四五六七八九十百千半约0123456789"},
+    unless={"翻了": "踢打掀推碰弄吵", "倒了": "晕熏放推撞刮挂带碰吃", "收钱": "不没"},
+    unless_after={"收费": "站员处口", "倒了": "好几一二两三四五六七八九十百千半约0123456789", "动手": "脚术"},
 )
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
