@@ -232,6 +232,12 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("蘩阳市第二人民医院一住院患者坠楼死亡 家属称院长避而不见", DEATHS, 1),  # which one (住院)
         ("十二名食客在城西一火锅店就餐后食物中毒", INJURED, 12),  # a long stretch of where
         ("供水公司一名外包焊工在储罐内作业时窒息死亡", DEATHS, 1),  # after 一名 any words name the one
+        # an age between the count and who (round 65)
+        ("区人民医院一名3岁患儿输液后死亡 家属质疑医疗事故", DEATHS, 1),
+        ("一名5岁男孩在鱼塘溺水身亡", DEATHS, 1),
+        ("2名6岁儿童落水身亡", DEATHS, 2),
+        ("一位78岁的老人在家中一氧化碳中毒身亡", DEATHS, 1),
+        ("3名12岁学生受伤", INJURED, 3),
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -255,6 +261,7 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "一化工厂爆炸 死亡人数尚不清楚",  # 化工, 施工: no one
         "一名医生全力救治受伤群众",  # 一名 and a verb of caring
         "一名记者在现场看到有人死亡",  # the one is no victim: no count before the word
+        "今年3岁的孩子死亡原因查明",  # an age counts no one
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -15,6 +15,7 @@ from bot.analysis.story import (
     estimate,
     events,
     features,
+    kinded_tolls,
     places,
     sites,
     stored_lead,
@@ -91,6 +92,11 @@ def test_people_falling_ill_or_knocked_down_are_no_collapse() -> None:
         assert events(said) == frozenset(), said
     assert events("工地塔吊倒了 砸到工棚") == events("围墙一下就倒了") == {"坍塌"}
     assert events("三轮车翻了") == {"交通事故"}
+
+
+def test_an_age_between_a_count_and_its_harm_keeps_the_toll() -> None:
+    assert kinded_tolls(canonical("2名6岁儿童受伤")) == {("hurt", 2.0)}
+    assert kinded_tolls(canonical("3名工人受伤")) == {("hurt", 3.0)}
 
 
 def test_tampering_surgery_and_no_fee_are_no_fight_and_no_bribe() -> None:

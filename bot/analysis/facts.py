@@ -41,6 +41,8 @@ _VAGUE = {"数十": 20, "几十": 20, "数百": 200, "几百": 200, "上百": 10
 # a count, not an ordinal (第二人民医院 counts no one)
 _NUM = r"(?<![\d.第])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
 _CNT = r"\s*(?:人|名|位)"
+# an age between the count and who (一名3岁患儿, 2名12岁学生, 一位78岁的老人): no count of its own
+_AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?)?"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工"
@@ -68,7 +70,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
         (
             kind,
             re.compile(
-                rf"{_NUM}{_CNT}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
+                rf"{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
             ),
         ),
         # 死亡人数上升至15人, 中毒学生增至56人
@@ -90,7 +92,7 @@ _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘�
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_WHO}{_DOING}{_HOW}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -101,7 +103,7 @@ _NOT_ONE_CHARS = "线方批些带行体起次场处度直旦致样般切定同�
 _NOT_ONE = rf"(?![{_NOT_ONE_CHARS}])"
 _NOT_ONE_GROUP = rf"(?![{_NOT_ONE_CHARS}对群家户车村班组伙帮所座栋辆个堆片层])"
 _ONE = (
-    r"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?"
+    rf"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])(一)()(?:名|位)?{_AGE}"
     # 一住院患者, 一七旬老人: a word saying which one
     rf"(?:{_NOT_ONE_GROUP}[\u4e00-\u9fff]{{1,2}}(?=产妇|孕妇|男子|女子|老人|患者|儿童|学生|工人|司机|村民|骑手))?"
     r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
@@ -109,7 +111,7 @@ _ONE = (
     rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:员|师)"
     r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工"
     # 一名外包电工在配电房检修时触电死亡: after 名 or 位 the words name one person, whatever they say
-    r"|(?<=[名位])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?)"
+    r"|(?<=[名位岁的])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?)"
 )
 
 

@@ -230,7 +230,9 @@ _TOLL_KIND = {
 # a toll: a count of people hurt (2名乘客受伤, 3人死亡), with its kind, or a count that rose (增至21人)
 _TOLL_FIGURE = re.compile(
     r"(?:增至|升至|上升至|增加至|增加到|上升到)(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)"
-    r"|(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位][^\d]{0,4}?(" + "|".join(_TOLL_KIND) + ")"
+    r"|(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)[人名位](?:\d{1,3}岁)?[^\d]{0,4}?("
+    + "|".join(_TOLL_KIND)
+    + ")"
 )
 
 
