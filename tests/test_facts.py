@@ -238,6 +238,13 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("2名6岁儿童落水身亡", DEATHS, 2),
         ("一位78岁的老人在家中一氧化碳中毒身亡", DEATHS, 1),
         ("3名12岁学生受伤", INJURED, 3),
+        # how it befell them, right before the word; a household or both counted (round 66)
+        ("一名女子不幸身亡", DEATHS, 1),
+        ("一名男子不治身亡", DEATHS, 1),
+        ("一名老人送医后不治身亡", DEATHS, 1),
+        ("煤气泄漏致一家三口死亡", DEATHS, 3),
+        ("一家四口一氧化碳中毒", INJURED, 4),
+        ("夫妻双双遇难", DEATHS, 2),
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -262,6 +269,9 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "一名医生全力救治受伤群众",  # 一名 and a verb of caring
         "一名记者在现场看到有人死亡",  # the one is no victim: no count before the word
         "今年3岁的孩子死亡原因查明",  # an age counts no one
+        "一家三口住在这里",  # a household, no harm
+        "夫妻双双获奖",
+        "一家三口看望受伤邻居",  # a verb of caring
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -88,11 +88,13 @@ _DOING = (
     r"(?:(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){1,5}?(?:相撞|碰撞|相刮)"  # 与货车相撞: what hit them
     r"|(?![人名位未没无不非免和与及或另救治抢看望慰探调查析核帮助护安抚访陪悼念]|送(?!带))[\u4e00-\u9fff]){1,12}?"
 )
+# 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
+_LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}{_LUCKLESS}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -118,10 +120,23 @@ _ONE = (
 def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     # the title's parts run together once spaces go (…后死亡 家属质疑…): only the people the word
     # qualifies right after it make it no toll (死亡的, 遇难者)
-    return kind, re.compile(rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))")
+    return kind, re.compile(
+        rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_LUCKLESS}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
+    )
+
+
+# 致一家三口死亡, 一家四口一氧化碳中毒: the household's size counts them; 夫妻双双遇难: both
+_HOUSEHOLD = r"(一家[二两三四五六七八九]口|双双)()(?:人)?"
+_HOUSEHOLD_BETWEEN = r"(?:(?![人名位未没无不非免救治看望调查])[\u4e00-\u9fff]){0,8}?"
+
+
+def _household(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
+    return kind, re.compile(rf"{_HOUSEHOLD}{_HOUSEHOLD_BETWEEN}{_LUCKLESS}(?:{words}){_QUALIFIES}")
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    _household(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|殒命"),
+    _household(INJURED, "受伤|中毒|烧伤|烫伤"),
     _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
@@ -302,6 +317,10 @@ def _figures(sentence: str) -> list[Figure]:
 def number(text: str, more: str | None = None) -> tuple[float, bool] | None:
     """'15' → 15, '三十' + '余' → (30, approx), '两' → 2, '数十' → (20, approx); None if unreadable."""
     approx = bool(more)
+    if text == "双双":
+        return 2.0, False
+    if text.startswith("一家") and text.endswith("口"):  # 一家三口
+        text = text[2:-1]
     if text in _VAGUE:
         return float(_VAGUE[text]), True
     if text[0].isdigit():
