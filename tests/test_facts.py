@@ -245,6 +245,8 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("煤气泄漏致一家三口死亡", DEATHS, 3),
         ("一家四口一氧化碳中毒", INJURED, 4),
         ("夫妻双双遇难", DEATHS, 2),
+        ("事故死者已达5人", DEATHS, 5),
+        ("双方发生冲突 致2人轻微伤", INJURED, 2),
     ],
 )
 def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: str, value: float) -> None:
@@ -272,6 +274,7 @@ def test_a_count_reaches_a_harm_word_over_what_they_were_doing(text: str, kind: 
         "一家三口住在这里",  # a household, no harm
         "夫妻双双获奖",
         "一家三口看望受伤邻居",  # a verb of caring
+        "死者家属到场",  # the dead named, not counted
     ],
 )
 def test_what_people_do_about_the_harmed_is_no_toll(text: str) -> None:

@@ -142,11 +142,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # the poisoned
     _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心"),
     _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
-    # 伤者增至13人
+    # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
+    (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
     *_person(MISSING, "失踪|失联"),
-    *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
+    *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
     (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
     (
