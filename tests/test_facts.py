@@ -125,6 +125,14 @@ def test_approximate_figures_are_lower_bounds() -> None:
     assert facts.band is Tier.I and facts.term() == "死亡 ≥30 人"
 
 
+def test_a_loss_over_a_hundred_million_and_evacuations_said_loosely() -> None:
+    # 上亿元 is at least 1亿: the loss band of 特别重大 (round 68)
+    facts = extract("仓库大火 经济损失上亿元")
+    assert facts.value(LOSS) == 1e8 and facts.band is Tier.I
+    assert extract("紧急疏散周边群众1200余人").value(AFFECTED) == 1200
+    assert extract("2000余名群众被紧急转移").value(AFFECTED) == 2000
+
+
 def test_chinese_numerals() -> None:
     assert [chinese_int(t) for t in ("一", "两", "十", "十五", "二十三", "一百零五", "三百")] == [
         1,
