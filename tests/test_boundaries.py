@@ -44,6 +44,12 @@ CASES = [
     ("leaders", "张伟", "董事长张伟作报告", True),
     ("leaders", "张伟", "张伟，男，五十岁", True),
     ("leaders", "林晓峰", "副局长林晓峰带队检查", True),
+    # a three-character name running on into a lone character that joins a word (陈立|新闻, 陈立新村), and the case
+    ("leaders", "陈立新", "集团陈立新闻发言人回应爆炸传闻", False),
+    ("leaders", "陈立新", "陈立新村一化工厂爆炸", False),
+    ("leaders", "陈立新", "陈立新同志接受审查", True),
+    ("leaders", "陈立新", "陈立新案一审宣判", True),
+    ("leaders", "张伟", "张伟案一审宣判", True),
     # a firm's name built on the name's last character (阎秋|实业), in the title and in the body
     ("leaders", "阎秋实", "外省阎秋实业公司老板被举报", False),
     ("leaders", "阎秋实", "一家名为阎秋实业的贸易公司", False),
