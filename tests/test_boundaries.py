@@ -107,6 +107,12 @@ CASES = [
     ("events", "拖欠", "公司拖欠工资", True),
     ("events", "爆炸", "仓库发生爆炸", True),
     ("events", "爆炸", "一条爆炸性新闻", False),
+    # a hazard, where it is frequent, a warning or a plan: nothing happened (round 70)
+    ("events", "事故", "开展安全事故隐患排查", False),
+    ("events", "事故", "整治事故多发路段", False),
+    ("events", "事故", "召开事故警示教育大会", False),
+    ("events", "火灾", "冬季火灾防范工作", False),
+    ("events", "事故", "事故现场已清理", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

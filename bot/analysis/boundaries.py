@@ -120,6 +120,9 @@ AFTER_NAME = frozenset(
 # an event word that begins a noun of another kind is not the event: a property (爆炸性新闻), a rate
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
 DERIVED_SUFFIXES = ("性", "率", "物")
+# an event word before these is a hazard, a place or season where it is frequent, a warning or a plan, not an
+# event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案)
+NOT_HAPPENED_SUFFIXES = ("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控")
 # an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败);
 # 消防 is the fire service, not prevention (消防火灾调查)
 PREVENTION_PREFIXES = ("防", "防止", "反")
@@ -280,6 +283,8 @@ class Boundaries:
             return True
         if kind == "event" and rest.startswith("性"):
             return False  # 爆炸性新闻
+        if kind == "event" and rest.startswith(NOT_HAPPENED_SUFFIXES):
+            return False  # 事故隐患排查, 事故多发路段
         if kind == "event" and window[:start].endswith(PREVENTION_PREFIXES):
             return not _guards(window[:start])  # 防溺水 is prevention, 消防 the fire service
         for a, b in spans:
