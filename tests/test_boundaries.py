@@ -113,6 +113,12 @@ CASES = [
     ("events", "事故", "召开事故警示教育大会", False),
     ("events", "火灾", "冬季火灾防范工作", False),
     ("events", "事故", "事故现场已清理", True),
+    # where to report one, and campaigns against it (round 71)
+    ("events", "投诉", "集团开通24小时投诉热线", False),
+    ("events", "投诉", "公布投诉电话", False),
+    ("events", "欠薪", "根治欠薪工作获表彰", False),
+    ("events", "欠薪", "开展防范欠薪宣传", False),
+    ("events", "投诉", "多名乘客投诉司机拒载", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

@@ -121,11 +121,28 @@ AFTER_NAME = frozenset(
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
 DERIVED_SUFFIXES = ("性", "率", "物")
 # an event word before these is a hazard, a place or season where it is frequent, a warning or a plan, not an
-# event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案)
-NOT_HAPPENED_SUFFIXES = ("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控")
-# an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败);
+# event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案), or where to report one
+# (投诉热线, 举报电话)
+NOT_HAPPENED_SUFFIXES = (
+    "隐患",
+    "多发",
+    "易发",
+    "高发",
+    "警示",
+    "防范",
+    "预防",
+    "预案",
+    "防控",
+    "热线",
+    "电话",
+    "渠道",
+    "信箱",
+    "邮箱",
+)
+# an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败,
+# 防范欠薪宣传, 根治欠薪工作);
 # 消防 is the fire service, not prevention (消防火灾调查)
-PREVENTION_PREFIXES = ("防", "防止", "反")
+PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "杜绝", "遏制")
 NOT_PREVENTION = ("消防",)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
