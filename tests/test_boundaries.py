@@ -119,6 +119,9 @@ CASES = [
     ("events", "欠薪", "根治欠薪工作获表彰", False),
     ("events", "欠薪", "开展防范欠薪宣传", False),
     ("events", "投诉", "多名乘客投诉司机拒载", True),
+    ("events", "事故", "组织学习典型事故案例", False),
+    ("events", "爆炸", "通报化工爆炸事故典型案例", False),  # the event word, its kind noun, then the suffix
+    ("events", "爆炸", "仓库发生爆炸事故", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

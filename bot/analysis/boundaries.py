@@ -121,24 +121,13 @@ AFTER_NAME = frozenset(
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
 DERIVED_SUFFIXES = ("性", "率", "物")
 # an event word before these is a hazard, a place or season where it is frequent, a warning or a plan, not an
-# event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案), or where to report one
-# (投诉热线, 举报电话)
+# event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案, 典型事故案例), or
+# where to report one (投诉热线, 举报电话)
 NOT_HAPPENED_SUFFIXES = (
-    "隐患",
-    "多发",
-    "易发",
-    "高发",
-    "警示",
-    "防范",
-    "预防",
-    "预案",
-    "防控",
-    "热线",
-    "电话",
-    "渠道",
-    "信箱",
-    "邮箱",
+    *("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控", "典型", "案例"),
+    *("热线", "电话", "渠道", "信箱", "邮箱"),
 )
+KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, its kind noun, then the suffix
 # an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败,
 # 防范欠薪宣传, 根治欠薪工作);
 # 消防 is the fire service, not prevention (消防火灾调查)
@@ -300,8 +289,11 @@ class Boundaries:
             return True
         if kind == "event" and rest.startswith("性"):
             return False  # 爆炸性新闻
-        if kind == "event" and rest.startswith(NOT_HAPPENED_SUFFIXES):
-            return False  # 事故隐患排查, 事故多发路段
+        if kind == "event" and (
+            rest.startswith(NOT_HAPPENED_SUFFIXES)
+            or (rest.startswith(KIND_NOUNS) and rest[2:].startswith(NOT_HAPPENED_SUFFIXES))
+        ):
+            return False  # 事故隐患排查, 事故多发路段, 爆炸事故典型案例
         if kind == "event" and window[:start].endswith(PREVENTION_PREFIXES):
             return not _guards(window[:start])  # 防溺水 is prevention, 消防 the fire service
         for a, b in spans:
