@@ -26,6 +26,8 @@ SCHEME = SchemeConfig(
         ("临川警方通报", "网传「市交通运输局局长被带走」的消息不存在，系他人编造。", "警方通报…不存在"),
         ("市交通运输局：网传公交车站台坍塌砸伤乘客不实", "", "网传…不实"),
         ("临川公交集团回应", "网传司机集体罢工不属实。", "网传…不属实"),
+        ("临川化工集团回应：爆炸传闻系误读", "", "系误读"),  # a misreading, a mistaken report (round 73)
+        ("临川化工集团：网传爆炸纯属误传", "", "纯属误传"),
     ],
 )
 def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
@@ -41,6 +43,7 @@ def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
         ("临川公交集团被指虚报不实工程量", "审计发现多处工程量虚报。"),  # an accusation, not a rebuttal
         ("网传临川公交集团广告不实宣传被罚", "市场监管部门已立案。"),  # 不实 does not close the clause
         ("临川公交集团污水澄清池溢流", "附近居民投诉异味。"),
+        ("临川化工集团爆炸致工人误会", "工人以为是地震。"),  # 误会 is no rebuttal without 系 / 纯属
         ("市交通运输局原局长被查", "据通报，其涉嫌严重违纪违法。此前他曾否认相关举报。"),  # an official finding
     ],
 )
