@@ -39,7 +39,7 @@ def test_a_twelve_death_accident_is_ii() -> None:
     assert judged("江城化工集团厂区爆炸事故死亡人数升至12人", text, source="city-news") is Tier.II
 
 
-def test_deaths_said_as_遇难_or_身亡_are_graded_too() -> None:
+def test_deaths_said_another_way_are_graded_too() -> None:
     # a bus rollover about the subject whose text says 遇难, not 死亡: the example config lists 遇难 and 身亡 (round 74)
     text = "江城公交集团一辆公交车在环湖路侧翻，已致12人遇难，另有多人受伤送医。"
     assert judged("江城公交集团一公交车侧翻 已致12人遇难", text) is Tier.II
