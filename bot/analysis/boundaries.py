@@ -16,11 +16,13 @@ when no word of that route straddles either of its edges. Rules on top:
 - a word straddling the right edge may extend the hit's own last word (江城地铁站,
   江州公交车, 霁川自来水厂: a head noun with a unit's suffix), never cut into it (江州城投资,
   浙江州公交通卡) or make it another thing (霁川自来水笔);
-- a leader inside a longer word that starts with the name is another person, and a
-  leader whose last character starts a firm's word (阎秋实业, 王建国际) names the firm;
-  an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in a
-  derived noun of another kind (爆炸性新闻, 死亡率, 污染物), nor after a word of prevention
-  (防溺水, 防止欠薪, 反腐败);
+- a leader inside a longer word that starts with the name is another person, a name
+  running on into a lone character that joins the next ones (张伟|东, 陈立新|闻: 新闻) is
+  not there, and a leader whose last character starts a firm's word (阎秋实业, 王建国际)
+  names the firm; an event word may sit inside a longer word (拖欠工资, 核爆炸), but not in
+  a derived noun of another kind (爆炸性新闻, 死亡率, 污染物), nor after a word of prevention
+  (防溺水, 防止欠薪, 反腐败, 根治欠薪), nor before a hazard, a warning, a plan or a place to
+  report (事故隐患排查, 事故多发路段, 典型事故案例, 投诉热线);
 - punctuation and spaces are edges (王建国（局长）, 江城 建工); in text spaced out
   character by character (王 建 国) spaces are not.
 
