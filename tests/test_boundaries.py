@@ -50,6 +50,8 @@ CASES = [
     ("leaders", "陈立新", "陈立新同志接受审查", True),
     ("leaders", "陈立新", "陈立新案一审宣判", True),
     ("leaders", "张伟", "张伟案一审宣判", True),
+    ("leaders", "陈立新", "陈立新系集团原董事长", True),
+    ("leaders", "陈立新", "陈立新之子被举报", True),
     # a firm's name built on the name's last character (阎秋|实业), in the title and in the body
     ("leaders", "阎秋实", "外省阎秋实业公司老板被举报", False),
     ("leaders", "阎秋实", "一家名为阎秋实业的贸易公司", False),

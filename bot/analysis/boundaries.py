@@ -114,10 +114,10 @@ def _names_firm(word: str, rest: str) -> bool:
 
 EVERYDAY_FREQ = 1_000  # a jieba word this common (四周, 森林) holds on to its characters
 # what follows a person's name: particles, prepositions, conjunctions, one-character verbs
-# (张伟说, 张伟在, 张伟作报告), the case (张伟案); any other lone character makes a longer name (张伟东) or
-# joins a word (陈立新|闻: 新闻, 陈立新|村)
+# (张伟说, 张伟在, 张伟作报告, 张伟系…), the case (张伟案), 之 (张伟之子); any other lone character makes a
+# longer name (张伟东) or joins a word (陈立新|闻: 新闻, 陈立新|村)
 AFTER_NAME = frozenset(
-    "的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请案"
+    "的地得了着过是在和与及跟同对向从为被把将让给由于以因等说称讲问答道表任兼作出到来去回赴率带就也都又还已曾再便才即要会能可应需均亦请案系之"
 )
 # an event word that begins a noun of another kind is not the event: a property (爆炸性新闻), a rate
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
