@@ -39,7 +39,6 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _VAGUE = {
     "上亿": 1e8,
     "过亿": 1e8,
-    "数亿": 2e8,
     "数十": 20,
     "几十": 20,
     "数百": 200,
@@ -171,7 +170,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (AFFECTED, re.compile(rf"{_NUM}(万)?{_CNT}{_WHO}(?:被)?(?:紧急|安全)?(?:疏散|转移|撤离|受灾|受影响|被困)")),
     (LOSS, re.compile(rf"损失(?:约|达|超过|超|逾|近|高达|共计|初步估计|预计)?\s*{_NUM}\s*(万|亿)?元")),
-    (LOSS, re.compile(r"损失(?:约|达|已|高达|共计|初步估计|预计)?\s*(上亿|过亿|数亿)()元")),  # 经济损失上亿元
+    # 上亿元, 过亿元 (数亿元 is read above, as 数 × 亿)
+    (LOSS, re.compile(r"损失(?:约|达|已|高达|共计|初步估计|预计)?\s*(上亿|过亿)()元")),
 ]
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 _DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
