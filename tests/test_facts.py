@@ -345,3 +345,14 @@ def test_what_they_collided_with_may_stand_between_who_and_the_toll() -> None:
 def test_who_may_be_a_two_character_word_and_人() -> None:
     assert extract("面包车超员翻入沟渠 交警：5名乘车人受伤").value(INJURED) == 5
     assert extract("3名负责人被问责").value(INJURED) == 0
+
+
+def test_a_rumour_opening_a_later_clause_leaves_the_figure_before_it_confirmed() -> None:
+    told = extract("化工厂爆炸致1人受伤，网传多人死亡系谣言")
+    assert told.value(INJURED) == 1 and told.value(DEATHS) == 0 and told.value(DEATHS, rumoured=True) >= 2
+    spaced = extract("化工厂爆炸致1人受伤 网传多人死亡系谣言")  # a space parts clauses like a comma
+    assert spaced.value(INJURED) == 1
+    after = extract("3人死亡的说法系网传")  # a rumour word in the figure's own clause
+    assert after.value(DEATHS) == 0 and after.value(DEATHS, rumoured=True) == 3
+    qualified = extract("多名教师聚餐后中毒，疑似食物中毒")  # 疑似 qualifies the clause before it
+    assert qualified.value(INJURED) == 0

@@ -114,3 +114,40 @@ def test_a_rumour_is_graded_and_its_rebuttal_is_not() -> None:
 )
 def test_a_denial_contested_in_its_own_sentence_is_no_rebuttal(title: str, text: str, marker: str) -> None:
     assert rebuttal(Item("s", "u", title, text)) == marker
+
+
+@pytest.mark.parametrize(
+    ("title", "stance"),
+    [
+        ("临川公交集团停车场发生爆炸 官方辟谣伤亡传闻", ""),  # the explosion stands; only its toll is denied
+        ("临川公交集团停车场爆炸致1人受伤 网传多人死亡系谣言", ""),
+        ("临川公交集团：网传停车场爆炸致3人死亡系谣言", "谣言"),  # the explosion is part of the rumour
+        ("网传临川公交集团停车场爆炸 伤亡系谣言", "谣言"),  # the stated event is itself rumoured
+        ("临川公交集团回应 网传有人死亡系谣言", "谣言"),  # no other event stated beside the toll
+    ],
+)
+def test_a_denied_toll_beside_a_stated_event_is_no_rebuttal(title: str, stance: str) -> None:
+    judgement = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", title, ""))
+    assert judgement is not None and judgement.stance == stance
+
+
+SCHEME_WITH_DEATHS = SchemeConfig(name="交通", subjects=["临川公交集团"], events={"爆炸": 5, "死亡": 5})
+
+
+def test_the_denied_toll_does_not_count_as_an_event() -> None:
+    judgement = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", "临川公交集团停车场爆炸致1人受伤 网传多人死亡系谣言", ""))
+    assert judgement is not None and judgement.tier is Tier.IV
+    assert "事件「死亡」被否定 0" in judgement.reason and "受伤 1 人（一般）" in judgement.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "stance", "tier"),
+    [
+        ("临川公交集团否认爆炸 但现场视频显示浓烟", "", Tier.I),  # footage contradicts the denial
+        ("临川公交集团否认爆炸 但监控画面拍到火光", "", Tier.I),
+        ("临川公交集团否认爆炸", "否认", Tier.BELOW),
+    ],
+)
+def test_a_denial_contradicted_by_footage_is_no_rebuttal(title: str, stance: str, tier: Tier) -> None:
+    judgement = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", title, ""))
+    assert judgement is not None and (judgement.stance, judgement.tier) == (stance, tier)

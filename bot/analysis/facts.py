@@ -297,12 +297,20 @@ def readable(text: str) -> str:
 _CONFIRMED = re.compile(r"(?<![未经待获])(?:确认|证实)|通报|(?:官方|警方|政府)(?:称|表示|说)")
 
 
+# who spreads a rumour (not how sure it is: 疑似, 未经证实 qualify the clause before them)
+_SOURCE = re.compile(r"网传|据传|传言|网曝|传闻|有?网友|小道消息")
+
+
 def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
     """Is the figure at `at` rumoured: a rumour word (`marks`, RUMOUR's in the sentence) in its
     sentence, unless someone confirms the figure between the last rumour word before it and the figure?"""
     before = [mark for mark in marks if mark.start() < at]
     if not before:
-        return bool(marks)  # 3人死亡的说法系网传: a rumour word after it
+        # 3人死亡的说法系网传: a rumour word after it, in its clause; one opening a later clause
+        # (爆炸致1人受伤，网传多人死亡系谣言) tells a rumour of its own
+        return any(
+            sentence[mark.start() - 1 : mark.start()] not in "，," or not _SOURCE.match(mark.group(0)) for mark in marks
+        )
     return _CONFIRMED.search(sentence, before[-1].end(), at) is None
 
 

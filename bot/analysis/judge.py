@@ -91,7 +91,7 @@ class Judge:
             return None, final
         sentiment = self.classifier.classify(f"{item.title}\n{item.text[:LEAD_CHARS]}")
         facts = extract(item.title, item.text)  # regexes only on matched items
-        stance = rebuttal(item)
+        stance = rebuttal(item, [hit for match in matches for hit in match.hits])
         source = self.sources.get(item.source_id)
         best: Judgement | None = None
         for match in matches:  # the graver scheme wins: leaders and figures can outweigh severity

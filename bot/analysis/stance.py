@@ -41,12 +41,33 @@ _NEGATOR = re.compile(
 NEGATION_REACH = 14  # characters before the event word searched for its negator
 
 
-# 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands
-_CONTESTED = re.compile(r"[^。！？!?\n]*?但(?:是)?[^。！？!?\n]{0,12}?(?:仍|依然|依旧|还有|至今|坚持)")
+# 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands;
+# 否认爆炸 但现场视频显示浓烟: so is a denial that footage or witnesses contradict
+_CONTESTED = re.compile(
+    r"[^。！？!?\n]*?(?:但(?:是)?|然而|却)[^。！？!?\n]{0,12}?"
+    r"(?:仍|依然|依旧|还有|至今|坚持|(?:视频|画面|照片|图片|监控|录像|目击者|知情人)[^。！？!?\n]{0,4}?(?:显示|拍到|证实|可见))"
+)
+# 发生爆炸 官方辟谣伤亡传闻, 网传有人员死亡不实: what is denied is only a toll; the event stated
+# beside it stands (bot.analysis.facts does not count a rumoured toll)
+_TOLL_ONLY = re.compile(
+    r"^(?:官方|警方|当地|厂方|院方|校方|企业|公司|集团)?(?:辟谣|回应|澄清|否认)?[:：]?"
+    r"(?:网传|网曝|传言|传闻|所传|所谓)?(?:称)?(?:有)?(?:多名|多人|\d+人|[一二两三四五六七八九十几数]+人|人员|有人)?"
+    r"(?:伤亡|死亡|死人|遇难|身亡|死伤)(?:人数|情况|一事)?(?:的)?(?:传闻|传言|消息|说法|信息)?"
+    r"(?:系|纯属|属|均)?(?:谣言|不实|不属实|虚假|编造|捏造|辟谣)?$"
+)
+_RUMOUR_CLAUSE = re.compile(r"网传|网曝|传言|传闻|据传|所传|谣")
+_TITLE_CLAUSE = re.compile(r"[\s，。！？；,!?;：:]")
+CASUALTY_WORDS = frozenset({"死亡", "伤亡", "遇难", "身亡", "死人", "死伤", "受伤"})
 
 
-def rebuttal(item: Item) -> str:
-    """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''."""
+def rebuttal(item: Item, hits: Iterable[Hit] = ()) -> str:
+    """The marker ('系谣言', '否认', '警方通报…编造') if the item rebuts or clears, else ''.
+
+    `hits`, when given, are the matcher's: a title stating an event as fact (发生爆炸) beside a
+    denial of its toll only (官方辟谣伤亡传闻) is the event's report, not a rebuttal.
+    """
+    if _toll_only_clauses(item, hits):
+        return ""
     found = _uncontested(item.title)
     if found:
         return _marker(found)
@@ -59,6 +80,43 @@ def rebuttal(item: Item) -> str:
     if _POLICE.search(head) and (clears := _POLICE_CLEARS.search(head)):
         return f"警方通报…{clears.group(0)}"
     return ""
+
+
+def _toll_only_clauses(item: Item, hits: Iterable[Hit]) -> list[tuple[int, int]]:
+    """The title's rebuttal clauses if they deny only a toll and an event is stated in another
+    clause as fact (爆炸致1人受伤 网传多人死亡系谣言), else none."""
+    title = item.title
+    markers = list(_REBUTTAL.finditer(title))
+    if not markers:
+        return []
+    denied: list[tuple[int, int]] = []
+    for found in markers:
+        start, end = _clause_around(title, found.start(), found.end())
+        if not _TOLL_ONLY.match(title[start:end].replace(" ", "")):
+            return []
+        denied.append((start, end))
+    for hit in hits:
+        if hit.group != "event" or hit.field != "title" or hit.word in CASUALTY_WORDS:
+            continue
+        if any(start <= hit.start < end for start, end in denied) or is_negated(title, hit.start):
+            continue
+        start, end = _clause_around(title, hit.start, hit.end)
+        if not _RUMOUR_CLAUSE.search(title[start:end]):
+            return denied
+    return []
+
+
+def _contested_denial(text: str, hit: Hit) -> bool:
+    """否认爆炸 但现场视频显示浓烟: a denial its own sentence contradicts negates nothing."""
+    clause = _CLAUSE_START.split(text[max(0, hit.start - NEGATION_REACH) : hit.start])[-1]
+    return "否认" in clause and _CONTESTED.match(text, hit.end) is not None
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of the title holding text[start:end] (between spaces or punctuation)."""
+    left = max((m.end() for m in _TITLE_CLAUSE.finditer(text, 0, start)), default=0)
+    right = _TITLE_CLAUSE.search(text, end)
+    return left, right.start() if right else len(text)
 
 
 def _uncontested(text: str) -> re.Match[str] | None:
@@ -79,11 +137,17 @@ def _marker(found: re.Match[str]) -> str:
 def negated_events(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
     """Event words every occurrence of which is negated in its clause (没有拖欠, 否认拖欠)."""
     fields = {"title": item.title, "text": item.text}
+    hits = list(hits)
+    denied = _toll_only_clauses(item, hits)
     seen: dict[str, bool] = {}
     for hit in hits:
         if hit.group != "event":
             continue
-        negated = is_negated(fields.get(hit.field, ""), hit.start)
+        text = fields.get(hit.field, "")
+        if hit.field == "title" and any(start <= hit.start < end for start, end in denied):
+            negated = True  # the toll a rebuttal denies (网传多人死亡系谣言) is no event of the story
+        else:
+            negated = is_negated(text, hit.start) and not _contested_denial(text, hit)
         seen[hit.word] = seen.get(hit.word, True) and negated
     return frozenset(word for word, negated in seen.items() if negated)
 
