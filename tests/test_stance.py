@@ -135,7 +135,9 @@ SCHEME_WITH_DEATHS = SchemeConfig(name="交通", subjects=["临川公交集团"]
 
 
 def test_the_denied_toll_does_not_count_as_an_event() -> None:
-    judgement = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", "临川公交集团停车场爆炸致1人受伤 网传多人死亡系谣言", ""))
+    judgement = Judge([SCHEME_WITH_DEATHS]).judge(
+        Item("s", "u", "临川公交集团停车场爆炸致1人受伤 网传多人死亡系谣言", "")
+    )
     assert judgement is not None and judgement.tier is Tier.IV
     assert "事件「死亡」被否定 0" in judgement.reason and "受伤 1 人（一般）" in judgement.reason
 
