@@ -751,3 +751,24 @@ async def test_a_district_and_the_same_leader_still_make_a_follow_up(store: Stor
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert [row[3] for row in got] == [2]
+
+
+async def test_a_settlement_is_progress_of_its_story_and_alone_is_not_pushed(store: Store) -> None:
+    wages = story()[3]
+    settled = Item(
+        "city",
+        "http://x/3",
+        "江城建工集团：滨江花园项目拖欠工资已全部结清",
+        "江城建工集团表示，滨江花园项目拖欠的农民工工资已于昨日全部结清。",
+        fetched_at=wages.fetched_at + timedelta(hours=2),
+    )
+    await live(store, [wages, settled])
+    [incident] = await store.incidents()
+    assert incident.tier is Tier.III and incident.progress.startswith("已全部结清：")
+
+
+async def test_a_settlement_with_no_open_story_is_recorded_below_the_push_threshold(store: Store) -> None:
+    settled = Item("city", "http://x/3", "江城建工集团欠薪已全额支付 农民工返乡过年", "", fetched_at=START)
+    await live(store, [settled])
+    [incident] = await store.incidents()
+    assert incident.tier is Tier.BELOW and "已解决「已全额支付」不单独推送" in incident.reason

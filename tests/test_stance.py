@@ -153,3 +153,23 @@ def test_the_denied_toll_does_not_count_as_an_event() -> None:
 def test_a_denial_contradicted_by_footage_is_no_rebuttal(title: str, stance: str, tier: Tier) -> None:
     judgement = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", title, ""))
     assert judgement is not None and (judgement.stance, judgement.tier) == (stance, tier)
+
+
+@pytest.mark.parametrize(
+    ("title", "stance"),
+    [
+        ("临川公交集团拖欠司机工资已全部结清", "已全部结清"),
+        ("临川公交集团拖欠司机工资问题已妥善解决", "问题已妥善解决"),
+        ("临川公交集团回应拖欠：已于昨日全部发放到位", "已于昨日全部发放到位"),  # the topic answered
+        ("临川公交集团司机工资已全额支付 没有拖欠", "已全额支付"),
+        ("临川公交集团称已结清工资 司机：拖欠的工资至今没拿到", ""),  # disputed in the title
+        ("临川公交集团承诺月底前结清拖欠的工资", ""),  # a promise is no settlement
+        ("临川公交集团已支付部分拖欠工资", ""),
+        ("临川公交集团拖欠工资致司机投诉 工资已结清", ""),  # another event stated as fact
+    ],
+)
+def test_a_story_told_as_settled_is_progress_not_a_new_alert(title: str, stance: str) -> None:
+    judgement = Judge([SCHEME]).judge(Item("s", "u", title, ""))
+    assert judgement is not None and judgement.stance == stance
+    assert (judgement.tier is Tier.BELOW) is bool(stance)
+    assert ("已解决「" in judgement.reason) is bool(stance)

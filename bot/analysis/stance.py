@@ -57,6 +57,16 @@ _TOLL_ONLY = re.compile(
 )
 _RUMOUR_CLAUSE = re.compile(r"网传|网曝|传言|传闻|据传|所传|谣")
 _TITLE_CLAUSE = re.compile(r"[\s，。！？；,!?;：:]")
+# 拖欠工程款已全部结清, 欠薪问题已妥善解决: the story's own ending, told as done (not 承诺月底前结清)
+_SETTLED = re.compile(
+    r"(?:已|均已|现已|目前已|已经)(?:于[^，。！？；\s]{1,6})?"  # 已于昨日全部发放到位
+    r"(?:(?:全部|全额|足额|如数|按时)?(?:结清|付清|清偿|兑付|支付到位|发放到位|发放完毕|补发到位|退还|退赔)"
+    r"|(?:全部|全额|足额)(?:支付|发放|偿还|补发))"
+    r"|(?:问题|纠纷|诉求)(?:已|均已|现已|已经|已得到)(?:解决|化解|妥善处置|妥善解决|妥善处理)"
+)
+# …已结清 工人：年前的欠薪至今没拿到: the settlement is disputed in the title
+_UNSETTLED = re.compile(r"至今|仍|还没|还未|没拿到|未拿到|没收到|未收到|无果|不认|否认结清|并未")
+SETTLED_LABEL = "已解决"
 CASUALTY_WORDS = frozenset({"死亡", "伤亡", "遇难", "身亡", "死人", "死伤", "受伤"})
 
 
@@ -66,8 +76,11 @@ def rebuttal(item: Item, hits: Iterable[Hit] = ()) -> str:
     `hits`, when given, are the matcher's: a title stating an event as fact (发生爆炸) beside a
     denial of its toll only (官方辟谣伤亡传闻) is the event's report, not a rebuttal.
     """
+    hits = list(hits)
     if _toll_only_clauses(item, hits):
         return ""
+    if (settled := _settled(item, hits)) is not None:
+        return settled
     found = _uncontested(item.title)
     if found:
         return _marker(found)
@@ -104,6 +117,35 @@ def _toll_only_clauses(item: Item, hits: Iterable[Hit]) -> list[tuple[int, int]]
         if not _RUMOUR_CLAUSE.search(title[start:end]):
             return denied
     return []
+
+
+def _settled(item: Item, hits: list[Hit]) -> str | None:
+    """The settlement marker (已全部结清) if the title tells the story as settled, else None.
+
+    Every event the title states must be in the settling clause (拖欠工程款已全部结清) or negated
+    (没有拖欠): 拖欠工资致工人跳楼 欠薪已结清 still reports a fall. Only with the matcher's hits.
+    """
+    title = item.title
+    if not hits or _UNSETTLED.search(title):
+        return None
+    found = _SETTLED.search(title)
+    if found is None:
+        return None
+    start, end = _clause_around(title, found.start(), found.end())
+    for hit in hits:
+        if hit.group != "event" or hit.field != "title" or start <= hit.start < end:
+            continue
+        left, right = _clause_around(title, hit.start, hit.end)
+        if "回应" in title[left:right] and title[right : right + 1] in "：:":
+            continue  # 回应欠薪：已于昨日全部发放到位: the topic answered
+        if not is_negated(title, hit.start):
+            return None
+    return found.group(0)
+
+
+def stance_label(marker: str) -> str:
+    """How the reason line names a stance: a settlement, or a rebuttal / clarification."""
+    return SETTLED_LABEL if _SETTLED.fullmatch(marker) else "辟谣/澄清"
 
 
 def _contested_denial(text: str, hit: Hit) -> bool:

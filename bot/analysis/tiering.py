@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from bot.analysis.concepts import concept
 from bot.analysis.facts import Facts
+from bot.analysis.stance import stance_label
 from bot.config import AnalysisConfig, SourceConfig
 from bot.models import Action, ActionKind, Incident, Match, Sentiment, Tier
 
@@ -117,7 +118,7 @@ def score(
         note += "，所述事件均被否定"
     if stance:
         tier = Tier.BELOW
-        note += f"，辟谣/澄清「{stance}」不单独推送"
+        note += f"，{stance_label(stance)}「{stance}」不单独推送"
     return Grade(tier, points, f"{' + '.join(parts)} = {points:.0f} 分{note} → {tier.roman} {tier.label}")
 
 
