@@ -356,3 +356,19 @@ def test_a_rumour_opening_a_later_clause_leaves_the_figure_before_it_confirmed()
     assert after.value(DEATHS) == 0 and after.value(DEATHS, rumoured=True) == 3
     qualified = extract("多名教师聚餐后中毒，疑似食物中毒")  # 疑似 qualifies the clause before it
     assert qualified.value(INJURED) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths"),
+    [
+        ("一员工在车间作业时被卷入设备，经抢救无效死亡", 1),  # the next clause ends the same person's story
+        ("一名员工坠落 经抢救无效死亡", 1),  # a space parts clauses like a comma
+        ("一乘客摔倒受伤，送医后不治身亡", 1),
+        ("两名工人被埋，经抢救无效死亡", 2),
+        ("3名工人受伤，其中1人经抢救无效死亡", 1),
+        ("5名医生全力救治，经抢救无效死亡", 0),  # who cared for them is no toll
+        ("一员工在车间作业时被卷入设备，已送医救治", 0),
+    ],
+)
+def test_a_death_told_in_the_next_clause(text: str, deaths: int) -> None:
+    assert extract(text).value(DEATHS) == deaths

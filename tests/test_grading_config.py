@@ -46,6 +46,18 @@ def test_deaths_said_another_way_are_graded_too() -> None:
     assert judged("江城化工集团厂区一名5岁男孩溺水身亡", "") is Tier.IV
 
 
+def test_one_death_told_over_two_clauses_is_graded_as_one_death() -> None:
+    # 一员工…，经抢救无效死亡: the next clause ends the same person's story (one death: 一般)
+    assert judged("江城化工集团一员工在车间作业时被卷入设备 经抢救无效死亡", "") is Tier.IV
+    assert judged("江城建工集团两名工人被埋，经抢救无效死亡", "") is Tier.IV
+
+
+def test_a_leader_under_investigation_is_ii() -> None:
+    # the example config lists 被查; the concept table finds it as 接受纪律审查和监察调查 too
+    assert judged("江城市国资委原主任陈立新接受纪律审查和监察调查", "") is Tier.II
+    assert judged("江城建工集团董事长被带走调查", "") is Tier.III
+
+
 def test_a_named_leader_accused_of_misconduct_is_ii() -> None:
     config, _judge = example()
     leaders = [getattr(w, "word", w) for s in config.schemes for w in s.leaders]  # the matcher's `leaders:` key

@@ -28,6 +28,7 @@ SCHEME = SchemeConfig(
         ("临川公交集团回应", "网传司机集体罢工不属实。", "网传…不属实"),
         ("临川化工集团回应：爆炸传闻系误读", "", "系误读"),  # a misreading, a mistaken report (round 73)
         ("临川化工集团：网传爆炸纯属误传", "", "纯属误传"),
+        ("市交通运输局：网传乱收费系误解", "", "系误解"),
     ],
 )
 def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:

@@ -102,11 +102,14 @@ _DOING = (
 )
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
+# …被卷入设备，经抢救无效死亡: the next clause tells the same person's end (the phrase is required there)
+_LUCKLESS_CLAUSE = r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效))"
+_ENDED = rf"(?:{_LUCKLESS_CLAUSE}|{_LUCKLESS})"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}{_LUCKLESS}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -123,7 +126,7 @@ _ONE = (
     r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
     # 一收费员, 一外卖员, 一厨师, 一环卫工: a role noun (not 一化工厂, 一施工现场)
     rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:员|师)"
-    r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工"
+    r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工|员工|职工|矿工|船员|保安|教师|老师|民警|辅警|乘客|游客|孩子"
     # 一名外包电工在配电房检修时触电死亡: after 名 or 位 the words name one person, whatever they say
     r"|(?<=[名位岁的])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?)"
 )
@@ -133,7 +136,7 @@ def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     # the title's parts run together once spaces go (…后死亡 家属质疑…): only the people the word
     # qualifies right after it make it no toll (死亡的, 遇难者)
     return kind, re.compile(
-        rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_LUCKLESS}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
+        rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
     )
 
 

@@ -16,7 +16,7 @@ from bot.models import Hit, Item
 LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
 _REBUTTAL = re.compile(
     r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
-    r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符|(?:系|纯属|属)(?:误读|误传|误会)"  # 传闻系误读
+    r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符|(?:系|纯属|属)(?:误读|误传|误会|误解)"  # 传闻系误读
     # 网传小学食物中毒不实: a rumour's own words, then 不实 closing the clause (not 不实宣传)
     r"|(?P<rumour>网传|网曝|传言|传闻|所传|所谓)[^，。！？；;!?\n]{1,24}?(?P<false>不(?:属)?实)(?=$|[\s，。！？；;,!?])"
 )
