@@ -103,7 +103,9 @@ _DOING = (
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
 # …被卷入设备，经抢救无效死亡: the next clause tells the same person's end (the phrase is required there)
-_LUCKLESS_CLAUSE = r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效))"
+_LUCKLESS_CLAUSE = (
+    r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效))"
+)
 _ENDED = rf"(?:{_LUCKLESS_CLAUSE}|{_LUCKLESS})"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
 
@@ -135,9 +137,7 @@ _ONE = (
 def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     # the title's parts run together once spaces go (…后死亡 家属质疑…): only the people the word
     # qualifies right after it make it no toll (死亡的, 遇难者)
-    return kind, re.compile(
-        rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
-    )
+    return kind, re.compile(rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))")
 
 
 # 致一家三口死亡, 一家四口一氧化碳中毒: the household's size counts them; 夫妻双双遇难: both
