@@ -124,6 +124,13 @@ CASES = [
     ("events", "事故", "组织学习典型事故案例", False),
     ("events", "爆炸", "通报化工爆炸事故典型案例", False),  # the event word, its kind noun, then the suffix
     ("events", "爆炸", "仓库发生爆炸事故", True),
+    # an anniversary remembers a story, a course or a drill prepares for one, further than the window reaches
+    ("events", "爆炸", "纪念化工厂爆炸事故十周年", False),
+    ("events", "事故", "化工厂爆炸事故20周年", False),
+    ("events", "事故", "公交集团开展交通事故应急处置培训", False),
+    ("events", "爆炸", "举行爆炸事故应急救援演练", False),
+    ("events", "爆炸", "化工厂爆炸 20周年厂庆取消", True),  # a space: the anniversary is another clause's
+    ("events", "事故", "事故应急处置有序进行", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

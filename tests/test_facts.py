@@ -372,3 +372,11 @@ def test_a_rumour_opening_a_later_clause_leaves_the_figure_before_it_confirmed()
 )
 def test_a_death_told_in_the_next_clause(text: str, deaths: int) -> None:
     assert extract(text).value(DEATHS) == deaths
+
+
+def test_a_count_after_a_death_word_is_not_the_next_figure_s() -> None:
+    # 2人死亡 3人重伤: the 3 are the seriously injured, not a second death toll
+    for text in ("发生安全事故致2人死亡 3人重伤", "事故造成死亡2人 3人轻伤", "2人死亡 5人烧伤"):
+        facts = extract(text)
+        assert facts.value(DEATHS) == 2 and facts.value(INJURED) >= 3, text
+    assert extract("造成死亡3人、受伤5人").value(DEATHS) == 3

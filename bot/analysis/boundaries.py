@@ -33,6 +33,7 @@ never pay; jieba's dictionary is loaded once per process, on first use.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -128,6 +129,12 @@ DERIVED_SUFFIXES = ("性", "率", "物")
 NOT_HAPPENED_SUFFIXES = (
     *("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控", "典型", "案例"),
     *("热线", "电话", "渠道", "信箱", "邮箱"),
+)
+# further than CONTEXT reaches, after an event word (and its kind noun): an anniversary remembers a
+# story (爆炸事故十周年), a course or a drill prepares for one (交通事故应急处置培训); neither reports one
+_NOT_REPORTED_AFTER = re.compile(
+    r"(?:事故|事件)?(?:[\d一二三四五六七八九十百]+周年"
+    r"|(?:应急|安全|防范|救援|处置|处理|知识|逃生|自救){1,3}(?:培训|演练|讲座|课堂|知识竞赛))"
 )
 KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, its kind noun, then the suffix
 # an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败,
@@ -245,11 +252,20 @@ class Boundaries:
         hi = end
         while hi < len(normal) and hi - end < CONTEXT and self._joined(text, normal, where, hi - 1, spaced):
             hi += 1
+        if kind == "event" and self._not_reported(text, normal, where, end):
+            return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
             return False  # ABC inside xABC
         if end < len(normal) and self._latin_run(text, normal, where, end - 1):
             return False  # ABC inside ABCD
         return self.check(normal[lo:hi], start - lo, end - lo, kind)
+
+    @staticmethod
+    def _not_reported(text: str, normal: str, where: list[int], end: int) -> bool:
+        """An anniversary or a course right after the event word, in one run of text (爆炸 20周年厂庆取消
+        is an explosion)."""
+        found = _NOT_REPORTED_AFTER.match(normal, end)
+        return found is not None and where[found.end() - 1] - where[end - 1] == found.end() - end
 
     @staticmethod
     def _latin_run(text: str, normal: str, where: list[int], j: int) -> bool:
