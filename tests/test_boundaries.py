@@ -131,6 +131,11 @@ CASES = [
     ("events", "爆炸", "举行爆炸事故应急救援演练", False),
     ("events", "爆炸", "化工厂爆炸 20周年厂庆取消", True),  # a space: the anniversary is another clause's
     ("events", "事故", "事故应急处置有序进行", True),
+    # a guard with the grade it keeps off between (beyond the window): nothing happened
+    ("events", "事故", "会议强调坚决遏制重特大事故", False),
+    ("events", "事故", "严防较大以上事故发生", False),
+    ("events", "事故", "防范各类安全事故", False),
+    ("events", "事故", "厂区发生重大安全事故", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

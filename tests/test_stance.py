@@ -29,6 +29,8 @@ SCHEME = SchemeConfig(
         ("临川化工集团回应：爆炸传闻系误读", "", "系误读"),  # a misreading, a mistaken report (round 73)
         ("临川化工集团：网传爆炸纯属误传", "", "纯属误传"),
         ("市交通运输局：网传乱收费系误解", "", "系误解"),
+        ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
+        ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
     ],
 )
 def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:

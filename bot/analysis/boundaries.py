@@ -130,6 +130,11 @@ NOT_HAPPENED_SUFFIXES = (
     *("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控", "典型", "案例"),
     *("热线", "电话", "渠道", "信箱", "邮箱"),
 )
+# further than CONTEXT reaches, before an event word: what is guarded against, with its grade between
+# (坚决遏制重特大事故, 严防较大以上事故, 防范各类安全事故)
+_GUARDED_BEFORE = re.compile(
+    r"(?:防止|防范|预防|杜绝|遏制|严防|严控|减少)(?:重特大|重大|较大|较大以上|各类|一切|群死群伤|生产安全|安全生产|安全)+$"
+)
 # further than CONTEXT reaches, after an event word (and its kind noun): an anniversary remembers a
 # story (爆炸事故十周年), a course or a drill prepares for one (交通事故应急处置培训); neither reports one
 _NOT_REPORTED_AFTER = re.compile(
@@ -252,7 +257,7 @@ class Boundaries:
         hi = end
         while hi < len(normal) and hi - end < CONTEXT and self._joined(text, normal, where, hi - 1, spaced):
             hi += 1
-        if kind == "event" and self._not_reported(text, normal, where, end):
+        if kind == "event" and self._not_reported(text, normal, where, start, end):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
             return False  # ABC inside xABC
@@ -261,11 +266,14 @@ class Boundaries:
         return self.check(normal[lo:hi], start - lo, end - lo, kind)
 
     @staticmethod
-    def _not_reported(text: str, normal: str, where: list[int], end: int) -> bool:
-        """An anniversary or a course right after the event word, in one run of text (爆炸 20周年厂庆取消
-        is an explosion)."""
+    def _not_reported(text: str, normal: str, where: list[int], start: int, end: int) -> bool:
+        """An anniversary or a course right after the event word, or a guard with the grade it keeps
+        off right before it, in one run of text (爆炸 20周年厂庆取消 is an explosion)."""
         found = _NOT_REPORTED_AFTER.match(normal, end)
-        return found is not None and where[found.end() - 1] - where[end - 1] == found.end() - end
+        if found is not None and where[found.end() - 1] - where[end - 1] == found.end() - end:
+            return True
+        guard = _GUARDED_BEFORE.search(normal, max(0, start - 12), start)
+        return guard is not None and where[start] - where[guard.start()] == start - guard.start()
 
     @staticmethod
     def _latin_run(text: str, normal: str, where: list[int], j: int) -> bool:
