@@ -75,3 +75,18 @@ def test_config_rejects_an_unknown_scope() -> None:
 
     with pytest.raises(ValidationError, match="exclude_scope"):
         SchemeConfig(name="x", subjects=["a"], exclude=["b"], exclude_scope="paragraph")
+
+
+@pytest.mark.parametrize(
+    ("title", "matched"),
+    [
+        ("江城建工集团讨薪应急演练时发生真实冲突 工人讨薪被拖欠", True),  # the drill is when it happened
+        ("江城建工集团演练中突发讨薪 被拖欠工资的工人闯入", True),
+        ("江城建工集团开展讨薪应急演练", False),
+        ("江城建工集团演练中心启用 工人讨薪", False),  # 演练中心 names a place, no setting
+    ],
+)
+def test_an_exclusion_word_setting_the_time_of_an_event_does_not_suppress(title: str, matched: bool) -> None:
+    for scope in ("title", "sentence", "anywhere"):
+        found = Matcher([WAGES.model_copy(update={"exclude_scope": scope})]).match(Item("s", "u", title, ""))
+        assert bool(found) is matched, scope

@@ -393,6 +393,9 @@ class _View:
 
     def governs(self, exclusion: Hit, hits: Sequence[Hit], scheme: CompiledScheme) -> bool:
         """Does this exclusion hit suppress the scheme under its `exclude_scope`?"""
+        text = self.item.title if exclusion.field == "title" else self.item.text
+        if _SETTING.match(text, exclusion.end):
+            return False  # 演练时发生真实爆炸: the drill is when it happened, the event is real
         if scheme.exclude_scope == "anywhere" or exclusion.field == "title":
             return True
         if scheme.exclude_scope == "title":
@@ -400,6 +403,10 @@ class _View:
         anchors = [h for h in hits if h.group in scheme.anchors] or [h for h in hits if h.group != "exclude"]
         where = self.sentence(exclusion)
         return any(self.sentence(h) == where for h in anchors)
+
+
+# an exclusion word naming when something happened, not what the item is about (演练中突发火灾)
+_SETTING = re.compile(r"(?:时|中|期间|过程中)[,，]?(?:突然|意外|竟然|竟)?(?:发生|突发|出现|引发|造成|致)")
 
 
 def _inside(hit: Hit, other: Hit) -> bool:
