@@ -136,6 +136,7 @@ CASES = [
     ("events", "事故", "严防较大以上事故发生", False),
     ("events", "事故", "防范各类安全事故", False),
     ("events", "事故", "厂区发生重大安全事故", True),
+    ("events", "爆炸", "离居民区太近存在爆炸风险", False),  # a risk, not an event
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

@@ -31,6 +31,7 @@ SCHEME = SchemeConfig(
         ("市交通运输局：网传乱收费系误解", "", "系误解"),
         ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
         ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
+        ("临川公交集团停车场爆炸了吗？官方：没有", "", "官方：没有"),  # a question answered no
     ],
 )
 def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
@@ -76,6 +77,11 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("监控未发现异常后仓库爆炸", "爆炸", False),
         ("巨响是管道吹扫作业的排气声，未发生爆炸，也没有燃气泄漏", "泄漏", True),  # what did not leak
         ("无人机坠落砸伤路人", "坠落", False),
+        ("公司从不拖欠工资", "拖欠", True),
+        ("如果化工厂发生爆炸怎么办", "爆炸", True),  # a supposition states nothing that happened
+        ("万一储罐泄漏后果不堪设想", "泄漏", True),
+        ("一旦发生爆炸后果严重", "爆炸", True),
+        ("如果不是消防员及时赶到，爆炸会更严重", "爆炸", False),  # the supposition is another clause's
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

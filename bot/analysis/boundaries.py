@@ -129,6 +129,7 @@ DERIVED_SUFFIXES = ("性", "率", "物")
 NOT_HAPPENED_SUFFIXES = (
     *("隐患", "多发", "易发", "高发", "警示", "防范", "预防", "预案", "防控", "典型", "案例"),
     *("热线", "电话", "渠道", "信箱", "邮箱"),
+    "风险",  # 存在爆炸风险: a risk, not an event
 )
 # further than CONTEXT reaches, before an event word: what is guarded against, with its grade between
 # (坚决遏制重特大事故, 严防较大以上事故, 防范各类安全事故)

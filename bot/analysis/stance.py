@@ -17,7 +17,9 @@ LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
 _REBUTTAL = re.compile(
     r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
     r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符|(?:系|纯属|属)(?:误读|误传|误会|误解)"
-    r"|(?:系|为|是|属)(?:旧闻|旧视频|旧图|老视频|多年前旧)|移花接木|张冠李戴"  # 爆炸视频系旧闻  # 传闻系误读
+    r"|(?:系|为|是|属)(?:旧闻|旧视频|旧图|老视频|多年前旧)|移花接木|张冠李戴"  # 爆炸视频系旧闻
+    # 爆炸了吗？官方：没有 — a question answered no
+    r"|(?<=[？?])\s*(?:官方|警方|厂方|院方|校方|公司|集团|企业|回应|记者核实|核实)[:：]\s*(?:没有|并没有|不是|假的|未发生)"  # 传闻系误读
     # 网传小学食物中毒不实: a rumour's own words, then 不实 closing the clause (not 不实宣传)
     r"|(?P<rumour>网传|网曝|传言|传闻|所传|所谓)[^，。！？；;!?\n]{1,24}?(?P<false>不(?:属)?实)(?=$|[\s，。！？；;,!?])"
 )
@@ -27,7 +29,7 @@ _POLICE = re.compile(r"警方通报|公安.{0,4}通报|警情通报")
 _POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言|不属实|查无实据")
 _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
 _NEGATOR = re.compile(
-    r"(?:没有|没|未|并未|从未|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得)"
+    r"(?:没有|没|未|并未|从未|从不|从来不|从来没有|从没|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得)"
     r"(?:发生|出现|造成|存在|过|任何|有|发现)?(?:人员|人)?$"
     # 未发生一起安全事故, 未发生较大以上事故, 未发生爆炸和火灾: a negated 发生/出现 reaches over the
     # modifiers of its object (a count, a grade, 安全/生产) and a coordination (和, 及, 或), not over
@@ -40,6 +42,8 @@ _NEGATOR = re.compile(
     r"|零$"  # 零事故, 零伤亡: a zero statistic
 )
 NEGATION_REACH = 14  # characters before the event word searched for its negator
+# 如果…发生爆炸怎么办, 万一储罐泄漏: a supposition states nothing that happened
+_SUPPOSED = re.compile(r"如果|假如|假设|万一|倘若|一旦|要是|若是")
 
 
 # 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands;
@@ -199,4 +203,4 @@ def is_negated(text: str, start: int) -> bool:
     """True if the words just before `start`, in the same clause, negate what follows."""
     before = text[max(0, start - NEGATION_REACH) : start]
     clause = _CLAUSE_START.split(before)[-1].replace(" ", "")
-    return bool(clause) and _NEGATOR.search(clause) is not None
+    return bool(clause) and (_NEGATOR.search(clause) is not None or _SUPPOSED.search(clause) is not None)
