@@ -71,6 +71,11 @@ CASES = [
     ("subjects", "江城建工", "江城建工路发生塌陷", False),
     ("subjects", "江城建工", "江城建工路面出现裂缝", True),
     ("subjects", "江城建工", "江城建工大道拥堵", False),
+    # a landmark for another party's place: the story is that place's (江城化工集团附近一民房爆炸)
+    ("subjects", "江城化工集团", "江城化工集团附近一民房爆炸", False),
+    ("subjects", "江城化工集团", "江城化工集团对面的加油站爆炸", False),
+    ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it
+    ("subjects", "江城化工集团", "江城化工集团炸药库附近发生爆燃", True),
     # a region followed by a street suffix names a street, often elsewhere (twenty-second round); a bridge
     # named after it is usually in it
     ("regions", "蘅皋", "县城蘅皋路一家奶茶店起火", False),

@@ -131,6 +131,12 @@ NOT_HAPPENED_SUFFIXES = (
     *("热线", "电话", "渠道", "信箱", "邮箱"),
     "风险",  # 存在爆炸风险: a risk, not an event
 )
+# an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站):
+# the story is that place's, not the organisation's
+_LANDMARK = re.compile(
+    r"(?:附近|对面|斜对面|隔壁|旁边|不远处)的?(?:一|一家|一处|一座|一栋|一间|一个)?"
+    r"(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院)"
+)
 # further than CONTEXT reaches, before an event word: what is guarded against, with its grade between
 # (坚决遏制重特大事故, 严防较大以上事故, 防范各类安全事故)
 _GUARDED_BEFORE = re.compile(
@@ -259,6 +265,8 @@ class Boundaries:
         while hi < len(normal) and hi - end < CONTEXT and self._joined(text, normal, where, hi - 1, spaced):
             hi += 1
         if kind == "event" and self._not_reported(text, normal, where, start, end):
+            return False
+        if kind == "org" and _LANDMARK.match(normal, end):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
             return False  # ABC inside xABC
