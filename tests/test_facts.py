@@ -380,3 +380,9 @@ def test_a_count_after_a_death_word_is_not_the_next_figure_s() -> None:
         facts = extract(text)
         assert facts.value(DEATHS) == 2 and facts.value(INJURED) >= 3, text
     assert extract("造成死亡3人、受伤5人").value(DEATHS) == 3
+
+
+def test_people_unaccounted_for_count_as_missing() -> None:
+    facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
+    assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10
+    assert facts.band is Tier.II  # the dead and the missing together: 13
