@@ -82,6 +82,11 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("万一储罐泄漏后果不堪设想", "泄漏", True),
         ("一旦发生爆炸后果严重", "爆炸", True),
         ("如果不是消防员及时赶到，爆炸会更严重", "爆炸", False),  # the supposition is another clause's
+        ("地铁春节期间不停运", "停运", True),  # 不 right before the word
+        ("企业拒不支付拖欠的工资", "拖欠", False),
+        ("工人拒不停工", "停工", False),  # 拒不 is a refusal
+        ("地铁将于明日起停运两周进行改造", "停运", True),  # a notice of what is planned
+        ("小区计划停水一天", "停水", True),
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

@@ -40,10 +40,12 @@ _NEGATOR = re.compile(
     # 也没有燃气泄漏, 未见有毒气体外泄: what did not leak may stand between the negator and the word
     r"|(?:没有|没|未|并未|无|并无)(?:燃气|煤气|天然气|液化气|有毒气体|气体|油品|化学品|危化品)$"
     r"|零$"  # 零事故, 零伤亡: a zero statistic
+    r"|(?<!拒)不$"  # 不停运, 不拖欠: 不 right before the word (拒不 is a refusal, not a denial)
 )
 NEGATION_REACH = 14  # characters before the event word searched for its negator
 # 如果…发生爆炸怎么办, 万一储罐泄漏: a supposition states nothing that happened
-_SUPPOSED = re.compile(r"如果|假如|假设|万一|倘若|一旦|要是|若是")
+# 将于明日起停运两周进行改造, 计划停水: a notice of what is planned reports nothing that happened
+_SUPPOSED = re.compile(r"如果|假如|假设|万一|倘若|一旦|要是|若是|将于|将在|计划|拟于|即将|预计将")
 
 
 # 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands;
