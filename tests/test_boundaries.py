@@ -142,6 +142,9 @@ CASES = [
     ("events", "事故", "防范各类安全事故", False),
     ("events", "事故", "厂区发生重大安全事故", True),
     ("events", "爆炸", "离居民区太近存在爆炸风险", False),  # a risk, not an event
+    ("events", "死亡", "排污致下游鱼类死亡", False),  # animals' deaths are no one's
+    ("events", "死亡", "养殖场生猪大量死亡", False),
+    ("events", "死亡", "鱼塘边一男子死亡", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

@@ -131,6 +131,12 @@ NOT_HAPPENED_SUFFIXES = (
     *("热线", "电话", "渠道", "信箱", "邮箱"),
     "风险",  # 存在爆炸风险: a risk, not an event
 )
+# a death word after animals or plants (下游鱼类死亡, 生猪大量死亡) tells no one's death
+_NOT_HUMAN_BEFORE = re.compile(
+    r"(?:鱼|鱼类|鱼虾|鱼苗|家禽|牲畜|生猪|猪|羊|牛|鸡|鸭|鹅|蜜蜂|蜂群|树木|苗木|庄稼|植物|动物|宠物|候鸟)"
+    r"(?:大量|大面积|成批|批量|陆续|集中|相继)?$"
+)
+DEATH_FORMS = frozenset({"死亡", "死"})
 # an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站):
 # the story is that place's, not the organisation's
 _LANDMARK = re.compile(
@@ -267,6 +273,8 @@ class Boundaries:
         if kind == "event" and self._not_reported(text, normal, where, start, end):
             return False
         if kind == "org" and _LANDMARK.match(normal, end):
+            return False
+        if kind == "event" and normal[start:end] in DEATH_FORMS and _NOT_HUMAN_BEFORE.search(normal, 0, start):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
             return False  # ABC inside xABC
