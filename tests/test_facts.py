@@ -386,3 +386,9 @@ def test_people_unaccounted_for_count_as_missing() -> None:
     facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10
     assert facts.band is Tier.II  # the dead and the missing together: 13
+
+
+def test_a_reporter_s_check_confirms_the_figure_after_a_rumour() -> None:
+    facts = extract("网传化工厂爆炸 记者核实：确有爆炸 3人受伤")
+    assert facts.value(INJURED) == 3
+    assert extract("网传化工厂爆炸 3人受伤 有待核实").value(INJURED) == 0

@@ -32,6 +32,7 @@ SCHEME = SchemeConfig(
         ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
         ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
         ("临川公交集团停车场爆炸了吗？官方：没有", "", "官方：没有"),  # a question answered no
+        ("临川公交集团：网传“停车场爆炸”实为轮胎爆裂", "", "网传…实为"),  # what the rumour really was
     ],
 )
 def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
@@ -87,6 +88,8 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("工人拒不停工", "停工", False),  # 拒不 is a refusal
         ("地铁将于明日起停运两周进行改造", "停运", True),  # a notice of what is planned
         ("小区计划停水一天", "停水", True),
+        ("昨晚巨响系正常泄压作业，并非爆炸", "爆炸", True),
+        ("这不是乱收费是什么", "乱收费", False),  # a rhetorical question asserts it
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:
@@ -124,6 +127,8 @@ def test_a_rumour_is_graded_and_its_rebuttal_is_not() -> None:
         ("警方：网传爆炸系谣言，但提醒市民注意安全", "", "谣言"),  # a reminder after 但 contests nothing
         ("集团否认拖欠，但表示将配合调查", "", "否认"),
         ("集团否认拖欠。但工人仍在门口聚集", "", "否认"),  # another sentence: the denial stands as said
+        ("集团否认欠薪 但承认有部分工程款未结算", "", ""),  # a partial admission contests it
+        ("集团辟谣后 又有网友曝出爆炸视频", "", ""),  # 辟谣后: when, not what the item says
     ],
 )
 def test_a_denial_contested_in_its_own_sentence_is_no_rebuttal(title: str, text: str, marker: str) -> None:

@@ -297,7 +297,9 @@ def readable(text: str) -> str:
 
 # who confirms a figure after a rumour in the same sentence (有网友称…，镇政府工作人员说目前确认2人受伤): not
 # the negated forms, which RUMOUR reads as rumour (未经证实, 有待核实)
-_CONFIRMED = re.compile(r"(?<![未经待获])(?:确认|证实)|通报|(?:官方|警方|政府)(?:称|表示|说)")
+_CONFIRMED = re.compile(
+    r"(?<![未经待获])(?:确认|证实)|通报|(?:官方|警方|政府)(?:称|表示|说)|经核实|记者核实|核实[:：]|确有"
+)
 
 
 # who spreads a rumour (not how sure it is: 疑似, 未经证实 qualify the clause before them)

@@ -18,6 +18,8 @@ _REBUTTAL = re.compile(
     r"辟谣|谣言|(?:系|纯属|均|属|消息|信息|传言|传闻|说法|报道|内容|情况)不实|澄清(?!池)|否认|系编造|系捏造|纯属捏造"
     r"|纯属虚构|子虚乌有|恶意编造|系虚假信息|并非事实|与事实不符|(?:系|纯属|属)(?:误读|误传|误会|误解)"
     r"|(?:系|为|是|属)(?:旧闻|旧视频|旧图|老视频|多年前旧)|移花接木|张冠李戴"  # 爆炸视频系旧闻
+    # 网传“厂区爆炸”实为锅炉排气声: what the rumour really was
+    r"|(?P<heard>网传|传言|传闻|所谓|网曝)[^，。！？；;!?\n]{1,20}?(?P<really>实为|实系|实则为|其实是|实际上是)"
     # 爆炸了吗？官方：没有 — a question answered no
     r"|(?<=[？?])\s*(?:官方|警方|厂方|院方|校方|公司|集团|企业|回应|记者核实|核实)[:：]\s*(?:没有|并没有|不是|假的|未发生)"  # 传闻系误读
     # 网传小学食物中毒不实: a rumour's own words, then 不实 closing the clause (not 不实宣传)
@@ -29,7 +31,7 @@ _POLICE = re.compile(r"警方通报|公安.{0,4}通报|警情通报")
 _POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言|不属实|查无实据")
 _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
 _NEGATOR = re.compile(
-    r"(?:没有|没|未|并未|从未|从不|从来不|从来没有|从没|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得)"
+    r"(?:没有|没|未|并未|从未|从不|从来不|从来没有|从没|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得|并非|而非|绝非)"  # not 不是: 这不是乱收费是什么
     r"(?:发生|出现|造成|存在|过|任何|有|发现)?(?:人员|人)?$"
     # 未发生一起安全事故, 未发生较大以上事故, 未发生爆炸和火灾: a negated 发生/出现 reaches over the
     # modifiers of its object (a count, a grade, 安全/生产) and a coordination (和, 及, 或), not over
@@ -52,7 +54,7 @@ _SUPPOSED = re.compile(r"如果|假如|假设|万一|倘若|一旦|要是|若是
 # 否认爆炸 但现场视频显示浓烟: so is a denial that footage or witnesses contradict
 _CONTESTED = re.compile(
     r"[^。！？!?\n]*?(?:但(?:是)?|然而|却)[^。！？!?\n]{0,12}?"
-    r"(?:仍|依然|依旧|还有|至今|坚持|(?:视频|画面|照片|图片|监控|录像|目击者|知情人)[^。！？!?\n]{0,4}?(?:显示|拍到|证实|可见))"
+    r"(?:仍|依然|依旧|还有|至今|坚持|承认|(?:视频|画面|照片|图片|监控|录像|目击者|知情人)[^。！？!?\n]{0,4}?(?:显示|拍到|证实|可见))"
 )
 # 发生爆炸 官方辟谣伤亡传闻, 网传有人员死亡不实: what is denied is only a toll; the event stated
 # beside it stands (bot.analysis.facts does not count a rumoured toll)
@@ -171,6 +173,8 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
 def _uncontested(text: str) -> re.Match[str] | None:
     """The first rebuttal marker in `text` that its sentence does not go on to contest."""
     for found in _REBUTTAL.finditer(text):
+        if text[found.end() : found.end() + 1] == "后":
+            continue  # 辟谣后 又有网友曝出爆炸视频: when, not what the item says
         if not _CONTESTED.match(text, found.end()):
             return found
     return None
@@ -180,6 +184,8 @@ def _marker(found: re.Match[str]) -> str:
     """The words a rebuttal is known by: 系谣言, or 网传…不实 for a rumour restated then denied."""
     if found.group("rumour"):
         return f"{found.group('rumour')}…{found.group('false')}"
+    if found.group("heard"):
+        return f"{found.group('heard')}…{found.group('really')}"
     return found.group(0)
 
 
