@@ -392,3 +392,24 @@ def test_a_reporter_s_check_confirms_the_figure_after_a_rumour() -> None:
     facts = extract("网传化工厂爆炸 记者核实：确有爆炸 3人受伤")
     assert facts.value(INJURED) == 3
     assert extract("网传化工厂爆炸 3人受伤 有待核实").value(INJURED) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "injured"),
+    [
+        ("爆炸已致死亡9人受伤30人", 9, 30),  # each count after its word
+        ("死亡12人受伤3人", 12, 3),
+        ("3人死亡12人受伤", 3, 12),  # each count before its word
+        ("3人受伤5人死亡", 5, 3),
+    ],
+)
+def test_counts_belong_to_the_words_they_are_written_with(text: str, deaths: int, injured: int) -> None:
+    facts = extract(text)
+    assert [f.value for f in facts.figures if f.kind == DEATHS] == [deaths]
+    assert [f.value for f in facts.figures if f.kind == INJURED] == [injured]
+
+
+def test_those_who_fell_on_duty_count_as_deaths() -> None:
+    assert extract("化工厂爆炸 3名消防员牺牲").value(DEATHS) == 3
+    assert extract("2名救援人员殉职").value(DEATHS) == 2
+    assert extract("他牺牲了休息时间").figures == ()

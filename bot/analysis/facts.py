@@ -66,12 +66,15 @@ _WHO = (
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
 _AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
-_FIGURE_WORD = r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|失踪|失联|下落不明|受伤|伤|重伤|轻伤|轻微伤|烧伤|烫伤|中毒|被困"
+_FIGURE_WORD = (
+    r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|失踪|失联|下落不明|受伤|伤|重伤|轻伤|轻微伤|烧伤|烫伤|中毒|被困"
+)
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
-_NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD}))"  # 3人死亡 5人仍失联: 5 are missing
+# 3人死亡 5人仍失联: 5 are missing; but 死亡9人受伤30人 tells each count after its word, so the 9 are the dead
+_NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})(?!\s*{_NUM}{_CNT}))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
-    r"死|亡|遇难|罹难|身亡|丧生|遇害|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
+    r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
     r"|就医|就诊|送医"
 )
 
@@ -83,6 +86,8 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
             kind,
             re.compile(
                 rf"{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
+                # 死亡9人受伤30人: a count after the word is the word's own, the one before it the previous word's
+                rf"(?!\s*{_NUM}{_CNT}(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})))"
             ),
         ),
         # 死亡人数上升至15人, 中毒学生增至56人
@@ -152,7 +157,7 @@ def _household(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _household(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|殒命"),
     _household(INJURED, "受伤|中毒|烧伤|烫伤"),
-    _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生"),
+    _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
     _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心"),
@@ -160,7 +165,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
-    *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害"),
+    *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职"),
     *_person(MISSING, "失踪|失联|下落不明"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
