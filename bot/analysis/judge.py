@@ -21,6 +21,7 @@ from bot.analysis.matcher import ALIAS, Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
+from bot.analysis.cadres import cadre_post
 from bot.analysis.stance import negated_events, rebuttal
 from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
@@ -96,7 +97,8 @@ class Judge:
         best: Judgement | None = None
         for match in matches:  # the graver scheme wins: leaders and figures can outweigh severity
             negated = negated_events(item, match.hits)
-            grade = score(match, sentiment, source, self.analysis, item.author, facts, negated, stance)
+            cadre = cadre_post(item, list(match.hits))
+            grade = score(match, sentiment, source, self.analysis, item.author, facts, negated, stance, cadre)
             if best is None or (grade.tier, -grade.points) < (best.tier, -best.points):
                 best = Judgement(match, sentiment, grade.tier, grade.reason, facts, stance, grade.points, negated)
         if retold and best is not None and facts.band is None:

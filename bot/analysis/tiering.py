@@ -63,6 +63,7 @@ def score(
     facts: Facts = NO_FACTS,
     negated: Collection[str] = (),
     stance: str = "",
+    cadre: str = "",
 ) -> Grade:
     """The points, the tier they reach, and the reason line naming every term with its points."""
     analysis = analysis or AnalysisConfig()
@@ -80,6 +81,9 @@ def score(
     if leaders:
         points += analysis.leader_points
         parts.append(f"领导「{'、'.join(leaders[:3])}」+{analysis.leader_points:g}")
+    elif cadre:  # 市国资委主任被举报: a leading cadre named by post (bot.analysis.cadres)
+        points += analysis.leader_points
+        parts.append(f"领导职务「{cadre}」+{analysis.leader_points:g}")
     factors = [("方案权重", match.weight)]
     if source is not None:
         factors.append(("来源权重", source.weight))

@@ -1,0 +1,33 @@
+"""A leading cadre named by post, not by name: 市国资委主任被举报受贿, 国资委陈主任收受贿赂.
+
+The scheme's `leaders:` list names people; an item often says only the post of the subject's head,
+and an analyst still files it under 涉及领导干部. The post must follow the subject hit in the title
+and its holder must be what the headline is about (被举报, 涉嫌, 收受 …): 局长回应爆炸 is an
+answer, not an accusation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Hit, Item
+
+_POSTS = (
+    "一把手|党委书记|党组书记|书记|主任|副主任|局长|副局长|董事长|副董事长|总经理|副总经理|院长|副院长|校长|副校长"
+    "|区长|县长|市长|镇长|乡长|厅长|总裁|行长|主席"  # not 处长, 科长, 所长: staff, not the subject's head
+)
+# the post right after the subject (原, 副, a name or 某 between), then what befell its holder
+_CADRE = re.compile(
+    rf"(?:原|前|时任)?(?:(?!一)[\u4e00-\u9fff]{{1,3}}?(?:某|某某)?)??(?P<post>{_POSTS})(?:[\u4e00-\u9fff]{{1,3}}?|[\u4e00-\u9fff]某)?"
+    r"(?=被|遭|涉嫌|涉|收受|索要|索贿|受贿|贪污|挪用|违规|违纪|严重违纪|接受(?:纪律)?审查|落马|失联|被查)"
+)
+
+
+def cadre_post(item: Item, hits: list[Hit]) -> str:
+    """The post ('主任') of a subject's leading cadre the title is about, or ''."""
+    for hit in hits:
+        if hit.group == "subject" and hit.field == "title":
+            found = _CADRE.match(item.title, hit.end)
+            if found:
+                return found.group("post")
+    return ""
