@@ -15,13 +15,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.analysis.cadres import cadre_post
 from bot.analysis.facts import extract
 from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import ALIAS, Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
-from bot.analysis.cadres import cadre_post
 from bot.analysis.stance import negated_events, rebuttal
 from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story
 from bot.analysis.tiering import score, spread_upgrade
