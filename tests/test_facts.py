@@ -413,3 +413,12 @@ def test_those_who_fell_on_duty_count_as_deaths() -> None:
     assert extract("化工厂爆炸 3名消防员牺牲").value(DEATHS) == 3
     assert extract("2名救援人员殉职").value(DEATHS) == 2
     assert extract("他牺牲了休息时间").figures == ()
+
+
+def test_a_qualifier_inside_a_sentence_marks_only_its_clause() -> None:
+    # 疑似 qualifies the cause; the pupils sent to hospital are a fact
+    assert extract("学校食堂疑似食物中毒 十余名学生送医").value(INJURED) == 10
+    assert extract("学生午餐后疑似食物中毒，23名学生出现呕吐腹泻").value(INJURED) == 23
+    # opening the sentence it qualifies all of it; a source (网传) always does
+    assert extract("疑似列车相撞 上百人受伤").value(INJURED) == 0
+    assert extract("网传工厂爆炸，3人死亡").value(DEATHS) == 0

@@ -160,7 +160,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
-    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心"),
+    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|就医|送院"),
     _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
@@ -307,6 +307,7 @@ _CONFIRMED = re.compile(
 )
 
 
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
 # who spreads a rumour (not how sure it is: 疑似, 未经证实 qualify the clause before them)
 _SOURCE = re.compile(r"网传|据传|传言|网曝|传闻|有?网友|小道消息")
 
@@ -314,12 +315,21 @@ _SOURCE = re.compile(r"网传|据传|传言|网曝|传闻|有?网友|小道消�
 def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
     """Is the figure at `at` rumoured: a rumour word (`marks`, RUMOUR's in the sentence) in its
     sentence, unless someone confirms the figure between the last rumour word before it and the figure?"""
-    before = [mark for mark in marks if mark.start() < at]
+    # a source (网传) marks the sentence, and so does a qualifier opening it (疑似…列车相撞 上百人受伤); one
+    # inside it (食堂疑似食物中毒) only its own clause, not 十余名学生送医 after it
+    before = [
+        mark
+        for mark in marks
+        if mark.start() < at
+        and (_SOURCE.match(mark.group(0)) or mark.start() == 0 or not _CLAUSE_BREAK.search(sentence, mark.end(), at))
+    ]
     if not before:
         # 3人死亡的说法系网传: a rumour word after it, in its clause; one opening a later clause
         # (爆炸致1人受伤，网传多人死亡系谣言) tells a rumour of its own
         return any(
-            sentence[mark.start() - 1 : mark.start()] not in "，," or not _SOURCE.match(mark.group(0)) for mark in marks
+            sentence[mark.start() - 1 : mark.start()] not in "，," or not _SOURCE.match(mark.group(0))
+            for mark in marks
+            if mark.start() >= at
         )
     return _CONFIRMED.search(sentence, before[-1].end(), at) is None
 
