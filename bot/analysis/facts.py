@@ -160,7 +160,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
-    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|就医|送院"),
+    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
     _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
