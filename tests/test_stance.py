@@ -182,6 +182,7 @@ def test_a_denial_contradicted_by_footage_is_no_rebuttal(title: str, stance: str
         ("临川公交集团回应拖欠：已于昨日全部发放到位", "已于昨日全部发放到位"),  # the topic answered
         ("临川公交集团司机工资已全额支付 没有拖欠", "已全额支付"),
         ("临川公交集团：多收的投诉处理费已全部清退", "已全部清退"),
+        ("临川公交集团拖欠司机工资问题整改到位", "问题整改到位"),
         ("临川公交集团称已结清工资 司机：拖欠的工资至今没拿到", ""),  # disputed in the title
         ("临川公交集团承诺月底前结清拖欠的工资", ""),  # a promise is no settlement
         ("临川公交集团已支付部分拖欠工资", ""),
