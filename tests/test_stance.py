@@ -194,3 +194,15 @@ def test_a_story_told_as_settled_is_progress_not_a_new_alert(title: str, stance:
     assert judgement is not None and judgement.stance == stance
     assert (judgement.tier is Tier.BELOW) is bool(stance)
     assert ("已解决「" in judgement.reason) is bool(stance)
+
+
+def test_a_reply_telling_the_matter_settled_is_progress() -> None:
+    # 12345 and message-board replies name the matter in the title and how it ended in the text
+    judge = Judge([SCHEME])
+    title = "关于临川公交集团拖欠司机工资问题的答复"
+    settled = judge.judge(Item("s", "u", title, "您好，经核查，企业已于11月20日全部结清。"))
+    assert settled is not None and settled.stance == "已于11月20日全部结清" and settled.tier is Tier.BELOW
+    ordered = judge.judge(Item("s", "u", title, "您好，经核查，企业确实存在拖欠情况，已责令其限期支付。"))
+    assert ordered is not None and ordered.stance == "" and ordered.tier is not Tier.BELOW
+    disputed = judge.judge(Item("s", "u", title, "企业称已全部结清，但司机至今没拿到。"))
+    assert disputed is not None and disputed.stance == ""

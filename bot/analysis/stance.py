@@ -140,7 +140,7 @@ def _settled(item: Item, hits: list[Hit]) -> str | None:
         return None
     found = _SETTLED.search(title)
     if found is None:
-        return None
+        return _settled_in_reply(item)
     start, end = _clause_around(title, found.start(), found.end())
     for hit in hits:
         if hit.group != "event" or hit.field != "title" or start <= hit.start < end:
@@ -151,6 +151,22 @@ def _settled(item: Item, hits: list[Hit]) -> str | None:
         if not is_negated(title, hit.start):
             return None
     return found.group(0)
+
+
+# 关于江城建工集团拖欠工资问题的答复 (12345, 留言板): the title names the matter, the reply says how it ended
+_REPLY_TITLE = re.compile(r"(?:答复|回复|办理情况|办理结果|处理情况|处理结果)(?:意见|函)?$")
+
+
+def _settled_in_reply(item: Item) -> str | None:
+    """The settlement marker of a reply whose lead tells the matter as settled, uncontested in its sentence."""
+    if not _REPLY_TITLE.search(item.title.strip()):
+        return None
+    lead = item.text[:LEAD_CHARS]
+    found = _SETTLED.search(lead)
+    if found is None:
+        return None
+    sentence = lead[: found.start()].rsplit("。", 1)[-1] + lead[found.start() :].split("。", 1)[0]
+    return None if _UNSETTLED.search(sentence) else found.group(0)
 
 
 def stance_label(marker: str) -> str:
