@@ -308,7 +308,8 @@ _CONFIRMED = re.compile(
 
 
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
-# who spreads a rumour (not how sure it is: 疑似, 未经证实 qualify the clause before them)
+# who spreads a rumour, marking the whole sentence (not how sure it is: 疑似, 未经证实 qualify their own
+# clause, or the sentence they open)
 _SOURCE = re.compile(r"网传|据传|传言|网曝|传闻|有?网友|小道消息")
 
 
