@@ -81,7 +81,7 @@ class Placement:
     incident: Incident
     merged: bool = False  # joined an existing incident (as spread, or as 进展 when `progress`)
     upgraded: bool = False
-    progress: bool = False  # recorded as 进展 of an existing incident (a rebuttal)
+    progress: bool = False  # recorded as 进展 of an existing incident (a rebuttal or a settlement)
     signature: list[int] | None = None  # of a new incident's first item, for other processes
 
 

@@ -1,9 +1,10 @@
-"""Stance of an item towards the story: a rebuttal that clears the subject, and event words
-negated in their own clause.
+"""Stance of an item towards the story: a rebuttal that clears the subject, a settlement that
+ends it, and event words negated (or only supposed) in their own clause.
 
-A 辟谣 / 澄清 / 否认 / 警方通报…系编造 item answers a story: it is progress (进展) of that
-story's incident, never a new serious alert (bot.placement). 「否认拖欠」「没有拖欠」「未发生
-爆炸」 are not 拖欠 or 爆炸 events: the negated event word does not count in the score.
+A 辟谣 / 澄清 / 否认 / 警方通报…系编造 item, or one telling the story as settled (拖欠工程款已全部
+结清), answers a story: it is progress (进展) of that story's incident, never a new serious alert
+(bot.placement). 「否认拖欠」「没有拖欠」「未发生爆炸」「如果…发生爆炸」 are not 拖欠 or 爆炸 events:
+the negated event word does not count in the score.
 """
 
 from __future__ import annotations
