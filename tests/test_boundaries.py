@@ -70,6 +70,8 @@ CASES = [
     ("subjects", "江州公交", "江州公交车辆起火", True),
     ("subjects", "江城建工", "江城建工路发生塌陷", False),
     ("subjects", "江城建工", "江城建工路面出现裂缝", True),
+    ("subjects", "江城建工集团", "江城建工集团隧道透水", True),  # a full firm's name: the firm's tunnel (round 91)
+    ("subjects", "江城建工", "江城建工隧道透水", False),  # a tunnel named after it
     ("subjects", "江城建工", "江城建工大道拥堵", False),
     # a landmark for another party's place: the story is that place's (江城化工集团附近一民房爆炸)
     ("subjects", "江城化工集团", "江城化工集团附近一民房爆炸", False),
@@ -141,6 +143,11 @@ CASES = [
     ("events", "事故", "严防较大以上事故发生", False),
     ("events", "事故", "防范各类安全事故", False),
     ("events", "事故", "厂区发生重大安全事故", True),
+    # the guard reaches over the kind of event to its kind noun (round 91)
+    ("events", "事故", "筑牢安全防线杜绝爆炸事故", False),
+    ("events", "事故", "防范各类火灾事故", False),
+    ("events", "事故", "杜绝爆炸 事故发生后厂区停产", True),  # a space: the accident is another clause's
+    ("events", "火灾", "提醒市民警惕火灾", False),  # a warning against it
     ("events", "爆炸", "离居民区太近存在爆炸风险", False),  # a risk, not an event
     ("events", "死亡", "排污致下游鱼类死亡", False),  # animals' deaths are no one's
     ("events", "死亡", "养殖场生猪大量死亡", False),

@@ -382,6 +382,33 @@ def test_a_count_after_a_death_word_is_not_the_next_figure_s() -> None:
     assert extract("造成死亡3人、受伤5人").value(DEATHS) == 3
 
 
+@pytest.mark.parametrize(
+    ("text", "deaths"),
+    [
+        ("隧道透水 12人被困 其中3人已无生命体征", 3),  # deaths told without a death word (round 91)
+        ("一名工人被救出时已没有生命体征", 1),
+        ("一员工在车间内猝死", 1),
+        ("伤者生命体征平稳", 0),
+    ],
+)
+def test_no_vital_signs_and_sudden_death_are_deaths(text: str, deaths: int) -> None:
+    assert extract(text).value(DEATHS) == deaths
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "injured"),
+    [
+        ("公交车与货车相撞 致司机及2名乘客死亡", 3, 0),  # one person named beside the count is one more
+        ("升降机坠落 一名工人和2名管理人员当场死亡", 3, 0),
+        ("一名教师和3名学生受伤", 0, 4),
+        ("司机与3名乘客发生争执", 0, 0),
+    ],
+)
+def test_one_person_beside_a_count_is_one_more(text: str, deaths: int, injured: int) -> None:
+    facts = extract(text)
+    assert (facts.value(DEATHS), facts.value(INJURED)) == (deaths, injured)
+
+
 def test_people_unaccounted_for_count_as_missing() -> None:
     facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10

@@ -31,6 +31,12 @@ SCHEME = SchemeConfig(
         ("市交通运输局：网传乱收费系误解", "", "系误解"),
         ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
         ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
+        # the subject speaking of itself, cleared (round 91)
+        (
+            "临川化工集团：关于网传我司发生爆炸的情况说明",
+            "经核实，网传视频系外省某企业事故画面，与我司无关。",
+            "与我司无关",
+        ),
         ("临川公交集团停车场爆炸了吗？官方：没有", "", "官方：没有"),  # a question answered no
         ("临川公交集团：网传“停车场爆炸”实为轮胎爆裂", "", "网传…实为"),  # what the rumour really was
     ],

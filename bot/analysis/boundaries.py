@@ -148,6 +148,12 @@ _LANDMARK = re.compile(
 _GUARDED_BEFORE = re.compile(
     r"(?:防止|防范|预防|杜绝|遏制|严防|严控|减少)(?:重特大|重大|较大|较大以上|各类|一切|群死群伤|生产安全|安全生产|安全)+$"
 )
+# a kind noun after the kind of event guarded against (杜绝爆炸事故, 防范各类火灾事故, 减少交通事故): the
+# guard reaches over that word to the noun
+_GUARDED_KIND_BEFORE = re.compile(
+    r"(?:防止|防范|预防|杜绝|遏制|严防|严控|减少)(?:重特大|重大|较大|较大以上|各类|一切|群死群伤|生产安全|安全生产|安全)*"
+    r"[\u4e00-\u9fff]{2,4}$"
+)
 # further than CONTEXT reaches, after an event word (and its kind noun): an anniversary remembers a
 # story (爆炸事故十周年), a course or a drill prepares for one (交通事故应急处置培训); neither reports one
 _NOT_REPORTED_AFTER = re.compile(
@@ -158,7 +164,7 @@ KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, i
 # an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败,
 # 防范欠薪宣传, 根治欠薪工作);
 # 消防 is the fire service, not prevention (消防火灾调查)
-PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "杜绝", "遏制")
+PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "杜绝", "遏制", "警惕")
 NOT_PREVENTION = ("消防",)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
@@ -290,6 +296,8 @@ class Boundaries:
         if found is not None and where[found.end() - 1] - where[end - 1] == found.end() - end:
             return True
         guard = _GUARDED_BEFORE.search(normal, max(0, start - 12), start)
+        if guard is None and normal[start:end] in KIND_NOUNS:
+            guard = _GUARDED_KIND_BEFORE.search(normal, max(0, start - 14), start)
         return guard is not None and where[start] - where[guard.start()] == start - guard.start()
 
     @staticmethod
@@ -353,8 +361,15 @@ class Boundaries:
                 # 拖欠工资, 江城区: the hit begins a longer word of the same thing; not so a longer
                 # name (张伟业 for 张伟) or a derived noun (爆炸性, 死亡率, 污染物)
                 return kind != "person" and not window[a:b].endswith(DERIVED_SUFFIXES)
-            if a == end and kind != "event" and window[a:b] in (STREET_SUFFIXES if kind == "place" else PLACE_SUFFIXES):
-                return False  # 江城建工路; a region's 蘅皋路 (a street named after it, often elsewhere)
+            if (
+                a == end
+                and kind != "event"
+                and window[a:b] in (STREET_SUFFIXES if kind == "place" else PLACE_SUFFIXES)
+                and not (kind == "org" and window[start:end].endswith(ORG_SUFFIXES))
+            ):
+                # 江城建工路; a region's 蘅皋路 (a street named after it, often elsewhere); not a full firm's
+                # name (江城建工集团|隧道透水: the firm's tunnel)
+                return False
             if a == end and kind == "person" and _names_firm(window[a:b], window[b:]):
                 return False  # 钱弘毅实业: a firm named after the person
         if kind in ("org", "person"):

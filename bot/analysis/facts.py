@@ -75,7 +75,7 @@ _NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})(?!\s*{_NUM
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
-    r"|就医|就诊|送医"
+    r"|就医|就诊|送医|生命体征"
 )
 
 
@@ -100,10 +100,11 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # they were doing (or where they were hurt, and how: `_HOW`) between who and the figure word, for the words
 # that say harm befell them. The span holds no character that starts another count, a negation, a joiner, or
 # a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
-# 送医), and the word is not followed by the people or the matter it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
+# 送医; 被救出时已无生命体征 is being got out), and the word is not followed by the people or the matter
+# it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
 _DOING = (
     r"(?:(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){1,5}?(?:相撞|碰撞|相刮)"  # 与货车相撞: what hit them
-    r"|(?![人名位未没无不非免和与及或另救治抢看望慰探调查析核帮助护安抚访陪悼念]|送(?!带))[\u4e00-\u9fff]){1,12}?"
+    r"|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起)|送(?!带))[\u4e00-\u9fff]){1,12}?"
 )
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
@@ -154,18 +155,21 @@ def _household(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     return kind, re.compile(rf"{_HOUSEHOLD}{_HOUSEHOLD_BETWEEN}{_LUCKLESS}(?:{words}){_QUALIFIES}")
 
 
+# 3人已无生命体征, 救出时已没有生命体征, 猝死: deaths told without a death word
+_NO_VITALS = "(?:已经?)?(?:无|没有|失去)生命体征|猝死"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _household(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|殒命"),
     _household(INJURED, "受伤|中毒|烧伤|烫伤"),
-    _doing(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职"),
+    _doing(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职|{_NO_VITALS}"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
     _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
-    _one(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|坠亡"),
+    _one(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|坠亡|{_NO_VITALS}"),
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
-    *_person(DEATHS, "死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职"),
+    *_person(DEATHS, f"死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|{_NO_VITALS}"),
     *_person(MISSING, "失踪|失联|下落不明"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
@@ -180,6 +184,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (LOSS, re.compile(rf"损失(?:约|达|超过|超|逾|近|高达|共计|初步估计|预计)?\s*{_NUM}\s*(万|亿)?元")),
     # 上亿元, 过亿元 (数亿元 is read above, as 数 × 亿)
     (LOSS, re.compile(r"损失(?:约|达|已|高达|共计|初步估计|预计)?\s*(上亿|过亿)()元")),
+]
+# 致司机及2名乘客死亡, 一名教师和3名学生受伤: one person named beside the count is one more
+_WITH_ONE = (
+    r"(?:司机|驾驶员|驾驶人|船长|船主|带队老师|教练|车主|店主|户主|房主|老板|(?:一名|一位)[\u4e00-\u9fff]{1,4}?)"
+    r"(?:及|和|与|以及|连同)"
+)
+_PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
+    for kind, words in (
+        (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
+        (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
+    )
 ]
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 _DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
@@ -345,6 +361,11 @@ def _figures(sentence: str) -> list[Figure]:
     for m in _DEATH_SHORT.finditer(sentence):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
             out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
+    for kind, pattern in _PLUS_ONE:
+        for m in pattern.finditer(sentence):
+            if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
+                value = read[0] + 1
+                out.append(Figure(kind, value, read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             read = number(m.group(1), m.group(2))
