@@ -409,6 +409,19 @@ def test_one_person_beside_a_count_is_one_more(text: str, deaths: int, injured: 
     assert (facts.value(DEATHS), facts.value(INJURED)) == (deaths, injured)
 
 
+@pytest.mark.parametrize(
+    ("text", "deaths"),
+    [
+        ("公交车撞倒一名行人 行人当场身亡", 1),  # one person, named again where the death is told (round 91)
+        ("一男子落水 男子不幸溺亡", 1),
+        ("一名老人走失 老人家属报警", 0),
+        ("一行人在景区迷路 行人多次呼救", 0),  # 一行人: a group
+    ],
+)
+def test_one_person_named_again_where_the_death_is_told(text: str, deaths: int) -> None:
+    assert extract(text).value(DEATHS) == deaths
+
+
 def test_people_unaccounted_for_count_as_missing() -> None:
     facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10

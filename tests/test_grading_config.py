@@ -58,6 +58,16 @@ def test_a_leader_under_investigation_is_ii() -> None:
     assert judged("江城建工集团董事长被带走调查", "") is Tier.II  # a leader named by post (bot.analysis.cadres)
 
 
+def test_a_leader_sentenced_is_ii() -> None:
+    # 一审被判 is of the 被查 concept (round 91)
+    assert judged("市国资委原主任陈立新一审被判十年", "") is Tier.II
+
+
+def test_one_pedestrian_killed_is_one_death() -> None:
+    # 一名行人 … 行人当场身亡: one death (一般), not an explosion-sized score (round 91)
+    assert judged("江城公交集团107路公交车撞倒一名行人 行人当场身亡", "") is Tier.IV
+
+
 def test_a_named_leader_accused_of_misconduct_is_ii() -> None:
     config, _judge = example()
     leaders = [getattr(w, "word", w) for s in config.schemes for w in s.leaders]  # the matcher's `leaders:` key

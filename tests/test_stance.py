@@ -31,7 +31,9 @@ SCHEME = SchemeConfig(
         ("市交通运输局：网传乱收费系误解", "", "系误解"),
         ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
         ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
-        # the subject speaking of itself, cleared (round 91)
+        # the subject speaking of itself, cleared; old footage told with its year; 不属实 (round 91)
+        ("临川化工集团：网传“厂区爆炸”视频为2018年外地旧视频", "", "为2018年外地旧视频"),
+        ("针对网上流传的临川公交集团司机被拖欠工资一事 公司回应称情况不属实", "", "情况不属实"),
         (
             "临川化工集团：关于网传我司发生爆炸的情况说明",
             "经核实，网传视频系外省某企业事故画面，与我司无关。",

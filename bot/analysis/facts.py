@@ -197,6 +197,12 @@ _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
         (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
     )
 ]
+# 撞倒一名行人 行人当场身亡: one person, named again without a count where the death is told
+_ONE_AGAIN = re.compile(
+    rf"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])一(?:名|位|{_NOT_ONE_GROUP})"
+    rf"(?P<who>[\u4e00-\u9fff]{{2}})[^。；;]{{0,20}}?(?P=who){_ENDED}"
+    r"(?:死亡|身亡|遇难|罹难|殒命|丧生|溺亡|坠亡)(?![\u4e00-\u9fff]?(?:的|者|群众))"
+)
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 _DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
 _NEGATION = re.compile(
@@ -361,6 +367,8 @@ def _figures(sentence: str) -> list[Figure]:
     for m in _DEATH_SHORT.finditer(sentence):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
             out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
+    for m in _ONE_AGAIN.finditer(sentence):
+        out.append(Figure(DEATHS, 1.0, False, _rumoured(sentence, marks, m.start()), m.group(0)))
     for kind, pattern in _PLUS_ONE:
         for m in pattern.finditer(sentence):
             if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
