@@ -96,6 +96,8 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("工人拒不停工", "停工", False),  # 拒不 is a refusal
         ("地铁将于明日起停运两周进行改造", "停运", True),  # a notice of what is planned
         ("小区计划停水一天", "停水", True),
+        ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
+        ("从去年起公司一直拖欠工资", "拖欠", False),  # since a past day: it happened
         ("昨晚巨响系正常泄压作业，并非爆炸", "爆炸", True),
         ("这不是乱收费是什么", "乱收费", False),  # a rhetorical question asserts it
     ],

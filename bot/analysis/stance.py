@@ -51,7 +51,10 @@ _NEGATOR = re.compile(
 NEGATION_REACH = 14  # characters before the event word searched for its negator
 # 如果…发生爆炸怎么办, 万一储罐泄漏: a supposition states nothing that happened
 # 将于明日起停运两周进行改造, 计划停水: a notice of what is planned reports nothing that happened
-_SUPPOSED = re.compile(r"如果|假如|假设|万一|倘若|一旦|要是|若是|将于|将在|计划|拟于|即将|预计将")
+# 今日起部分线路临时停运: so is a notice of what starts on a day
+_SUPPOSED = re.compile(
+    r"如果|假如|假设|万一|倘若|一旦|要是|若是|将于|将在|计划|拟于|即将|预计将|(?:即日|今日|明日|次日|本周|下周|下月)起"
+)
 
 
 # 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands;
