@@ -62,6 +62,16 @@ def test_the_strongest_word_of_a_concept_counts() -> None:
     assert "事件「爆燃」5×16=80（同义「炸响」不另计）" in judgement.reason
 
 
+def test_synonyms_found_only_as_the_word_s_own_form_are_not_named() -> None:
+    # 无生命体征 is found for 死亡, 遇难 and 身亡 alike: it was said once, nothing else to name (round 91)
+    scheme = SchemeConfig(name="建工", subjects=["江城建工集团"], events={"死亡": 5, "遇难": 5, "身亡": 5})
+    judgement = Judge([scheme], classifier=Neutral()).judge(
+        Item("s", "http://x/1", "江城建工集团工地坍塌 两名工人被救出时已无生命体征", "")
+    )
+    assert judgement is not None
+    assert "（文中作「无生命体征」）" in judgement.reason and "不另计" not in judgement.reason
+
+
 def test_distinct_concepts_still_add() -> None:
     judgement = judged("江城建工集团项目经理受贿 工人讨薪", "")
     assert judgement.points == 48 + 24  # 受贿 then 讨薪 at half

@@ -422,6 +422,22 @@ def test_one_person_named_again_where_the_death_is_told(text: str, deaths: int) 
     assert extract(text).value(DEATHS) == deaths
 
 
+@pytest.mark.parametrize(
+    ("text", "deaths", "approx"),
+    [
+        ("爆炸事故遇难人数升至两位数", 10, True),  # double figures: ten or more (round 91)
+        ("化工厂爆炸 目前已知2死", 2, False),  # the count closing its clause
+        ("工地坍塌 现场搜救出3具遗体", 3, False),  # bodies found
+        ("两位专家分析死亡原因", 0, False),
+        ("一死了之的想法", 0, False),
+    ],
+)
+def test_double_figures_bare_counts_and_bodies(text: str, deaths: int, approx: bool) -> None:
+    facts = extract(text)
+    assert facts.value(DEATHS) == deaths
+    assert any(f.approx for f in facts.figures if f.kind == DEATHS) is approx
+
+
 def test_people_unaccounted_for_count_as_missing() -> None:
     facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10

@@ -37,6 +37,8 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 # vague amounts: value, approximate
 _VAGUE = {
+    "两位数": 10,  # 遇难人数升至两位数: ten or more
+    "三位数": 100,
     "上亿": 1e8,
     "过亿": 1e8,
     "数十": 20,
@@ -51,8 +53,8 @@ _VAGUE = {
 }
 
 # a count, not an ordinal (第二人民医院 counts no one)
-_NUM = r"(?<![\d.第])(数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
-_CNT = r"\s*(?:人|名|位)"
+_NUM = r"(?<![\d.第])(两位数|三位数|数十|几十|数百|几百|上百|近百|上千|\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]+|多|数)(余|多)?"
+_CNT = r"\s*(?:人|名|位(?!数))"
 # an age between the count and who (一名3岁患儿, 2名12岁学生, 一位78岁的老人): no count of its own
 _AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?)?"
 # 3名工人受伤: who, between the count and the word
@@ -75,7 +77,7 @@ _NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})(?!\s*{_NUM
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
-    r"|就医|就诊|送医|生命体征"
+    r"|就医|就诊|送医|生命体征|遗体|尸体|遗骸"
 )
 
 
@@ -169,6 +171,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
+    # 现场搜救出3具遗体: bodies found
+    (DEATHS, re.compile(rf"{_NUM}具(?:遗体|尸体|遗骸)")),
     *_person(DEATHS, f"死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|{_NO_VITALS}"),
     *_person(MISSING, "失踪|失联|下落不明"),
     *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
@@ -204,7 +208,11 @@ _ONE_AGAIN = re.compile(
     r"(?:死亡|身亡|遇难|罹难|殒命|丧生|溺亡|坠亡)(?![\u4e00-\u9fff]?(?:的|者|群众))"
 )
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
-_DEATH_SHORT = re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)")  # 致3死
+# 致3死, 目前已知2死 (the count closing its clause)
+_DEATH_SHORT = (
+    re.compile(rf"(?:致|造成|导致){_NUM}\s*死(?!伤)"),
+    re.compile(rf"{_NUM}\s*死(?=$|[，。、！？；,!?;])"),
+)
 _NEGATION = re.compile(
     r"(?:未|没有|无|并无|暂无|尚无|未发现|未有)(?:造成|发生|出现)?(?:任何)?(?:人员|人)(?:伤亡|死亡|受伤|遇难)"
     r"|(?:未|没有|无)(?:造成|发生|出现)?(?:任何)?(?:伤亡)"
@@ -364,7 +372,7 @@ def _figures(sentence: str) -> list[Figure]:
         for kind, (num, more) in ((DEATHS, m.group(1, 2)), (INJURED, m.group(3, 4))):
             if (read := number(num, more)) is not None and read[0] > 0:
                 out.append(Figure(kind, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
-    for m in _DEATH_SHORT.finditer(sentence):
+    for m in (m for pattern in _DEATH_SHORT for m in pattern.finditer(sentence)):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
             out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
     for m in _ONE_AGAIN.finditer(sentence):

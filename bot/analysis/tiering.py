@@ -178,7 +178,10 @@ def _event_points(match: Match, negated: Collection[str], parts: list[str]) -> f
         total += points
         share = f"÷{2**rank}" if rank else ""
         as_said = f"（文中作「{said[word]}」）" if word in said else ""
-        same = f"（同义「{'、'.join(words[1:])}」不另计）" if words[1:] else ""
+        # a synonym found only as the very form the word was found as (无生命体征 for 死亡, 遇难 and 身亡) was
+        # not said again: nothing to name
+        others = [w for w in words[1:] if not (w in said and said[w] == said.get(word))]
+        same = f"（同义「{'、'.join(others)}」不另计）" if others else ""
         parts.append(f"事件「{word}」{strongest[word]}×{POINTS_PER_SEVERITY:g}{share}={points:g}{as_said}{same}")
     parts.extend(f"事件「{word}」被否定 0" for word in strongest if word in negated)
     return total
