@@ -20,6 +20,8 @@ SCHEME = SchemeConfig(
         ("江城市国资委一把手被举报受贿", "一把手"),
         ("举报！江城市国资委陈主任收受贿赂", "主任"),
         ("江城化工集团原副总经理涉嫌受贿", "副总经理"),
+        ("江城市国资委领导陈某被举报受贿", "领导"),  # a leader, by the generic word (round 91)
+        ("江城化工集团主要负责人涉嫌受贿", "主要负责人"),
     ],
 )
 def test_a_post_of_the_subject_accused_counts_as_a_leader(title: str, post: str) -> None:
@@ -34,6 +36,7 @@ def test_a_post_of_the_subject_accused_counts_as_a_leader(title: str, post: str)
         "江城市国资委主任回应爆炸",  # an answer, not an accusation
         "江城化工集团一科长被举报受贿",  # staff, not the subject's head
         "江城化工集团工作人员被举报受贿",
+        "江城市国资委领导回应爆炸",
         "陈立新被举报受贿",  # named: the leader's own points, not twice
     ],
 )

@@ -13,7 +13,7 @@ import re
 from bot.models import Hit, Item
 
 _POSTS = (
-    "一把手|党委书记|党组书记|书记|主任|副主任|局长|副局长|董事长|副董事长|总经理|副总经理|院长|副院长|校长|副校长"
+    "一把手|主要负责人|领导干部|领导|党委书记|党组书记|书记|主任|副主任|局长|副局长|董事长|副董事长|总经理|副总经理|院长|副院长|校长|副校长"
     "|区长|县长|市长|镇长|乡长|厅长|总裁|行长|主席"  # not 处长, 科长, 所长: staff, not the subject's head
 )
 # the post right after the subject (原, 副, a name or 某 between), then what befell its holder
