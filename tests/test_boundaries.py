@@ -116,6 +116,7 @@ CASES = [
     ("events", "拖欠", "公司拖欠工资", True),
     ("events", "爆炸", "仓库发生爆炸", True),
     ("events", "爆炸", "一条爆炸性新闻", False),
+    ("events", "爆炸", "营收爆炸式增长", False),  # a manner (round 91)
     # a hazard, where it is frequent, a warning or a plan: nothing happened (round 70)
     ("events", "事故", "开展安全事故隐患排查", False),
     ("events", "事故", "整治事故多发路段", False),

@@ -97,6 +97,11 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("地铁将于明日起停运两周进行改造", "停运", True),  # a notice of what is planned
         ("小区计划停水一天", "停水", True),
         ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
+        ("严禁拖欠农民工工资", "拖欠", True),  # a prohibition
+        ("连续十年无死亡事故", "事故", True),  # the negator reaches over the kind of event to its noun
+        ("无证驾驶事故频发", "事故", False),
+        ("无人机坠落事故", "事故", False),
+        ("没有预料到的事故", "事故", False),
         ("从去年起公司一直拖欠工资", "拖欠", False),  # since a past day: it happened
         ("昨晚巨响系正常泄压作业，并非爆炸", "爆炸", True),
         ("这不是乱收费是什么", "乱收费", False),  # a rhetorical question asserts it

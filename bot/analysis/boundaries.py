@@ -122,7 +122,7 @@ AFTER_NAME = frozenset(
 )
 # an event word that begins a noun of another kind is not the event: a property (爆炸性新闻), a rate
 # (死亡率下降), a substance (污染物排放数据); 拖欠工资, 投诉人, 死亡人数 stay the event
-DERIVED_SUFFIXES = ("性", "率", "物")
+DERIVED_SUFFIXES = ("性", "率", "物", "式")  # 爆炸式增长: a manner
 # an event word before these is a hazard, a place or season where it is frequent, a warning or a plan, not an
 # event that happened (事故隐患排查, 事故多发路段, 事故警示教育, 火灾防范, 溺水预防, 应急预案, 典型事故案例), or
 # where to report one (投诉热线, 举报电话)
@@ -338,8 +338,8 @@ class Boundaries:
         rest = window[end:]
         if (kind == "org" and rest.startswith(ORG_SUFFIXES)) or (kind == "place" and rest.startswith(ADMIN_SUFFIXES)):
             return True
-        if kind == "event" and rest.startswith("性"):
-            return False  # 爆炸性新闻
+        if kind == "event" and rest.startswith(("性", "式")):
+            return False  # 爆炸性新闻, 爆炸式增长
         if kind == "event" and (
             rest.startswith(NOT_HAPPENED_SUFFIXES)
             or (rest.startswith(KIND_NOUNS) and rest[2:].startswith(NOT_HAPPENED_SUFFIXES))
