@@ -438,6 +438,19 @@ def test_double_figures_bare_counts_and_bodies(text: str, deaths: int, approx: b
     assert any(f.approx for f in facts.figures if f.kind == DEATHS) is approx
 
 
+@pytest.mark.parametrize(
+    ("text", "confirmed", "heard"),
+    [
+        ("化工厂爆炸已致10人死亡？", 0, 10),  # asked: the figure's clause ends the question (round 91)
+        ("爆炸致10人死亡，谁之过？", 10, 10),  # the question is another clause's
+        ("網傳化工廠爆炸已致10人死亡", 0, 10),  # hearsay in traditional characters
+    ],
+)
+def test_a_figure_asked_or_heard_is_rumoured(text: str, confirmed: int, heard: int) -> None:
+    facts = extract(text)
+    assert (facts.value(DEATHS), facts.value(DEATHS, rumoured=True)) == (confirmed, heard)
+
+
 def test_people_unaccounted_for_count_as_missing() -> None:
     facts = extract("化工厂爆炸 已知3人死亡 仍有10余人下落不明")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 10

@@ -247,3 +247,36 @@ def test_a_post_naming_the_subject_only_by_its_short_name_joins_its_story() -> N
         if h.group == "subject"
     }
     assert said == {("枞阳市第三中学", "三中")}  # the subject's hit, spanning its short name
+
+
+HEARSAY_SCHEME = SchemeConfig(name="化工", subjects=["江城化工集团"], events={"爆炸": 5, "死亡": 5})
+EXPLOSION = Item(
+    "news",
+    "http://x/9",
+    "江城化工集团滨江厂区发生爆炸 已致2人死亡",
+    "11月30日8时许，江城化工集团滨江厂区一车间发生爆炸，已造成2人死亡、6人受伤。",
+)
+
+
+def test_hearsay_of_a_bigger_toll_joins_the_story_it_is_about() -> None:
+    """A rumour naming the subject and its kind of event is that story, whatever toll it passes on
+    (round 91)."""
+    rumour = Item(
+        "weibo",
+        "http://w/1",
+        "网传江城化工集团爆炸已致10人死亡",
+        "有网友称，江城化工集团爆炸死亡人数已达10人，官方尚未证实。",
+    )
+    assert merged(EXPLOSION, rumour, [HEARSAY_SCHEME])
+    other = Item("news", "http://x/10", "江城化工集团召开安全生产会议", "会议部署冬季安全生产工作。")
+    assert not merged(EXPLOSION, other, [HEARSAY_SCHEME])
+
+
+def test_a_post_pointing_back_at_that_accident_is_a_follow_up() -> None:
+    """那次 / 那起 / 那场 points back at a story told before (round 91)."""
+    told = story(canonical(f"网传晟岳化工那次泄漏中毒的有五十多人？{TITLE_END}"))
+    plain_told = story(canonical(f"网传晟岳化工泄漏中毒的有五十多人？{TITLE_END}"))
+    stored = stored_lead(canonical(f"晟岳化工液氯储罐阀门泄漏 4名工人中毒送医{TITLE_END}"))
+    followup = FEATURES.index("followup")
+    assert features(stored, told)[followup] == 1.0
+    assert features(stored, plain_told)[followup] == 0.0

@@ -217,10 +217,10 @@ _NEGATION = re.compile(
     r"(?:未|没有|无|并无|暂无|尚无|未发现|未有)(?:造成|发生|出现)?(?:任何)?(?:人员|人)(?:伤亡|死亡|受伤|遇难)"
     r"|(?:未|没有|无)(?:造成|发生|出现)?(?:任何)?(?:伤亡)"
 )
-_SENTENCES = re.compile(r"[^。！？!?；;\n]+")
-# traditional spellings of the figure words (遇難, 受傷, 損失, 萬, 億, 三十餘人, 兩人 …): such text is
+_SENTENCES = re.compile(r"[^。！？!?；;\n]+[？?]?")  # a question keeps its mark (`_figures`)
+# traditional spellings of the figure words (遇難, 受傷, 損失, 萬, 億, 三十餘人, 兩人 …) and of hearsay (網傳, 據傳): such text is
 # read in simplified characters; others are left alone (the conversion is not free)
-_TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫]")
+_TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫網傳據聞證]")
 # a space between two words of a headline (…清理鱼塘时溺亡 家属要求追责) parts its clauses like a comma,
 # within one sentence (a rumour word in one clause still marks the other's figure): the first clause's
 # figure word is not followed by the next clause's people (溺亡家属 would qualify them).
@@ -367,21 +367,28 @@ def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
 
 def _figures(sentence: str) -> list[Figure]:
     marks = list(RUMOUR.finditer(sentence))
+    asked = sentence.endswith(("？", "?"))
+
+    def hearsay(m: re.Match[str]) -> bool:
+        """Rumoured (`_rumoured`), or asked: the figure's clause ends the question (爆炸已致10人死亡？),
+        not 爆炸致10人死亡，谁之过？"""
+        return _rumoured(sentence, marks, m.start()) or (asked and not _CLAUSE_BREAK.search(sentence, m.end()))
+
     out = []
     for m in _DEATH_INJURY.finditer(sentence):
         for kind, (num, more) in ((DEATHS, m.group(1, 2)), (INJURED, m.group(3, 4))):
             if (read := number(num, more)) is not None and read[0] > 0:
-                out.append(Figure(kind, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
+                out.append(Figure(kind, read[0], read[1], hearsay(m), m.group(0)))
     for m in (m for pattern in _DEATH_SHORT for m in pattern.finditer(sentence)):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
-            out.append(Figure(DEATHS, read[0], read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
+            out.append(Figure(DEATHS, read[0], read[1], hearsay(m), m.group(0)))
     for m in _ONE_AGAIN.finditer(sentence):
-        out.append(Figure(DEATHS, 1.0, False, _rumoured(sentence, marks, m.start()), m.group(0)))
+        out.append(Figure(DEATHS, 1.0, False, hearsay(m), m.group(0)))
     for kind, pattern in _PLUS_ONE:
         for m in pattern.finditer(sentence):
             if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
                 value = read[0] + 1
-                out.append(Figure(kind, value, read[1], _rumoured(sentence, marks, m.start()), m.group(0)))
+                out.append(Figure(kind, value, read[1], hearsay(m), m.group(0)))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             read = number(m.group(1), m.group(2))
@@ -391,7 +398,7 @@ def _figures(sentence: str) -> list[Figure]:
             scale = m.group(3) if pattern.groups >= 3 else None
             if scale:
                 value *= {"万": 1e4, "亿": 1e8}[scale]
-            out.append(Figure(kind, value, approx, _rumoured(sentence, marks, m.start()), m.group(0).strip()))
+            out.append(Figure(kind, value, approx, hearsay(m), m.group(0).strip()))
     return out
 
 

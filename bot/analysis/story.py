@@ -499,6 +499,12 @@ class Story:
         return events(self.lead)
 
     @cached_property
+    def hearsay(self) -> bool:
+        """The head passes on hearsay (网传, 有网友称, 尚未证实): the toll it states is no measure of the
+        one a story has told (网传爆炸已致10人死亡 about an explosion counted at 2 is that explosion)."""
+        return _HEARSAY.search(self.head) is not None
+
+    @cached_property
     def tolls(self) -> frozenset[float]:  # of the head: tolls said to have risen (增至21人)
         return tolls(self.head, rising=True)
 
@@ -661,7 +667,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     theirs_fixed = query.figures - query_tolls - {1.0}
     shared_figures = len(ours_fixed & theirs_fixed)
     ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
-    common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_kinded}
+    # a toll passed on as hearsay neither matches nor contradicts the story's (it may still be new: toll_new)
+    theirs_compared = frozenset() if query.hearsay else theirs_kinded
+    common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_compared}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
     specific = min(2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10))
     stored_places = places(marked_lead)
@@ -710,8 +718,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(conflict),
         specific,
         float(bool(query.tolls and stored_tolls)),
-        float(bool(ours_kinded & theirs_kinded)),
-        float(bool(common_kinds and not ours_kinded & theirs_kinded)),
+        float(bool(ours_kinded & theirs_compared)),
+        float(bool(common_kinds and not ours_kinded & theirs_compared)),
         float(disagree),
         float(bool(query.places) and not any(p in stored_lead for p in query.places)),
         float(site_same),
@@ -741,7 +749,10 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
         # naming no other site of the kind (then it keeps no site of this story)
         kept_story = site_same or run > 0 or own >= RETOLD_OWN or own_name
-        values[_RETOLD] = float((retelling and (kept_story or same_who or alias)) or (rumour and kept_story))
+        # hearsay keeping the story, or naming its subject and its kind of event (网传江城化工集团爆炸已致10人死亡)
+        values[_RETOLD] = float(
+            (retelling and (kept_story or same_who or alias)) or (rumour and (kept_story or (same_who and same_event)))
+        )
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
         # the story's own words stand for its site, unless the story is about a person the query does not name
@@ -1392,6 +1403,7 @@ _AGAIN = re.compile(
 _FOLLOWUP = re.compile(
     r"续(?<![继持陆手延连存接断续]续)(?![航费签约交保租借期])|增至|升至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到(?<![未没]找到)|最新|进展|后续"
     r"|有了结果|结果出来|共造成|累计|调查结果|检测结果|鉴定结果|结果公布|追责|问责|损失评估|处置完毕"
+    r"|那次|那起|那场"  # 晟岳化工那次泄漏: the story, pointed back at
 )
 
 
@@ -1433,6 +1445,8 @@ _OUTCOME = re.compile(
 # hearsay of a figure or a claim (网传…死了三十多人): a retelling when it keeps the story's site or words; naming
 # only its subject or leader it is as often a new allegation about them (网传局长酒驾, after 局长被举报受贿)
 _RUMOUR = re.compile(r"网传|据传|传言")
+# hearsay of figures (`Story.hearsay`): the rumour words, and a netizen's claim or a figure not confirmed
+_HEARSAY = re.compile(r"网传|据传|传言|传闻|网友称|网友爆料|未经证实|尚未证实|未获证实|有待核实|有待证实")
 
 
 # a headline ending in 了 (石场塌了, 孩子都没了) is speech, in the query; a first report may quote it
