@@ -98,6 +98,8 @@ def _hits(scheme: SchemeConfig, title: str, text: str = "") -> list[tuple[str, s
 def test_a_scheme_word_is_found_under_its_synonyms() -> None:
     scheme = SchemeConfig(name="镇", regions=["蒲溪镇"], events={"溺水": 4, "翻车": 4})
     assert _hits(scheme, "蒲溪镇两名工人清理化粪池时溺亡") == [("溺水", "溺亡")]
+    wages = SchemeConfig(name="建工", subjects=["江城建工集团"], events={"拖欠": 3})
+    assert _hits(wages, "江城建工集团欠我们工钱一年多了") == [("拖欠", "欠我们工钱")]  # a worker's words (round 91)
     assert _hits(scheme, "蒲溪镇面包车翻入鱼塘") == [("翻车", "翻入")]
     judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/2", "蒲溪镇一男子落水身亡"))
     assert judgement is not None
