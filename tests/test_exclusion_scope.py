@@ -82,6 +82,8 @@ def test_config_rejects_an_unknown_scope() -> None:
     [
         ("江城建工集团讨薪应急演练时发生真实冲突 工人讨薪被拖欠", True),  # the drill is when it happened
         ("江城建工集团演练中突发讨薪 被拖欠工资的工人闯入", True),
+        ("江城建工集团演练结束后 工地突发讨薪冲突 工人称被拖欠工资", True),  # just after the drill (round 91)
+        ("江城建工集团讨薪演练结束后召开总结会 讨论拖欠工资的处置", False),
         ("江城建工集团开展讨薪应急演练", False),
         ("江城建工集团演练中心启用 工人讨薪", False),  # 演练中心 names a place, no setting
     ],

@@ -405,8 +405,12 @@ class _View:
         return any(self.sentence(h) == where for h in anchors)
 
 
-# an exclusion word naming when something happened, not what the item is about (演练中突发火灾)
-_SETTING = re.compile(r"(?:时|中|期间|过程中)[,，]?(?:突然|意外|竟然|竟)?(?:发生|突发|出现|引发|造成|致)")
+# an exclusion word naming when something happened, not what the item is about (演练中突发火灾, 演练结束后
+# 仓库突发爆炸)
+_SETTING = re.compile(
+    r"(?:时|中|期间|过程中)[,，]?(?:突然|意外|竟然|竟)?(?:发生|突发|出现|引发|造成|致)"
+    r"|(?:结束后|刚结束|后不久)[,，\s]?[\u4e00-\u9fff]{0,4}?(?:突然|意外|竟然|竟)?(?:发生|突发|出现|引发|造成|致)"
+)
 
 
 def _inside(hit: Hit, other: Hit) -> bool:
