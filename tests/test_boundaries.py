@@ -20,6 +20,8 @@ CASES = [
     ("leaders", "王建国", "王建国（市交通局局长）被举报", True),
     ("leaders", "王建国", "局长王建国表示将彻查", True),
     ("leaders", "王建国", "市交通局局长王建国", True),
+    ("leaders", "王建国", "市民王建国投诉公交司机", False),  # one of the public: a namesake (round 91)
+    ("leaders", "王建国", "网友王建国发帖称", False),
     ("leaders", "王建国", "王建國際酒店開業", False),
     ("leaders", "王建国", "王建國同志接受審查", True),
     ("leaders", "王建国", "王 建 国 受 贿", True),

@@ -137,6 +137,11 @@ _NOT_HUMAN_BEFORE = re.compile(
     r"(?:大量|大面积|成批|批量|陆续|集中|相继)?$"
 )
 DEATH_FORMS = frozenset({"死亡", "死"})
+# a person named right after one of these is one of the public (市民陈立新, 网友张伟): a leader's namesake
+COMMONERS = (
+    *("市民", "村民", "居民", "网友", "乘客", "业主", "家长", "患者", "车主", "租户", "旅客", "游客", "顾客"),
+    *("农民工", "工人", "职工", "学生", "老人", "男子", "女子", "来电人", "投诉人", "举报人", "当事人"),
+)
 # an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站):
 # the story is that place's, not the organisation's
 _LANDMARK = re.compile(
@@ -280,6 +285,8 @@ class Boundaries:
             return False
         if kind == "org" and _LANDMARK.match(normal, end):
             return False
+        if kind == "person" and normal.endswith(COMMONERS, 0, start):
+            return False  # 市民陈立新投诉…: a namesake among the public, not the leader
         if kind == "event" and normal[start:end] in DEATH_FORMS and _NOT_HUMAN_BEFORE.search(normal, 0, start):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
