@@ -280,3 +280,14 @@ def test_a_post_pointing_back_at_that_accident_is_a_follow_up() -> None:
     followup = FEATURES.index("followup")
     assert features(stored, told)[followup] == 1.0
     assert features(stored, plain_told)[followup] == 0.0
+
+
+def test_a_headline_giving_the_handling_s_result_is_a_follow_up() -> None:
+    """处理结果 / 处罚结果 / 原因查明 tell how the story ended: over the read sets' labelled pairs, 40
+    one-story and no two-story pairs say so (round 91)."""
+    stored = stored_lead(canonical(f"桃湾镇中心小学学生午餐吃出虫子 配餐公司被约谈{TITLE_END}"))
+    followup = FEATURES.index("followup")
+    told = story(canonical(f"桃湾镇中心小学配餐问题处理结果：智膳配餐被罚款3万元{TITLE_END}"))
+    asked = story(canonical(f"桃湾镇中心小学配餐问题：智膳配餐被罚款3万元{TITLE_END}"))
+    assert features(stored, told)[followup] == 1.0
+    assert features(stored, asked)[followup] == 0.0
