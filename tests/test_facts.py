@@ -389,6 +389,7 @@ def test_a_count_after_a_death_word_is_not_the_next_figure_s() -> None:
         ("一名工人被救出时已没有生命体征", 1),
         ("一员工在车间内猝死", 1),
         ("伤者生命体征平稳", 0),
+        ("一名走失老人在河边被发现 已无生命体征", 1),  # the next clause tells the same person's end
     ],
 )
 def test_no_vital_signs_and_sudden_death_are_deaths(text: str, deaths: int) -> None:

@@ -19,6 +19,9 @@ from bot.analysis.story import (
     story,
     title_names,
 )
+from bot.analysis.story import (
+    events as story_events,
+)
 from bot.config import SchemeConfig
 from bot.models import Item, Tier
 from bot.replay import replay
@@ -291,3 +294,9 @@ def test_a_headline_giving_the_handling_s_result_is_a_follow_up() -> None:
     asked = story(canonical(f"桃湾镇中心小学配餐问题：智膳配餐被罚款3万元{TITLE_END}"))
     assert features(stored, told)[followup] == 1.0
     assert features(stored, asked)[followup] == 0.0
+
+
+def test_burnt_to_death_is_a_fire() -> None:
+    """烧死 tells a fire (round 91, set T20: 网传松鹤养老院烧死十几个老人？ is the home's fire)."""
+    assert "火灾爆炸" in story_events(canonical("网传松鹤养老院烧死十几个老人？"))
+    assert not story_events(canonical("网传松鹤养老院死了十几个老人？"))
