@@ -59,6 +59,8 @@ DATA_T15 = DATA.parent / "reposts_t15"
 DATA_T16 = DATA.parent / "reposts_t16"
 DATA_T17 = DATA.parent / "reposts_t17"
 DATA_T18 = DATA.parent / "reposts_t18"
+DATA_T19 = DATA.parent / "reposts_t19"
+DATA_T20 = DATA.parent / "reposts_t20"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -199,6 +201,8 @@ T13_PLACES, T14_PLACES = ("篁州", "桤阳", "蒹湾"), ("蒴州", "榧溪", "�
 T15_PLACES, T16_PLACES = ("蕺州", "蓍溪", "茛湾"), ("莼州", "萹溪", "蘼湾")
 # T17, T18 (forty-fourth round): names of common characters, as real counties are named
 T17_PLACES, T18_PLACES = ("丰河", "宁泰", "杨桥"), ("嘉平", "宁和", "桃湾")
+# T19, T20 (ninety-first round): transport; civil affairs, petitions and natural resources
+T19_PLACES, T20_PLACES = (), ("怀川", "长阳", "西岗")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -518,6 +522,33 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t17", DATA_T17, T18_PLACES), ("t18", DATA_T18, T17_PLACES))
+                    ),
+                    # T19 and T20 (ninety-first round): transport; civil affairs, petitions and natural resources;
+                    # every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *T17_PLACES,
+                                *T18_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t20", DATA_T20, T19_PLACES),)
                     ),
                 )
             ),
