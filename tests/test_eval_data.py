@@ -202,7 +202,7 @@ T15_PLACES, T16_PLACES = ("蕺州", "蓍溪", "茛湾"), ("莼州", "萹溪", "�
 # T17, T18 (forty-fourth round): names of common characters, as real counties are named
 T17_PLACES, T18_PLACES = ("丰河", "宁泰", "杨桥"), ("嘉平", "宁和", "桃湾")
 # T19, T20 (ninety-first round): transport; civil affairs, petitions and natural resources
-T19_PLACES, T20_PLACES = (), ("怀川", "长阳", "西岗")
+T19_PLACES, T20_PLACES = ("兴川", "定平", "新坊"), ("怀川", "长阳", "西岗")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -548,7 +548,7 @@ SETS = [
                                 *other,
                             ),
                         )
-                        for name, folder, other in (("t20", DATA_T20, T19_PLACES),)
+                        for name, folder, other in (("t19", DATA_T19, T20_PLACES), ("t20", DATA_T20, T19_PLACES))
                     ),
                 )
             ),
