@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.analysis.boundaries import KIND_NOUNS
 from bot.models import Hit, Item
 
 LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
@@ -36,7 +37,7 @@ _POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言
 _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
 _NEGATOR = re.compile(
     r"(?:没有|没|未|并未|从未|从不|从来不|从来没有|从没|未曾|不曾|否认|并无|无|不存在|不会|不再|绝不|杜绝|不得|并非|而非|绝非"
-    r"|严禁|禁止)"  # 严禁拖欠: a prohibition  # not 不是: 这不是乱收费是什么
+    r"|严禁|禁止)"  # 严禁拖欠: a prohibition; not 不是 (这不是乱收费是什么 is rhetorical)
     r"(?:发生|出现|造成|存在|过|任何|有|发现)?(?:人员|人)?$"
     # 未发生一起安全事故, 未发生较大以上事故, 未发生爆炸和火灾: a negated 发生/出现 reaches over the
     # modifiers of its object (a count, a grade, 安全/生产) and a coordination (和, 及, 或), not over
@@ -52,7 +53,6 @@ _NEGATOR = re.compile(
 NEGATION_REACH = 14  # characters before the event word searched for its negator
 # 连续十年无死亡事故: before a kind noun the negator reaches over the kind of event (not 无证驾驶事故, 无人机
 # 坠落事故, 没有预料到的事故)
-_KIND_NOUNS = ("事故", "事件")
 _NEGATED_KIND = re.compile(
     r"(?:没有|未|并未|从未|无(?![证照牌人])|并无|零)(?:发生|出现)?过?(?:一起|任何)?(?:(?!的)[\u4e00-\u9fff]){1,4}$"
 )
@@ -246,4 +246,4 @@ def is_negated(text: str, start: int) -> bool:
         return False
     if _NEGATOR.search(clause) is not None or _SUPPOSED.search(clause) is not None:
         return True
-    return text.startswith(_KIND_NOUNS, start) and _NEGATED_KIND.search(clause) is not None
+    return text.startswith(KIND_NOUNS, start) and _NEGATED_KIND.search(clause) is not None
