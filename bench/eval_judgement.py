@@ -40,9 +40,11 @@ from eval_data import (
     read_yaml,
 )
 
+from bot.analysis.hotsignals import RankReading
 from bot.analysis.judge import Judge
 from bot.clock import FakeClock
 from bot.config import SourceConfig
+from bot.hotranks import follow
 from bot.incidents import IncidentService
 from bot.models import ActionKind, HotRank, Tier
 from bot.placement import place
@@ -87,6 +89,18 @@ def hot_rank(line: str, source: SourceConfig, now: datetime) -> HotRank:
     return HotRank(board, number, heat.group(1) if heat else "", now, now, number, line, source.id)
 
 
+async def entered_list(hot: HotRank, title: str, number: str, incidents: IncidentService, now: datetime) -> Tier:
+    """As bot.hotranks does after the poll that delivered a hot-list entry: its rank, linked to the
+    incident the entry was placed in, may raise that incident's tier (entering the top N). The tier after."""
+    reading = RankReading(
+        hot.source_id, hot.entry, hot.board, title, hot.rank, hot.best or hot.rank, hot.rank, now, now
+    )
+    await follow([reading], {hot.entry: number}, incidents, now)
+    incident = await incidents.store.get_incident(number)
+    assert incident is not None
+    return incident.tier
+
+
 def _roman(tier: Tier | None) -> str:
     return tier.roman if tier is not None else "?"
 
@@ -122,8 +136,12 @@ async def run(
                 number = placed.incident.number
                 outcome.incident, outcome.merged, outcome.upgraded = number, placed.merged, placed.upgraded
                 outcome.tier_before = tiers.get(number) if placed.merged else None
-                outcome.tier_after = tiers[number] = placed.incident.tier
-                outcome.alerted = placed.upgraded or (not placed.merged and placed.incident.tier.pushed)
+                tier_after = placed.incident.tier
+                if item.hot is not None and not placed.progress:  # the poll then applies the entry's rank
+                    tier_after = await entered_list(item.hot, item.title, number, incidents, now)
+                    outcome.upgraded = outcome.upgraded or tier_after < placed.incident.tier
+                outcome.tier_after = tiers[number] = tier_after
+                outcome.alerted = outcome.upgraded or (not placed.merged and placed.incident.tier.pushed)
                 if PROGRESS_KIND is not None:
                     actions = await store.actions(number)
                     outcome.progress_recorded = any(a.kind == PROGRESS_KIND and a.at == now for a in actions)
