@@ -147,7 +147,7 @@ async def _current(ledger: Ledger, number: str | None) -> Incident | None:
 
 def _nothing_graver(incident: Incident, judgement: Judgement) -> bool:
     """A repost that brings nothing graver than its story already holds: no confirmed figure, no
-    new leader and no kind of event the story lacks. Its own higher grade then rests on the way it
+    new leader and no kind of event the story lacks, as grave as its gravest. Its own higher grade then rests on the way it
     tells the story (a forum post's angrier tone, 这么大的火灾) or on event words that the story's
     figures replaced (受伤 8 人 → IV, not 泄漏 → II; a rumoured 三十多人遇难): neither is news."""
     told = incident.match  # None: a record from before matches were kept
@@ -156,7 +156,14 @@ def _nothing_graver(incident: Incident, judgement: Judgement) -> bool:
         return False
     if stated_tolls(incident.reason):
         return True
-    ours = {concept(w) for w in judgement.match.words("event") if w not in judgement.negated}
+    # a kind of event lighter than the story's gravest (停运 told, 延误 added) is a detail of it
+    ours = {
+        concept(hit.word)
+        for hit in judgement.match.hits
+        if hit.group == "event"
+        and hit.word not in judgement.negated
+        and (told is None or hit.severity >= told.severity)
+    }
     return told is not None and not ours - {concept(w) for w in told.words("event")}
 
 
@@ -318,7 +325,7 @@ def _headline(
     head = _head(item)
     best: tuple[tuple[float, float], Incident] | None = None
     for incident in recent:  # the recent incidents of the item's scheme (of every scheme for a short one)
-        if not (short or incident.hot is not None):
+        if not (short or _hot_born(incident, judge)):
             continue  # a report meets only the incidents a hot-list headline opened
         if incident.match is None or not _accepts(incident, now, judge):
             continue
@@ -343,6 +350,13 @@ def _headline(
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
+
+
+def _hot_born(incident: Incident, judge: Judge) -> bool:
+    """Opened by a hot-list entry. Not every incident with a rank: an entry that joined a report's
+    incident gives it a rank too (bot/hotranks.py), and its title is then the report's, no headline."""
+    source = judge.sources.get(incident.source_id)
+    return incident.hot is not None and (source is None or source.kind == "hotlist")
 
 
 def _concepts(match: Match, negated: frozenset[str], title: str) -> set[str]:

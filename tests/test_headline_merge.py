@@ -7,8 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.analysis.headline import headline_joins, own_words
+from bot.analysis.hotsignals import RankReading
 from bot.analysis.judge import Judge
 from bot.config import SchemeConfig
+from bot.hotranks import follow
 from bot.incidents import IncidentService
 from bot.models import HotRank, Item
 from bot.placement import place
@@ -160,3 +162,43 @@ def test_a_scheme_s_two_names_for_one_organisation_join() -> None:
     )
     assert len(replay([report, hot("江城批发市场冷库火灾", 5)], Judge([markets]))) == 1
     assert len(replay([report, hot("江城建材批发市场冷库火灾", 5, "http://hot/2")], Judge([markets]))) == 2
+
+
+async def test_a_report_does_not_meet_a_report_s_incident_that_a_hot_entry_joined(store: Store) -> None:
+    """An entry joining a report's incident gives it a rank (bot.hotranks, after the poll); the
+    incident is still a report's, whose title is no headline for the next report to tell."""
+    scheme = SchemeConfig(name="教育", subjects=["望舒市教育局"], events={"食物中毒": 4})
+    sources = [
+        {"id": "city", "kind": "rss", "url": "https://city.example/feed.xml"},
+        {"id": "hot", "kind": "hotlist", "url": "http://10.0.0.5:4444", "format": "newsnow", "list": "weibo"},
+    ]
+    config = make_config(schemes=[scheme.model_dump()], sources=sources)
+    service = IncidentService(config, store)
+    judge = Judge(config.schemes, config.sources, analysis=config.analysis)
+    rank = HotRank("微博热搜", 22, "64万", START, START, 22, "望舒市教育局通报三中学生食物中毒", "hot")
+    items = [
+        news(
+            "望舒市教育局通报：第三中学23名学生食物中毒送医",
+            "11月30日中午，望舒市第三中学部分学生在食堂用餐后出现呕吐、腹痛等症状，经医院诊断为食物中毒，"
+            "共有23名学生送医治疗。望舒市教育局已会同市场监管部门封存食堂留样。",
+            0,
+            "http://gov/1",
+        ),
+        Item("hot", "http://hot/22", rank.entry, "微博热搜第 22", fetched_at=START + timedelta(minutes=5), hot=rank),
+        news(
+            "望舒市教育局通报：育英小学6名学生午餐后出现食物中毒症状",
+            "12月1日中午，望舒市育英小学6名学生在校午餐后出现腹痛、呕吐，经医院诊断为食物中毒，均已送医。"
+            "该校午餐由另一家配餐公司供应，市教育局已责令其停止供餐。",
+            10,
+            "http://gov/2",
+        ),
+    ]
+    for item in items:
+        judgement = judge.judge(item)
+        assert judgement is not None
+        placed = await place(item, judgement, judge, service, item.fetched_at)
+        if item.hot is not None:  # the poll links the entry to its incident and follows its rank
+            reading = RankReading("hot", rank.entry, rank.board, item.title, 22, 22, 22, START, item.fetched_at)
+            await follow([reading], {rank.entry: placed.incident.number}, service, item.fetched_at)
+    got = sorted((len(i.item_keys), i.hot is not None) for i in await store.incidents())
+    assert got == [(1, False), (2, True)]
