@@ -772,3 +772,41 @@ async def test_a_settlement_with_no_open_story_is_recorded_below_the_push_thresh
     await live(store, [settled])
     [incident] = await store.incidents()
     assert incident.tier is Tier.BELOW and "已解决「已全额支付」不单独推送" in incident.reason
+
+
+async def test_a_repost_adding_a_lighter_event_word_does_not_regrade_the_story(store: Store) -> None:
+    """A citizen's retelling of the stoppage (停运, 3) adds 延误 (1): its own 66 points make II, but a
+    detail lighter than the story's gravest event is no graver news. An explosion (5) is."""
+    scheme = {"name": "地铁", "subjects": ["江城地铁"], "events": {"停运": 3, "延误": 1, "爆炸": 5}}
+    cfg = make_config(analysis={"spread_count": 5}, schemes=[scheme])
+    stoppage = Item(
+        "city",
+        "http://m/1",
+        "江城地铁2号线信号系统故障 全线停运近两小时",
+        "今天早高峰7时40分起，江城地铁2号线信号系统突发故障，全线列车停运，至9时35分才逐步恢复，"
+        "多个车站站台一度挤满滞留乘客。运营公司已组织技术人员排查故障原因。",
+        fetched_at=_at(0),
+    )
+    retold = Item(
+        "forum",
+        "http://m/2",
+        "市民反映江城地铁2号线早高峰停运 上班迟到",
+        "今天早上七点四十左右在江城地铁2号线站台等车，广播通知全线停运，等了一个多小时也没车，站里人挤人，"
+        "最后打车去单位，迟到被扣了全勤。要求说明停运原因，并开具延误证明。",
+        fetched_at=_at(10),
+    )
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    assert (judge.judge(stoppage).tier, judge.judge(retold).tier) == (Tier.III, Tier.II)
+    blast = Item(
+        "forum",
+        "http://m/3",
+        "江城地铁2号线全线停运 原来是变电所爆炸",
+        "今天早高峰江城地铁2号线全线停运近两小时，听说是信号系统旁边的变电所爆炸了，多个车站站台挤满滞留乘客。",
+        fetched_at=_at(20),
+    )
+    [(_title, tier, _reason, spread, _progress, upgrades)] = replayed([stoppage, retold], cfg)
+    assert (tier, spread, upgrades) == (Tier.III, 2, 0)
+    got = await live(store, [stoppage, retold, blast], cfg)
+    assert got == replayed([stoppage, retold, blast], cfg)
+    [(_title, tier, _reason, spread, _progress, upgrades)] = got
+    assert (tier, spread, upgrades) == (Tier.I, 3, 1)  # the explosion alone regraded the story

@@ -300,3 +300,32 @@ def test_burnt_to_death_is_a_fire() -> None:
     """烧死 tells a fire (round 91, set T20: 网传松鹤养老院烧死十几个老人？ is the home's fire)."""
     assert "火灾爆炸" in story_events(canonical("网传松鹤养老院烧死十几个老人？"))
     assert not story_events(canonical("网传松鹤养老院死了十几个老人？"))
+
+
+def test_a_post_telling_another_event_of_the_subject_is_no_retelling() -> None:
+    """A landlord's post (拖欠 the rent of a car park) after the bus group's car park fire: a netizen's
+    voice, the subject and 停车场 are all it shares, and each side names an event of the scheme the
+    other does not. A neighbour's post of the fire itself still joins."""
+    fire = Item(
+        "news",
+        "http://f/1",
+        "东平公交集团团结路停车场夜间起火 42辆新能源公交车被烧毁",
+        "昨夜11时许，东平公交集团团结路停车场突发火灾，停放在场内的42辆新能源公交车被烧毁，所幸无人员伤亡。"
+        "消防部门初步判断起火点位于一辆正在充电的车辆，具体原因正在调查。",
+    )
+    rent = Item(
+        "forum",
+        "http://f/2",
+        "房东：东平公交集团城北停车场拖欠我的场地租金两年",
+        "我叫周明华，东平公交集团城北停车场那块地是我家的，租给他们做停车场，合同写明每年付租金，"
+        "可已经拖欠两年了，去集团问了七八次，每次都说资金紧张。",
+    )
+    neighbour = Item(
+        "forum",
+        "http://f/3",
+        "团结路停车场那场火烧得吓人",
+        "我就住团结路停车场对面，昨晚东平公交集团的停车场起火了，几十辆公交车都烧没了。",
+    )
+    scheme = SchemeConfig(name="东平", subjects=["东平公交集团"], events={"起火": 4, "烧毁": 4, "拖欠": 3})
+    assert not merged(fire, rent, [scheme])
+    assert merged(fire, neighbour, [scheme])

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from bot.analysis.concepts import concept
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
 from bot.analysis.short_names import LEVELS, addressed, aliases
@@ -696,7 +697,12 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     follows = bool(_FOLLOWUP.search(query.lead)) or _names_the_story(stored_title, query.title)
     known = _known(stored_words, query)
     voice, told = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None, _retelling(stored_lead)
-    retelling = voice and not told and not site_other
+    # a netizen's post telling another of the schemes' events of the subject (拖欠租金 after 停车场起火),
+    # neither at the story's site nor of its kind of event
+    tells_else = (
+        not same_event and _tells_else(stored_words, query) and not _site_kept(marked_lead, stored_words, query)
+    )
+    retelling = voice and not told and not site_other and not tells_else
     rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
     # a further event there (又被曝, 再遭): a lead telling how the story went on (找到, 增至) says it is
     # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
@@ -1336,6 +1342,25 @@ def _told_together(stored_lead: str, query: Story) -> bool:
 def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
     """The schemes' words in a plain stored lead, by group (none without the query's lookup)."""
     return query.lookup(stored) if query.lookup else {}
+
+
+def _tells_else(stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
+    """Both sides name the schemes' events and share no concept of event (实名举报 / 拖欠, 爆炸 / 投诉)."""
+    ours = {concept(w) for w in stored_words.get("event", ())}
+    theirs = {concept(w) for w in query.words.get("event", ())}
+    return bool(ours and theirs and not ours & theirs)
+
+
+def _site_kept(marked_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
+    """A site of the stored lead, other than a subject's name (和悦广场 is the mall and its story's
+    subject), is named in the query's head."""
+    names = [w for group in ("subject", "alias") for w in stored_words.get(group, ())]
+    return any(
+        _named(site, kind, query.head)
+        for kind, found in sites(marked_lead).items()
+        for site in found
+        if not any(site in name or name in site for name in names)
+    )
 
 
 def _known(stored_words: Mapping[str, frozenset[str]], query: Story) -> list[str]:
