@@ -694,6 +694,41 @@ async def test_another_bus_route_is_another_accident_however_alike_the_reports(s
     assert spreads == {items[0].title: 2, items[2].title: 1}
 
 
+async def test_another_metro_line_is_another_stoppage(store: Store) -> None:
+    """Line 2 stopped for two hours; later a signal fault stopped part of line ６ (full-width): one
+    operator, one kind of fault, two lines. A citizen's retelling of line 2 still joins."""
+    scheme = {"name": "地铁", "subjects": ["兴川地铁"], "events": {"停运": 3}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "city",
+            "http://l/1",
+            "兴川地铁2号线信号系统故障 全线停运近两小时",
+            "今天早高峰7时40分起，兴川地铁2号线信号系统突发故障，全线列车停运，至9时35分才逐步恢复，"
+            "多个车站站台和站厅一度挤满滞留乘客。",
+            0,
+        ),
+        _item(
+            "forum",
+            "http://l/2",
+            "市民反映兴川地铁2号线早高峰停运 上班迟到",
+            "今天早上七点四十左右在兴川地铁2号线站台等车，广播通知全线停运，等了一个多小时也没车，最后打车去单位。",
+            30,
+        ),
+        _item(
+            "evening",
+            "http://l/3",
+            "兴川地铁６号线信号故障 部分区段停运３０分钟",
+            "今天上午，兴川地铁６号线信号故障，部分区段停运３０分钟，约２０００名乘客出行受影响，１０时０５分恢复。",
+            90,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[2].title: 1}
+
+
 async def test_two_accidents_sharing_only_their_district_stay_apart(store: Store) -> None:
     """Both headlines start with 栎川区, the only run they share beyond the scheme's words: a district
     names every story there, so the 续报 rule does not take the second fall for the first one's."""

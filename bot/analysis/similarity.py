@@ -527,12 +527,20 @@ class SimilarityIndex:
         self._lead_of[size:] = -1
 
 
-_ROUTE = re.compile(r"(?<![\d\ue002])([a-z]?\d{1,4})路|(?<![a-z\d])([a-z]\d{2,4})线")  # 62路, k7路, x106线
+# 62路, k7路, x106线, and a metro line by its whole name (2号线: not the 2路 bus)
+_ROUTE = re.compile(
+    r"(?<![\d\ue002])([a-z]?\d{1,4})路|(?<![a-z\d])([a-z]\d{2,4})线|(?<![\d\ue002])(\d{1,2}号线)(?![面灯口段况线费])"
+)
+
+
+def _route(found: re.Match[str]) -> str:
+    return found.group(1) or found.group(2) or found.group(3)
 
 
 def routes(text: str) -> frozenset[str]:
-    """The bus routes and numbered roads a canonical text names (62路 → "62", x106线 → "x106")."""
-    return frozenset(m.group(1) or m.group(2) for m in _ROUTE.finditer(text))
+    """The bus routes, numbered roads and metro lines a canonical text names (62路 → "62", x106线 →
+    "x106", 2号线 → "2号线")."""
+    return frozenset(_route(m) for m in _ROUTE.finditer(text))
 
 
 def site_keys(text: str, limit: int | None) -> list[int]:
@@ -541,7 +549,7 @@ def site_keys(text: str, limit: int | None) -> list[int]:
     # a site by the last two characters of its name: a third may be a verb's (回应和平里小区 / 和平里那声巨响);
     # a route by its whole number (62路 and 162路 are two routes)
     order = [(text.find(name), kind, name[-2:]) for kind, names in sites(text).items() for name in names]
-    order += [(m.start(), "route", m.group(1) or m.group(2)) for m in _ROUTE.finditer(text)]
+    order += [(m.start(), "route", _route(m)) for m in _ROUTE.finditer(text)]
     order.sort()
     return [_key(kind, name) for _, kind, name in order[:limit]]
 
