@@ -39,6 +39,7 @@ from bot.analysis.story import (
     TITLE_END,
     bigrams,
     canonical,
+    counts_another,
     site_relation,
     specific_run,
     tells_another,
@@ -269,11 +270,13 @@ def _progress_of(
     东环路商场 that 区住建局's story told), when it is the only one (two open 医疗事故 stories of one
     hospital: a 调查组 could answer either), or the only one of them whose headline is about that name
     (not another school's poisoning whose report mentions 鸥湾市第一中学). A story naming other sites
-    only is another story (金桥花园 is not the 沙河安置房 project)."""
+    only is another story (金桥花园 is not the 沙河安置房 project), and so is one counting itself among
+    others of its kind (这是该公司今年第二起…事故) unless the story did so too."""
     if not tells_progress(canonical(item.title), title=True) and not tells_progress(_head(item)[:LEAD_PROGRESS]):
         return None
     names = _names(judgement.match)
     ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
+    counted = counts_another(ours)
     events = _concepts(judgement.match, judgement.negated, canonical(item.title))
     alike: list[Incident] = []
     for incident in recent:  # the recent incidents of the item's scheme
@@ -282,6 +285,8 @@ def _progress_of(
         if not events & _concepts(incident.match, frozenset(), canonical(incident.title)):
             continue
         told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
+        if counted and not counts_another(told):  # 这是该公司今年第二起…事故: not the one before it
+            continue
         shared, apart = site_relation(ours, told)
         named = _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
         if (named or shared) and not apart:

@@ -729,6 +729,42 @@ async def test_another_metro_line_is_another_stoppage(store: Store) -> None:
     assert spreads == {items[0].title: 2, items[2].title: 1}
 
 
+async def test_a_report_counting_itself_the_second_accident_is_not_the_first_one_s_progress(store: Store) -> None:
+    """The coach company's rollover (3 dead), then a chartered coach fell into a valley: its toll rose to 12,
+    and it is 今年第二起 — another accident, whatever 上升至 says. The rollover's own toll rising joins."""
+    scheme = {"name": "客运", "subjects": ["远驰客运", "兴川远驰客运有限公司"], "events": {"死亡": 5, "侧翻": 3}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "evening",
+            "http://c/1",
+            "远驰客运一辆省际大巴在邻省高速侧翻 致3人死亡17人受伤",
+            "记者从兴川远驰客运有限公司获悉，该公司一辆省际大巴今天凌晨在邻省境内高速公路下坡弯道处侧翻，"
+            "事故造成3人死亡、17人受伤，伤者已分送当地两家医院救治。",
+            0,
+        ),
+        _item(
+            "daily",
+            "http://c/2",
+            "远驰客运旅游包车坠入山谷 死亡人数上升至12人",
+            "本月中旬，兴川远驰客运有限公司一辆载有退休职工的旅游包车在山区县道坠入约20米深的山谷，"
+            "记者从救援指挥部获悉，事故死亡人数已上升至12人，另有19人受伤。这是该公司今年第二起造成人员死亡的客车事故。",
+            60,
+        ),
+        _item(
+            "evening",
+            "http://c/3",
+            "远驰客运省际大巴侧翻事故死亡人数上升至5人",
+            "远驰客运省际大巴在邻省高速侧翻事故中，又有2名重伤乘客经抢救无效死亡，死亡人数上升至5人。",
+            120,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    spreads = {row[0]: row[3] for row in got}
+    assert spreads == {items[0].title: 2, items[1].title: 1}
+
+
 async def test_two_accidents_sharing_only_their_district_stay_apart(store: Store) -> None:
     """Both headlines start with 栎川区, the only run they share beyond the scheme's words: a district
     names every story there, so the 续报 rule does not take the second fall for the first one's."""

@@ -1519,6 +1519,15 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
     return best
 
 
+# an occurrence counted (今年第二起, 第3起): the report is of a later one than a story told before it
+_NTH = re.compile(r"第[二三四五六七八九十几\d]起")
+
+
+def counts_another(text: str) -> bool:
+    """A text counting its occurrence among others of its kind (这是该公司今年第二起…事故)."""
+    return _NTH.search(text) is not None
+
+
 def tells_another(text: str) -> bool:
     """A text saying another occurrence of its kind of event (又一起, 另一座仓库, 再次发生), not how an
     earlier one went on (另一名伤者 is of the same story). In a text with its punctuation, a question
