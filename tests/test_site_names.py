@@ -50,6 +50,26 @@ def test_a_hedge_or_a_verb_before_a_kind_of_place_is_no_name() -> None:
     assert read("砂场老板和管路的都有责任") == {}
 
 
+def test_along_the_river_or_across_it_is_no_name() -> None:
+    """海事部门沿江下游搜寻 reads no river named 门沿; 对岸码头 and 江边码头 are where a pier stands, not its name.
+    A retelling from the far bank then no longer looks like a story of another site."""
+    assert read("镇里已组织渔船和海事部门沿江下游搜寻") == {}
+    assert read("我二舅当时就在对岸码头等船") == {}
+    assert read("江边码头停着几条船") == {}
+    assert read("沿江路一辆货车侧翻") == {"road": frozenset({"沿江"})}
+    stored = (
+        "新坊镇青龙渡一渡船侧翻 6人落水2人失踪"
+        + TITLE_END
+        + "新坊镇青龙渡一艘小型渡船在江心突然侧翻，船上6人全部落水。镇里已组织渔船和海事部门沿江下游搜寻。"
+    )
+    retold = (
+        "青龙渡那条船翻了，我二舅在对岸看着的"
+        + TITLE_END
+        + "我二舅当时就在对岸码头等船，说那船走到江中间一歪就扣过去了。"
+    )
+    assert feature("sites_apart", stored, retold) == 0.0
+
+
 def test_a_works_is_named_before_what_it_makes() -> None:
     assert read("坂村砖厂窑顶坍塌") == read("坂村厂窑顶坍塌") == {"works": frozenset({"坂村"})}
     stored = "坂村砖厂窑顶坍塌" + TITLE_END + "坂村砖厂窑顶坍塌，两名工人受伤。"

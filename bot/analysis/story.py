@@ -881,7 +881,7 @@ _NOT_SITE = frozenset(
         " 山路 线路 马路 道路 公路 铁路 水路 小路 岔路 出路 思路 走路 半路 修路 跑路 电路 绕路"
         " 频里 盒里 坳里 槽里 场里 叭里 头里 包里 袋里 瓶里 罐里 缸里 片里 图里 文里 话里 声里 门里"
         " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江 同村 邻村 本村 全村 驻村 外村"
-        " 管路 回路 套路 网路"
+        " 管路 回路 套路 网路 沿江 沿河 沿湖 沿海 顺江 顺河"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -897,6 +897,7 @@ _DESCRIPTOR = frozenset(
         # what a project is or what is done to it (棚改项目, 设备采购项目, 住建局暂停项目网签), not its name
         " 棚改 旧改 征迁 基建 承建 养护 改建 评估 采购 服务 农田 更新 技改 演艺 管廊 高架 游船 理疗 地产 热门"
         " 推动 暂停 分管 核查"
+        " 对岸 两岸 岸边 江边 河边 湖边 海边"  # where it stands by the water (对岸码头), not its name
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
