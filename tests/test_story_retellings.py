@@ -329,3 +329,23 @@ def test_a_post_telling_another_event_of_the_subject_is_no_retelling() -> None:
     scheme = SchemeConfig(name="东平", subjects=["东平公交集团"], events={"起火": 4, "烧毁": 4, "拖欠": 3})
     assert not merged(fire, rent, [scheme])
     assert merged(fire, neighbour, [scheme])
+
+
+def test_a_complaint_the_poster_made_about_the_story_is_no_other_event() -> None:
+    """我帮他投诉到交通局了 is what the netizen did about the fare, not another event of the bureau's
+    than the story's 接受调查."""
+    scheme = SchemeConfig(name="交通", subjects=["东平区交通运输局"], events={"接受调查": 3, "投诉": 2})
+    fare = Item(
+        "news",
+        "http://t/1",
+        "东平区一出租车司机被指绕路宰客 12公里收费98元",
+        "近日，一名外地游客发帖称，从东平高铁站打出租车到石马古镇，司机故意绕行，12公里路程收费98元。"
+        "东平区交通运输局已找到涉事车辆，驾驶员被暂停营运并接受调查。",
+    )
+    friend = Item(
+        "forum",
+        "http://t/2",
+        "外地朋友来东平被出租车绕路了",
+        "朋友从高铁站去石马古镇，平时也就四十块钱，他被收了快一百，我帮他投诉到交通局了。",
+    )
+    assert merged(fare, friend, [scheme])

@@ -1345,11 +1345,18 @@ def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
     return query.lookup(stored) if query.lookup else {}
 
 
+# what a netizen does about a story (我帮他投诉到交通局了), not what happened in it, unless the headline
+# says so (汇岑小贷被借款人投诉: the complaint is the story)
+_VOICED = frozenset({"投诉", "反映", "曝光"})
+
+
 def _tells_else(stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
-    """Both sides name the schemes' events and share no concept of event (实名举报 / 拖欠, 爆炸 / 投诉)."""
+    """Both sides name the schemes' events and share no concept of event (实名举报 / 拖欠, 起火 / 拖欠; not
+    接受调查 / a 投诉 the headline does not tell)."""
     ours = {concept(w) for w in stored_words.get("event", ())}
     theirs = {concept(w) for w in query.words.get("event", ())}
-    return bool(ours and theirs and not ours & theirs)
+    told = {concept(w) for w in query.words.get("event", ()) if w in query.title}
+    return bool(ours and theirs - (_VOICED - told) and not ours & theirs)
 
 
 def _site_kept(marked_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
