@@ -11,6 +11,7 @@ from bot.analysis.short_names import aliases
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
+    _outcome_told,
     canonical,
     features,
     score,
@@ -349,3 +350,40 @@ def test_a_complaint_the_poster_made_about_the_story_is_no_other_event() -> None
         "朋友从高铁站去石马古镇，平时也就四十块钱，他被收了快一百，我帮他投诉到交通局了。",
     )
     assert merged(fare, friend, [scheme])
+
+
+def test_a_handling_result_follows_a_story_whose_report_told_its_own_outcome() -> None:
+    """The first report already says the lost resident was 找到; the 处理结果 a week later is a new word of
+    how it went on (it follows the story), naming what happened (走失) beside 约谈 and 免职. Another home's
+    resident lost and 找到 the same week is another story: its 找到 is the first report's word, no news."""
+    scheme = SchemeConfig(name="民政", subjects=["德馨养老院", "东平区民政局"], events={"走失": 3, "免职": 3})
+    lost = Item(
+        "news",
+        "http://l/1",
+        "德馨养老院一名失智老人走失 两天后在邻县被找到",
+        "11月6日下午，东平区德馨养老院一名81岁的失智老人趁送菜车进院时从侧门走出，院方直到晚饭点名才发现人不见了。"
+        "家属、民警和志愿者连续寻找两天，8日上午在邻县一处公交站台找到老人，老人身体虚弱，已送医检查。",
+    )
+    result = Item(
+        "gov",
+        "http://l/2",
+        "德馨养老院老人走失事件处理结果：院方被约谈 分管副院长被免职",
+        "东平区民政局通报德馨养老院失智老人走失事件处理结果：该院门禁管理和夜间巡查制度不落实，"
+        "区民政局已对院方负责人进行约谈，分管副院长被免职，责令全院开展安全隐患排查。",
+    )
+    other = Item(
+        "news",
+        "http://l/3",
+        "福康养老院一名老人晨练时走失 傍晚在菜市场找到",
+        "11月9日早上，东平区福康养老院一名76岁老人跟着晨练队伍出门后走失，院方和民警寻找了一整天，"
+        "傍晚在九里菜市场把老人找回。",
+    )
+    assert merged(lost, result, [scheme])
+    assert not merged(lost, other, [scheme])
+
+
+def test_a_cause_being_looked_into_is_no_outcome() -> None:
+    """正在调查事故原因 is what a first report says, as 事故原因正在调查 is; 事故原因查明 is an outcome."""
+    assert not _outcome_told(canonical("交警部门正在调查事故原因"))
+    assert not _outcome_told(canonical("事故原因正在调查"))
+    assert _outcome_told(canonical("经调查，事故原因查明"))

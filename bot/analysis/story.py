@@ -699,6 +699,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     voice, told = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None, _retelling(stored_lead)
     # a netizen's post telling another of the schemes' events of the subject (拖欠租金 after 停车场起火),
     # neither at the story's site nor of its kind of event
+    told_event = _same_scheme_event(stored_words, query)  # 走失 both: what happened, in the schemes' words
     tells_else = (
         not same_event and _tells_else(stored_words, query) and not _site_kept(marked_lead, stored_words, query)
     )
@@ -711,6 +712,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     again = any(m.group() not in stored_lead for m in _AGAIN.finditer(query.lead))
     headline_again = _AGAIN.search(query.title) is not None and not _FOLLOWUP.search(query.title)
     again = again and (not follows or headline_again)
+    follows = follows and (not _FOLLOWUP.search(stored_lead) or _follows_anew(stored_lead, query))
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own_words = _own_words(stored_lead, query, known, stored_places)
     own = len(own_words)
@@ -737,7 +739,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(same_who and (bool(who_theirs) or same_leader)),
         float(other_news),
         float(again),
-        float(follows and not _FOLLOWUP.search(stored_lead)),
+        float(follows),
         0.0,  # retold
         0.0,  # swap
         0.0,  # notice
@@ -764,7 +766,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         # the story's own words stand for its site, unless the story is about a person the query does not name
         kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped)
         values[_NAMED_OUTCOME] = float(
-            kept and (run > 0 or same_event or (site_same and own >= RETOLD_OWN)) and outcome
+            kept and (run > 0 or same_event or told_event or (site_same and own >= RETOLD_OWN)) and outcome
         )
         return values
 
@@ -1359,6 +1361,16 @@ def _tells_else(stored_words: Mapping[str, frozenset[str]], query: Story) -> boo
     return bool(ours and theirs - (_VOICED - told) and not ours & theirs)
 
 
+# the schemes' words for a toll: any two fatal stories share them, whatever happened
+_TOLL_CONCEPTS = frozenset({"死亡", "受伤", "重伤", "失踪"})
+
+
+def _same_scheme_event(stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
+    """Both sides name one concept of the schemes' events, not a toll's (走失 both; not 死亡)."""
+    ours = {concept(w) for w in stored_words.get("event", ())} - _TOLL_CONCEPTS
+    return any(concept(w) in ours for w in query.words.get("event", ()))
+
+
 def _site_kept(marked_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
     """A site of the stored lead, other than a subject's name (和悦广场 is the mall and its story's
     subject), is named in the query's head."""
@@ -1445,6 +1457,12 @@ _FOLLOWUP = re.compile(
 # 偷倒建筑垃圾案查清); what came after it (阳台坍塌事故后半个月) is another story
 _STORY_NAME = re.compile(r"(?:事件|事故|案(?!例|件|发|由|情))(?!后)")
 STORY_NAME_RUN = 4  # characters of the first report's headline just before 事件 / 事故 / 案
+
+
+def _follows_anew(stored_lead: str, query: Story) -> bool:
+    """The query's lead tells how the story went on in a word the stored lead does not use (找到 told,
+    处理结果 new): the stored lead's own word excuses only itself."""
+    return any(m.group() not in stored_lead for m in _FOLLOWUP.finditer(query.lead))
 
 
 def _names_the_story(stored_title: str, title: str) -> bool:
@@ -1566,13 +1584,22 @@ _SINCE = re.compile(r"调查组|启动调查|介入|协调|补发|结清|到账|
 _NOT_DONE = re.compile(r"(?:不|未|没|没有|无人)$")  # 拒不 ends in 不
 
 
-# a cause still being looked into (中毒原因正在调查, 起火原因待查) is a first report's phrase, not an outcome
+# a cause still being looked into (中毒原因正在调查, 起火原因待查, 正在调查事故原因) is a first report's phrase,
+# not an outcome
 _PENDING = re.compile(r"正在|尚在|仍在|还在|待|不明|尚不|有待|在调查|调查中")
+_PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|查明|排查)[^\ue001\ue004]{0,4}$")
+PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
 
 
 def _outcome_told(text: str) -> bool:
     """An outcome (`_OUTCOME`) is told, not a cause still being looked into."""
-    return any(m.group() != "原因" or not _PENDING.match(text, m.end()) for m in _OUTCOME.finditer(text))
+    return any(
+        m.group() != "原因"
+        or not (
+            _PENDING.match(text, m.end()) or _PENDING_BEFORE.search(text[max(0, m.start() - PENDING_SPAN) : m.start()])
+        )
+        for m in _OUTCOME.finditer(text)
+    )
 
 
 def _done_since(title: str) -> bool:
