@@ -809,6 +809,10 @@ def test_the_stored_reports_own_again_word_excuses_no_other_in_the_query() -> No
         ("一辆车又一辆车排到了路口", False),
         ("敬老院又一名老人走失", True),
         ("县里再查一起骗补案 合作社虚报大棚", True),
+        ("戴家村也被曝低保优亲厚友 村主任亲属占了三个名额", True),  # another village, alleged too
+        ("跃进村一名村干部被查出冒领低保 此前双河村已有类似案件", True),
+        ("老人也被送往医院救治", False),  # one story's second victim
+        ("区民政局要求严防类似事件再次发生", False),  # a follow-up's boilerplate
     ],
 )
 def test_one_after_another_is_no_further_event_and_another_case_found_is(text: str, another: bool) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -709,8 +709,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
     # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on). The stored lead's own again-word
     # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
-    again = any(m.group() not in stored_lead for m in _AGAIN.finditer(query.lead))
-    headline_again = _AGAIN.search(query.title) is not None and not _FOLLOWUP.search(query.title)
+    again = any(m.group() not in stored_lead for m in _agains(query.lead))
+    headline_again = any(_agains(query.title)) and not _FOLLOWUP.search(query.title)
     again = again and (not follows or headline_again)
     follows = follows and (not _FOLLOWUP.search(stored_lead) or _follows_anew(stored_lead, query))
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
@@ -1439,6 +1439,7 @@ _AGAIN = re.compile(
     r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|[又再]查[出获处到一]|[再又][遭遇]"
     r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因"
+    r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
 
@@ -1549,6 +1550,18 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
 _NTH = re.compile(r"第[二三四五六七八九十几\d]起")
 
 
+# what an office means to prevent (严防类似事件再次发生, 避免再度…): no further event told
+_PREVENTED = re.compile(r"(?:防止|严防|避免|杜绝|防范|以免|谨防|预防)[^\ue001\ue004]{0,6}$")
+PREVENTED_SPAN = 8  # characters before an again-word read for a prevention word
+
+
+def _agains(text: str) -> Iterator[re.Match[str]]:
+    """The again-words (`_AGAIN`) of a text, except those an office means to prevent."""
+    for found in _AGAIN.finditer(text):
+        if not _PREVENTED.search(text, max(0, found.start() - PREVENTED_SPAN), found.start()):
+            yield found
+
+
 def counts_another(text: str) -> bool:
     """A text counting its occurrence among others of its kind (这是该公司今年第二起…事故)."""
     return _NTH.search(text) is not None
@@ -1558,7 +1571,7 @@ def tells_another(text: str) -> bool:
     """A text saying another occurrence of its kind of event (又一起, 另一座仓库, 再次发生), not how an
     earlier one went on (另一名伤者 is of the same story). In a text with its punctuation, a question
     answered no is no occurrence (又一户着火了？不是，是昨晚那家在清理现场)."""
-    for found in _AGAIN.finditer(text):
+    for found in _agains(text):
         asked = _ASKED.search(text, found.end(), found.end() + ASKED_SPAN)
         if asked is None or not _DENIED.match(text, asked.end()):
             return True
