@@ -387,3 +387,24 @@ def test_a_cause_being_looked_into_is_no_outcome() -> None:
     assert not _outcome_told(canonical("交警部门正在调查事故原因"))
     assert not _outcome_told(canonical("事故原因正在调查"))
     assert _outcome_told(canonical("经调查，事故原因查明"))
+
+
+def test_a_repair_finished_is_how_the_collapse_went_on() -> None:
+    """修复完成 and 恢复通行 tell how the story was put right: with the collapse (塌陷) and the story's own
+    words (排水管, 路基) kept, the notice joins the collapse it closes."""
+    scheme = SchemeConfig(name="公路", subjects=["东平市公路事业发展中心"], events={"塌陷": 3})
+    collapse = Item(
+        "news",
+        "http://r/1",
+        "国道改线段路面塌陷 一辆货车后轮陷入坑中",
+        "7月11日凌晨，东平市公路事业发展中心管养的国道沙井段路面突然塌陷，形成一个直径约4米的坑，"
+        "一辆途经的货车后轮陷入坑中，司机未受伤。初步判断为地下排水管破裂掏空路基所致。",
+    )
+    repaired = Item(
+        "gov",
+        "http://r/2",
+        "国道沙井段塌陷路面修复完成 恢复通行",
+        "7月16日，国道沙井段塌陷路面修复完成并恢复通行，东平市公路事业发展中心更换破损排水管38米，"
+        "对该路段开展了雷达探测，未发现其他空洞。",
+    )
+    assert merged(collapse, repaired, [scheme])
