@@ -101,6 +101,9 @@ def test_a_scheme_word_is_found_under_its_synonyms() -> None:
     wages = SchemeConfig(name="建工", subjects=["江城建工集团"], events={"拖欠": 3})
     assert _hits(wages, "江城建工集团欠我们工钱一年多了") == [("拖欠", "欠我们工钱")]  # a worker's words (round 91)
     assert _hits(scheme, "蒲溪镇面包车翻入鱼塘") == [("翻车", "翻入")]
+    bribes = SchemeConfig(name="国资", subjects=["江城建工集团"], events={"受贿": 3})
+    assert _hits(bribes, "江城建工集团副总经理被举报收受巨额贿赂") == [("受贿", "收受巨额贿赂")]  # round 92
+    assert _hits(bribes, "江城建工集团原副总经理被指非法收受他人财物") == [("受贿", "收受他人财物")]
     judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/2", "蒲溪镇一男子落水身亡"))
     assert judgement is not None
     assert "事件「溺水」4×16=64（文中作「落水」）" in judgement.reason  # the configured word, and how the text says it
