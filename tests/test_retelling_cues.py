@@ -161,3 +161,21 @@ def test_hearsay_keeping_the_storys_words_retells_it_and_naming_only_its_leader_
     # the same claim heard from a netizen (我听说) is a retelling of the leader's story, as before
     heard = drink.replace("网传", "我听说", 1)
     assert features(stored_lead(canonical(bribe)), story(canonical(heard), lookup))[retold] == 1.0
+
+
+def test_a_neighbour_in_a_report_is_no_netizens_voice() -> None:
+    """Round 92: 邻居破门把人救出 is the reporter telling who helped (an electric blanket fire in a farmhouse
+    is no retelling of one in the town's old people's home); 我邻居说 is still a netizen's voice."""
+    stored = (
+        "河口镇敬老院电热毯起火 一名五保老人死亡"
+        + TITLE_END
+        + "12月5日凌晨，长阳区河口镇敬老院一间宿舍电热毯短路起火，行动不便的老人死亡。"
+    )
+    report = (
+        "长阳区一农户家中电热毯起火 独居老人被烧伤"
+        + TITLE_END
+        + "12月7日夜间，长阳区雷家沟村一户人家电热毯起火，独居老人被烧伤，邻居破门把人救出送医。"
+    )
+    assert feature("retold", stored, report) == 0.0
+    told = "河口镇敬老院着火了" + TITLE_END + "邻居说敬老院里电热毯烧起来了，有个老人没出来。"
+    assert feature("retold", stored, told) == 1.0
