@@ -70,6 +70,18 @@ def test_along_the_river_or_across_it_is_no_name() -> None:
     assert feature("sites_apart", stored, retold) == 0.0
 
 
+def test_a_toll_station_is_a_site() -> None:
+    """Round 92: 定平收费站 and 石马收费站 on one expressway are two stations, two overcharging stories."""
+    assert "venue" in read("兴定高速定平收费站被指重复扣费")
+    stored = (
+        "兴定高速定平收费站被指重复扣费 车主一趟被扣两次"
+        + TITLE_END
+        + "多名车主反映从兴定高速定平收费站驶出时被重复扣费。"
+    )
+    other = "兴定高速石马收费站被指多收货车通行费" + TITLE_END + "多名货车司机反映兴定高速石马收费站按错误车型收费。"
+    assert feature("site_other", stored, other) == 1.0
+
+
 def test_a_works_is_named_before_what_it_makes() -> None:
     assert read("坂村砖厂窑顶坍塌") == read("坂村厂窑顶坍塌") == {"works": frozenset({"坂村"})}
     stored = "坂村砖厂窑顶坍塌" + TITLE_END + "坂村砖厂窑顶坍塌，两名工人受伤。"
