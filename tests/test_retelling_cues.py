@@ -179,3 +179,17 @@ def test_a_neighbour_in_a_report_is_no_netizens_voice() -> None:
     assert feature("retold", stored, report) == 0.0
     told = "河口镇敬老院着火了" + TITLE_END + "邻居说敬老院里电热毯烧起来了，有个老人没出来。"
     assert feature("retold", stored, told) == 1.0
+
+
+def test_a_retelling_keeping_the_line_or_the_route_keeps_the_story() -> None:
+    """Round 92: 3号线今早堵了20分钟 with 听说…晕倒 names no site, subject or word of the story's own but the
+    metro line (a bus route counts alike). Another line's post keeps nothing."""
+    stored = (
+        "兴川地铁3号线一乘客突发疾病晕倒 列车延误20分钟"
+        + TITLE_END
+        + "11月14日早高峰，兴川地铁3号线一列车上一名男乘客突发疾病晕倒，列车在下一站停车处置，后续列车延误约20分钟。"
+    )
+    told = "3号线今早堵了20分钟" + TITLE_END + "听说车厢里有人晕倒了，车在站台停了好久，上班又迟到了。"
+    assert feature("retold", stored, told) == 1.0
+    other = "5号线今早堵了20分钟" + TITLE_END + "听说车厢里有人晕倒了，车在站台停了好久，上班又迟到了。"
+    assert feature("retold", stored, other) == 0.0

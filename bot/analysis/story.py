@@ -717,6 +717,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     own_words = _own_words(stored_lead, query, known, stored_places)
     own = len(own_words)
     own_name = _chained(own_words, stored_lead, query.head)
+    same_route = bool(routes(stored_lead) & query.routes)  # 3号线今早堵了20分钟: the line is the story's place
     cheap = [
         text_stored,
         text_query,
@@ -756,7 +757,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         values[_RUN] = min(RUN_CAP, run) / RUN_CAP
         # a netizen's retelling keeping a site, a subject, a name or words of the story's own, and
         # naming no other site of the kind (then it keeps no site of this story)
-        kept_story = site_same or run > 0 or own >= RETOLD_OWN or own_name
+        kept_story = site_same or run > 0 or own >= RETOLD_OWN or own_name or same_route
         # hearsay keeping the story, or naming its subject and its kind of event (网传江城化工集团爆炸已致10人死亡)
         values[_RETOLD] = float(
             (retelling and (kept_story or same_who or alias)) or (rumour and (kept_story or (same_who and same_event)))
