@@ -193,3 +193,14 @@ def test_a_retelling_keeping_the_line_or_the_route_keeps_the_story() -> None:
     assert feature("retold", stored, told) == 1.0
     other = "5号线今早堵了20分钟" + TITLE_END + "听说车厢里有人晕倒了，车在站台停了好久，上班又迟到了。"
     assert feature("retold", stored, other) == 0.0
+
+
+def test_a_friend_s_account_is_a_netizens_voice() -> None:
+    """Round 92: 闺蜜说她同事… passes on what a friend said, as 听说 does; it keeps the station and the bag."""
+    stored = (
+        "兴川地铁1号线石马站屏蔽门夹住乘客背包 列车拖行数米"
+        + TITLE_END
+        + "6月3日晚高峰，兴川地铁1号线石马站，一名女乘客的背包带被屏蔽门和车门夹住，列车启动后拖行数米。"
+    )
+    told = "以后坐1号线真得把包抱在胸前" + TITLE_END + "闺蜜说她同事昨晚在石马站被屏蔽门夹住背包带，被车拖着摔倒了。"
+    assert feature("retold", stored, told) == 1.0
