@@ -1353,12 +1353,16 @@ def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
 _VOICED = frozenset({"投诉", "反映", "曝光"})
 
 
+def _event_concepts(words: Mapping[str, frozenset[str]], within: str | None = None) -> set[str]:
+    """The concepts of the schemes' event words among `words` (those found in `within`, if given)."""
+    return {concept(w) for w in words.get("event", ()) if within is None or w in within}
+
+
 def _tells_else(stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
     """Both sides name the schemes' events and share no concept of event (实名举报 / 拖欠, 起火 / 拖欠; not
     接受调查 / a 投诉 the headline does not tell)."""
-    ours = {concept(w) for w in stored_words.get("event", ())}
-    theirs = {concept(w) for w in query.words.get("event", ())}
-    told = {concept(w) for w in query.words.get("event", ()) if w in query.title}
+    ours, theirs = _event_concepts(stored_words), _event_concepts(query.words)
+    told = _event_concepts(query.words, query.title)
     return bool(ours and theirs - (_VOICED - told) and not ours & theirs)
 
 
@@ -1368,8 +1372,7 @@ _TOLL_CONCEPTS = frozenset({"死亡", "受伤", "重伤", "失踪"})
 
 def _same_scheme_event(stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
     """Both sides name one concept of the schemes' events, not a toll's (走失 both; not 死亡)."""
-    ours = {concept(w) for w in stored_words.get("event", ())} - _TOLL_CONCEPTS
-    return any(concept(w) in ours for w in query.words.get("event", ()))
+    return bool(_event_concepts(stored_words) & _event_concepts(query.words) - _TOLL_CONCEPTS)
 
 
 def _site_kept(marked_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story) -> bool:
@@ -1608,13 +1611,13 @@ PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
 
 def _outcome_told(text: str) -> bool:
     """An outcome (`_OUTCOME`) is told, not a cause still being looked into."""
-    return any(
-        m.group() != "原因"
-        or not (
-            _PENDING.match(text, m.end()) or _PENDING_BEFORE.search(text[max(0, m.start() - PENDING_SPAN) : m.start()])
-        )
-        for m in _OUTCOME.finditer(text)
-    )
+    return any(m.group() != "原因" or not _pending(text, m) for m in _OUTCOME.finditer(text))
+
+
+def _pending(text: str, cause: re.Match[str]) -> bool:
+    """Is the 原因 at `cause` still being looked into (原因正在调查, 正在调查事故原因)?"""
+    before = text[max(0, cause.start() - PENDING_SPAN) : cause.start()]
+    return _PENDING.match(text, cause.end()) is not None or _PENDING_BEFORE.search(before) is not None
 
 
 def _done_since(title: str) -> bool:
