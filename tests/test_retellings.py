@@ -664,7 +664,7 @@ def test_a_follow_up_at_the_site_keeping_the_storys_own_words_and_an_outcome_is_
         with_clauses=True,
     )
     values = dict(zip(FEATURES, features(stored_lead(stored), story(fined)), strict=True))
-    assert (values["site_same"], values["run"], values["same_event"]) == (1.0, 0.0, 1.0)  # 粪水 both times: 污染
+    assert (values["site_same"], values["same_event"]) == (1.0, 1.0)  # 粪水 both times: 污染
     assert values["named_outcome"] == 1.0  # 粪水, 暗管 … at 黄桷垭村: the story's own words at its site
 
 
@@ -908,3 +908,35 @@ def test_a_numbered_hospital_named_by_its_short_form_keeps_the_site_when_the_eve
         + "今天凌晨，柘湾市第二人民医院急诊科一名值班医生被患者家属殴打，警方已控制打人者。"
     )
     assert feature("site_same", stored, post) == same
+
+
+NOISE_STORY = (
+    "岚溪冷链物流园货车深夜装卸噪声扰民 周边三个小区居民彻夜难眠"
+    + TITLE_END
+    + "近一个月来，岚溪冷链物流园每晚11点后仍有大批货车进出装卸，倒车提示音和鸣笛声不断，"
+    "紧邻的枫林苑等三个小区居民投诉称彻夜难眠。"
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "same"),
+    [
+        # how the story was dealt with: it starts with the story's name as the office's other notices do
+        (
+            "岚溪冷链物流园被罚款2万元 夜间装卸改到园区北侧",
+            "区生态环境局通报，岚溪冷链物流园夜间装卸噪声超标，对其罚款2万元。",
+            True,
+        ),
+        # another notice of the subject, and a person's discipline: templates filled in again
+        ("岚溪冷链物流园举办冷链企业招商推介会", "昨天，岚溪冷链物流园举办招商推介会，二十余家冷链企业参加。", False),
+        ("岚溪冷链物流园总经理被免职", "区国资委通报，岚溪冷链物流园总经理因经营管理问题被免职。", False),
+    ],
+)
+def test_a_headline_telling_how_the_story_was_dealt_with_is_no_template_swap(
+    headline: str, text: str, same: bool
+) -> None:
+    stored = stored_lead(canonical(NOISE_STORY, with_clauses=True))
+    query = story(canonical(headline + TITLE_END + text, with_clauses=True))
+    values = dict(zip(FEATURES, features(stored, query), strict=True))
+    assert values["swap"] == float(not same)
+    assert (estimate(stored, query)[0] >= 0.5) == same

@@ -772,9 +772,12 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         return values
 
     def finish() -> list[float]:
-        swap = _template_swap(stored_title, stored_lead, query)
+        answers = _dealt_with(query.title)
+        swap = not answers and _template_swap(stored_title, stored_lead, query)
         run = 0
-        if not (swap or other_news) and stored_title:  # else the shared runs are the template or the name
+        # else the shared runs are the template or the name; a headline telling how the story was dealt
+        # with (…被罚款15万元 after …扬尘飘进郝家洼村) shares only the name and tells the rest anew
+        if not (swap or (other_news and not answers)) and stored_title:
             run = len(specific_run(stored_title, query.head, known))
         return with_costly(run, swap)
 
@@ -1609,9 +1612,26 @@ _PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|�
 PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
 
 
+# outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
+# are two stories as often as one
+_PERSONNEL = frozenset(str.split("停职 免职 暂停履职 停止履职 处分 问责 开除"))
+
+
+def _dealt_with(title: str) -> bool:
+    """Does a headline tell how a story was dealt with (被罚款, 退还, 整改完成, 被刑拘), other than by a
+    person's discipline? Such a headline starts with the story's name as another notice of the office
+    would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the story's end, not a template filled in twice."""
+    return any(word not in _PERSONNEL for word in _outcomes(title))
+
+
 def _outcome_told(text: str) -> bool:
     """An outcome (`_OUTCOME`) is told, not a cause still being looked into."""
-    return any(m.group() != "原因" or not _pending(text, m) for m in _OUTCOME.finditer(text))
+    return any(True for _ in _outcomes(text))
+
+
+def _outcomes(text: str) -> Iterator[str]:
+    """The outcome words (`_OUTCOME`) a text tells, but a cause still being looked into."""
+    return (m.group() for m in _OUTCOME.finditer(text) if m.group() != "原因" or not _pending(text, m))
 
 
 def _pending(text: str, cause: re.Match[str]) -> bool:
