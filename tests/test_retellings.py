@@ -940,3 +940,33 @@ def test_a_headline_telling_how_the_story_was_dealt_with_is_no_template_swap(
     values = dict(zip(FEATURES, features(stored, query), strict=True))
     assert values["swap"] == float(not same)
     assert (estimate(stored, query)[0] >= 0.5) == same
+
+
+CADRE_STORY = (
+    "嵩阳市住建局副局长冉秋实被实名举报收受开发商财物"
+    + TITLE_END
+    + "12月3日，一名自称开发商前员工的网友实名发帖，举报嵩阳市住建局副局长冉秋实在预售许可审批中多次收受开发商"
+    "送的现金和购物卡，帖子附有转账截图。"
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "same_person"),
+    [
+        ("嵩阳市住建局副局长冉秋实接受纪律审查和监察调查", True),  # the accused, now investigated: how it went on
+        ("嵩阳市住建局原副局长蒲立言接受纪律审查和监察调查", False),  # another of the office's people: a template
+    ],
+)
+def test_an_investigation_of_the_accused_cadre_by_post_and_name_is_no_template_swap(
+    headline: str, same_person: bool
+) -> None:
+    text = "据嵩阳市纪委监委消息，" + headline.removesuffix("接受纪律审查和监察调查") + "涉嫌严重违纪违法。"
+    values = dict(
+        zip(
+            FEATURES,
+            features(stored_lead(canonical(CADRE_STORY)), story(canonical(headline + TITLE_END + text))),
+            strict=True,
+        )
+    )
+    assert values["swap"] == float(not same_person)
+    assert (values["run"] > 0) == same_person  # the post and name, a run of the story's headline

@@ -12,13 +12,13 @@ import re
 
 from bot.models import Hit, Item
 
-_POSTS = (
+POSTS = (
     "一把手|主要负责人|领导干部|领导|党委书记|党组书记|书记|主任|副主任|局长|副局长|董事长|副董事长|总经理|副总经理|院长|副院长|校长|副校长"
     "|区长|县长|市长|镇长|乡长|厅长|总裁|行长|主席"  # not 处长, 科长, 所长: staff, not the subject's head
 )
 # the post right after the subject (原, 副, a name or 某 between), then what befell its holder
 _CADRE = re.compile(
-    rf"(?:原|前|时任)?(?:(?!一)[\u4e00-\u9fff]{{1,3}}?(?:某|某某)?)??(?P<post>{_POSTS})(?:[\u4e00-\u9fff]{{1,3}}?|[\u4e00-\u9fff]某)?"
+    rf"(?:原|前|时任)?(?:(?!一)[\u4e00-\u9fff]{{1,3}}?(?:某|某某)?)??(?P<post>{POSTS})(?:[\u4e00-\u9fff]{{1,3}}?|[\u4e00-\u9fff]某)?"
     r"(?=被|遭|涉嫌|涉|收受|索要|索贿|受贿|贪污|挪用|违规|违纪|严重违纪|接受(?:纪律)?审查|落马|失联|被查)"
 )
 

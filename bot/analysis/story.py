@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from bot.analysis.cadres import POSTS
 from bot.analysis.concepts import concept
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
@@ -772,7 +773,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         return values
 
     def finish() -> list[float]:
-        answers = _dealt_with(query.title)
+        answers = _dealt_with(query.title, _same_cadre(stored_title, query.title))
         swap = not answers and _template_swap(stored_title, stored_lead, query)
         run = 0
         # else the shared runs are the template or the name; a headline telling how the story was dealt
@@ -1497,7 +1498,7 @@ _VOICE = re.compile(
 # how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
 # compensation, money returned (退还, 追回) (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
-    r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
+    r"停职|免职|暂停履职|停止履职|核查组|接受审查|审查调查|纪律审查|留置|开除党籍|双开|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|康复出院|伤者出院|停训|吊销"  # how it was put right
 )
@@ -1610,18 +1611,37 @@ _NOT_DONE = re.compile(r"(?:不|未|没|没有|无人)$")  # 拒不 ends in 不
 _PENDING = re.compile(r"正在|尚在|仍在|还在|待|不明|尚不|有待|在调查|调查中")
 _PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|查明|排查)[^\ue001\ue004]{0,4}$")
 PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
+_POST = re.compile(POSTS)
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
 
 
 # outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
 # are two stories as often as one
-_PERSONNEL = frozenset(str.split("停职 免职 暂停履职 停止履职 处分 问责 开除"))
+_PERSONNEL = frozenset(
+    str.split("停职 免职 暂停履职 停止履职 处分 问责 开除 接受审查 审查调查 纪律审查 留置 开除党籍 双开")
+)
 
 
-def _dealt_with(title: str) -> bool:
+def _dealt_with(title: str, same_person: bool = False) -> bool:
     """Does a headline tell how a story was dealt with (被罚款, 退还, 整改完成, 被刑拘), other than by a
-    person's discipline? Such a headline starts with the story's name as another notice of the office
-    would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the story's end, not a template filled in twice."""
-    return any(word not in _PERSONNEL for word in _outcomes(title))
+    person's discipline, unless it names the story's person? Such a headline starts with the story's name
+    as another notice of the office would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the story's end, not
+    a template filled in twice."""
+    return any(same_person or word not in _PERSONNEL for word in _outcomes(title))
+
+
+_NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")
+CADRE_NAME = 2  # characters of a name after a post (甘霖舟: 甘霖) that must be the same in both headlines
+
+
+def _same_cadre(stored_title: str, query_title: str) -> bool:
+    """Do both headlines name one leading cadre by post and name (副局长甘霖舟)?"""
+    for post in _POST.finditer(stored_title):
+        name = stored_title[post.end() : post.end() + CADRE_NAME]
+        named = len(name) == CADRE_NAME and _HAN_NAME.fullmatch(name) and not _NAME_START.match(name)
+        if named and post.group() + name in query_title:
+            return True
+    return False
 
 
 def _outcome_told(text: str) -> bool:
