@@ -970,3 +970,34 @@ def test_an_investigation_of_the_accused_cadre_by_post_and_name_is_no_template_s
     )
     assert values["swap"] == float(not same_person)
     assert (values["run"] > 0) == same_person  # the post and name, a run of the story's headline
+
+
+RIDE_STORY = (
+    "欢途乐园过山车运行中突然停在半空 20名游客被困40分钟"
+    + TITLE_END
+    + "5月3日下午，欢途乐园「雷霆飞车」过山车运行到最高点附近时突然停住，车上20名游客被困约40分钟，"
+    "消防人员架设云梯将游客逐一救下，无人受伤。乐园已暂停该项目运营。"
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "swap"),
+    [
+        # a netizen's retelling starts with the story's name too: no template filled in twice
+        (
+            "欢途乐园过山车出事了你们知道吗",
+            "听朋友说五一那天欢途乐园的过山车卡在半空，一车人吊了好久，消防来了才放下来。",
+            0.0,
+        ),
+        ("欢途乐园过山车新增夜场 票价上调", "欢途乐园宣布，过山车项目即日起新增夜场，票价上调二十元。", 1.0),
+    ],
+)
+def test_a_retelling_starting_with_the_storys_name_is_no_template_swap(headline: str, text: str, swap: float) -> None:
+    values = dict(
+        zip(
+            FEATURES,
+            features(stored_lead(canonical(RIDE_STORY)), story(canonical(headline + TITLE_END + text))),
+            strict=True,
+        )
+    )
+    assert (values["swap"], values["notice"]) == (swap, swap)

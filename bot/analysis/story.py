@@ -616,6 +616,7 @@ FEATURES = (
     # RETOLD_OWN rare words of the story and names no other site of a kind; hearsay (网传) must keep a site,
     # a headline run or the story's own words
     "swap",  # the headlines are one template whose variable part differs, and neither text has the other's
+    # (not a netizen's retelling, nor a headline telling how the story was dealt with: both start with its name)
     "notice",  # swap, and the headlines share a name and nothing else: two notices of one office
     "same_leader",  # a leader the stored lead names is named in the query's head (a person: one story's anchor)
     "named_outcome",  # the query keeps the story's site or leader and what happened (or a run of its headline,
@@ -774,7 +775,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
 
     def finish() -> list[float]:
         answers = _dealt_with(query.title, _same_cadre(stored_title, query.title))
-        swap = not answers and _template_swap(stored_title, stored_lead, query)
+        swap = not answers and not retelling and _template_swap(stored_title, stored_lead, query)
         run = 0
         # else the shared runs are the template or the name; a headline telling how the story was dealt
         # with (…被罚款15万元 after …扬尘飘进郝家洼村) shares only the name and tells the rest anew
