@@ -1499,7 +1499,7 @@ _VOICE = re.compile(
 # how a story went on or ended, in a follow-up's headline or lead: accountability, penalties, findings,
 # compensation, money returned (退还, 追回) (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
-    r"停职|免职|暂停履职|停止履职|核查组|接受审查|审查调查|纪律审查|留置|开除党籍|双开|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
+    r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|康复出院|伤者出院|停训|吊销"  # how it was put right
 )
@@ -1618,9 +1618,10 @@ _HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
 
 # outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
 # are two stories as often as one
-_PERSONNEL = frozenset(
-    str.split("停职 免职 暂停履职 停止履职 处分 问责 开除 接受审查 审查调查 纪律审查 留置 开除党籍 双开")
-)
+_PERSONNEL = frozenset(str.split("停职 免职 暂停履职 停止履职 处分 问责 开除"))
+# a cadre's investigation: what a follow-up tells of the accused, and the boilerplate of every such notice
+# (…涉嫌严重违纪违法，目前正接受纪律审查和监察调查), so no outcome of one story on its own
+_INVESTIGATED = re.compile(r"接受审查|审查调查|纪律审查|被留置|开除党籍|双开")
 
 
 def _dealt_with(title: str, same_person: bool = False) -> bool:
@@ -1628,7 +1629,9 @@ def _dealt_with(title: str, same_person: bool = False) -> bool:
     person's discipline, unless it names the story's person? Such a headline starts with the story's name
     as another notice of the office would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the story's end, not
     a template filled in twice."""
-    return any(same_person or word not in _PERSONNEL for word in _outcomes(title))
+    if same_person:
+        return _INVESTIGATED.search(title) is not None or _outcome_told(title)
+    return any(word not in _PERSONNEL for word in _outcomes(title))
 
 
 _NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")
