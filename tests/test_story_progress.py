@@ -63,3 +63,10 @@ def test_continuing_a_service_is_no_follow_up() -> None:
         "小区断断续续停水一周",
     ):
         assert not tells_progress(canonical(errand), title=True), errand
+
+
+def test_refunds_arrests_and_prosecution_are_outcomes_a_complaint_about_a_refund_is_not() -> None:
+    assert tells_progress(canonical("桃花节调整后运行平稳 首日滞留游客获退款约41万元"))
+    assert tells_progress(canonical("以房养老案公司实际控制人被批捕 涉案金额1.6亿元"))
+    assert tells_progress(canonical("置业公司原总经理被开除党籍 涉嫌受贿1300余万元移送起诉"))
+    assert not tells_progress(canonical("健身房突然关门 会员退款难"))

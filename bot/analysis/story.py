@@ -1500,7 +1500,7 @@ _VOICE = re.compile(
 # compensation, money returned (退还, 追回) (a new story of the same site or leader rarely says these)
 _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
-    r"|检测结果|检出|超标|退还|退赔|追回"
+    r"|检测结果|检出|超标|退还|退赔|追回|获退款|已退款|退款到位|批捕|逮捕|移送起诉"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|康复出院|伤者出院|停训|吊销"  # how it was put right
 )
 
