@@ -70,3 +70,9 @@ def test_refunds_arrests_and_prosecution_are_outcomes_a_complaint_about_a_refund
     assert tells_progress(canonical("以房养老案公司实际控制人被批捕 涉案金额1.6亿元"))
     assert tells_progress(canonical("置业公司原总经理被开除党籍 涉嫌受贿1300余万元移送起诉"))
     assert not tells_progress(canonical("健身房突然关门 会员退款难"))
+
+
+def test_a_nuisance_that_fell_is_progress_a_temperature_or_water_level_that_fell_is_news() -> None:
+    assert tells_progress(canonical("填埋场臭气整治：作业面全覆盖 厂界臭气浓度降至12"))
+    assert not tells_progress(canonical("寒潮来袭 最低气温降至零下8度"))
+    assert not tells_progress(canonical("水库水位降至死水位 三个村饮水困难"))
