@@ -1001,3 +1001,19 @@ def test_a_retelling_starting_with_the_storys_name_is_no_template_swap(headline:
         )
     )
     assert (values["swap"], values["notice"]) == (swap, swap)
+
+
+@pytest.mark.parametrize(
+    ("headline", "again"),
+    [
+        ("枫桥镇福寿院又一名老人走失 半天后在镇上被找到", 1.0),  # another one, whatever became of it
+        ("枫桥镇福寿院走失老人已找到 身体无大碍", 0.0),  # the story's own end
+    ],
+)
+def test_another_one_in_a_headline_is_another_story_even_when_it_was_found(headline: str, again: float) -> None:
+    stored = (
+        "枫桥镇福寿院一名失智老人走失两天"
+        + TITLE_END
+        + "4月9日下午，枫桥镇福寿院一名81岁失智老人趁大门未关独自走出，镇里组织干部群众连夜寻找。"
+    )
+    assert feature("again", stored, headline + TITLE_END + "福寿院的老人从侧门走出，后被村民在镇上找到。") == again

@@ -712,7 +712,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on). The stored lead's own again-word
     # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
     again = any(m.group() not in stored_lead for m in _agains(query.lead))
-    headline_again = any(_agains(query.title)) and not _FOLLOWUP.search(query.title)
+    headline_again = any(
+        m.group()[:2] in _ANOTHER_ONE or not _FOLLOWUP.search(query.title) for m in _agains(query.title)
+    )
     again = again and (not follows or headline_again)
     follows = follows and (not _FOLLOWUP.search(stored_lead) or _follows_anew(stored_lead, query))
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
@@ -1451,6 +1453,11 @@ _AGAIN = re.compile(
     r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
+
+
+# again-words telling of another one (又一名老人走失), not of the same thing again (滑坡再次垮塌): a headline
+# saying so tells another story, whatever became of it (…半天后在镇上被找到)
+_ANOTHER_ONE = frozenset(("又一", "又有", "另一"))
 
 
 # a report of how a story went on: a 续报 (…火灾续：), a figure that rose, what was found or decided since
