@@ -1619,8 +1619,6 @@ _NOT_DONE = re.compile(r"(?:不|未|没|没有|无人)$")  # 拒不 ends in 不
 _PENDING = re.compile(r"正在|尚在|仍在|还在|待|不明|尚不|有待|在调查|调查中")
 _PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|查明|排查)[^\ue001\ue004]{0,4}$")
 PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
-_POST = re.compile(POSTS)
-_HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
 
 
 # outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
@@ -1641,7 +1639,9 @@ def _dealt_with(title: str, same_person: bool = False) -> bool:
     return any(word not in _PERSONNEL for word in _outcomes(title))
 
 
-_NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")
+_POST = re.compile(POSTS)
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
+_NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")  # no name begins so (局长被…)
 CADRE_NAME = 2  # characters of a name after a post (甘霖舟: 甘霖) that must be the same in both headlines
 
 
@@ -1657,7 +1657,7 @@ def _same_cadre(stored_title: str, query_title: str) -> bool:
 
 def _outcome_told(text: str) -> bool:
     """An outcome (`_OUTCOME`) is told, not a cause still being looked into."""
-    return any(True for _ in _outcomes(text))
+    return next(_outcomes(text), None) is not None
 
 
 def _outcomes(text: str) -> Iterator[str]:
