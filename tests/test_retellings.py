@@ -960,16 +960,15 @@ CADRE_STORY = (
 def test_an_investigation_of_the_accused_cadre_by_post_and_name_is_no_template_swap(
     headline: str, same_person: bool
 ) -> None:
-    text = "据嵩阳市纪委监委消息，" + headline.removesuffix("接受纪律审查和监察调查") + "涉嫌严重违纪违法。"
-    values = dict(
-        zip(
-            FEATURES,
-            features(stored_lead(canonical(CADRE_STORY)), story(canonical(headline + TITLE_END + text))),
-            strict=True,
-        )
+    query = (
+        headline
+        + TITLE_END
+        + "据嵩阳市纪委监委消息，"
+        + headline.removesuffix("接受纪律审查和监察调查")
+        + "涉嫌严重违纪违法。"
     )
-    assert values["swap"] == float(not same_person)
-    assert (values["run"] > 0) == same_person  # the post and name, a run of the story's headline
+    assert feature("swap", CADRE_STORY, query) == float(not same_person)
+    assert (feature("run", CADRE_STORY, query) > 0) == same_person  # the post and name, a run of the story's headline
 
 
 RIDE_STORY = (
@@ -993,14 +992,8 @@ RIDE_STORY = (
     ],
 )
 def test_a_retelling_starting_with_the_storys_name_is_no_template_swap(headline: str, text: str, swap: float) -> None:
-    values = dict(
-        zip(
-            FEATURES,
-            features(stored_lead(canonical(RIDE_STORY)), story(canonical(headline + TITLE_END + text))),
-            strict=True,
-        )
-    )
-    assert (values["swap"], values["notice"]) == (swap, swap)
+    query = headline + TITLE_END + text
+    assert (feature("swap", RIDE_STORY, query), feature("notice", RIDE_STORY, query)) == (swap, swap)
 
 
 @pytest.mark.parametrize(

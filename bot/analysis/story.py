@@ -776,7 +776,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         return values
 
     def finish() -> list[float]:
-        answers = _dealt_with(query.title, _same_cadre(stored_title, query.title))
+        answers = _dealt_with(query.title, stored_title)
         swap = not answers and not retelling and _template_swap(stored_title, stored_lead, query)
         run = 0
         # else the shared runs are the template or the name; a headline telling how the story was dealt
@@ -1629,14 +1629,16 @@ _PERSONNEL = frozenset(str.split("停职 免职 暂停履职 停止履职 处分
 _INVESTIGATED = re.compile(r"接受审查|审查调查|纪律审查|被留置|开除党籍|双开")
 
 
-def _dealt_with(title: str, same_person: bool = False) -> bool:
-    """Does a headline tell how a story was dealt with (被罚款, 退还, 整改完成, 被刑拘), other than by a
-    person's discipline, unless it names the story's person? Such a headline starts with the story's name
-    as another notice of the office would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the story's end, not
-    a template filled in twice."""
-    if same_person:
-        return _INVESTIGATED.search(title) is not None or _outcome_told(title)
-    return any(word not in _PERSONNEL for word in _outcomes(title))
+def _dealt_with(title: str, stored_title: str) -> bool:
+    """Does a headline tell how the stored headline's story was dealt with (被罚款, 退还, 整改完成, 被刑拘),
+    other than by a person's discipline, unless both name that person? Such a headline starts with the
+    story's name as another notice of the office would (…扬尘飘进郝家洼村 / …扬尘被罚款), but it is the
+    story's end, not a template filled in twice."""
+    words = list(_outcomes(title))
+    if any(word not in _PERSONNEL for word in words):
+        return True
+    personal = bool(words) or _INVESTIGATED.search(title) is not None
+    return personal and _same_cadre(stored_title, title)  # the names are compared only when it matters
 
 
 _POST = re.compile(POSTS)
