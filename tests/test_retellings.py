@@ -1010,3 +1010,43 @@ def test_another_one_in_a_headline_is_another_story_even_when_it_was_found(headl
         + "4月9日下午，枫桥镇福寿院一名81岁失智老人趁大门未关独自走出，镇里组织干部群众连夜寻找。"
     )
     assert feature("again", stored, headline + TITLE_END + "福寿院的老人从侧门走出，后被村民在镇上找到。") == again
+
+
+BAR = (
+    "桐荫路夜猫酒吧深夜音乐扰民 居民投诉三个月"
+    + TITLE_END
+    + "桐荫路夜猫酒吧每晚营业到凌晨三点，低音炮震得楼板发颤，周边居民三个月投诉了三十多次。"
+)
+
+
+def test_a_bar_in_the_report_is_no_netizen_voice() -> None:
+    # 吧 ends a question (是不是疏忽了吧) in a netizen's voice; in 酒吧 or 网吧 it is a place, and a report
+    # naming one is not itself a retelling (which would leave its retellings unweighed)
+    query = "住桐荫路的朋友，夜猫那家吵不吵" + TITLE_END + "刚搬来租房，凌晨两点还在放歌，有没有人一起投诉的？"
+    assert feature("retold", BAR, query) == 1.0
+
+
+def test_a_retelling_keeping_a_figure_of_the_story_keeps_the_story() -> None:
+    # 27 people, a figure of two digits both state: the story's own, like a site's name
+    stored = (
+        "27名装修工人工资案胜诉一年 执行款仍未到位"
+        + TITLE_END
+        + "去年，27名装修工人起诉包工头讨要工资胜诉，一年过去，执行款仍未到位。"
+    )
+    query = "我们27个人的工钱，判了一年还没拿到" + TITLE_END + "法院说在执行，老板人找不到，过年又回不了家。"
+    assert feature("retold", stored, query) == 1.0
+
+
+SCALES = (
+    "椿树菜场商户缺斤短两被查 电子秤暗藏遥控器"
+    + TITLE_END
+    + "椿树菜场多名商户的电子秤被改装，暗藏遥控器，市场监管部门查处3户。"
+)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["在椿树菜场买的鱼回家一称少了二两", "说好的足斤足两 椿树菜场的秤还是有鬼", "椿树菜场又查出了个作弊的秤"],
+)
+def test_everyday_speech_is_a_netizen_voice(headline: str) -> None:
+    assert feature("retold", SCALES, headline + TITLE_END + "椿树菜场的电子秤，早就有人说不准。") == 1.0
