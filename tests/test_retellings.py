@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from bot.analysis.judge import Judge
+from bot.analysis.matcher import Matcher
 from bot.analysis.similarity import (
     CANDIDATES,
     KIND_CANDIDATES,
@@ -1050,3 +1051,69 @@ SCALES = (
 )
 def test_everyday_speech_is_a_netizen_voice(headline: str) -> None:
     assert feature("retold", SCALES, headline + TITLE_END + "椿树菜场的电子秤，早就有人说不准。") == 1.0
+
+
+PIPE = (
+    "青柳湾小区主供水管冻裂 6栋居民楼停水"
+    + TITLE_END
+    + "1月8日凌晨，青柳湾小区主供水管冻裂，6栋居民楼约420户停水，地下储物间进水。"
+)
+
+
+def test_a_follow_up_stating_new_figures_is_no_conflict() -> None:
+    # a follow-up counts anew (30 hours, 17 households, 2.6万元): figures of its own are what it adds
+    mended = (
+        "青柳湾小区供水管抢修完成 物业赔偿受损住户2.6万元"
+        + TITLE_END
+        + "经过30小时抢修，青柳湾小区恢复供水，物业向17户储物间受损的住户赔偿2.6万元。"
+    )
+    assert feature("conflict", PIPE, mended) == 0.0
+    # another story's figures, with no word of how this one went on, still disagree
+    other = (
+        "青柳湾小区又一处水管冻裂 3栋居民楼停水"
+        + TITLE_END
+        + "1月20日，青柳湾小区又一处水管冻裂，3栋居民楼约180户停水。"
+    )
+    assert feature("conflict", PIPE, other) == 1.0
+
+
+def test_a_follow_up_naming_the_county_that_dealt_with_it_is_not_held_apart_by_the_place() -> None:
+    # the first report named no county; the office telling the outcome does (槐阴县农业农村局)
+    ducks = (
+        "白鹭河岸边发现大量死鸭 疑为养殖户丢弃"
+        + TITLE_END
+        + "2月20日，白鹭河岸边和浅滩上发现两百多只死鸭，有的装在编织袋里，村民担心影响下游饮水。"
+    )
+    result = (
+        "白鹭河死鸭检测结果公布 丢弃者被罚款"
+        + TITLE_END
+        + "槐阴县农业农村局通报，白鹭河死鸭检测排除禽流感，丢弃病死鸭的养殖户被罚款5000元。"
+    )
+    assert feature("place_unsaid", ducks, result) == 0.0
+    fish = "槐阴县白鹭河下游发现死鱼" + TITLE_END + "槐阴县白鹭河下游河段今天上午发现成片死鱼，河水发黑。"
+    assert feature("place_unsaid", ducks, fish) == 1.0
+
+
+def test_an_outcome_of_the_subject_keeping_a_phrase_of_the_headline_is_a_named_outcome() -> None:
+    # both name the bureau; the follow-up keeps 仁和园护工 of the first headline and tells how it ended
+    bureau = SchemeConfig(name="椿城民政", subjects=["椿城区民政局"], events={"虐待": 3})
+    lookup = Matcher([bureau]).words_in
+    first = (
+        "网曝仁和园护工用毛巾捆住老人手脚 椿城区民政局介入调查"
+        + TITLE_END
+        + "一段视频显示，仁和园一名护工用毛巾捆住一位老人的手脚，椿城区民政局已介入调查。"
+    )
+    result = (
+        "仁和园护工虐老事件调查结果 涉事护工被辞退"
+        + TITLE_END
+        + "椿城区民政局通报，涉事护工已被辞退，仁和园被罚款3万元。"
+    )
+    named = FEATURES.index("named_outcome")
+    assert features(stored_lead(canonical(first)), story(canonical(result), lookup))[named] == 1.0
+    # another notice of the bureau sharing only 养老院 and an outcome is not
+    fire = (
+        "椿城区民政局通报养老机构消防检查结果 两家被罚款"
+        + TITLE_END
+        + "椿城区民政局通报，松鹤养老院和德馨养老院消防通道堵塞，各被罚款2万元。"
+    )
+    assert features(stored_lead(canonical(first)), story(canonical(fire), lookup))[named] == 0.0

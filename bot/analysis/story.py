@@ -595,13 +595,15 @@ FEATURES = (
     "title",  # share of the shorter headline's bigrams found in the other headline
     "run",  # longest run of the stored headline found in the query beyond names and tolls, /RUN_CAP
     "figures",  # figures both sides state, tolls and 1 aside (min 3): times, routes, amounts a repost keeps
-    "conflict",  # both sides state two or more such figures and share none
+    "conflict",  # both sides state two or more such figures and share none (unless the query tells how the story
+    # went on or ended: a follow-up counts anew)
     "specific",  # shared figures of two or more digits (min 2)
     "rising",  # the query says a toll rose (增至5人) and the stored lead states one
     "toll_same",  # both state a toll of one kind and value (3人死亡 / 三人遇难)
     "toll_other",  # both state tolls of one kind and share none (a follow-up's new toll, or another accident's)
     "places",  # both name administrative places and neither names the other's
-    "place_unsaid",  # the query names administrative places, none of which the stored lead names (江州市 / 临川公交集团)
+    "place_unsaid",  # the query names administrative places, none of which the stored lead names (江州市 / 临川公交集团),
+    # and tells no outcome (the county office dealing with a story names its county)
     "site_same",  # a named site (建设路, 桂香里小区, 大青湖, 翠屏山庄项目) of the stored lead is in the query
     "site_other",  # both name sites of one kind (路 / 小区 / 学校 …), neither the other's
     "same_event",  # both report a kind of event (EVENT_KINDS) and share one
@@ -632,6 +634,7 @@ FEATURES = (
 )
 RUN_CAP = 6
 RARE_CAP = 12
+NAMED_RUN = 4  # characters of the headline a follow-up naming the story's subject keeps (仁和园养老院护工)
 RETOLD_OWN = 3  # a story's own rare words a retelling keeps, standing in for its site (漏氨 and 冷库)
 
 
@@ -705,7 +708,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     tells_else = (
         not same_event and _tells_else(stored_words, query) and not _site_kept(marked_lead, stored_words, query)
     )
-    retelling = voice and not told and not site_other and not tells_else
+    # nor on another line (5号线今早堵了20分钟 shares the 20 minutes of a 3号线 story, not the story)
+    retelling = voice and not told and not site_other and not tells_else and not _routes_apart(stored_lead, query)
     rumour = not voice and _RUMOUR.search(query.lead) is not None and not told and not site_other
     # a further event there (又被曝, 再遭): a lead telling how the story went on (找到, 增至) says it is
     # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
@@ -728,13 +732,13 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         title,
         0.0,  # run
         min(3, shared_figures),
-        float(conflict),
+        float(conflict and not outcome),
         specific,
         float(bool(query.tolls and stored_tolls)),
         float(bool(ours_kinded & theirs_compared)),
         float(bool(common_kinds and not ours_kinded & theirs_compared)),
         float(disagree),
-        float(bool(query.places) and not any(p in stored_lead for p in query.places)),
+        float(bool(query.places) and not any(p in stored_lead for p in query.places) and not outcome),
         float(site_same),
         float(site_other),
         float(same_event),
@@ -768,8 +772,10 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         )
         values[_SWAP] = float(swap)
         values[_NOTICE] = float(swap and other_news)
-        # the story's own words stand for its site, unless the story is about a person the query does not name
-        kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped)
+        # the story's own words stand for its site, unless the story is about a person the query does not name;
+        # so does a run of its headline beyond the names when both name the subject and the run is a phrase
+        # (养老院护工; not 养老院, nor a county's 宁泰县)
+        kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped) or (same_who and run >= NAMED_RUN)
         values[_NAMED_OUTCOME] = float(
             kept and (run > 0 or same_event or told_event or (site_same and own >= RETOLD_OWN)) and outcome
         )
