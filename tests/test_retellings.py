@@ -1117,3 +1117,10 @@ def test_an_outcome_of_the_subject_keeping_a_phrase_of_the_headline_is_a_named_o
         + "椿城区民政局通报，松鹤养老院和德馨养老院消防通道堵塞，各被罚款2万元。"
     )
     assert features(stored_lead(canonical(first)), story(canonical(fire), lookup))[named] == 0.0
+
+
+def test_water_back_on_is_an_outcome_water_expected_back_is_not() -> None:
+    back = "青柳湾小区恢复供水" + TITLE_END + "经过30小时抢修，青柳湾小区17栋居民楼今天下午恢复供水。"
+    assert feature("conflict", PIPE, back) == 0.0
+    expected = "青柳湾小区抢修仍在进行" + TITLE_END + "抢修已进行30小时，青柳湾小区17栋居民楼预计今晚恢复供水。"
+    assert feature("conflict", PIPE, expected) == 1.0

@@ -1515,7 +1515,7 @@ _VOICE = re.compile(
 _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回|获退款|已退款|退款到位|批捕|逮捕|移送起诉"
-    r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|康复出院|伤者出院|停训|吊销"  # how it was put right
+    r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|恢复供[水电气暖]|康复出院|伤者出院|停训|吊销"  # how it was put right
 )
 
 
@@ -1626,6 +1626,8 @@ _NOT_DONE = re.compile(r"(?:不|未|没|没有|无人)$")  # 拒不 ends in 不
 _PENDING = re.compile(r"正在|尚在|仍在|还在|待|不明|尚不|有待|在调查|调查中")
 _PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|查明|排查)[^\ue001\ue004]{0,4}$")
 PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
+# a service not back yet (预计今晚8时恢复供水, 尚未恢复通行, 何时恢复): what a first report says
+_EXPECTED = re.compile(r"预计|尚未|暂未|仍未|还未|没有|何时|争取|力争|有望|将于|等待")
 
 
 # outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
@@ -1671,7 +1673,12 @@ def _outcome_told(text: str) -> bool:
 
 def _outcomes(text: str) -> Iterator[str]:
     """The outcome words (`_OUTCOME`) a text tells, but a cause still being looked into."""
-    return (m.group() for m in _OUTCOME.finditer(text) if m.group() != "原因" or not _pending(text, m))
+    return (
+        m.group()
+        for m in _OUTCOME.finditer(text)
+        if not (m.group() == "原因" and _pending(text, m))
+        and not (m.group().startswith("恢复") and _EXPECTED.search(text, max(0, m.start() - PENDING_SPAN), m.start()))
+    )
 
 
 def _pending(text: str, cause: re.Match[str]) -> bool:
