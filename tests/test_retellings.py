@@ -1124,3 +1124,27 @@ def test_water_back_on_is_an_outcome_water_expected_back_is_not() -> None:
     assert feature("conflict", PIPE, back) == 0.0
     expected = "青柳湾小区抢修仍在进行" + TITLE_END + "抢修已进行30小时，青柳湾小区17栋居民楼预计今晚恢复供水。"
     assert feature("conflict", PIPE, expected) == 1.0
+
+
+def test_two_cadres_notices_are_two_stories_however_alike() -> None:
+    first = canonical(
+        "栖霞水务集团总经理范明远接受纪律审查和监察调查"
+        + TITLE_END
+        + "据栖霞市纪委监委消息，栖霞水务集团党委副书记、总经理范明远涉嫌严重违纪违法，目前正接受纪律审查和监察调查。"
+    )
+    second = canonical(
+        "栖霞公交集团副总经理接受纪律审查和监察调查"
+        + TITLE_END
+        + "据栖霞市纪委监委消息，栖霞公交集团党委委员、副总经理蒋伯涛涉嫌严重违纪违法，目前正接受纪律审查和监察调查。"
+    )
+    assert estimate(stored_lead(first), story(second))[0] == 0.0
+    # the same cadre's case going on, told with another official's words, is not held apart
+    later = canonical(
+        "范明远被开除党籍"
+        + TITLE_END
+        + "栖霞市纪委副书记蒋伯涛通报，栖霞水务集团原总经理范明远严重违纪违法，被开除党籍和公职。"
+    )
+    assert estimate(stored_lead(first), story(later))[0] > 0.0
+    # a post followed by a verb names nobody (主任喝多了): a retelling of the first stays comparable
+    told = canonical("听说水务的范总出事了" + TITLE_END + "我们单位主任喝多了说的，范总被带走了。")
+    assert estimate(stored_lead(first), story(told))[0] > 0.0

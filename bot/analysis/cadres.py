@@ -16,6 +16,14 @@ POSTS = (
     "一把手|主要负责人|领导干部|领导|党委书记|党组书记|书记|主任|副主任|局长|副局长|董事长|副董事长|总经理|副总经理|院长|副院长|校长|副校长"
     "|区长|县长|市长|镇长|乡长|厅长|总裁|行长|主席"  # not 处长, 科长, 所长: staff, not the subject's head
 )
+# common family names, leaving out those that begin everyday words after a post (局长高度重视, 主任应该, 书记和…):
+# a name right after a post starts with one of these (总经理夏明远, 副局长甘霖舟; not 领导子女, 主任喝多了)
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆"
+    "汪范廖贾夏韦付傅方邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤温施樊葛邢乔伍庞颜倪庄聂章鲁岳翟"
+    "殷詹申欧耿兰焦俞左柳甘祝包宁符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝辛靳柴蒙鲍喻祁蒲房滕屈饶牟艾尤穆卓"
+    "缪简娄窦戚岑费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞姬栾隋刁巫寇桑郎甄丛仲虞敖巩佘池麻迟邝"
+)
 # the post right after the subject (原, 副, a name or 某 between), then what befell its holder
 _CADRE = re.compile(
     rf"(?:原|前|时任)?(?:(?!一)[\u4e00-\u9fff]{{1,3}}?(?:某|某某)?)??(?P<post>{POSTS})(?:[\u4e00-\u9fff]{{1,3}}?|[\u4e00-\u9fff]某)?"

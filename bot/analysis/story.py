@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from bot.analysis.cadres import POSTS
+from bot.analysis.cadres import POSTS, SURNAMES
 from bot.analysis.concepts import concept
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
@@ -523,6 +523,10 @@ class Story:
     def title_leaders(self) -> frozenset[str]:
         """Leaders of the schemes its headline names."""
         return self.lookup(self.title).get("leader", frozenset()) if self.lookup and self.title else frozenset()
+
+    @cached_property
+    def cadres(self) -> frozenset[str]:  # of the head: names after a post (总经理夏明远: 夏明)
+        return cadres(self.head)
 
     @cached_property
     def towns(self) -> frozenset[str]:  # of the head, read within its clauses
@@ -1244,7 +1248,8 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
-    their weight: headlines about two people (`_headlines_name_other_people`), reports from two
+    their weight: headlines about two people (`_headlines_name_other_people`, or two cadres by post and name,
+    `_other_cadres`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
     and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
@@ -1262,6 +1267,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or query.routes
         or query.kinded_tolls
         or any(query.things)
+        or query.cadres
     ):
         return False
     stored = plain(stored_lead)
@@ -1273,6 +1279,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
         or _things_apart(stored, query)
+        or _other_cadres(stored, query)
     )
 
 
@@ -1654,6 +1661,33 @@ _POST = re.compile(POSTS)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
 _NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")  # no name begins so (局长被…)
 CADRE_NAME = 2  # characters of a name after a post (甘霖舟: 甘霖) that must be the same in both headlines
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def cadres(text: str) -> frozenset[str]:
+    """The names (their first CADRE_NAME characters) a canonical text gives right after a leading cadre's post
+    (总经理夏明远, 副局长甘霖舟); not a second post (书记总经理) nor a verb (局长被…)."""
+    found = set()
+    for post in _POST.finditer(text):
+        name = text[post.end() : post.end() + CADRE_NAME]
+        if (
+            len(name) == CADRE_NAME
+            and name[0] in SURNAMES
+            and _HAN_NAME.fullmatch(name)
+            and not _POST.match(text, post.end())
+        ):
+            found.add(name)
+    return frozenset(found)
+
+
+def _other_cadres(stored: str, query: Story) -> bool:
+    """The stored headline names a cadre, the query's head another, and neither text names the other's: two
+    people's cases (总经理夏明远接受审查 / 副总经理蒋伯涛接受审查), however alike the notices."""
+    theirs = query.cadres
+    if not theirs or TITLE_END not in stored:
+        return False
+    ours = cadres(stored.partition(TITLE_END)[0])
+    return bool(ours and not any(n in query.head for n in ours) and not any(n in stored for n in theirs))
 
 
 def _same_cadre(stored_title: str, query_title: str) -> bool:
