@@ -1148,3 +1148,18 @@ def test_two_cadres_notices_are_two_stories_however_alike() -> None:
     # a post followed by a verb names nobody (主任喝多了): a retelling of the first stays comparable
     told = canonical("听说水务的范总出事了" + TITLE_END + "我们单位主任喝多了说的，范总被带走了。")
     assert estimate(stored_lead(first), story(told))[0] > 0.0
+
+
+def test_a_retelling_sharing_only_the_name_is_no_second_notice() -> None:
+    # 婚姻登记处 is all the headlines share; a netizen's post rewords the rest, a second notice would not
+    office = SchemeConfig(name="登记处", subjects=["婚姻登记处"], events={"宕机": 3})
+    lookup = Matcher([office]).words_in
+    first = canonical(
+        "婚姻登记系统宕机一上午 长宁区婚姻登记处上百对新人排长队"
+        + TITLE_END
+        + "12月12日上午，全省婚姻登记系统故障，长宁区婚姻登记处上百对新人排队等候。"
+    )
+    told = canonical("今天婚姻登记处门口的队排到马路上了" + TITLE_END + "挑了个好日子领证，排了三个小时还没轮到我们。")
+    assert features(stored_lead(first), story(told, lookup))[FEATURES.index("other_news")] == 0.0
+    notice = canonical("婚姻登记处元旦假期照常办公" + TITLE_END + "长宁区婚姻登记处元旦假期照常办理婚姻登记。")
+    assert features(stored_lead(first), story(notice, lookup))[FEATURES.index("other_news")] == 1.0

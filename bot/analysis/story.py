@@ -615,7 +615,7 @@ FEATURES = (
     "other_leader",  # both name leaders of the schemes, neither the other's
     "other_subject",  # both name subjects of the schemes, neither the other's
     "same_who",  # both name one subject or leader of the schemes
-    "other_news",  # the headlines share a name and nothing else
+    "other_news",  # the headlines share a name and nothing else (not a netizen's retelling: it rewords the rest)
     "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
     "retold",  # the query is a netizen's retelling (听说, 你们…吗, 我侄子), keeps a site, a subject, a name or
@@ -750,7 +750,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(_other_who(stored_lead, stored_words, query, "leader")),
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and (bool(who_theirs) or same_leader)),
-        float(other_news),
+        float(other_news and not retelling),
         float(again),
         float(follows),
         0.0,  # retold
