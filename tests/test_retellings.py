@@ -1047,7 +1047,12 @@ SCALES = (
 
 @pytest.mark.parametrize(
     "headline",
-    ["在椿树菜场买的鱼回家一称少了二两", "说好的足斤足两 椿树菜场的秤还是有鬼", "椿树菜场又查出了个作弊的秤"],
+    [
+        "在椿树菜场买的鱼回家一称少了二两",
+        "说好的足斤足两 椿树菜场的秤还是有鬼",
+        "椿树菜场又查出了个作弊的秤",
+        "椿树菜场的秤谁来管管",
+    ],
 )
 def test_everyday_speech_is_a_netizen_voice(headline: str) -> None:
     assert feature("retold", SCALES, headline + TITLE_END + "椿树菜场的电子秤，早就有人说不准。") == 1.0
