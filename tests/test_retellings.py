@@ -1168,3 +1168,33 @@ def test_a_retelling_sharing_only_the_name_is_no_second_notice() -> None:
     assert features(stored_lead(first), story(told, lookup))[FEATURES.index("other_news")] == 0.0
     notice = canonical("婚姻登记处元旦假期照常办公" + TITLE_END + "长宁区婚姻登记处元旦假期照常办理婚姻登记。")
     assert features(stored_lead(first), story(notice, lookup))[FEATURES.index("other_news")] == 1.0
+
+
+def test_a_follow_up_keeping_many_of_the_storys_own_words_tells_its_outcome() -> None:
+    # no site, no run of the headline: 炉渣, 罐车, 卸料口, 密封 are the story's own words, and how it ended
+    first = (
+        "焚烧炉渣运输车沿途撒漏 桂溪桥一段路面落满黑灰"
+        + TITLE_END
+        + "5月6日上午，一辆焚烧炉渣运输车沿途撒漏，桂溪桥一段路面落满黑灰。据了解，该罐车卸料口密封不严。"
+    )
+    result = (
+        "炉渣撒漏事件处理结果：运输单位被罚款10万元"
+        + TITLE_END
+        + "区城管局通报，涉事运输单位被罚款10万元，并更换全部罐车卸料口密封件。"
+    )
+    assert feature("named_outcome", first, result) == 1.0
+
+
+def test_everyday_speech_in_a_reports_text_is_no_retelling() -> None:
+    # 了个 in a headline is a netizen's (塌了个大坑); a reporter may write 换了个店名 in the text
+    stored = (
+        "网店鲜丰宣称有机高山茶 抽检农残超标"
+        + TITLE_END
+        + "市场监管局通报，网店鲜丰销售的有机高山茶没有有机认证，抽检还发现农残超标。"
+    )
+    report = (
+        "鲜丰原班人马换名开店 再卖有机茶"
+        + TITLE_END
+        + "有消费者发现，被处罚的鲜丰经营者换了个店名重新开店，又在销售有机高山茶。"
+    )
+    assert feature("retold", stored, report) == 0.0
