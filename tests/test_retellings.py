@@ -1198,3 +1198,20 @@ def test_everyday_speech_in_a_reports_text_is_no_retelling() -> None:
         + "有消费者发现，被处罚的鲜丰经营者换了个店名重新开店，又在销售有机高山茶。"
     )
     assert feature("retold", stored, report) == 0.0
+
+
+def test_a_netizens_again_counts_in_the_headline_only() -> None:
+    # in the text of a post, 又被 is about anything (帖子被删了又被转出来); in its headline it may tell another event
+    stored = (
+        "椿川路桥集团副总经理祁书恒被实名举报插手工程分包"
+        + TITLE_END
+        + "一名分包商实名举报椿川路桥集团副总经理祁书恒插手工程分包，收取好处费。"
+    )
+    post = (
+        "实名举报椿川路桥副总的帖子还在吗"
+        + TITLE_END
+        + "昨天看到的帖子，说祁书恒插手工程分包，晚上被删了，今天又被人转出来。"
+    )
+    assert feature("again", stored, post) == 0.0
+    again = "椿川路桥又有人被实名举报了吗" + TITLE_END + "听说这次是另一个项目，祁书恒插手工程分包的事还没查完。"
+    assert feature("again", stored, again) == 1.0

@@ -616,7 +616,8 @@ FEATURES = (
     "other_subject",  # both name subjects of the schemes, neither the other's
     "same_who",  # both name one subject or leader of the schemes
     "other_news",  # the headlines share a name and nothing else (not a netizen's retelling: it rewords the rest)
-    "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地)
+    "again",  # the query's headline or lead reports a further event (再次发生, 又一起, 另一工地); a netizen's
+    # retelling, only in its headline (帖子被删了又被转出来 in a post's text is not another story)
     "followup",  # the query's headline or lead reports how a story went on (…续, 增至, 遗体已找到, 最新进展)
     "retold",  # the query is a netizen's retelling (听说, 你们…吗, 我侄子), keeps a site, a subject, a name or
     # RETOLD_OWN rare words of the story and names no other site of a kind; hearsay (网传) must keep a site,
@@ -751,7 +752,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and (bool(who_theirs) or same_leader)),
         float(other_news and not retelling),
-        float(again),
+        float(again and not (retelling and not any(_agains(query.title)))),
         float(follows),
         0.0,  # retold
         0.0,  # swap
