@@ -1215,3 +1215,17 @@ def test_a_netizens_again_counts_in_the_headline_only() -> None:
     assert feature("again", stored, post) == 0.0
     again = "椿川路桥又有人被实名举报了吗" + TITLE_END + "听说这次是另一个项目，祁书恒插手工程分包的事还没查完。"
     assert feature("again", stored, again) == 1.0
+
+
+def test_a_toll_the_story_counts_in_many_words_is_no_new_toll() -> None:
+    # 两名儿童…溺水身亡: the grading reads two dead where the repost reader sees no count; a retelling
+    # counting them (两个孩子都没了) adds no toll to a story told without one
+    stored = (
+        "两名儿童在白鹭河采砂坑溺水身亡"
+        + TITLE_END
+        + "7月23日下午，两名男孩在白鹭河边一处废弃采砂坑游泳，不慎溺水，被救上岸时已无生命体征。"
+    )
+    told = "白鹭河采砂坑又出事了 两个孩子都没了" + TITLE_END + "我们村的两个孩子下午去采砂坑游泳，一个拉一个都没上来。"
+    assert feature("toll_new", stored, told) == 0.0
+    untold = "白鹭河采砂坑无人看管 村民担心出事" + TITLE_END + "白鹭河边的废弃采砂坑积水很深，周边没有围挡和警示牌。"
+    assert feature("toll_new", untold, told) == 1.0

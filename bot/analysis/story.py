@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bot.analysis.cadres import POSTS, SURNAMES
 from bot.analysis.concepts import concept
+from bot.analysis.facts import DEATHS, INJURED, MISSING, extract
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
 from bot.analysis.short_names import LEVELS, addressed, aliases
@@ -633,7 +634,8 @@ FEATURES = (
     # words and places: sqrt(min(n, RARE_CAP) / RARE_CAP); a story's own words, kept by a retelling or a follow-up
     "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
     # what both share is what happens at many places (电动车充电起火)
-    "toll_new",  # the query counts victims (12人死亡, 3人受伤) and the stored lead no toll at all: a retelling
+    "toll_new",  # the query counts victims (12人死亡, 3人受伤) and the stored lead no toll at all (neither as
+    # `tolls` nor as the grading reads them, bot.analysis.facts): a retelling
     # rarely adds deaths to a story told without any, another story of the subject does
     "who_alias",  # the query calls a subject of the stored lead by a short form only (一中, 区医院, 纸厂, 水务)
 )
@@ -761,7 +763,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         0.0,  # named_outcome
         math.sqrt(min(RARE_CAP, own) / RARE_CAP),
         float(sites_apart),
-        float(bool(theirs_kinded) and not stored_tolls),
+        float(bool(theirs_kinded) and not stored_tolls and not _counts_victims(stored_lead)),
         float(alias),
     ]
 
@@ -803,6 +805,14 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
 _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
     FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
 )
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _counts_victims(text: str) -> bool:
+    """Does a text count dead, hurt or missing as the grading reads them (两名初中生…游泳溺亡, with more words
+    between count and toll than `tolls` reads)?"""
+    found = extract(text)
+    return any(found.value(kind) for kind in (DEATHS, INJURED, MISSING))
 
 
 def _called_short(subjects: Iterable[str], query: Story) -> bool:
