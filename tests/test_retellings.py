@@ -1129,6 +1129,9 @@ def test_water_back_on_is_an_outcome_water_expected_back_is_not() -> None:
     assert feature("conflict", PIPE, back) == 0.0
     expected = "青柳湾小区抢修仍在进行" + TITLE_END + "抢修已进行30小时，青柳湾小区17栋居民楼预计今晚恢复供水。"
     assert feature("conflict", PIPE, expected) == 1.0
+    # a clause before it saying what did not happen is no expectation
+    unhurt = "青柳湾小区抢修结束" + TITLE_END + "经过30小时抢修，17栋居民楼没有人员受伤，已恢复供水。"
+    assert feature("conflict", PIPE, unhurt) == 0.0
 
 
 def test_two_cadres_notices_are_two_stories_however_alike() -> None:

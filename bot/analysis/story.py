@@ -1647,7 +1647,8 @@ _PENDING = re.compile(r"正在|尚在|仍在|还在|待|不明|尚不|有待|在
 _PENDING_BEFORE = re.compile(r"(?:正在|仍在|还在|尚在)(?:调查|核查|查明|排查)[^\ue001\ue004]{0,4}$")
 PENDING_SPAN = 10  # characters before 原因 read for 正在调查事故…
 # a service not back yet (预计今晚8时恢复供水, 尚未恢复通行, 何时恢复): what a first report says
-_EXPECTED = re.compile(r"预计|尚未|暂未|仍未|还未|没有|何时|争取|力争|有望|将于|等待")
+_EXPECTED = re.compile(r"预计|尚未|暂未|仍未|还未|还没|仍没|何时|争取|力争|有望|将于|等待")
+EXPECTED_SPAN = 8  # characters before 恢复 read for 预计今晚8时… (not a clause before: 没有人员伤亡 已恢复供水)
 
 
 # outcomes that befall a person: two headlines of one office's people (副总经理…接受审查 / 原总会计师…被开除)
@@ -1676,21 +1677,20 @@ _NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对�
 CADRE_NAME = 2  # characters of a name after a post (甘霖舟: 甘霖) that must be the same in both headlines
 
 
+def _posts_named(text: str) -> Iterator[tuple[str, str]]:
+    """(post, the first CADRE_NAME characters after it) for each leading cadre's post in a canonical text
+    followed by Han characters that are not a second post (书记总经理)."""
+    for post in _POST.finditer(text):
+        name = text[post.end() : post.end() + CADRE_NAME]
+        if len(name) == CADRE_NAME and _HAN_NAME.fullmatch(name) and not _POST.match(text, post.end()):
+            yield post.group(), name
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def cadres(text: str) -> frozenset[str]:
     """The names (their first CADRE_NAME characters) a canonical text gives right after a leading cadre's post
-    (总经理夏明远, 副局长甘霖舟); not a second post (书记总经理) nor a verb (局长被…)."""
-    found = set()
-    for post in _POST.finditer(text):
-        name = text[post.end() : post.end() + CADRE_NAME]
-        if (
-            len(name) == CADRE_NAME
-            and name[0] in SURNAMES
-            and _HAN_NAME.fullmatch(name)
-            and not _POST.match(text, post.end())
-        ):
-            found.add(name)
-    return frozenset(found)
+    (总经理夏明远, 副局长甘霖舟): a common family name first (`SURNAMES`), not a verb (局长被…, 主任喝多了)."""
+    return frozenset(name for _post, name in _posts_named(text) if name[0] in SURNAMES)
 
 
 def _other_cadres(stored: str, query: Story) -> bool:
@@ -1705,12 +1705,7 @@ def _other_cadres(stored: str, query: Story) -> bool:
 
 def _same_cadre(stored_title: str, query_title: str) -> bool:
     """Do both headlines name one leading cadre by post and name (副局长甘霖舟)?"""
-    for post in _POST.finditer(stored_title):
-        name = stored_title[post.end() : post.end() + CADRE_NAME]
-        named = len(name) == CADRE_NAME and _HAN_NAME.fullmatch(name) and not _NAME_START.match(name)
-        if named and post.group() + name in query_title:
-            return True
-    return False
+    return any(not _NAME_START.match(name) and post + name in query_title for post, name in _posts_named(stored_title))
 
 
 def _outcome_told(text: str) -> bool:
@@ -1724,7 +1719,7 @@ def _outcomes(text: str) -> Iterator[str]:
         m.group()
         for m in _OUTCOME.finditer(text)
         if not (m.group() == "原因" and _pending(text, m))
-        and not (m.group().startswith("恢复") and _EXPECTED.search(text, max(0, m.start() - PENDING_SPAN), m.start()))
+        and not (m.group().startswith("恢复") and _EXPECTED.search(text, max(0, m.start() - EXPECTED_SPAN), m.start()))
     )
 
 
