@@ -723,10 +723,10 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on). The stored lead's own again-word
     # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
     again = any(m.group() not in stored_lead for m in _agains(query.lead))
-    headline_again = any(
-        m.group()[:2] in _ANOTHER_ONE or not _FOLLOWUP.search(query.title) for m in _agains(query.title)
-    )
-    again = again and (not follows or headline_again)
+    in_headline = list(_agains(query.title))
+    headline_again = any(m.group()[:2] in _ANOTHER_ONE or not _FOLLOWUP.search(query.title) for m in in_headline)
+    # a netizen's again-word counts in the post's headline only (帖子被删了又被转出来 in its text is no other story)
+    again = again and (not follows or headline_again) and (not retelling or bool(in_headline))
     follows = follows and (not _FOLLOWUP.search(stored_lead) or _follows_anew(stored_lead, query))
     outcome = follows or _outcome_told(query.head)  # not the first report's 事故原因正在调查
     own_words = _own_words(stored_lead, query, known, stored_places)
@@ -754,7 +754,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and (bool(who_theirs) or same_leader)),
         float(other_news and not retelling),
-        float(again and not (retelling and not any(_agains(query.title)))),
+        float(again),
         float(follows),
         0.0,  # retold
         0.0,  # swap
