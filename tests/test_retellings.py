@@ -1232,3 +1232,18 @@ def test_a_toll_the_story_counts_in_many_words_is_no_new_toll() -> None:
     assert feature("toll_new", stored, told) == 0.0
     untold = "白鹭河采砂坑无人看管 村民担心出事" + TITLE_END + "白鹭河边的废弃采砂坑积水很深，周边没有围挡和警示牌。"
     assert feature("toll_new", untold, told) == 1.0
+
+
+def test_a_report_quoting_speech_is_still_a_report() -> None:
+    # the report's text quotes the cadre (称“你再吵我就叫保安”): its 我 is the quote's, not a netizen's voice, so
+    # a netizen's retelling of the scene is weighed as one
+    stored = (
+        "梧桐区信访接待中心工作人员对来访群众摔文件 视频引发关注"
+        + TITLE_END
+        + "一段视频显示，梧桐区信访接待中心一名工作人员将文件摔在桌上，称“你再吵我就叫保安”。"
+    )
+    told = "信访接待中心那个摔文件的视频你们看了吗" + TITLE_END + "我们去问补偿的事，那个人说着说着就把文件摔桌上了。"
+    assert feature("retold", stored, told) == 1.0
+    # a netizen's post told in its headline is no report: a second post retells nothing of it
+    post = "你们看了信访接待中心摔文件的视频吗" + TITLE_END + "太气人了，工作人员把文件摔在桌上。"
+    assert feature("retold", post, told) == 0.0

@@ -708,7 +708,9 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     leader_dropped = bool(stored_words.get("leader")) and not same_leader
     follows = bool(_FOLLOWUP.search(query.lead)) or _names_the_story(stored_title, query.title)
     known = _known(stored_words, query)
-    voice, told = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None, _retelling(stored_lead)
+    voice = _retelling(query.lead) or _SPOKEN_HEADLINE.match(query.lead) is not None
+    # a netizen's post is told in its headline; a report's text quotes speech (喊放开我, 称你再闹我就叫人)
+    told = _retelling(stored_title or stored_lead)
     # a netizen's post telling another of the schemes' events of the subject (拖欠租金 after 停车场起火),
     # neither at the story's site nor of its kind of event
     told_event = _same_scheme_event(stored_words, query)  # 走失 both: what happened, in the schemes' words
