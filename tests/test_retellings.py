@@ -34,6 +34,7 @@ from bot.analysis.story import (
     places,
     plain,
     recalls,
+    rough_figures,
     routes,
     site_relation,
     sites,
@@ -1247,3 +1248,18 @@ def test_a_report_quoting_speech_is_still_a_report() -> None:
     # a netizen's post told in its headline is no report: a second post retells nothing of it
     post = "你们看了信访接待中心摔文件的视频吗" + TITLE_END + "太气人了，工作人员把文件摔在桌上。"
     assert feature("retold", post, told) == 0.0
+
+
+def test_a_retelling_rounding_the_story_s_figure_keeps_it() -> None:
+    # 被罚款85万元 retold as 罚了八十多万, 被骗4.6万元 as 被骗了四万多: the figure is the story's, said roughly
+    stored = (
+        "岚峪化工扩建项目未批先建 被罚款85万元" + TITLE_END + "岚峪化工扩建项目未取得环评批复即开工建设，被罚款85万元。"
+    )
+    told = "岚峪那个新厂房原来没批就盖了" + TITLE_END + "今天看通报才知道被罚了八十多万，我天天上班路过。"
+    assert feature("figures", stored, told) == 1.0
+    assert feature("specific", stored, told) == 1.0
+    # 九十多万 does not stand for 85万
+    other = "岚峪那个新厂房原来没批就盖了" + TITLE_END + "今天看通报才知道被罚了九十多万，我天天上班路过。"
+    assert feature("figures", stored, other) == 0.0
+    assert rough_figures("被骗了四万多") == ((40_000.0, 50_000.0),)
+    assert rough_figures("5600多名会员") == ((5_600.0, 5_700.0),)

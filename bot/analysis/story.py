@@ -210,6 +210,35 @@ def _scaled(number: re.Match[str], text: str) -> float | None:
     return value * (10_000 if scale.group(1) == "万" else 100_000_000)
 
 
+# a figure said roughly (八十多万, 四万多, 三百多单, 5600多名): the story's exact one lies above it, within its last unit
+_ROUGH = re.compile(r"(\d+|[〇一二两三四五六七八九十百千万]+)多([万亿])?")
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def rough_figures(text: str) -> tuple[tuple[float, float], ...]:
+    """(low, high) of each figure a canonical text says roughly: 八十多万 is above 800,000 and under
+    900,000, 四万多 between 40,000 and 50,000. A retelling rounds the story's 85万元 and 4.6万元 so."""
+    ranges = []
+    for rough in _ROUGH.finditer(text):
+        word = rough.group(1)
+        value = _value(word)
+        if value is None or value <= 0:
+            continue
+        if word[0].isdigit():
+            digits = word.rstrip("0")
+            unit = 10.0 ** (len(word) - len(digits)) if digits else 1.0
+        else:
+            unit = float(_UNITS.get(word[-1], 1))
+        scale = 1.0 if rough.group(2) is None else 10_000.0 if rough.group(2) == "万" else 100_000_000.0
+        ranges.append((value * scale, (value + unit) * scale))
+    return tuple(ranges)
+
+
+def _roughly_said(ours: Iterable[float], ranges: tuple[tuple[float, float], ...]) -> int:
+    """How many of the story's figures a rough figure of the query stands for (85万 for 八十多万)."""
+    return sum(1 for f in ours if any(low < f < high for low, high in ranges))
+
+
 def _hotline(value: float) -> bool:
     """A public service number (12345 citizens' hotline, 12350 safety tip-offs, 110, 119, 120):
     boilerplate every notice and ticket repeats, not a fact of the story."""
@@ -678,13 +707,16 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_tolls, query_tolls = tolls(stored_lead), query.all_tolls
     ours_fixed = stored_figures - stored_tolls - {1.0}
     theirs_fixed = query.figures - query_tolls - {1.0}
-    shared_figures = len(ours_fixed & theirs_fixed)
+    rough = _roughly_said(ours_fixed - theirs_fixed, rough_figures(query.head))
+    shared_figures = len(ours_fixed & theirs_fixed) + rough
     ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
     # a toll passed on as hearsay neither matches nor contradicts the story's (it may still be new: toll_new)
     theirs_compared = frozenset() if query.hearsay else theirs_kinded
     common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_compared}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
-    specific = min(2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10))
+    specific = min(
+        2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10) + rough
+    )
     stored_places = places(marked_lead)
     disagree = bool(
         stored_places
