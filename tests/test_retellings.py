@@ -36,6 +36,7 @@ from bot.analysis.story import (
     recalls,
     rough_figures,
     routes,
+    score,
     site_relation,
     sites,
     stored_lead,
@@ -1263,3 +1264,20 @@ def test_a_retelling_rounding_the_story_s_figure_keeps_it() -> None:
     assert feature("figures", stored, other) == 0.0
     assert rough_figures("被骗了四万多") == ((40_000.0, 50_000.0),)
     assert rough_figures("5600多名会员") == ((5_600.0, 5_700.0),)
+
+
+def test_a_netizen_grumbling_it_happens_again_retells_the_story() -> None:
+    # 又有人偷砂了 in a netizen's headline is the story's event seen once more; a report's 又有30名工人讨薪 and a
+    # post's 另一家 still tell another
+    stored = (
+        "岑溪河上游夜间偷采河砂 堤岸被掏空一段"
+        + TITLE_END
+        + "岑溪河上游柳湾段近来夜间有人偷采河砂，堤岸被掏空约二十米。"
+    )
+    grumble = "岑溪河上游又有人偷砂了" + TITLE_END + "柳湾那段半夜还是能听到抽砂泵的声音，堤岸都快空了。"
+    assert feature("again", stored, grumble) == 0.0
+    assert score(stored_lead(canonical(stored)), story(canonical(grumble))) > 0.0
+    report = "岑溪河上游整治后又有30名村民反映偷采" + TITLE_END + "柳湾段村民称夜间偷采河砂又出现。"
+    assert score(stored_lead(canonical(stored)), story(canonical(report))) == 0.0
+    other = "岑溪河下游另一处河段也被偷采了" + TITLE_END + "下游渡口那边也有人半夜抽砂。"
+    assert feature("again", stored, other) == 1.0

@@ -758,6 +758,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
     again = any(m.group() not in stored_lead for m in _agains(query.lead))
     in_headline = list(_agains(query.title))
+    if in_headline and _grumbled_again(query.title, (m.group() for m in in_headline)):
+        in_headline, again = [], False
     headline_again = any(m.group()[:2] in _ANOTHER_ONE or not _FOLLOWUP.search(query.title) for m in in_headline)
     # a netizen's again-word counts in the post's headline only (帖子被删了又被转出来 in its text is no other story)
     again = again and (not follows or headline_again) and (not retelling or bool(in_headline))
@@ -1344,13 +1346,27 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
     the again-words it says (又一户, 再起斗殴, 又被查出: `_AGAIN`), none of them followed by a toll; nothing for a
     headline telling a follow-up. An again-word the stored lead says itself tells nothing new (招牌又被要求拆掉,
     repeated); any other is another story: of the labelled pairs of A–G, T1–T16 whose second headline says one,
-    249 told two stories and 6 one (round 56): four retellings scored far below the threshold anyway (又有学生被撞了),
-    a toll, and a headline the first report's own."""
+    249 told two stories and 6 one (round 56): four retellings (又有学生被撞了; since round 95 a netizen's grumble,
+    `_grumbled_again`, is none), a toll, and a headline the first report's own."""
     if _FOLLOWUP.search(title):
         return False, ()
     after = any(not _TOLL_AFTER.match(title, m.end()) for m in _AFTER_AGAIN.finditer(title))
     words = tuple(m.group() for m in _AGAIN.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
+    if _grumbled_again(title, words):
+        return False, ()
     return after, words
+
+
+# a netizen's headline grumbling that it is happening again (…又有人偷砂了, 那边的路又被泥巴埋了, 能不能管管 又有学生被撞了):
+# the story's own event seen once more, not another one. Of the labelled pairs of A–G and T1–T20 whose headline is
+# told so, 7 told one story and none two (round 95); 另一, 又一 and a count (又有30名工人) still tell another
+_GRUMBLE_WORDS = frozenset(("又有", "又被"))
+
+
+def _grumbled_again(title: str, words: Iterable[str]) -> bool:
+    """Are a headline's again-words (`words`) only a netizen's grumble (`_GRUMBLE_WORDS` in a headline in a
+    netizen's voice or ending in 了)?"""
+    return all(w in _GRUMBLE_WORDS for w in words) and (title.endswith("了") or _retelling(title))
 
 
 # a headline bringing in a site as 一家… (茛湾镇一鞋厂, 城北一家烧烤店, 一所中职学校): a place the reader does not
