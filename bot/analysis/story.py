@@ -1357,16 +1357,16 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
     return after, words
 
 
-# a netizen's headline grumbling that it is happening again (…又有人偷砂了, 那边的路又被泥巴埋了, 能不能管管 又有学生被撞了):
+# a netizen's headline grumbling that it is happening again (…又有人偷砂了, 那边的路又被泥巴埋了, 能不能管管又有学生被撞了):
 # the story's own event seen once more, not another one. Of the labelled pairs of A–G and T1–T20 whose headline is
 # told so, 7 told one story and none two (round 95); 另一, 又一 and a count (又有30名工人) still tell another
 _GRUMBLE_WORDS = frozenset(("又有", "又被"))
 
 
 def _grumbled_again(title: str, words: Iterable[str]) -> bool:
-    """Are a headline's again-words (`words`) only a netizen's grumble (`_GRUMBLE_WORDS` in a headline in a
-    netizen's voice or ending in 了)?"""
-    return all(w in _GRUMBLE_WORDS for w in words) and (title.endswith("了") or _retelling(title))
+    """Are a headline's again-words (`words`) only a netizen's grumble (`_GRUMBLE_WORDS` in a headline ending in 了;
+    not a question: 又有人被实名举报了吗 asks about another case)?"""
+    return title.endswith("了") and all(w in _GRUMBLE_WORDS for w in words)
 
 
 # a headline bringing in a site as 一家… (茛湾镇一鞋厂, 城北一家烧烤店, 一所中职学校): a place the reader does not
