@@ -1281,3 +1281,18 @@ def test_a_netizen_grumbling_it_happens_again_retells_the_story() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(report))) == 0.0
     other = "岑溪河下游另一处河段也被偷采了" + TITLE_END + "下游渡口那边也有人半夜抽砂。"
     assert feature("again", stored, other) == 1.0
+
+
+def test_a_case_solved_or_sentenced_is_how_the_story_ended() -> None:
+    # 案告破, 落网, 获刑, 宣判: the outcome of the story a follow-up names by its village
+    stored = (
+        "栎溪镇山沟发现大量非法倾倒废液桶"
+        + TITLE_END
+        + "栎溪镇榆坡村村民在后山一处山沟发现大量蓝色塑料桶，部分桶破裂渗出黑色液体，散发刺鼻气味。"
+    )
+    solved = (
+        "榆坡村危废倾倒案告破 涉案废液约40吨"
+        + TITLE_END
+        + "公安局通报，栎溪镇榆坡村后山危险废物非法倾倒案告破，涉案废液来自邻市一家化工企业。"
+    )
+    assert feature("named_outcome", stored, solved) == 1.0
