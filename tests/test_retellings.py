@@ -251,6 +251,8 @@ def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -
     assert "交通事故" in events(plain(canonical("一辆渣土车在东环路撞人了")))
     assert "污染" in events(plain(canonical("我们村边河里的鱼全翻白了")))
     assert "污染" in events(plain(canonical("河面漂着大片死鱼")))
+    # an elevator that slid down (电梯下滑) fell, as one that 急坠
+    assert "坠落" in events(plain(canonical("商场电梯下滑事故原因查明")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
