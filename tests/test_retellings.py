@@ -1138,6 +1138,20 @@ def test_water_back_on_is_an_outcome_water_expected_back_is_not() -> None:
     assert feature("conflict", PIPE, unhurt) == 0.0
 
 
+def test_buses_back_in_service_are_an_outcome_buses_expected_back_are_not() -> None:
+    stopped = (
+        "榆川镇至县城客运班车停运一周 沿线村民出行难"
+        + TITLE_END
+        + "因道路改造，榆川镇至县城的3条农村客运班线已停运7天，沿线12个村约4000名村民出行困难。"
+    )
+    back = "榆川镇农村客运班车恢复运营" + TITLE_END + "经过15天施工，榆川镇至县城的班线今天起恢复运营，每天发车26班。"
+    assert feature("conflict", stopped, back) == 0.0
+    expected = (
+        "榆川镇农村客运班车仍未通" + TITLE_END + "经过15天施工，榆川镇至县城的班线预计下周恢复运营，每天发车26班。"
+    )
+    assert feature("conflict", stopped, expected) == 1.0
+
+
 def test_two_cadres_notices_are_two_stories_however_alike() -> None:
     first = canonical(
         "栖霞水务集团总经理范明远接受纪律审查和监察调查"
