@@ -37,6 +37,7 @@ from bot.analysis.story import (
     rough_figures,
     routes,
     score,
+    shared_text,
     site_relation,
     sites,
     stored_lead,
@@ -1312,3 +1313,32 @@ def test_a_case_solved_or_sentenced_is_how_the_story_ended() -> None:
         + "公安局通报，栎溪镇榆坡村后山危险废物非法倾倒案告破，涉案废液来自邻市一家化工企业。"
     )
     assert feature("named_outcome", stored, solved) == 1.0
+
+
+WATER_TASTE = (
+    "城西多个小区自来水漂白粉味重 居民集中反映",
+    "12月14日起，菖蒲区城西片区杏林新村、柿园小区、楮荫里等多个小区居民反映自来水有浓重的漂白粉味，烧开后仍有异味，"
+    "水务公司称系管网末端加氯量偏高。",
+)
+WATER_RAT = (
+    "杏林新村二次供水水箱发现死老鼠 居民喝水后腹泻",
+    "12月11日上午，菖蒲区杏林新村居民发现自来水有异味，物业打开楼顶二次供水水箱，发现一只死老鼠，多名居民喝水后腹泻，"
+    "水务公司派人清洗了水箱。",
+)
+WATER_POST = (
+    "杏林新村居民反映自来水有异味",
+    "这两天家里的水一股漂白粉的味道，泡茶都不能喝。邻居说柿园小区也这样，水务说加氯多了。",
+)
+
+
+def test_of_two_stories_scored_alike_the_one_whose_words_are_kept_wins() -> None:
+    # both stories of 杏林新村 pass for the post, the newer one a hair higher; the post keeps the first one's words
+    # (漂白粉, 加氯, 柿园小区), not the rat's
+    taste, rat = (stored_lead(canonical(TITLE_END.join(side))) for side in (WATER_TASTE, WATER_RAT))
+    post = story(canonical(TITLE_END.join(WATER_POST)))
+    assert 0.5 < score(taste, post) < score(rat, post)
+    assert shared_text(taste, post) > shared_text(rat, post)
+    judge = Judge([ESTATE], analysis=AnalysisConfig())
+    judge.remember(item(*WATER_TASTE, "taste"), "YQ-1")
+    judge.remember(item(*WATER_RAT, "rat", T0 + timedelta(hours=1)), "YQ-2")
+    assert judge.similar(item(*WATER_POST, "post", T0 + timedelta(hours=2))) == "YQ-1"

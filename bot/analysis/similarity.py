@@ -34,6 +34,8 @@ CANDIDATES verifications (a lead decoded, ~50 µs, or kept from a recent query, 
 when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, one over
 the subject keys and at most SUBJECT_CANDIDATES more, one over the pooled event kinds and at most
 KIND_CANDIDATES more, one over the rare keys of the newest RARE_WINDOW and at most RARE_CANDIDATES more.
+Candidates of other owners passing within TIE_LOGIT of the best are a tie, settled by the text they share
+with the query (`story.shared_text`).
 Items older than the merge window before the newest are dropped
 (checked every EVICT_EVERY additions), and past max_items the oldest half goes.
 """
@@ -41,6 +43,7 @@ Items older than the merge window before the newest are dropped
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -51,12 +54,26 @@ import numpy as np
 from bot.analysis.leadcode import decode, encode
 from bot.analysis.matcher import ALIAS
 from bot.analysis.rarity import rare_codes
-from bot.analysis.story import LEAD_CHARS, Story, bigrams, canonical, estimate, event_bits, plain, score, sites
+from bot.analysis.story import (
+    LEAD_CHARS,
+    Story,
+    bigrams,
+    canonical,
+    estimate,
+    event_bits,
+    plain,
+    score,
+    shared_text,
+    sites,
+)
 from bot.models import Item
 
 SLOTS = 32
 CANDIDATES = 4  # candidates verified per query (the best by equal slots; a repost is among them)
 MIN_EQUAL = 3  # of SLOTS: below this a candidate shares too little to be worth a look
+# candidates passing the threshold within this log-odds of the best are a tie the score cannot settle (a retelling
+# of one of two stories at one estate scores ~0.97 against both): the one sharing more text wins (`_tie_break`)
+TIE_LOGIT = 0.5
 SITE_KEYS = 2  # named sites of a pooled lead kept as keys (the headline's come first)
 NAME_KEYS = 1  # leaders of the schemes a pooled lead names, kept as keys beside its sites
 SUBJECT_KEYS = 1  # subjects of the schemes a pooled lead names (the first mentioned), kept as keys too
@@ -301,10 +318,28 @@ class SimilarityIndex:
                 if found is not None and (best is None or found[0] > best[0]):
                     best = found
         if best is not None:
+            if query is not None:
+                best = self._tie_break(best, query, scored, bounds)
             return best[0], best[1], False
         if query is not None and 0 < near < self.threshold and not names:
             best = self._nearest(query, scored, bounds, near)
         return None if best is None else (best[0], best[1], True)
+
+    def _tie_break(
+        self, best: tuple[float, int], query: Story, scored: dict[int, float], bounds: set[int]
+    ) -> tuple[float, int]:
+        """The best, unless leads of other owners passed within TIE_LOGIT of it: then the one of them all
+        sharing the most text with the query (`story.shared_text`; newest on equal shares)."""
+        floor = _logit(best[0]) - TIE_LOGIT
+        close = [
+            pooled
+            for pooled, value in scored.items()
+            if value >= self.threshold and pooled not in bounds and _logit(value) >= floor
+        ]
+        if len({int(self._pool_owner[pooled]) for pooled in close}) < 2:
+            return best
+        pick = max(close, key=lambda pooled: (shared_text(self._lead(pooled), query), pooled))
+        return scored[pick], int(self._pool_owner[pick])
 
     def _nearest(
         self, query: Story, scored: dict[int, float], bounds: set[int], near: float
@@ -581,6 +616,11 @@ def name_keys(names: Iterable[str], kind: str = "leader") -> list[int]:
 def _key(kind: str, name: str) -> int:
     """The 32-bit key of a kind and a name in the pool's key table; never 0 (0 marks no key)."""
     return int.from_bytes(hashlib.blake2b(f"{kind}:{name}".encode(), digest_size=4).digest(), "little") or 1
+
+
+def _logit(probability: float) -> float:
+    clipped = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log(clipped / (1 - clipped))
 
 
 def _newest(rows: np.ndarray, scored: dict[int, float], limit: int) -> list[int]:

@@ -838,6 +838,14 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     return with_costly(0, False), finish
 
 
+def shared_text(stored_lead: str, query: Story) -> float:
+    """How much text a stored lead and a query share both ways (text_stored + text_query): of two stories
+    the pair model scores alike for one retelling (two at one estate, two of one subject), the one whose
+    words it keeps more of is the one it retells."""
+    cheap, _ = first_look(stored_lead, query)
+    return cheap[0] + cheap[1]
+
+
 _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
     FEATURES.index(name) for name in ("run", "retold", "swap", "notice", "named_outcome")
 )
