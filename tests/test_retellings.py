@@ -1249,6 +1249,8 @@ def test_a_toll_the_story_counts_in_many_words_is_no_new_toll() -> None:
     )
     told = "白鹭河采砂坑又出事了 两个孩子都没了" + TITLE_END + "我们村的两个孩子下午去采砂坑游泳，一个拉一个都没上来。"
     assert feature("toll_new", stored, told) == 0.0
+    # and the two dead it counts are the retelling's two (toll_same), as 2人死亡 would be
+    assert feature("toll_same", stored, told) == 1.0
     untold = "白鹭河采砂坑无人看管 村民担心出事" + TITLE_END + "白鹭河边的废弃采砂坑积水很深，周边没有围挡和警示牌。"
     assert feature("toll_new", untold, told) == 1.0
 

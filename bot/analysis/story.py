@@ -710,6 +710,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     rough = _roughly_said(ours_fixed - theirs_fixed, rough_figures(query.head))
     shared_figures = len(ours_fixed & theirs_fixed) + rough
     ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
+    if theirs_kinded and not ours_kinded:  # 两名初中生…游泳溺亡, retold as 两个孩子都没了
+        ours_kinded = _read_tolls(stored_lead)
     # a toll passed on as hearsay neither matches nor contradicts the story's (it may still be new: toll_new)
     theirs_compared = frozenset() if query.hearsay else theirs_kinded
     common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_compared}
@@ -799,7 +801,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         0.0,  # named_outcome
         math.sqrt(min(RARE_CAP, own) / RARE_CAP),
         float(sites_apart),
-        float(bool(theirs_kinded) and not stored_tolls and not _counts_victims(stored_lead)),
+        float(bool(theirs_kinded) and not stored_tolls and not _read_tolls(stored_lead)),
         float(alias),
     ]
 
@@ -851,12 +853,18 @@ _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
 )
 
 
+_READ_KINDS = {DEATHS: "dead", INJURED: "hurt", MISSING: "missing"}
+
+
 @lru_cache(maxsize=STORED_CACHE)
-def _counts_victims(text: str) -> bool:
-    """Does a text count dead, hurt or missing as the grading reads them (两名初中生…游泳溺亡, with more words
-    between count and toll than `tolls` reads)?"""
+def _read_tolls(text: str) -> frozenset[tuple[str, float]]:
+    """The dead, hurt and missing a text counts as the grading reads them (bot.analysis.facts), kinded as
+    `kinded_tolls` kinds them: 两名初中生…游泳溺亡 is ("dead", 2.0), with more words between count and toll than
+    `tolls` reads."""
     found = extract(text)
-    return any(found.value(kind) for kind in (DEATHS, INJURED, MISSING))
+    return frozenset(
+        (kind, float(value)) for facts_kind, kind in _READ_KINDS.items() if (value := found.value(facts_kind))
+    )
 
 
 def _called_short(subjects: Iterable[str], query: Story) -> bool:
