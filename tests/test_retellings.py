@@ -1139,6 +1139,12 @@ def test_water_back_on_is_an_outcome_water_expected_back_is_not() -> None:
     assert feature("conflict", PIPE, unhurt) == 0.0
 
 
+def test_a_netizen_saying_it_is_over_at_last_tells_an_outcome() -> None:
+    assert tells_progress(canonical("柳湾晚上终于听不到抽砂泵了"))
+    assert tells_progress(canonical("渡口拉客的黑车终于有人管了"))
+    assert not tells_progress(canonical("渡口拉客的黑车到底有没有人管"))
+
+
 def test_buses_back_in_service_are_an_outcome_buses_expected_back_are_not() -> None:
     stopped = (
         "榆川镇至县城客运班车停运一周 沿线村民出行难"
