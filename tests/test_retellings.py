@@ -254,6 +254,12 @@ def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -
     assert "污染" in events(plain(canonical("河面漂着大片死鱼")))
     # an elevator that slid down (电梯下滑) fell, as one that 急坠
     assert "坠落" in events(plain(canonical("商场电梯下滑事故原因查明")))
+    # a fare charged twice or a cabbie's overcharge, told in speech; a hill fire; mouldy rice
+    assert "收费" in events(plain(canonical("坐个公交被扣了两回钱，月底一看多扣了二十几块")))
+    assert "收费" in events(plain(canonical("在城里打个车被宰了")))
+    assert "收费" not in events(plain(canonical("列车延误，不少人迟到被扣了全勤")))
+    assert "火灾爆炸" in events(plain(canonical("群里转发：青山那边山火还没灭")))
+    assert "食品药品" in events(plain(canonical("学校的米饭有股霉味")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
