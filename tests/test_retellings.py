@@ -260,6 +260,9 @@ def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -
     assert "收费" not in events(plain(canonical("列车延误，不少人迟到被扣了全勤")))
     assert "火灾爆炸" in events(plain(canonical("群里转发：青山那边山火还没灭")))
     assert "食品药品" in events(plain(canonical("学校的米饭有股霉味")))
+    # a car fallen into the hole of a collapsed road, and a meal that made them sick, told in speech
+    assert "坍塌" in events(plain(canonical("早上开车差点掉坑里，前面一辆车一头栽进坑里")))
+    assert "泄漏中毒" in events(plain(canonical("跟团去吃农家菜，回来吐了一路")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
