@@ -263,6 +263,10 @@ def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -
     # a car fallen into the hole of a collapsed road, and a meal that made them sick, told in speech
     assert "坍塌" in events(plain(canonical("早上开车差点掉坑里，前面一辆车一头栽进坑里")))
     assert "泄漏中毒" in events(plain(canonical("跟团去吃农家菜，回来吐了一路")))
+    # a driver choked by a passenger, radiators cold, yellow fumes over the park, told in speech
+    assert "暴力" in events(plain(canonical("那个师傅被掐得脖子上全是印子")))
+    assert "停水停电" in events(plain(canonical("早上起来家里暖气冰凉")))
+    assert "泄漏中毒" in events(plain(canonical("傍晚看到园区那边冒黄烟，鼻子里酸溜溜的")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:
