@@ -267,6 +267,9 @@ def test_a_power_plant_is_named_before_its_kind_and_new_event_words_are_read() -
     assert "暴力" in events(plain(canonical("那个师傅被掐得脖子上全是印子")))
     assert "停水停电" in events(plain(canonical("早上起来家里暖气冰凉")))
     assert "泄漏中毒" in events(plain(canonical("傍晚看到园区那边冒黄烟，鼻子里酸溜溜的")))
+    # a digger that tipped into a reservoir, in a report's words and in a witness's
+    assert "交通事故" in events(plain(canonical("水库清淤挖掘机翻入库中")))
+    assert "交通事故" in events(plain(canonical("亲眼看见那台挖机栽进水里了")))
 
 
 def test_a_further_event_is_told_from_the_story_s_other_victim() -> None:

@@ -44,7 +44,7 @@ _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Kinds of event a lead reports, by the words that report them (simplified; texts are canonical).
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
-    "交通事故": "翻车 侧翻 翻覆 倾覆 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
+    "交通事故": "翻车 侧翻 翻覆 倾覆 翻入 栽进 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
     "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧 烧起来 冒火 蹿火 火苗 冒黑烟 烧死 山火",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏 砸了 砸到 砸烂 滑下来 塌下来 塌下去 掉坑 进坑 陷入坑 陷进坑",
     "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河 跌落 下滑",
