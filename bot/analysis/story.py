@@ -62,6 +62,11 @@ EVENT_KINDS = {
     "污染": "偷排 排污 污染 废水 黑臭 异味 超标排放 死鱼 翻白 发臭 恶臭 臭味 臭气 熏人 呛人 臭得 直排 乱排 粪水 黑水",
     "拆违": "拆违 违建 强拆 拆除",
     "医疗": "医疗事故 医疗过错 误诊 手术 产妇",
+    # 停运 alone is no sign: a drill or a notice says it too (索道开展…演练 / 索道突然停运)
+    "停运": "停航 停驶 停开 停班 班车停了 渡口停了 全线停了 车就停了",
+    "系统故障": "系统故障 系统瘫痪 系统宕机 宕机 瘫痪 系统瘫了 系统坏了 系统崩 崩了 出毛病 卡顿",
+    "诈骗": "被骗 诈骗 骗走 骗了 刷单",
+    "噪音": "扰民 噪音 吵醒 打桩 轰鸣 蹦迪",
 }
 
 
@@ -455,6 +460,7 @@ def events(text: str) -> frozenset[str]:
 
 
 _EVENT_BIT = {kind: 1 << i for i, kind in enumerate(EVENT_KINDS)}
+assert len(_EVENT_BIT) <= 32, "the index keeps a lead's kinds of event in 32 bits (similarity._pool_kinds)"
 
 
 def event_bits(text: str) -> int:
