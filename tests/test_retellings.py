@@ -1328,6 +1328,9 @@ def test_a_netizen_grumbling_it_happens_again_retells_the_story() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(report))) == 0.0
     other = "岑溪河下游另一处河段也被偷采了" + TITLE_END + "下游渡口那边也有人半夜抽砂。"
     assert feature("again", stored, other) == 1.0
+    # a grumble that it happened again after the story was dealt with (整改后又…) still tells another occurrence
+    after = "岑溪河上游整治后又有人偷砂了" + TITLE_END + "柳湾那段半夜又能听到抽砂泵的声音了。"
+    assert score(stored_lead(canonical(stored)), story(canonical(after))) == 0.0
 
 
 def test_a_case_solved_or_sentenced_is_how_the_story_ended() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -764,10 +764,13 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # the story's, unless the headline says again and not how it went on (食堂又被曝… with 在仓库里找到
     # in the lead; 滑坡再次垮塌 被埋民房增至5户 is the slide going on). The stored lead's own again-word
     # (贴条又被拖车) excuses only itself, not another (又有车主停车被拖)
-    again = any(m.group() not in stored_lead for m in _agains(query.lead))
     in_headline = list(_agains(query.title))
-    if in_headline and _grumbled_again(query.title, (m.group() for m in in_headline)):
-        in_headline, again = [], False
+    # a grumble's 又有 / 又被 (…又有人偷砂了) tells no other event, in its headline nor where the lead repeats it
+    grumble = _grumbled_again(query.title, [m.group() for m in in_headline])
+    in_headline = [] if grumble else in_headline
+    again = any(
+        m.group() not in stored_lead and not (grumble and m.group() in _GRUMBLE_WORDS) for m in _agains(query.lead)
+    )
     headline_again = any(m.group()[:2] in _ANOTHER_ONE or not _FOLLOWUP.search(query.title) for m in in_headline)
     # a netizen's again-word counts in the post's headline only (帖子被删了又被转出来 in its text is no other story)
     again = again and (not follows or headline_again) and (not retelling or bool(in_headline))
@@ -1374,9 +1377,8 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
         return False, ()
     after = any(not _TOLL_AFTER.match(title, m.end()) for m in _AFTER_AGAIN.finditer(title))
     words = tuple(m.group() for m in _AGAIN.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
-    if _grumbled_again(title, words):
-        return False, ()
-    return after, words
+    # a grumble tells no other event by its words; 整改后又有人偷砂了 still says it happened again after (`after`)
+    return after, () if _grumbled_again(title, words) else words
 
 
 # a netizen's headline grumbling that it is happening again (…又有人偷砂了, 那边的路又被泥巴埋了, 能不能管管又有学生被撞了):
@@ -1385,10 +1387,10 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
 _GRUMBLE_WORDS = frozenset(("又有", "又被"))
 
 
-def _grumbled_again(title: str, words: Iterable[str]) -> bool:
-    """Are a headline's again-words (`words`) only a netizen's grumble (`_GRUMBLE_WORDS` in a headline ending in 了;
-    not a question: 又有人被实名举报了吗 asks about another case)?"""
-    return title.endswith("了") and all(w in _GRUMBLE_WORDS for w in words)
+def _grumbled_again(title: str, words: Sequence[str]) -> bool:
+    """Are a headline's again-words (`words`, some) only a netizen's grumble (`_GRUMBLE_WORDS` in a headline ending
+    in 了; not a question: 又有人被实名举报了吗 asks about another case)?"""
+    return bool(words) and title.endswith("了") and all(w in _GRUMBLE_WORDS for w in words)
 
 
 # a headline bringing in a site as 一家… (茛湾镇一鞋厂, 城北一家烧烤店, 一所中职学校): a place the reader does not
