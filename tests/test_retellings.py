@@ -1375,3 +1375,53 @@ def test_of_two_stories_scored_alike_the_one_whose_words_are_kept_wins() -> None
     judge.remember(item(*WATER_TASTE, "taste"), "YQ-1")
     judge.remember(item(*WATER_RAT, "rat", T0 + timedelta(hours=1)), "YQ-2")
     assert judge.similar(item(*WATER_POST, "post", T0 + timedelta(hours=2))) == "YQ-1"
+
+
+def test_saving_trouble_names_no_province() -> None:
+    # 护工图省事就绑: 工图 before 省 is no province, so the retelling names no place the report leaves unsaid
+    assert places(canonical("有些护工图省事就绑，能省则省")) == frozenset()
+    assert places(canonical("江西省一家养老院")) == {"江西"}
+    stored = "网曝榴园养老院护工用毛巾捆住老人手脚" + TITLE_END + "蓼川区榴园养老院护工被指用毛巾捆住老人手脚。"
+    told = "在榴园做过护工的说两句" + TITLE_END + "人手不够，有些护工图省事就绑，但绑成视频里那样肯定不行。"
+    assert feature("place_unsaid", stored, told) == 0.0
+
+
+def test_a_part_of_the_building_the_report_names_is_its_story() -> None:
+    # 楼顶加建 in the report's headline, 天花板都裂了 in the neighbour's: the report's text names the ceiling
+    stored = (
+        "槿园小区顶楼业主楼顶加建两层钢结构房屋 邻居举报半年无人管"
+        + TITLE_END
+        + "槿园小区6栋顶楼业主在楼顶加建两层钢结构房屋，还带鱼池。楼下住户说自家天花板开始渗水、开裂，举报半年无人管。"
+    )
+    told = "我家楼上盖了两层房子，天花板都裂了" + TITLE_END + "槿园小区6栋，顶楼那家在楼顶起了两层，水天天往下渗。"
+    assert score(stored_lead(canonical(stored)), story(canonical(told))) > 0.5
+    # a ceiling the report never names is another part's story
+    other = "槿园小区一户天花板吊顶脱落砸伤老人" + TITLE_END + "槿园小区3栋一户家中的石膏吊顶突然脱落，砸伤一名老人。"
+    alone = (
+        "槿园小区顶楼业主楼顶加建两层钢结构房屋 邻居举报半年无人管"
+        + TITLE_END
+        + "槿园小区6栋顶楼业主在楼顶加建两层钢结构房屋，还带鱼池，楼下住户举报半年无人管。"
+    )
+    assert score(stored_lead(canonical(alone)), story(canonical(other))) == 0.0
+    # a house the wildfire's report names is not its fire
+    fire = (
+        "茆岭村后山发生山火 300余人连夜扑救" + TITLE_END + "茆岭村后山发生山火，火线一度逼近山脚民房，300余人连夜扑救。"
+    )
+    house = "茆岭村一民房起火 独居老人被邻居救出" + TITLE_END + "茆岭村一处民房起火，独居老人被邻居救出。"
+    assert score(stored_lead(canonical(fire)), story(canonical(house))) == 0.0
+
+
+def test_a_criticism_or_a_transfer_is_how_the_story_ended() -> None:
+    # 通报批评, 调离岗位: what came of the hotline's false closures; a first report's 被通报 is not an outcome
+    stored = (
+        "12345工单显示已办结 小区路灯却黑了三个月"
+        + TITLE_END
+        + "蓼川区杏湾小区居民反映，小区路灯8月底坏了以后，先后3次打12345，工单每次都显示已办结，路灯还是黑的。"
+    )
+    ended = (
+        "杏湾小区路灯修复 虚假办结工单承办人被调离"
+        + TITLE_END
+        + "栖川市12345热线通报，杏湾小区路灯工单三次被虚假办结，承办单位被通报批评，承办人被调离岗位。"
+    )
+    assert feature("place_unsaid", stored, ended) == 0.0
+    assert score(stored_lead(canonical(stored)), story(canonical(ended))) > 0.5

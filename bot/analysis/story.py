@@ -114,7 +114,7 @@ _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此�
 _ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周时晨午"
 _NOT_PLACE_END = {
     "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
-    "省": frozenset("节反不" + _ANY_LEVEL),
+    "省": frozenset("节反不图想能要可就都也还则" + _ANY_LEVEL),  # 护工图省事, 能省则省: to save, no province
     "县": frozenset("知" + _ANY_LEVEL),
 }
 
@@ -388,6 +388,9 @@ WORKS = {
 _VOCABULARIES = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS))
 
 
+PARTS = 1  # the index of BUILDING_PARTS in `things`
+
+
 @lru_cache(maxsize=STORED_CACHE)
 def things(title: str) -> tuple[frozenset[str], ...]:
     """The kinds of vehicle, parts of a building, substances, premises and works a canonical headline names,
@@ -577,6 +580,10 @@ class Story:
     @cached_property
     def things(self) -> tuple[frozenset[str], ...]:  # of the title
         return things(self.title)
+
+    @cached_property
+    def head_things(self) -> tuple[frozenset[str], ...]:
+        return things(self.head)
 
     @cached_property
     def dates(self) -> tuple[tuple[int, int], ...]:  # of the head
@@ -1420,7 +1427,15 @@ def _things_apart(stored: str, query: Story) -> bool:
     two stories; of those naming parts of a building, 138 and 15; substances, 77 and 4; premises, 53 and 4
     (79 and 4 over A–G, T1–T16 in round 44, with dormitories); works by trade (round 44), 78 and 9."""
     ours = things(stored.partition(TITLE_END)[0])
-    return any(a and b and not a & b for a, b in zip(ours, query.things, strict=True))
+    if not any(a and b and not a & b for a, b in zip(ours, query.things, strict=True)):
+        return False
+    # a part of a building the other side's text names is the same building told from another part (楼顶加建 /
+    # 天花板都裂了); a house the wildfire's report names is another fire's
+    told, heard = things(stored)[PARTS], query.head_things[PARTS]
+    return any(
+        a and b and not a & b and not (vocabulary == PARTS and (b & told or a & heard))
+        for vocabulary, (a, b) in enumerate(zip(ours, query.things, strict=True))
+    )
 
 
 def _deaths_fell(stored: str, query: Story) -> bool:
@@ -1612,7 +1627,7 @@ _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回|获退款|已退款|退款到位|批捕|逮捕|移送起诉"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|恢复供[水电气暖]|恢复运营|恢复运行|恢复营业|恢复开放|恢复上课|康复出院|伤者出院|停训|吊销"  # how it was put right
-    r"|告破|落网|获刑|宣判|一审判决|被判处"
+    r"|告破|落网|获刑|宣判|一审判决|被判处|通报批评|调离|撤职"
     r"|终于[\u4e00-\u9fff]{0,8}?了"  # a netizen telling it is over: 终于听不到抽砂泵了, 终于有人管了
 )
 
