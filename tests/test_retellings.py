@@ -1309,6 +1309,19 @@ def test_a_retelling_rounding_the_story_s_figure_keeps_it() -> None:
     # 九十多万 does not stand for 85万
     other = "岚峪那个新厂房原来没批就盖了" + TITLE_END + "今天看通报才知道被罚了九十多万，我天天上班路过。"
     assert feature("figures", stored, other) == 0.0
+    # the other way round: a first report's 三百多人 that the follow-up counts exactly (326名)
+    first = (
+        "栖川公交集团被指拖欠驾驶员安全奖 三百多人未领到"
+        + TITLE_END
+        + "栖川公交集团三百多名驾驶员反映去年的安全奖至今未领到。"
+    )
+    paid = (
+        "栖川公交集团拖欠的驾驶员安全奖已发放"
+        + TITLE_END
+        + "6月28日，栖川公交集团表示，拖欠的驾驶员年度安全奖已全部发放，共计326名驾驶员、126万元。"
+    )
+    assert feature("figures", first, paid) == 1.0
+    assert feature("figures", first, paid.replace("326", "426")) == 0.0
     assert rough_figures("被骗了四万多") == ((40_000.0, 50_000.0),)
     assert rough_figures("5600多名会员") == ((5_600.0, 5_700.0),)
 

@@ -218,6 +218,7 @@ def _scaled(number: re.Match[str], text: str) -> float | None:
 _ROUGH = re.compile(r"(\d+|[〇一二两三四五六七八九十百千万]+)多([万亿])?")
 
 
+@lru_cache(maxsize=STORED_CACHE)
 def rough_figures(text: str) -> tuple[tuple[float, float], ...]:
     """(low, high) of each figure a canonical text says roughly: 八十多万 is above 800,000 and under
     900,000, 四万多 between 40,000 and 50,000. A retelling rounds the story's 85万元 and 4.6万元 so."""
@@ -722,7 +723,11 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_tolls, query_tolls = tolls(stored_lead), query.all_tolls
     ours_fixed = stored_figures - stored_tolls - {1.0}
     theirs_fixed = query.figures - query_tolls - {1.0}
-    rough = _roughly_said(ours_fixed - theirs_fixed, query.rough_figures)
+    # either side may round what the other states exactly (a retelling's 八十多万 for 85万; a first report's
+    # 三百多人 that a follow-up counts as 326)
+    rough = _roughly_said(ours_fixed - theirs_fixed, query.rough_figures) + _roughly_said(
+        theirs_fixed - ours_fixed, rough_figures(stored_lead)
+    )
     shared_figures = len(ours_fixed & theirs_fixed) + rough
     ours_kinded, theirs_kinded = kinded_tolls(stored_lead), query.kinded_tolls
     if theirs_kinded and not ours_kinded:  # 两名初中生…游泳溺亡, retold as 两个孩子都没了
