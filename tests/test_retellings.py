@@ -1469,3 +1469,29 @@ def test_of_the_leads_of_one_kind_those_about_the_subject_the_post_names_come_fi
         "走一趟栖定高速被扣两次钱", "我上周三进城，手机上收到两条扣费短信，一模一样的金额，打客服说要等核查。", "post"
     )
     assert judge.similar(post) == "YQ-1"
+
+
+def test_kinds_of_event_one_story_is_told_as_are_no_other_event() -> None:
+    # 掉江里 (a fall) and 落水 (in the water), 熏死人 (a smell) and 刺鼻 (a leak) are one story told by two people
+    ferry = (
+        "榴渡镇渡船靠岸时一名乘客落水 被船工救起"
+        + TITLE_END
+        + "榴渡镇渡口一艘渡船靠岸时，一名挑菜的乘客落水，被船工救起。"
+    )
+    fell = "鸭嘴滩那边早上有人掉江里了" + TITLE_END + "一个挑菜的大爷下船踩空掉下去，船老大跳下去捞人。"
+    assert feature("other_event", ferry, fell) == 0.0
+    smell = (
+        "枥坡村后山沟发现大量化工废液桶 刺鼻气味" + TITLE_END + "枥坡村后山沟发现几百个化工废液桶，部分破裂，气味刺鼻。"
+    )
+    post = "后山沟里扔了几百个蓝桶 味道熏人" + TITLE_END + "上山砍柴发现后山沟里堆了几百个蓝色大桶，流出黑水。"
+    assert feature("other_event", smell, post) == 0.0
+    # a fire is still another event than a leak
+    fire = "后山沟里着火了" + TITLE_END + "上山砍柴的看见后山沟里起火，烧了一片林子。"
+    assert feature("other_event", smell, fire) == 1.0
+
+
+def test_an_uproar_is_no_explosion_and_a_bite_names_no_county() -> None:
+    # 群里炸了锅: the retirees' group in an uproar, not a blast; 被狗咬了县里打不到: 咬了 is no county
+    assert events(canonical("退休的老姐妹群里今天炸了锅")) == frozenset()
+    assert events(canonical("锅炉房炸了")) == {"火灾爆炸"}
+    assert places(canonical("被狗咬了县里打不到狂犬疫苗，只能去隔壁县打")) == frozenset()

@@ -91,7 +91,12 @@ def _kinds(
 _EVENT_OF, _EVENT = _kinds(
     EVENT_KINDS,
     unless={"翻了": "踢打掀推碰弄吵", "倒了": "晕熏放推撞刮挂带碰吃", "收钱": "不没"},
-    unless_after={"收费": "站员处口", "倒了": "好几一二两三四五六七八九十百千半约0123456789", "动手": "脚术"},
+    unless_after={
+        "收费": "站员处口",
+        "倒了": "好几一二两三四五六七八九十百千半约0123456789",
+        "动手": "脚术",
+        "炸了": "锅",
+    },
 )
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
 TITLE_NAME = 5  # a run this long common to both titles is taken for a name (see `score`)
@@ -111,7 +116,7 @@ _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此�
 # 农贸市场, 上市; 节省, 反省; not 城, 都, 门, 花: 盐城市, 成都市, 江门市, 攀枝花市 are cities), and at every
 # level a verb's end, a level of its own or a time (我同学是市二院, 听说市场监管的人, 菡塘镇市场监管所, 去县医院, 已送县医院, 山离县城,
 # 这两天县里来人, 事发时市场尚未开门, 下午市场监管的人)
-_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周时晨午"
+_ANY_LEVEL = "是说去来进回等为对给被把让经向送转找赶住离出镇乡区县村省市天年月日周时晨午了壁"
 _NOT_PLACE_END = {
     "市": frozenset("超菜夜股上街集黑闹早晚楼车开闭罢入退贸" + _ANY_LEVEL),
     "省": frozenset("节反不图想能要可就都也还则" + _ANY_LEVEL),  # 护工图省事, 能省则省: to save, no province
@@ -465,6 +470,16 @@ _EVENT_BIT = {kind: 1 << i for i, kind in enumerate(EVENT_KINDS)}
 assert len(_EVENT_BIT) <= 32, "the index keeps a lead's kinds of event in 32 bits (similarity._pool_kinds)"
 
 
+# kinds of event one story is told as by different people: who fell into the river (掉江里) drowned or nearly
+# (落水); the smell of a leak (黄烟, 刺鼻) is the pollution a neighbour complains of (臭得睡不着, 熏死人)
+NEIGHBOUR_KINDS = (frozenset({"溺水", "坠落"}), frozenset({"污染", "泄漏中毒"}))
+
+
+def _neighbours(ours: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Two sets of kinds of event, sharing none, told of one story in other words (NEIGHBOUR_KINDS)."""
+    return any(ours & pair and theirs & pair for pair in NEIGHBOUR_KINDS)
+
+
 def event_bits(text: str) -> int:
     """The kinds of event of a canonical text as bits (one per EVENT_KINDS entry): what the index
     keeps of each lead to find a retelling by what happened."""
@@ -750,6 +765,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
+    other_event = both_events and not same_event and not _neighbours(stored_events, query.events)
     # a numbered school or hospital by its short form (二院) keeps the site when it tells the same kind of
     # event: a post about a shop at 三中's gate only names the place
     site_same = site_same or (same_event and _short_named(marked_lead, query.head))
@@ -810,7 +826,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         float(site_same),
         float(site_other),
         float(same_event),
-        float(both_events and not same_event),
+        float(other_event),
         float(_other_who(stored_lead, stored_words, query, "leader")),
         float(_other_who(stored_lead, stored_words, query, "subject")),
         float(same_who and (bool(who_theirs) or same_leader)),
