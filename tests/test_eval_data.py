@@ -61,6 +61,8 @@ DATA_T17 = DATA.parent / "reposts_t17"
 DATA_T18 = DATA.parent / "reposts_t18"
 DATA_T19 = DATA.parent / "reposts_t19"
 DATA_T20 = DATA.parent / "reposts_t20"
+DATA_T21 = DATA.parent / "reposts_t21"
+DATA_T22 = DATA.parent / "reposts_t22"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -203,6 +205,8 @@ T15_PLACES, T16_PLACES = ("蕺州", "蓍溪", "茛湾"), ("莼州", "萹溪", "�
 T17_PLACES, T18_PLACES = ("丰河", "宁泰", "杨桥"), ("嘉平", "宁和", "桃湾")
 # T19, T20 (ninety-first round): transport; civil affairs, petitions and natural resources
 T19_PLACES, T20_PLACES = ("兴川", "定平", "新坊"), ("怀川", "长阳", "西岗")
+# T21, T22 (ninety-sixth round): tax, customs, airports, ports and parcels; universities, sport and big events
+T21_PLACES, T22_PLACES = ("泰川", "汇津", "沙口"), ("庆川", "乐丰", "柳港")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -549,6 +553,35 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t19", DATA_T19, T20_PLACES), ("t20", DATA_T20, T19_PLACES))
+                    ),
+                    # T21 and T22 (ninety-sixth round): tax, customs, airports, ports and parcels; universities,
+                    # sport and big events; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *T17_PLACES,
+                                *T18_PLACES,
+                                *T19_PLACES,
+                                *T20_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t21", DATA_T21, T22_PLACES), ("t22", DATA_T22, T21_PLACES))
                     ),
                 )
             ),
