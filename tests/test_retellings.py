@@ -1495,3 +1495,69 @@ def test_an_uproar_is_no_explosion_and_a_bite_names_no_county() -> None:
     assert events(canonical("退休的老姐妹群里今天炸了锅")) == frozenset()
     assert events(canonical("锅炉房炸了")) == {"火灾爆炸"}
     assert places(canonical("被狗咬了县里打不到狂犬疫苗，只能去隔壁县打")) == frozenset()
+
+
+def test_a_bag_sent_on_another_flight_is_the_story_found() -> None:
+    # 错装至另一航班: where the lost bag went, not another loss; 又一名旅客 still tells another
+    stored = (
+        "旅客托运的一箱药品在榕川机场丢失 家属急寻"
+        + TITLE_END
+        + "一名旅客12月1日托运的一箱进口药品在榕川机场丢失，家属急寻。"
+    )
+    found = (
+        "榕川机场丢失药品纸箱已找到 系被错装至另一航班"
+        + TITLE_END
+        + "榕川机场通报，丢失的药品纸箱系装卸时错装至另一航班所致。"
+    )
+    assert feature("again", stored, found) == 0.0
+    other = "榕川机场另一航班旅客行李丢失" + TITLE_END + "又有旅客反映托运的行李箱在榕川机场丢失。"
+    assert feature("again", stored, other) == 1.0
+
+
+def test_a_market_street_names_no_city() -> None:
+    # 沙口渔市街: a street; 泰川市街道 still names the city
+    assert places(canonical("沙口渔市街一快递驿站门口")) == frozenset()
+    assert places(canonical("泰川市街道办事处")) == {"泰川"}
+
+
+def test_a_follow_up_cut_from_the_first_headline_tells_how_it_ended() -> None:
+    # 完成…排查, 重新开放, 已康复, 停岗: the venue's headline twice, the second telling what came of it, not a template
+    for first, after in (
+        ("榕川市体育中心东看台一排座椅松脱 球迷坐下时后仰摔倒", "榕川市体育中心完成看台座椅排查 更换松动座椅四百余个"),
+        ("榕川市体育中心游泳馆更衣室瓷砖脱落 一名儿童脚被划伤", "榕川市体育中心游泳馆更衣室完成改造重新开放"),
+        ("榕川机场一廊桥与客机剐蹭 航班取消旅客改签", "榕川机场廊桥剐蹭客机事件：廊桥操作员被停岗"),
+    ):
+        assert feature("swap", first + TITLE_END + first, after + TITLE_END + after) == 0.0
+
+
+def test_a_vehicle_the_report_names_in_its_text_is_its_story() -> None:
+    # 快递员电动车 in the headline, 电动三轮车 in the text: the summary's 电动三轮车 is the same vehicle
+    stored = (
+        "沙洲一快递员电动车在驿站门口充电起火 烧毁三辆车"
+        + TITLE_END
+        + "12月19日晚，沙洲渔市街一家快递驿站门口，一名快递员的电动三轮车在充电时起火，引燃旁边两辆电动车。"
+    )
+    summary = (
+        "渔市街驿站门口电动三轮车充电起火"
+        + TITLE_END
+        + "12月19日晚，沙洲渔市街一快递驿站门口，一辆电动三轮车充电时起火。"
+    )
+    assert score(stored_lead(canonical(stored)), story(canonical(summary))) > 0.5
+
+
+def test_a_venue_called_by_its_short_name_is_the_venue() -> None:
+    # 柳湾广场 for 柳湾全民健身广场: the neighbours drop the middle of the name
+    stored = (
+        "柳湾全民健身广场单杠断裂 晨练老人摔伤"
+        + TITLE_END
+        + "柳湾全民健身广场一副单杠的横杆突然断裂，一名老人摔倒骨折。"
+    )
+    told = "柳湾广场那副单杠断了" + TITLE_END + "我家楼下王大爷天天在那练，今天早上杠子从中间断了，手骨折了。"
+    assert feature("sites_apart", stored, told) == 0.0
+    # another square of the town is another venue
+    other = "柳湾文化广场那副单杠断了" + TITLE_END + "我家楼下王大爷天天在那练，今天早上杠子从中间断了，手骨折了。"
+    assert feature("sites_apart", stored, other) == 1.0
+
+
+def test_a_blaze_seen_from_afar_is_a_fire() -> None:
+    assert events(canonical("半夜港前大道那边火光冲天")) == {"火灾爆炸"}

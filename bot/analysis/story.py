@@ -45,7 +45,7 @@ _OFFICE = re.compile(r"[省市县区镇乡村局厅委办处长]$")
 # Coarse on purpose: a repost may call an explosion a fire, a crash a rollover.
 EVENT_KINDS = {
     "交通事故": "翻车 侧翻 翻覆 倾覆 翻入 栽进 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
-    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧 烧起来 冒火 蹿火 火苗 冒黑烟 烧死 山火",
+    "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧 烧起来 冒火 蹿火 火苗 冒黑烟 烧死 山火 火光",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏 砸了 砸到 砸烂 滑下来 塌下来 塌下去 掉坑 进坑 陷入坑 陷进坑",
     "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河 跌落 下滑",
     "泄漏中毒": "泄漏 泄露 漏氯 漏油 漏气 漏氨 中毒 腹痛 呕吐 腹泻 拉肚子 刺鼻 上吐下泻 吃坏肚子 熏倒 熏晕 呛晕 吐了 黄烟",
@@ -107,8 +107,8 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
 _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县])(?!道))")  # 临川市, 青禾县: the two characters before
-# (a 省道 or 县道 is a road: 那段省道 names no province)
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县])(?!道|街(?!道)))")  # 临川市, 青禾县: the two characters before
+# (a 省道 or 县道 is a road: 那段省道 names no province; 渔市街 a street, 泰川市街道 a city's)
 # a market, not a city (建设市场, 装置因市场仍然低迷); 临川市场监管局 is 临川市's office
 _MARKET = re.compile(r"市场(?!监)")
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
@@ -394,7 +394,7 @@ WORKS = {
 _VOCABULARIES = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS))
 
 
-PARTS = 1  # the index of BUILDING_PARTS in `things`
+TOLD_THINGS = (0, 1)  # vehicles and parts of a building, by index in `things`: the text names what the headline did not
 
 
 @lru_cache(maxsize=STORED_CACHE)
@@ -1203,8 +1203,22 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
             end += 2  # 汇通建材市场 names 汇通市场
         if _SITE_WORDS[kind].match(text, end):
             return True
+        if loose and kind == "venue" and _between_name_and_kind(text, end):
+            return True
         at = text.find(short, at + 1)
     return loose and _numbered(name, kind, text)
+
+
+VENUE_GAP = 4  # characters a venue's full name has between its short name and its kind (柳港全民健身广场)
+
+
+def _between_name_and_kind(text: str, end: int) -> bool:
+    """A venue's kind follows `end` after a few characters of its full name: 柳港广场 is 柳港全民健身广场."""
+    return any(
+        _SITE_WORDS["venue"].match(text, end + gap) is not None
+        for gap in range(1, VENUE_GAP + 1)
+        if _HAN_TAIL.fullmatch(text, end, end + gap) is not None
+    )
 
 
 def _short_named(marked_lead: str, head: str) -> bool:
@@ -1450,11 +1464,12 @@ def _things_apart(stored: str, query: Story) -> bool:
     ours = things(stored.partition(TITLE_END)[0])
     if not any(a and b and not a & b for a, b in zip(ours, query.things, strict=True)):
         return False
-    # a part of a building the other side's text names is the same building told from another part (楼顶加建 /
-    # 天花板都裂了); a house the wildfire's report names is another fire's
-    told, heard = things(stored)[PARTS], query.head_things[PARTS]
+    # a vehicle or a part of a building the other side's text names is the same thing told otherwise (电动车 /
+    # 电动三轮车) or the same building told from another part (楼顶加建 / 天花板都裂了); a house the wildfire's report
+    # names is another fire's
+    told, heard = things(stored), query.head_things
     return any(
-        a and b and not a & b and not (vocabulary == PARTS and (b & told or a & heard))
+        a and b and not a & b and not (vocabulary in TOLD_THINGS and (b & told[vocabulary] or a & heard[vocabulary]))
         for vocabulary, (a, b) in enumerate(zip(ours, query.things, strict=True))
     )
 
@@ -1584,7 +1599,7 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 # there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
 _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)(?!(?<=一(.).又一)\2)(?!(?<=一(.)..又一)\3)|又发生"
-    r"|另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
+    r"|(?<![至到上入往])另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|[又再]查[出获处到一]|[再又][遭遇]"
     r"|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因"
     r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
@@ -1648,7 +1663,7 @@ _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回|获退款|已退款|退款到位|批捕|逮捕|移送起诉"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|恢复供[水电气暖]|恢复运营|恢复运行|恢复营业|恢复开放|恢复上课|康复出院|伤者出院|停训|吊销"  # how it was put right
-    r"|告破|落网|获刑|宣判|一审判决|被判处|通报批评|调离|撤职"
+    r"|告破|落网|获刑|宣判|一审判决|被判处|通报批评|调离|撤职|停岗|复飞|重新开放|已康复|均已康复|完成[\u4e00-\u9fff]{0,6}?排查"
     r"|终于[\u4e00-\u9fff]{0,8}?了"  # a netizen telling it is over: 终于听不到抽砂泵了, 终于有人管了
 )
 
