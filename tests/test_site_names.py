@@ -510,3 +510,10 @@ def test_a_headline_saying_it_happened_again_tells_another_unless_a_toll_rose() 
     # the first report says 又被 itself: the repost repeating it tells nothing new
     signs = "筚门街统一整治店招 商户称新换的招牌又被要求拆掉" + TITLE_END + "筚门街商户称新换的招牌又被要求拆掉。"
     assert estimated(signs, signs) != (0.0, True)
+
+
+def test_a_port_before_a_side_and_a_road_names_the_road() -> None:
+    # 港前大道: the road in front of the port, no harbour named 速运港; 沙河西路 likewise a road
+    assert sites(canonical("捷羚速运港前大道网点二十多名快递员聚集")) == {}
+    assert sites(canonical("沙河西路一家饭店")) == {"road": {"沙河西"}}
+    assert sites(canonical("青峪河上游偷采河砂")) == {"water": {"青峪"}}

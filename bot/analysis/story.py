@@ -1053,6 +1053,9 @@ _DEMONSTRATIVE = re.compile(r"[这那哪][个家处座所间]([\u4e00-\u9fff]{2,
 _DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 # a one-character kind followed by these is part of a longer name, not a site (澄湖市, 清河镇, 湘江区)
 _INSIDE_A_NAME = frozenset(LEVELS)
+# a side of a one-character site that names a road after it (港前大道, 河西路, 湖滨路)
+_SIDE = frozenset("前后东西南北中滨口")
+_ROAD = re.compile(r"大道|大街|路|街")
 # a verb or an adverb right after 里: "inside" (电梯里关了, 青菜里吃出, 绿化带里有, 裂缝里喷), not a lane (桂香里小区,
 # 梧桐里4栋, 篁竹里的居民)
 _INSIDE_AFTER = frozenset("有吃发贴都关钻藏流喷动回吊又居哗提却给早是也还就被把全挤躺坐找看听打放装堆掉冒跑")
@@ -1137,6 +1140,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
                 nested_end = match.end()
             elif longer is not None and not _ROAD_STRETCH.match(text, match.start()):
                 continue  # 鹬港大道, 柳河路: the character names the site of the kind that follows
+            elif after in _SIDE and _ROAD.match(text, match.end() + 1):
+                continue  # 港前大道, 河西路: so with a side between
             elif match.group() + after in _KIND_WORDS:
                 continue
         if match.group() == "里" and _DISTANCE.search(text, 0, match.start()):
