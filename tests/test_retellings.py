@@ -1561,3 +1561,21 @@ def test_a_venue_called_by_its_short_name_is_the_venue() -> None:
 
 def test_a_blaze_seen_from_afar_is_a_fire() -> None:
     assert events(canonical("半夜港前大道那边火光冲天")) == {"火灾爆炸"}
+
+
+def test_a_worker_dead_of_the_heat_is_the_heatstroke_story() -> None:
+    # 热死的大哥 is the 中暑身亡 of the report, not the docks' overtime dispute
+    assert events(canonical("码头那个热死的大哥算工伤了")) == events(canonical("一名绑扎工在码头中暑身亡")) == {"中暑"}
+    heat = (
+        "高温天汇川港一名绑扎工在码头中暑身亡"
+        + TITLE_END
+        + "汇川港集装箱码头一名绑扎工在高温下连续作业后中暑，经抢救无效身亡。"
+    )
+    pay = (
+        "汇川集装箱码头外包绑扎工讨要加班费 码头一度停工"
+        + TITLE_END
+        + "汇川集装箱码头三十多名外包绑扎工讨要加班费，码头一度停工。"
+    )
+    told = "码头那个热死的大哥算工伤了" + TITLE_END + "听说家属跟公司谈了好几天，最后认定工伤了。"
+    assert feature("same_event", heat, told) == 1.0
+    assert feature("other_event", pay, told) == 1.0
