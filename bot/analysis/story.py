@@ -145,7 +145,7 @@ def canonical(text: str, with_clauses: bool = False) -> str:
     if with_clauses:
         text = _CLAUSE_END.sub(CLAUSE, text)
     normal = normalize(_DECIMAL_POINT.sub(DECIMAL, text))
-    return normal.translate(_t2s()) if _traditional().search(normal) else normal
+    return normal if _traditional().isdisjoint(normal) else normal.translate(_t2s())
 
 
 def plain(text: str) -> str:
@@ -154,9 +154,10 @@ def plain(text: str) -> str:
 
 
 @cache
-def _traditional() -> re.Pattern[str]:
-    """Any character `_t2s` changes: most texts have none and skip the table."""
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp, to in sorted(_t2s().items()) if to != chr(cp)) + "]")
+def _traditional() -> frozenset[str]:
+    """The characters `_t2s` changes: most texts have none and skip the table. A set, not a character class:
+    `re` searched its 4,000 characters at ~0.8 µs a character, a tenth of the pipeline's time (round 96)."""
+    return frozenset(chr(cp) for cp, to in _t2s().items() if to != chr(cp))
 
 
 def stored_lead(canon: str) -> str:
@@ -1712,12 +1713,12 @@ def specific_run(title: str, text: str, names: Iterable[str]) -> str:
         return _TOLL.sub(BLANK, s)
 
     a, b = blank(canonical(title).partition(TITLE_END)[0]), blank(text)
-    trigrams = {b[i : i + SPECIFIC_RUN] for i in range(len(b) - SPECIFIC_RUN + 1)}
     best = ""
     for piece in a.split(BLANK):
         for i in range(len(piece) - SPECIFIC_RUN + 1):
-            if piece[i : i + SPECIFIC_RUN] not in trigrams:
-                continue  # no run of SPECIFIC_RUN starts here: skip the substring searches
+            if piece[i : i + SPECIFIC_RUN] not in b:
+                continue  # no run of SPECIFIC_RUN starts here: skip the longer searches (a headline has few
+                # runs, a text many: searching it beats a set of all its runs)
             for j in range(len(piece), i + max(SPECIFIC_RUN, len(best) + 1) - 1, -1):
                 if piece[i:j] in b:
                     best = piece[i:j]
