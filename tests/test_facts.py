@@ -492,3 +492,22 @@ def test_a_qualifier_inside_a_sentence_marks_only_its_clause() -> None:
     # opening the sentence it qualifies all of it; a source (网传) always does
     assert extract("疑似列车相撞 上百人受伤").value(INJURED) == 0
     assert extract("网传工厂爆炸，3人死亡").value(DEATHS) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths"),
+    [
+        ("一名快递员送件途中与渣土车相撞身亡", 1),  # what they were doing, then what hit them
+        ("一名男子与妻子争吵后身亡", 0),  # 与 joins no collision here: not read as before
+        ("一名乘客下车尚未站稳，车门夹住背包后车辆起步，乘客被拖行十余米，经抢救无效死亡", 1),  # what befell them again
+        ("柳湾大堤下发现一名落水男子 被救上岸时已无生命体征", 1),  # got out of the water, no vital signs
+        ("一名老人走失，被发现时已无生命体征", 1),
+        ("驿站火灾 店主被救出时已无生命体征", 1),  # one person by a role, no count
+        ("货车司机当场死亡", 1),
+        ("3名工人当场死亡", 3),  # the count said wins
+        ("网传店主已无生命体征", 0),  # hearsay
+    ],
+)
+def test_one_death_told_without_a_count_beside_its_word(text: str, deaths: int) -> None:
+    # a single death read as such sets the 一般 band (IV) instead of the death word's score alone (I)
+    assert extract(text).value(DEATHS) == deaths

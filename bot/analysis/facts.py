@@ -104,17 +104,19 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
 # 送医; 被救出时已无生命体征 is being got out), and the word is not followed by the people or the matter
 # it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
+_DOING_CHAR = r"(?:(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
 _DOING = (
-    r"(?:(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){1,5}?(?:相撞|碰撞|相刮)"  # 与货车相撞: what hit them
-    r"|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起)|送(?!带))[\u4e00-\u9fff]){1,12}?"
+    # 与货车相撞: what hit them, after what they were doing (快递员送件途中与渣土车相撞身亡)
+    rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,5}}?(?:相撞|碰撞|相刮)"
+    rf"|{_DOING_CHAR}{{1,12}}?)"
 )
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
 # …被卷入设备，经抢救无效死亡: the next clause tells the same person's end (the phrase is required there)
 _LUCKLESS_CLAUSE = (
     r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效)"
-    # 一名走失老人在河边被发现，已无生命体征
-    r"|[,，](?=(?:被发现时|发现时)?(?:已经?)?(?:无|没有|失去)生命体征))"
+    # 一名走失老人在河边被发现，已无生命体征; 一名落水男子，被救上岸时已无生命体征
+    r"|[,，](?:被[\u4e00-\u9fff]{0,4}?时|发现时)?(?=(?:已经?)?(?:无|没有|失去)生命体征))"
 )
 _ENDED = rf"(?:{_LUCKLESS_CLAUSE}|{_LUCKLESS})"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
@@ -206,8 +208,15 @@ _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
 # 撞倒一名行人 行人当场身亡: one person, named again without a count where the death is told
 _ONE_AGAIN = re.compile(
     rf"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])一(?:名|位|{_NOT_ONE_GROUP})"
-    rf"(?P<who>[\u4e00-\u9fff]{{2}})[^。；;]{{0,20}}?(?P=who){_ENDED}"
+    # 乘客被拖行十余米，经抢救无效死亡: what befell them again, within the clause, before their end
+    rf"(?P<who>[\u4e00-\u9fff]{{2}})[^。；;]{{0,20}}?(?P=who)[^。；;，,\d]{{0,8}}?{_ENDED}"
     r"(?:死亡|身亡|遇难|罹难|殒命|丧生|溺亡|坠亡)(?![\u4e00-\u9fff]?(?:的|者|群众))"
+)
+# 店主被救出时已无生命体征, 货车司机当场死亡: one person, named by a role without a count, and an end only one
+# person's report words so (a larger count said elsewhere is the higher figure and wins)
+_ALONE = re.compile(
+    r"(?:店主|车主|户主|房主|船主|老板|司机|驾驶员|驾驶人|男子|女子|老人|男孩|女孩)"
+    r"(?:被[\u4e00-\u9fff]{0,6}?时)?(?:已经?(?:无|没有|失去)生命体征|当场(?:死亡|身亡))"
 )
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 # 致3死, 目前已知2死 (the count closing its clause)
@@ -384,7 +393,7 @@ def _figures(sentence: str) -> list[Figure]:
     for m in (m for pattern in _DEATH_SHORT for m in pattern.finditer(sentence)):
         if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
             out.append(Figure(DEATHS, read[0], read[1], hearsay(m), m.group(0)))
-    for m in _ONE_AGAIN.finditer(sentence):
+    for m in (*_ONE_AGAIN.finditer(sentence), *_ALONE.finditer(sentence)):
         out.append(Figure(DEATHS, 1.0, False, hearsay(m), m.group(0)))
     for kind, pattern in _PLUS_ONE:
         for m in pattern.finditer(sentence):
