@@ -511,3 +511,16 @@ def test_a_qualifier_inside_a_sentence_marks_only_its_clause() -> None:
 def test_one_death_told_without_a_count_beside_its_word(text: str, deaths: int) -> None:
     # a single death read as such sets the 一般 band (IV) instead of the death word's score alone (I)
     assert extract(text).value(DEATHS) == deaths
+
+
+@pytest.mark.parametrize(
+    ("text", "injured"),
+    [
+        ("航站楼一块吊顶坠落 砸伤5名旅客", 5),  # hurt, told by what hurt them, the count after
+        ("2名游客在入口被挤伤", 2),
+        ("一名男子被狗咬伤", 1),
+        ("吊顶坠落砸伤者已出院", 0),  # the people it qualifies, no count
+    ],
+)
+def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
+    assert extract(text).value(INJURED) == injured

@@ -164,13 +164,16 @@ def _household(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
 # 3人已无生命体征, 救出时已没有生命体征, 猝死: deaths told without a death word
 _NO_VITALS = "(?:已经?)?(?:无|没有|失去)生命体征|猝死"
 
+# 砸伤5名旅客, 2名游客被挤伤: hurt, told by what hurt them
+_HURT_BY = "砸伤|撞伤|摔伤|划伤|咬伤|割伤|刺伤|扎伤|踩伤|挤伤|压伤|夹伤|擦伤"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _household(DEATHS, "死亡|身亡|溺亡|遇难|罹难|丧生|殒命"),
     _household(INJURED, "受伤|中毒|烧伤|烫伤"),
     _doing(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|牺牲|殉职|{_NO_VITALS}"),
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
-    _doing(INJURED, "受伤|受轻伤|受重伤|烧伤|烫伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
+    _doing(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
     _one(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|坠亡|{_NO_VITALS}"),
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
@@ -179,7 +182,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (DEATHS, re.compile(rf"{_NUM}具(?:遗体|尸体|遗骸)")),
     *_person(DEATHS, f"死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|{_NO_VITALS}"),
     *_person(MISSING, "失踪|失联|下落不明"),
-    *_person(INJURED, "受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|中毒|伤亡|死伤|负伤"),
+    *_person(INJURED, f"受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|{_HURT_BY}|中毒|伤亡|死伤|负伤"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
     (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
     (
