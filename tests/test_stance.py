@@ -144,6 +144,8 @@ def test_a_rumour_is_graded_and_its_rebuttal_is_not() -> None:
         ("集团否认拖欠。但工人仍在门口聚集", "", "否认"),  # another sentence: the denial stands as said
         ("集团否认欠薪 但承认有部分工程款未结算", "", ""),  # a partial admission contests it
         ("集团辟谣后 又有网友曝出爆炸视频", "", ""),  # 辟谣后: when, not what the item says
+        ("沙洲一物流园否认拖欠 装卸工称至今仍有欠薪", "", ""),  # the workers say it goes on, without a 但
+        ("警方辟谣爆炸传闻 称现场至今未发现异常", "", "辟谣"),  # 至今未 said by the one denying: no contest
     ],
 )
 def test_a_denial_contested_in_its_own_sentence_is_no_rebuttal(title: str, text: str, marker: str) -> None:

@@ -67,8 +67,10 @@ _SUPPOSED = re.compile(
 # 否认拖欠，但工人们坚持称仍有欠薪: the denial is contested in its own sentence, the story stands;
 # 否认爆炸 但现场视频显示浓烟: so is a denial that footage or witnesses contradict
 _CONTESTED = re.compile(
-    r"[^。！？!?\n]*?(?:但(?:是)?|然而|却)[^。！？!?\n]{0,12}?"
+    r"[^。！？!?\n]*?(?:(?:但(?:是)?|然而|却)[^。！？!?\n]{0,16}?"
     r"(?:仍|依然|依旧|还有|至今|坚持|承认|(?:视频|画面|照片|图片|监控|录像|目击者|知情人)[^。！？!?\n]{0,4}?(?:显示|拍到|证实|可见))"
+    # 否认拖欠 装卸工称至今仍有欠薪: the other side saying it goes on
+    r"|(?:称|说|反映)[^。！？!?\n，,]{0,4}?(?:至今仍|至今还|仍有))"
 )
 # 发生爆炸 官方辟谣伤亡传闻, 网传有人员死亡不实: what is denied is only a toll; the event stated
 # beside it stands (bot.analysis.facts does not count a rumoured toll)
