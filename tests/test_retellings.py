@@ -1579,3 +1579,8 @@ def test_a_worker_dead_of_the_heat_is_the_heatstroke_story() -> None:
     told = "码头那个热死的大哥算工伤了" + TITLE_END + "听说家属跟公司谈了好几天，最后认定工伤了。"
     assert feature("same_event", heat, told) == 1.0
     assert feature("other_event", pay, told) == 1.0
+
+
+def test_a_computer_down_is_a_system_failure() -> None:
+    # 税务大厅电脑瘫了 is the hall's 系统故障 retold
+    assert events(canonical("上个月税务大厅电脑瘫了那次")) == events(canonical("办税服务厅系统故障")) == {"系统故障"}
