@@ -1584,3 +1584,33 @@ def test_a_worker_dead_of_the_heat_is_the_heatstroke_story() -> None:
 def test_a_computer_down_is_a_system_failure() -> None:
     # 税务大厅电脑瘫了 is the hall's 系统故障 retold
     assert events(canonical("上个月税务大厅电脑瘫了那次")) == events(canonical("办税服务厅系统故障")) == {"系统故障"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("青岩那边的山又垮了", "坍塌"),
+        ("旁边一辆撞坏的邮车", "交通事故"),
+        ("挖掘机翻进去了", "交通事故"),
+        ("师院南区还没来水吗", "停水停电"),
+        ("售票厅机器全黑屏了", "系统故障"),
+        ("那条油带要是漂过去", "污染"),
+    ],
+)
+def test_a_netizen_s_words_for_what_happened(text: str, kind: str) -> None:
+    assert kind in events(canonical(text))
+
+
+def test_a_heatstroke_s_vomiting_is_no_other_event() -> None:
+    # 也吐了 (a poisoning's word) beside 军训 heatstroke: the same story told by its symptoms
+    stored = (
+        "榴川师范学院军训首日多名新生中暑 一人晕倒送医"
+        + TITLE_END
+        + "军训首日上午，多名新生出现中暑症状，一名女生晕倒送医。"
+    )
+    told = (
+        "师院军训是不是太狠了，第一天就有人晕倒"
+        + TITLE_END
+        + "我妹今年刚进师院，说第一天上午就倒了一片，她自己也吐了。"
+    )
+    assert feature("other_event", stored, told) == 0.0
