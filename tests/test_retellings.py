@@ -1440,37 +1440,6 @@ def test_a_criticism_or_a_transfer_is_how_the_story_ended() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(ended))) > 0.5
 
 
-def test_of_the_leads_of_one_kind_those_about_the_subject_the_post_names_come_first() -> None:
-    # 走一趟栖定高速被扣两次钱 names the highway and a double charge: newer double charges elsewhere (the bus
-    # company's, the car park's) do not crowd the highway's out of the kind-of-event candidates
-    roads = SchemeConfig(name="栖川交通", subjects=["栖定高速", "栖川公交集团", "栖川停车公司"], events={"重复扣费": 2})
-    judge = Judge([roads], analysis=AnalysisConfig())
-    judge.remember(
-        item(
-            "栖定高速定平收费站被指重复扣费 车主一趟被扣两次",
-            "近一个月，多名车主反映从栖定高速定平收费站驶出时，ETC被重复扣费，一趟被扣两次通行费。管理处回应称，"
-            "系收费系统升级后门架数据重复上传，将逐笔核查退费。",
-            "road",
-        ),
-        "YQ-1",
-    )
-    for n in range(KIND_CANDIDATES):
-        owner = "栖川公交集团" if n % 2 else "栖川停车公司"
-        judge.remember(
-            item(
-                f"{owner}第{n + 1}批乘客反映被重复扣费",
-                f"{owner}今天又接到{n + 11}名市民反映，扫码后被重复扣费，客服称将核实后原路退回。",
-                f"other{n}",
-                T0 + timedelta(minutes=n + 1),
-            ),
-            f"YQ-{n + 2}",
-        )
-    post = item(
-        "走一趟栖定高速被扣两次钱", "我上周三进城，手机上收到两条扣费短信，一模一样的金额，打客服说要等核查。", "post"
-    )
-    assert judge.similar(post) == "YQ-1"
-
-
 def test_kinds_of_event_one_story_is_told_as_are_no_other_event() -> None:
     # 掉江里 (a fall) and 落水 (in the water), 熏死人 (a smell) and 刺鼻 (a leak) are one story told by two people
     ferry = (

@@ -33,7 +33,7 @@ would take 240 bytes as UTF-16. A query costs one pass over the slots (~5 ms at 
 CANDIDATES verifications (a lead decoded, ~50 µs, or kept from a recent query, and scored, 30–200 µs);
 when none verifies, one pass over the pooled site keys and at most SITE_CANDIDATES more, one over
 the subject keys and at most SUBJECT_CANDIDATES more, one over the pooled event kinds and at most
-KIND_CANDIDATES more (those first naming a subject the query names first), one over the rare keys of the newest RARE_WINDOW and at most RARE_CANDIDATES more.
+KIND_CANDIDATES more, one over the rare keys of the newest RARE_WINDOW and at most RARE_CANDIDATES more.
 Candidates of other owners passing within TIE_LOGIT of the best are a tie, settled by the text they share
 with the query (`story.shared_text`).
 Items older than the merge window before the newest are dropped
@@ -381,23 +381,11 @@ class SimilarityIndex:
 
     def _kind_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
         """The newest KIND_CANDIDATES pooled leads (not scored yet) reporting a kind of event the
-        query's lead reports: a retelling in words of its own comes soon after what it retells. Those
-        first naming a subject the query names come before newer ones about others."""
+        query's lead reports: a retelling in words of its own comes soon after what it retells."""
         bits = event_bits(query.lead)
         if not bits or self._pool_size == 0:
             return []
-        shared = (self._pool_kinds[: self._pool_size] & np.uint32(bits)) != 0
-        named = query.words.get(ALIAS)
-        if not named:
-            return _newest(shared, scored, KIND_CANDIDATES)
-        # the leads first naming a subject the query names come first (走一趟兴定高速被扣两次钱: the highway's
-        # double charge, before newer charges elsewhere)
-        keys = self._pool_keys[SITE_KEYS + NAME_KEYS, : self._pool_size]
-        about = shared & np.isin(keys, name_keys(named, "subject"))
-        first = _newest(about, scored, KIND_CANDIDATES)
-        if len(first) == KIND_CANDIDATES:
-            return first
-        return first + _newest(shared & ~about, scored, KIND_CANDIDATES - len(first))
+        return _newest(self._pool_kinds[: self._pool_size] & np.uint32(bits), scored, KIND_CANDIDATES)
 
     def _site_candidates(self, query: Story, scored: dict[int, float]) -> list[int]:
         """The newest SITE_CANDIDATES pooled leads (not scored yet) that name a site or a leader the
