@@ -1535,6 +1535,7 @@ def test_a_blaze_seen_from_afar_is_a_fire() -> None:
 def test_a_worker_dead_of_the_heat_is_the_heatstroke_story() -> None:
     # 热死的大哥 is the 中暑身亡 of the report, not the docks' overtime dispute
     assert events(canonical("码头那个热死的大哥算工伤了")) == events(canonical("一名绑扎工在码头中暑身亡")) == {"中暑"}
+    assert events(canonical("今天热死了，热死人了")) == frozenset()  # a hot day, no heatstroke
     heat = (
         "高温天汇川港一名绑扎工在码头中暑身亡"
         + TITLE_END

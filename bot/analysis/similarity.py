@@ -436,9 +436,8 @@ class SimilarityIndex:
         wanted = np.zeros(1 << 16, dtype=np.bool_)
         wanted[_rare_hash(codes)[1]] = True  # never key 0, which marks no key
         start = max(0, self._pool_size - RARE_WINDOW)
-        hits = wanted.take(self._pool_rare[:, start : self._pool_size]).sum(
-            axis=0, dtype=np.uint8
-        )  # take: twice as fast
+        # take, not fancy indexing: half the time over RARE_KEYS x RARE_WINDOW keys
+        hits = wanted.take(self._pool_rare[:, start : self._pool_size]).sum(axis=0, dtype=np.uint8)
         rows = np.zeros(self._pool_size, dtype=np.bool_)
         rows[start:] = hits >= RARE_HITS
         return _newest(rows, scored, RARE_CANDIDATES)

@@ -97,6 +97,7 @@ _EVENT_OF, _EVENT = _kinds(
         "倒了": "好几一二两三四五六七八九十百千半约0123456789",
         "动手": "脚术",
         "炸了": "锅",
+        "热死": "了人啦",  # 今天热死了, 热死人了: a hot day, no heatstroke (热死的大哥 is one)
     },
 )
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
