@@ -1584,3 +1584,25 @@ def test_a_heatstroke_s_vomiting_is_no_other_event() -> None:
         + "我妹今年刚进师院，说第一天上午就倒了一片，她自己也吐了。"
     )
     assert feature("other_event", stored, told) == 0.0
+
+
+GROUPS = SchemeConfig(name="岚港国企", subjects=["岚港化工集团", "岚港水务集团"], events={"爆炸": 5, "死亡": 5})
+
+
+def test_headlines_naming_two_subjects_neither_side_names_the_other_tell_two_stories() -> None:
+    judge = Judge([GROUPS], analysis=AnalysisConfig())
+    judge.remember(
+        item("岚港化工集团停车场车间发生爆炸 已致30人死亡", "岚港化工集团停车场车间发生爆炸，现场情况仍在核实。", "a"),
+        "YQ-1",
+    )
+    other = item(
+        "岚港水务集团停车场车间发生爆炸 已致30人死亡", "岚港水务集团停车场车间发生爆炸，现场情况仍在核实。", "b"
+    )
+    assert judge.similar(other) is None
+    # a headline naming another subject whose text names the story's is the story (a response, a follow-up)
+    answer = item(
+        "岚港水务集团停车场车间发生爆炸 已致30人死亡",
+        "岚港水务集团称，爆炸发生在与岚港化工集团合用的停车场车间，现场情况仍在核实。",
+        "c",
+    )
+    assert judge.similar(answer) == "YQ-1"

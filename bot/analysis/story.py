@@ -585,6 +585,11 @@ class Story:
         return self.lookup(self.title).get("leader", frozenset()) if self.lookup and self.title else frozenset()
 
     @cached_property
+    def title_subjects(self) -> frozenset[str]:
+        """Subjects of the schemes its headline names."""
+        return self.lookup(self.title).get("subject", frozenset()) if self.lookup and self.title else frozenset()
+
+    @cached_property
     def cadres(self) -> frozenset[str]:  # of the head: names after a post (总经理夏明远: 夏明)
         return cadres(self.head)
 
@@ -1388,6 +1393,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         again_words
         or sites_brought_in
         or query.title_leaders
+        or query.title_subjects
         or query.towns
         or query.routes
         or query.kinded_tolls
@@ -1400,6 +1406,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         any(word not in stored for word in again_words)
         or any(site not in stored for site in sites_brought_in)
         or _headlines_name_other_people(stored, query)
+        or _headlines_name_other_subjects(stored, query)
         or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
@@ -1582,6 +1589,15 @@ def _headlines_name_other_people(stored: str, query: Story) -> bool:
         and not any(w in query.head or addressed(w, query.head) for w in ours)
         and not any(w in stored or addressed(w, stored) for w in theirs)
     )
+
+
+def _headlines_name_other_subjects(stored: str, query: Story) -> bool:
+    """Both headlines name subjects of the schemes and neither text names the other's."""
+    theirs = query.title_subjects
+    if not theirs or query.lookup is None or TITLE_END not in stored:
+        return False
+    ours = query.lookup(stored.partition(TITLE_END)[0]).get("subject", frozenset())
+    return bool(ours and not any(w in query.head for w in ours) and not any(w in stored for w in theirs))
 
 
 def _probability(logit: float) -> float:
