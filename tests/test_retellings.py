@@ -25,6 +25,8 @@ from bot.analysis.similarity import (
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
+    _told_apart,
+    accused_posts,
     canonical,
     dates,
     estimate,
@@ -1606,3 +1608,34 @@ def test_headlines_naming_two_subjects_neither_side_names_the_other_tell_two_sto
         "c",
     )
     assert judge.similar(answer) == "YQ-1"
+
+
+COLLEGE = SchemeConfig(name="柘桥学院", subjects=["柘桥学院"], events={"被举报": 3, "受贿": 3})
+
+
+def test_headlines_about_cadres_of_two_posts_tell_two_cases() -> None:
+    judge = Judge([COLLEGE], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "柘桥学院党委书记范明远被实名举报受贿 收钱安排亲属进编",
+            "一名教师在网上实名举报柘桥学院党委书记范明远，称其收受钱款后为多名亲属安排事业编制。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    deputy = item(
+        "柘桥学院副院长被实名举报 指其把食堂承包给亲属",
+        "网友实名发帖称，柘桥学院一位副院长把北区两个食堂交给其亲属的公司经营，合同到期后直接续签。",
+        "b",
+    )
+    assert judge.similar(deputy) is None
+    assert accused_posts("柘桥学院党委书记范明远被实名举报受贿") == {"党委书记"}
+    assert accused_posts("柘桥学院一领导被举报") == frozenset()  # 领导 stands for any post
+    stored = stored_lead(
+        canonical(f"柘桥学院党委书记范明远被实名举报受贿{TITLE_END}网友实名发帖称，柘桥学院党委书记范明远收受钱款。")
+    )
+    # 书记 is the stored post's short form: no other case
+    retold = story(
+        canonical(f"柘桥学院书记被举报了{TITLE_END}听说学院书记被人实名举报了，收钱安排亲戚。"), judge._words
+    )
+    assert not _told_apart(stored, retold)

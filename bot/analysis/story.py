@@ -594,6 +594,10 @@ class Story:
         return cadres(self.head)
 
     @cached_property
+    def accused_posts(self) -> frozenset[str]:  # of the title: posts whose holder it is about (副院长被实名举报)
+        return accused_posts(self.title)
+
+    @cached_property
     def towns(self) -> frozenset[str]:  # of the head, read within its clauses
         return towns(self.marked or self.head)
 
@@ -1379,7 +1383,7 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def _told_apart(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`, or two cadres by post and name,
-    `_other_cadres`), reports from two
+    `_other_cadres`, or by post alone, `_other_posts`) or two subjects (`_headlines_name_other_subjects`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
     and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
@@ -1399,6 +1403,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or query.kinded_tolls
         or any(query.things)
         or query.cadres
+        or query.accused_posts
     ):
         return False
     stored = plain(stored_lead)
@@ -1412,6 +1417,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
         or _deaths_fell(stored, query)
         or _things_apart(stored, query)
         or _other_cadres(stored, query)
+        or _other_posts(stored, query)
     )
 
 
@@ -1592,7 +1598,9 @@ def _headlines_name_other_people(stored: str, query: Story) -> bool:
 
 
 def _headlines_name_other_subjects(stored: str, query: Story) -> bool:
-    """Both headlines name subjects of the schemes and neither text names the other's."""
+    """Both headlines name subjects of the schemes and neither text names the other's: 江城化工集团…发生爆炸 /
+    江城水务集团…发生爆炸 with one toll are two companies' accidents (`other_subject`, over the leads, is the weaker
+    sign: a follow-up quotes the office dealing with it)."""
     theirs = query.title_subjects
     if not theirs or query.lookup is None or TITLE_END not in stored:
         return False
@@ -1854,6 +1862,30 @@ def _other_cadres(stored: str, query: Story) -> bool:
         return False
     ours = cadres(stored.partition(TITLE_END)[0])
     return bool(ours and not any(n in query.head for n in ours) and not any(n in stored for n in theirs))
+
+
+# a post standing for any of them (学院一领导被举报 retells 党委书记…被举报)
+_ANY_POST = frozenset(("一把手", "主要负责人", "领导干部", "领导"))
+_ACCUSED = re.compile(
+    rf"(?P<post>{POSTS})[\u4e00-\u9fff]{{0,3}}?(?=被|遭|涉嫌|收受|索要|索贿|受贿|贪污|挪用|违规|违纪|接受(?:纪律)?审查|落马|失联)"
+)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def accused_posts(title: str) -> frozenset[str]:
+    """The posts of leading cadres a headline is about (党委书记汪慧敏被实名举报, 副院长被实名举报), but those
+    standing for any post (领导)."""
+    return frozenset(m.group("post") for m in _ACCUSED.finditer(title)) - _ANY_POST
+
+
+def _other_posts(stored: str, query: Story) -> bool:
+    """Both headlines are about a cadre's case, of different posts neither text names (党委书记汪慧敏被实名举报 /
+    副院长被实名举报): two people's cases."""
+    theirs = query.accused_posts
+    if not theirs or TITLE_END not in stored:
+        return False
+    ours = accused_posts(stored.partition(TITLE_END)[0])
+    return bool(ours and not any(p in query.head for p in ours) and not any(p in stored for p in theirs))
 
 
 def _same_cadre(stored_title: str, query_title: str) -> bool:
