@@ -1639,3 +1639,38 @@ def test_headlines_about_cadres_of_two_posts_tell_two_cases() -> None:
         canonical(f"柘桥学院书记被举报了{TITLE_END}听说学院书记被人实名举报了，收钱安排亲戚。"), judge._words
     )
     assert not _told_apart(stored, retold)
+
+
+AIRPORT = SchemeConfig(name="蓟川机场", subjects=["蓟川机场"], events={"滞留": 3})
+SNOWED_IN = (
+    "暴雪致蓟川机场大面积航班取消 两千余名旅客滞留候机楼",
+    "受持续暴雪影响，蓟川机场昨日下午起跑道多次关闭除雪，进出港航班大面积取消，截至今晨仍有两千余名旅客滞留"
+    "候机楼。不少旅客在值机柜台前排起长队改签，机场临时调来折叠床和热水。",
+)
+
+
+def test_a_cancelled_flight_and_stranded_passengers_are_one_kind_of_event() -> None:
+    assert events(plain(canonical(SNOWED_IN[0]))) == events(plain(canonical("旅客反映蓟川机场航班取消后滞留一夜")))
+    judge = Judge([AIRPORT], analysis=AnalysisConfig())
+    judge.remember(item(*SNOWED_IN, "a"), "YQ-1")
+    hotline = item(
+        "12345工单：旅客反映蓟川机场航班取消后滞留一夜无人安排",
+        "来电人称：本人于昨日下午在蓟川机场候机，航班因降雪取消，至今晨仍滞留候机楼，航空公司柜台只让排队改签，"
+        "没有安排酒店，候机区没有足够座椅，老人孩子只能坐在地上。来电人要求机场协调安排食宿。",
+        "b",
+    )
+    assert judge.similar(hotline) == "YQ-1"
+
+
+def test_a_drill_is_no_account_of_the_real_event_nor_the_other_way_round() -> None:
+    judge = Judge([AIRPORT], analysis=AnalysisConfig())
+    judge.remember(item(*SNOWED_IN, "a"), "YQ-1")
+    drill = item(
+        "蓟川机场举行旅客大面积滞留应急处置演练",
+        "今天上午，蓟川机场联合各航空公司举行旅客大面积滞留应急处置演练，模拟暴雪天气下航班取消、旅客滞留候机楼的情形。",
+        "b",
+    )
+    assert judge.similar(drill) is None
+    judge = Judge([AIRPORT], analysis=AnalysisConfig())
+    judge.remember(drill, "YQ-2")
+    assert judge.similar(item(*SNOWED_IN, "a")) is None

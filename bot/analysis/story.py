@@ -63,7 +63,7 @@ EVENT_KINDS = {
     "拆违": "拆违 违建 强拆 拆除",
     "医疗": "医疗事故 医疗过错 误诊 手术 产妇",
     # 停运 alone is no sign: a drill or a notice says it too (索道开展…演练 / 索道突然停运)
-    "停运": "停航 停驶 停开 停班 班车停了 渡口停了 全线停了 车就停了",
+    "停运": "停航 停驶 停开 停班 班车停了 渡口停了 全线停了 车就停了 航班取消 滞留",
     "系统故障": "系统故障 系统瘫痪 系统宕机 宕机 瘫痪 系统瘫了 电脑瘫了 全瘫了 网络瘫了 系统坏了 黑屏 系统崩 崩了 出毛病 卡顿",
     "诈骗": "被骗 诈骗 骗走 骗了 刷单",
     "中暑": "中暑 热死 热射病 晒倒 晒晕 热晕 热倒",
@@ -1390,7 +1390,7 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
     after_again, again_words = _told_again(query.title)
-    if after_again:
+    if after_again or _drill(query.title) != _drill(stored_lead.partition(TITLE_END)[0]):
         return True
     sites_brought_in = _sites_brought_in(query.title)
     if not (
@@ -1467,6 +1467,16 @@ _SOME_SITE = re.compile(
     r"(?:厂|店|公司|酒店|餐馆|饭店|学校|医院|诊所|工地|仓库|超市|幼儿园|养老院|宾馆|民宿|网吧|酒吧))"
 )
 _NOT_SITE_START = re.compile(r"[眼晚天夜次下回趟遍阵些点]")  # 看了一眼电厂, 住了一晚民宿: a measure, not a site
+
+
+# a drill told in a headline (举行旅客大面积滞留应急处置演练): no account of a real event, however alike the scene it
+# plays, and a real event is no account of a drill
+_DRILL = re.compile(r"演练|演习")
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _drill(title: str) -> bool:
+    return _DRILL.search(title) is not None
 
 
 @lru_cache(maxsize=STORED_CACHE)
