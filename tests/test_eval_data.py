@@ -63,6 +63,8 @@ DATA_T19 = DATA.parent / "reposts_t19"
 DATA_T20 = DATA.parent / "reposts_t20"
 DATA_T21 = DATA.parent / "reposts_t21"
 DATA_T22 = DATA.parent / "reposts_t22"
+DATA_T23 = DATA.parent / "reposts_t23"
+DATA_T24 = DATA.parent / "reposts_t24"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -207,6 +209,8 @@ T17_PLACES, T18_PLACES = ("丰河", "宁泰", "杨桥"), ("嘉平", "宁和", "�
 T19_PLACES, T20_PLACES = ("兴川", "定平", "新坊"), ("怀川", "长阳", "西岗")
 # T21, T22 (ninety-sixth round): tax, customs, airports, ports and parcels; universities, sport and big events
 T21_PLACES, T22_PLACES = ("泰川", "汇津", "沙口"), ("庆川", "乐丰", "柳港")
+# T23, T24 (ninety-seventh round): townships, villages, forests and mines; industrial parks, factories and heating
+T23_PLACES, T24_PLACES = ("安川", "凤岭", "桦沟"), ("旗山", "铜湾", "北坪")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -582,6 +586,37 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t21", DATA_T21, T22_PLACES), ("t22", DATA_T22, T21_PLACES))
+                    ),
+                    # T23 and T24 (ninety-seventh round): townships, villages, forests and mines; industrial parks,
+                    # factories and heating; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *T17_PLACES,
+                                *T18_PLACES,
+                                *T19_PLACES,
+                                *T20_PLACES,
+                                *T21_PLACES,
+                                *T22_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t23", DATA_T23, T24_PLACES), ("t24", DATA_T24, T23_PLACES))
                     ),
                 )
             ),
