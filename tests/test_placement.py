@@ -881,3 +881,54 @@ async def test_a_repost_adding_a_lighter_event_word_does_not_regrade_the_story(s
     assert got == replayed([stoppage, retold, blast], cfg)
     [(_title, tier, _reason, spread, _progress, upgrades)] = got
     assert (tier, spread, upgrades) == (Tier.I, 3, 1)  # the explosion alone regraded the story
+
+
+async def test_a_collapse_at_another_numbered_pit_is_not_its_follow_up(store: Store) -> None:
+    """Both headlines share 号矿坑 and the kind of event, but 三号矿坑 is not 二号矿坑, and 3 dead after a story of
+    5 is no count of it: the story rules tell them apart, whatever names and kind they share."""
+    scheme = {"name": "矿山", "subjects": ["岫岩矿业"], "events": {"死亡": 5, "遇难": 5, "塌方": 4, "坍塌": 4}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "city",
+            "http://m/1",
+            "岫岩矿业二号矿坑边坡塌方 已致5人死亡",
+            "岫岩矿业二号矿坑昨夜发生边坡塌方，正在坑底清运石料的两台自卸车被埋。截至今天中午已致5人死亡，塌方原因正在调查。",
+            0,
+        ),
+        _item(
+            "city",
+            "http://m/2",
+            "岫岩矿业三号矿坑坍塌3人遇难 董事长赶赴现场",
+            "今天清晨，岫岩矿业三号矿坑一处老采空区突然坍塌，3名正在打眼放炮的工人遇难，公司已停下所有矿坑的作业。",
+            60 * 24 * 2,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_illegal_logging_in_another_forest_compartment_is_another_story(store: Store) -> None:
+    """东沟林班 and 北沟林班 are two compartments of one forest farm: two cases of 盗伐."""
+    scheme = {"name": "林业", "subjects": ["鹤岭林场"], "events": {"盗伐": 3}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "weibo",
+            "http://f/1",
+            "村民反映鹤岭林场东沟林班夜里有人盗伐",
+            "住在鹤岭林场东沟边上的村民说，最近半个月几乎每天半夜都能听见油锯声，东沟林班又多了十几个新伐桩。",
+            0,
+        ),
+        _item(
+            "city",
+            "http://f/2",
+            "鹤岭林场北沟林班发现大面积盗伐",
+            "鹤岭林场巡护人员在北沟林班发现大面积盗伐痕迹，一百多棵柞树被伐倒运走，林场已向森林公安报案。",
+            60 * 24,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

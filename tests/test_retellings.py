@@ -25,7 +25,6 @@ from bot.analysis.similarity import (
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
-    _told_apart,
     accused_posts,
     canonical,
     dates,
@@ -42,10 +41,12 @@ from bot.analysis.story import (
     shared_text,
     site_relation,
     sites,
+    specific_run,
     stored_lead,
     story,
     tells_another,
     tells_progress,
+    told_apart,
     towns,
 )
 from bot.config import AnalysisConfig, SchemeConfig
@@ -1638,7 +1639,7 @@ def test_headlines_about_cadres_of_two_posts_tell_two_cases() -> None:
     retold = story(
         canonical(f"柘桥学院书记被举报了{TITLE_END}听说学院书记被人实名举报了，收钱安排亲戚。"), judge._words
     )
-    assert not _told_apart(stored, retold)
+    assert not told_apart(stored, retold)
 
 
 AIRPORT = SchemeConfig(name="蓟川机场", subjects=["蓟川机场"], events={"滞留": 3})
@@ -1674,3 +1675,11 @@ def test_a_drill_is_no_account_of_the_real_event_nor_the_other_way_round() -> No
     judge = Judge([AIRPORT], analysis=AnalysisConfig())
     judge.remember(drill, "YQ-2")
     assert judge.similar(item(*SNOWED_IN, "a")) is None
+
+
+def test_the_toll_phrase_is_no_name_a_follow_up_shares() -> None:
+    """经抢救无效 tells how a victim died, in any story: no run naming the story (`specific_run`)."""
+    names = {"牤牛河砂场", "死亡"}
+    told = canonical("牤牛河砂场一名工人被传送带卷入 经抢救无效死亡")
+    assert specific_run("牤牛河砂场砂堆坍塌 两名装车工被埋 经抢救无效死亡", told, names) == ""
+    assert specific_run("牤牛河砂场筛砂线传送带卷入工人", told, names) == "传送带卷入"

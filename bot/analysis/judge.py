@@ -23,7 +23,7 @@ from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
 from bot.analysis.stance import negated_events, rebuttal
-from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story
+from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story, told_apart
 from bot.analysis.tiering import score, spread_upgrade
 from bot.config import AnalysisConfig, SchemeConfig, SourceConfig
 from bot.models import Action, Hit, Incident, Item, Match, Tier
@@ -171,6 +171,15 @@ class Judge:
     def leads(self, number: str) -> list[str]:
         """Canonical title + lead of the indexed items of incident `number` (a few, oldest first)."""
         return self.index.leads(number)
+
+    def told_apart(self, item: Item, number: str) -> bool:
+        """Do the story rules (`bot.analysis.story.told_apart`: two numbered pits, two towns, a toll that fell)
+        tell this item from the first indexed report of incident `number`? Placement's rules by names and
+        kind of event ask before joining a story whose wording they did not weigh; they read again-words
+        themselves, with punctuation (`tells_another`)."""
+        looked = self._query(item)
+        leads = self.leads(number)
+        return looked is not None and bool(leads) and told_apart(leads[0], looked[1], again=False)
 
     def knows(self, number: str) -> bool:
         """True if some item of incident `number` is indexed here."""

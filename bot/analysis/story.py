@@ -966,6 +966,7 @@ SITE_KINDS = {
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
+    "tract": "林班 矿坑 采区 工作面",
 }
 _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
 _ROAD_STRETCH = re.compile(r"村路段")  # the stretch of a road through a village (S312省道青石村路段)
@@ -1368,7 +1369,7 @@ def score(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel |
 def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairModel | None = None) -> tuple[float, bool]:
     """`score`, and whether it is the probability itself (False: an upper bound under `floor`)."""
     model = model or pair_model()
-    if _told_apart(stored_lead, query):
+    if told_apart(stored_lead, query):
         return 0.0, True
     if _told_together(stored_lead, query):
         return 1.0, True
@@ -1380,7 +1381,7 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
     return _probability(model.logit(finish())), True
 
 
-def _told_apart(stored_lead: str, query: Story) -> bool:
+def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`, or two cadres by post and name,
     `_other_cadres`, or by post alone, `_other_posts`) or two subjects (`_headlines_name_other_subjects`), reports from two
@@ -1389,7 +1390,9 @@ def _told_apart(stored_lead: str, query: Story) -> bool:
     and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
-    after_again, again_words = _told_again(query.title)
+    # `again=False`: the caller reads the again-words itself, with the punctuation a canonical text has lost
+    # (`tells_another`: 又一户着火了？不是 denies it)
+    after_again, again_words = _told_again(query.title) if again else (False, ())
     if after_again or _drill(query.title) != _drill(stored_lead.partition(TITLE_END)[0]):
         return True
     sites_brought_in = _sites_brought_in(query.title)
@@ -1732,7 +1735,7 @@ SPECIFIC_RUN = 3  # characters: 沿江路, 鸿运鞋厂, 桂园小区 — a prop
 BLANK = "\ue003"  # private use: stands for a removed word in `specific_run`
 # figures and toll words change between reports of one story; they are no name
 _TOLL = re.compile(
-    r"直接经济损失|经济损失|损失|[\d\ue002〇一二两三四五六七八九十百千万亿元余多名人死伤亡难遇罹失踪联数增升至达已致共]"
+    r"直接经济损失|经济损失|损失|经抢救无效|抢救无效|[\d\ue002〇一二两三四五六七八九十百千万亿元余多名人死伤亡难遇罹失踪联数增升至达已致共]"
 )
 
 
