@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.analysis.judge import Judge
-from bot.analysis.short_names import aliases
+from bot.analysis.matcher import own_brands
+from bot.analysis.short_names import aliases, brand
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
@@ -158,6 +159,41 @@ def test_people_shorten_an_organisations_name() -> None:
     assert aliases("江城建工集团有限公司") == {"建工"}
     assert aliases("鹊山物业") == set()
     assert aliases("市国资委") == set()
+
+
+def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None:
+    """锟程 for 锟程汽车零部件公司, 绮纶 for 绮纶纺织; an office, a hospital or a name starting with its level has
+    no brand, and a place starting several subjects or a region (江城) names none of them."""
+    assert brand("锟程汽车零部件公司") == "锟程"
+    assert brand("绮纶纺织") == "绮纶"
+    assert brand("泰川机场") == ""
+    assert brand("浔阳区人民医院") == ""
+    assert brand("江城建工集团") == "江城"  # alone a brand; the schemes decide
+    schemes = [
+        SchemeConfig(name="园区", subjects=["锟程汽车零部件公司", "江城建工集团", "江城水务集团"], events={"火灾": 4}),
+        SchemeConfig(name="属地", regions=["绮纶"], subjects=["绮纶纺织"], events={"欠薪": 3}),
+    ]
+    assert own_brands(schemes) == {"锟程汽车零部件公司": "锟程"}
+
+
+def test_a_netizen_calling_the_firm_by_its_brand_retells_its_story() -> None:
+    scheme = SchemeConfig(name="园区", subjects=["锟程汽车零部件公司"], events={"起火": 4, "火灾": 4})
+    first = Item(
+        "news",
+        "http://n/fire",
+        "锟程汽车零部件公司成品仓库起火 数千只轮毂被熏黑",
+        "12月10日傍晚，锟程汽车零部件公司成品仓库包装材料堆放区起火，浓烟从仓库屋顶冒出，员工及时疏散，消防员"
+        "一个多小时将明火扑灭，数千只待发货的轮毂被熏黑，事故未造成人员伤亡。",
+        fetched_at=START,
+    )
+    post = Item(
+        "weibo",
+        "http://w/fire",
+        "锟程那个大仓库冒黑烟了",
+        "下班的时候看到仓库顶上全是黑烟，大家都跑出来了，还好没人在里面。听说里面的纸箱子和泡沫先着的。",
+        fetched_at=START + timedelta(minutes=40),
+    )
+    assert merged(first, post, schemes=[scheme])
 
 
 SCHOOL = SchemeConfig(name="枞阳", subjects=["枞阳市第三中学"], events={"中毒": 4, "食物中毒": 4})

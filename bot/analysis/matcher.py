@@ -41,7 +41,7 @@ from bot.analysis.expression import (
     words,
 )
 from bot.analysis.normalize import normalize, offsets, variants
-from bot.analysis.short_names import aliases
+from bot.analysis.short_names import aliases, brand
 from bot.config import SchemeConfig
 from bot.models import Hit, Item, Match
 
@@ -157,6 +157,19 @@ def short_forms(subject: str) -> frozenset[str]:
     return frozenset(form for alias in aliases(subject) for form in variants(alias))
 
 
+def own_brands(schemes: Sequence[SchemeConfig]) -> dict[str, str]:
+    """Subject → the brand it alone is called by (锟程 for 锟程汽车零部件公司, `short_names.brand`): not one that
+    starts another subject or a region of the schemes (江城 of 江城建工集团 and 江城水务集团 is the city)."""
+    subjects = {str(w) for scheme in schemes for w in scheme.words("subject")}
+    names = subjects | {str(w) for scheme in schemes for group in ("leader", "region") for w in scheme.words(group)}
+    found = {subject: brand(subject) for subject in subjects}
+    return {
+        subject: head
+        for subject, head in found.items()
+        if head and not any(other != subject and (other.startswith(head) or head.startswith(other)) for other in names)
+    }
+
+
 def scheme_words(scheme: SchemeConfig, rule: Node) -> Iterable[tuple[str, str, int, bool]]:
     """(word, group, severity, boundary check) for every word the scheme looks for."""
     for group in ("subject", "leader", "region"):
@@ -191,6 +204,7 @@ class Matcher:
         checked: set[str] = set()
         dictionary: set[str] = set()
         self._active: set[str] = set()  # active report forms (实名举报): not where the clause invites reports
+        brands = own_brands(schemes)
         for index, scheme in enumerate(schemes):
             rule = parse(scheme.expression) if scheme.expression.strip() else default_rule(scheme)
             self.schemes.append(
@@ -216,7 +230,8 @@ class Matcher:
                     checked.update(forms)
                 found_as = [(forms, (index, group, str(word), severity, exact))]
                 if group == "subject":
-                    found_as.append((short_forms(str(word)), (index, ALIAS, str(word), 0, False)))
+                    forms_short = short_forms(str(word)) | ({brands[str(word)]} if str(word) in brands else set())
+                    found_as.append((frozenset(forms_short), (index, ALIAS, str(word), 0, False)))
                 for group_forms, ref in found_as:
                     for form in group_forms:
                         refs = patterns.setdefault(form, {}).setdefault(index, [])

@@ -60,6 +60,26 @@ def aliases(name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# what a firm's name says after its brand (锟程汽车零部件公司, 晟璟电子, 绮纶纺织, 绿垄合作社): people call such a firm
+# by its brand alone (在锟程上夜班, 绮纶又不发工资了); an office, a school or a hospital (泰川机场, 鹊山医院) starts
+# with its place instead
+_FIRM = re.compile(
+    r"公司|集团|股份|合作社|电子|纺织|食品|能源|科技|物流|快递|速运|快运|地产|置业|化工|制药|药业|人力|汽车|机械|电器"
+    r"|材料|矿业|铝业|钢铁|实业|纸业|酒业|乳业|服饰|商贸|贸易|农业|牧业|种业|生物"
+)
+BRAND = 2  # characters of a firm's brand
+
+
+def brand(name: str) -> str:
+    """The brand a firm's name starts with (锟程 of 锟程汽车零部件公司), or '': none before an administrative
+    level (浔阳区人民医院) or a name that is not a firm's. Whether it names the firm alone is for the caller to
+    say (a place name starting several subjects, 江城建工集团 and 江城水务集团, names none of them)."""
+    if len(name) < 4 or name[0] in LEVELS or _ORG_PLACE.match(name) or not _FIRM.search(name, BRAND):
+        return ""
+    head = name[:BRAND]
+    return head if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) and head not in _TOO_PLAIN else ""
+
+
 def abbreviates(short: str, full: str) -> bool:
     """`short` is `full` with words left out between its first and last two characters (裕丰批发市场 for
     裕丰农副产品批发市场): a scheme listing both names one organisation twice."""

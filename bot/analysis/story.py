@@ -33,9 +33,10 @@ from pathlib import Path
 from bot.analysis.cadres import POSTS, SURNAMES
 from bot.analysis.concepts import concept
 from bot.analysis.facts import DEATHS, INJURED, MISSING, extract
+from bot.analysis.matcher import ALIAS
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
-from bot.analysis.short_names import LEVELS, addressed, aliases
+from bot.analysis.short_names import LEVELS, addressed, aliases, brand
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
@@ -921,13 +922,16 @@ def _read_tolls(text: str) -> frozenset[tuple[str, float]]:
 def _called_short(subjects: Iterable[str], query: Story) -> bool:
     """Does the query call one of `subjects` by a short form (aliases), outside the names of the subjects it
     names itself (西岭化工集团 holds 化工, a short form of 东湖化工集团, and is another firm)?"""
+    subjects = tuple(subjects)
     forms = [a for subject in subjects for a in aliases(subject)]
-    if not forms:
+    # a firm by its brand alone (在锟程上夜班): one the schemes' matcher keeps as its short name
+    branded = [brand(s) for s in subjects if s in query.words.get(ALIAS, ())]
+    if not forms and not any(branded):
         return False
     head = query.head
     for own in query.words.get("subject", ()):
         head = head.replace(own, BLANK)
-    return any(a in head for a in forms)
+    return any(a in head for a in forms) or any(b and b in head for b in branded)
 
 
 # the words of a kind of post, not of its story: two 12345 tickets about one hospital share 工单 and
@@ -1618,7 +1622,19 @@ def _headlines_name_other_subjects(stored: str, query: Story) -> bool:
     if not theirs or query.lookup is None or TITLE_END not in stored:
         return False
     ours = query.lookup(stored.partition(TITLE_END)[0]).get("subject", frozenset())
-    return bool(ours and not any(w in query.head for w in ours) and not any(w in stored for w in theirs))
+    return bool(
+        ours
+        and not any(w in query.head for w in ours)
+        and not any(w in stored for w in theirs)
+        and not any(_one_name(a, b) for a in ours for b in theirs)
+    )
+
+
+def _one_name(a: str, b: str) -> bool:
+    """Is one name the other with characters left out (东平城投 in 东平城市投资集团): a scheme naming one firm twice?"""
+    short, full = sorted((a, b), key=len)
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def _probability(logit: float) -> float:
