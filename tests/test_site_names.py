@@ -433,8 +433,11 @@ ARREARS = (
         + "槐荫花苑项目上月结清42名农民工工资后，又有30名工人到项目部讨薪。",
         "槐荫花苑欠薪风波刚平 项目部又因扣押金起争议" + TITLE_END + "槐荫花苑项目又有工人称被扣押金。",
         "槐荫花苑项目整改完成后 再次被工人投诉" + TITLE_END + "槐荫花苑项目整改完成后再次被工人投诉拖欠工资。",
+        "槐荫花苑项目整改后 另一名工人仍被拖欠工资"
+        + TITLE_END
+        + "槐荫花苑项目部称已整改，但另一名工人说仍被拖欠工资。",
     ],
-    ids=["paid, then more workers", "the row settled, then another", "put right, then again"],
+    ids=["paid, then more workers", "the row settled, then another", "put right, then again", "put right, another one"],
 )
 def test_a_headline_saying_it_happened_again_after_the_story_was_dealt_with_tells_another(query: str) -> None:
     assert estimated(ARREARS, query) == (0.0, True)
