@@ -1683,3 +1683,20 @@ def test_the_toll_phrase_is_no_name_a_follow_up_shares() -> None:
     told = canonical("牤牛河砂场一名工人被传送带卷入 经抢救无效死亡")
     assert specific_run("牤牛河砂场砂堆坍塌 两名装车工被埋 经抢救无效死亡", told, names) == ""
     assert specific_run("牤牛河砂场筛砂线传送带卷入工人", told, names) == "传送带卷入"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("热电厂烟囱冒黑烟 周边住户阳台落满煤灰", "污染"),  # soot on the balconies: the chimney's smoke pollutes
+        ("破碎车间粉尘飘进村小学", "污染"),
+        ("热力公司维修工上门私收调试费 被住户拍下", "收费"),
+    ],
+)
+def test_soot_dust_and_a_fee_taken_privately_are_read_as_their_kinds(text: str, kind: str) -> None:
+    assert kind in events(plain(canonical(text)))
+
+
+def test_an_apology_tells_how_a_story_was_dealt_with() -> None:
+    assert tells_progress(canonical("断指工人工伤认定已作出 区人社局公开致歉"), title=True)
+    assert not tells_progress(canonical("断指工人要求区人社局道歉"), title=True)
