@@ -176,6 +176,9 @@ CASES = [
     ("events", "火灾", "消防火灾调查认定", True),  # 消防: the fire service, not prevention
     ("events", "泄漏", "燃气泄漏物业没人管", True),  # 物业 starts after the word
     ("events", "塌方", "塌方路段已封闭", True),  # a street suffix after an event word is no street name
+    # the subject's own cadre by post: 党委书记 is one word, yet 桦沟镇党委 is there
+    ("subjects", "桦沟镇党委", "桦沟镇党委书记被举报收受工程老板礼金", True),
+    ("subjects", "凤岭县林业局", "凤岭县林业局局长被实名举报", True),
 ]
 
 

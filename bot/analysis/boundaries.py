@@ -40,6 +40,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from bot.analysis.cadres import POSTS
 from bot.analysis.normalize import simplified, variants
 
 CONTEXT = 4  # characters looked at on each side of a hit
@@ -171,6 +172,7 @@ KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, i
 # 消防 is the fire service, not prevention (消防火灾调查)
 PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "杜绝", "遏制", "警惕")
 NOT_PREVENTION = ("消防",)
+_POST = re.compile(POSTS)  # a leading cadre's post right after an organisation (党委书记, 局长)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
 
@@ -345,6 +347,8 @@ class Boundaries:
         rest = window[end:]
         if (kind == "org" and rest.startswith(ORG_SUFFIXES)) or (kind == "place" and rest.startswith(ADMIN_SUFFIXES)):
             return True
+        if kind == "org" and _POST.match(rest):
+            return True  # 桦沟镇党委|书记 (党委书记 is one word): the subject's own cadre, by post
         if kind == "event" and rest.startswith(("性", "式")):
             return False  # 爆炸性新闻, 爆炸式增长
         if kind == "event" and (
