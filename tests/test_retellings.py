@@ -1700,3 +1700,8 @@ def test_soot_dust_and_a_fee_taken_privately_are_read_as_their_kinds(text: str, 
 def test_an_apology_tells_how_a_story_was_dealt_with() -> None:
     assert tells_progress(canonical("断指工人工伤认定已作出 区人社局公开致歉"), title=True)
     assert not tells_progress(canonical("断指工人要求区人社局道歉"), title=True)
+
+
+def test_arrears_paid_up_tell_how_a_story_was_dealt_with() -> None:
+    assert tells_progress(canonical("北坪园区欠缴社保问题：十二家企业补缴1260万元"), title=True)
+    assert tells_progress(canonical("我们园区的社保都补上了"), title=True)
