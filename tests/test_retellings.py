@@ -1705,3 +1705,7 @@ def test_an_apology_tells_how_a_story_was_dealt_with() -> None:
 def test_arrears_paid_up_tell_how_a_story_was_dealt_with() -> None:
     assert tells_progress(canonical("北坪园区欠缴社保问题：十二家企业补缴1260万元"), title=True)
     assert tells_progress(canonical("我们园区的社保都补上了"), title=True)
+
+
+def test_a_recognised_occupational_disease_and_its_compensation_tell_how_a_story_went_on() -> None:
+    assert tells_progress(canonical("煤矿尘肺病矿工获职业病认定 矿方一次性补偿"), title=True)
