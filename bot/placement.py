@@ -251,7 +251,7 @@ def _follow_up(
             continue
         words = set(judgement.match.words()) | set(incident.match.words())
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
-        if run and _told_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
+        if run and _kept_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
             continue
         # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
         area = AREA.fullmatch(run) and not set(judgement.match.words("leader")) & set(incident.match.words("leader"))
@@ -263,7 +263,7 @@ def _follow_up(
     return best[1] if best else None
 
 
-def _told_apart(item: Item, judge: Judge, incident: Incident) -> bool:
+def _kept_apart(item: Item, judge: Judge, incident: Incident) -> bool:
     """The story rules or the sites tell an item from an incident's reports, whatever names and kind they share."""
     if judge.told_apart(item, incident.number):
         return True

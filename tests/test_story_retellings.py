@@ -444,3 +444,14 @@ def test_a_repair_finished_is_how_the_collapse_went_on() -> None:
         "对该路段开展了雷达探测，未发现其他空洞。",
     )
     assert merged(collapse, repaired, [scheme])
+
+
+def test_a_brand_the_schemes_do_not_keep_is_no_short_name() -> None:
+    """东湖 is a region here: 西岭化工集团东湖厂区 names the place, not 东湖化工集团 by its brand."""
+    scheme = SchemeConfig(name="化工", subjects=["东湖化工集团", "西岭化工集团"], regions=["东湖"], events={"泄漏": 4})
+    judge = Judge([scheme])
+    stored = stored_lead(canonical(f"东湖化工集团储罐泄漏 周边居民闻到异味{TITLE_END}东湖化工集团一储罐今晨发生泄漏。"))
+    query = story(
+        canonical(f"西岭化工集团东湖厂区发生泄漏{TITLE_END}西岭化工集团位于东湖的厂区一处管道发生泄漏。"), judge._words
+    )
+    assert dict(zip(FEATURES, features(stored, query), strict=True))["who_alias"] == 0.0

@@ -159,7 +159,7 @@ def short_forms(subject: str) -> frozenset[str]:
 
 def own_brands(schemes: Sequence[SchemeConfig]) -> dict[str, str]:
     """Subject → the brand it alone is called by (锟程 for 锟程汽车零部件公司, `short_names.brand`): not one that
-    starts another subject or a region of the schemes (江城 of 江城建工集团 and 江城水务集团 is the city)."""
+    starts another subject, a leader or a region of the schemes (江城 of 江城建工集团 and 江城水务集团 is the city)."""
     subjects = {str(w) for scheme in schemes for w in scheme.words("subject")}
     names = subjects | {str(w) for scheme in schemes for group in ("leader", "region") for w in scheme.words(group)}
     found = {subject: brand(subject) for subject in subjects}

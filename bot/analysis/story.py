@@ -924,8 +924,12 @@ def _called_short(subjects: Iterable[str], query: Story) -> bool:
     names itself (西岭化工集团 holds 化工, a short form of 东湖化工集团, and is another firm)?"""
     subjects = tuple(subjects)
     forms = [a for subject in subjects for a in aliases(subject)]
-    # a firm by its brand alone (在锟程上夜班): one the schemes' matcher keeps as its short name
-    branded = [brand(s) for s in subjects if s in query.words.get(ALIAS, ())]
+    # a firm by its brand alone (在锟程上夜班): only a brand the schemes' matcher keeps as the firm's short name
+    # (`matcher.own_brands`; 东湖 of 东湖化工集团 may be the place)
+    named = query.words.get(ALIAS, frozenset())
+    branded = [
+        b for s in subjects if s in named and (b := brand(s)) and query.lookup and s in query.lookup(b).get(ALIAS, ())
+    ]
     if not forms and not any(branded):
         return False
     head = query.head
@@ -1388,7 +1392,8 @@ def estimate(stored_lead: str, query: Story, floor: float = 0.0, model: PairMode
 def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     """Rules beside the pair model, for signs it only ever saw on two stories, too rarely to learn
     their weight: headlines about two people (`_headlines_name_other_people`, or two cadres by post and name,
-    `_other_cadres`, or by post alone, `_other_posts`) or two subjects (`_headlines_name_other_subjects`), reports from two
+    `_other_cadres`, or by post alone, `_other_posts`) or two subjects (`_headlines_name_other_subjects`), a drill told
+    on one side only (`_drill`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
     and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
