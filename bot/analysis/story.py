@@ -581,14 +581,17 @@ class Story:
         return self.lookup(self.head) if self.lookup else {}
 
     @cached_property
-    def title_leaders(self) -> frozenset[str]:
-        """Leaders of the schemes its headline names."""
-        return self.lookup(self.title).get("leader", frozenset()) if self.lookup and self.title else frozenset()
+    def title_words(self) -> Mapping[str, frozenset[str]]:
+        """Scheme words in the headline, by group (none without a lookup)."""
+        return self.lookup(self.title) if self.lookup and self.title else {}
 
-    @cached_property
+    @property
+    def title_leaders(self) -> frozenset[str]:
+        return self.title_words.get("leader", frozenset())
+
+    @property
     def title_subjects(self) -> frozenset[str]:
-        """Subjects of the schemes its headline names."""
-        return self.lookup(self.title).get("subject", frozenset()) if self.lookup and self.title else frozenset()
+        return self.title_words.get("subject", frozenset())
 
     @cached_property
     def cadres(self) -> frozenset[str]:  # of the head: names after a post (总经理夏明远: 夏明)
@@ -1602,16 +1605,22 @@ def _towns_apart(marked_lead: str, query: Story) -> bool:
     return bool(ours and theirs and not any(t in query.head for t in ours) and not any(t in stored for t in theirs))
 
 
+def _headline_names(stored: str, query: Story, group: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a group of the schemes the stored headline and the query's headline name (nothing for the
+    stored one when the query's names none). `stored`: a plain stored lead."""
+    theirs = query.title_words.get(group, frozenset())
+    if not theirs or query.lookup is None or TITLE_END not in stored:
+        return frozenset(), theirs
+    return query.lookup(stored.partition(TITLE_END)[0]).get(group, frozenset()), theirs
+
+
 def _headlines_name_other_people(stored: str, query: Story) -> bool:
     """Both headlines name leaders of the schemes and neither text names (or addresses, 祁局长) the
     other's: 城投原总经理盛怀朴接受审查 / 城投副总经理詹北辰被查 are two people's cases, however alike
     the wording. A rule, not a feature of the model: in the labelled pairs it only ever marks two
     stories, too rarely for the model to learn its weight (`other_leader`, over the leads, is the
     weaker sign: a follow-up may quote another leader). `stored`: a plain stored lead."""
-    theirs = query.title_leaders
-    if not theirs or query.lookup is None or TITLE_END not in stored:
-        return False
-    ours = query.lookup(stored.partition(TITLE_END)[0]).get("leader", frozenset())
+    ours, theirs = _headline_names(stored, query, "leader")
     return bool(
         ours
         and not any(w in query.head or addressed(w, query.head) for w in ours)
@@ -1623,10 +1632,7 @@ def _headlines_name_other_subjects(stored: str, query: Story) -> bool:
     """Both headlines name subjects of the schemes and neither text names the other's: 江城化工集团…发生爆炸 /
     江城水务集团…发生爆炸 with one toll are two companies' accidents (`other_subject`, over the leads, is the weaker
     sign: a follow-up quotes the office dealing with it)."""
-    theirs = query.title_subjects
-    if not theirs or query.lookup is None or TITLE_END not in stored:
-        return False
-    ours = query.lookup(stored.partition(TITLE_END)[0]).get("subject", frozenset())
+    ours, theirs = _headline_names(stored, query, "subject")
     return bool(
         ours
         and not any(w in query.head for w in ours)
