@@ -65,6 +65,8 @@ DATA_T21 = DATA.parent / "reposts_t21"
 DATA_T22 = DATA.parent / "reposts_t22"
 DATA_T23 = DATA.parent / "reposts_t23"
 DATA_T24 = DATA.parent / "reposts_t24"
+DATA_T25 = DATA.parent / "reposts_t25"
+DATA_T26 = DATA.parent / "reposts_t26"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -211,6 +213,8 @@ T19_PLACES, T20_PLACES = ("兴川", "定平", "新坊"), ("怀川", "长阳", "�
 T21_PLACES, T22_PLACES = ("泰川", "汇津", "沙口"), ("庆川", "乐丰", "柳港")
 # T23, T24 (ninety-seventh round): townships, villages, forests and mines; industrial parks, factories and heating
 T23_PLACES, T24_PLACES = ("安川", "凤岭", "桦沟"), ("旗山", "铜湾", "北坪")
+# T25, T26 (ninety-eighth round): courts, prosecution and justice; coast, fishing and maritime
+T25_PLACES, T26_PLACES = ("鸣川", "梓岭", "南埠"), ("鲸湾", "蚌洲", "礁头")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -617,6 +621,39 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t23", DATA_T23, T24_PLACES), ("t24", DATA_T24, T23_PLACES))
+                    ),
+                    # T25 and T26 (ninety-eighth round): courts, prosecution and justice; coast, fishing and
+                    # maritime; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *T17_PLACES,
+                                *T18_PLACES,
+                                *T19_PLACES,
+                                *T20_PLACES,
+                                *T21_PLACES,
+                                *T22_PLACES,
+                                *T23_PLACES,
+                                *T24_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t25", DATA_T25, T26_PLACES), ("t26", DATA_T26, T25_PLACES))
                     ),
                 )
             ),
