@@ -524,3 +524,21 @@ def test_one_death_told_without_a_count_beside_its_word(text: str, deaths: int) 
 )
 def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
     assert extract(text).value(INJURED) == injured
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("鸣川市看守所一在押人员死亡 家属称遗体多处淤青", DEATHS, 1),  # one, by a role noun in 人员 (round 98)
+        ("一名在押人员死亡", DEATHS, 1),
+        ("一名当事人在梓岭区法院诉讼服务中心坠楼身亡", DEATHS, 1),  # who in 人, then where, then what they did
+        ("一名律师在南埠人民法庭门口被殴打受伤", INJURED, 1),  # a role in 师; 人民 in a place starts no count
+        ("一名男子在人民路被车撞倒身亡", DEATHS, 1),
+        ("押解车与货车相撞 致司机及2名押解民警死亡", DEATHS, 3),  # 押解民警: a role noun in 民警
+        ("一名在押人员凌晨突发疾病 送医时已无生命体征", DEATHS, 1),  # the end, told when taken to hospital
+        ("一名医生在人民医院救治受伤群众", INJURED, 0),  # a verb of caring ends where they were
+        ("3名医生在医院救治受伤群众", INJURED, 0),
+    ],
+)
+def test_ones_told_by_longer_roles_and_places(text: str, kind: str, value: int) -> None:
+    assert extract(text).value(kind) == value

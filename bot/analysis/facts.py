@@ -60,13 +60,15 @@ _AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?
 # 3名工人受伤: who, between the count and the word
 _WHO = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|幼儿|老人|农民工"
-    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民)|[\u4e00-\u9fff]{1,2}人)?"  # 医护人员, 就餐者,
+    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师)|[\u4e00-\u9fff]{1,2}人)?"  # 医护人员, 就餐者,
     # 施工员, 外卖员, 路人, 乘车人: a role noun
 )
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_AT = r"(?:(?:在|于|因|从)(?:(?![人名位未没无不非免和与及或另])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
+_DOING_CHAR = r"(?:人民|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+# (人民 starts no count: 在人民医院; 治 and 看望 end the place at a verb of caring: 在医院救治受伤群众)
+_AT = r"(?:(?:在|于|因|从)(?:人民|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = (
     r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|失踪|失联|下落不明|受伤|伤|重伤|轻伤|轻微伤|烧伤|烫伤|中毒|被困"
@@ -104,7 +106,6 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
 # 送医; 被救出时已无生命体征 is being got out), and the word is not followed by the people or the matter
 # it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
-_DOING_CHAR = r"(?:(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
 _DOING = (
     # 与货车相撞: what hit them, after what they were doing (快递员送件途中与渣土车相撞身亡)
     rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,5}}?(?:相撞|碰撞|相刮)"
@@ -116,14 +117,14 @@ _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当�
 _LUCKLESS_CLAUSE = (
     r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效)"
     # 一名走失老人在河边被发现，已无生命体征; 一名落水男子，被救上岸时已无生命体征
-    r"|[,，](?:被[\u4e00-\u9fff]{0,4}?时|发现时)?(?=(?:已经?)?(?:无|没有|失去)生命体征))"
+    r"|[,，](?:被?[\u4e00-\u9fff]{0,4}?时|发现时)?(?=(?:已经?)?(?:无|没有|失去)生命体征))"
 )
 _ENDED = rf"(?:{_LUCKLESS_CLAUSE}|{_LUCKLESS})"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -139,10 +140,10 @@ _ONE = (
     rf"(?:{_NOT_ONE_GROUP}[\u4e00-\u9fff]{{1,2}}(?=产妇|孕妇|男子|女子|老人|患者|儿童|学生|工人|司机|村民|骑手))?"
     r"(?:产妇|孕妇|男孩|女孩|男童|女童|幼童|婴儿|男子|女子|老人|老太|老汉|少年|少女|工人|学生|骑手|司机|行人|村民|患者|儿童|妇女|男生|女生"
     # 一收费员, 一外卖员, 一厨师, 一环卫工: a role noun (not 一化工厂, 一施工现场)
-    rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:员|师)"
+    rf"|{_NOT_ONE}[\u4e00-\u9fff]{{1,2}}(?:人员|员|师)"
     r"|环卫工|清洁工|农民工|临时工|钢筋工|电焊工|装卸工|搬运工|员工|职工|矿工|船员|保安|教师|老师|民警|辅警|乘客|游客|孩子"
     # 一名外包电工在配电房检修时触电死亡: after 名 or 位 the words name one person, whatever they say
-    r"|(?<=[名位岁的])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?)"
+    r"|(?<=[名位岁的])(?:(?![人名位未没无不非免和与及或另在于因从])[\u4e00-\u9fff]){1,4}?人?)"
 )
 
 
