@@ -50,6 +50,11 @@ CASES = [
     ("leaders", "陈立新", "集团陈立新闻发言人回应爆炸传闻", False),
     ("leaders", "陈立新", "陈立新村一化工厂爆炸", False),
     ("leaders", "陈立新", "陈立新同志接受审查", True),
+    # a three-character name before a verb (round 98): the lone character joins no word with the name's last
+    ("leaders", "滕玉珍", "渔政支队支队长滕玉珍收船老板红包", True),
+    ("leaders", "邬振海", "邬振海管的局就这么刁难人？", True),
+    ("leaders", "邬振海", "网友：邬振海管的局就这么刁难人？", True),  # what netizens say of him, no netizen namesake
+    ("leaders", "邬振海", "网友邬振海投诉", False),
     ("leaders", "陈立新", "陈立新案一审宣判", True),
     ("leaders", "张伟", "张伟案一审宣判", True),
     ("leaders", "陈立新", "陈立新系集团原董事长", True),

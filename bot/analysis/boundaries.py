@@ -287,8 +287,13 @@ class Boundaries:
             return False
         if kind == "org" and _LANDMARK.match(normal, end):
             return False
-        if kind == "person" and normal.endswith(COMMONERS, 0, start):
-            return False  # 市民陈立新投诉…: a namesake among the public, not the leader
+        if (
+            kind == "person"
+            and normal.endswith(COMMONERS, 0, start)
+            and not text[where[start - 1] + 1 : where[start]].strip()
+        ):
+            # 市民陈立新投诉…: a namesake among the public, not the leader (网友：邬振海… is what netizens say of him)
+            return False
         if kind == "event" and normal[start:end] in DEATH_FORMS and _NOT_HUMAN_BEFORE.search(normal, 0, start):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
@@ -415,7 +420,10 @@ class Boundaries:
             return False
         if end - start in (2, 3) and end < len(window) and _is_han(window[end]):
             first = self.route(window[end:], plain=True, extra=True)[0]  # 张伟|东|来电: 东 stands alone
-            if len(first) == 1 and first not in AFTER_NAME:
+            # a three-character name is whole: a lone character after it is another name's only where it
+            # joins the name's last into a word (陈立新|闻: 新闻, 陈立新|村); else it is a verb (滕玉珍收红包, 邬振海管的局)
+            joins = end - start == 2 or freq.get(window[end - 1 : end + 1], 0) > 0
+            if len(first) == 1 and first not in AFTER_NAME and joins:
                 return False
         return True
 
