@@ -83,6 +83,7 @@ CASES = [
     # a landmark for another party's place: the story is that place's (江城化工集团附近一民房爆炸)
     ("subjects", "江城化工集团", "江城化工集团附近一民房爆炸", False),
     ("subjects", "江城化工集团", "江城化工集团对面的加油站爆炸", False),
+    ("subjects", "蚌洲水产批发市场", "蚌洲水产批发市场对面的一家海鲜饭店厨房着火", False),  # its kind first (round 98)
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it
     ("subjects", "江城化工集团", "江城化工集团炸药库附近发生爆燃", True),
     # a region followed by a street suffix names a street, often elsewhere (twenty-second round); a bridge
@@ -156,6 +157,9 @@ CASES = [
     ("events", "事故", "防范各类火灾事故", False),
     ("events", "事故", "杜绝爆炸 事故发生后厂区停产", True),  # a space: the accident is another clause's
     ("events", "火灾", "提醒市民警惕火灾", False),  # a warning against it
+    ("events", "火灾", "提醒商户警惕冷库火灾", False),  # with what it would befall between (round 98)
+    ("events", "中毒", "冬季预防一氧化碳中毒", False),
+    ("events", "火灾", "防范不到位发生火灾", True),  # a verb of its happening: it happened
     ("events", "爆炸", "离居民区太近存在爆炸风险", False),  # a risk, not an event
     ("events", "死亡", "排污致下游鱼类死亡", False),  # animals' deaths are no one's
     ("events", "死亡", "养殖场生猪大量死亡", False),

@@ -98,6 +98,9 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("小区计划停水一天", "停水", True),
         ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
         ("严禁拖欠农民工工资", "拖欠", True),  # a prohibition
+        ("严禁律师事务所乱收费", "乱收费", True),  # with whom it binds between (round 98)
+        ("禁止施工单位拖欠工资", "拖欠", True),
+        ("严禁后仍有律所乱收费", "乱收费", False),  # 后 and 有 say it happened
         ("连续十年无死亡事故", "事故", True),  # the negator reaches over the kind of event to its noun
         ("无证驾驶事故频发", "事故", False),
         ("无人机坠落事故", "事故", False),

@@ -143,16 +143,19 @@ COMMONERS = (
     *("市民", "村民", "居民", "网友", "乘客", "业主", "家长", "患者", "车主", "租户", "旅客", "游客", "顾客"),
     *("农民工", "工人", "职工", "学生", "老人", "男子", "女子", "来电人", "投诉人", "举报人", "当事人"),
 )
-# an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站):
-# the story is that place's, not the organisation's
+# an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站, 对面的一家
+# 海鲜饭店: what kind of place may come first): the story is that place's, not the organisation's
 _LANDMARK = re.compile(
     r"(?:附近|对面|斜对面|隔壁|旁边|不远处)的?(?:一|一家|一处|一座|一栋|一间|一个)?"
-    r"(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院)"
+    r"[\u4e00-\u9fff]{0,2}?(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院)"
 )
 # further than CONTEXT reaches, before an event word: what is guarded against, with its grade between
 # (坚决遏制重特大事故, 严防较大以上事故, 防范各类安全事故)
 _GUARDED_BEFORE = re.compile(
     r"(?:防止|防范|预防|杜绝|遏制|严防|严控|减少)(?:重特大|重大|较大|较大以上|各类|一切|群死群伤|生产安全|安全生产|安全)+$"
+    # or with what it would befall between (警惕冷库火灾, 防范电动车火灾, 预防一氧化碳中毒): a short object, no verb of
+    # its happening (防范不到位发生火灾 is a fire)
+    r"|(?:防止|防范|预防|杜绝|严防|警惕|谨防)(?:(?!发生|导致|造成|引发|引起|出现)[^\W\d_不了着过的])[^\W\d_不了着过的]{0,3}$"
 )
 # a kind noun after the kind of event guarded against (杜绝爆炸事故, 防范各类火灾事故, 减少交通事故): the
 # guard reaches over that word to the noun

@@ -47,6 +47,7 @@ _NEGATOR = re.compile(
     r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)过?(?:一起|一次|一例|任何)[^，。！？；、,!?;：:\n]{0,9}$"
     # 也没有燃气泄漏, 未见有毒气体外泄: what did not leak may stand between the negator and the word
     r"|(?:没有|没|未|并未|无|并无)(?:燃气|煤气|天然气|液化气|有毒气体|气体|油品|化学品|危化品)$"
+    r"|(?:严禁|禁止)(?:(?![后仍有还又曾已])[^\W\d_不了着过的]){1,6}$"  # 严禁律师事务所乱收费: a prohibition with whom it binds
     r"|零$"  # 零事故, 零伤亡: a zero statistic
     r"|(?<!拒)不$"  # 不停运, 不拖欠: 不 right before the word (拒不 is a refusal, not a denial)
 )
