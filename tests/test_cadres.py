@@ -43,3 +43,30 @@ def test_a_post_of_the_subject_accused_counts_as_a_leader(title: str, post: str)
 def test_no_post_points_where_no_head_of_the_subject_is_accused(title: str) -> None:
     judgement = Judge([SCHEME]).judge(Item("s", "u", title, ""))
     assert judgement is not None and "领导职务" not in judgement.reason
+
+
+UNITS = SchemeConfig(
+    name="监管场所",
+    subjects=["鸣川市强制隔离戒毒所", "鲸湾市渔政支队", "梓岭区人民检察院", "鸣川市国土局"],
+    events={"被举报": 3, "受贿": 3},
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "post"),
+    [
+        ("鸣川市强制隔离戒毒所副所长被实名举报", "所长"),  # a 所's own head (round 98)
+        ("鲸湾市渔政支队支队长涉嫌受贿", "队长"),
+        ("梓岭区人民检察院副检察长被举报", "检察长"),
+    ],
+)
+def test_a_unit_s_own_head_is_named_by_its_kind(title: str, post: str) -> None:
+    judgement = Judge([UNITS]).judge(Item("s", "u", title, ""))
+    assert judgement is not None and f"领导职务「{post}」+20" in judgement.reason
+
+
+def test_the_same_post_elsewhere_is_staff() -> None:
+    judgement = Judge([UNITS]).judge(
+        Item("s", "u", "鸣川市国土局所长被举报受贿", "")
+    )  # a station's head, a bureau's staff
+    assert judgement is not None and "领导职务" not in judgement.reason
