@@ -297,6 +297,8 @@ def _progress_of(
         told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
         if counted and not counts_another(told):  # 这是该公司今年第二起…事故: not the one before it
             continue
+        if judge.told_apart(item, incident.number):  # 院长仉德昭 is not 执行局局长隗春燕 of one court
+            continue
         shared, apart = site_relation(ours, told)
         named = _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
         if (named or shared) and not apart:

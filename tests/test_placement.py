@@ -765,6 +765,37 @@ async def test_a_report_counting_itself_the_second_accident_is_not_the_first_one
     assert spreads == {items[0].title: 2, items[1].title: 1}
 
 
+async def test_a_report_on_another_leader_of_one_court_is_not_the_first_one_s_progress(store: Store) -> None:
+    """Two leaders of one court accused in two posts (round 98): the second, telling a case's outcome (改判),
+    reads as progress of a story of that court, but its headline names another leader: a story of its own."""
+    scheme = {
+        "name": "法院",
+        "subjects": ["梓岭区法院"],
+        "leaders": ["隗春燕", "仉德昭"],
+        "events": {"被举报": 3, "受贿": 3},
+    }
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "evening",
+            "http://c/1",
+            "实名举报：梓岭区法院执行局局长隗春燕和被执行人称兄道弟 案子一压就是两年",
+            "发帖人称在梓岭区法院打赢了一场工程款官司，执行局局长隗春燕多次和被执行人老板同桌吃饭。",
+            0,
+        ),
+        _item(
+            "daily",
+            "http://c/2",
+            "实名举报梓岭区法院院长仉德昭受贿 为老同学打招呼改判",
+            "发帖人称，一起土地承包纠纷案一审判决后，梓岭区法院院长仉德昭收了对方老板送的二十万元，随后对方的律师就告诉他“二审会改判”。",
+            60,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert {row[0]: row[3] for row in got} == {items[0].title: 1, items[1].title: 1}
+
+
 async def test_two_accidents_sharing_only_their_district_stay_apart(store: Store) -> None:
     """Both headlines start with 栎川区, the only run they share beyond the scheme's words: a district
     names every story there, so the 续报 rule does not take the second fall for the first one's."""
