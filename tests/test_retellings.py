@@ -1709,3 +1709,40 @@ def test_arrears_paid_up_tell_how_a_story_was_dealt_with() -> None:
 
 def test_a_recognised_occupational_disease_and_its_compensation_tell_how_a_story_went_on() -> None:
     assert tells_progress(canonical("煤矿尘肺病矿工获职业病认定 矿方一次性补偿"), title=True)
+
+
+SEAFOOD = SchemeConfig(
+    name="水产",
+    subjects=["瑞鳞水产食品公司", "瑞鳞水产"],
+    leaders=["訾国栋"],
+    events={"泄漏": 4, "中毒": 4, "被举报": 3, "偷排": 3},
+)
+
+
+def test_a_leader_accused_by_name_is_his_own_case_not_the_firm_s_other_story() -> None:
+    """The firm's ammonia leak is told; then a post accuses its chairman by name, whom the leak's report never
+    names (round 98): his case, not a retelling under the firm's short name. His dismissal told as the leak's
+    outcome (问责：…被停职) is the leak's story still."""
+    judge = Judge([SEAFOOD], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "瑞鳞水产食品公司冷库液氨泄漏 5名工人中毒送医",
+            "位于滨海工业园的瑞鳞水产食品公司一座冷库检修管道时发生液氨泄漏，5名分拣冻品的工人头晕、呼吸困难，"
+            "已送医救治，泄漏已于中午前控制住。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    accused = item(
+        "瑞鳞水产董事长訾国栋被实名举报 指使夜里偷排加工废水",
+        "瑞鳞水产食品公司一名操作工发帖，实名举报董事长訾国栋为省处理费，指使车间在夜里把清洗冻品的废水"
+        "直接排进滨海工业园的雨水管。",
+        "b",
+    )
+    assert judge.similar(accused) is None
+    outcome = item(
+        "液氨泄漏事件问责：瑞鳞水产董事长訾国栋被停职",
+        "瑞鳞水产食品公司冷库液氨泄漏致5名工人中毒，公司董事长訾国栋被停职，冷库停产整改。",
+        "c",
+    )
+    assert judge.similar(outcome) == "YQ-1"

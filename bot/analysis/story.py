@@ -1433,6 +1433,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or _things_apart(stored, query)
         or _other_cadres(stored, query)
         or _other_posts(stored, query)
+        or _named_accused(stored, query)
     )
 
 
@@ -1906,8 +1907,13 @@ def _other_cadres(stored: str, query: Story) -> bool:
 
 # a post standing for any of them (学院一领导被举报 retells 党委书记…被举报)
 _ANY_POST = frozenset(("一把手", "主要负责人", "领导干部", "领导"))
-_ACCUSED = re.compile(
-    rf"(?P<post>{POSTS})[\u4e00-\u9fff]{{0,3}}?(?=被|遭|涉嫌|收受|索要|索贿|受贿|贪污|挪用|违规|违纪|接受(?:纪律)?审查|落马|失联)"
+_ACCUSATION = r"(?=被|遭|涉嫌|收受|索要|索贿|受贿|贪污|挪用|违规|违纪|接受(?:纪律)?审查|落马|失联)"
+_ACCUSED = re.compile(rf"(?P<post>{POSTS})[\u4e00-\u9fff]{{0,3}}?{_ACCUSATION}")
+# after a name, an accusation itself: 被停职, 被免职 are a story's outcome for the person (问责：院长向稚川被停职)
+_ACCUSED_AFTER_NAME = re.compile(
+    r"[\u4e00-\u9fff]{0,3}?(?=被(?:实名)?举报|遭(?:实名)?举报|被(?:纪委)?(?:查|带走|调查|留置)|被指|被曝|被控|涉嫌|收受|索要|索贿"
+    r"|被(?:家属|群众|网友|村民|市民|居民|职工|工人|学生|家长|患者)?(?:实名)?投诉"
+    r"|受贿|贪污|挪用|违规|违纪|接受(?:纪律)?审查|落马|失联)"
 )
 
 
@@ -1916,6 +1922,14 @@ def accused_posts(title: str) -> frozenset[str]:
     """The posts of leading cadres a headline is about (党委书记汪慧敏被实名举报, 副院长被实名举报), but those
     standing for any post (领导)."""
     return frozenset(m.group("post") for m in _ACCUSED.finditer(title)) - _ANY_POST
+
+
+def _named_accused(stored: str, query: Story) -> bool:
+    """The query's headline accuses a leader of the schemes (瑞鳞水产董事长訾国栋被实名举报) whom the stored text never
+    names nor addresses: that person's case, not a retelling of another story of the firm (its ammonia leak)."""
+    title = query.title
+    accused = [w for w in query.title_leaders if _ACCUSED_AFTER_NAME.match(title, title.find(w) + len(w))]
+    return bool(accused) and not any(w in stored or addressed(w, stored) for w in accused)
 
 
 def _other_posts(stored: str, query: Story) -> bool:
