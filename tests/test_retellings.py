@@ -1746,3 +1746,20 @@ def test_a_leader_accused_by_name_is_his_own_case_not_the_firm_s_other_story() -
         "c",
     )
     assert judge.similar(outcome) == "YQ-1"
+
+
+def test_two_kinds_of_boat_wrecked_near_one_island_are_two_wrecks() -> None:
+    # a fishing boat's capsizing, then a sand carrier's near the same island (round 98): boats are things of a kind
+    stored = (
+        "礁头渔港一渔船在鳌背岛附近海域翻沉 3人遇难2人失联"
+        + TITLE_END
+        + "12月3日凌晨，礁头渔港一艘渔船在鳌背岛附近海域翻沉，船上5人中3人遇难、2人失联，搜救仍在进行。"
+    )
+    other = (
+        "鲸湾海事局：一艘运沙船在鳌背岛以南海域翻沉 11人遇难"
+        + TITLE_END
+        + "12月9日，一艘运沙船在鳌背岛以南海域翻沉，船上12人中11人遇难，事故原因正在调查。"
+    )
+    assert score(stored_lead(canonical(stored)), story(canonical(other))) < 0.5
+    retold = "鳌背岛那条渔船翻了" + TITLE_END + "听说礁头的渔船出海在鳌背岛附近翻了，死了三个人，还有两个没找到。"
+    assert score(stored_lead(canonical(stored)), story(canonical(retold))) > 0.5

@@ -329,6 +329,13 @@ VEHICLES = {
     "three_wheeler": "三轮",
     "excavator": "挖掘机 挖机",
     "tractor": "拖拉机",
+    # boats (round 98): a fishing boat's capsizing and a sand carrier's near the same island are two wrecks
+    "fishing_boat": "渔船",
+    "sand_boat": "运沙船 运砂船 采砂船 抽砂船 沙船 砂船",
+    "cargo_ship": "货船 货轮 集装箱船",
+    "ferry": "渡船 客渡船 轮渡 客船",
+    "pleasure_boat": "游船 游艇 观光船",
+    "tug": "拖轮",
 }
 BUILDING_PARTS = {
     "balcony": "阳台",
