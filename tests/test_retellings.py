@@ -1763,3 +1763,24 @@ def test_two_kinds_of_boat_wrecked_near_one_island_are_two_wrecks() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(other))) < 0.5
     retold = "鳌背岛那条渔船翻了" + TITLE_END + "听说礁头的渔船出海在鳌背岛附近翻了，死了三个人，还有两个没找到。"
     assert score(stored_lead(canonical(stored)), story(canonical(retold))) > 0.5
+
+
+def test_two_numbered_cold_stores_of_one_market_are_two_fires() -> None:
+    # 3号冷库 burned; a fire at 5号冷库 a week later is another (round 98); a date's 号 numbers no unit
+    stored = (
+        "蚌洲水产批发市场冷库火灾 直接经济损失约1.2亿元"
+        + TITLE_END
+        + "蚌洲水产批发市场3号冷库前晚发生火灾，库内冻品几乎全部烧毁，初步估算直接经济损失约1.2亿元。"
+    )
+    other = (
+        "蚌洲水产批发市场５号冷库火灾 直接经济损失约２０００万元"
+        + TITLE_END
+        + "１２月１６日凌晨，蚌洲水产批发市场５号冷库发生火灾，库内约３００吨冻品受损。"
+    )
+    assert score(stored_lead(canonical(stored)), story(canonical(other))) < 0.5
+    same = (
+        "蚌洲水产批发市场3号冷库大火 损失约1.2亿元" + TITLE_END + "蚌洲水产批发市场3号冷库前晚起火，冻品几乎全部烧毁。"
+    )
+    assert score(stored_lead(canonical(stored)), story(canonical(same))) > 0.5
+    dated = "12月3号蚌洲水产批发市场冷库火灾" + TITLE_END + "蚌洲水产批发市场3号冷库前晚发生火灾，冻品几乎全部烧毁。"
+    assert score(stored_lead(canonical(stored)), story(canonical(dated))) > 0.5

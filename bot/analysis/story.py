@@ -1426,6 +1426,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or any(query.things)
         or query.cadres
         or query.accused_posts
+        or "号" in query.title
     ):
         return False
     stored = plain(stored_lead)
@@ -1441,6 +1442,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or _other_cadres(stored, query)
         or _other_posts(stored, query)
         or _named_accused(stored, query)
+        or _numbered_apart(stored, query)
     )
 
 
@@ -1929,6 +1931,23 @@ def accused_posts(title: str) -> frozenset[str]:
     """The posts of leading cadres a headline is about (党委书记汪慧敏被实名举报, 副院长被实名举报), but those
     standing for any post (领导)."""
     return frozenset(m.group("post") for m in _ACCUSED.finditer(title)) - _ANY_POST
+
+
+# a numbered unit (3号冷库, 二号锅炉, 5号楼): the number and the unit's first character; not a date (12月3号凌晨)
+_NUMBERED_UNIT = re.compile(
+    r"(?<![月\d〇零一二两三四五六七八九十])(\d{1,3}|[一二三四五六七八九十]{1,3})号(?![线院])([\u4e00-\u9fff])"
+)
+
+
+def _numbered_apart(stored: str, query: Story) -> bool:
+    """The query's headline names a numbered unit (5号冷库) that the stored text numbers otherwise (3号冷库) and
+    never by the query's number: two of a market's cold stores, two boilers of a plant, two stories."""
+    theirs = set(_NUMBERED_UNIT.findall(query.title))
+    if not theirs:
+        return False
+    ours = set(_NUMBERED_UNIT.findall(stored))
+    units = {unit for _, unit in ours}
+    return any(unit in units and (number, unit) not in ours for number, unit in theirs)
 
 
 def _named_accused(stored: str, query: Story) -> bool:
