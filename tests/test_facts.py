@@ -542,3 +542,10 @@ def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
 )
 def test_ones_told_by_longer_roles_and_places(text: str, kind: str, value: int) -> None:
     assert extract(text).value(kind) == value
+
+
+def test_a_later_clause_about_the_other_claims_leaves_the_figure_confirmed() -> None:
+    # round 98: 其余说法未经核实 qualifies the other claims, not the official figure before it
+    facts = extract("官方目前通报的是2名戒毒人员死亡，其余说法未经核实。")
+    assert facts.value(DEATHS) == 2 and not any(f.rumoured for f in facts.figures)
+    assert all(f.rumoured for f in extract("据悉3人死亡，消息未经证实。").figures)  # the news itself, unconfirmed

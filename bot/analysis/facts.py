@@ -358,6 +358,16 @@ _CLAUSE_BREAK = re.compile(r"[，,：:]")
 _SOURCE = re.compile(r"网传|据传|传言|网曝|传闻|有?网友|小道消息")
 
 
+# a later clause about the other claims (官方通报2人死亡，其余说法未经核实): the figure before it is not one of them
+_OTHER_CLAIMS = re.compile(r"其余|其他|其它")
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    """Where the clause holding position `at` begins."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)]
+    return breaks[-1] if breaks else 0
+
+
 def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
     """Is the figure at `at` rumoured: a rumour word (`marks`, RUMOUR's in the sentence) in its
     sentence, unless someone confirms the figure between the last rumour word before it and the figure?"""
@@ -373,7 +383,8 @@ def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
         # 3人死亡的说法系网传: a rumour word after it, in its clause; one opening a later clause
         # (爆炸致1人受伤，网传多人死亡系谣言) tells a rumour of its own
         return any(
-            sentence[mark.start() - 1 : mark.start()] not in "，," or not _SOURCE.match(mark.group(0))
+            (sentence[mark.start() - 1 : mark.start()] not in "，," or not _SOURCE.match(mark.group(0)))
+            and not _OTHER_CLAIMS.match(sentence, _clause_start(sentence, mark.start()))
             for mark in marks
             if mark.start() >= at
         )
