@@ -1784,3 +1784,21 @@ def test_two_numbered_cold_stores_of_one_market_are_two_fires() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(same))) > 0.5
     dated = "12月3号蚌洲水产批发市场冷库火灾" + TITLE_END + "蚌洲水产批发市场3号冷库前晚发生火灾，冻品几乎全部烧毁。"
     assert score(stored_lead(canonical(stored)), story(canonical(dated))) > 0.5
+
+
+def test_a_retelling_sharing_one_rare_word_with_the_only_story_that_has_one_is_looked_at() -> None:
+    """Round 98: a retelling keeps one word of its story's own (青龙渡) and nothing else the index keys: no lead
+    shares two of its rare words, so the leads sharing one are looked at (the newest few) and scored."""
+    ferry = SchemeConfig(name="渡口", regions=["新坊镇"], events={"停航": 3})
+    judge = Judge([ferry], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "青龙渡因江水上涨停航三天 两岸村民过江要绕行40公里",
+            "受上游来水影响，新坊镇青龙渡江面水位快速上涨，渡口自7月2日起停航，已持续三天。"
+            "对岸陈家湾村的村民到镇上看病、卖菜，只能绕道大桥，单程多走40公里。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    retold = item("青龙渡啥时候能开", "我爸要去镇卫生院换药，现在只能坐儿子的车绕四十公里，一来一回半天没了。", "b")
+    assert judge.similar(retold) == "YQ-1"
