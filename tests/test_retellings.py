@@ -844,6 +844,8 @@ def test_the_stored_reports_own_again_word_excuses_no_other_in_the_query() -> No
         ("跃进村一名村干部被查出冒领低保 此前双河村已有类似案件", True),
         ("老人也被送往医院救治", False),  # one story's second victim
         ("区民政局要求严防类似事件再次发生", False),  # a follow-up's boilerplate
+        ("鸣川市拘留所再有一名被拘留人员送医", True),  # 再有 and a count (round 98)
+        ("再有就是家属要求公开监控", False),  # 再有: moreover
     ],
 )
 def test_one_after_another_is_no_further_event_and_another_case_found_is(text: str, another: bool) -> None:
