@@ -425,6 +425,12 @@ def test_a_cause_being_looked_into_is_no_outcome() -> None:
     assert _outcome_told(canonical("经调查，事故原因查明"))
 
 
+def test_a_detention_centre_and_its_detainees_are_no_outcome() -> None:
+    """拘留所 is a place and 被拘留人员 its detainees (round 98); 行政拘留十日 is an outcome."""
+    assert not _outcome_told(canonical("鸣川市拘留所开展被拘留人员心理健康讲座"))
+    assert _outcome_told(canonical("殴打律师的男子已被行政拘留十日"))
+
+
 def test_a_repair_finished_is_how_the_collapse_went_on() -> None:
     """修复完成 and 恢复通行 tell how the story was put right: with the collapse (塌陷) and the story's own
     words (排水管, 路基) kept, the notice joins the collapse it closes."""
