@@ -1804,3 +1804,25 @@ def test_a_retelling_sharing_one_rare_word_with_the_only_story_that_has_one_is_l
     )
     retold = item("青龙渡啥时候能开", "我爸要去镇卫生院换药，现在只能坐儿子的车绕四十公里，一来一回半天没了。", "b")
     assert judge.similar(retold) == "YQ-1"
+
+
+def test_a_headline_about_somewhere_else_is_another_story_unless_someone_went_there() -> None:
+    # round 98: 外地检察院 leaked too, not 梓岭区检察院; 在外省被抓获 is where the story's fugitive was caught
+    stored = (
+        "梓岭区检察院一名书记员泄露案件信息 被通报"
+        + TITLE_END
+        + "梓岭区检察院通报，该院一名书记员将一起案件的侦查信息透露给当事人亲属，已被停职。"
+    )
+    other = (
+        "外地检察院一名检察官助理泄露举报人信息被处分"
+        + TITLE_END
+        + "外地一检察院一名检察官助理泄露举报人信息，被给予记过处分。"
+    )
+    assert told_apart(stored_lead(canonical(stored)), story(canonical(other)))
+    fled = (
+        "砺诚律所卷款律师在外省被抓获" + TITLE_END + "鸣川砺诚律师事务所私收案款二十万后失联的律师，日前在外省被抓获。"
+    )
+    assert not told_apart(
+        stored_lead(canonical("鸣川砺诚律师事务所一名律师私收当事人案款二十万后失联" + TITLE_END)),
+        story(canonical(fled)),
+    )
