@@ -1826,3 +1826,26 @@ def test_a_headline_about_somewhere_else_is_another_story_unless_someone_went_th
         stored_lead(canonical("鸣川砺诚律师事务所一名律师私收当事人案款二十万后失联" + TITLE_END)),
         story(canonical(fled)),
     )
+
+
+def test_another_person_in_a_headline_is_another_case_unless_the_headline_names_the_accident() -> None:
+    # round 98: 另一名检修工被落物砸伤 is a second injury in one overhaul; 皮带机事故：另一名工友施救时受伤 is the
+    # accident's other victim
+    stored = (
+        "铜湾热电厂锅炉检修 一名工人从脚手架坠落受伤"
+        + TITLE_END
+        + "12月22日铜湾热电厂2号锅炉停炉检修期间，一名外包检修工在炉膛内脚手架上作业时踩空坠落，腰部和腿部受伤。"
+    )
+    other = (
+        "铜湾热电厂另一名检修工被落物砸伤"
+        + TITLE_END
+        + "铜湾热电厂2号锅炉检修期间，又一名外包检修工在炉膛内被落下的耐火砖砸伤肩部。"
+    )
+    assert told_apart(stored_lead(canonical(stored)), story(canonical(other)))
+    belt = (
+        "苇塘洗煤厂一名检修工被卷入皮带机身亡"
+        + TITLE_END
+        + "苇塘洗煤厂一名检修工在清理皮带机时被卷入，经抢救无效死亡。"
+    )
+    victim = "苇塘洗煤厂皮带机事故：另一名工友施救时受伤" + TITLE_END + "事故中一名工友上前施救时手臂被皮带卷伤。"
+    assert not told_apart(stored_lead(canonical(belt)), story(canonical(victim)))

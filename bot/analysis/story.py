@@ -1469,6 +1469,7 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
         return False, ()
     after = any(not _TOLL_AFTER.match(title, m.end()) for m in _AFTER_AGAIN.finditer(title))
     words = tuple(m.group() for m in _AGAIN.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
+    words += tuple(m.group() for m in _ANOTHER_IN_HEADLINE.finditer(title))
     # a grumble tells no other event by its words; 整改后又有人偷砂了 still says it happened again after (`after`)
     return after, () if _grumbled_again(title, words) else words
 
@@ -1477,6 +1478,10 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
 # the story's own event seen once more, not another one. Of the labelled pairs of A–G and T1–T20 whose headline is
 # told so, 7 told one story and none two (round 95); 另一, 又一 and a count (又有30名工人) still tell another
 _GRUMBLE_WORDS = frozenset(("又有", "又被"))
+# 另一名 in a headline (另一名检修工被落物砸伤, 另一名失信被执行人乘飞机出行被拦截): another person's case. In a lead it is
+# as often the story's other victim (`_AGAIN` leaves it out); in a headline, of the labelled pairs of A–G, T1–T26 saying
+# so, 14 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98)
+_ANOTHER_IN_HEADLINE = re.compile(r"(?<!事故|事件)另一(?:名|位)")
 
 
 def _grumbled_again(title: str, words: Sequence[str]) -> bool:
