@@ -707,7 +707,8 @@ REFORM = (
 )
 REFORM_RETOLD = (
     "能源集团要分流三百多人 你们怎么选的",
-    "听说能源集团机关这次要压掉三成岗位，三百多人得分流，可以下一线、可以内退、也可以拿钱走。我舅舅天天在家算账。",
+    # no rare word of the report's own either (三成 would be one: the rare pass looks at leads sharing a single one)
+    "听说能源集团机关这次要压掉不少岗位，三百多人得分流，可以下一线、可以内退、也可以拿钱走。我舅舅天天在家算账。",
 )
 
 

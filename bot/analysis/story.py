@@ -1480,7 +1480,7 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
 _GRUMBLE_WORDS = frozenset(("又有", "又被"))
 # 另一名 in a headline (另一名检修工被落物砸伤, 另一名失信被执行人乘飞机出行被拦截): another person's case. In a lead it is
 # as often the story's other victim (`_AGAIN` leaves it out); in a headline, of the labelled pairs of A–G, T1–T26 saying
-# so, 14 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98)
+# so, 11 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98)
 _ANOTHER_IN_HEADLINE = re.compile(r"(?<!事故|事件)另一(?:名|位)")
 
 
@@ -1971,10 +1971,14 @@ def _elsewhere(stored: str, query: Story) -> bool:
 
 def _named_accused(stored: str, query: Story) -> bool:
     """The query's headline accuses a leader of the schemes (瑞鳞水产董事长訾国栋被实名举报) whom the stored text never
-    names nor addresses: that person's case, not a retelling of another story of the firm (its ammonia leak)."""
+    names nor addresses: that person's case, not a retelling of another story of the firm (its ammonia leak). Not so
+    when the headline also tells the story's kind of event (22路车着火了！…总经理郑启航被举报隐瞒车辆隐患) or names a
+    leader the story names (副总经理詹北辰被查 系盛怀朴案牵出): the accusation is about that story."""
     title = query.title
     accused = [w for w in query.title_leaders if _ACCUSED_AFTER_NAME.match(title, title.find(w) + len(w))]
-    return bool(accused) and not any(w in stored or addressed(w, stored) for w in accused)
+    if not accused or any(w in stored or addressed(w, stored) for w in query.title_leaders):
+        return False
+    return not events(title) & events(stored)
 
 
 def _other_posts(stored: str, query: Story) -> bool:
