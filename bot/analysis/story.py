@@ -1406,7 +1406,9 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     on one side only (`_drill`), reports from two
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
-    and headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`).
+    headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`),
+    accusing a leader the stored story never names (`_named_accused`), naming another numbered unit
+    (`_numbered_apart`: 5号冷库 / 3号冷库) or telling of somewhere else (`_elsewhere`: 邻县, 外地).
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
     # `again=False`: the caller reads the again-words itself, with the punctuation a canonical text has lost
