@@ -67,6 +67,8 @@ DATA_T23 = DATA.parent / "reposts_t23"
 DATA_T24 = DATA.parent / "reposts_t24"
 DATA_T25 = DATA.parent / "reposts_t25"
 DATA_T26 = DATA.parent / "reposts_t26"
+DATA_T27 = DATA.parent / "reposts_t27"
+DATA_T28 = DATA.parent / "reposts_t28"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -215,6 +217,8 @@ T21_PLACES, T22_PLACES = ("泰川", "汇津", "沙口"), ("庆川", "乐丰", "�
 T23_PLACES, T24_PLACES = ("安川", "凤岭", "桦沟"), ("旗山", "铜湾", "北坪")
 # T25, T26 (ninety-eighth round): courts, prosecution and justice; coast, fishing and maritime
 T25_PLACES, T26_PLACES = ("鸣川", "梓岭", "南埠"), ("鲸湾", "蚌洲", "礁头")
+# T27, T28 (ninety-ninth round): railways and intercity coaches; consumer services
+T27_PLACES, T28_PLACES = ("茴港", "柏塬", "青棠"), ("薇城", "杉埠", "榴湾")
 
 SETS = [
     EvalSet("a", DATA, 300, MIN_PER_KIND, 150, 50, ("江城",)),
@@ -654,6 +658,41 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t25", DATA_T25, T26_PLACES), ("t26", DATA_T26, T25_PLACES))
+                    ),
+                    # T27 and T28 (ninety-ninth round): railways and intercity coaches; consumer services;
+                    # every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *W_X_PLACES,
+                                *T5_PLACES,
+                                *T6_PLACES,
+                                *T7_PLACES,
+                                *T8_PLACES,
+                                *T9_PLACES,
+                                *T10_PLACES,
+                                *T11_PLACES,
+                                *T12_PLACES,
+                                *T13_PLACES,
+                                *T14_PLACES,
+                                *T15_PLACES,
+                                *T16_PLACES,
+                                *T17_PLACES,
+                                *T18_PLACES,
+                                *T19_PLACES,
+                                *T20_PLACES,
+                                *T21_PLACES,
+                                *T22_PLACES,
+                                *T23_PLACES,
+                                *T24_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t27", DATA_T27, T28_PLACES), ("t28", DATA_T28, T27_PLACES))
                     ),
                 )
             ),
