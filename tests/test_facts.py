@@ -535,6 +535,7 @@ def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
         ("一名律师在南埠人民法庭门口被殴打受伤", INJURED, 1),  # a role in 师; 人民 in a place starts no count
         ("一名男子在人民路被车撞倒身亡", DEATHS, 1),
         ("押解车与货车相撞 致司机及2名押解民警死亡", DEATHS, 3),  # 押解民警: a role noun in 民警
+        ("婚车车队出事 致司机及2名伴娘死亡", DEATHS, 3),  # 伴娘: a wedding's roles (round 99)
         ("一名在押人员凌晨突发疾病 送医时已无生命体征", DEATHS, 1),  # the end, told when taken to hospital
         ("一名医生在人民医院救治受伤群众", INJURED, 0),  # a verb of caring ends where they were
         ("3名医生在医院救治受伤群众", INJURED, 0),

@@ -144,10 +144,10 @@ COMMONERS = (
     *("农民工", "工人", "职工", "学生", "老人", "男子", "女子", "来电人", "投诉人", "举报人", "当事人"),
 )
 # an organisation named as a landmark for another party's place (江城化工集团附近一民房爆炸, 对面的加油站, 对面的一家
-# 海鲜饭店: what kind of place may come first): the story is that place's, not the organisation's
+# 海鲜饭店, 对面的一家汽修厂 / 烧烤店: what kind of place may come first): the story is that place's, not the organisation's
 _LANDMARK = re.compile(
     r"(?:附近|对面|斜对面|隔壁|旁边|不远处)的?(?:一|一家|一处|一座|一栋|一间|一个)?"
-    r"[\u4e00-\u9fff]{0,2}?(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院)"
+    r"[\u4e00-\u9fff]{0,2}?(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院|店|厂|馆)"
 )
 # further than CONTEXT reaches, before an event word: what is guarded against, with its grade between
 # (坚决遏制重特大事故, 严防较大以上事故, 防范各类安全事故)
