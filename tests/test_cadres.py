@@ -47,7 +47,7 @@ def test_no_post_points_where_no_head_of_the_subject_is_accused(title: str) -> N
 
 UNITS = SchemeConfig(
     name="监管场所",
-    subjects=["鸣川市强制隔离戒毒所", "鲸湾市渔政支队", "梓岭区人民检察院", "鸣川市国土局"],
+    subjects=["鸣川市强制隔离戒毒所", "鲸湾市渔政支队", "梓岭区人民检察院", "鸣川市国土局", "茴港车务段"],
     events={"被举报": 3, "受贿": 3},
 )
 
@@ -58,6 +58,7 @@ UNITS = SchemeConfig(
         ("鸣川市强制隔离戒毒所副所长被实名举报", "所长"),  # a 所's own head (round 98)
         ("鲸湾市渔政支队支队长涉嫌受贿", "队长"),
         ("梓岭区人民检察院副检察长被举报", "检察长"),
+        ("茴港车务段副段长被实名举报", "段长"),  # a railway 段's own head (round 99)
     ],
 )
 def test_a_unit_s_own_head_is_named_by_its_kind(title: str, post: str) -> None:

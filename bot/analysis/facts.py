@@ -66,8 +66,9 @@ _WHO = (
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_DOING_CHAR = r"(?:人民|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助护安抚访陪悼念]|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
-# (人民 starts no count: 在人民医院; 治 and 看望 end the place at a verb of caring: 在医院救治受伤群众)
+_DOING_CHAR = r"(?:人民|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+# (人民 starts no count: 在人民医院; 治 and 看望 end the place at a verb of caring: 在医院救治受伤群众; 护网 and
+# 护栏 are things climbed over, not 护理)
 _AT = r"(?:(?:在|于|因|从)(?:人民|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = (
@@ -150,7 +151,12 @@ _ONE = (
 def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     # the title's parts run together once spaces go (…后死亡 家属质疑…): only the people the word
     # qualifies right after it make it no toll (死亡的, 遇难者)
-    return kind, re.compile(rf"{_ONE}{_AT}(?:{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))")
+    # 一男子翻越护网闯入线路 被动车撞倒身亡 (a headline's space reads as a comma): what they did, then in the
+    # next clause what befell them (被)
+    befell = rf"(?:{_DOING_CHAR}{{1,12}}?[,，]被{_DOING_CHAR}{{0,8}}?)"
+    return kind, re.compile(
+        rf"{_ONE}{_AT}(?:{befell}|{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
+    )
 
 
 # 致一家三口死亡, 一家四口一氧化碳中毒: the household's size counts them; 夫妻双双遇难: both
