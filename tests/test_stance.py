@@ -122,6 +122,26 @@ def test_a_word_negated_once_but_stated_elsewhere_still_counts() -> None:
     assert negated_events(item, judgement.match.hits) == frozenset()
 
 
+RUNAWAY = SchemeConfig(name="装修", subjects=["临川装饰公司"], events={"跑路": 3})
+
+
+@pytest.mark.parametrize(
+    ("title", "negated"),
+    [
+        # the party saying it never did, contested in the same sentence: the event stands (round 99)
+        ("临川装饰公司称从未跑路 但业主们坚持说老板至今仍联系不上", frozenset()),
+        ("临川装饰公司否认跑路 但业主们坚持说老板至今仍联系不上", frozenset()),
+        ("临川装饰公司称从未跑路", frozenset({"跑路"})),  # uncontested
+        ("临川装饰公司从未跑路 但门店搬到了新址", frozenset({"跑路"})),  # no one contests it
+    ],
+)
+def test_a_contested_claim_of_never_negates_nothing(title: str, negated: frozenset[str]) -> None:
+    item = Item("s", "u", title, "")
+    judgement = Judge([RUNAWAY]).judge(item)
+    assert judgement is not None
+    assert negated_events(item, judgement.match.hits) == negated
+
+
 def test_a_denial_is_not_an_event_and_is_not_pushed() -> None:
     judgement = Judge([SCHEME]).judge(Item("s", "u", "临川公交集团否认拖欠工资", "公司表示从未拖欠司机工资。"))
     assert judgement is not None and judgement.stance == "否认"

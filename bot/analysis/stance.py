@@ -191,10 +191,15 @@ def stance_label(marker: str) -> str:
     return SETTLED_LABEL if _SETTLED.fullmatch(marker) else "辟谣/澄清"
 
 
+# 否认拖欠, or the party saying it never did (称从未跑路, 表示并未拖欠): a denial, not the story's own negation
+_DENIAL = re.compile(r"否认|(?:称|表示|回应|声称)(?:其|公司|本店|自己)?(?:从未|从没|没有|并未|未曾|不存在)")
+
+
 def _contested_denial(text: str, hit: Hit) -> bool:
-    """否认爆炸 但现场视频显示浓烟: a denial its own sentence contradicts negates nothing."""
+    """否认爆炸 但现场视频显示浓烟, 称从未跑路 但业主们坚持说老板至今仍联系不上: a denial its own sentence
+    contradicts negates nothing."""
     clause = _CLAUSE_START.split(text[max(0, hit.start - NEGATION_REACH) : hit.start])[-1]
-    return "否认" in clause and _CONTESTED.match(text, hit.end) is not None
+    return _DENIAL.search(clause) is not None and _CONTESTED.match(text, hit.end) is not None
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
