@@ -390,6 +390,15 @@ def estimated(stored: str, query: str) -> tuple[float, bool]:
             + "栎阳镇一家玩具厂三十多名临时工说工资一直被拖欠，大家去厂办讨薪好几次。",
             id="works of two trades",
         ),
+        pytest.param(
+            "网约车在栎阳站站前广场倒车撞人 3名路人受伤"
+            + TITLE_END
+            + "一辆网约车在栎阳站站前广场倒车时发生事故，撞倒3名路人，其中1人腿部骨折。",
+            "栎阳物流园叉车倒车撞人 3名装卸工受伤"
+            + TITLE_END
+            + "栎阳物流园一台叉车倒车时发生事故，撞倒3名装卸工，其中1人腿部骨折。",
+            id="a ride-hailing car and a forklift (round 100)",
+        ),
     ],
 )
 def test_headlines_naming_two_things_of_one_vocabulary_tell_two_stories(stored: str, query: str) -> None:

@@ -461,3 +461,56 @@ def test_a_brand_the_schemes_do_not_keep_is_no_short_name() -> None:
         canonical(f"西岭化工集团东湖厂区发生泄漏{TITLE_END}西岭化工集团位于东湖的厂区一处管道发生泄漏。"), judge._words
     )
     assert dict(zip(FEATURES, features(stored, query), strict=True))["who_alias"] == 0.0
+
+
+def test_a_result_said_to_be_missing_is_no_follow_up() -> None:
+    """投诉三天还没有处理结果 is a first report's complaint, not how a story went on (round 100: a second
+    complaint about another conductor of the same depot had been joined to the first as its follow-up)."""
+    stored = stored_lead(canonical(f"东平公交集团一司机被投诉 辱骂老人{TITLE_END}"))
+    followup = FEATURES.index("followup")
+    waiting = story(canonical(f"东平公交集团一售票员被投诉{TITLE_END}乘客说投诉五天了还没有处理结果"))
+    unseen = story(canonical(f"东平公交集团一售票员被投诉{TITLE_END}乘客说投诉多日仍未见处理结果"))
+    told = story(canonical(f"东平公交集团一售票员被投诉{TITLE_END}乘客说投诉五天后收到了处理结果"))
+    assert features(stored, waiting)[followup] == 0.0
+    assert features(stored, unseen)[followup] == 0.0
+    assert features(stored, told)[followup] == 1.0
+
+
+def test_an_accident_happening_is_no_name_of_the_story() -> None:
+    """A headline calls its story by the first report's words and 事故 (集卡侧翻事故 伤者出院); 闸口发生事故 only
+    says an accident happened there (round 100: two level crossings' accidents)."""
+    followup = FEATURES.index("followup")
+    stored = stored_lead(canonical(f"东平港务集团北闸口发生事故 一辆集卡侧翻{TITLE_END}"))
+    happened = story(canonical(f"东平港务集团南闸口发生事故 2人受伤{TITLE_END}"))
+    overturned = stored_lead(canonical(f"东平港务集团北闸口集卡侧翻 1人受伤{TITLE_END}"))
+    named = story(canonical(f"东平港务集团北闸口集卡侧翻事故 伤者已出院{TITLE_END}"))
+    assert features(stored, happened)[followup] == 0.0
+    assert features(overturned, named)[followup] == 1.0
+
+
+def test_an_outcome_marking_when_a_new_event_befell_is_no_outcome() -> None:
+    """停业整改期间 tells when a new accident happened, not how a story ended (round 100: a repairman's death
+    in the closed water park had been joined to its slide's collapse as progress)."""
+    assert not _outcome_told(canonical("东平水上乐园停业整改期间 一名电工检修时触电身亡"))
+    assert _outcome_told(canonical("东平水上乐园已停业整改"))
+
+
+def test_goods_gone_missing_are_not_the_warehouse_fire() -> None:
+    """丢失 / 被盗 are a kind of event (round 100): a depot's lost goods are another story than its warehouse
+    fire, however alike the depot's name and the warehouse make the two reports."""
+    scheme = SchemeConfig(name="物流", subjects=["东平港务集团物流园"], events={"火灾": 4, "丢失": 2})
+    fire = Item(
+        "news",
+        "http://l/1",
+        "东平港务集团物流园仓库火灾 损失约3000万元",
+        "东平港务集团物流园北区2号仓库昨夜起火，库内一批服装和小家电过火，初步估计直接经济损失约3000万元，"
+        "未造成人员伤亡，起火原因正在调查。",
+    )
+    lost = Item(
+        "forum",
+        "http://l/2",
+        "东平港务集团物流园仓库货物丢失 商户索赔无门",
+        "一位服装商户发帖说，存放在东平港务集团物流园北区仓库的四百件羽绒服盘点时少了一百多件，找物流园索赔一直没有回音。",
+    )
+    assert "丢失" in story_events(canonical(lost.title))
+    assert not merged(fire, lost, [scheme])

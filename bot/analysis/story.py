@@ -68,6 +68,8 @@ EVENT_KINDS = {
     "系统故障": "系统故障 系统瘫痪 系统宕机 宕机 瘫痪 系统瘫了 电脑瘫了 全瘫了 网络瘫了 系统坏了 黑屏 系统崩 崩了 出毛病 卡顿",
     "诈骗": "被骗 诈骗 骗走 骗了 刷单",
     "中暑": "中暑 热死 热射病 晒倒 晒晕 热晕 热倒",
+    # goods gone (round 100): a depot's lost parcels are not its warehouse fire
+    "丢失": "丢失 丢件 失窃 被盗 被偷 偷走 盗走 不翼而飞",
 }
 
 
@@ -329,6 +331,9 @@ VEHICLES = {
     "three_wheeler": "三轮",
     "excavator": "挖掘机 挖机",
     "tractor": "拖拉机",
+    # yard machines (round 100): a forklift knocking down loaders is not a ride-hailing car reversing into passers-by
+    "forklift": "叉车",
+    "loader": "铲车 装载机",
     # boats (round 98): a fishing boat's capsizing and a sand carrier's near the same island are two wrecks
     "fishing_boat": "渔船",
     "sand_boat": "运沙船 运砂船 采砂船 抽砂船 沙船 砂船",
@@ -1704,12 +1709,14 @@ _ANOTHER_ONE = frozenset(("又一", "又有", "另一"))
 
 
 # a report of how a story went on: a 续报 (…火灾续：), a figure that rose, what was found or decided since
-# (…调查结果公布：, …事件追责：, 险情处置完毕)
+# (…调查结果公布：, …事件追责：, 险情处置完毕); not a result said to be missing (投诉三天还没有处理结果, 仍未见处理结果:
+# a first report's complaint, round 100)
 _FOLLOWUP = re.compile(
     r"续(?<![继持陆手延连存接断续]续)(?![航费签约交保租借期])|增至|升至|(?<![温位])降至|上升至|扩大至|扩至|增加至|增加到|升到|追加|找到(?<![未没]找到)|最新|进展|后续"
-    r"|有了结果|结果出来|共造成|累计|调查结果|检测结果|鉴定结果|结果公布|追责|问责|损失评估|处置完毕"
+    r"|有了结果|结果出来|共造成|累计|(?<!没有)(?<!未见)(?<![没未无])(?:调查|检测|鉴定|处理|处罚|查处|问责)结果|结果公布|追责"
+    r"|问责|损失评估|处置完毕"
     r"|那次|那起|那场"  # 晟岳化工那次泄漏: the story, pointed back at
-    r"|处理结果|处罚结果|查处结果|问责结果|处理情况通报|原因查明"
+    r"|处理情况通报|原因查明"
 )
 
 
@@ -1725,10 +1732,17 @@ def _follows_anew(stored_lead: str, query: Story) -> bool:
     return any(m.group() not in stored_lead for m in _FOLLOWUP.finditer(query.lead))
 
 
+# a verb telling that an event happened (道口发生事故, 引发事故): a report's words, naming no story
+_HAPPENED = ("发生", "引发", "造成", "导致", "酿成", "出现")
+
+
 def _names_the_story(stored_title: str, title: str) -> bool:
-    """The query's headline calls the story by the stored headline's words and 事件 / 事故 / 案."""
+    """The query's headline calls the story by the stored headline's words and 事件 / 事故 / 案; not by words
+    telling that one happened (茴港车务段管内何家垭道口发生事故 after 三棵樟道口发生事故: two level crossings)."""
     return any(
-        m.start() >= STORY_NAME_RUN and title[m.start() - STORY_NAME_RUN : m.start()] in stored_title
+        m.start() >= STORY_NAME_RUN
+        and title[m.start() - STORY_NAME_RUN : m.start()] in stored_title
+        and not title.endswith(_HAPPENED, 0, m.start())
         for m in _STORY_NAME.finditer(title)
     )
 
@@ -2003,12 +2017,17 @@ def _outcome_told(text: str) -> bool:
     return next(_outcomes(text), None) is not None
 
 
+# the time an outcome lasts (停业整改期间): what a new event's report says of when it befell (round 100)
+_DURING = re.compile(r"[\u4e00-\u9fff]{0,4}?期间")
+
+
 def _outcomes(text: str) -> Iterator[str]:
     """The outcome words (`_OUTCOME`) a text tells, but a cause still being looked into."""
     return (
         m.group()
         for m in _OUTCOME.finditer(text)
         if not (m.group() == "原因" and _pending(text, m))
+        and not _DURING.match(text, m.end())  # 闭园整改期间…触电: when a new event befell, no outcome
         and not (m.group().startswith("恢复") and _EXPECTED.search(text, max(0, m.start() - EXPECTED_SPAN), m.start()))
     )
 
