@@ -440,6 +440,7 @@ def test_no_site_is_read_from_river_sand_a_fall_into_a_river_a_detour_or_a_name_
     assert sites(canonical("一辆满载河砂的货车随桥面坠入河中")) == {}
     assert sites(canonical("货车坠河")) == {}
     assert sites(canonical("网约车司机深夜绕路多收费")) == {}
+    assert sites(canonical("两拨人在包间里打起来 酒瓶砸得噼里啪啦")) == {}  # round 100
     assert sites(canonical("隧道渗水鹬港大道站停运")).keys() == {"road"}
     assert sites(canonical("家住柳河路的居民")) == {"road": {"柳河"}}
     assert sites(canonical("在椋川火车站出站口")) == {"venue": {"椋川"}}

@@ -169,6 +169,11 @@ def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None
     assert brand("泰川机场") == ""
     assert brand("浔阳区人民医院") == ""
     assert brand("江城建工集团") == "江城"  # alone a brand; the schemes decide
+    # consumer services (round 100): a KTV, a hair salon, an escape room, a water park
+    assert brand("声浪KTV") == "声浪"
+    assert brand("蔻丽美发") == "蔻丽"
+    assert brand("织梦密室逃脱馆") == "织梦"
+    assert brand("浪岛水上乐园") == "浪岛"
     schemes = [
         SchemeConfig(name="园区", subjects=["锟程汽车零部件公司", "江城建工集团", "江城水务集团"], events={"火灾": 4}),
         SchemeConfig(name="属地", regions=["绮纶"], subjects=["绮纶纺织"], events={"欠薪": 3}),
@@ -514,3 +519,24 @@ def test_goods_gone_missing_are_not_the_warehouse_fire() -> None:
     )
     assert "丢失" in story_events(canonical(lost.title))
     assert not merged(fire, lost, [scheme])
+
+
+def test_a_customer_calling_the_salon_by_its_brand_retells_its_story() -> None:
+    """蔻丽 for 蔻丽美发 (round 100): a customer's post naming the salon only by its brand joins its story."""
+    scheme = SchemeConfig(name="商户", subjects=["蔻丽美发"], events={"强制消费": 3, "投诉": 2})
+    first = Item(
+        "news",
+        "http://k/1",
+        "蔻丽美发被投诉强制消费 顾客洗头后被要求办卡充值",
+        "多名顾客投诉东平石竹广场的蔻丽美发，称进店洗头后被店员反复推销，不办卡充值三千元就不让离开，"
+        "有顾客被堵在门口半个多小时，最后只能充值。",
+        fetched_at=START,
+    )
+    post = Item(
+        "weibo",
+        "http://k/2",
+        "石竹广场那个蔻丽，洗个头非让充值",
+        "三个人围着我推销，不充不让走。",
+        fetched_at=START + timedelta(minutes=40),
+    )
+    assert merged(first, post, schemes=[scheme])

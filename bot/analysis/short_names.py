@@ -66,6 +66,8 @@ def aliases(name: str) -> frozenset[str]:
 _FIRM = re.compile(
     r"公司|集团|股份|合作社|电子|纺织|食品|能源|科技|物流|快递|速运|快运|地产|置业|化工|制药|药业|人力|汽车|机械|电器"
     r"|材料|矿业|铝业|钢铁|实业|纸业|酒业|乳业|服饰|商贸|贸易|农业|牧业|种业|生物"
+    # consumer services (round 100): 在浪岛玩, 声浪那边打起来了, 蔻丽非让充值
+    r"|乐园|KTV|ktv|密室|剧本杀|美发|美容|医美|健身|装饰|家政|摄影|婚纱|宠物|游泳馆|月子|酒吧|影城|影楼"
 )
 BRAND = 2  # characters of a firm's brand
 
