@@ -78,6 +78,8 @@ CASES = [
     ("subjects", "江城建工", "江城建工路发生塌陷", False),
     ("subjects", "江城建工", "江城建工路面出现裂缝", True),
     ("subjects", "江城建工集团", "江城建工集团隧道透水", True),  # a full firm's name: the firm's tunnel (round 91)
+    ("subjects", "临川铁建工程局", "临川铁建工程局隧道塌方", True),  # an office's tunnel (round 100)
+    ("subjects", "临川铁建工程局", "临川铁建工程局路发生塌陷", False),  # a road named after it
     ("subjects", "江城建工", "江城建工隧道透水", False),  # a tunnel named after it
     ("subjects", "江城建工", "江城建工大道拥堵", False),
     # a landmark for another party's place: the story is that place's (江城化工集团附近一民房爆炸)

@@ -92,3 +92,19 @@ def test_an_exclusion_word_setting_the_time_of_an_event_does_not_suppress(title:
     for scope in ("title", "sentence", "anywhere"):
         found = Matcher([WAGES.model_copy(update={"exclude_scope": scope})]).match(Item("s", "u", title, ""))
         assert bool(found) is matched, scope
+
+
+def test_every_mention_of_the_drill_an_event_happened_in_is_its_setting() -> None:
+    """演练时发生真实冲突 sets the time; 演练随即中止 later in the sentence is the same drill, not what the item is
+    about (round 100); a drill the item is about still suppresses however often it is named."""
+    real = Item(
+        "s",
+        "u",
+        "工地演练时发生真实冲突",
+        "江城建工集团组织讨薪应急演练时发生真实冲突，工人称被拖欠工资，演练随即中止。",
+    )
+    drill = Item("s", "u", "工地开展演练", "江城建工集团组织讨薪应急演练，模拟工人被拖欠工资，演练持续一小时。")
+    for scope in ("sentence", "anywhere"):
+        scheme = WAGES.model_copy(update={"exclude_scope": scope})
+        assert Matcher([scheme]).match(real), scope
+        assert Matcher([scheme]).match(drill) == [], scope

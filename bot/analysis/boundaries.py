@@ -65,6 +65,10 @@ PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥
 # a region followed by one of these names a street (蘅皋路), not the region; a bridge or tunnel named after
 # a place (蘅皋大桥) is usually in it
 STREET_SUFFIXES = PLACE_SUFFIXES - {"桥", "大桥", "隧道"}
+# what an organisation builds or runs (a tunnel, a bridge), not a street named after it (round 100) ...
+WORKS_SUFFIXES = frozenset({"桥", "大桥", "隧道"})
+# ... after a name ending as an office or a unit does (工程局, 车务段, 管理处)
+OFFICE_ENDS = frozenset("局段处院所")
 # one character that makes an organisation's last word the name of its unit or vehicle (地铁站, 公交车,
 # 自来水厂): the hit still names the organisation
 HEAD_SUFFIXES = frozenset("站车厂司局所院场处队店部线港馆点楼办组科室中心")
@@ -385,9 +389,10 @@ class Boundaries:
                 and kind != "event"
                 and window[a:b] in (STREET_SUFFIXES if kind == "place" else PLACE_SUFFIXES)
                 and not (kind == "org" and window[start:end].endswith(ORG_SUFFIXES))
+                and not (kind == "org" and window[a:b] in WORKS_SUFFIXES and window[end - 1] in OFFICE_ENDS)
             ):
                 # 江城建工路; a region's 蘅皋路 (a street named after it, often elsewhere); not a full firm's
-                # name (江城建工集团|隧道透水: the firm's tunnel)
+                # name (江城建工集团|隧道透水: the firm's tunnel), nor an office's tunnel or bridge (茴港铁建工程局|隧道塌方)
                 return False
             if a == end and kind == "person" and _names_firm(window[a:b], window[b:]):
                 return False  # 钱弘毅实业: a firm named after the person

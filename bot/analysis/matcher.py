@@ -406,11 +406,18 @@ class _View:
             self._sentences = [m.start() for m in SENTENCE_END.finditer(self.item.text)]
         return bisect.bisect_left(self._sentences, hit.start)
 
+    def _setting(self, exclusion: Hit) -> bool:
+        """Does this exclusion hit say when the event happened (`_SETTING`)?"""
+        return (
+            _SETTING.match(self.item.title if exclusion.field == "title" else self.item.text, exclusion.end) is not None
+        )
+
     def governs(self, exclusion: Hit, hits: Sequence[Hit], scheme: CompiledScheme) -> bool:
         """Does this exclusion hit suppress the scheme under its `exclude_scope`?"""
-        text = self.item.title if exclusion.field == "title" else self.item.text
-        if _SETTING.match(text, exclusion.end):
-            return False  # 演练时发生真实爆炸: the drill is when it happened, the event is real
+        if any(h.word == exclusion.word and self._setting(h) for h in hits if h.group == "exclude"):
+            # 演练时发生真实爆炸: the drill is when it happened, the event is real; so is every other mention of
+            # that drill (…演练随即中止, round 100)
+            return False
         if scheme.exclude_scope == "anywhere" or exclusion.field == "title":
             return True
         if scheme.exclude_scope == "title":
