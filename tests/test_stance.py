@@ -108,6 +108,9 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("从去年起公司一直拖欠工资", "拖欠", False),  # since a past day: it happened
         ("昨晚巨响系正常泄压作业，并非爆炸", "爆炸", True),
         ("这不是乱收费是什么", "乱收费", False),  # a rhetorical question asserts it
+        ("检查中未发现使用假药", "假药", True),  # not found in use (round 100)
+        ("超市没有销售过期食品", "过期", True),
+        ("诊所使用假药被查", "假药", False),
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

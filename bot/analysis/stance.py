@@ -49,6 +49,8 @@ _NEGATOR = re.compile(
     r"|(?:没有|没|未|并未|无|并无)(?:燃气|煤气|天然气|液化气|有毒气体|气体|油品|化学品|危化品)$"
     r"|(?:严禁|禁止)(?:(?![后仍有还又曾已])[^\W\d_不了着过的]){1,6}$"  # 严禁律师事务所乱收费: a prohibition with whom it binds
     r"|零$"  # 零事故, 零伤亡: a zero statistic
+    # 未发现使用假药, 没有销售过期食品: what was not found in use or on sale (round 100)
+    r"|(?:没有|没|未|并未|从未)(?:发现|查出|检出)?(?:使用|销售|售卖|出售|添加)$"
     r"|(?<!拒)不$"  # 不停运, 不拖欠: 不 right before the word (拒不 is a refusal, not a denial)
 )
 NEGATION_REACH = 14  # characters before the event word searched for its negator
