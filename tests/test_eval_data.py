@@ -69,6 +69,8 @@ DATA_T25 = DATA.parent / "reposts_t25"
 DATA_T26 = DATA.parent / "reposts_t26"
 DATA_T27 = DATA.parent / "reposts_t27"
 DATA_T28 = DATA.parent / "reposts_t28"
+DATA_T29 = DATA.parent / "reposts_t29"
+DATA_T30 = DATA.parent / "reposts_t30"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -219,6 +221,8 @@ T23_PLACES, T24_PLACES = ("安川", "凤岭", "桦沟"), ("旗山", "铜湾", "�
 T25_PLACES, T26_PLACES = ("鸣川", "梓岭", "南埠"), ("鲸湾", "蚌洲", "礁头")
 # T27, T28 (ninety-ninth round): railways and intercity coaches; consumer services
 T27_PLACES, T28_PLACES = ("茴港", "柏塬", "青棠"), ("薇城", "杉埠", "榴湾")
+# T29, T30 (hundredth round): fuel retail and hazardous-goods haulage; telecoms, broadcasting and the internet
+T29_PLACES, T30_PLACES = ("芦阳", "枫渡", "椿湾"), ("杞川", "槿塘", "蓼港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -677,6 +681,23 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t27", DATA_T27, T28_PLACES), ("t28", DATA_T28, T27_PLACES))
+                    ),
+                    # T29 and T30 (hundredth round): fuel retail and hazardous-goods haulage; telecoms,
+                    # broadcasting and the internet; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t29", DATA_T29, T30_PLACES), ("t30", DATA_T30, T29_PLACES))
                     ),
                 )
             ),
