@@ -40,6 +40,7 @@ from bot.analysis.story import (
     bigrams,
     canonical,
     counts_another,
+    only_things,
     site_relation,
     specific_run,
     tells_another,
@@ -255,7 +256,7 @@ def _follow_up(
             continue
         # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
         area = AREA.fullmatch(run) and not set(judgement.match.words("leader")) & set(incident.match.words("leader"))
-        if not run or area or not (proper_name(run) or FACILITY.search(run)):
+        if not run or area or only_things(run) or not (proper_name(run) or FACILITY.search(run)):
             continue
         rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:

@@ -87,6 +87,9 @@ CASES = [
     ("subjects", "江城化工集团", "江城化工集团对面的加油站爆炸", False),
     ("subjects", "蚌洲水产批发市场", "蚌洲水产批发市场对面的一家海鲜饭店厨房着火", False),  # its kind first (round 98)
     ("subjects", "物流中心", "物流中心对面的一家汽修厂发生火灾", False),  # any shop or works (round 99)
+    # the organisation's own station between it and the landmark word (round 100)
+    ("subjects", "江城石油", "江城石油建设路加油站对面的一家烧烤店着火", False),
+    ("subjects", "江城石油", "江城石油建设路加油站发生火灾", True),
     ("subjects", "声浪KTV", "声浪KTV对面的一家烧烤店着火", False),
     ("subjects", "声浪KTV", "声浪KTV旁边的体育馆停电", False),
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it

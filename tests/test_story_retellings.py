@@ -20,6 +20,7 @@ from bot.analysis.story import (
     stored_lead,
     story,
     title_names,
+    told_apart,
 )
 from bot.analysis.story import (
     events as story_events,
@@ -540,3 +541,13 @@ def test_a_customer_calling_the_salon_by_its_brand_retells_its_story() -> None:
         fetched_at=START + timedelta(minutes=40),
     )
     assert merged(first, post, schemes=[scheme])
+
+
+def test_a_death_toll_risen_to_fewer_than_the_story_counts_is_another_story() -> None:
+    """死亡人数上升至15人 after a story of 31 dead is another explosion (round 100: a fireworks store's after a
+    chemicals store's); risen to more than the story counted, it is the story going on."""
+    stored = stored_lead(canonical(f"澄溪区一危化品仓库爆炸 已致31人死亡{TITLE_END}"))
+    fewer = story(canonical(f"澄溪区烟花仓库爆炸事故死亡人数上升至15人{TITLE_END}"))
+    more = story(canonical(f"澄溪区危化品仓库爆炸事故死亡人数上升至35人{TITLE_END}"))
+    assert told_apart(stored, fewer)
+    assert not told_apart(stored, more)

@@ -410,6 +410,20 @@ WORKS = {
 _VOCABULARIES = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS))
 
 
+# counting words and particles around a thing in a run of two headlines (一辆油罐车在)
+_AROUND_A_THING = frozenset("一两二三四五六七八九十几辆台名家起个座处条艘只位在的与和了是被把从向对")
+
+
+def only_things(run: str) -> bool:
+    """Is a run two headlines share a kind of thing (`things`: 辆油罐车, 液化气) with counting words and particles
+    around it? It names no story: two tankers of one haulier overturned, a leak and a poisoning in one town's
+    gas (round 100)."""
+    rest = run
+    for _kind_of, pattern in _VOCABULARIES:
+        rest = pattern.sub("", rest)
+    return rest != run and sum(ch not in _AROUND_A_THING for ch in rest) < 2
+
+
 TOLD_THINGS = (0, 1)  # vehicles and parts of a building, by index in `things`: the text names what the headline did not
 
 
@@ -1431,6 +1445,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or query.towns
         or query.routes
         or query.kinded_tolls
+        or "人数" in query.head  # 死亡人数上升至15人 (`_deaths_fell`)
         or any(query.things)
         or query.cadres
         or query.accused_posts
@@ -1550,8 +1565,20 @@ def _deaths_fell(stored: str, query: Story) -> bool:
     and followed up (2人死亡 after 11名老人死亡 is another fire). Of the labelled pairs counting the dead on
     both sides, 9 with fewer dead in the query were all two stories; the injured may fall (discharged)."""
     ours = [value for kind, value in kinded_tolls(stored) if kind == "dead"]
-    theirs = [value for kind, value in query.kinded_tolls if kind == "dead"]
+    theirs = [value for kind, value in query.kinded_tolls if kind == "dead"] + _deaths_risen(query.head)
     return bool(ours and theirs) and max(theirs) < max(ours)
+
+
+# a death toll said to have risen (死亡人数上升至15人): still fewer than the stored story's dead, another story's
+# (round 100: a fireworks store's 15 after a chemicals store's 31)
+_DEATHS_RISEN = re.compile(
+    r"(?:死亡|遇难|罹难)人数已?(?:增至|升至|上升至|增加至|增加到|上升到)(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)"
+)
+
+
+def _deaths_risen(text: str) -> list[float]:
+    """The death tolls a canonical text says rose to (`_DEATHS_RISEN`)."""
+    return [v for counted in _DEATHS_RISEN.findall(text) if (v := _value(counted)) is not None]
 
 
 def _routes_apart(stored: str, query: Story) -> bool:
