@@ -111,6 +111,7 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("检查中未发现使用假药", "假药", True),  # not found in use (round 100)
         ("超市没有销售过期食品", "过期", True),
         ("诊所使用假药被查", "假药", False),
+        ("地铁东湖站开展演练，模拟配电箱起火后疏散乘客", "起火", True),  # a drill's pretence (round 100)
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:
@@ -183,6 +184,7 @@ def test_a_denial_contested_in_its_own_sentence_is_no_rebuttal(title: str, text:
     [
         ("临川公交集团停车场发生爆炸 官方辟谣伤亡传闻", ""),  # the explosion stands; only its toll is denied
         ("临川公交集团停车场爆炸致1人受伤 网传多人死亡系谣言", ""),
+        ("临川公交集团停车场爆炸 1人受伤 网传另有3人死亡系谣言", ""),  # 另有: the toll beyond (round 100)
         ("临川公交集团：网传停车场爆炸致3人死亡系谣言", "谣言"),  # the explosion is part of the rumour
         ("网传临川公交集团停车场爆炸 伤亡系谣言", "谣言"),  # the stated event is itself rumoured
         ("临川公交集团回应 网传有人死亡系谣言", "谣言"),  # no other event stated beside the toll

@@ -59,10 +59,12 @@ _CNT = r"\s*(?:人|名|位(?!数))"
 _AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?)?"
 # 3名工人受伤: who, between the count and the word
 _WHO = (
-    r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|新生儿|婴幼儿|婴儿|幼儿|老人|农民工|伴娘|伴郎|新娘|新郎"
+    r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|新生儿|婴幼儿|婴儿|幼儿|老人|农民工|伴娘|伴郎|新娘|新郎|主播"
     r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师)|[\u4e00-\u9fff]{1,2}人)?"  # 医护人员, 就餐者,
     # 施工员, 外卖员, 路人, 乘车人: a role noun
 )
+# two groups counted together (十余名主播和员工受伤, round 100): the second one named in full
+_WHOS = rf"{_WHO}(?:(?:和|及|与|、){_WHO[:-1]})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
@@ -90,7 +92,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
         (
             kind,
             re.compile(
-                rf"{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
+                rf"{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_HOW}(?:不幸|当场|先后|经抢救无效|送医后不治|不治|不同程度|轻重程度不同地|严重|轻微|仍然|仍|尚)?(?:{words})(?!率)"
                 # 死亡9人受伤30人: a count after the word is the word's own, the one before it the previous word's
                 rf"(?!\s*{_NUM}{_CNT}(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})))"
             ),
@@ -125,7 +127,7 @@ _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘�
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -209,7 +211,7 @@ _WITH_ONE = (
     r"(?:及|和|与|以及|连同)"
 )
 _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
-    (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHO}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
+    (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
     for kind, words in (
         (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
         (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),

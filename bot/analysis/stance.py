@@ -61,9 +61,9 @@ _NEGATED_KIND = re.compile(
 )
 # 如果…发生爆炸怎么办, 万一储罐泄漏: a supposition states nothing that happened
 # 将于明日起停运两周进行改造, 计划停水: a notice of what is planned reports nothing that happened
-# 今日起部分线路临时停运: so is a notice of what starts on a day
+# 今日起部分线路临时停运: so is a notice of what starts on a day; 模拟蓄电池起火 a drill's pretence (round 100)
 _SUPPOSED = re.compile(
-    r"如果|假如|假设|万一|倘若|一旦|要是|若是|将于|将在|计划|拟于|即将|预计将|(?:即日|今日|明日|次日|本周|下周|下月)起"
+    r"如果|假如|假设|万一|倘若|一旦|要是|若是|模拟|将于|将在|计划|拟于|即将|预计将|(?:即日|今日|明日|次日|本周|下周|下月)起"
 )
 
 
@@ -79,7 +79,7 @@ _CONTESTED = re.compile(
 # beside it stands (bot.analysis.facts does not count a rumoured toll)
 _TOLL_ONLY = re.compile(
     r"^(?:官方|警方|当地|厂方|院方|校方|企业|公司|集团)?(?:辟谣|回应|澄清|否认)?[:：]?"
-    r"(?:网传|网曝|传言|传闻|所传|所谓)?(?:称)?(?:有)?(?:多名|多人|\d+人|[一二两三四五六七八九十几数]+人|人员|有人)?"
+    r"(?:网传|网曝|传言|传闻|所传|所谓)?(?:称)?(?:另有|还有|有)?(?:多名|多人|\d+人|[一二两三四五六七八九十几数]+人|人员|有人)?"
     r"(?:伤亡|死亡|死人|遇难|身亡|死伤)(?:人数|情况|一事)?(?:的)?(?:传闻|传言|消息|说法|信息)?"
     r"(?:系|纯属|属|均)?(?:谣言|不实|不属实|虚假|编造|捏造|辟谣)?$"
 )
