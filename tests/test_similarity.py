@@ -441,6 +441,10 @@ def test_no_site_is_read_from_river_sand_a_fall_into_a_river_a_detour_or_a_name_
     assert sites(canonical("货车坠河")) == {}
     assert sites(canonical("网约车司机深夜绕路多收费")) == {}
     assert sites(canonical("两拨人在包间里打起来 酒瓶砸得噼里啪啦")) == {}  # round 100
+    # a village named for its side of a hill or a bay (round 100); 楼下村口 is no village
+    assert sites(canonical("东湖镇后洼村一座基站起火")) == {"estate": {"后洼"}}
+    assert sites(canonical("住在前湾村的村民")) == {"estate": {"前湾"}}
+    assert sites(canonical("走到楼下村口")) == {}
     assert sites(canonical("隧道渗水鹬港大道站停运")).keys() == {"road"}
     assert sites(canonical("家住柳河路的居民")) == {"road": {"柳河"}}
     assert sites(canonical("在椋川火车站出站口")) == {"venue": {"椋川"}}

@@ -1141,6 +1141,9 @@ def _described(text: str, kind_at: int, kind: str) -> bool:
     return False
 
 
+_SIDE_FIRST = frozenset("前后上下")  # stop characters that also begin village names (后洼, 上坪)
+
+
 def _site_name(before: str) -> str:
     """The name in the (up to three) characters before a kind of place: cut after the last function
     character or place suffix, and after a conjunction only if two characters remain. Three
@@ -1149,6 +1152,13 @@ def _site_name(before: str) -> str:
     letter or the title's end (…起火\ue001桂香小区7栋, k7东港码头)."""
     before = _HAN_TAIL.search(before).group()
     stops = [stop for stop in _NAME_STOP.finditer(before) if not _family_name(before, stop.start())]
+    if (
+        stops
+        and stops[-1].group() in _SIDE_FIRST
+        and stops[-1].start() == len(before) - 2
+        and before[-1] in _TOPONYM_END
+    ):
+        stops.pop()  # 后洼村, 前湾村: a village named for its side of a hill or a bay (round 100)
     name = before[stops[-1].end() :] if stops else before
     soft = list(_NAME_SOFT_STOP.finditer(name))
     if soft and len(name) - soft[-1].end() >= 2:
