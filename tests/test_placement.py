@@ -989,3 +989,29 @@ async def test_two_tankers_of_one_haulier_are_two_accidents(store: Store) -> Non
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_result_told_across_a_comma_is_no_progress_report(store: Store) -> None:
+    """送去检测，结果硒含量… tells what a buyer found, not a 检测结果 of the story before: read within its
+    clauses, the second complaint about one live-selling room is a story of its own (round 100)."""
+    scheme = {"name": "直播", "subjects": ["澄溪优选"], "events": {"虚假宣传": 2}}
+    cfg = one_scheme(scheme)
+    items = [
+        _item(
+            "weibo",
+            "http://v/1",
+            "网曝澄溪优选直播间虚假宣传 全新手机到手是翻新机",
+            "多名网友发帖说，在澄溪优选直播间买的全新手机，拆开发现屏幕有划痕，拿去检测是翻新机，客服只肯退一半。",
+            0,
+        ),
+        _item(
+            "forum",
+            "http://v/2",
+            "澄溪优选直播间卖的富硒大米被指虚假宣传",
+            "有网友把在澄溪优选直播间买的富硒大米送去检测，结果硒含量跟普通大米差不多，主播却说天天吃能防三高。",
+            90,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]
