@@ -191,6 +191,9 @@ CASES = [
     ("events", "欠薪", "建立防止欠薪长效机制", False),
     ("events", "腐败", "深化反腐败斗争", False),
     ("events", "火灾", "消防火灾调查认定", True),  # 消防: the fire service, not prevention
+    ("events", "坠落", "开展防高处坠落专项检查", False),  # 防, a short object, a campaign (round 100)
+    ("events", "坠落", "建设防护栏后仍有高处坠落", True),
+    ("events", "火灾", "消防站火灾检查时发现", True),
     ("events", "泄漏", "燃气泄漏物业没人管", True),  # 物业 starts after the word
     ("events", "塌方", "塌方路段已封闭", True),  # a street suffix after an event word is no street name
     # the subject's own cadre by post: 党委书记 is one word, yet 桦沟镇党委 is there
