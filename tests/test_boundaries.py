@@ -90,6 +90,7 @@ CASES = [
     # the organisation's own station between it and the landmark word (round 100)
     ("subjects", "江城石油", "江城石油建设路加油站对面的一家烧烤店着火", False),
     ("subjects", "江城石油", "江城石油建设路加油站发生火灾", True),
+    ("subjects", "江城公交集团", "江城公交集团一辆公交车在加油站附近的小区门口起火", True),  # the bus is the story
     ("subjects", "声浪KTV", "声浪KTV对面的一家烧烤店着火", False),
     ("subjects", "声浪KTV", "声浪KTV旁边的体育馆停电", False),
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it

@@ -64,6 +64,7 @@ _WHO = (
     # 施工员, 外卖员, 路人, 乘车人: a role noun
 )
 # two groups counted together (十余名主播和员工受伤, round 100): the second one named in full
+assert _WHO.endswith(")?"), "_WHOS takes the group _WHO makes optional"
 _WHOS = rf"{_WHO}(?:(?:和|及|与|、){_WHO[:-1]})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
