@@ -537,6 +537,9 @@ def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
         ("押解车与货车相撞 致司机及2名押解民警死亡", DEATHS, 3),  # 押解民警: a role noun in 民警
         ("婚车车队出事 致司机及2名伴娘死亡", DEATHS, 3),  # 伴娘: a wedding's roles (round 99)
         ("直播基地仓库起火 十余名主播和员工受伤", INJURED, 10),  # two groups counted together (round 100)
+        ("脚手架倒塌 5名工人和2名路人受伤", INJURED, 7),  # two counts of two groups add up (round 100)
+        ("客车侧翻 2名司机和3名乘客死亡", DEATHS, 5),
+        ("造成2人死亡、3人受伤", INJURED, 3),  # two words: no sum
         ("月子会所送医新生儿增至11人 涉事会所停业整顿", INJURED, 11),  # 新生儿, 婴儿: who (round 99)
         ("一男子翻越护网闯入线路 被动车撞倒身亡", DEATHS, 1),  # what befell him in the next clause (round 99)
         ("一名工人违规操作，被机器卷入死亡", DEATHS, 1),

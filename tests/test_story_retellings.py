@@ -519,6 +519,7 @@ def test_goods_gone_missing_are_not_the_warehouse_fire() -> None:
         "一位服装商户发帖说，存放在东平港务集团物流园北区仓库的四百件羽绒服盘点时少了一百多件，找物流园索赔一直没有回音。",
     )
     assert "丢失" in story_events(canonical(lost.title))
+    assert "丢失" not in story_events(canonical("商场试衣间被偷拍 女顾客报警"))
     assert not merged(fire, lost, [scheme])
 
 

@@ -218,6 +218,19 @@ _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
         (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
     )
 ]
+# 5名工人和2名路人受伤: two counts of two groups, each named, befallen by one word, add up (round 100)
+_PLUS_COUNT: list[tuple[str, re.Pattern[str]]] = [
+    (
+        kind,
+        re.compile(
+            rf"{_NUM}{_CNT}{_AGE}{_WHO[:-1]}(?:和|及|与|以及|、){_NUM}{_CNT}{_AGE}{_WHO[:-1]}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"
+        ),
+    )
+    for kind, words in (
+        (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
+        (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
+    )
+]
 # 撞倒一名行人 行人当场身亡: one person, named again without a count where the death is told
 _ONE_AGAIN = re.compile(
     rf"(?<![\d〇零一二两三四五六七八九十百千万第同统唯单逐专])一(?:名|位|{_NOT_ONE_GROUP})"
@@ -424,6 +437,11 @@ def _figures(sentence: str) -> list[Figure]:
             if (read := number(m.group(1), m.group(2))) is not None and read[0] > 0:
                 value = read[0] + 1
                 out.append(Figure(kind, value, read[1], hearsay(m), m.group(0)))
+    for kind, pattern in _PLUS_COUNT:
+        for m in pattern.finditer(sentence):
+            first, second = number(m.group(1), m.group(2)), number(m.group(3), m.group(4))
+            if first is not None and second is not None and first[0] > 0 and second[0] > 0:
+                out.append(Figure(kind, first[0] + second[0], first[1] or second[1], hearsay(m), m.group(0)))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(sentence):
             read = number(m.group(1), m.group(2))

@@ -101,6 +101,7 @@ _EVENT_OF, _EVENT = _kinds(
         "动手": "脚术",
         "炸了": "锅",
         "热死": "了人啦",  # 今天热死了, 热死人了: a hot day, no heatstroke (热死的大哥 is one)
+        "被偷": "拍窥看听",  # 被偷拍 is no theft (round 100)
     },
 )
 TITLE_END = "\ue001"  # private use: ends the title in a canonical text (normalize keeps it)
