@@ -283,12 +283,11 @@ def _progress_of(
     (not another school's poisoning whose report mentions 鸥湾市第一中学). A story naming other sites
     only is another story (金桥花园 is not the 沙河安置房 project), and so is one counting itself among
     others of its kind (这是该公司今年第二起…事故) unless the story did so too."""
-    # read within clauses: 送去检测，结果硒含量… tells no 检测结果 (round 100)
-    lead = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)[:LEAD_PROGRESS]
-    if not tells_progress(canonical(item.title), title=True) and not tells_progress(lead):
+    ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
+    # the lead read within its clauses: 送去检测，结果硒含量… tells no 检测结果 (round 100)
+    if not tells_progress(canonical(item.title), title=True) and not tells_progress(ours[:LEAD_PROGRESS]):
         return None
     names = _names(judgement.match)
-    ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
     counted = counts_another(ours)
     events = _concepts(judgement.match, judgement.negated, canonical(item.title))
     alike: list[Incident] = []

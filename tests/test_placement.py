@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.analysis.judge import Judge
 from bot.clock import FakeClock
 from bot.config import Config
@@ -965,53 +967,44 @@ async def test_illegal_logging_in_another_forest_compartment_is_another_story(st
     assert sorted(row[3] for row in got) == [1, 1]
 
 
-async def test_two_tankers_of_one_haulier_are_two_accidents(store: Store) -> None:
-    """The only run both headlines share beyond the scheme's words is 一辆油罐车: a kind of vehicle, no name of
-    the story (round 100), so the 续报 rule does not take the second rollover for the first one's."""
-    scheme = {"name": "危运", "subjects": ["澄溪危运"], "events": {"侧翻": 3, "死亡": 5}}
+@pytest.mark.parametrize(
+    ("scheme", "first", "second"),
+    [
+        # the only run both headlines share beyond the scheme's words is 一辆油罐车: a kind of vehicle, no name of
+        # the story (round 100), so the 续报 rule does not take the second rollover for the first one's
+        pytest.param(
+            {"name": "危运", "subjects": ["澄溪危运"], "events": {"侧翻": 3, "死亡": 5}},
+            (
+                "澄溪危运一辆油罐车在县道柳湾段侧翻 致1人死亡",
+                "今天凌晨，澄溪危运一辆满载柴油的油罐车在县道柳湾段侧翻，司机当场死亡，部分柴油流入路边水沟。",
+            ),
+            (
+                "澄溪危运一辆油罐车在北环高架匝道侧翻",
+                "今天下午，澄溪危运一辆空载返程的油罐车在北环高架匝道转弯时侧翻，司机自行爬出，无人受伤。",
+            ),
+            id="two tankers of one haulier",
+        ),
+        # 送去检测，结果硒含量… tells what a buyer found, not a 检测结果 of the story before: read within its clauses,
+        # the second complaint about one live-selling room is a story of its own (round 100)
+        pytest.param(
+            {"name": "直播", "subjects": ["澄溪优选"], "events": {"虚假宣传": 2}},
+            (
+                "网曝澄溪优选直播间虚假宣传 全新手机到手是翻新机",
+                "多名网友发帖说，在澄溪优选直播间买的全新手机，拆开发现屏幕有划痕，拿去检测是翻新机，客服只肯退一半。",
+            ),
+            (
+                "澄溪优选直播间卖的富硒大米被指虚假宣传",
+                "有网友把在澄溪优选直播间买的富硒大米送去检测，结果硒含量跟普通大米差不多，主播却说天天吃能防三高。",
+            ),
+            id="a result told across a comma",
+        ),
+    ],
+)
+async def test_two_stories_of_one_subject_stay_apart(
+    store: Store, scheme: dict, first: tuple[str, str], second: tuple[str, str]
+) -> None:
     cfg = one_scheme(scheme)
-    items = [
-        _item(
-            "city",
-            "http://t/1",
-            "澄溪危运一辆油罐车在县道柳湾段侧翻 致1人死亡",
-            "今天凌晨，澄溪危运一辆满载柴油的油罐车在县道柳湾段侧翻，司机当场死亡，部分柴油流入路边水沟。",
-            0,
-        ),
-        _item(
-            "evening",
-            "http://t/2",
-            "澄溪危运一辆油罐车在北环高架匝道侧翻",
-            "今天下午，澄溪危运一辆空载返程的油罐车在北环高架匝道转弯时侧翻，司机自行爬出，无人受伤。",
-            90,
-        ),
-    ]
-    got = await live(store, items, cfg)
-    assert got == replayed(items, cfg)
-    assert sorted(row[3] for row in got) == [1, 1]
-
-
-async def test_a_result_told_across_a_comma_is_no_progress_report(store: Store) -> None:
-    """送去检测，结果硒含量… tells what a buyer found, not a 检测结果 of the story before: read within its
-    clauses, the second complaint about one live-selling room is a story of its own (round 100)."""
-    scheme = {"name": "直播", "subjects": ["澄溪优选"], "events": {"虚假宣传": 2}}
-    cfg = one_scheme(scheme)
-    items = [
-        _item(
-            "weibo",
-            "http://v/1",
-            "网曝澄溪优选直播间虚假宣传 全新手机到手是翻新机",
-            "多名网友发帖说，在澄溪优选直播间买的全新手机，拆开发现屏幕有划痕，拿去检测是翻新机，客服只肯退一半。",
-            0,
-        ),
-        _item(
-            "forum",
-            "http://v/2",
-            "澄溪优选直播间卖的富硒大米被指虚假宣传",
-            "有网友把在澄溪优选直播间买的富硒大米送去检测，结果硒含量跟普通大米差不多，主播却说天天吃能防三高。",
-            90,
-        ),
-    ]
+    items = [_item("city", "http://t/1", *first, 0), _item("evening", "http://t/2", *second, 90)]
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]

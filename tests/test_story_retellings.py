@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bot.analysis.judge import Judge
 from bot.analysis.matcher import own_brands
 from bot.analysis.short_names import aliases, brand
@@ -182,24 +184,41 @@ def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None
     assert own_brands(schemes) == {"锟程汽车零部件公司": "锟程"}
 
 
-def test_a_netizen_calling_the_firm_by_its_brand_retells_its_story() -> None:
-    scheme = SchemeConfig(name="园区", subjects=["锟程汽车零部件公司"], events={"起火": 4, "火灾": 4})
-    first = Item(
-        "news",
-        "http://n/fire",
-        "锟程汽车零部件公司成品仓库起火 数千只轮毂被熏黑",
-        "12月10日傍晚，锟程汽车零部件公司成品仓库包装材料堆放区起火，浓烟从仓库屋顶冒出，员工及时疏散，消防员"
-        "一个多小时将明火扑灭，数千只待发货的轮毂被熏黑，事故未造成人员伤亡。",
-        fetched_at=START,
-    )
-    post = Item(
-        "weibo",
-        "http://w/fire",
-        "锟程那个大仓库冒黑烟了",
-        "下班的时候看到仓库顶上全是黑烟，大家都跑出来了，还好没人在里面。听说里面的纸箱子和泡沫先着的。",
-        fetched_at=START + timedelta(minutes=40),
-    )
-    assert merged(first, post, schemes=[scheme])
+@pytest.mark.parametrize(
+    ("scheme", "first", "post"),
+    [
+        pytest.param(
+            SchemeConfig(name="园区", subjects=["锟程汽车零部件公司"], events={"起火": 4, "火灾": 4}),
+            (
+                "锟程汽车零部件公司成品仓库起火 数千只轮毂被熏黑",
+                "12月10日傍晚，锟程汽车零部件公司成品仓库包装材料堆放区起火，浓烟从仓库屋顶冒出，员工及时疏散，消防员"
+                "一个多小时将明火扑灭，数千只待发货的轮毂被熏黑，事故未造成人员伤亡。",
+            ),
+            (
+                "锟程那个大仓库冒黑烟了",
+                "下班的时候看到仓库顶上全是黑烟，大家都跑出来了，还好没人在里面。听说里面的纸箱子和泡沫先着的。",
+            ),
+            id="a works",
+        ),
+        # a consumer service (round 100): 蔻丽 for 蔻丽美发
+        pytest.param(
+            SchemeConfig(name="商户", subjects=["蔻丽美发"], events={"强制消费": 3, "投诉": 2}),
+            (
+                "蔻丽美发被投诉强制消费 顾客洗头后被要求办卡充值",
+                "多名顾客投诉东平石竹广场的蔻丽美发，称进店洗头后被店员反复推销，不办卡充值三千元就不让离开，"
+                "有顾客被堵在门口半个多小时，最后只能充值。",
+            ),
+            ("石竹广场那个蔻丽，洗个头非让充值", "三个人围着我推销，不充不让走。"),
+            id="a hair salon",
+        ),
+    ],
+)
+def test_a_netizen_calling_the_firm_by_its_brand_retells_its_story(
+    scheme: SchemeConfig, first: tuple[str, str], post: tuple[str, str]
+) -> None:
+    report = Item("news", "http://n/1", *first, fetched_at=START)
+    retold = Item("weibo", "http://w/1", *post, fetched_at=START + timedelta(minutes=40))
+    assert merged(report, retold, schemes=[scheme])
 
 
 SCHOOL = SchemeConfig(name="枞阳", subjects=["枞阳市第三中学"], events={"中毒": 4, "食物中毒": 4})
@@ -521,27 +540,6 @@ def test_goods_gone_missing_are_not_the_warehouse_fire() -> None:
     assert "丢失" in story_events(canonical(lost.title))
     assert "丢失" not in story_events(canonical("商场试衣间被偷拍 女顾客报警"))
     assert not merged(fire, lost, [scheme])
-
-
-def test_a_customer_calling_the_salon_by_its_brand_retells_its_story() -> None:
-    """蔻丽 for 蔻丽美发 (round 100): a customer's post naming the salon only by its brand joins its story."""
-    scheme = SchemeConfig(name="商户", subjects=["蔻丽美发"], events={"强制消费": 3, "投诉": 2})
-    first = Item(
-        "news",
-        "http://k/1",
-        "蔻丽美发被投诉强制消费 顾客洗头后被要求办卡充值",
-        "多名顾客投诉东平石竹广场的蔻丽美发，称进店洗头后被店员反复推销，不办卡充值三千元就不让离开，"
-        "有顾客被堵在门口半个多小时，最后只能充值。",
-        fetched_at=START,
-    )
-    post = Item(
-        "weibo",
-        "http://k/2",
-        "石竹广场那个蔻丽，洗个头非让充值",
-        "三个人围着我推销，不充不让走。",
-        fetched_at=START + timedelta(minutes=40),
-    )
-    assert merged(first, post, schemes=[scheme])
 
 
 def test_a_death_toll_risen_to_fewer_than_the_story_counts_is_another_story() -> None:

@@ -57,15 +57,15 @@ _NUM = r"(?<![\d.第])(两位数|三位数|数十|几十|数百|几百|上百|�
 _CNT = r"\s*(?:人|名|位(?!数))"
 # an age between the count and who (一名3岁患儿, 2名12岁学生, 一位78岁的老人): no count of its own
 _AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?)?"
-# 3名工人受伤: who, between the count and the word
-_WHO = (
+# 3名工人受伤: who, between the count and the word (a role noun, `_ROLE`; `_WHO` when it may be left out)
+_ROLE = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|新生儿|婴幼儿|婴儿|幼儿|老人|农民工|伴娘|伴郎|新娘|新郎|主播"
-    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师)|[\u4e00-\u9fff]{1,2}人)?"  # 医护人员, 就餐者,
+    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师)|[\u4e00-\u9fff]{1,2}人)"  # 医护人员, 就餐者,
     # 施工员, 外卖员, 路人, 乘车人: a role noun
 )
+_WHO = rf"{_ROLE}?"
 # two groups counted together (十余名主播和员工受伤, round 100): the second one named in full
-assert _WHO.endswith(")?"), "_WHOS takes the group _WHO makes optional"
-_WHOS = rf"{_WHO}(?:(?:和|及|与|、){_WHO[:-1]})?"
+_WHOS = rf"{_WHO}(?:(?:和|及|与|、){_ROLE})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
@@ -211,25 +211,24 @@ _WITH_ONE = (
     r"(?:司机|驾驶员|驾驶人|船长|船主|带队老师|教练|车主|店主|户主|房主|老板|(?:一名|一位)[\u4e00-\u9fff]{1,4}?)"
     r"(?:及|和|与|以及|连同)"
 )
+# the words a summed toll ends in (_PLUS_ONE, _PLUS_COUNT)
+_SUMMED_WORDS = (
+    (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
+    (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
+)
 _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
-    for kind, words in (
-        (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
-        (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
-    )
+    for kind, words in _SUMMED_WORDS
 ]
 # 5名工人和2名路人受伤: two counts of two groups, each named, befallen by one word, add up (round 100)
 _PLUS_COUNT: list[tuple[str, re.Pattern[str]]] = [
     (
         kind,
         re.compile(
-            rf"{_NUM}{_CNT}{_AGE}{_WHO[:-1]}(?:和|及|与|以及|、){_NUM}{_CNT}{_AGE}{_WHO[:-1]}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"
+            rf"{_NUM}{_CNT}{_AGE}{_ROLE}(?:和|及|与|以及|、){_NUM}{_CNT}{_AGE}{_ROLE}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"
         ),
     )
-    for kind, words in (
-        (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
-        (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
-    )
+    for kind, words in _SUMMED_WORDS
 ]
 # 撞倒一名行人 行人当场身亡: one person, named again without a count where the death is told
 _ONE_AGAIN = re.compile(
