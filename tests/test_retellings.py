@@ -834,6 +834,24 @@ def test_the_stored_reports_own_again_word_excuses_no_other_in_the_query() -> No
     assert feature("again", stored, "榉园路停车先被贴条又被拖车" + TITLE_END + "车主质疑罚款标准。") == 0.0
 
 
+def test_something_else_found_is_another_story_in_a_headline_and_the_search_going_on_in_a_lead() -> None:
+    # round 101: 燕子岩村外又发现一堆工业废渣 tells another dump; 清理现场时又发现… in a lead is the story's search
+    stored = (
+        "燕子岩村后山发现大量工业废渣 村民怀疑来自园区" + TITLE_END + "燕子岩村村民在后山发现大量工业废渣，气味刺鼻。"
+    )
+    query = "燕子岩村外又发现一堆工业废渣" + TITLE_END + "燕子岩村村民在村外河滩发现一堆工业废渣，气味刺鼻。"
+    assert told_apart(stored_lead(canonical(stored)), story(canonical(query)))
+    stored = "开阳镇中心小学东侧围墙倒塌 砸中路边车辆" + TITLE_END + "开阳镇中心小学东侧围墙倒塌，砸中三辆电动三轮车。"
+    query = (
+        "开阳镇中心小学围墙倒塌续：受损车辆增至5辆"
+        + TITLE_END
+        + "开阳镇中心小学东侧围墙倒塌后，清理现场时又发现两辆被砖块埋住的电动三轮车。"
+    )
+    assert not told_apart(stored_lead(canonical(stored)), story(canonical(query)))
+    found = "观音岩村泥石流又发现一名遇难者" + TITLE_END + "观音岩村泥石流发生后，清理民房时又发现一名遇难者。"
+    assert not told_apart(stored_lead(canonical("观音岩村发生泥石流 2人遇难" + TITLE_END)), story(canonical(found)))
+
+
 @pytest.mark.parametrize(
     ("text", "another"),
     [
@@ -847,6 +865,11 @@ def test_the_stored_reports_own_again_word_excuses_no_other_in_the_query() -> No
         ("区民政局要求严防类似事件再次发生", False),  # a follow-up's boilerplate
         ("鸣川市拘留所再有一名被拘留人员送医", True),  # 再有 and a count (round 98)
         ("再有就是家属要求公开监控", False),  # 再有: moreover
+        ("数据中心柴油发电机房又冒烟 消防到场处置", True),  # another fire (round 101)
+        ("天权物流园怎么又着火了 这回是快递分拣那边", True),
+        ("馨园小区新换的电梯又困人", True),
+        ("何家坳又冒出一个卖散装油的摊子", True),
+        ("乌石新村边上那条沟半夜又冒白沫了", False),  # the pollution grumbled about, seen once more
     ],
 )
 def test_one_after_another_is_no_further_event_and_another_case_found_is(text: str, another: bool) -> None:

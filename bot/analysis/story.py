@@ -1503,7 +1503,7 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
         return False, ()
     after = any(not _TOLL_AFTER.match(title, m.end()) for m in _AFTER_AGAIN.finditer(title))
     words = tuple(m.group() for m in _AGAIN.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
-    words += tuple(m.group() for m in _ANOTHER_IN_HEADLINE.finditer(title))
+    words += tuple(m.group() for m in _AGAIN_IN_HEADLINE.finditer(title) if not _TOLL_AFTER.match(title, m.end()))
     # a grumble tells no other event by its words; 整改后又有人偷砂了 still says it happened again after (`after`)
     return after, () if _grumbled_again(title, words) else words
 
@@ -1514,8 +1514,10 @@ def _told_again(title: str) -> tuple[bool, tuple[str, ...]]:
 _GRUMBLE_WORDS = frozenset(("又有", "又被"))
 # 另一名 in a headline (另一名检修工被落物砸伤, 另一名失信被执行人乘飞机出行被拦截): another person's case. In a lead it is
 # as often the story's other victim (`_AGAIN` leaves it out); in a headline, of the labelled pairs of A–G, T1–T26 saying
-# so, 11 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98)
-_ANOTHER_IN_HEADLINE = re.compile(r"(?<!事故|事件)另一(?:名|位)")
+# so, 11 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98).
+# So does 又发现 (燕子岩村外又发现一堆工业废渣: 5 pairs, all two stories, round 101); in a lead it is as often the
+# story's search going on (清理现场时又发现两辆被埋的三轮车: 10 of 24 pairs one story)
+_AGAIN_IN_HEADLINE = re.compile(r"(?<!事故|事件)另一(?:名|位)|又发现")
 
 
 def _grumbled_again(title: str, words: Sequence[str]) -> bool:
@@ -1731,12 +1733,14 @@ def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], que
 # 另一个还在icu (the story's other victim or helper: 另一个 then an adverb or verb), 再次要求 (residents ask
 # again), 又出事了 (a netizen's retelling of the same accident says so as often as of a new one). Weeks or
 # months after (两个月后) in a lead its story does not say tells time gone by since the story: a further event
-# there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back.
+# there, or a follow-up, which says so (`_FOLLOWUP`) and is not held back. 又冒烟, 又着火, 又困人: of the labelled pairs of
+# A–G, T1–T30 whose headline or lead says so, 10 told two stories and none one (round 101); not 又冒白沫了 (the
+# pollution a netizen grumbles about, seen once more).
 _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)(?!(?<=一(.).又一)\2)(?!(?<=一(.)..又一)\3)|又发生"
     r"|(?<![至到上入往])另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|[又再]查[出获处到一]|[再又][遭遇]"
-    r"|再有(?=[一两二三四五六七八九十\d]|人)|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因"
+    r"|再有(?=[一两二三四五六七八九十\d]|人)|再发(?!布|放|文)|[再又]起(?!诉)|距离?上次|又因|又冒[烟出]|又着火|又困"
     r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
 )
