@@ -162,6 +162,10 @@ def test_people_shorten_an_organisations_name() -> None:
     assert aliases("江城建工集团有限公司") == {"建工"}
     assert aliases("鹊山物业") == set()
     assert aliases("市国资委") == set()
+    # a branch by the parent's kind, its place and branch form dropped (round 101: not 通信杞川分)
+    assert aliases("岳讯通信杞川分公司") == {"通信"}
+    assert aliases("安禾财险蕺州中心支公司") == {"财险"}
+    assert aliases("农商银行北坪支行") == set()
 
 
 def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None:

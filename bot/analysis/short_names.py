@@ -31,6 +31,9 @@ def addressed(name: str, text: str) -> bool:
 LEVELS = "省市县区镇乡"  # administrative levels that end a place name (浔阳区, 澄湖市)
 _ORG_PLACE = re.compile(rf"^.{{1,4}}?[{LEVELS}](?=.{{2}})")
 _ORG_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|总公司|股份)$")
+# a branch named by its place (岳讯通信杞川分公司, 安禾财险蕺州中心支公司, 农商银行北坪支行): people call it by the
+# parent's kind (通信, 财险), as they call the parent; not 通信杞川分 (round 101)
+_BRANCH = re.compile(r"(?:[\u4e00-\u9fff]{2}(?:中心)?)?(?:[分支]公司|分行|支行)$")
 _ORG_PLAIN = (
     (re.compile(r"第([一二三四五六七八九十]{1,2})中学$"), r"\1中"),
     (re.compile(r"第([一二三四五六七八九十]{1,2})小学$"), r"\1小"),
@@ -52,6 +55,7 @@ def aliases(name: str) -> frozenset[str]:
     else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
         cores = [name[2:]] if len(name) >= 4 and name[0] not in LEVELS else []
     for core in cores:
+        core = _BRANCH.sub("", core) if len(_BRANCH.sub("", core)) >= 2 else core
         while _ORG_FORM.search(core[1:]):
             core = _ORG_FORM.sub("", core)
         for form in (core, *(pattern.sub(plain, core) for pattern, plain in _ORG_PLAIN)):
