@@ -186,6 +186,11 @@ def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None
         SchemeConfig(name="属地", regions=["绮纶"], subjects=["绮纶纺织"], events={"欠薪": 3}),
     ]
     assert own_brands(schemes) == {"锟程汽车零部件公司": "锟程"}
+    # a telecom and its branch are one firm with one brand (round 101)
+    assert brand("曜联移动") == "曜联"
+    assert brand("星垣数据") == "星垣"
+    carrier = SchemeConfig(name="运营商", subjects=["曜联移动", "曜联移动杞川分公司"], events={"断网": 3})
+    assert own_brands([carrier]) == {"曜联移动": "曜联", "曜联移动杞川分公司": "曜联"}
 
 
 @pytest.mark.parametrize(
@@ -214,6 +219,22 @@ def test_people_call_a_firm_by_its_brand_when_it_names_that_firm_alone() -> None
             ),
             ("石竹广场那个蔻丽，洗个头非让充值", "三个人围着我推销，不充不让走。"),
             id="a hair salon",
+        ),
+        # a telecom and its branch (round 101): 曜联 for 曜联移动
+        pytest.param(
+            SchemeConfig(
+                name="运营商", subjects=["曜联移动杞川分公司", "曜联移动"], events={"起火": 4, "火灾": 4, "断网": 3}
+            ),
+            (
+                "曜联移动槿塘核心机房起火 全区手机信号中断两小时",
+                "12月9日凌晨，曜联移动杞川分公司位于槿塘区的核心机房发生火灾，全区曜联移动用户手机信号中断约两小时，"
+                "机房值班人员及时疏散，未造成人员伤亡。",
+            ),
+            (
+                "半夜手机突然没信号 原来是曜联的机房着了",
+                "凌晨两点多刷着手机突然没信号了，早上才听说是槿塘那边曜联的机房烧了。",
+            ),
+            id="a telecom",
         ),
     ],
 )

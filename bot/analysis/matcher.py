@@ -159,14 +159,21 @@ def short_forms(subject: str) -> frozenset[str]:
 
 def own_brands(schemes: Sequence[SchemeConfig]) -> dict[str, str]:
     """Subject → the brand it alone is called by (锟程 for 锟程汽车零部件公司, `short_names.brand`): not one that
-    starts another subject, a leader or a region of the schemes (江城 of 江城建工集团 and 江城水务集团 is the city)."""
+    starts another subject, a leader or a region of the schemes (江城 of 江城建工集团 and 江城水务集团 is the city).
+    A subject's own longer name is no other (曜联移动 and its branch 曜联移动杞川分公司 are both 曜联, round 101)."""
     subjects = {str(w) for scheme in schemes for w in scheme.words("subject")}
     names = subjects | {str(w) for scheme in schemes for group in ("leader", "region") for w in scheme.words(group)}
     found = {subject: brand(subject) for subject in subjects}
+
+    def another(other: str, subject: str, head: str) -> bool:
+        if other == subject or (other in subjects and (other.startswith(subject) or subject.startswith(other))):
+            return False
+        return other.startswith(head) or head.startswith(other)
+
     return {
         subject: head
         for subject, head in found.items()
-        if head and not any(other != subject and (other.startswith(head) or head.startswith(other)) for other in names)
+        if head and not any(another(other, subject, head) for other in names)
     }
 
 

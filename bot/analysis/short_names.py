@@ -72,6 +72,8 @@ _FIRM = re.compile(
     r"|材料|矿业|铝业|钢铁|实业|纸业|酒业|乳业|服饰|商贸|贸易|农业|牧业|种业|生物"
     # consumer services (round 100): 在浪岛玩, 声浪那边打起来了, 蔻丽非让充值
     r"|乐园|KTV|ktv|密室|剧本杀|美发|美容|医美|健身|装饰|家政|摄影|婚纱|宠物|游泳馆|月子|酒吧|影城|影楼"
+    # telecoms and the internet (round 101): 曜联的机房着了, 被星垣裁掉
+    r"|通信|移动|电信|数据|网络|传媒"
 )
 BRAND = 2  # characters of a firm's brand
 
