@@ -71,6 +71,8 @@ DATA_T27 = DATA.parent / "reposts_t27"
 DATA_T28 = DATA.parent / "reposts_t28"
 DATA_T29 = DATA.parent / "reposts_t29"
 DATA_T30 = DATA.parent / "reposts_t30"
+DATA_T31 = DATA.parent / "reposts_t31"
+DATA_T32 = DATA.parent / "reposts_t32"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -223,6 +225,8 @@ T25_PLACES, T26_PLACES = ("鸣川", "梓岭", "南埠"), ("鲸湾", "蚌洲", "�
 T27_PLACES, T28_PLACES = ("茴港", "柏塬", "青棠"), ("薇城", "杉埠", "榴湾")
 # T29, T30 (hundredth round): fuel retail and hazardous-goods haulage; telecoms, broadcasting and the internet
 T29_PLACES, T30_PLACES = ("芦阳", "枫渡", "椿湾"), ("杞川", "槿塘", "蓼港")
+# T31, T32 (hundred-and-first round): new energy, e-bikes and charging; public finance, audit, office conduct and grain reserves
+T31_PLACES, T32_PLACES = ("榕阳", "槐渡", "苇湾"), ("枥川", "荞坪", "柞港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -698,6 +702,26 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t29", DATA_T29, T30_PLACES), ("t30", DATA_T30, T29_PLACES))
+                    ),
+                    # T31 and T32 (hundred-and-first round): new energy, e-bikes and charging; public finance,
+                    # audit, office conduct and grain reserves; every place of the sets before them and the other
+                    # writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t31", DATA_T31, T32_PLACES), ("t32", DATA_T32, T31_PLACES))
                     ),
                 )
             ),
