@@ -424,6 +424,19 @@ def test_one_person_named_again_where_the_death_is_told(text: str, deaths: int) 
 
 
 @pytest.mark.parametrize(
+    ("text", "injured"),
+    [
+        # one person hurt, said with 一名 and a long way to the word (round 101: graded by the explosion alone, I)
+        ("一名外卖骑手在闪犀换电柜换电时电池爆燃被烧伤", 1),
+        ("一男子被掉落的广告牌砸伤", 1),
+        ("一线工人受伤情况正在统计", 0),  # 一线: the front line, no one person
+    ],
+)
+def test_one_person_hurt(text: str, injured: int) -> None:
+    assert extract(text).value(INJURED) == injured
+
+
+@pytest.mark.parametrize(
     ("text", "deaths", "approx"),
     [
         ("爆炸事故遇难人数升至两位数", 10, True),  # double figures: ten or more (round 91)

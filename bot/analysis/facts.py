@@ -185,6 +185,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # the poisoned
     _doing(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
     _one(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|坠亡|{_NO_VITALS}"),
+    # 一名外卖骑手在换电柜换电时电池爆燃被烧伤: one person hurt (round 101)
+    _one(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒"),
     # 伤者增至13人, 死者已达5人
     (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
     (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
