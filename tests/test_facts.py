@@ -208,6 +208,9 @@ def test_a_count_after_its_word_does_not_take_the_next_figure() -> None:
 def test_spaced_figures_are_read() -> None:
     facts = extract("白 沙 镇 泥 石 流 4 人 失 踪")
     assert facts.value(MISSING) == 4 and facts.band is Tier.III
+    # spaced word by word (round 101): no space parts a clause; a headline's two clauses stay apart
+    assert extract("柞港 镇 榛岙村 6 名 村民 一氧化碳 中毒").value(INJURED) == 6
+    assert extract("男孩清理鱼塘时溺亡 家属要求追责").value(DEATHS) == 0
 
 
 def test_a_role_noun_names_who_was_hurt() -> None:
