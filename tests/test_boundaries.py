@@ -92,6 +92,10 @@ CASES = [
     ("subjects", "江城石油", "江城石油建设路加油站发生火灾", True),
     ("subjects", "江城公交集团", "江城公交集团一辆公交车在加油站附近的小区门口起火", True),  # the bus is the story
     ("subjects", "声浪KTV", "声浪KTV对面的一家烧烤店着火", False),
+    # or its own building or gate (round 101)
+    ("subjects", "曜储能源", "曜储能源办公楼对面的一家烧烤店后厨着火", False),
+    ("subjects", "曜储能源", "曜储能源大门旁边的一家小卖部起火", False),
+    ("subjects", "曜储能源", "曜储能源办公楼起火", True),
     ("subjects", "声浪KTV", "声浪KTV旁边的体育馆停电", False),
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it
     ("subjects", "江城化工集团", "江城化工集团炸药库附近发生爆燃", True),

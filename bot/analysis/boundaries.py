@@ -151,8 +151,10 @@ COMMONERS = (
 # 海鲜饭店, 对面的一家汽修厂 / 烧烤店: what kind of place may come first): the story is that place's, not the organisation's
 _LANDMARK = re.compile(
     # the organisation's own station or shop may come between, named without a verb or a count (恒旭石油宝丰路加油站
-    # 对面的一家烧烤店, round 100; not 江城公交集团一辆公交车在加油站附近的小区门口起火: the bus is the story)
-    r"(?:(?:(?![在的了是被把从到往向一辆个])[\u4e00-\u9fff]){1,6}?(?:加油站|加气站|营业厅|门店|网点|站|店|库|厂))?"
+    # 对面的一家烧烤店, round 100; not 江城公交集团一辆公交车在加油站附近的小区门口起火: the bus is the story); so may
+    # its own building or gate (曜储能源办公楼对面的一家烧烤店, round 101)
+    r"(?:(?:(?![在的了是被把从到往向一辆个])[\u4e00-\u9fff]){0,6}?"
+    r"(?:加油站|加气站|营业厅|门店|网点|站|店|库|厂|楼|大厦|园区|厂区|大门|门口))?"
     r"(?:附近|对面|斜对面|隔壁|旁边|不远处)的?(?:一|一家|一处|一座|一栋|一间|一个)?"
     r"[\u4e00-\u9fff]{0,2}?(?:民房|民宅|居民楼|住宅楼|小区|加油站|加气站|餐馆|饭店|餐厅|饭馆|商铺|门店|商店|超市|网吧|酒吧|出租屋|工厂|厂房|企业|公司|学校|医院|店|厂|馆)"
 )
