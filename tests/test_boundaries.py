@@ -94,7 +94,7 @@ CASES = [
     ("subjects", "声浪KTV", "声浪KTV对面的一家烧烤店着火", False),
     # or its own building or gate (round 101)
     ("subjects", "曜储能源", "曜储能源办公楼对面的一家烧烤店后厨着火", False),
-    ("subjects", "曜储能源", "曜储能源大门旁边的一家小卖部起火", False),
+    ("subjects", "曜储能源", "曜储能源大门旁边的一家超市起火", False),
     ("subjects", "曜储能源", "曜储能源办公楼起火", True),
     ("subjects", "声浪KTV", "声浪KTV旁边的体育馆停电", False),
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it
