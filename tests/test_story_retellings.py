@@ -575,3 +575,27 @@ def test_a_death_toll_risen_to_fewer_than_the_story_counts_is_another_story() ->
     more = story(canonical(f"澄溪区危化品仓库爆炸事故死亡人数上升至35人{TITLE_END}"))
     assert told_apart(stored, fewer)
     assert not told_apart(stored, more)
+
+
+def test_the_subjects_own_works_is_no_other_place() -> None:
+    """锂擎电池厂 names the subject 锂擎电池's plant: a worker's cousin telling of the bang there retells the
+    explosion reported at the plant's road (round 101); another firm's works still stands apart."""
+    scheme = SchemeConfig(name="电池", subjects=["锂擎电池"], events={"爆燃": 5, "爆炸": 5})
+    report = Item(
+        "news",
+        "http://n/1",
+        "锂擎电池一车间发生爆燃 致1人死亡4人受伤",
+        "12月6日上午9时许，位于瓴湖路的锂擎电池化成车间一处老化架发生爆燃，造成1人死亡、4人受伤，厂区已停产。",
+        fetched_at=START,
+    )
+    cousin = Item(
+        "forum",
+        "http://f/1",
+        "我表哥在锂擎电池厂上班，今早吓得不轻",
+        "他说早上九点多化成那边轰的一声，窗玻璃都震碎了，车间里的人全被喊到厂门口点名，有个师傅一直没找着。",
+        fetched_at=START + timedelta(minutes=50),
+    )
+    assert merged(report, cousin, schemes=[scheme])
+    stored = stored_lead(canonical(f"{report.title}{TITLE_END}{report.text}"))
+    other = story(canonical(f"锂擎电池回应 邻近的鸿泰纸厂起火与其无关{TITLE_END}鸿泰纸厂起火，锂擎电池称与其无关。"))
+    assert dict(zip(FEATURES, features(stored, other), strict=True))["sites_apart"] == 1.0
