@@ -1810,6 +1810,13 @@ def test_two_numbered_cold_stores_of_one_market_are_two_fires() -> None:
     assert score(stored_lead(canonical(stored)), story(canonical(same))) > 0.5
     dated = "12月3号蚌洲水产批发市场冷库火灾" + TITLE_END + "蚌洲水产批发市场3号冷库前晚发生火灾，冻品几乎全部烧毁。"
     assert score(stored_lead(canonical(stored)), story(canonical(dated))) > 0.5
+    # 三号冷库 is 3号冷库 (round 101: 七号仓 had been told apart from 7号仓)
+    spoken = (
+        "蚌洲水产批发市场三号冷库大火 损失约1.2亿元"
+        + TITLE_END
+        + "蚌洲水产批发市场三号冷库前晚起火，冻品几乎全部烧毁。"
+    )
+    assert not told_apart(stored_lead(canonical(stored)), story(canonical(spoken)))
 
 
 def test_a_retelling_sharing_one_rare_word_with_the_only_story_that_has_one_is_looked_at() -> None:

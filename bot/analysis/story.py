@@ -2015,12 +2015,17 @@ _NUMBERED_UNIT = re.compile(
 def _numbered_apart(stored: str, query: Story) -> bool:
     """The query's headline names a numbered unit (5号冷库) that the stored text numbers otherwise (3号冷库) and
     never by the query's number: two of a market's cold stores, two boilers of a plant, two stories."""
-    theirs = set(_NUMBERED_UNIT.findall(query.title))
+    theirs = _numbered_units(query.title)
     if not theirs:
         return False
-    ours = set(_NUMBERED_UNIT.findall(stored))
+    ours = _numbered_units(stored)
     units = {unit for _, unit in ours}
     return any(unit in units and (number, unit) not in ours for number, unit in theirs)
+
+
+def _numbered_units(text: str) -> set[tuple[float | None, str]]:
+    """The numbered units of a text by value (七号仓 is 7号仓, 一号楼 is 1号楼; round 101) and unit character."""
+    return {(1.0 if number == "一" else _value(number), unit) for number, unit in _NUMBERED_UNIT.findall(text)}
 
 
 # a headline placing its story in another town (邻县一煤矿, 外地检察院, 外省籍渔船): not where the story was, unless
