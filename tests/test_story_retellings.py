@@ -599,3 +599,22 @@ def test_the_subjects_own_works_is_no_other_place() -> None:
     stored = stored_lead(canonical(f"{report.title}{TITLE_END}{report.text}"))
     other = story(canonical(f"锂擎电池回应 邻近的鸿泰纸厂起火与其无关{TITLE_END}鸿泰纸厂起火，锂擎电池称与其无关。"))
     assert dict(zip(FEATURES, features(stored, other), strict=True))["sites_apart"] == 1.0
+
+
+def test_an_office_named_with_words_left_out_is_the_same_office() -> None:
+    """A scheme listing 荞坪区统计局 and 荞坪统计局 names one office twice: a statistician's post naming the short
+    one retells the story told under the long one, not another office's (round 101)."""
+    scheme = SchemeConfig(name="统计", subjects=["荞坪区统计局", "荞坪统计局"], events={"造假": 3, "虚报": 3})
+    judge = Judge([scheme])
+    stored = stored_lead(
+        canonical(
+            f"荞坪区统计局被指授意企业虚报产值{TITLE_END}网友发帖称荞坪区统计局有人打电话让几家企业把产值往高里报。"
+        )
+    )
+    post = story(
+        canonical(
+            f"我们厂报表上的数比实际多了三成，是荞坪统计局让这么填的{TITLE_END}对方说全区指标要好看，让我们照他给的数填。"
+        ),
+        judge._words,
+    )
+    assert dict(zip(FEATURES, features(stored, post), strict=True))["other_subject"] == 0.0

@@ -36,7 +36,7 @@ from bot.analysis.facts import DEATHS, INJURED, MISSING, extract
 from bot.analysis.matcher import ALIAS
 from bot.analysis.normalize import normalize, traditional_readings
 from bot.analysis.rarity import genre_bigrams, rare_bigrams
-from bot.analysis.short_names import LEVELS, addressed, aliases, brand
+from bot.analysis.short_names import LEVELS, abbreviates, addressed, aliases, brand
 
 LEAD_CHARS = 120  # stored per item: title + lead of the canonical text
 QUERY_CHARS = 400  # how much of the query the stored lead is looked for in
@@ -1727,9 +1727,12 @@ def _probability(logit: float) -> float:
 def _other_who(stored_lead: str, stored_words: Mapping[str, frozenset[str]], query: Story, group: str) -> bool:
     """Both sides name words of one group of the schemes (leader: people; subject: offices,
     companies) and neither names one of the other's (…董事长王建国被查 / …原总经理李明被查: two
-    people, two stories; two bureaus of one district are a weaker sign: a follow-up quotes another office)."""
+    people, two stories; two bureaus of one district are a weaker sign: a follow-up quotes another office).
+    An office named with words left out (荞坪统计局 for 荞坪区统计局, `abbreviates`) is the same office (round 101)."""
     ours = stored_words.get(group, frozenset())
     theirs = query.words.get(group, frozenset())
+    if group == "subject" and any(abbreviates(a, b) or abbreviates(b, a) for a in ours for b in theirs):
+        return False
     return bool(
         ours and theirs and not any(w in query.head for w in ours) and not any(w in stored_lead for w in theirs)
     )
