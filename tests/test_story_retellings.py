@@ -10,7 +10,7 @@ import pytest
 
 from bot.analysis.judge import Judge
 from bot.analysis.matcher import own_brands
-from bot.analysis.short_names import aliases, brand
+from bot.analysis.short_names import abbreviates, aliases, brand
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
@@ -618,3 +618,7 @@ def test_an_office_named_with_words_left_out_is_the_same_office() -> None:
         judge._words,
     )
     assert dict(zip(FEATURES, features(stored, post), strict=True))["other_subject"] == 0.0
+    # the words left out may run up to the last character (荞坪粮库 for 荞坪国家粮食储备库)
+    assert abbreviates("荞坪粮库", "荞坪国家粮食储备库")
+    assert abbreviates("裕丰批发市场", "裕丰农副产品批发市场")
+    assert not abbreviates("荞坪粮库", "荞坪粮食储备库管理中心")

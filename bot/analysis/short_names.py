@@ -89,13 +89,13 @@ def brand(name: str) -> str:
 
 
 def abbreviates(short: str, full: str) -> bool:
-    """`short` is `full` with words left out between its first and last two characters (裕丰批发市场 for
-    裕丰农副产品批发市场): a scheme listing both names one organisation twice."""
-    if len(short) < 4 or len(full) <= len(short) or short[:2] != full[:2] or short[-2:] != full[-2:]:
+    """`short` is `full` with words left out between its first two characters and its last (裕丰批发市场 for
+    裕丰农副产品批发市场, 荞坪粮库 for 荞坪国家粮食储备库): a scheme listing both names one organisation twice."""
+    if len(short) < 4 or len(full) <= len(short) or short[:2] != full[:2] or short[-1] != full[-1]:
         return False
     at = 2
-    for ch in short[2:-2]:
-        at = full.find(ch, at, len(full) - 2)
+    for ch in short[2:-1]:
+        at = full.find(ch, at, len(full) - 1)
         if at < 0:
             return False
         at += 1
