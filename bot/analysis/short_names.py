@@ -55,7 +55,8 @@ def aliases(name: str) -> frozenset[str]:
     else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
         cores = [name[2:]] if len(name) >= 4 and name[0] not in LEVELS else []
     for core in cores:
-        core = _BRANCH.sub("", core) if len(_BRANCH.sub("", core)) >= 2 else core
+        parent = _BRANCH.sub("", core)
+        core = parent if len(parent) >= 2 else core
         while _ORG_FORM.search(core[1:]):
             core = _ORG_FORM.sub("", core)
         for form in (core, *(pattern.sub(plain, core) for pattern, plain in _ORG_PLAIN)):

@@ -1523,7 +1523,8 @@ _GRUMBLE_WORDS = frozenset(("又有", "又被"))
 # as often the story's other victim (`_AGAIN` leaves it out); in a headline, of the labelled pairs of A–G, T1–T26 saying
 # so, 11 told two stories and one one, a headline naming its accident first (皮带机事故：另一名工友施救时受伤) (round 98).
 # So does 又发现 (燕子岩村外又发现一堆工业废渣: 5 pairs, all two stories, round 101); in a lead it is as often the
-# story's search going on (清理现场时又发现两辆被埋的三轮车: 10 of 24 pairs one story)
+# story's search going on (清理现场时又发现两辆被埋的三轮车: 10 of 24 pairs one story). Neither counts followed by a
+# toll (另一名伤者不治: the story's toll going on), as `_AGAIN`'s words do not
 _AGAIN_IN_HEADLINE = re.compile(r"(?<!事故|事件)另一(?:名|位)|又发现")
 
 
