@@ -210,7 +210,7 @@ def test_spaced_figures_are_read() -> None:
     assert facts.value(MISSING) == 4 and facts.band is Tier.III
     # spaced word by word (round 101): no space parts a clause; a headline's two clauses stay apart
     assert extract("柞港 镇 榛岙村 6 名 村民 一氧化碳 中毒").value(INJURED) == 6
-    assert extract("男孩清理鱼塘时溺亡 家属要求追责").value(DEATHS) == 0
+    assert extract("2名工人清理鱼塘时溺亡 家属要求追责").value(DEATHS) == 2  # not 溺亡家属: the space parts them
 
 
 def test_a_role_noun_names_who_was_hurt() -> None:
