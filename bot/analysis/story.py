@@ -804,8 +804,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         and not any(p in query.head for p in stored_places)
         and not any(p in stored_lead for p in query.places)
     )
-    shared_subjects = [w for w in query.words.get("subject", ()) if w in stored_lead]
-    site_same, site_other, sites_apart = _sites(marked_lead, stored_lead, query, shared_subjects)
+    site_same, site_other, sites_apart = _sites(marked_lead, stored_lead, query)
     stored_events = events(stored_lead)
     both_events = bool(stored_events and query.events)
     same_event = both_events and bool(stored_events & query.events)
@@ -1314,15 +1313,17 @@ def _numbered(name: str, kind: str, text: str) -> bool:
     return any(short.match(text, m.end()) for m in re.finditer(rf"(?<![一二三四五六七八九十]){number}", text))
 
 
-def _sites(marked_lead: str, stored_lead: str, query: Story, subjects: Iterable[str] = ()) -> tuple[bool, bool, bool]:
+def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
     """(a site of the stored lead is named in the query's head; both name sites of one kind and
     neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
     neither names one of the other's, whatever their kinds). The stored lead's sites are read with
     its CLAUSE marks (`marked_lead`), within their clauses; names are looked for in the plain texts.
-    A works the query names by a subject both name (`subjects`: 锂擎电池厂 of the subject 锂擎电池) is that
-    subject's, no other place (round 101: a worker's cousin at 锂擎电池厂 retells its explosion)."""
+    A works the query names by a subject both name (锂擎电池厂 of the subject 锂擎电池) is that subject's, no
+    other place (round 101: a worker's cousin at 锂擎电池厂 retells its explosion)."""
     ours, theirs = sites(marked_lead), query.sites
-    own = {name for name in theirs.get("works", ()) if any(name in subject for subject in subjects)}
+    works = theirs.get("works", ())
+    shared = [w for w in query.words.get("subject", ()) if w in stored_lead] if works else []
+    own = {name for name in works if any(name in subject for subject in shared)}
     if own:
         theirs = {kind: names - own if kind == "works" else names for kind, names in theirs.items()}
         theirs = {kind: names for kind, names in theirs.items() if names}
