@@ -34,6 +34,7 @@ from bot.analysis.judgement import Judgement
 from bot.analysis.normalize import variants
 from bot.analysis.short_names import abbreviates
 from bot.analysis.similarity import routes
+from bot.analysis.stance import TOLL_CONCEPTS, hearsay_tolls
 from bot.analysis.story import (
     QUERY_CHARS,
     TITLE_END,
@@ -111,6 +112,7 @@ async def settle(item: Item, judgement: Judgement, judge: Judge, ledger: Ledger,
             _follow_up(item, judgement, judge, recent, now)
             or _headline(item, judgement, judge, headlines, now, short)
             or _progress_of(item, judgement, judge, recent, now)
+            or _rumoured_toll(item, judgement, judge, recent, now)
         )
     if incident is not None and _other_route(item, judge, incident):
         maybe, incident = incident.number, None  # 27路 is not the 12路 bus of that story: maybe, for a person
@@ -307,6 +309,34 @@ def _progress_of(
             alike.append(incident)
     if len(alike) > 1:  # one story about the name, others only mentioning it (与一中中毒事件类似)
         alike = [i for i in alike if any(name in i.title for name in names)]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _rumoured_toll(
+    item: Item, judgement: Judgement, judge: Judge, recent: Sequence[Incident], now: datetime
+) -> Incident | None:
+    """The story a rumour of its toll is about (有网友在群里称荞坪粮库这次清仓埋了十几个人，遇难的远不止通报的数字),
+    told in words too far from its reports for the similarity index: every event the item tells is a toll, said only
+    as hearsay, and the one open incident of the scheme naming the same subject, leader or region has a toll of its
+    own (a stated figure or a toll word). A rumour of another occurrence (又死了一个) or of another site is another
+    story; so is one about a name with two such stories open."""
+    events = set(judgement.match.words("event")) - judgement.negated
+    if not events or any(concept(word) not in TOLL_CONCEPTS for word in events) or tells_another(item.title):
+        return None
+    if events - hearsay_tolls(item, judgement.match.hits):
+        return None
+    names = _names(judgement.match)
+    ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
+    alike: list[Incident] = []
+    for incident in recent:  # the recent incidents of the item's scheme
+        if incident.match is None or not _accepts(incident, now, judge):
+            continue
+        tolls = stated_tolls(incident.reason) or {concept(w) for w in incident.match.words("event")} & TOLL_CONCEPTS
+        if not tolls or not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
+            continue
+        told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
+        if not judge.told_apart(item, incident.number) and not site_relation(ours, told)[1]:
+            alike.append(incident)
     return alike[0] if len(alike) == 1 else None
 
 

@@ -13,6 +13,7 @@ from bot.analysis.facts import (
     band_of,
     chinese_int,
     extract,
+    hearsay_at,
     stated_tolls,
 )
 from bot.models import Tier
@@ -574,3 +575,16 @@ def test_a_later_clause_about_the_other_claims_leaves_the_figure_confirmed() -> 
     facts = extract("官方目前通报的是2名戒毒人员死亡，其余说法未经核实。")
     assert facts.value(DEATHS) == 2 and not any(f.rumoured for f in facts.figures)
     assert all(f.rumoured for f in extract("据悉3人死亡，消息未经证实。").figures)  # the news itself, unconfirmed
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "rumoured"),
+    [
+        ("有网友在群里称这次清仓埋了十几个人，遇难的远不止通报的数字。", "遇难", True),
+        ("網傳倉裏有人遇難。", "遇難", True),  # read in simplified characters
+        ("粮堆塌下，2人经抢救无效死亡。有网友称还有人被困。", "死亡", False),  # the rumour is the next sentence's
+        ("有网友称烧死了人，镇政府工作人员说目前确认1人死亡。", "死亡", False),  # confirmed after the rumour
+    ],
+)
+def test_a_toll_word_is_hearsay_only_in_a_rumoured_sentence(text: str, word: str, rumoured: bool) -> None:
+    assert hearsay_at(text, text.index(word)) is rumoured

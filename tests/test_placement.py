@@ -1008,3 +1008,54 @@ async def test_two_stories_of_one_subject_stay_apart(
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+def granary_config() -> Config:
+    return one_scheme({"name": "粮食储备", "subjects": ["禾丰粮库"], "events": {"死亡": 5, "遇难": 5, "坍塌": 4}})
+
+
+COLLAPSE = _item(
+    "city",
+    "http://g/1",
+    "禾丰粮库清仓作业时粮堆坍塌 2名工人死亡",
+    "12月5日下午，禾丰粮库8号仓清仓作业时，板结的粮层突然塌下，将进仓清理的3名外包工人掩埋，2人经抢救无效死亡，另1人受轻伤。",
+    0,
+)
+HEARSAY = _item(
+    "weibo",
+    "http://g/2",
+    "禾丰粮库仓里到底埋了几个人",
+    "有网友在群里称禾丰粮库这次清仓埋了十几个人，遇难的远不止通报的数字。记者从救援指挥部了解到，搜救已经结束，仓内没有其他人员被困。",
+    40,
+)
+
+
+async def test_a_rumour_of_a_higher_toll_joins_the_story_it_is_about_without_an_alert(store: Store) -> None:
+    """The rumour's 遇难 is hearsay (有网友在群里称…): it grades I by the word, but of the open collapse
+    it tells nothing but a rumoured toll: it joins as spread, the story keeps its tier, nobody is paged."""
+    cfg = granary_config()
+    judge = Judge(cfg.schemes, cfg.sources, analysis=cfg.analysis)
+    judge.remember(COLLAPSE, "probe")
+    assert judge.similar(HEARSAY) is None  # the wording alone would open a second incident
+    rumour = judge.judge(HEARSAY)
+    assert rumour is not None and rumour.tier == Tier.I  # graded alone, the word counts (a rumour is news)
+    items = [COLLAPSE, HEARSAY]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert [(row[0], row[1], row[3], row[5]) for row in got] == [(COLLAPSE.title, Tier.IV, 2, 0)]
+
+
+async def test_a_confirmed_death_at_the_same_granary_is_not_a_rumour_of_its_toll(store: Store) -> None:
+    """一名工人死亡 stated as fact, not as hearsay: another story of the granary, its own incident."""
+    fall = _item(
+        "weibo",
+        "http://g/3",
+        "禾丰粮库一名保管员从粮仓顶部坠落死亡",
+        "据了解，禾丰粮库一名保管员当天上午在检查仓顶时不慎从十多米高处坠落，送医后经抢救无效死亡。",
+        40,
+    )
+    cfg = granary_config()
+    items = [COLLAPSE, fall]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

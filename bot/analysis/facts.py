@@ -430,6 +430,16 @@ def _rumoured(sentence: str, marks: list[re.Match[str]], at: int) -> bool:
     return _CONFIRMED.search(sentence, before[-1].end(), at) is None
 
 
+def hearsay_at(text: str, start: int) -> bool:
+    """Does position `start` of `text` stand in a rumoured sentence (有网友在群里称…遇难的远不止通报的数字), read as a
+    figure there would be (`_rumoured`)?"""
+    for found in _SENTENCES.finditer(text):
+        if found.start() <= start < found.end():
+            sentence = readable(found.group(0))
+            return _rumoured(sentence, list(RUMOUR.finditer(sentence)), len(readable(text[found.start() : start])))
+    return False
+
+
 def _figures(sentence: str) -> list[Figure]:
     marks = list(RUMOUR.finditer(sentence))
     asked = sentence.endswith(("？", "?"))

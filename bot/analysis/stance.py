@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 
 from bot.analysis.boundaries import KIND_NOUNS
+from bot.analysis.concepts import concept
+from bot.analysis.facts import hearsay_at
 from bot.models import Hit, Item
 
 LEAD_CHARS = 200  # a rebuttal says so in its title or its first sentences
@@ -97,6 +99,7 @@ _SETTLED = re.compile(
 _UNSETTLED = re.compile(r"至今|仍|还没|还未|没拿到|未拿到|没收到|未收到|无果|不认|否认结清|并未")
 SETTLED_LABEL = "已解决"
 CASUALTY_WORDS = frozenset({"死亡", "伤亡", "遇难", "身亡", "死人", "死伤", "受伤"})
+TOLL_CONCEPTS = frozenset(concept(word) for word in CASUALTY_WORDS)  # 遇难, 丧生 are 死亡
 
 
 def rebuttal(item: Item, hits: Iterable[Hit] = ()) -> str:
@@ -246,6 +249,18 @@ def negated_events(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
             negated = is_negated(text, hit.start) and not _contested_denial(text, hit)
         seen[hit.word] = seen.get(hit.word, True) and negated
     return frozenset(word for word, negated in seen.items() if negated)
+
+
+def hearsay_tolls(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
+    """Toll words (死亡, 遇难, 受伤 …) every occurrence of which stands in a rumoured sentence (有网友在群里称…
+    遇难的远不止通报的数字): they grade as told, but tell an open story's toll nothing (bot.placement)."""
+    fields = {"title": item.title, "text": item.text}
+    seen: dict[str, bool] = {}
+    for hit in hits:
+        if hit.group != "event" or concept(hit.word) not in TOLL_CONCEPTS:
+            continue
+        seen[hit.word] = seen.get(hit.word, True) and hearsay_at(fields.get(hit.field, ""), hit.start)
+    return frozenset(word for word, rumoured in seen.items() if rumoured)
 
 
 def is_negated(text: str, start: int) -> bool:
