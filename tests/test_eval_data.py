@@ -73,6 +73,8 @@ DATA_T29 = DATA.parent / "reposts_t29"
 DATA_T30 = DATA.parent / "reposts_t30"
 DATA_T31 = DATA.parent / "reposts_t31"
 DATA_T32 = DATA.parent / "reposts_t32"
+DATA_T33 = DATA.parent / "reposts_t33"
+DATA_T34 = DATA.parent / "reposts_t34"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -227,6 +229,8 @@ T27_PLACES, T28_PLACES = ("茴港", "柏塬", "青棠"), ("薇城", "杉埠", "�
 T29_PLACES, T30_PLACES = ("芦阳", "枫渡", "椿湾"), ("杞川", "槿塘", "蓼港")
 # T31, T32 (hundred-and-first round): new energy, e-bikes and charging; public finance, audit, office conduct and grain reserves
 T31_PLACES, T32_PLACES = ("榕阳", "槐渡", "苇湾"), ("枥川", "荞坪", "柞港")
+# T33, T34 (hundred-and-second round): metro and underground construction; livestock, slaughter and food processing
+T33_PLACES, T34_PLACES = ("莘川", "楸坪", "苜湾"), ("椹阳", "蓿岭", "荸港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -722,6 +726,27 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t31", DATA_T31, T32_PLACES), ("t32", DATA_T32, T31_PLACES))
+                    ),
+                    # T33 and T34 (hundred-and-second round): metro and underground construction; livestock,
+                    # slaughter and food processing; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t33", DATA_T33, T34_PLACES), ("t34", DATA_T34, T33_PLACES))
                     ),
                 )
             ),
