@@ -588,3 +588,9 @@ def test_a_later_clause_about_the_other_claims_leaves_the_figure_confirmed() -> 
 )
 def test_a_toll_word_is_hearsay_only_in_a_rumoured_sentence(text: str, word: str, rumoured: bool) -> None:
     assert hearsay_at(text, text.index(word)) is rumoured
+
+
+def test_a_pair_named_after_the_toll_word_is_not_one_dead() -> None:
+    """遇难者为一对母女: 一 counts a pair here, not one person; no figure beats a wrong one."""
+    assert extract("渣土车压车事故遇难者为一对母女 运输公司赔偿260万").value(DEATHS) == 0
+    assert extract("遇难者为一名外卖员").value(DEATHS) == 1

@@ -598,6 +598,24 @@ def test_fewer_dead_is_another_story_more_dead_a_follow_up() -> None:
     assert estimate(stored, story(canonical(f"养老院火灾 致11人死亡{TITLE_END}火灾共造成11人死亡")))[0] > 0
 
 
+def test_fewer_dead_counted_with_words_between_is_another_story() -> None:
+    """一名独居老人不幸身亡 counts one dead as the grading reads it (words between count and toll), fewer than
+    the rented building's eleven: another fire in the same street, not its follow-up."""
+    stored = stored_lead(
+        canonical(
+            f"南埠街道一群租房凌晨火灾 已致11人遇难{TITLE_END}12月6日凌晨，南埠街道一栋四层自建房发生火灾，"
+            "该楼被隔成三十多间出租给附近务工人员，截至上午已致11人遇难，另有多人受伤。"
+        )
+    )
+    other = story(
+        canonical(
+            f"南埠街道一出租屋发生火灾 一名独居老人不幸身亡{TITLE_END}12月7日凌晨，南埠街道一处出租屋发生火灾，"
+            "消防人员破门后发现一名独居老人倒在卧室，经确认已不幸身亡。"
+        )
+    )
+    assert told_apart(stored, other)
+
+
 def test_a_suspension_pending_review_is_an_outcome() -> None:
     # 暂停履职 is how an official is stood down while a 核查组 looks into a report: a follow-up's outcome
     report = (

@@ -80,6 +80,8 @@ _FIGURE_WORD = (
 # a count read after its word must not start the next figure (3人死亡12人受伤: 12 is the injured)
 # 3人死亡 5人仍失联: 5 are missing; but 死亡9人受伤30人 tells each count after its word, so the 9 are the dead
 _NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})(?!\s*{_NUM}{_CNT}))"
+# the count after 遇难者为 / 死者达 closes with 人 or 名, or with nothing more: 遇难者为一对母女 counts a pair, not one
+_COUNTED = r"(?:" + _CNT + r"|(?![对家户批群伙帮组班]))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
@@ -99,7 +101,7 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
             ),
         ),
         # 死亡人数上升至15人, 中毒学生增至56人
-        (kind, re.compile(rf"(?:{words})(?:人数|人员|者|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
+        (kind, re.compile(rf"(?:{words})(?:人数|人员|者|{_WHO}(?:人数)?){_UP}{_NUM}{_COUNTED}")),
         (kind, re.compile(rf"(?:{words})(?:人数|人员|者)?\s*{_NUM}{_CNT}{_NOT_NEXT}")),  # 造成死亡3人、受伤5人
     ]
 
@@ -188,15 +190,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 一名外卖骑手在换电柜换电时电池爆燃被烧伤: one person hurt (round 101)
     _one(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒"),
     # 伤者增至13人, 死者已达5人
-    (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
-    (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}(?:{_CNT})?")),
+    (INJURED, re.compile(rf"(?:伤者|伤员)(?:人数)?{_UP}{_NUM}{_COUNTED}")),
+    (DEATHS, re.compile(rf"死者(?:人数)?{_UP}{_NUM}{_COUNTED}")),
     # 现场搜救出3具遗体: bodies found
     (DEATHS, re.compile(rf"{_NUM}具(?:遗体|尸体|遗骸)")),
     *_person(DEATHS, f"死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|{_NO_VITALS}"),
     *_person(MISSING, "失踪|失联|下落不明"),
     *_person(INJURED, f"受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|{_HURT_BY}|中毒|伤亡|死伤|负伤"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
-    (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}(?:{_CNT})?")),
+    (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}{_COUNTED}")),
     (
         AFFECTED,
         re.compile(

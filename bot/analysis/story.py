@@ -1465,6 +1465,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or query.routes
         or query.kinded_tolls
         or "人数" in query.head  # 死亡人数上升至15人 (`_deaths_fell`)
+        or _title_dead(query)
         or any(query.things)
         or query.cadres
         or query.accused_posts
@@ -1588,7 +1589,28 @@ def _deaths_fell(stored: str, query: Story) -> bool:
     both sides, 9 with fewer dead in the query were all two stories; the injured may fall (discharged)."""
     ours = [value for kind, value in kinded_tolls(stored) if kind == "dead"]
     theirs = [value for kind, value in query.kinded_tolls if kind == "dead"] + _deaths_risen(query.head)
-    return bool(ours and theirs) and max(theirs) < max(ours)
+    return bool(ours and (theirs := theirs + _title_dead(query))) and max(theirs) < max(ours)
+
+
+def _title_dead(query: Story) -> list[float]:
+    """The dead the query's headline counts as the grading reads them (一名独居老人不幸身亡: 1), with more words
+    between count and toll than `kinded_tolls` reads; not those found since (又发现一名遇难者, 另有1人死亡)."""
+    return _headline_dead(query.title)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _headline_dead(title: str) -> list[float]:
+    return [
+        figure.value
+        for figure in extract(title).figures
+        if figure.kind == DEATHS
+        and not figure.rumoured
+        and (at := title.find(figure.phrase)) >= 0
+        and not _ADDED.search(title[max(0, at - 3) : at])
+    ]
+
+
+_ADDED = re.compile(r"[又另再还]")  # 又发现一名遇难者: one more, not the toll
 
 
 # a death toll said to have risen (死亡人数上升至15人): still fewer than the stored story's dead, another story's
