@@ -60,6 +60,8 @@ FACILITY = re.compile(
 )
 # a district, county or city (榧溪区, 青禾县): every story there names it, so it names none of them
 AREA = re.compile(r"[\u4e00-\u9fff]{2}(?<![小社景校厂矿园街])[省市区县旗]")
+# a subject's own unit (岱衡隧道工程局项目部): every story of the subject may name it, so it names none of them
+OWN_UNIT = re.compile(r"(?:项目部|项目经理部|指挥部|办公室|营业部|分公司|子公司|总部)")
 # a rebuttal naming another subject of the scheme answers a story when it repeats this share of
 # the story's headline (its two-character runs)
 ANSWER_OVERLAP = 0.4
@@ -258,7 +260,8 @@ def _follow_up(
             continue
         # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
         area = AREA.fullmatch(run) and not set(judgement.match.words("leader")) & set(incident.match.words("leader"))
-        if not run or area or only_things(run) or not (proper_name(run) or FACILITY.search(run)):
+        named = run and not (area or only_things(run) or OWN_UNIT.fullmatch(run))
+        if not (named and (proper_name(run) or FACILITY.search(run))):
             continue
         rank = (len(run), (incident.last_seen_at or incident.discovered_at).timestamp())
         if best is None or rank > best[0]:

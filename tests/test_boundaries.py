@@ -138,6 +138,10 @@ CASES = [
     ("events", "爆炸", "仓库发生爆炸", True),
     ("events", "爆炸", "一条爆炸性新闻", False),
     ("events", "爆炸", "营收爆炸式增长", False),  # a manner (round 91)
+    # livestock dying is no person's death (round 102); a farm's worker is a person
+    ("events", "死亡", "养鸡场上千只蛋鸡接连死亡", False),
+    ("events", "死亡", "生猪大量死亡", False),
+    ("events", "死亡", "养鸡场一名工人死亡", True),
     # a hazard, where it is frequent, a warning or a plan: nothing happened (round 70)
     ("events", "事故", "开展安全事故隐患排查", False),
     ("events", "事故", "整治事故多发路段", False),

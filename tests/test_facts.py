@@ -594,3 +594,16 @@ def test_a_pair_named_after_the_toll_word_is_not_one_dead() -> None:
     """遇难者为一对母女: 一 counts a pair here, not one person; no figure beats a wrong one."""
     assert extract("渣土车压车事故遇难者为一对母女 运输公司赔偿260万").value(DEATHS) == 0
     assert extract("遇难者为一名外卖员").value(DEATHS) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # 连人带车 starts no count (round 102)
+        ("莘川地铁2号线围挡旁路面塌陷 一名外卖骑手连人带车掉进坑里受伤", INJURED, 1),
+        # what hit them may take more words (与一辆重型货车相撞身亡)
+        ("一名冷藏车司机驾车往外县送货途中与一辆重型货车相撞身亡", DEATHS, 1),
+    ],
+)
+def test_one_person_befallen_after_longer_doings(text: str, kind: str, value: int) -> None:
+    assert extract(text).value(kind) == value

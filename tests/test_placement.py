@@ -1059,3 +1059,29 @@ async def test_a_confirmed_death_at_the_same_granary_is_not_a_rumour_of_its_toll
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_story_sharing_only_the_subject_s_own_unit_is_not_its_follow_up(store: Store) -> None:
+    """项目部 is the bureau's own unit, named by any of its stories: a clerk's bribe is not the mud dumping (round 102)."""
+    cfg = one_scheme(
+        {"name": "地铁建设", "subjects": ["岱衡隧道工程局"], "events": {"被举报": 3, "偷排": 3, "受贿": 3}}
+    )
+    items = [
+        _item(
+            "forum",
+            "http://d/1",
+            "岱衡隧道工程局项目部被举报偷排泥浆",
+            "网友发帖称岱衡隧道工程局一处盾构项目部被举报夜里把泥浆偷偷排进雨水管。",
+            0,
+        ),
+        _item(
+            "forum",
+            "http://d/2",
+            "岱衡隧道工程局项目部一名材料员被实名举报受贿",
+            "一家混凝土供应商实名举报，岱衡隧道工程局项目部一名材料员在进场验收时收钱放行，供应商称有转账记录为证。",
+            30,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

@@ -1837,6 +1837,19 @@ def test_two_numbered_cold_stores_of_one_market_are_two_fires() -> None:
     assert not told_apart(stored_lead(canonical(stored)), story(canonical(spoken)))
 
 
+def test_two_ordinal_ranches_of_one_dairy_are_two_leaks() -> None:
+    # 第三牧场 is not 第二牧场 (round 102); 第一时间 numbers no unit
+    stored = (
+        "禾露乳业第二牧场制冷机房液氨泄漏 8名挤奶工中毒送医"
+        + TITLE_END
+        + "禾露乳业第二牧场今天清晨制冷机房一根管道接头松脱，液氨泄漏，8名挤奶工被送往县医院救治。"
+    )
+    other = "禾露乳业第三牧场氨机房泄漏 ５名工人中毒送医" + TITLE_END + "禾露乳业第三牧场氨机房一处阀门泄漏。"
+    assert told_apart(stored_lead(canonical(stored)), story(canonical(other)))
+    first = "禾露乳业第一时间通报液氨泄漏" + TITLE_END + "禾露乳业第二牧场液氨泄漏后，公司第一时间通报。"
+    assert not told_apart(stored_lead(canonical(stored)), story(canonical(first)))
+
+
 def test_a_retelling_sharing_one_rare_word_with_the_only_story_that_has_one_is_looked_at() -> None:
     """Round 98: a retelling keeps one word of its story's own (青龙渡) and nothing else the index keys: no lead
     shares two of its rare words, so the leads sharing one are looked at (the newest few) and scored."""

@@ -29,6 +29,8 @@ SCHEME = SchemeConfig(
         ("临川化工集团回应：爆炸传闻系误读", "", "系误读"),  # a misreading, a mistaken report (round 73)
         ("临川化工集团：网传爆炸纯属误传", "", "纯属误传"),
         ("市交通运输局：网传乱收费系误解", "", "系误解"),
+        # a misreading of something named (round 102)
+        ("楸坪人防地下商城回应“乱收费”：系对租赁合同条款的误读", "", "系对租赁合同条款的误读"),
         ("临川公交集团车辆爆炸视频系旧闻 为外省事故", "", "系旧闻"),  # old footage passed off as new
         ("临川公交集团：网传爆炸视频移花接木", "", "移花接木"),
         # the subject speaking of itself, cleared; old footage told with its year; 不属实 (round 91)

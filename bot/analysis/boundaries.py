@@ -188,6 +188,11 @@ KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, i
 # 消防 is the fire service, not prevention (消防火灾调查)
 PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "杜绝", "遏制", "警惕")
 NOT_PREVENTION = ("消防",)
+# livestock dying (上千只蛋鸡接连死亡, 生猪大量死亡; round 102): no person's death, whatever the scheme's 死亡 is for
+_ANIMALS_BEFORE = re.compile(
+    r"(?:猪|鸡|鸭|鹅|鱼|牛|羊|禽|畜|兔|蜂|虾|蟹|鱼苗|牲口)(?:群|苗)?(?:接连|陆续|大量|大批|成批|相继|集中|突然|先后|离奇)?$"
+)
+_DEATH_WORDS = ("死亡", "病死", "死了")
 _POST = re.compile(POSTS)  # a leading cadre's post right after an organisation (党委书记, 局长)
 KINDS = {"subject": "org", "leader": "person", "region": "place", "event": "event"}
 _CACHE_SIZE = 20_000
@@ -374,6 +379,8 @@ class Boundaries:
             return True  # 桦沟镇党委|书记 (党委书记 is one word): the subject's own cadre, by post
         if kind == "event" and rest.startswith(("性", "式")):
             return False  # 爆炸性新闻, 爆炸式增长
+        if kind == "event" and window[start:end] in _DEATH_WORDS and _ANIMALS_BEFORE.search(window[:start]):
+            return False  # 蛋鸡接连死亡
         if kind == "event" and (
             rest.startswith(NOT_HAPPENED_SUFFIXES)
             or (rest.startswith(KIND_NOUNS) and rest[2:].startswith(NOT_HAPPENED_SUFFIXES))

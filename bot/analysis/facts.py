@@ -69,9 +69,9 @@ _WHOS = rf"{_WHO}(?:(?:和|及|与|、){_ROLE})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_DOING_CHAR = r"(?:人民|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
-# (人民 starts no count: 在人民医院; 治 and 看望 end the place at a verb of caring: 在医院救治受伤群众; 护网 and
-# 护栏 are things climbed over, not 护理)
+_DOING_CHAR = r"(?:人民|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+# (人民 starts no count: 在人民医院, nor does 连人带车掉进坑里; 治 and 看望 end the place at a verb of caring:
+# 在医院救治受伤群众; 护网 and 护栏 are things climbed over, not 护理)
 _AT = r"(?:(?:在|于|因|从)(?:人民|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = (
@@ -113,8 +113,8 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # 送医; 被救出时已无生命体征 is being got out), and the word is not followed by the people or the matter
 # it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
 _DOING = (
-    # 与货车相撞: what hit them, after what they were doing (快递员送件途中与渣土车相撞身亡)
-    rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,5}}?(?:相撞|碰撞|相刮)"
+    # 与货车相撞: what hit them, after what they were doing (快递员送件途中与渣土车相撞身亡, 与一辆重型货车相撞身亡)
+    rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,8}}?(?:相撞|碰撞|相刮)"
     rf"|{_DOING_CHAR}{{1,12}}?)"
 )
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)

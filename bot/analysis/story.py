@@ -1470,6 +1470,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or query.cadres
         or query.accused_posts
         or "号" in query.title
+        or "第" in query.title
         or _ELSEWHERE.search(query.title) is not None
     ):
         return False
@@ -2050,9 +2051,16 @@ def _numbered_apart(stored: str, query: Story) -> bool:
     return any(unit in units and (number, unit) not in ours for number, unit in theirs)
 
 
+# an ordinal one (第二牧场, 第三车间; round 102): only of kinds of place a firm or a town numbers
+_ORDINAL_UNIT = re.compile(
+    r"第(\d{1,3}|[一二三四五六七八九十]{1,3})(牧场|养殖场|农场|分厂|车间|仓库|粮库|冷库|标段|工区|采区|食堂|中学|小学|幼儿园|人民医院|医院)"
+)
+
+
 def _numbered_units(text: str) -> set[tuple[float | None, str]]:
     """The numbered units of a text by value (七号仓 is 7号仓, 一号楼 is 1号楼; round 101) and unit character."""
-    return {(1.0 if number == "一" else _value(number), unit) for number, unit in _NUMBERED_UNIT.findall(text)}
+    found = [*_NUMBERED_UNIT.findall(text), *((number, unit[0]) for number, unit in _ORDINAL_UNIT.findall(text))]
+    return {(1.0 if number == "一" else _value(number), unit) for number, unit in found}
 
 
 # a headline placing its story in another town (邻县一煤矿, 外地检察院, 外省籍渔船): not where the story was, unless
