@@ -1911,3 +1911,28 @@ def test_another_person_in_a_headline_is_another_case_unless_the_headline_names_
     )
     victim = "苇塘洗煤厂皮带机事故：另一名工友施救时受伤" + TITLE_END + "事故中一名工友上前施救时手臂被皮带卷伤。"
     assert not told_apart(stored_lead(canonical(belt)), story(canonical(victim)))
+
+
+def test_a_region_ending_in_a_kind_of_place_sets_no_sites_apart() -> None:
+    """荸港 is the town, not water named 暗访荸 in one report and 查封荸 in the other (round 102): the regulator's
+    raid on the slaughterhouse is the follow-up of the undercover video."""
+    scheme = SchemeConfig(
+        name="屠宰", subjects=["蓿岭县荸港生猪定点屠宰场", "荸港屠宰场"], regions=["荸港"], events={"注水肉": 4}
+    )
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "暗访荸港屠宰场：生猪宰前被插管灌水 注水肉当天拉进城",
+            "有网友发布暗访视频，蓿岭县荸港生猪定点屠宰场的待宰圈里，工人把胶皮管插进生猪嘴里灌水，一头猪灌十几分钟，"
+            "宰后的白条肉连夜拉往椹阳城区几个农贸市场。视频里一名工人说，这样每头能多出十来斤。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    raid = item(
+        "蓿岭县市场监管局查封荸港屠宰场 现场扣押注水肉1.6吨",
+        "针对网上曝光的生猪宰前灌水问题，蓿岭县市场监管局会同县农业农村部门连夜检查蓿岭县荸港生猪定点屠宰场，"
+        "现场扣押注水肉1.6吨，查封待宰圈灌水设备，屠宰场已停业整顿，扣押的猪肉将依法销毁。",
+        "b",
+    )
+    assert judge.similar(raid) == "YQ-1"

@@ -1328,6 +1328,11 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
         theirs = {kind: names - own if kind == "works" else names for kind, names in theirs.items()}
         theirs = {kind: names for kind, names in theirs.items() if names}
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
+    regions = query.words.get("region", frozenset()) | _scheme_words(stored_lead, query).get("region", frozenset())
+    if (
+        regions
+    ):  # 暗访荸港 / 查封荸港: the region 荸港 ends in a kind of place (港), and sets no sites apart (round 102)
+        ours, theirs = _not_regions(ours, regions), _not_regions(theirs, regions)
     other = any(
         not any(_named(site, kind, query.head, loose=True) for site in ours[kind])
         and not any(_named(site, kind, stored_lead, loose=True) for site in theirs[kind])
@@ -1339,6 +1344,26 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
         and not any(_named(site, kind, stored_lead, loose=True) for kind, names in theirs.items() for site in names)
     )
     return same, other, apart
+
+
+# the one-character kinds of place by kind (港 of water, 路 of road): a region's name may end in one
+_ONE_CHARACTER_KINDS = {kind: frozenset(w for w in words.split() if len(w) == 1) for kind, words in SITE_KINDS.items()}
+
+
+def _not_regions(found: Mapping[str, frozenset[str]], regions: Iterable[str]) -> dict[str, frozenset[str]]:
+    """`found` (sites by kind) without the sites that are a scheme's region read as a name and a kind: 荸港 is
+    a town, not the water 荸|港 (whose name, read as two or three characters before the kind, was 暗访荸)."""
+    kept = {
+        kind: frozenset(
+            name
+            for name in names
+            if not any(
+                len(r) >= 2 and name.endswith(r[:-1]) and r[-1] in _ONE_CHARACTER_KINDS.get(kind, ()) for r in regions
+            )
+        )
+        for kind, names in found.items()
+    }
+    return {kind: names for kind, names in kept.items() if names}
 
 
 def site_relation(a: str, b: str) -> tuple[bool, bool]:
