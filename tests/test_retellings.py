@@ -888,6 +888,8 @@ def test_something_else_found_is_another_story_in_a_headline_and_the_search_goin
         ("馨园小区新换的电梯又困人", True),
         ("何家坳又冒出一个卖散装油的摊子", True),
         ("乌石新村边上那条沟半夜又冒白沫了", False),  # the pollution grumbled about, seen once more
+        ("苜湾地下商业街又响烟感 这次是有人在楼梯间抽烟", True),  # another alarm (round 102)
+        ("地铁工地的破碎锤又响了一夜", False),  # the noise grumbled about, heard once more
     ],
 )
 def test_one_after_another_is_no_further_event_and_another_case_found_is(text: str, another: bool) -> None:
