@@ -1938,3 +1938,19 @@ def test_a_region_ending_in_a_kind_of_place_sets_no_sites_apart() -> None:
         "b",
     )
     assert judge.similar(raid) == "YQ-1"
+
+
+def test_two_farms_raising_different_animals_are_two_stories() -> None:
+    """A pig farm's biogas pit and a duck farm's charcoal stove poisoned people in one town: two stories (round 102;
+    of the labelled pairs outside the held-out sets both naming farms, 26 one story always shared a kind, the 5
+    sharing none were all two). A 猪场 is a 养猪场."""
+    stored = stored_lead(
+        canonical(
+            f"荸港镇苇沟村一养猪场3名工人清理沼气池时中毒身亡{TITLE_END}3日下午，荸港镇苇沟村一家养猪场组织工人清理停用的"
+            "沼气池，3名工人清理沼气池时中毒身亡。"
+        )
+    )
+    duck = f"荸港镇一养鸭场工棚烧炭取暖 一氧化碳中毒致一家三口死亡{TITLE_END}荸港镇一家养鸭场的看棚人一家夜里烧炭取暖。"
+    assert told_apart(stored, story(canonical(duck)))
+    pig = f"苇沟村猪场沼气池中毒事故 3名遇难工人身份确认{TITLE_END}苇沟村养猪场沼气池中毒事故的3名遇难工人身份已确认。"
+    assert not told_apart(stored, story(canonical(pig)))

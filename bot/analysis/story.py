@@ -407,6 +407,12 @@ WORKS = {
     "pharmacy": "药厂 制药厂",
     "cement": "水泥厂",
     "steel": "钢厂 钢铁厂",
+    # farms by what they raise (round 102): a pig farm's biogas pit and a duck farm's charcoal stove are two poisonings
+    "pig_farm": "养猪场 猪场",
+    "chicken_farm": "养鸡场 鸡场",
+    "duck_farm": "养鸭场 鸭场",
+    "cattle_farm": "养牛场 牛场",
+    "sheep_farm": "养羊场 羊场",
 }
 _VOCABULARIES = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS))
 
