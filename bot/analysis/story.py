@@ -1334,10 +1334,9 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
         theirs = {kind: names - own if kind == "works" else names for kind, names in theirs.items()}
         theirs = {kind: names for kind, names in theirs.items() if names}
     same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
+    # 暗访荸港 / 查封荸港: the region 荸港 ends in a kind of place (港), and sets no sites apart (round 102)
     regions = query.words.get("region", frozenset()) | _scheme_words(stored_lead, query).get("region", frozenset())
-    if (
-        regions
-    ):  # 暗访荸港 / 查封荸港: the region 荸港 ends in a kind of place (港), and sets no sites apart (round 102)
+    if regions:
         ours, theirs = _not_regions(ours, regions), _not_regions(theirs, regions)
     other = any(
         not any(_named(site, kind, query.head, loose=True) for site in ours[kind])
@@ -1478,7 +1477,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
     headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`),
     accusing a leader the stored story never names (`_named_accused`), naming another numbered unit
-    (`_numbered_apart`: 5号冷库 / 3号冷库) or telling of somewhere else (`_elsewhere`: 邻县, 外地).
+    (`_numbered_apart`: 5号冷库 / 3号冷库, 第三牧场 / 第二牧场) or telling of somewhere else (`_elsewhere`: 邻县, 外地).
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
     # `again=False`: the caller reads the again-words itself, with the punctuation a canonical text has lost
@@ -1496,7 +1495,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or query.routes
         or query.kinded_tolls
         or "人数" in query.head  # 死亡人数上升至15人 (`_deaths_fell`)
-        or _title_dead(query)
+        or _headline_dead(query.title)
         or any(query.things)
         or query.cadres
         or query.accused_posts
@@ -1621,25 +1620,21 @@ def _deaths_fell(stored: str, query: Story) -> bool:
     both sides, 9 with fewer dead in the query were all two stories; the injured may fall (discharged)."""
     ours = [value for kind, value in kinded_tolls(stored) if kind == "dead"]
     theirs = [value for kind, value in query.kinded_tolls if kind == "dead"] + _deaths_risen(query.head)
-    return bool(ours and (theirs := theirs + _title_dead(query))) and max(theirs) < max(ours)
-
-
-def _title_dead(query: Story) -> list[float]:
-    """The dead the query's headline counts as the grading reads them (一名独居老人不幸身亡: 1), with more words
-    between count and toll than `kinded_tolls` reads; not those found since (又发现一名遇难者, 另有1人死亡)."""
-    return _headline_dead(query.title)
+    return bool(ours and (theirs := [*theirs, *_headline_dead(query.title)])) and max(theirs) < max(ours)
 
 
 @lru_cache(maxsize=STORED_CACHE)
-def _headline_dead(title: str) -> list[float]:
-    return [
+def _headline_dead(title: str) -> tuple[float, ...]:
+    """The dead a canonical headline counts as the grading reads them (一名独居老人不幸身亡: 1), with more words
+    between count and toll than `kinded_tolls` reads; not those found since (又发现一名遇难者, 另有1人死亡)."""
+    return tuple(
         figure.value
         for figure in extract(title).figures
         if figure.kind == DEATHS
         and not figure.rumoured
         and (at := title.find(figure.phrase)) >= 0
         and not _ADDED.search(title[max(0, at - 3) : at])
-    ]
+    )
 
 
 _ADDED = re.compile(r"[又另再还]")  # 又发现一名遇难者: one more, not the toll
