@@ -1954,3 +1954,31 @@ def test_two_farms_raising_different_animals_are_two_stories() -> None:
     assert told_apart(stored, story(canonical(duck)))
     pig = f"苇沟村猪场沼气池中毒事故 3名遇难工人身份确认{TITLE_END}苇沟村养猪场沼气池中毒事故的3名遇难工人身份已确认。"
     assert not told_apart(stored, story(canonical(pig)))
+
+
+def test_an_unnamed_one_of_the_staff_accused_is_not_the_named_leader_s_case() -> None:
+    """关长柏文涛受贿 and 一查验员被指受贿 of one customs house are two people's cases (round 102); a report naming
+    the chief again is his."""
+    scheme = SchemeConfig(name="海关", subjects=["泰川海关"], leaders=["柏文涛"], events={"受贿": 3, "被举报": 3})
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "网友实名举报泰川海关关长柏文涛受贿 为走私团伙通关放行",
+            "一名自称前报关员的网友实名举报泰川海关关长柏文涛，称其多次收受一家报关公司老板的钱款，为一个冻品走私团伙的"
+            "货柜在查验环节放行，帖子列出了几笔钱款的时间和金额。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    clerk = item(
+        "泰川海关机场旅检一查验员被指受贿 放行走私手表的旅客",
+        "有网友发帖称，泰川海关机场旅检现场一名查验员收受旅客好处，放行一批走私手表，帖子附了聊天记录截图。",
+        "b",
+    )
+    assert judge.similar(clerk) is None
+    chief = item(
+        "转载：泰川海关关长柏文涛被实名举报受贿 为走私团伙通关放行",
+        "一名自称前报关员的网友实名举报泰川海关关长柏文涛，称其多次收受一家报关公司老板的钱款，为走私团伙的货柜放行。",
+        "c",
+    )
+    assert judge.similar(chief) == "YQ-1"

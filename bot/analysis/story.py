@@ -1499,6 +1499,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or any(query.things)
         or query.cadres
         or query.accused_posts
+        or _ONE_ACCUSED.search(query.title) is not None
         or "号" in query.title
         or "第" in query.title
         or _ELSEWHERE.search(query.title) is not None
@@ -1517,6 +1518,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or _other_cadres(stored, query)
         or _other_posts(stored, query)
         or _named_accused(stored, query)
+        or _someone_else_accused(stored, query)
         or _numbered_apart(stored, query)
         or _elsewhere(stored, query)
     )
@@ -2112,6 +2114,24 @@ def _named_accused(stored: str, query: Story) -> bool:
     if not accused or any(w in stored or addressed(w, stored) for w in query.title_leaders):
         return False
     return not events(title) & events(stored)
+
+
+# an unnamed one of the staff accused in a headline (泰川海关机场旅检一查验员被指受贿; round 102)
+_ONE_ACCUSED = re.compile(
+    r"一(?:名|位)?[\u4e00-\u9fff]{1,4}?(?:员|工|师|医生|护士|民警|干部|职工)"
+    r"(?=被(?:实名)?举报|遭(?:实名)?举报|被指|被曝|涉嫌|收受|索要|索贿|受贿|贪污|挪用)"
+)
+
+
+def _someone_else_accused(stored: str, query: Story) -> bool:
+    """The stored headline accuses a leader of the schemes by name (关长柏文涛受贿) and the query's accuses an
+    unnamed one of the staff (一查验员被指受贿) and names no leader the stored one does: two people's cases."""
+    if not _ONE_ACCUSED.search(query.title) or TITLE_END not in stored:
+        return False
+    title = stored.partition(TITLE_END)[0]
+    leaders = [w for w in _scheme_words(stored, query).get("leader", ()) if w in title]
+    accused = [w for w in leaders if _ACCUSED_AFTER_NAME.match(title, title.find(w) + len(w))]
+    return bool(accused) and not any(w in query.head or addressed(w, query.head) for w in leaders)
 
 
 def _other_posts(stored: str, query: Story) -> bool:
