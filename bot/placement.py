@@ -273,8 +273,12 @@ def _kept_apart(item: Item, judge: Judge, incident: Incident) -> bool:
     """The story rules or the sites tell an item from an incident's reports, whatever names and kind they share."""
     if judge.told_apart(item, incident.number):
         return True
-    told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
-    return site_relation(canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True), told)[1]
+    return site_relation(canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True), _told(incident, judge))[1]
+
+
+def _told(incident: Incident, judge: Judge) -> str:
+    """An incident's headline and its indexed leads, with CLAUSE marks, as the site rules read a story."""
+    return TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
 
 
 def _progress_of(
@@ -301,7 +305,7 @@ def _progress_of(
             continue
         if not events & _concepts(incident.match, frozenset(), canonical(incident.title)):
             continue
-        told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
+        told = _told(incident, judge)
         if counted and not counts_another(told):  # 这是该公司今年第二起…事故: not the one before it
             continue
         if judge.told_apart(item, incident.number):  # 院长仉德昭 is not 执行局局长隗春燕 of one court
@@ -329,7 +333,6 @@ def _rumoured_toll(
     if events - hearsay_tolls(item, judgement.match.hits):
         return None
     names = _names(judgement.match)
-    ours = canonical(f"{item.title}{TITLE_END}{item.text}", with_clauses=True)
     alike: list[Incident] = []
     for incident in recent:  # the recent incidents of the item's scheme
         if incident.match is None or not _accepts(incident, now, judge):
@@ -337,8 +340,7 @@ def _rumoured_toll(
         tolls = stated_tolls(incident.reason) or {concept(w) for w in incident.match.words("event")} & TOLL_CONCEPTS
         if not tolls or not _same_names(names, _names(incident.match), _people(judgement.match, incident.match)):
             continue
-        told = TITLE_END.join([canonical(incident.title, with_clauses=True), *judge.leads(incident.number)])
-        if not judge.told_apart(item, incident.number) and not site_relation(ours, told)[1]:
+        if not _kept_apart(item, judge, incident):
             alike.append(incident)
     return alike[0] if len(alike) == 1 else None
 
