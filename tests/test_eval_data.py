@@ -75,6 +75,8 @@ DATA_T31 = DATA.parent / "reposts_t31"
 DATA_T32 = DATA.parent / "reposts_t32"
 DATA_T33 = DATA.parent / "reposts_t33"
 DATA_T34 = DATA.parent / "reposts_t34"
+DATA_T35 = DATA.parent / "reposts_t35"
+DATA_T36 = DATA.parent / "reposts_t36"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -231,6 +233,8 @@ T29_PLACES, T30_PLACES = ("芦阳", "枫渡", "椿湾"), ("杞川", "槿塘", "�
 T31_PLACES, T32_PLACES = ("榕阳", "槐渡", "苇湾"), ("枥川", "荞坪", "柞港")
 # T33, T34 (hundred-and-second round): metro and underground construction; livestock, slaughter and food processing
 T33_PLACES, T34_PLACES = ("莘川", "楸坪", "苜湾"), ("椹阳", "蓿岭", "荸港")
+# T35, T36 (hundred-and-third round): civil aviation, airports and drones; forestry, grasslands, nature reserves and land
+T35_PLACES, T36_PLACES = ("棣川", "檀坪", "菰湾"), ("榧阳", "楝岭", "藜港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -747,6 +751,29 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t33", DATA_T33, T34_PLACES), ("t34", DATA_T34, T33_PLACES))
+                    ),
+                    # T35 and T36 (hundred-and-third round): civil aviation, airports and drones; forestry,
+                    # grasslands, nature reserves and land; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t35", DATA_T35, T36_PLACES), ("t36", DATA_T36, T35_PLACES))
                     ),
                 )
             ),
