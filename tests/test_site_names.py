@@ -529,3 +529,16 @@ def test_a_port_before_a_side_and_a_road_names_the_road() -> None:
     assert sites(canonical("捷羚速运港前大道网点二十多名快递员聚集")) == {}
     assert sites(canonical("沙河西路一家饭店")) == {"road": {"沙河西"}}
     assert sites(canonical("青峪河上游偷采河砂")) == {"water": {"青峪"}}
+
+
+def test_an_airport_is_a_site_and_another_airport_another_place() -> None:
+    """凫山机场 beside 棣川机场 is another airport's story (round 103); the airport police (公安机场分局) and the
+    customs' airport post (海关机场旅检) name no airport 公安 or 海关. A city's one airport is as a rule the
+    subject itself: naming it again is no sign of one story (site_same), the subject counts that already."""
+    assert read("凫山机场一名旅客掀翻安检托盘") == {"airport": frozenset({"凫山"})}
+    assert read("公安机场分局民警到场将其带离") == {}
+    assert read("泰川海关机场旅检一查验员被指受贿") == {}
+    stored = "棣川机场T2安检口旅客与安检员发生推搡 一名安检员眼镜被打落"
+    assert feature("site_other", stored, "凫山机场旅客因不满排队时间过长掀翻安检托盘") == 1.0
+    assert feature("site_other", stored, "棣川机场T2安检口又有旅客推搡安检员") == 0.0
+    assert feature("site_same", stored, "棣川机场航站楼里睡满了人") == 0.0

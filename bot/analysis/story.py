@@ -1011,7 +1011,11 @@ SITE_KINDS = {
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
     "tract": "林班 矿坑 采区 工作面",
+    "airport": "机场",
 }
+# kinds whose site is, as a rule, the subject itself (a city's one airport, named by the scheme): naming it
+# again says nothing the subject did not, but another one (凫山机场 beside 棣川机场) is another place
+SUBJECT_KINDS = frozenset({"airport"})
 _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
 _ROAD_STRETCH = re.compile(r"村路段")  # the stretch of a road through a village (S312省道青石村路段)
 BARE_KINDS = frozenset({"estate"})  # kinds whose long names stand alone (`_named`)
@@ -1079,6 +1083,7 @@ _DESCRIPTOR = frozenset(
         " 棚改 旧改 征迁 基建 承建 养护 改建 评估 采购 服务 农田 更新 技改 演艺 管廊 高架 游船 理疗 地产 热门"
         " 推动 暂停 分管 核查"
         " 对岸 两岸 岸边 江边 河边 湖边 海边"  # where it stands by the water (对岸码头), not its name
+        " 公安 海关 边检 民航"  # an office's post there (公安机场分局, 海关机场旅检), not a site named 公安
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -1333,7 +1338,9 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
     if own:
         theirs = {kind: names - own if kind == "works" else names for kind, names in theirs.items()}
         theirs = {kind: names for kind, names in theirs.items() if names}
-    same = any(_named(site, kind, query.head) for kind, names in ours.items() for site in names)
+    same = any(
+        _named(site, kind, query.head) for kind, names in ours.items() if kind not in SUBJECT_KINDS for site in names
+    )
     # 暗访荸港 / 查封荸港: the region 荸港 ends in a kind of place (港), and sets no sites apart (round 102)
     regions = query.words.get("region", frozenset()) | _scheme_words(stored_lead, query).get("region", frozenset())
     if regions:
