@@ -303,6 +303,14 @@ def test_hotline_numbers_are_no_figure_of_the_story() -> None:
     }
 
 
+def test_one_digit_after_a_letter_is_a_code_of_the_place_longer_codes_tell_the_story() -> None:
+    """T2航站楼 and P3停车场 name parts of an airport every story of it names (round 103: a leaking roof and a
+    new nursing room at T2 shared "2"); a train (G7738次), a kilometre post (K76) or a road (X209) is the story's."""
+    assert figures(canonical("棣川机场T2航站楼候机区新增母婴室")) == frozenset()
+    assert figures(canonical("P3停车场日封顶由60元涨到100元")) == {60.0, 100.0}
+    assert figures(canonical("G7738次列车霸座，兴定高速K76处，X209县道")) == {7738.0, 76.0, 209.0}
+
+
 def test_amounts_in_wan_and_yi_count_in_full() -> None:
     # a colloquial 三百多万 (an amount) is no 三百余名 (a headcount), and 10万元 is not the hour 10点
     assert figures(canonical("一共发了三百多万的购物卡")) == {3_000_000.0}

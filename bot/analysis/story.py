@@ -210,8 +210,15 @@ def figures(text: str) -> frozenset[float]:
     """Numbers of a canonical text except dates (11月28日): counts, times, amounts, route numbers.
     Chinese numerals count too (三名 = 3名); see `_value` for what is no figure. An amount in 万 or 亿
     counts in full (三百多万 = 3,000,000): it is no count of 三百余名, nor 10万元 the hour 10点."""
-    found = (_scaled(m, text) for m in _NUMBER.finditer(text) if not m.group(2))
+    found = (_scaled(m, text) for m in _NUMBER.finditer(text) if not m.group(2) and not _coded(m, text))
     return frozenset(value for value in found if value is not None and not _hotline(value))
+
+
+def _coded(number: re.Match[str], text: str) -> bool:
+    """One digit after a letter (t2 of T2航站楼, p3 of P3停车场): a code naming a part of a place, which every
+    story of the place names (round 103). Longer codes tell the story (G7738次, K76, X209县道)."""
+    before = text[number.start() - 1 : number.start()]
+    return len(number.group(1)) == 1 and before.isascii() and before.isalpha()
 
 
 _SCALE = re.compile(r"[多余]?([万亿])")  # 380万, 三百多万, 3.8亿: amounts, not the counts 380名, 三百余名
