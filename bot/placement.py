@@ -38,6 +38,7 @@ from bot.analysis.stance import TOLL_CONCEPTS, hearsay_tolls
 from bot.analysis.story import (
     QUERY_CHARS,
     TITLE_END,
+    again_told,
     bigrams,
     canonical,
     counts_another,
@@ -243,7 +244,7 @@ def _follow_up(
     names = _names(judgement.match)
     title = canonical(item.title)
     events = set(judgement.match.words("event")) - judgement.negated | story_events(title)
-    if not names or not events or tells_another(item.title):  # 金桥物流园另一座仓库起火: a new fire there
+    if not names or not events or tells_another(item.title) or again_told(title, events):  # 金桥物流园另一座仓库起火
         return None
     scheme = judgement.match.scheme
     best: tuple[tuple[int, float], Incident] | None = None

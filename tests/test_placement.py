@@ -1085,3 +1085,26 @@ async def test_a_story_sharing_only_the_subject_s_own_unit_is_not_its_follow_up(
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_headline_saying_its_event_word_happened_again_is_not_a_follow_up(store: Store) -> None:
+    """又超售 right before the scheme's own event word: another overbooking of the airline, not the family's
+    (round 103); the story's own retelling without 又 still joins."""
+    cfg = one_scheme({"name": "航司", "subjects": ["雁栖航空"], "events": {"超售": 2, "投诉": 1}})
+    first = _item(
+        "forum",
+        "http://a/1",
+        "雁栖航空航班超售 一家三口被拒登机 孩子在登机口哭",
+        "网友称，一家三口早早买好雁栖航空飞三亚的机票，到登机口被告知航班超售，只能改签第二天。",
+        0,
+    )
+    again = _item(
+        "forum",
+        "http://a/2",
+        "雁栖航空又超售 旅客：登机口吵成一锅粥",
+        "雁栖航空周末一趟航班再次超售，十几名旅客被拒绝登机，登机口一度秩序混乱。",
+        30,
+    )
+    got = await live(store, [first, again], cfg)
+    assert got == replayed([first, again], cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

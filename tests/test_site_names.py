@@ -22,6 +22,7 @@ from bot.analysis.story import (
     story,
     tells_another,
     things,
+    told_apart,
 )
 
 
@@ -542,3 +543,12 @@ def test_an_airport_is_a_site_and_another_airport_another_place() -> None:
     assert feature("site_other", stored, "凫山机场旅客因不满排队时间过长掀翻安检托盘") == 1.0
     assert feature("site_other", stored, "棣川机场T2安检口又有旅客推搡安检员") == 0.0
     assert feature("site_same", stored, "棣川机场航站楼里睡满了人") == 0.0
+
+
+def test_two_headlines_blaming_two_kinds_of_weather_tell_two_stories() -> None:
+    """A fog's stranded passengers days after a thunderstorm's are another story (round 103); a follow-up naming
+    the same weather, or one of a typhoon (which brings wind and rain), is not held apart by it."""
+    stored = stored_lead(canonical("强雷雨致棣川机场航班大面积延误 三千余名旅客滞留航站楼" + TITLE_END))
+    assert told_apart(stored, story(canonical("棣川機場大霧 兩千多名旅客滯留候機樓" + TITLE_END)))
+    assert not told_apart(stored, story(canonical("雷雨过后棣川机场仍有两千余名旅客滞留" + TITLE_END)))
+    assert not told_apart(stored, story(canonical("台风过境棣川机场 旅客滞留航站楼" + TITLE_END)))
