@@ -607,3 +607,10 @@ def test_a_pair_named_after_the_toll_word_is_not_one_dead() -> None:
 )
 def test_one_person_befallen_after_longer_doings(text: str, kind: str, value: int) -> None:
     assert extract(text).value(kind) == value
+
+
+def test_a_drone_in_what_they_were_doing_is_no_negation() -> None:
+    """放无人机时落水 … 已无生命体征: 无 of 无人机 negates nothing, so the man's death counts (round 103)."""
+    facts = extract("一男子在机场外围水塘放无人机时落水 被救出时已无生命体征", "")
+    assert facts.value(DEATHS) == 1 and facts.band is Tier.IV
+    assert extract("一男子在机场外围水塘放风筝时落水 被救出时已无生命体征", "").value(DEATHS) == 1
