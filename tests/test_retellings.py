@@ -1990,3 +1990,10 @@ def test_an_unnamed_one_of_the_staff_accused_is_not_the_named_leader_s_case() ->
         "c",
     )
     assert judge.similar(chief) == "YQ-1"
+
+
+def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes() -> None:
+    """滞留旅客已全部疏运 今日航班恢复正常 tells how the stranding ended (round 103); 预计明天恢复正常 does not."""
+    assert tells_progress(canonical("棣川机场滞留旅客已全部疏运 今日航班恢复正常"), title=True)
+    assert tells_progress(canonical("棣川机场今日航班恢复正常"), title=True)
+    assert not tells_progress(canonical("棣川机场仍有旅客滞留 预计明天恢复正常"), title=True)
