@@ -614,3 +614,9 @@ def test_a_drone_in_what_they_were_doing_is_no_negation() -> None:
     facts = extract("一男子在机场外围水塘放无人机时落水 被救出时已无生命体征", "")
     assert facts.value(DEATHS) == 1 and facts.band is Tier.IV
     assert extract("一男子在机场外围水塘放风筝时落水 被救出时已无生命体征", "").value(DEATHS) == 1
+
+
+def test_a_toll_of_team_members_rising_is_read() -> None:
+    """遇难扑火队员增至4人: the dead counted by their team role (round 103), as 4名扑火队员遇难 was."""
+    assert extract("杉木岭森林火灾遇难扑火队员增至4人", "").value(DEATHS) == 4
+    assert extract("12名救援队员分析死亡原因", "").figures == ()

@@ -552,3 +552,13 @@ def test_two_headlines_blaming_two_kinds_of_weather_tell_two_stories() -> None:
     assert told_apart(stored, story(canonical("棣川機場大霧 兩千多名旅客滯留候機樓" + TITLE_END)))
     assert not told_apart(stored, story(canonical("雷雨过后棣川机场仍有两千余名旅客滞留" + TITLE_END)))
     assert not told_apart(stored, story(canonical("台风过境棣川机场 旅客滞留航站楼" + TITLE_END)))
+
+
+def test_a_grassland_is_a_site_and_an_ordinal_or_state_owned_is_no_name() -> None:
+    """蒿甸草原 and 黄檀梁草场 are two grasslands (round 103); 禾露乳业第二牧场 names the second ranch, not 业第二; a forest
+    farm said to be state-owned (国有林场) is named by what it is, not by 国有."""
+    assert read("蒿甸草原突发火灾") == {"tract": frozenset({"蒿甸"})}
+    assert read("黄檀梁草场发生火灾") == {"tract": frozenset({"黄檀梁"})}
+    assert read("实验第二小学门口") == {"school": frozenset({"第二"})}
+    stored = "其楝岭县草原工作站：蒿甸草原突发火灾 3名牧民扑火时被烧伤"
+    assert feature("site_other", stored, "黄檀梁草场发生火灾 草原工作站称1名牧民受伤") == 1.0

@@ -1028,7 +1028,7 @@ SITE_KINDS = {
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
-    "tract": "林班 矿坑 采区 工作面",
+    "tract": "林班 矿坑 采区 工作面 草原 草场",
     "airport": "机场",
 }
 # kinds whose site is, as a rule, the subject itself (a city's one airport, named by the scheme): naming it
@@ -1102,6 +1102,7 @@ _DESCRIPTOR = frozenset(
         " 推动 暂停 分管 核查"
         " 对岸 两岸 岸边 江边 河边 湖边 海边"  # where it stands by the water (对岸码头), not its name
         " 公安 海关 边检 民航"  # an office's post there (公安机场分局, 海关机场旅检), not a site named 公安
+        " 国有"  # 藜港国有林场, 县国有林场: what a forest farm is, not its name
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -1267,6 +1268,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             name = "" if name[-1:] in _NOT_A_WORKS_NAME else name
         if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
             continue
+        if "第" in name[1:]:
+            name = name[name.index("第") :]  # 禾露乳业第二牧场: the second ranch, not one named 业第二
         if name[:1] == "期":
             continue  # 澪湾府二期项目工地: the name is before the phase, beyond the characters read; not 期项目
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
