@@ -84,6 +84,7 @@ CASES = [
     ("subjects", "江城建工", "江城建工大道拥堵", False),
     # a landmark for another party's place: the story is that place's (江城化工集团附近一民房爆炸)
     ("subjects", "江城化工集团", "江城化工集团附近一民房爆炸", False),
+    ("subjects", "翁岩森林公园", "翁岩森林公园对面的一家农家乐着火", False),  # a farm stay (round 103)
     ("subjects", "江城化工集团", "江城化工集团对面的加油站爆炸", False),
     ("subjects", "蚌洲水产批发市场", "蚌洲水产批发市场对面的一家海鲜饭店厨房着火", False),  # its kind first (round 98)
     ("subjects", "物流中心", "物流中心对面的一家汽修厂发生火灾", False),  # any shop or works (round 99)

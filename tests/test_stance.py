@@ -101,6 +101,12 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
         ("严禁拖欠农民工工资", "拖欠", True),  # a prohibition
         ("严禁律师事务所乱收费", "乱收费", True),  # with whom it binds between (round 98)
+        (
+            "严禁任何单位和个人在保护区河道非法采砂",
+            "非法采砂",
+            True,
+        ),  # the set phrase for anyone, then where (round 103)
+        ("严禁在保护区河道非法采砂", "非法采砂", True),
         ("禁止施工单位拖欠工资", "拖欠", True),
         ("严禁后仍有律所乱收费", "乱收费", False),  # 后 and 有 say it happened
         ("连续十年无死亡事故", "事故", True),  # the negator reaches over the kind of event to its noun

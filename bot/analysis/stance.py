@@ -51,7 +51,7 @@ _NEGATOR = re.compile(
     r"|(?:没有|未|并未|从未|未曾|不曾|无|并无)(?:发生|出现)过?(?:一起|一次|一例|任何)[^，。！？；、,!?;：:\n]{0,9}$"
     # 也没有燃气泄漏, 未见有毒气体外泄: what did not leak may stand between the negator and the word
     r"|(?:没有|没|未|并未|无|并无)(?:燃气|煤气|天然气|液化气|有毒气体|气体|油品|化学品|危化品)$"
-    r"|(?:严禁|禁止)(?:(?![后仍有还又曾已])[^\W\d_不了着过的]){1,6}$"  # 严禁律师事务所乱收费: a prohibition with whom it binds
+    r"|(?:严禁|禁止)(?:(?![后仍有还又曾已])[^\W\d_不了着过的]){1,14}$"  # 严禁律师事务所乱收费: a prohibition with whom it binds, where (round 103)
     r"|零$"  # 零事故, 零伤亡: a zero statistic
     # 未发现使用假药, 没有销售过期食品: what was not found in use or on sale (round 100)
     r"|(?:没有|没|未|并未|从未)(?:发现|查出|检出)?(?:使用|销售|售卖|出售|添加)$"
@@ -265,9 +265,15 @@ def hearsay_tolls(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
     return frozenset(word for word, rumoured in seen.items() if rumoured)
 
 
+# whom a prohibition binds, in the set phrase (严禁任何单位和个人在保护区河道非法采砂): read as no words, so the
+# negator's reach spans the place after it (round 103)
+_ANYONE = re.compile(r"任何单位(?:和|或|、)个人|任何单位|任何个人|任何人(?!员)")
+ANYONE_CHARS = 7  # the longest _ANYONE phrase
+
+
 def is_negated(text: str, start: int) -> bool:
     """True if the words just before `start`, in the same clause, negate what follows."""
-    before = text[max(0, start - NEGATION_REACH) : start]
+    before = _ANYONE.sub("", text[max(0, start - NEGATION_REACH - ANYONE_CHARS) : start])[-NEGATION_REACH:]
     clause = _CLAUSE_START.split(before)[-1].replace(" ", "")
     if not clause:
         return False
