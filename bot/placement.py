@@ -43,6 +43,7 @@ from bot.analysis.story import (
     canonical,
     counts_another,
     only_things,
+    places_apart,
     site_relation,
     specific_run,
     tells_another,
@@ -312,6 +313,7 @@ def _progress_of(
         if judge.told_apart(item, incident.number):  # 院长仉德昭 is not 执行局局长隗春燕 of one court
             continue
         shared, apart = site_relation(ours, told)
+        apart = apart or places_apart(ours, told)
         named = _same_names(names, _names(incident.match), _people(judgement.match, incident.match))
         if (named or shared) and not apart:
             alike.append(incident)

@@ -1108,3 +1108,28 @@ async def test_a_headline_saying_its_event_word_happened_again_is_not_a_follow_u
     got = await live(store, [first, again], cfg)
     assert got == replayed([first, again], cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_progress_words_of_a_story_at_another_town_do_not_join_a_village_s_story(store: Store) -> None:
+    """已介入 after a theft in 钟坑乡's forest is that theft's, not the progress of the one at 卞家岭村 (round 103):
+    both name a place, neither the other's."""
+    cfg = one_scheme({"name": "林业", "subjects": ["楝岭县林业局"], "events": {"盗伐": 3, "身亡": 5}})
+    items = [
+        _item(
+            "forum",
+            "http://l/1",
+            "一名男子在卞家岭集体林偷砍树木时被树干砸中身亡",
+            "一名男子在楝岭县卞家岭村的集体林里盗伐杉木时被倒下的树干砸中身亡，楝岭县林业局已介入。",
+            0,
+        ),
+        _item(
+            "forum",
+            "http://l/2",
+            "钟坑乡一片集体林遭盗伐 楝岭县林业局已介入",
+            "楝岭县林业局接群众反映，钟坑乡一片集体林近两个月被盗伐杉木一百余棵，已立案侦办。",
+            30,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

@@ -562,7 +562,7 @@ def places(text: str) -> frozenset[str]:
 _TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?=[镇乡](?![里上下亲镇村]))")
 _TOWN_STOP = frozenset("城家老下全本该各每乡小古重集市县区村的在到了是和与及往去回")
 _TOPONYM_END = frozenset(
-    "桥关营埠坪溪山河湾塘岭坝庄店铺口沟洼港浦渡源川峪岗冲堡屯寨洲阳台门头田林石水江湖滩圩墩坊场园皋汀窑岙垭坳嘴滨泉井陂垄畈埂池岛"
+    "桥关营埠坪溪山河湾塘岭坝庄店铺口沟洼港浦渡源川峪岗冲堡屯寨洲阳台门头田林石水江湖滩圩墩坊场园皋汀窑岙垭坳嘴滨泉井陂垄畈埂池岛坑窝"
 )
 
 
@@ -1409,6 +1409,14 @@ def site_relation(a: str, b: str) -> tuple[bool, bool]:
         _named(site, kind, plain_a) for kind, names in theirs.items() for site in names
     )
     return shared, bool(ours and theirs) and not shared
+
+
+def places_apart(a: str, b: str) -> bool:
+    """Both canonical texts (with CLAUSE marks) name a town or a site and neither names one of the other's, whatever
+    their kinds: a theft in 钟坑乡's forest is not the one at 卞家岭村 (round 103), as 金桥花园 is not 沙河安置房项目."""
+    ours, theirs = (towns(t) | {n for names in sites(t).values() for n in names} for t in (a, b))
+    plain_a, plain_b = plain(a), plain(b)
+    return bool(ours and theirs) and not any(n in plain_b for n in ours) and not any(n in plain_a for n in theirs)
 
 
 SWAP_FRAME = 6  # characters of common headline start and end that make a template
