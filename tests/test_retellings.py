@@ -1997,3 +1997,5 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
     assert tells_progress(canonical("棣川机场滞留旅客已全部疏运 今日航班恢复正常"), title=True)
     assert tells_progress(canonical("棣川机场今日航班恢复正常"), title=True)
     assert not tells_progress(canonical("棣川机场仍有旅客滞留 预计明天恢复正常"), title=True)
+    # the backlog of a failure all dealt with (积压业务已全部办结) is its outcome too
+    assert tells_progress(canonical("登记系统故障当日积压业务已全部办结"), title=True)
