@@ -1999,3 +1999,7 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
     assert not tells_progress(canonical("棣川机场仍有旅客滞留 预计明天恢复正常"), title=True)
     # the backlog of a failure all dealt with (积压业务已全部办结) is its outcome too
     assert tells_progress(canonical("登记系统故障当日积压业务已全部办结"), title=True)
+    # so are money returned in full, a repair completed and a child back at school after recovering
+    assert tells_progress(canonical("航班取消退票扣费一事：多扣的九百元已全额退回"), title=True)
+    assert tells_progress(canonical("航站楼漏雨系屋面排水沟堵塞 机场完成全面检修"), title=True)
+    assert tells_progress(canonical("被无人机撞伤男孩康复返校"), title=True)
