@@ -562,3 +562,9 @@ def test_a_grassland_is_a_site_and_an_ordinal_or_state_owned_is_no_name() -> Non
     assert read("实验第二小学门口") == {"school": frozenset({"第二"})}
     stored = "其楝岭县草原工作站：蒿甸草原突发火灾 3名牧民扑火时被烧伤"
     assert feature("site_other", stored, "黄檀梁草场发生火灾 草原工作站称1名牧民受伤") == 1.0
+
+
+def test_the_next_village_also_asking_is_another_story() -> None:
+    """临近的鹳嘴村也要求纳入噪声搬迁 after 柴垛村's relocation is the next village's claim (round 103)."""
+    assert tells_another("柴垛村搬迁签约后 临近的鹳嘴村也要求纳入噪声搬迁")
+    assert not tells_another("柴垛村噪声搬迁首批六十二户签约 村民也表示满意")
