@@ -2003,3 +2003,4 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
     assert tells_progress(canonical("航班取消退票扣费一事：多扣的九百元已全额退回"), title=True)
     assert tells_progress(canonical("航站楼漏雨系屋面排水沟堵塞 机场完成全面检修"), title=True)
     assert tells_progress(canonical("被无人机撞伤男孩康复返校"), title=True)
+    assert tells_progress(canonical("林场森林火灾明火已全部扑灭 未造成人员伤亡"), title=True)
