@@ -568,3 +568,17 @@ def test_the_next_village_also_asking_is_another_story() -> None:
     """临近的鹳嘴村也要求纳入噪声搬迁 after 柴垛村's relocation is the next village's claim (round 103)."""
     assert tells_another("柴垛村搬迁签约后 临近的鹳嘴村也要求纳入噪声搬迁")
     assert not tells_another("柴垛村噪声搬迁首批六十二户签约 村民也表示满意")
+
+
+def test_a_gully_is_a_site_but_a_trench_or_a_side_of_one_is_no_name() -> None:
+    """A debris flow down 野猪沟 is not the landslide behind 石门村 (round 104): gullies are named places of the hills.
+    A pipe trench (管沟), a drain (排水沟), 沟通 and the south gully of a forest farm (林场南沟: the side names it)
+    are no names."""
+    assert read("鹭溪镇野猪沟突发泥石流") == {"tract": frozenset({"野猪"})}
+    assert read("城南管沟塌方3人死亡") == {}
+    assert read("路边排水沟堵了 各部门加强沟通") == {}
+    assert read("老鸹岭林场南沟一片松树被盗伐") == {}
+    assert read("王家沟村发生滑坡") == {"estate": frozenset({"王家沟"})}
+    stored = "鹭溪镇石门村后山发生山体滑坡 已致2人死亡3人失联"
+    assert feature("sites_apart", stored, "鹭溪镇野猪沟突发泥石流 已致9人遇难 仍有2人失联") == 1.0
+    assert feature("sites_apart", stored, "石门村滑坡现场 搜救仍在进行") == 0.0

@@ -1028,7 +1028,7 @@ SITE_KINDS = {
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
     "works": "厂 矿 煤矿 仓库 电站 水厂 电厂",
-    "tract": "林班 矿坑 采区 工作面 草原 草场",
+    "tract": "林班 矿坑 采区 工作面 草原 草场 沟",
     "airport": "机场",
 }
 # kinds whose site is, as a rule, the subject itself (a city's one airport, named by the scheme): naming it
@@ -1071,6 +1071,7 @@ _KIND_WORDS = frozenset(
         " 巷道 里面 里头 里程 村民 村委 村里 村道 村干 村级 村集 村庄 村镇 村落 村医 村支 村组"
         " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 河砂 河沙 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段 江砂 江沙"
         " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 厂界 矿工 矿区 矿山 矿井 矿主 矿难 矿产"
+        " 沟通 沟渠 沟壑 沟里 沟口 沟底 沟边 沟谷 沟内 沟槽 沟坎 沟道 沟沿 沟子 沟沟"
     )
 )
 # a one-character kind after these characters is part of a common word, not a site (公里, 夜里, 农村)
@@ -1085,6 +1086,7 @@ _NOT_SITE = frozenset(
         " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江 同村 邻村 本村 全村 驻村 外村"
         " 管路 回路 套路 网路 沿江 沿河 沿湖 沿海 顺江 顺河"
         " 间里 噼里 劈里"  # 包间里, 砸得噼里啪啦 (round 100)
+        " 山沟 水沟 管沟 缆沟 代沟 鸿沟 地沟 深沟 阴沟 壕沟 边沟 田沟 河沟 明沟 暗沟 沿沟 小沟 大沟 臭沟 路沟 泥沟 一沟 条沟"
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -1137,6 +1139,7 @@ _DISTANCE = re.compile(r"[一二两三四五六七八九十几百千半]$")
 _INSIDE_A_NAME = frozenset(LEVELS)
 # a side of a one-character site that names a road after it (港前大道, 河西路, 湖滨路)
 _SIDE = frozenset("前后东西南北中滨口")
+_POINTS = frozenset("东西南北")
 _ROAD = re.compile(r"大道|大街|路|街")
 # a verb or an adverb right after 里: "inside" (电梯里关了, 青菜里吃出, 绿化带里有, 裂缝里喷), not a lane (桂香里小区,
 # 梧桐里4栋, 篁竹里的居民)
@@ -1227,6 +1230,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
                 continue
             if match.group() == "里" and after in _INSIDE_AFTER:
                 continue
+            if match.group() == "沟" and text[match.start() - 1 : match.start()] in _POINTS:
+                continue  # 林场南沟, 湿地公园东湖: the side names the gully or lake, no name is read before it
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
                 nested_end = match.end()
