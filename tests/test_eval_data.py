@@ -77,6 +77,8 @@ DATA_T33 = DATA.parent / "reposts_t33"
 DATA_T34 = DATA.parent / "reposts_t34"
 DATA_T35 = DATA.parent / "reposts_t35"
 DATA_T36 = DATA.parent / "reposts_t36"
+DATA_T37 = DATA.parent / "reposts_t37"
+DATA_T38 = DATA.parent / "reposts_t38"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -235,6 +237,8 @@ T31_PLACES, T32_PLACES = ("榕阳", "槐渡", "苇湾"), ("枥川", "荞坪", "�
 T33_PLACES, T34_PLACES = ("莘川", "楸坪", "苜湾"), ("椹阳", "蓿岭", "荸港")
 # T35, T36 (hundred-and-third round): civil aviation, airports and drones; forestry, grasslands, nature reserves and land
 T35_PLACES, T36_PLACES = ("棣川", "檀坪", "菰湾"), ("榧阳", "楝岭", "藜港")
+# T37, T38 (hundred-and-fourth round): express delivery, food delivery and ride-hailing; special equipment
+T37_PLACES, T38_PLACES = ("檗阳", "菀岭", "箬港"), ("樗川", "楦坪", "蕺湾")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -774,6 +778,32 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t35", DATA_T35, T36_PLACES), ("t36", DATA_T36, T35_PLACES))
+                    ),
+                    # T37 and T38 (hundred-and-fourth round): express delivery, food delivery and ride-hailing;
+                    # special equipment (lifts, boilers, cranes, amusement rides); every place of the sets before
+                    # them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t37", DATA_T37, T38_PLACES), ("t38", DATA_T38, T37_PLACES))
                     ),
                 )
             ),
