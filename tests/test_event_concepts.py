@@ -120,6 +120,19 @@ def test_loose_words_count_with_their_concept_but_stand_in_for_nothing() -> None
     assert synonyms("举报") == frozenset({"被举报"})  # a loose word configured itself still finds the others
 
 
+def test_a_narrow_word_is_found_for_its_concept_but_finds_nothing_in_its_place() -> None:
+    """A forklift 撞伤2名工人 is an injury for a scheme of 受伤 (round 104); a scheme of 烫伤 is about burns and finds
+    no bare 受伤 (a box factory's fire where one worker was 受伤 is no scald)."""
+    hurt = SchemeConfig(name="快递", subjects=["鹭驰快递"], events={"受伤": 3})
+    assert _hits(hurt, "鹭驰快递分拨中心叉车倒车撞伤2名工人") == [("受伤", "撞伤")]
+    scald = SchemeConfig(name="园区", regions=["蒲溪"], events={"烫伤": 4})
+    assert _hits(scald, "蒲溪一纸箱厂起火 一名工人受伤") == []
+    assert _hits(scald, "蒲溪一餐馆油锅起火 厨师被烫伤") == [("烫伤", "烫伤")]
+    narrow = parse_table("受伤 致伤 ^烫伤 ~伤亡\n")
+    assert narrow.findable == {"受伤": ("受伤", "致伤", "烫伤")}
+    assert narrow.narrow == frozenset({"烫伤"})
+
+
 def test_the_schemes_own_words_keep_their_own_severity() -> None:
     scheme = SchemeConfig(name="镇", regions=["蒲溪镇"], events={"溺水": 4, "落水": 2})
     judgement = Judge([scheme], classifier=Neutral()).judge(Item("s", "http://x/3", "蒲溪镇一儿童落水后被救起"))

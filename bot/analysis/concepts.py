@@ -6,7 +6,9 @@ than code, so an analyst can read and extend it. A scheme's event word belongs t
 concept listing it, else to the concept of the longest listed word it contains
 (拖欠农民工工资 → 欠薪), else to a concept of its own. A word written with a leading `~` is
 counted with its concept but never looked for in place of another word: too loose on its own
-(举报 would find an office's own 欢迎举报 notice for a scheme's 被举报).
+(举报 would find an office's own 欢迎举报 notice for a scheme's 被举报). A word written with a leading `^`
+is narrower than its concept: found for the concept's other words (受伤 finds 撞伤), never finding them in
+its place (a scheme's 烫伤 is about burns, and finds no 受伤).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.analysis.normalize import normalize
 
 TABLE = "event_concepts.txt"
 LOOSE = "~"  # marks a word counted with its concept, never looked for in place of another
+NARROW = "^"  # marks a word looked for in place of the concept's others, finding none of them in its place
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Concepts:
 
     of: dict[str, str]  # listed word (normalised) → the concept's name (the first word of its line)
     findable: dict[str, tuple[str, ...]]  # concept name → its words that may stand in for another
+    narrow: frozenset[str] = frozenset()  # words that stand in for another but find no other in their place
 
 
 @cache
@@ -44,8 +48,11 @@ def parse_table(text: str) -> Concepts:
     other. A word listed twice keeps its first line."""
     of: dict[str, str] = {}
     findable: dict[str, tuple[str, ...]] = {}
+    narrow: set[str] = set()
     for line in text.splitlines():
-        marked = [(w.startswith(LOOSE), normalize(w.lstrip(LOOSE))) for w in line.partition("#")[0].split()]
+        words = line.partition("#")[0].split()
+        marked = [(w.startswith(LOOSE), normalize(w.lstrip(LOOSE + NARROW))) for w in words]
+        narrow.update(normalize(w[1:]) for w in words if w.startswith(NARROW))
         marked = [(loose, w) for loose, w in marked if w]
         if not marked:
             continue
@@ -53,7 +60,7 @@ def parse_table(text: str) -> Concepts:
         for _loose, word in marked:
             of.setdefault(word, name)
         findable.setdefault(name, tuple(w for loose, w in marked if not loose and of[w] == name))
-    return Concepts(of, findable)
+    return Concepts(of, findable, frozenset(narrow))
 
 
 @cache
@@ -76,6 +83,6 @@ def synonyms(word: str) -> frozenset[str]:
     bundled = _bundled()
     normal = normalize(word)
     name = bundled.of.get(normal)
-    if name is None:
+    if name is None or normal in bundled.narrow:
         return frozenset()
     return frozenset(bundled.findable.get(name, ())) - {normal}
