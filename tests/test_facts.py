@@ -555,6 +555,8 @@ def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
         ("婚车车队出事 致司机及2名伴娘死亡", DEATHS, 3),  # 伴娘: a wedding's roles (round 99)
         ("直播基地仓库起火 十余名主播和员工受伤", INJURED, 10),  # two groups counted together (round 100)
         ("脚手架倒塌 5名工人和2名路人受伤", INJURED, 7),  # two counts of two groups add up (round 100)
+        ("出租车冲上站台 十余名候车乘客和路人受伤", INJURED, 10),  # a group said with where they were (round 104)
+        ("景区索道故障 3名排队游客和1名工作人员受伤", INJURED, 4),
         ("客车侧翻 2名司机和3名乘客死亡", DEATHS, 5),
         ("造成2人死亡、3人受伤", INJURED, 3),  # two words: no sum
         ("月子会所送医新生儿增至11人 涉事会所停业整顿", INJURED, 11),  # 新生儿, 婴儿: who (round 99)
