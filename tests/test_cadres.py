@@ -71,3 +71,18 @@ def test_the_same_post_elsewhere_is_staff() -> None:
         Item("s", "u", "鸣川市国土局所长被举报受贿", "")
     )  # a station's head, a bureau's staff
     assert judgement is not None and "领导职务" not in judgement.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "post"),
+    [
+        ("网友实名举报鸣川市国土局副局长把拆迁项目交给亲戚", "副局长"),  # reported before, the post after (round 104)
+        ("职工实名举报茴港车务段原段长多年吃空饷", "段长"),
+        ("网友实名举报鸣川市国土局门口车辆乱停", ""),  # no post after the subject
+        ("网友实名举报鸣川市国土局 局长表示将调查", ""),  # the post answers, not right after the subject
+    ],
+)
+def test_a_post_after_a_subject_reported_counts_as_a_leader(title: str, post: str) -> None:
+    judgement = Judge([UNITS]).judge(Item("s", "u", title, ""))
+    assert judgement is not None
+    assert (f"领导职务「{post}」+20" in judgement.reason) if post else ("领导职务" not in judgement.reason)

@@ -50,6 +50,17 @@ def _cadre(posts: str) -> re.Pattern[str]:
     )
 
 
+# a report named before the subject whose post follows it (网友实名举报樗川星野文旅公司副总经理…): the post's holder is
+# the one reported, however the headline goes on (round 104)
+_REPORTED_BEFORE = re.compile(r"(?:举报|检举|控告)$")
+
+
+@lru_cache(maxsize=16)
+def _post_after(posts: str) -> re.Pattern[str]:
+    """The post right after the subject, 原 or 前 between."""
+    return re.compile(rf"(?:原|前)?(?P<post>{posts})")
+
+
 def head_of(subject: str) -> str:
     """The post of a unit's own head told by its kind (鸣川戒毒所: 所长), or ''."""
     own = next((post for kind, post in _OWN_HEADS.items() if subject.endswith(kind)), "")
@@ -61,7 +72,10 @@ def cadre_post(item: Item, hits: list[Hit]) -> str:
     for hit in hits:
         if hit.group == "subject" and hit.field == "title":
             own = head_of(hit.word)
-            found = _cadre(f"{own}|{POSTS}" if own else POSTS).match(item.title, hit.end)
+            posts = f"{own}|{POSTS}" if own else POSTS
+            found = _cadre(posts).match(item.title, hit.end)
+            if found is None and _REPORTED_BEFORE.search(item.title, 0, hit.start):
+                found = _post_after(posts).match(item.title, hit.end)
             if found:
                 return found.group("post")
     return ""
