@@ -145,6 +145,9 @@ RUNAWAY = SchemeConfig(name="装修", subjects=["临川装饰公司"], events={"
         ("临川装饰公司否认跑路 但业主们坚持说老板至今仍联系不上", frozenset()),
         ("临川装饰公司称从未跑路", frozenset({"跑路"})),  # uncontested
         ("临川装饰公司从未跑路 但门店搬到了新址", frozenset({"跑路"})),  # no one contests it
+        # what it never did named between its claim and the negator (round 104)
+        ("临川装饰公司称江滨店老板从未跑路 但业主们坚持说至今仍联系不上", frozenset()),
+        ("临川装饰公司称江滨店老板从未跑路", frozenset({"跑路"})),
     ],
 )
 def test_a_contested_claim_of_never_negates_nothing(title: str, negated: frozenset[str]) -> None:
