@@ -1133,3 +1133,28 @@ async def test_progress_words_of_a_story_at_another_town_do_not_join_a_village_s
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_an_order_about_a_park_s_ride_follows_the_ride_s_story(store: Store) -> None:
+    """责令鹭汀乐园大摆锤停止运行 is how the ride's breakdown was dealt with (round 104): the park's one 大摆锤 is a name
+    of the story's own, not a kind of thing two stories share (two tankers of one haulier)."""
+    cfg = one_scheme({"name": "游乐", "subjects": ["鹭汀乐园"], "events": {"故障": 3}})
+    items = [
+        _item(
+            "weibo",
+            "http://p/1",
+            "鹭汀乐园大摆锤故障停在半空 二十多名游客悬空四十分钟",
+            "今天下午，鹭汀乐园的大摆锤摆到最高处时突然故障停机，二十多名游客悬在半空，四十多分钟后才被放下。",
+            0,
+        ),
+        _item(
+            "gov",
+            "http://p/2",
+            "市市场监管局责令鹭汀乐园大摆锤停止运行",
+            "针对鹭汀乐园大摆锤故障一事，市市场监管局已到场调查，责令该设备停止运行，并对园内大型游乐设施开展检查。",
+            40,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert [row[3] for row in got] == [2]

@@ -582,3 +582,16 @@ def test_a_gully_is_a_site_but_a_trench_or_a_side_of_one_is_no_name() -> None:
     stored = "鹭溪镇石门村后山发生山体滑坡 已致2人死亡3人失联"
     assert feature("sites_apart", stored, "鹭溪镇野猪沟突发泥石流 已致9人遇难 仍有2人失联") == 1.0
     assert feature("sites_apart", stored, "石门村滑坡现场 搜救仍在进行") == 0.0
+
+
+def test_two_kinds_of_special_equipment_tell_two_stories() -> None:
+    """A mall's escalator falls are not its lift's trapped shoppers, a paper mill's dryer leak not its digester's
+    (round 104): of the labelled pairs outside the held-out sets whose headlines both name special equipment, the 14
+    sharing no kind were all two stories. The same kind, or equipment the other side's text names, stays together."""
+    stored = stored_lead(canonical("鹭汀商场电梯突然停运 6名顾客被困40分钟" + TITLE_END))
+    assert told_apart(stored, story(canonical("鹭汀商场扶梯突然倒行 多名顾客摔伤" + TITLE_END)))
+    assert not told_apart(stored, story(canonical("鹭汀商场电梯困人续：维保公司被约谈" + TITLE_END)))
+    mill = stored_lead(canonical("蒲溪纸业烘缸蒸汽泄漏 3名工人受伤" + TITLE_END))
+    assert told_apart(mill, story(canonical("蒲溪纸业蒸煮罐泄漏 3名工人受伤" + TITLE_END)))
+    told = stored_lead(canonical("蒲溪纸业车间蒸汽泄漏 3名工人受伤" + TITLE_END + "纸机车间一台烘缸端盖失效"))
+    assert not told_apart(told, story(canonical("蒲溪纸业烘缸泄漏 3名工人受伤" + TITLE_END)))
