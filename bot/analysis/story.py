@@ -333,7 +333,10 @@ def routes(text: str) -> frozenset[str]:
 VEHICLES = {
     "bus": "公交 大巴 中巴 客车 班车 校车",
     "car": "轿车 小车 私家车 面包车 越野车 suv",
-    "taxi": "出租车 的士 网约车",
+    # a cruising taxi and a ride-hailing car are two trades (round 104): of the labelled pairs outside the held-out sets
+    # whose headlines name one each, all 9 told two stories
+    "taxi": "出租车 的士",
+    "ride_hailing": "网约车",
     "truck": "货车 大车 渣土车 砂石车 泥头车 罐车 挂车 水泥车 搅拌车 运砂车",
     "two_wheeler": "电动车 电瓶车 电驴 自行车 单车 摩托",
     "three_wheeler": "三轮",
