@@ -603,3 +603,12 @@ def test_a_taxi_and_a_ride_hailing_car_tell_two_stories() -> None:
     stored = stored_lead(canonical("网约车司机被乘客拖欠车费 起诉追讨获法院支持" + TITLE_END))
     assert told_apart(stored, story(canonical("出租车司机被乘客逃单 报警后追回车费" + TITLE_END)))
     assert not told_apart(stored, story(canonical("网约车司机追讨车费案执行完毕" + TITLE_END)))
+
+
+def test_a_power_cut_and_a_stopped_line_are_one_story_told_twice() -> None:
+    """A ropeway stopped by a tripped supply line is the one its passenger retells as 停电 (round 104): the two kinds
+    of event neighbour, as a drowning and a fall into the river do."""
+    stored = "鹭汀山索道突发停运 两百余名游客滞留山顶" + TITLE_END + "索道因供电线路跳闸突然停运，游客滞留山顶。"
+    query = "鹭汀山缆车停了，吊在半空二十分钟" + TITLE_END + "刚出站就停了，广播说是停电，等了二十来分钟才倒回站里。"
+    assert feature("other_event", stored, query) == 0.0
+    assert feature("other_event", stored, "鹭汀山景区一游客坠崖" + TITLE_END + "一名游客在步道坠崖。") == 1.0

@@ -556,7 +556,12 @@ assert len(_EVENT_BIT) <= 32, "the index keeps a lead's kinds of event in 32 bit
 
 # kinds of event one story is told as by different people: who fell into the river (掉江里) drowned or nearly
 # (落水); the smell of a leak (黄烟, 刺鼻) is the pollution a neighbour complains of (臭得睡不着, 熏死人)
-NEIGHBOUR_KINDS = (frozenset({"溺水", "坠落"}), frozenset({"污染", "泄漏中毒"}), frozenset({"中暑", "泄漏中毒"}))
+NEIGHBOUR_KINDS = (
+    frozenset({"溺水", "坠落"}),
+    frozenset({"污染", "泄漏中毒"}),
+    frozenset({"中暑", "泄漏中毒"}),
+    frozenset({"停运", "停水停电"}),  # a power cut stops a line or a ropeway (round 104)
+)
 
 
 def _neighbours(ours: frozenset[str], theirs: frozenset[str]) -> bool:
