@@ -612,3 +612,16 @@ def test_a_power_cut_and_a_stopped_line_are_one_story_told_twice() -> None:
     query = "鹭汀山缆车停了，吊在半空二十分钟" + TITLE_END + "刚出站就停了，广播说是停电，等了二十来分钟才倒回站里。"
     assert feature("other_event", stored, query) == 0.0
     assert feature("other_event", stored, "鹭汀山景区一游客坠崖" + TITLE_END + "一名游客在步道坠崖。") == 1.0
+
+
+def test_a_death_told_in_words_is_a_new_toll_beside_a_story_without_one() -> None:
+    """一名网约车司机…经抢救无效死亡 at the square where drivers struck counts a victim the strike's story never had
+    (round 104), as 3人死亡 would: a retelling rarely adds a death to a story told without one."""
+    stored = "鹭驰出行上调抽成 上百名网约车司机罢运" + TITLE_END + "上百名网约车司机把车停在高铁站北广场集体罢运。"
+    query = (
+        "鹭驰出行一名网约车司机在等单时猝死"
+        + TITLE_END
+        + "一名鹭驰出行的网约车司机在北广场等单时趴在方向盘上，经抢救无效死亡。"
+    )
+    assert feature("toll_new", stored, query) == 1.0
+    assert feature("toll_new", stored, "鹭驰出行司机罢运续" + TITLE_END + "司机们仍停在北广场。") == 0.0

@@ -715,6 +715,10 @@ class Story:
         return kinded_tolls(self.head)
 
     @cached_property
+    def read_tolls(self) -> frozenset[tuple[str, float]]:  # of the head, as the grading reads them (一名司机…死亡)
+        return _read_tolls(self.head)
+
+    @cached_property
     def sites(self) -> dict[str, frozenset[str]]:
         return sites(self.marked or self.head)
 
@@ -795,7 +799,8 @@ FEATURES = (
     # words and places: sqrt(min(n, RARE_CAP) / RARE_CAP); a story's own words, kept by a retelling or a follow-up
     "sites_apart",  # both name sites, of any kinds, and neither names one of the other's (桂香小区 / 东港码头):
     # what both share is what happens at many places (电动车充电起火)
-    "toll_new",  # the query counts victims (12人死亡, 3人受伤) and the stored lead no toll at all (neither as
+    "toll_new",  # the query counts victims (12人死亡, 3人受伤, or as the grading reads them: 一名司机…经抢救无效死亡,
+    # round 104) and the stored lead no toll at all (neither as
     # `tolls` nor as the grading reads them, bot.analysis.facts): a retelling
     # rarely adds deaths to a story told without any, another story of the subject does
     "who_alias",  # the query calls a subject of the stored lead by a short form only (一中, 区医院, 纸厂, 水务)
@@ -941,7 +946,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         0.0,  # named_outcome
         math.sqrt(min(RARE_CAP, own) / RARE_CAP),
         float(sites_apart),
-        float(bool(theirs_kinded) and not stored_tolls and not _read_tolls(stored_lead)),
+        float(bool(theirs_kinded or query.read_tolls) and not stored_tolls and not _read_tolls(stored_lead)),
         float(alias),
     ]
 
@@ -996,6 +1001,7 @@ _RUN, _RETOLD, _SWAP, _NOTICE, _NAMED_OUTCOME = (
 _READ_KINDS = {DEATHS: "dead", INJURED: "hurt", MISSING: "missing"}
 
 
+@lru_cache(maxsize=STORED_CACHE)
 @lru_cache(maxsize=STORED_CACHE)
 def _read_tolls(text: str) -> frozenset[tuple[str, float]]:
     """The dead, hurt and missing a text counts as the grading reads them (bot.analysis.facts), kinded as
