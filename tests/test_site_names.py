@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.judge import Judge
 from bot.analysis.story import (
     FEATURES,
     TITLE_END,
@@ -24,6 +25,7 @@ from bot.analysis.story import (
     things,
     told_apart,
 )
+from bot.config import SchemeConfig
 
 
 def read(text: str) -> dict[str, frozenset[str]]:
@@ -625,3 +627,14 @@ def test_a_death_told_in_words_is_a_new_toll_beside_a_story_without_one() -> Non
     )
     assert feature("toll_new", stored, query) == 1.0
     assert feature("toll_new", stored, "鹭驰出行司机罢运续" + TITLE_END + "司机们仍停在北广场。") == 0.0
+
+
+def test_an_unnamed_manager_sentenced_is_not_the_named_chairman_s_case() -> None:
+    """一名项目经理一审被判处有期徒刑三年 beside the former chairman's bribery verdict is another person's case (round 104),
+    as an unnamed inspector accused of bribes is not the named chief's."""
+    judge = Judge([SchemeConfig(name="建工", subjects=["鹭汀建工集团"], leaders=["庹岳林"], events={"受贿": 3})])
+    stored = stored_lead(canonical("鹭汀建工集团原董事长庹岳林受贿案一审宣判 被判处有期徒刑八年" + TITLE_END))
+    query = "鹭汀建工集团一名项目经理一审被判处有期徒刑三年" + TITLE_END
+    assert told_apart(stored, story(canonical(query), judge.matcher.words_in))
+    again = "庹岳林受贿案一审宣判后 鹭汀建工集团召开警示教育大会" + TITLE_END
+    assert not told_apart(stored, story(canonical(again), judge.matcher.words_in))

@@ -2205,9 +2205,10 @@ def _named_accused(stored: str, query: Story) -> bool:
 
 
 # an unnamed one of the staff accused in a headline (泰川海关机场旅检一查验员被指受贿; round 102)
+# (or sentenced: 一名项目经理一审被判处有期徒刑三年 beside the former chairman's bribery verdict, round 104)
 _ONE_ACCUSED = re.compile(
-    r"一(?:名|位)?[\u4e00-\u9fff]{1,4}?(?:员|工|师|医生|护士|民警|干部|职工)"
-    r"(?=被(?:实名)?举报|遭(?:实名)?举报|被指|被曝|涉嫌|收受|索要|索贿|受贿|贪污|挪用)"
+    r"一(?:名|位)?[\u4e00-\u9fff]{1,4}?(?:员|工|师|医生|护士|民警|干部|职工|经理)"
+    r"(?=被(?:实名)?举报|遭(?:实名)?举报|被指|被曝|涉嫌|收受|索要|索贿|受贿|贪污|挪用|(?:一审)?被判|获刑|被刑拘|被逮捕)"
 )
 
 
