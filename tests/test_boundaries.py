@@ -102,6 +102,8 @@ CASES = [
     ("subjects", "鹭驰快递", "鹭驰快递菀溪分拨中心发生火灾", True),
     ("subjects", "星汀乐园", "星汀乐园正门对面的一家烧烤店液化气罐爆炸", False),
     ("subjects", "星汀乐园", "星汀乐园东门一游乐设施故障", True),
+    ("subjects", "鸿羽快递", "鸿羽快递汇溪分部附近一民房发生火灾", False),  # its branch (round 104)
+    ("subjects", "鸿羽快递", "鸿羽快递汇溪分部发生火灾", True),
     ("subjects", "声浪KTV", "声浪KTV旁边的体育馆停电", False),
     ("subjects", "江城化工集团", "江城化工集团附近居民投诉异味", True),  # the residents complain of it
     ("subjects", "江城化工集团", "江城化工集团炸药库附近发生爆燃", True),
