@@ -45,7 +45,7 @@ def table() -> dict[str, str]:
 
 def parse_table(text: str) -> Concepts:
     """Lines of space-separated synonyms; '#' starts a comment, `~` marks a word that stands in for no
-    other. A word listed twice keeps its first line."""
+    other, `^` one that finds no other in its place. A word listed twice keeps its first line."""
     of: dict[str, str] = {}
     findable: dict[str, tuple[str, ...]] = {}
     narrow: set[str] = set()
