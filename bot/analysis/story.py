@@ -1002,7 +1002,6 @@ _READ_KINDS = {DEATHS: "dead", INJURED: "hurt", MISSING: "missing"}
 
 
 @lru_cache(maxsize=STORED_CACHE)
-@lru_cache(maxsize=STORED_CACHE)
 def _read_tolls(text: str) -> frozenset[tuple[str, float]]:
     """The dead, hurt and missing a text counts as the grading reads them (bot.analysis.facts), kinded as
     `kinded_tolls` kinds them: 两名初中生…游泳溺亡 is ("dead", 2.0), with more words between count and toll than
@@ -1271,7 +1270,7 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             if match.group() == "里" and after in _INSIDE_AFTER:
                 continue
             if match.group() == "沟" and text[match.start() - 1 : match.start()] in _POINTS:
-                continue  # 林场南沟, 湿地公园东湖: the side names the gully or lake, no name is read before it
+                continue  # 林场南沟: the compass point names the gully, no name is read before it (城北河 keeps one)
             longer = _SITE.match(text, match.end())
             if longer is not None and _SITE_KIND_OF[longer.group()] == kind:
                 nested_end = match.end()
