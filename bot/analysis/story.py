@@ -457,9 +457,10 @@ EQUIPMENT = {
     "pendulum": "大摆锤",
     "drop_tower": "跳楼机",
 }
-_VOCABULARIES = tuple(
-    _kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS, WEATHER, EQUIPMENT)
-)
+# the kinds of thing a headline run may be made of and still name no story (`only_things`): equipment is not among
+# them, a park's one 大摆锤 is its story's own (round 104)
+_COMMON_THINGS = tuple(_kinds(table) for table in (VEHICLES, BUILDING_PARTS, SUBSTANCES, PREMISES, WORKS, WEATHER))
+_VOCABULARIES = (*_COMMON_THINGS, _kinds(EQUIPMENT))
 
 
 # counting words and particles around a thing in a run of two headlines (一辆油罐车在)
@@ -471,7 +472,7 @@ def only_things(run: str) -> bool:
     around it? It names no story: two tankers of one haulier overturned, a leak and a poisoning in one town's
     gas (round 100)."""
     rest = run
-    for _kind_of, pattern in _VOCABULARIES[:-1]:  # but equipment: a park's one 大摆锤 is its story's own (round 104)
+    for _kind_of, pattern in _COMMON_THINGS:
         rest = pattern.sub("", rest)
     return rest != run and sum(ch not in _AROUND_A_THING for ch in rest) < 2
 
