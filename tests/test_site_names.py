@@ -18,6 +18,7 @@ from bot.analysis.story import (
     features,
     kinded_tolls,
     places,
+    plain,
     sites,
     stored_lead,
     story,
@@ -638,3 +639,25 @@ def test_an_unnamed_manager_sentenced_is_not_the_named_chairman_s_case() -> None
     assert told_apart(stored, story(canonical(query), judge.matcher.words_in))
     again = "庹岳林受贿案一审宣判后 鹭汀建工集团召开警示教育大会" + TITLE_END
     assert not told_apart(stored, story(canonical(again), judge.matcher.words_in))
+
+
+def test_a_town_s_central_school_is_named_by_the_town() -> None:
+    """鹭汀镇中心小学 is the school a parent retells as 鹭汀小学 (round 105): the town names its central school, which
+    read no name before (镇 ends a name, 心 is too short). A central school the headline does not name names none."""
+    assert read("鹭汀镇中心小学围墙被砸穿") == {"school": frozenset({"鹭汀"})}
+    assert read("鹭汀中心小学旁的工地") == {"school": frozenset({"鹭汀"})}
+    assert read("中心小学家长群今天吵翻了") == {}
+    stored = "鹭汀中心小学围墙被工地吊物砸穿" + TITLE_END + "鹭汀镇中心小学东侧工地的塔吊吊索断裂，钢筋砸穿学校围墙。"
+    assert feature("site_same", stored, "鹭汀小学的墙被砸了" + TITLE_END + "隔壁工地吊的钢筋掉下来了。") == 1.0
+    assert feature("sites_apart", stored, "鹭汀小学的墙被砸了" + TITLE_END + "隔壁工地吊的钢筋掉下来了。") == 0.0
+
+
+def test_next_to_a_site_is_no_name_of_another() -> None:
+    """小学旁工地 and 隔壁工地 say where the works stands, beside the school, not a works named 小学旁 or 隔壁 (round 105)."""
+    assert "venue" not in read("鹭汀中心小学旁工地塔吊吊物坠落")
+    assert read("听家长说隔壁工地吊的钢筋掉下来了") == {}
+
+
+def test_a_lift_that_fell_to_a_floor_fell() -> None:
+    """客梯从五楼坠至负一层 is the fall a guest retells as 电梯掉下去了 (round 105)."""
+    assert "坠落" in events(plain(canonical("一部客梯从五楼坠至负一层")))

@@ -48,7 +48,7 @@ EVENT_KINDS = {
     "交通事故": "翻车 侧翻 翻覆 倾覆 翻入 翻进 栽进 撞坏 撞翻 相撞 追尾 撞上 撞了 撞倒 碰撞 车祸 坠崖 剐蹭 翻了 撞车 撞一起 撞在一起 连环撞 撞人",
     "火灾爆炸": "火灾 起火 着火 失火 大火 爆炸 爆燃 闪爆 炸了 烧了 冒烟 过火 火情 燃烧 烧起来 冒火 蹿火 火苗 冒黑烟 烧死 山火 火光",
     "坍塌": "坍塌 倒塌 垮塌 滑坡 泥石流 塌方 塌陷 塌了 垮了 倒了 脱落 掉瓷砖 砸伤 砸中 砸坏 砸了 砸到 砸烂 滑下来 塌下来 塌下去 掉坑 进坑 陷入坑 陷进坑",
-    "坠落": "坠楼 坠落 骤降 急坠 掉下 摔下 跳楼 坠海 坠河 跌落 下滑",
+    "坠落": "坠楼 坠落 骤降 急坠 坠至 掉下 摔下 跳楼 坠海 坠河 跌落 下滑",
     "泄漏中毒": "泄漏 泄露 漏氯 漏油 漏气 漏氨 中毒 腹痛 呕吐 腹泻 拉肚子 刺鼻 上吐下泻 吃坏肚子 熏倒 熏晕 呛晕 吐了 黄烟",
     "矿难": "透水 冒顶",
     "停水停电": "停水 停电 停气 没水 没电 没气 断水 断电 断气 停暖 停供 爆管 水管爆 暖气冰凉 暖气不热 没暖气 没来水 不来水",
@@ -1063,7 +1063,7 @@ def _chained(grams: Iterable[str], stored_lead: str, head: str) -> bool:
 SITE_KINDS = {
     "road": "路 街 大道 大街 巷 胡同 高速 隧道 大桥 立交",
     "estate": "小区 花园 苑 里 村 社区 公寓 大厦 山庄 新村",
-    "school": "小学 中学 学校 幼儿园 大学 学院",
+    "school": "小学 中学 学校 幼儿园 大学 学院 中心小学 中心学校 中心校 中心幼儿园",
     "venue": "广场 商场 市场 农贸市场 菜市场 医院 卫生院 保健院 酒店 宾馆 餐馆 面馆 饭店 超市 公园 车站 火车站 汽车站 客运站 高铁站 码头 工地 项目 收费站"
     " 工业园 园区",
     "water": "河 湖 江 水库 海湾 港",
@@ -1100,6 +1100,9 @@ _CLOCK_OR_COUNT = re.compile(
     r"[零〇一二两三四五六七八九十几\d]+(?:[点时][多半钟许]?|[段条个座间处村])"
     r"|凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|深夜|半夜|夜间|白天|昨晚|今晚|今早"
 )
+# a town's central school (镇中心小学, 乡中心学校): the town names it
+_TOWN_SCHOOLS = frozenset(("中心小学", "中心学校", "中心校", "中心幼儿园"))
+_TOWN_LEVEL = frozenset("镇乡")
 _PEOPLES = re.compile(r"(?:第[一二三四五六七八九十]+)?人民$")  # a people's hospital, numbered or not
 NAME_WINDOW = 3  # characters before a kind of place its name is read from (`_site_name`)
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
@@ -1133,7 +1136,7 @@ _NOT_SITE = frozenset(
 # 那边工地): no site is read from them
 _DESCRIPTOR = frozenset(
     str.split(
-        "附近 周边 周围 旁边 对面 附属 当地 本地 涉事 所在 就近 辖区 定点 指定 正规 大型 小型 公立 私立"
+        "附近 周边 周围 旁边 隔壁 对面 附属 当地 本地 涉事 所在 就近 辖区 定点 指定 正规 大型 小型 公立 私立"
         " 民办 公办 三甲 同类 相关 其他 其它 多家 多所 各级 全市 全县 全区 最近 今天 昨天 今日 昨日 当天"
         " 当晚 企业 车间 物业 论坛 事故 手术 诊疗 治疗 医疗 东边 西边 南边 北边 这边 那边 里边 外边 在建"
         " 一期 二期 三期 四期 工程 重点 民生 住宅 新建 续建 扩建 改造 试点 认为 表示 要求"
@@ -1300,6 +1303,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         if hospital and (people := _PEOPLES.search(text, max(0, start - 6), start)) is not None:
             found.setdefault(kind, set()).add(people.group())
             continue
+        if match.group() in _TOWN_SCHOOLS and text[start - 1 : start] in _TOWN_LEVEL:
+            start -= 1  # 蕺湾镇中心小学: the town's central school, named by the town (蕺湾中心小学, 蕺湾小学)
         name = _site_name(text[max(0, start - NAME_WINDOW) : start])
         for counted in _CLOCK_OR_COUNT.finditer(text, max(0, start - 2 * NAME_WINDOW), start):
             if counted.end() > start - len(name):
@@ -1311,7 +1316,12 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         if name[-2:] in _TRADE and (kind == "works" or match.group() in _TRADE_VENUES):
             name = _site_name(text[max(0, start - 2 - NAME_WINDOW) : start - 2])  # 汇通建材市场: 汇通's
             name = "" if name[-1:] in _NOT_A_WORKS_NAME else name
-        if name[-2:] in _DESCRIPTOR or name[-2:] in _WHOSE or (kind in ("works", "venue") and name[-2:] in _TRADE):
+        if (
+            name[-1:] == "旁"
+            or name[-2:] in _DESCRIPTOR
+            or name[-2:] in _WHOSE
+            or (kind in ("works", "venue") and name[-2:] in _TRADE)
+        ):
             continue
         if "第" in name[1:]:
             name = name[name.index("第") :]  # 禾露乳业第二牧场: the second ranch, not one named 业第二
@@ -1347,6 +1357,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
             end += 2  # 汇通建材市场 names 汇通市场
         if _SITE_WORDS[kind].match(text, end):
             return True
+        if kind == "school" and text[end : end + 1] in _TOWN_LEVEL and text.startswith("中心", end + 1):
+            return True  # 蕺湾镇中心小学 names 蕺湾小学
         if loose and kind == "venue" and _between_name_and_kind(text, end):
             return True
         at = text.find(short, at + 1)
