@@ -79,6 +79,8 @@ DATA_T35 = DATA.parent / "reposts_t35"
 DATA_T36 = DATA.parent / "reposts_t36"
 DATA_T37 = DATA.parent / "reposts_t37"
 DATA_T38 = DATA.parent / "reposts_t38"
+DATA_T39 = DATA.parent / "reposts_t39"
+DATA_T40 = DATA.parent / "reposts_t40"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -239,6 +241,8 @@ T33_PLACES, T34_PLACES = ("莘川", "楸坪", "苜湾"), ("椹阳", "蓿岭", "�
 T35_PLACES, T36_PLACES = ("棣川", "檀坪", "菰湾"), ("榧阳", "楝岭", "藜港")
 # T37, T38 (hundred-and-fourth round): express delivery, food delivery and ride-hailing; special equipment
 T37_PLACES, T38_PLACES = ("檗阳", "菀岭", "箬港"), ("樗川", "楦坪", "蕺湾")
+# T39, T40 (hundred-and-fifth round): hospitals, pharmacies and medical insurance; culture, heritage and large gatherings
+T39_PLACES, T40_PLACES = ("楹川", "荜坪", "橼湾"), ("茺阳", "椑岭", "蓖港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -804,6 +808,34 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t37", DATA_T37, T38_PLACES), ("t38", DATA_T38, T37_PLACES))
+                    ),
+                    # T39 and T40 (hundred-and-fifth round): hospitals, pharmacies and medical insurance; culture,
+                    # heritage, museums, religious sites, performances and large gatherings; every place of the sets
+                    # before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t39", DATA_T39, T40_PLACES), ("t40", DATA_T40, T39_PLACES))
                     ),
                 )
             ),
