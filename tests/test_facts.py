@@ -566,6 +566,9 @@ def test_hurt_told_by_what_hurt_them(text: str, injured: int) -> None:
         ("一名在押人员凌晨突发疾病 送医时已无生命体征", DEATHS, 1),  # the end, told when taken to hospital
         ("一名医生在人民医院救治受伤群众", INJURED, 0),  # a verb of caring ends where they were
         ("3名医生在医院救治受伤群众", INJURED, 0),
+        ("鹭汀博物馆一名保安夜间巡查时坠落 经抢救无效死亡", DEATHS, 1),  # rounds are what he was doing (round 105)
+        ("2名电工排查线路时触电身亡", DEATHS, 2),
+        ("3名专家调查死亡原因", DEATHS, 0),  # 查 alone still looks into
     ],
 )
 def test_ones_told_by_longer_roles_and_places(text: str, kind: str, value: int) -> None:

@@ -120,6 +120,9 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("超市没有销售过期食品", "过期", True),
         ("诊所使用假药被查", "假药", False),
         ("地铁东湖站开展演练，模拟配电箱起火后疏散乘客", "起火", True),  # a drill's pretence (round 100)
+        ("游客已被疏散，暂未听说有人受伤", "受伤", True),  # no one known hurt (round 105)
+        ("没看到有人受伤", "受伤", True),
+        ("听说有人受伤", "受伤", False),
     ],
 )
 def test_clause_negation_of_event_words(text: str, word: str, negated: bool) -> None:

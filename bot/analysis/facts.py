@@ -69,8 +69,9 @@ _WHOS = rf"{_WHO}(?:(?:和|及|与|、){_ROLE})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_DOING_CHAR = r"(?:人民|无人机|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
-# (人民 starts no count: 在人民医院, nor does 连人带车掉进坑里, nor 无人机 negate: 放无人机时落水, round 103; 治 and 看望
+_DOING_CHAR = r"(?:人民|无人机|巡查|排查|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+# (人民 starts no count: 在人民医院, nor does 连人带车掉进坑里, nor 无人机 negate: 放无人机时落水, round 103; a guard's
+# or a lineman's rounds are what they were doing (一名保安夜间巡查时坠落, round 105), 查 alone looks into; 治 and 看望
 # end the place at a verb of caring:
 # 在医院救治受伤群众; 护网 and 护栏 are things climbed over, not 护理)
 _AT = r"(?:(?:在|于|因|从)(?:人民|无人机|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too

@@ -55,6 +55,8 @@ _NEGATOR = re.compile(
     r"|零$"  # 零事故, 零伤亡: a zero statistic
     # 未发现使用假药, 没有销售过期食品: what was not found in use or on sale (round 100)
     r"|(?:没有|没|未|并未|从未)(?:发现|查出|检出)?(?:使用|销售|售卖|出售|添加)$"
+    # 暂未听说有人受伤, 没看到有人受伤: no one known hurt (round 105)
+    r"|(?:没有|没|未|并未)(?:听说|听到|发现|看到|见)有?(?:人员|人)$"
     r"|(?<!拒)不$"  # 不停运, 不拖欠: 不 right before the word (拒不 is a refusal, not a denial)
 )
 NEGATION_REACH = 14  # characters before the event word searched for its negator
