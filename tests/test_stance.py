@@ -246,6 +246,9 @@ def test_a_denial_contradicted_by_footage_is_no_rebuttal(title: str, stance: str
         ("临川公交集团承诺月底前结清拖欠的工资", ""),  # a promise is no settlement
         ("临川公交集团已支付部分拖欠工资", ""),
         ("临川公交集团拖欠工资致司机投诉 工资已结清", ""),  # another event stated as fact
+        ("临川公交集团拖欠司机工资 多扣的工资已全额退回", ""),  # the debt stated in its own clause
+        ("临川公交集团拖欠的押金已全额退回", "已全额退回"),  # money returned (round 105)
+        ("临川公交集团拖欠的运费已全部追回", "已全部追回"),
     ],
 )
 def test_a_story_told_as_settled_is_progress_not_a_new_alert(title: str, stance: str) -> None:
@@ -265,3 +268,18 @@ def test_a_reply_telling_the_matter_settled_is_progress() -> None:
     assert ordered is not None and ordered.stance == "" and ordered.tier is not Tier.BELOW
     disputed = judge.judge(Item("s", "u", title, "企业称已全部结清，但司机至今没拿到。"))
     assert disputed is not None and disputed.stance == ""
+
+
+def test_a_handling_result_telling_who_was_held_to_account_is_progress() -> None:
+    """关于…的处理结果 whose lead tells a suspension is the story dealt with (round 105): progress, labelled 已处理. An
+    answer (答复) telling a suspension may still be the story going on, and a result telling none is no settlement."""
+    judge = Judge([SCHEME])
+    title = "关于临川公交集团拖欠司机工资问题的处理结果"
+    handled = judge.judge(Item("s", "u", title, "经调查，车队队长未按时上报考勤导致工资延发，车队队长停职。"))
+    assert handled is not None and handled.stance == "停职" and handled.tier is Tier.BELOW
+    assert "已处理「停职」" in handled.reason
+    pending = judge.judge(Item("s", "u", title, "经调查，确实存在拖欠情况，正在进一步核查。"))
+    assert pending is not None and pending.stance == ""
+    answered = "关于临川公交集团拖欠司机工资问题的答复"
+    told = judge.judge(Item("s", "u", answered, "经调查，车队队长停职，拖欠的工资正在核算。"))
+    assert told is not None and told.stance == ""

@@ -94,7 +94,8 @@ _TITLE_CLAUSE = re.compile(r"[\s，。！？；,!?;：:]")
 # 拖欠工程款已全部结清, 欠薪问题已妥善解决: the story's own ending, told as done (not 承诺月底前结清)
 _SETTLED = re.compile(
     r"(?:已|均已|现已|目前已|已经)(?:于[^，。！？；\s]{1,6})?"  # 已于昨日全部发放到位
-    r"(?:(?:全部|全额|足额|如数|按时)?(?:结清|付清|清偿|兑付|支付到位|发放到位|发放完毕|补发到位|退还|退赔|清退)"
+    # money or goods returned, taken back off sale (药费已全额退回, 医保基金已全部追回, 过期药已全部下架, round 105)
+    r"(?:(?:全部|全额|足额|如数|按时)?(?:结清|付清|清偿|兑付|支付到位|发放到位|发放完毕|补发到位|退还|退赔|清退|退回|追回|下架)"
     r"|(?:全部|全额|足额)(?:支付|发放|偿还|补发))"
     r"|(?:问题|纠纷|诉求)(?:已|均已|现已|已经|已得到)(?:解决|化解|妥善处置|妥善解决|妥善处理)"
     r"|问题(?:已|均已)?(?:整改到位|整改完毕|全部整改)"
@@ -183,12 +184,21 @@ def _settled(item: Item, hits: list[Hit]) -> str | None:
 _REPLY_TITLE = re.compile(r"(?:答复|回复|办理情况|办理结果|处理情况|处理结果)(?:意见|函)?$")
 
 
+# 关于…用错药事件的处理结果 (round 105): a handling result whose lead tells who was held to account is the
+# story dealt with, as a settled debt is
+_RESULT_TITLE = re.compile(r"(?:处理结果|处理情况|处理决定|办理结果)$")
+_HANDLED = re.compile(r"停职|免职|撤职|处分|诫勉|问责|罚款|吊销|开除|辞退")
+HANDLED_LABEL = "已处理"
+
+
 def _settled_in_reply(item: Item) -> str | None:
-    """The settlement marker of a reply whose lead tells the matter as settled, uncontested in its sentence."""
-    if not _REPLY_TITLE.search(item.title.strip()):
+    """The settlement marker of a reply whose lead tells the matter as settled (or, a handling result, dealt
+    with: `_HANDLED`), uncontested in its sentence."""
+    title = item.title.strip()
+    if not _REPLY_TITLE.search(title):
         return None
     lead = item.text[:LEAD_CHARS]
-    found = _SETTLED.search(lead)
+    found = _SETTLED.search(lead) or (_HANDLED.search(lead) if _RESULT_TITLE.search(title) else None)
     if found is None:
         return None
     sentence = lead[: found.start()].rsplit("。", 1)[-1] + lead[found.start() :].split("。", 1)[0]
@@ -197,6 +207,8 @@ def _settled_in_reply(item: Item) -> str | None:
 
 def stance_label(marker: str) -> str:
     """How the reason line names a stance: a settlement, or a rebuttal / clarification."""
+    if _HANDLED.fullmatch(marker):
+        return HANDLED_LABEL
     return SETTLED_LABEL if _SETTLED.fullmatch(marker) else "辟谣/澄清"
 
 
