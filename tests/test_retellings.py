@@ -2004,3 +2004,24 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
     assert tells_progress(canonical("航站楼漏雨系屋面排水沟堵塞 机场完成全面检修"), title=True)
     assert tells_progress(canonical("被无人机撞伤男孩康复返校"), title=True)
     assert tells_progress(canonical("林场森林火灾明火已全部扑灭 未造成人员伤亡"), title=True)
+
+
+def test_a_retelling_naming_the_short_subject_finds_the_story_stored_under_the_long_one() -> None:
+    """A scheme listing 鹭汀市一院 beside 鹭汀市第一人民医院 names one hospital twice (round 105): a relative's post naming
+    only the short one, with no event word of the scheme, retells the story stored under the long one. A post naming
+    another hospital of the scheme does not."""
+    hospital = SchemeConfig(
+        name="医院", subjects=["鹭汀市第一人民医院", "鹭汀市一院", "鹭汀市中医院"], events={"用错药": 3}
+    )
+    judge = Judge([hospital], analysis=AnalysisConfig())
+    story_title = "鹭汀市第一人民医院护士用错药 七旬老人输液后昏迷转入ICU"
+    story_text = (
+        "网友发帖称，外公在鹭汀市第一人民医院心内科住院，护士把隔壁床的降糖药挂到外公的输液架上，老人被紧急转入ICU。"
+    )
+    judge.remember(item(story_title, story_text, "a"), "YQ-1")
+    told = "鹭汀市一院心内科那个护士把药挂错了，我外公差点没醒过来"
+    text = "就是我外公，半夜输着输着人就叫不应了，后来才知道袋子上写的是隔壁床的名字，现在还在ICU躺着。"
+    judged = judge.judge(item(told, text, "b"))
+    assert judged is not None and judged.reason.startswith("转述已记录的事件")
+    other = "鹭汀市中医院心内科那个护士把药挂错了，我外公差点没醒过来"
+    assert judge.judge(item(other, text, "c")) is None

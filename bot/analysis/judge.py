@@ -21,6 +21,7 @@ from bot.analysis.judgement import Judgement
 from bot.analysis.matcher import ALIAS, Matcher
 from bot.analysis.normalize import normalize, span, variants
 from bot.analysis.sentiment import Classifier, ModelClassifier
+from bot.analysis.short_names import abbreviates
 from bot.analysis.similarity import SLOTS, SimilarityIndex, minhash, minutes
 from bot.analysis.stance import negated_events, rebuttal
 from bot.analysis.story import TITLE_END, Story, canonical, plain, stored_lead, story, told_apart
@@ -52,6 +53,7 @@ class Judge:
         self.index = SimilarityIndex(self.analysis.similarity_threshold, window=self.analysis.merge_window)
         self._pending: dict[str, tuple[np.ndarray, str]] = {}
         self._words_seen: dict[str, Mapping[str, frozenset[str]]] = {}
+        self._one_organisation = _one_organisation(schemes)
         self.synced_at: datetime | None = None  # shared stores: last look at other processes' incidents
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:
@@ -121,6 +123,7 @@ class Judge:
             names = tuple(word for group in NAME_GROUPS for word in query.words.get(group, ()))
             if not names:
                 return None
+            names += tuple(other for name in names for other in self._one_organisation.get(name, ()))
         found = self.index.find(sig, query, names)
         return found[0] if found else None
 
@@ -231,6 +234,17 @@ class Judge:
                 self._pending.clear()
             self._pending[item.key] = fp
         return fp
+
+
+def _one_organisation(schemes: Sequence[SchemeConfig]) -> dict[str, tuple[str, ...]]:
+    """Subject → the subjects listed that name one organisation with it, one with words left out of the other
+    (楹川市一院 / 楹川市第一人民医院, `abbreviates`): a retelling naming one retells a story stored under the other."""
+    subjects = {str(word) for scheme in schemes for word in scheme.words("subject")}
+    found = {
+        name: tuple(sorted(o for o in subjects if o != name and (abbreviates(name, o) or abbreviates(o, name))))
+        for name in subjects
+    }
+    return {name: others for name, others in found.items() if others}
 
 
 def watch_match(item: Item, terms: Sequence[str]) -> Match | None:
