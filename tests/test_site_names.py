@@ -661,3 +661,15 @@ def test_next_to_a_site_is_no_name_of_another() -> None:
 def test_a_lift_that_fell_to_a_floor_fell() -> None:
     """客梯从五楼坠至负一层 is the fall a guest retells as 电梯掉下去了 (round 105)."""
     assert "坠落" in events(plain(canonical("一部客梯从五楼坠至负一层")))
+
+
+def test_a_long_queue_is_a_kind_of_event() -> None:
+    """An evening paper's 连日排长队 retells the queue a netizen posted (round 105): both report one kind of event."""
+    stored = (
+        "鹭汀市医保服务中心排长队 退休老人天不亮就来办备案"
+        + TITLE_END
+        + "服务中心门口天不亮就排长队，大厅只开了四个窗口。"
+    )
+    query = "鹭汀市医保服务中心连日排长队 八个窗口只开了一半" + TITLE_END + "取号机前的队伍排到了门外台阶下。"
+    assert "排队" in events(plain(canonical("门口大排长龙")))
+    assert feature("same_event", stored, query) == 1.0
