@@ -673,3 +673,11 @@ def test_a_long_queue_is_a_kind_of_event() -> None:
     query = "鹭汀市医保服务中心连日排长队 八个窗口只开了一半" + TITLE_END + "取号机前的队伍排到了门外台阶下。"
     assert "排队" in events(plain(canonical("门口大排长龙")))
     assert feature("same_event", stored, query) == 1.0
+
+
+def test_a_headline_bringing_in_a_clinic_of_the_town_tells_another_story() -> None:
+    """橼湾镇一家中医馆…一氧化碳中毒 beside the town health centre's carbon-monoxide leak is another place's story
+    (round 105): 一家中医馆 brings in a site the stored report never names, as 一家烧烤店 does."""
+    stored = stored_lead(canonical("鹭汀镇卫生院锅炉房一氧化碳泄漏 8名住院老人头晕胸闷" + TITLE_END))
+    assert told_apart(stored, story(canonical("鹭汀镇一家中医馆艾灸熏蒸时一氧化碳中毒 5名顾客送医" + TITLE_END)))
+    assert not told_apart(stored, story(canonical("鹭汀镇卫生院一氧化碳泄漏续：8名老人均已出院" + TITLE_END)))
