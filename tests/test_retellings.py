@@ -2025,3 +2025,15 @@ def test_a_retelling_naming_the_short_subject_finds_the_story_stored_under_the_l
     assert judged is not None and judged.reason.startswith("转述已记录的事件")
     other = "鹭汀市中医院心内科那个护士把药挂错了，我外公差点没醒过来"
     assert judge.judge(item(other, text, "c")) is None
+
+
+def test_a_paper_going_back_to_a_story_is_a_follow_up() -> None:
+    """选手死亡事件追踪 is a paper going back to the runner's death (round 105); an office saying it will keep watch
+    (将跟踪督办) in a first report is not."""
+    first = "鹭汀马拉松一名选手途中倒地 经抢救无效死亡" + TITLE_END + "一名选手在跑至约39公里处时突然倒地。"
+    later = (
+        "鹭汀马拉松选手死亡事件追踪：最后十公里只有两个医疗点" + TITLE_END + "记者沿赛道走访发现医疗点间隔近五公里。"
+    )
+    assert feature("followup", first, later) == 1.0
+    watch = "鹭汀纸厂异味扰民 环保分局介入" + TITLE_END + "分局称将跟踪督办。"
+    assert feature("followup", first, watch) == 0.0

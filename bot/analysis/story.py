@@ -1920,6 +1920,7 @@ _FOLLOWUP = re.compile(
     r"|问责|损失评估|处置完毕"
     r"|那次|那起|那场"  # 晟岳化工那次泄漏: the story, pointed back at
     r"|处理情况通报|原因查明"
+    r"|(?:事件|事故|案)追踪|追踪报道"  # 选手死亡事件追踪: a paper going back to the story (not 将跟踪督办)
 )
 
 
