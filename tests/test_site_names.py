@@ -681,3 +681,10 @@ def test_a_headline_bringing_in_a_clinic_of_the_town_tells_another_story() -> No
     stored = stored_lead(canonical("鹭汀镇卫生院锅炉房一氧化碳泄漏 8名住院老人头晕胸闷" + TITLE_END))
     assert told_apart(stored, story(canonical("鹭汀镇一家中医馆艾灸熏蒸时一氧化碳中毒 5名顾客送医" + TITLE_END)))
     assert not told_apart(stored, story(canonical("鹭汀镇卫生院一氧化碳泄漏续：8名老人均已出院" + TITLE_END)))
+
+
+def test_a_broken_relic_is_a_kind_of_event() -> None:
+    """A caller citing the museum's smashed porcelain pillow (瓷枕损毁后) retells its breaking (round 105). Stalls
+    受损 under a collapsed roof are the collapse's damage, no event of their own."""
+    assert "损毁" in events(plain(canonical("一件宋代瓷枕被儿童撞落 碎成六块")))
+    assert events(plain(canonical("二十多个摊位受损"))) == frozenset()

@@ -68,6 +68,8 @@ EVENT_KINDS = {
     "系统故障": "系统故障 系统瘫痪 系统宕机 宕机 瘫痪 系统瘫了 电脑瘫了 全瘫了 网络瘫了 系统坏了 黑屏 系统崩 崩了 出毛病 卡顿",
     "诈骗": "被骗 诈骗 骗走 骗了 刷单",
     "中暑": "中暑 热死 热射病 晒倒 晒晕 热晕 热倒",
+    # things broken (round 105): a museum's smashed porcelain pillow retold by a visitor
+    "损毁": "损毁 毁坏 碰碎 摔碎 打碎 砸碎 碎成 破损",
     # queues (round 105): a service centre's long queue retold by the crowd at its windows
     "排队": "排长队 排起长队 排起了长队 长队 大排长龙",
     # goods gone (round 100): a depot's lost parcels are not its warehouse fire
