@@ -688,3 +688,14 @@ def test_a_broken_relic_is_a_kind_of_event() -> None:
     受损 under a collapsed roof are the collapse's damage, no event of their own."""
     assert "损毁" in events(plain(canonical("一件宋代瓷枕被儿童撞落 碎成六块")))
     assert events(plain(canonical("二十多个摊位受损"))) == frozenset()
+
+
+def test_a_numbered_people_s_hospital_is_not_the_county_s() -> None:
+    """楹川市第三人民医院's car park is not 荜坪县人民医院's (round 105): a people's hospital is named whole, so the
+    county's 人民 is not named by 第三人民医院, nor 第三人民 by 人民医院."""
+    stored = "鹭汀县人民医院停车场被指乱收费 停半小时收十元" + TITLE_END + "多名市民反映县人民医院门诊停车场收费上涨。"
+    query = "鹭汀市第三人民医院停车场收费不封顶 陪护家属一天被收80元" + TITLE_END + "停车场按时累计收费，不设封顶。"
+    assert feature("site_same", stored, query) == 0.0
+    assert feature("sites_apart", stored, query) == 1.0
+    again = "鹭汀县人民医院停车场收费下调" + TITLE_END + "县人民医院停车场首小时恢复两元。"
+    assert feature("site_same", stored, again) == 1.0

@@ -1107,6 +1107,7 @@ _CLOCK_OR_COUNT = re.compile(
 # a town's central school (镇中心小学, 乡中心学校): the town names it
 _TOWN_SCHOOLS = frozenset(("中心小学", "中心学校", "中心校", "中心幼儿园"))
 _TOWN_LEVEL = frozenset("镇乡")
+_ORDINAL_BEFORE = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _PEOPLES = re.compile(r"(?:第[一二三四五六七八九十]+)?人民$")  # a people's hospital, numbered or not
 NAME_WINDOW = 3  # characters before a kind of place its name is read from (`_site_name`)
 # a one-character kind (路, 河, 村 …) that begins one of these words names no site (河道, 村民, 路面); any
@@ -1345,10 +1346,14 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
     numbered school or hospital is also named by its short form (第二中学 by 县二中: `_numbered`)."""
     if kind in BARE_KINDS and len(name) >= BARE_NAME and name in text:
         return True
-    short = name[-2:] if loose else name
+    # a people's hospital is named whole: 第三人民 is not 人民 (round 105)
+    short = name[-2:] if loose and not _PEOPLES.fullmatch(name) else name
     at = text.find(short)
     while at >= 0:
         end = at + len(short)
+        if short == "人民" and _ORDINAL_BEFORE.search(text, max(0, at - 4), at):
+            at = text.find(short, at + 1)
+            continue  # 第三人民医院 is another hospital than the county's 人民医院 (round 105)
         while (project := _project_type(text, end, ending=False)) is not None:
             end += len(project)  # 沙河安置房项目 names 沙河项目
         if len(short) >= BARE_NAME and _THERE.match(text, end):
