@@ -2037,3 +2037,23 @@ def test_a_paper_going_back_to_a_story_is_a_follow_up() -> None:
     assert feature("followup", first, later) == 1.0
     watch = "鹭汀纸厂异味扰民 环保分局介入" + TITLE_END + "分局称将跟踪督办。"
     assert feature("followup", first, watch) == 0.0
+
+
+def test_a_short_name_right_after_another_county_is_that_county_s() -> None:
+    """马拉松 calls 鹭汀马拉松 by its short name, but not in 荻溪县半程马拉松 (round 105): right after another county it
+    is that county's race. A colloquial 区里 is no place that takes the short name away."""
+    race = SchemeConfig(name="赛事", subjects=["鹭汀马拉松", "鹭汀区市场监管局"], events={"中暑": 3})
+    judge = Judge([race], analysis=AnalysisConfig())
+
+    def alias(stored: str, query: str) -> float:
+        return features(stored_lead(canonical(stored)), story(canonical(query), judge._words))[
+            FEATURES.index("who_alias")
+        ]
+
+    stored = "鹭汀马拉松补给站饮水不足 多名选手中暑送医" + TITLE_END + "后半程多个补给站的饮用水提前发完。"
+    assert (
+        alias(stored, "荻溪县半程马拉松补给站香蕉不够 选手吐槽" + TITLE_END + "有选手反映补给站香蕉早早发完。") == 0.0
+    )
+    assert alias(stored, "跑马拉松的都知道那天水不够" + TITLE_END + "补给站的水早就发完了。") == 1.0
+    office = "鹭汀区市场监管局查处漂流捆绑销售" + TITLE_END + "景区被责令整改。"
+    assert alias(office, "漂流那边有人管了" + TITLE_END + "据说是区里市场监管局来查了。") == 1.0

@@ -1033,7 +1033,24 @@ def _called_short(subjects: Iterable[str], query: Story) -> bool:
     head = query.head
     for own in query.words.get("subject", ()):
         head = head.replace(own, BLANK)
-    return any(a in head for a in forms) or any(b and b in head for b in branded)
+    others = [p for p in query.places if not any(p in s for s in subjects)]
+    return any(_short_here(a, head, others) for a in forms) or any(b and b in head for b in branded)
+
+
+_LEVEL_OF_PLACE = "省市县区镇乡"
+ANOTHER_PLACE_REACH = 6  # characters before a short name where another place makes it that place's (荻溪县半程马拉松)
+
+
+def _short_here(form: str, head: str, other_places: Sequence[str]) -> bool:
+    """Is the short name `form` in `head` other than right after a place the subject is not of (马拉松 of 茺阳马拉松
+    in 荻溪县半程马拉松 is 荻溪's race, round 105)?"""
+    at = head.find(form)
+    while at >= 0:
+        before = head[max(0, at - ANOTHER_PLACE_REACH) : at]
+        if not any(f"{p}{level}" in before for p in other_places for level in _LEVEL_OF_PLACE):  # 荻溪县, not 区里
+            return True
+        at = head.find(form, at + 1)
+    return False
 
 
 # the words of a kind of post, not of its story: two 12345 tickets about one hospital share 工单 and
