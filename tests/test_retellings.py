@@ -2057,3 +2057,21 @@ def test_a_short_name_right_after_another_county_is_that_county_s() -> None:
     assert alias(stored, "跑马拉松的都知道那天水不够" + TITLE_END + "补给站的水早就发完了。") == 1.0
     office = "鹭汀区市场监管局查处漂流捆绑销售" + TITLE_END + "景区被责令整改。"
     assert alias(office, "漂流那边有人管了" + TITLE_END + "据说是区里市场监管局来查了。") == 1.0
+
+
+def test_one_office_s_unnamed_former_chief_disciplined_is_the_story_dealt_with() -> None:
+    """鹭汀市文旅局原局长被开除党籍 after 鹭汀市文旅局原局长接受审查调查 is the same unnamed chief's case going on (round
+    105), not one notice template filled in twice; a named deputy's expulsion still is another's."""
+    first = (
+        "鹭汀市文旅局原局长接受审查调查"
+        + TITLE_END
+        + "鹭汀市文旅局原局长涉嫌严重违纪违法，目前正接受纪律审查和监察调查。"
+    )
+    later = (
+        "鹭汀市文旅局原局长被开除党籍"
+        + TITLE_END
+        + "经查，鹭汀市文旅局原局长在景区经营权出让中为他人谋利，收受财物八百余万元。"
+    )
+    assert feature("swap", first, later) == 0.0
+    deputy = "鹭汀市文旅局副局长柯明远被开除党籍" + TITLE_END + "经查，柯明远在节庆承办中收受财物。"
+    assert feature("swap", first, deputy) == 1.0

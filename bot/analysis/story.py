@@ -1999,7 +1999,7 @@ _OUTCOME = re.compile(
     r"停职|免职|暂停履职|停止履职|核查组|刑拘|拘留(?![所人])|被罚|罚款|处分|问责|开除|立案|约谈|被查封|停产|停业|整改|赔偿|获赔|获补偿|补偿到位|垫付|原因|调查结果|复产|复工"
     r"|检测结果|检出|超标|退还|退赔|追回|获退款|已退款|退款到位|批捕|逮捕|移送起诉"
     r"|已发放|全部发放|发放到位|修复完成|抢修完成|恢复通行|恢复通车|恢复供[水电气暖]|恢复运营|恢复运行|恢复营业|恢复开放|恢复上课|恢复正常|全部疏运|疏运完毕|全部办结|全部扑灭|全额退回|已退回|检修完毕|维修完毕|完成全面检修|康复返校|康复出院|伤者出院|停训|吊销"  # how it was put right
-    r"|告破|落网|获刑|宣判|一审判决|被判处|通报批评|调离|撤职|停岗|复飞|重新开放|已康复|均已康复|完成[\u4e00-\u9fff]{0,6}?排查|补缴|补交|补上了|补齐了|一次性补偿|获[\u4e00-\u9fff]{0,4}?认定|公开致歉|已致歉|公开道歉|已道歉|登门道歉|诫勉"
+    r"|告破|落网|获刑|宣判|一审判决|被判处|开庭|提起公诉|通报批评|调离|撤职|停岗|复飞|重新开放|已康复|均已康复|完成[\u4e00-\u9fff]{0,6}?排查|补缴|补交|补上了|补齐了|一次性补偿|获[\u4e00-\u9fff]{0,4}?认定|公开致歉|已致歉|公开道歉|已道歉|登门道歉|诫勉"
     r"|终于[\u4e00-\u9fff]{0,8}?了"  # a netizen telling it is over: 终于听不到抽砂泵了, 终于有人管了
 )
 
@@ -2276,8 +2276,32 @@ def _other_posts(stored: str, query: Story) -> bool:
 
 
 def _same_cadre(stored_title: str, query_title: str) -> bool:
-    """Do both headlines name one leading cadre by post and name (副局长甘霖舟)?"""
-    return any(not _NAME_START.match(name) and post + name in query_title for post, name in _posts_named(stored_title))
+    """Do both headlines name one leading cadre by post and name (副局长甘霖舟), or by office and post with no name
+    (文旅局原局长接受审查调查 / 文旅局原局长被开除党籍, round 105)?"""
+    return any(
+        not _NAME_START.match(name) and post + name in query_title for post, name in _posts_named(stored_title)
+    ) or _same_unnamed_post(stored_title, query_title)
+
+
+OFFICE_BEFORE_POST = 3  # characters of the office right before an unnamed post (文旅局 of 文旅局原局长)
+
+
+def _same_unnamed_post(stored_title: str, query_title: str) -> bool:
+    """Both headlines name one office's post with no name after it (茺阳市文旅局原局长被…)."""
+    for post in _POST.finditer(stored_title):
+        start = post.start() - (1 if stored_title[post.start() - 1 : post.start()] in "原前" else 0)
+        office = stored_title[max(0, start - OFFICE_BEFORE_POST) : post.end()]
+        if len(office) - len(post.group()) < OFFICE_BEFORE_POST or not _unnamed_after(stored_title, post.end()):
+            continue
+        at = query_title.find(office)
+        if at >= 0 and _unnamed_after(query_title, at + len(office)):
+            return True
+    return False
+
+
+def _unnamed_after(title: str, end: int) -> bool:
+    """No name follows a post at `end` (the headline ends, or a word no name begins with)."""
+    return end >= len(title) or _NAME_START.match(title, end) is not None or not _HAN_NAME.match(title, end)
 
 
 def _outcome_told(text: str) -> bool:
