@@ -622,3 +622,11 @@ def test_an_office_named_with_words_left_out_is_the_same_office() -> None:
     assert abbreviates("荞坪粮库", "荞坪国家粮食储备库")
     assert abbreviates("裕丰批发市场", "裕丰农副产品批发市场")
     assert not abbreviates("荞坪粮库", "荞坪粮食储备库管理中心")
+
+
+def test_a_festival_is_called_by_its_place_and_its_kind() -> None:
+    """A concert-goer's 蓖港音乐节 is the scheme's 蓖港渔火音乐节 (round 105): a festival, fair or race named by place,
+    theme and kind is called by the place and the kind. A plain office keeps its forms."""
+    assert "鹭汀音乐节" in aliases("鹭汀渔火音乐节")
+    assert "鹭汀马拉松" in aliases("鹭汀国际马拉松")
+    assert not any(form.endswith("马拉松") for form in aliases("鹭汀市体育局"))

@@ -42,6 +42,8 @@ _ORG_PLAIN = (
     (re.compile(r"监督管理局$"), "监管局"),
     (re.compile(r"([纸米钢铝铜煤糖酒茶陶药])业$"), r"\1厂"),
 )
+# a festival, fair or race named by its place, its theme and its kind: people say the place and the kind
+_GATHERING = re.compile(r"(?:音乐节|文化节|艺术节|美食节|啤酒节|旅游节|灯会|庙会|马拉松|博览会|运动会|展销会)$")
 _TOO_PLAIN = frozenset(str.split("医院 人民医院 中学 小学 学校 公司 集团 工厂 政府 局 委 办 物业 超市 酒店 商场 银行"))
 
 
@@ -54,6 +56,8 @@ def aliases(name: str) -> frozenset[str]:
         cores = [name[level.end() :], name[level.end() - 1 :]]
     else:  # 鹊山水务集团: a place or brand of two characters first (市国资委 starts with none)
         cores = [name[2:]] if len(name) >= 4 and name[0] not in LEVELS else []
+    if (kind := _GATHERING.search(name, BRAND + 1)) is not None and not _ORG_PLACE.match(name):
+        found.add(name[:BRAND] + kind.group())  # 蓖港渔火音乐节 is 蓖港音乐节 (round 105)
     for core in cores:
         parent = _BRANCH.sub("", core)
         core = parent if len(parent) >= 2 else core
