@@ -699,14 +699,3 @@ def test_a_numbered_people_s_hospital_is_not_the_county_s() -> None:
     assert feature("sites_apart", stored, query) == 1.0
     again = "鹭汀县人民医院停车场收费下调" + TITLE_END + "县人民医院停车场首小时恢复两元。"
     assert feature("site_same", stored, again) == 1.0
-
-
-def test_a_numbered_hospital_retold_by_its_short_form_is_its_site() -> None:
-    """一院消化科那层封了 names 鹭汀市第一人民医院, where the outbreak was (round 105): the short form names the
-    numbered hospital as the story's site, as it already kept two such hospitals apart."""
-    stored = (
-        "鹭汀市第一人民医院消化科病区发生诺如病毒感染 26人出现呕吐腹泻" + TITLE_END + "消化科病区26名患者出现呕吐腹泻。"
-    )
-    query = "听说一院消化科那层封了，别往那儿送人了" + TITLE_END + "我妈在隔壁科，说那层全封了。"
-    assert feature("site_same", stored, query) == 1.0
-    assert feature("site_same", stored, "听说三院消化科那层封了" + TITLE_END + "我妈在隔壁科。") == 0.0

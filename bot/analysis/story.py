@@ -1443,10 +1443,7 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
         theirs = {kind: names - own if kind == "works" else names for kind, names in theirs.items()}
         theirs = {kind: names for kind, names in theirs.items() if names}
     same = any(
-        _named(site, kind, query.head) or _numbered(site, kind, query.head)  # 第一人民医院 / 一院 (round 105)
-        for kind, names in ours.items()
-        if kind not in SUBJECT_KINDS
-        for site in names
+        _named(site, kind, query.head) for kind, names in ours.items() if kind not in SUBJECT_KINDS for site in names
     )
     # 暗访荸港 / 查封荸港: the region 荸港 ends in a kind of place (港), and sets no sites apart (round 102)
     regions = query.words.get("region", frozenset()) | _scheme_words(stored_lead, query).get("region", frozenset())
