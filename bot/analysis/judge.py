@@ -239,12 +239,20 @@ class Judge:
 def _one_organisation(schemes: Sequence[SchemeConfig]) -> dict[str, tuple[str, ...]]:
     """Subject → the subjects listed that name one organisation with it, one with words left out of the other
     (楹川市一院 / 楹川市第一人民医院, `abbreviates`): a retelling naming one retells a story stored under the other."""
-    subjects = {str(word) for scheme in schemes for word in scheme.words("subject")}
-    found = {
-        name: tuple(sorted(o for o in subjects if o != name and (abbreviates(name, o) or abbreviates(o, name))))
-        for name in subjects
-    }
-    return {name: others for name, others in found.items() if others}
+    # only names sharing their first two characters and their last can abbreviate each other: compare within those
+    # groups, not every pair (a config of thousands of subjects)
+    groups: dict[tuple[str, str], set[str]] = {}
+    for scheme in schemes:
+        for word in scheme.words("subject"):
+            name = str(word)
+            groups.setdefault((name[:2], name[-1:]), set()).add(name)
+    found: dict[str, tuple[str, ...]] = {}
+    for group in groups.values():
+        for name in group:
+            others = tuple(sorted(o for o in group if o != name and (abbreviates(name, o) or abbreviates(o, name))))
+            if others:
+                found[name] = others
+    return found
 
 
 def watch_match(item: Item, terms: Sequence[str]) -> Match | None:

@@ -1037,7 +1037,6 @@ def _called_short(subjects: Iterable[str], query: Story) -> bool:
     return any(_short_here(a, head, others) for a in forms) or any(b and b in head for b in branded)
 
 
-_LEVEL_OF_PLACE = "省市县区镇乡"
 ANOTHER_PLACE_REACH = 6  # characters before a short name where another place makes it that place's (荻溪县半程马拉松)
 
 
@@ -1047,7 +1046,7 @@ def _short_here(form: str, head: str, other_places: Sequence[str]) -> bool:
     at = head.find(form)
     while at >= 0:
         before = head[max(0, at - ANOTHER_PLACE_REACH) : at]
-        if not any(f"{p}{level}" in before for p in other_places for level in _LEVEL_OF_PLACE):  # 荻溪县, not 区里
+        if not any(f"{p}{level}" in before for p in other_places for level in LEVELS):  # 荻溪县, not 区里
             return True
         at = head.find(form, at + 1)
     return False
