@@ -81,6 +81,8 @@ DATA_T37 = DATA.parent / "reposts_t37"
 DATA_T38 = DATA.parent / "reposts_t38"
 DATA_T39 = DATA.parent / "reposts_t39"
 DATA_T40 = DATA.parent / "reposts_t40"
+DATA_T41 = DATA.parent / "reposts_t41"
+DATA_T42 = DATA.parent / "reposts_t42"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -243,6 +245,8 @@ T35_PLACES, T36_PLACES = ("棣川", "檀坪", "菰湾"), ("榧阳", "楝岭", "�
 T37_PLACES, T38_PLACES = ("檗阳", "菀岭", "箬港"), ("樗川", "楦坪", "蕺湾")
 # T39, T40 (hundred-and-fifth round): hospitals, pharmacies and medical insurance; culture, heritage and large gatherings
 T39_PLACES, T40_PLACES = ("楹川", "荜坪", "橼湾"), ("茺阳", "椑岭", "蓖港")
+# T41, T42 (hundred-and-sixth round): property management, housing and real estate; water supply, drainage and flood control
+T41_PLACES, T42_PLACES = ("榫川", "蓣坪", "榀湾"), ("棼阳", "莩岭", "楗港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -836,6 +840,36 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t39", DATA_T39, T40_PLACES), ("t40", DATA_T40, T39_PLACES))
+                    ),
+                    # T41 and T42 (hundred-and-sixth round): property management, housing and real estate; water
+                    # supply, drainage, reservoirs and flood control; every place of the sets before them and the
+                    # other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *T39_PLACES,
+                                *T40_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t41", DATA_T41, T42_PLACES), ("t42", DATA_T42, T41_PLACES))
                     ),
                 )
             ),
