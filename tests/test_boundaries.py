@@ -193,6 +193,8 @@ CASES = [
     ("events", "死亡", "排污致下游鱼类死亡", False),  # animals' deaths are no one's
     ("events", "死亡", "养殖场生猪大量死亡", False),
     ("events", "死亡", "鱼塘边一男子死亡", True),
+    ("events", "死亡", "数千斤鱼一夜之间接连死亡", False),  # when, between the fish and their death (round 106)
+    ("events", "死亡", "鱼塘一夜之间一名男子死亡", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)
     ("events", "翻车", "大客车侧翻车辆受损", True),

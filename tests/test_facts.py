@@ -625,3 +625,20 @@ def test_a_toll_of_team_members_rising_is_read() -> None:
     """遇难扑火队员增至4人: the dead counted by their team role (round 103), as 4名扑火队员遇难 was."""
     assert extract("杉木岭森林火灾遇难扑火队员增至4人", "").value(DEATHS) == 4
     assert extract("12名救援队员分析死亡原因", "").figures == ()
+
+
+def test_missing_after_what_befell_them_and_a_manhole_as_where() -> None:
+    """2名抢险队员落水失踪: what befell them between who and the word (round 106), as deaths and injuries were read;
+    一名巡查员被冲入检查井身亡: a 检查井 is where, not a looking into (3名专家检查 still counts no one)."""
+    assert extract("楗江大堤楗港段发生管涌 2名抢险队员落水失踪", "").value(MISSING) == 2
+    facts = extract("暴雨中棼阳水务集团一名巡查员被冲入检查井身亡", "")
+    assert facts.value(DEATHS) == 1 and facts.band is Tier.IV
+    assert extract("3名专家检查井下情况后死亡原因查明", "").figures == ()
+
+
+def test_a_count_closing_its_clause_is_not_the_next_clause_s_missing() -> None:
+    """死亡人数上升至3人 失联司机遗体找到: the 3 are the dead; 失联司机 is who was found (round 106). A count before a
+    bare figure word still reads it (造成3人 受伤)."""
+    facts = extract("采石场坍塌事故死亡人数上升至3人 失联司机遗体找到", "")
+    assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 0
+    assert extract("事故已造成3人 受伤", "").value(INJURED) == 3

@@ -137,10 +137,12 @@ NOT_HAPPENED_SUFFIXES = (
     *("热线", "电话", "渠道", "信箱", "邮箱"),
     "风险",  # 存在爆炸风险: a risk, not an event
 )
-# a death word after animals or plants (下游鱼类死亡, 生猪大量死亡) tells no one's death
+# a death word after animals or plants (下游鱼类死亡, 生猪大量死亡) tells no one's death; so it does with when
+# between (数千斤鱼一夜之间接连死亡, round 106)
 _NOT_HUMAN_BEFORE = re.compile(
     r"(?:鱼|鱼类|鱼虾|鱼苗|家禽|牲畜|生猪|猪|羊|牛|鸡|鸭|鹅|蜜蜂|蜂群|树木|苗木|庄稼|植物|动物|宠物|候鸟)"
-    r"(?:大量|大面积|成批|批量|陆续|集中|相继)?$"
+    r"(?:一夜之间|一夜间|一夜|一晚|几天内|数天内|数日内|短时间内)?"
+    r"(?:大量|大面积|成批|批量|陆续|集中|相继|接连|先后|突然)?$"
 )
 DEATH_FORMS = frozenset({"死亡", "死"})
 # a person named right after one of these is one of the public (市民陈立新, 网友张伟): a leader's namesake

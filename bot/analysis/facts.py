@@ -69,9 +69,10 @@ _WHOS = rf"{_WHO}(?:(?:和|及|与|、){_ROLE})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_DOING_CHAR = r"(?:人民|无人机|巡查|排查|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+_DOING_CHAR = r"(?:人民|无人机|巡查|排查|检查井|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
 # (人民 starts no count: 在人民医院, nor does 连人带车掉进坑里, nor 无人机 negate: 放无人机时落水, round 103; a guard's
-# or a lineman's rounds are what they were doing (一名保安夜间巡查时坠落, round 105), 查 alone looks into; 治 and 看望
+# or a lineman's rounds are what they were doing (一名保安夜间巡查时坠落, round 105), and a 检查井 is a manhole (一名巡查员
+# 被冲入检查井身亡, round 106), 查 alone looks into; 治 and 看望
 # end the place at a verb of caring:
 # 在医院救治受伤群众; 护网 and 护栏 are things climbed over, not 护理)
 _AT = r"(?:(?:在|于|因|从)(?:人民|无人机|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
@@ -188,6 +189,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 23名学生午餐后出现食物中毒症状, 14名学生出现呕吐腹泻, 数十名村民头晕胸闷: the symptoms of a poisoning count
     # the poisoned
     _doing(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|送医|送院"),
+    # 2名抢险队员落水失踪: what befell them before they went missing (round 106)
+    _doing(MISSING, "失踪|失联|下落不明"),
     _one(DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|坠亡|{_NO_VITALS}"),
     # 一名外卖骑手在换电柜换电时电池爆燃被烧伤: one person hurt (round 101)
     _one(INJURED, f"受伤|受轻伤|受重伤|烧伤|烫伤|{_HURT_BY}|中毒"),
@@ -267,7 +270,12 @@ _TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫
 # within one sentence (a rumour word in one clause still marks the other's figure): the first clause's
 # figure word is not followed by the next clause's people (溺亡家属 would qualify them).
 # A text spaced out character by character (江 城 化 工) has no two-character word beside a space.
-_CLAUSE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff]{2})")
+# So does a count of people before a figure word qualifying someone (死亡人数上升至3人 失联司机遗体找到: the 3 are the
+# dead, none missing; round 106).
+_CLAUSE_SPACE = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff]{2})"
+    rf"|(?<=\d人)[ \t\u3000\u00a0]+(?=(?:{_FIGURE_WORD})(?:司机|人员|者|群众|乘客|旅客|游客|工人|矿工|船员|家属|亲属))"
+)
 # other spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
 # (two numbers stay apart)
 _INNER_SPACE = re.compile(
