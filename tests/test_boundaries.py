@@ -194,6 +194,9 @@ CASES = [
     ("events", "死亡", "养殖场生猪大量死亡", False),
     ("events", "死亡", "鱼塘边一男子死亡", True),
     ("events", "死亡", "数千斤鱼一夜之间接连死亡", False),  # when, between the fish and their death (round 106)
+    # a machine burnt out is a breakdown, not a fire (round 106); a house burnt down is one
+    ("events", "火灾", "泵房两台水泵电机先后烧毁", False),
+    ("events", "火灾", "一处民房被烧毁", True),
     ("events", "死亡", "鱼塘一夜之间一名男子死亡", True),
     ("events", "爆炸", "工人引爆炸药", False),
     # 翻车 lies across 侧翻|车辆, but 侧翻 is found as its synonym (bot/data/event_concepts.txt)

@@ -699,3 +699,19 @@ def test_a_numbered_people_s_hospital_is_not_the_county_s() -> None:
     assert feature("sites_apart", stored, query) == 1.0
     again = "鹭汀县人民医院停车场收费下调" + TITLE_END + "县人民医院停车场首小时恢复两元。"
     assert feature("site_same", stored, again) == 1.0
+
+
+def test_a_housing_project_s_name_stands_alone() -> None:
+    """栖云府项目 is named by 栖云府业主维权续 (round 106): an estate-like name (府, 苑, 湾 …) stands for its site
+    without its kind, as an estate's does; a follow-up naming it keeps the site."""
+    stored = "鼎樾置业栖云府项目烂尾近两年 业主在售楼处拉横幅维权" + TITLE_END + "瓴秀路的栖云府项目原定去年交房。"
+    query = "栖云府业主维权续：鼎樾置业承诺分三期支付违约金" + TITLE_END + "部分业主仍担心项目再次烂尾。"
+    assert feature("site_same", stored, query) == 1.0
+    assert feature("site_other", stored, query) == 0.0
+
+
+def test_a_worry_a_stone_road_or_an_old_street_is_no_name() -> None:
+    """仍担心项目, 盯着工地, 石板路, 并对老街 name no site (round 106): a verb, a paving or 老 before the kind."""
+    assert read("部分业主仍担心项目再次烂尾，会盯着工地进度") == {}
+    assert read("老街的石板路已经看不见，并对老街排水管网进行清淤") == {}
+    assert read("沿着翠屏路往前走") == {"road": frozenset({"翠屏"})}

@@ -145,6 +145,9 @@ _NOT_HUMAN_BEFORE = re.compile(
     r"(?:大量|大面积|成批|批量|陆续|集中|相继|接连|先后|突然)?$"
 )
 DEATH_FORMS = frozenset({"死亡", "死"})
+# a machine burnt out (水泵电机先后烧毁, 压缩机烧毁) is a breakdown, not a fire (round 106)
+_MACHINE_BEFORE = re.compile(r"(?:电机|马达|压缩机|保险丝|线圈|泵)(?:先后|均|都|全部|已经|已|被)?$")
+BURNT_OUT_FORMS = frozenset({"烧毁"})
 # a person named right after one of these is one of the public (市民陈立新, 网友张伟): a leader's namesake
 COMMONERS = (
     *("市民", "村民", "居民", "网友", "乘客", "业主", "家长", "患者", "车主", "租户", "旅客", "游客", "顾客"),
@@ -319,6 +322,8 @@ class Boundaries:
             # 市民陈立新投诉…: a namesake among the public, not the leader (网友：邬振海… is what netizens say of him)
             return False
         if kind == "event" and normal[start:end] in DEATH_FORMS and _NOT_HUMAN_BEFORE.search(normal, 0, start):
+            return False
+        if kind == "event" and normal[start:end] in BURNT_OUT_FORMS and _MACHINE_BEFORE.search(normal, 0, start):
             return False
         if start > 0 and self._latin_run(text, normal, where, start - 1):
             return False  # ABC inside xABC

@@ -1098,11 +1098,14 @@ _SITE_KIND_OF, _SITE = _kinds(SITE_KINDS)
 _ROAD_STRETCH = re.compile(r"村路段")  # the stretch of a road through a village (S312省道青石村路段)
 BARE_KINDS = frozenset({"estate"})  # kinds whose long names stand alone (`_named`)
 BARE_NAME = 3
+# how estates and housing projects are named (栖云府, 枫璟苑, 泊月湾): such a name stands alone for its site, as an
+# estate's does
+_ESTATE_ENDINGS = frozenset("府苑园湾庭邸居墅郡")
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
-    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她因]"
+    r"团司部人们时候给么什吗呢吧啊哪谁说称讲要会能让使进出去来回上下里外中前后住入掉坠送我你他她因着]"  # 着: 沿着, 盯着 (round 106)
 )
 _HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")
 # function characters that also begin names (和平里, 向阳路, 近江村): they end the name only when
@@ -1169,6 +1172,7 @@ _DESCRIPTOR = frozenset(
         " 对岸 两岸 岸边 江边 河边 湖边 海边"  # where it stands by the water (对岸码头), not its name
         " 公安 海关 边检 民航"  # an office's post there (公安机场分局, 海关机场旅检), not a site named 公安
         " 国有"  # 藜港国有林场, 县国有林场: what a forest farm is, not its name
+        " 担心 担忧 关心 石板"  # 仍担心项目再次烂尾, 石板路 (round 106)
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -1339,6 +1343,7 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             name = "" if name[-1:] in _NOT_A_WORKS_NAME else name
         if (
             name[-1:] == "旁"
+            or (name[-1:] == "老" and kind == "road")  # 老街, 老路: any town's old street (并对老街排水管网, round 106)
             or name[-2:] in _DESCRIPTOR
             or name[-2:] in _WHOSE
             or (kind in ("works", "venue") and name[-2:] in _TRADE)
@@ -1360,8 +1365,8 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
     three characters is also named by its last two, as the index keys it (`similarity.site_keys`): the
     first may be a verb's or a county seat's (走槲叶路 / 县城槲叶路), so two such names are not told apart; a
     numbered school or hospital is also named by its short form (第二中学 by 县二中: `_numbered`)."""
-    if kind in BARE_KINDS and len(name) >= BARE_NAME and name in text:
-        return True
+    if (kind in BARE_KINDS or name[-1] in _ESTATE_ENDINGS) and len(name) >= BARE_NAME and name in text:
+        return True  # 栖云府项目 named by 栖云府业主 (round 106)
     # a people's hospital is named whole: 第三人民 is not 人民 (round 105)
     short = name[-2:] if loose and not _PEOPLES.fullmatch(name) else name
     at = text.find(short)
