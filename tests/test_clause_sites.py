@@ -80,14 +80,16 @@ HOSPITAL = (
 RETOLD = (
     "县医院剖腹产把人弄没了"
     + TITLE_END
-    + "我们村林家媳妇前天在县医院剖腹产，说大出血，晚上人就走了。今天一大家子都在门诊楼前面坐着，医院就说等鉴定"
+    + "我们村林家媳妇前天在县医院剖腹产，说大出血，晚上人就走了。今天一大家子都在门诊楼前面坐等，医院就说等鉴定"
 )
 
 
 def test_a_retelling_is_no_longer_set_apart_by_sites_read_across_clauses() -> None:
     apart = FEATURES.index("sites_apart")
     read_plain = features(stored_lead(canonical(HOSPITAL)), story(canonical(RETOLD)))
-    assert read_plain[apart] == 1.0  # 绪激动 and 面坐着: two 'hospitals' neither names
+    assert (
+        read_plain[apart] == 1.0
+    )  # 绪激动 and 面坐等: two 'hospitals' neither names (坐着 ends a name since round 106)
     marked = features(stored_lead(canonical(HOSPITAL, with_clauses=True)), story(canonical(RETOLD, with_clauses=True)))
     assert marked[apart] == 0.0
     # every other feature reads the text plain: only the site features may differ
