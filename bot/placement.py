@@ -256,7 +256,8 @@ def _follow_up(
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
-        words = set(judgement.match.words()) | set(incident.match.words())
+        # the scheme's leaders, hit or not: a leader's namesake in both headlines (市民甄佩璋, 甄佩璋实业) names no story
+        words = set(judgement.match.words()) | set(incident.match.words()) | judge.leaders_of.get(scheme, frozenset())
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
         if run and _kept_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
             continue

@@ -1158,3 +1158,31 @@ async def test_an_order_about_a_park_s_ride_follows_the_ride_s_story(store: Stor
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert [row[3] for row in got] == [2]
+
+
+async def test_a_leader_s_namesake_in_both_headlines_is_no_name_of_a_story(store: Store) -> None:
+    """市民甄佩璋 complaining of the bureau and 甄佩璋实业's leaking pump room both name the scheme's leader 甄佩璋, as a
+    namesake and as a firm's name (round 106): neither is the leader, and the name is no name of the other story, so
+    the second complaint of 推诿 is no follow-up of the first."""
+    cfg = one_scheme(
+        {"name": "水务", "subjects": ["鹭汀市水务局"], "leaders": ["甄佩璋"], "events": {"推诿": 2, "漏水": 2}}
+    )
+    items = [
+        _item(
+            "forum",
+            "http://w/1",
+            "市民甄佩璋反映鹭汀市水务局窗口推诿 办个排水许可跑了五趟",
+            "市民甄佩璋说，为办一个排水许可，在鹭汀市水务局窗口前后跑了五趟，每次都说材料不全。",
+            0,
+        ),
+        _item(
+            "forum",
+            "http://w/2",
+            "甄佩璋实业承建的二次供水泵房漏水 业主称鹭汀市水务局推诿",
+            "一家名为甄佩璋实业的管道公司承建的泵房交付不到一年就多处漏水，业主找到鹭汀市水务局，对方让找住建部门。",
+            30,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert sorted(row[3] for row in got) == [1, 1]

@@ -60,6 +60,8 @@ def test_rebuttals_are_recognised(title: str, text: str, marker: str) -> None:
         ("临川公交集团污水澄清池溢流", "附近居民投诉异味。"),
         ("临川化工集团爆炸致工人误会", "工人以为是地震。"),  # 误会 is no rebuttal without 系 / 纯属
         ("市交通运输局原局长被查", "据通报，其涉嫌严重违纪违法。此前他曾否认相关举报。"),  # an official finding
+        # the discipline it came to, above a past denial (round 106)
+        ("蓣坪县住建局原局长亓宏亮被开除党籍", "经查，亓宏亮严重违纪违法。去年他在接受采访时称纯属捏造。"),
     ],
 )
 def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:

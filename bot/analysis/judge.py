@@ -54,6 +54,8 @@ class Judge:
         self._pending: dict[str, tuple[np.ndarray, str]] = {}
         self._words_seen: dict[str, Mapping[str, frozenset[str]]] = {}
         self._one_organisation = _one_organisation(schemes)
+        # scheme → the leaders it lists: a namesake of one (市民甄佩璋, 甄佩璋实业) is no name of a story (bot.placement)
+        self.leaders_of = {s.name: frozenset(str(w) for w in s.words("leader")) for s in schemes}
         self.synced_at: datetime | None = None  # shared stores: last look at other processes' incidents
 
     def judge(self, item: Item, watch_terms: Sequence[str] = ()) -> Judgement | None:

@@ -34,8 +34,12 @@ _REBUTTAL = re.compile(
     # 网传小学食物中毒不实: a rumour's own words, then 不实 closing the clause (not 不实宣传)
     r"|(?P<rumour>网传|网曝|传言|传闻|所传|所谓)[^，。！？；;!?\n]{1,24}?(?P<false>不(?:属)?实)(?=$|[\s，。！？；;,!?])"
 )
-# a title confirming the story (an official finding, a toll): a denial quoted below it does not clear
-_CONFIRMS = re.compile(r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|通报.{0,12}(?:死亡|受伤|遇难)")
+# a title confirming the story (an official finding, a toll): a denial quoted below it does not clear; nor does a
+# past one under the discipline it came to (原局长被开除党籍 …当时称纯属捏造, round 106)
+_CONFIRMS = re.compile(
+    r"被查|审查|监察调查|立案|双开|落马|被逮捕|被刑拘|被判|判处|开除党籍|开除公职|党纪处分|政务处分|获刑"
+    r"|通报.{0,12}(?:死亡|受伤|遇难)"
+)
 _POLICE = re.compile(r"警方通报|公安.{0,4}通报|警情通报")
 _POLICE_CLEARS = re.compile(r"不存在|系编造|系捏造|编造|造谣|谣言|不属实|查无实据")
 _CLAUSE_START = re.compile(r"[，。！？；、,!?;：:\n]")
