@@ -440,6 +440,9 @@ def test_another_occurrence_is_read_from_more_ways_of_saying_again() -> None:
     ):
         assert feature("again", first, told + TITLE_END + told) == 1.0, told
     assert feature("again", first, "物业再发布燃气安全提示" + TITLE_END + "物业再发布燃气安全提示。") == 0.0
+    # what did not happen again, or developed (round 106: 险情经监测未再发展，正式解除)
+    lifted = "和平里小区燃气泄漏险情解除" + TITLE_END + "泄漏点经连续监测未再发展，住户已全部返家。"
+    assert feature("again", first, lifted) == 0.0
 
 
 def told_apart_but_joined(
