@@ -443,6 +443,11 @@ def test_another_occurrence_is_read_from_more_ways_of_saying_again() -> None:
     # what did not happen again, or developed (round 106: 险情经监测未再发展，正式解除)
     lifted = "和平里小区燃气泄漏险情解除" + TITLE_END + "泄漏点经连续监测未再发展，住户已全部返家。"
     assert feature("again", first, lifted) == 0.0
+    # after an earlier one, this one (round 106); after yesterday's, the story going on
+    shed = "和平里小区新建充电棚内一辆电动车起火" + TITLE_END + "继上月燃气爆炸后，和平里小区充电棚内一辆电动车起火。"
+    assert feature("again", first, shed) == 1.0
+    going_on = "和平里小区燃气爆炸续" + TITLE_END + "继昨日燃气爆炸后，和平里小区今天完成管道排查。"
+    assert feature("again", first, going_on) == 0.0
 
 
 def told_apart_but_joined(

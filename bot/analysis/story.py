@@ -1931,6 +1931,8 @@ _AGAIN = re.compile(
     r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
     r"|(?:临近|邻近|隔壁|相邻)的?[\u4e00-\u9fff]{1,4}?[村镇乡]也"  # 临近的鹳嘴村也要求纳入搬迁: the next village's turn (round 103)
     r"|[一两二三四五六七八九十半几]个?(?:周|月|星期|礼拜)后"
+    # 继上月楼道电动车起火后: after an earlier one, this one (round 106; not 继昨日爆炸后, the story going on)
+    r"|继(?:上月|上个月|上周|上星期|去年|前年|年初|月初|此前|前不久|不久前)[\u4e00-\u9fff\d]{0,14}?后"
 )
 # (再发展 develops, and 未再发 / 没再发 / 不再发 did not happen again: 险情经监测未再发展，正式解除, round 106)
 
