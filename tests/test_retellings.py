@@ -2014,6 +2014,21 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
     assert tells_progress(canonical("林场森林火灾明火已全部扑灭 未造成人员伤亡"), title=True)
 
 
+def test_supply_back_all_day_a_closed_ticket_and_a_compensation_plan_are_outcomes() -> None:
+    """恢复全天供水, 工单办结, 已修复, 补偿方案公布, 浊度达标 tell how a story ended (round 106); a ticket ironically
+    被办结 or 显示已办结 while the lamp is still out, and a reading 未达标, do not."""
+    for told in (
+        "新水源管道接通 9个村恢复全天供水",
+        "井盖冒水工单办结 地下供水支管渗漏",
+        "井盖冒水系支管渗漏 已修复",
+        "水库泄洪淹田补偿方案公布 每亩补助800元",
+        "水厂沉淀池扩容完成 出水浊度达标",
+    ):
+        assert tells_progress(canonical(told), title=True), told
+    for untold in ("井盖丢了两个月 工单也被办结", "工单显示已办结 路灯却黑了三个月", "出水浊度未达标"):
+        assert not tells_progress(canonical(untold), title=True), untold
+
+
 def test_a_retelling_naming_the_short_subject_finds_the_story_stored_under_the_long_one() -> None:
     """A scheme listing 鹭汀市一院 beside 鹭汀市第一人民医院 names one hospital twice (round 105): a relative's post naming
     only the short one, with no event word of the scheme, retells the story stored under the long one. A post naming
