@@ -2098,3 +2098,25 @@ def test_one_office_s_unnamed_former_chief_disciplined_is_the_story_dealt_with()
     assert feature("swap", first, later) == 0.0
     deputy = "鹭汀市文旅局副局长柯明远被开除党籍" + TITLE_END + "经查，柯明远在节庆承办中收受财物。"
     assert feature("swap", first, deputy) == 1.0
+
+
+def test_an_office_s_unnamed_deputy_put_under_investigation_keeps_the_story() -> None:
+    """县住建局一副局长被立案审查 after 网友实名举报鹭汀县住建局一副局长插手小区物业招标 is that deputy's case dealt with
+    (round 106): one office's unnamed cadre in both headlines stands for the story as a leader named would, and 插手
+    starts no name after the post."""
+    scheme = SchemeConfig(name="住建", subjects=["鹭汀县住建局"], events={"被举报": 3, "立案": 3})
+    judge = Judge([scheme], analysis=AnalysisConfig())
+    judge.remember(
+        item(
+            "网友实名举报鹭汀县住建局一副局长插手小区物业招标",
+            "网友发帖实名举报，鹭汀县住建局一名副局长多次打招呼，让一家物业公司中标两个安置小区的物业服务项目。",
+            "a",
+        ),
+        "YQ-1",
+    )
+    later = item(
+        "鹭汀县纪委监委：县住建局一副局长被立案审查",
+        "鹭汀县纪委监委通报，县住建局一名副局长涉嫌严重违纪违法，目前正接受纪律审查和监察调查。",
+        "b",
+    )
+    assert judge.similar(later) == "YQ-1"

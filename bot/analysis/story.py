@@ -971,6 +971,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
         # so does a run of its headline beyond the names when both name the subject and the run is a phrase
         # (养老院护工; not 养老院, nor a county's 宁泰县)
         kept = site_same or same_leader or (own >= RETOLD_OWN and not leader_dropped) or (same_who and run >= NAMED_RUN)
+        # or one office's unnamed cadre both headlines name (县住建局一副局长, round 106), as a leader named is
+        kept = kept or (outcome and (same_who or alias) and _same_unnamed_post(stored_title, query.title))
         # what happened: a run of the headline, the same kind of event, or the story's own words (more of them
         # without its site: 炉渣, 罐车, 卸料口, 密封)
         happened = run > 0 or same_event or told_event or own > RETOLD_OWN or (site_same and own >= RETOLD_OWN)
@@ -2148,7 +2150,8 @@ def _dealt_with(title: str, stored_title: str) -> bool:
 
 _POST = re.compile(POSTS)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]+")
-_NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是]")  # no name begins so (局长被…)
+# no name begins so (局长被…; 受贿, 插手, 挪用, 贪污, 私自: round 106)
+_NAME_START = re.compile(r"[被遭涉收索违接落失在与和及等称的对向将已因为是受插挪贪私]")
 CADRE_NAME = 2  # characters of a name after a post (甘霖舟: 甘霖) that must be the same in both headlines
 
 
