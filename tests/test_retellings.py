@@ -2015,14 +2015,16 @@ def test_stranded_passengers_all_sent_on_and_flights_back_to_normal_are_outcomes
 
 
 def test_supply_back_all_day_a_closed_ticket_and_a_compensation_plan_are_outcomes() -> None:
-    """恢复全天供水, 工单办结, 已修复, 补偿方案公布, 浊度达标 tell how a story ended (round 106); a ticket ironically
-    被办结 or 显示已办结 while the lamp is still out, and a reading 未达标, do not."""
+    """恢复全天供水, 工单办结, 已修复, 补偿方案公布, 浊度达标, 返还, 取消资格 tell how a story ended (round 106); a ticket
+    ironically 被办结 or 显示已办结 while the lamp is still out, and a reading 未达标, do not."""
     for told in (
         "新水源管道接通 9个村恢复全天供水",
         "井盖冒水工单办结 地下供水支管渗漏",
         "井盖冒水系支管渗漏 已修复",
         "水库泄洪淹田补偿方案公布 每亩补助800元",
         "水厂沉淀池扩容完成 出水浊度达标",
+        "公共收益审计结束 物业须返还九十六万",  # money to be given back, as 退还
+        "公租房复核 2户隐瞒收入被取消资格",
     ):
         assert tells_progress(canonical(told), title=True), told
     for untold in ("井盖丢了两个月 工单也被办结", "工单显示已办结 路灯却黑了三个月", "出水浊度未达标"):
