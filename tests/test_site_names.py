@@ -715,3 +715,9 @@ def test_a_worry_a_stone_road_or_an_old_street_is_no_name() -> None:
     assert read("部分业主仍担心项目再次烂尾，会盯着工地进度") == {}
     assert read("老街的石板路已经看不见，并对老街排水管网进行清淤") == {}
     assert read("沿着翠屏路往前走") == {"road": frozenset({"翠屏"})}
+
+
+def test_no_water_from_the_tap_is_a_supply_cut_and_mineral_water_no_mine() -> None:
+    """拧开水龙头一滴都没有 retells the estate's water cut (round 106), and 洗菜用矿泉水 names no mine called 洗菜用."""
+    assert "停水停电" in events(plain(canonical("拧开水龙头一滴都没有")))
+    assert read("这几天洗菜用矿泉水，厕所冲不了") == {}
