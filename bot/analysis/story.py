@@ -1367,7 +1367,7 @@ def _named(name: str, kind: str, text: str, loose: bool = False) -> bool:
     three characters is also named by its last two, as the index keys it (`similarity.site_keys`): the
     first may be a verb's or a county seat's (走槲叶路 / 县城槲叶路), so two such names are not told apart; a
     numbered school or hospital is also named by its short form (第二中学 by 县二中: `_numbered`)."""
-    if (kind in BARE_KINDS or name[-1] in _ESTATE_ENDINGS) and len(name) >= BARE_NAME and name in text:
+    if (kind in BARE_KINDS or name[-1:] in _ESTATE_ENDINGS) and len(name) >= BARE_NAME and name in text:
         return True  # 栖云府项目 named by 栖云府业主 (round 106)
     # a people's hospital is named whole: 第三人民 is not 人民 (round 105)
     short = name[-2:] if loose and not _PEOPLES.fullmatch(name) else name
@@ -1928,6 +1928,7 @@ _AGAIN = re.compile(
     r"再次(?!要求|呼吁|回应|表示|提醒|强调|督促|反映)|又一(?!(?<=一(.)又一)\1)(?!(?<=一(.).又一)\2)(?!(?<=一(.)..又一)\3)|又发生"
     r"|(?<![至到上入往])另一(?![人名位]|个[人孩娃男女工师同也被在没去跳拉救跑还下上就则却仍已正刚当掉摔倒受伤重轻送跟是说更都])"
     r"|再度|第二起|第[二三四五几]次(?:出事|发生)|新一起|新一轮|又现|再现|又有|又被|再被|[又再]查[出获处到一]|[再又][遭遇]"
+    # (再发展 develops, and 未再发 / 没再发 / 不再发 did not happen again: 险情经监测未再发展，正式解除, round 106)
     r"|再有(?=[一两二三四五六七八九十\d]|人)|(?<![未没不])再发(?!布|放|文|展)|[再又]起(?!诉)|距离?上次|又因|又冒[烟出]|又着火|又困"
     r"|又响了?(?:烟感|警报|报警|火警)"  # 又响烟感 这次是有人在楼梯间抽烟 (round 102)
     r"|也被[曝指投举]|也曝出|[已也曾]有类似"  # 戴家村也被曝…, 此前双河村已有类似案件: another place, another case
@@ -1936,7 +1937,6 @@ _AGAIN = re.compile(
     # 继上月楼道电动车起火后: after an earlier one, this one (round 106; not 继昨日爆炸后, the story going on)
     r"|继(?:上月|上个月|上周|上星期|去年|前年|年初|月初|此前|前不久|不久前)[\u4e00-\u9fff\d]{0,14}?后"
 )
-# (再发展 develops, and 未再发 / 没再发 / 不再发 did not happen again: 险情经监测未再发展，正式解除, round 106)
 
 
 # again-words telling of another one (又一名老人走失), not of the same thing again (滑坡再次垮塌): a headline
