@@ -248,6 +248,8 @@ def _follow_up(
     if not names or not events or tells_another(item.title) or again_told(title, events):  # 金桥物流园另一座仓库起火
         return None
     scheme = judgement.match.scheme
+    # the scheme's leaders, hit or not: a leader's namesake in both headlines (市民甄佩璋, 甄佩璋实业) names no story
+    listed = judge.leaders_of.get(scheme, frozenset())
     best: tuple[tuple[int, float], Incident] | None = None
     for incident in recent:  # the recent incidents of the item's scheme
         if incident.scheme != scheme or incident.match is None or not _accepts(incident, now, judge):
@@ -256,8 +258,7 @@ def _follow_up(
             continue
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
-        # the scheme's leaders, hit or not: a leader's namesake in both headlines (市民甄佩璋, 甄佩璋实业) names no story
-        words = set(judgement.match.words()) | set(incident.match.words()) | judge.leaders_of.get(scheme, frozenset())
+        words = set(judgement.match.words()) | set(incident.match.words()) | listed
         run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
         if run and _kept_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
             continue

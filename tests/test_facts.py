@@ -629,7 +629,8 @@ def test_a_toll_of_team_members_rising_is_read() -> None:
 
 def test_missing_after_what_befell_them_and_a_manhole_as_where() -> None:
     """2名抢险队员落水失踪: what befell them between who and the word (round 106), as deaths and injuries were read;
-    一名巡查员被冲入检查井身亡: a 检查井 is where, not a looking into (3名专家检查 still counts no one)."""
+    一名巡查员被冲入检查井身亡: a 检查井 is where, not a looking into; experts looking into a cause of death are no
+    toll."""
     assert extract("楗江大堤楗港段发生管涌 2名抢险队员落水失踪", "").value(MISSING) == 2
     facts = extract("暴雨中棼阳水务集团一名巡查员被冲入检查井身亡", "")
     assert facts.value(DEATHS) == 1 and facts.band is Tier.IV
