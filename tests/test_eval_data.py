@@ -83,6 +83,8 @@ DATA_T39 = DATA.parent / "reposts_t39"
 DATA_T40 = DATA.parent / "reposts_t40"
 DATA_T41 = DATA.parent / "reposts_t41"
 DATA_T42 = DATA.parent / "reposts_t42"
+DATA_T43 = DATA.parent / "reposts_t43"
+DATA_T44 = DATA.parent / "reposts_t44"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -247,6 +249,9 @@ T37_PLACES, T38_PLACES = ("檗阳", "菀岭", "箬港"), ("樗川", "楦坪", "�
 T39_PLACES, T40_PLACES = ("楹川", "荜坪", "橼湾"), ("茺阳", "椑岭", "蓖港")
 # T41, T42 (hundred-and-sixth round): property management, housing and real estate; water supply, drainage and flood control
 T41_PLACES, T42_PLACES = ("榫川", "蓣坪", "榀湾"), ("棼阳", "莩岭", "楗港")
+# T43, T44 (hundred-and-seventh round): city management, sanitation and waste; elderly care, child welfare and
+# social assistance
+T43_PLACES, T44_PLACES = ("蓥川", "荏坪", "楂湾"), ("芎阳", "莪岭", "蒺港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -870,6 +875,38 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t41", DATA_T41, T42_PLACES), ("t42", DATA_T42, T41_PLACES))
+                    ),
+                    # T43 and T44 (hundred-and-seventh round): city management, sanitation and waste; elderly
+                    # care, child welfare and social assistance; every place of the sets before them and the
+                    # other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *T39_PLACES,
+                                *T40_PLACES,
+                                *T41_PLACES,
+                                *T42_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t43", DATA_T43, T44_PLACES), ("t44", DATA_T44, T43_PLACES))
                     ),
                 )
             ),
