@@ -721,3 +721,11 @@ def test_no_water_from_the_tap_is_a_supply_cut_and_mineral_water_no_mine() -> No
     """拧开水龙头一滴都没有 retells the estate's water cut (round 106), and 洗菜用矿泉水 names no mine called 洗菜用."""
     assert "停水停电" in events(plain(canonical("拧开水龙头一滴都没有")))
     assert read("这几天洗菜用矿泉水，厕所冲不了") == {}
+
+
+def test_a_river_chief_a_jump_into_the_river_or_a_notice_is_no_name() -> None:
+    """河长公示牌, 骑手跳河救人 and 水务局通报工业园区企业 name no water and no park called 多块, 骑手跳 or 局通报
+    (round 107): the river chief's post, a deed at the water, the notice before the park; a river's name stays."""
+    assert read("记者查看了多块河长公示牌，一名外卖骑手跳河救人") == {}
+    assert read("水务局通报工业园区企业超计划用水情况，城郊工业园区多家企业收到通知") == {}
+    assert read("苇塘河漂着死鱼") == {"water": frozenset({"苇塘"})}

@@ -632,3 +632,27 @@ def test_a_festival_is_called_by_its_place_and_its_kind() -> None:
     # a name with nothing between its place and its kind is no shorter form of itself
     assert "鹭汀马拉松" not in aliases("鹭汀马拉松")
     assert aliases("鹭汀渔火音乐节") == {"渔火音乐节", "鹭汀音乐节"}
+
+
+def test_a_measure_taken_after_the_story_is_its_follow_up() -> None:
+    """棠溪水库垂钓者溺亡后 库区加装护栏 recalls the drowning before 后 and tells what was done after it: the story's
+    follow-up, however little else of the first report it repeats (round 107). What befell someone after it takes no
+    measure, and a headline recalling another story does not recall this one."""
+    stored = stored_lead(
+        canonical(
+            f"棠溪水库一名钓鱼者滑落水中溺亡{TITLE_END}昨天下午，岚屿县棠溪水库一名钓鱼者在库边收竿时滑落水中，"
+            "同伴施救未果，救援队打捞两个多小时后将其遗体打捞上岸。"
+        )
+    )
+
+    def after(title: str, text: str) -> float:
+        return score(stored, story(canonical(f"{title}{TITLE_END}{text}")))
+
+    assert (
+        after(
+            "棠溪水库钓鱼者溺亡后 库区沿岸加装护栏1.8公里", "岚屿县水利局在库区易下水的坡段加装护栏，增设救生圈12处。"
+        )
+        == 1.0
+    )
+    assert after("棠溪水库钓鱼者溺亡后 库区一名巡查员突发心梗", "巡查员在巡查途中突发心梗，被送往县医院。") < 0.5
+    assert after("柘岭水库游船侧翻事件后 景区加装护栏", "柘岭水库景区在码头加装护栏，游船全部停航检修。") < 0.5

@@ -1139,6 +1139,7 @@ _KIND_WORDS = frozenset(
         "路面 路灯 路人 路况 路线 路过 路费 路径 路基 路网 街道 街头 街坊 街区 街面 街巷 巷子"
         " 巷道 里面 里头 里程 村民 村委 村里 村道 村干 村级 村集 村庄 村镇 村落 村医 村支 村组"
         " 河道 河水 河面 河段 河流 河里 河岸 河床 河堤 河砂 河沙 湖水 湖面 湖泊 江水 江面 江堤 江岸 江段 江砂 江沙"
+        " 河长 湖长"  # 河长公示牌, 河长办: the river chief's post (round 107)
         " 港区 厂家 厂区 厂房 厂里 厂长 厂方 厂商 厂矿 厂界 矿工 矿区 矿山 矿井 矿主 矿难 矿产 矿泉 矿物 矿石"
         " 沟通 沟渠 沟壑 沟里 沟口 沟底 沟边 沟谷 沟内 沟槽 沟坎 沟道 沟沿 沟子 沟沟"
     )
@@ -1156,6 +1157,7 @@ _NOT_SITE = frozenset(
         " 管路 回路 套路 网路 沿江 沿河 沿湖 沿海 顺江 顺河"
         " 间里 噼里 劈里"  # 包间里, 砸得噼里啪啦 (round 100)
         " 山沟 水沟 管沟 缆沟 代沟 鸿沟 地沟 深沟 阴沟 壕沟 边沟 田沟 河沟 明沟 暗沟 沿沟 小沟 大沟 臭沟 路沟 泥沟 一沟 条沟"
+        " 跳河 跳江 跳湖 投河 投江 投湖 巡河 巡湖"  # 骑手跳河救人, 河长巡河: a deed at the water, not its name (round 107)
     )
 )
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
@@ -1175,6 +1177,7 @@ _DESCRIPTOR = frozenset(
         " 公安 海关 边检 民航"  # an office's post there (公安机场分局, 海关机场旅检), not a site named 公安
         " 国有"  # 藜港国有林场, 县国有林场: what a forest farm is, not its name
         " 担心 担忧 关心 石板"  # 仍担心项目再次烂尾, 石板路 (round 106)
+        " 城郊 通报 通知 通告 公告 发布"  # 城郊工业园区, 水务局通报工业园区企业… (round 107)
     )
 )
 # whose place it is, not its name (孩子学校, 侄子学校 are the school of one's child)
@@ -1787,15 +1790,45 @@ def _routes_apart(stored: str, query: Story) -> bool:
 
 
 def _told_together(stored_lead: str, query: Story) -> bool:
-    """A rule beside the pair model: a follow-up that recalls the day and the deed of the stored story
+    """Rules beside the pair model: a follow-up that recalls the day and the deed of the stored story
     (`recalls`) is its follow-up, however much else changed (an outcome days later: 原因查明, 事故认定),
-    unless it says it tells another occurrence (又一起, 再次发生)."""
+    unless it says it tells another occurrence (又一起, 再次发生); so is a headline telling what was done
+    after it (`_aftermath`)."""
+    if _aftermath(plain(stored_lead), query.title):
+        return True
     if len(query.dates) < 2:
         return False
     stored = plain(stored_lead)
     if not _recalled_at(stored, query) or tells_another(query.lead):
         return False  # the schemes' words of the stored lead are looked up only for a recalled day
     return recalls(stored, query, _known(_scheme_words(stored, query), query))
+
+
+# a headline telling what was done after a story, in the first report's words (筲箕坝水库垂钓者溺亡后 库区沿岸加装围网,
+# 戒毒所脱逃事件后 所外就医改为院内远程会诊): its words before 后, not a time since (复产一个月后: `_AGAIN`), and a
+# measure taken after it. Of the labelled pairs of A–G, T1–T42 whose second headline says so, 17 told one story and
+# none two; those naming what happened after it instead (法官猝死事件后 一名书记员突发脑溢血) take no measure (round 107)
+_AFTERMATH = re.compile(
+    r"([\u4e00-\u9fff\d]{4,20}?)(?:事件|事故)?后(?![\u4e00-\u9fff\d]{0,3}(?:天|周|月|年|星期|礼拜))"
+)
+_MEASURE = re.compile(
+    r"加装|增设|设置|安装|改用|改为|改成|划为|划定|启动|改造|补贴|增至|建成|配备|出台|开展|整治|排查|叫停|关停|禁止|新增"
+    r"|升级|加固|开通|更换|整改"
+)
+_SINCE_THEN = re.compile(r"(?:[一两二三四五六七八九十半几\d]+个?(?:天|周|月|年|星期|礼拜)|多年|多时|不久)$")
+AFTERMATH_SHARE = 0.6  # of the bigrams before 后 found in the stored lead
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _aftermath(stored: str, title: str) -> bool:
+    """Does a canonical headline recall the stored story before 后 (`AFTERMATH_SHARE` of its bigrams in the plain stored
+    lead) and tell a measure taken after it (`_MEASURE`)? Another occurrence it tells (又一家) is told apart first."""
+    found = _AFTERMATH.match(title)
+    if found is None or _SINCE_THEN.search(found.group(1)) or not _MEASURE.search(title, found.end()):
+        return False
+    recall = found.group(1)
+    pairs = [recall[i : i + 2] for i in range(len(recall) - 1)]
+    return sum(pair in stored for pair in pairs) >= AFTERMATH_SHARE * len(pairs)
 
 
 def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
