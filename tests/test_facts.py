@@ -643,3 +643,33 @@ def test_a_count_closing_its_clause_is_not_the_next_clause_s_missing() -> None:
     facts = extract("采石场坍塌事故死亡人数上升至3人 失联司机遗体找到", "")
     assert facts.value(DEATHS) == 3 and facts.value(MISSING) == 0
     assert extract("事故已造成3人 受伤", "").value(INJURED) == 3
+
+
+def test_a_poisoning_opening_the_next_clause_befell_those_counted_before_it() -> None:
+    """3名受助人员烧炭取暖 一氧化碳中毒 and 一位82岁的老人独自在家烧煤炉取暖，不幸一氧化碳中毒身亡 tell what they were
+    doing, then the poisoning that befell them (round 107); a clause opening with anything else stays its own, and the
+    cause of a poisoning is no toll."""
+    assert extract("救助站3名受助人员烧炭取暖 一氧化碳中毒", "").value(INJURED) == 3
+    assert extract("一位82岁的老人独自在家烧煤炉取暖 不幸一氧化碳中毒身亡", "").value(DEATHS) == 1
+    assert extract("3名工人清理化粪池，一氧化碳中毒原因正在调查", "").figures == ()
+    assert extract("5名工人烧炭取暖，其中2人一氧化碳中毒", "").value(INJURED) == 2
+
+
+def test_a_count_opening_a_headline_s_next_clause_is_that_clause_s() -> None:
+    """长者食堂疑似食物中毒 8名老人送医: 疑似 qualifies its own clause, and the 8 taken to hospital are the next
+    clause's, not a count after 中毒 (round 107); those taken to hospital are hurt. 网传 marks the whole sentence."""
+    facts = extract("长者食堂疑似食物中毒 8名老人送医", "")
+    assert facts.value(INJURED) == 8 and not facts.figures[0].rumoured
+    assert extract("网传长者食堂中毒 8名老人送医", "").value(INJURED) == 0
+    assert extract("化工厂爆炸 3人死亡 5人受伤", "").value(DEATHS) == 3
+
+
+def test_a_long_stretch_of_what_they_did_and_a_sidewalk_reach_the_word() -> None:
+    """一名保洁员凌晨在荏坪大道清扫时被小货车撞倒 经抢救无效死亡 (16 characters of what befell them), 一名8岁男孩在…人行道上
+    玩耍时跌入…窨井，经抢救无效死亡 (人行道 starts no count) and …被撞倒，送医后经抢救无效死亡 are one death each
+    (round 107); 致司机及2名随车保洁员死亡 counts the driver too."""
+    assert extract("一名保洁员凌晨在荏坪大道清扫时被小货车撞倒 经抢救无效死亡", "").value(DEATHS) == 1
+    assert extract("一名8岁男孩在雁鸣路人行道上玩耍时跌入窨井，经抢救无效死亡", "").value(DEATHS) == 1
+    assert extract("一名保洁员在路边清扫时被撞倒，送医后经抢救无效死亡", "").value(DEATHS) == 1
+    assert extract("洒水车被追尾 致司机及2名随车保洁员死亡", "").value(DEATHS) == 3
+    assert extract("3名专家在人行道上分析死亡原因", "").figures == ()

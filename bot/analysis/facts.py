@@ -69,13 +69,13 @@ _WHOS = rf"{_WHO}(?:(?:和|及|与|、){_ROLE})?"
 # between who and the figure word: where or why (3名学生|在水库|溺水|死亡, 十余名学生|食物|中毒); the
 # place runs over Han characters that start no other count (人, 名), negate (未受伤) or join another
 # group (和, 及), so 12名专家分析死亡原因 stays no toll
-_DOING_CHAR = r"(?:人民|无人机|巡查|排查|检查井|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
+_DOING_CHAR = r"(?:人民|人行道|人行横道|无人机|巡查|排查|检查井|连人带[车船]|(?![人名位未没无不非免和与及或另治抢看望慰探调查析核帮助安抚访陪悼念]|护(?!网|栏)|救(?!出|起|上)|送(?![带件餐货水奶快外]))[\u4e00-\u9fff])"
 # (人民 starts no count: 在人民医院, nor does 连人带车掉进坑里, nor 无人机 negate: 放无人机时落水, round 103; a guard's
 # or a lineman's rounds are what they were doing (一名保安夜间巡查时坠落, round 105), and a 检查井 is a manhole (一名巡查员
 # 被冲入检查井身亡, round 106), 查 alone looks into; 治 and 看望
 # end the place at a verb of caring:
 # 在医院救治受伤群众; 护网 and 护栏 are things climbed over, not 护理)
-_AT = r"(?:(?:在|于|因|从)(?:人民|无人机|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
+_AT = r"(?:(?:在|于|因|从)(?:人民|人行道|人行横道|无人机|(?![人名位未没无不非免和与及或另治看望慰探陪悼])[\u4e00-\u9fff\d]){1,12}?)?"  # 从12楼: digits too
 _HOW = r"(?:食物|溺水|煤气|一氧化碳|集体|误食(?:(?![人名位未没无不非免和与及或])[\u4e00-\u9fff]){1,4}?)?"
 _FIGURE_WORD = (
     r"死|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|失踪|失联|下落不明|受伤|伤|重伤|轻伤|轻微伤|烧伤|烫伤|中毒|被困"
@@ -115,16 +115,24 @@ def _person(kind: str, words: str) -> list[tuple[str, re.Pattern[str]]]:
 # a verb of caring or looking into (救治, 送, 看望, 调查, 分析: 5名医生全力救治受伤群众 is no toll; 传送带 is no
 # 送医; 被救出时已无生命体征 is being got out), and the word is not followed by the people or the matter
 # it qualifies (受伤群众, 遇难者, 身亡的, 死亡原因)
+# what poisoned them (一氧化碳中毒身亡: the poisoning, then the end it came to)
+_POISON = r"(?:一氧化碳|煤气|沼气|硫化氢|食物)"
+# 3名受助人员烧炭取暖 一氧化碳中毒, 一位老人独自在家烧煤炉取暖，不幸一氧化碳中毒身亡: what they were doing, then a
+# clause opening with the poisoning that befell them (round 107); a clause opening with anything else is its own
+_POISONED_CLAUSE = rf"[,，](?=(?:不幸|当场)?{_POISON}中毒)"
+# the poisoning between how it befell them and their end (不幸一氧化碳中毒身亡)
+_POISONED = rf"(?:{_POISON}(?:中毒(?=身亡|死亡))?)?"
+DOING_RUN = 16  # characters of what they were doing (凌晨在荏坪大道清扫时被小货车撞倒: 16, round 107)
 _DOING = (
     # 与货车相撞: what hit them, after what they were doing (快递员送件途中与渣土车相撞身亡, 与一辆重型货车相撞身亡)
     rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,8}}?(?:相撞|碰撞|相刮)"
-    rf"|{_DOING_CHAR}{{1,12}}?)"
+    rf"|{_DOING_CHAR}{{1,{DOING_RUN}}}?(?:{_POISONED_CLAUSE}{_DOING_CHAR}{{0,12}}?)?)"
 )
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
 # …被卷入设备，经抢救无效死亡: the next clause tells the same person's end (the phrase is required there)
 _LUCKLESS_CLAUSE = (
-    r"(?:[,，](?:后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效)"
+    r"(?:[,，](?:后|送医后|送院后|送往医院后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效)"
     # 一名走失老人在河边被发现，已无生命体征; 一名落水男子，被救上岸时已无生命体征
     r"|[,，](?:被?[\u4e00-\u9fff]{0,4}?时|发现时)?(?=(?:已经?)?(?:无|没有|失去)生命体征))"
 )
@@ -133,7 +141,7 @@ _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘�
 
 
 def _doing(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_DOING}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}")
+    return kind, re.compile(rf"{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_DOING}{_HOW}{_ENDED}{_POISONED}(?:{words}){_QUALIFIES}")
 
 
 # 一产妇剖宫产后死亡, 一男孩在鱼塘溺水身亡: one person, said without a measure word (the groups are
@@ -163,7 +171,7 @@ def _one(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     # next clause what befell them (被)
     befell = rf"(?:{_DOING_CHAR}{{1,12}}?[,，]被{_DOING_CHAR}{{0,8}}?)"
     return kind, re.compile(
-        rf"{_ONE}{_AT}(?:{befell}|{_DOING})?(?:溺水)?{_ENDED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
+        rf"{_ONE}{_AT}(?:{befell}|{_DOING})?(?:溺水)?{_ENDED}{_POISONED}(?:{words})(?![\u4e00-\u9fff]?(?:的|者|群众))"
     )
 
 
@@ -201,7 +209,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (DEATHS, re.compile(rf"{_NUM}具(?:遗体|尸体|遗骸)")),
     *_person(DEATHS, f"死亡|遇难|罹难|身亡|丧生|殒命|溺亡|遇害|牺牲|殉职|{_NO_VITALS}"),
     *_person(MISSING, "失踪|失联|下落不明"),
-    *_person(INJURED, f"受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|{_HURT_BY}|中毒|伤亡|死伤|负伤"),
+    # 8名老人送医: those taken to hospital are hurt, as `_doing`'s are (round 107: 老人 left no doing between)
+    *_person(INJURED, f"受伤|受轻伤|受重伤|重伤|轻微伤|轻伤|烧伤|烫伤|{_HURT_BY}|中毒|伤亡|死伤|负伤|送医|送院"),
     # 就医学生增至58人, 送医学生增至53人: in a poisoning's follow-up, those treated are the poisoned
     (INJURED, re.compile(rf"(?:就医|就诊|送医)(?:人数|{_WHO}(?:人数)?){_UP}{_NUM}{_COUNTED}")),
     (
@@ -225,8 +234,9 @@ _SUMMED_WORDS = (
     (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
     (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
 )
+# (who they were may be said at length, as `_doing` reads it: 致司机及2名随车保洁员死亡, round 107)
 _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
-    (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
+    (kind, re.compile(rf"{_WITH_ONE}{_NUM}{_CNT}{_AGE}{_WHOS}{_AT}(?:{_DOING})?{_HOW}{_ENDED}(?:{words}){_QUALIFIES}"))
     for kind, words in _SUMMED_WORDS
 ]
 # 5名工人和2名路人受伤: two counts of two groups, each named, befallen by one word, add up (round 100)
@@ -275,6 +285,9 @@ _TRADITIONAL = re.compile(r"[難傷損萬億餘兩數幾蹤聯災響轉離瀉醫
 _CLAUSE_SPACE = re.compile(
     r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff]{2})"
     rf"|(?<=\d人)[ \t\u3000\u00a0]+(?=(?:{_FIGURE_WORD})(?:司机|人员|者|群众|乘客|旅客|游客|工人|矿工|船员|家属|亲属))"
+    # and so does a count of people opening the next clause (疑似食物中毒 8名老人送医: the 8 are the next clause's, not
+    # a count after 中毒; round 107)
+    r"|(?<=[\u4e00-\u9fff]{2})[ \t\u3000\u00a0]+(?=\d+[名人位][\u4e00-\u9fff])"
 )
 # other spaces between Han characters, or a Han character and a digit (致 3 人 死 亡), are no separators
 # (two numbers stay apart)
