@@ -729,3 +729,10 @@ def test_a_river_chief_a_jump_into_the_river_or_a_notice_is_no_name() -> None:
     assert read("记者查看了多块河长公示牌，一名外卖骑手跳河救人") == {}
     assert read("水务局通报工业园区企业超计划用水情况，城郊工业园区多家企业收到通知") == {}
     assert read("苇塘河漂着死鱼") == {"water": frozenset({"苇塘"})}
+
+
+def test_along_a_one_character_river_or_inside_a_sentry_box_is_no_name() -> None:
+    """志愿者沿芎河连夜寻找 names no river called 者沿芎, 侧门岗亭里没有人 no estate called 班岗亭 (round 107); a road
+    named 沿江 keeps its name."""
+    assert read("不少志愿者沿芎河两岸连夜寻找，值班岗亭里没有人") == {}
+    assert read("车辆行至沿江路口时失控") == {"road": frozenset({"沿江"})}

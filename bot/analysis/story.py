@@ -1156,10 +1156,12 @@ _NOT_SITE = frozenset(
         " 短路 之路 堵路 拦路 挡路 让路 带路 封路 迷路 野路 过江 渡江 跨江 同村 邻村 本村 全村 驻村 外村"
         " 管路 回路 套路 网路 沿江 沿河 沿湖 沿海 顺江 顺河"
         " 间里 噼里 劈里"  # 包间里, 砸得噼里啪啦 (round 100)
+        " 亭里"  # 值班岗亭里没有人 (round 107)
         " 山沟 水沟 管沟 缆沟 代沟 鸿沟 地沟 深沟 阴沟 壕沟 边沟 田沟 河沟 明沟 暗沟 沿沟 小沟 大沟 臭沟 路沟 泥沟 一沟 条沟"
         " 跳河 跳江 跳湖 投河 投江 投湖 巡河 巡湖"  # 骑手跳河救人, 河长巡河: a deed at the water, not its name (round 107)
     )
 )
+_ALONG = frozenset("沿顺")  # 沿芎河, 顺漕河: along a river
 # words before a kind of place that describe it, not name it (附近医院, 同类工地, 涉事学校, 在建项目,
 # 那边工地): no site is read from them
 _DESCRIPTOR = frozenset(
@@ -1354,6 +1356,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
             or (kind in ("works", "venue") and name[-2:] in _TRADE)
         ):
             continue
+        if kind == "water" and name[-2:-1] in _ALONG:
+            continue  # 志愿者沿芎河寻找: along a river of one character, beyond what a name is read as (round 107)
         if "第" in name[1:]:
             name = name[name.index("第") :]  # 禾露乳业第二牧场: the second ranch, not one named 业第二
         if name[:1] == "期":
