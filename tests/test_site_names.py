@@ -736,3 +736,8 @@ def test_along_a_one_character_river_or_inside_a_sentry_box_is_no_name() -> None
     named 沿江 keeps its name."""
     assert read("不少志愿者沿芎河两岸连夜寻找，值班岗亭里没有人") == {}
     assert read("车辆行至沿江路口时失控") == {"road": frozenset({"沿江"})}
+
+
+def test_along_the_street_is_no_street_s_name() -> None:
+    """家属沿街张贴寻人启事 names no street called 属沿 (round 107)."""
+    assert read("家属沿街张贴寻人启事，临街商铺也帮忙转发") == {}

@@ -654,5 +654,6 @@ def test_a_measure_taken_after_the_story_is_its_follow_up() -> None:
         )
         == 1.0
     )
+    assert after("棠溪水库钓鱼者溺亡后 岚屿县建起库区巡查台账", "岚屿县水利局建起库区每日巡查台账。") == 1.0
     assert after("棠溪水库钓鱼者溺亡后 库区一名巡查员突发心梗", "巡查员在巡查途中突发心梗，被送往县医院。") < 0.5
     assert after("柘岭水库游船侧翻事件后 景区加装护栏", "柘岭水库景区在码头加装护栏，游船全部停航检修。") < 0.5
