@@ -657,3 +657,20 @@ def test_a_measure_taken_after_the_story_is_its_follow_up() -> None:
     assert after("棠溪水库钓鱼者溺亡后 岚屿县建起库区巡查台账", "岚屿县水利局建起库区每日巡查台账。") == 1.0
     assert after("棠溪水库钓鱼者溺亡后 库区一名巡查员突发心梗", "巡查员在巡查途中突发心梗，被送往县医院。") < 0.5
     assert after("柘岭水库游船侧翻事件后 景区加装护栏", "柘岭水库景区在码头加装护栏，游船全部停航检修。") < 0.5
+
+
+def test_an_office_answering_the_story_in_its_words_is_its_follow_up() -> None:
+    """环卫处回应柳溪坊公厕早锁门问题 answers the story of that toilet locked early (round 107); who raised it
+    (居民反映的问题) is no word of any story, and an answer in other words answers another story."""
+    stored = stored_lead(
+        canonical(
+            f"柳溪坊公厕傍晚六点就锁门 夜市摊主如厕难{TITLE_END}柳溪坊夜市旁的公厕每天傍晚六点锁门，摊主只能跑到两条街外。"
+        )
+    )
+
+    def answer(title: str, text: str) -> float:
+        return score(stored, story(canonical(f"{title}{TITLE_END}{text}")))
+
+    assert answer("公厕开放时间延长至夜间12点", "岚屿县环卫处回应柳溪坊公厕早锁门问题，自本周起延长开放时间。") == 1.0
+    assert answer("垃圾清运时间调整", "岚屿县环卫处回应居民反映的问题，垃圾清运改到早上七点以后。") < 0.5
+    assert answer("公厕加装无障碍扶手", "岚屿县环卫处回应城北菜市场公厕没有扶手问题，已加装扶手。") < 0.5
