@@ -741,3 +741,9 @@ def test_along_a_one_character_river_or_inside_a_sentry_box_is_no_name() -> None
 def test_along_the_street_is_no_street_s_name() -> None:
     """家属沿街张贴寻人启事 names no street called 属沿 (round 107)."""
     assert read("家属沿街张贴寻人启事，临街商铺也帮忙转发") == {}
+
+
+def test_an_old_people_s_home_is_named_before_its_type() -> None:
+    """福泰老年公寓 is named 福泰, as 福泰公寓 is (round 107): 老年 says what the flats are, as 安置房 does."""
+    assert read("苌溪区福泰老年公寓本周突然停业") == {"estate": frozenset({"福泰"})}
+    assert read("福泰公寓老板跑了") == {"estate": frozenset({"福泰"})}

@@ -1186,8 +1186,9 @@ _DESCRIPTOR = frozenset(
 _WHOSE = frozenset(str.split("孩子 侄子 儿子 女儿 外甥 孙子 孙女 闺女 老公 老婆 媳妇 爸爸 妈妈 同学 同事 朋友 邻居"))
 # a kind of place that begins an office's name (市场监管局, 市场监督管理所): no site
 _OFFICE_AFTER = {"市场": ("监管", "监督")}
-# what kind of project or building a site is, between its name and its kind (渡鸦湾安置房项目, 洄龙湾商业综合体项目)
-_PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业 专科"))
+# what kind of project or building a site is, between its name and its kind (渡鸦湾安置房项目, 洄龙湾商业综合体项目,
+# 福泰老年公寓: round 107)
+_PROJECT_TYPES = tuple(str.split("安置房 综合体 保障房 回迁房 商品房 写字楼 住宅 商业 专科 老年 青年 人才 养老"))
 
 
 def _project_type(text: str, at: int, ending: bool) -> str | None:
