@@ -747,3 +747,8 @@ def test_an_old_people_s_home_is_named_before_its_type() -> None:
     """福泰老年公寓 is named 福泰, as 福泰公寓 is (round 107): 老年 says what the flats are, as 安置房 does."""
     assert read("苌溪区福泰老年公寓本周突然停业") == {"estate": frozenset({"福泰"})}
     assert read("福泰公寓老板跑了") == {"estate": frozenset({"福泰"})}
+
+
+def test_paving_a_road_is_no_road_s_name() -> None:
+    """说是在换水管，可两个月了也没见铺路 names no road called 没见铺 (round 107)."""
+    assert read("说是在换水管，可两个月了也没见铺路") == {}
