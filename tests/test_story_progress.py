@@ -76,3 +76,11 @@ def test_a_nuisance_that_fell_is_progress_a_temperature_or_water_level_that_fell
     assert tells_progress(canonical("填埋场臭气整治：作业面全覆盖 厂界臭气浓度降至12"))
     assert not tells_progress(canonical("寒潮来袭 最低气温降至零下8度"))
     assert not tells_progress(canonical("水库水位降至死水位 三个村饮水困难"))
+
+
+def test_a_notice_on_the_event_is_a_follow_up() -> None:
+    """柳溪路电梯困人事件通报 reports how the story went on (round 107), as 事件追踪 does; the event named alone
+    does not."""
+    assert tells_progress(canonical("柳溪路电梯困人事件通报"))
+    assert tells_progress(canonical("柳溪路燃气泄漏事故处理通报"))
+    assert not tells_progress(canonical("柳溪路电梯困人事件"))
