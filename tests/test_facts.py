@@ -673,3 +673,9 @@ def test_a_long_stretch_of_what_they_did_and_a_sidewalk_reach_the_word() -> None
     assert extract("一名保洁员在路边清扫时被撞倒，送医后经抢救无效死亡", "").value(DEATHS) == 1
     assert extract("洒水车被追尾 致司机及2名随车保洁员死亡", "").value(DEATHS) == 3
     assert extract("3名专家在人行道上分析死亡原因", "").figures == ()
+
+
+def test_one_person_named_beside_a_count_of_missing_is_one_more() -> None:
+    """船长及5名船员出海捕捞时失联 is 6 missing, as 致司机及2名乘客死亡 is 3 dead (round 107)."""
+    assert extract("船长及5名船员出海捕捞时失联", "").value(MISSING) == 6
+    assert extract("5名船员出海捕捞时失联", "").value(MISSING) == 5

@@ -233,6 +233,7 @@ _WITH_ONE = (
 _SUMMED_WORDS = (
     (DEATHS, f"死亡|身亡|溺亡|遇难|罹难|丧生|{_NO_VITALS}"),
     (INJURED, "受伤|受轻伤|受重伤|重伤|轻伤|烧伤|烫伤|中毒"),
+    (MISSING, "失踪|失联|下落不明"),  # 船长及5名船员出海捕捞时失联: 6 (round 107)
 )
 # (who they were may be said at length, as `_doing` reads it: 致司机及2名随车保洁员死亡, round 107)
 _PLUS_ONE: list[tuple[str, re.Pattern[str]]] = [
