@@ -674,3 +674,17 @@ def test_an_office_answering_the_story_in_its_words_is_its_follow_up() -> None:
     assert answer("公厕开放时间延长至夜间12点", "岚屿县环卫处回应柳溪坊公厕早锁门问题，自本周起延长开放时间。") == 1.0
     assert answer("垃圾清运时间调整", "岚屿县环卫处回应居民反映的问题，垃圾清运改到早上七点以后。") < 0.5
     assert answer("公厕加装无障碍扶手", "岚屿县环卫处回应城北菜市场公厕没有扶手问题，已加装扶手。") < 0.5
+
+
+def test_a_village_named_after_its_back_is_no_after() -> None:
+    """后塘村那条水渠又黑又臭 grumbles about the story's ditch: the 后 of 后塘村 is no 'after', so no 'happened again
+    after' (round 107); 补偿款付清后 后湖村拆迁户又反映… still tells another case."""
+    stored = stored_lead(
+        canonical(f"填埋场渗滤液外溢 后塘村灌溉渠水发黑{TITLE_END}连日降雨后，填埋场渗滤液外溢，流入后塘村的灌溉渠。")
+    )
+    assert not told_apart(
+        stored, story(canonical(f"后塘村那条水渠又黑又臭，菜都不敢浇了{TITLE_END}渠里的水黑得跟酱油一样。"))
+    )
+    assert not told_apart(stored, story(canonical(f"楂湾后塘村的渠又黑了{TITLE_END}渠里的水黑得跟酱油一样。")))
+    other = story(canonical(f"南塘村补偿款付清后 后湖村拆迁户又反映过渡费停发{TITLE_END}后湖村拆迁户反映过渡费停发。"))
+    assert told_apart(stored, other)

@@ -1661,7 +1661,10 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
 # 结清工资后又有30名工人讨薪, 风波刚平…又因, 刚整治完店招 又要求): of the labelled pairs of A–G, T1–T16 whose
 # second headline says so, 77 told two stories and none one (round 45); so does another one after it (整改后 另一名
 # 工伤工人仍等了五个月, round 97). A toll that rose after it (事故后又有一名伤者不治) is the story going on
-_AFTER_AGAIN = re.compile(r"(?:后|完|刚平|结束)[\u4e00-\u9fff]{0,8}?(?:又|再次|再度|另一)")
+# (a 后 opening a headline or a village's name, 后塘村那条水渠又黑又臭, 楂湾后塘村的渠又黑了, is no after: round 107)
+_AFTER_AGAIN = re.compile(
+    r"(?:(?<!^)后(?![\u4e00-\u9fff][村镇])|完|刚平|结束)[\u4e00-\u9fff]{0,8}?(?:又|再次|再度|另一)"
+)
 # a toll right after the again-word: the story going on (事故又有1人死亡, 事故后又有一名伤者不治)
 _TOLL_AFTER = re.compile(r"[\u4e00-\u9fff\d]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难)")
 
