@@ -1801,12 +1801,14 @@ def _told_together(stored_lead: str, query: Story) -> bool:
     """Rules beside the pair model: a follow-up that recalls the day and the deed of the stored story
     (`recalls`) is its follow-up, however much else changed (an outcome days later: 原因查明, 事故认定),
     unless it says it tells another occurrence (又一起, 再次发生); so is a headline telling what was done
-    after it (`_aftermath`)."""
-    stored = plain(stored_lead)
-    if _aftermath(stored, query.title) or _answers(stored, query.head):
+    after it (`_aftermath`) or an office answering it (`_answers`), in the story's words. The query's side of
+    those is read once per query (cached); most queries say neither and cost no look at the stored lead."""
+    recalled = (*_aftermath(query.title), *_answers(query.head))
+    if recalled and any(_recalled(words, plain(stored_lead)) for words in recalled):
         return True
     if len(query.dates) < 2:
         return False
+    stored = plain(stored_lead)
     if not _recalled_at(stored, query) or tells_another(query.lead):
         return False  # the schemes' words of the stored lead are looked up only for a recalled day
     return recalls(stored, query, _known(_scheme_words(stored, query), query))
@@ -1828,13 +1830,13 @@ AFTERMATH_SHARE = 0.6  # of the bigrams before 后 found in the stored lead
 
 
 @lru_cache(maxsize=STORED_CACHE)
-def _aftermath(stored: str, title: str) -> bool:
-    """Does a canonical headline recall the stored story before 后 (`AFTERMATH_SHARE` of its bigrams in the plain stored
-    lead) and tell a measure taken after it (`_MEASURE`)? Another occurrence it tells (又一家) is told apart first."""
+def _aftermath(title: str) -> tuple[str, ...]:
+    """The words before 后 of a canonical headline telling a measure taken after it (`_MEASURE`), which must recall
+    the stored story (`_recalled`); none without. Another occurrence it tells (又一家) is told apart first."""
     found = _AFTERMATH.match(title)
     if found is None or _SINCE_THEN.search(found.group(1)) or not _MEASURE.search(title, found.end()):
-        return False
-    return _recalled(found.group(1), stored)
+        return ()
+    return (found.group(1),)
 
 
 def _recalled(words: str, stored: str) -> bool:
@@ -1850,9 +1852,10 @@ _ANSWERS = re.compile(r"回应([\u4e00-\u9fff\d]{4,22}?)(?:的?问题|一事|事
 _RAISED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:反映|投诉|质疑|关注|关心|提出)的?")
 
 
-def _answers(stored: str, head: str) -> bool:
-    """Does a plain head answer the stored story, named in its words (`_ANSWERS`, `_recalled`)?"""
-    return any(_recalled(_RAISED.sub("", m.group(1)), stored) for m in _ANSWERS.finditer(head))
+@lru_cache(maxsize=STORED_CACHE)
+def _answers(head: str) -> tuple[str, ...]:
+    """The words a plain head answers a story by (`_ANSWERS`), which must recall the stored story (`_recalled`)."""
+    return tuple(_RAISED.sub("", m.group(1)) for m in _ANSWERS.finditer(head))
 
 
 def _scheme_words(stored: str, query: Story) -> Mapping[str, frozenset[str]]:
