@@ -1816,8 +1816,9 @@ def _told_together(stored_lead: str, query: Story) -> bool:
 
 # a headline telling what was done after a story, in the first report's words (筲箕坝水库垂钓者溺亡后 库区沿岸加装围网,
 # 戒毒所脱逃事件后 所外就医改为院内远程会诊): its words before 后, not a time since (复产一个月后: `_AGAIN`), and a
-# measure taken after it. Of the labelled pairs of A–G, T1–T42 whose second headline says so, 17 told one story and
-# none two; those naming what happened after it instead (法官猝死事件后 一名书记员突发脑溢血) take no measure (round 107)
+# measure taken after it. Of the labelled pairs of A–G, T1–T44 whose second headline says so, 22 told one story and
+# one two, told apart first by its again-word (被罚后又被查出); those naming what happened after it instead (法官猝死事件后
+# 一名书记员突发脑溢血) take no measure (round 107)
 _AFTERMATH = re.compile(
     r"([\u4e00-\u9fff\d]{4,20}?)(?:事件|事故)?后(?![\u4e00-\u9fff\d]{0,3}(?:天|周|月|年|星期|礼拜))"
 )
@@ -1846,8 +1847,8 @@ def _recalled(words: str, stored: str) -> bool:
 
 
 # an office answering a story in its words (蓥川环卫集团回应长乐坊公厕早锁门问题, 回应村民反映的南埠人民法庭立案难问题):
-# of the labelled pairs of T1–T44 whose second side says so, 6 told one story and none two (round 107). Who raised it
-# (村民反映的) is no word of the story
+# of the labelled pairs of A–G, T1–T44 whose second side says so, 5 told one story and none two (round 107). Who raised
+# it (村民反映的) is no word of the story
 _ANSWERS = re.compile(r"回应([\u4e00-\u9fff\d]{4,22}?)(?:的?问题|一事|事件|情况|的报道|的投诉|的质疑|的反映|的诉求)")
 _RAISED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:反映|投诉|质疑|关注|关心|提出)的?")
 
