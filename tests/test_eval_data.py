@@ -85,6 +85,8 @@ DATA_T41 = DATA.parent / "reposts_t41"
 DATA_T42 = DATA.parent / "reposts_t42"
 DATA_T43 = DATA.parent / "reposts_t43"
 DATA_T44 = DATA.parent / "reposts_t44"
+DATA_T45 = DATA.parent / "reposts_t45"
+DATA_T46 = DATA.parent / "reposts_t46"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -252,6 +254,8 @@ T41_PLACES, T42_PLACES = ("榫川", "蓣坪", "榀湾"), ("棼阳", "莩岭", "�
 # T43, T44 (hundred-and-seventh round): city management, sanitation and waste; elderly care, child welfare and
 # social assistance
 T43_PLACES, T44_PLACES = ("蓥川", "荏坪", "楂湾"), ("芎阳", "莪岭", "蒺港")
+# T45, T46 (hundred-and-eighth round): K-12 schools and school food safety; public security and traffic police
+T45_PLACES, T46_PLACES = ("栝川", "芪坪", "荛湾"), ("橐阳", "萏岭", "蘖港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -907,6 +911,39 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t43", DATA_T43, T44_PLACES), ("t44", DATA_T44, T43_PLACES))
+                    ),
+                    # T45 and T46 (hundred-and-eighth round): K-12 schools and school food safety; public
+                    # security and traffic police; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *T39_PLACES,
+                                *T40_PLACES,
+                                *T41_PLACES,
+                                *T42_PLACES,
+                                *T43_PLACES,
+                                *T44_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t45", DATA_T45, T46_PLACES), ("t46", DATA_T46, T45_PLACES))
                     ),
                 )
             ),
