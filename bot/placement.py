@@ -20,7 +20,7 @@ give the same incidents, tiers, upgrades and 进展.
 from __future__ import annotations
 
 import re
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -31,6 +31,7 @@ from bot.analysis.facts import DEATHS, INJURED, LABELS, LOSS, MISSING, RUMOUR, f
 from bot.analysis.headline import headline_joins
 from bot.analysis.judge import Judge
 from bot.analysis.judgement import Judgement
+from bot.analysis.matcher import short_forms
 from bot.analysis.normalize import variants
 from bot.analysis.short_names import abbreviates
 from bot.analysis.similarity import routes
@@ -259,7 +260,7 @@ def _follow_up(
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
         words = set(judgement.match.words()) | set(incident.match.words()) | listed
-        run = specific_run(incident.title, title, {w for form in words for w in variants(form)})
+        run = specific_run(incident.title, title, _scheme_forms(words))
         if run and _kept_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
             continue
         # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
@@ -271,6 +272,12 @@ def _follow_up(
         if best is None or rank > best[0]:
             best = (rank, incident)
     return best[1] if best else None
+
+
+def _scheme_forms(words: Iterable[str]) -> frozenset[str]:
+    """The forms the schemes' words are found as: their spellings and a subject's short names (枧田中学 for
+    栝川市枧田中学, round 108), which every story of the subject may say in its headline: no story's own name."""
+    return frozenset(f for word in words for f in variants(word) | short_forms(word))
 
 
 def _kept_apart(item: Item, judge: Judge, incident: Incident) -> bool:
@@ -398,7 +405,7 @@ def _headline(
             continue
         if not ours & _concepts(incident.match, frozenset(), theirs):
             continue
-        words = {w for form in [*judgement.match.words(), *incident.match.words()] for w in variants(form)}
+        words = _scheme_forms([*judgement.match.words(), *incident.match.words()])
         if short:
             value = headline_joins(title, TITLE_END.join([theirs, *judge.leads(incident.number)]), words)
         else:

@@ -1186,3 +1186,30 @@ async def test_a_leader_s_namesake_in_both_headlines_is_no_name_of_a_story(store
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert sorted(row[3] for row in got) == [1, 1]
+
+
+async def test_a_subjects_short_name_in_both_headlines_names_no_story_of_its_own(store: Store) -> None:
+    """Both headlines say 枧湖中学, the short name of the scheme's 岚川市枧湖中学 (its full name only in the texts):
+    every story of the school says so, so a gas blast in its canteen is no follow-up of the dormitory fire
+    (round 108); a retelling sharing the dormitory's own name still joins."""
+    cfg = one_scheme({"name": "学校", "subjects": ["岚川市枧湖中学"], "events": {"火灾": 4, "受伤": 3}})
+    items = [
+        _item("city", "http://s/1", "枧湖中学学生宿舍发生火灾 一间寝室被烧毁", "岚川市枧湖中学学生宿舍昨晚起火。", 0),
+        _item(
+            "city",
+            "http://s/2",
+            "枧湖中学食堂天然气管道泄漏引发爆燃 2名厨工受伤",
+            "岚川市枧湖中学食堂的天然气管道泄漏，引发爆燃，2名厨工受伤送医。",
+            20,
+        ),
+        _item(
+            "forum",
+            "http://s/3",
+            "枧湖中学学生宿舍着火了，三楼全是烟，受伤的同学不少",
+            "岚川市枧湖中学，昨晚的事。",
+            40,
+        ),
+    ]
+    got = await live(store, items, cfg)
+    assert got == replayed(items, cfg)
+    assert {row[0]: row[3] for row in got} == {items[0].title: 2, items[1].title: 1}
