@@ -688,3 +688,24 @@ def test_a_village_named_after_its_back_is_no_after() -> None:
     assert not told_apart(stored, story(canonical(f"楂湾后塘村的渠又黑了{TITLE_END}渠里的水黑得跟酱油一样。")))
     other = story(canonical(f"南塘村补偿款付清后 后湖村拆迁户又反映过渡费停发{TITLE_END}后湖村拆迁户反映过渡费停发。"))
     assert told_apart(stored, other)
+
+
+def test_no_one_hurt_is_not_the_story_that_counted_victims() -> None:
+    """安童校车一辆空车翻入水沟 无人员伤亡 is not the school bus that overturned with 4名学生受伤 (round 108); a rumour
+    of victims the query answers, or a query counting victims of its own, is left to the other rules."""
+    bus = stored_lead(
+        canonical(
+            f"东平公交集团一辆校车在葭湄路侧翻 4名学生受伤{TITLE_END}东平公交集团一辆校车在葭湄路侧翻，4名学生受伤送医。"
+        )
+    )
+
+    def apart(stored: str, title: str, text: str) -> bool:
+        return told_apart(stored, story(canonical(f"{title}{TITLE_END}{text}")))
+
+    empty = "东平公交集团一辆空车在葭湄路翻入路边水沟，车辆侧翻，未造成人员伤亡。"
+    assert apart(bus, "东平公交集团一辆空车翻入路边水沟 无人员伤亡", empty)
+    assert not apart(bus, "东平公交集团校车侧翻 4名学生受伤 无人员死亡", "4名学生受伤，无人员死亡。")
+    rumour = stored_lead(
+        canonical(f"网传东平公交集团校车侧翻 4名学生受伤{TITLE_END}网传一辆校车在葭湄路侧翻，4名学生受伤。")
+    )
+    assert not apart(rumour, "东平公交集团一辆空车翻入路边水沟 无人员伤亡", empty)

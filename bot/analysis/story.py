@@ -658,6 +658,15 @@ class Story:
         return _HEARSAY.search(self.head) is not None
 
     @cached_property
+    def unhurt(self) -> bool:
+        """The head says no one was hurt (未造成人员伤亡, as the grading reads it: `facts.extract`), counts no
+        victims itself and passes on no hearsay (`_unhurt_apart`)."""
+        if self.hearsay or ("伤" not in self.head and "亡" not in self.head) or self.kinded_tolls:
+            return False
+        found = extract(self.head)
+        return bool(found.negated) and not any(found.value(kind) for kind in _READ_KINDS)
+
+    @cached_property
     def tolls(self) -> frozenset[float]:  # of the head: tolls said to have risen (增至21人)
         return tolls(self.head, rising=True)
 
@@ -1609,7 +1618,8 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     towns (`_towns_apart`), of two bus routes (`_routes_apart`), of two things of one kind (`_things_apart`:
     vehicles, parts of a building, substances, premises, works) or a death toll that fell (`_deaths_fell`),
     headlines telling another occurrence (`_told_again`) or bringing in another site (`_sites_brought_in`),
-    accusing a leader the stored story never names (`_named_accused`), naming another numbered unit
+    accusing a leader the stored story never names (`_named_accused`), no one hurt where the story counts victims
+    (`_unhurt_apart`), naming another numbered unit
     (`_numbered_apart`: 5号冷库 / 3号冷库, 第三牧场 / 第二牧场) or telling of somewhere else (`_elsewhere`: 邻县, 外地).
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
@@ -1627,6 +1637,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or query.towns
         or query.routes
         or query.kinded_tolls
+        or query.unhurt
         or "人数" in query.head  # 死亡人数上升至15人 (`_deaths_fell`)
         or _headline_dead(query.title)
         or any(query.things)
@@ -1647,6 +1658,7 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or _towns_apart(stored_lead, query)
         or _routes_apart(stored, query)
         or _deaths_fell(stored, query)
+        or _unhurt_apart(stored, query)
         or _things_apart(stored, query)
         or _other_cadres(stored, query)
         or _other_posts(stored, query)
@@ -1655,6 +1667,16 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
         or _numbered_apart(stored, query)
         or _elsewhere(stored, query)
     )
+
+
+def _unhurt_apart(stored: str, query: Story) -> bool:
+    """The query says no one was hurt (`Story.unhurt`) where the stored lead counts the dead or hurt, unless
+    as hearsay: 安童校车一辆空车翻入路边水沟 无人员伤亡 is not the school bus that overturned with 4名学生受伤. Of the
+    labelled pairs of A–G, T1–T44 that say so, 80 told two stories and none one (round 108)."""
+    if not query.unhurt or _HEARSAY.search(stored):
+        return False
+    counted = _read_tolls(stored) | kinded_tolls(stored)
+    return any(kind in ("dead", "hurt") and value > 0 for kind, value in counted)
 
 
 # a headline saying it happened again after the story was dealt with or some time after it (整改后又被投诉,
