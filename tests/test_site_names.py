@@ -752,3 +752,9 @@ def test_an_old_people_s_home_is_named_before_its_type() -> None:
 def test_paving_a_road_is_no_road_s_name() -> None:
     """说是在换水管，可两个月了也没见铺路 names no road called 没见铺 (round 107)."""
     assert read("说是在换水管，可两个月了也没见铺路") == {}
+
+
+def test_a_street_office_ends_the_name_of_the_road_after_it() -> None:
+    """蘖港街道枨山大道 names the avenue 枨山, not 道枨山 (round 108): 街道 is the street office the road lies in."""
+    assert read("蘖港街道枨山大道一渣土车撞上电动车") == {"road": frozenset({"枨山"})}
+    assert read("枨山大道一渣土车撞上电动车") == {"road": frozenset({"枨山"})}

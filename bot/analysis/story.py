@@ -1354,6 +1354,8 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         if match.group() in _TOWN_SCHOOLS and text[start - 1 : start] in _TOWN_LEVEL:
             start -= 1  # 蕺湾镇中心小学: the town's central school, named by the town (蕺湾中心小学, 蕺湾小学)
         name = _site_name(text[max(0, start - NAME_WINDOW) : start])
+        if name[:1] == "道" and text[start - len(name) - 1 : start - len(name)] == "街":
+            name = name[1:]  # 蘖港街道枨山大道: the street office ends the name (枨山, not 道枨山; round 108)
         for counted in _CLOCK_OR_COUNT.finditer(text, max(0, start - 2 * NAME_WINDOW), start):
             if counted.end() > start - len(name):
                 name = text[counted.end() : start]
