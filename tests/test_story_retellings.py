@@ -712,9 +712,9 @@ def test_no_one_hurt_is_not_the_story_that_counted_victims() -> None:
 
 
 def test_a_lead_telling_it_happened_again_some_time_later_is_another_story() -> None:
-    """嫌疑人落网后两周…又有五辆电动车的电瓶被盗 is another theft, whatever its headline keeps, and so is what
-    happened 不久 after the story's end (round 108); a lead whose 后 names no time (后来又), whose again-word brings
-    a toll (后两天又有一名伤者死亡) or whose 不久 counts from the story's start (事发后不久) tells the story going on."""
+    """嫌疑人落网后两周…又有五辆电动车的电瓶被盗 is another theft, whatever its headline keeps (round 108); a lead
+    whose 后 names no time (后来又), whose again-word brings a toll (后两天又有一名伤者死亡) or which says only 后不久
+    (报警后不久民警赶到) tells the story going on."""
     theft = stored_lead(
         canonical(f"东平花园一夜十余辆电动车电瓶被盗{TITLE_END}东平花园多名居民发现停在楼下的电动车电瓶不翼而飞。")
     )
@@ -724,7 +724,7 @@ def test_a_lead_telling_it_happened_again_some_time_later_is_another_story() -> 
 
     assert apart("东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网后两周，东平花园又有五辆电动车的电瓶在夜里被盗。")
     assert apart("东平花园电瓶被盗 居民怀疑是同一伙人", "退还赔偿不到一个月，东平花园又有五辆电动车的电瓶被盗。")
-    assert apart("东平花园车棚起火 多辆电动车被烧毁", "电瓶被盗案告破后不久，东平花园车棚凌晨起火。")
     assert not apart("东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网，后来又查明他们还偷过别的小区。")
     assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，事发后不久民警赶到现场。")
+    assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，报警后不久民警赶到现场。")
     assert not apart("东平花园电瓶被盗 居民怀疑是同一伙人", "东平花园电瓶被盗后两天又有一名伤者死亡。")
