@@ -260,7 +260,8 @@ def _follow_up(
         if not events & (set(incident.match.words("event")) | story_events(canonical(incident.title))):
             continue
         words = set(judgement.match.words()) | set(incident.match.words()) | listed
-        run = specific_run(incident.title, title, _scheme_forms(words))
+        subjects = {*judgement.match.words("subject"), *incident.match.words("subject")}
+        run = specific_run(incident.title, title, _scheme_forms(words, subjects))
         if run and _kept_apart(item, judge, incident):  # 三号矿坑 is not 二号矿坑, 东沟林班 not 北沟林班
             continue
         # a district names the story only beside the person it is about (栌川县 … 副县长邝庭舟)
@@ -274,10 +275,11 @@ def _follow_up(
     return best[1] if best else None
 
 
-def _scheme_forms(words: Iterable[str]) -> frozenset[str]:
-    """The forms the schemes' words are found as: their spellings and a subject's short names (枧田中学 for
-    栝川市枧田中学, round 108), which every story of the subject may say in its headline: no story's own name."""
-    return frozenset(f for word in words for f in variants(word) | short_forms(word))
+def _scheme_forms(words: Iterable[str], subjects: Iterable[str]) -> frozenset[str]:
+    """The forms the schemes' words are found as: their spellings, and the short names of the subjects among them
+    (枧田中学 for 栝川市枧田中学, round 108), which every story of the subject may say in its headline: no story's
+    own name. Event words have no short names (短名 of 拖欠工资 would be 工资)."""
+    return frozenset(f for word in words for f in variants(word)) | {f for s in subjects for f in short_forms(s)}
 
 
 def _kept_apart(item: Item, judge: Judge, incident: Incident) -> bool:
@@ -405,7 +407,10 @@ def _headline(
             continue
         if not ours & _concepts(incident.match, frozenset(), theirs):
             continue
-        words = _scheme_forms([*judgement.match.words(), *incident.match.words()])
+        words = _scheme_forms(
+            [*judgement.match.words(), *incident.match.words()],
+            [*judgement.match.words("subject"), *incident.match.words("subject")],
+        )
         if short:
             value = headline_joins(title, TITLE_END.join([theirs, *judge.leads(incident.number)]), words)
         else:

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.incidents import IncidentService
 from bot.models import ActionKind, Item, NoticeKind, Tier
-from bot.placement import place, toll_reason
+from bot.placement import _scheme_forms, place, toll_reason
 from bot.replay import replay
 from bot.store.base import Store
 from tests.conftest import START, make_config
@@ -1213,3 +1213,11 @@ async def test_a_subjects_short_name_in_both_headlines_names_no_story_of_its_own
     got = await live(store, items, cfg)
     assert got == replayed(items, cfg)
     assert {row[0]: row[3] for row in got} == {items[0].title: 2, items[1].title: 1}
+
+
+def test_only_subjects_lend_their_short_names_to_the_blanked_words() -> None:
+    """A subject's short name is blanked before a story's own name is looked for (枧湖中学); an event word has
+    none (拖欠工资 would lend 工资, 违规收费 收费, splitting 檫头收费站, a name a story may own)."""
+    forms = _scheme_forms(["岚川市枧湖中学", "违规收费", "拖欠工资"], ["岚川市枧湖中学"])
+    assert {"枧湖中学", "违规收费", "拖欠工资"} <= forms
+    assert not {"收费", "工资"} & forms
