@@ -87,6 +87,8 @@ DATA_T43 = DATA.parent / "reposts_t43"
 DATA_T44 = DATA.parent / "reposts_t44"
 DATA_T45 = DATA.parent / "reposts_t45"
 DATA_T46 = DATA.parent / "reposts_t46"
+DATA_T47 = DATA.parent / "reposts_t47"
+DATA_T48 = DATA.parent / "reposts_t48"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -256,6 +258,8 @@ T41_PLACES, T42_PLACES = ("榫川", "蓣坪", "榀湾"), ("棼阳", "莩岭", "�
 T43_PLACES, T44_PLACES = ("蓥川", "荏坪", "楂湾"), ("芎阳", "莪岭", "蒺港")
 # T45, T46 (hundred-and-eighth round): K-12 schools and school food safety; public security and traffic police
 T45_PLACES, T46_PLACES = ("栝川", "芪坪", "荛湾"), ("橐阳", "萏岭", "蘖港")
+# T47, T48 (hundred-and-ninth round): scenic areas and tourism; city gas and district heating with work safety
+T47_PLACES, T48_PLACES = ("楫川", "荼坪", "桴湾"), ("檵阳", "苴岭", "蓊港")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -944,6 +948,41 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t45", DATA_T45, T46_PLACES), ("t46", DATA_T46, T45_PLACES))
+                    ),
+                    # T47 and T48 (hundred-and-ninth round): scenic areas and tourism; city gas and district
+                    # heating with work safety; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *T39_PLACES,
+                                *T40_PLACES,
+                                *T41_PLACES,
+                                *T42_PLACES,
+                                *T43_PLACES,
+                                *T44_PLACES,
+                                *T45_PLACES,
+                                *T46_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t47", DATA_T47, T48_PLACES), ("t48", DATA_T48, T47_PLACES))
                     ),
                 )
             ),
