@@ -728,3 +728,29 @@ def test_a_lead_telling_it_happened_again_some_time_later_is_another_story() -> 
     assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，事发后不久民警赶到现场。")
     assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，报警后不久民警赶到现场。")
     assert not apart("东平花园电瓶被盗 居民怀疑是同一伙人", "东平花园电瓶被盗后两天又有一名伤者死亡。")
+
+
+def test_a_crash_at_another_time_of_day_is_another_story() -> None:
+    """On one highway a lorry rear-ended another 今天凌晨 and a coach crashed 今天下午: two stories (round 109). Parts
+    of the day that neighbour (上午 / 中午) or meet across midnight (深夜 / 凌晨), or a later report also naming the
+    story's part (今天下午…凌晨发生的), say nothing."""
+    dawn = stored_lead(
+        canonical(
+            f"东平高速一大货车追尾 1名司机死亡{TITLE_END}今天凌晨4时许，东平高速收费站以北，一辆大货车追尾前方半挂车，1名司机死亡。"
+        )
+    )
+
+    def apart(title: str, text: str) -> bool:
+        return told_apart(dawn, story(canonical(f"{title}{TITLE_END}{text}")))
+
+    assert apart("东平高速一大客车与货车相撞 1人死亡", "今天下午，东平高速一辆大客车与货车相撞，1人死亡。")
+    assert apart("东平高速一大客车与货车相撞 1人死亡", "今晚，东平高速一辆大客车与货车相撞，1人死亡。") is False
+    assert apart("东平高速货车追尾 1名司机死亡", "昨天深夜，东平高速一辆大货车追尾，1名司机死亡。") is False
+    assert not apart(
+        "东平高速货车追尾事故 司机身份查明", "今天下午，交警通报了今天凌晨发生的货车追尾事故，1名司机死亡。"
+    )
+    assert not apart("东平高速货车追尾 1名司机死亡", "东平高速一辆大货车追尾，1名司机死亡，事故原因正在调查。")
+    morning = stored_lead(canonical(f"东平高速货车侧翻{TITLE_END}今天上午，东平高速一辆货车侧翻。"))
+    assert not told_apart(
+        morning, story(canonical(f"东平高速货车侧翻 司机受伤{TITLE_END}今天中午，东平高速货车侧翻。"))
+    )
