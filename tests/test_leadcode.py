@@ -69,3 +69,16 @@ def test_random_bmp_text_round_trips() -> None:
     for _ in range(200):
         text = "".join(chr(points[i]) for i in rng.integers(0, len(points), size=int(rng.integers(0, 60))))
         assert roundtrip(text) == text
+
+
+def test_a_name_whose_simplified_form_lies_beyond_the_bmp_is_found_in_a_pooled_lead() -> None:
+    """opencc simplifies 檵 to 𪲛, beyond the Basic Multilingual Plane, which a pooled lead keeps as U+FFFD: a retelling
+    naming 檵阳燃气集团 found no stored lead naming it (round 109). Simplified text writes 檵, and so does the canonical
+    form now; a character beyond the plane in the text itself is still cut."""
+    assert canonical("檵阳燃气集团") == "檵阳燃气集团"
+    lead = canonical(f"枍香苑业主吐槽檵阳燃气集团乱收费{TITLE_END}每户初装费4800元，业主认为不合理。")
+    index = SimilarityIndex()
+    index.add(minhash(lead), "YQ-1", lead)
+    assert index.leads("YQ-1") == [lead]
+    found = index.find(minhash(lead), story(lead), names=("檵阳燃气集团",))
+    assert found is not None and found[0] == "YQ-1"

@@ -55,11 +55,12 @@ def _traditional() -> dict[int, int]:
     """Traditional characters → simplified, one for one (opencc's character table). A character
     one of whose readings is itself (乾: 干 or 乾; 於) is left alone: it is simplified too. Only the
     Basic Multilingual Plane: a class of those compiles to a bitmap, one reaching beyond it to a list
-    of ranges the scan walks for every character (a hundred times slower on every item)."""
+    of ranges the scan walks for every character (a hundred times slower on every item). A character
+    whose simplified form lies beyond it (檵: 𪲛, 633 of the table's) is how simplified text writes it too."""
     return {
         ord(trad): ord(simple[0])
         for trad, simple in traditional_readings().items()
-        if len(simple[0]) == 1 and trad not in simple and ord(trad) < 0x10000
+        if len(simple[0]) == 1 and trad not in simple and ord(trad) < 0x10000 and ord(simple[0]) < 0x10000
     }
 
 

@@ -136,8 +136,14 @@ _NOT_PLACE_END = {
 
 @cache
 def _t2s() -> dict[int, str]:
-    """Traditional → simplified, character by character (opencc's table, first reading)."""
-    return {ord(trad): simple[0] for trad, simple in traditional_readings().items()}
+    """Traditional → simplified, character by character (opencc's table, first reading). A simplified form beyond
+    the Basic Multilingual Plane (檵: 𪲛) is left out: simplified text writes 檵 too, and the index's leads keep
+    only that plane (bot.analysis.leadcode), so a 𪲛 there would not be found again (round 109)."""
+    return {
+        ord(trad): simple[0]
+        for trad, simple in traditional_readings().items()
+        if all(ord(ch) < 0x10000 for ch in simple[0])
+    }
 
 
 CLAUSE = "\ue004"  # private use: where a clause ended in a canonical text kept `with_clauses`
