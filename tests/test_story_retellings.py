@@ -301,6 +301,25 @@ def test_a_short_form_inside_another_firms_name_is_no_short_form() -> None:
     assert features(lead, retold)[column] == 1.0
 
 
+def test_what_a_utility_supplies_is_not_its_short_name() -> None:
+    """燃气 is how people call 东湖燃气集团, but 燃气爆燃 speaks of the gas, and 当地燃气公司 in a report from another
+    city is that city's firm (round 109); 燃气公司那边 still calls the subject."""
+    scheme = SchemeConfig(name="燃气", subjects=["东湖燃气集团"], events={"爆燃": 4})
+    judge = Judge([scheme])
+    lead = stored_lead(
+        canonical(f"东湖燃气集团调压站故障 三个小区停气{TITLE_END}东湖燃气集团一座调压站故障，三个小区停气。")
+    )
+    column = FEATURES.index("who_alias")
+
+    def alias(title: str, text: str) -> float:
+        return features(lead, story(canonical(f"{title}{TITLE_END}{text}"), judge._words))[column]
+
+    assert alias("一居民家中燃气爆燃 1人烧伤", "一户居民家中厨房发生燃气爆燃，一名老人被烧伤。") == 0.0
+    assert alias("岑州市一居民家中燃气爆燃", "岑州市一户居民家中发生爆燃，当地燃气公司称是灶具未关所致。") == 0.0
+    assert alias("小区又停气了", "问了燃气公司那边，说调压站还在修。") == 1.0
+    assert alias("小区又停气了", "几家人都在找燃气，说调压站还在修。") == 1.0
+
+
 def test_a_post_naming_the_subject_only_by_its_short_name_joins_its_story() -> None:
     """A parent's post with no event word of the scheme (呕吐, not 中毒) and only 三中 for 枞阳市第三中学:
     the matcher finds the short name, asks whether it retells a story told under the full name, and the

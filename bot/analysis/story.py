@@ -1067,13 +1067,29 @@ def _called_short(subjects: Iterable[str], query: Story) -> bool:
 ANOTHER_PLACE_REACH = 6  # characters before a short name where another place makes it that place's (荻溪县半程马拉松)
 
 
+# a utility's short name that is also what it supplies (燃气 of 檵阳燃气集团): 燃气爆燃, 燃气管道 speak of the gas, and
+# only the firm's own words after it (燃气公司, 燃气那边, 燃气抢修队) or turning to it (找热力) call the firm (round 109)
+_SUPPLY_FORMS = frozenset(("燃气", "煤气", "天然气", "热力", "供热", "电力", "供电", "供水", "自来水"))
+_FIRM_AFTER = re.compile(r"公司|集团|那边|方面|客服|师傅|工作人员|营业厅|抢修")
+_ASKED_BEFORE = ("找", "问", "打给", "联系")  # whom people turn to: the firm
+
+
 def _short_here(form: str, head: str, other_places: Sequence[str]) -> bool:
     """Is the short name `form` in `head` other than right after a place the subject is not of (马拉松 of 茺阳马拉松
-    in 荻溪县半程马拉松 is 荻溪's race, round 105)?"""
+    in 荻溪县半程马拉松 is 荻溪's race, round 105) or a 当地 of such a place, and for what a utility supplies other than
+    the supply itself (`_SUPPLY_FORMS`)?"""
     at = head.find(form)
     while at >= 0:
         before = head[max(0, at - ANOTHER_PLACE_REACH) : at]
-        if not any(f"{p}{level}" in before for p in other_places for level in LEVELS):  # 荻溪县, not 区里
+        supply = (
+            form in _SUPPLY_FORMS
+            and not _FIRM_AFTER.match(head, at + len(form))
+            and not before.endswith(_ASKED_BEFORE)  # 几家人都在找热力
+        )
+        # 当地燃气公司 in a report from another place (岑州市…当地燃气公司称) is that place's
+        local = bool(other_places) and before.endswith("当地")
+        elsewhere = any(f"{p}{level}" in before for p in other_places for level in LEVELS)  # 荻溪县, not 区里
+        if not (supply or local or elsewhere):
             return True
         at = head.find(form, at + 1)
     return False
