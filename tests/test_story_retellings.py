@@ -773,3 +773,20 @@ def test_a_crash_at_another_time_of_day_is_another_story() -> None:
     assert not told_apart(
         morning, story(canonical(f"东平高速货车侧翻 司机受伤{TITLE_END}今天中午，东平高速货车侧翻。"))
     )
+
+
+def test_only_hurt_is_not_the_story_that_counted_dead() -> None:
+    """旅游大巴追尾货车 ５名游客受伤 is not the coach that overturned with 2名游客死亡 (round 109); a report naming the
+    dead in any words, or the story's rescue (一名救援队员受伤), is left to the other rules."""
+    coach = stored_lead(
+        canonical(
+            f"畅游客运一辆大巴在盘山公路侧翻 2名游客死亡{TITLE_END}畅游客运一辆大巴侧翻，致2名游客死亡、多人受伤。"
+        )
+    )
+
+    def apart(title: str, text: str) -> bool:
+        return told_apart(coach, story(canonical(f"{title}{TITLE_END}{text}")))
+
+    assert apart("畅游客运旅游大巴追尾货车 ５名游客受伤", "畅游客运一辆旅游大巴追尾货车，５名游客受伤，均无生命危险。")
+    assert not apart("畅游客运大巴侧翻 5名伤者转院", "大巴侧翻事故遇难的2名游客身份已确认，5名伤者转院。")
+    assert not apart("盘山公路救援现场 一名救援队员受伤", "大巴侧翻救援现场，一名救援队员被落石砸伤，1人受伤。")
