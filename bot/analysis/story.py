@@ -1721,8 +1721,8 @@ def _unhurt_apart(stored: str, query: Story) -> bool:
 
 # a death said in any words (身亡, 不治, 走了): a report of a fatal story's hurt names its dead too
 _DEATH_WORD = re.compile(r"死|亡|遇难|罹难|丧生|不治|没了|走了")
-# the story's rescue (救援现场…一名救援队员受伤) is the story going on
-_RESCUE = re.compile(r"救援|搜救|抢险|救护|处置")
+# the story's rescue (救援现场…一名救援队员受伤, 事故中一名工友上前施救时…) is the story going on
+_RESCUE = re.compile(r"救援|搜救|抢险|救护|施救|处置|事故中")
 
 
 def _hurt_only_apart(stored: str, query: Story) -> bool:
