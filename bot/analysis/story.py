@@ -1654,7 +1654,8 @@ def told_apart(stored_lead: str, query: Story, again: bool = True) -> bool:
     headlines telling another occurrence (`_told_again`, or a lead telling it some time later: `_AGAIN_LATER`) or
     bringing in another site (`_sites_brought_in`),
     accusing a leader the stored story never names (`_named_accused`), no one hurt where the story counts victims
-    (`_unhurt_apart`), happening at another time of day (`_times_apart`), naming another numbered unit
+    (`_unhurt_apart`) or only hurt where it counts the dead (`_hurt_only_apart`), happening at another time of day
+    (`_times_apart`), naming another numbered unit
     (`_numbered_apart`: 5号冷库 / 3号冷库, 第三牧场 / 第二牧场) or telling of somewhere else (`_elsewhere`: 邻县, 外地).
     The headline's own signs are read once per query (cached); most queries name none and cost one look at
     their cached sides."""
