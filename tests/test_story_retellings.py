@@ -58,6 +58,16 @@ def merged(a: Item, b: Item, schemes: list[SchemeConfig] | None = None) -> bool:
     return judge.similar(b) == "A"
 
 
+def stored_report(title: str, text: str) -> str:
+    """What the index keeps of a report: its stored lead."""
+    return stored_lead(canonical(f"{title}{TITLE_END}{text}"))
+
+
+def apart(stored: str, title: str, text: str) -> bool:
+    """Do the story rules (`told_apart`) tell a report from a stored lead?"""
+    return told_apart(stored, story(canonical(f"{title}{TITLE_END}{text}")))
+
+
 def test_a_colloquial_retelling_keeping_the_details_joins() -> None:
     """The details it keeps (城北车队, 停运, 半年的加班费) carry it over the threshold; another story about
     the same subject, sharing only the subject's name, stays far below."""
@@ -712,21 +722,13 @@ def test_a_village_named_after_its_back_is_no_after() -> None:
 def test_no_one_hurt_is_not_the_story_that_counted_victims() -> None:
     """安童校车一辆空车翻入水沟 无人员伤亡 is not the school bus that overturned with 4名学生受伤 (round 108); a rumour
     of victims the query answers, or a query counting victims of its own, is left to the other rules."""
-    bus = stored_lead(
-        canonical(
-            f"东平公交集团一辆校车在葭湄路侧翻 4名学生受伤{TITLE_END}东平公交集团一辆校车在葭湄路侧翻，4名学生受伤送医。"
-        )
+    bus = stored_report(
+        "东平公交集团一辆校车在葭湄路侧翻 4名学生受伤", "东平公交集团一辆校车在葭湄路侧翻，4名学生受伤送医。"
     )
-
-    def apart(stored: str, title: str, text: str) -> bool:
-        return told_apart(stored, story(canonical(f"{title}{TITLE_END}{text}")))
-
     empty = "东平公交集团一辆空车在葭湄路翻入路边水沟，车辆侧翻，未造成人员伤亡。"
     assert apart(bus, "东平公交集团一辆空车翻入路边水沟 无人员伤亡", empty)
     assert not apart(bus, "东平公交集团校车侧翻 4名学生受伤 无人员死亡", "4名学生受伤，无人员死亡。")
-    rumour = stored_lead(
-        canonical(f"网传东平公交集团校车侧翻 4名学生受伤{TITLE_END}网传一辆校车在葭湄路侧翻，4名学生受伤。")
-    )
+    rumour = stored_report("网传东平公交集团校车侧翻 4名学生受伤", "网传一辆校车在葭湄路侧翻，4名学生受伤。")
     assert not apart(rumour, "东平公交集团一辆空车翻入路边水沟 无人员伤亡", empty)
 
 
@@ -734,59 +736,43 @@ def test_a_lead_telling_it_happened_again_some_time_later_is_another_story() -> 
     """嫌疑人落网后两周…又有五辆电动车的电瓶被盗 is another theft, whatever its headline keeps (round 108); a lead
     whose 后 names no time (后来又), whose again-word brings a toll (后两天又有一名伤者死亡) or which says only 后不久
     (报警后不久民警赶到) tells the story going on."""
-    theft = stored_lead(
-        canonical(f"东平花园一夜十余辆电动车电瓶被盗{TITLE_END}东平花园多名居民发现停在楼下的电动车电瓶不翼而飞。")
+    theft = stored_report("东平花园一夜十余辆电动车电瓶被盗", "东平花园多名居民发现停在楼下的电动车电瓶不翼而飞。")
+    assert apart(
+        theft, "东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网后两周，东平花园又有五辆电动车的电瓶在夜里被盗。"
     )
-
-    def apart(title: str, text: str) -> bool:
-        return told_apart(theft, story(canonical(f"{title}{TITLE_END}{text}")))
-
-    assert apart("东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网后两周，东平花园又有五辆电动车的电瓶在夜里被盗。")
-    assert apart("东平花园电瓶被盗 居民怀疑是同一伙人", "退还赔偿不到一个月，东平花园又有五辆电动车的电瓶被盗。")
-    assert not apart("东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网，后来又查明他们还偷过别的小区。")
-    assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，事发后不久民警赶到现场。")
-    assert not apart("东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，报警后不久民警赶到现场。")
-    assert not apart("东平花园电瓶被盗 居民怀疑是同一伙人", "东平花园电瓶被盗后两天又有一名伤者死亡。")
+    assert apart(theft, "东平花园电瓶被盗 居民怀疑是同一伙人", "退还赔偿不到一个月，东平花园又有五辆电动车的电瓶被盗。")
+    assert not apart(theft, "东平花园电瓶被盗 居民怀疑是同一伙人", "嫌疑人落网，后来又查明他们还偷过别的小区。")
+    assert not apart(theft, "东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，事发后不久民警赶到现场。")
+    assert not apart(theft, "东平花园电瓶被盗 民警赶到", "东平花园电瓶被盗，报警后不久民警赶到现场。")
+    assert not apart(theft, "东平花园电瓶被盗 居民怀疑是同一伙人", "东平花园电瓶被盗后两天又有一名伤者死亡。")
 
 
 def test_a_crash_at_another_time_of_day_is_another_story() -> None:
     """On one highway a lorry rear-ended another 今天凌晨 and a coach crashed 今天下午: two stories (round 109). Parts
     of the day that neighbour (上午 / 中午) or meet across midnight (深夜 / 凌晨), or a later report also naming the
     story's part (今天下午…凌晨发生的), say nothing."""
-    dawn = stored_lead(
-        canonical(
-            f"东平高速一大货车追尾 1名司机死亡{TITLE_END}今天凌晨4时许，东平高速收费站以北，一辆大货车追尾前方半挂车，1名司机死亡。"
-        )
+    dawn = stored_report(
+        "东平高速一大货车追尾 1名司机死亡", "今天凌晨4时许，东平高速收费站以北，一辆大货车追尾前方半挂车，1名司机死亡。"
     )
-
-    def apart(title: str, text: str) -> bool:
-        return told_apart(dawn, story(canonical(f"{title}{TITLE_END}{text}")))
-
-    assert apart("东平高速一大客车与货车相撞 1人死亡", "今天下午，东平高速一辆大客车与货车相撞，1人死亡。")
-    assert apart("东平高速一大客车与货车相撞 1人死亡", "今晚，东平高速一辆大客车与货车相撞，1人死亡。") is False
-    assert apart("东平高速货车追尾 1名司机死亡", "昨天深夜，东平高速一辆大货车追尾，1名司机死亡。") is False
+    assert apart(dawn, "东平高速一大客车与货车相撞 1人死亡", "今天下午，东平高速一辆大客车与货车相撞，1人死亡。")
+    assert not apart(dawn, "东平高速一大客车与货车相撞 1人死亡", "今晚，东平高速一辆大客车与货车相撞，1人死亡。")
+    assert not apart(dawn, "东平高速货车追尾 1名司机死亡", "昨天深夜，东平高速一辆大货车追尾，1名司机死亡。")
     assert not apart(
-        "东平高速货车追尾事故 司机身份查明", "今天下午，交警通报了今天凌晨发生的货车追尾事故，1名司机死亡。"
+        dawn, "东平高速货车追尾事故 司机身份查明", "今天下午，交警通报了今天凌晨发生的货车追尾事故，1名司机死亡。"
     )
-    assert not apart("东平高速货车追尾 1名司机死亡", "东平高速一辆大货车追尾，1名司机死亡，事故原因正在调查。")
-    morning = stored_lead(canonical(f"东平高速货车侧翻{TITLE_END}今天上午，东平高速一辆货车侧翻。"))
-    assert not told_apart(
-        morning, story(canonical(f"东平高速货车侧翻 司机受伤{TITLE_END}今天中午，东平高速货车侧翻。"))
-    )
+    assert not apart(dawn, "东平高速货车追尾 1名司机死亡", "东平高速一辆大货车追尾，1名司机死亡，事故原因正在调查。")
+    morning = stored_report("东平高速货车侧翻", "今天上午，东平高速一辆货车侧翻。")
+    assert not apart(morning, "东平高速货车侧翻 司机受伤", "今天中午，东平高速货车侧翻。")
 
 
 def test_only_hurt_is_not_the_story_that_counted_dead() -> None:
     """旅游大巴追尾货车 ５名游客受伤 is not the coach that overturned with 2名游客死亡 (round 109); a report naming the
     dead in any words, or the story's rescue (一名救援队员受伤), is left to the other rules."""
-    coach = stored_lead(
-        canonical(
-            f"畅游客运一辆大巴在盘山公路侧翻 2名游客死亡{TITLE_END}畅游客运一辆大巴侧翻，致2名游客死亡、多人受伤。"
-        )
+    coach = stored_report(
+        "畅游客运一辆大巴在盘山公路侧翻 2名游客死亡", "畅游客运一辆大巴侧翻，致2名游客死亡、多人受伤。"
     )
-
-    def apart(title: str, text: str) -> bool:
-        return told_apart(coach, story(canonical(f"{title}{TITLE_END}{text}")))
-
-    assert apart("畅游客运旅游大巴追尾货车 ５名游客受伤", "畅游客运一辆旅游大巴追尾货车，５名游客受伤，均无生命危险。")
-    assert not apart("畅游客运大巴侧翻 5名伤者转院", "大巴侧翻事故遇难的2名游客身份已确认，5名伤者转院。")
-    assert not apart("盘山公路救援现场 一名救援队员受伤", "大巴侧翻救援现场，一名救援队员被落石砸伤，1人受伤。")
+    assert apart(
+        coach, "畅游客运旅游大巴追尾货车 ５名游客受伤", "畅游客运一辆旅游大巴追尾货车，５名游客受伤，均无生命危险。"
+    )
+    assert not apart(coach, "畅游客运大巴侧翻 5名伤者转院", "大巴侧翻事故遇难的2名游客身份已确认，5名伤者转院。")
+    assert not apart(coach, "盘山公路救援现场 一名救援队员受伤", "大巴侧翻救援现场，一名救援队员被落石砸伤，1人受伤。")
