@@ -219,6 +219,9 @@ CASES = [
     ("events", "火灾", "消防火灾调查认定", True),  # 消防: the fire service, not prevention
     ("events", "坠落", "开展防高处坠落专项检查", False),  # 防, a short object, a campaign (round 100)
     ("events", "坠落", "建设防护栏后仍有高处坠落", True),
+    ("events", "中毒", "开展防一氧化碳中毒宣传进社区", False),  # a longer object before the campaign (round 110)
+    ("events", "火灾", "人防地下车库火灾工作组进驻", True),  # 人防: civil air defence, not a guard
+    ("events", "中毒", "防护服不合格致一氧化碳中毒", True),  # no campaign after the event word
     ("events", "火灾", "消防站火灾检查时发现", True),
     ("events", "泄漏", "燃气泄漏物业没人管", True),  # 物业 starts after the word
     ("events", "塌方", "塌方路段已封闭", True),  # a street suffix after an event word is no street name

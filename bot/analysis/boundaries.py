@@ -186,7 +186,8 @@ _NOT_REPORTED_AFTER = re.compile(
 )
 # 防 and a short object right before an event word that a campaign's word follows (防高处坠落专项检查,
 # 防溺水安全教育): what is guarded against (round 100); not the fire service's 消防
-_GUARD_WORD_BEFORE = re.compile(r"(?<!消)防[\u4e00-\u9fff]{1,2}$")
+# a longer object (防一氧化碳中毒宣传, round 110) only after a 防 that no word before it takes (国防, 人防, 堤防)
+_GUARD_WORD_BEFORE = re.compile(r"(?<!消)防[\u4e00-\u9fff]{1,2}$|(?<![消国边人堤海空联布设攻])防[\u4e00-\u9fff]{3,4}$")
 _CAMPAIGN = re.compile(r"(?:事故|事件)?(?:专项|宣传|教育|检查|排查|整治|培训|演练|知识|措施|提示|提醒|安全|工作)")
 KIND_NOUNS = ("事故", "事件")  # 爆炸事故典型案例: the event word, its kind noun, then the suffix
 # an event word after these is what is guarded against, not what happened (防溺水安全教育, 防止欠薪, 反腐败,
@@ -338,7 +339,7 @@ class Boundaries:
         found = _NOT_REPORTED_AFTER.match(normal, end)
         if found is not None and where[found.end() - 1] - where[end - 1] == found.end() - end:
             return True
-        if _GUARD_WORD_BEFORE.search(normal, max(0, start - 3), start) and _CAMPAIGN.match(normal, end):
+        if _GUARD_WORD_BEFORE.search(normal, max(0, start - 6), start) and _CAMPAIGN.match(normal, end):
             return True  # 防高处坠落专项检查: a campaign against the event, the guard and a short object before it
         guard = _GUARDED_BEFORE.search(normal, max(0, start - 12), start)
         if guard is None and normal[start:end] in KIND_NOUNS:
