@@ -101,6 +101,11 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("地铁将于明日起停运两周进行改造", "停运", True),  # a notice of what is planned
         ("小区计划停水一天", "停水", True),
         ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
+        # a period announced at the head of the sentence (round 110); not one that has run until now
+        ("今日起至本周五，为配合管道更换，部分楼栋每天上午临时停气", "停气", True),
+        ("12月8日起至12月10日，东片小区临时停水", "停水", True),
+        ("自3月起至今，公司一直拖欠工资", "拖欠", False),
+        ("今日起至本周五施工。昨晚小区突然停气", "停气", False),  # another sentence
         ("严禁拖欠农民工工资", "拖欠", True),  # a prohibition
         ("严禁律师事务所乱收费", "乱收费", True),  # with whom it binds between (round 98)
         (
