@@ -758,3 +758,11 @@ def test_a_street_office_ends_the_name_of_the_road_after_it() -> None:
     """蘖港街道枨山大道 names the avenue 枨山, not 道枨山 (round 108): 街道 is the street office the road lies in."""
     assert read("蘖港街道枨山大道一渣土车撞上电动车") == {"road": frozenset({"枨山"})}
     assert read("枨山大道一渣土车撞上电动车") == {"road": frozenset({"枨山"})}
+
+
+def test_another_site_s_kind_ends_the_name_after_it() -> None:
+    """桠口大道菟山立交 names the avenue 桠口 and the interchange 菟山, not 道菟山 (round 110), so a retelling that
+    names only 菟山立交 names the stored story's site; 公园东湖路 names 东湖 likewise."""
+    assert read("桠口大道菟山立交施工支架坍塌") == {"road": frozenset({"桠口", "菟山"})}
+    assert read("菟山立交支架坍塌") == {"road": frozenset({"菟山"})}
+    assert read("湖滨公园东湖路") == {"venue": frozenset({"湖滨"}), "road": frozenset({"东湖"})}

@@ -1145,6 +1145,8 @@ BARE_NAME = 3
 # estate's does
 _ESTATE_ENDINGS = frozenset("府苑园湾庭邸居墅郡")
 _SITE_WORDS = {kind: _kinds({kind: words})[1] for kind, words in SITE_KINDS.items()}
+# a site kind of two or more characters, or the street office: the name read after it starts after it
+_KIND_ENDINGS = (*(w for words in SITE_KINDS.values() for w in words.split() if len(w) > 1), "街道")
 # characters that end whatever precedes a site's name (在迎宾大道, 枫林区东环路, 行至建设大道)
 _NAME_STOP = re.compile(
     r"[一个的在了是被把从这那该此某各其位处条名辆家座所省市县区镇乡至到往由于自"
@@ -1380,8 +1382,10 @@ def sites(text: str) -> dict[str, frozenset[str]]:
         if match.group() in _TOWN_SCHOOLS and text[start - 1 : start] in _TOWN_LEVEL:
             start -= 1  # 蕺湾镇中心小学: the town's central school, named by the town (蕺湾中心小学, 蕺湾小学)
         name = _site_name(text[max(0, start - NAME_WINDOW) : start])
-        if name[:1] == "道" and text[start - len(name) - 1 : start - len(name)] == "街":
-            name = name[1:]  # 蘖港街道枨山大道: the street office ends the name (枨山, not 道枨山; round 108)
+        if len(name) == 3 and text.endswith(_KIND_ENDINGS, 0, start - len(name) + 1):
+            # 蘖港街道枨山大道: the street office ends the name (枨山, not 道枨山; round 108); so does another
+            # site's kind (桠口大道菟山立交: 菟山, not 道菟山; round 110)
+            name = name[1:]
         for counted in _CLOCK_OR_COUNT.finditer(text, max(0, start - 2 * NAME_WINDOW), start):
             if counted.end() > start - len(name):
                 name = text[counted.end() : start]
