@@ -106,6 +106,11 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("12月8日起至12月10日，东片小区临时停水", "停水", True),
         ("自3月起至今，公司一直拖欠工资", "拖欠", False),
         ("今日起至本周五施工。昨晚小区突然停气", "停气", False),  # another sentence
+        # an invitation to report (round 110); not a report itself, nor one in another clause
+        ("公司公布举报电话，欢迎司乘人员实名举报收费站工作人员违规收费", "违规收费", True),
+        ("欢迎群众实名举报收费站违规收费行为", "违规收费", True),
+        ("司机实名举报收费站违规收费", "违规收费", False),
+        ("欢迎市民监督，但昨天收费站仍在违规收费", "违规收费", False),
         ("严禁拖欠农民工工资", "拖欠", True),  # a prohibition
         ("严禁律师事务所乱收费", "乱收费", True),  # with whom it binds between (round 98)
         (

@@ -80,6 +80,9 @@ _SUPPOSED = re.compile(
 # every clause after it the notice's (not 自3月起至今, a period that has run until now; round 110)
 _NOTICE_PERIOD = re.compile(r"(?:即日|今日|明日|次日|本周|下周|下月|\d{1,2}月\d{1,2}日)起(?:至|到)(?!今)")
 _SENTENCE_START = re.compile(r"[。！？!?\n]")
+# 欢迎司乘人员实名举报收费站工作人员违规收费: an invitation to report what may happen, reported by no one (round 110)
+_INVITED = re.compile(r"(?:欢迎|鼓励|敬请|呼吁)[^，。！？；,!?;]{0,10}?(?:举报|监督|投诉|反映)")
+INVITATION_REACH = 30  # characters before the event word searched for the invitation in its clause
 NOTICE_REACH = 60  # characters before the event word searched for the sentence's announced period
 
 
@@ -305,5 +308,7 @@ def is_negated(text: str, start: int) -> bool:
     if _NEGATOR.search(clause) is not None or _SUPPOSED.search(clause) is not None:
         return True
     if _NOTICE_PERIOD.search(_SENTENCE_START.split(text[max(0, start - NOTICE_REACH) : start])[-1]) is not None:
+        return True
+    if _INVITED.search(_CLAUSE_START.split(text[max(0, start - INVITATION_REACH) : start])[-1]) is not None:
         return True
     return text.startswith(KIND_NOUNS, start) and _NEGATED_KIND.search(clause) is not None
