@@ -61,7 +61,27 @@ ORG_SUFFIXES = (
     "大队",
 )
 ADMIN_SUFFIXES = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "村", "街道", "城区", "新区")  # 江城市, 临川区
-PLACE_SUFFIXES = frozenset({"路", "街", "大街", "大道", "巷", "弄", "桥", "大桥", "路口", "路段", "隧道"})  # streets
+# streets, also as jieba reads a street with where on it (蔟桥|路上, round 110)
+PLACE_SUFFIXES = frozenset(
+    {
+        "路",
+        "街",
+        "大街",
+        "大道",
+        "巷",
+        "弄",
+        "桥",
+        "大桥",
+        "路口",
+        "路段",
+        "隧道",
+        "路上",
+        "路边",
+        "路旁",
+        "街上",
+        "街头",
+    }
+)
 # a region followed by one of these names a street (蘅皋路), not the region; a bridge or tunnel named after
 # a place (蘅皋大桥) is usually in it
 STREET_SUFFIXES = PLACE_SUFFIXES - {"桥", "大桥", "隧道"}
