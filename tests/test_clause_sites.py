@@ -200,3 +200,24 @@ def test_places_of_a_story_are_read_within_clauses(text: str, misread: str) -> N
 )
 def test_a_kind_character_ending_a_common_word_names_no_site(text: str) -> None:
     assert sites(canonical(text, with_clauses=True)) == {}
+
+
+LISTED = (
+    f"蔟桥街道多个小区深夜飘刺鼻异味{TITLE_END}连续一个多星期，每到夜里11点以后，蔟桥街道澄园、绿荫里、景和花园几个小区"
+    "就飘来一股像烧塑料又带点酸臭的异味。"
+)
+
+
+@pytest.mark.parametrize(
+    ("ticket", "apart"),
+    [
+        ("12345工单：蔟桥街道澄园小区夜间异味扰民", 0.0),  # a member of the stored list of estates
+        ("12345工单：蔟桥街道桂馨小区夜间异味扰民", 1.0),  # an estate the stored story does not name
+    ],
+)
+def test_a_name_in_a_list_of_sites_of_one_kind_is_a_site_of_it(ticket: str, apart: float) -> None:
+    """澄园、绿荫里、景和花园几个小区 names the estate 澄园 too (round 110): a ticket about 澄园小区 is not set apart
+    from that story by its site; 桂馨小区, which the list does not hold, still is."""
+    lead = stored_lead(canonical(LISTED, with_clauses=True))
+    query = story(canonical(f"{ticket}{TITLE_END}", with_clauses=True))
+    assert features(lead, query)[FEATURES.index("sites_apart")] == apart

@@ -1489,6 +1489,27 @@ def _numbered(name: str, kind: str, text: str) -> bool:
     return any(short.match(text, m.end()) for m in re.finditer(rf"(?<![一二三四五六七八九十]){number}", text))
 
 
+# the rest of a list whose last member carries the kind of place (澄园、绿荫里、景和花园几个小区, round 110): a name
+# before it is a site of that kind too. In a text with CLAUSE marks (、 is one); members of two to four characters
+_LISTED = {
+    kind: re.compile(
+        rf"(?:{CLAUSE}[\u4e00-\u9fff]{{2,4}}){{0,4}}{CLAUSE}[\u4e00-\u9fff]{{2,4}}?"
+        rf"(?:等|几个|多个|[两三四五六七八九十]个)?(?:{words.pattern})"
+    )
+    for kind, words in _SITE_WORDS.items()
+}
+
+
+def _listed(name: str, kind: str, marked: str) -> bool:
+    """Is `name` a member of a list of sites of `kind` in the marked text (`_LISTED`)?"""
+    at = marked.find(name)
+    while at >= 0:
+        if _LISTED[kind].match(marked, at + len(name)):
+            return True
+        at = marked.find(name, at + 1)
+    return False
+
+
 def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool, bool]:
     """(a site of the stored lead is named in the query's head; both name sites of one kind and
     neither names the other's: 迎宾大道 / 滨江大道, 解放路面馆 / 胜利路烧烤店; both name sites and
@@ -1510,15 +1531,19 @@ def _sites(marked_lead: str, stored_lead: str, query: Story) -> tuple[bool, bool
     regions = query.words.get("region", frozenset()) | _scheme_words(stored_lead, query).get("region", frozenset())
     if regions:
         ours, theirs = _not_regions(ours, regions), _not_regions(theirs, regions)
+
+    def stored_names(site: str, kind: str) -> bool:
+        return _named(site, kind, stored_lead, loose=True) or _listed(site, kind, marked_lead)
+
     other = any(
         not any(_named(site, kind, query.head, loose=True) for site in ours[kind])
-        and not any(_named(site, kind, stored_lead, loose=True) for site in theirs[kind])
+        and not any(stored_names(site, kind) for site in theirs[kind])
         for kind in ours.keys() & theirs.keys()
     )
     apart = (
         bool(ours and theirs)
         and not any(_named(site, kind, query.head, loose=True) for kind, names in ours.items() for site in names)
-        and not any(_named(site, kind, stored_lead, loose=True) for kind, names in theirs.items() for site in names)
+        and not any(stored_names(site, kind) for kind, names in theirs.items() for site in names)
     )
     return same, other, apart
 
