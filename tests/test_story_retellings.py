@@ -572,6 +572,11 @@ def test_an_outcome_marking_when_a_new_event_befell_is_no_outcome() -> None:
     in the closed water park had been joined to its slide's collapse as progress)."""
     assert not _outcome_told(canonical("东平水上乐园停业整改期间 一名电工检修时触电身亡"))
     assert _outcome_told(canonical("东平水上乐园已停业整改"))
+    # a day counted from an outcome is when a new event befell (round 110: a pulper's death on the third day
+    # after the paper mill resumed had joined its sewage-pit poisoning)
+    assert not _outcome_told(canonical("网友发帖说，锦帛纸业复产第三天，制浆车间一名员工被碎浆机卷入身亡"))
+    assert not _outcome_told(canonical("管网工地复工首日 一台挖掘机陷入沟槽"))
+    assert _outcome_told(canonical("锦帛纸业已复产"))
 
 
 def test_goods_gone_missing_are_not_the_warehouse_fire() -> None:

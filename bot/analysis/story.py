@@ -2535,8 +2535,9 @@ def _outcome_told(text: str) -> bool:
     return next(_outcomes(text), None) is not None
 
 
-# the time an outcome lasts (停业整改期间): what a new event's report says of when it befell (round 100)
-_DURING = re.compile(r"[\u4e00-\u9fff]{0,4}?期间")
+# the time an outcome lasts (停业整改期间): what a new event's report says of when it befell (round 100); so is a
+# day counted from it (复产第三天, 复工首日: round 110)
+_DURING = re.compile(r"[\u4e00-\u9fff]{0,4}?期间|第[一二三四五六七八九十两\d]{1,3}[天日周]|首日|当天")
 
 
 def _outcomes(text: str) -> Iterator[str]:
