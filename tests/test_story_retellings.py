@@ -781,3 +781,25 @@ def test_only_hurt_is_not_the_story_that_counted_dead() -> None:
     )
     assert not apart(coach, "畅游客运大巴侧翻 5名伤者转院", "大巴侧翻事故遇难的2名游客身份已确认，5名伤者转院。")
     assert not apart(coach, "盘山公路救援现场 一名救援队员受伤", "大巴侧翻救援现场，一名救援队员被落石砸伤，1人受伤。")
+
+
+def test_two_firms_headlines_stay_apart_though_both_name_their_regulator() -> None:
+    """东平化工…东平环保分局立案调查 and 东平纸业…, whose text tells the same branch of it, are two firms' breaches
+    (round 110): a name both texts hold sets nothing apart, the firms' names still do. A follow-up naming the
+    first firm again is its story."""
+    scheme = SchemeConfig(name="企业", subjects=["东平化工", "东平纸业", "东平环保分局"], events={"超标": 3})
+    judge = Judge([scheme])
+    lead = stored_lead(
+        canonical(
+            f"东平化工雨水排口检出苯胺超标30倍 东平环保分局立案调查{TITLE_END}"
+            "东平环保分局夜查东平化工厂区南侧雨水排口，水样苯胺浓度超标30倍，已立案调查。"
+        )
+    )
+
+    def told(title: str, text: str) -> bool:
+        return told_apart(lead, story(canonical(f"{title}{TITLE_END}{text}"), judge._words))
+
+    assert told(
+        "东平纸业雨水排口化学需氧量超标 企业称系雨水溢流", "东平环保分局在东平纸业东侧雨水排口取样，化学需氧量超标2倍。"
+    )
+    assert not told("东平化工被罚款120万元", "东平环保分局对东平化工雨水排口苯胺超标一案作出处罚。")
