@@ -16,6 +16,7 @@ from bot.analysis.story import (
     TITLE_END,
     _outcome_told,
     canonical,
+    estimate,
     features,
     score,
     sites,
@@ -803,3 +804,18 @@ def test_two_firms_headlines_stay_apart_though_both_name_their_regulator() -> No
         "东平纸业雨水排口化学需氧量超标 企业称系雨水溢流", "东平环保分局在东平纸业东侧雨水排口取样，化学需氧量超标2倍。"
     )
     assert not told("东平化工被罚款120万元", "东平环保分局对东平化工雨水排口苯胺超标一案作出处罚。")
+
+
+def test_a_cadre_named_by_post_and_surname_is_the_one_a_retelling_calls_by_that_surname() -> None:
+    """原副大队长艾某被留置 and 路政那个艾队长被带走了 tell one story (round 110): the press names a cadre under
+    investigation by surname and 某, a retelling by surname and post. Another surname, or another cadre the query
+    says followed (又一名), is not drawn in."""
+    lead = stored_report("东平区交通运输局路政大队原副大队长艾某被留置", "东平区纪委监委通报，艾某涉嫌严重违纪违法。")
+
+    def joined(title: str, text: str) -> bool:
+        return estimate(lead, story(canonical(f"{title}{TITLE_END}{text}")))[0] == 1.0
+
+    assert joined("路政那个艾队长被带走了", "跑运输的都在群里传，说是收了超限车的钱。")
+    assert joined("艾某案判了", "听说判了五年。")
+    assert not joined("路政那个卞队长被带走了", "跑运输的都在群里传。")
+    assert not joined("艾某被留置后 又一名原副大队长接受审查调查", "东平区纪委监委通报。")
