@@ -117,11 +117,8 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 DECIMAL = "\ue002"  # private use: a decimal point in a canonical text
 _DECIMAL_POINT = re.compile(r"(?<=\d)[.．](?=\d)")
 _NUMBER = re.compile(r"(\d+(?:\ue002\d+)?|[〇一二两三四五六七八九十百千万]+)([年月日号]?)")
-_PLACE = re.compile(
-    r"([\u4e00-\u9fff]{2})(?=([省市县])(?!道|街(?!道)|民(?!政|族)|面|值|价|况|容|井))"
-)  # 临川市, 青禾县: the two
-# characters before (a 省道 or 县道 is a road: 那段省道 names no province; 渔市街 a street, 泰川市街道 a city's; 排长队市民等了
-# 三小时 names no city 长队, round 110)
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?=([省市县])(?!道|街(?!道)))")  # 临川市, 青禾县: the two characters before
+# (a 省道 or 县道 is a road: 那段省道 names no province; 渔市街 a street, 泰川市街道 a city's)
 # a market, not a city (建设市场, 装置因市场仍然低迷); 临川市场监管局 is 临川市's office
 _MARKET = re.compile(r"市场(?!监)")
 _NOT_PLACE = re.compile(r"[往到至在于赴回的和与及全本该各我此外]")  # 送往市医院, 全市, 本县: no name
