@@ -103,7 +103,8 @@ def test_ordinary_stories_are_not_rebuttals(title: str, text: str) -> None:
         ("今日起部分线路临时停运", "停运", True),  # a notice of what starts on a day (round 91)
         # a period announced at the head of the sentence (round 110); not one that has run until now
         ("今日起至本周五，为配合管道更换，部分楼栋每天上午临时停气", "停气", True),
-        ("12月8日起至12月10日，东片小区临时停水", "停水", True),
+        ("明日起至下周一，东片小区每天夜间临时停水", "停水", True),
+        ("11月1日起至11月5日，该厂夜间连续偷排废水", "偷排", False),  # a dated period may report what went on
         ("自3月起至今，公司一直拖欠工资", "拖欠", False),
         ("今日起至本周五施工。昨晚小区突然停气", "停气", False),  # another sentence
         # an invitation to report (round 110); not a report itself, nor one in another clause

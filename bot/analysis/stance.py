@@ -76,9 +76,10 @@ _SUPPOSED = re.compile(
     r"如果|假如|假设|万一|倘若|一旦|要是|若是|模拟|将于|将在|计划|拟于|即将|预计将|(?:即日|今日|明日|次日|本周|下周|下月)起"
 )
 
-# 今日起至本周五，为配合管道更换，部分楼栋每天上午临时停气: a period announced at the head of the sentence makes
-# every clause after it the notice's (not 自3月起至今, a period that has run until now; round 110)
-_NOTICE_PERIOD = re.compile(r"(?:即日|今日|明日|次日|本周|下周|下月|\d{1,2}月\d{1,2}日)起(?:至|到)(?!今)")
+# 今日起至本周五，为配合管道更换，部分楼栋每天上午临时停气: a period announced from today on at the head of the
+# sentence makes every clause after it the notice's (round 110); not a dated one (11月1日起至5日，该厂连续偷排 may
+# report what went on), nor 自3月起至今, a period that has run until now
+_NOTICE_PERIOD = re.compile(r"(?:即日|今日|明日|次日|本周|下周|下月)起(?:至|到)(?!今)")
 _SENTENCE_START = re.compile(r"[。！？!?\n]")
 # 欢迎司乘人员实名举报收费站工作人员违规收费: an invitation to report what may happen, reported by no one (round 110)
 _INVITED = re.compile(r"(?:欢迎|鼓励|敬请|呼吁)[^，。！？；,!?;]{0,10}?(?:举报|监督|投诉|反映)")
