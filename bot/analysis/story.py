@@ -1979,18 +1979,26 @@ def _told_together(stored_lead: str, query: Story) -> bool:
 # pairs of A–G, T1–T50 whose stored headline names one so and whose query calls that surname so, all 11 told one story,
 # 6 of them missed before (round 110); a query telling another (又一名原副局长) is not counted
 _ANONYMISED = re.compile(r"(?:长|记|任|理|员|总|官)([\u4e00-\u9fff])某(?![某些种地处天])")
-_CALLED = "某|队长|局长|主任|书记|所长|站长|科长|院长|校长|经理|总|老板|厂长|镇长|村长|支书"
+# a character the query's head follows with 某 or a post: a surname it may call someone by
+_CALLED = re.compile(
+    r"([\u4e00-\u9fff])(?=某|队长|局长|主任|书记|所长|站长|科长|院长|校长|经理|总|老板|厂长|镇长|村长|支书)"
+)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def _called_surnames(head: str) -> frozenset[str]:
+    """The characters a query's head follows with 某 or a post (`_CALLED`), read once per query."""
+    return frozenset(_CALLED.findall(head))
 
 
 def _same_anonymised(stored_lead: str, query: Story) -> bool:
-    """The query calls the cadre the stored headline names by post and surname (`_ANONYMISED`) by that surname."""
+    """The query calls the cadre the stored headline names by post and surname (`_ANONYMISED`) by that surname.
+    The query's side is read first and once (most queries call no one so): the stored lead is looked at only then."""
+    called = _called_surnames(query.head)
+    if not called:
+        return False
     ours = {m.group(1) for m in _ANONYMISED.finditer(stored_lead.partition(TITLE_END)[0])}
-    return (
-        bool(ours)
-        and not tells_another(query.title)
-        and not tells_another(query.lead)
-        and any(re.search(f"{re.escape(surname)}(?:{_CALLED})", query.head) for surname in ours)
-    )
+    return bool(ours & called) and not tells_another(query.title) and not tells_another(query.lead)
 
 
 # a headline telling what was done after a story, in the first report's words (筲箕坝水库垂钓者溺亡后 库区沿岸加装围网,
