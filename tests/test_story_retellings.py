@@ -819,3 +819,33 @@ def test_a_cadre_named_by_post_and_surname_is_the_one_a_retelling_calls_by_that_
     assert joined("艾某案判了", "听说判了五年。")
     assert not joined("路政那个卞队长被带走了", "跑运输的都在群里传。")
     assert not joined("艾某被留置后 又一名原副大队长接受审查调查", "东平区纪委监委通报。")
+
+
+def test_a_rough_head_count_both_say_does_not_make_a_post_retell_another_firms_arrears() -> None:
+    """二十多名工人 is said of many stories: a post about one firm's unpaid workers does not retell another's
+    for saying it too, while a rough figure of the story's own (二十多亩) still carries a retelling."""
+    scheme = SchemeConfig(name="欠薪", subjects=["东平公交集团"], events={"拖欠": 3, "欠薪": 3})
+    site = Item(
+        "forum",
+        "http://x/2",
+        "顺安劳务称从未拖欠 但城东工地的工人坚持说仍被欠薪",
+        "在城东安置房工地干活的工人发帖说，顺安劳务负责人在群里称工资按月发放、从未拖欠，"
+        "但二十多名工人坚持说至今仍被欠薪，九月以来只领过两次生活费。",
+    )
+    other_firm = Item(
+        "weibo",
+        "http://y/2",
+        "东平公交集团拖欠保洁工工资 保洁工讨薪半年无果",
+        "东平公交集团外包的二十多名保洁工说，去年下半年的工资一直被拖欠，大家轮流去讨薪，每次都说再等等。",
+    )
+    assert not merged(site, other_firm, [scheme])
+    fire = Item(
+        "news",
+        "http://x/3",
+        "老鹰岭林场北坡林区雷击起火 明火已被控制",
+        "昨天傍晚一场干雷暴过后，老鹰岭林场北坡林区一棵老松树被雷击起火，林场扑火队连夜扑救，"
+        "今天凌晨明火已被控制，过火面积约二十多亩。",
+    )
+    told = Item("forum", "http://y/3", "打雷把老鹰岭北坡的树劈着了", "听说老鹰岭北坡烧了二十多亩，扑火队忙了一整夜。")
+    forest = SchemeConfig(name="林场", subjects=["老鹰岭林场"], events={"起火": 4})
+    assert merged(fire, told, [forest])

@@ -267,6 +267,17 @@ def rough_figures(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(ranges)
 
 
+_HEAD_COUNT = frozenset("名人位户")  # what a rough head count counts (二十多名, 四十多户)
+
+
+@lru_cache(maxsize=STORED_CACHE)
+def rough_counts(text: str) -> frozenset[float]:
+    """Head counts a canonical text says only roughly (二十多名工人: 20): a round number many stories share,
+    unlike a rough amount or area of the story's own (一千多斤, 二十多亩)."""
+    found = (_value(m.group(1)) for m in _ROUGH.finditer(text) if text[m.end() : m.end() + 1] in _HEAD_COUNT)
+    return frozenset(value for value in found if value)
+
+
 def _roughly_said(ours: Iterable[float], ranges: tuple[tuple[float, float], ...]) -> int:
     """How many of the story's figures a rough figure of the query stands for (85万 for 八十多万)."""
     return sum(1 for f in ours if any(low < f < high for low, high in ranges))
@@ -650,6 +661,10 @@ class Story:
         return rough_figures(self.head)
 
     @cached_property
+    def rough_counts(self) -> frozenset[float]:  # of the head: 二十多名 as 20
+        return rough_counts(self.head)
+
+    @cached_property
     def places(self) -> frozenset[str]:  # of the lead, read within its clauses
         return places(self.marked_lead)
 
@@ -872,6 +887,8 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # tolls change as a story develops (2人受伤 → 增至5人): they are weighed apart from the other
     # figures (times, routes, amounts), which a repost keeps
     stored_tolls, query_tolls = tolls(stored_lead), query.all_tolls
+    # a head count both say only roughly (二十多名工人 / 二十多名养护工) is one many stories share
+    both_rough = rough_counts(stored_lead) & query.rough_counts
     ours_fixed = stored_figures - stored_tolls - {1.0}
     theirs_fixed = query.figures - query_tolls - {1.0}
     # either side may round what the other states exactly (a retelling's 八十多万 for 85万; a first report's
@@ -887,9 +904,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     theirs_compared = frozenset() if query.hearsay else theirs_kinded
     common_kinds = {kind for kind, _ in ours_kinded} & {kind for kind, _ in theirs_compared}
     conflict = len(ours_fixed) >= 2 and len(theirs_fixed) >= 2 and not shared_figures
-    specific = min(
-        2, sum(1 for f in (stored_figures - stored_tolls) & (query.figures - query_tolls) if f >= 10) + rough
-    )
+    specific = min(2, sum(1 for f in (ours_fixed & theirs_fixed) - both_rough if f >= 10) + rough)
     stored_places = places(marked_lead)
     disagree = bool(
         stored_places
