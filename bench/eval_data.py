@@ -103,6 +103,8 @@ SETS = {
     "t48": ROOT / "tests" / "data" / "reposts_t48",
     "t49": ROOT / "tests" / "data" / "reposts_t49",
     "t50": ROOT / "tests" / "data" / "reposts_t50",
+    "t51": ROOT / "tests" / "data" / "reposts_t51",
+    "t52": ROOT / "tests" / "data" / "reposts_t52",
 }
 DATA = SETS["a"]
 CONFIG_NAME, ITEMS_NAME, PAIRS_NAME = "eval_config.yaml", "eval_items.yaml", "repost_pairs.yaml"
@@ -129,7 +131,7 @@ def add_set_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         choices=sorted(SETS),
         default="a",
-        help="评测集：a（默认，tests/data/judgement/）、b … s、u … x（tests/data/judgement_b/ … judgement_x/）、t1 … t50（训练集）",
+        help="评测集：a（默认，tests/data/judgement/）、b … s、u … x（tests/data/judgement_b/ … judgement_x/）、t1 … t52（训练集）",
     )
     group.add_argument("--data", type=Path, help="评测数据目录（含 eval_config.yaml 等三个文件），代替 --set")
 

@@ -91,6 +91,8 @@ DATA_T47 = DATA.parent / "reposts_t47"
 DATA_T48 = DATA.parent / "reposts_t48"
 DATA_T49 = DATA.parent / "reposts_t49"
 DATA_T50 = DATA.parent / "reposts_t50"
+DATA_T51 = DATA.parent / "reposts_t51"
+DATA_T52 = DATA.parent / "reposts_t52"
 sys.path.insert(0, str(DATA.parent.parent.parent / "bench"))
 
 TIERS = {"I", "II", "III", "IV"}
@@ -264,6 +266,9 @@ T45_PLACES, T46_PLACES = ("栝川", "芪坪", "荛湾"), ("橐阳", "萏岭", "�
 T47_PLACES, T48_PLACES = ("楫川", "荼坪", "桴湾"), ("檵阳", "苴岭", "蓊港")
 # T49, T50 (hundred-and-tenth round): bridges, highways and road works; environmental protection enforcement
 T49_PLACES, T50_PLACES = ("蒗溪", "桠口", "菟山"), ("莨江", "菝岭", "蔟桥")
+# T51, T52 (hundred-and-eleventh round): power grid and electricity supply; agriculture, rural revitalisation and
+# farm produce
+T51_PLACES, T52_PLACES = ("蘋江", "梃岭", "荽桥"), ("蒈溪", "芨口", "栉山")
 # every place of W, X and the training writers' sets before T25: none may be a later set's
 BEFORE_T25_PLACES = (
     *W_X_PLACES,
@@ -1024,6 +1029,45 @@ SETS = [
                             ),
                         )
                         for name, folder, other in (("t49", DATA_T49, T50_PLACES), ("t50", DATA_T50, T49_PLACES))
+                    ),
+                    # T51 and T52 (hundred-and-eleventh round): power grid and electricity supply; agriculture,
+                    # rural revitalisation and farm produce; every place of the sets before them and the other writer's
+                    *(
+                        (
+                            name,
+                            folder,
+                            (
+                                *BEFORE_T25_PLACES,
+                                *T25_PLACES,
+                                *T26_PLACES,
+                                *T27_PLACES,
+                                *T28_PLACES,
+                                *T29_PLACES,
+                                *T30_PLACES,
+                                *T31_PLACES,
+                                *T32_PLACES,
+                                *T33_PLACES,
+                                *T34_PLACES,
+                                *T35_PLACES,
+                                *T36_PLACES,
+                                *T37_PLACES,
+                                *T38_PLACES,
+                                *T39_PLACES,
+                                *T40_PLACES,
+                                *T41_PLACES,
+                                *T42_PLACES,
+                                *T43_PLACES,
+                                *T44_PLACES,
+                                *T45_PLACES,
+                                *T46_PLACES,
+                                *T47_PLACES,
+                                *T48_PLACES,
+                                *T49_PLACES,
+                                *T50_PLACES,
+                                *other,
+                            ),
+                        )
+                        for name, folder, other in (("t51", DATA_T51, T52_PLACES), ("t52", DATA_T52, T51_PLACES))
                     ),
                 )
             ),
