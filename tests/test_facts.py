@@ -523,6 +523,13 @@ def test_a_qualifier_inside_a_sentence_marks_only_its_clause() -> None:
         ("货车司机当场死亡", 1),
         ("3名工人当场死亡", 3),  # the count said wins
         ("网传店主已无生命体征", 0),  # hearsay
+        # the end in plain words (round 111): no breath, drowned
+        ("河湾村一老人在菜地碰到垂落的电线 当场没了呼吸", 1),
+        ("一位老人在地里打完药倒在田埂上 家人赶到时已经没了呼吸", 1),
+        ("一男子在鱼塘抽水时落水 被发现时已淹死", 1),
+        ("司机被救出时已没了呼吸", 1),
+        ("一名男孩落水后差点淹死，被路人救起", 0),  # nearly
+        ("他说累得没了呼吸的力气", 0),
     ],
 )
 def test_one_death_told_without_a_count_beside_its_word(text: str, deaths: int) -> None:

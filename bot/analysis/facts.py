@@ -88,7 +88,7 @@ _COUNTED = r"(?:" + _CNT + r"|(?![对家户批群伙帮组班]))"
 _UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
-    r"|就医|就诊|送医|生命体征|遗体|尸体|遗骸"
+    r"|就医|就诊|送医|生命体征|呼吸|气息|遗体|尸体|遗骸"
 )
 
 
@@ -128,13 +128,18 @@ _DOING = (
     rf"(?:{_DOING_CHAR}{{0,12}}?(?:与|和|同)(?:(?![人名位未没无不非免])[\u4e00-\u9fff]){{1,8}}?(?:相撞|碰撞|相刮)"
     rf"|{_DOING_CHAR}{{1,{DOING_RUN}}}?(?:{_POISONED_CLAUSE}{_DOING_CHAR}{{0,12}}?)?)"
 )
+# a death told without a death word (已无生命体征, 当场没了呼吸, 被发现时已淹死: rounds 100, 111)
+_GONE = (
+    r"(?:当场)?(?:已经?)?(?:(?:无|没有|失去)生命体征|没了呼吸|没有了呼吸|停止了呼吸|没了气息"
+    r"|(?<!差点)(?<!险些)(?<!几乎)(?<!差一点)(?:淹死|溺死))"
+)
 # 一名女子不幸身亡, 一名工人当场死亡: how it befell them, right before the word (不 opens no negation here)
 _LUCKLESS = r"(?:经抢救无效|抢救无效|送医后不治|不治|不幸|当场)?"
 # …被卷入设备，经抢救无效死亡: the next clause tells the same person's end (the phrase is required there)
 _LUCKLESS_CLAUSE = (
     r"(?:[,，](?:后|送医后|送院后|送往医院后|终因伤势过重)?(?:经抢救无效|经医院抢救无效|经全力抢救无效|抢救无效|送医后不治|医治无效)"
     # 一名走失老人在河边被发现，已无生命体征; 一名落水男子，被救上岸时已无生命体征
-    r"|[,，](?:被?[\u4e00-\u9fff]{0,4}?时|发现时)?(?=(?:已经?)?(?:无|没有|失去)生命体征))"
+    r"|[,，](?:被?[\u4e00-\u9fff]{0,4}?时|发现时)?(?=" + _GONE + "))"
 )
 _ENDED = rf"(?:{_LUCKLESS_CLAUSE}|{_LUCKLESS})"
 _QUALIFIES = r"(?![\u4e00-\u9fff]?(?:的|者|人|群众|员|工|生|司机|乘客|客|民|童|老人|患|家属|亲属|原因|事故|率))"
@@ -184,8 +189,8 @@ def _household(kind: str, words: str) -> tuple[str, re.Pattern[str]]:
     return kind, re.compile(rf"{_HOUSEHOLD}{_HOUSEHOLD_BETWEEN}{_LUCKLESS}(?:{words}){_QUALIFIES}")
 
 
-# 3人已无生命体征, 救出时已没有生命体征, 猝死: deaths told without a death word
-_NO_VITALS = "(?:已经?)?(?:无|没有|失去)生命体征|猝死"
+# 3人已无生命体征, 救出时已没有生命体征, 当场没了呼吸, 猝死: deaths told without a death word
+_NO_VITALS = rf"{_GONE}|猝死"
 
 # 砸伤5名旅客, 2名游客被挤伤: hurt, told by what hurt them
 _HURT_BY = "砸伤|撞伤|摔伤|划伤|咬伤|割伤|刺伤|扎伤|踩伤|挤伤|压伤|夹伤|擦伤"
@@ -261,7 +266,7 @@ _ONE_AGAIN = re.compile(
 # person's report words so (a larger count said elsewhere is the higher figure and wins)
 _ALONE = re.compile(
     r"(?:店主|车主|户主|房主|船主|老板|司机|驾驶员|驾驶人|男子|女子|老人|男孩|女孩)"
-    r"(?:被[\u4e00-\u9fff]{0,6}?时)?(?:已经?(?:无|没有|失去)生命体征|当场(?:死亡|身亡))"
+    rf"(?:被[\u4e00-\u9fff]{{0,6}}?时)?(?:{_GONE}|当场(?:死亡|身亡))"
 )
 _DEATH_INJURY = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")  # 致1死3伤
 # 致3死, 目前已知2死 (the count closing its clause)
