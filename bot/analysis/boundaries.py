@@ -161,6 +161,7 @@ NOT_HAPPENED_SUFFIXES = (
 # between (数千斤鱼一夜之间接连死亡, round 106)
 _NOT_HUMAN_BEFORE = re.compile(
     r"(?:鱼|鱼类|鱼虾|鱼苗|家禽|牲畜|生猪|猪|羊|牛|鸡|鸭|鹅|蜜蜂|蜂群|树木|苗木|庄稼|植物|动物|宠物|候鸟)"
+    r"(?:子|儿)?"  # 鸭子, 鸡儿 (round 111)
     r"(?:一夜之间|一夜间|一夜|一晚|几天内|数天内|数日内|短时间内)?"
     r"(?:大量|大面积|成批|批量|陆续|集中|相继|接连|先后|突然)?$"
 )
@@ -217,7 +218,7 @@ PREVENTION_PREFIXES = ("防", "防止", "反", "防范", "预防", "根治", "�
 NOT_PREVENTION = ("消防",)
 # livestock dying (上千只蛋鸡接连死亡, 生猪大量死亡; round 102): no person's death, whatever the scheme's 死亡 is for
 _ANIMALS_BEFORE = re.compile(
-    r"(?:猪|鸡|鸭|鹅|鱼|牛|羊|禽|畜|兔|蜂|虾|蟹|鱼苗|牲口)(?:群|苗)?(?:接连|陆续|大量|大批|成批|相继|集中|突然|先后|离奇)?$"
+    r"(?:猪|鸡|鸭|鹅|鱼|牛|羊|禽|畜|兔|蜂|虾|蟹|鱼苗|牲口)(?:群|苗|子|儿)?(?:接连|陆续|大量|大批|成批|相继|集中|突然|先后|离奇)?$"
 )
 _DEATH_WORDS = ("死亡", "病死", "死了")
 _POST = re.compile(POSTS)  # a leading cadre's post right after an organisation (党委书记, 局长)
