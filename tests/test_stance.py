@@ -233,6 +233,18 @@ def test_the_denied_toll_does_not_count_as_an_event() -> None:
     assert "事件「死亡」被否定 0" in judgement.reason and "受伤 1 人（一般）" in judgement.reason
 
 
+def test_the_denied_toll_restated_in_the_text_does_not_count_either() -> None:
+    """The text restating the title's denial (核实后说明：网传有人死亡系谣言) denies the same toll (round 111);
+    a death the text tells as fact still counts."""
+    title = "临川公交集团停车场发生爆炸 网传有人死亡系谣言"
+    denied = Judge([SCHEME_WITH_DEATHS]).judge(
+        Item("s", "u", title, "集团核实后说明：停车场夜间无人值守，网传有人死亡系谣言，爆炸未造成人员伤亡。")
+    )
+    assert denied is not None and "事件「死亡」被否定 0" in denied.reason
+    told = Judge([SCHEME_WITH_DEATHS]).judge(Item("s", "u", title, "另据了解，附近一名路人受惊后突发疾病死亡。"))
+    assert told is not None and "事件「死亡」被否定" not in told.reason
+
+
 @pytest.mark.parametrize(
     ("title", "stance", "tier"),
     [

@@ -238,6 +238,12 @@ def _contested_denial(text: str, hit: Hit) -> bool:
     return _DENIAL.search(clause) is not None and _CONTESTED.match(text, hit.end) is not None
 
 
+def _denies_toll_only(text: str, hit: Hit) -> bool:
+    """Does the hit's clause deny a toll and nothing else (网传有人死亡系谣言)?"""
+    start, end = _clause_around(text, hit.start, hit.end)
+    return _TOLL_ONLY.match(text[start:end].replace(" ", "")) is not None
+
+
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause of the title holding text[start:end] (between spaces or punctuation)."""
     left = max((m.end() for m in _TITLE_CLAUSE.finditer(text, 0, start)), default=0)
@@ -276,6 +282,8 @@ def negated_events(item: Item, hits: Iterable[Hit]) -> frozenset[str]:
         text = fields.get(hit.field, "")
         if hit.field == "title" and any(start <= hit.start < end for start, end in denied):
             negated = True  # the toll a rebuttal denies (网传多人死亡系谣言) is no event of the story
+        elif hit.field == "text" and denied and _denies_toll_only(text, hit):
+            negated = True  # so is the text's restating that denial (…核实后说明：网传有人死亡系谣言; round 111)
         else:
             negated = is_negated(text, hit.start) and not _contested_denial(text, hit)
         seen[hit.word] = seen.get(hit.word, True) and negated
