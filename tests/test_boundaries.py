@@ -196,6 +196,9 @@ CASES = [
     ("events", "死亡", "养殖场生猪大量死亡", False),
     ("events", "死亡", "鱼塘边一男子死亡", True),
     ("events", "死亡", "数千斤鱼一夜之间接连死亡", False),  # when, between the fish and their death (round 106)
+    ("events", "触电", "第一次见面就有触电的感觉", False),  # a figure of speech (round 111)
+    ("events", "触电", "那种触电般的心动", False),
+    ("events", "触电", "一名电工触电的经过", True),
     ("events", "死亡", "一养鸭场数百只鸭子一夜之间接连死亡", False),  # 鸭子: the animal with its suffix (round 111)
     ("events", "死亡", "上百只兔子接连死亡", False),
     ("events", "死亡", "两名工人先后死亡", True),

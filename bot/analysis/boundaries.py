@@ -165,6 +165,8 @@ _NOT_HUMAN_BEFORE = re.compile(
     r"(?:一夜之间|一夜间|一夜|一晚|几天内|数天内|数日内|短时间内)?"
     r"(?:大量|大面积|成批|批量|陆续|集中|相继|接连|先后|突然)?$"
 )
+# a feeling likened to the event (第一次见面就有触电的感觉, 触电般的心动): no event happened
+FIGURATIVE_SUFFIXES = ("的感觉", "般的", "般地", "一般的感觉", "似的感觉")
 DEATH_FORMS = frozenset({"死亡", "死"})
 # a machine burnt out (水泵电机先后烧毁, 压缩机烧毁) is a breakdown, not a fire (round 106)
 _MACHINE_BEFORE = re.compile(r"(?:电机|马达|压缩机|保险丝|线圈|泵)(?:先后|均|都|全部|已经|已|被)?$")
@@ -409,6 +411,8 @@ class Boundaries:
             return True  # 桦沟镇党委|书记 (党委书记 is one word): the subject's own cadre, by post
         if kind == "event" and rest.startswith(("性", "式")):
             return False  # 爆炸性新闻, 爆炸式增长
+        if kind == "event" and rest.startswith(FIGURATIVE_SUFFIXES):
+            return False  # 触电的感觉, 触电般: a figure of speech (round 111)
         if kind == "event" and window[start:end] in _DEATH_WORDS and _ANIMALS_BEFORE.search(window[:start]):
             return False  # 蛋鸡接连死亡
         if kind == "event" and (
