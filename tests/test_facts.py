@@ -109,6 +109,17 @@ def test_the_toll_rises_to_the_latest_figure() -> None:
     assert facts.term() == "死亡 12 人、失踪 2 人"
 
 
+def test_a_corrected_toll_stands_even_below_the_earlier_one() -> None:
+    """此前通报…11人…现将遇难人数更正为9人: the correction is the toll (round 111), in its band; other kinds stay."""
+    facts = extract(
+        "关于便桥冲毁事故遇难人数的更正",
+        "此前通报的便桥冲毁事故遇难人数为11人。经逐一核对身份，其中2人系重复统计，现将遇难人数更正为9人。另有3人受伤。",
+    )
+    assert facts.value(DEATHS) == 9 and facts.value(INJURED) == 3
+    assert facts.band is Tier.III
+    assert extract("死亡人数核减为4人").value(DEATHS) == 4
+
+
 def test_official_bands() -> None:
     assert band_of(30, 0, 0) is Tier.I and band_of(29, 0, 0) is Tier.II
     assert band_of(0, 100, 0) is Tier.I and band_of(0, 99, 0) is Tier.II

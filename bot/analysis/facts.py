@@ -85,7 +85,9 @@ _FIGURE_WORD = (
 _NOT_NEXT = rf"(?!{_WHO}(?:仍然|仍|还|尚|暂)?(?:{_FIGURE_WORD})(?!\s*{_NUM}{_CNT}))"
 # the count after 遇难者为 / 死者达 closes with 人 or 名, or with nothing more: 遇难者为一对母女 counts a pair, not one
 _COUNTED = r"(?:" + _CNT + r"|(?![对家户批群伙帮组班]))"
-_UP = r"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计)\s*"
+# a correction (现将遇难人数更正为9人, round 111) states the figure that stands, above or below the earlier one
+_CORRECTION = r"更正为|更正至|核减为|核减至|修正为|下调为|下调至"
+_UP = rf"(?:已|已经|目前|现)?(?:上升至|上升到|升至|增至|增加至|增加到|达到|达|为|是|共|共计|{_CORRECTION})\s*"
 _TRIGGER = re.compile(
     r"死|亡|遇难|罹难|身亡|丧生|遇害|牺牲|殉职|失踪|失联|下落不明|伤|中毒|呕吐|腹泻|腹痛|头晕|胸闷|恶心|疏散|转移|撤离|安置|受灾|受影响|被困|损失"
     r"|就医|就诊|送医|生命体征|呼吸|气息|遗体|尸体|遗骸"
@@ -387,7 +389,13 @@ def extract(*texts: str) -> Facts:
                 continue
             negated += [m.group(0) for m in _NEGATION.finditer(sentence)]
             figures += _figures(sentence)
+    # a corrected figure replaces whatever else its text says of its kind (此前通报…为11人…现更正为9人)
+    corrected = {f.kind for f in figures if _CORRECTED.search(f.phrase)}
+    figures = [f for f in figures if f.kind not in corrected or _CORRECTED.search(f.phrase)]
     return Facts(tuple(dict.fromkeys(figures)), tuple(dict.fromkeys(negated)))
+
+
+_CORRECTED = re.compile(_CORRECTION)
 
 
 # a text with a space between every few words (柞港 镇 榛岙村 6 名 村民 一氧化碳 中毒) is spaced word by word: its
