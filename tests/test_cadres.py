@@ -47,7 +47,15 @@ def test_no_post_points_where_no_head_of_the_subject_is_accused(title: str) -> N
 
 UNITS = SchemeConfig(
     name="监管场所",
-    subjects=["鸣川市强制隔离戒毒所", "鲸湾市渔政支队", "梓岭区人民检察院", "鸣川市国土局", "茴港车务段"],
+    subjects=[
+        "鸣川市强制隔离戒毒所",
+        "鲸湾市渔政支队",
+        "梓岭区人民检察院",
+        "鸣川市国土局",
+        "茴港车务段",
+        "鸣川供电分公司",
+        "鸣川燃气公司",
+    ],
     events={"被举报": 3, "受贿": 3},
 )
 
@@ -59,6 +67,7 @@ UNITS = SchemeConfig(
         ("鲸湾市渔政支队支队长涉嫌受贿", "队长"),
         ("梓岭区人民检察院副检察长被举报", "检察长"),
         ("茴港车务段副段长被实名举报", "段长"),  # a railway 段's own head (round 99)
+        ("鸣川供电分公司副经理被实名举报", "经理"),  # a branch company's own head (round 111)
     ],
 )
 def test_a_unit_s_own_head_is_named_by_its_kind(title: str, post: str) -> None:
@@ -70,6 +79,8 @@ def test_the_same_post_elsewhere_is_staff() -> None:
     judgement = Judge([UNITS]).judge(
         Item("s", "u", "鸣川市国土局所长被举报受贿", "")
     )  # a station's head, a bureau's staff
+    assert judgement is not None and "领导职务" not in judgement.reason
+    judgement = Judge([UNITS]).judge(Item("s", "u", "鸣川燃气公司经理被举报受贿", ""))  # a company's 经理 is staff
     assert judgement is not None and "领导职务" not in judgement.reason
 
 

@@ -38,7 +38,8 @@ UNIT_HEADS = {
     "场": "场长",
     "段": "段长",  # a railway's 车务段, 工务段, 客运段 (round 99)
 }
-_OWN_HEADS = {"检察院": "检察长"}
+# a branch company is headed by its 经理 (供电分公司副经理被举报, round 111), a company by its 总经理 (in POSTS)
+_OWN_HEADS = {"检察院": "检察长", "分公司": "经理"}
 
 
 @lru_cache(maxsize=16)
