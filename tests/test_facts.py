@@ -243,6 +243,8 @@ def test_a_role_noun_names_who_was_hurt() -> None:
         ("10名消防员赶到现场后受伤", INJURED, 10),
         ("区实验中学23名学生午餐后出现食物中毒症状", INJURED, 23),  # poisoned after lunch
         ("澜桥区实验小学食物中毒事件中毒学生增至56人", INJURED, 56),  # the word, who, then the new count
+        ("茶园农药中毒事件中毒茶农增至12人", INJURED, 12),  # who by trade: 茶农, 养殖户 (round 111)
+        ("中毒养殖户已达5人", INJURED, 5),
         ("第七中学学生中毒事件：就医学生增至58人", INJURED, 58),  # in a poisoning, those treated
         ("一中就诊学生增至53人 市疾控介入流调", INJURED, 53),  # a title with no harm word of its own
         ("第一中学食物中毒送医学生增至53人，其中5人留院观察", INJURED, 53),

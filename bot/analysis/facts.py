@@ -60,8 +60,9 @@ _AGE = r"(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:周)?岁半?的?
 # 3名工人受伤: who, between the count and the word (a role noun, `_ROLE`; `_WHO` when it may be left out)
 _ROLE = (
     r"(?:工人|乘客|学生|初中生|小学生|中学生|高中生|大学生|孩子|少年|旅客|职工|住户|食客|顾客|驾驶员|村民|游客|儿童|群众|人员|员工|矿工|司机|行人|居民|师生|船员|消防员|民警|患者|新生儿|婴幼儿|婴儿|幼儿|老人|农民工|伴娘|伴郎|新娘|新郎|主播"
-    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警|队员|乘客|旅客|游客|学生|村民|居民|儿童|老人)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师)|[\u4e00-\u9fff]{1,2}人)"  # 医护人员, 就餐者,
-    # 施工员, 外卖员, 路人, 乘车人: a role noun; 候车乘客, 过路游客: one said with where they were (round 104)
+    r"|[\u4e00-\u9fff]{1,2}(?:人员|工人|民警|辅警|交警|队员|乘客|旅客|游客|学生|村民|居民|儿童|老人)|[\u4e00-\u9fff]{1,2}(?:者|员|生|工|客|民|师|农|户)|[\u4e00-\u9fff]{1,2}人)"  # 医护人员, 就餐者,
+    # 施工员, 外卖员, 路人, 乘车人: a role noun; 候车乘客, 过路游客: one said with where they were (round 104); 茶农,
+    # 养殖户 (round 111)
 )
 _WHO = rf"{_ROLE}?"
 # two groups counted together (十余名主播和员工受伤, round 100): the second one named in full
