@@ -204,3 +204,20 @@ def test_a_friend_s_account_is_a_netizens_voice() -> None:
     )
     told = "以后坐1号线真得把包抱在胸前" + TITLE_END + "闺蜜说她同事昨晚在石马站被屏蔽门夹住背包带，被车拖着摔倒了。"
     assert feature("retold", stored, told) == 1.0
+
+
+def test_the_dead_s_family_and_a_night_counted_on_tell_the_story_going_on() -> None:
+    """触电身亡电工的家属 points back at the story's dead; 停电第三晚 counts on the story's nights, so its 又一次停电
+    tells no other outage (round 111). A first report says neither."""
+    shock = (
+        "衡水电建一名外包电工线路迁改时触电身亡"
+        + TITLE_END
+        + "昨天上午，柏林路一处线路迁改工地，衡水电建一名外包电工在杆上作业时触电，从高处跌落，送医后身亡。"
+    )
+    family = f"触电身亡电工的家属：衡水电建到现在没人露面{TITLE_END}柏林路触电去世的那位电工，家属赶到已经三天，公司没人露面。"
+    assert feature("followup", shock, family) == 1.0
+    outage = "高温下用电负荷创新高 多个小区夜间停电" + TITLE_END + "前晚9时起，澄月小区等多个小区先后停电。"
+    third = f"澄月小区停电第三晚 居民到营业厅讨说法{TITLE_END}昨晚11点，澄月小区又一次停电，这已经是连续第三晚。"
+    assert feature("followup", outage, third) == 1.0 and feature("again", outage, third) == 0.0
+    first = f"澄月小区夜间停电 居民在楼下乘凉{TITLE_END}昨晚9时许澄月小区停电，第二天早上才来电。"
+    assert feature("followup", outage, first) == 0.0

@@ -2216,6 +2216,10 @@ _FOLLOWUP = re.compile(
     r"|那次|那起|那场"  # 晟岳化工那次泄漏: the story, pointed back at
     r"|处理情况通报|原因查明|(?:事件|事故)(?:处理)?通报"
     r"|(?:事件|事故|案)追踪|追踪报道"  # 选手死亡事件追踪: a paper going back to the story (not 将跟踪督办)
+    # the story's dead by what befell them, and their family (触电身亡电工的家属, 遇难矿工家属); a night or day counted
+    # on (停电第三晚, 连续第五天): the story going on (round 111)
+    r"|(?:身亡|遇难|罹难|遇害|去世)的?[\u4e00-\u9fff]{0,4}?(?:家属|亲属|遗属|家人)"
+    r"|第(?:[二三四五六七八九十两]|\d{1,2})[晚夜]|(?:连续|持续)第(?:[二三四五六七八九十两]|\d{1,2})天"
 )
 
 
