@@ -309,6 +309,8 @@ def test_one_digit_after_a_letter_is_a_code_of_the_place_longer_codes_tell_the_s
     assert figures(canonical("棣川机场T2航站楼候机区新增母婴室")) == frozenset()
     assert figures(canonical("P3停车场日封顶由60元涨到100元")) == {60.0, 100.0}
     assert figures(canonical("G7738次列车霸座，兴定高速K76处，X209县道")) == {7738.0, 76.0, 209.0}
+    # the year a ticket's number opens with is every ticket's of the year; its serial is its own (round 111)
+    assert figures(canonical("工单编号：2025-KX-0387421，每小时收费25元")) == {387421.0, 25.0}
 
 
 def test_amounts_in_wan_and_yi_count_in_full() -> None:

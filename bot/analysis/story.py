@@ -224,10 +224,16 @@ def figures(text: str) -> frozenset[float]:
     return frozenset(value for value in found if value is not None and not _hotline(value))
 
 
+_CODE_GOES_ON = re.compile(r"[a-zA-Z]+\d")  # letters, then digits again: the number opens a code (round 111)
+
+
 def _coded(number: re.Match[str], text: str) -> bool:
     """One digit after a letter (t2 of T2航站楼, p3 of P3停车场): a code naming a part of a place, which every
-    story of the place names (round 103). Longer codes tell the story (G7738次, K76, X209县道)."""
+    story of the place names (round 103). Longer codes tell the story (G7738次, K76, X209县道). The digits
+    opening a code that goes on (2025 of 2025kx0387421) are none either (round 111)."""
     before = text[number.start() - 1 : number.start()]
+    if _CODE_GOES_ON.match(text, number.end()):
+        return True  # 2025kx0387421: the year a ticket's number opens with, which every ticket of the year shares
     return len(number.group(1)) == 1 and before.isascii() and before.isalpha()
 
 
