@@ -753,6 +753,16 @@ def test_a_lead_telling_it_happened_again_some_time_later_is_another_story() -> 
     assert not apart(theft, "东平花园电瓶被盗 居民怀疑是同一伙人", "东平花园电瓶被盗后两天又有一名伤者死亡。")
 
 
+def test_a_lead_saying_it_is_not_the_earlier_one_is_another_story() -> None:
+    """与此前的收费争执不是同一台机器: the lead says outright it is another one (round 111); 是同一台 is not."""
+    row = stored_report(
+        "收割机进村收费翻倍 东平村村民与机手发生争执", "东平村村民反映外地收割机每亩收费翻倍，双方发生推搡。"
+    )
+    title = "东平村收割机又惹麻烦：轧坏了村民的田埂"
+    assert apart(row, title, "一台外地收割机转场时轧塌了村民的田埂，机手已赔偿，与此前的收费争执不是同一台机器。")
+    assert not apart(row, title, "一台外地收割机转场时轧塌了村民的田埂，村民说和此前收费翻倍的是同一台机器。")
+
+
 def test_a_crash_at_another_time_of_day_is_another_story() -> None:
     """On one highway a lorry rear-ended another 今天凌晨 and a coach crashed 今天下午: two stories (round 109). Parts
     of the day that neighbour (上午 / 中午) or meet across midnight (深夜 / 凌晨), or a later report also naming the

@@ -1843,6 +1843,8 @@ _AFTER_AGAIN = re.compile(
 _AGAIN_LATER = re.compile(
     r"(?:后(?:不久|不到[一两三]?个?(?:天|周|月|星期)|[一两二三四五六七八九十半几\d]+个?(?:天|周|月|星期))"
     r"|不到[一两三半]?个?(?:天|周|月|星期))[\u4e00-\u9fff]{0,10}?又"
+    # or says outright it is not the earlier one (与此前的收费争执不是同一台机器, round 111)
+    r"|(?:此前|之前|前几天|上次|上回)[\u4e00-\u9fff]{0,10}?(?:不是|并非|并不是)同一[台起个辆家件次批处条座所]"
 )
 # a toll right after the again-word: the story going on (事故又有1人死亡, 事故后又有一名伤者不治)
 _TOLL_AFTER = re.compile(r"[\u4e00-\u9fff\d]{0,4}?(?:伤者|伤员|不治|身亡|死亡|遇难)")
