@@ -715,6 +715,14 @@ def test_an_eyewitness_without_i_or_hearsay_is_a_retelling(told: str) -> None:
         True,
     )
     assert dict(zip(FEATURES, features(stored_lead(VILLAGE), story(report)), strict=True))["retold"] == 0.0
+    # what a report says a thing can do (可以直接, 可直接) is no eyewitness (round 111)
+    works = canonical(
+        "黄桷垭村鱼塘完成改造"
+        + TITLE_END
+        + "黄桷垭村完成二十口鱼塘改造，冲垮的塘埂已修好，今年收鱼的车可以直接开到塘边。",
+        True,
+    )
+    assert dict(zip(FEATURES, features(stored_lead(VILLAGE), story(works)), strict=True))["retold"] == 0.0
 
 
 def test_a_follow_up_at_the_site_keeping_the_storys_own_words_and_an_outcome_is_a_named_outcome() -> None:

@@ -2260,13 +2260,13 @@ def _names_the_story(stored_title: str, title: str) -> bool:
 
 # a netizen's voice: hearsay, address, questions (谁能, 谁来管), chat groups, kin and neighbours (not a report's
 # 邻居们, 据邻居), what one saw (看见), 娃, everyday speech (说好的, 回家一称; 塌了个大坑 in a headline only: a
-# reporter may write 换了个店名). Canonical text has no punctuation, so no ！ or ？; 吧 ends a sentence, not
+# reporter may write 换了个店名; nor is 可以直接 what a report says a thing can do, round 111). Canonical text has no punctuation, so no ！ or ？; 吧 ends a sentence, not
 # 酒吧 or 网吧 (a report naming one is no retelling)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧(?<![酒网贴氧茶书水]吧)(?!台)|群里(?<!网友在群里)(?<!网民在群里)|刚在|刚刚|表哥|闺蜜|同事说|朋友说|邻居(?!们|送医|叫醒|报警|破门|发现|听到|闻到|赶来|合力|救出)(?<!据邻居)|姐妹|真的|太.{0,3}了|怎么回事|吓死"
     r"|那边|那个|那台|那家|那片|那段(?![时日])|那口|那座|好几[个十百千]|群聊转发|家人们|宝妈|朋友们|刚听|刚看|看新闻|是不是|有没有|能不能|会不会|凭什么"
     r"|了个(?=[^\ue001]*\ue001)|说好的|谁能|谁来管|谁管|一称(?![为作号])|吓得|吓傻|吓坏|眼看着|一看|看见|娃|啊|呀|嘛|快点|早该|大哥|大姐|大叔|大爷|大妈|侄子|下班路过"
-    r"|直接(?!经济|损失|责任|原因|领导|管理|参与|影响|负责|相关|从事|向|对|接触|导致|造成|关系|费用|成本)"
+    r"|直接(?<!可以直接)(?<!能够直接)(?<!可直接)(?!经济|损失|责任|原因|领导|管理|参与|影响|负责|相关|从事|向|对|接触|导致|造成|关系|费用|成本)"
     # 我 (我侄子, 我家, 我昨晚…), not 我市, 我局, 自我 (look-behind after the literal, as `_kinds` guards its words);
     # a report's 有网友在群里称 quotes netizens in the reporter's voice
     r"|我(?<!自我)(?![市区县省局委院校司部厅国镇乡州所军方们])"
