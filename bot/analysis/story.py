@@ -894,7 +894,7 @@ def first_look(stored_lead: str, query: Story) -> tuple[list[float], Callable[[]
     # figures (times, routes, amounts), which a repost keeps
     stored_tolls, query_tolls = tolls(stored_lead), query.all_tolls
     # a head count both say only roughly (二十多名工人 / 二十多名养护工) is one many stories share
-    both_rough = rough_counts(stored_lead) & query.rough_counts
+    both_rough = rough_counts(stored_lead) & query.rough_counts if query.rough_counts else frozenset()
     ours_fixed = stored_figures - stored_tolls - {1.0}
     theirs_fixed = query.figures - query_tolls - {1.0}
     # either side may round what the other states exactly (a retelling's 八十多万 for 85万; a first report's
@@ -2260,8 +2260,8 @@ def _names_the_story(stored_title: str, title: str) -> bool:
 
 # a netizen's voice: hearsay, address, questions (谁能, 谁来管), chat groups, kin and neighbours (not a report's
 # 邻居们, 据邻居), what one saw (看见), 娃, everyday speech (说好的, 回家一称; 塌了个大坑 in a headline only: a
-# reporter may write 换了个店名; nor is 可以直接 what a report says a thing can do, round 111). Canonical text has no punctuation, so no ！ or ？; 吧 ends a sentence, not
-# 酒吧 or 网吧 (a report naming one is no retelling)
+# reporter may write 换了个店名; nor is 可以直接 what a report says a thing can do, round 111). Canonical text has
+# no punctuation, so no ！ or ？; 吧 ends a sentence, not 酒吧 or 网吧 (a report naming one is no retelling)
 _VOICE = re.compile(
     r"听说|据说|我们|咱们|你们|大家|咋|啥|吗|呢|吧(?<![酒网贴氧茶书水]吧)(?!台)|群里(?<!网友在群里)(?<!网民在群里)|刚在|刚刚|表哥|闺蜜|同事说|朋友说|邻居(?!们|送医|叫醒|报警|破门|发现|听到|闻到|赶来|合力|救出)(?<!据邻居)|姐妹|真的|太.{0,3}了|怎么回事|吓死"
     r"|那边|那个|那台|那家|那片|那段(?![时日])|那口|那座|好几[个十百千]|群聊转发|家人们|宝妈|朋友们|刚听|刚看|看新闻|是不是|有没有|能不能|会不会|凭什么"
